@@ -1,0 +1,89 @@
+import type { Label, Task } from '../flow/flow.js';
+import type { Execution, TaskRun } from '../execution/execution.js';
+import type { StateType } from '../execution/state.js';
+
+/** Everything that changes an execution arrives at its executor as one of these, keyed by execution id. */
+export type ExecutionEvent =
+  | { type: 'start' }
+  | { type: 'taskStarted'; taskRunId: string; attempt: number; workerId: string }
+  | TaskResultEvent
+  | { type: 'kill' }
+  | { type: 'resume'; taskRunId?: string; inputs?: Record<string, unknown> }
+  | { type: 'timer'; kind: TimerKind; taskRunId?: string; attempt?: number }
+  | { type: 'subflowEnded'; taskRunId: string; childExecutionId: string; state: StateType; outputs?: Record<string, unknown> }
+  | { type: 'subflowStarted'; taskRunId: string; childExecutionId: string }
+  | { type: 'changeTaskRunState'; taskRunId: string; state: StateType }
+  | { type: 'restart' };
+
+export type TimerKind = 'retry' | 'pauseDelay' | 'pauseTimeout' | 'taskTimeout' | 'executionTimeout';
+
+export interface TaskResultEvent {
+  type: 'taskResult';
+  taskRunId: string;
+  attempt: number;
+  state: 'SUCCESS' | 'WARNING' | 'FAILED' | 'KILLED';
+  outputs?: Record<string, unknown>;
+  /** Labels to merge into the execution (execution.Labels). */
+  labels?: Label[];
+  /** Results of the children a WorkingDirectory ran on the same worker, in order. */
+  children?: ChildTaskResult[];
+  error?: string;
+  workerId?: string;
+}
+
+export interface ChildTaskResult {
+  taskId: string;
+  state: 'SUCCESS' | 'WARNING' | 'FAILED' | 'KILLED' | 'SKIPPED';
+  outputs?: Record<string, unknown>;
+  startDate: string;
+  endDate: string;
+}
+
+export interface ExecutionEventEnvelope {
+  executionId: string;
+  event: ExecutionEvent;
+  /** Deliver no earlier than this instant (ISO); absent means now. */
+  deliverAt?: string;
+  /** The execution itself travels with its `start` event. */
+  execution?: Execution;
+}
+
+/** A runnable task handed to a worker. */
+export interface WorkerJob {
+  /** `${taskRunId}:${attempt}`: unique per attempt, so a redelivered result is recognisable. */
+  id: string;
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  flowRevision: number;
+  taskRun: TaskRun;
+  attempt: number;
+  /** The task with plugin defaults applied, properties still unrendered. */
+  task: Task;
+  /** Variables for rendering: flow, execution, inputs, outputs, vars, labels, trigger, parents, taskrun. */
+  variables: Record<string, unknown>;
+  /** Milliseconds after which the worker kills the task. */
+  timeoutMs?: number;
+}
+
+/** What the executor wants done after it decided; persisted atomically with the execution. */
+export type ExecutorAction =
+  | { type: 'dispatch'; job: WorkerJob }
+  | { type: 'startSubflow'; request: SubflowRequest }
+  | { type: 'schedule'; at: string; event: ExecutionEvent }
+  | { type: 'killJobs'; taskRunIds: string[] }
+  | { type: 'ended' };
+
+export interface SubflowRequest {
+  parentExecutionId: string;
+  parentTaskRunId: string;
+  namespace: string;
+  flowId: string;
+  revision?: number;
+  inputs: Record<string, unknown>;
+  labels: Label[];
+  wait: boolean;
+  transmitFailed: boolean;
+  /** Trigger variables the child sees as `trigger.*`. */
+  triggerVariables: Record<string, unknown>;
+}

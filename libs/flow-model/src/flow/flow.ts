@@ -1,0 +1,108 @@
+/** A flow as written by users (Kestra's YAML shape), after parsing and validation. */
+export interface Flow {
+  id: string;
+  namespace: string;
+  revision?: number;
+  description?: string;
+  labels: Label[];
+  inputs: FlowInput[];
+  variables: Record<string, unknown>;
+  tasks: Task[];
+  errors: Task[];
+  finally: Task[];
+  afterExecution?: Task[];
+  outputs: FlowOutput[];
+  triggers: Trigger[];
+  pluginDefaults: PluginDefault[];
+  retry?: RetryPolicy;
+  timeout?: string;
+  disabled: boolean;
+  concurrency?: { limit: number; behavior: 'QUEUE' | 'CANCEL' | 'FAIL' };
+  /** The YAML text the flow was parsed from, kept verbatim. */
+  source?: string;
+}
+
+export interface Label {
+  key: string;
+  value: string;
+}
+
+/** Any task: `id`, `type` and the type's own properties, which stay unrendered until run time. */
+export interface Task {
+  id: string;
+  type: string;
+  description?: string;
+  disabled?: boolean;
+  retry?: RetryPolicy;
+  timeout?: string;
+  runIf?: string;
+  allowFailure?: boolean;
+  allowWarning?: boolean;
+  errors?: Task[];
+  finally?: Task[];
+  /** Child tasks of flowable tasks (Sequential, Parallel, ForEach, If.then, ...) are typed by their task definition. */
+  [property: string]: unknown;
+}
+
+export type InputType =
+  | 'STRING' | 'INT' | 'FLOAT' | 'BOOLEAN' | 'BOOL' | 'DATETIME' | 'DATE' | 'TIME' | 'DURATION'
+  | 'JSON' | 'YAML' | 'URI' | 'FILE' | 'SELECT' | 'MULTISELECT' | 'ARRAY' | 'ENUM' | 'SECRET' | 'EMAIL';
+
+export interface FlowInput {
+  id: string;
+  type: InputType;
+  description?: string;
+  required: boolean;
+  defaults?: unknown;
+  /** Validators by input type: validator (regex), min/max, minLength/maxLength, values, itemType, after/before... */
+  [property: string]: unknown;
+}
+
+export interface FlowOutput {
+  id: string;
+  type: string;
+  value: unknown;
+  description?: string;
+}
+
+export interface Trigger {
+  id: string;
+  type: string;
+  disabled?: boolean;
+  conditions?: Condition[];
+  inputs?: Record<string, unknown>;
+  [property: string]: unknown;
+}
+
+export interface Condition {
+  type: string;
+  [property: string]: unknown;
+}
+
+export interface PluginDefault {
+  type: string;
+  forced?: boolean;
+  values: Record<string, unknown>;
+}
+
+export interface RetryPolicy {
+  type: 'constant' | 'exponential' | 'random';
+  maxAttempt?: number;
+  maxDuration?: string;
+  warningOnRetry?: boolean;
+  behavior?: 'RETRY_FAILED_TASK' | 'CREATE_NEW_EXECUTION';
+  /** constant and exponential */
+  interval?: string;
+  /** exponential */
+  maxInterval?: string;
+  delayFactor?: number;
+  /** random */
+  minInterval?: string;
+}
+
+/** Identifies one flow revision. */
+export interface FlowRef {
+  namespace: string;
+  id: string;
+  revision?: number;
+}

@@ -1,0 +1,75 @@
+import type { Label, Task, TaskRun } from '@osprey/flow-model';
+import type { KvRepository, LogLevel } from '@osprey/repository';
+import type { Readable } from 'node:stream';
+
+/** What a runnable task sees while it runs on a worker. */
+export interface RunContext {
+  readonly task: Task;
+  readonly taskRun: TaskRun;
+  readonly attempt: number;
+  readonly executionId: string;
+  readonly namespace: string;
+  readonly flowId: string;
+  /** The variables expressions are rendered with (flow, execution, inputs, outputs, vars, taskrun, ...). */
+  readonly variables: Record<string, unknown>;
+  /** Renders a property: strings as templates, maps and lists deeply; other values unchanged. */
+  render<T = unknown>(value: T, extraVariables?: Record<string, unknown>): Promise<T>;
+  /** Renders a template to text. */
+  renderString(template: string, extraVariables?: Record<string, unknown>): Promise<string>;
+  readonly logger: TaskLogger;
+  /** Internal storage confined to this execution's prefix. */
+  readonly storage: ExecutionStorage;
+  /** The namespace's key-value store. */
+  kv(namespace?: string): NamespaceKv;
+  /** A temporary folder that lives as long as this task run (or its WorkingDirectory). */
+  workingDirectory(): Promise<string>;
+  /** Aborts when the task is killed or times out. */
+  readonly signal: AbortSignal;
+}
+
+export interface TaskLogger {
+  log(level: LogLevel, message: string): void;
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface ExecutionStorage {
+  /** Stores a file of this task run and returns its `kestra://` URI. */
+  putFile(name: string, content: Readable | Buffer | string): Promise<string>;
+  /** Opens a file by URI; URIs outside the execution's namespace prefix are refused. */
+  get(uri: string): Promise<Readable>;
+  size(uri: string): Promise<number>;
+  delete(uri: string): Promise<boolean>;
+}
+
+export interface NamespaceKv {
+  set(key: string, value: unknown, ttlMs?: number, overwrite?: boolean): Promise<void>;
+  get(key: string): Promise<unknown | undefined>;
+  delete(key: string): Promise<boolean>;
+}
+
+export interface TaskRunnerResult {
+  /** Defaults to SUCCESS. */
+  state?: 'SUCCESS' | 'WARNING' | 'FAILED';
+  outputs?: Record<string, unknown>;
+  /** Labels to set on the execution. */
+  labels?: Label[];
+}
+
+/** A runnable task type. Thrown errors fail the attempt, with their message logged at ERROR. */
+export interface TaskRunner {
+  run(ctx: RunContext): Promise<TaskRunnerResult>;
+}
+
+/** Raised by tasks for an expected failure: logged as its message alone, without a stack. */
+export class TaskFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskFailure';
+  }
+}
+
+export type KvRepositoryPort = KvRepository;

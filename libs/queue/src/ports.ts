@@ -1,0 +1,99 @@
+import type { Execution, ExecutionEventEnvelope, TaskResultEvent, TaskRun, WorkerJob, ExecutionEvent } from '@osprey/flow-model';
+
+/** An execution event claimed by one executor; no other executor holds events of the same execution meanwhile. */
+export interface ClaimedEvent {
+  /** Monotonic per queue: events of one execution are claimed in `seq` order. */
+  seq: number;
+  executionId: string;
+  event: ExecutionEvent;
+  execution?: Execution;
+}
+
+/**
+ * The executor inbox: keyed, ordered events with delayed delivery. A claim locks the execution
+ * for `leaseMs`; the lock is released by `ExecutorStore.commit` or by expiry (a dead executor).
+ */
+export interface ExecutionEventQueue {
+  emit(events: ExecutionEventEnvelope[]): Promise<void>;
+  claim(consumerId: string, maxExecutions: number, leaseMs: number): Promise<ClaimedEvent[]>;
+  /** Gives back the claims of a consumer without consuming anything (shutdown, failed commit). */
+  release(consumerId: string, executionIds: string[]): Promise<void>;
+  /** Resolves when events may be due (a notification or `timeoutMs`), or when `signal` aborts. */
+  waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Undelivered events, including delayed ones not yet due. */
+  depth(): Promise<number>;
+}
+
+export interface LeasedJob {
+  job: WorkerJob;
+  workerId: string;
+  /** How many times this job has been handed out, this time included. */
+  deliveries: number;
+  leaseUntil: number;
+}
+
+/** Worker jobs: a leased work queue with competing consumers. */
+export interface WorkerJobQueue {
+  publish(jobs: WorkerJob[]): Promise<void>;
+  /** Leases up to `max` jobs; a lease not renewed within `leaseMs` returns the job to the queue. */
+  take(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]>;
+  /** Extends the leases; returns the job ids this worker no longer holds (lost to expiry). */
+  renew(workerId: string, jobIds: string[], leaseMs: number): Promise<string[]>;
+  /** Completes a job: emits its result to the executor and removes the job, atomically. */
+  complete(lease: LeasedJob, result: TaskResultEvent): Promise<void>;
+  /** Hands a job back unfinished (graceful shutdown): another worker takes it at once. */
+  giveBack(lease: LeasedJob): Promise<void>;
+  /** Removes queued (not yet leased) jobs of these task runs; returns the ids of jobs that are leased now. */
+  cancel(taskRunIds: string[]): Promise<string[]>;
+  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Jobs waiting to be taken (the autoscaling metric) and jobs leased now. */
+  depth(): Promise<{ pending: number; running: number }>;
+}
+
+export type BroadcastMessage =
+  | { type: 'killTaskRuns'; executionId: string; taskRunIds: string[] }
+  | { type: 'flowChanged'; namespace: string; flowId: string }
+  | { type: 'triggerChanged'; namespace: string; flowId: string; triggerId: string };
+
+/** Fire-and-forget messages every subscriber sees (kill signals, flow and trigger changes). */
+export interface BroadcastQueue {
+  publish(message: BroadcastMessage): Promise<void>;
+  /** Delivers messages published after the call; returns an unsubscribe function. */
+  subscribe(handler: (message: BroadcastMessage) => void): () => void;
+}
+
+/** One executor decision, written all or nothing. */
+export interface ExecutorCommit {
+  execution: Execution;
+  /** Version the stored execution must still have (optimistic lock); 0 for a new execution. */
+  expectedVersion: number;
+  changedTaskRuns: TaskRun[];
+  jobs: WorkerJob[];
+  events: ExecutionEventEnvelope[];
+  /** Claimed events this decision consumed. */
+  consumed: number[];
+  /** Task runs whose running jobs must be killed. */
+  cancelJobs: string[];
+}
+
+/** The executor's write path: the execution, its task runs, outbound jobs and events, acks, atomically. */
+export interface ExecutorStore {
+  load(executionId: string): Promise<Execution | null>;
+  commit(consumerId: string, commit: ExecutorCommit): Promise<void>;
+}
+
+export interface Closable {
+  close(): Promise<void>;
+}
+
+export const EXECUTION_EVENT_QUEUE = Symbol('ExecutionEventQueue');
+export const WORKER_JOB_QUEUE = Symbol('WorkerJobQueue');
+export const BROADCAST_QUEUE = Symbol('BroadcastQueue');
+export const EXECUTOR_STORE = Symbol('ExecutorStore');
+
+export class VersionConflictError extends Error {
+  constructor(readonly executionId: string, readonly expected: number, readonly actual: number) {
+    super(`execution ${executionId} is at version ${actual}, expected ${expected}`);
+    this.name = 'VersionConflictError';
+  }
+}

@@ -1,0 +1,190 @@
+import type { Execution, Flow, Label, StateType, TaskRun } from '@osprey/flow-model';
+
+export interface Page<T> {
+  results: T[];
+  total: number;
+}
+
+export interface PageRequest {
+  page?: number; // 1-based
+  size?: number;
+  sort?: string; // e.g. "state.startDate:desc"
+}
+
+export interface StoredFlow {
+  namespace: string;
+  id: string;
+  revision: number;
+  source: string;
+  disabled: boolean;
+  deleted: boolean;
+  updated: string;
+  /** The parsed flow, as validated when saved. */
+  flow: Flow;
+}
+
+export interface FlowRepository {
+  /** Saves a new revision when the source differs from the latest; returns the stored revision. */
+  save(flow: Flow, source: string): Promise<StoredFlow>;
+  get(namespace: string, id: string, revision?: number): Promise<StoredFlow | null>;
+  revisions(namespace: string, id: string): Promise<StoredFlow[]>;
+  /** Latest revision of every non-deleted flow, optionally in one namespace (and its children). */
+  list(namespace?: string): Promise<StoredFlow[]>;
+  search(query: { q?: string; namespace?: string; labels?: Label[] } & PageRequest): Promise<Page<StoredFlow>>;
+  delete(namespace: string, id: string): Promise<boolean>;
+  namespaces(): Promise<string[]>;
+}
+
+export interface ExecutionQuery extends PageRequest {
+  namespace?: string;
+  flowId?: string;
+  state?: StateType[];
+  labels?: Label[];
+  startDate?: string;
+  endDate?: string;
+  parentExecutionId?: string;
+}
+
+export interface ExecutionRepository {
+  /** The execution with its task runs, or null. */
+  get(id: string): Promise<Execution | null>;
+  /** Executions without task runs, newest first unless sorted otherwise. */
+  search(query: ExecutionQuery): Promise<Page<Execution>>;
+  delete(id: string): Promise<boolean>;
+  /** Counts per day and state in a time range. */
+  dailyStats(query: { namespace?: string; flowId?: string; startDate: string; endDate: string }): Promise<{ date: string; state: StateType; count: number }[]>;
+}
+
+export interface TaskRunQuery extends PageRequest {
+  namespace?: string;
+  flowId?: string;
+  executionId?: string;
+  taskId?: string;
+  state?: StateType[];
+  startDate?: string;
+  endDate?: string;
+}
+
+export interface TaskRunRepository {
+  search(query: TaskRunQuery): Promise<Page<TaskRun>>;
+}
+
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface LogEntry {
+  namespace: string;
+  flowId: string;
+  executionId: string;
+  taskId?: string;
+  taskRunId?: string;
+  attemptNumber?: number;
+  triggerId?: string;
+  timestamp: string;
+  level: LogLevel;
+  message: string;
+  thread?: string;
+}
+
+export interface LogQuery extends PageRequest {
+  namespace?: string;
+  flowId?: string;
+  executionId?: string;
+  taskRunId?: string;
+  taskId?: string;
+  minLevel?: LogLevel;
+  q?: string;
+  startDate?: string;
+  endDate?: string;
+  /** Only entries after this cursor (for following). */
+  afterSeq?: number;
+}
+
+export interface LogRepository {
+  append(entries: LogEntry[]): Promise<void>;
+  search(query: LogQuery): Promise<Page<LogEntry & { seq: number }>>;
+  deleteByExecution(executionId: string): Promise<number>;
+}
+
+/** State of one trigger of one flow, owned by one scheduler replica at a time. */
+export interface TriggerState {
+  namespace: string;
+  flowId: string;
+  triggerId: string;
+  /** The next instant a Schedule fires (ISO), or the last one evaluated. */
+  nextDate?: string;
+  lastDate?: string;
+  disabled: boolean;
+  /** Owner and lease of the scheduler replica evaluating it. */
+  owner?: string;
+  ownerUntil?: number;
+  backfill?: { start: string; end?: string; current: string; paused: boolean; inputs?: Record<string, unknown>; labels?: Label[] };
+  executionId?: string;
+  updated: string;
+}
+
+export interface TriggerRepository {
+  get(namespace: string, flowId: string, triggerId: string): Promise<TriggerState | null>;
+  list(query?: { namespace?: string; flowId?: string }): Promise<TriggerState[]>;
+  save(state: TriggerState): Promise<void>;
+  delete(namespace: string, flowId: string, triggerId?: string): Promise<void>;
+  /**
+   * Leases up to `max` triggers that are due (nextDate <= now) or unowned, for `leaseMs`; a trigger is
+   * held by one owner at a time, so two scheduler replicas never evaluate the same trigger together.
+   */
+  acquire(owner: string, max: number, leaseMs: number, now: Date): Promise<TriggerState[]>;
+  /** Stores the evaluated state and keeps or drops the lease, only if `owner` still holds it. */
+  release(owner: string, state: TriggerState): Promise<boolean>;
+}
+
+export interface KvEntry {
+  namespace: string;
+  key: string;
+  value: unknown;
+  expiresAt?: string;
+  updated: string;
+}
+
+export interface KvRepository {
+  set(namespace: string, key: string, value: unknown, ttlMs?: number): Promise<void>;
+  get(namespace: string, key: string): Promise<KvEntry | null>;
+  list(namespace: string): Promise<KvEntry[]>;
+  delete(namespace: string, key: string): Promise<boolean>;
+}
+
+export interface ServiceInstance {
+  id: string;
+  type: 'EXECUTOR' | 'WORKER' | 'SCHEDULER' | 'WEBSERVER' | 'INDEXER' | 'STANDALONE';
+  hostname: string;
+  pid: number;
+  startedAt: string;
+  heartbeatAt: string;
+  state: 'RUNNING' | 'TERMINATING' | 'DEAD' | 'STOPPED';
+}
+
+export interface ServiceInstanceRepository {
+  heartbeat(instance: ServiceInstance): Promise<void>;
+  list(): Promise<ServiceInstance[]>;
+  /** Marks instances whose last heartbeat is older than `timeoutMs` as DEAD and returns them. */
+  reapDead(timeoutMs: number, now: Date): Promise<ServiceInstance[]>;
+}
+
+/** Everything the repository port offers, as one adapter provides it. */
+export interface Repository {
+  flows: FlowRepository;
+  executions: ExecutionRepository;
+  taskRuns: TaskRunRepository;
+  logs: LogRepository;
+  triggers: TriggerRepository;
+  kv: KvRepository;
+  instances: ServiceInstanceRepository;
+  close(): Promise<void>;
+}
+
+export const REPOSITORY = Symbol('Repository');
+
+export class NotFoundError extends Error {
+  constructor(readonly what: string, readonly key: string) {
+    super(`${what} ${key} not found`);
+    this.name = 'NotFoundError';
+  }
+}
