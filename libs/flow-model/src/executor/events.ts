@@ -10,10 +10,21 @@ export type ExecutionEvent =
   | { type: 'kill' }
   | { type: 'resume'; taskRunId?: string; inputs?: Record<string, unknown> }
   | { type: 'timer'; kind: TimerKind; taskRunId?: string; attempt?: number }
-  | { type: 'subflowEnded'; taskRunId: string; childExecutionId: string; state: StateType; outputs?: Record<string, unknown> }
+  | SubflowEndedEvent
   | { type: 'subflowStarted'; taskRunId: string; childExecutionId: string }
   | { type: 'changeTaskRunState'; taskRunId: string; state: StateType }
   | { type: 'restart' };
+
+export interface SubflowEndedEvent {
+  type: 'subflowEnded';
+  taskRunId: string;
+  childExecutionId: string;
+  state: StateType;
+  /** The child's task outputs (`outputs.<taskId>...`), for rendering the Subflow task's `outputs`. */
+  taskOutputs?: Record<string, unknown>;
+  /** The child's flow outputs. */
+  flowOutputs?: Record<string, unknown>;
+}
 
 export type TimerKind = 'retry' | 'pauseDelay' | 'pauseTimeout' | 'taskTimeout' | 'executionTimeout';
 
@@ -72,6 +83,7 @@ export type ExecutorAction =
   | { type: 'startSubflow'; request: SubflowRequest }
   | { type: 'schedule'; at: string; event: ExecutionEvent }
   | { type: 'killJobs'; taskRunIds: string[] }
+  | { type: 'emit'; envelope: ExecutionEventEnvelope }
   | { type: 'ended' };
 
 export interface SubflowRequest {

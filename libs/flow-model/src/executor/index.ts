@@ -1,1 +1,4 @@
-export {};
+export * from './flowable-kind.js';
+export * from './run-variables.js';
+export * from './decide.js';
+export * from './retry.js';

@@ -1,0 +1,894 @@
+import type { Flow, Label, RetryPolicy, Task } from '../flow/flow.js';
+import type { Execution, TaskRun, TaskRunAttempt } from '../execution/execution.js';
+import { isFailed, isTerminated, newState, withState, type StateType } from '../execution/state.js';
+import { evaluateExpression, renderTemplate, renderValue, type RenderOptions } from '../expression/index.js';
+import { applyPluginDefaults, parseDuration } from '../flow/index.js';
+import type { ExecutionEvent, ExecutorAction, SubflowEndedEvent, TaskResultEvent } from './events.js';
+import { flowableKind, type FlowableKind } from './flowable-kind.js';
+import { labelsMap, outputsVariable, runVariables } from './run-variables.js';
+import { nextRetryDelay } from './retry.js';
+
+export interface DecideInput {
+  flow: Flow;
+  execution: Execution;
+  event: ExecutionEvent;
+  now: Date;
+  /** Generates task run ids; injected so that the function stays deterministic under test. */
+  newId: () => string;
+  render?: RenderOptions;
+}
+
+export interface Decision {
+  execution: Execution;
+  /** Task runs created or changed by this decision. */
+  changedTaskRuns: TaskRun[];
+  actions: ExecutorAction[];
+}
+
+/**
+ * The executor's pure decision function: given a flow, the current execution and one event, returns
+ * the next execution, the task runs it changed and what must happen next. No I/O, no clock, no randomness
+ * beyond what the input carries.
+ */
+export function decide(input: DecideInput): Decision {
+  return new Decider(input).run();
+}
+
+interface Scope {
+  parent?: TaskRun;
+  value?: string;
+  iteration?: number;
+  tasks: Task[];
+  errors: Task[];
+  finally: Task[];
+}
+
+type ScopeStatus = { done: false } | { done: true; state: StateType };
+const RUNNING: ScopeStatus = { done: false };
+
+const DEFAULTS_BRANCH = '__defaults__';
+
+class Decider {
+  private readonly flow: Flow;
+  private execution: Execution;
+  private readonly now: Date;
+  private readonly changed = new Map<string, TaskRun>();
+  private readonly actions: ExecutorAction[] = [];
+  private readonly runsByKey = new Map<string, TaskRun>();
+  private readonly runsById = new Map<string, TaskRun>();
+  private readonly tasksById = new Map<string, Task>();
+  private outputsCache?: Record<string, unknown>;
+
+  constructor(private readonly input: DecideInput) {
+    this.flow = input.flow;
+    this.now = input.now;
+    this.execution = { ...input.execution, taskRunList: [...input.execution.taskRunList] };
+    for (const run of this.execution.taskRunList) this.index(run);
+    indexTasks(this.flow, this.tasksById);
+  }
+
+  run(): Decision {
+    const event = this.input.event;
+    const before = this.execution.state.current;
+    if (isTerminated(before) && event.type !== 'restart' && event.type !== 'changeTaskRunState') {
+      return this.result(); // late events for an ended execution change nothing
+    }
+    this.apply(event);
+    if (!isTerminated(this.execution.state.current) && this.execution.state.current !== 'KILLING') {
+      this.advance();
+    }
+    return this.result();
+  }
+
+  private result(): Decision {
+    if (this.changed.size > 0 || this.execution.state !== this.input.execution.state || this.actions.length > 0) {
+      this.execution = { ...this.execution, version: this.input.execution.version + 1 };
+    }
+    return { execution: this.execution, changedTaskRuns: [...this.changed.values()], actions: this.actions };
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  private apply(event: ExecutionEvent): void {
+    switch (event.type) {
+      case 'start':
+        if (this.execution.state.current === 'CREATED' || this.execution.state.current === 'QUEUED') {
+          this.setExecutionState('RUNNING');
+        }
+        return;
+      case 'taskStarted': {
+        const run = this.runsById.get(event.taskRunId);
+        if (!run || isTerminated(run.state.current) || run.attempts.length !== event.attempt) return;
+        const attempt = run.attempts[event.attempt - 1]!;
+        if (attempt.state.current !== 'CREATED') return;
+        this.updateAttempt(run, event.attempt, { ...attempt, state: withState(attempt.state, 'RUNNING', this.now), workerId: event.workerId }, 'RUNNING');
+        return;
+      }
+      case 'taskResult':
+        this.applyTaskResult(event);
+        return;
+      case 'kill':
+        this.kill();
+        return;
+      case 'resume':
+        this.resume(event.taskRunId, event.inputs);
+        return;
+      case 'timer':
+        this.applyTimer(event.kind, event.taskRunId, event.attempt);
+        return;
+      case 'subflowStarted': {
+        const run = this.runsById.get(event.taskRunId);
+        if (!run || isTerminated(run.state.current)) return;
+        const task = this.taskOf(run);
+        const outputs = { ...(run.outputs ?? {}), executionId: event.childExecutionId };
+        if (task && task.wait === false) {
+          this.finishRun({ ...run, outputs }, 'SUCCESS');
+        } else {
+          this.replace({ ...run, outputs });
+        }
+        return;
+      }
+      case 'subflowEnded':
+        this.applySubflowEnded(event);
+        return;
+      case 'changeTaskRunState': {
+        const run = this.runsById.get(event.taskRunId);
+        if (!run) return;
+        this.finishRun(run, event.state);
+        if (isTerminated(this.execution.state.current)) this.setExecutionState('RUNNING');
+        return;
+      }
+      case 'restart':
+        this.restart();
+        return;
+    }
+  }
+
+  private applyTaskResult(event: TaskResultEvent): void {
+    const run = this.runsById.get(event.taskRunId);
+    // A result for an attempt already recorded (a redelivered job) or for a killed run changes nothing.
+    if (!run || isTerminated(run.state.current) || run.attempts.length !== event.attempt) return;
+    const attempt = run.attempts[event.attempt - 1]!;
+    if (isTerminated(attempt.state.current)) return;
+    const task = this.taskOf(run);
+    let attemptState = attempt.state.current === 'CREATED' ? withState(attempt.state, 'RUNNING', this.now) : attempt.state;
+    attemptState = withState(attemptState, event.state, this.now);
+    const recorded: TaskRunAttempt = { ...attempt, state: attemptState, workerId: event.workerId ?? attempt.workerId };
+    const attempts = [...run.attempts];
+    attempts[event.attempt - 1] = recorded;
+    let next: TaskRun = { ...run, attempts, outputs: event.outputs ?? run.outputs };
+    if (event.labels?.length) this.mergeLabels(event.labels);
+    if (event.children?.length) this.recordChildren(next, event);
+
+    if (event.state === 'FAILED' && task) {
+      const retry = this.retryPolicy(task, run);
+      const delay = retry ? nextRetryDelay(retry, event.attempt, Date.parse(run.state.startDate), this.now.getTime()) : undefined;
+      if (delay !== undefined) {
+        next = { ...next, state: withState(next.state, 'RETRYING', this.now) };
+        this.replace(next);
+        this.actions.push({
+          type: 'schedule',
+          at: new Date(this.now.getTime() + delay).toISOString(),
+          event: { type: 'timer', kind: 'retry', taskRunId: run.id, attempt: event.attempt },
+        });
+        return;
+      }
+    }
+    if (task && flowableKind(task.type) === 'WorkingDirectory') {
+      // The children ran on the worker; the WorkingDirectory's own errors and finally are resolved by the executor.
+      this.replace({ ...next, flowable: { ...(next.flowable ?? {}), jobState: event.state } });
+      return;
+    }
+    let final: StateType = event.state;
+    if (final === 'SUCCESS' && event.attempt > 1 && task && this.retryPolicy(task, run)?.warningOnRetry) final = 'WARNING';
+    this.finishRun(next, final);
+  }
+
+  /** Creates the task runs of the children a WorkingDirectory ran on its worker. */
+  private recordChildren(parent: TaskRun, event: TaskResultEvent): void {
+    for (const child of event.children ?? []) {
+      const state = { ...newState(new Date(child.startDate)) };
+      const running = withState(state, 'RUNNING', new Date(child.startDate));
+      const ended = withState(running, child.state, new Date(child.endDate));
+      const run: TaskRun = {
+        id: this.input.newId(),
+        executionId: this.execution.id,
+        namespace: this.execution.namespace,
+        flowId: this.execution.flowId,
+        taskId: child.taskId,
+        parentTaskRunId: parent.id,
+        value: parent.value,
+        iteration: parent.iteration,
+        attempts: [{ state: ended }],
+        outputs: child.outputs,
+        state: ended,
+      };
+      this.add(run);
+    }
+  }
+
+  private applySubflowEnded(event: SubflowEndedEvent): void {
+    const run = this.runsById.get(event.taskRunId);
+    if (!run || isTerminated(run.state.current)) return;
+    const task = this.taskOf(run);
+    if (!task) return;
+    const outputs: Record<string, unknown> = { ...(run.outputs ?? {}), executionId: event.childExecutionId, state: event.state };
+    let state: StateType = 'SUCCESS';
+    if (event.state === 'KILLED') state = 'KILLED';
+    else if (isFailed(event.state)) state = task.transmitFailed === false ? 'SUCCESS' : 'FAILED';
+    else if (event.state === 'WARNING') state = 'WARNING';
+    if (task.outputs && typeof task.outputs === 'object') {
+      try {
+        const childVars = { ...this.variablesFor(task, run), outputs: event.taskOutputs ?? {} };
+        outputs.outputs = renderValue(task.outputs as Record<string, unknown>, childVars, this.input.render);
+      } catch (error) {
+        state = 'FAILED';
+        outputs.error = errorMessage(error);
+      }
+    }
+    if (event.flowOutputs) outputs.outputs = { ...(outputs.outputs as object | undefined), ...event.flowOutputs };
+    this.finishRun({ ...run, outputs }, state);
+  }
+
+  private applyTimer(kind: string, taskRunId?: string, attemptNumber?: number): void {
+    const run = taskRunId ? this.runsById.get(taskRunId) : undefined;
+    switch (kind) {
+      case 'retry': {
+        if (!run || run.state.current !== 'RETRYING' || run.attempts.length !== attemptNumber) return;
+        const task = this.taskOf(run);
+        if (!task) return;
+        this.dispatch({ ...run, state: withState(run.state, 'RUNNING', this.now) }, task);
+        return;
+      }
+      case 'pauseDelay':
+        if (run?.state.current === 'PAUSED') this.resume(run.id);
+        return;
+      case 'pauseTimeout':
+        if (run?.state.current === 'PAUSED') {
+          this.finishRun(run, 'FAILED');
+          this.refreshPausedState();
+        }
+        return;
+      case 'executionTimeout':
+        this.kill('FAILED');
+        return;
+    }
+  }
+
+  private kill(finalState: StateType = 'KILLED'): void {
+    const running: string[] = [];
+    for (const run of this.execution.taskRunList) {
+      if (isTerminated(run.state.current)) continue;
+      running.push(run.id);
+      const attempts = run.attempts.map((a) => (isTerminated(a.state.current) ? a : { ...a, state: withState(a.state, 'KILLED', this.now) }));
+      this.replace({ ...run, attempts, state: withState(run.state, 'KILLED', this.now) });
+    }
+    if (running.length > 0) this.actions.push({ type: 'killJobs', taskRunIds: running });
+    this.endExecution(finalState);
+  }
+
+  private resume(taskRunId?: string, inputs?: Record<string, unknown>): void {
+    const paused = this.execution.taskRunList.filter((r) => r.state.current === 'PAUSED' && (!taskRunId || r.id === taskRunId));
+    for (const run of paused) {
+      this.replace({
+        ...run,
+        state: withState(run.state, 'RUNNING', this.now),
+        outputs: inputs ? { ...(run.outputs ?? {}), onResume: inputs } : run.outputs,
+        flowable: { ...(run.flowable ?? {}), resumed: true },
+      });
+    }
+    this.refreshPausedState();
+  }
+
+  private restart(): void {
+    const failed = this.execution.taskRunList.filter((r) => isFailed(r.state.current));
+    if (failed.length === 0) return;
+    for (const run of failed) {
+      const task = this.taskOf(run);
+      if (!task) continue;
+      if (flowableKind(task.type) && flowableKind(task.type) !== 'WorkingDirectory') {
+        this.replace({ ...run, state: withState(run.state, 'RUNNING', this.now) });
+      } else {
+        this.dispatch({ ...run, state: withState(run.state, 'RUNNING', this.now) }, task);
+      }
+    }
+    this.setExecutionState('RESTARTED');
+    this.setExecutionState('RUNNING');
+  }
+
+  // ---- resolution of the task tree ------------------------------------------------------------
+
+  private advance(): void {
+    const status = this.resolveScope({ tasks: this.flow.tasks, errors: this.flow.errors, finally: this.flow.finally }, 'sequential');
+    if (status.done) {
+      this.endExecution(status.state);
+    } else {
+      this.refreshPausedState();
+    }
+  }
+
+  /**
+   * Drives one list of tasks (with its errors and finally branches) and reports whether it ended.
+   * `concurrency` 0 means unlimited, 1 sequential.
+   */
+  private resolveScope(scope: Scope, mode: 'sequential' | { concurrency: number }): ScopeStatus {
+    const main = this.resolveList(scope, enabled(scope.tasks), mode);
+    if (!main.done) return RUNNING;
+    let state = main.state;
+    if (isFailed(state) && scope.errors.length > 0 && state !== 'KILLED') {
+      const errors = this.resolveList(scope, enabled(scope.errors), 'sequential');
+      if (!errors.done) return RUNNING;
+    }
+    if (scope.finally.length > 0) {
+      const fin = this.resolveList(scope, enabled(scope.finally), 'sequential');
+      if (!fin.done) return RUNNING;
+      if (isFailed(fin.state) && !isFailed(state)) state = fin.state;
+    }
+    return { done: true, state };
+  }
+
+  /** Creates and drives the runs of `tasks` in a scope; ends when all ran or one failed and the rest settled. */
+  private resolveList(scope: Scope, tasks: Task[], mode: 'sequential' | { concurrency: number }): ScopeStatus {
+    const limit = mode === 'sequential' ? 1 : mode.concurrency <= 0 ? Infinity : mode.concurrency;
+    let active = 0;
+    let failed: StateType | undefined;
+    let warning = false;
+    let pending = false;
+    for (const task of tasks) {
+      let run = this.findRun(task.id, scope);
+      if (!run) {
+        if (failed || active >= limit) {
+          pending = true;
+          continue;
+        }
+        run = this.createRun(task, scope);
+      }
+      if (!isTerminated(run.state.current)) run = this.drive(run, task);
+      const state = run.state.current;
+      if (!isTerminated(state)) {
+        active++;
+        pending = true;
+        if (limit === 1) break;
+        continue;
+      }
+      if (isFailed(state)) failed ??= state;
+      if (state === 'WARNING') warning = true;
+      if (failed && limit === 1) break;
+    }
+    if (failed) return active > 0 ? RUNNING : { done: true, state: failed };
+    if (pending) return RUNNING;
+    return { done: true, state: warning ? 'WARNING' : 'SUCCESS' };
+  }
+
+  /** Advances a non-terminal run: flowables resolve their children; runnables wait for their worker. */
+  private drive(run: TaskRun, task: Task): TaskRun {
+    const kind = flowableKind(task.type);
+    if (!kind || run.state.current === 'PAUSED' || run.state.current === 'RETRYING') return this.runsById.get(run.id) ?? run;
+    const status = this.resolveFlowable(kind, run, task);
+    if (status.done) return this.finishRun(this.runsById.get(run.id) ?? run, this.adjustFlowableState(kind, status.state));
+    return this.runsById.get(run.id) ?? run;
+  }
+
+  private adjustFlowableState(kind: FlowableKind, state: StateType): StateType {
+    if (kind === 'AllowFailure' && state === 'FAILED') return 'WARNING';
+    return state;
+  }
+
+  private resolveFlowable(kind: FlowableKind, run: TaskRun, task: Task): ScopeStatus {
+    const local = { errors: tasksOf(task.errors), finally: tasksOf(task.finally), parent: run, value: run.value, iteration: run.iteration };
+    switch (kind) {
+      case 'Sequential':
+      case 'AllowFailure':
+        return this.resolveScope({ ...local, tasks: tasksOf(task.tasks) }, 'sequential');
+      case 'Parallel':
+        return this.resolveScope({ ...local, tasks: tasksOf(task.tasks) }, { concurrency: numberOr(task.concurrent, 0) });
+      case 'Pause':
+        // Children of a (deprecated) Pause run once it is resumed.
+        return this.resolveScope({ ...local, tasks: tasksOf(task.tasks) }, 'sequential');
+      case 'Switch':
+      case 'If': {
+        const branch = run.flowable?.branch as string | undefined;
+        return this.resolveScope({ ...local, tasks: this.branchTasks(kind, task, branch) }, 'sequential');
+      }
+      case 'ForEach':
+      case 'EachSequential':
+      case 'EachParallel':
+        return this.resolveLoop(kind, run, task, local);
+      case 'Dag':
+        return this.resolveDag(run, task, local);
+      case 'WorkingDirectory': {
+        const jobState = run.flowable?.jobState as StateType | undefined;
+        return jobState ? this.endWithLocalBranches(local, jobState) : RUNNING;
+      }
+      case 'Subflow':
+        return RUNNING; // ends on a subflowEnded event
+    }
+  }
+
+  /** A scope whose main work already ended with `state` runs its errors (on failure) and finally. */
+  private endWithLocalBranches(local: Omit<Scope, 'tasks'>, state: StateType): ScopeStatus {
+    if (isFailed(state) && local.errors.length > 0) {
+      const errors = this.resolveList({ ...local, tasks: [] }, enabled(local.errors), 'sequential');
+      if (!errors.done) return RUNNING;
+    }
+    if (local.finally.length > 0) {
+      const fin = this.resolveList({ ...local, tasks: [] }, enabled(local.finally), 'sequential');
+      if (!fin.done) return RUNNING;
+    }
+    return { done: true, state };
+  }
+
+  private branchTasks(kind: 'Switch' | 'If', task: Task, branch: string | undefined): Task[] {
+    if (kind === 'If') return branch === 'then' ? tasksOf(task.then) : branch === 'else' ? tasksOf(task.else) : [];
+    if (branch === undefined) return [];
+    if (branch === DEFAULTS_BRANCH) return tasksOf(task.defaults);
+    const cases = (task.cases ?? {}) as Record<string, unknown>;
+    return tasksOf(cases[branch]);
+  }
+
+  private resolveLoop(kind: FlowableKind, run: TaskRun, task: Task, local: Omit<Scope, 'tasks'>): ScopeStatus {
+    const values = (run.flowable?.values as string[] | undefined) ?? [];
+    const concurrency =
+      kind === 'EachSequential' ? 1 : kind === 'EachParallel' ? numberOr(task.concurrent, 0) : numberOr(task.concurrencyLimit, 1);
+    const limit = concurrency <= 0 ? Infinity : concurrency;
+    const children = tasksOf(task.tasks);
+    let active = 0;
+    let failed: StateType | undefined;
+    let warning = false;
+    let pending = false;
+    for (let i = 0; i < values.length; i++) {
+      const scope: Scope = { parent: run, value: values[i], iteration: i, tasks: children, errors: [], finally: [] };
+      const started = children.some((child) => this.findRun(child.id, scope));
+      if (!started && (failed || active >= limit)) {
+        pending = true;
+        continue;
+      }
+      const status = this.resolveList(scope, enabled(children), 'sequential');
+      if (!status.done) {
+        active++;
+        pending = true;
+        continue;
+      }
+      if (isFailed(status.state)) failed ??= status.state;
+      if (status.state === 'WARNING') warning = true;
+    }
+    if (active > 0 || (pending && !failed)) return RUNNING;
+    return this.endWithLocalBranches(local, failed ?? (warning ? 'WARNING' : 'SUCCESS'));
+  }
+
+  private resolveDag(run: TaskRun, task: Task, local: Omit<Scope, 'tasks'>): ScopeStatus {
+    const nodes = (Array.isArray(task.tasks) ? task.tasks : []) as { task: Task; dependsOn?: string[] }[];
+    const limit = numberOr(task.concurrent, 0) <= 0 ? Infinity : numberOr(task.concurrent, 0);
+    const scope: Scope = { ...local, tasks: [] };
+    const stateOf = (id: string) => this.findRun(id, scope)?.state.current;
+    let active = 0;
+    let failed: StateType | undefined;
+    let warning = false;
+    let pending = false;
+    for (const node of nodes) {
+      if (node.task.disabled) continue;
+      let child = this.findRun(node.task.id, scope);
+      if (!child) {
+        const deps = node.dependsOn ?? [];
+        const ready = deps.every((dep) => {
+          const s = stateOf(dep);
+          return s !== undefined && isTerminated(s) && !isFailed(s);
+        });
+        if (!ready || failed || active >= limit) {
+          pending = true;
+          continue;
+        }
+        child = this.createRun(node.task, scope);
+      }
+      if (!isTerminated(child.state.current)) child = this.drive(child, node.task);
+      const s = child.state.current;
+      if (!isTerminated(s)) {
+        active++;
+        pending = true;
+      } else if (isFailed(s)) failed ??= s;
+      else if (s === 'WARNING') warning = true;
+    }
+    // Nodes created in this pass may unblock others: one more pass settles them.
+    if (!failed && pending && active === 0) return this.resolveDagAgain(run, task, local);
+    if (active > 0 || (pending && !failed)) return RUNNING;
+    return this.endWithLocalBranches(local, failed ?? (warning ? 'WARNING' : 'SUCCESS'));
+  }
+
+  private dagPasses = 0;
+  private resolveDagAgain(run: TaskRun, task: Task, local: Omit<Scope, 'tasks'>): ScopeStatus {
+    if (++this.dagPasses > 1000) throw new Error(`Dag ${task.id} has dependencies that can never be met`);
+    return this.resolveDag(run, task, local);
+  }
+
+  // ---- task runs ----------------------------------------------------------------------------
+
+  private createRun(rawTask: Task, scope: Scope): TaskRun {
+    const task = applyPluginDefaults(rawTask, this.flow.pluginDefaults);
+    let run: TaskRun = {
+      id: this.input.newId(),
+      executionId: this.execution.id,
+      namespace: this.execution.namespace,
+      flowId: this.execution.flowId,
+      taskId: task.id,
+      parentTaskRunId: scope.parent?.id,
+      value: scope.value,
+      iteration: scope.iteration,
+      attempts: [],
+      state: newState(this.now),
+    };
+    this.add(run);
+
+    if (task.runIf !== undefined && task.runIf !== null && task.runIf !== '') {
+      let runIf: unknown;
+      try {
+        runIf = evaluateExpression(String(task.runIf), this.variablesFor(task, run), this.input.render);
+      } catch (error) {
+        return this.failRun(run, error);
+      }
+      if (!isTruthy(runIf)) return this.finishRun(run, 'SKIPPED');
+    }
+
+    const kind = flowableKind(task.type);
+    if (!kind || kind === 'WorkingDirectory') {
+      return this.dispatch(run, task);
+    }
+    run = this.replace({ ...run, state: withState(run.state, 'RUNNING', this.now), attempts: [{ state: withState(newState(this.now), 'RUNNING', this.now) }] });
+    try {
+      switch (kind) {
+        case 'ForEach':
+        case 'EachSequential':
+        case 'EachParallel': {
+          const raw = kind === 'ForEach' ? task.values : task.value;
+          const values = loopValues(raw, (template) => evaluateExpression(template, this.variablesFor(task, run), this.input.render));
+          run = this.replace({ ...run, flowable: { values } });
+          break;
+        }
+        case 'Switch': {
+          const value = stringify(evaluateExpression(String(task.value ?? ''), this.variablesFor(task, run), this.input.render));
+          const cases = (task.cases ?? {}) as Record<string, unknown>;
+          const matched = Object.prototype.hasOwnProperty.call(cases, value);
+          run = this.replace({ ...run, flowable: { branch: matched ? value : DEFAULTS_BRANCH }, outputs: { value, defaults: !matched } });
+          break;
+        }
+        case 'If': {
+          const condition = evaluateExpression(String(task.condition ?? ''), this.variablesFor(task, run), this.input.render);
+          run = this.replace({ ...run, flowable: { branch: isTruthy(condition) ? 'then' : 'else' } });
+          break;
+        }
+        case 'Subflow':
+          this.startSubflow(run, task);
+          break;
+        case 'Pause':
+          run = this.pause(run, task);
+          break;
+        default:
+          break;
+      }
+    } catch (error) {
+      return this.failRun(run, error);
+    }
+    return run;
+  }
+
+  private pause(run: TaskRun, task: Task): TaskRun {
+    const paused = this.replace({ ...run, state: withState(run.state, 'PAUSED', this.now) });
+    const delay = task.delay ?? task.pauseDuration;
+    if (typeof delay === 'string' && delay) {
+      this.actions.push({ type: 'schedule', at: this.after(delay), event: { type: 'timer', kind: 'pauseDelay', taskRunId: run.id } });
+    } else if (typeof task.timeout === 'string' && task.timeout) {
+      this.actions.push({ type: 'schedule', at: this.after(task.timeout), event: { type: 'timer', kind: 'pauseTimeout', taskRunId: run.id } });
+    }
+    return paused;
+  }
+
+  private startSubflow(run: TaskRun, task: Task): void {
+    const vars = this.variablesFor(task, run);
+    const inputs = renderValue((task.inputs ?? {}) as Record<string, unknown>, vars, this.input.render);
+    const ownLabels = toLabels(renderValue(task.labels ?? [], vars, this.input.render));
+    const inherited = task.inheritLabels === true ? this.execution.labels.filter((l) => !l.key.startsWith('system.')) : [];
+    const correlation = this.execution.labels.find((l) => l.key === 'system.correlationId')?.value ?? this.execution.id;
+    const labels = mergeLabelLists(mergeLabelLists(inherited, ownLabels), [{ key: 'system.correlationId', value: correlation }]);
+    this.actions.push({
+      type: 'startSubflow',
+      request: {
+        parentExecutionId: this.execution.id,
+        parentTaskRunId: run.id,
+        namespace: renderTemplate(String(task.namespace), vars, this.input.render),
+        flowId: renderTemplate(String(task.flowId), vars, this.input.render),
+        revision: typeof task.revision === 'number' ? task.revision : undefined,
+        inputs,
+        labels,
+        wait: task.wait !== false,
+        transmitFailed: task.transmitFailed !== false,
+        triggerVariables: {
+          executionId: this.execution.id,
+          namespace: this.execution.namespace,
+          flowId: this.execution.flowId,
+          flowRevision: this.execution.flowRevision,
+        },
+      },
+    });
+  }
+
+  /** Sends a runnable (or WorkingDirectory) to the workers as a new attempt. */
+  private dispatch(run: TaskRun, task: Task): TaskRun {
+    const attempt = run.attempts.length + 1;
+    const next = this.replace({ ...run, attempts: [...run.attempts, { state: newState(this.now) }] });
+    const timeoutMs = typeof task.timeout === 'string' && task.timeout ? parseDuration(task.timeout) : undefined;
+    this.actions.push({
+      type: 'dispatch',
+      job: {
+        id: `${run.id}:${attempt}`,
+        executionId: this.execution.id,
+        namespace: this.execution.namespace,
+        flowId: this.execution.flowId,
+        flowRevision: this.execution.flowRevision,
+        taskRun: next,
+        attempt,
+        task,
+        variables: this.variablesFor(task, next),
+        timeoutMs,
+      },
+    });
+    return next;
+  }
+
+  private failRun(run: TaskRun, error: unknown): TaskRun {
+    const attempts = run.attempts.length > 0 ? run.attempts : [{ state: newState(this.now) }];
+    const last = attempts[attempts.length - 1]!;
+    const failedAttempts = [...attempts.slice(0, -1), { ...last, state: withState(last.state, 'FAILED', this.now) }];
+    return this.finishRun({ ...run, attempts: failedAttempts, outputs: { ...(run.outputs ?? {}), error: errorMessage(error) } }, 'FAILED');
+  }
+
+  /** Ends a run in `state`, applying allowFailure and allowWarning. */
+  private finishRun(run: TaskRun, state: StateType): TaskRun {
+    const task = this.taskOf(run);
+    let final = state;
+    if (final === 'FAILED' && task?.allowFailure === true) final = 'WARNING';
+    if (final === 'WARNING' && task?.allowWarning === true) final = 'SUCCESS';
+    const attempts = run.attempts.map((a, i) =>
+      i === run.attempts.length - 1 && !isTerminated(a.state.current) ? { ...a, state: withState(a.state, final === 'SKIPPED' ? 'SKIPPED' : stateForAttempt(state), this.now) } : a,
+    );
+    if (run.state.current === 'CREATED' && final !== 'SKIPPED') run = { ...run, state: withState(run.state, 'RUNNING', this.now) };
+    return this.replace({ ...run, attempts, state: withState(run.state, final, this.now) });
+  }
+
+  private updateAttempt(run: TaskRun, attemptNumber: number, attempt: TaskRunAttempt, runState: StateType): void {
+    const attempts = [...run.attempts];
+    attempts[attemptNumber - 1] = attempt;
+    const state = run.state.current === runState ? run.state : withState(run.state, runState, this.now);
+    this.replace({ ...run, attempts, state });
+  }
+
+  // ---- execution ----------------------------------------------------------------------------
+
+  private endExecution(state: StateType): void {
+    let final = state;
+    if (final !== 'KILLED') {
+      try {
+        const outputs = this.flowOutputs();
+        if (outputs) this.execution = { ...this.execution, outputs };
+      } catch (error) {
+        final = 'FAILED';
+        this.execution = { ...this.execution, outputs: undefined };
+        this.execution.variables = { ...(this.execution.variables ?? {}), outputsError: errorMessage(error) };
+      }
+    }
+    this.setExecutionState(final);
+    this.actions.push({ type: 'ended' });
+    const parent = this.execution.parent;
+    if (parent?.wait) {
+      this.actions.push({
+        type: 'emit',
+        envelope: {
+          executionId: parent.executionId,
+          event: {
+            type: 'subflowEnded',
+            taskRunId: parent.taskRunId,
+            childExecutionId: this.execution.id,
+            state: final,
+            taskOutputs: this.outputs(),
+            flowOutputs: this.execution.outputs,
+          },
+        },
+      });
+    }
+  }
+
+  private flowOutputs(): Record<string, unknown> | undefined {
+    if (this.flow.outputs.length === 0) return undefined;
+    const vars = runVariables({ flow: this.flow, execution: this.execution, outputs: this.outputs() });
+    const result: Record<string, unknown> = {};
+    for (const output of this.flow.outputs) {
+      const value = renderValue(output.value, vars, this.input.render);
+      result[output.id] = convertOutput(output.type, value);
+    }
+    return result;
+  }
+
+  private refreshPausedState(): void {
+    const anyPaused = this.execution.taskRunList.some((r) => r.state.current === 'PAUSED');
+    const current = this.execution.state.current;
+    if (anyPaused && current === 'RUNNING') this.setExecutionState('PAUSED');
+    if (!anyPaused && current === 'PAUSED') this.setExecutionState('RUNNING');
+  }
+
+  private setExecutionState(state: StateType): void {
+    if (this.execution.state.current === state) return;
+    this.execution = { ...this.execution, state: withState(this.execution.state, state, this.now) };
+  }
+
+  private mergeLabels(labels: Label[]): void {
+    this.execution = { ...this.execution, labels: mergeLabelLists(this.execution.labels, labels) };
+  }
+
+  // ---- lookups ------------------------------------------------------------------------------
+
+  private variablesFor(task: Task, run: TaskRun): Record<string, unknown> {
+    return runVariables({ flow: this.flow, execution: this.execution, task, taskRun: run, outputs: this.outputs() });
+  }
+
+  private outputs(): Record<string, unknown> {
+    return (this.outputsCache ??= outputsVariable(this.execution));
+  }
+
+  private retryPolicy(task: Task, run: TaskRun): RetryPolicy | undefined {
+    if (task.retry) return task.retry;
+    // A retry declared on an enclosing flowable (or the flow) applies to the runnables inside it.
+    let parentId = run.parentTaskRunId;
+    while (parentId) {
+      const parent = this.runsById.get(parentId);
+      const parentTask = parent && this.taskOf(parent);
+      if (parentTask?.retry) return parentTask.retry;
+      parentId = parent?.parentTaskRunId;
+    }
+    return this.flow.retry;
+  }
+
+  private taskOf(run: TaskRun): Task | undefined {
+    return this.tasksById.get(run.taskId);
+  }
+
+  private findRun(taskId: string, scope: Scope): TaskRun | undefined {
+    return this.runsByKey.get(runKey(taskId, scope.parent?.id, scope.value));
+  }
+
+  private index(run: TaskRun): void {
+    this.runsById.set(run.id, run);
+    this.runsByKey.set(runKey(run.taskId, run.parentTaskRunId, run.value), run);
+  }
+
+  private add(run: TaskRun): void {
+    this.execution.taskRunList.push(run);
+    this.index(run);
+    this.changed.set(run.id, run);
+    this.outputsCache = undefined;
+  }
+
+  private replace(run: TaskRun): TaskRun {
+    const list = this.execution.taskRunList;
+    const at = list.findIndex((r) => r.id === run.id);
+    if (at >= 0) list[at] = run;
+    else list.push(run);
+    this.index(run);
+    this.changed.set(run.id, run);
+    if (run.outputs) this.outputsCache = undefined;
+    return run;
+  }
+
+  private after(duration: string): string {
+    return new Date(this.now.getTime() + parseDuration(duration)).toISOString();
+  }
+}
+
+function runKey(taskId: string, parentId: string | undefined, value: string | undefined): string {
+  return `${taskId}\u0000${parentId ?? ''}\u0000${value ?? ''}`;
+}
+
+function indexTasks(flow: Flow, into: Map<string, Task>): void {
+  const visit = (tasks: unknown): void => {
+    for (const task of tasksOf(tasks)) {
+      into.set(task.id, task);
+      visit(task.tasks);
+      visit(task.errors);
+      visit(task.finally);
+      visit(task.then);
+      visit(task.else);
+      visit(task.defaults);
+      if (task.cases && typeof task.cases === 'object') for (const list of Object.values(task.cases)) visit(list);
+    }
+  };
+  visit(flow.tasks);
+  visit(flow.errors);
+  visit(flow.finally);
+}
+
+/** Child task lists hold tasks directly, except Dag whose entries wrap them as `{ task, dependsOn }`. */
+function tasksOf(value: unknown): Task[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((item) => (item && typeof item === 'object' && 'task' in item && !('type' in item) ? (item as { task: Task }).task : (item as Task)));
+}
+
+function enabled(tasks: Task[]): Task[] {
+  return tasks.filter((t) => t.disabled !== true);
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : fallback;
+}
+
+/** Kestra's truthiness of a rendered condition. */
+export function isTruthy(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  const text = String(value).trim().toLowerCase();
+  return !(text === '' || text === 'false' || text === '0' || text === '-0' || text === '0.0' || text === 'null');
+}
+
+/** ForEach values: a list, or a JSON text of a list, possibly produced by an expression. */
+export function loopValues(raw: unknown, evaluate: (template: string) => unknown): string[] {
+  let value: unknown = raw;
+  if (typeof value === 'string') {
+    value = value.includes('{{') || value.includes('{%') ? evaluate(value) : value;
+    if (typeof value === 'string') {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        throw new Error(`values must be a list or a JSON array, got ${JSON.stringify(value).slice(0, 200)}`);
+      }
+    }
+  }
+  if (!Array.isArray(value)) throw new Error(`values must be a list, got ${typeof value}`);
+  return value.map(stringify);
+}
+
+function stringify(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function stateForAttempt(state: StateType): StateType {
+  return state === 'WARNING' || state === 'SUCCESS' || state === 'FAILED' || state === 'KILLED' ? state : 'SUCCESS';
+}
+
+function toLabels(value: unknown): Label[] {
+  if (Array.isArray(value)) return value.map((l) => ({ key: String((l as Label).key), value: String((l as Label).value) }));
+  if (value && typeof value === 'object') return Object.entries(value).map(([key, v]) => ({ key, value: stringify(v) }));
+  return [];
+}
+
+/** Later labels override earlier ones with the same key. */
+export function mergeLabelLists(base: Label[], extra: Label[]): Label[] {
+  const map = new Map(base.map((l) => [l.key, l.value]));
+  for (const l of extra) map.set(l.key, l.value);
+  return [...map].map(([key, value]) => ({ key, value }));
+}
+
+function convertOutput(type: string, value: unknown): unknown {
+  switch (type?.toUpperCase()) {
+    case 'STRING':
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    case 'INT':
+    case 'FLOAT': {
+      const n = Number(value);
+      if (!Number.isFinite(n)) throw new Error(`output of type ${type} is not a number: ${JSON.stringify(value)}`);
+      return type.toUpperCase() === 'INT' ? Math.trunc(n) : n;
+    }
+    case 'BOOLEAN':
+      return value === true || value === 'true';
+    case 'JSON':
+      return typeof value === 'string' ? JSON.parse(value) : value;
+    default:
+      return value;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export { labelsMap };

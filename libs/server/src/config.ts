@@ -1,0 +1,172 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const duration = z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/i, 'an ISO-8601 duration such as PT30S');
+
+const backend = z.object({
+  type: z.enum(['sqlite']).default('sqlite'),
+  /** SQLite file; relative paths are resolved against `dataDir`. */
+  path: z.string().default('osprey.db'),
+});
+
+export const configSchema = z
+  .object({
+    /** Where the embedded database and local storage live. */
+    dataDir: z.string().default('./data'),
+    server: z
+      .object({
+        port: z.coerce.number().int().min(0).max(65535).default(8080),
+        host: z.string().default('0.0.0.0'),
+      })
+      .default({ port: 8080, host: '0.0.0.0' }),
+    queue: backend.default({ type: 'sqlite', path: 'osprey.db' }),
+    repository: backend.default({ type: 'sqlite', path: 'osprey.db' }),
+    storage: z
+      .object({
+        type: z.enum(['local']).default('local'),
+        /** Folder of the local storage; relative paths are resolved against `dataDir`. */
+        basePath: z.string().default('storage'),
+      })
+      .default({ type: 'local', basePath: 'storage' }),
+    executor: z
+      .object({
+        /** Executions claimed per batch. */
+        batchSize: z.coerce.number().int().positive().default(64),
+        /** How long a claim on an execution lasts before another executor may take it over. */
+        leaseMs: z.coerce.number().int().positive().default(30_000),
+      })
+      .default({ batchSize: 64, leaseMs: 30_000 }),
+    worker: z
+      .object({
+        /** Task runs one worker runs at once. */
+        concurrency: z.coerce.number().int().positive().default(16),
+        /** A job whose lease is not renewed within this time is handed to another worker. */
+        leaseMs: z.coerce.number().int().positive().default(15_000),
+        /** How long SIGTERM waits for running tasks before handing them back. */
+        shutdownGraceMs: z.coerce.number().int().nonnegative().default(30_000),
+      })
+      .default({ concurrency: 16, leaseMs: 15_000, shutdownGraceMs: 30_000 }),
+    scheduler: z
+      .object({
+        /** How often triggers are evaluated. */
+        tickMs: z.coerce.number().int().positive().default(1_000),
+        leaseMs: z.coerce.number().int().positive().default(30_000),
+      })
+      .default({ tickMs: 1_000, leaseMs: 30_000 }),
+    instance: z
+      .object({
+        heartbeatMs: z.coerce.number().int().positive().default(5_000),
+        /** An instance without a heartbeat for this long is considered dead. */
+        deadAfterMs: z.coerce.number().int().positive().default(30_000),
+      })
+      .default({ heartbeatMs: 5_000, deadAfterMs: 30_000 }),
+    logging: z
+      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+      .default({ level: 'info' }),
+    /** Maximum size of a file upload or input file, in bytes. */
+    maxUploadBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+    timeout: duration.optional(),
+  })
+  .strict();
+
+export type OspreyConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** YAML configuration file; absent means defaults plus environment. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values that win over file and environment (command-line flags). */
+  overrides?: Record<string, unknown>;
+}
+
+/**
+ * Reads the YAML file, applies `OSPREY_<PATH>` environment overrides (e.g. OSPREY_SERVER_PORT,
+ * OSPREY_WORKER_CONCURRENCY; `__` also separates levels) and validates the result.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): OspreyConfig {
+  let raw: Record<string, unknown> = {};
+  if (options.file) {
+    if (!existsSync(options.file)) throw new ConfigError(`configuration file ${options.file} does not exist`);
+    let parsed: unknown;
+    try {
+      parsed = parse(readFileSync(options.file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`configuration file ${options.file} is not valid YAML: ${(error as Error).message}`);
+    }
+    if (parsed !== null && parsed !== undefined && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+      throw new ConfigError(`configuration file ${options.file} must hold a map of settings`);
+    }
+    raw = (parsed ?? {}) as Record<string, unknown>;
+    // Kestra-style files nest everything under `osprey:`.
+    if (raw.osprey && typeof raw.osprey === 'object' && Object.keys(raw).length === 1) raw = raw.osprey as Record<string, unknown>;
+  }
+  applyEnv(raw, options.env ?? process.env);
+  for (const [path, value] of Object.entries(options.overrides ?? {})) {
+    if (value !== undefined) setPath(raw, path.split('.'), value);
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration${options.file ? ` in ${options.file}` : ''}:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+const KNOWN_SECTIONS: Record<string, string[]> = {
+  server: ['port', 'host'],
+  queue: ['type', 'path'],
+  repository: ['type', 'path'],
+  storage: ['type', 'basePath'],
+  executor: ['batchSize', 'leaseMs'],
+  worker: ['concurrency', 'leaseMs', 'shutdownGraceMs'],
+  scheduler: ['tickMs', 'leaseMs'],
+  instance: ['heartbeatMs', 'deadAfterMs'],
+  logging: ['level'],
+};
+const TOP_LEVEL = ['dataDir', 'maxUploadBytes', 'timeout'];
+
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('OSPREY_') || value === undefined) continue;
+    const key = name.slice('OSPREY_'.length).toLowerCase();
+    const path = envPath(key);
+    if (path) setPath(raw, path, value);
+  }
+}
+
+/** Maps `server_port` / `worker__shutdown_grace_ms` / `data_dir` to a config path. */
+function envPath(key: string): string[] | undefined {
+  const flat = key.replace(/__/g, '_');
+  const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  for (const top of TOP_LEVEL) if (camel(flat) === top) return [top];
+  for (const [section, keys] of Object.entries(KNOWN_SECTIONS)) {
+    if (!flat.startsWith(`${section.toLowerCase()}_`)) continue;
+    const rest = camel(flat.slice(section.length + 1));
+    const match = keys.find((k) => k.toLowerCase() === rest.toLowerCase());
+    if (match) return [section, match];
+  }
+  return undefined;
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const segment of path.slice(0, -1)) {
+    if (!node[segment] || typeof node[segment] !== 'object') node[segment] = {};
+    node = node[segment] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+/** Resolves a path setting against the data folder. */
+export function dataPath(config: OspreyConfig, path: string): string {
+  return resolve(config.dataDir, path);
+}
