@@ -1,1 +1,4 @@
 export * from './ports.js';
+export * from './invalid-query-error.js';
+export * from './sqlite/index.js';
+export * from './testing/index.js';

@@ -1,0 +1,358 @@
+/// <reference types="jest" />
+import type { Execution, TaskRun } from '@osprey/flow-model';
+import type { LogEntry, Repository, TriggerState } from '../ports.js';
+import { testExecution, testFlow, testTaskRun } from './repository-fixtures.js';
+
+/** What a repository adapter hands the contract: a fresh, empty repository and a way to seed executions. */
+export interface RepositoryUnderTest {
+  repository: Repository;
+  /** Writes an execution row and the given task runs, as the executor's commit does (the port has no execution write). */
+  writeExecution(execution: Execution, changedTaskRuns?: TaskRun[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The guarantees every Repository adapter keeps; each adapter's spec runs this against its real server. */
+export function repositoryContract(name: string, open: () => Promise<RepositoryUnderTest>): void {
+  describe(`Repository contract: ${name}`, () => {
+    let subject: RepositoryUnderTest;
+    let repo: Repository;
+    beforeEach(async () => {
+      subject = await open();
+      repo = subject.repository;
+    });
+    afterEach(async () => {
+      await subject.close();
+    });
+
+    describe('flows', () => {
+      it('keeps the revision when the source is unchanged and adds one when it changes', async () => {
+        const flow = testFlow('company.team', 'hello');
+        const first = await repo.flows.save(flow, 'source v1');
+        const same = await repo.flows.save(flow, 'source v1');
+        const changed = await repo.flows.save({ ...flow, description: 'v2' }, 'source v2');
+        expect(first.revision).toBe(1);
+        expect(same.revision).toBe(1);
+        expect(changed.revision).toBe(2);
+        expect((await repo.flows.get('company.team', 'hello'))?.flow.description).toBe('v2');
+        expect((await repo.flows.get('company.team', 'hello', 1))?.source).toBe('source v1');
+        expect((await repo.flows.revisions('company.team', 'hello')).map((f) => f.revision)).toEqual([1, 2]);
+      });
+
+      it('round-trips the parsed flow and its flags', async () => {
+        const flow = { ...testFlow('company.team', 'hello', [{ key: 'team', value: 'data' }]), disabled: true };
+        await repo.flows.save(flow, 'src');
+        const stored = await repo.flows.get('company.team', 'hello');
+        expect(stored).toMatchObject({ namespace: 'company.team', id: 'hello', revision: 1, source: 'src', disabled: true, deleted: false });
+        expect(stored?.flow).toEqual({ ...flow, revision: 1 });
+        expect(Number.isNaN(Date.parse(stored!.updated))).toBe(false);
+      });
+
+      it('hides a deleted flow and continues its revisions when it is saved again', async () => {
+        const flow = testFlow('company.team', 'hello');
+        await repo.flows.save(flow, 'v1');
+        expect(await repo.flows.delete('company.team', 'hello')).toBe(true);
+        expect(await repo.flows.delete('company.team', 'hello')).toBe(false);
+        expect(await repo.flows.get('company.team', 'hello')).toBeNull();
+        expect(await repo.flows.list()).toEqual([]);
+        const again = await repo.flows.save(flow, 'v1');
+        expect(again.revision).toBe(2);
+        expect(await repo.flows.get('company.team', 'hello')).not.toBeNull();
+      });
+
+      it('lists the latest revision of flows in a namespace and its children only', async () => {
+        await repo.flows.save(testFlow('company.team', 'a'), 'a1');
+        await repo.flows.save(testFlow('company.team', 'a'), 'a2');
+        await repo.flows.save(testFlow('company.team.sub', 'b'), 'b1');
+        await repo.flows.save(testFlow('company.teamx', 'c'), 'c1');
+        await repo.flows.save(testFlow('other', 'd'), 'd1');
+        const listed = await repo.flows.list('company.team');
+        expect(listed.map((f) => `${f.namespace}/${f.id}@${f.revision}`)).toEqual(['company.team/a@2', 'company.team.sub/b@1']);
+        expect((await repo.flows.list()).length).toBe(4);
+        expect(await repo.flows.namespaces()).toEqual(['company.team', 'company.team.sub', 'company.teamx', 'other']);
+      });
+
+      it('searches by text, namespace and labels with paging and sorting', async () => {
+        for (let i = 0; i < 5; i++) await repo.flows.save(testFlow('company.team', `flow-${i}`, i % 2 === 0 ? [{ key: 'env', value: 'prod' }] : []), `s${i}`);
+        await repo.flows.save(testFlow('other', 'unrelated'), 'x');
+        const page1 = await repo.flows.search({ namespace: 'company', size: 2, page: 1, sort: 'id:desc' });
+        expect(page1.total).toBe(5);
+        expect(page1.results.map((f) => f.id)).toEqual(['flow-4', 'flow-3']);
+        const page3 = await repo.flows.search({ namespace: 'company', size: 2, page: 3, sort: 'id:desc' });
+        expect(page3.results.map((f) => f.id)).toEqual(['flow-0']);
+        const byText = await repo.flows.search({ q: 'UNREL' });
+        expect(byText.results.map((f) => f.id)).toEqual(['unrelated']);
+        const byLabel = await repo.flows.search({ labels: [{ key: 'env', value: 'prod' }], sort: 'id:asc' });
+        expect(byLabel.results.map((f) => f.id)).toEqual(['flow-0', 'flow-2', 'flow-4']);
+        expect(byLabel.total).toBe(3);
+      });
+
+      it('rejects a sort on an unknown field', async () => {
+        await expect(repo.flows.search({ sort: 'nope:asc' })).rejects.toThrow();
+      });
+    });
+
+    describe('executions', () => {
+      it('round-trips an execution with its task runs exactly, in order', async () => {
+        const execution = testExecution('e1', { taskRuns: 3, labels: [{ key: 'k', value: 'v' }], parent: 'p1' });
+        execution.outputs = { result: { a: [1, 'two', null, true] } };
+        execution.trigger = { id: 'schedule', type: 'io.kestra.plugin.core.trigger.Schedule', variables: { date: '2024-05-01T10:00:00Z' } };
+        await subject.writeExecution(execution, execution.taskRunList);
+        expect(await repo.executions.get('e1')).toEqual(execution);
+        expect(await repo.executions.get('missing')).toBeNull();
+      });
+
+      it('stores task runs as their own rows: an update touches only the changed ones', async () => {
+        const execution = testExecution('e1', { taskRuns: 3 });
+        await subject.writeExecution(execution, execution.taskRunList);
+        const changed: TaskRun = { ...execution.taskRunList[1], outputs: { value: 'changed' } };
+        const added = testTaskRun(execution, 'e1-tr3', 'task3', 'RUNNING', '2024-05-01T10:00:05.000Z');
+        const next: Execution = { ...execution, version: 2, taskRunList: [execution.taskRunList[0], changed, execution.taskRunList[2], added] };
+        await subject.writeExecution(next, [added, changed]);
+        expect(await repo.executions.get('e1')).toEqual(next);
+        // Task runs not passed as changed are kept as stored, whatever the execution's list says.
+        await subject.writeExecution({ ...next, version: 3, taskRunList: [] }, []);
+        const stored = await repo.executions.get('e1');
+        expect(stored?.version).toBe(3);
+        expect(stored?.taskRunList).toEqual(next.taskRunList);
+      });
+
+      it('searches by namespace prefix, flow, state, labels, parent and dates, newest first, without task runs', async () => {
+        await subject.writeExecution(testExecution('a', { namespace: 'company.team', flowId: 'f1', state: 'SUCCESS', startDate: '2024-05-01T10:00:00.000Z', labels: [{ key: 'env', value: 'prod' }], taskRuns: 2 }));
+        await subject.writeExecution(testExecution('b', { namespace: 'company.team.sub', flowId: 'f2', state: 'FAILED', startDate: '2024-05-02T10:00:00.000Z' }));
+        await subject.writeExecution(testExecution('c', { namespace: 'company.teamx', flowId: 'f1', state: 'RUNNING', startDate: '2024-05-03T10:00:00.000Z', labels: [{ key: 'env', value: 'dev' }] }));
+        await subject.writeExecution(testExecution('d', { namespace: 'company.team', flowId: 'f1', state: 'RUNNING', startDate: '2024-05-04T10:00:00.000Z', parent: 'a' }));
+        const ids = async (query: Parameters<Repository['executions']['search']>[0]) => (await repo.executions.search(query)).results.map((e) => e.id);
+
+        expect(await ids({})).toEqual(['d', 'c', 'b', 'a']);
+        expect(await ids({ namespace: 'company.team' })).toEqual(['d', 'b', 'a']);
+        expect(await ids({ namespace: 'company.team', flowId: 'f1' })).toEqual(['d', 'a']);
+        expect(await ids({ state: ['SUCCESS', 'FAILED'] })).toEqual(['b', 'a']);
+        expect(await ids({ labels: [{ key: 'env', value: 'prod' }] })).toEqual(['a']);
+        expect(await ids({ parentExecutionId: 'a' })).toEqual(['d']);
+        expect(await ids({ startDate: '2024-05-02T00:00:00.000Z', endDate: '2024-05-03T23:00:00.000Z' })).toEqual(['c', 'b']);
+        expect(await ids({ startDate: '2024-05-02T12:00:00+02:00' })).toEqual(['d', 'c', 'b']);
+        expect(await ids({ sort: 'state.startDate:asc' })).toEqual(['a', 'b', 'c', 'd']);
+
+        const page = await repo.executions.search({ size: 3, page: 2 });
+        expect(page.total).toBe(4);
+        expect(page.results.map((e) => e.id)).toEqual(['a']);
+        expect(page.results[0].taskRunList).toEqual([]);
+        expect(page.results[0].inputs).toEqual({ name: 'world', count: 3 });
+      });
+
+      it('deletes an execution with its task runs', async () => {
+        await subject.writeExecution(testExecution('e1', { taskRuns: 2 }));
+        expect(await repo.executions.delete('e1')).toBe(true);
+        expect(await repo.executions.delete('e1')).toBe(false);
+        expect(await repo.executions.get('e1')).toBeNull();
+        expect((await repo.taskRuns.search({ executionId: 'e1' })).total).toBe(0);
+      });
+
+      it('counts executions per day and state', async () => {
+        await subject.writeExecution(testExecution('a', { state: 'SUCCESS', startDate: '2024-05-01T10:00:00.000Z' }));
+        await subject.writeExecution(testExecution('b', { state: 'SUCCESS', startDate: '2024-05-01T11:00:00.000Z' }));
+        await subject.writeExecution(testExecution('c', { state: 'FAILED', startDate: '2024-05-01T12:00:00.000Z' }));
+        await subject.writeExecution(testExecution('d', { state: 'SUCCESS', startDate: '2024-05-02T10:00:00.000Z', flowId: 'other' }));
+        await subject.writeExecution(testExecution('e', { state: 'SUCCESS', startDate: '2024-06-01T10:00:00.000Z' }));
+        const stats = await repo.executions.dailyStats({ startDate: '2024-05-01T00:00:00.000Z', endDate: '2024-05-31T00:00:00.000Z' });
+        expect(stats).toEqual([
+          { date: '2024-05-01', state: 'FAILED', count: 1 },
+          { date: '2024-05-01', state: 'SUCCESS', count: 2 },
+          { date: '2024-05-02', state: 'SUCCESS', count: 1 },
+        ]);
+        const oneFlow = await repo.executions.dailyStats({ flowId: 'other', startDate: '2024-05-01T00:00:00.000Z', endDate: '2024-05-31T00:00:00.000Z' });
+        expect(oneFlow).toEqual([{ date: '2024-05-02', state: 'SUCCESS', count: 1 }]);
+      });
+    });
+
+    describe('task runs', () => {
+      it('searches task runs across executions by namespace, flow, execution, task, state and dates', async () => {
+        const a = testExecution('a', { namespace: 'company.team', flowId: 'f1', taskRuns: 2, startDate: '2024-05-01T10:00:00.000Z' });
+        a.taskRunList[1] = { ...a.taskRunList[1], state: { ...a.taskRunList[1].state, current: 'FAILED' } };
+        const b = testExecution('b', { namespace: 'other', flowId: 'f2', taskRuns: 1, startDate: '2024-05-02T10:00:00.000Z' });
+        await subject.writeExecution(a);
+        await subject.writeExecution(b);
+        const ids = async (query: Parameters<Repository['taskRuns']['search']>[0]) => (await repo.taskRuns.search(query)).results.map((t) => t.id).sort();
+
+        expect(await ids({})).toEqual(['a-tr0', 'a-tr1', 'b-tr0']);
+        expect(await ids({ namespace: 'company' })).toEqual(['a-tr0', 'a-tr1']);
+        expect(await ids({ flowId: 'f2' })).toEqual(['b-tr0']);
+        expect(await ids({ executionId: 'a', taskId: 'task1' })).toEqual(['a-tr1']);
+        expect(await ids({ state: ['FAILED'] })).toEqual(['a-tr1']);
+        expect(await ids({ startDate: '2024-05-02T00:00:00.000Z' })).toEqual(['b-tr0']);
+        const page = await repo.taskRuns.search({ size: 1, sort: 'state.startDate:desc' });
+        expect(page.total).toBe(3);
+        expect(page.results).toEqual([b.taskRunList[0]]);
+      });
+    });
+
+    describe('logs', () => {
+      const log = (message: string, level: LogEntry['level'], extra: Partial<LogEntry> = {}): LogEntry => ({
+        namespace: 'company.team',
+        flowId: 'hello',
+        executionId: 'e1',
+        taskId: 't1',
+        taskRunId: 'tr1',
+        attemptNumber: 1,
+        timestamp: '2024-05-01T10:00:00.000Z',
+        level,
+        message,
+        ...extra,
+      });
+
+      it('appends and searches logs in order, filtered by level, text and task run', async () => {
+        await repo.logs.append([log('starting', 'DEBUG'), log('hello world', 'INFO'), log('careful', 'WARN', { taskRunId: 'tr2', taskId: 't2' })]);
+        await repo.logs.append([log('boom', 'ERROR'), log('other execution', 'INFO', { executionId: 'e2' })]);
+        const all = await repo.logs.search({ executionId: 'e1' });
+        expect(all.total).toBe(4);
+        expect(all.results.map((l) => l.message)).toEqual(['starting', 'hello world', 'careful', 'boom']);
+        expect(all.results[1]).toEqual({ ...log('hello world', 'INFO'), seq: all.results[1].seq });
+        expect((await repo.logs.search({ executionId: 'e1', minLevel: 'WARN' })).results.map((l) => l.message)).toEqual(['careful', 'boom']);
+        expect((await repo.logs.search({ q: 'world' })).results.map((l) => l.message)).toEqual(['hello world']);
+        expect((await repo.logs.search({ taskRunId: 'tr2' })).results.map((l) => l.message)).toEqual(['careful']);
+        expect((await repo.logs.search({ taskId: 't2' })).results.map((l) => l.message)).toEqual(['careful']);
+      });
+
+      it('follows with an afterSeq cursor', async () => {
+        await repo.logs.append([log('one', 'INFO'), log('two', 'INFO')]);
+        const first = await repo.logs.search({ executionId: 'e1' });
+        const cursor = first.results[first.results.length - 1].seq;
+        expect(first.results[0].seq).toBeLessThan(cursor);
+        await repo.logs.append([log('three', 'INFO')]);
+        const next = await repo.logs.search({ executionId: 'e1', afterSeq: cursor });
+        expect(next.results.map((l) => l.message)).toEqual(['three']);
+      });
+
+      it('deletes the logs of one execution', async () => {
+        await repo.logs.append([log('a', 'INFO'), log('b', 'INFO'), log('c', 'INFO', { executionId: 'e2' })]);
+        expect(await repo.logs.deleteByExecution('e1')).toBe(2);
+        expect((await repo.logs.search({})).results.map((l) => l.message)).toEqual(['c']);
+      });
+    });
+
+    describe('triggers', () => {
+      const trigger = (triggerId: string, nextDate?: string, extra: Partial<TriggerState> = {}): TriggerState => ({
+        namespace: 'company.team',
+        flowId: 'hello',
+        triggerId,
+        nextDate,
+        disabled: false,
+        updated: '2024-05-01T00:00:00.000Z',
+        ...extra,
+      });
+      const now = new Date('2024-05-01T12:00:00.000Z');
+
+      it('saves, gets, lists and deletes trigger states', async () => {
+        const state = trigger('t1', '2024-05-01T11:00:00.000Z', { lastDate: '2024-05-01T10:00:00.000Z', backfill: { start: '2024-04-01T00:00:00Z', current: '2024-04-02T00:00:00Z', paused: false } });
+        await repo.triggers.save(state);
+        await repo.triggers.save(trigger('t2'));
+        await repo.triggers.save({ ...trigger('t3'), flowId: 'other' });
+        expect(await repo.triggers.get('company.team', 'hello', 't1')).toEqual(state);
+        expect((await repo.triggers.list({ flowId: 'hello' })).map((t) => t.triggerId)).toEqual(['t1', 't2']);
+        expect((await repo.triggers.list()).length).toBe(3);
+        await repo.triggers.delete('company.team', 'hello', 't1');
+        expect(await repo.triggers.get('company.team', 'hello', 't1')).toBeNull();
+        await repo.triggers.delete('company.team', 'hello');
+        expect((await repo.triggers.list()).map((t) => t.triggerId)).toEqual(['t3']);
+      });
+
+      it('leases due triggers to one owner at a time', async () => {
+        await repo.triggers.save(trigger('due', '2024-05-01T11:59:00.000Z'));
+        await repo.triggers.save(trigger('later', '2024-05-01T13:00:00.000Z'));
+        await repo.triggers.save(trigger('off', '2024-05-01T11:00:00.000Z', { disabled: true }));
+        const [a, b] = await Promise.all([repo.triggers.acquire('a', 10, 60_000, now), repo.triggers.acquire('b', 10, 60_000, now)]);
+        const owned = [...a.map((t) => `a:${t.triggerId}`), ...b.map((t) => `b:${t.triggerId}`)];
+        expect(owned).toHaveLength(1);
+        expect(owned[0]).toMatch(/:due$/);
+        const holder = a.length ? 'a' : 'b';
+        expect(await repo.triggers.get('company.team', 'hello', 'due')).toMatchObject({ owner: holder, ownerUntil: now.getTime() + 60_000 });
+      });
+
+      it('never hands one trigger to two of many competing owners', async () => {
+        for (let i = 0; i < 20; i++) await repo.triggers.save(trigger(`t${i}`, '2024-05-01T11:00:00.000Z'));
+        const results = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => repo.triggers.acquire(owner, 7, 60_000, now)));
+        const ids = results.flat().map((t) => t.triggerId);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.length).toBe(20);
+      });
+
+      it('lets another owner take a trigger whose lease expired', async () => {
+        await repo.triggers.save(trigger('t1', '2024-05-01T11:00:00.000Z'));
+        expect(await repo.triggers.acquire('a', 10, 1000, now)).toHaveLength(1);
+        expect(await repo.triggers.acquire('b', 10, 1000, new Date(now.getTime() + 500))).toHaveLength(0);
+        const taken = await repo.triggers.acquire('b', 10, 1000, new Date(now.getTime() + 1001));
+        expect(taken.map((t) => t.owner)).toEqual(['b']);
+        // The former owner lost it: its release is refused and stores nothing.
+        expect(await repo.triggers.release('a', { ...taken[0], nextDate: '2030-01-01T00:00:00.000Z' })).toBe(false);
+        expect((await repo.triggers.get('company.team', 'hello', 't1'))?.nextDate).toBe('2024-05-01T11:00:00.000Z');
+      });
+
+      it('stores the evaluated state on release and frees the trigger', async () => {
+        await repo.triggers.save(trigger('t1', '2024-05-01T11:00:00.000Z'));
+        const [held] = await repo.triggers.acquire('a', 10, 60_000, now);
+        const evaluated: TriggerState = { ...held, owner: undefined, ownerUntil: undefined, lastDate: held.nextDate, nextDate: '2024-05-01T11:30:00.000Z', executionId: 'e1' };
+        expect(await repo.triggers.release('a', evaluated)).toBe(true);
+        const stored = await repo.triggers.get('company.team', 'hello', 't1');
+        expect(stored).toMatchObject({ lastDate: '2024-05-01T11:00:00.000Z', nextDate: '2024-05-01T11:30:00.000Z', executionId: 'e1' });
+        expect(stored?.owner).toBeUndefined();
+        expect((await repo.triggers.acquire('b', 10, 60_000, now)).map((t) => t.owner)).toEqual(['b']);
+      });
+
+      it('keeps the lease on release when asked and does not lose ownership on save', async () => {
+        await repo.triggers.save(trigger('t1', '2024-05-01T11:00:00.000Z'));
+        const [held] = await repo.triggers.acquire('a', 10, 60_000, now);
+        expect(await repo.triggers.release('a', { ...held, ownerUntil: now.getTime() + 120_000 })).toBe(true);
+        await repo.triggers.save({ ...held, owner: undefined, ownerUntil: undefined, disabled: false });
+        expect(await repo.triggers.acquire('b', 10, 60_000, new Date(now.getTime() + 90_000))).toEqual([]);
+        expect((await repo.triggers.get('company.team', 'hello', 't1'))?.owner).toBe('a');
+      });
+    });
+
+    describe('key-value store', () => {
+      it('sets, gets, lists and deletes values of any JSON type', async () => {
+        await repo.kv.set('company.team', 'b', { nested: [1, 'x', null] });
+        await repo.kv.set('company.team', 'a', 'text');
+        await repo.kv.set('company.team', 'c', 42);
+        await repo.kv.set('other', 'a', true);
+        await repo.kv.set('company.team', 'c', 43);
+        expect((await repo.kv.get('company.team', 'b'))?.value).toEqual({ nested: [1, 'x', null] });
+        expect((await repo.kv.list('company.team')).map((e) => [e.key, e.value])).toEqual([['a', 'text'], ['b', { nested: [1, 'x', null] }], ['c', 43]]);
+        expect(await repo.kv.delete('company.team', 'a')).toBe(true);
+        expect(await repo.kv.delete('company.team', 'a')).toBe(false);
+        expect(await repo.kv.get('company.team', 'a')).toBeNull();
+        expect((await repo.kv.get('other', 'a'))?.value).toBe(true);
+      });
+
+      it('expires entries after their TTL', async () => {
+        await repo.kv.set('ns', 'short', 1, 150);
+        await repo.kv.set('ns', 'long', 2, 60_000);
+        const short = await repo.kv.get('ns', 'short');
+        expect(short?.value).toBe(1);
+        expect(Date.parse(short!.expiresAt!)).toBeGreaterThan(Date.now());
+        await sleep(250);
+        expect(await repo.kv.get('ns', 'short')).toBeNull();
+        expect((await repo.kv.list('ns')).map((e) => e.key)).toEqual(['long']);
+      });
+    });
+
+    describe('service instances', () => {
+      it('records heartbeats and reaps instances that stopped beating', async () => {
+        const base = { hostname: 'host', pid: 1, startedAt: '2024-05-01T10:00:00.000Z', state: 'RUNNING' as const };
+        await repo.instances.heartbeat({ ...base, id: 'w1', type: 'WORKER', heartbeatAt: '2024-05-01T10:00:00.000Z' });
+        await repo.instances.heartbeat({ ...base, id: 'w2', type: 'WORKER', heartbeatAt: '2024-05-01T10:00:00.000Z' });
+        await repo.instances.heartbeat({ ...base, id: 'w2', type: 'WORKER', heartbeatAt: '2024-05-01T10:00:50.000Z' });
+        await repo.instances.heartbeat({ ...base, id: 'e1', type: 'EXECUTOR', heartbeatAt: '2024-05-01T10:00:00.000Z', state: 'STOPPED' });
+        expect((await repo.instances.list()).map((i) => i.id).sort()).toEqual(['e1', 'w1', 'w2']);
+        const now = new Date('2024-05-01T10:01:00.000Z');
+        const dead = await repo.instances.reapDead(30_000, now);
+        expect(dead.map((i) => [i.id, i.state])).toEqual([['w1', 'DEAD']]);
+        expect(await repo.instances.reapDead(30_000, now)).toEqual([]);
+        const listed = await repo.instances.list();
+        expect(listed.find((i) => i.id === 'w1')?.state).toBe('DEAD');
+        expect(listed.find((i) => i.id === 'w2')?.state).toBe('RUNNING');
+      });
+    });
+  });
+}
