@@ -1,0 +1,10 @@
+import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
+import { TaskProperties } from '../support/task-properties.js';
+
+/** `io.kestra.plugin.core.output.OutputValues`: outputs the deeply rendered `values` map as `values`. */
+export class OutputValuesTask implements TaskRunner {
+  async run(ctx: RunContext): Promise<TaskRunnerResult> {
+    const values = (await new TaskProperties(ctx).map('values')) ?? {};
+    return { outputs: { values } };
+  }
+}

@@ -1,0 +1,15 @@
+import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
+import { TaskProperties } from '../support/task-properties.js';
+import { TaskPropertyError } from '../support/task-errors.js';
+import { abortableDelay } from '../support/abortable-delay.js';
+
+/** `io.kestra.plugin.core.flow.Sleep`: waits for the ISO-8601 `duration`; a kill stops the wait at once. */
+export class SleepTask implements TaskRunner {
+  async run(ctx: RunContext): Promise<TaskRunnerResult> {
+    const duration = await new TaskProperties(ctx).duration('duration');
+    if (duration === undefined) throw new TaskPropertyError('duration', 'is required');
+    if (duration < 0) throw new TaskPropertyError('duration', 'must not be negative');
+    await abortableDelay(duration, ctx.signal);
+    return {};
+  }
+}

@@ -1,0 +1,133 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { LogLevel } from '@osprey/repository';
+import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
+import { TaskFailure } from '../task-runner.js';
+import { TaskProperties } from '../support/task-properties.js';
+import { TaskAbortedError, TaskPropertyError, throwIfAborted } from '../support/task-errors.js';
+import { uploadDirectory, uploadOutputFiles, writeInputFiles } from '../support/working-files.js';
+import { runChildProcess } from './child-process-run.js';
+import { parseProtocolLine, ProtocolLineError } from './output-protocol.js';
+import { replaceInternalStorageUris } from './internal-storage-paths.js';
+
+export interface ShellTaskOptions {
+  /** How long a killed script's process group gets between SIGTERM and SIGKILL. Default 5 s. */
+  killGraceMs?: number;
+  /** How long output may stay open after the script exits before its leftover children are killed. Default 1 s. */
+  drainGraceMs?: number;
+  /** The environment scripts inherit before `WORKING_DIR`, `OUTPUT_DIR` and `env`. Default: the worker's own. */
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
+// Properties that choose where Kestra runs a script; Osprey always runs it as a process on the worker.
+const IGNORED_RUNNER_PROPERTIES = ['containerImage', 'taskRunner', 'docker', 'runner'];
+
+/**
+ * The process side of Kestra's shell script tasks: renders the commands with `workingDir` and
+ * `outputDir`, runs them through `interpreter` in the working directory, turns output lines into
+ * logs (stdout INFO, stderr ERROR, as Kestra) and `::{...}::` lines into outputs, then uploads
+ * `outputFiles` and whatever the script left in `outputDir`.
+ */
+export abstract class ShellTask implements TaskRunner {
+  private readonly killGraceMs: number;
+  private readonly drainGraceMs: number;
+  private readonly baseEnv: NodeJS.ProcessEnv;
+
+  constructor(options: ShellTaskOptions = {}) {
+    this.killGraceMs = options.killGraceMs ?? 5_000;
+    this.drainGraceMs = options.drainGraceMs ?? 1_000;
+    this.baseEnv = options.baseEnv ?? process.env;
+  }
+
+  /** The task's own command lines (rendered), run after `beforeCommands`. */
+  protected abstract commandLines(properties: TaskProperties): Promise<string[]>;
+
+  async run(ctx: RunContext): Promise<TaskRunnerResult> {
+    const workingDir = await ctx.workingDirectory();
+    const outputDir = path.join(workingDir, randomUUID());
+    await mkdir(outputDir, { recursive: true });
+    const properties = new TaskProperties(ctx, { workingDir, outputDir });
+
+    const ignored = IGNORED_RUNNER_PROPERTIES.filter((name) => properties.has(name));
+    if (ignored.length > 0) {
+      ctx.logger.debug(`Ignoring ${ignored.join(', ')}: scripts run as processes on the worker host`);
+    }
+
+    const inputFiles = await properties.stringMap('inputFiles');
+    if (inputFiles) await writeInputFiles(ctx, workingDir, inputFiles, 'inputFiles');
+
+    const interpreter = (await properties.stringList('interpreter')) ?? ['/bin/sh', '-c'];
+    if (interpreter.length === 0) throw new TaskPropertyError('interpreter', 'must not be empty');
+    const failFast = await properties.boolean('failFast', true);
+    const lines = [
+      ...(failFast ? ['set -e'] : []),
+      ...((await properties.stringList('beforeCommands')) ?? []),
+      ...(await this.commandLines(properties)),
+    ];
+    const script = (await replaceInternalStorageUris(ctx, workingDir, lines)).join('\n');
+    const env: NodeJS.ProcessEnv = {
+      ...this.baseEnv,
+      WORKING_DIR: workingDir,
+      OUTPUT_DIR: outputDir,
+      ...((await properties.stringMap('env')) ?? {}),
+    };
+    const warningOnStdErr = await properties.boolean('warningOnStdErr', false);
+    const outputFilePatterns = (await properties.stringList('outputFiles')) ?? [];
+    throwIfAborted(ctx.signal);
+
+    const vars: Record<string, unknown> = {};
+    let stderrLines = 0;
+    const result = await runChildProcess({
+      command: [...interpreter, script],
+      cwd: workingDir,
+      env,
+      signal: ctx.signal,
+      killGraceMs: this.killGraceMs,
+      drainGraceMs: this.drainGraceMs,
+      onLine: (line, stream) => {
+        if (stream === 'stderr') stderrLines++;
+        handleLine(ctx, vars, line, stream === 'stderr' ? 'ERROR' : 'INFO');
+      },
+    });
+
+    if (result.aborted) throw new TaskAbortedError(ctx.signal.reason);
+    if (result.exitCode !== 0) {
+      throw new TaskFailure(
+        result.exitCode === null
+          ? `Command failed: killed by signal ${result.exitSignal}`
+          : `Command failed with exit code ${result.exitCode}`,
+      );
+    }
+
+    const outputFiles = {
+      ...(await uploadOutputFiles(ctx, workingDir, outputFilePatterns, 'outputFiles')),
+      ...(await uploadDirectory(ctx, outputDir)),
+    };
+    return {
+      state: warningOnStdErr && stderrLines > 0 ? 'WARNING' : 'SUCCESS',
+      outputs: { exitCode: result.exitCode, vars, outputFiles },
+    };
+  }
+}
+
+function handleLine(ctx: RunContext, vars: Record<string, unknown>, line: string, level: LogLevel): void {
+  let message;
+  try {
+    message = parseProtocolLine(line);
+  } catch (error) {
+    if (!(error instanceof ProtocolLineError)) throw error;
+    ctx.logger.warn(error.message);
+    return;
+  }
+  if (!message) {
+    ctx.logger.log(level, line);
+    return;
+  }
+  Object.assign(vars, message.outputs);
+  for (const entry of message.logs ?? []) ctx.logger.log(entry.level, entry.message);
+  // The RunContext has no metric sink yet: keep what the script reported visible.
+  for (const metric of message.metrics ?? []) {
+    ctx.logger.debug(`Metric ${metric.name} (${metric.type}) = ${metric.value}${metric.tags ? ` ${JSON.stringify(metric.tags)}` : ''}`);
+  }
+}

@@ -1,0 +1,210 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Task, TaskRun } from '@osprey/flow-model';
+import type { LogLevel } from '@osprey/repository';
+import type { ExecutionStorage, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
+
+export interface TestLogEntry {
+  level: LogLevel;
+  message: string;
+}
+
+export interface TestRunContextOptions {
+  task: Task;
+  variables?: Record<string, unknown>;
+  namespace?: string;
+  flowId?: string;
+  executionId?: string;
+  taskRunId?: string;
+  attempt?: number;
+  /** Shares a key-value store between contexts (the namespace is part of each key). */
+  kvStore?: Map<string, TestKvEntry>;
+}
+
+export interface TestKvEntry {
+  value: unknown;
+  expiresAt?: number;
+}
+
+/** A {@link RunContext} for unit tests, with what it collected. */
+export interface TestRunContext extends RunContext {
+  readonly logs: TestLogEntry[];
+  /** Keys are `<namespace>/<key>`. */
+  readonly kvStore: Map<string, TestKvEntry>;
+  /** The folder holding internal storage (`kestra:///...` maps to `<storageRoot>/...`) and working directories. */
+  readonly storageRoot: string;
+  /** Messages logged at `level`. */
+  messages(level?: LogLevel): string[];
+  abort(reason?: unknown): void;
+  /** Removes the temporary folders. */
+  dispose(): Promise<void>;
+}
+
+/** Thrown by the test double's trivial renderer for a variable it cannot resolve. */
+export class TestRenderError extends Error {
+  constructor(readonly expression: string) {
+    super(`Missing variable: '${expression}' may not exist`);
+    this.name = 'TestRenderError';
+  }
+}
+
+/**
+ * An in-memory RunContext for unit tests of task logic. Rendering is a trivial `{{ a.b.c }}` path
+ * substitution (no filters, no operators) — enough to show that a task renders a property; the real
+ * expression engine lives in @osprey/flow-model. Storage is a temporary folder, KV a Map, logs a list.
+ */
+export async function createTestRunContext(options: TestRunContextOptions): Promise<TestRunContext> {
+  const namespace = options.namespace ?? 'io.osprey.tests';
+  const flowId = options.flowId ?? 'test-flow';
+  const executionId = options.executionId ?? 'test-execution';
+  const taskRunId = options.taskRunId ?? 'test-taskrun';
+  const task = options.task;
+  const root = await mkdtemp(path.join(tmpdir(), 'osprey-plugins-test-'));
+  const storageRoot = path.join(root, 'storage');
+  await mkdir(storageRoot);
+  const variables: Record<string, unknown> = {
+    flow: { id: flowId, namespace },
+    execution: { id: executionId },
+    task: { id: task.id, type: task.type },
+    taskrun: { id: taskRunId, attemptsCount: options.attempt ?? 0 },
+    ...options.variables,
+  };
+  const logs: TestLogEntry[] = [];
+  const kvStore = options.kvStore ?? new Map<string, TestKvEntry>();
+  const controller = new AbortController();
+  let workingDirectory: string | undefined;
+
+  const renderString = async (template: string, extra?: Record<string, unknown>): Promise<string> =>
+    template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, expression: string) => {
+      const value = lookup({ ...variables, ...extra }, expression);
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    });
+  const render = async <T>(value: T, extra?: Record<string, unknown>): Promise<T> => {
+    if (typeof value === 'string') return (await renderString(value, extra)) as T;
+    if (Array.isArray(value)) return (await Promise.all(value.map((item) => render(item, extra)))) as T;
+    if (value !== null && typeof value === 'object') {
+      const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await render(v, extra)] as const));
+      return Object.fromEntries(entries) as T;
+    }
+    return value;
+  };
+
+  const log = (level: LogLevel, message: string) => void logs.push({ level, message });
+  const logger: TaskLogger = {
+    log,
+    trace: (message) => log('TRACE', message),
+    debug: (message) => log('DEBUG', message),
+    info: (message) => log('INFO', message),
+    warn: (message) => log('WARN', message),
+    error: (message) => log('ERROR', message),
+  };
+
+  const namespacePrefix = `kestra:///${namespace.replaceAll('.', '/')}/`;
+  const taskRunPrefix = `${namespacePrefix}${flowId}/executions/${executionId}/tasks/${task.id}/${taskRunId}/`;
+  const pathOf = (uri: string): string => {
+    if (!uri.startsWith(namespacePrefix) || uri.split('/').includes('..')) {
+      throw new Error(`storage URI ${uri} is outside ${namespacePrefix}`);
+    }
+    return path.join(storageRoot, uri.slice('kestra:///'.length));
+  };
+  const storage: ExecutionStorage = {
+    async putFile(name, content) {
+      const uri = `${taskRunPrefix}${name}`;
+      const target = pathOf(uri);
+      await mkdir(path.dirname(target), { recursive: true });
+      if (content instanceof Readable) await pipeline(content, createWriteStream(target));
+      else await writeFile(target, content);
+      return uri;
+    },
+    async get(uri) {
+      const file = pathOf(uri);
+      await stat(file);
+      return createReadStream(file);
+    },
+    async size(uri) {
+      return (await stat(pathOf(uri))).size;
+    },
+    async delete(uri) {
+      const file = pathOf(uri);
+      const existed = await stat(file).then(() => true, () => false);
+      await rm(file, { force: true });
+      return existed;
+    },
+  };
+
+  const kv = (kvNamespace?: string): NamespaceKv => {
+    const keyOf = (key: string) => `${kvNamespace ?? namespace}/${key}`;
+    const live = (key: string) => {
+      const entry = kvStore.get(keyOf(key));
+      if (entry?.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
+        kvStore.delete(keyOf(key));
+        return undefined;
+      }
+      return entry;
+    };
+    return {
+      async set(key, value, ttlMs, overwrite = true) {
+        if (!overwrite && live(key)) throw new Error(`key ${key} already exists`);
+        kvStore.set(keyOf(key), { value, expiresAt: ttlMs === undefined ? undefined : Date.now() + ttlMs });
+      },
+      async get(key) {
+        return live(key)?.value;
+      },
+      async delete(key) {
+        const existed = live(key) !== undefined;
+        kvStore.delete(keyOf(key));
+        return existed;
+      },
+    };
+  };
+
+  const now = new Date().toISOString();
+  const taskRun: TaskRun = {
+    id: taskRunId,
+    executionId,
+    namespace,
+    flowId,
+    taskId: task.id,
+    attempts: [],
+    state: { current: 'RUNNING', histories: [], startDate: now },
+  };
+
+  return {
+    task,
+    taskRun,
+    attempt: options.attempt ?? 0,
+    executionId,
+    namespace,
+    flowId,
+    variables,
+    render,
+    renderString,
+    logger,
+    storage,
+    kv,
+    async workingDirectory() {
+      workingDirectory ??= await mkdtemp(path.join(root, 'work-'));
+      return workingDirectory;
+    },
+    signal: controller.signal,
+    logs,
+    kvStore,
+    storageRoot,
+    messages: (level) => logs.filter((entry) => level === undefined || entry.level === level).map((entry) => entry.message),
+    abort: (reason) => controller.abort(reason),
+    dispose: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+function lookup(variables: Record<string, unknown>, expression: string): unknown {
+  let current: unknown = variables;
+  for (const part of expression.split('.')) {
+    if (current === null || typeof current !== 'object' || !(part in current)) throw new TestRenderError(expression);
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
