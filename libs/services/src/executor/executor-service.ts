@@ -1,0 +1,259 @@
+import {
+  decide,
+  isTerminated,
+  matchFlowTriggers,
+  outputsVariable,
+  runVariables,
+  type Execution,
+  type ExecutionEvent,
+  type ExecutionEventEnvelope,
+  type Flow,
+  type RenderOptions,
+  type SubflowRequest,
+  type TaskRun,
+  type WorkerJob,
+} from '@osprey/flow-model';
+import { VersionConflictError, type BroadcastQueue, type ClaimedEvent, type ExecutionEventQueue, type ExecutorStore } from '@osprey/queue';
+import type { FlowRepository } from '@osprey/repository';
+import { newId, type Logger } from '@osprey/server';
+import { newExecution } from '../executions/new-execution.js';
+import { FlowCache } from './flow-cache.js';
+
+export interface ExecutorOptions {
+  batchSize: number;
+  leaseMs: number;
+  render?: RenderOptions;
+  /** Called after each committed decision (metrics, tests). */
+  onCommitted?: (execution: Execution, events: number) => void;
+}
+
+/**
+ * The single writer of executions: claims events per execution, runs the pure decision function on
+ * each, and commits the next execution with its jobs and events in one write.
+ */
+export class ExecutorService {
+  readonly id = `executor-${newId()}`;
+  private readonly flows: FlowCache;
+  private readonly abort = new AbortController();
+  private loop?: Promise<void>;
+  private readonly hot = new Map<string, Execution>();
+
+  constructor(
+    private readonly events: ExecutionEventQueue,
+    private readonly store: ExecutorStore,
+    private readonly broadcast: BroadcastQueue,
+    flowRepository: FlowRepository,
+    private readonly logger: Logger,
+    private readonly options: ExecutorOptions,
+  ) {
+    this.flows = new FlowCache(flowRepository, broadcast);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    this.flows.close();
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    this.logger.info({ executorId: this.id }, 'executor started');
+    while (!signal.aborted) {
+      let claimed: ClaimedEvent[];
+      try {
+        claimed = await this.events.claim(this.id, this.options.batchSize, this.options.leaseMs);
+      } catch (error) {
+        this.logger.error({ err: error }, 'claiming execution events failed; retrying');
+        await sleep(1000, signal);
+        continue;
+      }
+      if (claimed.length === 0) {
+        await this.events.waitForEvents(1000, signal);
+        continue;
+      }
+      const byExecution = new Map<string, ClaimedEvent[]>();
+      for (const event of claimed) {
+        const list = byExecution.get(event.executionId) ?? [];
+        list.push(event);
+        byExecution.set(event.executionId, list);
+      }
+      for (const [executionId, events] of byExecution) {
+        try {
+          await this.process(executionId, events);
+        } catch (error) {
+          this.hot.delete(executionId);
+          const conflict = error instanceof VersionConflictError;
+          this.logger[conflict ? 'warn' : 'error']({ err: error, executionId }, conflict ? 'execution changed elsewhere; reloading' : 'processing execution events failed');
+          await this.events.release(this.id, [executionId]).catch(() => undefined);
+          if (!conflict) await sleep(200, signal);
+        }
+      }
+    }
+    this.logger.info({ executorId: this.id }, 'executor stopped');
+  }
+
+  private async process(executionId: string, claimed: ClaimedEvent[]): Promise<void> {
+    let execution = this.hot.get(executionId) ?? (await this.store.load(executionId));
+    let expectedVersion = execution?.version ?? 0;
+    const consumed = claimed.map((c) => c.seq);
+    const queue: ExecutionEvent[] = [];
+    for (const c of claimed) {
+      if (!execution && c.execution) {
+        execution = c.execution;
+        expectedVersion = 0;
+      }
+      queue.push(c.event);
+    }
+    if (!execution) {
+      this.logger.warn({ executionId, events: claimed.length }, 'events for an unknown execution dropped');
+      await this.store.acknowledge?.(this.id, executionId, consumed);
+      return;
+    }
+    const flow = await this.flows.get(execution.namespace, execution.flowId, execution.flowRevision);
+    if (!flow) {
+      this.logger.error({ executionId, flowId: execution.flowId, namespace: execution.namespace }, 'flow of execution not found');
+    }
+
+    const changed = new Map<string, TaskRun>();
+    const jobs: WorkerJob[] = [];
+    const outbound: ExecutionEventEnvelope[] = [];
+    const cancelJobs: string[] = [];
+    const kills: string[] = [];
+    let current: Execution = execution;
+    for (let i = 0; i < queue.length; i++) {
+      if (!flow) break;
+      const event = queue[i]!;
+      const decision = decide({ flow, execution: current, event, now: new Date(), newId, render: this.options.render });
+      current = decision.execution;
+      for (const run of decision.changedTaskRuns) changed.set(run.id, run);
+      for (const action of decision.actions) {
+        switch (action.type) {
+          case 'dispatch':
+            jobs.push(action.job);
+            break;
+          case 'schedule':
+            outbound.push({ executionId: current.id, event: action.event, deliverAt: action.at });
+            break;
+          case 'emit':
+            outbound.push(action.envelope);
+            break;
+          case 'killJobs':
+            cancelJobs.push(...action.taskRunIds);
+            kills.push(...action.taskRunIds);
+            break;
+          case 'startSubflow':
+            queue.push(await this.startSubflow(action.request, current, outbound));
+            break;
+          case 'ended':
+            await this.fireFlowTriggers(flow, current, outbound);
+            break;
+        }
+      }
+    }
+    if (!flow && execution.state.current === 'CREATED') {
+      current = { ...execution, version: execution.version + 1 };
+    }
+    await this.store.commit(this.id, {
+      execution: current,
+      expectedVersion,
+      changedTaskRuns: [...changed.values()],
+      jobs,
+      events: outbound,
+      consumed,
+      cancelJobs,
+    });
+    if (isTerminated(current.state.current)) this.hot.delete(current.id);
+    else this.hot.set(current.id, current);
+    if (kills.length > 0) {
+      await this.broadcast.publish({ type: 'killTaskRuns', executionId: current.id, taskRunIds: kills });
+    }
+    this.options.onCommitted?.(current, claimed.length);
+    if (current.state.current !== execution.state.current) {
+      this.logger.info(
+        { executionId: current.id, namespace: current.namespace, flowId: current.flowId, state: current.state.current },
+        `execution ${current.state.current}`,
+      );
+    }
+  }
+
+  /** Creates the child execution in the same commit; the parent learns its id through a follow-up event. */
+  private async startSubflow(request: SubflowRequest, parent: Execution, outbound: ExecutionEventEnvelope[]): Promise<ExecutionEvent> {
+    try {
+      const stored = await this.flows.getStored(request.namespace, request.flowId, request.revision);
+      if (!stored) throw new Error(`subflow ${request.namespace}.${request.flowId} not found`);
+      if (stored.disabled || stored.flow.disabled) throw new Error(`subflow ${request.namespace}.${request.flowId} is disabled`);
+      const child = newExecution(
+        {
+          flow: stored.flow,
+          revision: stored.revision,
+          inputs: request.inputs,
+          labels: request.labels,
+          correlationId: request.labels.find((l) => l.key === 'system.correlationId')?.value,
+          trigger: { id: request.parentTaskRunId, type: 'io.kestra.plugin.core.flow.Subflow', variables: request.triggerVariables },
+          parent: {
+            executionId: parent.id,
+            taskRunId: request.parentTaskRunId,
+            namespace: parent.namespace,
+            flowId: parent.flowId,
+            wait: request.wait,
+            transmitFailed: request.transmitFailed,
+          },
+        },
+        newId(),
+        new Date(),
+      );
+      outbound.push({ executionId: child.id, event: { type: 'start' }, execution: child });
+      return { type: 'subflowStarted', taskRunId: request.parentTaskRunId, childExecutionId: child.id };
+    } catch (error) {
+      this.logger.warn({ err: error, executionId: parent.id, taskRunId: request.parentTaskRunId }, 'subflow could not start');
+      return { type: 'taskResult', taskRunId: request.parentTaskRunId, attempt: 1, state: 'FAILED', error: (error as Error).message, outputs: { error: (error as Error).message } };
+    }
+  }
+
+  private async fireFlowTriggers(flow: Flow, ended: Execution, outbound: ExecutionEventEnvelope[]): Promise<void> {
+    const candidates = await this.flows.withFlowTriggers();
+    if (candidates.length === 0) return;
+    const vars = runVariables({ flow, execution: ended, outputs: outputsVariable(ended) });
+    let matches;
+    try {
+      matches = matchFlowTriggers(candidates.map((c) => c.flow), ended, vars, this.options.render);
+    } catch (error) {
+      this.logger.warn({ err: error, executionId: ended.id }, 'evaluating flow triggers failed');
+      return;
+    }
+    for (const match of matches) {
+      const stored = candidates.find((c) => c.flow === match.flow)!;
+      const request = {
+        flow: match.flow,
+        revision: stored.revision,
+        inputs: match.inputs,
+        trigger: { id: match.trigger.id, type: match.trigger.type, variables: match.variables },
+      };
+      let child: Execution;
+      const id = newId();
+      try {
+        child = newExecution(request, id, new Date());
+      } catch (error) {
+        // A trigger cannot answer input questions: start with what it has and let the flow fail where it must.
+        this.logger.warn({ err: error, flowId: match.flow.id, namespace: match.flow.namespace }, 'flow trigger inputs incomplete');
+        child = newExecution({ ...request, flow: { ...match.flow, inputs: [] } }, id, new Date());
+        child.inputs = { ...match.inputs };
+      }
+      outbound.push({ executionId: child.id, event: { type: 'start' }, execution: child });
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,50 @@
+import { isFlowTrigger, type Flow } from '@osprey/flow-model';
+import type { BroadcastQueue } from '@osprey/queue';
+import type { FlowRepository, StoredFlow } from '@osprey/repository';
+
+const LIST_TTL_MS = 10_000;
+
+/** Parsed flows by revision (immutable, so cached for good) and the set of flows with Flow triggers. */
+export class FlowCache {
+  private readonly revisions = new Map<string, StoredFlow>();
+  private triggerFlows?: { at: number; flows: StoredFlow[] };
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly repository: FlowRepository, broadcast: BroadcastQueue) {
+    this.unsubscribe = broadcast.subscribe((message) => {
+      if (message.type === 'flowChanged') this.triggerFlows = undefined;
+    });
+  }
+
+  async get(namespace: string, id: string, revision?: number): Promise<Flow | undefined> {
+    return (await this.getStored(namespace, id, revision))?.flow;
+  }
+
+  async getStored(namespace: string, id: string, revision?: number): Promise<StoredFlow | undefined> {
+    if (revision === undefined) return (await this.repository.get(namespace, id)) ?? undefined;
+    const key = `${namespace}\u0000${id}\u0000${revision}`;
+    let stored = this.revisions.get(key);
+    if (!stored) {
+      stored = (await this.repository.get(namespace, id, revision)) ?? undefined;
+      if (stored) this.revisions.set(key, stored);
+    }
+    return stored;
+  }
+
+  async withFlowTriggers(): Promise<StoredFlow[]> {
+    const now = Date.now();
+    if (!this.triggerFlows || now - this.triggerFlows.at > LIST_TTL_MS) {
+      const all = await this.repository.list();
+      this.triggerFlows = { at: now, flows: all.filter((f) => !f.disabled && hasFlowTriggers(f.flow)) };
+    }
+    return this.triggerFlows.flows;
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+}
+
+export function hasFlowTriggers(flow: Flow): boolean {
+  return flow.triggers.some(isFlowTrigger);
+}

@@ -1,0 +1,158 @@
+import { Cron } from 'croner';
+import type { Flow, Trigger } from '@osprey/flow-model';
+import type { BroadcastQueue } from '@osprey/queue';
+import type { Repository, TriggerState } from '@osprey/repository';
+import { newId, type Logger } from '@osprey/server';
+import type { TriggerExecution } from '../executions/trigger-execution.js';
+
+const SCHEDULE_TYPES = new Set(['io.kestra.plugin.core.trigger.Schedule', 'io.kestra.core.models.triggers.types.Schedule']);
+const FLOW_REFRESH_MS = 10_000;
+/** Missed schedules fired at most per trigger and tick, so that a long outage drains gradually. */
+const MAX_FIRES_PER_TICK = 50;
+
+export interface SchedulerOptions {
+  tickMs: number;
+  leaseMs: number;
+}
+
+export function isScheduleTrigger(trigger: Trigger): boolean {
+  return SCHEDULE_TYPES.has(trigger.type);
+}
+
+/** Next fire time of a Schedule trigger strictly after `after`, in its time zone. */
+export function nextFireDate(trigger: Trigger, after: Date): Date | undefined {
+  const cron = new Cron(String(trigger.cron), { timezone: typeof trigger.timezone === 'string' ? trigger.timezone : undefined, paused: true });
+  return cron.nextRun(after) ?? undefined;
+}
+
+/**
+ * Fires Schedule triggers. Each trigger is leased by one scheduler replica at a time through the
+ * trigger repository, and its next date is stored with the release, so replicas never fire twice.
+ */
+export class SchedulerService {
+  readonly id = `scheduler-${newId()}`;
+  private timer?: NodeJS.Timeout;
+  private flows?: { at: number; byKey: Map<string, Flow> };
+  private unsubscribe?: () => void;
+  private ticking?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly repository: Repository,
+    private readonly broadcast: BroadcastQueue,
+    private readonly trigger: TriggerExecution,
+    private readonly logger: Logger,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.broadcast.subscribe((m) => {
+      if (m.type === 'flowChanged' || m.type === 'triggerChanged') this.flows = undefined;
+    });
+    const loop = async () => {
+      if (this.stopped) return;
+      this.ticking = this.tick(new Date()).catch((error) => this.logger.error({ err: error }, 'scheduler tick failed'));
+      await this.ticking;
+      if (!this.stopped) this.timer = setTimeout(loop, this.options.tickMs);
+    };
+    this.timer = setTimeout(loop, 0);
+    this.logger.info({ schedulerId: this.id }, 'scheduler started');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.ticking;
+    this.unsubscribe?.();
+  }
+
+  async tick(now: Date): Promise<void> {
+    const flows = await this.scheduledFlows();
+    await this.register(flows, now);
+    const due = await this.repository.triggers.acquire(this.id, 100, this.options.leaseMs, now);
+    for (const state of due) {
+      const flow = flows.get(`${state.namespace}\u0000${state.flowId}`);
+      const trigger = flow?.triggers.find((t) => t.id === state.triggerId && isScheduleTrigger(t));
+      if (!flow || !trigger) {
+        await this.repository.triggers.release(this.id, { ...state, owner: undefined, ownerUntil: undefined });
+        continue;
+      }
+      await this.fire(flow, trigger, state, now);
+    }
+  }
+
+  private async fire(flow: Flow, trigger: Trigger, state: TriggerState, now: Date): Promise<void> {
+    let next = state.nextDate ? new Date(state.nextDate) : nextFireDate(trigger, now);
+    let fired = 0;
+    let last = state.lastDate;
+    let executionId = state.executionId;
+    while (next && next.getTime() <= now.getTime() && fired < MAX_FIRES_PER_TICK && !state.disabled && !trigger.disabled) {
+      const following = nextFireDate(trigger, next);
+      try {
+        const execution = await this.trigger.execute({
+          namespace: flow.namespace,
+          flowId: flow.id,
+          inputs: (trigger.inputs ?? {}) as Record<string, unknown>,
+          labels: [],
+          scheduleDate: next.toISOString(),
+          trigger: {
+            id: trigger.id,
+            type: trigger.type,
+            variables: { date: next.toISOString(), next: following?.toISOString(), previous: last },
+          },
+        });
+        executionId = execution.id;
+        this.logger.info({ executionId, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: next.toISOString() }, 'schedule fired');
+      } catch (error) {
+        this.logger.warn({ err: error, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id }, 'schedule could not start an execution');
+      }
+      last = next.toISOString();
+      next = following;
+      fired++;
+    }
+    await this.repository.triggers.release(this.id, {
+      ...state,
+      nextDate: next?.toISOString(),
+      lastDate: last,
+      executionId,
+      owner: undefined,
+      ownerUntil: undefined,
+      updated: now.toISOString(),
+    });
+  }
+
+  /** Creates the state of new Schedule triggers: they fire from the next occurrence on (or from `backfill.start`). */
+  private async register(flows: Map<string, Flow>, now: Date): Promise<void> {
+    for (const flow of flows.values()) {
+      for (const trigger of flow.triggers) {
+        if (!isScheduleTrigger(trigger)) continue;
+        const existing = await this.repository.triggers.get(flow.namespace, flow.id, trigger.id);
+        if (existing) continue;
+        const backfill = trigger.backfill as { start?: string } | undefined;
+        const first = backfill?.start ? nextFireDate(trigger, new Date(Date.parse(backfill.start) - 1)) : nextFireDate(trigger, now);
+        await this.repository.triggers.save({
+          namespace: flow.namespace,
+          flowId: flow.id,
+          triggerId: trigger.id,
+          nextDate: first?.toISOString(),
+          disabled: trigger.disabled === true,
+          updated: now.toISOString(),
+        });
+      }
+    }
+  }
+
+  private async scheduledFlows(): Promise<Map<string, Flow>> {
+    const now = Date.now();
+    if (!this.flows || now - this.flows.at > FLOW_REFRESH_MS) {
+      const stored = await this.repository.flows.list();
+      const byKey = new Map<string, Flow>();
+      for (const s of stored) {
+        if (s.disabled || s.flow.disabled || !s.flow.triggers.some(isScheduleTrigger)) continue;
+        byKey.set(`${s.namespace}\u0000${s.id}`, s.flow);
+      }
+      this.flows = { at: now, byKey };
+    }
+    return this.flows.byKey;
+  }
+}

@@ -1,0 +1,145 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { renderTemplate, renderValue, type RenderOptions, type Task, type TaskRun } from '@osprey/flow-model';
+import type { ExecutionStorage, NamespaceKv, RunContext, TaskLogger } from '@osprey/plugins';
+import type { KvRepository, LogLevel } from '@osprey/repository';
+import { StoragePathError, type Storage } from '@osprey/storage';
+
+export interface WorkerRunContextInit {
+  task: Task;
+  taskRun: TaskRun;
+  attempt: number;
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  variables: Record<string, unknown>;
+  render: RenderOptions;
+  log: (level: LogLevel, message: string) => void;
+  storage: Storage;
+  kv: KvRepository;
+  signal: AbortSignal;
+  /** A WorkingDirectory shares one folder between its children. */
+  sharedDirectory?: string;
+}
+
+/** The run context a worker gives each task attempt. */
+export class WorkerRunContext implements RunContext {
+  readonly task: Task;
+  readonly taskRun: TaskRun;
+  readonly attempt: number;
+  readonly executionId: string;
+  readonly namespace: string;
+  readonly flowId: string;
+  readonly variables: Record<string, unknown>;
+  readonly logger: TaskLogger;
+  readonly storage: ExecutionStorage;
+  readonly signal: AbortSignal;
+  private directory?: string;
+
+  constructor(private readonly init: WorkerRunContextInit) {
+    this.task = init.task;
+    this.taskRun = init.taskRun;
+    this.attempt = init.attempt;
+    this.executionId = init.executionId;
+    this.namespace = init.namespace;
+    this.flowId = init.flowId;
+    this.variables = init.variables;
+    this.signal = init.signal;
+    this.directory = init.sharedDirectory;
+    const log = init.log;
+    this.logger = {
+      log,
+      trace: (m) => log('TRACE', m),
+      debug: (m) => log('DEBUG', m),
+      info: (m) => log('INFO', m),
+      warn: (m) => log('WARN', m),
+      error: (m) => log('ERROR', m),
+    };
+    this.storage = new ScopedStorage(init.storage, this.namespace, this.flowId, this.executionId, this.taskRun);
+  }
+
+  async render<T = unknown>(value: T, extraVariables?: Record<string, unknown>): Promise<T> {
+    return renderValue(value, this.merged(extraVariables), this.init.render);
+  }
+
+  async renderString(template: string, extraVariables?: Record<string, unknown>): Promise<string> {
+    return renderTemplate(template, this.merged(extraVariables), this.init.render);
+  }
+
+  kv(namespace?: string): NamespaceKv {
+    const ns = namespace ?? this.namespace;
+    const kv = this.init.kv;
+    return {
+      async set(key, value, ttlMs, overwrite = true) {
+        if (!overwrite && (await kv.get(ns, key))) throw new Error(`key ${key} already exists in namespace ${ns}`);
+        await kv.set(ns, key, value, ttlMs);
+      },
+      async get(key) {
+        return (await kv.get(ns, key))?.value;
+      },
+      delete: (key) => kv.delete(ns, key),
+    };
+  }
+
+  async workingDirectory(): Promise<string> {
+    this.directory ??= await mkdtemp(join(tmpdir(), 'osprey-task-'));
+    return this.directory;
+  }
+
+  /** Removes the task's folder unless a WorkingDirectory owns it. */
+  async cleanup(): Promise<void> {
+    if (this.directory && !this.init.sharedDirectory) await rm(this.directory, { recursive: true, force: true });
+  }
+
+  private merged(extra?: Record<string, unknown>): Record<string, unknown> {
+    return extra ? { ...this.variables, ...extra } : this.variables;
+  }
+}
+
+/** Files of one task run, under its execution's prefix; reads are confined to the flow's namespace. */
+class ScopedStorage implements ExecutionStorage {
+  private readonly executionPrefix: string;
+  private readonly namespacePrefix: string;
+
+  constructor(
+    private readonly storage: Storage,
+    namespace: string,
+    flowId: string,
+    executionId: string,
+    private readonly taskRun: TaskRun,
+  ) {
+    this.namespacePrefix = `kestra:///${namespace.replace(/\./g, '/')}/`;
+    this.executionPrefix = `${this.namespacePrefix}${flowId}/executions/${executionId}/`;
+  }
+
+  async putFile(name: string, content: Readable | Buffer | string): Promise<string> {
+    const safe = name.replace(/\\/g, '/');
+    if (safe.split('/').some((segment) => segment === '..') || safe.startsWith('/')) {
+      throw new StoragePathError(name, 'file names may not leave the task folder');
+    }
+    const uri = `${this.executionPrefix}tasks/${this.taskRun.taskId}/${this.taskRun.id}/${safe}`;
+    await this.storage.put(uri, content);
+    return uri;
+  }
+
+  get(uri: string): Promise<Readable> {
+    return this.storage.get(this.confined(uri));
+  }
+
+  async size(uri: string): Promise<number> {
+    const info = await this.storage.stat(this.confined(uri));
+    if (!info) throw new Error(`file ${uri} does not exist`);
+    return info.size;
+  }
+
+  delete(uri: string): Promise<boolean> {
+    return this.storage.delete(this.confined(uri));
+  }
+
+  private confined(uri: string): string {
+    if (!uri.startsWith(this.namespacePrefix)) throw new StoragePathError(uri, `only files of namespace prefix ${this.namespacePrefix} can be read here`);
+    return uri;
+  }
+}

@@ -1,0 +1,288 @@
+import { hostname } from 'node:os';
+import { rm } from 'node:fs/promises';
+import type { ChildTaskResult, RenderOptions, Task, TaskResultEvent, WorkerJob } from '@osprey/flow-model';
+import { flowableKind } from '@osprey/flow-model';
+import type { TaskRegistry } from '@osprey/plugins';
+import { TaskFailure } from '@osprey/plugins';
+import type { BroadcastQueue, ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
+import type { LogEntry, LogLevel, Repository } from '@osprey/repository';
+import type { Storage } from '@osprey/storage';
+import { newId, type Logger } from '@osprey/server';
+import { LogBuffer } from './log-buffer.js';
+import { WorkerRunContext } from './worker-run-context.js';
+
+export interface WorkerOptions {
+  concurrency: number;
+  leaseMs: number;
+  shutdownGraceMs: number;
+  render?: RenderOptions;
+}
+
+interface RunningJob {
+  lease: LeasedJob;
+  controller: AbortController;
+  done: Promise<void>;
+  /** Set when the lease went to another worker: the result must not be reported. */
+  lost?: boolean;
+}
+
+/**
+ * Runs worker jobs: leases them, renews the leases while tasks run (a dead worker's leases expire and
+ * its jobs run elsewhere), reports each result, and on stop finishes or hands back what it runs.
+ */
+export class WorkerService {
+  readonly id = `worker-${hostname()}-${process.pid}-${newId().slice(0, 6)}`;
+  private readonly running = new Map<string, RunningJob>();
+  private readonly abort = new AbortController();
+  private loop?: Promise<void>;
+  private renewTimer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+  private readonly logs: LogBuffer;
+  private wake?: () => void;
+
+  constructor(
+    private readonly jobs: WorkerJobQueue,
+    private readonly events: ExecutionEventQueue,
+    private readonly broadcast: BroadcastQueue,
+    private readonly repository: Repository,
+    private readonly storage: Storage,
+    private readonly registry: TaskRegistry,
+    private readonly logger: Logger,
+    private readonly options: WorkerOptions,
+  ) {
+    this.logs = new LogBuffer(repository.logs, logger);
+  }
+
+  get activeJobs(): number {
+    return this.running.size;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.unsubscribe = this.broadcast.subscribe((message) => {
+      if (message.type !== 'killTaskRuns') return;
+      for (const job of this.running.values()) {
+        if (message.taskRunIds.includes(job.lease.job.taskRun.id)) job.controller.abort(new KilledError());
+      }
+    });
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.options.leaseMs / 3)));
+    this.loop = this.run();
+  }
+
+  /** Stops taking jobs, waits up to the grace period for running ones, then hands the rest back. */
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.abort.abort();
+    this.wake?.();
+    await this.loop;
+    const deadline = Date.now() + this.options.shutdownGraceMs;
+    while (this.running.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.all([...this.running.values()].map((r) => r.done)), delay(Math.max(0, deadline - Date.now()))]);
+    }
+    for (const job of this.running.values()) {
+      job.lost = true;
+      job.controller.abort(new HandedBackError());
+      await this.jobs.giveBack(job.lease).catch((error) => this.logger.error({ err: error }, 'handing a job back failed'));
+      this.logger.info({ executionId: job.lease.job.executionId, taskRunId: job.lease.job.taskRun.id }, 'job handed back at shutdown');
+    }
+    clearInterval(this.renewTimer);
+    this.unsubscribe?.();
+    await this.logs.close();
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    this.logger.info({ workerId: this.id, concurrency: this.options.concurrency }, 'worker started');
+    while (!signal.aborted) {
+      const free = this.options.concurrency - this.running.size;
+      if (free <= 0) {
+        await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), delay(500)]);
+        continue;
+      }
+      let leases: LeasedJob[];
+      try {
+        leases = await this.jobs.take(this.id, free, this.options.leaseMs);
+      } catch (error) {
+        this.logger.error({ err: error }, 'taking jobs failed; retrying');
+        await delay(1000);
+        continue;
+      }
+      if (leases.length === 0) {
+        await this.jobs.waitForJobs(1000, signal);
+        continue;
+      }
+      for (const lease of leases) this.launch(lease);
+    }
+  }
+
+  private launch(lease: LeasedJob): void {
+    const controller = new AbortController();
+    const entry: RunningJob = { lease, controller, done: Promise.resolve() };
+    entry.done = this.execute(entry).finally(() => {
+      this.running.delete(lease.job.id);
+      this.wake?.();
+    });
+    this.running.set(lease.job.id, entry);
+  }
+
+  private async execute(entry: RunningJob): Promise<void> {
+    const { job } = entry.lease;
+    const log = this.logger.child({ executionId: job.executionId, taskRunId: job.taskRun.id, taskId: job.task.id, attempt: job.attempt });
+    if (entry.lease.deliveries > 1) log.warn({ deliveries: entry.lease.deliveries }, 'running a job again: its previous worker stopped renewing the lease');
+    await this.events.emit([{ executionId: job.executionId, event: { type: 'taskStarted', taskRunId: job.taskRun.id, attempt: job.attempt, workerId: this.id } }]);
+    const timeout = job.timeoutMs ? setTimeout(() => entry.controller.abort(new TimeoutError(job.timeoutMs!)), job.timeoutMs) : undefined;
+    let result: TaskResultEvent;
+    try {
+      result = flowableKind(job.task.type) === 'WorkingDirectory' ? await this.runWorkingDirectory(job, entry.controller.signal) : await this.runTask(job, job.task, job.variables, entry.controller.signal);
+    } finally {
+      clearTimeout(timeout);
+    }
+    if (entry.lost) return;
+    result.workerId = this.id;
+    try {
+      await this.logs.flush(); // a task's logs are stored before its end is known
+      await this.jobs.complete(entry.lease, result);
+      log.debug({ state: result.state }, 'task run attempt ended');
+    } catch (error) {
+      log.error({ err: error }, 'reporting a task result failed; the job will run again when its lease expires');
+    }
+  }
+
+  /** Runs one task; never throws: failures become a FAILED result with the reason logged. */
+  private async runTask(job: WorkerJob, task: Task, variables: Record<string, unknown>, signal: AbortSignal, sharedDirectory?: string, taskRunId = job.taskRun.id): Promise<TaskResultEvent> {
+    const base = { type: 'taskResult' as const, taskRunId: job.taskRun.id, attempt: job.attempt };
+    const logEntry = (level: LogLevel, message: string) => this.log(job, task.id, taskRunId, level, message);
+    const runner = this.registry.get(task.type);
+    if (!runner) {
+      logEntry('ERROR', `unknown task type ${task.type}: this worker has no plugin for it`);
+      return { ...base, state: 'FAILED', error: `unknown task type ${task.type}` };
+    }
+    const ctx = new WorkerRunContext({
+      task,
+      taskRun: taskRunId === job.taskRun.id ? job.taskRun : { ...job.taskRun, id: taskRunId, taskId: task.id },
+      attempt: job.attempt,
+      executionId: job.executionId,
+      namespace: job.namespace,
+      flowId: job.flowId,
+      variables,
+      render: this.options.render ?? {},
+      log: logEntry,
+      storage: this.storage,
+      kv: this.repository.kv,
+      signal,
+      sharedDirectory,
+    });
+    try {
+      const outcome = await runner.run(ctx);
+      if (signal.aborted) return { ...base, state: abortState(signal), error: abortMessage(signal) };
+      return { ...base, state: outcome.state ?? 'SUCCESS', outputs: outcome.outputs, labels: outcome.labels };
+    } catch (error) {
+      if (signal.aborted) {
+        logEntry(signal.reason instanceof KilledError ? 'WARN' : 'ERROR', abortMessage(signal));
+        return { ...base, state: abortState(signal), error: abortMessage(signal) };
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      logEntry('ERROR', error instanceof TaskFailure || !(error instanceof Error) ? message : `${message}`);
+      return { ...base, state: 'FAILED', error: message };
+    } finally {
+      await ctx.cleanup().catch(() => undefined);
+    }
+  }
+
+  /** A WorkingDirectory runs its children in order on this worker, in one shared folder. */
+  private async runWorkingDirectory(job: WorkerJob, signal: AbortSignal): Promise<TaskResultEvent> {
+    const folder = await new WorkerRunContext({
+      task: job.task, taskRun: job.taskRun, attempt: job.attempt, executionId: job.executionId, namespace: job.namespace, flowId: job.flowId,
+      variables: job.variables, render: {}, log: () => undefined, storage: this.storage, kv: this.repository.kv, signal,
+    }).workingDirectory();
+    const children: ChildTaskResult[] = [];
+    const outputs = { ...((job.variables.outputs ?? {}) as Record<string, unknown>) };
+    let state: TaskResultEvent['state'] = 'SUCCESS';
+    try {
+      for (const child of (Array.isArray(job.task.tasks) ? job.task.tasks : []) as Task[]) {
+        if (child.disabled) continue;
+        const startDate = new Date().toISOString();
+        const childRunId = newId();
+        const variables = {
+          ...job.variables,
+          outputs,
+          task: { id: child.id, type: child.type },
+          taskrun: { ...((job.variables.taskrun ?? {}) as object), id: childRunId, startDate, parentId: job.taskRun.id },
+          workingDir: folder,
+        };
+        const result = await this.runTask(job, child, variables, signal, folder, childRunId);
+        const childState = result.state === 'WARNING' && child.allowWarning ? 'SUCCESS' : result.state === 'FAILED' && child.allowFailure ? 'WARNING' : result.state;
+        children.push({ taskId: child.id, state: childState, outputs: result.outputs, startDate, endDate: new Date().toISOString() });
+        if (result.outputs) outputs[child.id] = result.outputs;
+        if (childState === 'FAILED' || childState === 'KILLED') {
+          state = childState;
+          break;
+        }
+        if (childState === 'WARNING') state = 'WARNING';
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    }
+    return { type: 'taskResult', taskRunId: job.taskRun.id, attempt: job.attempt, state, children };
+  }
+
+  private log(job: WorkerJob, taskId: string, taskRunId: string, level: LogLevel, message: string): void {
+    const entry: LogEntry = {
+      namespace: job.namespace,
+      flowId: job.flowId,
+      executionId: job.executionId,
+      taskId,
+      taskRunId,
+      attemptNumber: job.attempt,
+      timestamp: new Date().toISOString(),
+      level,
+      message,
+    };
+    this.logs.add(entry);
+  }
+
+  private async renew(): Promise<void> {
+    if (this.running.size === 0) return;
+    const ids = [...this.running.keys()];
+    try {
+      const lost = await this.jobs.renew(this.id, ids, this.options.leaseMs);
+      for (const id of lost) {
+        const job = this.running.get(id);
+        if (!job) continue;
+        job.lost = true;
+        job.controller.abort(new HandedBackError());
+        this.logger.warn({ executionId: job.lease.job.executionId, taskRunId: job.lease.job.taskRun.id }, 'lease lost: another worker runs this job now');
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'renewing job leases failed');
+    }
+  }
+}
+
+export class KilledError extends Error {
+  constructor() {
+    super('task run killed');
+    this.name = 'KilledError';
+  }
+}
+class HandedBackError extends Error {
+  constructor() {
+    super('job handed back');
+  }
+}
+class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`task timed out after ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+function abortState(signal: AbortSignal): 'KILLED' | 'FAILED' {
+  return signal.reason instanceof KilledError ? 'KILLED' : 'FAILED';
+}
+function abortMessage(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : 'aborted';
+}
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
