@@ -23,6 +23,8 @@ export interface TestRunContextOptions {
   attempt?: number;
   /** Shares a key-value store between contexts (the namespace is part of each key). */
   kvStore?: Map<string, TestKvEntry>;
+  /** Shares internal storage between contexts: a folder the caller creates and removes. */
+  storageRoot?: string;
 }
 
 export interface TestKvEntry {
@@ -64,8 +66,8 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
   const taskRunId = options.taskRunId ?? 'test-taskrun';
   const task = options.task;
   const root = await mkdtemp(path.join(tmpdir(), 'osprey-plugins-test-'));
-  const storageRoot = path.join(root, 'storage');
-  await mkdir(storageRoot);
+  const storageRoot = options.storageRoot ?? path.join(root, 'storage');
+  await mkdir(storageRoot, { recursive: true });
   const variables: Record<string, unknown> = {
     flow: { id: flowId, namespace },
     execution: { id: executionId },
