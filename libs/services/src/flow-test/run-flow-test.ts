@@ -1,0 +1,99 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { isTerminated, parseFlow, type Execution, type Flow } from '@osprey/flow-model';
+import { loadConfig, type Logger } from '@osprey/server';
+import { OspreyRuntime } from '../runtime.js';
+
+export interface FlowTestRequest {
+  flowFile: string;
+  /** Folder whose flows are deployed first (subflows, flows with Flow triggers). */
+  flowsDir?: string;
+  inputs: Record<string, unknown>;
+  timeoutMs?: number;
+  logger: Logger;
+}
+
+export interface FlowTestResult {
+  execution: Execution;
+  /** Executions of other flows the run started, in the order they ended. */
+  triggered: Execution[];
+}
+
+export class FlowTestTimeoutError extends Error {
+  constructor(readonly execution: Execution | null, timeoutMs: number) {
+    super(`the execution did not end within ${timeoutMs} ms (state ${execution?.state.current ?? 'not created'})`);
+    this.name = 'FlowTestTimeoutError';
+  }
+}
+
+/**
+ * Runs one flow to its end on a throw-away embedded backend, with an executor and a worker in this
+ * process: what `osprey flow test` prints. Invalid flows and inputs throw before anything runs.
+ */
+export async function runFlowTest(request: FlowTestRequest): Promise<FlowTestResult> {
+  const mainSource = await readFile(request.flowFile, 'utf8');
+  const main = parseFlow(mainSource, { fileName: request.flowFile });
+  const others = request.flowsDir ? await readFlows(request.flowsDir, resolve(request.flowFile), request.logger) : [];
+
+  const dataDir = await mkdtemp(join(tmpdir(), 'osprey-flow-test-'));
+  const config = loadConfig({ env: {}, overrides: { dataDir, 'worker.leaseMs': 15_000 } });
+  const runtime = await OspreyRuntime.open({ config, roles: ['executor', 'worker'], logger: request.logger });
+  try {
+    const repo = runtime.backend.repository;
+    for (const { flow, source } of others) await repo.flows.save(flow, source);
+    await repo.flows.save(main, mainSource);
+    runtime.start();
+    const created = await runtime.triggerExecution.execute({ namespace: main.namespace, flowId: main.id, inputs: request.inputs });
+    const execution = await waitForEnd(runtime, created.id, request.timeoutMs ?? 120_000);
+    const all = await repo.executions.search({ size: 10_000 });
+    const triggered: Execution[] = [];
+    for (const summary of all.results) {
+      if (summary.id === execution.id) continue;
+      const full = await repo.executions.get(summary.id);
+      if (full) triggered.push(full);
+    }
+    triggered.sort((a, b) => (a.state.endDate ?? '').localeCompare(b.state.endDate ?? ''));
+    return { execution, triggered };
+  } finally {
+    await runtime.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function readFlows(dir: string, exclude: string, logger: Logger): Promise<{ flow: Flow; source: string }[]> {
+  const flows: { flow: Flow; source: string }[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    const path = resolve(dir, name);
+    if (path === exclude || !['.yaml', '.yml'].includes(extname(name))) continue;
+    const source = await readFile(path, 'utf8');
+    try {
+      flows.push({ flow: parseFlow(source, { fileName: path }), source });
+    } catch (error) {
+      logger.warn({ file: path, err: error }, 'flow skipped: it does not validate');
+    }
+  }
+  return flows;
+}
+
+/**
+ * Over when the execution ended (or waits on a Pause that only a person can resume), every execution
+ * it started ended too, and no event or job is left.
+ */
+async function waitForEnd(runtime: OspreyRuntime, id: string, timeoutMs: number): Promise<Execution> {
+  const deadline = Date.now() + timeoutMs;
+  const { repository, events, jobs } = runtime.backend;
+  let execution: Execution | null = null;
+  while (Date.now() < deadline) {
+    execution = await repository.executions.get(id);
+    if (execution && (isTerminated(execution.state.current) || execution.state.current === 'PAUSED')) {
+      const [pendingEvents, jobDepth] = await Promise.all([events.depth(), jobs.depth()]);
+      if (pendingEvents === 0 && jobDepth.pending === 0 && jobDepth.running === 0) {
+        const open = await repository.executions.search({ state: ['CREATED', 'RUNNING', 'RESTARTED', 'KILLING', 'QUEUED'], size: 1 });
+        if (open.total === 0) return execution;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new FlowTestTimeoutError(execution, timeoutMs);
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import { createLogger, type OspreyConfig } from '@osprey/server';
+import { OspreyRuntime, type ServiceRole } from '../runtime.js';
+import { NestPinoLogger } from './nest-logger.js';
+import { OspreyModule } from './osprey.module.js';
+import { ErrorFilter } from '../webserver/error.filter.js';
+
+export interface StartServerOptions {
+  config: OspreyConfig;
+  roles: ServiceRole[];
+  /** Log `service` field: the role for one service, `standalone` or `local` for several. */
+  service: string;
+}
+
+/** Starts one Osprey process: the runtime's services plus HTTP for health, metrics and (webserver) the API. */
+export async function startServer(options: StartServerOptions): Promise<{ app: INestApplication; runtime: OspreyRuntime; url: string }> {
+  const logger = createLogger({ service: options.service, instance: process.env.HOSTNAME ?? `pid-${process.pid}`, level: options.config.logging.level });
+  const runtime = await OspreyRuntime.open({ config: options.config, roles: options.roles, logger });
+  const app = await NestFactory.create(OspreyModule.forRuntime(runtime), { logger: new NestPinoLogger(logger), bodyParser: true, abortOnError: false });
+  app.useGlobalFilters(new ErrorFilter(logger));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(options.config.server.port, options.config.server.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : options.config.server.port;
+  const url = `http://localhost:${port}`;
+  logger.info({ url, roles: options.roles, dataDir: options.config.dataDir }, `osprey ${options.service} listening on ${url}`);
+  return { app, runtime, url };
+}

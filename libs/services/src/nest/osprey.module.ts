@@ -1,0 +1,28 @@
+import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { OspreyRuntime } from '../runtime.js';
+import { HealthController } from './health.controller.js';
+import { ApiController } from '../webserver/api.controller.js';
+
+/** Starts the runtime's loops with the application and drains them before it stops (SIGTERM). */
+class RuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+  onApplicationBootstrap(): void {
+    this.runtime.start();
+  }
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runtime.stop();
+  }
+}
+
+@Module({})
+export class OspreyModule {
+  static forRuntime(runtime: OspreyRuntime): DynamicModule {
+    const controllers: DynamicModule['controllers'] = [HealthController];
+    if (runtime.options.roles.includes('webserver')) controllers.push(ApiController);
+    return {
+      module: OspreyModule,
+      controllers,
+      providers: [{ provide: OspreyRuntime, useValue: runtime }, RuntimeLifecycle],
+    };
+  }
+}

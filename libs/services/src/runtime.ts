@@ -1,0 +1,124 @@
+import { hostname } from 'node:os';
+import type { RenderOptions } from '@osprey/flow-model';
+import { createTaskRegistry, type TaskRegistry } from '@osprey/plugins';
+import type { ServiceInstance } from '@osprey/repository';
+import { envSecrets, newId, openBackend, type Backend, type Logger, type OspreyConfig } from '@osprey/server';
+import { TriggerExecution } from './executions/trigger-execution.js';
+import { ExecutorService } from './executor/executor-service.js';
+import { OspreyMetrics } from './metrics.js';
+import { SchedulerService } from './scheduler/scheduler-service.js';
+import { WorkerService } from './worker/worker-service.js';
+
+export const SERVICE_ROLES = ['executor', 'worker', 'scheduler', 'webserver', 'indexer'] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
+export interface RuntimeOptions {
+  config: OspreyConfig;
+  roles: ServiceRole[];
+  logger: Logger;
+  backend?: Backend;
+  registry?: TaskRegistry;
+  /** Name of the instance in heartbeats and logs. */
+  instanceType?: ServiceInstance['type'];
+}
+
+/**
+ * The services of one process over one backend: what `osprey server local` runs all of, and each
+ * `osprey <service>` one of. Plain objects; the NestJS application wraps it for HTTP and lifecycle.
+ */
+export class OspreyRuntime {
+  readonly instanceId = newId();
+  readonly triggerExecution: TriggerExecution;
+  readonly metrics: OspreyMetrics;
+  readonly render: RenderOptions;
+  executor?: ExecutorService;
+  worker?: WorkerService;
+  scheduler?: SchedulerService;
+  private heartbeat?: NodeJS.Timeout;
+  private started = false;
+  private readonly startedAt = new Date().toISOString();
+
+  private constructor(readonly backend: Backend, readonly options: RuntimeOptions) {
+    const { config, logger, roles } = options;
+    this.render = { secret: envSecrets() };
+    this.triggerExecution = new TriggerExecution(backend.repository.flows, backend.events);
+    if (roles.includes('executor')) {
+      this.executor = new ExecutorService(backend.events, backend.store, backend.broadcast, backend.repository.flows, logger.child({ component: 'executor' }), {
+        ...config.executor,
+        render: this.render,
+        onCommitted: (execution) => this.metrics.observeExecution(execution),
+      });
+    }
+    if (roles.includes('worker')) {
+      this.worker = new WorkerService(
+        backend.jobs,
+        backend.events,
+        backend.broadcast,
+        backend.repository,
+        backend.storage,
+        options.registry ?? createTaskRegistry(),
+        logger.child({ component: 'worker' }),
+        { ...config.worker, render: this.render },
+      );
+    }
+    if (roles.includes('scheduler')) {
+      this.scheduler = new SchedulerService(backend.repository, backend.broadcast, this.triggerExecution, logger.child({ component: 'scheduler' }), config.scheduler);
+    }
+    this.metrics = new OspreyMetrics(backend, () => this.worker?.activeJobs ?? 0);
+  }
+
+  static async open(options: RuntimeOptions): Promise<OspreyRuntime> {
+    const backend = options.backend ?? (await openBackend(options.config));
+    return new OspreyRuntime(backend, options);
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.executor?.start();
+    this.worker?.start();
+    this.scheduler?.start();
+    void this.beat('RUNNING');
+    this.heartbeat = setInterval(() => void this.beat('RUNNING'), this.options.config.instance.heartbeatMs);
+    this.options.logger.info({ roles: this.options.roles, instanceId: this.instanceId }, 'osprey services started');
+  }
+
+  /** Graceful stop: the scheduler and executor stop taking work, the worker drains, then the backend closes. */
+  async stop(): Promise<void> {
+    if (!this.started) {
+      await this.backend.close();
+      return;
+    }
+    this.started = false;
+    clearInterval(this.heartbeat);
+    await this.beat('TERMINATING');
+    await this.scheduler?.stop();
+    await this.worker?.stop();
+    await this.executor?.stop();
+    await this.beat('STOPPED');
+    await this.backend.close();
+    this.options.logger.info({ instanceId: this.instanceId }, 'osprey services stopped');
+  }
+
+  private async beat(state: ServiceInstance['state']): Promise<void> {
+    const roles = this.options.roles;
+    const type = this.options.instanceType ?? (roles.length === 1 ? (roles[0]!.toUpperCase() as ServiceInstance['type']) : 'STANDALONE');
+    try {
+      await this.backend.repository.instances.heartbeat({
+        id: this.instanceId,
+        type,
+        hostname: hostname(),
+        pid: process.pid,
+        startedAt: this.startedAt,
+        heartbeatAt: new Date().toISOString(),
+        state,
+      });
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'instance heartbeat failed');
+    }
+  }
+}

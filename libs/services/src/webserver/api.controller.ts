@@ -1,0 +1,88 @@
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { isTerminated, parseFlow, type Execution } from '@osprey/flow-model';
+import { NotFoundError } from '@osprey/repository';
+import { OspreyRuntime } from '../runtime.js';
+
+/**
+ * The first endpoints of Kestra's REST API (`/api/v1`, no tenant segment): deploy a flow, run it,
+ * read the execution and its logs. The rest of the API builds on the same use cases.
+ */
+@Controller('api/v1')
+export class ApiController {
+  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+
+  @Post('flows')
+  async createFlow(@Body() body: unknown, @Headers('content-type') contentType?: string) {
+    const source = typeof body === 'string' ? body : undefined;
+    if (!source) throw new BadRequestException(`send the flow as YAML text (Content-Type: application/x-yaml), got ${contentType ?? 'no content type'}`);
+    const flow = parseFlow(source);
+    const stored = await this.runtime.backend.repository.flows.save(flow, source);
+    await this.runtime.backend.broadcast.publish({ type: 'flowChanged', namespace: flow.namespace, flowId: flow.id });
+    return { ...stored.flow, revision: stored.revision, source: undefined };
+  }
+
+  @Post('flows/validate')
+  @HttpCode(200)
+  validateFlows(@Body() body: unknown) {
+    const source = typeof body === 'string' ? body : '';
+    try {
+      const flow = parseFlow(source);
+      return [{ index: 0, namespace: flow.namespace, flow: flow.id, constraints: null }];
+    } catch (error) {
+      const violations = (error as { violations?: unknown[] }).violations;
+      if (!violations) throw error;
+      return [{ index: 0, constraints: (error as Error).message, violations }];
+    }
+  }
+
+  @Get('flows/:namespace/:id')
+  async getFlow(@Param('namespace') namespace: string, @Param('id') id: string, @Query('source') withSource?: string) {
+    const stored = await this.runtime.backend.repository.flows.get(namespace, id);
+    if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}`);
+    return { ...stored.flow, revision: stored.revision, source: withSource === 'false' ? undefined : stored.source };
+  }
+
+  @Post('executions/:namespace/:id')
+  async trigger(
+    @Param('namespace') namespace: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Query('wait') wait?: string,
+    @Query('labels') labels?: string | string[],
+  ) {
+    const inputs = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const execution = await this.runtime.triggerExecution.execute({ namespace, flowId: id, inputs, labels: parseLabels(labels) });
+    if (wait === 'true') return this.waitForEnd(execution.id);
+    return execution;
+  }
+
+  @Get('executions/:id')
+  async getExecution(@Param('id') id: string) {
+    const execution = await this.runtime.backend.repository.executions.get(id);
+    if (!execution) throw new NotFoundError('execution', id);
+    return execution;
+  }
+
+  @Get('logs/:executionId')
+  async logs(@Param('executionId') executionId: string, @Query('minLevel') minLevel?: string) {
+    const page = await this.runtime.backend.repository.logs.search({ executionId, minLevel: minLevel as never, size: 10_000 });
+    return page.results;
+  }
+
+  private async waitForEnd(id: string): Promise<Execution> {
+    for (;;) {
+      const execution = await this.runtime.backend.repository.executions.get(id);
+      if (execution && (isTerminated(execution.state.current) || execution.state.current === 'PAUSED')) return execution;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+function parseLabels(labels?: string | string[]) {
+  const list = labels === undefined ? [] : Array.isArray(labels) ? labels : [labels];
+  return list.map((label) => {
+    const at = label.indexOf(':');
+    if (at <= 0) throw new BadRequestException(`label ${JSON.stringify(label)} must be key:value`);
+    return { key: label.slice(0, at), value: label.slice(at + 1) };
+  });
+}
