@@ -1,1 +1,3 @@
 export * from './ports.js';
+export * from './sqlite/index.js';
+export * from './testing/index.js';

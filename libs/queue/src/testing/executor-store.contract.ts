@@ -1,0 +1,104 @@
+/// <reference types="jest" />
+import type { Execution } from '@osprey/flow-model';
+import { VersionConflictError, type Closable, type ExecutorCommit } from '../ports.js';
+import { markerOf, queueTestExecution, queueTestJob, queueTestTaskRun, resumeEvent, sleep, type QueueUnderTest } from './queue-fixtures.js';
+
+/** The guarantees of ExecutorStore: one decision is written all or nothing, under an optimistic version check. */
+export function executorStoreContract(name: string, open: () => Promise<Pick<QueueUnderTest, 'store' | 'events' | 'jobs'> & Closable>): void {
+  describe(`ExecutorStore contract: ${name}`, () => {
+    let queue: Pick<QueueUnderTest, 'store' | 'events' | 'jobs'> & Closable;
+    beforeEach(async () => {
+      queue = await open();
+    });
+    afterEach(async () => {
+      await queue.close();
+    });
+
+    const decision = (execution: Execution, expectedVersion: number, extra: Partial<ExecutorCommit> = {}): ExecutorCommit => ({
+      execution,
+      expectedVersion,
+      changedTaskRuns: execution.taskRunList,
+      jobs: [],
+      events: [],
+      consumed: [],
+      cancelJobs: [],
+      ...extra,
+    });
+
+    it('creates an execution and loads it back with its task runs', async () => {
+      const execution = queueTestExecution('e1', ['tr1', 'tr2']);
+      await queue.store.commit('x', decision(execution, 0));
+      expect(await queue.store.load('e1')).toEqual(execution);
+      expect(await queue.store.load('missing')).toBeNull();
+    });
+
+    it('updates only the changed task runs and keeps the others as stored', async () => {
+      const execution = queueTestExecution('e1', ['tr1', 'tr2']);
+      await queue.store.commit('x', decision(execution, 0));
+      const tr2 = { ...execution.taskRunList[1], state: { ...execution.taskRunList[1].state, current: 'RUNNING' as const } };
+      const tr3 = queueTestTaskRun('e1', 'tr3');
+      const next: Execution = { ...execution, version: 2, taskRunList: [execution.taskRunList[0], tr2, tr3] };
+      await queue.store.commit('x', decision(next, 1, { changedTaskRuns: [tr3, tr2] }));
+      expect(await queue.store.load('e1')).toEqual(next);
+    });
+
+    it('rejects a stale version with VersionConflictError and writes nothing', async () => {
+      await queue.events.emit([resumeEvent('e1', 'a')]);
+      const claimed = await queue.events.claim('x', 10, 10_000);
+      const execution = queueTestExecution('e1', ['tr1']);
+      await queue.store.commit('other', decision(execution, 0));
+
+      const stale = decision({ ...queueTestExecution('e1', ['tr1', 'tr2']), version: 2 }, 5, {
+        jobs: [queueTestJob('e1', 'tr2')],
+        events: [resumeEvent('e1', 'should-not-exist')],
+        consumed: claimed.map((c) => c.seq),
+      });
+      const error = await queue.store.commit('x', stale).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VersionConflictError);
+      expect(error).toMatchObject({ executionId: 'e1', expected: 5, actual: 1 });
+      await expect(queue.store.commit('x', decision(execution, 0))).rejects.toBeInstanceOf(VersionConflictError);
+      await expect(queue.store.commit('x', decision({ ...execution, id: 'new' }, 3))).rejects.toBeInstanceOf(VersionConflictError);
+
+      expect(await queue.store.load('e1')).toEqual(execution);
+      expect(await queue.store.load('new')).toBeNull();
+      expect(await queue.jobs.depth()).toEqual({ pending: 0, running: 0 });
+      expect(await queue.events.depth()).toBe(1);
+      // The claim was not released either: another consumer still cannot take the execution.
+      expect(await queue.events.claim('y', 10, 10_000)).toEqual([]);
+    });
+
+    it('writes jobs and events, consumes the claimed events and frees the execution, in one commit', async () => {
+      await queue.events.emit([resumeEvent('e1', 'a'), resumeEvent('e1', 'b')]);
+      const claimed = await queue.events.claim('x', 10, 10_000);
+      await queue.events.emit([resumeEvent('e1', 'arrived-meanwhile')]);
+      const execution = queueTestExecution('e1', ['tr1']);
+      const job = queueTestJob('e1', 'tr1');
+      await queue.store.commit(
+        'x',
+        decision(execution, 0, {
+          jobs: [job],
+          events: [resumeEvent('child', 'started'), resumeEvent('e1', 'retry', new Date(Date.now() + 300).toISOString())],
+          consumed: claimed.map((c) => c.seq),
+        }),
+      );
+      expect(await queue.events.depth()).toBe(3);
+      const [lease] = await queue.jobs.take('w1', 10, 10_000);
+      expect(lease.job).toEqual(job);
+      const next = await queue.events.claim('y', 10, 10_000);
+      expect(next.map(markerOf).sort()).toEqual(['arrived-meanwhile', 'started']);
+      await sleep(350);
+      await queue.events.release('y', ['e1']);
+      expect((await queue.events.claim('z', 10, 10_000)).map(markerOf)).toEqual(['arrived-meanwhile', 'retry']);
+    });
+
+    it('removes the queued jobs of cancelled task runs', async () => {
+      const execution = queueTestExecution('e1', ['tr1', 'tr2', 'tr3']);
+      await queue.store.commit('x', decision(execution, 0, { jobs: [queueTestJob('e1', 'tr1'), queueTestJob('e1', 'tr2'), queueTestJob('e1', 'tr3')] }));
+      const [running] = await queue.jobs.take('w1', 1, 10_000);
+      await queue.store.commit('x', decision({ ...execution, version: 2 }, 1, { changedTaskRuns: [], cancelJobs: [running.job.taskRun.id, 'tr2'] }));
+      const rest = await queue.jobs.take('w2', 10, 10_000);
+      expect(rest.map((l) => l.job.taskRun.id)).toEqual(['tr3']);
+      expect(await queue.jobs.renew('w1', [running.job.id], 10_000)).toEqual([]);
+    });
+  });
+}
