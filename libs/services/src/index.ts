@@ -9,3 +9,4 @@ export * from './worker/worker-run-context.js';
 export * from './scheduler/scheduler-service.js';
 export * from './flow-test/run-flow-test.js';
 export * from './nest/bootstrap.js';
+export * from './nest/run-service.js';

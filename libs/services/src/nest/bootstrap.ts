@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, type OspreyConfig } from '@osprey/server';
 import { OspreyRuntime, type ServiceRole } from '../runtime.js';
 import { NestPinoLogger } from './nest-logger.js';
@@ -18,7 +19,9 @@ export interface StartServerOptions {
 export async function startServer(options: StartServerOptions): Promise<{ app: INestApplication; runtime: OspreyRuntime; url: string }> {
   const logger = createLogger({ service: options.service, instance: process.env.HOSTNAME ?? `pid-${process.pid}`, level: options.config.logging.level });
   const runtime = await OspreyRuntime.open({ config: options.config, roles: options.roles, logger });
-  const app = await NestFactory.create(OspreyModule.forRuntime(runtime), { logger: new NestPinoLogger(logger), bodyParser: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(OspreyModule.forRuntime(runtime), { logger: new NestPinoLogger(logger), bodyParser: true, abortOnError: false });
+  // Flows travel as YAML text, as in Kestra's API.
+  app.useBodyParser('text', { type: ['application/x-yaml', 'application/yaml', 'text/yaml', 'text/plain'], limit: options.config.maxUploadBytes });
   app.useGlobalFilters(new ErrorFilter(logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(options.config.server.port, options.config.server.host);

@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { ExpressionError, FlowValidationError, InputValidationError, parseFlow, renderTemplate } from '@osprey/flow-model';
+import { ConfigError, createLogger, envSecrets, loadConfig, type OspreyConfig } from '@osprey/server';
+import { FlowTestTimeoutError, runFlowTest, SERVICE_ROLES, startServer, type ServiceRole } from '@osprey/services';
+
+/** Errors a user can fix: printed as their message alone, with exit code 1 (2 for usage). */
+class UsageError extends Error {}
+
+const program = new Command();
+program
+  .name('osprey')
+  .description('Osprey: workflow orchestration that runs Kestra flows')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+interface ServerFlags {
+  config?: string;
+  port?: string;
+  dataDir?: string;
+}
+
+function serverConfig(flags: ServerFlags, defaults: Record<string, unknown> = {}): OspreyConfig {
+  return loadConfig({
+    file: flags.config,
+    overrides: { ...defaults, 'server.port': flags.port, dataDir: flags.dataDir },
+  });
+}
+
+const server = program.command('server').description('run several services in one process');
+server
+  .command('local')
+  .description('all services in one process on the embedded SQLite backend and local storage (default ./data)')
+  .option('-p, --port <port>', 'HTTP port of the API, UI and health endpoints', undefined)
+  .option('-d, --data-dir <dir>', 'folder of the database and storage files')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (flags: ServerFlags) => {
+    await startServer({ config: serverConfig(flags), roles: ['executor', 'worker', 'scheduler', 'webserver'], service: 'local' });
+  });
+server
+  .command('standalone')
+  .description('all services in one process on the backend the configuration names')
+  .option('-p, --port <port>', 'HTTP port')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (flags: ServerFlags) => {
+    await startServer({ config: serverConfig(flags), roles: ['executor', 'worker', 'scheduler', 'webserver', 'indexer'], service: 'standalone' });
+  });
+
+for (const role of SERVICE_ROLES) {
+  program
+    .command(role)
+    .description(`run the ${role} service alone (health and metrics on --port)`)
+    .option('-p, --port <port>', 'HTTP port of health and metrics (and the API for the webserver)')
+    .option('-d, --data-dir <dir>', 'folder of the embedded database and storage files')
+    .option('-c, --config <file>', 'YAML configuration file')
+    .action(async (flags: ServerFlags) => {
+      await startServer({ config: serverConfig(flags), roles: [role as ServiceRole], service: role });
+    });
+}
+
+const flow = program.command('flow').description('work with flow files');
+flow
+  .command('validate')
+  .description('validate flow files; prints each problem with its line and column, exits 1 if any')
+  .argument('<files...>', 'flow YAML files')
+  .action(async (files: string[]) => {
+    let bad = 0;
+    for (const file of files) {
+      let source: string;
+      try {
+        source = await readFile(file, 'utf8');
+      } catch (error) {
+        bad++;
+        process.stderr.write(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+        continue;
+      }
+      try {
+        const parsed = parseFlow(source, { fileName: file });
+        process.stdout.write(`${file}: ok (${parsed.namespace}.${parsed.id})\n`);
+      } catch (error) {
+        if (!(error instanceof FlowValidationError)) throw error;
+        bad++;
+        process.stderr.write(`${error.message}\n`);
+      }
+    }
+    if (bad > 0) process.exitCode = 1;
+  });
+
+flow
+  .command('test')
+  .description('run a flow once on a throw-away embedded backend and print {"execution", "triggered"} as JSON')
+  .argument('<file>', 'the flow to run')
+  .option('-f, --flows <dir>', 'deploy the flows of this folder first (subflows, Flow trigger listeners)')
+  .option('-i, --input <key=value...>', 'an input value, as text (repeatable)', collect, [])
+  .option('-t, --timeout <seconds>', 'give up after this many seconds', '300')
+  .option('--log-level <level>', 'service log level on stderr', 'warn')
+  .action(async (file: string, flags: { flows?: string; input: string[]; timeout: string; logLevel: string }) => {
+    const inputs: Record<string, string> = {};
+    for (const pair of flags.input) {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new UsageError(`--input ${pair}: expected key=value`);
+      inputs[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+    const logger = createLogger({ service: 'flow-test', instance: `pid-${process.pid}`, level: flags.logLevel, destination: process.stderr });
+    const result = await runFlowTest({ flowFile: file, flowsDir: flags.flows, inputs, timeoutMs: Number(flags.timeout) * 1000, logger });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  });
+
+program
+  .command('render')
+  .description('render a template with Kestra expression syntax and print the text')
+  .argument('<template>', 'the template, e.g. "{{ name | upper }}"')
+  .option('--context <json>', 'variables as a JSON object', '{}')
+  .action((template: string, flags: { context: string }) => {
+    let context: unknown;
+    try {
+      context = JSON.parse(flags.context);
+    } catch (error) {
+      throw new UsageError(`--context is not valid JSON: ${(error as Error).message}`);
+    }
+    if (!context || typeof context !== 'object' || Array.isArray(context)) throw new UsageError('--context must be a JSON object');
+    process.stdout.write(renderTemplate(template, context as Record<string, unknown>, { secret: envSecrets() }));
+  });
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+program.addOption(new Option('--no-color').hideHelp());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = report(error);
+}
+
+function report(error: unknown): number {
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    process.stderr.write(`osprey: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof FlowValidationError || error instanceof InputValidationError || error instanceof ExpressionError) {
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  if (error instanceof FlowTestTimeoutError) {
+    process.stderr.write(`osprey: ${error.message}\n`);
+    return 3;
+  }
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+    process.stderr.write(`osprey: ${(error as Error).message}\n`);
+    return 1;
+  }
+  if (code === 'EADDRINUSE') {
+    process.stderr.write(`osprey: the port is already in use (${(error as Error).message}); pick another with --port\n`);
+    return 1;
+  }
+  process.stderr.write(`osprey: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (process.env.OSPREY_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  return 70;
+}

@@ -1,0 +1,4 @@
+// The executor service alone: a thin composition root over @osprey/services.
+import { runService } from '@osprey/services';
+
+await runService('executor');
