@@ -16,7 +16,7 @@ export interface ParseFlowOptions {
  */
 export function parseFlow(source: string, options: ParseFlowOptions = {}): Flow {
   const lineCounter = new LineCounter();
-  const document = parseDocument(source, { lineCounter, merge: true, prettyErrors: false });
+  const document = parseDocument(source, { lineCounter, merge: true, prettyErrors: true });
   const fileName = options.fileName ?? '<flow>';
 
   if (document.errors.length > 0) {
@@ -27,7 +27,13 @@ export function parseFlow(source: string, options: ParseFlowOptions = {}): Flow 
     throw new FlowValidationError(violations, fileName);
   }
 
-  const value: unknown = document.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // Unresolved aliases and alias bombs surface only when the document is converted.
+    throw new FlowValidationError([{ path: '', message: (error as Error).message, line: 1, column: 1 }], fileName);
+  }
   const positions = new YamlPositions(document.contents, lineCounter);
   const violations: Violation[] = [];
   collectFlowViolations(value ?? null, (path, message, options) => {

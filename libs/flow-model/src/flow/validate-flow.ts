@@ -371,7 +371,7 @@ class FlowChecker {
       try {
         coerceInputValue({ ...input, id: String(id), type, required: false } as FlowInput, defaults);
       } catch (error) {
-        this.report([...path, 'defaults'], `invalid default for a ${type} input: ${(error as Error).message}`);
+        this.report([...path, 'defaults'], `invalid default: ${(error as Error).message}`);
       }
     }
   }

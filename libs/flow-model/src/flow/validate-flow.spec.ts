@@ -1,0 +1,493 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseFlow } from './parse-flow.js';
+import { FlowValidationError, type Violation } from './violation.js';
+
+const yaml = (...lines: string[]) => lines.join('\n') + '\n';
+const HEADER = ['id: f', 'namespace: io.kestra.tests'];
+
+function violations(source: string): Violation[] {
+  try {
+    parseFlow(source, { fileName: 'f.yaml' });
+  } catch (error) {
+    if (error instanceof FlowValidationError) return error.violations;
+    throw error;
+  }
+  throw new Error('expected the flow to be rejected');
+}
+
+function only(source: string): Violation {
+  const found = violations(source);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('flow validation', () => {
+  it('accepts a minimal flow and fills defaults', () => {
+    const flow = parseFlow(yaml(...HEADER, 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.log.Log', '    message: hi'));
+    expect(flow).toMatchObject({
+      id: 'f',
+      namespace: 'io.kestra.tests',
+      labels: [],
+      inputs: [],
+      variables: {},
+      errors: [],
+      finally: [],
+      outputs: [],
+      triggers: [],
+      pluginDefaults: [],
+      disabled: false,
+    });
+    expect(flow.tasks).toEqual([{ id: 't', type: 'io.kestra.plugin.core.log.Log', message: 'hi' }]);
+  });
+
+  it('requires id and namespace, located at the document', () => {
+    const found = violations(yaml('tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
+    expect(found).toEqual([
+      { path: 'id', message: "missing required property 'id'", line: 1, column: 1 },
+      { path: 'namespace', message: "missing required property 'namespace'", line: 1, column: 1 },
+    ]);
+  });
+
+  it('rejects an id or namespace outside Kestra charset', () => {
+    const found = violations(yaml('id: "-bad"', 'namespace: "io kestra"', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
+    expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
+      ['id', 1, 5],
+      ['namespace', 2, 12],
+    ]);
+    expect(found[0]!.message).toMatch(/invalid flow id '-bad'/);
+  });
+
+  it('requires a non-empty tasks list', () => {
+    expect(only(yaml(...HEADER))).toMatchObject({ path: 'tasks', message: "missing required property 'tasks'", line: 1, column: 1 });
+    expect(only(yaml(...HEADER, 'tasks: []'))).toMatchObject({ path: 'tasks', line: 3, column: 8 });
+  });
+
+  it('reports an unknown task type at its type node', () => {
+    const v = only(yaml(...HEADER, 'tasks:', '  - id: ok', '    type: io.kestra.plugin.core.debug.Return', '  - id: t2', '    type: io.kestra.plugin.core.nope.Nope'));
+    expect(v).toEqual({ path: 'tasks[1].type', message: "unknown task type 'io.kestra.plugin.core.nope.Nope'", line: 7, column: 11 });
+  });
+
+  it('still checks errors/finally children of a task of unknown type', () => {
+    const found = violations(
+      yaml(...HEADER, 'tasks:', '  - id: t', '    type: com.example.Custom', '    errors:', '      - id: e', '        type: com.example.Other'),
+    );
+    expect(found.map((v) => v.path)).toEqual(['tasks[0].type', 'tasks[0].errors[0].type']);
+  });
+
+  it('reports a missing required property at the task that lacks it', () => {
+    const v = only(yaml(...HEADER, 'tasks:', '  - id: log', '    type: io.kestra.plugin.core.log.Log'));
+    expect(v).toEqual({ path: 'tasks[0].message', message: "missing required property 'message'", line: 4, column: 5 });
+  });
+
+  it('accepts a required property supplied by pluginDefaults', () => {
+    const flow = parseFlow(
+      yaml(...HEADER, 'tasks:', '  - id: log', '    type: io.kestra.plugin.core.log.Log', 'pluginDefaults:', '  - type: io.kestra.plugin.core.log', '    values:', '      message: from defaults'),
+    );
+    expect(flow.pluginDefaults).toEqual([{ type: 'io.kestra.plugin.core.log', values: { message: 'from defaults' } }]);
+  });
+
+  it('rejects unknown properties of known task types, at the key', () => {
+    const v = only(yaml(...HEADER, 'tasks:', '  - id: r', '    type: io.kestra.plugin.core.debug.Return', '    formt: x'));
+    expect(v).toEqual({
+      path: 'tasks[0].formt',
+      message: "unknown property 'formt' for task type io.kestra.plugin.core.debug.Return",
+      line: 6,
+      column: 5,
+    });
+  });
+
+  it('allows the properties every task has', () => {
+    expect(() =>
+      parseFlow(
+        yaml(
+          ...HEADER,
+          'tasks:',
+          '  - id: r',
+          '    type: io.kestra.plugin.core.debug.Return',
+          '    description: d',
+          '    disabled: false',
+          '    timeout: PT1M',
+          '    runIf: "{{ true }}"',
+          '    allowFailure: true',
+          '    allowWarning: true',
+          '    logLevel: DEBUG',
+          '    logToFile: true',
+          '    workerGroup: { key: g }',
+          '    taskCache: { enabled: true }',
+          '    finally:',
+          '      - id: fin',
+          '        type: io.kestra.plugin.core.debug.Return',
+        ),
+      ),
+    ).not.toThrow();
+  });
+
+  it('type-checks property values but accepts {{ }} expressions', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        'tasks:',
+        '  - id: p',
+        '    type: io.kestra.plugin.core.flow.Parallel',
+        '    concurrent: many',
+        '    tasks:',
+        '      - id: c',
+        '        type: io.kestra.plugin.core.log.Log',
+        '        message: x',
+        '  - id: p2',
+        '    type: io.kestra.plugin.core.flow.Parallel',
+        '    concurrent: "{{ inputs.n }}"',
+        '    tasks:',
+        '      - id: c2',
+        '        type: io.kestra.plugin.core.log.Log',
+        '        message: x',
+        '        level: LOUD',
+      ),
+    );
+    expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
+      ['tasks[0].concurrent', 6, 17],
+      ['tasks[1].tasks[0].level', 18, 16],
+    ]);
+    expect(found[0]!.message).toBe("expected an integer but got 'many'");
+    expect(found[1]!.message).toMatch(/must be one of TRACE, DEBUG, INFO, WARN, ERROR/);
+  });
+
+  it('reports duplicate task ids anywhere in the flow', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        'tasks:',
+        '  - id: a',
+        '    type: io.kestra.plugin.core.flow.Sequential',
+        '    tasks:',
+        '      - id: b',
+        '        type: io.kestra.plugin.core.debug.Return',
+        '    errors:',
+        '      - id: a',
+        '        type: io.kestra.plugin.core.debug.Return',
+        'finally:',
+        '  - id: b',
+        '    type: io.kestra.plugin.core.debug.Return',
+      ),
+    );
+    expect(found).toEqual([
+      { path: 'tasks[0].errors[0].id', message: "duplicate task id 'a' (first declared at tasks[0].id)", line: 10, column: 13 },
+      { path: 'finally[0].id', message: "duplicate task id 'b' (first declared at tasks[0].tasks[0].id)", line: 13, column: 9 },
+    ]);
+  });
+
+  it('reports duplicate ids inside Switch cases and Dag entries', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        'tasks:',
+        '  - id: s',
+        '    type: io.kestra.plugin.core.flow.Switch',
+        '    value: x',
+        '    cases:',
+        '      A:',
+        '        - id: x',
+        '          type: io.kestra.plugin.core.debug.Return',
+        '  - id: d',
+        '    type: io.kestra.plugin.core.flow.Dag',
+        '    tasks:',
+        '      - task:',
+        '          id: x',
+        '          type: io.kestra.plugin.core.debug.Return',
+      ),
+    );
+    expect(found).toEqual([
+      { path: 'tasks[1].tasks[0].task.id', message: "duplicate task id 'x' (first declared at tasks[0].cases.A[0].id)", line: 15, column: 15 },
+    ]);
+  });
+
+  it('checks Dag dependencies exist and have no cycle', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        'tasks:',
+        '  - id: d',
+        '    type: io.kestra.plugin.core.flow.Dag',
+        '    tasks:',
+        '      - task: { id: a, type: io.kestra.plugin.core.debug.Return }',
+        '        dependsOn: [b]',
+        '      - task: { id: b, type: io.kestra.plugin.core.debug.Return }',
+        '        dependsOn: [a, ghost]',
+      ),
+    );
+    expect(found.map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['tasks[0].tasks[0]', 'the Dag has a dependency cycle: a -> b -> a', 7, 9],
+      ['tasks[0].tasks[1].dependsOn[1]', "depends on 'ghost', which is not a task of this Dag", 10, 24],
+    ]);
+  });
+
+  it('requires cases or defaults on a Switch and tasks on flowables', () => {
+    const found = violations(
+      yaml(...HEADER, 'tasks:', '  - id: s', '    type: io.kestra.plugin.core.flow.Switch', '    value: x', '  - id: q', '    type: io.kestra.plugin.core.flow.Sequential', '    tasks: []'),
+    );
+    expect(found.map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['tasks[0]', 'a Switch needs at least one of cases or defaults', 4, 5],
+      ['tasks[1].tasks', 'must hold at least one task', 9, 12],
+    ]);
+  });
+
+  it('reports duplicate input, output and trigger ids', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        'inputs:',
+        '  - id: a',
+        '    type: STRING',
+        '  - name: a',
+        '    type: INT',
+        'tasks:',
+        '  - id: t',
+        '    type: io.kestra.plugin.core.debug.Return',
+        'outputs:',
+        '  - { id: o, type: STRING, value: x }',
+        '  - { id: o, type: STRING, value: y }',
+        'triggers:',
+        '  - id: w',
+        '    type: io.kestra.plugin.core.trigger.Webhook',
+        '    key: k',
+        '  - id: w',
+        '    type: io.kestra.plugin.core.trigger.Webhook',
+        '    key: k2',
+      ),
+    );
+    expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
+      ['inputs[1].name', 6, 11],
+      ['outputs[1].id', 13, 11],
+      ['triggers[1].id', 18, 9],
+    ]);
+    expect(found[0]!.message).toBe("duplicate input id 'a' (first declared at inputs[0].id)");
+  });
+
+  it('validates cron expressions, including seconds and nicknames', () => {
+    const trigger = (cron: string, extra: string[] = []) =>
+      yaml(...HEADER, 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return', 'triggers:', '  - id: s', '    type: io.kestra.plugin.core.trigger.Schedule', `    cron: "${cron}"`, ...extra);
+    expect(() => parseFlow(trigger('@hourly'))).not.toThrow();
+    expect(() => parseFlow(trigger('*/5 * * * * *', ['    withSeconds: true']))).not.toThrow();
+    expect(() => parseFlow(trigger('0 9 * * MON-FRI', ['    timezone: Europe/Paris', '    backfill:', '      start: 2024-01-01T00:00:00Z']))).not.toThrow();
+    const bad = only(trigger('61 * * * *'));
+    expect(bad).toMatchObject({ path: 'triggers[0].cron', line: 9, column: 11 });
+    expect(bad.message).toMatch(/invalid cron expression '61 \* \* \* \*'.*minute/);
+    expect(only(trigger('*/5 * * * * *')).message).toMatch(/needs withSeconds: true/);
+    expect(only(trigger('@sometimes')).message).toMatch(/unknown nickname/);
+    expect(only(trigger('0 * * * *', ['    timezone: Mars/Olympus']))).toMatchObject({
+      path: 'triggers[0].timezone',
+      message: "unknown time zone 'Mars/Olympus'",
+      line: 10,
+    });
+  });
+
+  it('requires the Webhook key and rejects unknown trigger and condition types', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        'tasks:',
+        '  - id: t',
+        '    type: io.kestra.plugin.core.debug.Return',
+        'triggers:',
+        '  - id: hook',
+        '    type: io.kestra.plugin.core.trigger.Webhook',
+        '  - id: listen',
+        '    type: io.kestra.plugin.core.trigger.Flow',
+        '    conditions:',
+        '      - type: io.kestra.plugin.core.condition.ExecutionStatus',
+        '        in: [SUCCESS]',
+        '      - type: io.kestra.core.models.conditions.types.ExecutionFlowCondition',
+        '        namespace: n',
+        '      - type: io.kestra.plugin.core.condition.Bogus',
+        '  - id: other',
+        '    type: io.kestra.plugin.core.trigger.Nope',
+      ),
+    );
+    expect(found.map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['triggers[0].key', "missing required property 'key'", 7, 5],
+      ['triggers[1].conditions[1].flowId', "missing required property 'flowId'", 14, 9],
+      ['triggers[1].conditions[2].type', "unknown condition type 'io.kestra.plugin.core.condition.Bogus'", 16, 15],
+      ['triggers[2].type', "unknown trigger type 'io.kestra.plugin.core.trigger.Nope'", 18, 11],
+    ]);
+  });
+
+  it('validates ISO-8601 durations', () => {
+    const found = violations(
+      yaml(...HEADER, 'timeout: 5 minutes', 'tasks:', '  - id: s', '    type: io.kestra.plugin.core.flow.Sleep', '    duration: PT1X', '    timeout: PT1H30M'),
+    );
+    expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
+      ['timeout', 3, 10],
+      ['tasks[0].duration', 7, 15],
+    ]);
+    expect(found[1]!.message).toMatch(/invalid ISO-8601 duration 'PT1X'/);
+  });
+
+  it('validates the retry policy shape', () => {
+    const task = (...retry: string[]) =>
+      yaml(...HEADER, 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.execution.Fail', '    retry:', ...retry.map((l) => `      ${l}`));
+    expect(() => parseFlow(task('type: constant', 'interval: PT0.25s', 'maxAttempt: 3'))).not.toThrow();
+    expect(() => parseFlow(task('type: random', 'minInterval: PT1S', 'maxInterval: PT2S'))).not.toThrow();
+    expect(only(task('type: constant', 'maxAttempt: 3'))).toEqual({
+      path: 'tasks[0].retry.interval',
+      message: "missing required property 'interval'",
+      line: 7,
+      column: 7,
+    });
+    expect(only(task('type: linear', 'interval: PT1S'))).toMatchObject({ path: 'tasks[0].retry.type', line: 7, column: 13 });
+    expect(violations(task('type: exponential', 'interval: PT1S', 'maxAttempt: 0', 'minInterval: PT1S')).map((v) => v.path)).toEqual([
+      'tasks[0].retry.maxInterval', // missing: located at the retry map, line 7
+      'tasks[0].retry.maxAttempt',
+      'tasks[0].retry.minInterval',
+    ]);
+    expect(only(task('type: constant', 'interval: soon'))).toMatchObject({ path: 'tasks[0].retry.interval', line: 8, column: 17 });
+  });
+
+  it('validates input declarations: type, properties and defaults', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        'inputs:',
+        '  - id: a',
+        '    type: TEXT',
+        '  - id: n',
+        '    type: INT',
+        '    defaults: many',
+        '  - id: d',
+        '    type: DATETIME',
+        '    defaults: "{{ now() }}"',
+        '  - id: s',
+        '    type: STRING',
+        '    min: 3',
+        '  - id: arr',
+        '    type: ARRAY',
+        '  - id: sel',
+        '    type: SELECT',
+        '    values: [A, B]',
+        '    defaults: C',
+        'tasks:',
+        '  - id: t',
+        '    type: io.kestra.plugin.core.debug.Return',
+      ),
+    );
+    expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
+      ['inputs[0].type', 5, 11],
+      ['inputs[1].defaults', 8, 15],
+      ['inputs[3].min', 14, 5],
+      ['inputs[4].itemType', 15, 5],
+      ['inputs[5].defaults', 20, 15],
+    ]);
+    expect(found[0]!.message).toMatch(/^unknown input type 'TEXT'/);
+    expect(found[1]!.message).toBe("invalid default: expected INT but received 'many'");
+    expect(found[4]!.message).toBe("invalid default: 'C' is not one of the values [A, B]");
+    expect(found[2]!.message).toBe("unknown property 'min' for a STRING input");
+  });
+
+  it('normalises inputs: legacy name, required defaulting to true', () => {
+    const flow = parseFlow(
+      yaml(...HEADER, 'inputs:', '  - name: legacy', '    type: STRING', '  - id: opt', '    type: INT', '    required: false', '    defaults: 3', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'),
+    );
+    expect(flow.inputs).toEqual([
+      { id: 'legacy', type: 'STRING', required: true },
+      { id: 'opt', type: 'INT', required: false, defaults: 3 },
+    ]);
+  });
+
+  it('normalises labels given as a map or as a list', () => {
+    const tasks = ['tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'];
+    expect(parseFlow(yaml(...HEADER, 'labels:', '  team: data', '  tier: 1', ...tasks)).labels).toEqual([
+      { key: 'team', value: 'data' },
+      { key: 'tier', value: '1' },
+    ]);
+    expect(parseFlow(yaml(...HEADER, 'labels:', '  - key: team', '    value: data', ...tasks)).labels).toEqual([{ key: 'team', value: 'data' }]);
+    expect(only(yaml(...HEADER, 'labels:', '  team: [a]', ...tasks))).toMatchObject({ path: 'labels.team', line: 4, column: 9 });
+  });
+
+  it('checks concurrency.limit is a positive integer', () => {
+    const tasks = ['tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'];
+    expect(only(yaml(...HEADER, 'concurrency:', '  limit: 0', ...tasks))).toEqual({
+      path: 'concurrency.limit',
+      message: 'must be a positive integer',
+      line: 4,
+      column: 10,
+    });
+    expect(only(yaml(...HEADER, 'concurrency:', '  limit: 1.5', ...tasks))).toMatchObject({ path: 'concurrency.limit', line: 4 });
+    expect(parseFlow(yaml(...HEADER, 'concurrency:', '  limit: 2', ...tasks)).concurrency).toEqual({ limit: 2, behavior: 'QUEUE' });
+  });
+
+  it('checks pluginDefaults entries have a type and values', () => {
+    const found = violations(
+      yaml(...HEADER, 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return', 'pluginDefaults:', '  - values: { format: x }', '  - type: io.kestra.plugin.core.log.Log', '    value: {}'),
+    );
+    expect(found.map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['pluginDefaults[0].type', "missing required property 'type'", 7, 5],
+      ['pluginDefaults[1].values', "missing required property 'values'", 8, 5],
+      ['pluginDefaults[1].value', "unknown property 'value' for a plugin default", 9, 5],
+    ]);
+  });
+
+  it('rejects unknown top-level properties', () => {
+    const v = only(yaml(...HEADER, 'taks: []', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
+    expect(v).toEqual({ path: 'taks', message: "unknown property 'taks' for flow", line: 3, column: 1 });
+  });
+
+  it('accepts legacy io.kestra.core.tasks aliases and keeps the type as written', () => {
+    const flow = parseFlow(
+      yaml(
+        ...HEADER,
+        'tasks:',
+        '  - id: seq',
+        '    type: io.kestra.core.tasks.flows.Sequential',
+        '    tasks:',
+        '      - id: log',
+        '        type: io.kestra.core.tasks.log.Log',
+        '        message: hi',
+        '      - id: sub',
+        '        type: io.kestra.plugin.core.flow.Flow',
+        '        namespace: n',
+        '        flowId: f2',
+      ),
+    );
+    expect(flow.tasks[0]!.type).toBe('io.kestra.core.tasks.flows.Sequential');
+  });
+
+  it('collects every violation, not just the first, and formats file:line:column', () => {
+    const source = yaml('id: f', 'tasks:', '  - id: a', '    type: nope.A', '  - id: a', '    type: io.kestra.plugin.core.log.Log');
+    let error: FlowValidationError | undefined;
+    try {
+      parseFlow(source, { fileName: 'flows/f.yaml' });
+    } catch (e) {
+      error = e as FlowValidationError;
+    }
+    expect(error).toBeInstanceOf(FlowValidationError);
+    expect(error!.violations).toHaveLength(4);
+    expect(error!.message.split('\n')).toEqual([
+      'Invalid flow (4 violations):',
+      "flows/f.yaml:1:1: namespace: missing required property 'namespace'",
+      "flows/f.yaml:4:11: tasks[0].type: unknown task type 'nope.A'",
+      "flows/f.yaml:5:5: tasks[1].message: missing required property 'message'",
+      "flows/f.yaml:5:9: tasks[1].id: duplicate task id 'a' (first declared at tasks[0].id)",
+    ]);
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const v = only('id: f\nnamespace: n\ntasks:\n  - id: t\n   type: x\n');
+    expect(v.path).toBe('');
+    expect(v.line).toBe(5);
+  });
+
+  it('reports duplicate YAML keys', () => {
+    const v = only(yaml(...HEADER, 'id: g', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
+    expect(v).toMatchObject({ line: 3, column: 1 });
+    expect(v.message).toMatch(/unique/i);
+  });
+
+  it('rejects a document that is not a map', () => {
+    expect(only('- a\n- b\n')).toEqual({ path: '', message: 'a flow must be a YAML map', line: 1, column: 1 });
+  });
+});
+
+describe('YAML conversion errors', () => {
+  it('turns an unresolved alias into a violation', () => {
+    expect(only('id: f\nnamespace: n\ntasks: *missing\n').message).toMatch(/alias/i);
+  });
+});
