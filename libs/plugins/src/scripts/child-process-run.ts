@@ -74,9 +74,10 @@ export async function runChildProcess(options: ChildProcessOptions): Promise<Chi
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), options.drainGraceMs).unref());
     if ((await Promise.race([drained, timeout])) === 'timeout') {
       signalGroup('SIGKILL');
+      stdout.close();
+      stderr.close();
       child.stdout.destroy();
       child.stderr.destroy();
-      await drained;
     }
     return { exitCode, exitSignal, aborted };
   } finally {

@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import type { Task } from '@osprey/flow-model';
+import { createTestRunContext, type TestRunContext } from '../testing/index.js';
+import { TaskAbortedError } from '../support/task-errors.js';
+import { ShellCommandsTask } from './shell-commands.js';
+import { ShellScriptTask } from './shell-script.js';
+
+const contexts: TestRunContext[] = [];
+async function context(properties: Record<string, unknown>, variables?: Record<string, unknown>) {
+  const ctx = await createTestRunContext({ task: { id: 'sh', type: 'io.kestra.plugin.scripts.shell.Commands', ...properties } as Task, variables });
+  contexts.push(ctx);
+  return ctx;
+}
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((ctx) => ctx.dispose()));
+});
+
+// A killed orphan may linger as a zombie when PID 1 does not reap it: that counts as gone.
+function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('ShellCommandsTask', () => {
+  it('runs rendered commands, logging stdout at INFO and stderr at ERROR', async () => {
+    const ctx = await context({ commands: ['echo "hello {{ inputs.name }}"', 'echo oops >&2'] }, { inputs: { name: 'world' } });
+    const result = await new ShellCommandsTask().run(ctx);
+    expect(result).toEqual({ state: 'SUCCESS', outputs: { exitCode: 0, vars: {}, outputFiles: {} } });
+    expect(ctx.logs).toContainEqual({ level: 'INFO', message: 'hello world' });
+    expect(ctx.logs).toContainEqual({ level: 'ERROR', message: 'oops' });
+  });
+
+  it('fails with a message naming the exit code', async () => {
+    const ctx = await context({ commands: ['echo before', 'exit 3'] });
+    await expect(new ShellCommandsTask().run(ctx)).rejects.toThrow('Command failed with exit code 3');
+    expect(ctx.messages('INFO')).toEqual(['before']);
+  });
+
+  it('stops at the first failing command (failFast), or runs on without it', async () => {
+    const fast = await context({ commands: ['false', 'echo after'] });
+    await expect(new ShellCommandsTask().run(fast)).rejects.toThrow('exit code 1');
+    expect(fast.messages('INFO')).toEqual([]);
+
+    const lenient = await context({ commands: ['false', 'echo after'], failFast: false });
+    expect((await new ShellCommandsTask().run(lenient)).outputs?.['exitCode']).toBe(0);
+    expect(lenient.messages('INFO')).toEqual(['after']);
+  });
+
+  it('collects ::{"outputs":...}:: lines into vars instead of logging them', async () => {
+    const ctx = await context({
+      commands: [
+        `echo '::{"outputs":{"count":3,"name":"a"}}::'`,
+        `echo '::{"outputs":{"name":"b","nested":{"x":[1]}}}::'`,
+        `echo '::{"logs":[{"level":"WARN","message":"from protocol"}]}::'`,
+        `echo '::{"metrics":[{"name":"rows","type":"counter","value":5}]}::'`,
+        `echo '::{not json}::'`,
+      ],
+    });
+    const { outputs } = await new ShellCommandsTask().run(ctx);
+    expect(outputs?.['vars']).toEqual({ count: 3, name: 'b', nested: { x: [1] } });
+    expect(ctx.logs).toContainEqual({ level: 'WARN', message: 'from protocol' });
+    expect(ctx.messages('DEBUG').some((m) => m.includes('rows'))).toBe(true);
+    expect(ctx.messages('WARN').some((m) => m.startsWith("Invalid outputs '::{not json}::'"))).toBe(true);
+    expect(ctx.messages('INFO')).toEqual([]);
+  });
+
+  it('passes env, WORKING_DIR and OUTPUT_DIR to the process and runs it in the working directory', async () => {
+    const ctx = await context({
+      commands: ['echo "$GREETING"', 'pwd', 'echo "$WORKING_DIR"', 'test -d "$OUTPUT_DIR" && echo outdir-ok'],
+      env: { GREETING: 'hi {{ task.id }}' },
+    });
+    await new ShellCommandsTask().run(ctx);
+    const dir = await ctx.workingDirectory();
+    expect(ctx.messages('INFO')).toEqual(['hi sh', dir, dir, 'outdir-ok']);
+  });
+
+  it('renders {{ workingDir }} in commands', async () => {
+    const ctx = await context({ commands: ['echo {{ workingDir }}'] });
+    await new ShellCommandsTask().run(ctx);
+    expect(ctx.messages('INFO')).toEqual([await ctx.workingDirectory()]);
+  });
+
+  it('uploads outputFiles globs and files written to {{ outputDir }}', async () => {
+    const ctx = await context({
+      commands: ['mkdir -p out', 'echo one > out/a.txt', 'echo two > b.csv', 'echo three > "{{ outputDir }}/c.txt"'],
+      outputFiles: ['out/*.txt', '*.csv'],
+    });
+    const files = (await new ShellCommandsTask().run(ctx)).outputs?.['outputFiles'] as Record<string, string>;
+    expect(Object.keys(files).sort()).toEqual(['b.csv', 'c.txt', 'out/a.txt']);
+    expect(await ctx.storage.size(files['out/a.txt']!)).toBe(4);
+    expect(await ctx.storage.size(files['c.txt']!)).toBe(6);
+  });
+
+  it('writes inputFiles and makes kestra:// URIs in commands local files', async () => {
+    const ctx = await context({ inputFiles: { 'data/in.txt': 'input {{ task.id }}\n' }, commands: ['cat data/in.txt', 'cat {{ inputs.uri }}'] }, { inputs: {} });
+    (ctx.variables['inputs'] as Record<string, string>)['uri'] = await ctx.storage.putFile('stored.txt', 'from storage\n');
+    await new ShellCommandsTask().run(ctx);
+    expect(ctx.messages('INFO')).toEqual(['input sh', 'from storage']);
+  });
+
+  it('runs beforeCommands first and honours a custom interpreter', async () => {
+    const ctx = await context({ beforeCommands: ['X=before'], commands: ['echo "$X then $0"'], interpreter: ['/bin/sh', '-c'] });
+    await new ShellCommandsTask().run(ctx);
+    expect(ctx.messages('INFO')).toEqual(['before then /bin/sh']);
+  });
+
+  it('kills the whole process group within a second when aborted', async () => {
+    const ctx = await context({ commands: ['sleep 30 & echo "child $!"', 'wait'] });
+    const run = new ShellCommandsTask().run(ctx);
+    const deadline = Date.now() + 5_000;
+    while (!ctx.messages('INFO').some((m) => m.startsWith('child ')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const childPid = Number(ctx.messages('INFO').find((m) => m.startsWith('child '))!.split(' ')[1]);
+    expect(processAlive(childPid)).toBe(true);
+    const started = Date.now();
+    ctx.abort();
+    await expect(run).rejects.toThrow(TaskAbortedError);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(processAlive(childPid)).toBe(false);
+  });
+
+  it('SIGKILLs a process that ignores SIGTERM after the grace period', async () => {
+    const ctx = await context({ commands: ["trap '' TERM", 'echo ready', 'while true; do sleep 0.05; done'] });
+    const run = new ShellCommandsTask({ killGraceMs: 200 }).run(ctx);
+    const deadline = Date.now() + 5_000;
+    while (!ctx.messages('INFO').includes('ready') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const started = Date.now();
+    ctx.abort();
+    await expect(run).rejects.toThrow(TaskAbortedError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('does not wait for a background child that keeps the output open', async () => {
+    const ctx = await context({ commands: ['sleep 30 &', 'echo done'] });
+    const started = Date.now();
+    await new ShellCommandsTask({ drainGraceMs: 100 }).run(ctx);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(ctx.messages('INFO')).toEqual(['done']);
+  });
+
+  it('marks the run WARNING on stderr output only with warningOnStdErr', async () => {
+    const ctx = await context({ commands: ['echo warn >&2'], warningOnStdErr: true });
+    expect((await new ShellCommandsTask().run(ctx)).state).toBe('WARNING');
+  });
+
+  it('logs once at DEBUG that containerImage is ignored', async () => {
+    const ctx = await context({ commands: ['true'], containerImage: 'ubuntu:22.04', taskRunner: { type: 'io.kestra.plugin.scripts.runner.docker.Docker' } });
+    await new ShellCommandsTask().run(ctx);
+    expect(ctx.messages('DEBUG').filter((m) => m.includes('containerImage'))).toHaveLength(1);
+  });
+
+  it('fails clearly when the interpreter does not exist', async () => {
+    const ctx = await context({ commands: ['true'], interpreter: ['/nonexistent/shell', '-c'] });
+    await expect(new ShellCommandsTask().run(ctx)).rejects.toThrow("Unable to start '/nonexistent/shell'");
+  });
+
+  it('requires commands', async () => {
+    await expect(new ShellCommandsTask().run(await context({}))).rejects.toThrow("Invalid property 'commands'");
+  });
+});
+
+describe('ShellScriptTask', () => {
+  it('runs a rendered multi-line script', async () => {
+    const ctx = await context({
+      script: 'for i in 1 2; do\n  echo "{{ task.id }}-$i"\ndone\necho \'::{"outputs":{"last":2}}::\'',
+    });
+    const { outputs } = await new ShellScriptTask().run(ctx);
+    expect(ctx.messages('INFO')).toEqual(['sh-1', 'sh-2']);
+    expect(outputs).toMatchObject({ exitCode: 0, vars: { last: 2 } });
+  });
+
+  it('fails with the script exit code', async () => {
+    await expect(new ShellScriptTask().run(await context({ script: 'exit 7' }))).rejects.toThrow('Command failed with exit code 7');
+  });
+});
+
+// Guards the test helper itself: a pid that exited is reported dead.
+it('processAlive sees a finished process as gone', () => {
+  const pid = Number(execFileSync('/bin/sh', ['-c', 'echo $$']).toString().trim());
+  expect(processAlive(pid)).toBe(false);
+});
