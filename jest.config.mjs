@@ -1,4 +1,5 @@
-// Unit and contract tests run on the TypeScript sources through SWC, as native ES modules.
+// Unit, contract and e2e tests run on the TypeScript sources through SWC, as native ES modules.
+// `npm test` runs both projects; `--selectProjects unit` runs the fast ones alone.
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -9,7 +10,7 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-export default {
+const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
@@ -17,7 +18,14 @@ export default {
     '^@osprey/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  roots: ['<rootDir>/libs', '<rootDir>/apps'],
   testMatch: ['**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/libs', '<rootDir>/apps'] },
+    // End-to-end tests start the built `osprey` command as real processes.
+    { ...common, displayName: 'e2e', roots: ['<rootDir>/e2e'] },
+  ],
 };

@@ -1,0 +1,32 @@
+// `npm test`: install what is missing, build, run every jest suite (unit, contract, e2e), and end
+// with one line `tests: N passed, M failed` summing them all.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, ensureDependencies } from './ensure-deps.mjs';
+
+ensureDependencies();
+build();
+
+const out = mkdtempSync(join(tmpdir(), 'osprey-test-'));
+const report = join(out, 'jest.json');
+const args = ['node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
+const result = spawnSync(process.execPath, args, {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
+});
+
+let passed = 0;
+let failed = 0;
+try {
+  const summary = JSON.parse(readFileSync(report, 'utf8'));
+  passed = summary.numPassedTests;
+  failed = summary.numFailedTests + (summary.numRuntimeErrorTestSuites ?? 0);
+} catch {
+  failed = 1; // jest crashed before writing its report
+}
+rmSync(out, { recursive: true, force: true });
+if (result.status !== 0 && failed === 0) failed = 1;
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || result.status !== 0 ? 1 : 0);
