@@ -40,7 +40,9 @@ export class LocalStorage implements Storage {
       await rm(temp, { force: true });
       throw error;
     }
-    return this.info(storageUri(segments), target);
+    const info = await this.info(storageUri(segments), target);
+    if (!info) throw new StorageNotFoundError(uri); // removed by a concurrent delete right after the rename
+    return info;
   }
 
   async get(uri: string): Promise<Readable> {
