@@ -153,7 +153,8 @@ class FlowChecker {
     switch (spec.type) {
       case 'string':
         if (!isScalar(value)) return fail('a string');
-        if (spec.values && !spec.values.includes(String(value))) {
+        // Enum names are matched regardless of case, like Kestra's mapper.
+        if (spec.values && !spec.values.some((v) => v.toUpperCase() === String(value).toUpperCase())) {
           this.report(path, `must be one of ${spec.values.join(', ')} but got '${String(value)}'`);
         }
         return;
