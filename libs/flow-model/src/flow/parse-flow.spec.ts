@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFlow } from './parse-flow.js';
+import { parseFlow, validateFlowValue } from './parse-flow.js';
 import { FlowValidationError } from './violation.js';
 
 const CONFORMANCE = '/work/shared/conformance/flows';
@@ -18,5 +18,14 @@ describe('parseFlow on the conformance corpus', () => {
       if (error instanceof FlowValidationError) throw new Error(error.message);
       throw error;
     }
+  });
+});
+
+describe('validateFlowValue', () => {
+  it('validates a flow given as a plain value, without positions', () => {
+    expect(validateFlowValue({ id: 'f', namespace: 'n', tasks: [{ id: 't', type: 'io.kestra.plugin.core.log.Log' }] })).toEqual([
+      { path: 'tasks[0].message', message: "missing required property 'message'" },
+    ]);
+    expect(validateFlowValue({ id: 'f', namespace: 'n', tasks: [{ id: 't', type: 'io.kestra.plugin.core.log.Log', message: 'm' }] })).toEqual([]);
   });
 });
