@@ -1,0 +1,25 @@
+// A worker process for the cross-process test: takes and completes jobs from a shared SQLite file until the
+// parent says publishing is over and nothing is pending, then reports the job ids it completed.
+import { openSqliteQueue } from '@osprey/queue';
+
+const [file, workerId] = process.argv.slice(2);
+const queue = await openSqliteQueue(file);
+let published = false;
+process.on('message', (message) => {
+  if (message === 'published') published = true;
+});
+process.send({ type: 'ready' });
+
+const completed = [];
+for (;;) {
+  const leases = await queue.jobs.take(workerId, 2, 10_000);
+  for (const lease of leases) {
+    await queue.jobs.complete(lease, { type: 'taskResult', taskRunId: lease.job.taskRun.id, attempt: lease.job.attempt, state: 'SUCCESS', workerId });
+    completed.push(lease.job.id);
+  }
+  if (leases.length > 0) continue;
+  if (published && (await queue.jobs.depth()).pending === 0) break;
+  await queue.jobs.waitForJobs(100);
+}
+await queue.close();
+process.send({ type: 'done', completed }, () => process.exit(0));
