@@ -54,7 +54,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
       aliases: ['io.kestra.core.tasks.executions.Labels'],
       runner: new LabelsTask(),
     },
-    { type: 'io.kestra.plugin.core.flow.Sleep', runner: new SleepTask() },
+    { type: 'io.kestra.plugin.core.flow.Sleep', aliases: ['io.kestra.core.tasks.flows.Sleep'], runner: new SleepTask() },
     { type: 'io.kestra.plugin.core.kv.Set', runner: new KvSetTask() },
     { type: 'io.kestra.plugin.core.kv.Get', runner: new KvGetTask() },
     { type: 'io.kestra.plugin.core.kv.Delete', runner: new KvDeleteTask() },

@@ -86,6 +86,14 @@ describe('HttpRequestTask', () => {
     expect(seen[1]!.headers['content-type']).toBe('text/plain');
   });
 
+  it('adds params to the query string and sends a map body as JSON', async () => {
+    await new HttpRequestTask().run(
+      await context({ uri: `${base}/json?a=1`, method: 'POST', params: { q: 'x y', id: '{{ task.id }}' }, body: { name: '{{ task.id }}', n: 1 } }),
+    );
+    expect(seen[0]!.url).toBe('/json?a=1&q=x+y&id=http');
+    expect(JSON.parse(seen[0]!.body)).toEqual({ name: 'http', n: 1 });
+  });
+
   it('sends formData url-encoded', async () => {
     await new HttpRequestTask().run(await context({ uri: `${base}/json`, method: 'POST', formData: { user: 'u {{ task.id }}', password: 'p&w' } }));
     expect(seen[0]!.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');

@@ -32,11 +32,17 @@ export class HttpRequestTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
     const properties = new TaskProperties(ctx);
     // Kestra encodes spaces, the one character users commonly leave in a templated URI.
-    const uri = (await properties.requiredString('uri')).replaceAll(' ', '%20');
+    let uri = (await properties.requiredString('uri')).replaceAll(' ', '%20');
+    let url: URL;
     try {
-      new URL(uri);
+      url = new URL(uri);
     } catch {
       throw new TaskPropertyError('uri', `'${uri}' is not an absolute URL`);
+    }
+    const params = await properties.stringMap('params');
+    if (params && Object.keys(params).length > 0) {
+      for (const [key, value] of Object.entries(params)) url.searchParams.append(key, value);
+      uri = url.toString();
     }
     const method = ((await properties.string('method')) ?? 'GET').trim().toUpperCase();
     const contentType = (await properties.string('contentType')) ?? 'application/json';
@@ -51,7 +57,7 @@ export class HttpRequestTask implements TaskRunner {
         : new URLSearchParams(Object.entries(formData).map(([key, value]): [string, string] => [key, toText(value)]));
       // fetch sets the content type (with the multipart boundary) for these bodies itself.
     } else {
-      const text = await properties.string('body');
+      const text = await properties.text('body');
       if (text !== undefined) body = text;
       headers.set('content-type', contentType);
     }

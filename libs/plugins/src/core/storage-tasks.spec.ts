@@ -48,6 +48,12 @@ describe('StorageWriteTask', () => {
     expect(first).not.toBe(second);
   });
 
+  it('stores structured content as JSON', async () => {
+    const ctx = await context({ content: { id: '{{ task.id }}', list: [1] } });
+    const uri = (await new StorageWriteTask().run(ctx)).outputs?.['uri'] as string;
+    expect(JSON.parse(await read(ctx, uri))).toEqual({ id: 'st', list: [1] });
+  });
+
   it('fails without content', async () => {
     await expect(new StorageWriteTask().run(await context({}))).rejects.toThrow("Invalid property 'content'");
   });

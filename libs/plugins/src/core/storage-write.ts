@@ -7,7 +7,8 @@ import { storageFileName } from '../support/storage-file-name.js';
 export class StorageWriteTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
     const properties = new TaskProperties(ctx);
-    const content = await properties.requiredString('content');
+    const content = await properties.text('content');
+    if (content === undefined) throw new TaskPropertyError('content', 'is required');
     let name: string;
     try {
       name = storageFileName(await properties.string('extension'));

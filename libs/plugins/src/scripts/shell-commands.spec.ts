@@ -163,6 +163,18 @@ describe('ShellCommandsTask', () => {
     await expect(new ShellCommandsTask().run(ctx)).rejects.toThrow("Unable to start '/nonexistent/shell'");
   });
 
+  it('accepts commands written as one text, or as an expression rendering to a JSON list', async () => {
+    const single = await context({ commands: 'echo single' });
+    await new ShellCommandsTask().run(single);
+    expect(single.messages('INFO')).toEqual(['single']);
+    const json = await context({ commands: '{{ inputs.cmds }}' }, { inputs: { cmds: '["echo a", "echo b"]' } });
+    await new ShellCommandsTask().run(json);
+    expect(json.messages('INFO')).toEqual(['a', 'b']);
+    const test = await context({ commands: '[ -d . ] && echo bracket' });
+    await new ShellCommandsTask().run(test);
+    expect(test.messages('INFO')).toEqual(['bracket']);
+  });
+
   it('requires commands', async () => {
     await expect(new ShellCommandsTask().run(await context({}))).rejects.toThrow("Invalid property 'commands'");
   });

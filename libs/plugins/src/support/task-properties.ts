@@ -81,9 +81,33 @@ export class TaskProperties {
     return value;
   }
 
+  /**
+   * A list of texts that may also be written as one text (Kestra's string-or-list properties such as
+   * `commands`): a text rendering to a JSON array is that array, any other text is a one-item list.
+   */
   async stringList(name: string): Promise<string[] | undefined> {
-    const list = await this.list(name);
-    return list?.map((item) => (typeof item === 'string' ? item : JSON.stringify(item)));
+    const raw = this.raw(name);
+    if (raw === undefined) return undefined;
+    if (typeof raw === 'string') {
+      const text = await this.render(raw);
+      if (text.trimStart().startsWith('[')) {
+        try {
+          const parsed: unknown = JSON.parse(text);
+          if (Array.isArray(parsed)) return parsed.map(toText);
+        } catch {
+          // Not JSON: a text that merely starts with '[' (a shell test, say) is one item.
+        }
+      }
+      return [text];
+    }
+    return (await this.list(name))?.map(toText);
+  }
+
+  /** Renders a property of any shape; structured values come back as JSON text. */
+  async text(name: string): Promise<string | undefined> {
+    const raw = this.raw(name);
+    if (raw === undefined || typeof raw !== 'object') return this.string(name);
+    return toText(await this.ctx.render(raw, this.extraVariables));
   }
 
   /**
@@ -96,8 +120,7 @@ export class TaskProperties {
     if (isPlainObject(raw)) {
       const result: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(raw)) {
-        if (value === undefined || value === null) continue;
-        result[await this.render(key)] = await this.ctx.render(value, this.extraVariables);
+        result[await this.render(key)] = value === null ? null : await this.ctx.render(value, this.extraVariables);
       }
       return result;
     }
@@ -107,11 +130,15 @@ export class TaskProperties {
     return value;
   }
 
-  /** Like {@link map}, with every value turned into text (JSON for structured values). */
+  /** Like {@link map}, without null entries and with every value as text (JSON for structured values). */
   async stringMap(name: string): Promise<Record<string, string> | undefined> {
     const map = await this.map(name);
     if (map === undefined) return undefined;
-    return Object.fromEntries(Object.entries(map).map(([key, value]) => [key, toText(value)]));
+    return Object.fromEntries(
+      Object.entries(map)
+        .filter(([, value]) => value !== null && value !== undefined)
+        .map(([key, value]) => [key, toText(value)]),
+    );
   }
 
   private async toText(name: string, raw: unknown): Promise<string | undefined> {
