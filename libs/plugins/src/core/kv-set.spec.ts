@@ -3,8 +3,6 @@ import type { Task } from '@osprey/flow-model';
 import { createTestRunContext, type TestKvEntry, type TestRunContext } from '../testing/index.js';
 import { TaskPropertyError } from '../support/task-errors.js';
 import { KvSetTask } from './kv-set.js';
-import { KvGetTask } from './kv-get.js';
-import { KvDeleteTask } from './kv-delete.js';
 
 const contexts: TestRunContext[] = [];
 const store = new Map<string, TestKvEntry>();
@@ -69,39 +67,5 @@ describe('KvSetTask', () => {
   it('rejects keys Kestra rejects', async () => {
     await expect(new KvSetTask().run(await context({ key: '../etc', value: 'v' }))).rejects.toThrow("Invalid property 'key'");
     await expect(new KvSetTask().run(await context({ key: 'a key', value: 'v' }))).rejects.toThrow(TaskPropertyError);
-  });
-});
-
-describe('KvGetTask', () => {
-  it('outputs the stored value', async () => {
-    store.set('io.osprey.tests/k', { value: { n: 1 } });
-    expect(await new KvGetTask().run(await context({ key: 'k' }))).toEqual({ outputs: { value: { n: 1 } } });
-  });
-
-  it('outputs no value for a missing key, or fails with errorOnMissing', async () => {
-    expect(await new KvGetTask().run(await context({ key: 'missing' }))).toEqual({ outputs: {} });
-    await expect(new KvGetTask().run(await context({ key: 'missing', errorOnMissing: true }))).rejects.toThrow(
-      "No value found for key 'missing' in namespace 'io.osprey.tests' and `errorOnMissing` is set to true",
-    );
-  });
-
-  it('reads from the given namespace', async () => {
-    store.set('team.a/k', { value: 'A' });
-    expect((await new KvGetTask().run(await context({ key: 'k', namespace: 'team.a' }))).outputs).toEqual({ value: 'A' });
-  });
-});
-
-describe('KvDeleteTask', () => {
-  it('deletes a key and says so', async () => {
-    store.set('io.osprey.tests/k', { value: 1 });
-    expect(await new KvDeleteTask().run(await context({ key: 'k' }))).toEqual({ outputs: { deleted: true } });
-    expect(store.has('io.osprey.tests/k')).toBe(false);
-  });
-
-  it('reports a missing key as not deleted, or fails with errorOnMissing', async () => {
-    expect(await new KvDeleteTask().run(await context({ key: 'k' }))).toEqual({ outputs: { deleted: false } });
-    await expect(new KvDeleteTask().run(await context({ key: 'k', errorOnMissing: '{{ inputs.strict }}' }, { inputs: { strict: 'true' } }))).rejects.toThrow(
-      'errorOnMissing',
-    );
   });
 });

@@ -3,9 +3,6 @@ import { tmpdir } from 'node:os';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Task } from '@osprey/flow-model';
 import { createTestRunContext, type TestRunContext } from '../testing/index.js';
-import { StorageWriteTask } from './storage-write.js';
-import { StorageDeleteTask } from './storage-delete.js';
-import { StorageSizeTask } from './storage-size.js';
 import { StorageConcatTask } from './storage-concat.js';
 
 const contexts: TestRunContext[] = [];
@@ -30,50 +27,6 @@ async function read(ctx: TestRunContext, uri: string): Promise<string> {
   for await (const chunk of await ctx.storage.get(uri)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
-
-describe('StorageWriteTask', () => {
-  it('stores the rendered content and outputs its uri and size', async () => {
-    const ctx = await context({ content: 'héllo {{ task.id }}', extension: 'txt' });
-    const { outputs } = await new StorageWriteTask().run(ctx);
-    expect(outputs?.['uri']).toMatch(/^kestra:\/\/\/io\/osprey\/tests\/test-flow\/executions\/test-execution\/.+\.txt$/);
-    expect(outputs?.['size']).toBe(Buffer.byteLength('héllo st'));
-    expect(await read(ctx, outputs?.['uri'] as string)).toBe('héllo st');
-  });
-
-  it('uses .tmp without an extension, and gives each run its own file', async () => {
-    const ctx = await context({ content: 'x' });
-    const first = (await new StorageWriteTask().run(ctx)).outputs?.['uri'] as string;
-    const second = (await new StorageWriteTask().run(ctx)).outputs?.['uri'] as string;
-    expect(first).toMatch(/\.tmp$/);
-    expect(first).not.toBe(second);
-  });
-
-  it('stores structured content as JSON', async () => {
-    const ctx = await context({ content: { id: '{{ task.id }}', list: [1] } });
-    const uri = (await new StorageWriteTask().run(ctx)).outputs?.['uri'] as string;
-    expect(JSON.parse(await read(ctx, uri))).toEqual({ id: 'st', list: [1] });
-  });
-
-  it('fails without content', async () => {
-    await expect(new StorageWriteTask().run(await context({}))).rejects.toThrow("Invalid property 'content'");
-  });
-});
-
-describe('StorageSizeTask and StorageDeleteTask', () => {
-  it('measure and delete a stored file', async () => {
-    const ctx = await context({});
-    const uri = await ctx.storage.putFile('data.txt', '12345');
-    const sizeCtx = await context({ uri: '{{ outputs.w.uri }}' }, { outputs: { w: { uri } } });
-    expect(await new StorageSizeTask().run(sizeCtx)).toEqual({ outputs: { size: 5 } });
-    expect(await new StorageDeleteTask().run(await context({ uri }))).toEqual({ outputs: { uri, deleted: true } });
-    expect(await new StorageDeleteTask().run(await context({ uri }))).toEqual({ outputs: { uri, deleted: false } });
-  });
-
-  it('fails deleting a missing file with errorOnMissing', async () => {
-    const uri = 'kestra:///io/osprey/tests/test-flow/executions/test-execution/missing.txt';
-    await expect(new StorageDeleteTask().run(await context({ uri, errorOnMissing: true }))).rejects.toThrow(`Unable to find file '${uri}'`);
-  });
-});
 
 describe('StorageConcatTask', () => {
   it('concatenates a list of files, each followed by the separator', async () => {
