@@ -23,12 +23,6 @@ afterEach(async () => {
   await Promise.all(contexts.splice(0).map((ctx) => ctx.dispose()));
 });
 
-async function read(ctx: TestRunContext, uri: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await ctx.storage.get(uri)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 describe('StorageSizeTask and StorageDeleteTask', () => {
   it('measure and delete a stored file', async () => {
     const ctx = await context({});

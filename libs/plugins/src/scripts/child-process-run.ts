@@ -71,8 +71,13 @@ export async function runChildProcess(options: ChildProcessOptions): Promise<Chi
   try {
     const [exitCode, exitSignal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
     // Output stays open while a background child of the script holds it: give it a moment, then end the group.
-    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), options.drainGraceMs).unref());
-    if ((await Promise.race([drained, timeout])) === 'timeout') {
+    let drainTimer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      drainTimer = setTimeout(() => resolve('timeout'), options.drainGraceMs);
+    });
+    const outcome = await Promise.race([drained, timeout]);
+    clearTimeout(drainTimer);
+    if (outcome === 'timeout') {
       signalGroup('SIGKILL');
       stdout.close();
       stderr.close();
