@@ -10,6 +10,8 @@ export interface NewExecutionRequest {
   /** The root execution of a subflow chain. */
   correlationId?: string;
   scheduleDate?: string;
+  /** Executions started by a Flow trigger are not held to required inputs, as in Kestra. */
+  skipRequiredInputs?: boolean;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface NewExecutionRequest {
  * (throws InputValidationError), flow labels, given labels and the correlation id.
  */
 export function newExecution(request: NewExecutionRequest, id: string, now: Date): Execution {
-  const inputs = resolveInputs(request.flow, request.inputs ?? {}, { now });
+  const inputs = resolveInputs(request.flow, request.inputs ?? {}, { now, skipRequiredCheck: request.skipRequiredInputs });
   const labels = mergeLabelLists(mergeLabelLists(request.flow.labels, request.labels ?? []), [
     { key: 'system.correlationId', value: request.correlationId ?? id },
   ]);

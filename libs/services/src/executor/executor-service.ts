@@ -231,6 +231,7 @@ export class ExecutorService {
         flow: match.flow,
         revision: stored.revision,
         inputs: match.inputs,
+        skipRequiredInputs: true,
         trigger: { id: match.trigger.id, type: match.trigger.type, variables: match.variables },
       };
       let child: Execution;

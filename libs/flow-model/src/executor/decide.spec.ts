@@ -1,0 +1,441 @@
+import { parseFlow } from '../flow/index.js';
+import type { Flow } from '../flow/flow.js';
+import type { Execution, TaskRun } from '../execution/execution.js';
+import { newState } from '../execution/state.js';
+import { renderTemplate } from '../expression/index.js';
+import { decide, type Decision } from './decide.js';
+import type { ExecutionEvent, ExecutorAction, TaskResultEvent, WorkerJob } from './events.js';
+
+/**
+ * A deterministic stand-in for the executor loop and the workers: feeds events to `decide`, answers
+ * dispatched jobs with results, fires scheduled events by moving a virtual clock.
+ */
+type JobAnswer = Partial<Omit<TaskResultEvent, 'type' | 'taskRunId' | 'attempt'>> | 'hold';
+
+interface SimOptions {
+  inputs?: Record<string, unknown>;
+  /** How workers answer a job; by default a Return renders its format and everything succeeds. */
+  answer?: (job: WorkerJob) => JobAnswer;
+  /** How subflows end; by default SUCCESS. */
+  subflow?: (request: Extract<ExecutorAction, { type: 'startSubflow' }>['request']) => { state: 'SUCCESS' | 'FAILED' | 'WARNING'; taskOutputs?: Record<string, unknown> } | 'hold';
+  maxSteps?: number;
+}
+
+class Simulation {
+  execution: Execution;
+  now = new Date('2026-01-01T00:00:00.000Z');
+  readonly dispatched: WorkerJob[] = [];
+  readonly held: WorkerJob[] = [];
+  readonly actions: ExecutorAction[] = [];
+  readonly decisions: Decision[] = [];
+  private readonly queue: ExecutionEvent[] = [];
+  private readonly timers: { at: number; event: ExecutionEvent }[] = [];
+  private ids = 0;
+
+  constructor(readonly flow: Flow, private readonly options: SimOptions = {}) {
+    this.execution = {
+      id: 'exec-1',
+      namespace: flow.namespace,
+      flowId: flow.id,
+      flowRevision: 1,
+      state: newState(this.now),
+      labels: [],
+      inputs: options.inputs ?? {},
+      taskRunList: [],
+      version: 0,
+    };
+    this.queue.push({ type: 'start' });
+  }
+
+  /** Processes events and timers until nothing is left or only held jobs remain. */
+  run(): this {
+    let steps = 0;
+    for (;;) {
+      while (this.queue.length > 0) {
+        if (++steps > (this.options.maxSteps ?? 10_000)) throw new Error('simulation does not settle');
+        this.step(this.queue.shift()!);
+      }
+      const timer = this.timers.sort((a, b) => a.at - b.at).shift();
+      if (!timer) return this;
+      this.now = new Date(Math.max(this.now.getTime(), timer.at));
+      this.queue.push(timer.event);
+    }
+  }
+
+  send(event: ExecutionEvent): this {
+    this.queue.push(event);
+    return this.run();
+  }
+
+  /** Answers a held job now. */
+  answer(job: WorkerJob, result: Omit<TaskResultEvent, 'type' | 'taskRunId' | 'attempt'>): this {
+    this.held.splice(this.held.indexOf(job), 1);
+    return this.send({ type: 'taskResult', taskRunId: job.taskRun.id, attempt: job.attempt, ...result });
+  }
+
+  private step(event: ExecutionEvent): void {
+    this.now = new Date(this.now.getTime() + 1);
+    const decision = decide({ flow: this.flow, execution: this.execution, event, now: this.now, newId: () => `tr-${++this.ids}` });
+    this.decisions.push(decision);
+    this.execution = decision.execution;
+    for (const action of decision.actions) {
+      this.actions.push(action);
+      switch (action.type) {
+        case 'dispatch': {
+          this.dispatched.push(action.job);
+          const answer = (this.options.answer ?? defaultAnswer)(action.job);
+          if (answer === 'hold') {
+            this.held.push(action.job);
+            break;
+          }
+          this.queue.push({ type: 'taskStarted', taskRunId: action.job.taskRun.id, attempt: action.job.attempt, workerId: 'w1' });
+          this.queue.push({ type: 'taskResult', taskRunId: action.job.taskRun.id, attempt: action.job.attempt, state: 'SUCCESS', ...answer });
+          break;
+        }
+        case 'schedule':
+          this.timers.push({ at: Date.parse(action.at), event: action.event });
+          break;
+        case 'startSubflow': {
+          const id = `child-${action.request.parentTaskRunId}`;
+          this.queue.push({ type: 'subflowStarted', taskRunId: action.request.parentTaskRunId, childExecutionId: id });
+          const end = this.options.subflow?.(action.request) ?? { state: 'SUCCESS' as const };
+          if (end !== 'hold' && action.request.wait) {
+            this.queue.push({ type: 'subflowEnded', taskRunId: action.request.parentTaskRunId, childExecutionId: id, ...end });
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  get state(): string {
+    return this.execution.state.current;
+  }
+  runs(taskId: string): TaskRun[] {
+    return this.execution.taskRunList.filter((r) => r.taskId === taskId);
+  }
+  run1(taskId: string): TaskRun {
+    const runs = this.runs(taskId);
+    if (runs.length !== 1) throw new Error(`expected one run of ${taskId}, found ${runs.length}`);
+    return runs[0]!;
+  }
+  order(): string[] {
+    return this.dispatched.map((j) => j.task.id);
+  }
+}
+
+function defaultAnswer(job: WorkerJob): JobAnswer {
+  const type = job.task.type;
+  if (type.endsWith('.Fail')) return { state: 'FAILED', error: 'Task failure' };
+  if (type.endsWith('.Return')) return { outputs: { value: renderTemplate(String(job.task.format), job.variables) } };
+  return {};
+}
+
+function flow(yaml: string): Flow {
+  return parseFlow(`id: test\nnamespace: io.osprey.tests\n${yaml}`);
+}
+
+const log = (id: string, extra = '') => `  - id: ${id}\n    type: io.kestra.plugin.core.log.Log\n    message: hello${extra}\n`;
+
+describe('decide: sequential lists', () => {
+  it('runs tasks one after the other and ends SUCCESS', () => {
+    const sim = new Simulation(flow(`tasks:\n${log('a')}${log('b')}${log('c')}`)).run();
+    expect(sim.state).toBe('SUCCESS');
+    expect(sim.order()).toEqual(['a', 'b', 'c']);
+    expect(sim.execution.state.histories.map((h) => h.state)).toEqual(['CREATED', 'RUNNING', 'SUCCESS']);
+  });
+
+  it('dispatches only the first task until it ends', () => {
+    const sim = new Simulation(flow(`tasks:\n${log('a')}${log('b')}`), { answer: () => 'hold' }).run();
+    expect(sim.order()).toEqual(['a']);
+    expect(sim.state).toBe('RUNNING');
+    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
+    expect(sim.order()).toEqual(['a', 'b']);
+  });
+
+  it('stops at a failure, runs the flow errors, and ends FAILED', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n${log('a')}  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\n${log('never')}errors:\n${log('on-error')}`),
+    ).run();
+    expect(sim.state).toBe('FAILED');
+    expect(sim.order()).toEqual(['a', 'boom', 'on-error']);
+    expect(sim.runs('never')).toHaveLength(0);
+    expect(sim.run1('boom').state.current).toBe('FAILED');
+  });
+
+  it('runs finally after success and after failure', () => {
+    const ok = new Simulation(flow(`tasks:\n${log('a')}finally:\n${log('cleanup')}`)).run();
+    expect(ok.order()).toEqual(['a', 'cleanup']);
+    expect(ok.state).toBe('SUCCESS');
+    const ko = new Simulation(flow(`tasks:\n  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\nfinally:\n${log('cleanup')}`)).run();
+    expect(ko.order()).toEqual(['boom', 'cleanup']);
+    expect(ko.state).toBe('FAILED');
+  });
+
+  it('skips disabled tasks without a task run', () => {
+    const sim = new Simulation(flow(`tasks:\n${log('a')}  - id: off\n    type: io.kestra.plugin.core.log.Log\n    message: x\n    disabled: true\n${log('b')}`)).run();
+    expect(sim.order()).toEqual(['a', 'b']);
+    expect(sim.runs('off')).toHaveLength(0);
+  });
+
+  it('creates a SKIPPED run for a false runIf and fails the run on a bad runIf', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n  - id: skipped\n    type: io.kestra.plugin.core.log.Log\n    message: x\n    runIf: "{{ 1 == 2 }}"\n  - id: broken\n    type: io.kestra.plugin.core.log.Log\n    message: x\n    runIf: "{{ nope }}"\n`),
+    ).run();
+    expect(sim.run1('skipped').state.current).toBe('SKIPPED');
+    expect(sim.run1('broken').state.current).toBe('FAILED');
+    expect(sim.state).toBe('FAILED');
+    expect(sim.dispatched).toHaveLength(0);
+  });
+
+  it('renders flow outputs when the execution ends', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n  - id: r\n    type: io.kestra.plugin.core.debug.Return\n    format: "{{ flow.id }}"\noutputs:\n  - id: out\n    type: STRING\n    value: "{{ outputs.r.value }}"\n`),
+    ).run();
+    expect(sim.execution.outputs).toEqual({ out: 'test' });
+  });
+});
+
+describe('decide: flowables', () => {
+  it('Parallel dispatches children together, up to `concurrent`', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n  - id: p\n    type: io.kestra.plugin.core.flow.Parallel\n    concurrent: 2\n    tasks:\n${indent(log('a') + log('b') + log('c'), 4)}`),
+      { answer: () => 'hold' },
+    ).run();
+    expect(sim.order()).toEqual(['a', 'b']);
+    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
+    expect(sim.order()).toEqual(['a', 'b', 'c']);
+    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
+    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
+    expect(sim.run1('p').state.current).toBe('SUCCESS');
+    expect(sim.state).toBe('SUCCESS');
+  });
+
+  it('Parallel with a failing child starts nothing new and fails once running children end', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n  - id: p\n    type: io.kestra.plugin.core.flow.Parallel\n    concurrent: 2\n    tasks:\n${indent(log('a') + log('b') + log('c'), 4)}`),
+      { answer: () => 'hold' },
+    ).run();
+    sim.answer(sim.held[0]!, { state: 'FAILED' });
+    expect(sim.order()).toEqual(['a', 'b']);
+    expect(sim.state).toBe('RUNNING');
+    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
+    expect(sim.run1('p').state.current).toBe('FAILED');
+    expect(sim.state).toBe('FAILED');
+  });
+
+  it('ForEach runs the children once per value with taskrun.value, one iteration at a time by default', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", {"k": 1}]\n    tasks:\n  ${indent(`- id: r\n  type: io.kestra.plugin.core.debug.Return\n  format: "{{ taskrun.value }}"\n`, 4)}`),
+      { answer: () => 'hold' },
+    ).run();
+    expect(sim.dispatched).toHaveLength(1);
+    while (sim.held.length > 0) sim.answer(sim.held[0]!, { state: 'SUCCESS' });
+    expect(sim.runs('r').map((r) => [r.value, r.iteration])).toEqual([
+      ['a', 0],
+      ['b', 1],
+      ['{"k":1}', 2],
+    ]);
+    expect(sim.state).toBe('SUCCESS');
+  });
+
+  it('ForEach with concurrencyLimit 0 starts every iteration at once; an empty list ends at once', () => {
+    const all = new Simulation(
+      flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    concurrencyLimit: 0\n    values: '["a", "b", "c"]'\n    tasks:\n${indent(log('x'), 4)}`),
+      { answer: () => 'hold' },
+    ).run();
+    expect(all.dispatched).toHaveLength(3);
+    const empty = new Simulation(flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: '[]'\n    tasks:\n${indent(log('x'), 4)}${log('after')}`)).run();
+    expect(empty.state).toBe('SUCCESS');
+    expect(empty.order()).toEqual(['after']);
+  });
+
+  it('outputs of loop iterations are addressed by value', () => {
+    const sim = new Simulation(
+      flow(
+        `tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b"]\n    tasks:\n      - id: r\n        type: io.kestra.plugin.core.debug.Return\n        format: "v={{ taskrun.value }}"\n  - id: last\n    type: io.kestra.plugin.core.debug.Return\n    format: "{{ outputs.r.b.value }}"\n`,
+      ),
+    ).run();
+    expect(sim.run1('last').outputs).toEqual({ value: 'v=b' });
+  });
+
+  it('Switch runs the matching case and reports value and defaults', () => {
+    const yaml = `inputs:\n  - id: s\n    type: STRING\ntasks:\n  - id: sw\n    type: io.kestra.plugin.core.flow.Switch\n    value: "{{ inputs.s }}"\n    cases:\n      A:\n${indent(log('in-a'), 6)}    defaults:\n${indent(log('other'), 4)}`;
+    const a = new Simulation(flow(yaml), { inputs: { s: 'A' } }).run();
+    expect(a.order()).toEqual(['in-a']);
+    expect(a.run1('sw').outputs).toEqual({ value: 'A', defaults: false });
+    const z = new Simulation(flow(yaml), { inputs: { s: 'Z' } }).run();
+    expect(z.order()).toEqual(['other']);
+    expect(z.run1('sw').outputs).toEqual({ value: 'Z', defaults: true });
+  });
+
+  it('If runs then or else by the truthiness of its condition', () => {
+    const yaml = (c: string) => `tasks:\n  - id: if\n    type: io.kestra.plugin.core.flow.If\n    condition: "${c}"\n    then:\n${indent(log('yes'), 4)}    else:\n${indent(log('no'), 4)}`;
+    expect(new Simulation(flow(yaml('{{ 1 < 2 }}'))).run().order()).toEqual(['yes']);
+    expect(new Simulation(flow(yaml('false'))).run().order()).toEqual(['no']);
+    expect(new Simulation(flow(yaml('0'))).run().order()).toEqual(['no']);
+  });
+
+  it('AllowFailure turns a failed child into WARNING and the flow goes on', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n  - id: af\n    type: io.kestra.plugin.core.flow.AllowFailure\n    tasks:\n      - id: boom\n        type: io.kestra.plugin.core.execution.Fail\n    errors:\n${indent(log('local-error'), 4)}${log('next')}`),
+    ).run();
+    expect(sim.run1('boom').state.current).toBe('FAILED');
+    expect(sim.run1('af').state.current).toBe('WARNING');
+    expect(sim.order()).toEqual(['boom', 'local-error', 'next']);
+    expect(sim.state).toBe('WARNING');
+  });
+
+  it('allowFailure and allowWarning on a task', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\n    allowFailure: true\n    allowWarning: true\n${log('next')}`),
+    ).run();
+    expect(sim.run1('boom').state.current).toBe('SUCCESS');
+    expect(sim.state).toBe('SUCCESS');
+    const warn = new Simulation(flow(`tasks:\n  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\n    allowFailure: true\n${log('next')}`)).run();
+    expect(warn.run1('boom').state.current).toBe('WARNING');
+    expect(warn.state).toBe('WARNING');
+  });
+
+  it('Dag runs each task once its dependencies succeeded', () => {
+    const sim = new Simulation(
+      flow(
+        `tasks:\n  - id: dag\n    type: io.kestra.plugin.core.flow.Dag\n    tasks:\n      - task:\n          id: t1\n          type: io.kestra.plugin.core.log.Log\n          message: x\n      - task:\n          id: t2\n          type: io.kestra.plugin.core.log.Log\n          message: x\n        dependsOn: [t1]\n      - task:\n          id: t3\n          type: io.kestra.plugin.core.log.Log\n          message: x\n        dependsOn: [t1]\n      - task:\n          id: t4\n          type: io.kestra.plugin.core.log.Log\n          message: x\n        dependsOn: [t2, t3]\n`,
+      ),
+      { answer: () => 'hold' },
+    ).run();
+    expect(sim.order()).toEqual(['t1']);
+    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
+    expect(sim.order()).toEqual(['t1', 't2', 't3']);
+    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
+    expect(sim.order()).toEqual(['t1', 't2', 't3']);
+    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
+    expect(sim.order()).toEqual(['t1', 't2', 't3', 't4']);
+    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
+    expect(sim.state).toBe('SUCCESS');
+  });
+
+  it('Subflow starts a child, records its id, and transmits its failure', () => {
+    const yaml = `tasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: io.osprey.child\n    flowId: child\n    inputs:\n      x: "{{ execution.id }}"\n`;
+    const ok = new Simulation(flow(yaml)).run();
+    const start = ok.actions.find((a) => a.type === 'startSubflow');
+    expect(start && start.type === 'startSubflow' && start.request.inputs).toEqual({ x: 'exec-1' });
+    expect(ok.run1('sub').outputs).toMatchObject({ executionId: expect.any(String), state: 'SUCCESS' });
+    expect(ok.state).toBe('SUCCESS');
+    const ko = new Simulation(flow(yaml), { subflow: () => ({ state: 'FAILED' }) }).run();
+    expect(ko.run1('sub').state.current).toBe('FAILED');
+    expect(ko.state).toBe('FAILED');
+  });
+
+  it('Subflow without wait succeeds once the child exists', () => {
+    const sim = new Simulation(flow(`tasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: a\n    flowId: b\n    wait: false\n`), { subflow: () => 'hold' }).run();
+    expect(sim.run1('sub').state.current).toBe('SUCCESS');
+  });
+
+  it('WorkingDirectory goes to a worker as one job and records the children it ran', () => {
+    const sim = new Simulation(flow(`tasks:\n  - id: wd\n    type: io.kestra.plugin.core.flow.WorkingDirectory\n    tasks:\n${indent(log('c1') + log('c2'), 4)}`), {
+      answer: () => ({
+        state: 'SUCCESS',
+        children: [
+          { taskId: 'c1', state: 'SUCCESS', startDate: '2026-01-01T00:00:00Z', endDate: '2026-01-01T00:00:01Z' },
+          { taskId: 'c2', state: 'SUCCESS', outputs: { v: 1 }, startDate: '2026-01-01T00:00:01Z', endDate: '2026-01-01T00:00:02Z' },
+        ],
+      }),
+    }).run();
+    expect(sim.order()).toEqual(['wd']);
+    expect(sim.run1('c2').parentTaskRunId).toBe(sim.run1('wd').id);
+    expect(sim.state).toBe('SUCCESS');
+  });
+});
+
+describe('decide: retries, pauses, kills and duplicates', () => {
+  const retrying = (extra = '') =>
+    flow(`tasks:\n  - id: flaky\n    type: io.kestra.plugin.core.log.Log\n    message: x\n    retry:\n      type: constant\n      interval: PT1S\n      maxAttempt: 3\n${extra}`);
+
+  it('retries a failed runnable as new attempts of the same task run after the interval', () => {
+    const sim = new Simulation(retrying(), { answer: () => ({ state: 'FAILED' }) }).run();
+    const run = sim.run1('flaky');
+    expect(run.attempts.map((a) => a.state.current)).toEqual(['FAILED', 'FAILED', 'FAILED']);
+    expect(run.state.current).toBe('FAILED');
+    const schedules = sim.actions.filter((a) => a.type === 'schedule');
+    expect(schedules).toHaveLength(2);
+    expect(sim.state).toBe('FAILED');
+  });
+
+  it('warningOnRetry turns a success after retries into WARNING', () => {
+    let calls = 0;
+    const sim = new Simulation(retrying('      warningOnRetry: true\n'), { answer: () => ({ state: ++calls < 2 ? 'FAILED' : 'SUCCESS' }) }).run();
+    expect(sim.run1('flaky').attempts).toHaveLength(2);
+    expect(sim.run1('flaky').state.current).toBe('WARNING');
+    expect(sim.state).toBe('WARNING');
+  });
+
+  it('a retry on a flowable applies to the runnables inside it', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n  - id: seq\n    type: io.kestra.plugin.core.flow.Sequential\n    retry:\n      type: constant\n      interval: PT1S\n      maxAttempt: 2\n    tasks:\n      - id: boom\n        type: io.kestra.plugin.core.execution.Fail\n`),
+    ).run();
+    expect(sim.run1('boom').attempts).toHaveLength(2);
+    expect(sim.state).toBe('FAILED');
+  });
+
+  it('a manual Pause pauses the execution until resumed', () => {
+    const sim = new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n${log('after')}`)).run();
+    expect(sim.state).toBe('PAUSED');
+    expect(sim.run1('wait').state.current).toBe('PAUSED');
+    sim.send({ type: 'resume' });
+    expect(sim.order()).toEqual(['after']);
+    expect(sim.state).toBe('SUCCESS');
+    expect(sim.run1('wait').state.histories.map((h) => h.state)).toEqual(['CREATED', 'RUNNING', 'PAUSED', 'RUNNING', 'SUCCESS']);
+  });
+
+  it('a Pause with delay resumes itself; with timeout it fails', () => {
+    const delayed = new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    delay: PT1S\n${log('after')}`)).run();
+    expect(delayed.state).toBe('SUCCESS');
+    expect(delayed.order()).toEqual(['after']);
+    const timedOut = new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    timeout: PT1S\n${log('after')}`)).run();
+    expect(timedOut.run1('wait').state.current).toBe('FAILED');
+    expect(timedOut.state).toBe('FAILED');
+    expect(timedOut.runs('after')).toHaveLength(0);
+  });
+
+  it('kill ends running task runs and the execution as KILLED and asks workers to stop', () => {
+    const sim = new Simulation(flow(`tasks:\n${log('long')}${log('next')}`), { answer: () => 'hold' }).run();
+    sim.send({ type: 'kill' });
+    expect(sim.state).toBe('KILLED');
+    expect(sim.run1('long').state.current).toBe('KILLED');
+    expect(sim.actions.some((a) => a.type === 'killJobs' && a.taskRunIds.includes(sim.run1('long').id))).toBe(true);
+    const job = sim.held[0]!;
+    sim.answer(job, { state: 'SUCCESS' });
+    expect(sim.run1('long').state.current).toBe('KILLED');
+    expect(sim.runs('next')).toHaveLength(0);
+  });
+
+  it('ignores a second result for an attempt already recorded', () => {
+    const sim = new Simulation(flow(`tasks:\n${log('a')}${log('b')}`), { answer: () => 'hold' }).run();
+    const job = sim.held[0]!;
+    sim.answer(job, { state: 'SUCCESS' });
+    const before = sim.execution;
+    sim.send({ type: 'taskResult', taskRunId: job.taskRun.id, attempt: job.attempt, state: 'FAILED' });
+    expect(sim.run1('a').state.current).toBe('SUCCESS');
+    expect(sim.run1('a').attempts).toHaveLength(1);
+    expect(sim.execution.taskRunList).toEqual(before.taskRunList);
+  });
+
+  it('is pure: the same input gives the same decision', () => {
+    const f = flow(`tasks:\n${log('a')}`);
+    const execution: Execution = { id: 'e', namespace: f.namespace, flowId: f.id, flowRevision: 1, state: newState(new Date(0)), labels: [], inputs: {}, taskRunList: [], version: 0 };
+    const input = { flow: f, execution, event: { type: 'start' as const }, now: new Date(1000), newId: () => 'fixed' };
+    expect(decide(input)).toEqual(decide(input));
+    expect(execution.taskRunList).toHaveLength(0);
+  });
+});
+
+function indent(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces - 2);
+  return text
+    .split('\n')
+    .map((line) => (line ? pad + line : line))
+    .join('\n');
+}
