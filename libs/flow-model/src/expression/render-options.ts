@@ -1,0 +1,18 @@
+/** What the renderer needs from the outside world. `libs/flow-model` does no I/O itself. */
+export interface RenderOptions {
+  /** Clock for `now()`; default `new Date()`. */
+  now?: () => Date;
+  /**
+   * `secret('KEY')` lookup. The renderer returns exactly what this returns: decoding is the
+   * caller's job (Kestra OSS reads `SECRET_KEY` environment variables holding base64 values
+   * and decodes them). Returning undefined makes the expression fail.
+   */
+  secret?: (key: string) => string | undefined;
+  /** `read('kestra://...')`: file text, supplied by the worker; absent => the expression fails. */
+  read?: (path: string) => string;
+  /** `kv('key', namespace?)`; absent => the expression fails. */
+  kv?: (key: string, namespace?: string) => unknown;
+  /** Zone of dates without one (`now()`, the `date` filter); default `UTC`. */
+  timeZone?: string;
+  render?: never;
+}
