@@ -228,7 +228,7 @@ describe('decide: flowables', () => {
 
   it('ForEach runs the children once per value with taskrun.value, one iteration at a time by default', () => {
     const sim = new Simulation(
-      flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", {"k": 1}]\n    tasks:\n  ${indent(`- id: r\n  type: io.kestra.plugin.core.debug.Return\n  format: "{{ taskrun.value }}"\n`, 4)}`),
+      flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", {"k": 1}]\n    tasks:\n      - id: r\n        type: io.kestra.plugin.core.debug.Return\n        format: "{{ taskrun.value }}"\n`),
       { answer: () => 'hold' },
     ).run();
     expect(sim.dispatched).toHaveLength(1);
