@@ -1,0 +1,113 @@
+// ESLint flat config for the whole monorepo. Type-unaware on purpose (no parserOptions.project),
+// so `eslint .` stays fast; `tsc -b` is the type check. See docs/development.md.
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import { createProjectGraphAsync } from '@nx/devkit';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+// @nx/enforce-module-boundaries reads the project graph Nx caches in .nx/; without one it silently
+// skips every file, and a stale one misses new imports or tags. Computing it here (about a second,
+// incremental, no daemon) makes a plain `npx eslint .` as strict as `nx lint`.
+if (process.env.OSPREY_ESLINT_SKIP_GRAPH !== '1') {
+  try {
+    await createProjectGraphAsync({ exitOnError: false });
+  } catch (error) {
+    process.stderr.write(`eslint.config.mjs: cannot compute the Nx project graph (${error.message}); module boundaries unchecked\n`);
+  }
+}
+
+const sourceFiles = ['**/*.ts', '**/*.mts', '**/*.cts', '**/*.mjs', '**/*.cjs', 'apps/*/bin/*.js'];
+
+// Every lib is a package: `@osprey/<lib>` is its whole public surface (src/index.ts).
+const noDeepImports = {
+  regex: '^@osprey/[^/]+/',
+  message: 'Import another lib by its package name only (`@osprey/<lib>`), never a path inside it.',
+};
+// Nx reports app imports too, but only for packages it can resolve; `@osprey/cli` has no main/exports.
+const noAppImports = {
+  regex: '^@osprey/(cli|executor|worker|scheduler|webserver|indexer)(/.*)?$',
+  message: 'No project imports an app: move the shared code into a lib (see docs/development.md).',
+};
+const everywhere = [noDeepImports, noAppImports];
+
+// flow-model is the pure core (parsing, expressions, the executor's decision function): no I/O, no NestJS.
+const flowModelForbidden = [
+  ...everywhere,
+  { group: ['@nestjs/*'], message: 'flow-model imports no NestJS: wire it in libs/services or libs/server.' },
+  {
+    regex: '^(node:)?(fs|net|http|https|http2|child_process|dgram|tls)(/.*)?$',
+    message: 'flow-model does no I/O: take the data as an argument and let the caller read or send it.',
+  },
+  {
+    regex: '^(better-sqlite3|pino)(/.*)?$',
+    message: 'flow-model does no I/O and no logging: return values or typed errors instead.',
+  },
+];
+
+export default defineConfig(
+  globalIgnores([
+    '**/dist/**',
+    '**/node_modules/**',
+    // Compiled output; the only hand-written .js files are the CLI launchers in apps/*/bin.
+    '**/*.js',
+    '!apps/*/bin/*.js',
+    '**/*.d.ts',
+    '.nx/**',
+    'coverage/**',
+    'data/**',
+    'tmp/**',
+    'bench/results/**',
+  ]),
+  {
+    files: sourceFiles,
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    plugins: { '@nx': nx },
+    linterOptions: { reportUnusedDisableDirectives: 'warn' },
+    rules: {
+      // TypeScript resolves names itself; for the .mjs scripts the rule would need a globals list.
+      'no-undef': 'off',
+      '@typescript-eslint/no-unused-vars': [
+        'warn',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
+      'no-restricted-imports': ['error', { patterns: everywhere }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'scope:flow-model', onlyDependOnLibsWithTags: ['scope:flow-model'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests may read fixture files; the library code may not.
+    files: ['libs/flow-model/src/**'],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: flowModelForbidden,
+        },
+      ],
+    },
+  },
+  {
+    // Libraries log through the injected pino logger, never to the console.
+    files: ['libs/**'],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: { 'no-console': 'error' },
+  },
+);
