@@ -1113,16 +1113,12 @@ class JqEvaluator {
       case 'splits/1':
         return str(input, 'splits').split(new RegExp(this.one(args[0]!, input, env) as string));
       case 'ascii/1':
-      case 'tojson/1':
-        break;
       case 'infinite/0':
         return [Number.MAX_VALUE];
       case 'nan/0':
         return [Number.NaN];
       case 'isnan/0':
         return [Number.isNaN(input)];
-      case 'min_by/0':
-        break;
       case 'combinations/0':
         return cartesian(input as unknown[][]);
       case 'walk/1': {
@@ -1134,12 +1130,6 @@ class JqEvaluator {
         };
         return [walk(input)];
       }
-      case 'splits/2':
-        break;
-      case 'ltrimstr/0':
-        break;
-      case 'getpath/0':
-        break;
       case 'debug/0':
       case 'stderr/0':
         return [input];
@@ -1149,24 +1139,16 @@ class JqEvaluator {
         return [0];
       case 'halt/0':
         return [];
-      case 'tostring/1':
-        break;
       case 'todate/0':
       case 'todateiso8601/0':
         return [new Date((input as number) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')];
       case 'fromdate/0':
       case 'fromdateiso8601/0':
         return [Math.floor(Date.parse(str(input, 'fromdate')) / 1000)];
-      case 'ascii_downcase/1':
-        break;
-      case 'significand/0':
-        break;
       case 'log/0':
         return [Math.log(input as number)];
       case 'pow/2':
         return [Math.pow(this.one(args[0]!, input, env) as number, this.one(args[1]!, input, env) as number)];
-      case 'splits/0':
-        break;
       case 'capture/1': {
         const m = new RegExp(this.one(args[0]!, input, env) as string).exec(str(input, 'capture'));
         return m ? [{ ...(m.groups ?? {}) }] : [];
@@ -1177,10 +1159,6 @@ class JqEvaluator {
       }
       case 'add/1':
         return [this.eval(args[0]!, input, env).reduce((acc, v) => add(acc, v), null)];
-      case 'paths/1':
-        break;
-      case 'objects/1':
-        break;
     }
     throw new JqError(`jq: ${arity} is not defined`);
   }

@@ -73,8 +73,13 @@ function capitalize(text: string): string {
   return text.length ? text[0]!.toUpperCase() + text.slice(1) : text;
 }
 
+/** Java's String.trim: strips every char up to U+0020 on both ends. */
 function javaTrim(text: string): string {
-  return text.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, '');
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) <= 32) start++;
+  while (end > start && text.charCodeAt(end - 1) <= 32) end--;
+  return text.slice(start, end);
 }
 
 /** Java's DecimalFormat for the usual patterns (`#.##`, `0.00`, `#,##0.0`), HALF_EVEN rounding. */
@@ -91,7 +96,7 @@ function decimalFormat(value: number, pattern: string): string {
   const scaled = Math.abs(v) * factor;
   const floor = Math.floor(scaled);
   const diff = scaled - floor;
-  let rounded = diff > 0.5 + 1e-9 ? floor + 1 : diff < 0.5 - 1e-9 ? floor : floor % 2 === 0 ? floor : floor + 1;
+  const rounded = diff > 0.5 + 1e-9 ? floor + 1 : diff < 0.5 - 1e-9 ? floor : floor % 2 === 0 ? floor : floor + 1;
   v = (rounded / factor) * Math.sign(v || 1);
   let [intDigits, fracDigits = ''] = Math.abs(v).toFixed(maxFraction).split('.');
   fracDigits = fracDigits.replace(/0+$/, '');
@@ -104,7 +109,6 @@ function decimalFormat(value: number, pattern: string): string {
     const size = integerPart!.length - groupIndex - 1;
     if (size > 0) intDigits = intDigits.replace(new RegExp(`\\B(?=(\\d{${size}})+(?!\\d))`, 'g'), ',');
   }
-  rounded = 0;
   const sign = v < 0 && (intDigits !== '' || fracDigits !== '') ? '-' : '';
   return `${sign}${prefix}${intDigits}${fracDigits ? '.' + fracDigits : ''}${suffix}`;
 }

@@ -26,7 +26,8 @@ function renderDeep(value: unknown, ctx: CallContext, recursive: boolean): unkno
   return value;
 }
 
-function parseJsonArg(args: CallArguments): unknown {
+function parseJsonArg(args: CallArguments, ctx: CallContext): unknown {
+  if (!args.has(0, 'json')) return ctx.fail('fromJson() needs a JSON text argument');
   const text = args.get(0, 'json');
   if (text === null || text === undefined) return null;
   return fromJsonText(toText(text));

@@ -435,7 +435,6 @@ export class TemplateEvaluator {
   }
 
   private applyTest(e: Extract<Expr, { k: 'test' }>): boolean {
-    let input: unknown;
     if (e.name === 'defined') {
       try {
         this.evaluate(e.input);
@@ -447,7 +446,7 @@ export class TemplateEvaluator {
     }
     const test = TESTS[e.name];
     if (!test) this.fail(e.p, `Test '${e.name}' does not exist`);
-    input = this.evaluate(e.input);
+    const input = this.evaluate(e.input);
     const evaluated = this.evaluateArguments(e.args);
     const result = this.guard(e.p, () => test(input, evaluated, this.context(e.p)));
     return e.negate ? !result : result;

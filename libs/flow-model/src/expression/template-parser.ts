@@ -314,6 +314,16 @@ class TemplateParser {
         break;
       }
       this.pushText(nodes, src.slice(this.pos, next));
+      // Kestra cuts `{% raw %}` blocks out before Pebble runs: their `-` markers trim nothing.
+      RAW_BLOCK.lastIndex = next;
+      const raw = RAW_BLOCK.exec(src);
+      if (raw && raw.index === next) {
+        if (raw[1]) nodes.push({ k: 'text', v: raw[1] });
+        this.lastText = undefined;
+        this.trimNext = false;
+        this.pos = next + raw[0].length;
+        continue;
+      }
       const open = src.slice(next, next + 2);
       const trimLeft = src[next + 2] === '-';
       this.pos = next + 2 + (trimLeft ? 1 : 0);
@@ -364,11 +374,6 @@ class TemplateParser {
         let otherwise: TemplateNode[] | undefined;
         for (;;) {
           const { nodes, end } = this.parseBody(['elseif', 'elif', 'else', 'endif']);
-          if (otherwise) {
-            otherwise = nodes;
-            this.finishTag(end!.parser);
-            break;
-          }
           branches.push({ cond, body: nodes });
           if (end!.name === 'endif') {
             this.finishTag(end!.parser);
@@ -414,9 +419,10 @@ class TemplateParser {
         return [{ k: 'set', name, e, p: tag.p }];
       }
       case 'raw':
+        throw this.error("Missing end tag: expected 'endraw'", tag.p);
       case 'verbatim': {
         this.finishTag(parser);
-        const endRe = tag.name === 'raw' ? /\{%(-?)\s*endraw\s*(-?)%\}/g : /\{%(-?)\s*endverbatim\s*(-?)%\}/g;
+        const endRe = /\{%(-?)\s*endverbatim\s*(-?)%\}/g;
         endRe.lastIndex = this.pos;
         const m = endRe.exec(this.src);
         if (!m) throw this.error(`Missing end tag: expected 'end${tag.name}'`, tag.p);
@@ -481,6 +487,8 @@ class TemplateParser {
     this.finishTag(parser);
   }
 }
+
+const RAW_BLOCK = /\{%-*\s*raw\s*-*%\}([\s\S]*?)\{%-*\s*endraw\s*-*%\}/y;
 
 function findNextDelimiter(src: string, from: number): number {
   let i = src.indexOf('{', from);
