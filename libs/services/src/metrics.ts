@@ -8,7 +8,7 @@ export class OspreyMetrics {
   private readonly ended: Counter<'state' | 'namespace'>;
 
   constructor(backend: Backend, activeJobs: () => number) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'osprey_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'osprey_' });
     new Gauge({
       name: 'osprey_worker_jobs_pending',
       help: 'Worker jobs waiting for a worker (the autoscaling metric).',

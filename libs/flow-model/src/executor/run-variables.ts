@@ -1,11 +1,35 @@
 import type { Flow, Label, Task } from '../flow/flow.js';
 import type { Execution, TaskRun } from '../execution/execution.js';
 
-/** Labels as the `labels` variable sees them: a map of key to value. */
+/** Labels as a map of key to value. */
 export function labelsMap(labels: Label[]): Record<string, string> {
   const map: Record<string, string> = {};
   for (const label of labels) map[label.key] = label.value;
   return map;
+}
+
+/**
+ * The `labels` variable: each label by its key, and dotted keys also nested, so that both
+ * `labels['system.correlationId']` and `labels.system.correlationId` resolve as in Kestra.
+ */
+export function labelsVariable(labels: Label[]): Record<string, unknown> {
+  const variable: Record<string, unknown> = {};
+  for (const { key, value } of labels) {
+    variable[key] = value;
+    const parts = key.split('.');
+    if (parts.length < 2) continue;
+    let node = variable;
+    for (const part of parts.slice(0, -1)) {
+      const next = node[part];
+      if (next !== undefined && (typeof next !== 'object' || next === null)) {
+        node = {};
+        break;
+      }
+      node = (node[part] ??= {}) as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1]!] ??= value;
+  }
+  return variable;
 }
 
 /**
@@ -70,7 +94,7 @@ export function runVariables({ flow, execution, task, taskRun, outputs }: RunVar
     inputs: execution.inputs,
     outputs: outputs ?? outputsVariable(execution),
     vars: flow.variables,
-    labels: labelsMap(execution.labels),
+    labels: labelsVariable(execution.labels),
     envs: {},
   };
   if (execution.trigger) variables.trigger = execution.trigger.variables;
@@ -82,8 +106,8 @@ export function runVariables({ flow, execution, task, taskRun, outputs }: RunVar
       startDate: taskRun.state.startDate,
       attemptsCount: Math.max(0, taskRun.attempts.length - 1),
       parentId: taskRun.parentTaskRunId,
-      value: taskRun.value,
-      iteration: taskRun.iteration,
+      value: taskRun.value ?? null,
+      iteration: taskRun.iteration ?? null,
     };
     const parents = parentsOf(execution, taskRun);
     if (parents.length > 0) {
