@@ -1,7 +1,7 @@
 import type { Flow, Label, RetryPolicy, Task } from '../flow/flow.js';
 import type { Execution, TaskRun, TaskRunAttempt } from '../execution/execution.js';
 import { isFailed, isTerminated, newState, withState, type StateType } from '../execution/state.js';
-import { evaluateExpression, renderTemplate, renderValue, type RenderOptions } from '../expression/index.js';
+import { evaluateExpression, isTemplate, renderTemplate, renderValue, type RenderOptions } from '../expression/index.js';
 import { applyPluginDefaults, parseDuration } from '../flow/index.js';
 import type { ExecutionEvent, ExecutorAction, SubflowEndedEvent, TaskResultEvent } from './events.js';
 import { flowableKind, type FlowableKind } from './flowable-kind.js';
@@ -521,7 +521,7 @@ class Decider {
     if (task.runIf !== undefined && task.runIf !== null && task.runIf !== '') {
       let runIf: unknown;
       try {
-        runIf = evaluateExpression(String(task.runIf), this.variablesFor(task, run), this.input.render);
+        runIf = this.evaluate(task.runIf, task, run);
       } catch (error) {
         return this.failRun(run, error);
       }
@@ -544,14 +544,14 @@ class Decider {
           break;
         }
         case 'Switch': {
-          const value = stringify(evaluateExpression(String(task.value ?? ''), this.variablesFor(task, run), this.input.render));
+          const value = stringify(this.evaluate(task.value ?? '', task, run));
           const cases = (task.cases ?? {}) as Record<string, unknown>;
           const matched = Object.prototype.hasOwnProperty.call(cases, value);
           run = this.replace({ ...run, flowable: { branch: matched ? value : DEFAULTS_BRANCH }, outputs: { value, defaults: !matched } });
           break;
         }
         case 'If': {
-          const condition = evaluateExpression(String(task.condition ?? ''), this.variablesFor(task, run), this.input.render);
+          const condition = this.evaluate(task.condition ?? '', task, run);
           run = this.replace({ ...run, flowable: { branch: isTruthy(condition) ? 'then' : 'else' } });
           break;
         }
@@ -723,6 +723,11 @@ class Decider {
   }
 
   // ---- lookups ------------------------------------------------------------------------------
+
+  /** A property that may be a template: rendered to a typed value when it is one, taken as written otherwise. */
+  private evaluate(value: unknown, task: Task, run: TaskRun): unknown {
+    return typeof value === 'string' && isTemplate(value) ? evaluateExpression(value, this.variablesFor(task, run), this.input.render) : value;
+  }
 
   private variablesFor(task: Task, run: TaskRun): Record<string, unknown> {
     return runVariables({ flow: this.flow, execution: this.execution, task, taskRun: run, outputs: this.outputs() });

@@ -14,5 +14,10 @@ export interface RenderOptions {
   kv?: (key: string, namespace?: string) => unknown;
   /** Zone of dates without one (`now()`, the `date` filter); default `UTC`. */
   timeZone?: string;
+  /**
+   * Extra functions supplied by the caller, e.g. `errorLogs()` which needs the execution's logs;
+   * called with the positional arguments. Built-in functions win over these.
+   */
+  functions?: Record<string, (...args: unknown[]) => unknown>;
   render?: never;
 }

@@ -386,6 +386,11 @@ export class TemplateEvaluator {
     if (!fn) {
       const macro = this.template.macros.get(name);
       if (macro) return this.callMacro(macro, args);
+      const custom = this.settings.options.functions?.[name];
+      if (custom) {
+        const evaluated = this.evaluateArguments(args);
+        return this.guard(offset, () => custom(...evaluated.positional));
+      }
       this.fail(offset, `Function or macro '${name}' does not exist`);
     }
     const evaluated = this.evaluateArguments(args);

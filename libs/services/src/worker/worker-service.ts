@@ -157,6 +157,7 @@ export class WorkerService {
       logEntry('ERROR', `unknown task type ${task.type}: this worker has no plugin for it`);
       return { ...base, state: 'FAILED', error: `unknown task type ${task.type}` };
     }
+    const render = await this.renderOptionsFor(job, task);
     const ctx = new WorkerRunContext({
       task,
       taskRun: taskRunId === job.taskRun.id ? job.taskRun : { ...job.taskRun, id: taskRunId, taskId: task.id },
@@ -165,7 +166,7 @@ export class WorkerService {
       namespace: job.namespace,
       flowId: job.flowId,
       variables,
-      render: this.options.render ?? {},
+      render,
       log: logEntry,
       storage: this.storage,
       kv: this.repository.kv,
@@ -224,6 +225,15 @@ export class WorkerService {
       await rm(folder, { recursive: true, force: true }).catch(() => undefined);
     }
     return { type: 'taskResult', taskRunId: job.taskRun.id, attempt: job.attempt, state, children };
+  }
+
+  /** Render options of one task: `errorLogs()` reads the execution's ERROR logs, fetched only when a template asks. */
+  private async renderOptionsFor(job: WorkerJob, task: Task): Promise<RenderOptions> {
+    const base = this.options.render ?? {};
+    if (!JSON.stringify(task).includes('errorLogs(')) return base;
+    const page = await this.repository.logs.search({ executionId: job.executionId, minLevel: 'ERROR', size: 1000 });
+    const entries = page.results.map((l) => ({ taskId: l.taskId, taskRunId: l.taskRunId, level: l.level, message: l.message, timestamp: l.timestamp }));
+    return { ...base, functions: { ...(base.functions ?? {}), errorLogs: () => entries } };
   }
 
   private log(job: WorkerJob, taskId: string, taskRunId: string, level: LogLevel, message: string): void {
