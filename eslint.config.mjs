@@ -8,8 +8,9 @@ import tseslint from 'typescript-eslint';
 
 // @nx/enforce-module-boundaries reads the project graph Nx caches in .nx/; without one it silently
 // skips every file, and a stale one misses new imports or tags. Computing it here (about a second,
-// incremental, no daemon) makes a plain `npx eslint .` as strict as `nx lint`.
-if (process.env.OSPREY_ESLINT_SKIP_GRAPH !== '1') {
+// incremental, no daemon) makes a plain `npx eslint .` as strict as `nx lint`. Under an Nx task
+// (NX_TASK_TARGET_PROJECT is set) Nx has just written a fresh graph, so it is not computed twice.
+if (!process.env.NX_TASK_TARGET_PROJECT && process.env.OSPREY_ESLINT_SKIP_GRAPH !== '1') {
   try {
     await createProjectGraphAsync({ exitOnError: false });
   } catch (error) {
