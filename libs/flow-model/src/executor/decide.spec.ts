@@ -423,6 +423,29 @@ describe('decide: retries, pauses, kills and duplicates', () => {
     expect(sim.execution.taskRunList).toEqual(before.taskRunList);
   });
 
+  it('a flow timeout fails the execution and kills what runs', () => {
+    const sim = new Simulation(flow(`timeout: PT10S\ntasks:\n${log('slow')}`), { answer: () => 'hold' }).run();
+    expect(sim.state).toBe('FAILED');
+    expect(sim.run1('slow').state.current).toBe('KILLED');
+    expect(sim.now.getTime() - Date.parse(sim.execution.state.startDate)).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('holds, cancels or fails an execution beyond the flow concurrency limit', () => {
+    const limited = (behavior: string) => flow(`concurrency:\n  limit: 1\n  behavior: ${behavior}\ntasks:\n${log('a')}`);
+    const start = (f: Flow) => {
+      const execution: Execution = { id: 'e', namespace: f.namespace, flowId: f.id, flowRevision: 1, state: newState(new Date(0)), labels: [], inputs: {}, taskRunList: [], version: 0 };
+      return decide({ flow: f, execution, event: { type: 'start' }, now: new Date(1000), newId: () => 'x', runningOfFlow: 1 });
+    };
+    const queued = start(limited('QUEUE'));
+    expect(queued.execution.state.current).toBe('QUEUED');
+    expect(queued.actions).toEqual([{ type: 'schedule', at: new Date(2000).toISOString(), event: { type: 'start' } }]);
+    expect(start(limited('CANCEL')).execution.state.current).toBe('CANCELLED');
+    expect(start(limited('FAIL')).execution.state.current).toBe('FAILED');
+    const free = decide({ ...{ flow: limited('QUEUE'), event: { type: 'start' as const }, now: new Date(3000), newId: () => 'y', runningOfFlow: 0 }, execution: queued.execution });
+    expect(free.execution.state.current).toBe('RUNNING');
+    expect(free.actions.some((a) => a.type === 'dispatch')).toBe(true);
+  });
+
   it('is pure: the same input gives the same decision', () => {
     const f = flow(`tasks:\n${log('a')}`);
     const execution: Execution = { id: 'e', namespace: f.namespace, flowId: f.id, flowRevision: 1, state: newState(new Date(0)), labels: [], inputs: {}, taskRunList: [], version: 0 };

@@ -16,6 +16,8 @@ export interface DecideInput {
   /** Generates task run ids; injected so that the function stays deterministic under test. */
   newId: () => string;
   render?: RenderOptions;
+  /** For a `start` event of a flow with a concurrency limit: how many other executions of it run now. */
+  runningOfFlow?: number;
 }
 
 export interface Decision {
@@ -47,6 +49,7 @@ type ScopeStatus = { done: false } | { done: true; state: StateType };
 const RUNNING: ScopeStatus = { done: false };
 
 const DEFAULTS_BRANCH = '__defaults__';
+const QUEUED_RECHECK_MS = 1000;
 
 class Decider {
   private readonly flow: Flow;
@@ -74,9 +77,8 @@ class Decider {
       return this.result(); // late events for an ended execution change nothing
     }
     this.apply(event);
-    if (!isTerminated(this.execution.state.current) && this.execution.state.current !== 'KILLING') {
-      this.advance();
-    }
+    const state = this.execution.state.current;
+    if (state === 'RUNNING' || state === 'PAUSED') this.advance();
     return this.result();
   }
 
@@ -92,9 +94,7 @@ class Decider {
   private apply(event: ExecutionEvent): void {
     switch (event.type) {
       case 'start':
-        if (this.execution.state.current === 'CREATED' || this.execution.state.current === 'QUEUED') {
-          this.setExecutionState('RUNNING');
-        }
+        if (this.execution.state.current === 'CREATED' || this.execution.state.current === 'QUEUED') this.start();
         return;
       case 'taskStarted': {
         const run = this.runsById.get(event.taskRunId);
@@ -141,6 +141,30 @@ class Decider {
       case 'restart':
         this.restart();
         return;
+    }
+  }
+
+  /** Starts the execution, unless the flow's concurrency limit holds it back (QUEUE), cancels or fails it. */
+  private start(): void {
+    const limit = this.flow.concurrency;
+    if (limit && (this.input.runningOfFlow ?? 0) >= limit.limit) {
+      switch (limit.behavior) {
+        case 'CANCEL':
+          this.endExecution('CANCELLED');
+          return;
+        case 'FAIL':
+          this.endExecution('FAILED');
+          return;
+        default:
+          // Queued executions ask again shortly; a slot frees when another execution of the flow ends.
+          this.setExecutionState('QUEUED');
+          this.actions.push({ type: 'schedule', at: new Date(this.now.getTime() + QUEUED_RECHECK_MS).toISOString(), event: { type: 'start' } });
+          return;
+      }
+    }
+    this.setExecutionState('RUNNING');
+    if (this.flow.timeout) {
+      this.actions.push({ type: 'schedule', at: this.after(this.flow.timeout), event: { type: 'timer', kind: 'executionTimeout' } });
     }
   }
 
@@ -664,7 +688,7 @@ class Decider {
 
   private endExecution(state: StateType): void {
     let final = state;
-    if (final !== 'KILLED') {
+    if (final !== 'KILLED' && final !== 'CANCELLED') {
       try {
         const outputs = this.flowOutputs();
         if (outputs) this.execution = { ...this.execution, outputs };

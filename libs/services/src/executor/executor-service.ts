@@ -14,7 +14,7 @@ import {
   type WorkerJob,
 } from '@osprey/flow-model';
 import { VersionConflictError, type BroadcastQueue, type ClaimedEvent, type ExecutionEventQueue, type ExecutorStore } from '@osprey/queue';
-import type { FlowRepository } from '@osprey/repository';
+import type { ExecutionRepository, FlowRepository } from '@osprey/repository';
 import { newId, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
 import { FlowCache } from './flow-cache.js';
@@ -43,6 +43,7 @@ export class ExecutorService {
     private readonly store: ExecutorStore,
     private readonly broadcast: BroadcastQueue,
     flowRepository: FlowRepository,
+    private readonly executions: ExecutionRepository,
     private readonly logger: Logger,
     private readonly options: ExecutorOptions,
   ) {
@@ -127,7 +128,8 @@ export class ExecutorService {
     for (let i = 0; i < queue.length; i++) {
       if (!flow) break;
       const event = queue[i]!;
-      const decision = decide({ flow, execution: current, event, now: new Date(), newId, render: this.options.render });
+      const runningOfFlow = event.type === 'start' && flow.concurrency ? await this.runningOf(current) : undefined;
+      const decision = decide({ flow, execution: current, event, now: new Date(), newId, render: this.options.render, runningOfFlow });
       current = decision.execution;
       for (const run of decision.changedTaskRuns) changed.set(run.id, run);
       for (const action of decision.actions) {
@@ -178,6 +180,17 @@ export class ExecutorService {
         `execution ${current.state.current}`,
       );
     }
+  }
+
+  /** Executions of the same flow that hold a concurrency slot, this one excluded. */
+  private async runningOf(execution: Execution): Promise<number> {
+    const page = await this.executions.search({
+      namespace: execution.namespace,
+      flowId: execution.flowId,
+      state: ['RUNNING', 'PAUSED', 'RESTARTED', 'KILLING'],
+      size: 1,
+    });
+    return page.results.some((e) => e.id === execution.id) ? page.total - 1 : page.total;
   }
 
   /** Creates the child execution in the same commit; the parent learns its id through a follow-up event. */
