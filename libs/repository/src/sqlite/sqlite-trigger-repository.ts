@@ -46,7 +46,7 @@ export class SqliteTriggerRepository implements TriggerRepository {
     this.selectAcquirable = db.prepare<{ owner: string; now: number; max: number }, TriggerRow & { namespace: string; flow_id: string; trigger_id: string }>(
       `SELECT namespace, flow_id, trigger_id, json, owner, owner_until FROM triggers
        WHERE disabled = 0 AND (next_ms IS NULL OR next_ms <= @now)
-         AND (owner IS NULL OR owner = @owner OR owner_until <= @now)
+         AND (owner IS NULL OR owner_until <= @now)
        ORDER BY next_ms LIMIT @max`,
     );
     this.lease = db.prepare<[string, number, string, string, string]>(

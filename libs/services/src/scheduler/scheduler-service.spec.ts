@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseFlow } from '@osprey/flow-model';
+import { openSqliteQueue, type SqliteQueue } from '@osprey/queue';
+import { openSqliteRepository, type SqliteRepository } from '@osprey/repository';
+import { createLogger } from '@osprey/server';
+import { Writable } from 'node:stream';
+import { TriggerExecution } from '../executions/trigger-execution.js';
+import { nextFireDate, SchedulerService } from './scheduler-service.js';
+
+const silent = createLogger({ service: 'test', instance: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+describe('SchedulerService on the embedded backend', () => {
+  let dir: string;
+  let repository: SqliteRepository;
+  let queue: SqliteQueue;
+  let trigger: TriggerExecution;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'osprey-scheduler-'));
+    repository = await openSqliteRepository(join(dir, 'osprey.db'));
+    queue = await openSqliteQueue(join(dir, 'osprey.db'));
+    trigger = new TriggerExecution(repository.flows, queue.events);
+  });
+
+  afterEach(async () => {
+    await queue.close();
+    await repository.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function deploy(triggerYaml: string): Promise<void> {
+    const source = `id: scheduled\nnamespace: io.osprey.tests\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: tick\ntriggers:\n${triggerYaml}`;
+    await repository.flows.save(parseFlow(source), source);
+  }
+
+  /** Executions created so far, read from their start events, as (schedule date) strings. */
+  async function fired(): Promise<string[]> {
+    const claimed = await queue.events.claim('probe', 10_000, 1);
+    await queue.events.release('probe', [...new Set(claimed.map((c) => c.executionId))]);
+    return claimed.map((c) => c.execution?.scheduleDate ?? '?').sort();
+  }
+
+  const scheduler = () => new SchedulerService(repository, queue.broadcast, trigger, silent, { tickMs: 1000, leaseMs: 30_000 });
+
+  it('fires a cron once per occurrence, from the first occurrence after it was deployed', async () => {
+    await deploy(`  - id: every-minute\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "* * * * *"\n`);
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T10:00:30Z'));
+    expect(await fired()).toEqual([]);
+    await s.tick(new Date('2026-03-02T10:00:59.900Z'));
+    expect(await fired()).toEqual([]);
+    await s.tick(new Date('2026-03-02T10:01:00.200Z'));
+    await s.tick(new Date('2026-03-02T10:01:00.700Z'));
+    expect(await fired()).toEqual(['2026-03-02T10:01:00.000Z']);
+    await s.tick(new Date('2026-03-02T10:03:05Z'));
+    expect(await fired()).toEqual(['2026-03-02T10:01:00.000Z', '2026-03-02T10:02:00.000Z', '2026-03-02T10:03:00.000Z']);
+  });
+
+  it('never fires twice when two scheduler replicas tick together', async () => {
+    await deploy(`  - id: every-minute\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "* * * * *"\n`);
+    const [a, b] = [scheduler(), scheduler()];
+    await a.tick(new Date('2026-03-02T10:00:30Z'));
+    for (let minute = 1; minute <= 3; minute++) {
+      const at = new Date(Date.UTC(2026, 2, 2, 10, minute, 0, 300));
+      await Promise.all([a.tick(at), b.tick(at), a.tick(at), b.tick(at)]);
+    }
+    expect(await fired()).toEqual(['2026-03-02T10:01:00.000Z', '2026-03-02T10:02:00.000Z', '2026-03-02T10:03:00.000Z']);
+  });
+
+  it('supports seconds, time zones and backfill from a past date', async () => {
+    await deploy(
+      [
+        `  - id: seconds\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "*/20 * * * * *"\n    withSeconds: true\n`,
+        `  - id: paris\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 9 * * *"\n    timezone: Europe/Paris\n`,
+      ].join(''),
+    );
+    const s = scheduler();
+    await s.tick(new Date('2026-01-15T07:59:05Z'));
+    await s.tick(new Date('2026-01-15T08:00:01Z'));
+    const dates = await fired();
+    expect(dates).toEqual(['2026-01-15T07:59:20.000Z', '2026-01-15T07:59:40.000Z', '2026-01-15T08:00:00.000Z', '2026-01-15T08:00:00.000Z']);
+  });
+
+  it('backfills every missed occurrence since backfill.start', async () => {
+    await deploy(`  - id: hourly\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n    backfill:\n      start: "2026-03-02T06:30:00Z"\n`);
+    await scheduler().tick(new Date('2026-03-02T10:15:00Z'));
+    expect(await fired()).toEqual(['2026-03-02T07:00:00.000Z', '2026-03-02T08:00:00.000Z', '2026-03-02T09:00:00.000Z', '2026-03-02T10:00:00.000Z']);
+  });
+
+  it('does not fire a disabled trigger', async () => {
+    await deploy(`  - id: off\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "* * * * *"\n    disabled: true\n`);
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T10:00:30Z'));
+    await s.tick(new Date('2026-03-02T10:05:30Z'));
+    expect(await fired()).toEqual([]);
+  });
+
+  it('computes the next date in the trigger time zone', () => {
+    const next = nextFireDate({ id: 't', type: 'io.kestra.plugin.core.trigger.Schedule', cron: '30 2 * * *', timezone: 'America/New_York' }, new Date('2026-07-01T00:00:00Z'));
+    expect(next?.toISOString()).toBe('2026-07-01T06:30:00.000Z');
+  });
+});
