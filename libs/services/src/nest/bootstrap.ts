@@ -23,7 +23,24 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
   // Flows travel as YAML text, as in Kestra's API.
   app.useBodyParser('text', { type: ['application/x-yaml', 'application/yaml', 'text/yaml', 'text/plain'], limit: options.config.maxUploadBytes });
   app.useGlobalFilters(new ErrorFilter(logger));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Graceful stop on SIGTERM/SIGINT: the workers drain, the backend closes, the process exits 0.
+  // A second signal exits at once.
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      app
+        .close()
+        .then(() => new Promise<void>((resolve) => logger.flush(() => resolve())))
+        .then(() => process.exit(0))
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        });
+    });
+  }
   await app.listen(options.config.server.port, options.config.server.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.config.server.port;
