@@ -24,6 +24,9 @@ export interface WorkerRunContextInit {
   sharedDirectory?: string;
 }
 
+const MAX_READ_ROUNDS = 20;
+const MAX_READ_BYTES = 10 * 1024 * 1024;
+
 /** The run context a worker gives each task attempt. */
 export class WorkerRunContext implements RunContext {
   readonly task: Task;
@@ -37,6 +40,7 @@ export class WorkerRunContext implements RunContext {
   readonly storage: ExecutionStorage;
   readonly signal: AbortSignal;
   private directory?: string;
+  private readonly files = new Map<string, string>();
 
   constructor(private readonly init: WorkerRunContextInit) {
     this.task = init.task;
@@ -61,11 +65,47 @@ export class WorkerRunContext implements RunContext {
   }
 
   async render<T = unknown>(value: T, extraVariables?: Record<string, unknown>): Promise<T> {
-    return renderValue(value, this.merged(extraVariables), this.init.render);
+    return this.withFiles((options) => renderValue(value, this.merged(extraVariables), options));
   }
 
   async renderString(template: string, extraVariables?: Record<string, unknown>): Promise<string> {
-    return renderTemplate(template, this.merged(extraVariables), this.init.render);
+    return this.withFiles((options) => renderTemplate(template, this.merged(extraVariables), options));
+  }
+
+  /**
+   * Rendering is synchronous but `read()` needs storage, which is not: a render that asks for a file
+   * not fetched yet stops, the file is fetched, and the render runs again.
+   */
+  private async withFiles<T>(render: (options: RenderOptions) => T): Promise<T> {
+    for (let round = 0; ; round++) {
+      let missing: string | undefined;
+      const options: RenderOptions = {
+        ...this.init.render,
+        read: (path) => {
+          const text = this.files.get(path);
+          if (text !== undefined) return text;
+          missing = path;
+          throw new Error(`file ${path} is being fetched`);
+        },
+      };
+      try {
+        return render(options);
+      } catch (error) {
+        if (!missing || round >= MAX_READ_ROUNDS) throw error;
+        this.files.set(missing, await this.readText(missing));
+      }
+    }
+  }
+
+  private async readText(uri: string): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of await this.storage.get(uri)) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_READ_BYTES) throw new Error(`read(${uri}): file larger than ${MAX_READ_BYTES} bytes; pass its URI to a task instead`);
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   kv(namespace?: string): NamespaceKv {
