@@ -9,7 +9,7 @@ const backend = z.object({
   type: z.enum(['sqlite']).default('sqlite'),
   /** SQLite file; relative paths are resolved against `dataDir`. */
   path: z.string().default('osprey.db'),
-});
+}).strict();
 
 export const configSchema = z
   .object({
@@ -20,6 +20,7 @@ export const configSchema = z
         port: z.coerce.number().int().min(0).max(65535).default(8080),
         host: z.string().default('0.0.0.0'),
       })
+      .strict()
       .default({ port: 8080, host: '0.0.0.0' }),
     queue: backend.default({ type: 'sqlite', path: 'osprey.db' }),
     repository: backend.default({ type: 'sqlite', path: 'osprey.db' }),
@@ -29,6 +30,7 @@ export const configSchema = z
         /** Folder of the local storage; relative paths are resolved against `dataDir`. */
         basePath: z.string().default('storage'),
       })
+      .strict()
       .default({ type: 'local', basePath: 'storage' }),
     executor: z
       .object({
@@ -37,6 +39,7 @@ export const configSchema = z
         /** How long a claim on an execution lasts before another executor may take it over. */
         leaseMs: z.coerce.number().int().positive().default(30_000),
       })
+      .strict()
       .default({ batchSize: 64, leaseMs: 30_000 }),
     worker: z
       .object({
@@ -47,6 +50,7 @@ export const configSchema = z
         /** How long SIGTERM waits for running tasks before handing them back. */
         shutdownGraceMs: z.coerce.number().int().nonnegative().default(30_000),
       })
+      .strict()
       .default({ concurrency: 16, leaseMs: 15_000, shutdownGraceMs: 30_000 }),
     scheduler: z
       .object({
@@ -54,6 +58,7 @@ export const configSchema = z
         tickMs: z.coerce.number().int().positive().default(1_000),
         leaseMs: z.coerce.number().int().positive().default(30_000),
       })
+      .strict()
       .default({ tickMs: 1_000, leaseMs: 30_000 }),
     instance: z
       .object({
@@ -61,9 +66,11 @@ export const configSchema = z
         /** An instance without a heartbeat for this long is considered dead. */
         deadAfterMs: z.coerce.number().int().positive().default(30_000),
       })
+      .strict()
       .default({ heartbeatMs: 5_000, deadAfterMs: 30_000 }),
     logging: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+      .strict()
       .default({ level: 'info' }),
     /** Maximum size of a file upload or input file, in bytes. */
     maxUploadBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),

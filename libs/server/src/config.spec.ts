@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'osprey-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('has defaults for the embedded deployment', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.server.port).toBe(8080);
+    expect(config.dataDir).toBe('./data');
+    expect(config.queue.type).toBe('sqlite');
+    expect(config.storage).toEqual({ type: 'local', basePath: 'storage' });
+    expect(config.worker.concurrency).toBe(16);
+  });
+
+  it('reads a YAML file, then environment overrides, then explicit overrides', () => {
+    const path = file('a.yaml', 'server:\n  port: 9000\nworker:\n  concurrency: 4\n  leaseMs: 20000\n');
+    const config = loadConfig({ file: path, env: { OSPREY_WORKER_CONCURRENCY: '8', OSPREY_DATA_DIR: '/var/osprey', UNRELATED: 'x' }, overrides: { 'server.port': '7000' } });
+    expect(config.server.port).toBe(7000);
+    expect(config.worker).toMatchObject({ concurrency: 8, leaseMs: 20000 });
+    expect(config.dataDir).toBe('/var/osprey');
+  });
+
+  it('accepts a file whose settings sit under `osprey:`', () => {
+    expect(loadConfig({ file: file('b.yaml', 'osprey:\n  server:\n    port: 9100\n'), env: {} }).server.port).toBe(9100);
+  });
+
+  it('names the key of a wrong value', () => {
+    expect(() => loadConfig({ env: { OSPREY_SERVER_PORT: 'eighty' } })).toThrow(/server\.port/);
+    expect(() => loadConfig({ file: file('c.yaml', 'worker:\n  concurrency: 0\n'), env: {} })).toThrow(/worker\.concurrency/);
+  });
+
+  it('rejects unknown keys, a missing file and invalid YAML with a ConfigError', () => {
+    expect(() => loadConfig({ file: file('d.yaml', 'sever:\n  port: 1\n'), env: {} })).toThrow(/sever/);
+    expect(() => loadConfig({ file: file('g.yaml', 'server:\n  prot: 1\n'), env: {} })).toThrow(/prot/);
+    expect(() => loadConfig({ file: join(dir, 'absent.yaml'), env: {} })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: file('e.yaml', 'server: [\n'), env: {} })).toThrow(/not valid YAML/);
+    expect(() => loadConfig({ file: file('f.yaml', '- a\n- b\n'), env: {} })).toThrow(/map of settings/);
+  });
+});
