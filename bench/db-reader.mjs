@@ -20,6 +20,7 @@ export class DbReader {
     this.countEnded = this.db.prepare('SELECT count(*) FROM executions WHERE namespace = ? AND flow_id = ? AND end_date IS NOT NULL').pluck();
     this.endOf = this.db.prepare('SELECT end_date FROM executions WHERE id = ?').pluck();
     this.rowsOf = this.db.prepare('SELECT id, state, start_date, end_date, json FROM executions WHERE namespace = ? AND flow_id = ?');
+    this.rowOf = this.db.prepare('SELECT id, state, start_date, end_date, json FROM executions WHERE id = ?');
     this.taskRunsOf = this.db.prepare('SELECT json FROM task_runs WHERE execution_id = ? ORDER BY position, rowid').pluck();
     this.taskRunCount = this.db.prepare('SELECT count(*) FROM task_runs WHERE execution_id = ?').pluck();
   }
@@ -46,13 +47,12 @@ export class DbReader {
 
   /** Executions of a flow: id, final state, start (creation) and end dates, and the state history. */
   executions(namespace, flowId) {
-    return this.rowsOf.all(namespace, flowId).map((row) => ({
-      id: row.id,
-      state: row.state,
-      startDate: row.start_date,
-      endDate: row.end_date,
-      histories: JSON.parse(row.json).state?.histories ?? [],
-    }));
+    return this.rowsOf.all(namespace, flowId).map(summary);
+  }
+
+  execution(id) {
+    const row = this.rowOf.get(id);
+    return row ? summary(row) : undefined;
   }
 
   taskRuns(executionId) {
@@ -66,4 +66,14 @@ export class DbReader {
   close() {
     this.db.close();
   }
+}
+
+function summary(row) {
+  return {
+    id: row.id,
+    state: row.state,
+    startDate: row.start_date,
+    endDate: row.end_date,
+    histories: JSON.parse(row.json).state?.histories ?? [],
+  };
 }

@@ -1,7 +1,7 @@
 // What the numbers were measured on.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 
 export function describeMachine(root) {
   let cpuModel = cpus()[0]?.model ?? 'unknown';
@@ -24,5 +24,7 @@ export function describeMachine(root) {
     kernel: `${process.platform} ${release()}`,
     commit,
     date: new Date().toISOString(),
+    /** 1-minute load average before the run: other work on the machine skews the numbers. */
+    loadBefore: loadavg()[0],
   };
 }

@@ -25,12 +25,15 @@ const perSecond = (v) => `${v.toFixed(0)}/s`;
 /** One row a measurement: [benchmark, measurement, result, target, verdict, peak RSS]. */
 function rowsOf(name, cases) {
   const rows = [];
-  const rss = (c) => `${mb(c.peakRss)}${c.peakRss > PEAK_RSS_TARGET ? ' **(> 300 MB)**' : ''}`;
+  const cpu = (c) => (c.cpu && c.cpu.wallMs > 0 ? `; CPU ${Math.round((100 * c.cpu.busyMs) / c.cpu.wallMs)} %` : '');
+  const rss = (c) => `${mb(c.peakRss)}${c.peakRss > PEAK_RSS_TARGET ? ' **(> 300 MB)**' : ''}${cpu(c)}`;
+  const label = (c) => (c.rounds > 1 ? `${c.label}; median of ${c.rounds} rounds` : c.label);
+  const range = (c, format) => (c.rounds > 1 ? ` (rounds: ${format(c.range.min)} – ${format(c.range.max)})` : '');
   const failures = (c) => (c.failed > 0 ? ` (**${c.failed} not SUCCESS**)` : '') + (c.notes.length ? ` (${c.notes.join('; ')})` : '');
   if (name === 'throughput') {
     const [c] = cases;
     const m = c.metrics;
-    rows.push([c.label + failures(c), 'executions/s, first request to last end', perSecond(m.executionsPerSecond), `≥ ${KESTRA_EXECUTIONS_PER_S * 10}/s (10× Kestra on PostgreSQL)`, verdictAtLeast(m.executionsPerSecond, KESTRA_EXECUTIONS_PER_S * 10, perSecond) + ' — SQLite here, the target is for PostgreSQL', rss(c)]);
+    rows.push([label(c) + failures(c), 'executions/s, first request to last end', perSecond(m.executionsPerSecond) + range(c, perSecond), `≥ ${KESTRA_EXECUTIONS_PER_S * 10}/s (10× Kestra on PostgreSQL)`, verdictAtLeast(m.executionsPerSecond, KESTRA_EXECUTIONS_PER_S * 10, perSecond) + ' — SQLite here, the target is for PostgreSQL', rss(c)]);
     rows.push(['', 'API accepted executions/s', perSecond(m.triggersPerSecond), '', '', '']);
     rows.push(['', 'latency created → end, p50 / p99', `${ms(m.latencyP50)} / ${ms(m.latencyP99)}`, '', '', '']);
   } else if (name === 'first-task') {
@@ -42,7 +45,8 @@ function rowsOf(name, cases) {
   } else if (name === 'sequential') {
     for (const c of cases) {
       const m = c.metrics;
-      rows.push([c.label + failures(c), 'wall time; ms per task', `${ms(m.wallMs)}; ${ms(m.msPerTask)}`, '≤ 10 ms per task', verdictAtMost(m.msPerTask, 10, ms), rss(c)]);
+      rows.push([label(c) + failures(c), 'wall time; ms per task', `${ms(m.wallMs)}; ${ms(m.msPerTask)}${range(c, ms)}`, '≤ 10 ms per task', verdictAtMost(m.msPerTask, 10, ms), rss(c)]);
+      rows.push(['', 'mean gap from a task run\'s end to the next one RUNNING', ms(m.gapMean), '', '', '']);
       rows.push(['', 'ms per task over the first / last tenth of the tasks', `${ms(m.firstTenthMsPerTask)} / ${ms(m.lastTenthMsPerTask)}`, '', '', '']);
       if (m.ratioToSmall !== undefined) {
         const [small] = cases;
@@ -55,9 +59,9 @@ function rowsOf(name, cases) {
       const m = c.metrics;
       const fanOut = m.concurrencyLimit === 0;
       rows.push([
-        c.label + failures(c),
+        label(c) + failures(c),
         'wall time; ms per item',
-        `${ms(m.wallMs)}; ${ms(m.msPerItem)}`,
+        `${ms(m.wallMs)}; ${ms(m.msPerItem)}${range(c, ms)}`,
         fanOut ? `${m.size === 1000 ? '1000-way fan-out' : `(${m.size} here) 1000-way fan-out`} ≤ 2 s` : '≤ 10 ms per task',
         fanOut ? verdictAtMost(m.wallMs, 2000, ms) : verdictAtMost(m.msPerItem, 10, ms),
         rss(c),
@@ -68,7 +72,7 @@ function rowsOf(name, cases) {
 }
 
 export function renderTable({ results, idle, errors }) {
-  const header = ['Benchmark', 'Measurement', 'Result', 'Target (ARCHITECTURE.md)', 'Verdict', 'Server peak RSS'];
+  const header = ['Benchmark', 'Measurement', 'Result', 'Target (ARCHITECTURE.md)', 'Verdict', 'Server peak RSS; CPU (% of one core)'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   const row = (cells) => lines.push(`| ${cells.join(' | ')} |`);
   row(['Idle after start', 'RSS of `osprey server local`, 2 s after it listens', mb(idle.afterStart), '< 150 MB', verdictAtMost(idle.afterStart, IDLE_RSS_TARGET, mb), mb(idle.peakAtStart)]);
@@ -89,6 +93,7 @@ export function renderSection({ machine, table, options, durationMs }) {
     `Measured ${machine.date.slice(0, 10)} at commit \`${machine.commit}\`${options.quick ? ' (**quick run**: smaller sizes)' : ''}, in ${(durationMs / 1000).toFixed(0)} s.`,
     '',
     `- CPU: ${machine.cpuModel}, ${machine.cores} cores; ${machine.memoryGb.toFixed(0)} GB memory; ${machine.kernel}`,
+    `- 1-minute load average before the run: ${machine.loadBefore.toFixed(2)} (the machine is shared; other work skews the numbers)`,
     `- Node ${machine.node}; one \`osprey server local\` process with the default configuration (SQLite in a temp dir)`,
     '',
     table,

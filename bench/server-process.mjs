@@ -53,6 +53,14 @@ export class ServerProcess {
     return { rss: field('VmRSS'), peak: field('VmHWM') };
   }
 
+  /** CPU time the server used so far (user + system), in ms; clock ticks of /proc/<pid>/stat at 100 Hz. */
+  async cpuMs() {
+    const stat = await readFile(`/proc/${this.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
   /** Resets VmHWM to the current RSS (Linux clear_refs 5), so each benchmark gets its own peak. */
   async resetPeak() {
     try {
