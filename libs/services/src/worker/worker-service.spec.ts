@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { newState, type Task, type WorkerJob } from '@osprey/flow-model';
+import { createTaskRegistry } from '@osprey/plugins';
+import { openSqliteQueue, type SqliteQueue } from '@osprey/queue';
+import { openSqliteRepository, type SqliteRepository } from '@osprey/repository';
+import { openLocalStorage } from '@osprey/storage';
+import { createLogger } from '@osprey/server';
+import { WorkerService } from './worker-service.js';
+
+const silent = createLogger({ service: 'test', instance: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+function job(task: Task, id = 'tr-1'): WorkerJob {
+  const now = new Date();
+  return {
+    id: `${id}:1`,
+    executionId: 'exec-1',
+    namespace: 'io.osprey.tests',
+    flowId: 'worker-test',
+    flowRevision: 1,
+    taskRun: { id, executionId: 'exec-1', namespace: 'io.osprey.tests', flowId: 'worker-test', taskId: task.id, attempts: [{ state: newState(now) }], state: newState(now) },
+    attempt: 1,
+    task,
+    variables: { flow: { id: 'worker-test', namespace: 'io.osprey.tests' }, inputs: {}, outputs: {}, task: { id: task.id, type: task.type } },
+  };
+}
+
+describe('WorkerService on the embedded backend', () => {
+  let dir: string;
+  let queue: SqliteQueue;
+  let repository: SqliteRepository;
+  const workers: WorkerService[] = [];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'osprey-worker-'));
+    repository = await openSqliteRepository(join(dir, 'osprey.db'));
+    queue = await openSqliteQueue(join(dir, 'osprey.db'));
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    await queue.close();
+    await repository.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const worker = (options: Partial<{ shutdownGraceMs: number; leaseMs: number }> = {}) => {
+    const w = new WorkerService(queue.jobs, queue.events, queue.broadcast, repository, openLocalStorage(join(dir, 'storage')), createTaskRegistry(), silent, {
+      concurrency: 4,
+      leaseMs: options.leaseMs ?? 5000,
+      shutdownGraceMs: options.shutdownGraceMs ?? 5000,
+    });
+    workers.push(w);
+    return w;
+  };
+
+  /** Results the workers reported, read from the execution event queue. */
+  async function results(): Promise<{ type: string; state?: string; outputs?: Record<string, unknown>; attempt?: number }[]> {
+    const claimed = await queue.events.claim('probe', 100, 1);
+    await queue.events.release('probe', ['exec-1']);
+    return claimed.map((c) => c.event as never);
+  }
+
+  async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  it('runs a job, reports it started and its result, and stores its logs', async () => {
+    worker().start();
+    await queue.jobs.publish([job({ id: 'r', type: 'io.kestra.plugin.core.debug.Return', format: '{{ flow.id }}' }), job({ id: 'l', type: 'io.kestra.plugin.core.log.Log', message: 'hi {{ task.id }}' }, 'tr-2')]);
+    const events = await until(async () => {
+      const all = await results();
+      return all.filter((e) => e.type === 'taskResult').length === 2 ? all : undefined;
+    });
+    expect(events.filter((e) => e.type === 'taskStarted')).toHaveLength(2);
+    expect(events.find((e) => e.type === 'taskResult' && e.outputs)).toMatchObject({ state: 'SUCCESS', outputs: { value: 'worker-test' } });
+    const logs = await repository.logs.search({ executionId: 'exec-1' });
+    expect(logs.results.map((l) => l.message)).toContain('hi l');
+    expect(await queue.jobs.depth()).toEqual({ pending: 0, running: 0 });
+  });
+
+  it('fails a job whose task throws, with the message logged at ERROR', async () => {
+    worker().start();
+    await queue.jobs.publish([job({ id: 'f', type: 'io.kestra.plugin.core.execution.Fail', errorMessage: 'broken on purpose' })]);
+    const result = await until(async () => (await results()).find((e) => e.type === 'taskResult'));
+    expect(result.state).toBe('FAILED');
+    const logs = await repository.logs.search({ executionId: 'exec-1', minLevel: 'ERROR' });
+    expect(logs.results.map((l) => l.message)).toEqual(['broken on purpose']);
+  });
+
+  it('kills a running task on a broadcast kill', async () => {
+    worker().start();
+    await queue.jobs.publish([job({ id: 'sleep', type: 'io.kestra.plugin.core.flow.Sleep', duration: 'PT60S' })]);
+    await until(async () => ((await queue.jobs.depth()).running === 1 ? true : undefined));
+    await queue.broadcast.publish({ type: 'killTaskRuns', executionId: 'exec-1', taskRunIds: ['tr-1'] });
+    const result = await until(async () => (await results()).find((e) => e.type === 'taskResult'));
+    expect(result.state).toBe('KILLED');
+  });
+
+  it('hands a running job back when it stops before the task ends, so another worker takes it at once', async () => {
+    const first = worker({ shutdownGraceMs: 100 });
+    first.start();
+    await queue.jobs.publish([job({ id: 'sleep', type: 'io.kestra.plugin.core.flow.Sleep', duration: 'PT1S' })]);
+    await until(async () => ((await queue.jobs.depth()).running === 1 ? true : undefined));
+    await first.stop();
+    expect(await queue.jobs.depth()).toEqual({ pending: 1, running: 0 });
+    worker().start();
+    const result = await until(async () => (await results()).find((e) => e.type === 'taskResult'));
+    expect(result.state).toBe('SUCCESS');
+  });
+
+  it('finishes running jobs within the grace period before it stops', async () => {
+    const w = worker({ shutdownGraceMs: 5000 });
+    w.start();
+    await queue.jobs.publish([job({ id: 'sleep', type: 'io.kestra.plugin.core.flow.Sleep', duration: 'PT0.3S' })]);
+    await until(async () => ((await queue.jobs.depth()).running === 1 ? true : undefined));
+    await w.stop();
+    expect((await results()).find((e) => e.type === 'taskResult')?.state).toBe('SUCCESS');
+  });
+});
