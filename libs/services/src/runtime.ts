@@ -64,6 +64,9 @@ export class OspreyRuntime {
     if (roles.includes('scheduler')) {
       this.scheduler = new SchedulerService(backend.repository, backend.broadcast, this.triggerExecution, logger.child({ component: 'scheduler' }), config.scheduler);
     }
+    if (roles.includes('indexer') && roles.length === 1) {
+      logger.info('the indexer projects Kafka topics into a search backend; with the SQL backends the repository is written directly, so it has nothing to do');
+    }
     this.metrics = new OspreyMetrics(backend, () => this.worker?.activeJobs ?? 0);
   }
 
@@ -83,7 +86,10 @@ export class OspreyRuntime {
     this.worker?.start();
     this.scheduler?.start();
     void this.beat('RUNNING');
-    this.heartbeat = setInterval(() => void this.beat('RUNNING'), this.options.config.instance.heartbeatMs);
+    this.heartbeat = setInterval(() => {
+      void this.beat('RUNNING');
+      if (this.executor) void this.reapDead();
+    }, this.options.config.instance.heartbeatMs);
     this.options.logger.info({ roles: this.options.roles, instanceId: this.instanceId }, 'osprey services started');
   }
 
@@ -102,6 +108,21 @@ export class OspreyRuntime {
     await this.beat('STOPPED');
     await this.backend.close();
     this.options.logger.info({ instanceId: this.instanceId }, 'osprey services stopped');
+  }
+
+  /**
+   * Marks instances that stopped heartbeating as DEAD, so operators see them. Their worker jobs need no
+   * action here: a lease that is not renewed expires and the job goes to another worker.
+   */
+  private async reapDead(): Promise<void> {
+    try {
+      const dead = await this.backend.repository.instances.reapDead(this.options.config.instance.deadAfterMs, new Date());
+      for (const instance of dead) {
+        this.options.logger.warn({ deadInstance: instance.id, type: instance.type, hostname: instance.hostname, pid: instance.pid, lastHeartbeat: instance.heartbeatAt }, 'instance missed its heartbeats: marked DEAD');
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'checking instance heartbeats failed');
+    }
   }
 
   private async beat(state: ServiceInstance['state']): Promise<void> {
