@@ -76,9 +76,15 @@ class Decider {
     if (isTerminated(before) && event.type !== 'restart' && event.type !== 'changeTaskRunState') {
       return this.result(); // late events for an ended execution change nothing
     }
-    this.apply(event);
-    const state = this.execution.state.current;
-    if (state === 'RUNNING' || state === 'PAUSED') this.advance();
+    try {
+      this.apply(event);
+      const state = this.execution.state.current;
+      if (state === 'RUNNING' || state === 'PAUSED') this.advance();
+    } catch (error) {
+      // A flow the engine cannot resolve fails loudly instead of retrying the same event forever.
+      this.execution = { ...this.execution, variables: { ...(this.execution.variables ?? {}), engineError: errorMessage(error) } };
+      this.kill('FAILED');
+    }
     return this.result();
   }
 
@@ -419,7 +425,7 @@ class Decider {
       case 'EachParallel':
         return this.resolveLoop(kind, run, task, local);
       case 'Dag':
-        return this.resolveDag(run, task, local);
+        return this.resolveDag(task, local);
       case 'WorkingDirectory': {
         const jobState = run.flowable?.jobState as StateType | undefined;
         return jobState ? this.endWithLocalBranches(local, jobState) : RUNNING;
@@ -480,48 +486,44 @@ class Decider {
     return this.endWithLocalBranches(local, failed ?? (warning ? 'WARNING' : 'SUCCESS'));
   }
 
-  private resolveDag(run: TaskRun, task: Task, local: Omit<Scope, 'tasks'>): ScopeStatus {
+  private resolveDag(task: Task, local: Omit<Scope, 'tasks'>): ScopeStatus {
     const nodes = (Array.isArray(task.tasks) ? task.tasks : []) as { task: Task; dependsOn?: string[] }[];
     const limit = numberOr(task.concurrent, 0) <= 0 ? Infinity : numberOr(task.concurrent, 0);
     const scope: Scope = { ...local, tasks: [] };
-    const stateOf = (id: string) => this.findRun(id, scope)?.state.current;
-    let active = 0;
-    let failed: StateType | undefined;
-    let warning = false;
-    let pending = false;
-    for (const node of nodes) {
-      if (node.task.disabled) continue;
-      let child = this.findRun(node.task.id, scope);
-      if (!child) {
-        const deps = node.dependsOn ?? [];
-        const ready = deps.every((dep) => {
-          const s = stateOf(dep);
-          return s !== undefined && isTerminated(s) && !isFailed(s);
-        });
-        if (!ready || failed || active >= limit) {
-          pending = true;
-          continue;
+    const ended = (id: string) => {
+      const state = this.findRun(id, scope)?.state.current;
+      return state !== undefined && isTerminated(state) && !isFailed(state);
+    };
+    // A node that ends as soon as it is created (SKIPPED, an empty flowable) can unblock others: pass again.
+    for (let pass = 0; pass <= nodes.length; pass++) {
+      let active = 0;
+      let failed: StateType | undefined;
+      let warning = false;
+      let waiting = false;
+      let created = false;
+      for (const node of nodes) {
+        if (node.task.disabled) continue;
+        let child = this.findRun(node.task.id, scope);
+        if (!child) {
+          if (failed || active >= limit || !(node.dependsOn ?? []).every(ended)) {
+            waiting = true;
+            continue;
+          }
+          child = this.createRun(node.task, scope);
+          created = true;
         }
-        child = this.createRun(node.task, scope);
+        if (!isTerminated(child.state.current)) child = this.drive(child, node.task);
+        const state = child.state.current;
+        if (!isTerminated(state)) active++;
+        else if (isFailed(state)) failed ??= state;
+        else if (state === 'WARNING') warning = true;
       }
-      if (!isTerminated(child.state.current)) child = this.drive(child, node.task);
-      const s = child.state.current;
-      if (!isTerminated(s)) {
-        active++;
-        pending = true;
-      } else if (isFailed(s)) failed ??= s;
-      else if (s === 'WARNING') warning = true;
+      if (active > 0) return RUNNING;
+      if (failed) return this.endWithLocalBranches(local, failed);
+      if (!waiting) return this.endWithLocalBranches(local, warning ? 'WARNING' : 'SUCCESS');
+      if (!created) throw new Error(`Dag ${task.id} has tasks whose dependencies can never be met`);
     }
-    // Nodes created in this pass may unblock others: one more pass settles them.
-    if (!failed && pending && active === 0) return this.resolveDagAgain(run, task, local);
-    if (active > 0 || (pending && !failed)) return RUNNING;
-    return this.endWithLocalBranches(local, failed ?? (warning ? 'WARNING' : 'SUCCESS'));
-  }
-
-  private dagPasses = 0;
-  private resolveDagAgain(run: TaskRun, task: Task, local: Omit<Scope, 'tasks'>): ScopeStatus {
-    if (++this.dagPasses > 1000) throw new Error(`Dag ${task.id} has dependencies that can never be met`);
-    return this.resolveDag(run, task, local);
+    return RUNNING;
   }
 
   // ---- task runs ----------------------------------------------------------------------------
