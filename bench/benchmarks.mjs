@@ -2,7 +2,7 @@
 // reading the SQLite file, and derives every duration from the dates the server itself recorded.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { forEachFlow, NAMESPACE, sequentialFlow, twoTaskFlow } from './flows.mjs';
-import { RssSampler } from './server-process.mjs';
+import { machineCpuTicks, RssSampler } from './server-process.mjs';
 import { dateMs, mean, percentile } from './stats.mjs';
 
 /**
@@ -15,10 +15,17 @@ import { dateMs, mean, percentile } from './stats.mjs';
 async function measured(ctx, body) {
   const sampler = await RssSampler.start(ctx.server, 50);
   const cpuBefore = await ctx.server.cpuMs();
+  const machineBefore = await machineCpuTicks();
   const t0 = Date.now();
   try {
     const result = await body();
-    const cpu = { busyMs: (await ctx.server.cpuMs()) - cpuBefore, wallMs: Date.now() - t0 };
+    const machineAfter = await machineCpuTicks();
+    const cpu = {
+      busyMs: (await ctx.server.cpuMs()) - cpuBefore,
+      wallMs: Date.now() - t0,
+      // Share of all cores busy (server, harness and anything else on the machine).
+      machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
+    };
     return { ...result, cpu, peakRss: await sampler.stop() };
   } catch (error) {
     await sampler.stop();

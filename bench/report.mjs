@@ -25,7 +25,8 @@ const perSecond = (v) => `${v.toFixed(0)}/s`;
 /** One row a measurement: [benchmark, measurement, result, target, verdict, peak RSS]. */
 function rowsOf(name, cases) {
   const rows = [];
-  const cpu = (c) => (c.cpu && c.cpu.wallMs > 0 ? `; CPU ${Math.round((100 * c.cpu.busyMs) / c.cpu.wallMs)} %` : '');
+  const cpu = (c) =>
+    c.cpu && c.cpu.wallMs > 0 ? `; CPU ${Math.round((100 * c.cpu.busyMs) / c.cpu.wallMs)} % (machine ${Math.round(100 * c.cpu.machineBusy)} % busy)` : '';
   const rss = (c) => `${mb(c.peakRss)}${c.peakRss > PEAK_RSS_TARGET ? ' **(> 300 MB)**' : ''}${cpu(c)}`;
   const label = (c) => (c.rounds > 1 ? `${c.label}; median of ${c.rounds} rounds` : c.label);
   const range = (c, format) => (c.rounds > 1 ? ` (rounds: ${format(c.range.min)} – ${format(c.range.max)})` : '');
@@ -72,7 +73,7 @@ function rowsOf(name, cases) {
 }
 
 export function renderTable({ results, idle, errors }) {
-  const header = ['Benchmark', 'Measurement', 'Result', 'Target (ARCHITECTURE.md)', 'Verdict', 'Server peak RSS; CPU (% of one core)'];
+  const header = ['Benchmark', 'Measurement', 'Result', 'Target (ARCHITECTURE.md)', 'Verdict', 'Server peak RSS; server CPU (% of one core); all cores busy'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   const row = (cells) => lines.push(`| ${cells.join(' | ')} |`);
   row(['Idle after start', 'RSS of `osprey server local`, 2 s after it listens', mb(idle.afterStart), '< 150 MB', verdictAtMost(idle.afterStart, IDLE_RSS_TARGET, mb), mb(idle.peakAtStart)]);

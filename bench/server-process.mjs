@@ -82,6 +82,15 @@ export class ServerProcess {
   }
 }
 
+/** Busy and total CPU time of the whole machine so far (all cores, /proc/stat), in clock ticks. */
+export async function machineCpuTicks() {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = ticks[3] + (ticks[4] ?? 0);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
 /** Samples the server's RSS every `intervalMs` and keeps the maximum, beside the kernel's own VmHWM. */
 export class RssSampler {
   constructor(server, intervalMs = 50) {
