@@ -8,7 +8,8 @@ import { checkCase, type ExecutionLike } from './check-case.js';
  * Runs Kestra's conformance corpus (../shared/conformance, outside this repository) through the
  * `osprey` CLI exactly as its README describes, and requires at least 95 % of each file to pass.
  */
-const corpus = resolve(process.env.OSPREY_CONFORMANCE_DIR ?? join(repoRoot, '../shared/conformance'));
+const candidates = [process.env.OSPREY_CONFORMANCE_DIR, join(repoRoot, '../shared/conformance'), '/work/shared/conformance'];
+const corpus = resolve(candidates.find((dir) => dir && existsSync(join(dir, 'cases.json'))) ?? candidates[1]!);
 const present = existsSync(join(corpus, 'cases.json'));
 const REQUIRED = 0.95;
 

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { renderTemplate } from './index.js';
 
 interface ExpressionCase {
@@ -9,7 +11,13 @@ interface ExpressionCase {
 }
 
 // Kestra's conformance corpus lives outside the repository; run it when it is there.
-const CORPUS = '/work/shared/conformance/expressions.json';
+// Looked up beside the repository (../shared), then where the workplace keeps it; OSPREY_CONFORMANCE_DIR wins.
+const CANDIDATES = [
+  process.env.OSPREY_CONFORMANCE_DIR,
+  fileURLToPath(new URL('../../../../../shared/conformance', import.meta.url)),
+  '/work/shared/conformance',
+].filter((dir): dir is string => Boolean(dir));
+const CORPUS = join(CANDIDATES.find((dir) => existsSync(join(dir, 'expressions.json'))) ?? CANDIDATES[0]!, 'expressions.json');
 
 describe('Kestra expression conformance corpus', () => {
   if (!existsSync(CORPUS)) {
