@@ -43,7 +43,7 @@ export class OspreyRuntime {
     this.render = { secret: envSecrets() };
     this.triggerExecution = new TriggerExecution(backend.repository.flows, backend.events);
     if (roles.includes('executor')) {
-      this.executor = new ExecutorService(backend.events, backend.store, backend.broadcast, backend.repository.flows, backend.repository.executions, logger.child({ component: 'executor' }), {
+      this.executor = new ExecutorService(backend.events, backend.store, backend.broadcast, backend.repository, logger.child({ component: 'executor' }), {
         ...config.executor,
         render: this.render,
         onCommitted: (execution) => this.metrics.observeExecution(execution),

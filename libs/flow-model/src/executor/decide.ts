@@ -82,7 +82,7 @@ class Decider {
       if (state === 'RUNNING' || state === 'PAUSED') this.advance();
     } catch (error) {
       // A flow the engine cannot resolve fails loudly instead of retrying the same event forever.
-      this.execution = { ...this.execution, variables: { ...(this.execution.variables ?? {}), engineError: errorMessage(error) } };
+      this.log('ERROR', `the execution cannot go on: ${errorMessage(error)}`);
       this.kill('FAILED');
     }
     return this.result();
@@ -253,7 +253,7 @@ class Decider {
         outputs.outputs = renderValue(task.outputs as Record<string, unknown>, childVars, this.input.render);
       } catch (error) {
         state = 'FAILED';
-        outputs.error = errorMessage(error);
+        this.log('ERROR', `the outputs of subflow task ${task.id} cannot be rendered: ${errorMessage(error)}`, run);
       }
     }
     if (event.flowOutputs) outputs.outputs = { ...(outputs.outputs as object | undefined), ...event.flowOutputs };
@@ -663,7 +663,8 @@ class Decider {
     const attempts = run.attempts.length > 0 ? run.attempts : [{ state: newState(this.now) }];
     const last = attempts[attempts.length - 1]!;
     const failedAttempts = [...attempts.slice(0, -1), { ...last, state: withState(last.state, 'FAILED', this.now) }];
-    return this.finishRun({ ...run, attempts: failedAttempts, outputs: { ...(run.outputs ?? {}), error: errorMessage(error) } }, 'FAILED');
+    this.log('ERROR', errorMessage(error), run);
+    return this.finishRun({ ...run, attempts: failedAttempts }, 'FAILED');
   }
 
   /** Ends a run in `state`, applying allowFailure and allowWarning. */
@@ -697,7 +698,7 @@ class Decider {
       } catch (error) {
         final = 'FAILED';
         this.execution = { ...this.execution, outputs: undefined };
-        this.execution.variables = { ...(this.execution.variables ?? {}), outputsError: errorMessage(error) };
+        this.log('ERROR', `the flow outputs cannot be rendered: ${errorMessage(error)}`);
       }
     }
     this.setExecutionState(final);
@@ -737,6 +738,10 @@ class Decider {
     const current = this.execution.state.current;
     if (anyPaused && current === 'RUNNING') this.setExecutionState('PAUSED');
     if (!anyPaused && current === 'PAUSED') this.setExecutionState('RUNNING');
+  }
+
+  private log(level: 'INFO' | 'WARN' | 'ERROR', message: string, run?: TaskRun): void {
+    this.actions.push({ type: 'log', level, message, taskRunId: run?.id, taskId: run?.taskId });
   }
 
   private setExecutionState(state: StateType): void {

@@ -84,6 +84,8 @@ export type ExecutorAction =
   | { type: 'schedule'; at: string; event: ExecutionEvent }
   | { type: 'killJobs'; taskRunIds: string[] }
   | { type: 'emit'; envelope: ExecutionEventEnvelope }
+  /** A message for the execution's logs, about something the executor itself decided (e.g. a runIf that fails to render). */
+  | { type: 'log'; level: 'INFO' | 'WARN' | 'ERROR'; message: string; taskRunId?: string; taskId?: string }
   | { type: 'ended' };
 
 export interface SubflowRequest {

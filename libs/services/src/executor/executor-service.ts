@@ -14,7 +14,7 @@ import {
   type WorkerJob,
 } from '@osprey/flow-model';
 import { VersionConflictError, type BroadcastQueue, type ClaimedEvent, type ExecutionEventQueue, type ExecutorStore } from '@osprey/queue';
-import type { ExecutionRepository, FlowRepository } from '@osprey/repository';
+import type { LogEntry, Repository } from '@osprey/repository';
 import { newId, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
 import { FlowCache } from './flow-cache.js';
@@ -42,12 +42,11 @@ export class ExecutorService {
     private readonly events: ExecutionEventQueue,
     private readonly store: ExecutorStore,
     private readonly broadcast: BroadcastQueue,
-    flowRepository: FlowRepository,
-    private readonly executions: ExecutionRepository,
+    private readonly repository: Repository,
     private readonly logger: Logger,
     private readonly options: ExecutorOptions,
   ) {
-    this.flows = new FlowCache(flowRepository, broadcast);
+    this.flows = new FlowCache(repository.flows, broadcast);
   }
 
   start(): void {
@@ -124,6 +123,7 @@ export class ExecutorService {
     const outbound: ExecutionEventEnvelope[] = [];
     const cancelJobs: string[] = [];
     const kills: string[] = [];
+    const logs: LogEntry[] = [];
     let current: Execution = execution;
     for (let i = 0; i < queue.length; i++) {
       if (!flow) break;
@@ -153,6 +153,22 @@ export class ExecutorService {
           case 'ended':
             await this.fireFlowTriggers(flow, current, outbound);
             break;
+          case 'log':
+            logs.push({
+              namespace: current.namespace,
+              flowId: current.flowId,
+              executionId: current.id,
+              taskRunId: action.taskRunId,
+              taskId: action.taskId,
+              timestamp: new Date().toISOString(),
+              level: action.level,
+              message: action.message,
+            });
+            this.logger[action.level === 'ERROR' ? 'error' : action.level === 'WARN' ? 'warn' : 'info'](
+              { executionId: current.id, taskRunId: action.taskRunId, taskId: action.taskId },
+              action.message,
+            );
+            break;
         }
       }
     }
@@ -170,6 +186,7 @@ export class ExecutorService {
     });
     if (isTerminated(current.state.current)) this.hot.delete(current.id);
     else this.hot.set(current.id, current);
+    if (logs.length > 0) await this.repository.logs.append(logs).catch((error) => this.logger.error({ err: error }, 'writing executor logs failed'));
     if (kills.length > 0) {
       await this.broadcast.publish({ type: 'killTaskRuns', executionId: current.id, taskRunIds: kills });
     }
@@ -184,7 +201,7 @@ export class ExecutorService {
 
   /** Executions of the same flow that hold a concurrency slot, this one excluded. */
   private async runningOf(execution: Execution): Promise<number> {
-    const page = await this.executions.search({
+    const page = await this.repository.executions.search({
       namespace: execution.namespace,
       flowId: execution.flowId,
       state: ['RUNNING', 'PAUSED', 'RESTARTED', 'KILLING'],
@@ -223,7 +240,10 @@ export class ExecutorService {
       return { type: 'subflowStarted', taskRunId: request.parentTaskRunId, childExecutionId: child.id };
     } catch (error) {
       this.logger.warn({ err: error, executionId: parent.id, taskRunId: request.parentTaskRunId }, 'subflow could not start');
-      return { type: 'taskResult', taskRunId: request.parentTaskRunId, attempt: 1, state: 'FAILED', error: (error as Error).message, outputs: { error: (error as Error).message } };
+      await this.repository.logs
+        .append([{ namespace: parent.namespace, flowId: parent.flowId, executionId: parent.id, taskRunId: request.parentTaskRunId, timestamp: new Date().toISOString(), level: 'ERROR', message: (error as Error).message }])
+        .catch(() => undefined);
+      return { type: 'taskResult', taskRunId: request.parentTaskRunId, attempt: 1, state: 'FAILED', error: (error as Error).message };
     }
   }
 

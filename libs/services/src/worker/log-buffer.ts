@@ -2,6 +2,7 @@ import type { LogEntry, LogRepository } from '@osprey/repository';
 import type { Logger } from '@osprey/server';
 
 const FLUSH_MS = 100;
+const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 const MAX_BATCH = 500;
 
 /** Collects task logs and appends them in batches, so that a chatty task costs one write per batch. */
@@ -15,10 +16,8 @@ export class LogBuffer {
   add(entry: LogEntry): void {
     this.entries.push(entry);
     // Task logs also reach the service log, so `kubectl logs` shows them with their ids.
-    this.logger.info(
-      { executionId: entry.executionId, taskRunId: entry.taskRunId, taskId: entry.taskId, taskLevel: entry.level },
-      entry.message,
-    );
+    const level = LEVELS[entry.level];
+    this.logger[level]({ executionId: entry.executionId, taskRunId: entry.taskRunId, taskId: entry.taskId }, entry.message);
     if (this.entries.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
