@@ -9,6 +9,24 @@ import { build, ensureDependencies } from './ensure-deps.mjs';
 ensureDependencies();
 build();
 
+// Static checks count as one test each: tests and e2e code are type-checked (SWC runs them
+// unchecked) and the whole tree is linted, module-boundary rules included.
+const checks = [
+  ['typecheck of tests', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.spec.json']],
+  ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
+];
+let checksPassed = 0;
+let checksFailed = 0;
+for (const [name, command] of checks) {
+  console.log(`Running ${name}...`);
+  const check = spawnSync(process.execPath, command, { stdio: 'inherit' });
+  if (check.status === 0) checksPassed++;
+  else {
+    checksFailed++;
+    console.log(`${name} failed`);
+  }
+}
+
 const out = mkdtempSync(join(tmpdir(), 'osprey-test-'));
 const report = join(out, 'jest.json');
 const args = ['node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
@@ -28,5 +46,7 @@ try {
 }
 rmSync(out, { recursive: true, force: true });
 if (result.status !== 0 && failed === 0) failed = 1;
+passed += checksPassed;
+failed += checksFailed;
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || result.status !== 0 ? 1 : 0);
