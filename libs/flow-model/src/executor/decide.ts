@@ -57,17 +57,19 @@ class Decider {
   private readonly now: Date;
   private readonly changed = new Map<string, TaskRun>();
   private readonly actions: ExecutorAction[] = [];
-  private readonly runsByKey = new Map<string, TaskRun>();
-  private readonly runsById = new Map<string, TaskRun>();
-  private readonly tasksById = new Map<string, Task>();
+  private readonly idx: RunIndex;
+  private readonly tasksById: Map<string, Task>;
   private outputsCache?: Record<string, unknown>;
 
   constructor(private readonly input: DecideInput) {
     this.flow = input.flow;
     this.now = input.now;
     this.execution = { ...input.execution, taskRunList: [...input.execution.taskRunList] };
-    for (const run of this.execution.taskRunList) this.index(run);
-    indexTasks(this.flow, this.tasksById);
+    // The index of the previous decision moves to this one; an execution seen for the first time is indexed once.
+    const cached = runIndexes.get(input.execution);
+    if (cached) runIndexes.delete(input.execution);
+    this.idx = cached ?? buildRunIndex(this.execution.taskRunList);
+    this.tasksById = tasksByIdOf(this.flow);
   }
 
   run(): Decision {
@@ -92,18 +94,24 @@ class Decider {
     if (this.changed.size > 0 || this.execution.state !== this.input.execution.state || this.actions.length > 0) {
       this.execution = { ...this.execution, version: this.input.execution.version + 1 };
     }
+    runIndexes.set(this.execution, this.idx);
     return { execution: this.execution, changedTaskRuns: [...this.changed.values()], actions: this.actions };
   }
 
   // ---- events -------------------------------------------------------------------------------
 
   private apply(event: ExecutionEvent): void {
+    if (event.type === 'restart' || event.type === 'changeTaskRunState') {
+      // Ended runs may change state again: what the caches know about progress no longer holds.
+      this.idx.prefix.clear();
+      this.idx.loops.clear();
+    }
     switch (event.type) {
       case 'start':
         if (this.execution.state.current === 'CREATED' || this.execution.state.current === 'QUEUED') this.start();
         return;
       case 'taskStarted': {
-        const run = this.runsById.get(event.taskRunId);
+        const run = this.idx.byId.get(event.taskRunId);
         if (!run || isTerminated(run.state.current) || run.attempts.length !== event.attempt) return;
         const attempt = run.attempts[event.attempt - 1]!;
         if (attempt.state.current !== 'CREATED') return;
@@ -123,7 +131,7 @@ class Decider {
         this.applyTimer(event.kind, event.taskRunId, event.attempt);
         return;
       case 'subflowStarted': {
-        const run = this.runsById.get(event.taskRunId);
+        const run = this.idx.byId.get(event.taskRunId);
         if (!run || isTerminated(run.state.current)) return;
         const task = this.taskOf(run);
         const outputs = { ...(run.outputs ?? {}), executionId: event.childExecutionId };
@@ -138,7 +146,7 @@ class Decider {
         this.applySubflowEnded(event);
         return;
       case 'changeTaskRunState': {
-        const run = this.runsById.get(event.taskRunId);
+        const run = this.idx.byId.get(event.taskRunId);
         if (!run) return;
         this.finishRun(run, event.state);
         if (isTerminated(this.execution.state.current)) this.setExecutionState('RUNNING');
@@ -175,7 +183,7 @@ class Decider {
   }
 
   private applyTaskResult(event: TaskResultEvent): void {
-    const run = this.runsById.get(event.taskRunId);
+    const run = this.idx.byId.get(event.taskRunId);
     // A result for an attempt already recorded (a redelivered job) or for a killed run changes nothing.
     if (!run || isTerminated(run.state.current) || run.attempts.length !== event.attempt) return;
     const attempt = run.attempts[event.attempt - 1]!;
@@ -238,7 +246,7 @@ class Decider {
   }
 
   private applySubflowEnded(event: SubflowEndedEvent): void {
-    const run = this.runsById.get(event.taskRunId);
+    const run = this.idx.byId.get(event.taskRunId);
     if (!run || isTerminated(run.state.current)) return;
     const task = this.taskOf(run);
     if (!task) return;
@@ -261,7 +269,7 @@ class Decider {
   }
 
   private applyTimer(kind: string, taskRunId?: string, attemptNumber?: number): void {
-    const run = taskRunId ? this.runsById.get(taskRunId) : undefined;
+    const run = taskRunId ? this.idx.byId.get(taskRunId) : undefined;
     switch (kind) {
       case 'retry': {
         if (!run || run.state.current !== 'RETRYING' || run.attempts.length !== attemptNumber) return;
@@ -360,11 +368,18 @@ class Decider {
   /** Creates and drives the runs of `tasks` in a scope; ends when all ran or one failed and the rest settled. */
   private resolveList(scope: Scope, tasks: Task[], mode: 'sequential' | { concurrency: number }): ScopeStatus {
     const limit = mode === 'sequential' ? 1 : mode.concurrency <= 0 ? Infinity : mode.concurrency;
+    // Sequential lists remember how many leading tasks ended well, so each event resumes where the list stands.
+    const prefixKey = limit === 1 && tasks.length > 0 ? `${scope.parent?.id ?? ''}\u0000${scope.value ?? ''}\u0000${tasks[0]!.id}` : undefined;
+    const prefix = prefixKey ? this.idx.prefix.get(prefixKey) : undefined;
+    const start = prefix?.count ?? 0;
+    let leading = start;
+    let leadingWarning = prefix?.warning ?? false;
     let active = 0;
     let failed: StateType | undefined;
-    let warning = false;
+    let warning = leadingWarning;
     let pending = false;
-    for (const task of tasks) {
+    for (let i = start; i < tasks.length; i++) {
+      const task = tasks[i]!;
       let run = this.findRun(task.id, scope);
       if (!run) {
         if (failed || active >= limit) {
@@ -383,8 +398,13 @@ class Decider {
       }
       if (isFailed(state)) failed ??= state;
       if (state === 'WARNING') warning = true;
+      if (leading === i && !isFailed(state)) {
+        leading++;
+        leadingWarning ||= state === 'WARNING';
+      }
       if (failed && limit === 1) break;
     }
+    if (prefixKey && leading > start) this.idx.prefix.set(prefixKey, { count: leading, warning: leadingWarning });
     if (failed) return active > 0 ? RUNNING : { done: true, state: failed };
     if (pending) return RUNNING;
     return { done: true, state: warning ? 'WARNING' : 'SUCCESS' };
@@ -393,10 +413,10 @@ class Decider {
   /** Advances a non-terminal run: flowables resolve their children; runnables wait for their worker. */
   private drive(run: TaskRun, task: Task): TaskRun {
     const kind = flowableKind(task.type);
-    if (!kind || run.state.current === 'PAUSED' || run.state.current === 'RETRYING') return this.runsById.get(run.id) ?? run;
+    if (!kind || run.state.current === 'PAUSED' || run.state.current === 'RETRYING') return this.idx.byId.get(run.id) ?? run;
     const status = this.resolveFlowable(kind, run, task);
-    if (status.done) return this.finishRun(this.runsById.get(run.id) ?? run, this.adjustFlowableState(kind, status.state));
-    return this.runsById.get(run.id) ?? run;
+    if (status.done) return this.finishRun(this.idx.byId.get(run.id) ?? run, this.adjustFlowableState(kind, status.state));
+    return this.idx.byId.get(run.id) ?? run;
   }
 
   private adjustFlowableState(kind: FlowableKind, state: StateType): StateType {
@@ -461,29 +481,29 @@ class Decider {
     const concurrency =
       kind === 'EachSequential' ? 1 : kind === 'EachParallel' ? numberOr(task.concurrent, 0) : numberOr(task.concurrencyLimit, 1);
     const limit = concurrency <= 0 ? Infinity : concurrency;
-    const children = tasksOf(task.tasks);
-    let active = 0;
-    let failed: StateType | undefined;
-    let warning = false;
-    let pending = false;
-    for (let i = 0; i < values.length; i++) {
-      const scope: Scope = { parent: run, value: values[i], iteration: i, tasks: children, errors: [], finally: [] };
-      const started = children.some((child) => this.findRun(child.id, scope));
-      if (!started && (failed || active >= limit)) {
-        pending = true;
-        continue;
-      }
-      const status = this.resolveList(scope, enabled(children), 'sequential');
-      if (!status.done) {
-        active++;
-        pending = true;
-        continue;
-      }
-      if (isFailed(status.state)) failed ??= status.state;
-      if (status.state === 'WARNING') warning = true;
+    const children = enabled(tasksOf(task.tasks));
+    const scopeOf = (i: number): Scope => ({ parent: run, value: values[i], iteration: i, tasks: children, errors: [], finally: [] });
+    // Iterations start in order; only those started and not ended are looked at, so an event costs its iteration.
+    let progress = this.idx.loops.get(run.id);
+    if (!progress) {
+      let next = 0;
+      while (next < values.length && children.some((child) => this.findRun(child.id, scopeOf(next)))) next++;
+      progress = { next, open: Array.from({ length: next }, (_, i) => i), warning: false };
+      this.idx.loops.set(run.id, progress);
     }
-    if (active > 0 || (pending && !failed)) return RUNNING;
-    return this.endWithLocalBranches(local, failed ?? (warning ? 'WARNING' : 'SUCCESS'));
+    const record = (status: ScopeStatus): boolean => {
+      if (!status.done) return false;
+      if (isFailed(status.state)) progress.failed ??= status.state;
+      if (status.state === 'WARNING') progress.warning = true;
+      return true;
+    };
+    progress.open = progress.open.filter((i) => !record(this.resolveList(scopeOf(i), children, 'sequential')));
+    while (!progress.failed && progress.open.length < limit && progress.next < values.length) {
+      const i = progress.next++;
+      if (!record(this.resolveList(scopeOf(i), children, 'sequential'))) progress.open.push(i);
+    }
+    if (progress.open.length > 0 || (!progress.failed && progress.next < values.length)) return RUNNING;
+    return this.endWithLocalBranches(local, progress.failed ?? (progress.warning ? 'WARNING' : 'SUCCESS'));
   }
 
   private resolveDag(task: Task, local: Omit<Scope, 'tasks'>): ScopeStatus {
@@ -761,7 +781,7 @@ class Decider {
   }
 
   private variablesFor(task: Task, run: TaskRun): Record<string, unknown> {
-    return runVariables({ flow: this.flow, execution: this.execution, task, taskRun: run, outputs: this.outputs() });
+    return runVariables({ flow: this.flow, execution: this.execution, task, taskRun: run, outputs: this.outputs(), runsById: this.idx.byId });
   }
 
   private outputs(): Record<string, unknown> {
@@ -773,7 +793,7 @@ class Decider {
     // A retry declared on an enclosing flowable (or the flow) applies to the runnables inside it.
     let parentId = run.parentTaskRunId;
     while (parentId) {
-      const parent = this.runsById.get(parentId);
+      const parent = this.idx.byId.get(parentId);
       const parentTask = parent && this.taskOf(parent);
       if (parentTask?.retry) return parentTask.retry;
       parentId = parent?.parentTaskRunId;
@@ -786,27 +806,25 @@ class Decider {
   }
 
   private findRun(taskId: string, scope: Scope): TaskRun | undefined {
-    return this.runsByKey.get(runKey(taskId, scope.parent?.id, scope.value));
-  }
-
-  private index(run: TaskRun): void {
-    this.runsById.set(run.id, run);
-    this.runsByKey.set(runKey(run.taskId, run.parentTaskRunId, run.value), run);
+    return this.idx.byKey.get(runKey(taskId, scope.parent?.id, scope.value));
   }
 
   private add(run: TaskRun): void {
+    this.idx.position.set(run.id, this.execution.taskRunList.length);
     this.execution.taskRunList.push(run);
-    this.index(run);
+    indexRun(this.idx, run);
     this.changed.set(run.id, run);
     this.outputsCache = undefined;
   }
 
   private replace(run: TaskRun): TaskRun {
-    const list = this.execution.taskRunList;
-    const at = list.findIndex((r) => r.id === run.id);
-    if (at >= 0) list[at] = run;
-    else list.push(run);
-    this.index(run);
+    const at = this.idx.position.get(run.id);
+    if (at === undefined) {
+      this.add(run);
+      return run;
+    }
+    this.execution.taskRunList[at] = run;
+    indexRun(this.idx, run);
     this.changed.set(run.id, run);
     if (run.outputs) this.outputsCache = undefined;
     return run;
@@ -819,6 +837,45 @@ class Decider {
 
 function runKey(taskId: string, parentId: string | undefined, value: string | undefined): string {
   return `${taskId}\u0000${parentId ?? ''}\u0000${value ?? ''}`;
+}
+
+/** Lookups over one execution's task runs, kept from one decision to the next so that an event costs what it touches. */
+interface RunIndex {
+  byKey: Map<string, TaskRun>;
+  byId: Map<string, TaskRun>;
+  position: Map<string, number>;
+  /** Sequential lists: how many leading tasks ended without failure, and whether one of them warned. */
+  prefix: Map<string, { count: number; warning: boolean }>;
+  /** Loops: the next iteration to start, the iterations running, and how the ended ones went. */
+  loops: Map<string, { next: number; open: number[]; failed?: StateType; warning: boolean }>;
+}
+
+/** Each index belongs to the execution object the last decision returned; deciding on it again rebuilds one. */
+const runIndexes = new WeakMap<Execution, RunIndex>();
+
+function buildRunIndex(runs: TaskRun[]): RunIndex {
+  const index: RunIndex = { byKey: new Map(), byId: new Map(), position: new Map(), prefix: new Map(), loops: new Map() };
+  runs.forEach((run, at) => {
+    index.position.set(run.id, at);
+    indexRun(index, run);
+  });
+  return index;
+}
+
+function indexRun(index: RunIndex, run: TaskRun): void {
+  index.byId.set(run.id, run);
+  index.byKey.set(runKey(run.taskId, run.parentTaskRunId, run.value), run);
+}
+
+const taskIndexes = new WeakMap<Flow, Map<string, Task>>();
+function tasksByIdOf(flow: Flow): Map<string, Task> {
+  let tasks = taskIndexes.get(flow);
+  if (!tasks) {
+    tasks = new Map();
+    indexTasks(flow, tasks);
+    taskIndexes.set(flow, tasks);
+  }
+  return tasks;
 }
 
 function indexTasks(flow: Flow, into: Map<string, Task>): void {
@@ -840,13 +897,25 @@ function indexTasks(flow: Flow, into: Map<string, Task>): void {
 }
 
 /** Child task lists hold tasks directly, except Dag whose entries wrap them as `{ task, dependsOn }`. */
+const taskLists = new WeakMap<unknown[], Task[]>();
 function tasksOf(value: unknown): Task[] {
   if (!Array.isArray(value)) return [];
-  return value.map((item) => (item && typeof item === 'object' && 'task' in item && !('type' in item) ? (item as { task: Task }).task : (item as Task)));
+  let tasks = taskLists.get(value);
+  if (!tasks) {
+    tasks = value.map((item) => (item && typeof item === 'object' && 'task' in item && !('type' in item) ? (item as { task: Task }).task : (item as Task)));
+    taskLists.set(value, tasks);
+  }
+  return tasks;
 }
 
+const enabledLists = new WeakMap<Task[], Task[]>();
 function enabled(tasks: Task[]): Task[] {
-  return tasks.filter((t) => t.disabled !== true);
+  let list = enabledLists.get(tasks);
+  if (!list) {
+    list = tasks.filter((t) => t.disabled !== true);
+    enabledLists.set(tasks, list);
+  }
+  return list;
 }
 
 function numberOr(value: unknown, fallback: number): number {

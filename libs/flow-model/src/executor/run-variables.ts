@@ -79,10 +79,12 @@ export interface RunVariableInput {
   taskRun?: TaskRun;
   /** Computed once per decision and shared, since it walks every task run. */
   outputs?: Record<string, unknown>;
+  /** Task runs by id, when the caller has them indexed already. */
+  runsById?: ReadonlyMap<string, TaskRun>;
 }
 
 /** The variables of a task's run context, as Kestra names them. */
-export function runVariables({ flow, execution, task, taskRun, outputs }: RunVariableInput): Record<string, unknown> {
+export function runVariables({ flow, execution, task, taskRun, outputs, runsById }: RunVariableInput): Record<string, unknown> {
   const variables: Record<string, unknown> = {
     flow: { id: flow.id, namespace: flow.namespace, revision: execution.flowRevision },
     execution: {
@@ -109,7 +111,7 @@ export function runVariables({ flow, execution, task, taskRun, outputs }: RunVar
       value: taskRun.value ?? null,
       iteration: taskRun.iteration ?? null,
     };
-    const parents = parentsOf(execution, taskRun);
+    const parents = parentsOf(execution, taskRun, runsById);
     if (parents.length > 0) {
       variables.parents = parents;
       variables.parent = parents[0];
@@ -118,11 +120,12 @@ export function runVariables({ flow, execution, task, taskRun, outputs }: RunVar
   return variables;
 }
 
-function parentsOf(execution: Execution, taskRun: TaskRun): Record<string, unknown>[] {
+function parentsOf(execution: Execution, taskRun: TaskRun, runsById?: ReadonlyMap<string, TaskRun>): Record<string, unknown>[] {
   const parents: Record<string, unknown>[] = [];
   let parentId = taskRun.parentTaskRunId;
   while (parentId) {
-    const parent = execution.taskRunList.find((run) => run.id === parentId);
+    const id = parentId;
+    const parent = runsById ? runsById.get(id) : execution.taskRunList.find((run) => run.id === id);
     if (!parent) break;
     parents.push({
       taskrun: { id: parent.id, value: parent.value, iteration: parent.iteration },

@@ -58,8 +58,14 @@ export class SqliteExecutionRows {
     });
     if (changedTaskRuns.length === 0) return;
     // The list position keeps task runs in the executor's order even when several are created in one commit.
+    // New runs sit at the end of the list, so only its tail is searched; runs already stored keep their position.
     const positions = new Map<string, number>();
-    (taskRunList ?? []).forEach((taskRun, index) => positions.set(taskRun.id, index));
+    const wanted = new Set(changedTaskRuns.map((taskRun) => taskRun.id));
+    const list = taskRunList ?? [];
+    for (let index = list.length - 1, seen = 0; index >= 0 && positions.size < wanted.size && seen < 4 * wanted.size + 16; index--, seen++) {
+      const id = list[index]!.id;
+      if (wanted.has(id)) positions.set(id, index);
+    }
     for (const taskRun of changedTaskRuns) {
       this.upsertTaskRun.run({
         id: taskRun.id,

@@ -15,6 +15,8 @@ const completed = [];
 for (;;) {
   const leases = await queue.jobs.take(workerId, 2, 10_000);
   for (const lease of leases) {
+    // Work takes a moment, as real tasks do, so the other processes get their share to compete for.
+    await new Promise((resolve) => setTimeout(resolve, 3));
     await queue.jobs.complete(lease, { type: 'taskResult', taskRunId: lease.job.taskRun.id, attempt: lease.job.attempt, state: 'SUCCESS', workerId });
     completed.push(lease.job.id);
   }
