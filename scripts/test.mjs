@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, ensureDependencies } from './ensure-deps.mjs';
+import { startServers } from './servers/index.mjs';
 
 ensureDependencies();
 build();
@@ -27,13 +28,18 @@ for (const [name, command] of checks) {
   }
 }
 
+// Real servers the contract suites and e2e tests need (scripts/servers/), started once for the run.
+const servers = await startServers();
+
 const out = mkdtempSync(join(tmpdir(), 'osprey-test-'));
 const report = join(out, 'jest.json');
 const args = ['node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...process.argv.slice(2)];
 const result = spawnSync(process.execPath, args, {
   stdio: 'inherit',
-  env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
+  env: { ...process.env, ...servers.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
 });
+
+await servers.stop();
 
 let passed = 0;
 let failed = 0;
