@@ -1,7 +1,7 @@
 import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { OspreyRuntime } from '../runtime.js';
 import { HealthController } from './health.controller.js';
-import { ApiController } from '../webserver/api.controller.js';
+import { API_CONTROLLERS } from '../webserver/api-controllers.js';
 
 /** Starts the runtime's loops with the application and drains them before it stops (SIGTERM). */
 class RuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -18,7 +18,7 @@ class RuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
 export class OspreyModule {
   static forRuntime(runtime: OspreyRuntime): DynamicModule {
     const controllers: DynamicModule['controllers'] = [HealthController];
-    if (runtime.options.roles.includes('webserver')) controllers.push(ApiController);
+    if (runtime.options.roles.includes('webserver')) controllers.push(...API_CONTROLLERS);
     return {
       module: OspreyModule,
       controllers,

@@ -1,46 +1,12 @@
-import { All, BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
-import { isTerminated, parseFlow, type Execution } from '@osprey/flow-model';
+import { All, BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { isTerminated, type Execution } from '@osprey/flow-model';
 import { NotFoundError } from '@osprey/repository';
 import { OspreyRuntime } from '../runtime.js';
 
-/**
- * The first endpoints of Kestra's REST API (`/api/v1`, no tenant segment): deploy a flow, run it,
- * read the execution and its logs. The rest of the API builds on the same use cases.
- */
+/** Kestra's execution endpoints (`/api/v1/executions`), the webhook trigger among them. */
 @Controller('api/v1')
-export class ApiController {
+export class ExecutionsController {
   constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
-
-  @Post('flows')
-  async createFlow(@Body() body: unknown, @Headers('content-type') contentType?: string) {
-    const source = typeof body === 'string' ? body : undefined;
-    if (!source) throw new BadRequestException(`send the flow as YAML text (Content-Type: application/x-yaml), got ${contentType ?? 'no content type'}`);
-    const flow = parseFlow(source);
-    const stored = await this.runtime.backend.repository.flows.save(flow, source);
-    await this.runtime.backend.broadcast.publish({ type: 'flowChanged', namespace: flow.namespace, flowId: flow.id });
-    return { ...stored.flow, revision: stored.revision, source: undefined };
-  }
-
-  @Post('flows/validate')
-  @HttpCode(200)
-  validateFlows(@Body() body: unknown) {
-    const source = typeof body === 'string' ? body : '';
-    try {
-      const flow = parseFlow(source);
-      return [{ index: 0, namespace: flow.namespace, flow: flow.id, constraints: null }];
-    } catch (error) {
-      const violations = (error as { violations?: unknown[] }).violations;
-      if (!violations) throw error;
-      return [{ index: 0, constraints: (error as Error).message, violations }];
-    }
-  }
-
-  @Get('flows/:namespace/:id')
-  async getFlow(@Param('namespace') namespace: string, @Param('id') id: string, @Query('source') withSource?: string) {
-    const stored = await this.runtime.backend.repository.flows.get(namespace, id);
-    if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}`);
-    return { ...stored.flow, revision: stored.revision, source: withSource === 'false' ? undefined : stored.source };
-  }
 
   @Post('executions/:namespace/:id')
   async trigger(
@@ -84,12 +50,6 @@ export class ApiController {
     const execution = await this.runtime.backend.repository.executions.get(id);
     if (!execution) throw new NotFoundError('execution', id);
     return execution;
-  }
-
-  @Get('logs/:executionId')
-  async logs(@Param('executionId') executionId: string, @Query('minLevel') minLevel?: string) {
-    const page = await this.runtime.backend.repository.logs.search({ executionId, minLevel: minLevel as never, size: 10_000 });
-    return page.results;
   }
 
   private async waitForEnd(id: string): Promise<Execution> {

@@ -1,0 +1,6 @@
+import { ExecutionsController } from './executions.controller.js';
+import { FlowsController } from './flows.controller.js';
+import { LogsController } from './logs.controller.js';
+
+/** The REST API's controllers, served by the webserver role. Add new ones here. */
+export const API_CONTROLLERS = [FlowsController, ExecutionsController, LogsController];
