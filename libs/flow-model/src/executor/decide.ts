@@ -114,8 +114,12 @@ class Decider {
         const run = this.idx.byId.get(event.taskRunId);
         if (!run || isTerminated(run.state.current) || run.attempts.length !== event.attempt) return;
         const attempt = run.attempts[event.attempt - 1]!;
-        if (attempt.state.current !== 'CREATED') return;
-        this.updateAttempt(run, event.attempt, { ...attempt, state: withState(attempt.state, 'RUNNING', this.now), workerId: event.workerId }, 'RUNNING');
+        if (attempt.state.current === 'CREATED') {
+          this.updateAttempt(run, event.attempt, { ...attempt, state: withState(attempt.state, 'RUNNING', this.now), workerId: event.workerId }, 'RUNNING');
+        } else if (attempt.workerId !== event.workerId) {
+          // The job went to another worker (the first one stopped renewing its lease): show who runs it now.
+          this.updateAttempt(run, event.attempt, { ...attempt, workerId: event.workerId }, run.state.current);
+        }
         return;
       }
       case 'taskResult':
