@@ -105,6 +105,17 @@ describe('WorkerService on the embedded backend', () => {
     expect(result.state).toBe('KILLED');
   });
 
+  it('fails a task that runs longer than its timeout, and stops it', async () => {
+    worker().start();
+    const started = Date.now();
+    await queue.jobs.publish([{ ...job({ id: 'slow', type: 'io.kestra.plugin.core.flow.Sleep', duration: 'PT30S' }), timeoutMs: 300 }]);
+    const result = await until(async () => (await results()).find((e) => e.type === 'taskResult'));
+    expect(result.state).toBe('FAILED');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const logs = await repository.logs.search({ executionId: 'exec-1', minLevel: 'ERROR' });
+    expect(logs.results.map((l) => l.message).join(' ')).toMatch(/timed out after 300 ms/);
+  });
+
   it('hands a running job back when it stops before the task ends, so another worker takes it at once', async () => {
     const first = worker({ shutdownGraceMs: 100 });
     first.start();
