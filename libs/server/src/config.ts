@@ -11,6 +11,18 @@ const backend = z.object({
   path: z.string().default('osprey.db'),
 }).strict();
 
+/** API credentials; with none configured the API is open (the default of `osprey server local`). */
+const auth = z
+  .object({
+    /** HTTP basic auth users. */
+    basic: z.array(z.object({ username: z.string().min(1), password: z.string().min(8, 'at least 8 characters') }).strict()).default([]),
+    /** API tokens, sent as `Authorization: Bearer <token>`; a name only labels a token in logs. */
+    tokens: z
+      .array(z.union([z.string().min(16, 'at least 16 characters'), z.object({ name: z.string().optional(), token: z.string().min(16, 'at least 16 characters') }).strict()]))
+      .default([]),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** Where the embedded database and local storage live. */
@@ -74,6 +86,7 @@ export const configSchema = z
       .default({ level: 'info' }),
     /** Maximum size of a file upload or input file, in bytes. */
     maxUploadBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+    auth: auth.default({ basic: [], tokens: [] }),
     timeout: duration.optional(),
   })
   .strict();
@@ -142,11 +155,29 @@ const KNOWN_SECTIONS: Record<string, string[]> = {
 const TOP_LEVEL = ['dataDir', 'maxUploadBytes', 'timeout'];
 
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  applyAuthEnv(raw, env);
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('OSPREY_') || value === undefined) continue;
     const key = name.slice('OSPREY_'.length).toLowerCase();
     const path = envPath(key);
     if (path) setPath(raw, path, value);
+  }
+}
+
+/**
+ * Secrets stay out of the file: OSPREY_AUTH_USERNAME with OSPREY_AUTH_PASSWORD adds a basic-auth user,
+ * OSPREY_AUTH_TOKENS adds comma-separated API tokens.
+ */
+function applyAuthEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const { OSPREY_AUTH_USERNAME: username, OSPREY_AUTH_PASSWORD: password, OSPREY_AUTH_TOKENS: tokens } = env;
+  if (username === undefined && password === undefined && tokens === undefined) return;
+  const section = (raw.auth && typeof raw.auth === 'object' ? raw.auth : (raw.auth = {})) as Record<string, unknown>;
+  if (username !== undefined || password !== undefined) {
+    section.basic = [...(Array.isArray(section.basic) ? section.basic : []), { username, password }];
+  }
+  if (tokens !== undefined) {
+    const list = tokens.split(',').map((t) => t.trim()).filter((t) => t !== '');
+    section.tokens = [...(Array.isArray(section.tokens) ? section.tokens : []), ...list];
   }
 }
 

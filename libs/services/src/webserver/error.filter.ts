@@ -1,8 +1,10 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { FlowValidationError, InputValidationError, ExpressionError } from '@osprey/flow-model';
-import { NotFoundError } from '@osprey/repository';
+import { InvalidQueryError, NotFoundError } from '@osprey/repository';
 import type { Logger } from '@osprey/server';
+import { StorageNotFoundError, StoragePathError } from '@osprey/storage';
 import { FlowDisabledError } from '../executions/trigger-execution.js';
+import { InvalidArgumentError } from '../invalid-argument-error.js';
 
 interface ErrorBody {
   message: string;
@@ -15,23 +17,51 @@ export class ErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void }; headersSent?: boolean }>();
-    const [status, body] = this.map(error);
-    if (status >= 500) this.logger.error({ err: error }, 'request failed');
-    if (!response.headersSent) response.status(status).json(body);
+    this.send(error, host.switchToHttp().getResponse<HttpResponse>());
   }
 
-  private map(error: unknown): [number, ErrorBody] {
-    if (error instanceof FlowValidationError) return [422, { message: error.message, violations: error.violations }];
-    if (error instanceof InputValidationError) return [422, { message: error.message, violations: error.violations }];
-    if (error instanceof ExpressionError) return [422, { message: error.message }];
-    if (error instanceof NotFoundError) return [404, { message: error.message }];
-    if (error instanceof FlowDisabledError) return [409, { message: error.message }];
-    if (error instanceof HttpException) {
-      const res = error.getResponse();
-      return [error.getStatus(), typeof res === 'string' ? { message: res } : { message: error.message, ...(res as object) }];
+  /** Express error middleware with the same mapping, for errors raised before routing (body parsers, auth). */
+  readonly middleware = (error: unknown, _request: unknown, response: HttpResponse, _next: unknown): void => this.send(error, response);
+
+  private send(error: unknown, response: HttpResponse): void {
+    const [status, body] = errorResponse(error);
+    if (status >= 500) this.logger.error({ err: error }, 'request failed');
+    if (response.headersSent) {
+      // A streamed answer failed midway: the status is gone, so cut the connection rather than end it cleanly.
+      response.destroy?.();
+      return;
     }
-    if (error instanceof SyntaxError) return [400, { message: `malformed request body: ${error.message}` }];
-    return [500, { message: 'internal error' }];
+    response.status(status).json(body);
   }
+}
+
+interface HttpResponse {
+  status(code: number): { json(body: unknown): void };
+  headersSent?: boolean;
+  destroy?(): void;
+}
+
+/** Maps any error to an HTTP status and a JSON body: 4xx naming the problem, 500 without details, never a stack. */
+export function errorResponse(error: unknown): [number, ErrorBody] {
+  if (error instanceof FlowValidationError) return [422, { message: error.message, violations: error.violations }];
+  if (error instanceof InputValidationError) return [422, { message: error.message, violations: error.violations }];
+  if (error instanceof ExpressionError) return [422, { message: error.message }];
+  if (error instanceof NotFoundError) return [404, { message: error.message }];
+  if (error instanceof FlowDisabledError) return [409, { message: error.message }];
+  if (error instanceof InvalidArgumentError) return [400, { message: error.message, field: error.field }];
+  if (error instanceof InvalidQueryError) return [400, { message: error.message }];
+  if (error instanceof StoragePathError) return [400, { message: error.message }];
+  if (error instanceof StorageNotFoundError) return [404, { message: error.message }];
+  if (error instanceof HttpException) {
+    const res = error.getResponse();
+    return [error.getStatus(), typeof res === 'string' ? { message: res } : { message: error.message, ...(res as object) }];
+  }
+  if (error instanceof SyntaxError) return [400, { message: `malformed request body: ${error.message}` }];
+  // Errors of the HTTP layer (body parsers: malformed JSON, entity too large, unsupported charset) carry their 4xx status.
+  const http = error as { status?: unknown; expose?: unknown; type?: unknown; message?: unknown } | null;
+  if (http && typeof http.status === 'number' && http.status >= 400 && http.status < 500 && http.expose === true) {
+    const message = http.type === 'entity.parse.failed' ? `malformed request body: ${String(http.message)}` : String(http.message);
+    return [http.status, { message }];
+  }
+  return [500, { message: 'internal error' }];
 }
