@@ -446,6 +446,27 @@ describe('decide: retries, pauses, kills and duplicates', () => {
     expect(free.actions.some((a) => a.type === 'dispatch')).toBe(true);
   });
 
+  it('setLabels replaces the labels of an ended execution, keeps system labels and bumps the version', () => {
+    const sim = new Simulation(flow(`tasks:\n${log('a')}`)).run();
+    sim.execution = { ...sim.execution, labels: [{ key: 'system.correlationId', value: 'exec-1' }, { key: 'team', value: 'a' }] };
+    const before = sim.execution;
+    sim.send({ type: 'setLabels', labels: [{ key: 'env', value: 'prod' }, { key: 'system.forged', value: 'x' }] });
+    expect(sim.state).toBe('SUCCESS');
+    expect(sim.execution.labels).toEqual([{ key: 'system.correlationId', value: 'exec-1' }, { key: 'env', value: 'prod' }]);
+    expect(sim.execution.version).toBe(before.version + 1);
+  });
+
+  it('a replayed execution writes the task runs it carries on start and runs only the tasks after them', () => {
+    const done = new Simulation(flow(`tasks:\n${log('a')}${log('b')}`)).run();
+    const kept = { ...done.run1('a'), executionId: 'replay-1' };
+    const f = flow(`tasks:\n${log('a')}${log('b')}`);
+    const execution: Execution = { ...done.execution, id: 'replay-1', state: newState(new Date(0)), taskRunList: [kept], version: 0 };
+    const decision = decide({ flow: f, execution, event: { type: 'start' }, now: new Date(1000), newId: () => 'tr-new' });
+    expect(decision.changedTaskRuns.map((r) => r.id)).toContain(kept.id);
+    const dispatched = decision.actions.filter((a) => a.type === 'dispatch').map((a) => (a as { job: WorkerJob }).job.task.id);
+    expect(dispatched).toEqual(['b']);
+  });
+
   it('is pure: the same input gives the same decision', () => {
     const f = flow(`tasks:\n${log('a')}`);
     const execution: Execution = { id: 'e', namespace: f.namespace, flowId: f.id, flowRevision: 1, state: newState(new Date(0)), labels: [], inputs: {}, taskRunList: [], version: 0 };

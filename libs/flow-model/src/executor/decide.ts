@@ -75,7 +75,7 @@ class Decider {
   run(): Decision {
     const event = this.input.event;
     const before = this.execution.state.current;
-    if (isTerminated(before) && event.type !== 'restart' && event.type !== 'changeTaskRunState') {
+    if (isTerminated(before) && event.type !== 'restart' && event.type !== 'changeTaskRunState' && event.type !== 'setLabels') {
       return this.result(); // late events for an ended execution change nothing
     }
     try {
@@ -91,7 +91,8 @@ class Decider {
   }
 
   private result(): Decision {
-    if (this.changed.size > 0 || this.execution.state !== this.input.execution.state || this.actions.length > 0) {
+    const changed = this.execution.state !== this.input.execution.state || this.execution.labels !== this.input.execution.labels;
+    if (this.changed.size > 0 || changed || this.actions.length > 0) {
       this.execution = { ...this.execution, version: this.input.execution.version + 1 };
     }
     runIndexes.set(this.execution, this.idx);
@@ -108,6 +109,8 @@ class Decider {
     }
     switch (event.type) {
       case 'start':
+        // A replay arrives with the task runs it keeps from the original execution: they are written with it.
+        if (this.execution.state.current === 'CREATED') for (const run of this.execution.taskRunList) this.changed.set(run.id, run);
         if (this.execution.state.current === 'CREATED' || this.execution.state.current === 'QUEUED') this.start();
         return;
       case 'taskStarted': {
@@ -159,6 +162,11 @@ class Decider {
       case 'restart':
         this.restart();
         return;
+      case 'setLabels': {
+        const system = this.execution.labels.filter((l) => l.key.startsWith('system.'));
+        this.execution = { ...this.execution, labels: mergeLabelLists(system, event.labels.filter((l) => !l.key.startsWith('system.'))) };
+        return;
+      }
     }
   }
 

@@ -13,7 +13,9 @@ export type ExecutionEvent =
   | SubflowEndedEvent
   | { type: 'subflowStarted'; taskRunId: string; childExecutionId: string }
   | { type: 'changeTaskRunState'; taskRunId: string; state: StateType }
-  | { type: 'restart' };
+  | { type: 'restart' }
+  /** Replaces the execution's labels (system labels stay); allowed on ended executions too. */
+  | { type: 'setLabels'; labels: Label[] };
 
 export interface SubflowEndedEvent {
   type: 'subflowEnded';
