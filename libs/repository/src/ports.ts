@@ -134,6 +134,11 @@ export interface TriggerRepository {
   acquire(owner: string, max: number, leaseMs: number, now: Date): Promise<TriggerState[]>;
   /** Stores the evaluated state and keeps or drops the lease, only if `owner` still holds it. */
   release(owner: string, state: TriggerState): Promise<boolean>;
+  /**
+   * Drops the lease and the running execution of a trigger whatever its owner (an operator's unlock of a trigger
+   * held by a dead scheduler); returns false when the trigger does not exist.
+   */
+  unlock(namespace: string, flowId: string, triggerId: string): Promise<boolean>;
 }
 
 export interface KvEntry {

@@ -108,6 +108,18 @@ export class SqliteTriggerRepository implements TriggerRepository {
       .immediate();
   }
 
+  async unlock(namespace: string, flowId: string, triggerId: string): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const row = this.selectOne.get(namespace, flowId, triggerId);
+        if (!row) return false;
+        const { executionId: _executionId, ...state } = toState(row);
+        this.storeReleased.run({ ...this.columns(state), owner: null, ownerUntil: null });
+        return true;
+      })
+      .immediate();
+  }
+
   private columns(state: TriggerState) {
     const { owner: _owner, ownerUntil: _ownerUntil, ...rest } = state;
     return {

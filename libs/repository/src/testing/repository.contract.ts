@@ -308,6 +308,18 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         expect(await repo.triggers.acquire('b', 10, 60_000, new Date(now.getTime() + 90_000))).toEqual([]);
         expect((await repo.triggers.get('company.team', 'hello', 't1'))?.owner).toBe('a');
       });
+
+      it('unlock drops the lease and the running execution whoever holds them', async () => {
+        await repo.triggers.save({ ...trigger('t1', '2024-05-01T11:00:00.000Z'), executionId: 'e1' });
+        await repo.triggers.acquire('a', 10, 60_000, now);
+        expect(await repo.triggers.unlock('company.team', 'hello', 't1')).toBe(true);
+        const state = await repo.triggers.get('company.team', 'hello', 't1');
+        expect(state?.owner).toBeUndefined();
+        expect(state?.executionId).toBeUndefined();
+        expect(state?.nextDate).toBe('2024-05-01T11:00:00.000Z');
+        expect((await repo.triggers.acquire('b', 10, 60_000, now)).map((t) => t.owner)).toEqual(['b']);
+        expect(await repo.triggers.unlock('company.team', 'hello', 'missing')).toBe(false);
+      });
     });
 
     describe('key-value store', () => {
