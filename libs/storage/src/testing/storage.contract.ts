@@ -64,6 +64,52 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       expect(hash.digest('hex')).toBe(expectedDigest(chunks));
     });
 
+    it('streams a file of several multipart parts with an odd tail', async () => {
+      const chunks = 180; // 11.25 MiB: more than two parts of the 5 MiB S3 minimum
+      const tail = Buffer.from('tail');
+      const source = Readable.from((function* () {
+        for (let i = 0; i < chunks; i++) yield Buffer.alloc(65536, i % 251);
+        yield tail;
+      })());
+      const info = await storage.put(`${PREFIX}/e1/parts.bin`, source);
+      expect(info.size).toBe(chunks * 65536 + tail.length);
+      const hash = createHash('sha256');
+      for await (const chunk of await storage.get(`${PREFIX}/e1/parts.bin`)) hash.update(chunk as Buffer);
+      const expected = createHash('sha256');
+      for (let i = 0; i < chunks; i++) expected.update(Buffer.alloc(65536, i % 251));
+      expected.update(tail);
+      expect(hash.digest('hex')).toBe(expected.digest('hex'));
+    });
+
+    it('round-trips an empty file', async () => {
+      const fromString = await storage.put(`${PREFIX}/e1/empty.txt`, '');
+      expect(fromString.size).toBe(0);
+      const fromStream = await storage.put(`${PREFIX}/e1/empty-stream.txt`, Readable.from([]));
+      expect(fromStream.size).toBe(0);
+      expect((await readAll(await storage.get(`${PREFIX}/e1/empty-stream.txt`))).length).toBe(0);
+    });
+
+    it('keeps file names literally: spaces, unicode, percent signs, plus signs', async () => {
+      const names = ['with space.txt', 'ünïcødé-文件.txt', '%2e%2e', 'a+b=c&d.txt', "quote'and\"double.txt"];
+      for (const name of names) await storage.put(`${PREFIX}/e1/${name}`, name);
+      for (const name of names) expect((await readAll(await storage.get(`${PREFIX}/e1/${name}`))).toString()).toBe(name);
+      expect((await storage.list(`${PREFIX}/e1`)).map((i) => i.uri)).toEqual(names.map((n) => `${PREFIX}/e1/${n}`).sort());
+    });
+
+    it('never exposes a write whose source fails after several parts', async () => {
+      let sent = 0;
+      const failing = new Readable({
+        read() {
+          if (sent >= 12 * 1024 * 1024) return void this.destroy(new Error('source failed late'));
+          sent += 1024 * 1024;
+          this.push(Buffer.alloc(1024 * 1024, 7));
+        },
+      });
+      await storage.put(`${PREFIX}/e1/late.bin`, 'previous');
+      await expect(storage.put(`${PREFIX}/e1/late.bin`, failing)).rejects.toThrow('source failed late');
+      expect((await readAll(await storage.get(`${PREFIX}/e1/late.bin`))).toString()).toBe('previous');
+    });
+
     it('replaces a file on put and never exposes a failed write', async () => {
       const uri = `${PREFIX}/e1/file.txt`;
       await storage.put(uri, 'first');
@@ -103,6 +149,35 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       expect((await storage.list(`${PREFIX}/e1/`)).length).toBe(3);
       expect(await storage.list(`${PREFIX}/missing`)).toEqual([]);
     });
+
+    it('treats a folder as no file: stat, delete', async () => {
+      await storage.put(`${PREFIX}/e1/sub/file.txt`, 'x');
+      await expect(storage.get(`${PREFIX}/e1/missing.txt`)).rejects.toThrow(/not found/);
+      expect(await storage.stat(`${PREFIX}/e1/sub`)).toBeNull();
+      expect(await storage.delete(`${PREFIX}/e1/sub`)).toBe(false);
+      expect(await storage.exists(`${PREFIX}/e1/sub/file.txt`)).toBe(true);
+    });
+
+    it('lists a prefix that names a file as that file', async () => {
+      await storage.put(`${PREFIX}/e1/one.txt`, 'one');
+      await storage.put(`${PREFIX}/e1/one.txt.bak`, 'backup');
+      expect((await storage.list(`${PREFIX}/e1/one.txt`)).map((i) => i.uri)).toEqual([`${PREFIX}/e1/one.txt`]);
+      expect(await storage.deletePrefix(`${PREFIX}/e1/one.txt`)).toBe(1);
+      expect((await storage.list(`${PREFIX}/e1`)).map((i) => i.uri)).toEqual([`${PREFIX}/e1/one.txt.bak`]);
+    });
+
+    it('lists and deletes more than a thousand files under one prefix', async () => {
+      const count = 1234;
+      const uris = Array.from({ length: count }, (_, i) => `${PREFIX}/e2/tasks/t${i % 7}/f${String(i).padStart(4, '0')}.txt`);
+      await storage.put(`${PREFIX}/e20/keep.txt`, 'keep');
+      for (let i = 0; i < count; i += 50) await Promise.all(uris.slice(i, i + 50).map((uri) => storage.put(uri, uri)));
+      const listed = await storage.list(`${PREFIX}/e2`);
+      expect(listed.length).toBe(count);
+      expect(listed.map((i) => i.uri)).toEqual([...uris].sort());
+      expect(await storage.deletePrefix(`${PREFIX}/e2`)).toBe(count);
+      expect(await storage.list(`${PREFIX}/e2`)).toEqual([]);
+      expect((await storage.list(PREFIX)).map((i) => i.uri)).toEqual([`${PREFIX}/e20/keep.txt`]);
+    }, 120_000);
 
     it('deletes everything under a prefix and nothing else', async () => {
       await storage.put(`${PREFIX}/e1/a`, 'a');
