@@ -12,6 +12,8 @@ export interface TriggerExecutionCommand {
   labels?: Label[];
   trigger?: ExecutionTrigger;
   scheduleDate?: string;
+  /** The id to give the execution, when the caller stored files under its prefix first (uploaded FILE inputs). */
+  executionId?: string;
 }
 
 export class FlowDisabledError extends Error {
@@ -42,7 +44,7 @@ export class TriggerExecution {
         trigger: command.trigger,
         scheduleDate: command.scheduleDate,
       },
-      newId(),
+      command.executionId ?? newId(),
       this.clock(),
     );
     await this.events.emit([{ executionId: execution.id, event: { type: 'start' }, execution }]);

@@ -7,6 +7,7 @@ import { openSqliteRepository, type SqliteRepository } from '@osprey/repository'
 import { createLogger } from '@osprey/server';
 import { Writable } from 'node:stream';
 import { TriggerExecution } from '../executions/trigger-execution.js';
+import { TriggerCommands } from '../triggers/trigger-commands.js';
 import { nextFireDate, SchedulerService } from './scheduler-service.js';
 
 const silent = createLogger({ service: 'test', instance: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
@@ -95,6 +96,44 @@ describe('SchedulerService on the embedded backend', () => {
     await s.tick(new Date('2026-03-02T10:00:30Z'));
     await s.tick(new Date('2026-03-02T10:05:30Z'));
     expect(await fired()).toEqual([]);
+  });
+
+  it('honours a disable from the API, and skips what it missed once enabled again', async () => {
+    await deploy(`  - id: hourly\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n`);
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T10:30:00Z'));
+    const key = { namespace: 'io.osprey.tests', flowId: 'scheduled', triggerId: 'hourly' };
+    await new TriggerCommands(repository, queue.broadcast, () => new Date('2026-03-02T10:40:00Z')).setDisabled(key, true);
+    await s.tick(new Date('2026-03-02T13:30:00Z'));
+    expect(await fired()).toEqual([]);
+    await new TriggerCommands(repository, queue.broadcast, () => new Date('2026-03-02T13:40:00Z')).setDisabled(key, false);
+    await s.tick(new Date('2026-03-02T14:00:01Z'));
+    expect(await fired()).toEqual(['2026-03-02T14:00:00.000Z']);
+  });
+
+  it('runs a backfill started from the API with its inputs and labels, pauses it, and resumes the schedule after it', async () => {
+    await deploy(`  - id: hourly\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n`);
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T10:30:00Z'));
+    const key = { namespace: 'io.osprey.tests', flowId: 'scheduled', triggerId: 'hourly' };
+    const commands = new TriggerCommands(repository, queue.broadcast, () => new Date('2026-03-02T10:31:00Z'));
+    await commands.startBackfill(key, { start: '2026-03-02T07:00:00Z', end: '2026-03-02T09:00:00Z', labels: [{ key: 'why', value: 'backfill' }] });
+    await s.tick(new Date('2026-03-02T10:31:01Z'));
+    const claimed = await queue.events.claim('probe', 10_000, 1);
+    await queue.events.release('probe', [...new Set(claimed.map((c) => c.executionId))]);
+    expect(claimed.map((c) => c.execution?.scheduleDate).sort()).toEqual(['2026-03-02T07:00:00.000Z', '2026-03-02T08:00:00.000Z', '2026-03-02T09:00:00.000Z']);
+    expect(claimed[0]!.execution?.labels).toEqual(expect.arrayContaining([{ key: 'why', value: 'backfill' }, { key: 'system.backfill', value: 'true' }]));
+    expect((await repository.triggers.get(key.namespace, key.flowId, key.triggerId))?.backfill).toBeUndefined();
+    await s.tick(new Date('2026-03-02T11:00:01Z'));
+    expect((await fired()).filter((d) => d.startsWith('2026-03-02T11'))).toEqual(['2026-03-02T11:00:00.000Z']);
+
+    await commands.startBackfill(key, { start: '2026-03-01T00:00:00Z', end: '2026-03-01T05:00:00Z' });
+    await commands.setBackfillPaused(key, true);
+    await s.tick(new Date('2026-03-02T11:10:00Z'));
+    expect((await fired()).filter((d) => d.startsWith('2026-03-01'))).toEqual([]);
+    await commands.setBackfillPaused(key, false);
+    await s.tick(new Date('2026-03-02T11:10:01Z'));
+    expect((await fired()).filter((d) => d.startsWith('2026-03-01'))).toHaveLength(6);
   });
 
   it('computes the next date in the trigger time zone', () => {

@@ -82,43 +82,69 @@ export class SchedulerService {
   }
 
   private async fire(flow: Flow, trigger: Trigger, state: TriggerState, now: Date): Promise<void> {
-    let next = state.nextDate ? new Date(state.nextDate) : nextFireDate(trigger, now);
+    // A stored date that is no occurrence (set to "now" to make a backfill due) resumes at the first occurrence from it.
+    let next = state.nextDate ? nextFireDate(trigger, new Date(Date.parse(state.nextDate) - 1)) : nextFireDate(trigger, now);
     let fired = 0;
     let last = state.lastDate;
     let executionId = state.executionId;
+    let backfill = state.backfill;
+    if (backfill && !backfill.paused && !state.disabled) {
+      const end = Math.min(Date.parse(backfill.end ?? now.toISOString()), now.getTime());
+      let at = nextFireDate(trigger, new Date(Date.parse(backfill.current) - 1));
+      while (at && at.getTime() <= end && fired < MAX_FIRES_PER_TICK) {
+        const following = nextFireDate(trigger, at);
+        const id = await this.startOccurrence(flow, trigger, at, following, undefined, backfill);
+        executionId = id ?? executionId;
+        at = following;
+        fired++;
+      }
+      backfill = at && at.getTime() <= end ? { ...backfill, current: at.toISOString() } : undefined;
+    }
     while (next && next.getTime() <= now.getTime() && fired < MAX_FIRES_PER_TICK && !state.disabled && !trigger.disabled) {
       const following = nextFireDate(trigger, next);
-      try {
-        const execution = await this.trigger.execute({
-          namespace: flow.namespace,
-          flowId: flow.id,
-          inputs: (trigger.inputs ?? {}) as Record<string, unknown>,
-          labels: [],
-          scheduleDate: next.toISOString(),
-          trigger: {
-            id: trigger.id,
-            type: trigger.type,
-            variables: { date: next.toISOString(), next: following?.toISOString(), previous: last },
-          },
-        });
-        executionId = execution.id;
-        this.logger.info({ executionId, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: next.toISOString() }, 'schedule fired');
-      } catch (error) {
-        this.logger.warn({ err: error, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id }, 'schedule could not start an execution');
-      }
+      executionId = (await this.startOccurrence(flow, trigger, next, following, last)) ?? executionId;
       last = next.toISOString();
       next = following;
       fired++;
     }
+    // An unfinished backfill keeps the trigger due, so the next tick goes on with it.
+    const nextDate = backfill && !backfill.paused && next && next.getTime() > now.getTime() ? now.toISOString() : next?.toISOString();
     await this.repository.triggers.release(this.id, {
       ...state,
-      nextDate: next?.toISOString(),
+      backfill,
+      nextDate,
       lastDate: last,
       executionId,
       owner: undefined,
       ownerUntil: undefined,
       updated: now.toISOString(),
     });
+  }
+
+  /** Starts one occurrence's execution; a backfill adds its inputs and labels. Returns the execution id, if it started. */
+  private async startOccurrence(flow: Flow, trigger: Trigger, date: Date, following: Date | undefined, previous: string | undefined, backfill?: TriggerState['backfill']): Promise<string | undefined> {
+    try {
+      const execution = await this.trigger.execute({
+        namespace: flow.namespace,
+        flowId: flow.id,
+        inputs: { ...((trigger.inputs ?? {}) as Record<string, unknown>), ...(backfill?.inputs ?? {}) },
+        labels: backfill ? [...(backfill.labels ?? []), { key: 'system.backfill', value: 'true' }] : [],
+        scheduleDate: date.toISOString(),
+        trigger: {
+          id: trigger.id,
+          type: trigger.type,
+          variables: { date: date.toISOString(), next: following?.toISOString(), previous },
+        },
+      });
+      this.logger.info(
+        { executionId: execution.id, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: date.toISOString(), backfill: backfill !== undefined },
+        backfill ? 'backfill fired' : 'schedule fired',
+      );
+      return execution.id;
+    } catch (error) {
+      this.logger.warn({ err: error, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id }, 'schedule could not start an execution');
+      return undefined;
+    }
   }
 
   /** Creates the state of new Schedule triggers: they fire from the next occurrence on (or from `backfill.start`). */

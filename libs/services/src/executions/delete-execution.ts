@@ -1,0 +1,31 @@
+import { isTerminated } from '@osprey/flow-model';
+import { ExecutionConflictError } from './execution-conflict-error.js';
+import type { ExecutionCommands } from './execution-commands.js';
+import type { ExecutionFiles } from './execution-files.js';
+
+export interface DeleteExecutionOptions {
+  deleteLogs?: boolean;
+  deleteStorage?: boolean;
+}
+
+/**
+ * Deletes an ended execution with its task runs, and (by default) its logs and storage files. Running executions
+ * must be killed first: the executor is their writer, and it never touches an execution once it has ended.
+ */
+export class DeleteExecution {
+  constructor(
+    private readonly commands: ExecutionCommands,
+    private readonly files: ExecutionFiles,
+  ) {}
+
+  async execute(executionId: string, options: DeleteExecutionOptions = {}): Promise<void> {
+    const execution = await this.commands.load(executionId);
+    if (!isTerminated(execution.state.current)) {
+      throw new ExecutionConflictError(`execution ${executionId} is ${execution.state.current}: kill it before deleting it`);
+    }
+    // Files and logs first: if one of these fails, the execution is still there to retry the delete.
+    if (options.deleteStorage !== false) await this.files.deleteAll(execution);
+    if (options.deleteLogs !== false) await this.commands.repository.logs.deleteByExecution(executionId);
+    await this.commands.repository.executions.delete(executionId);
+  }
+}

@@ -1,0 +1,28 @@
+import type { Execution, Label } from '@osprey/flow-model';
+import type { ExecutionCommands } from './execution-commands.js';
+import { InvalidRequestError } from './invalid-request-error.js';
+
+
+/** Replaces an execution's labels (system labels stay as they are). */
+export class SetExecutionLabels {
+  constructor(private readonly commands: ExecutionCommands) {}
+
+  async execute(executionId: string, labels: unknown): Promise<Execution> {
+    const checked = checkLabels(labels);
+    const execution = await this.commands.load(executionId);
+    await this.commands.send(executionId, { type: 'setLabels', labels: checked });
+    return execution;
+  }
+}
+
+/** Labels as Kestra sends them: a list of `{key, value}` with non-empty string keys, no `system.` keys. */
+export function checkLabels(labels: unknown): Label[] {
+  if (!Array.isArray(labels)) throw new InvalidRequestError('labels must be a JSON list of {"key": ..., "value": ...}', 'labels');
+  return labels.map((label, index) => {
+    const { key, value } = (label ?? {}) as { key?: unknown; value?: unknown };
+    if (typeof key !== 'string' || key === '') throw new InvalidRequestError(`labels[${index}].key must be a non-empty string`);
+    if (typeof value !== 'string') throw new InvalidRequestError(`labels[${index}].value must be a string`);
+    if (key.startsWith('system.')) throw new InvalidRequestError(`labels[${index}].key: system labels cannot be set`);
+    return { key, value };
+  });
+}
