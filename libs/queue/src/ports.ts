@@ -81,7 +81,7 @@ export interface ExecutorStore {
   load(executionId: string): Promise<Execution | null>;
   commit(consumerId: string, commit: ExecutorCommit): Promise<void>;
   /** Consumes events that cannot be applied (their execution is gone) and releases the claim. */
-  acknowledge?(consumerId: string, executionId: string, seqs: number[]): Promise<void>;
+  acknowledge(consumerId: string, executionId: string, seqs: number[]): Promise<void>;
 }
 
 export interface Closable {

@@ -1,4 +1,4 @@
-import type { Execution } from '@osprey/flow-model';
+import { isTerminated, type Execution } from '@osprey/flow-model';
 import { SqliteExecutionRows, type SqliteDatabase } from '@osprey/repository';
 import { VersionConflictError, type ExecutorCommit, type ExecutorStore } from '../ports.js';
 import { insertEvents } from './sqlite-execution-event-queue.js';
@@ -17,6 +17,7 @@ export class SqliteExecutorStore implements ExecutorStore {
   private readonly deleteQueuedOfTaskRun;
   private readonly selectJobsOfTaskRun;
   private readonly unlock;
+  private readonly deletePendingOfExecution;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -30,6 +31,7 @@ export class SqliteExecutorStore implements ExecutorStore {
     this.deleteQueuedOfTaskRun = db.prepare<[string, number]>('DELETE FROM worker_jobs WHERE task_run_id = ? AND lease_until <= ?');
     this.selectJobsOfTaskRun = db.prepare<[string], string>('SELECT id FROM worker_jobs WHERE task_run_id = ?').pluck();
     this.unlock = db.prepare<[string, string]>('DELETE FROM execution_locks WHERE execution_id = ? AND owner = ?');
+    this.deletePendingOfExecution = db.prepare<[string, number]>('DELETE FROM execution_events WHERE execution_id = ? AND deliver_at > ?');
   }
 
   async load(executionId: string): Promise<Execution | null> {
@@ -46,6 +48,8 @@ export class SqliteExecutorStore implements ExecutorStore {
           throw new VersionConflictError(execution.id, commit.expectedVersion, actual);
         }
         const now = Date.now();
+        // Timers of an ended execution (retries, pause and flow timeouts) can change nothing: drop them.
+        if (isTerminated(execution.state.current)) this.deletePendingOfExecution.run(execution.id, now);
         this.rows.write(execution, commit.changedTaskRuns);
         insertJobs(this.insertJob, commit.jobs, now);
         insertEvents(this.insertEvent, commit.events, now);
@@ -55,6 +59,17 @@ export class SqliteExecutorStore implements ExecutorStore {
       })
       .immediate();
     if (commit.jobs.length > 0) this.wakeup.notify('jobs');
+    // The released lock may let events that arrived meanwhile be claimed.
+    this.wakeup.notify('events');
+  }
+
+  async acknowledge(consumerId: string, executionId: string, seqs: number[]): Promise<void> {
+    this.db
+      .transaction(() => {
+        for (const seq of seqs) this.deleteEvent.run(seq);
+        this.unlock.run(executionId, consumerId);
+      })
+      .immediate();
     // The released lock may let events that arrived meanwhile be claimed.
     this.wakeup.notify('events');
   }

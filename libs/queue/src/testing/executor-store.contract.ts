@@ -91,6 +91,27 @@ export function executorStoreContract(name: string, open: () => Promise<Pick<Que
       expect((await queue.events.claim('z', 10, 10_000)).map(markerOf)).toEqual(['arrived-meanwhile', 'retry']);
     });
 
+    it('drops the pending delayed events of an execution that ended, and only those', async () => {
+      const execution = queueTestExecution('e1');
+      const later = new Date(Date.now() + 60_000).toISOString();
+      await queue.store.commit('x', decision(execution, 0, { events: [resumeEvent('e1', 'timer', later), resumeEvent('e2', 'other-timer', later)] }));
+      expect(await queue.events.depth()).toBe(2);
+      const ended: Execution = { ...execution, version: 2, state: { ...execution.state, current: 'SUCCESS', endDate: new Date().toISOString() } };
+      await queue.store.commit('x', decision(ended, 1, { changedTaskRuns: [], events: [resumeEvent('e3', 'for-another-execution')] }));
+      expect(await queue.events.depth()).toBe(2);
+      const claimed = await queue.events.claim('c', 10, 1000);
+      expect(claimed.map((c) => markerOf(c))).toEqual(['for-another-execution']);
+    });
+
+    it('acknowledges events that cannot be applied and frees their execution', async () => {
+      await queue.events.emit([resumeEvent('gone', 'a'), resumeEvent('gone', 'b')]);
+      const claimed = await queue.events.claim('x', 10, 60_000);
+      await queue.store.acknowledge('x', 'gone', claimed.map((c) => c.seq));
+      expect(await queue.events.depth()).toBe(0);
+      await queue.events.emit([resumeEvent('gone', 'c')]);
+      expect((await queue.events.claim('y', 10, 60_000)).map((c) => markerOf(c))).toEqual(['c']);
+    });
+
     it('removes the queued jobs of cancelled task runs', async () => {
       const execution = queueTestExecution('e1', ['tr1', 'tr2', 'tr3']);
       await queue.store.commit('x', decision(execution, 0, { jobs: [queueTestJob('e1', 'tr1'), queueTestJob('e1', 'tr2'), queueTestJob('e1', 'tr3')] }));

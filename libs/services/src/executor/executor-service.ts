@@ -110,7 +110,7 @@ export class ExecutorService {
     }
     if (!execution) {
       this.logger.warn({ executionId, events: claimed.length }, 'events for an unknown execution dropped');
-      await this.store.acknowledge?.(this.id, executionId, consumed);
+      await this.store.acknowledge(this.id, executionId, consumed);
       return;
     }
     const flow = await this.flows.get(execution.namespace, execution.flowId, execution.flowRevision);
