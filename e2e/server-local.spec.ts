@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from './support/osprey-cli.js';
 import { eventually, httpJson, OspreyProcess } from './support/osprey-process.js';
 
 /** `osprey server local` as a user starts it: health, a flow deployed and run over HTTP, a webhook, metrics, SIGTERM. */
@@ -104,6 +105,18 @@ describe('osprey server local', () => {
     expect(text).toMatch(/^osprey_worker_jobs_pending \d+$/m);
     expect(text).toMatch(/^osprey_execution_events_pending \d+$/m);
     expect(text).toMatch(/^osprey_executions_ended_total\{state="SUCCESS",namespace="io.osprey.e2e"\} [1-9]/m);
+  });
+
+  it('exits with a clear message when its port is taken', async () => {
+    const port = new URL(api).port;
+    const other = mkdtempSync(join(tmpdir(), 'osprey-local-2-'));
+    try {
+      const result = await runCli(['server', 'local', '--port', port, '--data-dir', other], { timeoutMs: 30_000 });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/port is already in use.*pick another with --port/);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('stops gracefully on SIGTERM', async () => {

@@ -41,7 +41,13 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
         });
     });
   }
-  await app.listen(options.config.server.port, options.config.server.host);
+  try {
+    await app.listen(options.config.server.port, options.config.server.host);
+  } catch (error) {
+    // The services started with the application: stop them, or the process would run on without its port.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.config.server.port;
   const url = `http://localhost:${port}`;
