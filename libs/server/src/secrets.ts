@@ -13,3 +13,12 @@ export function envSecrets(env: NodeJS.ProcessEnv = process.env): (key: string) 
     return raw;
   };
 }
+
+/** The `envs` variable of expressions: `ENV_FOO_BAR=x` is `{{ envs.foo_bar }}`, as in Kestra. */
+export function envVariables(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const envs: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith('ENV_') && name.length > 4 && value !== undefined) envs[name.slice(4).toLowerCase()] = value;
+  }
+  return envs;
+}

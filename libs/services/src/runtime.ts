@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { RenderOptions } from '@osprey/flow-model';
 import { createTaskRegistry, type TaskRegistry } from '@osprey/plugins';
 import type { ServiceInstance } from '@osprey/repository';
-import { envSecrets, newId, openBackend, type Backend, type Logger, type OspreyConfig } from '@osprey/server';
+import { envSecrets, envVariables, newId, openBackend, type Backend, type Logger, type OspreyConfig } from '@osprey/server';
 import { TriggerExecution } from './executions/trigger-execution.js';
 import { ExecutorService } from './executor/executor-service.js';
 import { OspreyMetrics } from './metrics.js';
@@ -46,6 +46,7 @@ export class OspreyRuntime {
       this.executor = new ExecutorService(backend.events, backend.store, backend.broadcast, backend.repository, logger.child({ component: 'executor' }), {
         ...config.executor,
         render: this.render,
+        envs: envVariables(),
         onCommitted: (execution) => this.metrics.observeExecution(execution),
       });
     }

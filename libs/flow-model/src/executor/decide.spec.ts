@@ -174,6 +174,12 @@ describe('decide: sequential lists', () => {
     expect(ko.state).toBe('FAILED');
   });
 
+  it('runs afterExecution tasks last, without changing the final state', () => {
+    const sim = new Simulation(flow(`tasks:\n  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\nfinally:\n${log('cleanup')}afterExecution:\n${log('notify')}`)).run();
+    expect(sim.order()).toEqual(['boom', 'cleanup', 'notify']);
+    expect(sim.state).toBe('FAILED');
+  });
+
   it('skips disabled tasks without a task run', () => {
     const sim = new Simulation(flow(`tasks:\n${log('a')}  - id: off\n    type: io.kestra.plugin.core.log.Log\n    message: x\n    disabled: true\n${log('b')}`)).run();
     expect(sim.order()).toEqual(['a', 'b']);

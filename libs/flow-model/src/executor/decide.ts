@@ -18,6 +18,8 @@ export interface DecideInput {
   render?: RenderOptions;
   /** For a `start` event of a flow with a concurrency limit: how many other executions of it run now. */
   runningOfFlow?: number;
+  /** The `envs` variable of expressions. */
+  envs?: Record<string, string>;
 }
 
 export interface Decision {
@@ -350,7 +352,9 @@ class Decider {
 
   private advance(): void {
     const status = this.resolveScope({ tasks: this.flow.tasks, errors: this.flow.errors, finally: this.flow.finally }, 'sequential');
-    if (status.done) {
+    // afterExecution tasks run once everything else ended; they do not change the execution's state.
+    const after = status.done && this.flow.afterExecution?.length ? this.resolveList({ tasks: [], errors: [], finally: [] }, enabled(tasksOf(this.flow.afterExecution)), 'sequential') : undefined;
+    if (status.done && (!after || after.done)) {
       this.endExecution(status.state);
     } else {
       this.refreshPausedState();
@@ -756,7 +760,7 @@ class Decider {
 
   private flowOutputs(): Record<string, unknown> | undefined {
     if (this.flow.outputs.length === 0) return undefined;
-    const vars = runVariables({ flow: this.flow, execution: this.execution, outputs: this.outputs() });
+    const vars = runVariables({ flow: this.flow, execution: this.execution, outputs: this.outputs(), envs: this.input.envs });
     const result: Record<string, unknown> = {};
     for (const output of this.flow.outputs) {
       const value = renderValue(output.value, vars, this.input.render);
@@ -793,7 +797,7 @@ class Decider {
   }
 
   private variablesFor(task: Task, run: TaskRun): Record<string, unknown> {
-    return runVariables({ flow: this.flow, execution: this.execution, task, taskRun: run, outputs: this.outputs(), runsById: this.idx.byId });
+    return runVariables({ flow: this.flow, execution: this.execution, task, taskRun: run, outputs: this.outputs(), runsById: this.idx.byId, envs: this.input.envs });
   }
 
   private outputs(): Record<string, unknown> {
@@ -906,6 +910,7 @@ function indexTasks(flow: Flow, into: Map<string, Task>): void {
   visit(flow.tasks);
   visit(flow.errors);
   visit(flow.finally);
+  visit(flow.afterExecution);
 }
 
 /** Child task lists hold tasks directly, except Dag whose entries wrap them as `{ task, dependsOn }`. */

@@ -81,10 +81,12 @@ export interface RunVariableInput {
   outputs?: Record<string, unknown>;
   /** Task runs by id, when the caller has them indexed already. */
   runsById?: ReadonlyMap<string, TaskRun>;
+  /** The `envs` variable (the executor's ENV_* environment variables). */
+  envs?: Record<string, string>;
 }
 
 /** The variables of a task's run context, as Kestra names them. */
-export function runVariables({ flow, execution, task, taskRun, outputs, runsById }: RunVariableInput): Record<string, unknown> {
+export function runVariables({ flow, execution, task, taskRun, outputs, runsById, envs }: RunVariableInput): Record<string, unknown> {
   const variables: Record<string, unknown> = {
     flow: { id: flow.id, namespace: flow.namespace, revision: execution.flowRevision },
     execution: {
@@ -97,7 +99,7 @@ export function runVariables({ flow, execution, task, taskRun, outputs, runsById
     outputs: outputs ?? outputsVariable(execution),
     vars: flow.variables,
     labels: labelsVariable(execution.labels),
-    envs: {},
+    envs: envs ?? {},
   };
   if (execution.trigger) variables.trigger = execution.trigger.variables;
   if (execution.scheduleDate) variables.schedule = { date: execution.scheduleDate };

@@ -21,6 +21,8 @@ import { FlowCache } from './flow-cache.js';
 
 export interface ExecutorOptions {
   batchSize: number;
+  /** The `envs` variable of expressions. */
+  envs?: Record<string, string>;
   leaseMs: number;
   render?: RenderOptions;
   /** Called after each committed decision (metrics, tests). */
@@ -129,7 +131,7 @@ export class ExecutorService {
       if (!flow) break;
       const event = queue[i]!;
       const runningOfFlow = event.type === 'start' && flow.concurrency ? await this.runningOf(current) : undefined;
-      const decision = decide({ flow, execution: current, event, now: new Date(), newId, render: this.options.render, runningOfFlow });
+      const decision = decide({ flow, execution: current, event, now: new Date(), newId, render: this.options.render, runningOfFlow, envs: this.options.envs });
       current = decision.execution;
       for (const run of decision.changedTaskRuns) changed.set(run.id, run);
       for (const action of decision.actions) {
@@ -250,7 +252,7 @@ export class ExecutorService {
   private async fireFlowTriggers(flow: Flow, ended: Execution, outbound: ExecutionEventEnvelope[]): Promise<void> {
     const candidates = await this.flows.withFlowTriggers();
     if (candidates.length === 0) return;
-    const vars = runVariables({ flow, execution: ended, outputs: outputsVariable(ended) });
+    const vars = runVariables({ flow, execution: ended, outputs: outputsVariable(ended), envs: this.options.envs });
     let matches;
     try {
       matches = matchFlowTriggers(candidates.map((c) => c.flow), ended, vars, this.options.render);

@@ -41,6 +41,7 @@ export class WorkerRunContext implements RunContext {
   readonly signal: AbortSignal;
   private directory?: string;
   private readonly files = new Map<string, string>();
+  private readonly kvValues = new Map<string, unknown>();
 
   constructor(private readonly init: WorkerRunContextInit) {
     this.task = init.task;
@@ -78,21 +79,29 @@ export class WorkerRunContext implements RunContext {
    */
   private async withFiles<T>(render: (options: RenderOptions) => T): Promise<T> {
     for (let round = 0; ; round++) {
-      let missing: string | undefined;
+      let fetch: (() => Promise<void>) | undefined;
       const options: RenderOptions = {
         ...this.init.render,
         read: (path) => {
           const text = this.files.get(path);
           if (text !== undefined) return text;
-          missing = path;
+          fetch = async () => void this.files.set(path, await this.readText(path));
           throw new Error(`file ${path} is being fetched`);
+        },
+        // kv('key', namespace?): the namespace's key-value store; a missing key renders as null.
+        kv: (key, namespace) => {
+          const ns = namespace ?? this.namespace;
+          const id = `${ns}\u0000${key}`;
+          if (this.kvValues.has(id)) return this.kvValues.get(id);
+          fetch = async () => void this.kvValues.set(id, (await this.init.kv.get(ns, key))?.value ?? null);
+          throw new Error(`key ${key} is being fetched`);
         },
       };
       try {
         return render(options);
       } catch (error) {
-        if (!missing || round >= MAX_READ_ROUNDS) throw error;
-        this.files.set(missing, await this.readText(missing));
+        if (!fetch || round >= MAX_READ_ROUNDS) throw error;
+        await fetch();
       }
     }
   }
