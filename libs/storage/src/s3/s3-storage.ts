@@ -5,7 +5,7 @@ import { Client } from 'minio';
 import { StoragePathError, type Storage, type StorageObjectInfo } from '../ports.js';
 import { StorageNotFoundError } from '../storage-not-found-error.js';
 import { STORAGE_SCHEME, storageSegments, storageUri } from '../storage-uri.js';
-import { multipartParts } from './multipart-parts.js';
+import { PartReader } from './part-reader.js';
 import { listObjects } from './s3-list-objects.js';
 import { S3StorageError } from './s3-storage-error.js';
 import { DEFAULT_PART_SIZE, MIN_PART_SIZE, type S3StorageOptions } from './s3-storage-options.js';
@@ -209,53 +209,62 @@ export class S3Storage implements Storage {
   }
 
   /**
-   * Streams a source of unknown length: one PUT when it fits a part, otherwise a multipart upload reading
-   * the next part while `uploadConcurrency` parts are in flight. Any failure aborts the upload, so a
-   * partial object never becomes visible.
+   * Streams a source of unknown length: one PUT when it fits a part, otherwise a multipart upload that reads
+   * the next part while `uploadConcurrency` parts are in flight, through a fixed pool of part buffers. Any
+   * failure aborts the upload, so a partial object never becomes visible.
    */
   private async upload(key: string, source: Readable): Promise<void> {
-    const parts = multipartParts(source, this.partSize);
+    const reader = new PartReader(source);
     try {
-      const first = await parts.next();
-      if (first.done) {
-        await this.client.putObject(this.bucket, key, Buffer.alloc(0), 0);
-        return;
-      }
-      const second = await parts.next();
-      if (second.done) {
-        await this.client.putObject(this.bucket, key, first.value, first.value.length);
-        return;
-      }
-      await this.uploadMultipart(key, first.value, second.value, parts);
+      const small = await reader.readSmall(this.partSize);
+      if (small) await this.client.putObject(this.bucket, key, small, small.length);
+      else await this.uploadMultipart(key, reader);
     } finally {
-      // Stops reading (and destroys the source) when the upload ended early.
-      await parts.return(undefined);
+      await reader.close();
     }
   }
 
-  private async uploadMultipart(key: string, first: Buffer, second: Buffer, rest: AsyncGenerator<Buffer>): Promise<void> {
+  private async uploadMultipart(key: string, reader: PartReader): Promise<void> {
     const uploadId = await this.client.initiateNewMultipartUpload(this.bucket, key, {});
     const etags: { part: number; etag: string }[] = [];
+    const free: Buffer[] = [];
+    let allocated = 0;
+    let waiting: (() => void) | undefined;
     const inFlight = new Set<Promise<void>>();
     let failure: { error: unknown } | undefined;
-    let partNumber = 0;
-    const send = async (payload: Buffer) => {
-      while (inFlight.size >= this.uploadConcurrency) await Promise.race(inFlight);
-      if (failure) throw failure.error;
-      const part = ++partNumber;
-      const request = this.client
-        .uploadPart({ bucketName: this.bucket, objectName: key, uploadID: uploadId, partNumber: part, headers: {} }, payload)
-        .then(
-          (result) => void etags.push({ part, etag: result.etag }),
-          (error: unknown) => void (failure ??= { error }),
-        )
-        .finally(() => inFlight.delete(request));
-      inFlight.add(request);
+    // One buffer is being filled while the others are sent.
+    const takeBuffer = async (): Promise<Buffer> => {
+      while (free.length === 0 && allocated > this.uploadConcurrency) await new Promise<void>((resolve) => (waiting = resolve));
+      if (free.length > 0) return free.pop()!;
+      allocated++;
+      return Buffer.allocUnsafeSlow(this.partSize);
+    };
+    const giveBack = (buffer: Buffer) => {
+      free.push(buffer);
+      waiting?.();
+      waiting = undefined;
     };
     try {
-      await send(first);
-      await send(second);
-      for (let next = await rest.next(); !next.done; next = await rest.next()) await send(next.value);
+      for (let part = 1; !reader.done; part++) {
+        const buffer = await takeBuffer();
+        if (failure) throw failure.error;
+        const length = await reader.fill(buffer);
+        if (length === 0) {
+          giveBack(buffer);
+          break;
+        }
+        const request: Promise<void> = this.client
+          .uploadPart({ bucketName: this.bucket, objectName: key, uploadID: uploadId, partNumber: part, headers: {} }, buffer.subarray(0, length))
+          .then(
+            (result) => void etags.push({ part, etag: result.etag }),
+            (error: unknown) => void (failure ??= { error }),
+          )
+          .finally(() => {
+            inFlight.delete(request);
+            giveBack(buffer);
+          });
+        inFlight.add(request);
+      }
       await Promise.all(inFlight);
       if (failure) throw failure.error;
       etags.sort((a, b) => a.part - b.part);
