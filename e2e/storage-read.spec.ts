@@ -23,4 +23,16 @@ describe('read() of internal storage files', () => {
     expect(run('outside').state.current).toBe('FAILED');
     expect(execution.state.current).toBe('FAILED');
   });
+
+  it('kv() reads the key-value store and envs holds the ENV_* variables', async () => {
+    const file = join(dir, 'kv.yaml');
+    writeFileSync(
+      file,
+      `id: kv-read\nnamespace: io.osprey.tests\ntasks:\n  - id: set\n    type: io.kestra.plugin.core.kv.Set\n    key: colour\n    value: teal\n  - id: show\n    type: io.kestra.plugin.core.debug.Return\n    format: "{{ kv('colour') }} / {{ kv('absent') ?? 'none' }} / {{ envs.region }}"\n`,
+    );
+    const result = await runCli(['flow', 'test', file], { env: { ENV_REGION: 'eu-west' } });
+    expect(result.code).toBe(0);
+    const execution = JSON.parse(result.stdout).execution as { taskRunList: { taskId: string; outputs?: Record<string, unknown> }[] };
+    expect(execution.taskRunList.find((r) => r.taskId === 'show')?.outputs).toEqual({ value: 'teal / none / eu-west' });
+  });
 });
