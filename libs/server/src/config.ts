@@ -3,8 +3,6 @@ import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-const duration = z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/i, 'an ISO-8601 duration such as PT30S');
-
 const backend = z.object({
   type: z.enum(['sqlite']).default('sqlite'),
   /** SQLite file; relative paths are resolved against `dataDir`. */
@@ -87,7 +85,6 @@ export const configSchema = z
     /** Maximum size of a file upload or input file, in bytes. */
     maxUploadBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
     auth: auth.default({ basic: [], tokens: [] }),
-    timeout: duration.optional(),
   })
   .strict();
 
@@ -152,7 +149,7 @@ const KNOWN_SECTIONS: Record<string, string[]> = {
   instance: ['heartbeatMs', 'deadAfterMs'],
   logging: ['level'],
 };
-const TOP_LEVEL = ['dataDir', 'maxUploadBytes', 'timeout'];
+const TOP_LEVEL = ['dataDir', 'maxUploadBytes'];
 
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   applyAuthEnv(raw, env);
