@@ -1,0 +1,3 @@
+import { sqlRepositorySuite } from './sql-repository-suite.js';
+
+sqlRepositorySuite('mysql');

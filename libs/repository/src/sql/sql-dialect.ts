@@ -1,0 +1,102 @@
+/** What differs between the SQL servers of the family; everything else is one implementation. */
+export interface SqlDialect {
+  readonly name: 'postgres' | 'mysql';
+  /** Rewrites `?` placeholders into the server's syntax. */
+  placeholders(sql: string): string;
+  /** Column type of identifiers and other short keys that are indexed and compared byte-wise. */
+  readonly keyType: string;
+  /** Column type of JSON documents stored and read back verbatim. */
+  readonly documentType: string;
+  /** Column type of a JSON array searched by containment (labels). */
+  readonly jsonType: string;
+  /** An auto-numbered BIGINT primary key column definition. */
+  readonly serialKey: string;
+  /** Trailing clause of CREATE TABLE (engine, charset). */
+  readonly tableOptions: string;
+  /** `INSERT ... <this>` conflict clause that updates `columns` from the new row; `keep` may use the stored one. */
+  upsert(conflict: string[], columns: string[], keep?: Record<string, string>): string;
+  /** Conflict clause that leaves an existing row untouched. */
+  insertIgnore(conflict: string[]): string;
+  /** SQL expression: the JSON array column contains every element of the JSON array bound as `?`. */
+  jsonContains(column: string): string;
+  /** `column IN (...)` over `values`, with its parameters (PostgreSQL binds one array: one statement shape). */
+  in(column: string, values: readonly unknown[]): { sql: string; params: unknown[] };
+  /** Whether DML can return rows (RETURNING), saving a round trip. */
+  readonly returning: boolean;
+  /** Whether a unique-key violation caused `error`. */
+  isUniqueViolation(error: unknown): boolean;
+}
+
+function cached(convert: (sql: string) => string): (sql: string) => string {
+  const cache = new Map<string, string>();
+  return (sql) => {
+    let converted = cache.get(sql);
+    if (converted === undefined) {
+      if (cache.size > 2000) cache.clear();
+      cache.set(sql, (converted = convert(sql)));
+    }
+    return converted;
+  };
+}
+
+function errorCode(error: unknown): unknown {
+  const e = error as { code?: unknown; driverError?: { code?: unknown; errno?: unknown }; errno?: unknown };
+  return e?.driverError?.code ?? e?.code;
+}
+
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  // Our statements hold no `?` inside literals, so every `?` is a parameter.
+  placeholders: cached((sql) => {
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
+  }),
+  keyType: 'text COLLATE "C"',
+  documentType: 'text',
+  jsonType: 'jsonb',
+  serialKey: 'bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
+  tableOptions: '',
+  upsert(conflict, columns, keep = {}) {
+    const sets = columns.map((c) => `${c} = ${keep[c] ?? `EXCLUDED.${c}`}`);
+    return `ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${sets.join(', ')}`;
+  },
+  insertIgnore(conflict) {
+    return `ON CONFLICT (${conflict.join(', ')}) DO NOTHING`;
+  },
+  jsonContains(column) {
+    return `${column} @> CAST(? AS jsonb)`;
+  },
+  in(column, values) {
+    return { sql: `${column} = ANY(?)`, params: [values] };
+  },
+  returning: true,
+  isUniqueViolation: (error) => errorCode(error) === '23505',
+};
+
+export const mysqlDialect: SqlDialect = {
+  name: 'mysql',
+  placeholders: (sql) => sql,
+  keyType: 'VARCHAR(255)',
+  documentType: 'LONGTEXT',
+  jsonType: 'JSON',
+  serialKey: 'BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY',
+  // Binary collation: identifiers compare and sort byte-wise, as on PostgreSQL ("C") and SQLite.
+  tableOptions: 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
+  upsert(_conflict, columns, keep = {}) {
+    // `keep` expressions are written for PostgreSQL's EXCLUDED/table names; MySQL's VALUES() is the new row.
+    const sets = columns.map((c) => `${c} = ${keep[c]?.replace(/EXCLUDED\.(\w+)/g, 'VALUES($1)').replace(/\b\w+\.(\w+)/g, '$1') ?? `VALUES(${c})`}`);
+    return `ON DUPLICATE KEY UPDATE ${sets.join(', ')}`;
+  },
+  insertIgnore(conflict) {
+    return `ON DUPLICATE KEY UPDATE ${conflict[0]} = ${conflict[0]}`;
+  },
+  jsonContains(column) {
+    return `JSON_CONTAINS(${column}, ?)`;
+  },
+  in(column, values) {
+    if (values.length === 0) return { sql: '1 = 0', params: [] };
+    return { sql: `${column} IN (${values.map(() => '?').join(', ')})`, params: [...values] };
+  },
+  returning: false,
+  isUniqueViolation: (error) => errorCode(error) === 'ER_DUP_ENTRY',
+};

@@ -1,0 +1,66 @@
+import type { Execution, StateType } from '@osprey/flow-model';
+import type { ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
+import { normalizeDate } from '../sqlite/sqlite-execution-repository.js';
+import { paging } from '../sqlite/sql-query.js';
+import { toNumber, type SqlDatabase } from './sql-database.js';
+import type { SqlExecutionRows } from './sql-execution-rows.js';
+import { SqlWhere } from './sql-where.js';
+
+const SORTABLE: Record<string, string> = {
+  id: 'id',
+  namespace: 'namespace',
+  flowId: 'flow_id',
+  'state.current': 'state',
+  'state.startDate': 'start_date',
+  'state.endDate': 'end_date',
+};
+
+export class SqlExecutionRepository implements ExecutionRepository {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly rows: SqlExecutionRows,
+  ) {}
+
+  async get(id: string): Promise<Execution | null> {
+    return this.rows.read(this.db, id);
+  }
+
+  async search(query: ExecutionQuery): Promise<Page<Execution>> {
+    const where = new SqlWhere(this.db.dialect)
+      .namespace('namespace', query.namespace)
+      .equals('flow_id', query.flowId)
+      .oneOf('state', query.state)
+      .labels('labels', query.labels)
+      .equals('parent_id', query.parentExecutionId);
+    if (query.startDate) where.add('start_date >= ?', normalizeDate(query.startDate));
+    if (query.endDate) where.add('start_date <= ?', normalizeDate(query.endDate));
+    const page = paging(query, SORTABLE, 'start_date DESC, id DESC');
+    const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM executions ${where.toSql()}`, where.params);
+    const rows = await this.db.query<{ json: string; version: unknown }>(
+      `SELECT json, version FROM executions ${where.toSql()} ORDER BY ${page.orderBy} LIMIT ? OFFSET ?`,
+      [...where.params, page.limit, page.offset],
+    );
+    return {
+      total: toNumber(count?.total ?? 0),
+      results: rows.map((row) => ({ ...(JSON.parse(row.json) as Execution), version: toNumber(row.version), taskRunList: [] })),
+    };
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.db.transaction((tx) => this.rows.delete(tx, id));
+  }
+
+  async dailyStats(query: { namespace?: string; flowId?: string; startDate: string; endDate: string }): Promise<{ date: string; state: StateType; count: number }[]> {
+    const where = new SqlWhere(this.db.dialect)
+      .namespace('namespace', query.namespace)
+      .equals('flow_id', query.flowId)
+      .add('start_date >= ?', normalizeDate(query.startDate))
+      .add('start_date <= ?', normalizeDate(query.endDate));
+    const rows = await this.db.query<{ date: string; state: StateType; count: unknown }>(
+      `SELECT substr(start_date, 1, 10) AS date, state, count(*) AS count FROM executions ${where.toSql()}
+       GROUP BY substr(start_date, 1, 10), state ORDER BY date, state`,
+      where.params,
+    );
+    return rows.map((row) => ({ date: row.date, state: row.state, count: toNumber(row.count) }));
+  }
+}

@@ -1,0 +1,62 @@
+import type { LogEntry, LogLevel, LogQuery, LogRepository, Page } from '../ports.js';
+import { normalizeDate } from '../sqlite/sqlite-execution-repository.js';
+import { paging } from '../sqlite/sql-query.js';
+import { chunks, toNumber, valuesList, type SqlDatabase } from './sql-database.js';
+import { SqlWhere } from './sql-where.js';
+
+const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
+const SORTABLE: Record<string, string> = { seq: 'seq', timestamp: 'timestamp', level: 'level' };
+const COLUMNS = ['namespace', 'flow_id', 'execution_id', 'task_id', 'task_run_id', 'level', 'timestamp', 'message', 'json'];
+
+/** Logs are append-only rows, written in batched inserts; `seq` is the cursor a follower passes back as `afterSeq`. */
+export class SqlLogRepository implements LogRepository {
+  constructor(private readonly db: SqlDatabase) {}
+
+  async append(entries: LogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const insert = async (batch: LogEntry[]) => {
+      const params = batch.flatMap((entry) => [
+        entry.namespace,
+        entry.flowId,
+        entry.executionId,
+        entry.taskId ?? null,
+        entry.taskRunId ?? null,
+        LEVELS[entry.level],
+        normalizeDate(entry.timestamp),
+        entry.message,
+        JSON.stringify(entry),
+      ]);
+      await this.db.run(`INSERT INTO logs (${COLUMNS.join(', ')}) VALUES ${valuesList(batch.length, COLUMNS.length)}`, params);
+    };
+    const batches = chunks(entries, COLUMNS.length);
+    if (batches.length === 1) await insert(batches[0]!);
+    else await this.db.transaction(async () => { for (const batch of batches) await insert(batch); });
+  }
+
+  /** Oldest first unless sorted otherwise; pages default to 1000 entries because logs are read in bulk. */
+  async search(query: LogQuery): Promise<Page<LogEntry & { seq: number }>> {
+    const where = new SqlWhere(this.db.dialect)
+      .namespace('namespace', query.namespace)
+      .equals('flow_id', query.flowId)
+      .equals('execution_id', query.executionId)
+      .equals('task_run_id', query.taskRunId)
+      .equals('task_id', query.taskId)
+      .contains(['message'], query.q);
+    if (query.minLevel) where.add('level >= ?', LEVELS[query.minLevel]);
+    if (query.startDate) where.add('timestamp >= ?', normalizeDate(query.startDate));
+    if (query.endDate) where.add('timestamp <= ?', normalizeDate(query.endDate));
+    if (query.afterSeq !== undefined) where.add('seq > ?', query.afterSeq);
+    const page = paging(query, SORTABLE, 'seq ASC', 1000);
+    const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM logs ${where.toSql()}`, where.params);
+    const rows = await this.db.query<{ seq: unknown; json: string }>(`SELECT seq, json FROM logs ${where.toSql()} ORDER BY ${page.orderBy} LIMIT ? OFFSET ?`, [
+      ...where.params,
+      page.limit,
+      page.offset,
+    ]);
+    return { total: toNumber(count?.total ?? 0), results: rows.map((row) => ({ ...(JSON.parse(row.json) as LogEntry), seq: toNumber(row.seq) })) };
+  }
+
+  async deleteByExecution(executionId: string): Promise<number> {
+    return this.db.run('DELETE FROM logs WHERE execution_id = ?', [executionId]);
+  }
+}

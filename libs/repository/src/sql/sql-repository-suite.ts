@@ -1,0 +1,25 @@
+/// <reference types="jest" />
+import { repositoryContract } from '../testing/repository.contract.js';
+import { openSqlRepository } from './open-sql-repository.js';
+import { createSqlTestDatabase, type SqlTestServer } from './sql-test-database.js';
+
+/** Runs the repository contract on a fresh database of the test server for every test. */
+export function sqlRepositorySuite(server: SqlTestServer): void {
+  repositoryContract(server, async () => {
+    const database = await createSqlTestDatabase(server);
+    try {
+      const repository = await openSqlRepository({ url: database.url, poolSize: 8 });
+      return {
+        repository,
+        writeExecution: (execution, changedTaskRuns) => repository.writeExecution(execution, changedTaskRuns),
+        close: async () => {
+          await repository.close();
+          await database.drop();
+        },
+      };
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,41 @@
+import type { TaskRun } from '@osprey/flow-model';
+import type { Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
+import { normalizeDate } from '../sqlite/sqlite-execution-repository.js';
+import { paging } from '../sqlite/sql-query.js';
+import { toNumber, type SqlDatabase } from './sql-database.js';
+import { SqlWhere } from './sql-where.js';
+
+const SORTABLE: Record<string, string> = {
+  id: 'id',
+  namespace: 'namespace',
+  flowId: 'flow_id',
+  executionId: 'execution_id',
+  taskId: 'task_id',
+  'state.current': 'state',
+  'state.startDate': 'start_date',
+  'state.endDate': 'end_date',
+};
+
+/** Task runs are their own rows, so the Task Runs view searches them directly (indexes per filter). */
+export class SqlTaskRunRepository implements TaskRunRepository {
+  constructor(private readonly db: SqlDatabase) {}
+
+  async search(query: TaskRunQuery): Promise<Page<TaskRun>> {
+    const where = new SqlWhere(this.db.dialect)
+      .namespace('namespace', query.namespace)
+      .equals('flow_id', query.flowId)
+      .equals('execution_id', query.executionId)
+      .equals('task_id', query.taskId)
+      .oneOf('state', query.state);
+    if (query.startDate) where.add('start_date >= ?', normalizeDate(query.startDate));
+    if (query.endDate) where.add('start_date <= ?', normalizeDate(query.endDate));
+    const page = paging(query, SORTABLE, 'start_date DESC, id DESC');
+    const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM task_runs ${where.toSql()}`, where.params);
+    const rows = await this.db.query<{ json: string }>(`SELECT json FROM task_runs ${where.toSql()} ORDER BY ${page.orderBy} LIMIT ? OFFSET ?`, [
+      ...where.params,
+      page.limit,
+      page.offset,
+    ]);
+    return { total: toNumber(count?.total ?? 0), results: rows.map((row) => JSON.parse(row.json) as TaskRun) };
+  }
+}
