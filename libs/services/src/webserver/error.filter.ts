@@ -3,6 +3,7 @@ import { FlowValidationError, InputValidationError, ExpressionError } from '@osp
 import { InvalidQueryError, NotFoundError } from '@osprey/repository';
 import type { Logger } from '@osprey/server';
 import { StorageNotFoundError, StoragePathError } from '@osprey/storage';
+import { ExecutionConflictError } from '../executions/execution-conflict-error.js';
 import { FlowDisabledError } from '../executions/trigger-execution.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 
@@ -48,6 +49,7 @@ export function errorResponse(error: unknown): [number, ErrorBody] {
   if (error instanceof ExpressionError) return [422, { message: error.message }];
   if (error instanceof NotFoundError) return [404, { message: error.message }];
   if (error instanceof FlowDisabledError) return [409, { message: error.message }];
+  if (error instanceof ExecutionConflictError) return [409, { message: error.message }];
   if (error instanceof InvalidArgumentError) return [400, { message: error.message, field: error.field }];
   if (error instanceof InvalidQueryError) return [400, { message: error.message }];
   if (error instanceof StoragePathError) return [400, { message: error.message }];
