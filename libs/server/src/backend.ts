@@ -4,7 +4,7 @@ import { openSqliteQueue } from '@osprey/queue';
 import type { Repository } from '@osprey/repository';
 import { openSqliteRepository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
-import { openLocalStorage } from '@osprey/storage';
+import { openLocalStorage, openS3Storage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from './config.js';
 
 /** The four ports, opened on the adapters the configuration names. */
@@ -20,11 +20,22 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/** A URI no task writes: checking it is a round trip to the storage (a HEAD on S3). */
+const READY_PROBE = 'kestra:///.osprey-ready-probe';
+
+async function openStorage(config: OspreyConfig): Promise<Storage> {
+  const storage = config.storage;
+  if (storage.type === 'local') return openLocalStorage(dataPath(config, storage.basePath));
+  const { type: _type, ...options } = storage;
+  return openS3Storage(options);
+}
+
 export async function openBackend(config: OspreyConfig): Promise<Backend> {
   mkdirSync(config.dataDir, { recursive: true });
+  // Storage first: a wrong bucket or endpoint stops the start before any database is opened.
+  const storage = await openStorage(config);
   const repository = await openSqliteRepository(dataPath(config, config.repository.path));
   const queue = await openSqliteQueue(dataPath(config, config.queue.path));
-  const storage = openLocalStorage(dataPath(config, config.storage.basePath));
   return {
     events: queue.events,
     jobs: queue.jobs,
@@ -36,6 +47,7 @@ export async function openBackend(config: OspreyConfig): Promise<Backend> {
       try {
         await queue.events.depth();
         await repository.instances.list();
+        await storage.exists(READY_PROBE);
         return true;
       } catch {
         return false;

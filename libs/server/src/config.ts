@@ -21,6 +21,50 @@ const auth = z
   })
   .strict();
 
+/** `true`/`false` from YAML or from an environment variable (where z.coerce.boolean would read "false" as true). */
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+const localStorage = z
+  .object({
+    type: z.literal('local'),
+    /** Folder of the local storage; relative paths are resolved against `dataDir`. */
+    basePath: z.string().default('storage'),
+  })
+  .strict();
+
+/** An S3 bucket (AWS, MinIO, versitygw, ...). Keys: OSPREY_STORAGE_ACCESS_KEY / OSPREY_STORAGE_SECRET_KEY. */
+const s3Storage = z
+  .object({
+    type: z.literal('s3'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)'),
+    /** http(s)://host[:port] of an S3-compatible server; absent means AWS S3. */
+    endpoint: z.string().regex(/^https?:\/\/[^/?#@]+\/?$/, 'an http(s)://host[:port] URL without path').optional(),
+    region: z.string().min(1).default('us-east-1'),
+    accessKey: z.string().min(1).optional(),
+    secretKey: z.string().min(1).optional(),
+    sessionToken: z.string().min(1).optional(),
+    /** Defaults to true with an endpoint (MinIO, versitygw), false on AWS. */
+    pathStyle: flag.optional(),
+    /** Defaults to the endpoint's scheme. */
+    useSSL: flag.optional(),
+    /** Key prefix inside the bucket. */
+    prefix: z.string().optional(),
+    createBucket: flag.default(true),
+    partSize: z.coerce.number().int().min(5 * 1024 * 1024).optional(),
+    uploadConcurrency: z.coerce.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((s) => (s.accessKey === undefined) === (s.secretKey === undefined), {
+    message: 'accessKey and secretKey go together',
+    path: ['secretKey'],
+  });
+
+// A storage section without `type` is the local folder, as before S3 existed.
+const storage = z.preprocess(
+  (value) => (value && typeof value === 'object' && !Array.isArray(value) && !('type' in value) ? { type: 'local', ...value } : value),
+  z.discriminatedUnion('type', [localStorage, s3Storage]),
+);
+
 export const configSchema = z
   .object({
     /** Where the embedded database and local storage live. */
@@ -34,14 +78,7 @@ export const configSchema = z
       .default({ port: 8080, host: '0.0.0.0' }),
     queue: backend.default({ type: 'sqlite', path: 'osprey.db' }),
     repository: backend.default({ type: 'sqlite', path: 'osprey.db' }),
-    storage: z
-      .object({
-        type: z.enum(['local']).default('local'),
-        /** Folder of the local storage; relative paths are resolved against `dataDir`. */
-        basePath: z.string().default('storage'),
-      })
-      .strict()
-      .default({ type: 'local', basePath: 'storage' }),
+    storage: storage.default({ type: 'local', basePath: 'storage' }),
     executor: z
       .object({
         /** Executions claimed per batch. */
@@ -142,7 +179,7 @@ const KNOWN_SECTIONS: Record<string, string[]> = {
   server: ['port', 'host'],
   queue: ['type', 'path'],
   repository: ['type', 'path'],
-  storage: ['type', 'basePath'],
+  storage: ['type', 'basePath', 'bucket', 'endpoint', 'region', 'accessKey', 'secretKey', 'sessionToken', 'pathStyle', 'useSSL', 'prefix', 'createBucket', 'partSize', 'uploadConcurrency'],
   executor: ['batchSize', 'leaseMs'],
   worker: ['concurrency', 'leaseMs', 'shutdownGraceMs'],
   scheduler: ['tickMs', 'leaseMs'],
