@@ -1,6 +1,6 @@
 import { isTerminated, type Execution, type StateType } from '@osprey/flow-model';
 import { ExecutionConflictError } from './execution-conflict-error.js';
-import { InvalidRequestError } from './invalid-request-error.js';
+import { InvalidArgumentError } from '../invalid-argument-error.js';
 import type { ExecutionCommands } from './execution-commands.js';
 
 /** The states an operator may force a task run into, as in Kestra. */
@@ -13,7 +13,7 @@ export class ChangeTaskRunState {
 
   async execute(executionId: string, taskRunId: string, state: string): Promise<Execution> {
     if (!FORCEABLE_TASK_RUN_STATES.includes(state as StateType)) {
-      throw new InvalidRequestError(`state ${JSON.stringify(state)} cannot be set on a task run: use one of ${FORCEABLE_TASK_RUN_STATES.join(', ')}`, 'state');
+      throw new InvalidArgumentError('state', `state ${JSON.stringify(state)} cannot be set on a task run: use one of ${FORCEABLE_TASK_RUN_STATES.join(', ')}`);
     }
     const execution = await this.commands.load(executionId);
     const run = this.commands.taskRun(execution, taskRunId);

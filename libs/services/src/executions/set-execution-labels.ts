@@ -1,6 +1,6 @@
 import type { Execution, Label } from '@osprey/flow-model';
 import type { ExecutionCommands } from './execution-commands.js';
-import { InvalidRequestError } from './invalid-request-error.js';
+import { InvalidArgumentError } from '../invalid-argument-error.js';
 
 
 /** Replaces an execution's labels (system labels stay as they are). */
@@ -17,12 +17,12 @@ export class SetExecutionLabels {
 
 /** Labels as Kestra sends them: a list of `{key, value}` with non-empty string keys, no `system.` keys. */
 export function checkLabels(labels: unknown): Label[] {
-  if (!Array.isArray(labels)) throw new InvalidRequestError('labels must be a JSON list of {"key": ..., "value": ...}', 'labels');
+  if (!Array.isArray(labels)) throw new InvalidArgumentError('labels', 'labels must be a JSON list of {"key": ..., "value": ...}');
   return labels.map((label, index) => {
     const { key, value } = (label ?? {}) as { key?: unknown; value?: unknown };
-    if (typeof key !== 'string' || key === '') throw new InvalidRequestError(`labels[${index}].key must be a non-empty string`);
-    if (typeof value !== 'string') throw new InvalidRequestError(`labels[${index}].value must be a string`);
-    if (key.startsWith('system.')) throw new InvalidRequestError(`labels[${index}].key: system labels cannot be set`);
+    if (typeof key !== 'string' || key === '') throw new InvalidArgumentError('labels', `labels[${index}].key must be a non-empty string`);
+    if (typeof value !== 'string') throw new InvalidArgumentError('labels', `labels[${index}].value must be a string`);
+    if (key.startsWith('system.')) throw new InvalidArgumentError('labels', `labels[${index}].key: system labels cannot be set`);
     return { key, value };
   });
 }

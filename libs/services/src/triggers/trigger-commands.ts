@@ -2,7 +2,7 @@ import type { Label, Trigger } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
 import { NotFoundError, type Repository, type TriggerState } from '@osprey/repository';
 import { ExecutionConflictError } from '../executions/execution-conflict-error.js';
-import { InvalidRequestError } from '../executions/invalid-request-error.js';
+import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { isScheduleTrigger, nextFireDate } from '../scheduler/scheduler-service.js';
 
 export interface TriggerKey {
@@ -50,12 +50,12 @@ export class TriggerCommands {
 
   async startBackfill(key: TriggerKey, request: BackfillRequest): Promise<TriggerState> {
     const trigger = await this.triggerOf(key);
-    if (!isScheduleTrigger(trigger)) throw new InvalidRequestError(`trigger ${describe(key)} is a ${trigger.type}: only Schedule triggers have backfills`, 'triggerId');
+    if (!isScheduleTrigger(trigger)) throw new InvalidArgumentError('triggerId', `trigger ${describe(key)} is a ${trigger.type}: only Schedule triggers have backfills`);
     const now = this.clock();
     const start = parseDate(request.start, 'backfill.start');
     const end = request.end ? parseDate(request.end, 'backfill.end') : now;
-    if (end.getTime() < start.getTime()) throw new InvalidRequestError('backfill.end is before backfill.start', 'backfill.end');
-    if (request.labels !== undefined && !Array.isArray(request.labels)) throw new InvalidRequestError('backfill.labels must be a list of {key, value}', 'backfill.labels');
+    if (end.getTime() < start.getTime()) throw new InvalidArgumentError('backfill.end', 'backfill.end is before backfill.start');
+    if (request.labels !== undefined && !Array.isArray(request.labels)) throw new InvalidArgumentError('backfill.labels', 'backfill.labels must be a list of {key, value}');
     const state = (await this.repository.triggers.get(key.namespace, key.flowId, key.triggerId)) ?? this.initial(key, trigger, now);
     if (state.backfill) throw new ExecutionConflictError(`trigger ${describe(key)} already has a backfill: delete it first`);
     return this.store({
@@ -122,7 +122,7 @@ function describe(key: TriggerKey): string {
 
 function parseDate(value: unknown, field: string): Date {
   const millis = typeof value === 'string' ? Date.parse(value) : NaN;
-  if (Number.isNaN(millis)) throw new InvalidRequestError(`${field} must be an ISO-8601 date-time, got ${JSON.stringify(value)}`, field);
+  if (Number.isNaN(millis)) throw new InvalidArgumentError(field, `${field} must be an ISO-8601 date-time, got ${JSON.stringify(value)}`);
   return new Date(millis);
 }
 

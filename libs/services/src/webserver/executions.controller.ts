@@ -1,73 +1,422 @@
-import { All, BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { unlink } from 'node:fs/promises';
+import { extname } from 'node:path';
+import {
+  All,
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { isTerminated, type Execution } from '@osprey/flow-model';
 import { NotFoundError } from '@osprey/repository';
+import { StorageNotFoundError } from '@osprey/storage';
+import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
+import { DeleteExecution } from '../executions/delete-execution.js';
+import { ExecutionCommands } from '../executions/execution-commands.js';
+import { ExecutionFiles } from '../executions/execution-files.js';
+import { KillExecution } from '../executions/kill-execution.js';
+import { ReplayExecution } from '../executions/replay-execution.js';
+import { RestartExecution } from '../executions/restart-execution.js';
+import { ResumeExecution } from '../executions/resume-execution.js';
+import { SetExecutionLabels } from '../executions/set-execution-labels.js';
+import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/start-execution-with-files.js';
 import { OspreyRuntime } from '../runtime.js';
+import { boolParam, dateParam, intParam, labelsParam, oneParam, pageParams, statesParam } from './query-params.js';
+import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
+import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
 
-/** Kestra's execution endpoints (`/api/v1/executions`), the webhook trigger among them. */
+type Q = string | string[] | undefined;
+
+interface HttpRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, unknown>;
+  body?: unknown;
+  files?: UploadedFile[];
+}
+
+interface FileResponse extends SseResponse {
+  setHeader(name: string, value: string | number): unknown;
+  status(code: number): FileResponse;
+}
+
+const BAD_REQUEST = ApiResponse({ status: 400, description: 'A parameter or body field is malformed; the body names it' });
+const NOT_FOUND = ApiResponse({ status: 404, description: 'Unknown execution, flow or task run' });
+const POLL_MS = 50;
+/** How long a follow waits for an execution that was just triggered to be written by the executor. */
+const APPEAR_MS = 5_000;
+
+/** Kestra's execution endpoints (`/api/v1/executions`, no tenant segment), the webhook trigger among them. */
+@ApiTags('Executions')
 @Controller('api/v1')
 export class ExecutionsController {
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+  private readonly commands: ExecutionCommands;
+  private readonly files: ExecutionFiles;
+  private readonly startWithFiles: StartExecutionWithFiles;
 
-  @Post('executions/:namespace/:id')
-  async trigger(
-    @Param('namespace') namespace: string,
-    @Param('id') id: string,
-    @Body() body: unknown,
-    @Query('wait') wait?: string,
-    @Query('labels') labels?: string | string[],
+  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {
+    this.commands = new ExecutionCommands(runtime.backend.repository, runtime.backend.events);
+    this.files = new ExecutionFiles(runtime.backend.storage);
+    this.startWithFiles = new StartExecutionWithFiles(runtime.triggerExecution, this.files);
+  }
+
+  @Get('executions/search')
+  @ApiOperation({ summary: 'Search for executions' })
+  @ApiQuery({ name: 'namespace', required: false, description: 'Namespace, children included' })
+  @ApiQuery({ name: 'flowId', required: false })
+  @ApiQuery({ name: 'state', required: false, isArray: true, description: 'States, repeated or comma-separated' })
+  @ApiQuery({ name: 'labels', required: false, isArray: true, description: 'Labels as key:value' })
+  @ApiQuery({ name: 'startDate', required: false, description: 'ISO-8601, executions started at or after' })
+  @ApiQuery({ name: 'endDate', required: false, description: 'ISO-8601, executions started at or before' })
+  @ApiQuery({ name: 'page', required: false, description: '1-based' })
+  @ApiQuery({ name: 'size', required: false })
+  @ApiQuery({ name: 'sort', required: false, description: 'e.g. state.startDate:desc' })
+  @ApiResponse({ status: 200, description: '{results, total}' })
+  @BAD_REQUEST
+  async search(
+    @Query('namespace') namespace: Q,
+    @Query('flowId') flowId: Q,
+    @Query('state') state: Q,
+    @Query('labels') labels: Q,
+    @Query('startDate') startDate: Q,
+    @Query('endDate') endDate: Q,
+    @Query('page') page: Q,
+    @Query('size') size: Q,
+    @Query('sort') sort: Q,
   ) {
-    const inputs = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const execution = await this.runtime.triggerExecution.execute({ namespace, flowId: id, inputs, labels: parseLabels(labels) });
-    if (wait === 'true') return this.waitForEnd(execution.id);
-    return execution;
+    return this.runtime.backend.repository.executions.search({
+      namespace: oneParam(namespace, 'namespace'),
+      flowId: oneParam(flowId, 'flowId'),
+      state: statesParam(state),
+      labels: labelsParam(labels),
+      startDate: dateParam(startDate, 'startDate'),
+      endDate: dateParam(endDate, 'endDate'),
+      ...pageParams(page, size, sort),
+    });
   }
 
   /** Kestra's webhook trigger: any GET, POST or PUT with the trigger's key starts the flow with body, headers and parameters. */
   @All('executions/webhook/:namespace/:id/:key')
-  async webhook(
-    @Param('namespace') namespace: string,
-    @Param('id') id: string,
-    @Param('key') key: string,
-    @Req() request: { method: string; headers: Record<string, string | string[] | undefined>; query: Record<string, unknown>; body?: unknown },
-  ) {
+  @ApiOperation({ summary: 'Start an execution from a Webhook trigger (GET, POST or PUT)' })
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'id', description: 'The flow id' })
+  @ApiParam({ name: 'key', description: 'The webhook key' })
+  @ApiResponse({ status: 200, description: 'The created execution' })
+  @ApiResponse({ status: 404, description: 'No flow or no enabled webhook with this key' })
+  async webhook(@Param('namespace') namespace: string, @Param('id') id: string, @Param('key') key: string, @Req() request: HttpRequest) {
     if (!['GET', 'POST', 'PUT'].includes(request.method)) throw new BadRequestException(`webhooks accept GET, POST and PUT, not ${request.method}`);
     const stored = await this.runtime.backend.repository.flows.get(namespace, id);
     if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}`);
     const trigger = stored.flow.triggers.find((t) => WEBHOOK_TYPES.has(t.type) && !t.disabled && String(t.key) === key);
-    if (!trigger) throw new NotFoundException({ message: `flow ${namespace}.${id} has no enabled webhook trigger with this key` });
+    // A trigger disabled through the triggers API stays disabled here too.
+    const state = trigger ? await this.runtime.backend.repository.triggers.get(namespace, id, trigger.id) : null;
+    if (!trigger || state?.disabled) throw new NotFoundException({ message: `flow ${namespace}.${id} has no enabled webhook trigger with this key` });
     const body = request.body === undefined || (typeof request.body === 'object' && request.body !== null && Object.keys(request.body).length === 0 && request.method === 'GET') ? null : request.body;
-    const execution = await this.runtime.triggerExecution.execute({
+    return this.runtime.triggerExecution.execute({
       namespace,
       flowId: id,
       inputs: (trigger.inputs ?? {}) as Record<string, unknown>,
       trigger: { id: trigger.id, type: trigger.type, variables: { body, headers: request.headers, parameters: request.query } },
     });
+  }
+
+  // The routes below come before `executions/:namespace/:id` so that `/{executionId}/restart` is never read as a flow.
+
+  @Post('executions/:executionId/restart')
+  @ApiOperation({ summary: 'Restart a failed or killed execution: its failed task runs run again' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 200, description: 'The execution, restarted' })
+  @ApiResponse({ status: 409, description: 'The execution is not failed or killed' })
+  @NOT_FOUND
+  @HttpCode(200)
+  async restart(@Param('executionId') executionId: string) {
+    const before = await new RestartExecution(this.commands).execute(executionId);
+    return this.changed(before);
+  }
+
+  @Post('executions/:executionId/replay')
+  @ApiOperation({ summary: 'Replay an ended execution as a new one, from a task run or from the start' })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'taskRunId', required: false, description: 'Keep what ended before this task run; run it and everything after again' })
+  @ApiQuery({ name: 'revision', required: false, description: 'Replay on this flow revision' })
+  @ApiResponse({ status: 200, description: 'The new execution' })
+  @ApiResponse({ status: 409, description: 'The execution has not ended' })
+  @NOT_FOUND
+  @HttpCode(200)
+  async replay(@Param('executionId') executionId: string, @Query('taskRunId') taskRunId: Q, @Query('revision') revision: Q) {
+    return new ReplayExecution(this.commands).execute({ executionId, taskRunId: oneParam(taskRunId, 'taskRunId'), revision: intParam(revision, 'revision', 1) });
+  }
+
+  @Post('executions/:executionId/resume')
+  @UseInterceptors(UploadInterceptor)
+  @ApiOperation({ summary: 'Resume a paused execution, with the inputs its Pause task declares (multipart or JSON)' })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 204, description: 'Resumed' })
+  @ApiResponse({ status: 409, description: 'The execution is not paused' })
+  @ApiResponse({ status: 422, description: 'An input does not fit its declaration; the body names it' })
+  @NOT_FOUND
+  @HttpCode(204)
+  async resume(@Param('executionId') executionId: string, @Req() request: HttpRequest) {
+    try {
+      await new ResumeExecution(this.commands).execute(executionId, formInputs(request));
+    } finally {
+      await removeUploads(request.files);
+    }
+  }
+
+  @Post('executions/:executionId/state')
+  @ApiOperation({ summary: 'Change the state of a task run of an ended or paused execution' })
+  @ApiParam({ name: 'executionId' })
+  @ApiBody({ schema: { type: 'object', required: ['taskRunId', 'state'], properties: { taskRunId: { type: 'string' }, state: { type: 'string', enum: ['SUCCESS', 'WARNING', 'FAILED'] } } } })
+  @ApiResponse({ status: 200, description: 'The execution' })
+  @ApiResponse({ status: 409, description: 'The execution is running' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @HttpCode(200)
+  async changeTaskRunState(@Param('executionId') executionId: string, @Body() body: unknown) {
+    const { taskRunId, state } = (isObject(body) ? body : {}) as { taskRunId?: unknown; state?: unknown };
+    if (typeof taskRunId !== 'string' || taskRunId === '') throw new BadRequestException({ message: 'taskRunId is required', field: 'taskRunId' });
+    if (typeof state !== 'string') throw new BadRequestException({ message: 'state is required', field: 'state' });
+    const before = await new ChangeTaskRunState(this.commands).execute(executionId, taskRunId, state);
+    return this.changed(before);
+  }
+
+  @Post('executions/:executionId/labels')
+  @ApiOperation({ summary: "Set an execution's labels (system labels are kept)" })
+  @ApiParam({ name: 'executionId' })
+  @ApiBody({ schema: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, value: { type: 'string' } } } } })
+  @ApiResponse({ status: 200, description: 'The execution with its new labels' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @HttpCode(200)
+  async setLabels(@Param('executionId') executionId: string, @Body() body: unknown) {
+    const before = await new SetExecutionLabels(this.commands).execute(executionId, body);
+    return this.changed(before);
+  }
+
+  @Post('executions/:namespace/:id')
+  @UseInterceptors(UploadInterceptor)
+  @ApiOperation({ summary: 'Start an execution of a flow, with inputs and files as multipart/form-data (or JSON inputs)' })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'id', description: 'The flow id' })
+  @ApiQuery({ name: 'labels', required: false, isArray: true, description: 'Labels as key:value' })
+  @ApiQuery({ name: 'wait', required: false, description: 'true: answer once the execution ended (or paused)' })
+  @ApiQuery({ name: 'revision', required: false })
+  @ApiResponse({ status: 200, description: 'The created execution (ended, with wait=true)' })
+  @ApiResponse({ status: 409, description: 'The flow is disabled' })
+  @ApiResponse({ status: 413, description: 'A file is larger than maxUploadBytes' })
+  @ApiResponse({ status: 422, description: 'An input does not fit its declaration; the body names it' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @HttpCode(200)
+  async trigger(
+    @Param('namespace') namespace: string,
+    @Param('id') id: string,
+    @Req() request: HttpRequest,
+    @Query('wait') wait: Q,
+    @Query('labels') labels: Q,
+    @Query('revision') revision: Q,
+  ) {
+    let execution: Execution;
+    try {
+      const uploads: UploadedInputFile[] = (request.files ?? []).map((f) => ({ inputId: f.fieldname, fileName: f.originalname, path: f.path }));
+      execution = await this.startWithFiles.execute(
+        { namespace, flowId: id, inputs: formInputs(request), labels: labelsParam(labels), revision: intParam(revision, 'revision', 1) },
+        uploads,
+      );
+    } finally {
+      await removeUploads(request.files);
+    }
+    if (boolParam(wait, 'wait')) return this.waitForEnd(execution.id);
     return execution;
   }
 
-  @Get('executions/:id')
-  async getExecution(@Param('id') id: string) {
-    const execution = await this.runtime.backend.repository.executions.get(id);
-    if (!execution) throw new NotFoundError('execution', id);
-    return execution;
+  @Get('executions/:executionId')
+  @ApiOperation({ summary: 'Get an execution with its task runs' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 200, description: 'The execution' })
+  @NOT_FOUND
+  async getExecution(@Param('executionId') executionId: string) {
+    return this.commands.load(executionId);
+  }
+
+  @Delete('executions/:executionId')
+  @ApiOperation({ summary: 'Delete an ended execution, with its logs and storage files unless told otherwise' })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'deleteLogs', required: false, description: 'default true' })
+  @ApiQuery({ name: 'deleteStorage', required: false, description: 'default true' })
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @ApiResponse({ status: 409, description: 'The execution is still running' })
+  @NOT_FOUND
+  @HttpCode(204)
+  async delete(@Param('executionId') executionId: string, @Query('deleteLogs') deleteLogs: Q, @Query('deleteStorage') deleteStorage: Q) {
+    await new DeleteExecution(this.commands, this.files).execute(executionId, {
+      deleteLogs: boolParam(deleteLogs, 'deleteLogs'),
+      deleteStorage: boolParam(deleteStorage, 'deleteStorage'),
+    });
+  }
+
+  @Delete('executions/:executionId/kill')
+  @ApiOperation({ summary: 'Kill a running execution: its running tasks are stopped' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 202, description: 'The kill was accepted' })
+  @ApiResponse({ status: 409, description: 'The execution already ended' })
+  @NOT_FOUND
+  @HttpCode(202)
+  async kill(@Param('executionId') executionId: string) {
+    await new KillExecution(this.commands).execute(executionId);
+  }
+
+  @Get('executions/:executionId/follow')
+  @ApiOperation({ summary: 'Follow an execution as Server-Sent Events: one event per change, then the stream closes once it ended' })
+  @ApiParam({ name: 'executionId' })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 200, description: 'Events `id: start`, then `id: progress` with the execution, the last with `id: end`' })
+  @NOT_FOUND
+  async follow(@Param('executionId') executionId: string, @Res() response: SseResponse) {
+    let execution = await this.appeared(executionId);
+    if (!execution) throw new NotFoundError('execution', executionId);
+    const stream = new ServerSentEvents(response);
+    stream.send('start', { id: executionId });
+    let version = -1;
+    while (!stream.isClosed) {
+      if (execution && execution.version !== version) {
+        version = execution.version;
+        const ended = isTerminated(execution.state.current);
+        stream.send(ended ? 'end' : 'progress', execution);
+        if (ended) break;
+      }
+      await sleep(POLL_MS);
+      execution = await this.runtime.backend.repository.executions.get(executionId);
+      if (!execution) break; // deleted meanwhile
+    }
+    stream.close();
+  }
+
+  @Get('executions/:executionId/file')
+  @ApiOperation({ summary: "Download a file of the execution's internal storage" })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'path', required: true, description: "kestra:/// URI under the execution's prefix" })
+  @ApiProduces('application/octet-stream')
+  @ApiResponse({ status: 200, description: 'The file' })
+  @ApiResponse({ status: 400, description: "The path is malformed or outside the execution's prefix" })
+  @NOT_FOUND
+  async file(@Param('executionId') executionId: string, @Query('path') path: Q, @Res() response: FileResponse) {
+    const { execution, uri } = await this.fileOf(executionId, path);
+    const info = await this.files.stat(execution, uri);
+    if (!info) throw new StorageNotFoundError(uri);
+    const content = await this.files.read(execution, uri);
+    const name = uri.slice(uri.lastIndexOf('/') + 1);
+    response.setHeader('Content-Type', 'application/octet-stream');
+    response.setHeader('Content-Length', info.size);
+    response.setHeader('Content-Disposition', `attachment; filename="${name.replace(/["\\\r\n]/g, '_')}"`);
+    content.on('error', () => response.end());
+    content.pipe(response as unknown as NodeJS.WritableStream);
+  }
+
+  @Get('executions/:executionId/file/metas')
+  @ApiOperation({ summary: "Size of a file of the execution's internal storage" })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'path', required: true })
+  @ApiResponse({ status: 200, description: '{size}' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  async fileMetas(@Param('executionId') executionId: string, @Query('path') path: Q) {
+    const { execution, uri } = await this.fileOf(executionId, path);
+    const info = await this.files.stat(execution, uri);
+    if (!info) throw new StorageNotFoundError(uri);
+    return { size: info.size };
+  }
+
+  @Get('executions/:executionId/file/preview')
+  @ApiOperation({ summary: "Preview the first lines of a text file of the execution's internal storage" })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'path', required: true })
+  @ApiQuery({ name: 'maxRows', required: false, description: 'default 100' })
+  @ApiResponse({ status: 200, description: '{extension, type, content}' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  async preview(@Param('executionId') executionId: string, @Query('path') path: Q, @Query('maxRows') maxRows: Q) {
+    const { execution, uri } = await this.fileOf(executionId, path);
+    const rows = intParam(maxRows, 'maxRows', 1) ?? 100;
+    if (!(await this.files.stat(execution, uri))) throw new StorageNotFoundError(uri);
+    const content = await readLines(await this.files.read(execution, uri), rows, 1024 * 1024);
+    return { extension: extname(uri).replace(/^\./, ''), type: 'TEXT', content };
+  }
+
+  private async fileOf(executionId: string, path: Q): Promise<{ execution: Execution; uri: string }> {
+    const uri = oneParam(path, 'path');
+    if (!uri) throw new BadRequestException({ message: 'path is required', field: 'path' });
+    const execution = await this.commands.load(executionId);
+    return { execution, uri: this.files.confine(execution, uri) };
+  }
+
+  /** The execution once the executor applied the event just sent (or as it is after a short while). */
+  private async changed(before: Execution): Promise<Execution> {
+    const deadline = Date.now() + 2_000;
+    for (;;) {
+      const now = await this.runtime.backend.repository.executions.get(before.id);
+      if (!now || now.version !== before.version || Date.now() > deadline) return now ?? before;
+      await sleep(POLL_MS / 2);
+    }
+  }
+
+  /** An execution just triggered is written by the executor a moment later. */
+  private async appeared(executionId: string): Promise<Execution | null> {
+    const deadline = Date.now() + APPEAR_MS;
+    for (;;) {
+      const execution = await this.runtime.backend.repository.executions.get(executionId);
+      if (execution || Date.now() > deadline) return execution;
+      await sleep(POLL_MS);
+    }
   }
 
   private async waitForEnd(id: string): Promise<Execution> {
     for (;;) {
       const execution = await this.runtime.backend.repository.executions.get(id);
       if (execution && (isTerminated(execution.state.current) || execution.state.current === 'PAUSED')) return execution;
-      await new Promise((r) => setTimeout(r, 25));
+      await sleep(25);
     }
   }
 }
 
 const WEBHOOK_TYPES = new Set(['io.kestra.plugin.core.trigger.Webhook', 'io.kestra.core.models.triggers.types.Webhook']);
 
-function parseLabels(labels?: string | string[]) {
-  const list = labels === undefined ? [] : Array.isArray(labels) ? labels : [labels];
-  return list.map((label) => {
-    const at = label.indexOf(':');
-    if (at <= 0) throw new BadRequestException(`label ${JSON.stringify(label)} must be key:value`);
-    return { key: label.slice(0, at), value: label.slice(at + 1) };
-  });
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Inputs from a multipart form (text fields) or a JSON object body. */
+function formInputs(request: HttpRequest): Record<string, unknown> {
+  return isObject(request.body) ? { ...request.body } : {};
+}
+
+async function removeUploads(files?: UploadedFile[]): Promise<void> {
+  await Promise.all((files ?? []).map((f) => unlink(f.path).catch(() => undefined)));
+}
+
+async function readLines(stream: NodeJS.ReadableStream, maxRows: number, maxBytes: number): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += chunk.toString();
+    const lines = text.split('\n');
+    if (lines.length > maxRows || text.length > maxBytes) {
+      (stream as unknown as { destroy?: () => void }).destroy?.();
+      return lines.slice(0, maxRows).join('\n').slice(0, maxBytes);
+    }
+  }
+  return text;
 }

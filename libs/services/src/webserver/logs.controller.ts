@@ -1,14 +1,185 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { isTerminated } from '@osprey/flow-model';
+import { NotFoundError, type LogEntry, type LogQuery } from '@osprey/repository';
 import { OspreyRuntime } from '../runtime.js';
+import { dateParam, intParam, levelParam, oneParam, pageParams } from './query-params.js';
+import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
+
+type Q = string | string[] | undefined;
+
+interface TextResponse extends SseResponse {
+  setHeader(name: string, value: string): unknown;
+}
+
+const POLL_MS = 100;
+/** Worker logs of the last task may land just after the execution ended. */
+const TAIL_MS = 500;
+const BAD_REQUEST = ApiResponse({ status: 400, description: 'A parameter is malformed; the body names it' });
+const NOT_FOUND = ApiResponse({ status: 404, description: 'Unknown execution' });
 
 /** Kestra's log endpoints (`/api/v1/logs`). */
+@ApiTags('Logs')
 @Controller('api/v1')
 export class LogsController {
   constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
 
-  @Get('logs/:executionId')
-  async logs(@Param('executionId') executionId: string, @Query('minLevel') minLevel?: string) {
-    const page = await this.runtime.backend.repository.logs.search({ executionId, minLevel: minLevel as never, size: 10_000 });
-    return page.results;
+  @Get('logs/search')
+  @ApiOperation({ summary: 'Search logs' })
+  @ApiQuery({ name: 'q', required: false, description: 'Text the message contains' })
+  @ApiQuery({ name: 'namespace', required: false })
+  @ApiQuery({ name: 'flowId', required: false })
+  @ApiQuery({ name: 'executionId', required: false })
+  @ApiQuery({ name: 'taskRunId', required: false })
+  @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
+  @ApiQuery({ name: 'startDate', required: false })
+  @ApiQuery({ name: 'endDate', required: false })
+  @ApiQuery({ name: 'page', required: false })
+  @ApiQuery({ name: 'size', required: false })
+  @ApiQuery({ name: 'sort', required: false })
+  @ApiResponse({ status: 200, description: '{results, total}' })
+  @BAD_REQUEST
+  async search(
+    @Query('q') q: Q,
+    @Query('namespace') namespace: Q,
+    @Query('flowId') flowId: Q,
+    @Query('executionId') executionId: Q,
+    @Query('taskRunId') taskRunId: Q,
+    @Query('minLevel') minLevel: Q,
+    @Query('startDate') startDate: Q,
+    @Query('endDate') endDate: Q,
+    @Query('page') page: Q,
+    @Query('size') size: Q,
+    @Query('sort') sort: Q,
+  ) {
+    const found = await this.runtime.backend.repository.logs.search({
+      q: oneParam(q, 'q'),
+      namespace: oneParam(namespace, 'namespace'),
+      flowId: oneParam(flowId, 'flowId'),
+      executionId: oneParam(executionId, 'executionId'),
+      taskRunId: oneParam(taskRunId, 'taskRunId'),
+      minLevel: levelParam(minLevel),
+      startDate: dateParam(startDate, 'startDate'),
+      endDate: dateParam(endDate, 'endDate'),
+      ...pageParams(page, size, sort),
+    });
+    return { total: found.total, results: found.results.map(withoutSeq) };
   }
+
+  @Get('logs/:executionId')
+  @ApiOperation({ summary: 'Logs of an execution, oldest first' })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
+  @ApiQuery({ name: 'taskRunId', required: false })
+  @ApiQuery({ name: 'taskId', required: false })
+  @ApiQuery({ name: 'attempt', required: false })
+  @ApiResponse({ status: 200, description: 'A list of log entries' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  async logs(@Param('executionId') executionId: string, @Query('minLevel') minLevel: Q, @Query('taskRunId') taskRunId: Q, @Query('taskId') taskId: Q, @Query('attempt') attempt: Q) {
+    return (await this.all(executionId, this.filters(minLevel, taskRunId, taskId), intParam(attempt, 'attempt', 1))).map(withoutSeq);
+  }
+
+  @Get('logs/:executionId/download')
+  @ApiOperation({ summary: 'Logs of an execution as plain text, one line per entry' })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
+  @ApiQuery({ name: 'taskRunId', required: false })
+  @ApiQuery({ name: 'taskId', required: false })
+  @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'The log as text' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  async download(@Param('executionId') executionId: string, @Query('minLevel') minLevel: Q, @Query('taskRunId') taskRunId: Q, @Query('taskId') taskId: Q, @Res() response: TextResponse) {
+    const entries = await this.all(executionId, this.filters(minLevel, taskRunId, taskId));
+    response.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="${executionId.replace(/[^\w.-]/g, '_')}.log"`);
+    for (const entry of entries) response.write(`${formatLine(entry)}\n`);
+    response.end();
+  }
+
+  @Get('logs/:executionId/follow')
+  @ApiOperation({ summary: "Follow an execution's logs as Server-Sent Events; the stream closes once the execution ended" })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
+  @ApiQuery({ name: 'taskRunId', required: false })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 200, description: 'Events `id: progress` with one log entry each' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  async follow(@Param('executionId') executionId: string, @Query('minLevel') minLevel: Q, @Query('taskRunId') taskRunId: Q, @Res() response: SseResponse) {
+    const filters = this.filters(minLevel, taskRunId, undefined);
+    await this.execution(executionId, true);
+    const stream = new ServerSentEvents(response);
+    stream.send('start', { executionId });
+    let afterSeq: number | undefined;
+    let endedAt: number | undefined;
+    while (!stream.isClosed) {
+      const page = await this.runtime.backend.repository.logs.search({ ...filters, executionId, afterSeq, size: 1000, sort: 'seq:asc' } as LogQuery);
+      for (const entry of page.results) {
+        stream.send('progress', withoutSeq(entry));
+        afterSeq = entry.seq;
+      }
+      if (page.results.length === 1000) continue;
+      if (endedAt === undefined) {
+        const execution = await this.runtime.backend.repository.executions.get(executionId);
+        if (!execution || isTerminated(execution.state.current)) endedAt = Date.now();
+      } else if (Date.now() - endedAt > TAIL_MS) {
+        break;
+      }
+      await sleep(POLL_MS);
+    }
+    stream.close();
+  }
+
+  @Delete('logs/:executionId')
+  @ApiOperation({ summary: 'Delete the logs of an execution' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @HttpCode(204)
+  async delete(@Param('executionId') executionId: string) {
+    await this.runtime.backend.repository.logs.deleteByExecution(executionId);
+  }
+
+  private filters(minLevel: Q, taskRunId: Q, taskId: Q): Pick<LogQuery, 'minLevel' | 'taskRunId' | 'taskId'> {
+    return { minLevel: levelParam(minLevel), taskRunId: oneParam(taskRunId, 'taskRunId'), taskId: oneParam(taskId, 'taskId') };
+  }
+
+  /** Every entry of an execution in order (paged through the repository, so memory stays bounded per page). */
+  private async all(executionId: string, filters: Pick<LogQuery, 'minLevel' | 'taskRunId' | 'taskId'>, attempt?: number): Promise<(LogEntry & { seq: number })[]> {
+    await this.execution(executionId, false);
+    const entries: (LogEntry & { seq: number })[] = [];
+    let afterSeq: number | undefined;
+    for (;;) {
+      const page = await this.runtime.backend.repository.logs.search({ ...filters, executionId, afterSeq, size: 1000, sort: 'seq:asc' } as LogQuery);
+      entries.push(...page.results.filter((e) => attempt === undefined || e.attemptNumber === attempt));
+      if (page.results.length < 1000) return entries;
+      afterSeq = page.results[page.results.length - 1]!.seq;
+    }
+  }
+
+  /** 404 for an execution that does not exist (after a moment, when following one just triggered). */
+  private async execution(executionId: string, wait: boolean): Promise<void> {
+    const deadline = Date.now() + (wait ? 5_000 : 0);
+    for (;;) {
+      if (await this.runtime.backend.repository.executions.get(executionId)) return;
+      if (Date.now() >= deadline) {
+        // Logs outlive nothing: an execution deleted with its logs kept still has them to show.
+        const orphan = await this.runtime.backend.repository.logs.search({ executionId, size: 1 });
+        if (orphan.total > 0) return;
+        throw new NotFoundError('execution', executionId);
+      }
+      await sleep(POLL_MS);
+    }
+  }
+}
+
+function withoutSeq(entry: LogEntry & { seq?: number }): LogEntry {
+  const { seq: _seq, ...rest } = entry;
+  return rest;
+}
+
+function formatLine(entry: LogEntry): string {
+  const where = entry.taskId ? ` [${entry.taskId}]` : '';
+  return `${entry.timestamp} ${entry.level.padEnd(5)}${where} ${entry.message}`;
 }
