@@ -1,6 +1,9 @@
 import { ExecutionsController } from './executions.controller.js';
 import { FlowsController } from './flows.controller.js';
 import { LogsController } from './logs.controller.js';
+import { StatsController } from './stats.controller.js';
+import { TaskRunsController } from './task-runs.controller.js';
+import { TriggersController } from './triggers.controller.js';
 
 /** The REST API's controllers, served by the webserver role. Add new ones here. */
-export const API_CONTROLLERS = [FlowsController, ExecutionsController, LogsController];
+export const API_CONTROLLERS = [FlowsController, ExecutionsController, LogsController, TaskRunsController, TriggersController, StatsController];
