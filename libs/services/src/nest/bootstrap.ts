@@ -7,6 +7,9 @@ import { OspreyRuntime, type ServiceRole } from '../runtime.js';
 import { NestPinoLogger } from './nest-logger.js';
 import { OspreyModule } from './osprey.module.js';
 import { ErrorFilter } from '../webserver/error.filter.js';
+import { ApiCredentials } from '../webserver/auth/api-credentials.js';
+import { apiAuthMiddleware } from '../webserver/auth/api-auth.middleware.js';
+import { createOpenApiDocument, OpenApiDocument } from '../webserver/openapi.js';
 
 export interface StartServerOptions {
   config: OspreyConfig;
@@ -20,9 +23,17 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
   const logger = createLogger({ service: options.service, instance: process.env.HOSTNAME ?? `pid-${process.pid}`, level: options.config.logging.level });
   const runtime = await OspreyRuntime.open({ config: options.config, roles: options.roles, logger });
   const app = await NestFactory.create<NestExpressApplication>(OspreyModule.forRuntime(runtime), { logger: new NestPinoLogger(logger), bodyParser: true, abortOnError: false });
-  // Flows travel as YAML text, as in Kestra's API.
+  const errors = new ErrorFilter(logger);
+  // Credentials are checked before any body is read.
+  app.use(apiAuthMiddleware(new ApiCredentials(options.config.auth)));
+  // Flows travel as YAML text, as in Kestra's API; JSON bodies may be any JSON value (a KV value such as 42).
+  app.useBodyParser('json', { strict: false, limit: options.config.maxUploadBytes });
+  app.useBodyParser('urlencoded', { extended: true, limit: options.config.maxUploadBytes });
   app.useBodyParser('text', { type: ['application/x-yaml', 'application/yaml', 'text/yaml', 'text/plain'], limit: options.config.maxUploadBytes });
-  app.useGlobalFilters(new ErrorFilter(logger));
+  // Body parser errors (malformed JSON, too large) happen before routing: same JSON answers as the filter's.
+  app.use(errors.middleware);
+  app.useGlobalFilters(errors);
+  if (options.roles.includes('webserver')) app.get(OpenApiDocument).document = createOpenApiDocument(app);
   // Graceful stop on SIGTERM/SIGINT: the workers drain, the backend closes, the process exits 0.
   // A second signal exits at once.
   let stopping = false;

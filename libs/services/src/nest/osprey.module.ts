@@ -2,6 +2,7 @@ import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, typ
 import { OspreyRuntime } from '../runtime.js';
 import { HealthController } from './health.controller.js';
 import { API_CONTROLLERS } from '../webserver/api-controllers.js';
+import { OpenApiDocument } from '../webserver/openapi.js';
 
 /** Starts the runtime's loops with the application and drains them before it stops (SIGTERM). */
 class RuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -22,7 +23,7 @@ export class OspreyModule {
     return {
       module: OspreyModule,
       controllers,
-      providers: [{ provide: OspreyRuntime, useValue: runtime }, RuntimeLifecycle],
+      providers: [{ provide: OspreyRuntime, useValue: runtime }, RuntimeLifecycle, OpenApiDocument],
     };
   }
 }

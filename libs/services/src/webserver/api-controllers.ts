@@ -1,9 +1,24 @@
+import { ConfigsController } from './configs.controller.js';
 import { ExecutionsController } from './executions.controller.js';
 import { FlowsController } from './flows.controller.js';
+import { KvController } from './kv.controller.js';
 import { LogsController } from './logs.controller.js';
+import { NamespacesController } from './namespaces.controller.js';
+import { OpenApiController } from './openapi.controller.js';
 import { StatsController } from './stats.controller.js';
 import { TaskRunsController } from './task-runs.controller.js';
 import { TriggersController } from './triggers.controller.js';
 
 /** The REST API's controllers, served by the webserver role. Add new ones here. */
-export const API_CONTROLLERS = [FlowsController, ExecutionsController, LogsController, TaskRunsController, TriggersController, StatsController];
+export const API_CONTROLLERS = [
+  FlowsController,
+  ExecutionsController,
+  LogsController,
+  TaskRunsController,
+  TriggersController,
+  StatsController,
+  NamespacesController,
+  KvController,
+  ConfigsController,
+  OpenApiController,
+];

@@ -5,6 +5,8 @@ import type { Logger } from '@osprey/server';
 import { StorageNotFoundError, StoragePathError } from '@osprey/storage';
 import { ExecutionConflictError } from '../executions/execution-conflict-error.js';
 import { FlowDisabledError } from '../executions/trigger-execution.js';
+import { FlowConflictError } from '../flows/flow-conflict-error.js';
+import { FlowImportError } from '../flows/import-flows.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 
 interface ErrorBody {
@@ -50,6 +52,8 @@ export function errorResponse(error: unknown): [number, ErrorBody] {
   if (error instanceof NotFoundError) return [404, { message: error.message }];
   if (error instanceof FlowDisabledError) return [409, { message: error.message }];
   if (error instanceof ExecutionConflictError) return [409, { message: error.message }];
+  if (error instanceof FlowConflictError) return [409, { message: error.message }];
+  if (error instanceof FlowImportError) return [422, { message: error.message, failures: error.failures }];
   if (error instanceof InvalidArgumentError) return [400, { message: error.message, field: error.field }];
   if (error instanceof InvalidQueryError) return [400, { message: error.message }];
   if (error instanceof StoragePathError) return [400, { message: error.message }];

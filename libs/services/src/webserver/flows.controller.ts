@@ -1,41 +1,361 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { parseFlow } from '@osprey/flow-model';
-import { NotFoundError } from '@osprey/repository';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { readFile, rm } from 'node:fs/promises';
+import type { Label } from '@osprey/flow-model';
+import { NotFoundError, type StoredFlow } from '@osprey/repository';
+import { DeleteFlow } from '../flows/delete-flow.js';
+import { DeployFlow } from '../flows/deploy-flow.js';
+import { readFlowArchive, writeFlowArchive, type FlowSourceFile } from '../flows/flow-archive.js';
+import { ImportFlows } from '../flows/import-flows.js';
+import { SetFlowDisabled } from '../flows/set-flow-disabled.js';
+import { validateFlows } from '../flows/validate-flows.js';
+import { splitYamlDocuments } from '../flows/yaml-documents.js';
+import { InvalidArgumentError } from '../invalid-argument-error.js';
+import { checkNamespace } from '../namespaces/namespace-name.js';
 import { OspreyRuntime } from '../runtime.js';
+import { ApiErrors, ApiFileUpload, ApiFlowFilters, ApiPaging, ApiYamlBody } from './api-docs.js';
+import { BulkResponseModel, FlowModel, IdWithNamespaceModel, PagedFlows, ValidateConstraintViolationModel } from './api-models.js';
+import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
+import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
 
-/** Kestra's flow endpoints (`/api/v1/flows`, no tenant segment). */
-@Controller('api/v1')
+type Param = string | string[] | undefined;
+
+interface FlowFilterQuery {
+  q?: Param;
+  namespace?: Param;
+  labels?: Param;
+}
+
+/**
+ * Kestra's flow endpoints (`/api/v1/flows`, no tenant segment). Writes go through the flow use cases
+ * (DeployFlow, DeleteFlow, SetFlowDisabled, ImportFlows), which publish `flowChanged` for the other processes.
+ * Static paths come before `:namespace/:id` ones: Express matches routes in declaration order.
+ */
+@ApiTags('Flows')
+@Controller('api/v1/flows')
 export class FlowsController {
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+  private readonly deploy: DeployFlow;
+  private readonly remove: DeleteFlow;
+  private readonly setDisabled: SetFlowDisabled;
+  private readonly importFlows: ImportFlows;
 
-  @Post('flows')
-  async createFlow(@Body() body: unknown, @Headers('content-type') contentType?: string) {
-    const source = typeof body === 'string' ? body : undefined;
-    if (!source) throw new BadRequestException(`send the flow as YAML text (Content-Type: application/x-yaml), got ${contentType ?? 'no content type'}`);
-    const flow = parseFlow(source);
-    const stored = await this.runtime.backend.repository.flows.save(flow, source);
-    await this.runtime.backend.broadcast.publish({ type: 'flowChanged', namespace: flow.namespace, flowId: flow.id });
-    return { ...stored.flow, revision: stored.revision, source: undefined };
+  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {
+    const { repository, broadcast } = runtime.backend;
+    this.deploy = new DeployFlow(repository.flows, broadcast);
+    this.remove = new DeleteFlow(repository.flows, this.deploy);
+    this.setDisabled = new SetFlowDisabled(repository.flows, this.deploy);
+    this.importFlows = new ImportFlows(this.deploy);
   }
 
-  @Post('flows/validate')
+  @Post()
+  @ApiOperation({ summary: 'Create a flow from its YAML source', description: 'Sending the source of an existing flow again changes nothing; a different source for an existing flow is a 409 (use PUT).' })
+  @ApiYamlBody('The flow source.')
+  @ApiCreatedResponse({ type: FlowModel, description: 'The stored flow, with its source and revision.' })
+  @ApiErrors(400, 409, 413, 422)
+  async create(@Body() body: unknown): Promise<Record<string, unknown>> {
+    const stored = await this.deploy.execute({ source: yamlBody(body), mode: 'create' });
+    return flowJson(stored, true);
+  }
+
+  @Post('validate')
   @HttpCode(200)
-  validateFlows(@Body() body: unknown) {
-    const source = typeof body === 'string' ? body : '';
+  @ApiOperation({ summary: 'Validate flows without storing them', description: 'One result per flow of the body (flows separated by `---`); lines count from the start of the body.' })
+  @ApiYamlBody('One or more flow sources separated by `---` lines.')
+  @ApiOkResponse({ type: [ValidateConstraintViolationModel] })
+  @ApiErrors(400, 413)
+  validate(@Body() body: unknown) {
+    return validateFlows(yamlBody(body));
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import flows from a ZIP archive of YAML files or a multi-document YAML file',
+    description: 'Every flow is validated before any is stored: with one invalid flow the answer is 422 listing each failing file, and nothing is stored. On success the answer is the (empty) list of files that failed, as in Kestra.',
+  })
+  @ApiFileUpload('fileUpload', 'A .zip of .yml/.yaml files, or a YAML file of flows separated by `---`.')
+  @ApiOkResponse({ type: [String] })
+  @ApiErrors(400, 413, 422)
+  @UseInterceptors(UploadInterceptor)
+  async import(@UploadedFiles() files: UploadedFile[] = []): Promise<string[]> {
     try {
-      const flow = parseFlow(source);
-      return [{ index: 0, namespace: flow.namespace, flow: flow.id, constraints: null }];
-    } catch (error) {
-      const violations = (error as { violations?: unknown[] }).violations;
-      if (!violations) throw error;
-      return [{ index: 0, constraints: (error as Error).message, violations }];
+      const file = files.find((f) => f.fieldname === 'fileUpload');
+      if (!file) throw new InvalidArgumentError('fileUpload', 'attach the file to import in the fileUpload field (multipart/form-data)');
+      const content = await readFile(file.path);
+      let sources: FlowSourceFile[];
+      if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
+        sources = await readFlowArchive(file.path, { maxBytes: this.runtime.options.config.maxUploadBytes });
+      } else {
+        const name = file.originalname || 'upload.yml';
+        sources = splitYamlDocuments(content.toString('utf8')).map((d) => ({ name: `${name}#${d.index}`, source: d.source, firstLine: d.firstLine }));
+      }
+      if (sources.length === 0) throw new InvalidArgumentError('fileUpload', 'holds no flow (no .yml/.yaml file, or an empty YAML file)');
+      await this.importFlows.execute(sources);
+      return [];
+    } finally {
+      await Promise.all(files.map((f) => rm(f.path, { force: true })));
     }
   }
 
-  @Get('flows/:namespace/:id')
-  async getFlow(@Param('namespace') namespace: string, @Param('id') id: string, @Query('source') withSource?: string) {
-    const stored = await this.runtime.backend.repository.flows.get(namespace, id);
-    if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}`);
-    return { ...stored.flow, revision: stored.revision, source: withSource === 'false' ? undefined : stored.source };
+  @Post('bulk')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Create or update many flows from a multi-document YAML, optionally deleting the others of the namespace',
+    description: 'Kestra\'s namespace sync (CI): every flow of the body is stored; with `delete=true` (the default) flows of `namespace` that the body does not hold are deleted. All flows are validated first: nothing is written when one is invalid.',
+  })
+  @ApiYamlBody('Flow sources separated by `---` lines.')
+  @ApiQuery({ name: 'namespace', required: false, type: String, description: 'Every flow must be in this namespace; deletion applies to it.' })
+  @ApiQuery({ name: 'delete', required: false, schema: { type: 'boolean', default: true }, description: 'Delete the flows of `namespace` missing from the body.' })
+  @ApiOkResponse({ type: [FlowModel] })
+  @ApiErrors(400, 413, 422)
+  async bulk(@Body() body: unknown, @Query('namespace') namespaceParam?: Param, @Query('delete') deleteParam?: Param) {
+    const namespace = oneParam(namespaceParam, 'namespace');
+    if (namespace) checkNamespace(namespace);
+    const deleteMissing = boolParam(deleteParam, 'delete') ?? true;
+    const documents = splitYamlDocuments(yamlBody(body)).map((d) => ({ name: `document ${d.index}`, source: d.source, firstLine: d.firstLine }));
+    const stored = await this.importFlows.execute(documents, { namespace });
+    if (namespace && deleteMissing) {
+      const kept = new Set(stored.map((f) => f.id));
+      for (const flow of await this.runtime.backend.repository.flows.list(namespace)) {
+        if (flow.namespace === namespace && !kept.has(flow.id)) await this.remove.execute(flow.namespace, flow.id);
+      }
+    }
+    return stored.map((f) => flowJson(f, false));
   }
+
+  @Get('search')
+  @ApiOperation({ summary: 'Search flows', description: 'Latest revision of each flow, paged; sortable on id, namespace, revision, updated.' })
+  @ApiPaging()
+  @ApiFlowFilters()
+  @ApiOkResponse({ type: PagedFlows })
+  @ApiErrors(400)
+  async search(@Query() query: FlowFilterQuery & { page?: Param; size?: Param; sort?: Param }) {
+    const page = await this.runtime.backend.repository.flows.search({ ...flowFilters(query), size: 10, ...pageParams(query.page, query.size, query.sort, 1000) });
+    return { results: page.results.map((f) => flowJson(f, false)), total: page.total };
+  }
+
+  @Get('distinct-namespaces')
+  @ApiOperation({ summary: 'List the namespaces that hold flows' })
+  @ApiQuery({ name: 'q', required: false, type: String, description: 'Text contained in the namespace.' })
+  @ApiOkResponse({ type: [String] })
+  async distinctNamespaces(@Query('q') q?: Param): Promise<string[]> {
+    const text = oneParam(q, 'q')?.toLowerCase();
+    const namespaces = await this.runtime.backend.repository.flows.namespaces();
+    return text ? namespaces.filter((n) => n.toLowerCase().includes(text)) : namespaces;
+  }
+
+  @Get('export/by-query')
+  @ApiOperation({ summary: 'Export the flows matching filters as a ZIP of YAML sources', description: 'Files are named `<namespace>.<id>.yml`; the archive is streamed as it is built.' })
+  @ApiFlowFilters()
+  @ApiProduces('application/zip')
+  @ApiOkResponse({ description: 'A ZIP archive.', schema: { type: 'string', format: 'binary' } })
+  @ApiErrors(400)
+  async exportByQuery(@Query() query: FlowFilterQuery): Promise<StreamableFile> {
+    return zipFile(await this.matching(query));
+  }
+
+  @Post('export/by-ids')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Export flows named by id as a ZIP of YAML sources' })
+  @ApiBody({ type: [IdWithNamespaceModel] })
+  @ApiProduces('application/zip')
+  @ApiOkResponse({ description: 'A ZIP archive.', schema: { type: 'string', format: 'binary' } })
+  @ApiErrors(400, 404)
+  async exportByIds(@Body() body: unknown): Promise<StreamableFile> {
+    return zipFile(await this.byIds(body));
+  }
+
+  @Post('enable/by-ids')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enable flows named by id', description: 'Removes `disabled` from each source, as a new revision.' })
+  @ApiBody({ type: [IdWithNamespaceModel] })
+  @ApiOkResponse({ type: BulkResponseModel })
+  @ApiErrors(400, 404)
+  async enableByIds(@Body() body: unknown) {
+    return this.setAll(await this.byIds(body), false);
+  }
+
+  @Post('disable/by-ids')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable flows named by id', description: 'Sets `disabled: true` in each source, as a new revision; a disabled flow cannot be executed and its triggers stop.' })
+  @ApiBody({ type: [IdWithNamespaceModel] })
+  @ApiOkResponse({ type: BulkResponseModel })
+  @ApiErrors(400, 404)
+  async disableByIds(@Body() body: unknown) {
+    return this.setAll(await this.byIds(body), true);
+  }
+
+  @Post('enable/by-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enable the flows matching filters' })
+  @ApiFlowFilters()
+  @ApiOkResponse({ type: BulkResponseModel })
+  @ApiErrors(400)
+  async enableByQuery(@Query() query: FlowFilterQuery) {
+    return this.setAll(await this.matching(query), false);
+  }
+
+  @Post('disable/by-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable the flows matching filters' })
+  @ApiFlowFilters()
+  @ApiOkResponse({ type: BulkResponseModel })
+  @ApiErrors(400)
+  async disableByQuery(@Query() query: FlowFilterQuery) {
+    return this.setAll(await this.matching(query), true);
+  }
+
+  @Delete('delete/by-ids')
+  @ApiOperation({ summary: 'Delete flows named by id' })
+  @ApiBody({ type: [IdWithNamespaceModel] })
+  @ApiOkResponse({ type: BulkResponseModel })
+  @ApiErrors(400, 404)
+  async deleteByIds(@Body() body: unknown) {
+    const flows = await this.byIds(body);
+    for (const flow of flows) await this.remove.execute(flow.namespace, flow.id);
+    return { count: flows.length };
+  }
+
+  @Delete('delete/by-query')
+  @ApiOperation({ summary: 'Delete the flows matching filters', description: 'At least one filter is required, so an empty query cannot delete every flow.' })
+  @ApiFlowFilters()
+  @ApiOkResponse({ type: BulkResponseModel })
+  @ApiErrors(400)
+  async deleteByQuery(@Query() query: FlowFilterQuery) {
+    const filters = flowFilters(query);
+    if (!filters.q && !filters.namespace && !filters.labels) throw new InvalidArgumentError('namespace', 'give q, namespace or labels: deleting every flow takes an explicit filter');
+    const flows = await this.matching(query);
+    for (const flow of flows) await this.remove.execute(flow.namespace, flow.id);
+    return { count: flows.length };
+  }
+
+  @Get(':namespace/:id/revisions')
+  @ApiOperation({ summary: 'List the revisions of a flow, with their sources', description: 'Oldest first; revisions of a deleted flow stay listed.' })
+  @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
+  @ApiParam({ name: 'id', description: 'The flow id.' })
+  @ApiOkResponse({ type: [FlowModel] })
+  @ApiErrors(404)
+  async revisions(@Param('namespace') namespace: string, @Param('id') id: string) {
+    const revisions = await this.runtime.backend.repository.flows.revisions(namespace, id);
+    if (revisions.length === 0) throw new NotFoundError('flow', `${namespace}.${id}`);
+    return revisions.map((f) => flowJson(f, true));
+  }
+
+  @Get(':namespace/:id')
+  @ApiOperation({ summary: 'Get a flow (its latest revision, or the one asked for)' })
+  @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
+  @ApiParam({ name: 'id', description: 'The flow id.' })
+  @ApiQuery({ name: 'source', required: false, schema: { type: 'boolean', default: false }, description: 'Include the YAML source.' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 }, description: 'A revision; the latest by default.' })
+  @ApiQuery({ name: 'allowDeleted', required: false, schema: { type: 'boolean', default: false }, description: 'Also answer for a deleted flow.' })
+  @ApiOkResponse({ type: FlowModel })
+  @ApiErrors(400, 404)
+  async get(
+    @Param('namespace') namespace: string,
+    @Param('id') id: string,
+    @Query('source') source?: Param,
+    @Query('revision') revision?: Param,
+    @Query('allowDeleted') allowDeleted?: Param,
+  ) {
+    const withSource = boolParam(source, 'source') ?? false;
+    const wanted = intParam(revision, 'revision', 1);
+    const deletedToo = boolParam(allowDeleted, 'allowDeleted') ?? false;
+    const flows = this.runtime.backend.repository.flows;
+    let stored = await flows.get(namespace, id, wanted);
+    if (!stored && wanted === undefined && deletedToo) stored = (await flows.revisions(namespace, id)).at(-1) ?? null;
+    if (!stored || (stored.deleted && !deletedToo)) throw new NotFoundError('flow', `${namespace}.${id}${wanted === undefined ? '' : ` revision ${wanted}`}`);
+    return flowJson(stored, withSource);
+  }
+
+  @Put(':namespace/:id')
+  @ApiOperation({ summary: 'Update a flow from its YAML source', description: 'Stores a new revision when the source changed; the source must keep the namespace and id of the path.' })
+  @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
+  @ApiParam({ name: 'id', description: 'The flow id.' })
+  @ApiYamlBody('The new flow source.')
+  @ApiOkResponse({ type: FlowModel })
+  @ApiErrors(400, 404, 409, 413, 422)
+  async update(@Param('namespace') namespace: string, @Param('id') id: string, @Body() body: unknown) {
+    const stored = await this.deploy.execute({ source: yamlBody(body), mode: 'update', namespace, id });
+    return flowJson(stored, true);
+  }
+
+  @Delete(':namespace/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a flow', description: 'Its revisions stay readable with allowDeleted=true; executions that run it finish.' })
+  @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
+  @ApiParam({ name: 'id', description: 'The flow id.' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiErrors(404)
+  async delete(@Param('namespace') namespace: string, @Param('id') id: string): Promise<void> {
+    await this.remove.execute(namespace, id);
+  }
+
+  @Get(':namespace')
+  @ApiOperation({ summary: 'List the flows of a namespace', description: 'Exactly this namespace, not its children.' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiOkResponse({ type: [FlowModel] })
+  @ApiErrors(400)
+  async listByNamespace(@Param('namespace') namespace: string) {
+    checkNamespace(namespace);
+    const flows = await this.runtime.backend.repository.flows.list(namespace);
+    return flows.filter((f) => f.namespace === namespace).map((f) => flowJson(f, false));
+  }
+
+  private async setAll(flows: StoredFlow[], disabled: boolean): Promise<{ count: number }> {
+    let count = 0;
+    for (const flow of flows) {
+      if (flow.disabled === disabled) continue;
+      await this.setDisabled.execute(flow.namespace, flow.id, disabled);
+      count++;
+    }
+    return { count };
+  }
+
+  /** Every flow matching Kestra's filters (all pages). */
+  private async matching(query: FlowFilterQuery): Promise<StoredFlow[]> {
+    const filters = flowFilters(query);
+    const all: StoredFlow[] = [];
+    for (let page = 1; ; page++) {
+      const found = await this.runtime.backend.repository.flows.search({ ...filters, page, size: 500 });
+      all.push(...found.results);
+      if (found.results.length < 500 || all.length >= found.total) return all;
+    }
+  }
+
+  /** The flows a `[{namespace, id}]` body names; an unknown one is a 404 before anything changes. */
+  private async byIds(body: unknown): Promise<StoredFlow[]> {
+    if (!Array.isArray(body)) throw new InvalidArgumentError('body', 'send a JSON array of {"namespace": ..., "id": ...}');
+    const flows: StoredFlow[] = [];
+    for (const [i, item] of body.entries()) {
+      const { namespace, id } = (item ?? {}) as { namespace?: unknown; id?: unknown };
+      if (typeof namespace !== 'string' || typeof id !== 'string') throw new InvalidArgumentError(`body[${i}]`, 'must be {"namespace": string, "id": string}');
+      const stored = await this.runtime.backend.repository.flows.get(namespace, id);
+      if (!stored) throw new NotFoundError('flow', `${namespace}.${id}`);
+      flows.push(stored);
+    }
+    return flows;
+  }
+}
+
+/** Kestra's Flow JSON: the parsed flow with its revision and state; the source only when asked for. */
+export function flowJson(stored: StoredFlow, withSource: boolean): Record<string, unknown> {
+  const { source: _ignored, ...flow } = stored.flow;
+  const json: Record<string, unknown> = { ...flow, revision: stored.revision, disabled: stored.disabled, deleted: stored.deleted, updated: stored.updated };
+  if (withSource) json.source = stored.source;
+  return json;
+}
+
+function flowFilters(query: FlowFilterQuery): { q?: string; namespace?: string; labels?: Label[] } {
+  return { q: oneParam(query.q, 'q'), namespace: oneParam(query.namespace, 'namespace'), labels: labelsParam(query.labels) };
+}
+
+function yamlBody(body: unknown): string {
+  if (typeof body !== 'string' || body.trim() === '') {
+    throw new InvalidArgumentError('body', 'send YAML text with Content-Type: application/x-yaml');
+  }
+  return body;
+}
+
+function zipFile(flows: StoredFlow[]): StreamableFile {
+  return new StreamableFile(writeFlowArchive(flows), { type: 'application/zip', disposition: 'attachment; filename="flows.zip"' });
 }

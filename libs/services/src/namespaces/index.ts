@@ -1,0 +1,3 @@
+export * from './namespace-files.js';
+export * from './namespace-name.js';
+export * from './kv-value.js';

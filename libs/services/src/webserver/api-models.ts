@@ -1,0 +1,119 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/**
+ * Schemas of the API's answers, for the OpenAPI document only: handlers return plain objects of these shapes
+ * (Kestra's), and `@ApiResponse({ type })` points at these classes.
+ */
+
+export class ErrorResponse {
+  @ApiProperty({ description: 'What is wrong, in words.' })
+  message!: string;
+  @ApiPropertyOptional({ description: 'The request field at fault (query parameter, path, header or body).' })
+  field?: string;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Flow violations: path, message, line, column.' })
+  violations?: Record<string, unknown>[];
+}
+
+export class LabelModel {
+  @ApiProperty() key!: string;
+  @ApiProperty() value!: string;
+}
+
+export class FlowModel {
+  @ApiProperty() id!: string;
+  @ApiProperty() namespace!: string;
+  @ApiProperty() revision!: number;
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty({ type: [LabelModel] }) labels!: LabelModel[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) inputs!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) tasks!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) triggers!: unknown[];
+  @ApiProperty() disabled!: boolean;
+  @ApiProperty() deleted!: boolean;
+  @ApiPropertyOptional({ description: 'The YAML source, when asked for (`source=true`) and on writes.' })
+  source?: string;
+}
+
+export class PagedFlows {
+  @ApiProperty({ type: [FlowModel] }) results!: FlowModel[];
+  @ApiProperty({ description: 'Matches over all pages.' }) total!: number;
+}
+
+export class FlowViolationModel {
+  @ApiProperty({ description: 'Path in the flow, e.g. tasks[0].type' }) path!: string;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional({ description: 'Line in the request body (1-based).' }) line?: number;
+  @ApiPropertyOptional() column?: number;
+}
+
+export class ValidateConstraintViolationModel {
+  @ApiProperty({ description: 'Position of the flow in the multi-document body, from 0.' }) index!: number;
+  @ApiPropertyOptional() namespace?: string;
+  @ApiPropertyOptional() flow?: string;
+  @ApiPropertyOptional({ description: 'Every problem as one text; absent when the flow is valid.' }) constraints?: string;
+  @ApiProperty() outdated!: boolean;
+  @ApiProperty({ type: [String] }) deprecationPaths!: string[];
+  @ApiProperty({ type: [String] }) warnings!: string[];
+  @ApiProperty({ type: [String] }) infos!: string[];
+  @ApiProperty({ type: [FlowViolationModel] }) violations!: FlowViolationModel[];
+}
+
+export class IdWithNamespaceModel {
+  @ApiProperty() namespace!: string;
+  @ApiProperty() id!: string;
+}
+
+export class BulkResponseModel {
+  @ApiProperty({ description: 'How many items the operation changed.' }) count!: number;
+}
+
+export class NamespaceModel {
+  @ApiProperty() id!: string;
+  @ApiProperty() deleted!: boolean;
+}
+
+export class PagedNamespaces {
+  @ApiProperty({ type: [NamespaceModel] }) results!: NamespaceModel[];
+  @ApiProperty() total!: number;
+}
+
+export class FileAttributesModel {
+  @ApiProperty() fileName!: string;
+  @ApiProperty({ description: 'Epoch milliseconds.' }) lastModifiedTime!: number;
+  @ApiProperty({ description: 'Epoch milliseconds.' }) creationTime!: number;
+  @ApiProperty({ enum: ['File', 'Directory'] }) type!: 'File' | 'Directory';
+  @ApiProperty() size!: number;
+}
+
+export class KvEntryModel {
+  @ApiProperty() key!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) creationDate?: string;
+  @ApiProperty({ format: 'date-time' }) updateDate!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) expirationDate?: string;
+}
+
+export class KvTypedValueModel {
+  @ApiProperty({ enum: ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'DATE', 'DURATION', 'JSON'] }) type!: string;
+  @ApiProperty({ description: 'The value, of any JSON type.' }) value!: unknown;
+}
+
+export class KvDeleteBulkModel {
+  @ApiProperty({ type: [String] }) keys!: string[];
+}
+
+export class VersionModel {
+  @ApiProperty({ example: '0.1.0' }) version!: string;
+  @ApiPropertyOptional() commitId?: string;
+  @ApiPropertyOptional() commitDate?: string;
+}
+
+export class ConfigsModel extends VersionModel {
+  @ApiProperty() uuid!: string;
+  @ApiProperty() isTaskRunEnabled!: boolean;
+  @ApiProperty() isAnonymousUsageEnabled!: boolean;
+  @ApiProperty() isTemplateEnabled!: boolean;
+  @ApiProperty() isBasicAuthEnabled!: boolean;
+  @ApiProperty() systemNamespace!: string;
+  @ApiProperty({ type: [String] }) hiddenLabelsPrefixes!: string[];
+  @ApiProperty({ description: 'Largest accepted upload, in bytes.' }) maxUploadBytes!: number;
+}

@@ -1,0 +1,114 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { DurationParseError, parseDuration } from '@osprey/flow-model';
+import { NotFoundError, type KvEntry } from '@osprey/repository';
+import { InvalidArgumentError } from '../invalid-argument-error.js';
+import { isKvKey, kvType, parseKvBody } from '../namespaces/kv-value.js';
+import { checkNamespace } from '../namespaces/namespace-name.js';
+import { OspreyRuntime } from '../runtime.js';
+import { ApiErrors } from './api-docs.js';
+import { KvDeleteBulkModel, KvEntryModel, KvTypedValueModel } from './api-models.js';
+
+/** Kestra's key-value store of a namespace (`/api/v1/namespaces/{namespace}/kv`), the one the KV tasks use. */
+@ApiTags('KV')
+@Controller('api/v1/namespaces/:namespace/kv')
+export class KvController {
+  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List the keys of a namespace', description: 'Expired keys are not listed.' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiOkResponse({ type: [KvEntryModel] })
+  @ApiErrors(400)
+  async list(@Param('namespace') namespace: string) {
+    const entries = await this.runtime.backend.repository.kv.list(checkNamespace(namespace));
+    return entries.map(entryJson);
+  }
+
+  @Get(':key')
+  @ApiOperation({ summary: 'Get the value of a key, with its type' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiParam({ name: 'key', description: 'The key.' })
+  @ApiOkResponse({ type: KvTypedValueModel })
+  @ApiErrors(400, 404)
+  async get(@Param('namespace') namespace: string, @Param('key') key: string) {
+    const entry = await this.runtime.backend.repository.kv.get(checkNamespace(namespace), checkKey(key));
+    if (!entry) throw new NotFoundError('key', `${key} in namespace ${namespace}`);
+    return { type: kvType(entry.value), value: entry.value };
+  }
+
+  @Put(':key')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Set the value of a key',
+    description: 'A JSON body (application/json) is stored as that JSON value; a text body (text/plain) is stored as JSON when it parses, else as the text. The `ttl` header (ISO-8601 duration) makes the key expire.',
+  })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiParam({ name: 'key', description: 'The key: letters, digits, `.`, `_`, `-`.' })
+  @ApiHeader({ name: 'ttl', required: false, description: 'Time to live as an ISO-8601 duration, e.g. PT1H.' })
+  @ApiConsumes('application/json', 'text/plain')
+  @ApiBody({ description: 'The value.', required: true, schema: {} })
+  @ApiOkResponse({ description: 'Stored.' })
+  @ApiErrors(400, 413)
+  async set(@Param('namespace') namespace: string, @Param('key') key: string, @Body() body: unknown, @Headers('content-type') contentType?: string, @Headers('ttl') ttl?: string): Promise<void> {
+    checkNamespace(namespace);
+    checkKey(key);
+    const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    let value: unknown;
+    if (type === 'application/json') value = body;
+    else if (typeof body === 'string') value = parseKvBody(body);
+    else throw new InvalidArgumentError('body', 'send the value as application/json or text/plain');
+    if (value === undefined) throw new InvalidArgumentError('body', 'is empty');
+    await this.runtime.backend.repository.kv.set(namespace, key, value, ttlMs(ttl));
+  }
+
+  @Delete(':key')
+  @ApiOperation({ summary: 'Delete a key', description: 'Answers whether the key existed.' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiParam({ name: 'key', description: 'The key.' })
+  @ApiOkResponse({ type: Boolean })
+  @ApiErrors(400)
+  async delete(@Param('namespace') namespace: string, @Param('key') key: string): Promise<boolean> {
+    return this.runtime.backend.repository.kv.delete(checkNamespace(namespace), checkKey(key));
+  }
+
+  @Delete()
+  @ApiOperation({ summary: 'Delete several keys', description: 'Answers the keys that existed and were deleted.' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiBody({ type: KvDeleteBulkModel })
+  @ApiOkResponse({ type: KvDeleteBulkModel })
+  @ApiErrors(400)
+  async deleteMany(@Param('namespace') namespace: string, @Body() body: unknown) {
+    checkNamespace(namespace);
+    const keys = (body as { keys?: unknown } | undefined)?.keys;
+    if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) throw new InvalidArgumentError('keys', 'send {"keys": ["key", ...]}');
+    const deleted: string[] = [];
+    for (const key of keys as string[]) {
+      if (await this.runtime.backend.repository.kv.delete(namespace, checkKey(key))) deleted.push(key);
+    }
+    return { keys: deleted };
+  }
+}
+
+function checkKey(key: string): string {
+  if (!isKvKey(key)) throw new InvalidArgumentError('key', `${JSON.stringify(key)} is not a key: letters, digits, ".", "_" and "-", starting with a letter or digit`);
+  return key;
+}
+
+function ttlMs(ttl: string | undefined): number | undefined {
+  if (ttl === undefined || ttl === '') return undefined;
+  let ms: number;
+  try {
+    ms = parseDuration(ttl);
+  } catch (error) {
+    if (error instanceof DurationParseError) throw new InvalidArgumentError('ttl', error.message);
+    throw error;
+  }
+  if (ms <= 0) throw new InvalidArgumentError('ttl', 'must be a positive duration');
+  return ms;
+}
+
+/** Kestra's `KVEntry`. The store keeps one date per key: its last write. */
+function entryJson(entry: KvEntry) {
+  return { key: entry.key, updateDate: entry.updated, ...(entry.expiresAt ? { expirationDate: entry.expiresAt } : {}) };
+}

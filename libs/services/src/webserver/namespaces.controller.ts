@@ -1,0 +1,126 @@
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { NotFoundError } from '@osprey/repository';
+import { InvalidArgumentError } from '../invalid-argument-error.js';
+import { NamespaceFiles } from '../namespaces/namespace-files.js';
+import { checkNamespace, withParentNamespaces } from '../namespaces/namespace-name.js';
+import { OspreyRuntime } from '../runtime.js';
+import { ApiErrors, ApiFileUpload, ApiPaging } from './api-docs.js';
+import { FileAttributesModel, NamespaceModel, PagedNamespaces } from './api-models.js';
+import { oneParam, pageParams } from './query-params.js';
+import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
+
+type Param = string | string[] | undefined;
+
+/** Kestra's namespace endpoints: the namespaces that hold flows (and their parents), and namespace files. */
+@ApiTags('Namespaces')
+@Controller('api/v1/namespaces')
+export class NamespacesController {
+  private readonly files: NamespaceFiles;
+
+  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {
+    this.files = new NamespaceFiles(runtime.backend.storage);
+  }
+
+  @Get('search')
+  @ApiOperation({ summary: 'Search namespaces', description: 'Namespaces of the flows and their parents, sorted by id.' })
+  @ApiQuery({ name: 'q', required: false, type: String, description: 'Text contained in the namespace.' })
+  @ApiPaging()
+  @ApiOkResponse({ type: PagedNamespaces })
+  @ApiErrors(400)
+  async search(@Query('q') q?: Param, @Query('page') pageParam?: Param, @Query('size') sizeParam?: Param, @Query('sort') sortParam?: Param) {
+    const { page = 1, size = 10, sort } = pageParams(pageParam, sizeParam, sortParam, 1000);
+    if (sort && !/^id(:(asc|desc))?$/i.test(sort)) throw new InvalidArgumentError('sort', 'namespaces sort on id:asc or id:desc');
+    const text = oneParam(q, 'q')?.toLowerCase();
+    let ids = withParentNamespaces(await this.runtime.backend.repository.flows.namespaces());
+    if (text) ids = ids.filter((id) => id.toLowerCase().includes(text));
+    if (sort?.toLowerCase().endsWith(':desc')) ids.reverse();
+    return { results: ids.slice((page - 1) * size, page * size).map((id) => ({ id, deleted: false })), total: ids.length };
+  }
+
+  @Get(':namespace/files/directory')
+  @ApiOperation({ summary: 'List a folder of namespace files', description: 'The files and folders directly in the folder; the root by default.' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiQuery({ name: 'path', required: false, type: String, description: 'Folder path, e.g. /scripts.' })
+  @ApiOkResponse({ type: [FileAttributesModel] })
+  @ApiErrors(400, 404)
+  async listFiles(@Param('namespace') namespace: string, @Query('path') path?: Param) {
+    return this.files.list(namespace, oneParam(path, 'path'));
+  }
+
+  @Get(':namespace/files/stats')
+  @ApiOperation({ summary: 'Get the attributes of a namespace file or folder' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiQuery({ name: 'path', required: false, type: String, description: 'File or folder path; the root by default.' })
+  @ApiOkResponse({ type: FileAttributesModel })
+  @ApiErrors(400, 404)
+  async fileStats(@Param('namespace') namespace: string, @Query('path') path?: Param) {
+    return this.files.stats(namespace, oneParam(path, 'path') ?? '');
+  }
+
+  @Get(':namespace/files')
+  @ApiOperation({ summary: 'Download a namespace file' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiQuery({ name: 'path', required: true, type: String, description: 'File path, e.g. /scripts/main.py.' })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The file, streamed.', schema: { type: 'string', format: 'binary' } })
+  @ApiErrors(400, 404)
+  async getFile(@Param('namespace') namespace: string, @Query('path') path?: Param): Promise<StreamableFile> {
+    const file = requiredPath(path);
+    const stream = await this.files.get(namespace, file);
+    const name = file.split('/').pop() ?? 'file';
+    return new StreamableFile(stream, { type: 'application/octet-stream', disposition: `attachment; filename="${name.replace(/["\\\r\n]/g, '_')}"` });
+  }
+
+  @Post(':namespace/files')
+  @HttpCode(200)
+  @UseInterceptors(UploadInterceptor)
+  @ApiOperation({ summary: 'Upload a namespace file', description: 'Creates or replaces the file at `path`; a file above maxUploadBytes is refused with 413 and nothing is stored.' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiQuery({ name: 'path', required: true, type: String, description: 'File path, e.g. /scripts/main.py.' })
+  @ApiFileUpload('fileContent', 'The file content.')
+  @ApiOkResponse({ type: FileAttributesModel })
+  @ApiErrors(400, 413)
+  async putFile(@Param('namespace') namespace: string, @Query('path') path?: Param, @UploadedFiles() files: UploadedFile[] = []) {
+    try {
+      const target = requiredPath(path);
+      const file = files.find((f) => f.fieldname === 'fileContent');
+      if (!file) throw new InvalidArgumentError('fileContent', 'attach the file in the fileContent field (multipart/form-data)');
+      return await this.files.put(namespace, target, createReadStream(file.path));
+    } finally {
+      await Promise.all(files.map((f) => rm(f.path, { force: true })));
+    }
+  }
+
+  @Delete(':namespace/files')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a namespace file, or a folder with everything in it' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiQuery({ name: 'path', required: true, type: String, description: 'File or folder path.' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiErrors(400, 404)
+  async deleteFile(@Param('namespace') namespace: string, @Query('path') path?: Param): Promise<void> {
+    const target = requiredPath(path);
+    if (!(await this.files.delete(namespace, target))) throw new NotFoundError('namespace file', `${namespace}:${target}`);
+  }
+
+  @Get(':namespace')
+  @ApiOperation({ summary: 'Get a namespace' })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiOkResponse({ type: NamespaceModel })
+  @ApiErrors(400, 404)
+  async get(@Param('namespace') namespace: string) {
+    checkNamespace(namespace);
+    const known = withParentNamespaces(await this.runtime.backend.repository.flows.namespaces());
+    if (!known.includes(namespace)) throw new NotFoundError('namespace', namespace);
+    return { id: namespace, deleted: false };
+  }
+}
+
+function requiredPath(path: Param): string {
+  const value = oneParam(path, 'path');
+  if (!value) throw new InvalidArgumentError('path', 'is required');
+  return value;
+}

@@ -1,0 +1,40 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { OSPREY_VERSION } from './configs.controller.js';
+
+/** Paths served without credentials even when auth is on (see the auth middleware). */
+const OPEN_PATHS = ['/health/live', '/health/ready', '/metrics'];
+
+/**
+ * The OpenAPI document of every controller the application serves (all of `API_CONTROLLERS` plus health), built
+ * from their decorators once at start. Operation ids are `<controller>.<method>` (e.g. `flows.create`).
+ */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Osprey API')
+    .setDescription("Kestra-compatible REST API of Osprey: Kestra's `/api/v1/...` paths without the tenant segment.")
+    .setVersion(OSPREY_VERSION)
+    .addBasicAuth({ type: 'http', scheme: 'basic' }, 'basicAuth')
+    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearerAuth')
+    .addSecurityRequirements('basicAuth')
+    .addSecurityRequirements('bearerAuth')
+    .build();
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controllerKey, methodKey) => `${lowerFirst(controllerKey.replace(/Controller$/, ''))}.${methodKey}`,
+  });
+  for (const path of OPEN_PATHS) {
+    for (const operation of Object.values(document.paths[path] ?? {})) {
+      if (operation && typeof operation === 'object' && 'responses' in operation) (operation as { security?: unknown[] }).security = [];
+    }
+  }
+  return document;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** Holds the document built at start, for the controller that serves it. */
+export class OpenApiDocument {
+  document?: OpenAPIObject;
+}
