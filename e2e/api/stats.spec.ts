@@ -1,0 +1,59 @@
+import { startDeployment, TOPOLOGIES, type Deployment } from '../support/deployment.js';
+import { httpJson } from '../support/osprey-process.js';
+
+/** Daily execution statistics through HTTP on both topologies. */
+interface Day {
+  startDate: string;
+  executionCounts: Record<string, number>;
+  total: number;
+}
+
+const NS = 'io.osprey.stats';
+const flow = (id: string, fail: boolean) =>
+  `id: ${id}\nnamespace: ${NS}\ntasks:\n  - id: t\n    type: ${fail ? 'io.kestra.plugin.core.execution.Fail' : 'io.kestra.plugin.core.log.Log'}\n    ${fail ? 'errorMessage' : 'message'}: x\n`;
+
+describe.each(TOPOLOGIES)('stats API (%s)', (topology) => {
+  let deployment: Deployment;
+  let api: string;
+  const v1 = (path: string) => `${api}/api/v1${path}`;
+
+  beforeAll(async () => {
+    deployment = await startDeployment(topology);
+    api = deployment.api;
+    for (const [id, fail] of [['good', false], ['bad', true]] as const) {
+      await httpJson(v1('/flows'), { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow(id, fail) });
+    }
+    for (const id of ['good', 'good', 'bad']) await httpJson(v1(`/executions/${NS}/${id}?wait=true`), { method: 'POST' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await deployment?.stop();
+  });
+
+  it('counts executions per day and state, every day of the range present', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const start = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    const res = await httpJson<Day[]>(v1('/stats/executions/daily'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ namespace: NS, startDate: start, endDate: new Date().toISOString() }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(3);
+    const last = res.body[res.body.length - 1]!;
+    expect(last.startDate).toBe(today);
+    expect(last.executionCounts).toMatchObject({ SUCCESS: 2, FAILED: 1, RUNNING: 0 });
+    expect(last.total).toBe(3);
+    expect(res.body[0]!.total).toBe(0);
+    const oneFlow = await httpJson<Day[]>(v1(`/stats/executions/daily?namespace=${NS}&flowId=bad&startDate=${encodeURIComponent(start)}`));
+    expect(oneFlow.body[oneFlow.body.length - 1]!.executionCounts).toMatchObject({ SUCCESS: 0, FAILED: 1 });
+  });
+
+  it('refuses bad ranges with 400 naming the field', async () => {
+    const post = (body: unknown) => httpJson<{ field: string }>(v1('/stats/executions/daily'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ startDate: 'yesterday' })).body.field).toBe('startDate');
+    expect((await post({ startDate: '2026-01-02T00:00:00Z', endDate: '2026-01-01T00:00:00Z' })).status).toBe(400);
+    expect((await post({ startDate: '2000-01-01T00:00:00Z', endDate: '2026-01-01T00:00:00Z' })).body.field).toBe('endDate');
+    expect((await post({ namespace: 42 })).body.field).toBe('namespace');
+  });
+});
