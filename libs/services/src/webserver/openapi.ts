@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { OSPREY_VERSION } from './configs.controller.js';
 
+const PATH_ITEM_KEYS = new Set(['$ref', 'summary', 'description', 'get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'servers', 'parameters']);
+
 /** Paths served without credentials even when auth is on (see the auth middleware). */
 const OPEN_PATHS = ['/health/live', '/health/ready', '/metrics'];
 
@@ -22,6 +24,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) => `${lowerFirst(controllerKey.replace(/Controller$/, ''))}.${methodKey}`,
   });
+  // `@All` routes come out with every method Express knows, `search` among them, which OpenAPI 3.0 has no key for.
+  for (const item of Object.values(document.paths)) {
+    for (const key of Object.keys(item)) if (!PATH_ITEM_KEYS.has(key)) delete (item as Record<string, unknown>)[key];
+  }
   for (const path of OPEN_PATHS) {
     for (const operation of Object.values(document.paths[path] ?? {})) {
       if (operation && typeof operation === 'object' && 'responses' in operation) (operation as { security?: unknown[] }).security = [];
