@@ -5,6 +5,7 @@ import { eventually, httpJson } from '../support/osprey-process.js';
 /** The executions API through HTTP, against `osprey server local` and against webserver + executor + worker processes. */
 interface State {
   current: string;
+  startDate: string;
   histories: { state: string }[];
 }
 interface TaskRunView {
