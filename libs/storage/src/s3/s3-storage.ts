@@ -139,7 +139,7 @@ export class S3Storage implements Storage {
       const failures = await this.client.removeObjects(this.bucket, batch);
       if (failures.length > 0) {
         const first = failures[0] as { Key?: string; Code?: string; Message?: string };
-        throw new Error(`S3 refused to delete ${failures.length} of ${batch.length} objects under ${prefixUri}, e.g. ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim());
+        throw new S3StorageError(`S3 refused to delete ${failures.length} of ${batch.length} objects under ${prefixUri}, e.g. ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim());
       }
       deleted += batch.length;
       batch = [];
