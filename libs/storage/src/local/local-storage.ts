@@ -47,6 +47,9 @@ export class LocalStorage implements Storage {
 
   async get(uri: string): Promise<Readable> {
     const path = this.pathOf(uri, storageSegments(uri));
+    // A folder opens like a file on Linux and fails only when read: it is no file of the storage.
+    const isFile = await stat(path).then((s) => s.isFile(), () => true);
+    if (!isFile) throw new StorageNotFoundError(uri);
     const stream = createReadStream(path);
     // Surface a missing file as a typed error at call time rather than as a later stream error.
     await new Promise<void>((done, fail) => {

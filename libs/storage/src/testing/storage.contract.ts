@@ -150,9 +150,10 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       expect(await storage.list(`${PREFIX}/missing`)).toEqual([]);
     });
 
-    it('treats a folder as no file: stat, delete', async () => {
+    it('treats a folder as no file: get, stat, delete', async () => {
       await storage.put(`${PREFIX}/e1/sub/file.txt`, 'x');
       await expect(storage.get(`${PREFIX}/e1/missing.txt`)).rejects.toThrow(/not found/);
+      await expect(storage.get(`${PREFIX}/e1/sub`)).rejects.toThrow(/not found/);
       expect(await storage.stat(`${PREFIX}/e1/sub`)).toBeNull();
       expect(await storage.delete(`${PREFIX}/e1/sub`)).toBe(false);
       expect(await storage.exists(`${PREFIX}/e1/sub/file.txt`)).toBe(true);
