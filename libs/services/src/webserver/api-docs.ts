@@ -25,9 +25,9 @@ export function ApiErrors(...statuses: number[]): MethodDecorator {
 /** Kestra's paging parameters. */
 export function ApiPaging(): MethodDecorator {
   return applyDecorators(
-    ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 }, description: 'Page number, from 1.' }),
-    ApiQuery({ name: 'size', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 10 }, description: 'Page size.' }),
-    ApiQuery({ name: 'sort', required: false, schema: { type: 'array', items: { type: 'string' } }, description: 'field:asc or field:desc, repeatable.' }),
+    ApiQuery({ name: 'page', required: false, type: 'integer', description: 'Page number, from 1 (default 1).' }),
+    ApiQuery({ name: 'size', required: false, type: 'integer', description: 'Page size, 1 to 1000 (default 10).' }),
+    ApiQuery({ name: 'sort', required: false, type: String, isArray: true, description: 'field:asc or field:desc.' }),
   );
 }
 
@@ -36,7 +36,7 @@ export function ApiFlowFilters(): MethodDecorator {
   return applyDecorators(
     ApiQuery({ name: 'q', required: false, type: String, description: 'Text contained in the id or namespace.' }),
     ApiQuery({ name: 'namespace', required: false, type: String, description: 'A namespace and its children.' }),
-    ApiQuery({ name: 'labels', required: false, schema: { type: 'array', items: { type: 'string' } }, description: 'key:value, repeatable; all must match.' }),
+    ApiQuery({ name: 'labels', required: false, type: String, isArray: true, description: 'key:value, repeatable; all must match.' }),
   );
 }
 

@@ -105,7 +105,7 @@ export class FlowsController {
   })
   @ApiYamlBody('Flow sources separated by `---` lines.')
   @ApiQuery({ name: 'namespace', required: false, type: String, description: 'Every flow must be in this namespace; deletion applies to it.' })
-  @ApiQuery({ name: 'delete', required: false, schema: { type: 'boolean', default: true }, description: 'Delete the flows of `namespace` missing from the body.' })
+  @ApiQuery({ name: 'delete', required: false, type: Boolean, description: 'Delete the flows of `namespace` missing from the body (default true).' })
   @ApiOkResponse({ type: [FlowModel] })
   @ApiErrors(400, 413, 422)
   async bulk(@Body() body: unknown, @Query('namespace') namespaceParam?: Param, @Query('delete') deleteParam?: Param) {
@@ -245,9 +245,9 @@ export class FlowsController {
   @ApiOperation({ summary: 'Get a flow (its latest revision, or the one asked for)' })
   @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
   @ApiParam({ name: 'id', description: 'The flow id.' })
-  @ApiQuery({ name: 'source', required: false, schema: { type: 'boolean', default: false }, description: 'Include the YAML source.' })
-  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 }, description: 'A revision; the latest by default.' })
-  @ApiQuery({ name: 'allowDeleted', required: false, schema: { type: 'boolean', default: false }, description: 'Also answer for a deleted flow.' })
+  @ApiQuery({ name: 'source', required: false, type: Boolean, description: 'Include the YAML source (default false).' })
+  @ApiQuery({ name: 'revision', required: false, type: 'integer', description: 'A revision; the latest by default.' })
+  @ApiQuery({ name: 'allowDeleted', required: false, type: Boolean, description: 'Also answer for a deleted flow (default false).' })
   @ApiOkResponse({ type: FlowModel })
   @ApiErrors(400, 404)
   async get(
