@@ -1,3 +1,4 @@
 export * from './ports.js';
 export * from './sqlite/index.js';
 export * from './testing/index.js';
+export * from './sql/index.js';

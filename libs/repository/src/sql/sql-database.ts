@@ -84,8 +84,23 @@ export class SqlDatabase implements SqlExecutor {
     return this.withRunner((runner) => runner.run(sql, params));
   }
 
-  /** Runs `work` in one transaction (READ COMMITTED on every server), committed unless it throws. */
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction (READ COMMITTED on every server), committed unless it throws. A transaction the
+   * server aborted to break a deadlock is rolled back entirely, so it is run again (MySQL's InnoDB picks such victims
+   * among concurrent upserts of the same keys); `work` must have no effect outside the database.
+   */
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, retries = 5): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.transactionOnce(work);
+      } catch (error) {
+        if (attempt >= retries || !this.dialect.isRetryable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
+      }
+    }
+  }
+
+  private async transactionOnce<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();

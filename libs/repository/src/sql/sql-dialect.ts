@@ -25,6 +25,8 @@ export interface SqlDialect {
   readonly returning: boolean;
   /** Whether a unique-key violation caused `error`. */
   isUniqueViolation(error: unknown): boolean;
+  /** Whether the server aborted the transaction to break a deadlock (or a serialization failure): rerun it. */
+  isRetryable(error: unknown): boolean;
 }
 
 function cached(convert: (sql: string) => string): (sql: string) => string {
@@ -71,6 +73,7 @@ export const postgresDialect: SqlDialect = {
   },
   returning: true,
   isUniqueViolation: (error) => errorCode(error) === '23505',
+  isRetryable: (error) => errorCode(error) === '40P01' || errorCode(error) === '40001',
 };
 
 export const mysqlDialect: SqlDialect = {
@@ -99,4 +102,5 @@ export const mysqlDialect: SqlDialect = {
   },
   returning: false,
   isUniqueViolation: (error) => errorCode(error) === 'ER_DUP_ENTRY',
+  isRetryable: (error) => errorCode(error) === 'ER_LOCK_DEADLOCK' || errorCode(error) === 'ER_LOCK_WAIT_TIMEOUT',
 };

@@ -1,0 +1,3 @@
+import { sqlQueueSuite } from './sql-queue-suite.js';
+
+sqlQueueSuite('mysql');

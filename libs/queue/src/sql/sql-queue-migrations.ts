@@ -1,0 +1,67 @@
+import type { SqlMigration } from '@osprey/repository';
+
+/**
+ * Queue tables of the SQL family. Delivered rows are deleted (events on commit, jobs on completion, broadcasts
+ * after a minute), so the tables hold only what is in flight. On PostgreSQL, triggers NOTIFY the consumers' LISTEN
+ * connection in the writing transaction's commit, whoever writes. Append new steps; never edit an applied one.
+ */
+export const sqlQueueMigrations: readonly SqlMigration[] = [
+  {
+    name: 'OspreyQueue1767225700001',
+    statements: (dialect) => {
+      const { keyType: key, documentType: doc, serialKey, tableOptions: options } = dialect;
+      const tables = [
+        `CREATE TABLE execution_events (
+          seq ${serialKey},
+          execution_id ${key} NOT NULL,
+          payload ${doc} NOT NULL,
+          deliver_at BIGINT NOT NULL
+        ) ${options}`,
+        'CREATE INDEX execution_events_execution ON execution_events (execution_id, seq)',
+        'CREATE INDEX execution_events_due ON execution_events (deliver_at, seq)',
+
+        `CREATE TABLE execution_locks (
+          execution_id ${key} NOT NULL PRIMARY KEY,
+          owner ${key} NOT NULL,
+          lease_until BIGINT NOT NULL
+        ) ${options}`,
+
+        // lease_until is 0 while queued, so "takeable" is one index range: lease_until <= now.
+        `CREATE TABLE worker_jobs (
+          seq ${serialKey},
+          id ${key} NOT NULL,
+          execution_id ${key} NOT NULL,
+          task_run_id ${key} NOT NULL,
+          payload ${doc} NOT NULL,
+          state ${key} NOT NULL,
+          worker_id ${key},
+          lease_until BIGINT NOT NULL,
+          deliveries INTEGER NOT NULL,
+          created BIGINT NOT NULL
+        ) ${options}`,
+        'CREATE UNIQUE INDEX worker_jobs_id ON worker_jobs (id)',
+        'CREATE INDEX worker_jobs_takeable ON worker_jobs (lease_until, seq)',
+        'CREATE INDEX worker_jobs_task_run ON worker_jobs (task_run_id)',
+
+        `CREATE TABLE broadcast (
+          seq ${serialKey},
+          payload ${doc} NOT NULL,
+          created BIGINT NOT NULL
+        ) ${options}`,
+        'CREATE INDEX broadcast_created ON broadcast (created)',
+      ];
+      if (dialect.name !== 'postgres') return tables;
+      return [
+        ...tables,
+        `CREATE OR REPLACE FUNCTION osprey_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN PERFORM pg_notify(TG_ARGV[0], ''); RETURN NULL; END $$`,
+        `CREATE TRIGGER execution_events_notify AFTER INSERT ON execution_events FOR EACH STATEMENT EXECUTE FUNCTION osprey_notify('osprey_events')`,
+        // A released claim may make events that arrived meanwhile claimable.
+        `CREATE TRIGGER execution_locks_notify AFTER DELETE ON execution_locks FOR EACH STATEMENT EXECUTE FUNCTION osprey_notify('osprey_events')`,
+        `CREATE TRIGGER worker_jobs_notify AFTER INSERT ON worker_jobs FOR EACH STATEMENT EXECUTE FUNCTION osprey_notify('osprey_jobs')`,
+        `CREATE TRIGGER worker_jobs_requeued AFTER UPDATE ON worker_jobs FOR EACH ROW WHEN (NEW.lease_until = 0) EXECUTE FUNCTION osprey_notify('osprey_jobs')`,
+        `CREATE TRIGGER broadcast_notify AFTER INSERT ON broadcast FOR EACH STATEMENT EXECUTE FUNCTION osprey_notify('osprey_broadcast')`,
+      ];
+    },
+  },
+];
