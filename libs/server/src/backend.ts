@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, WorkerJobQueue } from '@osprey/queue';
-import { openSqliteQueue } from '@osprey/queue';
+import { openSqliteQueue, openSqlQueue } from '@osprey/queue';
 import type { Repository } from '@osprey/repository';
-import { openSqliteRepository } from '@osprey/repository';
+import { openSqliteRepository, openSqlRepository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { openLocalStorage, openS3Storage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from './config.js';
@@ -30,12 +30,32 @@ async function openStorage(config: OspreyConfig): Promise<Storage> {
   return openS3Storage(options);
 }
 
+/** SQLite file, or a PostgreSQL / MySQL database (migrated at open, under a lock other processes wait on). */
+async function openRepository(config: OspreyConfig): Promise<Repository> {
+  const settings = config.repository;
+  if (settings.type === 'sqlite') return openSqliteRepository(dataPath(config, settings.path));
+  return openSqlRepository({ url: settings.url, poolSize: settings.poolSize, connectTimeoutMs: settings.connectTimeoutMs });
+}
+
+async function openQueue(config: OspreyConfig) {
+  const settings = config.queue;
+  if (settings.type === 'sqlite') return openSqliteQueue(dataPath(config, settings.path));
+  return openSqlQueue({ url: settings.url, poolSize: settings.poolSize, connectTimeoutMs: settings.connectTimeoutMs, pollMs: settings.pollMs });
+}
+
 export async function openBackend(config: OspreyConfig): Promise<Backend> {
   mkdirSync(config.dataDir, { recursive: true });
   // Storage first: a wrong bucket or endpoint stops the start before any database is opened.
   const storage = await openStorage(config);
-  const repository = await openSqliteRepository(dataPath(config, config.repository.path));
-  const queue = await openSqliteQueue(dataPath(config, config.queue.path));
+  const repository = await openRepository(config);
+  let queue: Awaited<ReturnType<typeof openQueue>>;
+  try {
+    queue = await openQueue(config);
+  } catch (error) {
+    await repository.close();
+    await storage.close();
+    throw error;
+  }
   return {
     events: queue.events,
     jobs: queue.jobs,

@@ -3,11 +3,36 @@ import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-const backend = z.object({
-  type: z.enum(['sqlite']).default('sqlite'),
+const sqliteBackend = z.object({
+  type: z.literal('sqlite'),
   /** SQLite file; relative paths are resolved against `dataDir`. */
   path: z.string().default('osprey.db'),
 }).strict();
+
+/** PostgreSQL or MySQL/MariaDB (see docs/backends.md); the URL carries host, port, user, password and database. */
+function sqlServerBackend<T extends 'postgres' | 'mysql'>(type: T, schemes: RegExp, example: string) {
+  return z
+    .object({
+      type: z.literal(type),
+      url: z.string().regex(schemes, `a ${type} URL such as ${example}`),
+      /** Connections in each process's pool. */
+      poolSize: z.coerce.number().int().min(2).max(1000).default(10),
+      connectTimeoutMs: z.coerce.number().int().positive().default(10_000),
+      /** MySQL/MariaDB only: how often waiting consumers poll for rows of other processes. */
+      pollMs: z.coerce.number().int().positive().default(50),
+    })
+    .strict();
+}
+
+// A queue or repository section without `type` is the SQLite file, as before the SQL servers existed.
+const backend = z.preprocess(
+  (value) => (value && typeof value === 'object' && !Array.isArray(value) && !('type' in value) ? { type: 'sqlite', ...value } : value),
+  z.discriminatedUnion('type', [
+    sqliteBackend,
+    sqlServerBackend('postgres', /^postgres(ql)?:\/\/.+/, 'postgres://osprey:secret@db:5432/osprey'),
+    sqlServerBackend('mysql', /^(mysql|mariadb):\/\/.+/, 'mysql://osprey:secret@db:3306/osprey'),
+  ]),
+);
 
 /** API credentials; with none configured the API is open (the default of `osprey server local`). */
 const auth = z
@@ -123,7 +148,15 @@ export const configSchema = z
     maxUploadBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
     auth: auth.default({ basic: [], tokens: [] }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    // The executor writes executions through the queue in the same transaction as its jobs: on a SQL server the
+    // repository must read that same database.
+    const { queue, repository } = config;
+    if (queue.type !== 'sqlite' && (repository.type !== queue.type || repository.url !== queue.url)) {
+      context.addIssue({ code: 'custom', path: ['repository', 'url'], message: `must name the same database as queue.url (${queue.type})` });
+    }
+  });
 
 export type OspreyConfig = z.infer<typeof configSchema>;
 
@@ -167,6 +200,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OspreyConfig {
   for (const [path, value] of Object.entries(options.overrides ?? {})) {
     if (value !== undefined) setPath(raw, path.split('.'), value);
   }
+  defaultRepositoryToQueue(raw);
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
@@ -177,8 +211,8 @@ export function loadConfig(options: LoadConfigOptions = {}): OspreyConfig {
 
 const KNOWN_SECTIONS: Record<string, string[]> = {
   server: ['port', 'host'],
-  queue: ['type', 'path'],
-  repository: ['type', 'path'],
+  queue: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs'],
+  repository: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs'],
   storage: ['type', 'basePath', 'bucket', 'endpoint', 'region', 'accessKey', 'secretKey', 'sessionToken', 'pathStyle', 'useSSL', 'prefix', 'createBucket', 'partSize', 'uploadConcurrency'],
   executor: ['batchSize', 'leaseMs'],
   worker: ['concurrency', 'leaseMs', 'shutdownGraceMs'],
@@ -227,6 +261,15 @@ function envPath(key: string): string[] | undefined {
     if (match) return [section, match];
   }
   return undefined;
+}
+
+/** A SQL-server queue without a repository section means the same database for both. */
+function defaultRepositoryToQueue(raw: Record<string, unknown>): void {
+  const queue = raw.queue as Record<string, unknown> | undefined;
+  if (!queue || typeof queue !== 'object' || (queue.type !== 'postgres' && queue.type !== 'mysql')) return;
+  const repository = (raw.repository ?? {}) as Record<string, unknown>;
+  if (typeof repository !== 'object') return;
+  raw.repository = { ...queue, ...repository };
 }
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

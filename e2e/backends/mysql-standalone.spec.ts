@@ -1,0 +1,3 @@
+import { sqlBackendE2e } from './sql-backend-e2e.js';
+
+sqlBackendE2e('mysql');
