@@ -53,7 +53,7 @@ describe('osprey server local', () => {
 
   it('deploys a flow and runs it with inputs, waiting for the end', async () => {
     const deployed = await httpJson<{ revision: number }>(`${api}/api/v1/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: FLOW });
-    expect(deployed.status).toBe(201);
+    expect(deployed.status).toBe(200);
     expect(deployed.body.revision).toBe(1);
     const run = await httpJson<ExecutionView>(`${api}/api/v1/executions/io.osprey.e2e/greet?wait=true`, {
       method: 'POST',

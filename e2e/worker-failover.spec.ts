@@ -59,9 +59,9 @@ describe('a worker killed while it runs a task', () => {
     await Promise.all([...processes.map((p) => p.waitForLog(/osprey services started/))]);
 
     const deployed = await httpJson(`${api}/api/v1/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: FLOW });
-    expect(deployed.status).toBe(201);
+    expect(deployed.status).toBe(200);
     const created = await httpJson<ExecutionView>(`${api}/api/v1/executions/io.osprey.e2e/long-shell`, { method: 'POST' });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     const id = created.body.id;
 
     const running = await eventually(

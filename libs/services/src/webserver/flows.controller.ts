@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { readFile, rm } from 'node:fs/promises';
 import type { Label } from '@osprey/flow-model';
 import { NotFoundError, type StoredFlow } from '@osprey/repository';
@@ -48,9 +48,10 @@ export class FlowsController {
   }
 
   @Post()
+  @HttpCode(200) // Kestra answers 200, and scripts written for it may check exactly that.
   @ApiOperation({ summary: 'Create a flow from its YAML source', description: 'Sending the source of an existing flow again changes nothing; a different source for an existing flow is a 409 (use PUT).' })
   @ApiYamlBody('The flow source.')
-  @ApiCreatedResponse({ type: FlowModel, description: 'The stored flow, with its source and revision.' })
+  @ApiOkResponse({ type: FlowModel, description: 'The stored flow, with its source and revision.' })
   @ApiErrors(400, 409, 413, 422)
   async create(@Body() body: unknown): Promise<Record<string, unknown>> {
     const stored = await this.deploy.execute({ source: yamlBody(body), mode: 'create' });
