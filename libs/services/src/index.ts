@@ -10,3 +10,5 @@ export * from './scheduler/scheduler-service.js';
 export * from './flow-test/run-flow-test.js';
 export * from './nest/bootstrap.js';
 export * from './nest/run-service.js';
+export * from './flows/index.js';
+export * from './namespaces/index.js';
