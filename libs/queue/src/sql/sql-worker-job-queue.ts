@@ -24,7 +24,9 @@ export class SqlWorkerJobQueue implements WorkerJobQueue {
 
   async publish(jobs: WorkerJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.db.transaction((tx) => insertJobs(tx, jobs, Date.now()));
+    // One multi-row INSERT is atomic on its own; only several batches need a transaction.
+    if (jobs.length <= 1000) await insertJobs(this.db, jobs, Date.now());
+    else await this.db.transaction((tx) => insertJobs(tx, jobs, Date.now()));
     this.wakeup.notify('jobs');
   }
 
@@ -96,10 +98,19 @@ export class SqlWorkerJobQueue implements WorkerJobQueue {
    * worker): the executor ignores results of attempts it has recorded, and dropping one would hang the execution.
    */
   async complete(lease: LeasedJob, result: TaskResultEvent): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.run('DELETE FROM worker_jobs WHERE id = ?', [lease.job.id]);
-      await insertEvents(tx, [{ executionId: lease.job.executionId, event: result }], Date.now());
-    });
+    const event = { executionId: lease.job.executionId, event: result };
+    if (this.db.dialect.name === 'postgres') {
+      // One statement, one round trip, atomic: the data-modifying CTE deletes the job as the result is inserted.
+      await this.db.run(
+        `WITH done AS (DELETE FROM worker_jobs WHERE id = ?) INSERT INTO execution_events (execution_id, payload, deliver_at) VALUES (?, ?, ?)`,
+        [lease.job.id, event.executionId, JSON.stringify({ event: result }), Date.now()],
+      );
+    } else {
+      await this.db.transaction(async (tx) => {
+        await tx.run('DELETE FROM worker_jobs WHERE id = ?', [lease.job.id]);
+        await insertEvents(tx, [event], Date.now());
+      });
+    }
     this.wakeup.notify('events');
   }
 
