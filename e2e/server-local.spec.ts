@@ -105,6 +105,8 @@ describe('osprey server local', () => {
     expect(text).toMatch(/^osprey_worker_jobs_pending \d+$/m);
     expect(text).toMatch(/^osprey_execution_events_pending \d+$/m);
     expect(text).toMatch(/^osprey_executions_ended_total\{state="SUCCESS",namespace="io.osprey.e2e"\} [1-9]/m);
+    expect(text).toMatch(/^osprey_worker_job_wait_seconds_count\{type="io.kestra.plugin.core.log.Log"\} [1-9]/m);
+    expect(text).toMatch(/^osprey_worker_job_run_seconds_count\{type="io.kestra.plugin.core.debug.Return",state="SUCCESS"\} [1-9]/m);
   });
 
   it('exits with a clear message when its port is taken', async () => {

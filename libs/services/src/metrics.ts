@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isTerminated, type Execution } from '@osprey/flow-model';
 import type { Backend } from '@osprey/server';
 
@@ -6,6 +6,8 @@ import type { Backend } from '@osprey/server';
 export class OspreyMetrics {
   readonly registry = new Registry();
   private readonly ended: Counter<'state' | 'namespace'>;
+  private readonly jobWait: Histogram<'type'>;
+  private readonly jobRun: Histogram<'type' | 'state'>;
 
   constructor(backend: Backend, activeJobs: () => number) {
     collectDefaultMetrics({ register: this.registry, prefix: 'osprey_' });
@@ -41,7 +43,15 @@ export class OspreyMetrics {
         this.set(activeJobs());
       },
     });
+    const buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800];
+    this.jobWait = new Histogram({ name: 'osprey_worker_job_wait_seconds', help: 'Time from the executor dispatching a job to a worker starting it.', labelNames: ['type'], buckets, registers: [this.registry] });
+    this.jobRun = new Histogram({ name: 'osprey_worker_job_run_seconds', help: 'Time a worker spent running a job, by task type and result.', labelNames: ['type', 'state'], buckets, registers: [this.registry] });
     this.ended = new Counter({ name: 'osprey_executions_ended_total', help: 'Executions ended, by final state.', labelNames: ['state', 'namespace'], registers: [this.registry] });
+  }
+
+  observeJob({ type, state, waitMs, runMs }: { type: string; state: string; waitMs: number; runMs: number }): void {
+    this.jobWait.observe({ type }, waitMs / 1000);
+    this.jobRun.observe({ type, state }, runMs / 1000);
   }
 
   observeExecution(execution: Execution): void {

@@ -59,7 +59,7 @@ export class OspreyRuntime {
         backend.storage,
         options.registry ?? createTaskRegistry(),
         logger.child({ component: 'worker' }),
-        { ...config.worker, render: this.render },
+        { ...config.worker, render: this.render, onJobEnded: (observation) => this.metrics.observeJob(observation) },
       );
     }
     if (roles.includes('scheduler')) {

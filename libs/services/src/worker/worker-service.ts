@@ -16,6 +16,8 @@ export interface WorkerOptions {
   leaseMs: number;
   shutdownGraceMs: number;
   render?: RenderOptions;
+  /** Called when a job ends: how long it waited in the queue and how long it ran (metrics). */
+  onJobEnded?: (observation: { type: string; state: string; waitMs: number; runMs: number }) => void;
 }
 
 interface RunningJob {
@@ -129,6 +131,9 @@ export class WorkerService {
     const { job } = entry.lease;
     const log = this.logger.child({ executionId: job.executionId, taskRunId: job.taskRun.id, taskId: job.task.id, attempt: job.attempt });
     if (entry.lease.deliveries > 1) log.warn({ deliveries: entry.lease.deliveries }, 'running a job again: its previous worker stopped renewing the lease');
+    const startedAt = Date.now();
+    // The attempt was created when the executor dispatched the job: the wait is the queue's latency.
+    const dispatchedAt = Date.parse(job.taskRun.attempts[job.attempt - 1]?.state.startDate ?? '') || startedAt;
     await this.events.emit([{ executionId: job.executionId, event: { type: 'taskStarted', taskRunId: job.taskRun.id, attempt: job.attempt, workerId: this.id } }]);
     const timeout = job.timeoutMs ? setTimeout(() => entry.controller.abort(new TimeoutError(job.timeoutMs!)), job.timeoutMs) : undefined;
     let result: TaskResultEvent;
@@ -137,6 +142,7 @@ export class WorkerService {
     } finally {
       clearTimeout(timeout);
     }
+    this.options.onJobEnded?.({ type: job.task.type, state: result.state, waitMs: Math.max(0, startedAt - dispatchedAt), runMs: Date.now() - startedAt });
     if (entry.lost) return;
     result.workerId = this.id;
     try {
