@@ -1,0 +1,100 @@
+{{/*
+Names, labels and the merged Osprey configuration of one app chart. An app chart sets `component`
+(webserver, executor, ...) in its values; the umbrella chart passes `global` to all of them.
+*/}}
+
+{{- define "osprey.component" -}}
+{{- required "values.component is required" .Values.component -}}
+{{- end -}}
+
+{{/* <release>-<component>, so that `kubectl logs deploy/<release>-worker` works. */}}
+{{- define "osprey.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name (include "osprey.component" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "osprey.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "osprey.selectorLabels" -}}
+app.kubernetes.io/name: osprey
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: {{ include "osprey.component" . }}
+{{- end -}}
+
+{{- define "osprey.labels" -}}
+{{ include "osprey.selectorLabels" . }}
+app.kubernetes.io/part-of: osprey
+app.kubernetes.io/version: {{ (include "osprey.imageTag" .) | trunc 63 | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ include "osprey.chart" . }}
+{{- with (include "osprey.global" .) | fromYaml }}
+{{- with .commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* .Values.global as YAML, empty when the chart is installed on its own. */}}
+{{- define "osprey.global" -}}
+{{- toYaml (.Values.global | default dict) -}}
+{{- end -}}
+
+{{- define "osprey.imageTag" -}}
+{{- $g := (include "osprey.global" .) | fromYaml -}}
+{{- .Values.image.tag | default (dig "image" "tag" "" $g) | default .Chart.AppVersion -}}
+{{- end -}}
+
+{{/* registry/repository:tag; the repository defaults to osprey/<component>. */}}
+{{- define "osprey.image" -}}
+{{- $g := (include "osprey.global" .) | fromYaml -}}
+{{- $registry := .Values.image.registry | default (dig "image" "registry" "" $g) -}}
+{{- $repository := .Values.image.repository | default (printf "%s%s" (dig "image" "repositoryPrefix" "osprey/osprey-" $g) (include "osprey.component" .)) -}}
+{{- if $registry -}}
+{{- printf "%s/%s:%s" $registry $repository (include "osprey.imageTag" .) -}}
+{{- else -}}
+{{- printf "%s:%s" $repository (include "osprey.imageTag" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "osprey.imagePullPolicy" -}}
+{{- $g := (include "osprey.global" .) | fromYaml -}}
+{{- .Values.image.pullPolicy | default (dig "image" "pullPolicy" "" $g) | default "IfNotPresent" -}}
+{{- end -}}
+
+{{- define "osprey.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "osprey.fullname" .) -}}
+{{- else -}}
+{{- .Values.serviceAccount.name | default "default" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The Osprey configuration file of this app: global.config (the umbrella's, shared by every service)
+overlaid with this chart's .Values.config. Keys follow docs/configuration.md.
+*/}}
+{{- define "osprey.config" -}}
+{{- $g := (include "osprey.global" .) | fromYaml -}}
+{{- $config := mustMergeOverwrite (dict "dataDir" "/var/lib/osprey/data") (deepCopy (dig "config" dict $g)) (deepCopy (.Values.config | default dict)) -}}
+{{- toYaml $config -}}
+{{- end -}}
+
+{{/* server.port of the merged configuration: the container port, probes and Service target it. */}}
+{{- define "osprey.port" -}}
+{{- $config := (include "osprey.config" .) | fromYaml -}}
+{{- dig "server" "port" 8080 $config | int -}}
+{{- end -}}
+
+{{/* Name of the claim all services share (SQLite size), or empty. */}}
+{{- define "osprey.dataClaim" -}}
+{{- $g := (include "osprey.global" .) | fromYaml -}}
+{{- $p := mustMergeOverwrite (dict) (dig "persistence" dict $g) (.Values.persistence | default dict) -}}
+{{- if $p.enabled -}}
+{{- $p.existingClaim | default (printf "%s-osprey-data" .Release.Name | trunc 63 | trimSuffix "-") -}}
+{{- end -}}
+{{- end -}}
