@@ -32,6 +32,8 @@ export class SqlBroadcastQueue implements BroadcastQueue {
   private reading: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  /** Cursor reads of recent subscriptions; a publish of this process waits for them so its message is "after". */
+  private subscribing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: SqlDatabase,
@@ -40,6 +42,7 @@ export class SqlBroadcastQueue implements BroadcastQueue {
   ) {}
 
   async publish(message: BroadcastMessage): Promise<void> {
+    await this.subscribing;
     const now = Date.now();
     await this.db.run('INSERT INTO broadcast (payload, created) VALUES (?, ?)', [JSON.stringify(message), now]);
     if (now - this.lastPurge > this.options.retentionMs / 4) {
@@ -59,6 +62,7 @@ export class SqlBroadcastQueue implements BroadcastQueue {
       },
       (error: unknown) => this.options.onHandlerError(error),
     );
+    this.subscribing = Promise.all([this.subscribing, ready]);
     void ready.then(() => this.deliverSoon());
     if (!this.timer) {
       this.timer = setInterval(() => this.deliverSoon(), this.options.pollMs);
