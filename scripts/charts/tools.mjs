@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureCrdSchemas } from './crd-schemas.mjs';
 import { writeStandaloneSchemas } from './k8s-schemas.mjs';
 
 export const HELM_VERSION = 'v3.22.0';
@@ -117,7 +118,8 @@ export function ensureChartTools({ cache = cacheDir(), log = () => {} } = {}) {
   const helm = timed('helm', () => ensureHelm(cache, log));
   const kubeconform = timed('kubeconform', () => ensureKubeconform(cache, log));
   const schemas = timed('schemas', () => ensureSchemas(cache, log));
-  return { helm, kubeconform, schemas, timings };
+  const crdSchemas = timed('crdSchemas', () => ensureCrdSchemas({ cache, goEnv: goEnv(cache), log }));
+  return { helm, kubeconform, schemas, crdSchemas, timings };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
