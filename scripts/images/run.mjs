@@ -4,7 +4,20 @@
 // With chroot isolation the process shares the host's network and PID space: 127.0.0.1 reaches it, and
 // SIGTERM is sent to the entrypoint's PID (tini) as a kubelet would, since buildah run does not forward it.
 import { readFileSync, readdirSync } from 'node:fs';
-import { buildah, cacheDir, spawnBuildah } from './buildah.mjs';
+import { spawnSync } from 'node:child_process';
+import { buildah, buildahEnv, cacheDir, spawnBuildah, storageArgs } from './buildah.mjs';
+
+/** Runs a command in a working container (its image's user and environment); returns exit code and output. */
+export function execInContainer(container, command, env = {}, cache = cacheDir()) {
+  const envArgs = Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
+  const r = spawnSync('buildah', [...storageArgs(cache), 'run', '--isolation', 'chroot', ...envArgs, container, '--', ...command], { encoding: 'utf8', env: buildahEnv() });
+  return { code: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+/** The root file system of a working container, as a host path (vfs: a plain directory). */
+export function mountContainer(container, cache = cacheDir()) {
+  return buildah(['mount', container], { cache }).trim();
+}
 
 /** The image's config: Entrypoint, Cmd, User, WorkingDir, Env, Labels, Healthcheck, ExposedPorts. */
 export function imageConfig(image, cache = cacheDir()) {
@@ -93,6 +106,7 @@ export async function startImage(image, { port, env = {}, args, timeoutMs = 60_0
   const main = pid1 ? descendant(pid1, 'node') : undefined;
   const handle = {
     url,
+    container: name,
     command,
     config,
     live,
