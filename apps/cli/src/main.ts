@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { ExpressionError, FlowValidationError, InputValidationError, parseFlow, renderTemplate } from '@osprey/flow-model';
-import { ConfigError, createLogger, envSecrets, loadConfig, type OspreyConfig } from '@osprey/server';
+import { ConfigError, createLogger, envSecrets, loadConfig, migrateBackend, type OspreyConfig } from '@osprey/server';
 import { FlowTestTimeoutError, runFlowTest, SERVICE_ROLES, startServer, type ServiceRole } from '@osprey/services';
 
 /** Errors a user can fix: printed as their message alone, with exit code 1 (2 for usage). */
@@ -57,6 +57,16 @@ for (const role of SERVICE_ROLES) {
       await startServer({ config: serverConfig(flags), roles: [role as ServiceRole], service: role });
     });
 }
+
+program
+  .command('migrate')
+  .description('bring the database schemas of the configured backend up to date, then exit (services also do it at start)')
+  .option('-d, --data-dir <dir>', 'folder of the embedded database')
+  .option('-c, --config <file>', 'YAML configuration file')
+  .action(async (flags: ServerFlags) => {
+    const applied = await migrateBackend(serverConfig(flags));
+    process.stdout.write(applied.length > 0 ? `applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join('\n')}\n` : 'schema up to date\n');
+  });
 
 const flow = program.command('flow').description('work with flow files');
 flow

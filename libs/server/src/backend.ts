@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, WorkerJobQueue } from '@osprey/queue';
-import { openSqliteQueue, openSqlQueue } from '@osprey/queue';
+import { migrateSqlQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
 import type { Repository } from '@osprey/repository';
-import { openSqliteRepository, openSqlRepository } from '@osprey/repository';
+import { migrateSqlRepository, openSqliteRepository, openSqlRepository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { openLocalStorage, openS3Storage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from './config.js';
@@ -79,4 +79,24 @@ export async function openBackend(config: OspreyConfig): Promise<Backend> {
       await storage.close();
     },
   };
+}
+
+/**
+ * Brings the databases' schemas up to date and returns the migrations applied (`osprey migrate`).
+ * Services also migrate at start, under a lock; this lets operators do it first, e.g. in a deploy job.
+ */
+export async function migrateBackend(config: OspreyConfig): Promise<string[]> {
+  const applied: string[] = [];
+  const repo = config.repository;
+  if (repo.type === 'sqlite') {
+    mkdirSync(config.dataDir, { recursive: true });
+    // SQLite migrates when opened.
+    await (await openSqliteRepository(dataPath(config, repo.path))).close();
+    await (await openSqliteQueue(dataPath(config, config.queue.type === 'sqlite' ? config.queue.path : repo.path))).close();
+    return applied;
+  }
+  applied.push(...(await migrateSqlRepository({ url: repo.url, connectTimeoutMs: repo.connectTimeoutMs })));
+  const queue = config.queue;
+  if (queue.type !== 'sqlite') applied.push(...(await migrateSqlQueue({ url: queue.url, connectTimeoutMs: queue.connectTimeoutMs })));
+  return applied;
 }
