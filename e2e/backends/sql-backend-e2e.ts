@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqlTestDatabase, type SqlTestDatabase, type SqlTestServer } from '@osprey/repository';
+import { runCli } from '../support/osprey-cli.js';
 import { eventually, httpJson, OspreyProcess } from '../support/osprey-process.js';
 
 interface ExecutionView {
@@ -80,6 +81,14 @@ export function sqlBackendE2e(server: SqlTestServer): void {
       rmSync(dir, { recursive: true, force: true });
       await database.drop();
     });
+
+    it('osprey migrate applies the schema once, then finds it up to date', async () => {
+      const first = await runCli(['migrate', '--config', config]);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/applied 2 migration\(s\)/);
+      const again = await runCli(['migrate', '--config', config]);
+      expect(again.stdout.trim()).toBe('schema up to date');
+    }, 60_000);
 
     it('server standalone runs a flow deployed over the API to SUCCESS with its outputs', async () => {
       const standalone = start('standalone', ['server', 'standalone']);
