@@ -91,7 +91,7 @@ test('the final stage holds production dependencies only, app code owned by root
   try {
     const rootfs = mountContainer(running.container);
     const modules = join(rootfs, 'app', 'node_modules');
-    for (const dev of ['typescript', 'jest', 'nx', '@swc/core', 'eslint', '@types/node']) expect(existsSync(join(modules, dev))).toBe(false);
+    for (const dev of ['typescript', 'jest', 'nx', '@swc/core', 'eslint', '@babel/core']) expect(existsSync(join(modules, dev))).toBe(false);
     for (const prod of ['@nestjs/core', 'pino', 'prom-client', 'yaml', 'zod', 'better-sqlite3/build/Release/better_sqlite3.node']) expect(existsSync(join(modules, prod))).toBe(true);
     expect(readdirSync(join(modules, '@osprey')).sort()).toEqual(readdirSync(join(rootfs, 'app', 'libs')).sort());
     // No sources, no Nx in the image: compiled code and manifests only.
