@@ -202,6 +202,25 @@ describe('probes, ports and configuration', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  test('ha: every ConfigMap is a valid Osprey configuration apart from the Kafka and Elasticsearch backends (issue 6)', () => {
+    const objects = render({ values: [size('ha')] });
+    const dir = mkdtempSync(join(tmpdir(), 'osprey-chart-config-'));
+    try {
+      for (const configMap of ofKind(objects, 'ConfigMap')) {
+        const config = parse(configMap.data!['osprey.yaml']!) as Record<string, unknown>;
+        expect(config.queue).toMatchObject({ type: 'kafka' });
+        expect(config.repository).toMatchObject({ type: 'elasticsearch' });
+        delete config.queue;
+        delete config.repository;
+        const file = join(dir, `${configMap.metadata.name}.yaml`);
+        writeFileSync(file, JSON.stringify(config));
+        const loaded = loadConfig({ file, env: { OSPREY_STORAGE_ACCESS_KEY: 'access', OSPREY_STORAGE_SECRET_KEY: 'secret-key' } });
+        expect(loaded.storage.type).toBe('s3');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('worker autoscaling', () => {
