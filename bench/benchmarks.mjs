@@ -1,5 +1,6 @@
-// The benchmarks. Each deploys its flows through the API, drives the server, waits for the ends by
-// reading the SQLite file, and derives every duration from the dates the server itself recorded.
+// The benchmarks. Each deploys its flows through the API, drives the server, waits for the ends by reading
+// the database (the SQLite file, or the SQL server with --backend), and derives every duration from the dates
+// the server itself recorded.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { forEachFlow, NAMESPACE, sequentialFlow, twoTaskFlow } from './flows.mjs';
 import { machineCpuTicks, RssSampler } from './server-process.mjs';
@@ -86,7 +87,7 @@ async function throughput(ctx) {
       await pool(count, concurrency, () => ctx.api.trigger(NAMESPACE, flowId));
       const lastTriggered = Date.now();
       await ctx.db.waitForEnded(NAMESPACE, flowId, count, { pollMs: 100, timeoutMs: ctx.timeoutMs });
-      const executions = ctx.db.executions(NAMESPACE, flowId);
+      const executions = await ctx.db.executions(NAMESPACE, flowId);
       const lastEnd = Math.max(...executions.map((e) => dateMs(e.endDate)));
       const latencies = executions.map((e) => dateMs(e.endDate) - dateMs(e.startDate));
       return {
@@ -119,14 +120,14 @@ async function firstTask(ctx) {
       // Let the server finish what follows an end (log flush, job ack) so the next one starts idle.
       await sleep(50);
     }
-    const executions = new Map(ctx.db.executions(NAMESPACE, flowId).map((e) => [e.id, e]));
+    const executions = new Map((await ctx.db.executions(NAMESPACE, flowId)).map((e) => [e.id, e]));
     const toFirstTask = [];
     const toRunning = [];
     const endToEnd = [];
     for (const id of ids) {
       const execution = executions.get(id);
       const created = dateMs(execution.startDate);
-      const first = ctx.db.taskRuns(id)[0];
+      const first = (await ctx.db.taskRuns(id))[0];
       const attempt = first?.attempts?.[0];
       toFirstTask.push(historyDate(attempt?.state.histories ?? first?.state.histories, 'RUNNING') - created);
       toRunning.push(historyDate(execution.histories, 'RUNNING') - created);
@@ -166,9 +167,9 @@ async function sequential(ctx) {
 async function runSequential(ctx, flowId, size) {
   const created = await ctx.api.trigger(NAMESPACE, flowId);
   await ctx.db.waitForEnd(created.id, { pollMs: 50, timeoutMs: ctx.timeoutMs });
-  const execution = ctx.db.execution(created.id);
+  const execution = await ctx.db.execution(created.id);
   const wallMs = dateMs(execution.endDate) - dateMs(execution.startDate);
-  const taskRuns = ctx.db.taskRuns(created.id);
+  const taskRuns = await ctx.db.taskRuns(created.id);
   // Orchestration overhead proper: from one task run's end to the next one RUNNING on the worker.
   const gaps = [];
   for (let i = 1; i < taskRuns.length; i++) gaps.push(historyDate(taskRuns[i].state.histories, 'RUNNING') - dateMs(taskRuns[i - 1].state.endDate));
@@ -210,9 +211,9 @@ async function forEach(ctx) {
 async function runForEach(ctx, flowId, size, concurrencyLimit) {
   const created = await ctx.api.trigger(NAMESPACE, flowId);
   await ctx.db.waitForEnd(created.id, { pollMs: 50, timeoutMs: ctx.timeoutMs });
-  const execution = ctx.db.execution(created.id);
+  const execution = await ctx.db.execution(created.id);
   const wallMs = dateMs(execution.endDate) - dateMs(execution.startDate);
-  const taskRuns = ctx.db.countTaskRuns(created.id);
+  const taskRuns = await ctx.db.countTaskRuns(created.id);
   return {
     label: `ForEach over ${size} values (one Log each), concurrencyLimit ${concurrencyLimit}`,
     metrics: { size, concurrencyLimit, wallMs, msPerItem: wallMs / size, taskRuns },

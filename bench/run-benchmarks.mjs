@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [-- --only name[,name]]`: starts `osprey server local` as a child process
-// on a temp data dir, runs the benchmarks against its HTTP API, prints a markdown table and (full runs)
-// writes it into docs/benchmarks.md. Benchmarks measure; they assert nothing.
+// `npm run bench [-- --quick] [-- --only name[,name]] [-- --backend postgres|mysql]`: starts `osprey server
+// local` (or, with --backend, the database server and `osprey server standalone` on a fresh database of it) as
+// a child process on a temp data dir, runs the benchmarks against its HTTP API, prints a markdown table and
+// (full runs) writes it into docs/benchmarks.md. Benchmarks measure; they assert nothing.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,10 +11,16 @@ import { ApiClient } from './api-client.mjs';
 import { BENCHMARKS } from './benchmarks.mjs';
 import { DbReader } from './db-reader.mjs';
 import { describeMachine } from './machine.mjs';
-import { renderSection, renderTable, writeDoc } from './report.mjs';
+import { measureRawJobCycle } from './raw-job-cycle.mjs';
+import { renderRawCycle, renderSection, renderTable, writeDoc } from './report.mjs';
 import { ServerProcess } from './server-process.mjs';
+import { SQL_BACKENDS, startSqlBackend } from './sql-backend.mjs';
+import { SqlReader } from './sql-reader.mjs';
 
 const USAGE = `usage: npm run bench -- [options]
+  --backend <name>   sqlite (default: \`osprey server local\`), postgres or mysql (MariaDB): starts that server
+                     from scripts/servers/, runs \`osprey server standalone\` on a fresh database, and measures
+                     the raw job-cycle rate of the database in the same run
   --quick            small sizes (100 executions, 10/100-task flows, ForEach of 100): a smoke run
   --only <names>     comma-separated subset of: ${BENCHMARKS.map((b) => b.name).join(', ')}
   --write            write docs/benchmarks.md even for --quick or --only runs
@@ -32,6 +39,7 @@ export async function runBenchmarks(argv, root) {
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'sqlite' },
       only: { type: 'string' },
       write: { type: 'boolean' },
       'no-write': { type: 'boolean', default: false },
@@ -51,6 +59,11 @@ export async function runBenchmarks(argv, root) {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}\n${USAGE}`);
     return 2;
   }
+  const backend = values.backend;
+  if (backend !== 'sqlite' && !SQL_BACKENDS.includes(backend)) {
+    console.error(`unknown backend ${backend}\n${USAGE}`);
+    return 2;
+  }
   const selected = BENCHMARKS.filter((b) => names.includes(b.name));
   const write = values['no-write'] ? false : (values.write ?? (!values.quick && !values.only));
 
@@ -63,8 +76,25 @@ export async function runBenchmarks(argv, root) {
     await mkdir(dir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
-  console.log(`Starting osprey server local (data dir ${dataDir})...`);
-  const server = await ServerProcess.start({ root, dataDir, nodeArgs });
+  let sql;
+  let rawCycle;
+  let command;
+  if (backend !== 'sqlite') {
+    sql = await startSqlBackend(backend, dataDir);
+    // Before Osprey starts, so that nothing else uses the database while its own rate is measured.
+    process.stdout.write(`Raw job cycle of ${sql.label} (insert -> claim with SKIP LOCKED -> complete)... `);
+    rawCycle = await measureRawJobCycle(sql.url, { clients: [1, 8], durationMs: values.quick ? 2000 : 5000 });
+    console.log(rawCycle.map((r) => `${r.clients} client(s): ${r.cyclesPerSecond.toFixed(0)}/s`).join(', '));
+    command = ['server', 'standalone', '--config', sql.config];
+  }
+  console.log(`Starting osprey ${command ? `server standalone on ${sql.label}` : 'server local'} (data dir ${dataDir})...`);
+  let server;
+  try {
+    server = await ServerProcess.start({ root, dataDir, nodeArgs, command });
+  } catch (error) {
+    await sql?.stop();
+    throw error;
+  }
   const api = new ApiClient(server.url);
   const results = [];
   const errors = [];
@@ -76,8 +106,8 @@ export async function runBenchmarks(argv, root) {
     idle.afterStart = atStart.rss;
     idle.peakAtStart = atStart.peak;
     console.log(`Server pid ${server.pid} at ${server.url}; idle RSS ${(atStart.rss / 2 ** 20).toFixed(0)} MB`);
-    // The database file exists once the server listens (migrations ran at start).
-    db = new DbReader(join(dataDir, 'osprey.db'));
+    // The database exists once the server listens (migrations ran at start).
+    db = sql ? await SqlReader.open(sql.url) : new DbReader(join(dataDir, 'osprey.db'));
     const ctx = { server, api, db, quick: values.quick, timeoutMs: Number(values.timeout) * 1000 };
     for (const benchmark of selected) {
       const t0 = Date.now();
@@ -99,22 +129,24 @@ export async function runBenchmarks(argv, root) {
     idle.afterRun = (await server.memory()).rss;
     idle.peakOverall = Math.max(peakOverall, idle.peakAtStart);
   } finally {
-    db?.close();
+    await db?.close();
     api.close();
     const exit = await server.stop();
+    await sql?.stop();
     if (exit.code !== 0 && exit.code !== null) console.error(`the server exited with code ${exit.code}; see ${join(dataDir, 'server.log')}`);
     if (values['keep-data']) console.log(`Data dir kept: ${dataDir}`);
     else await rm(dataDir, { recursive: true, force: true });
   }
 
   const durationMs = Date.now() - started;
-  const table = renderTable({ results, idle, errors });
-  const section = renderSection({ machine, table, options: { quick: values.quick }, durationMs });
+  const table = renderTable({ results, idle, errors, backend });
+  const raw = rawCycle ? renderRawCycle({ rawCycle, results, label: sql.label }) : undefined;
+  const section = renderSection({ machine, table, raw, options: { quick: values.quick }, durationMs, backend, label: sql?.label });
   console.log(`\n${section}\n`);
   await mkdir(join(root, 'bench/results'), { recursive: true });
-  await writeFile(join(root, 'bench/results/latest.json'), JSON.stringify({ machine, options: values, idle, durationMs, results: results.map(({ benchmark, cases }) => ({ name: benchmark.name, cases })), errors: errors.map(({ benchmark, error }) => ({ name: benchmark.name, error })) }, null, 2));
+  await writeFile(join(root, `bench/results/latest${backend === 'sqlite' ? '' : `-${backend}`}.json`), JSON.stringify({ machine, options: values, rawCycle, idle, durationMs, results: results.map(({ benchmark, cases }) => ({ name: benchmark.name, cases })), errors: errors.map(({ benchmark, error }) => ({ name: benchmark.name, error })) }, null, 2));
   if (write) {
-    await writeDoc(join(root, 'docs/benchmarks.md'), section, DEFAULT_HEADER);
+    await writeDoc(join(root, 'docs/benchmarks.md'), section, DEFAULT_HEADER, backend);
     console.log('Wrote docs/benchmarks.md');
   }
   if (values.profile) console.log(`CPU profile of the server in ${resolve(values.profile)}; summarize with: node bench/cpu-profile-summary.mjs ${resolve(values.profile)}/*.cpuprofile`);

@@ -19,13 +19,13 @@ export class ServerProcess {
   }
 
   /**
-   * Starts the CLI with default configuration on an empty data dir and resolves once it listens.
-   * Its JSON log lines go to `<dataDir>/server.log`, off the harness's event loop.
+   * Starts the CLI (by default `server local` with the default configuration on an empty data dir) and resolves
+   * once it listens. Its JSON log lines go to `<dataDir>/server.log`, off the harness's event loop.
    */
-  static async start({ root, dataDir, nodeArgs = [], timeoutMs = 30_000 }) {
+  static async start({ root, dataDir, nodeArgs = [], command = ['server', 'local', '--data-dir', dataDir], timeoutMs = 30_000 }) {
     const child = spawn(
       process.execPath,
-      [...nodeArgs, join(root, 'apps/cli/dist/main.js'), 'server', 'local', '--port', '0', '--data-dir', dataDir],
+      [...nodeArgs, join(root, 'apps/cli/dist/main.js'), ...command, '--port', '0'],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } },
     );
     const log = createWriteStream(join(dataDir, 'server.log'));
