@@ -55,16 +55,18 @@ export function sqlQueueBehaviour(server: SqlTestServer): void {
       const a = await openSqlQueue({ url: database.url, poolSize: 2 });
       const b = await openSqlQueue({ url: database.url, poolSize: 2 });
       try {
+        // Waiters give up after 30 s: returning well before that means the other pool's write woke them.
+        const WAIT_MS = 30_000;
         let started = Date.now();
-        const jobs = a.jobs.waitForJobs(5000);
-        setTimeout(() => void b.jobs.publish([queueTestJob('e1', 'tr1')]), 30);
-        await jobs;
-        expect(Date.now() - started).toBeLessThan(1000);
+        const jobs = a.jobs.waitForJobs(WAIT_MS);
+        const published = new Promise<void>((resolve, reject) => setTimeout(() => b.jobs.publish([queueTestJob('e1', 'tr1')]).then(resolve, reject), 30));
+        await Promise.all([jobs, published]);
+        expect(Date.now() - started).toBeLessThan(WAIT_MS / 3);
         started = Date.now();
-        const events = a.events.waitForEvents(5000);
-        setTimeout(() => void b.events.emit([resumeEvent('e1', 'a')]), 30);
-        await events;
-        expect(Date.now() - started).toBeLessThan(1000);
+        const events = a.events.waitForEvents(WAIT_MS);
+        const emitted = new Promise<void>((resolve, reject) => setTimeout(() => b.events.emit([resumeEvent('e1', 'a')]).then(resolve, reject), 30));
+        await Promise.all([events, emitted]);
+        expect(Date.now() - started).toBeLessThan(WAIT_MS / 3);
       } finally {
         await a.close();
         await b.close();

@@ -119,21 +119,23 @@ export function executionEventQueueContract(name: string, open: () => Promise<Pi
 
     it('wakes a waiting consumer when an event is emitted, and on abort', async () => {
       const started = Date.now();
-      const waiting = queue.events.waitForEvents(5000);
+      // Waits give up after 30 s: returning well before means the write or the abort woke the waiter.
+      const waiting = queue.events.waitForEvents(30_000);
       await sleep(20);
       await queue.events.emit([resumeEvent('e1', 'a')]);
       await waiting;
-      expect(Date.now() - started).toBeLessThan(1000);
+      expect(Date.now() - started).toBeLessThan(10_000);
 
       const controller = new AbortController();
-      const aborted = queue.events.waitForEvents(5000, controller.signal);
+      const aborted = queue.events.waitForEvents(30_000, controller.signal);
       setTimeout(() => controller.abort(), 20);
+      const abortedAt = Date.now();
       await aborted;
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(Date.now() - abortedAt).toBeLessThan(10_000);
 
       const timedOut = Date.now();
       await queue.events.waitForEvents(50);
-      expect(Date.now() - timedOut).toBeLessThan(1000);
+      expect(Date.now() - timedOut).toBeLessThan(10_000);
     });
   });
 }
