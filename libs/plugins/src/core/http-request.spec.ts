@@ -28,7 +28,7 @@ beforeAll(async () => {
         res.writeHead(Number(url.searchParams.get('code')), { 'content-type': 'text/plain' });
         res.end(`status ${url.searchParams.get('code')}`);
       } else if (url.pathname === '/slow') {
-        setTimeout(() => res.end('late'), 5_000).unref();
+        setTimeout(() => res.end('late'), 60_000).unref();
       } else if (url.pathname === '/big') {
         res.end(Buffer.alloc(2048, 'x'));
       } else if (url.pathname === '/redirect') {
@@ -161,7 +161,7 @@ describe('HttpRequestTask', () => {
     await expect(new HttpRequestTask().run(await context({ uri: `${base}/slow`, options: { readTimeout: 'PT0.2S' } }))).rejects.toThrow(
       'timed out after 200 ms',
     );
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('stops at once when the run is aborted', async () => {

