@@ -90,6 +90,23 @@ describe('SchedulerService on the embedded backend', () => {
     expect(await fired()).toEqual(['2026-03-02T07:00:00.000Z', '2026-03-02T08:00:00.000Z', '2026-03-02T09:00:00.000Z', '2026-03-02T10:00:00.000Z']);
   });
 
+  it('recovers missed occurrences as recoverMissedSchedules says: LAST fires the latest, NONE none', async () => {
+    await deploy(
+      [
+        `  - id: last\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n    recoverMissedSchedules: LAST\n`,
+        `  - id: none\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n    recoverMissedSchedules: NONE\n`,
+      ].join(''),
+    );
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T06:30:00Z'));
+    // Down from 06:30 to 10:15: 07:00, 08:00, 09:00 and 10:00 were missed.
+    await s.tick(new Date('2026-03-02T10:15:00Z'));
+    expect(await fired()).toEqual(['2026-03-02T10:00:00.000Z']);
+    // Back on time, both fire again.
+    await s.tick(new Date('2026-03-02T11:00:00.300Z'));
+    expect(await fired()).toEqual(['2026-03-02T10:00:00.000Z', '2026-03-02T11:00:00.000Z', '2026-03-02T11:00:00.000Z']);
+  });
+
   it('does not fire a disabled trigger', async () => {
     await deploy(`  - id: off\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "* * * * *"\n    disabled: true\n`);
     const s = scheduler();

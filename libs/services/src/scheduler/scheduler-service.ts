@@ -100,6 +100,7 @@ export class SchedulerService {
       }
       backfill = at && at.getTime() <= end ? { ...backfill, current: at.toISOString() } : undefined;
     }
+    next = this.skipMissed(trigger, next, now);
     while (next && next.getTime() <= now.getTime() && fired < MAX_FIRES_PER_TICK && !state.disabled && !trigger.disabled) {
       const following = nextFireDate(trigger, next);
       executionId = (await this.startOccurrence(flow, trigger, next, following, last)) ?? executionId;
@@ -119,6 +120,24 @@ export class SchedulerService {
       ownerUntil: undefined,
       updated: now.toISOString(),
     });
+  }
+
+  /**
+   * Occurrences missed while no scheduler ran (an outage, a long stop) fire according to the trigger's
+   * `recoverMissedSchedules`: ALL (the default) fires each, LAST only the latest, NONE none of them.
+   */
+  private skipMissed(trigger: Trigger, next: Date | undefined, now: Date): Date | undefined {
+    const recover = String(trigger.recoverMissedSchedules ?? 'ALL').toUpperCase();
+    if (recover === 'ALL' || !next || next.getTime() > now.getTime()) return next;
+    let latest = next;
+    let after = nextFireDate(trigger, next);
+    while (after && after.getTime() <= now.getTime()) {
+      latest = after;
+      after = nextFireDate(trigger, after);
+    }
+    if (recover === 'LAST') return latest;
+    // NONE: an occurrence no later than a tick or two is on time, not missed.
+    return now.getTime() - latest.getTime() <= this.options.tickMs * 2 + 1000 ? latest : after;
   }
 
   /** Starts one occurrence's execution; a backfill adds its inputs and labels. Returns the execution id, if it started. */
