@@ -7,6 +7,7 @@ import { eventually, httpJson, OspreyProcess } from './support/osprey-process.js
 /** `osprey server local` as a user starts it: health, a flow deployed and run over HTTP, a webhook, metrics, SIGTERM. */
 interface ExecutionView {
   id: string;
+  inputs?: Record<string, unknown>;
   state: { current: string };
   taskRunList: { taskId: string; state: { current: string }; outputs?: Record<string, unknown> }[];
   trigger?: { type: string; variables: Record<string, unknown> };
@@ -18,6 +19,9 @@ inputs:
   - id: name
     type: STRING
     defaults: world
+  - id: source
+    type: STRING
+    required: false
 tasks:
   - id: hello
     type: io.kestra.plugin.core.log.Log
@@ -29,6 +33,8 @@ triggers:
   - id: hook
     type: io.kestra.plugin.core.trigger.Webhook
     key: s3cr3t-key
+    inputs:
+      source: "{{ trigger.parameters.source }}"
 `;
 
 describe('osprey server local', () => {
@@ -98,6 +104,7 @@ describe('osprey server local', () => {
     );
     expect(ended.taskRunList.find((r) => r.taskId === 'shout')?.outputs).toEqual({ value: 'HOOK' });
     expect(ended.trigger?.variables).toMatchObject({ body: { who: 'hook' }, parameters: { source: 'ci' } });
+    expect(ended.inputs).toMatchObject({ source: 'ci' });
   });
 
   it('exports Prometheus metrics with the queue depth', async () => {

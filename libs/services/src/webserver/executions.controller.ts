@@ -18,7 +18,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { isTerminated, type Execution } from '@osprey/flow-model';
+import { isTerminated, renderValue, type Execution } from '@osprey/flow-model';
 import { NotFoundError } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
 import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
@@ -123,11 +123,14 @@ export class ExecutionsController {
     const state = trigger ? await this.runtime.backend.repository.triggers.get(namespace, id, trigger.id) : null;
     if (!trigger || state?.disabled) throw new NotFoundException({ message: `flow ${namespace}.${id} has no enabled webhook trigger with this key` });
     const body = request.body === undefined || (typeof request.body === 'object' && request.body !== null && Object.keys(request.body).length === 0 && request.method === 'GET') ? null : request.body;
+    const variables = { body, headers: request.headers, parameters: request.query };
+    // The trigger's inputs are expressions over the request, e.g. `{{ trigger.body.name }}`.
+    const inputs = renderValue((trigger.inputs ?? {}) as Record<string, unknown>, { trigger: variables, flow: { id, namespace } }, this.runtime.render);
     return this.runtime.triggerExecution.execute({
       namespace,
       flowId: id,
-      inputs: (trigger.inputs ?? {}) as Record<string, unknown>,
-      trigger: { id: trigger.id, type: trigger.type, variables: { body, headers: request.headers, parameters: request.query } },
+      inputs,
+      trigger: { id: trigger.id, type: trigger.type, variables },
     });
   }
 
