@@ -126,6 +126,8 @@ export interface TriggerRepository {
   get(namespace: string, flowId: string, triggerId: string): Promise<TriggerState | null>;
   list(query?: { namespace?: string; flowId?: string }): Promise<TriggerState[]>;
   save(state: TriggerState): Promise<void>;
+  /** Stores the state of a trigger seen for the first time; does nothing if it exists (two schedulers may both see it new). */
+  create(state: TriggerState): Promise<void>;
   delete(namespace: string, flowId: string, triggerId?: string): Promise<void>;
   /**
    * Leases up to `max` triggers that are due (nextDate <= now) or unowned, for `leaseMs`; a trigger is

@@ -59,6 +59,14 @@ export class SqlTriggerRepository implements TriggerRepository {
     ]);
   }
 
+  async create(state: TriggerState): Promise<void> {
+    const c = this.columns(state);
+    await this.db.run(
+      `INSERT INTO triggers (namespace, flow_id, trigger_id, next_ms, disabled, json) VALUES (?, ?, ?, ?, ?, ?) ${this.db.dialect.insertIgnore(['namespace', 'flow_id', 'trigger_id'])}`,
+      [c.namespace, c.flowId, c.triggerId, c.nextMs, c.disabled, c.json],
+    );
+  }
+
   async delete(namespace: string, flowId: string, triggerId?: string): Promise<void> {
     if (triggerId === undefined) await this.db.run('DELETE FROM triggers WHERE namespace = ? AND flow_id = ?', [namespace, flowId]);
     else await this.db.run('DELETE FROM triggers WHERE namespace = ? AND flow_id = ? AND trigger_id = ?', [namespace, flowId, triggerId]);

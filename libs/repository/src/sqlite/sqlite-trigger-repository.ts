@@ -31,6 +31,7 @@ function nextMillis(state: TriggerState): number | null {
 export class SqliteTriggerRepository implements TriggerRepository {
   private readonly selectOne;
   private readonly upsert;
+  private readonly insertIfAbsent;
   private readonly selectAcquirable;
   private readonly lease;
   private readonly selectOwner;
@@ -43,6 +44,8 @@ export class SqliteTriggerRepository implements TriggerRepository {
     this.upsert = db.prepare(`INSERT INTO triggers (namespace, flow_id, trigger_id, next_ms, disabled, json)
       VALUES (@namespace, @flowId, @triggerId, @nextMs, @disabled, @json)
       ON CONFLICT (namespace, flow_id, trigger_id) DO UPDATE SET next_ms = excluded.next_ms, disabled = excluded.disabled, json = excluded.json`);
+    this.insertIfAbsent = db.prepare(`INSERT INTO triggers (namespace, flow_id, trigger_id, next_ms, disabled, json)
+      VALUES (@namespace, @flowId, @triggerId, @nextMs, @disabled, @json) ON CONFLICT (namespace, flow_id, trigger_id) DO NOTHING`);
     this.selectAcquirable = db.prepare<{ owner: string; now: number; max: number }, TriggerRow & { namespace: string; flow_id: string; trigger_id: string }>(
       `SELECT namespace, flow_id, trigger_id, json, owner, owner_until FROM triggers
        WHERE disabled = 0 AND (next_ms IS NULL OR next_ms <= @now)
@@ -73,6 +76,10 @@ export class SqliteTriggerRepository implements TriggerRepository {
 
   async save(state: TriggerState): Promise<void> {
     this.upsert.run(this.columns(state));
+  }
+
+  async create(state: TriggerState): Promise<void> {
+    this.insertIfAbsent.run(this.columns(state));
   }
 
   async delete(namespace: string, flowId: string, triggerId?: string): Promise<void> {

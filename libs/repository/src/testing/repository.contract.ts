@@ -258,6 +258,14 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         expect((await repo.triggers.list()).map((t) => t.triggerId)).toEqual(['t3']);
       });
 
+      it('creates a trigger state only when it does not exist yet', async () => {
+        await repo.triggers.create(trigger('t1', '2024-05-01T11:00:00.000Z'));
+        await repo.triggers.create(trigger('t1', '2024-05-01T09:00:00.000Z'));
+        expect((await repo.triggers.get('company.team', 'hello', 't1'))?.nextDate).toBe('2024-05-01T11:00:00.000Z');
+        await Promise.all([repo.triggers.create(trigger('t2', '2024-05-01T10:00:00.000Z')), repo.triggers.create(trigger('t2', '2024-05-01T08:00:00.000Z'))]);
+        expect((await repo.triggers.list()).filter((t) => t.triggerId === 't2')).toHaveLength(1);
+      });
+
       it('leases due triggers to one owner at a time', async () => {
         await repo.triggers.save(trigger('due', '2024-05-01T11:59:00.000Z'));
         await repo.triggers.save(trigger('later', '2024-05-01T13:00:00.000Z'));

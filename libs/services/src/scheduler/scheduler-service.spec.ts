@@ -107,6 +107,19 @@ describe('SchedulerService on the embedded backend', () => {
     expect(await fired()).toEqual(['2026-03-02T10:00:00.000Z', '2026-03-02T11:00:00.000Z', '2026-03-02T11:00:00.000Z']);
   });
 
+  it('names an occurrence fired twice (its scheduler died before storing the next date) with one execution id', async () => {
+    await deploy(`  - id: every-minute\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "* * * * *"\n`);
+    await scheduler().tick(new Date('2026-03-02T10:00:30Z'));
+    const before = await repository.triggers.get('io.osprey.tests', 'scheduled', 'every-minute');
+    await scheduler().tick(new Date('2026-03-02T10:01:00.200Z'));
+    // The state as it was before the fire: what a takeover finds when the release was lost.
+    await repository.triggers.save(before!);
+    await scheduler().tick(new Date('2026-03-02T10:01:00.400Z'));
+    const claimed = await queue.events.claim('probe', 100, 1);
+    expect(claimed).toHaveLength(2);
+    expect(new Set(claimed.map((c) => c.executionId)).size).toBe(1);
+  });
+
   it('does not fire a disabled trigger', async () => {
     await deploy(`  - id: off\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "* * * * *"\n    disabled: true\n`);
     const s = scheduler();

@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import type { Flow, Trigger } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
 import type { Repository, TriggerState } from '@osprey/repository';
-import { newId, type Logger } from '@osprey/server';
+import { idFrom, newId, type Logger } from '@osprey/server';
 import type { TriggerExecution } from '../executions/trigger-execution.js';
 
 const SCHEDULE_TYPES = new Set(['io.kestra.plugin.core.trigger.Schedule', 'io.kestra.core.models.triggers.types.Schedule']);
@@ -144,6 +144,9 @@ export class SchedulerService {
   private async startOccurrence(flow: Flow, trigger: Trigger, date: Date, following: Date | undefined, previous: string | undefined, backfill?: TriggerState['backfill']): Promise<string | undefined> {
     try {
       const execution = await this.trigger.execute({
+        // One id per occurrence: if this replica dies before it stores the next date, the replica that takes the
+        // trigger over fires the same occurrence again under the same id, and the executor starts it only once.
+        executionId: idFrom(`${flow.namespace}\u0000${flow.id}\u0000${trigger.id}\u0000${date.toISOString()}\u0000${backfill ? 'backfill' : 'schedule'}`),
         namespace: flow.namespace,
         flowId: flow.id,
         inputs: { ...((trigger.inputs ?? {}) as Record<string, unknown>), ...(backfill?.inputs ?? {}) },
@@ -175,7 +178,7 @@ export class SchedulerService {
         if (existing) continue;
         const backfill = trigger.backfill as { start?: string } | undefined;
         const first = backfill?.start ? nextFireDate(trigger, new Date(Date.parse(backfill.start) - 1)) : nextFireDate(trigger, now);
-        await this.repository.triggers.save({
+        await this.repository.triggers.create({
           namespace: flow.namespace,
           flowId: flow.id,
           triggerId: trigger.id,
