@@ -128,10 +128,11 @@ export const configSchema = z
       .object({
         /** How often triggers are evaluated. */
         tickMs: z.coerce.number().int().positive().default(1_000),
-        leaseMs: z.coerce.number().int().positive().default(30_000),
+        /** Held only while a tick evaluates the trigger; when a replica dies mid-tick, others take over after it. */
+        leaseMs: z.coerce.number().int().positive().default(10_000),
       })
       .strict()
-      .default({ tickMs: 1_000, leaseMs: 30_000 }),
+      .default({ tickMs: 1_000, leaseMs: 10_000 }),
     instance: z
       .object({
         heartbeatMs: z.coerce.number().int().positive().default(5_000),
