@@ -2,7 +2,6 @@ export * from './task-runner.js';
 export * from './task-registry.js';
 export * from './support/task-errors.js';
 export * from './support/task-properties.js';
-export * from './support/iso-duration.js';
 export * from './core/log.js';
 export * from './core/echo.js';
 export * from './core/return.js';

@@ -6,7 +6,7 @@ import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js
 import { TaskFailure } from '../task-runner.js';
 import { isPlainObject, TaskProperties, toText } from '../support/task-properties.js';
 import { TaskAbortedError, TaskPropertyError } from '../support/task-errors.js';
-import { parseIsoDuration } from '../support/iso-duration.js';
+import { parseDuration } from '@osprey/flow-model';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 10 * 1024 * 1024;
 // Kestra's HTTP client gives up on a read that stays idle for 5 minutes.
@@ -144,7 +144,7 @@ function durationOption(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number') return value * 1000;
   try {
-    return parseIsoDuration(String(value));
+    return parseDuration(String(value));
   } catch (error) {
     throw new TaskPropertyError(name, (error as Error).message);
   }

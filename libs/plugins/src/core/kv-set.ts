@@ -2,7 +2,7 @@ import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js
 import { TaskFailure } from '../task-runner.js';
 import { TaskProperties } from '../support/task-properties.js';
 import { TaskPropertyError } from '../support/task-errors.js';
-import { parseIsoDuration } from '../support/iso-duration.js';
+import { parseDuration } from '@osprey/flow-model';
 import { validateKvKey } from './kv-key.js';
 
 export type KvType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATETIME' | 'DATE' | 'DURATION' | 'JSON';
@@ -55,7 +55,7 @@ function convert(text: string, type: KvType): unknown {
       return new Date(text).toISOString();
     case 'DURATION':
       try {
-        parseIsoDuration(text);
+        parseDuration(text);
       } catch (error) {
         throw new TaskPropertyError('value', (error as Error).message);
       }

@@ -1,6 +1,6 @@
 import type { LogLevel } from '@osprey/repository';
 import type { RunContext } from '../task-runner.js';
-import { parseIsoDuration } from './iso-duration.js';
+import { parseDuration } from '@osprey/flow-model';
 import { TaskPropertyError } from './task-errors.js';
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
@@ -56,7 +56,7 @@ export class TaskProperties {
     if (typeof raw === 'number') return raw * 1000;
     const text = (await this.toText(name, raw))!;
     try {
-      return parseIsoDuration(text);
+      return parseDuration(text);
     } catch (error) {
       throw new TaskPropertyError(name, (error as Error).message);
     }
