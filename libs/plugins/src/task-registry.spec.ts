@@ -1,3 +1,4 @@
+import { TASK_TYPES } from '@osprey/flow-model';
 import { describe, expect, it } from '@jest/globals';
 import { createTaskRegistry } from './task-registry.js';
 import { LogTask } from './core/log.js';
@@ -19,6 +20,12 @@ describe('createTaskRegistry', () => {
     expect(registry.get('io.kestra.core.tasks.debugs.Return')).toBe(registry.get('io.kestra.plugin.core.debug.Return'));
     expect(registry.get('io.kestra.core.tasks.storages.LocalFiles')).toBeInstanceOf(LocalFilesTask);
     expect(registry.get('io.kestra.core.tasks.executions.Fail')).toBe(registry.get('io.kestra.plugin.core.execution.Fail'));
+  });
+
+  it('has a runner for every runnable type the flow model accepts, under every alias', () => {
+    const runnable = TASK_TYPES.filter((definition) => definition.kind === 'runnable');
+    expect(runnable.filter((definition) => !registry.has(definition.name)).map((d) => d.name)).toEqual([]);
+    for (const definition of runnable) for (const alias of definition.aliases ?? []) expect(registry.get(alias)).toBe(registry.get(definition.name));
   });
 
   it('knows every runnable type the conformance flows use, and no flowable one', () => {

@@ -1,3 +1,4 @@
+import { resolveTaskType } from '@osprey/flow-model';
 import type { TaskRunner } from './task-runner.js';
 import { LogTask } from './core/log.js';
 import { EchoTask } from './core/echo.js';
@@ -33,60 +34,39 @@ export interface TaskRegistryOptions {
 
 interface Entry {
   type: string;
-  aliases?: string[];
   runner: TaskRunner;
 }
 
 /** The registry of Osprey's runnable tasks, keyed by Kestra's `io.kestra.plugin.core.*` names and old aliases. */
 export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegistry {
   const entries: Entry[] = [
-    { type: 'io.kestra.plugin.core.log.Log', aliases: ['io.kestra.core.tasks.log.Log'], runner: new LogTask() },
-    { type: 'io.kestra.plugin.core.debug.Echo', aliases: ['io.kestra.core.tasks.debugs.Echo'], runner: new EchoTask() },
-    { type: 'io.kestra.plugin.core.debug.Return', aliases: ['io.kestra.core.tasks.debugs.Return'], runner: new ReturnTask() },
-    {
-      type: 'io.kestra.plugin.core.output.OutputValues',
-      aliases: ['io.kestra.core.tasks.outputs.OutputValues'],
-      runner: new OutputValuesTask(),
-    },
-    { type: 'io.kestra.plugin.core.execution.Fail', aliases: ['io.kestra.core.tasks.executions.Fail'], runner: new FailTask() },
-    {
-      type: 'io.kestra.plugin.core.execution.Labels',
-      aliases: ['io.kestra.core.tasks.executions.Labels'],
-      runner: new LabelsTask(),
-    },
-    { type: 'io.kestra.plugin.core.flow.Sleep', aliases: ['io.kestra.core.tasks.flows.Sleep'], runner: new SleepTask() },
+    { type: 'io.kestra.plugin.core.log.Log', runner: new LogTask() },
+    { type: 'io.kestra.plugin.core.debug.Echo', runner: new EchoTask() },
+    { type: 'io.kestra.plugin.core.debug.Return', runner: new ReturnTask() },
+    { type: 'io.kestra.plugin.core.output.OutputValues', runner: new OutputValuesTask() },
+    { type: 'io.kestra.plugin.core.execution.Fail', runner: new FailTask() },
+    { type: 'io.kestra.plugin.core.execution.Labels', runner: new LabelsTask() },
+    { type: 'io.kestra.plugin.core.flow.Sleep', runner: new SleepTask() },
     { type: 'io.kestra.plugin.core.kv.Set', runner: new KvSetTask() },
     { type: 'io.kestra.plugin.core.kv.Get', runner: new KvGetTask() },
     { type: 'io.kestra.plugin.core.kv.Delete', runner: new KvDeleteTask() },
     { type: 'io.kestra.plugin.core.storage.Write', runner: new StorageWriteTask() },
-    {
-      type: 'io.kestra.plugin.core.storage.Delete',
-      aliases: ['io.kestra.core.tasks.storages.Delete'],
-      runner: new StorageDeleteTask(),
-    },
-    { type: 'io.kestra.plugin.core.storage.Size', aliases: ['io.kestra.core.tasks.storages.Size'], runner: new StorageSizeTask() },
-    {
-      type: 'io.kestra.plugin.core.storage.Concat',
-      aliases: ['io.kestra.core.tasks.storages.Concat'],
-      runner: new StorageConcatTask(),
-    },
-    {
-      type: 'io.kestra.plugin.core.storage.LocalFiles',
-      aliases: ['io.kestra.core.tasks.storages.LocalFiles'],
-      runner: new LocalFilesTask(),
-    },
-    { type: 'io.kestra.plugin.core.http.Request', aliases: ['io.kestra.plugin.fs.http.Request'], runner: new HttpRequestTask() },
+    { type: 'io.kestra.plugin.core.storage.Delete', runner: new StorageDeleteTask() },
+    { type: 'io.kestra.plugin.core.storage.Size', runner: new StorageSizeTask() },
+    { type: 'io.kestra.plugin.core.storage.Concat', runner: new StorageConcatTask() },
+    { type: 'io.kestra.plugin.core.storage.LocalFiles', runner: new LocalFilesTask() },
+    { type: 'io.kestra.plugin.core.http.Request', runner: new HttpRequestTask() },
     { type: 'io.kestra.plugin.scripts.shell.Commands', runner: new ShellCommandsTask(options.shell) },
     { type: 'io.kestra.plugin.scripts.shell.Script', runner: new ShellScriptTask(options.shell) },
   ];
 
+  // Legacy names (io.kestra.core.tasks.*) resolve through the flow model's registry of task types, the one list of aliases.
   const byType = new Map<string, TaskRunner>();
-  for (const entry of entries) {
-    for (const name of [entry.type, ...(entry.aliases ?? [])]) byType.set(name, entry.runner);
-  }
+  for (const entry of entries) byType.set(entry.type, entry.runner);
+  const canonical = (type: string) => resolveTaskType(type)?.name ?? type;
   return {
-    get: (type) => byType.get(type),
-    has: (type) => byType.has(type),
-    types: () => [...byType.keys()],
+    get: (type) => byType.get(canonical(type)),
+    has: (type) => byType.has(canonical(type)),
+    types: () => [...byType.keys()].flatMap((type) => [type, ...(resolveTaskType(type)?.aliases ?? [])]),
   };
 }
