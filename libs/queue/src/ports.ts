@@ -7,6 +7,8 @@ export interface ClaimedEvent {
   executionId: string;
   event: ExecutionEvent;
   execution?: Execution;
+  /** The version of the execution as stored when the claim was made; absent while it is not stored yet. */
+  storedVersion?: number;
 }
 
 /**

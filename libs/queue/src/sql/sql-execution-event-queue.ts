@@ -50,10 +50,19 @@ export class SqlExecutionEventQueue implements ExecutionEventQueue {
         `SELECT seq, execution_id, payload FROM execution_events WHERE ${ofWon.sql} AND deliver_at <= ? ORDER BY seq`,
         [...ofWon.params, now],
       );
+      const ofStored = dialect.in('id', won);
+      const versions = new Map(
+        (await tx.query<{ id: string; version: unknown }>(`SELECT id, version FROM executions WHERE ${ofStored.sql}`, ofStored.params)).map((row) => [
+          row.id,
+          toNumber(row.version),
+        ]),
+      );
       return rows.map((row) => {
         const payload = JSON.parse(row.payload) as EventPayload;
         const claimed: ClaimedEvent = { seq: toNumber(row.seq), executionId: row.execution_id, event: payload.event };
         if (payload.execution) claimed.execution = payload.execution;
+        const storedVersion = versions.get(row.execution_id);
+        if (storedVersion !== undefined) claimed.storedVersion = storedVersion;
         return claimed;
       });
     });

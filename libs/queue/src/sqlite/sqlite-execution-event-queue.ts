@@ -25,6 +25,7 @@ export class SqliteExecutionEventQueue implements ExecutionEventQueue {
   private readonly lock;
   private readonly selectDue;
   private readonly unlock;
+  private readonly selectVersion;
   private readonly count;
   private readonly nextDue;
 
@@ -49,6 +50,7 @@ export class SqliteExecutionEventQueue implements ExecutionEventQueue {
       'SELECT seq, payload FROM execution_events WHERE execution_id = ? AND deliver_at <= ? ORDER BY seq',
     );
     this.unlock = db.prepare<[string, string]>('DELETE FROM execution_locks WHERE execution_id = ? AND owner = ?');
+    this.selectVersion = db.prepare<[string], number>('SELECT version FROM executions WHERE id = ?').pluck();
     this.count = db.prepare<[], number>('SELECT count(*) FROM execution_events').pluck();
     this.nextDue = db.prepare<[number], number | null>('SELECT min(deliver_at) FROM execution_events WHERE deliver_at > ?').pluck();
   }
@@ -66,10 +68,12 @@ export class SqliteExecutionEventQueue implements ExecutionEventQueue {
         const claimed: ClaimedEvent[] = [];
         for (const executionId of this.selectClaimable.all({ now, max: maxExecutions })) {
           this.lock.run(executionId, consumerId, now + leaseMs);
+          const storedVersion = this.selectVersion.get(executionId);
           for (const row of this.selectDue.all(executionId, now)) {
             const payload = JSON.parse(row.payload) as EventPayload;
             const event: ClaimedEvent = { seq: row.seq, executionId, event: payload.event };
             if (payload.execution) event.execution = payload.execution;
+            if (storedVersion !== undefined && storedVersion !== null) event.storedVersion = storedVersion;
             claimed.push(event);
           }
         }

@@ -91,6 +91,17 @@ export function executorStoreContract(name: string, open: () => Promise<Pick<Que
       expect((await queue.events.claim('z', 10, 10_000)).map(markerOf)).toEqual(['arrived-meanwhile', 'retry']);
     });
 
+    it('tells with each claimed event the version of its execution as stored', async () => {
+      await queue.events.emit([resumeEvent('e1', 'before')]);
+      expect((await queue.events.claim('x', 10, 60_000))[0]?.storedVersion).toBeUndefined();
+      await queue.events.release('x', ['e1']);
+      const claimed = await queue.events.claim('x', 10, 60_000);
+      await queue.store.commit('x', decision(queueTestExecution('e1', [], 4), 0, { consumed: claimed.map((c) => c.seq) }));
+      await queue.events.emit([resumeEvent('e1', 'after')]);
+      const next = await queue.events.claim('y', 10, 60_000);
+      expect(next.map((c) => [markerOf(c), c.storedVersion])).toEqual([['after', 4]]);
+    });
+
     it('drops the pending delayed events of an execution that ended, and only those', async () => {
       const execution = queueTestExecution('e1');
       const later = new Date(Date.now() + 60_000).toISOString();

@@ -99,7 +99,11 @@ export class ExecutorService {
   }
 
   private async process(executionId: string, claimed: ClaimedEvent[]): Promise<void> {
-    let execution = this.hot.get(executionId) ?? (await this.store.load(executionId));
+    // The cached execution is used only if no other executor committed it since (multi-executor deployments).
+    const storedVersion = claimed.find((c) => c.storedVersion !== undefined)?.storedVersion;
+    let execution: Execution | null | undefined = this.hot.get(executionId);
+    if (execution && storedVersion !== undefined && execution.version !== storedVersion) execution = undefined;
+    execution ??= await this.store.load(executionId);
     let expectedVersion = execution?.version ?? 0;
     const consumed = claimed.map((c) => c.seq);
     const queue: ExecutionEvent[] = [];
