@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import type { Task } from '@osprey/flow-model';
-import { createTestRunContext, type TestKvEntry, type TestRunContext } from '../testing/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { taskContexts } from '../testing/task-contexts.fixture.js';
 import { KvGetTask } from './kv-get.js';
 
-const contexts: TestRunContext[] = [];
-const store = new Map<string, TestKvEntry>();
-async function context(properties: Record<string, unknown>, variables?: Record<string, unknown>) {
-  const ctx = await createTestRunContext({ task: { id: 'kv', type: 'kv', ...properties } as Task, variables, kvStore: store });
-  contexts.push(ctx);
-  return ctx;
-}
-afterEach(async () => {
-  store.clear();
-  await Promise.all(contexts.splice(0).map((ctx) => ctx.dispose()));
-});
+const { context, kvStore: store } = taskContexts({ id: 'kv', type: 'kv' });
 
 describe('KvGetTask', () => {
   it('outputs the stored value', async () => {

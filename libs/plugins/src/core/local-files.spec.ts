@@ -1,27 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { tmpdir } from 'node:os';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from '@jest/globals';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Task } from '@osprey/flow-model';
-import { createTestRunContext, type TestRunContext } from '../testing/index.js';
+import { taskContexts } from '../testing/task-contexts.fixture.js';
 import { LocalFilesTask } from './local-files.js';
 
-const contexts: TestRunContext[] = [];
-let storageRoot: string;
-beforeAll(async () => {
-  storageRoot = await mkdtemp(`${tmpdir()}/osprey-storage-`);
-});
-afterAll(async () => {
-  await rm(storageRoot, { recursive: true, force: true });
-});
-async function context(properties: Record<string, unknown>, variables?: Record<string, unknown>) {
-  const ctx = await createTestRunContext({ task: { id: 'lf', type: 'localfiles', ...properties } as Task, variables, storageRoot });
-  contexts.push(ctx);
-  return ctx;
-}
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((ctx) => ctx.dispose()));
-});
+const { context } = taskContexts({ id: 'lf', type: 'localfiles' });
 
 describe('LocalFilesTask', () => {
   it('writes rendered inputs into the working directory, creating folders', async () => {

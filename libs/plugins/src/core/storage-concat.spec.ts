@@ -1,32 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { tmpdir } from 'node:os';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { Task } from '@osprey/flow-model';
-import { createTestRunContext, type TestRunContext } from '../testing/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import { taskContexts } from '../testing/task-contexts.fixture.js';
 import { StorageConcatTask } from './storage-concat.js';
 
-const contexts: TestRunContext[] = [];
-let storageRoot: string;
-beforeAll(async () => {
-  storageRoot = await mkdtemp(`${tmpdir()}/osprey-storage-`);
-});
-afterAll(async () => {
-  await rm(storageRoot, { recursive: true, force: true });
-});
-async function context(properties: Record<string, unknown>, variables?: Record<string, unknown>) {
-  const ctx = await createTestRunContext({ task: { id: 'st', type: 'storage', ...properties } as Task, variables, storageRoot });
-  contexts.push(ctx);
-  return ctx;
-}
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((ctx) => ctx.dispose()));
-});
-
-async function read(ctx: TestRunContext, uri: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await ctx.storage.get(uri)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+const { context, read } = taskContexts({ id: 'st', type: 'storage' });
 
 describe('StorageConcatTask', () => {
   it('concatenates a list of files, each followed by the separator', async () => {

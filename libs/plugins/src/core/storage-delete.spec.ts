@@ -1,27 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { tmpdir } from 'node:os';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { Task } from '@osprey/flow-model';
-import { createTestRunContext, type TestRunContext } from '../testing/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { taskContexts } from '../testing/task-contexts.fixture.js';
 import { StorageDeleteTask } from './storage-delete.js';
 import { StorageSizeTask } from './storage-size.js';
 
-const contexts: TestRunContext[] = [];
-let storageRoot: string;
-beforeAll(async () => {
-  storageRoot = await mkdtemp(`${tmpdir()}/osprey-storage-`);
-});
-afterAll(async () => {
-  await rm(storageRoot, { recursive: true, force: true });
-});
-async function context(properties: Record<string, unknown>, variables?: Record<string, unknown>) {
-  const ctx = await createTestRunContext({ task: { id: 'st', type: 'storage', ...properties } as Task, variables, storageRoot });
-  contexts.push(ctx);
-  return ctx;
-}
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((ctx) => ctx.dispose()));
-});
+const { context } = taskContexts({ id: 'st', type: 'storage' });
 
 describe('StorageSizeTask and StorageDeleteTask', () => {
   it('measure and delete a stored file', async () => {
