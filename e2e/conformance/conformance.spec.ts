@@ -72,7 +72,6 @@ function summarize(kind: string, failures: string[], total: number): void {
 });
 
 if (!present) {
-  it(`conformance corpus not found at ${corpus}: set OSPREY_CONFORMANCE_DIR to run it`, () => {
-    expect(present).toBe(false);
-  });
+  // Shown as skipped, not passed: nothing was checked.
+  it.skip(`conformance corpus not found at ${corpus}: set OSPREY_CONFORMANCE_DIR to run it`, () => undefined);
 }
