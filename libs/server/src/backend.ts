@@ -34,12 +34,14 @@ async function openStorage(config: OspreyConfig): Promise<Storage> {
 async function openRepository(config: OspreyConfig): Promise<Repository> {
   const settings = config.repository;
   if (settings.type === 'sqlite') return openSqliteRepository(dataPath(config, settings.path));
+  if (settings.type === 'opensearch') throw new Error('the opensearch repository is not available in this build');
   return openSqlRepository({ url: settings.url, poolSize: settings.poolSize, connectTimeoutMs: settings.connectTimeoutMs });
 }
 
 async function openQueue(config: OspreyConfig) {
   const settings = config.queue;
   if (settings.type === 'sqlite') return openSqliteQueue(dataPath(config, settings.path));
+  if (settings.type === 'kafka') throw new Error('the kafka queue is not available in this build');
   return openSqlQueue({ url: settings.url, poolSize: settings.poolSize, connectTimeoutMs: settings.connectTimeoutMs, pollMs: settings.pollMs });
 }
 
@@ -95,8 +97,10 @@ export async function migrateBackend(config: OspreyConfig): Promise<string[]> {
     await (await openSqliteQueue(dataPath(config, config.queue.type === 'sqlite' ? config.queue.path : repo.path))).close();
     return applied;
   }
+  // Search indices and Kafka topics are created by the services at start; there is nothing to migrate.
+  if (repo.type === 'opensearch') return applied;
   applied.push(...(await migrateSqlRepository({ url: repo.url, connectTimeoutMs: repo.connectTimeoutMs })));
   const queue = config.queue;
-  if (queue.type !== 'sqlite') applied.push(...(await migrateSqlQueue({ url: queue.url, connectTimeoutMs: queue.connectTimeoutMs })));
+  if (queue.type === 'postgres' || queue.type === 'mysql') applied.push(...(await migrateSqlQueue({ url: queue.url, connectTimeoutMs: queue.connectTimeoutMs })));
   return applied;
 }

@@ -24,13 +24,79 @@ function sqlServerBackend<T extends 'postgres' | 'mysql'>(type: T, schemes: RegE
     .strict();
 }
 
-// A queue or repository section without `type` is the SQLite file, as before the SQL servers existed.
-const backend = z.preprocess(
-  (value) => (value && typeof value === 'object' && !Array.isArray(value) && !('type' in value) ? { type: 'sqlite', ...value } : value),
+const withoutType = (fallback: string) => (value: unknown) =>
+  value && typeof value === 'object' && !Array.isArray(value) && !('type' in value) ? { type: fallback, ...value } : value;
+
+/** `host:port` brokers, as a YAML list or one comma-separated string (OSPREY_QUEUE_BROKERS). */
+const brokers = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((b) => b.trim()).filter((b) => b !== '') : value),
+  z.array(z.string().regex(/^[^\s:/]+:\d+$/, 'a broker as host:port')).min(1, 'at least one broker'),
+);
+
+/** Kafka: execution events, executor state, worker jobs, broadcasts and logs as topics (see docs/deploy-ha.md). */
+const kafkaQueue = z
+  .object({
+    type: z.literal('kafka'),
+    brokers,
+    /** Prefix of every topic and consumer group: several Osprey installations can share one cluster. */
+    topicPrefix: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dots, underscores and hyphens').default('osprey'),
+    /** Partitions of the keyed topics, created when missing: the most executor replicas that share the work. */
+    partitions: z.coerce.number().int().min(1).max(1000).default(8),
+    /** Replication factor of the topics Osprey creates; 3 on a production cluster. */
+    replicationFactor: z.coerce.number().int().min(1).max(10).default(1),
+    clientId: z.string().min(1).default('osprey'),
+  })
+  .strict();
+
+// A queue section without `type` is the SQLite file, as before the other servers existed.
+const queueBackend = z.preprocess(
+  withoutType('sqlite'),
   z.discriminatedUnion('type', [
     sqliteBackend,
     sqlServerBackend('postgres', /^postgres(ql)?:\/\/.+/, 'postgres://osprey:secret@db:5432/osprey'),
     sqlServerBackend('mysql', /^(mysql|mariadb):\/\/.+/, 'mysql://osprey:secret@db:3306/osprey'),
+    kafkaQueue,
+  ]),
+);
+
+/** OpenSearch (or Elasticsearch) as the repository of the Kafka deployment; the indexer writes it. */
+const searchRepository = z
+  .object({
+    type: z.literal('opensearch'),
+    url: z.string().regex(/^https?:\/\/[^/?#]+\/?$/, 'an http(s)://host[:port] URL such as http://opensearch:9200'),
+    /** Prefix of every index and template. */
+    indexPrefix: z.string().regex(/^[a-z0-9._-]+$/, 'lowercase letters, digits, dots, underscores and hyphens').default('osprey'),
+    /** Replicas of each index Osprey creates; 1 or more on a production cluster. */
+    replicas: z.coerce.number().int().min(0).max(10).default(0),
+    username: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => (s.username === undefined) === (s.password === undefined), { message: 'username and password go together', path: ['password'] });
+
+const repositoryBackend = z.preprocess(
+  withoutType('sqlite'),
+  z.discriminatedUnion('type', [
+    sqliteBackend,
+    sqlServerBackend('postgres', /^postgres(ql)?:\/\/.+/, 'postgres://osprey:secret@db:5432/osprey'),
+    sqlServerBackend('mysql', /^(mysql|mariadb):\/\/.+/, 'mysql://osprey:secret@db:3306/osprey'),
+    searchRepository,
+  ]),
+);
+
+/** Where worker jobs wait: on the queue backend (default), or on Redis with BullMQ. */
+const workerQueue = z.preprocess(
+  withoutType('queue'),
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('queue') }).strict(),
+    z
+      .object({
+        type: z.literal('redis'),
+        url: z.string().regex(/^rediss?:\/\/.+/, 'a redis:// or rediss:// URL such as redis://redis:6379'),
+        /** Prefix of Osprey's Redis keys. */
+        prefix: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dots, underscores and hyphens').default('osprey'),
+      })
+      .strict(),
   ]),
 );
 
@@ -101,8 +167,9 @@ export const configSchema = z
       })
       .strict()
       .default({ port: 8080, host: '0.0.0.0' }),
-    queue: backend.default({ type: 'sqlite', path: 'osprey.db' }),
-    repository: backend.default({ type: 'sqlite', path: 'osprey.db' }),
+    queue: queueBackend.default({ type: 'sqlite', path: 'osprey.db' }),
+    repository: repositoryBackend.default({ type: 'sqlite', path: 'osprey.db' }),
+    workerQueue: workerQueue.default({ type: 'queue' }),
     storage: storage.default({ type: 'local', basePath: 'storage' }),
     executor: z
       .object({
@@ -154,8 +221,15 @@ export const configSchema = z
     // The executor writes executions through the queue in the same transaction as its jobs: on a SQL server the
     // repository must read that same database.
     const { queue, repository } = config;
-    if (queue.type !== 'sqlite' && (repository.type !== queue.type || repository.url !== queue.url)) {
+    if ((queue.type === 'postgres' || queue.type === 'mysql') && (repository.type !== queue.type || repository.url !== queue.url)) {
       context.addIssue({ code: 'custom', path: ['repository', 'url'], message: `must name the same database as queue.url (${queue.type})` });
+    }
+    // On Kafka the executor's state lives in topics that only the indexer projects into a search server.
+    if (queue.type === 'kafka' && repository.type !== 'opensearch') {
+      context.addIssue({ code: 'custom', path: ['repository', 'type'], message: 'must be opensearch when queue.type is kafka (the indexer projects the topics into it)' });
+    }
+    if (repository.type === 'opensearch' && queue.type !== 'kafka') {
+      context.addIssue({ code: 'custom', path: ['queue', 'type'], message: 'must be kafka when repository.type is opensearch' });
     }
   });
 
@@ -212,8 +286,9 @@ export function loadConfig(options: LoadConfigOptions = {}): OspreyConfig {
 
 const KNOWN_SECTIONS: Record<string, string[]> = {
   server: ['port', 'host'],
-  queue: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs'],
-  repository: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs'],
+  queue: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'brokers', 'topicPrefix', 'partitions', 'replicationFactor', 'clientId'],
+  repository: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'indexPrefix', 'replicas', 'username', 'password'],
+  workerQueue: ['type', 'url', 'prefix'],
   storage: ['type', 'basePath', 'bucket', 'endpoint', 'region', 'accessKey', 'secretKey', 'sessionToken', 'pathStyle', 'useSSL', 'prefix', 'createBucket', 'partSize', 'uploadConcurrency'],
   executor: ['batchSize', 'leaseMs'],
   worker: ['concurrency', 'leaseMs', 'shutdownGraceMs'],
@@ -256,8 +331,9 @@ function envPath(key: string): string[] | undefined {
   const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   for (const top of TOP_LEVEL) if (camel(flat) === top) return [top];
   for (const [section, keys] of Object.entries(KNOWN_SECTIONS)) {
-    if (!flat.startsWith(`${section.toLowerCase()}_`)) continue;
-    const rest = camel(flat.slice(section.length + 1));
+    const prefix = `${section.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_`;
+    if (!flat.startsWith(prefix)) continue;
+    const rest = camel(flat.slice(prefix.length));
     const match = keys.find((k) => k.toLowerCase() === rest.toLowerCase());
     if (match) return [section, match];
   }
