@@ -1,14 +1,41 @@
 import { mkdirSync } from 'node:fs';
 import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, WorkerJobQueue } from '@osprey/queue';
 import { migrateSqlQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
-import type { Repository } from '@osprey/repository';
+import type { Execution } from '@osprey/flow-model';
+import type { LogEntry, Repository } from '@osprey/repository';
 import { migrateSqlRepository, openSqliteRepository, openSqlRepository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { openLocalStorage, openS3Storage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from './config.js';
 
+/** Executions (with their task runs) and logs read from the queue, as the indexer writes them to the search server. */
+export interface ProjectionBatch {
+  executions: Execution[];
+  /** Log entries with an id derived from their place in the queue, so a redelivery rewrites the same document. */
+  logs: (LogEntry & { id: string })[];
+}
+
+/** A running consumer of the queue topics the indexer projects. */
+export interface ProjectionFeed {
+  /** Messages not projected yet (the indexer's lag). */
+  lag(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Kafka deployments only: the queue holds the executions and logs, the search repository is their projection.
+ * `openFeed` consumes the topics at least once (offsets move on only after `onBatch` resolved); `write` is
+ * idempotent (document ids from the source, versions never going backwards).
+ */
+export interface Projection {
+  openFeed(onBatch: (batch: ProjectionBatch) => Promise<void>): Promise<ProjectionFeed>;
+  write(batch: ProjectionBatch): Promise<void>;
+}
+
 /** The four ports, opened on the adapters the configuration names. */
 export interface Backend {
+  /** Present when the repository is a projection of the queue that the indexer must write (Kafka + OpenSearch). */
+  projection?: Projection;
   events: ExecutionEventQueue;
   jobs: WorkerJobQueue;
   broadcast: BroadcastQueue;

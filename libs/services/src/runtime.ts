@@ -5,6 +5,7 @@ import type { ServiceInstance } from '@osprey/repository';
 import { envSecrets, envVariables, newId, openBackend, type Backend, type Logger, type OspreyConfig } from '@osprey/server';
 import { TriggerExecution } from './executions/trigger-execution.js';
 import { ExecutorService } from './executor/executor-service.js';
+import { IndexerService } from './indexer/indexer-service.js';
 import { OspreyMetrics } from './metrics.js';
 import { SchedulerService } from './scheduler/scheduler-service.js';
 import { WorkerService } from './worker/worker-service.js';
@@ -34,6 +35,7 @@ export class OspreyRuntime {
   executor?: ExecutorService;
   worker?: WorkerService;
   scheduler?: SchedulerService;
+  indexer?: IndexerService;
   private heartbeat?: NodeJS.Timeout;
   private started = false;
   private readonly startedAt = new Date().toISOString();
@@ -65,10 +67,14 @@ export class OspreyRuntime {
     if (roles.includes('scheduler')) {
       this.scheduler = new SchedulerService(backend.repository, backend.broadcast, this.triggerExecution, logger.child({ component: 'scheduler' }), config.scheduler);
     }
-    if (roles.includes('indexer') && roles.length === 1) {
+    if (roles.includes('indexer') && backend.projection) {
+      this.indexer = new IndexerService(backend.projection, logger.child({ component: 'indexer' }), {
+        onWritten: (batch) => this.metrics.observeIndexed(batch.executions.length, batch.logs.length),
+      });
+    } else if (roles.includes('indexer') && roles.length === 1) {
       logger.info('the indexer projects Kafka topics into a search backend; with the SQL backends the repository is written directly, so it has nothing to do');
     }
-    this.metrics = new OspreyMetrics(backend, () => this.worker?.activeJobs ?? 0);
+    this.metrics = new OspreyMetrics(backend, () => this.worker?.activeJobs ?? 0, () => this.indexer?.lag());
   }
 
   static async open(options: RuntimeOptions): Promise<OspreyRuntime> {
@@ -86,6 +92,8 @@ export class OspreyRuntime {
     this.executor?.start();
     this.worker?.start();
     this.scheduler?.start();
+    // The feed joins its consumer group in the background; until then /health/ready reports the backend only.
+    this.indexer?.start().catch((error) => this.options.logger.error({ err: error }, 'indexer failed to start'));
     void this.beat('RUNNING');
     this.heartbeat = setInterval(() => {
       void this.beat('RUNNING');
@@ -106,6 +114,7 @@ export class OspreyRuntime {
     await this.scheduler?.stop();
     await this.worker?.stop();
     await this.executor?.stop();
+    await this.indexer?.stop();
     await this.beat('STOPPED');
     await this.backend.close();
     this.options.logger.info({ instanceId: this.instanceId }, 'osprey services stopped');
