@@ -202,20 +202,26 @@ describe('probes, ports and configuration', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  test('ha: every ConfigMap is a valid Osprey configuration apart from the Kafka and Elasticsearch backends (issue 6)', () => {
+  test('ha: every ConfigMap is a valid Osprey configuration on Kafka, OpenSearch and S3 (loadConfig, secrets filled in)', () => {
     const objects = render({ values: [size('ha')] });
     const dir = mkdtempSync(join(tmpdir(), 'osprey-chart-config-'));
     try {
-      for (const configMap of ofKind(objects, 'ConfigMap')) {
-        const config = parse(configMap.data!['osprey.yaml']!) as Record<string, unknown>;
-        expect(config.queue).toMatchObject({ type: 'kafka' });
-        expect(config.repository).toMatchObject({ type: 'elasticsearch' });
-        delete config.queue;
-        delete config.repository;
-        const file = join(dir, `${configMap.metadata.name}.yaml`);
-        writeFileSync(file, JSON.stringify(config));
-        const loaded = loadConfig({ file, env: { OSPREY_STORAGE_ACCESS_KEY: 'access', OSPREY_STORAGE_SECRET_KEY: 'secret-key' } });
-        expect(loaded.storage.type).toBe('s3');
+      for (const deployment of ofKind(objects, 'Deployment')) {
+        const file = join(dir, `${deployment.metadata.name}.yaml`);
+        writeFileSync(file, named(objects, 'ConfigMap', `${deployment.metadata.name}-config`).data!['osprey.yaml']!);
+        const secrets: Record<string, string> = {
+          OSPREY_QUEUE_SASL_PASSWORD: 'kafka-secret',
+          OSPREY_REPOSITORY_PASSWORD: 'search-secret',
+          OSPREY_STORAGE_ACCESS_KEY: 'access',
+          OSPREY_STORAGE_SECRET_KEY: 'secret-key',
+        };
+        const env = Object.fromEntries(
+          (deployment.spec.template.spec.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value ?? secrets[e.name] ?? 'x']),
+        );
+        const config = loadConfig({ file, env });
+        expect(config.queue).toMatchObject({ type: 'kafka', replicationFactor: 3, saslPassword: 'kafka-secret' });
+        expect(config.repository).toMatchObject({ type: 'opensearch', replicas: 1, password: 'search-secret' });
+        expect(config.storage.type).toBe('s3');
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ describe('loadConfig: Kafka, OpenSearch and Redis backends', () => {
 
   it('reads the high-availability backends from the environment, with defaults', () => {
     const config = loadConfig({ env: { ...ha, OSPREY_QUEUE_PARTITIONS: '16', OSPREY_REPOSITORY_INDEX_PREFIX: 'prod' } });
-    expect(config.queue).toEqual({ type: 'kafka', brokers: ['kafka-0:9092', 'kafka-1:9092'], topicPrefix: 'osprey', partitions: 16, replicationFactor: 1, clientId: 'osprey' });
+    expect(config.queue).toEqual({ type: 'kafka', brokers: ['kafka-0:9092', 'kafka-1:9092'], topicPrefix: 'osprey', partitions: 16, replicationFactor: 1, clientId: 'osprey', ssl: false });
     expect(config.repository).toEqual({ type: 'opensearch', url: 'http://opensearch:9200', indexPrefix: 'prod', replicas: 0 });
     expect(config.workerQueue).toEqual({ type: 'queue' });
   });
@@ -26,6 +26,7 @@ describe('loadConfig: Kafka, OpenSearch and Redis backends', () => {
     expect(() => loadConfig({ env: { ...ha, OSPREY_QUEUE_BROKERS: 'kafka-0' } })).toThrow(/queue\.brokers\.0: a broker as host:port/);
     expect(() => loadConfig({ env: { OSPREY_QUEUE_TYPE: 'kafka', OSPREY_QUEUE_BROKERS: 'k:9092' } })).toThrow(/repository\.type: must be opensearch/);
     expect(() => loadConfig({ env: { OSPREY_REPOSITORY_TYPE: 'opensearch', OSPREY_REPOSITORY_URL: 'http://os:9200' } })).toThrow(/queue\.type: must be kafka/);
+    expect(() => loadConfig({ env: { ...ha, OSPREY_QUEUE_SASL_USERNAME: 'osprey' } })).toThrow(/queue\.saslPassword: saslMechanism, saslUsername and saslPassword go together/);
     expect(() => loadConfig({ env: { ...ha, OSPREY_REPOSITORY_USERNAME: 'admin' } })).toThrow(/repository\.password: username and password go together/);
     expect(() => loadConfig({ env: { OSPREY_WORKER_QUEUE_TYPE: 'redis', OSPREY_WORKER_QUEUE_URL: 'http://redis' } })).toThrow(/workerQueue\.url/);
   });

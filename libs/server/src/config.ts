@@ -24,6 +24,9 @@ function sqlServerBackend<T extends 'postgres' | 'mysql'>(type: T, schemes: RegE
     .strict();
 }
 
+/** `true`/`false` from YAML or from an environment variable (where z.coerce.boolean would read "false" as true). */
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
 const withoutType = (fallback: string) => (value: unknown) =>
   value && typeof value === 'object' && !Array.isArray(value) && !('type' in value) ? { type: fallback, ...value } : value;
 
@@ -45,8 +48,18 @@ const kafkaQueue = z
     /** Replication factor of the topics Osprey creates; 3 on a production cluster. */
     replicationFactor: z.coerce.number().int().min(1).max(10).default(1),
     clientId: z.string().min(1).default('osprey'),
+    /** TLS to the brokers (with the system's CAs). */
+    ssl: flag.default(false),
+    /** SASL authentication; the password usually comes from OSPREY_QUEUE_SASL_PASSWORD. */
+    saslMechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    saslUsername: z.string().min(1).optional(),
+    saslPassword: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => [s.saslMechanism, s.saslUsername, s.saslPassword].every((v) => v === undefined) || [s.saslMechanism, s.saslUsername, s.saslPassword].every((v) => v !== undefined), {
+    message: 'saslMechanism, saslUsername and saslPassword go together',
+    path: ['saslPassword'],
+  });
 
 // A queue section without `type` is the SQLite file, as before the other servers existed.
 const queueBackend = z.preprocess(
@@ -112,8 +125,6 @@ const auth = z
   })
   .strict();
 
-/** `true`/`false` from YAML or from an environment variable (where z.coerce.boolean would read "false" as true). */
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 const localStorage = z
   .object({
@@ -286,7 +297,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OspreyConfig {
 
 const KNOWN_SECTIONS: Record<string, string[]> = {
   server: ['port', 'host'],
-  queue: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'brokers', 'topicPrefix', 'partitions', 'replicationFactor', 'clientId'],
+  queue: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'brokers', 'topicPrefix', 'partitions', 'replicationFactor', 'clientId', 'ssl', 'saslMechanism', 'saslUsername', 'saslPassword'],
   repository: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'indexPrefix', 'replicas', 'username', 'password'],
   workerQueue: ['type', 'url', 'prefix'],
   storage: ['type', 'basePath', 'bucket', 'endpoint', 'region', 'accessKey', 'secretKey', 'sessionToken', 'pathStyle', 'useSSL', 'prefix', 'createBucket', 'partSize', 'uploadConcurrency'],
