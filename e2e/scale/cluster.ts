@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqlTestDatabase, type SqlTestDatabase, type SqlTestServer } from '@osprey/repository';
+import { createSqlTestDatabase, type SqlTestServer } from '@osprey/repository';
 import { httpJson, OspreyProcess } from '../support/osprey-process.js';
 
-export type Role = 'webserver' | 'executor' | 'worker' | 'scheduler';
+export type Role = 'webserver' | 'executor' | 'worker' | 'scheduler' | 'indexer';
 
 /** Short leases and heartbeats so that takeovers after a SIGKILL happen within seconds. */
 export const FAST_FAILOVER = {
@@ -30,8 +30,8 @@ export interface ServiceProcess {
 export class Cluster {
   readonly services: ServiceProcess[] = [];
   private constructor(
-    readonly server: SqlTestServer,
-    private readonly database: SqlTestDatabase,
+    readonly server: string,
+    private readonly drop: () => Promise<void>,
     private readonly dir: string,
     readonly config: string,
     readonly storage: 'local' | 's3',
@@ -40,6 +40,12 @@ export class Cluster {
 
   static async create(server: SqlTestServer, label: string): Promise<Cluster> {
     const database = await createSqlTestDatabase(server);
+    const backend = `queue:\n  type: ${server === 'postgres' ? 'postgres' : 'mysql'}\n  url: ${database.url}\n  poolSize: 4\n`;
+    return Cluster.withBackend(server, label, backend, () => database.drop());
+  }
+
+  /** A cluster on any backend: `backend` holds the YAML of its queue/repository sections, `drop` removes its data. */
+  static async withBackend(server: string, label: string, backend: string, drop: () => Promise<void>): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), `osprey-${label}-${server}-`));
     const config = join(dir, 'osprey.yaml');
     const s3 = process.env.OSPREY_TEST_S3_ENDPOINT && process.env.OSPREY_TEST_S3_ACCESS_KEY && process.env.OSPREY_TEST_S3_SECRET_KEY;
@@ -52,9 +58,9 @@ export class Cluster {
       .join('');
     writeFileSync(
       config,
-      `dataDir: ${join(dir, 'data')}\nqueue:\n  type: ${server === 'postgres' ? 'postgres' : 'mysql'}\n  url: ${database.url}\n  poolSize: 4\n${storage}${sections}`,
+      `dataDir: ${join(dir, 'data')}\n${backend}${storage}${sections}`,
     );
-    return new Cluster(server, database, dir, config, s3 ? 's3' : 'local', bucket);
+    return new Cluster(server, drop, dir, config, s3 ? 's3' : 'local', bucket);
   }
 
   /** Starts `osprey <role> --port 0 --config <file>` and resolves once it listens and its services started. */
@@ -82,7 +88,7 @@ export class Cluster {
   async destroy(): Promise<void> {
     await Promise.all(this.services.map((s) => s.process.stop()));
     rmSync(this.dir, { recursive: true, force: true });
-    await this.database.drop();
+    await this.drop();
     if (this.bucket) await removeBucket(this.bucket);
   }
 }
