@@ -18,7 +18,7 @@ if (!process.env.NX_TASK_TARGET_PROJECT && process.env.OSPREY_ESLINT_SKIP_GRAPH 
   }
 }
 
-const sourceFiles = ['**/*.ts', '**/*.mts', '**/*.cts', '**/*.mjs', '**/*.cjs', 'apps/*/bin/*.js'];
+const sourceFiles = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.mjs', '**/*.cjs', 'apps/*/bin/*.js'];
 
 // Every lib is a package: `@osprey/<lib>` is its whole public surface (src/index.ts).
 const noDeepImports = {
