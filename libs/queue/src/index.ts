@@ -2,3 +2,4 @@ export * from './ports.js';
 export * from './sqlite/index.js';
 export * from './testing/index.js';
 export * from './sql/index.js';
+export * from './kafka/index.js';
