@@ -8,12 +8,8 @@ describe('storage URIs', () => {
     expect(isStorageUri(42)).toBe(false);
   });
 
-  it('names the file and builds encoded download and preview paths', () => {
-    const uri = 'kestra:///dev/f/executions/e1/out file.csv';
-    expect(storageFileName(uri)).toBe('out file.csv');
-    expect(executionFilePaths('e1', uri)).toEqual({
-      download: '/executions/e1/file?path=kestra%3A%2F%2F%2Fdev%2Ff%2Fexecutions%2Fe1%2Fout%20file.csv',
-      preview: '/executions/e1/file/preview?path=kestra%3A%2F%2F%2Fdev%2Ff%2Fexecutions%2Fe1%2Fout%20file.csv',
-    });
+  it('names the file and builds the download and preview paths of the execution', () => {
+    expect(storageFileName('kestra:///dev/f/executions/e1/out file.csv')).toBe('out file.csv');
+    expect(executionFilePaths('e/1')).toEqual({ download: '/api/v1/executions/e%2F1/file', preview: '/api/v1/executions/e%2F1/file/preview' });
   });
 });

@@ -10,9 +10,8 @@ export function storageFileName(uri: string): string {
   return uri.slice(uri.lastIndexOf('/') + 1);
 }
 
-/** API paths (relative to /api/v1) of an execution file's download and preview. */
-export function executionFilePaths(executionId: string, uri: string): { download: string; preview: string } {
-  const id = encodeURIComponent(executionId);
-  const path = encodeURIComponent(uri);
-  return { download: `/executions/${id}/file?path=${path}`, preview: `/executions/${id}/file/preview?path=${path}` };
+/** API paths of an execution file's download and preview; both take the URI as the `path` query parameter. */
+export function executionFilePaths(executionId: string): { download: string; preview: string } {
+  const base = `/api/v1/executions/${encodeURIComponent(executionId)}/file`;
+  return { download: base, preview: `${base}/preview` };
 }
