@@ -14,3 +14,4 @@ export { resolveInputs, InputValidationError, type InputViolation, type ResolveI
 export { applyPluginDefaults } from './plugin-defaults.js';
 export { isTemplate } from './template-text.js';
 export { cronProblem } from './validate-flow.js';
+export { flowJsonSchema, propertySchema, FLOW_JSON_SCHEMA_ID, type JsonSchema } from './flow-json-schema.js';
