@@ -183,13 +183,13 @@ function OutputsTab({ execution }: { execution: Execution }) {
   return (
     <div className="outputs" data-testid="execution-outputs">
       {flowOutputs && (
-        <section className="panel">
+        <section className="card">
           <h3>Flow outputs</h3>
           <OutputsView value={flowOutputs} executionId={execution.id} />
         </section>
       )}
       {withOutputs.map((t) => (
-        <section key={t.id} className="panel" data-testid={`outputs-${t.taskId}`}>
+        <section key={t.id} className="card" data-testid={`outputs-${t.taskId}`}>
           <h3>
             {t.taskId}
             {t.value !== undefined && <span className="gantt__value">{t.value}</span>}

@@ -8,7 +8,7 @@ import { OutputsView } from './outputs-view.js';
 export function TaskRunDetails({ execution, taskRun, onClose, onReplay }: { execution: Execution; taskRun: TaskRun; onClose: () => void; onReplay?: (taskRun: TaskRun) => void }) {
   const attempts = taskRun.attempts.map((a, i) => ({ ...a, number: i + 1 }));
   return (
-    <section className="task-run-details panel" data-testid="task-run-details" aria-label={`Task run ${taskRun.taskId}`}>
+    <section className="task-run-details card" data-testid="task-run-details" aria-label={`Task run ${taskRun.taskId}`}>
       <header className="task-run-details__header">
         <h3>
           {taskRun.taskId}
