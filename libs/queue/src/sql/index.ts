@@ -4,4 +4,4 @@ export { SqlBroadcastQueue, type SqlBroadcastOptions } from './sql-broadcast-que
 export { SqlExecutionEventQueue } from './sql-execution-event-queue.js';
 export { SqlExecutorStore } from './sql-executor-store.js';
 export { SqlWorkerJobQueue } from './sql-worker-job-queue.js';
-export { ListenWakeup, PollingWakeup, type SqlWakeup, type SqlWakeupTopic } from './sql-wakeup.js';
+export { ListenWakeup, PollingWakeup, SqliteWakeup, type SqlWakeup, type SqlWakeupTopic } from './sql-wakeup.js';

@@ -1,22 +1,22 @@
-import { openSqlDatabase, sqlRepositoryMigrations, type SqlDatabase, type SqlDatabaseOptions } from '@osprey/repository';
+import { openSqlDatabase, sqliteFile, sqlRepositoryMigrations, type SqlDatabase, type SqlDatabaseOptions } from '@osprey/repository';
 import { SqlBroadcastQueue } from './sql-broadcast-queue.js';
 import { SqlExecutionEventQueue } from './sql-execution-event-queue.js';
 import { SqlExecutorStore } from './sql-executor-store.js';
 import { sqlQueueMigrations } from './sql-queue-migrations.js';
-import { ListenWakeup, PollingWakeup, type SqlWakeup } from './sql-wakeup.js';
+import { ListenWakeup, PollingWakeup, SqliteWakeup, type SqlWakeup } from './sql-wakeup.js';
 import { SqlWorkerJobQueue } from './sql-worker-job-queue.js';
 
 export interface SqlQueueOptions extends SqlDatabaseOptions {
-  /** MySQL/MariaDB: how often waiting consumers look for rows written by other processes (default 50 ms). */
+  /** MySQL/MariaDB and SQLite: how often waiting consumers look for writes of other processes (default 50 ms; 25 ms on SQLite, where looking is a counter read). */
   pollMs?: number;
-  /** How often broadcast subscribers read without a wake-up (default 100 ms on MySQL, 1 s on PostgreSQL). */
+  /** How often broadcast subscribers read without a wake-up (default 100 ms on MySQL and SQLite, 1 s on PostgreSQL). */
   broadcastPollMs?: number;
   /** How long broadcast rows are kept (default 60 s). */
   broadcastRetentionMs?: number;
   onError?: (error: unknown) => void;
 }
 
-/** The four queue ports on one PostgreSQL or MySQL/MariaDB database (shared with the repository's tables). */
+/** The four queue ports on one PostgreSQL, MySQL/MariaDB or SQLite database (shared with the repository's tables). */
 export interface SqlQueue {
   events: SqlExecutionEventQueue;
   jobs: SqlWorkerJobQueue;
@@ -34,7 +34,7 @@ export async function openSqlQueue(options: SqlQueueOptions): Promise<SqlQueue> 
   const db = await openSqlDatabase(options, sqlQueueSchema);
   let wakeup: SqlWakeup;
   try {
-    wakeup = db.type === 'postgres' ? await ListenWakeup.open(options.url, onError) : new PollingWakeup(options.pollMs ?? 50);
+    wakeup = await openWakeup(db, options, onError);
   } catch (error) {
     await db.close();
     throw error;
@@ -56,6 +56,13 @@ export async function openSqlQueue(options: SqlQueueOptions): Promise<SqlQueue> 
       await db.close();
     },
   };
+}
+
+/** LISTEN/NOTIFY on PostgreSQL; SQLite and MySQL have no notifications and look on a timer while consumers wait. */
+async function openWakeup(db: SqlDatabase, options: SqlQueueOptions, onError: (error: unknown) => void): Promise<SqlWakeup> {
+  if (db.type === 'postgres') return ListenWakeup.open(options.url, onError);
+  if (db.type === 'sqlite') return new SqliteWakeup(sqliteFile(options.url), db, options.pollMs ?? 25);
+  return new PollingWakeup(options.pollMs ?? 50);
 }
 
 /** Brings the queue and repository schema of the database at `options.url` up to date (`osprey migrate`). */

@@ -30,7 +30,6 @@ export class SqlExecutionEventQueue implements ExecutionEventQueue {
     return this.db.transaction(async (tx) => {
       const now = Date.now();
       const until = now + leaseMs;
-      const lockOf = dialect.name === 'postgres' ? 'FOR UPDATE OF e SKIP LOCKED' : 'FOR UPDATE SKIP LOCKED';
       // Only the head (oldest due event) of each execution is locked, so concurrent claimers skip each other's
       // executions and take the next ones instead of stalling on events of executions they cannot have.
       const due = await tx.query<{ execution_id: string }>(
@@ -38,7 +37,7 @@ export class SqlExecutionEventQueue implements ExecutionEventQueue {
          WHERE e.deliver_at <= ?
            AND e.seq = (SELECT min(h.seq) FROM execution_events h WHERE h.execution_id = e.execution_id AND h.deliver_at <= ?)
            AND NOT EXISTS (SELECT 1 FROM execution_locks l WHERE l.execution_id = e.execution_id AND l.lease_until > ?)
-         ORDER BY e.seq LIMIT ? ${lockOf}`,
+         ORDER BY e.seq LIMIT ? ${dialect.forUpdate({ skipLocked: true, of: 'e' })}`,
         [now, now, now, maxExecutions],
       );
       const candidates = [...new Set(due.map((row) => row.execution_id))];
@@ -72,7 +71,7 @@ export class SqlExecutionEventQueue implements ExecutionEventQueue {
   private async lease(tx: SqlExecutor, consumerId: string, executionIds: string[], now: number, until: number): Promise<string[]> {
     const params = executionIds.flatMap((id) => [id, consumerId, until]);
     const values = valuesList(executionIds.length, 3);
-    if (tx.dialect.name === 'postgres') {
+    if (tx.dialect.returning) {
       const rows = await tx.query<{ execution_id: string }>(
         `INSERT INTO execution_locks (execution_id, owner, lease_until) VALUES ${values}
          ON CONFLICT (execution_id) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until
@@ -89,7 +88,7 @@ export class SqlExecutionEventQueue implements ExecutionEventQueue {
     );
     const ofIds = tx.dialect.in('execution_id', executionIds);
     const rows = await tx.query<{ execution_id: string }>(
-      `SELECT execution_id FROM execution_locks WHERE ${ofIds.sql} AND owner = ? AND lease_until = ? FOR UPDATE`,
+      `SELECT execution_id FROM execution_locks WHERE ${ofIds.sql} AND owner = ? AND lease_until = ? ${tx.dialect.forUpdate()}`,
       [...ofIds.params, consumerId, until],
     );
     return rows.map((row) => row.execution_id);

@@ -1,4 +1,25 @@
-import type { SqlMigration } from '@osprey/repository';
+import { sqliteDialect, type SqlDialect, type SqlMigration } from '@osprey/repository';
+
+// lease_until is 0 while queued, so "takeable" is one index range: lease_until <= now.
+function workerJobs({ keyType: key, documentType: doc, serialKey, tableOptions: options }: SqlDialect): string[] {
+  return [
+    `CREATE TABLE worker_jobs (
+          seq ${serialKey},
+          id ${key} NOT NULL,
+          execution_id ${key} NOT NULL,
+          task_run_id ${key} NOT NULL,
+          payload ${doc} NOT NULL,
+          state ${key} NOT NULL,
+          worker_id ${key},
+          lease_until BIGINT NOT NULL,
+          deliveries INTEGER NOT NULL,
+          created BIGINT NOT NULL
+        ) ${options}`,
+    'CREATE UNIQUE INDEX worker_jobs_id ON worker_jobs (id)',
+    'CREATE INDEX worker_jobs_takeable ON worker_jobs (lease_until, seq)',
+    'CREATE INDEX worker_jobs_task_run ON worker_jobs (task_run_id)',
+  ];
+}
 
 /**
  * Queue tables of the SQL family. Delivered rows are deleted (events on commit, jobs on completion, broadcasts
@@ -26,22 +47,7 @@ export const sqlQueueMigrations: readonly SqlMigration[] = [
           lease_until BIGINT NOT NULL
         ) ${options}`,
 
-        // lease_until is 0 while queued, so "takeable" is one index range: lease_until <= now.
-        `CREATE TABLE worker_jobs (
-          seq ${serialKey},
-          id ${key} NOT NULL,
-          execution_id ${key} NOT NULL,
-          task_run_id ${key} NOT NULL,
-          payload ${doc} NOT NULL,
-          state ${key} NOT NULL,
-          worker_id ${key},
-          lease_until BIGINT NOT NULL,
-          deliveries INTEGER NOT NULL,
-          created BIGINT NOT NULL
-        ) ${options}`,
-        'CREATE UNIQUE INDEX worker_jobs_id ON worker_jobs (id)',
-        'CREATE INDEX worker_jobs_takeable ON worker_jobs (lease_until, seq)',
-        'CREATE INDEX worker_jobs_task_run ON worker_jobs (task_run_id)',
+        ...workerJobs(dialect),
 
         `CREATE TABLE broadcast (
           seq ${serialKey},
@@ -62,6 +68,24 @@ export const sqlQueueMigrations: readonly SqlMigration[] = [
         `CREATE TRIGGER worker_jobs_requeued AFTER UPDATE ON worker_jobs FOR EACH ROW WHEN (NEW.lease_until = 0) EXECUTE FUNCTION osprey_notify('osprey_jobs')`,
         `CREATE TRIGGER broadcast_notify AFTER INSERT ON broadcast FOR EACH STATEMENT EXECUTE FUNCTION osprey_notify('osprey_broadcast')`,
       ];
+    },
+    // The pre-family SQLite adapter's `queue-001`: worker jobs gain an auto-numbered seq (the table is rebuilt, rows
+    // copied in their take order), the claim lease column is renamed, and the due-event index gains seq.
+    sqliteLegacy: {
+      legacyId: 'queue-001',
+      statements: [
+        'DROP INDEX execution_events_due',
+        'CREATE INDEX execution_events_due ON execution_events (deliver_at, seq)',
+        'ALTER TABLE execution_locks RENAME COLUMN until TO lease_until',
+        'DROP INDEX worker_jobs_takeable',
+        'DROP INDEX worker_jobs_task_run',
+        'ALTER TABLE worker_jobs RENAME TO worker_jobs_legacy',
+        ...workerJobs(sqliteDialect),
+        `INSERT INTO worker_jobs (id, execution_id, task_run_id, payload, state, worker_id, lease_until, deliveries, created)
+         SELECT id, execution_id, task_run_id, payload, state, worker_id, lease_until, deliveries, created FROM worker_jobs_legacy
+         ORDER BY lease_until, created, rowid`,
+        'DROP TABLE worker_jobs_legacy',
+      ],
     },
   },
 ];

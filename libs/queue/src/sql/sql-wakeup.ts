@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
+import type { SqlDatabase } from '@osprey/repository';
 import pg from 'pg';
 
 export type SqlWakeupTopic = 'events' | 'jobs' | 'broadcast';
@@ -16,11 +18,15 @@ export interface SqlWakeup {
 }
 
 abstract class EmitterWakeup implements SqlWakeup {
-  protected readonly emitter = new EventEmitter();
   protected closed = false;
+  private readonly closing = new EventEmitter();
 
-  constructor(private readonly capMs: number) {
+  constructor(
+    private readonly capMs: number,
+    protected readonly emitter = new EventEmitter(),
+  ) {
     this.emitter.setMaxListeners(0);
+    this.closing.setMaxListeners(0);
   }
 
   abstract notify(topic: SqlWakeupTopic): void;
@@ -33,23 +39,34 @@ abstract class EmitterWakeup implements SqlWakeup {
   wait(topic: SqlWakeupTopic, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted || timeoutMs <= 0 || this.closed) return Promise.resolve();
     return new Promise<void>((done) => {
+      let stopWatching = () => {};
+      let finished = false;
       const finish = () => {
+        if (finished) return;
+        finished = true;
         clearTimeout(timer);
+        stopWatching();
         this.emitter.off(topic, finish);
-        this.emitter.off('close', finish);
+        this.closing.off('close', finish);
         signal?.removeEventListener('abort', finish);
         done();
       };
       const timer = setTimeout(finish, Math.min(timeoutMs, this.capMs));
       this.emitter.on(topic, finish);
-      this.emitter.on('close', finish);
+      this.closing.on('close', finish);
       signal?.addEventListener('abort', finish, { once: true });
+      stopWatching = this.watch(finish);
     });
+  }
+
+  /** Calls `wake` on a change this wake-up finds by itself while a waiter waits; returns how to stop looking. */
+  protected watch(_wake: () => void): () => void {
+    return () => undefined;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.emitter.emit('close');
+    this.closing.emit('close');
   }
 }
 
@@ -138,5 +155,48 @@ export class ListenWakeup extends EmitterWakeup {
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
+  }
+}
+
+// One emitter per SQLite file, so every queue of this process on the same file wakes the others at once.
+const fileEmitters = new Map<string, EventEmitter>();
+
+function emitterOfFile(file: string): EventEmitter {
+  if (file === ':memory:' || file === '') return new EventEmitter();
+  const key = resolve(file);
+  let emitter = fileEmitters.get(key);
+  if (!emitter) fileEmitters.set(key, (emitter = new EventEmitter()));
+  return emitter;
+}
+
+/**
+ * SQLite cannot notify other processes. Waiters wake at once on writes of this process (an emitter per file) and,
+ * for commits of other processes (`osprey server` split into webserver, executor and worker on one file), by
+ * polling `PRAGMA data_version` — a counter SQLite bumps when another connection commits, read in microseconds —
+ * every `pollMs` while they wait.
+ */
+export class SqliteWakeup extends EmitterWakeup {
+  constructor(
+    file: string,
+    private readonly db: SqlDatabase,
+    private readonly pollMs: number,
+  ) {
+    super(2 ** 31 - 1, emitterOfFile(file));
+  }
+
+  notify(topic: SqlWakeupTopic): void {
+    this.emitter.emit(topic);
+  }
+
+  protected override watch(wake: () => void): () => void {
+    if (!this.db.open) {
+      setImmediate(wake);
+      return () => undefined;
+    }
+    const seen = this.db.dataVersion();
+    const poll = setInterval(() => {
+      if (!this.db.open || this.db.dataVersion() !== seen) wake();
+    }, this.pollMs);
+    return () => clearInterval(poll);
   }
 }

@@ -39,14 +39,14 @@ export class SqlWorkerJobQueue implements WorkerJobQueue {
       // One statement, one round trip: lock the oldest takeable rows, lease them, return them.
       rows = await this.db.query<TakenRow>(
         `UPDATE worker_jobs SET state = 'LEASED', worker_id = ?, lease_until = ?, deliveries = deliveries + 1
-         WHERE seq IN (SELECT seq FROM worker_jobs WHERE lease_until <= ? ORDER BY lease_until, seq LIMIT ? FOR UPDATE SKIP LOCKED)
+         WHERE seq IN (SELECT seq FROM worker_jobs WHERE lease_until <= ? ORDER BY lease_until, seq LIMIT ? ${this.db.dialect.forUpdate({ skipLocked: true })})
          RETURNING seq, id, payload, deliveries`,
         [workerId, leaseUntil, now, max],
       );
     } else {
       rows = await this.db.transaction(async (tx) => {
         const taken = await tx.query<TakenRow>(
-          'SELECT seq, id, payload, deliveries FROM worker_jobs WHERE lease_until <= ? ORDER BY lease_until, seq LIMIT ? FOR UPDATE SKIP LOCKED',
+          `SELECT seq, id, payload, deliveries FROM worker_jobs WHERE lease_until <= ? ORDER BY lease_until, seq LIMIT ? ${tx.dialect.forUpdate({ skipLocked: true })}`,
           [now, max],
         );
         if (taken.length === 0) return taken;
@@ -78,7 +78,7 @@ export class SqlWorkerJobQueue implements WorkerJobQueue {
       held = rows.map((row) => row.id);
     } else {
       held = await this.db.transaction(async (tx) => {
-        const rows = await tx.query<{ id: string }>(`SELECT id FROM worker_jobs WHERE ${ofIds.sql} AND worker_id = ? AND state = 'LEASED' FOR UPDATE`, [
+        const rows = await tx.query<{ id: string }>(`SELECT id FROM worker_jobs WHERE ${ofIds.sql} AND worker_id = ? AND state = 'LEASED' ${tx.dialect.forUpdate()}`, [
           ...ofIds.params,
           workerId,
         ]);

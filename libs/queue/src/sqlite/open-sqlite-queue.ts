@@ -1,10 +1,5 @@
-import { applyMigrations, openSqliteDatabase, type SqliteDatabase, type SqliteDatabaseOptions } from '@osprey/repository';
-import { queueMigrations } from './queue-migrations.js';
-import { SqliteBroadcastQueue } from './sqlite-broadcast-queue.js';
-import { SqliteExecutionEventQueue } from './sqlite-execution-event-queue.js';
-import { SqliteExecutorStore } from './sqlite-executor-store.js';
-import { SqliteWakeup } from './sqlite-wakeup.js';
-import { SqliteWorkerJobQueue } from './sqlite-worker-job-queue.js';
+import { sqliteUrl, type SqliteDatabaseOptions } from '@osprey/repository';
+import { openSqlQueue, type SqlQueue } from '../sql/open-sql-queue.js';
 
 export interface SqliteQueueOptions extends SqliteDatabaseOptions {
   /** How often waiters check for commits by other processes (default 25 ms). */
@@ -16,39 +11,11 @@ export interface SqliteQueueOptions extends SqliteDatabaseOptions {
   onBroadcastHandlerError?: (error: unknown) => void;
 }
 
-/** The four queue ports on one SQLite connection; several processes may open the same file. */
-export interface SqliteQueue {
-  events: SqliteExecutionEventQueue;
-  jobs: SqliteWorkerJobQueue;
-  broadcast: SqliteBroadcastQueue;
-  store: SqliteExecutorStore;
-  db: SqliteDatabase;
-  close(): Promise<void>;
-}
+/** The four queue ports on one SQLite file: the SQL family's implementation with its SQLite dialect. */
+export type SqliteQueue = SqlQueue;
 
+/** Opens (and creates, and migrates) the file; the repository and other processes may open the same file. */
 export async function openSqliteQueue(file: string, options: SqliteQueueOptions = {}): Promise<SqliteQueue> {
-  const db = openSqliteDatabase(file, options);
-  try {
-    applyMigrations(db, queueMigrations);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  const wakeup = new SqliteWakeup(file, db, options.pollMs ?? 25);
-  const broadcast = new SqliteBroadcastQueue(db, wakeup, {
-    pollMs: options.broadcastPollMs ?? 100,
-    retentionMs: options.broadcastRetentionMs ?? 60_000,
-    onHandlerError: options.onBroadcastHandlerError ?? ((error) => process.emitWarning(error instanceof Error ? error : String(error), 'BroadcastHandlerError')),
-  });
-  return {
-    db,
-    events: new SqliteExecutionEventQueue(db, wakeup),
-    jobs: new SqliteWorkerJobQueue(db, wakeup),
-    broadcast,
-    store: new SqliteExecutorStore(db, wakeup),
-    close: async () => {
-      broadcast.close();
-      if (db.open) db.close();
-    },
-  };
+  const { onBroadcastHandlerError, ...rest } = options;
+  return openSqlQueue({ url: sqliteUrl(file), ...rest, ...(onBroadcastHandlerError ? { onError: onBroadcastHandlerError } : {}) });
 }

@@ -1,5 +1,10 @@
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { mysqlDialect, postgresDialect, type SqlDialect } from './sql-dialect.js';
+import { mysqlDialect, postgresDialect, sqliteDialect, type SqlDialect } from './sql-dialect.js';
+import { adoptLegacySqliteSchema } from './sqlite-legacy-schema.js';
+import { SqliteSessions } from './sqlite-sessions.js';
+
+/** Where TypeORM records the applied steps, on every server of the family. */
+export const MIGRATIONS_TABLE = 'osprey_migrations';
 
 /** Runs statements written with `?` placeholders; inside a transaction or on a pooled connection. */
 export interface SqlExecutor {
@@ -14,26 +19,66 @@ export interface SqlMigration {
   /** Ends with a 13-digit timestamp (TypeORM's naming rule) that orders the steps. */
   name: string;
   statements(dialect: SqlDialect): string[];
+  /**
+   * SQLite files made by the adapter that predates the family recorded their steps in `schema_migrations`: when
+   * `legacyId` is recorded there, `statements` turn its tables into this step's, and the step counts as applied.
+   */
+  sqliteLegacy?: { legacyId: string; statements: string[] };
 }
 
 export interface SqlDatabaseOptions {
-  /** `postgres://user:password@host:port/database`, `mysql://...` or `mariadb://...`. */
+  /** `postgres://user:password@host:port/database`, `mysql://...`, `mariadb://...`, or `sqlite:<file path>` (see sqliteUrl). */
   url: string;
-  /** Connections in the pool (default 10). */
+  /** Connections in the pool (default 10; SQLite has one connection). */
   poolSize?: number;
   /** Milliseconds to wait for a connection to the server (default 10 s). */
   connectTimeoutMs?: number;
+  /** SQLite: milliseconds a writer waits for another process's write lock before SQLITE_BUSY (default 5 s). */
+  busyTimeoutMs?: number;
   /** Apply missing migrations when opening (default true). */
   migrate?: boolean;
 }
 
-export type SqlServerType = 'postgres' | 'mysql' | 'mariadb';
+export type SqlServerType = 'postgres' | 'mysql' | 'mariadb' | 'sqlite';
+
+const SQLITE_SCHEME = 'sqlite:';
+
+/** The URL of an SQLite file: the path follows the scheme verbatim (no URL escaping), `:memory:` included. */
+export function sqliteUrl(file: string): string {
+  return `${SQLITE_SCHEME}${file}`;
+}
+
+/** The file of an `sqlite:` URL. */
+export function sqliteFile(url: string): string {
+  if (!url.toLowerCase().startsWith(SQLITE_SCHEME)) throw new Error(`not an SQLite URL: ${JSON.stringify(url)}`);
+  return url.slice(SQLITE_SCHEME.length);
+}
 
 export function sqlServerType(url: string): SqlServerType {
   const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
   if (scheme === 'mysql' || scheme === 'mariadb') return scheme;
-  throw new Error(`unsupported database URL scheme ${JSON.stringify(scheme)}: use postgres://, mysql:// or mariadb://`);
+  if (scheme === 'sqlite') return 'sqlite';
+  throw new Error(`unsupported database URL scheme ${JSON.stringify(scheme)}: use postgres://, mysql://, mariadb:// or sqlite:`);
+}
+
+function dialectOf(type: SqlServerType): SqlDialect {
+  if (type === 'postgres') return postgresDialect;
+  if (type === 'sqlite') return sqliteDialect;
+  return mysqlDialect;
+}
+
+/** How statements reach the database: pooled TypeORM query runners, or the single connection of an SQLite file. */
+export interface SqlSessions {
+  query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** One attempt of a transaction, committed unless `work` throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs `work` (the migrations) while other processes opening the same database wait. */
+  withMigrationLock<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** TypeORM's transaction mode for the migrations run inside withMigrationLock. */
+  readonly migrationTransaction: 'each' | 'none';
+  close(): void;
 }
 
 const MIGRATION_LOCK_KEY = 'osprey_migrations';
@@ -57,26 +102,16 @@ class Runner implements SqlExecutor {
   }
 }
 
-/**
- * A TypeORM DataSource (connection pool, migrations) on PostgreSQL or MySQL/MariaDB, used through hand-written
- * SQL: the queue and repository statements need SKIP LOCKED, upserts and batched writes that the ORM layer
- * would spread over several round trips.
- */
-export class SqlDatabase implements SqlExecutor {
-  readonly dialect: SqlDialect;
+/** PostgreSQL and MySQL/MariaDB: each statement or transaction on a query runner of TypeORM's pool. */
+class PooledSessions implements SqlSessions {
+  readonly migrationTransaction = 'each';
 
   constructor(
-    readonly dataSource: DataSource,
-    readonly type: SqlServerType,
-  ) {
-    this.dialect = type === 'postgres' ? postgresDialect : mysqlDialect;
-  }
+    private readonly dataSource: DataSource,
+    private readonly dialect: SqlDialect,
+  ) {}
 
-  get open(): boolean {
-    return this.dataSource.isInitialized;
-  }
-
-  async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return this.withRunner((runner) => runner.query<T>(sql, params));
   }
 
@@ -84,23 +119,7 @@ export class SqlDatabase implements SqlExecutor {
     return this.withRunner((runner) => runner.run(sql, params));
   }
 
-  /**
-   * Runs `work` in one transaction (READ COMMITTED on every server), committed unless it throws. A transaction the
-   * server aborted to break a deadlock is rolled back entirely, so it is run again (MySQL's InnoDB picks such victims
-   * among concurrent upserts of the same keys); `work` must have no effect outside the database.
-   */
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, retries = 5): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.transactionOnce(work);
-      } catch (error) {
-        if (attempt >= retries || !this.dialect.isRetryable(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
-      }
-    }
-  }
-
-  private async transactionOnce<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();
@@ -119,25 +138,22 @@ export class SqlDatabase implements SqlExecutor {
     }
   }
 
-  /**
-   * Applies the missing steps under a server-wide lock (an advisory lock on PostgreSQL, GET_LOCK on MySQL), so
-   * processes starting together apply each step once; the others wait, then find nothing left to do.
-   */
-  async migrate(): Promise<string[]> {
+  /** An advisory lock on PostgreSQL, GET_LOCK on MySQL, held on a connection of its own. */
+  async withMigrationLock<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const lock = this.dataSource.createQueryRunner();
     await lock.connect();
+    const postgres = this.dialect.name === 'postgres';
     try {
-      if (this.type === 'postgres') {
+      if (postgres) {
         await lock.query('SELECT pg_advisory_lock($1)', [PG_MIGRATION_LOCK]);
       } else {
         const [row] = (await lock.query('SELECT GET_LOCK(?, 300) AS locked', [MIGRATION_LOCK_KEY])) as { locked: number | string }[];
         if (Number(row?.locked) !== 1) throw new Error('timed out waiting for the migration lock held by another process');
       }
       try {
-        const applied = await this.dataSource.runMigrations({ transaction: 'each' });
-        return applied.map((migration) => migration.name);
+        return await work(new Runner(this.dialect, lock));
       } finally {
-        if (this.type === 'postgres') await lock.query('SELECT pg_advisory_unlock($1)', [PG_MIGRATION_LOCK]);
+        if (postgres) await lock.query('SELECT pg_advisory_unlock($1)', [PG_MIGRATION_LOCK]);
         else await lock.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK_KEY]);
       }
     } finally {
@@ -145,9 +161,7 @@ export class SqlDatabase implements SqlExecutor {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
-  }
+  close(): void {}
 
   private async withRunner<T>(work: (runner: Runner) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
@@ -156,6 +170,77 @@ export class SqlDatabase implements SqlExecutor {
     } finally {
       await runner.release();
     }
+  }
+}
+
+/**
+ * A TypeORM DataSource (connection pool or SQLite file, migrations) used through hand-written SQL: the queue and
+ * repository statements need SKIP LOCKED, upserts and batched writes that the ORM layer would spread over several
+ * round trips. What differs between servers is in the dialect (SQL) and the sessions (how statements reach it).
+ */
+export class SqlDatabase implements SqlExecutor {
+  readonly dialect: SqlDialect;
+  private readonly sessions: SqlSessions;
+
+  constructor(
+    readonly dataSource: DataSource,
+    readonly type: SqlServerType,
+    private readonly migrations: readonly SqlMigration[] = [],
+    file = '',
+  ) {
+    this.dialect = dialectOf(type);
+    this.sessions = type === 'sqlite' ? new SqliteSessions(dataSource, this.dialect, file) : new PooledSessions(dataSource, this.dialect);
+  }
+
+  get open(): boolean {
+    return this.dataSource.isInitialized;
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.sessions.query<T>(sql, params);
+  }
+
+  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.sessions.run(sql, params);
+  }
+
+  /**
+   * Runs `work` in one transaction (READ COMMITTED on the servers; an IMMEDIATE write transaction on SQLite),
+   * committed unless it throws. A transaction the server aborted to break a deadlock is rolled back entirely, so it
+   * is run again (MySQL's InnoDB picks such victims among concurrent upserts of the same keys); `work` must have no
+   * effect outside the database.
+   */
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, retries = 5): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sessions.transaction(work);
+      } catch (error) {
+        if (attempt >= retries || !this.dialect.isRetryable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
+      }
+    }
+  }
+
+  /** SQLite's commit counter as seen by this connection (changes on other connections' commits); undefined elsewhere. */
+  dataVersion(): number | undefined {
+    return this.sessions instanceof SqliteSessions ? this.sessions.dataVersion() : undefined;
+  }
+
+  /**
+   * Applies the missing steps under a database-wide lock, so processes starting together apply each step once; the
+   * others wait, then find nothing left to do. On SQLite, tables of the pre-family adapter are adopted first.
+   */
+  async migrate(): Promise<string[]> {
+    return this.sessions.withMigrationLock(async (tx) => {
+      const adopted = this.type === 'sqlite' ? await adoptLegacySqliteSchema(tx, this.migrations, MIGRATIONS_TABLE) : [];
+      const applied = await this.dataSource.runMigrations({ transaction: this.sessions.migrationTransaction });
+      return [...adopted, ...applied.map((migration) => migration.name)];
+    });
+  }
+
+  async close(): Promise<void> {
+    this.sessions.close();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }
 
@@ -173,35 +258,52 @@ function typeormMigration(migration: SqlMigration, dialect: SqlDialect): new () 
   return step;
 }
 
-/** Opens the pool and, unless `migrate: false`, brings the schema up to `migrations`. */
+/** Opens the pool (or the SQLite file) and, unless `migrate: false`, brings the schema up to `migrations`. */
 export async function openSqlDatabase(options: SqlDatabaseOptions, migrations: readonly SqlMigration[]): Promise<SqlDatabase> {
   const type = sqlServerType(options.url);
-  const dialect = type === 'postgres' ? postgresDialect : mysqlDialect;
+  const dialect = dialectOf(type);
   const poolSize = options.poolSize ?? 10;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const common = {
-    url: options.url,
-    poolSize,
     logging: false,
     synchronize: false,
-    migrationsTableName: 'osprey_migrations',
+    migrationsTableName: MIGRATIONS_TABLE,
     migrations: migrations.map((migration) => typeormMigration(migration, dialect)),
   } as const;
-  const dataSource =
-    type === 'postgres'
-      ? new DataSource({ ...common, type: 'postgres', connectTimeoutMS: connectTimeoutMs, extra: { max: poolSize } })
-      : new DataSource({
-          ...common,
-          type,
-          charset: 'utf8mb4_bin',
-          connectTimeout: connectTimeoutMs,
-          // No gap locks: SKIP LOCKED claims must not block inserts of new rows.
-          isolationLevel: 'READ COMMITTED',
-          supportBigNumbers: true,
-          bigNumberStrings: false,
-        });
+  const file = type === 'sqlite' ? sqliteFile(options.url) : '';
+  let dataSource: DataSource;
+  if (type === 'sqlite') {
+    // WAL: readers never block the writer; busy timeout: writers of other processes queue instead of failing;
+    // synchronous=NORMAL: durable at checkpoints, never corrupt; foreign keys on (TypeORM's driver sets it).
+    dataSource = new DataSource({
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      timeout: options.busyTimeoutMs ?? 5000,
+      enableWAL: true,
+      statementCacheSize: 0,
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma('synchronous = NORMAL');
+      },
+    });
+  } else if (type === 'postgres') {
+    dataSource = new DataSource({ ...common, url: options.url, poolSize, type, connectTimeoutMS: connectTimeoutMs, extra: { max: poolSize } });
+  } else {
+    dataSource = new DataSource({
+      ...common,
+      url: options.url,
+      poolSize,
+      type,
+      charset: 'utf8mb4_bin',
+      connectTimeout: connectTimeoutMs,
+      // No gap locks: SKIP LOCKED claims must not block inserts of new rows.
+      isolationLevel: 'READ COMMITTED',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+    });
+  }
   await dataSource.initialize();
-  const database = new SqlDatabase(dataSource, type);
+  const database = new SqlDatabase(dataSource, type, migrations, file);
   if (options.migrate !== false) {
     try {
       await database.migrate();

@@ -1,6 +1,6 @@
 /** What differs between the SQL servers of the family; everything else is one implementation. */
 export interface SqlDialect {
-  readonly name: 'postgres' | 'mysql';
+  readonly name: 'postgres' | 'mysql' | 'sqlite';
   /** Rewrites `?` placeholders into the server's syntax. */
   placeholders(sql: string): string;
   /** Column type of identifiers and other short keys that are indexed and compared byte-wise. */
@@ -21,8 +21,15 @@ export interface SqlDialect {
   jsonContains(column: string): string;
   /** `column IN (...)` over `values`, with its parameters (PostgreSQL binds one array: one statement shape). */
   in(column: string, values: readonly unknown[]): { sql: string; params: unknown[] };
-  /** Whether DML can return rows (RETURNING), saving a round trip. */
+  /** Whether DML can return rows (RETURNING, and upserts with a WHERE on the conflict update), saving a round trip. */
   readonly returning: boolean;
+  /**
+   * Row-lock clause ending a SELECT inside a write transaction: `skipLocked` lets competing claimers pass each other,
+   * `of` names the table to lock in a join. Empty where the write transaction itself excludes other writers (SQLite).
+   */
+  forUpdate(options?: { skipLocked?: boolean; of?: string }): string;
+  /** Statement that starts a write transaction, or undefined to use the driver's (with its isolation level). */
+  readonly beginWrite?: string;
   /** Whether a unique-key violation caused `error`. */
   isUniqueViolation(error: unknown): boolean;
   /** Whether the server aborted the transaction to break a deadlock (or a serialization failure): rerun it. */
@@ -72,6 +79,7 @@ export const postgresDialect: SqlDialect = {
     return { sql: `${column} = ANY(?)`, params: [values] };
   },
   returning: true,
+  forUpdate: ({ skipLocked = false, of } = {}) => `FOR UPDATE${of ? ` OF ${of}` : ''}${skipLocked ? ' SKIP LOCKED' : ''}`,
   isUniqueViolation: (error) => errorCode(error) === '23505',
   isRetryable: (error) => errorCode(error) === '40P01' || errorCode(error) === '40001',
 };
@@ -101,6 +109,45 @@ export const mysqlDialect: SqlDialect = {
     return { sql: `${column} IN (${values.map(() => '?').join(', ')})`, params: [...values] };
   },
   returning: false,
+  forUpdate: ({ skipLocked = false } = {}) => `FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
   isUniqueViolation: (error) => errorCode(error) === 'ER_DUP_ENTRY',
   isRetryable: (error) => errorCode(error) === 'ER_LOCK_DEADLOCK' || errorCode(error) === 'ER_LOCK_WAIT_TIMEOUT',
+};
+
+/**
+ * SQLite (one file, possibly shared by several processes): no row locks, because a write transaction holds the
+ * file's single write lock from its first statement (BEGIN IMMEDIATE), so a claim's SELECT and UPDATE see no other
+ * writer; readers are never blocked (WAL). Types are SQLite's storage classes; text compares byte-wise (BINARY).
+ */
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  placeholders: (sql) => sql,
+  keyType: 'TEXT',
+  documentType: 'TEXT',
+  jsonType: 'TEXT',
+  serialKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  tableOptions: '',
+  upsert(conflict, columns, keep = {}) {
+    // SQLite takes PostgreSQL's syntax, `excluded` and the table name included.
+    const sets = columns.map((c) => `${c} = ${keep[c] ?? `excluded.${c}`}`);
+    return `ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${sets.join(', ')}`;
+  },
+  insertIgnore(conflict) {
+    return `ON CONFLICT (${conflict.join(', ')}) DO NOTHING`;
+  },
+  jsonContains(column) {
+    // Every wanted element has an equal element in the column (compared as JSON values, key order aside).
+    return `NOT EXISTS (SELECT 1 FROM json_each(?) w WHERE NOT EXISTS (SELECT 1 FROM json_each(${column}) h
+      WHERE json_extract(h.value, '$.key') IS json_extract(w.value, '$.key') AND json_extract(h.value, '$.value') IS json_extract(w.value, '$.value')))`;
+  },
+  in(column, values) {
+    if (values.length === 0) return { sql: '1 = 0', params: [] };
+    return { sql: `${column} IN (${values.map(() => '?').join(', ')})`, params: [...values] };
+  },
+  returning: true,
+  forUpdate: () => '',
+  beginWrite: 'BEGIN IMMEDIATE',
+  isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(String(errorCode(error))),
+  // Write transactions begin IMMEDIATE and wait (busy_timeout) for the lock, so no deadlock victim exists to rerun.
+  isRetryable: () => false,
 };

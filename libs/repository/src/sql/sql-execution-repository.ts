@@ -1,7 +1,6 @@
 import type { Execution, StateType } from '@osprey/flow-model';
 import type { ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
-import { normalizeDate } from '../sqlite/sqlite-execution-repository.js';
-import { paging } from '../sqlite/sql-query.js';
+import { normalizeDate, paging } from './sql-paging.js';
 import { toNumber, type SqlDatabase } from './sql-database.js';
 import type { SqlExecutionRows } from './sql-execution-rows.js';
 import { SqlWhere } from './sql-where.js';

@@ -1,7 +1,7 @@
 import type { Flow, Label } from '@osprey/flow-model';
 import type { FlowRepository, Page, PageRequest, StoredFlow } from '../ports.js';
-import { paging } from '../sqlite/sql-query.js';
 import { toNumber, type SqlDatabase, type SqlExecutor } from './sql-database.js';
+import { paging } from './sql-paging.js';
 import { SqlWhere } from './sql-where.js';
 
 interface FlowRow {
@@ -50,7 +50,7 @@ export class SqlFlowRepository implements FlowRepository {
   }
 
   private async saveIn(tx: SqlExecutor, flow: Flow, source: string): Promise<StoredFlow> {
-    const [latest] = await tx.query<FlowRow>(`SELECT ${COLUMNS} FROM flows WHERE namespace = ? AND id = ? AND latest = 1 FOR UPDATE`, [flow.namespace, flow.id]);
+    const [latest] = await tx.query<FlowRow>(`SELECT ${COLUMNS} FROM flows WHERE namespace = ? AND id = ? AND latest = 1 ${tx.dialect.forUpdate()}`, [flow.namespace, flow.id]);
     if (latest && toNumber(latest.deleted) === 0 && latest.source === source) return toStoredFlow(latest);
     const revision = (latest ? toNumber(latest.revision) : 0) + 1;
     const updated = new Date().toISOString();

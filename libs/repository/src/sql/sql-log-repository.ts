@@ -1,6 +1,5 @@
 import type { LogEntry, LogLevel, LogQuery, LogRepository, Page } from '../ports.js';
-import { normalizeDate } from '../sqlite/sqlite-execution-repository.js';
-import { paging } from '../sqlite/sql-query.js';
+import { normalizeDate, paging } from './sql-paging.js';
 import { chunks, toNumber, valuesList, type SqlDatabase } from './sql-database.js';
 import { SqlWhere } from './sql-where.js';
 

@@ -1,8 +1,8 @@
 import type { SqlMigration } from './sql-database.js';
 
 /**
- * Repository tables of the SQL family (PostgreSQL, MySQL/MariaDB): the same columns as the SQLite schema, with
- * `labels` as a JSON column searched by containment. Append new steps; never edit an applied one.
+ * Repository tables of the SQL family (PostgreSQL, MySQL/MariaDB, SQLite), with `labels` as a JSON column searched
+ * by containment. Append new steps; never edit an applied one.
  */
 export const sqlRepositoryMigrations: readonly SqlMigration[] = [
   {
@@ -106,5 +106,24 @@ export const sqlRepositoryMigrations: readonly SqlMigration[] = [
       ) ${options}`,
       'CREATE INDEX service_instances_heartbeat ON service_instances (state, heartbeat_ms)',
     ],
+    // The pre-family SQLite adapter's `repository-001`: the same tables but for flow labels, task run order (its
+    // rowid), the kv key's column name and three indexes. Existing rows keep their order: seq starts at the rowid.
+    sqliteLegacy: {
+      legacyId: 'repository-001',
+      statements: [
+        "ALTER TABLE flows ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'",
+        `UPDATE flows SET labels = (SELECT json_group_array(json_object('key', json_extract(l.value, '$.key'), 'value', json_extract(l.value, '$.value')))
+           FROM json_each(flows.json, '$.labels') l)`,
+        'ALTER TABLE task_runs ADD COLUMN seq INTEGER NOT NULL DEFAULT 0',
+        'UPDATE task_runs SET seq = rowid',
+        'DROP INDEX task_runs_execution',
+        'CREATE INDEX task_runs_execution ON task_runs (execution_id, position, seq)',
+        'CREATE INDEX task_runs_task ON task_runs (task_id, start_date)',
+        'DROP INDEX triggers_due',
+        'CREATE INDEX triggers_due ON triggers (disabled, next_ms)',
+        'ALTER TABLE kv RENAME COLUMN key TO kv_key',
+        'CREATE INDEX service_instances_heartbeat ON service_instances (state, heartbeat_ms)',
+      ],
+    },
   },
 ];

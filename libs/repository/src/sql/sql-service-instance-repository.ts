@@ -23,7 +23,7 @@ export class SqlServiceInstanceRepository implements ServiceInstanceRepository {
   async reapDead(timeoutMs: number, now: Date): Promise<ServiceInstance[]> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<{ json: string }>(
-        `SELECT json FROM service_instances WHERE state IN ('RUNNING', 'TERMINATING') AND heartbeat_ms < ? ORDER BY id FOR UPDATE SKIP LOCKED`,
+        `SELECT json FROM service_instances WHERE state IN ('RUNNING', 'TERMINATING') AND heartbeat_ms < ? ORDER BY id ${tx.dialect.forUpdate({ skipLocked: true })}`,
         [now.getTime() - timeoutMs],
       );
       const dead = rows.map((row): ServiceInstance => ({ ...(JSON.parse(row.json) as ServiceInstance), state: 'DEAD' }));

@@ -1,9 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { sqlServerType } from './sql-database.js';
+import { sqliteUrl, sqlServerType } from './sql-database.js';
 
-export type SqlTestServer = 'postgres' | 'mysql';
+/** `sqlite` needs no server: its "database" is a file in a temp dir. */
+export type SqlTestServer = 'postgres' | 'mysql' | 'sqlite';
 
-const VARIABLE: Record<SqlTestServer, { url: string; error: string; module: string }> = {
+const VARIABLE: Record<Exclude<SqlTestServer, 'sqlite'>, { url: string; error: string; module: string }> = {
   postgres: { url: 'OSPREY_TEST_POSTGRES_URL', error: 'OSPREY_TEST_POSTGRES_ERROR', module: 'postgres' },
   mysql: { url: 'OSPREY_TEST_MYSQL_URL', error: 'OSPREY_TEST_MARIADB_ERROR', module: 'mariadb' },
 };
@@ -12,7 +16,7 @@ const VARIABLE: Record<SqlTestServer, { url: string; error: string; module: stri
  * The admin URL of the test server `npm test` started. Missing means the tests run outside `npm test`: they fail
  * (never skip) with a message that says how to run them, because a suite that silently skips proves nothing.
  */
-export function sqlTestServerUrl(server: SqlTestServer): string {
+export function sqlTestServerUrl(server: Exclude<SqlTestServer, 'sqlite'>): string {
   const { url, error, module } = VARIABLE[server];
   const value = process.env[url];
   if (value) return value;
@@ -32,9 +36,13 @@ export interface SqlTestDatabase {
 }
 
 export async function createSqlTestDatabase(server: SqlTestServer): Promise<SqlTestDatabase> {
+  if (server === 'sqlite') {
+    const dir = await mkdtemp(join(tmpdir(), 'osprey-sqlite-'));
+    return { url: sqliteUrl(join(dir, 'osprey.db')), drop: () => rm(dir, { recursive: true, force: true }) };
+  }
   const adminUrl = sqlTestServerUrl(server);
   const name = `osprey_t${process.pid}_${Date.now().toString(36)}_${++counter}`;
-  const type = sqlServerType(adminUrl);
+  const type = sqlServerType(adminUrl) as 'postgres' | 'mysql' | 'mariadb';
   const admin = new DataSource(type === 'postgres' ? { type, url: adminUrl, poolSize: 1, extra: { max: 1 } } : { type, url: adminUrl, poolSize: 1 });
   await admin.initialize();
   try {

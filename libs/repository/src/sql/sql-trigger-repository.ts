@@ -79,7 +79,7 @@ export class SqlTriggerRepository implements TriggerRepository {
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<TriggerRow>(
         `${SELECT} WHERE disabled = 0 AND (next_ms IS NULL OR next_ms <= ?) AND (owner IS NULL OR owner_until <= ?)
-         ORDER BY next_ms LIMIT ? FOR UPDATE SKIP LOCKED`,
+         ORDER BY next_ms LIMIT ? ${tx.dialect.forUpdate({ skipLocked: true })}`,
         [nowMs, nowMs, max],
       );
       for (const row of rows) {
@@ -98,7 +98,7 @@ export class SqlTriggerRepository implements TriggerRepository {
   /** Keeps the lease when `state.owner` is this owner with an `ownerUntil`, drops it otherwise. */
   async release(owner: string, state: TriggerState): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ owner: string | null }>('SELECT owner FROM triggers WHERE namespace = ? AND flow_id = ? AND trigger_id = ? FOR UPDATE', [
+      const [row] = await tx.query<{ owner: string | null }>(`SELECT owner FROM triggers WHERE namespace = ? AND flow_id = ? AND trigger_id = ? ${tx.dialect.forUpdate()}`, [
         state.namespace,
         state.flowId,
         state.triggerId,
@@ -116,7 +116,7 @@ export class SqlTriggerRepository implements TriggerRepository {
 
   async unlock(namespace: string, flowId: string, triggerId: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<TriggerRow>(`${SELECT} WHERE namespace = ? AND flow_id = ? AND trigger_id = ? FOR UPDATE`, [namespace, flowId, triggerId]);
+      const [row] = await tx.query<TriggerRow>(`${SELECT} WHERE namespace = ? AND flow_id = ? AND trigger_id = ? ${tx.dialect.forUpdate()}`, [namespace, flowId, triggerId]);
       if (!row) return false;
       const { executionId: _executionId, ...state } = toState(row);
       const c = this.columns(state);
