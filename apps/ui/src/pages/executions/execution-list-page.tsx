@@ -4,6 +4,7 @@ import { api, useApi, type Execution, type Paged } from '../../api/index.js';
 import { DataTable, EmptyState, ErrorBanner, FiltersBar, LabelsView, LiveDuration, Loading, SearchInput, StateBadge, TimeAgo, isActiveState, useUrlState } from '../../components/index.js';
 import { NamespaceFilter, StateFilter, TimeRangeFilter } from './list-filters.js';
 import { many, parseLabels, timeRangeQuery, type TimeRangeKey } from './list-query.js';
+import { userLabels } from './user-labels.js';
 import './executions.css';
 
 const REFRESH_MS = 5_000;
@@ -104,7 +105,7 @@ export default function ExecutionListPage() {
                 sortField: 'flowId',
                 render: (e) => <Link to={`/flows/${encodeURIComponent(e.namespace)}/${encodeURIComponent(e.flowId)}`}>{e.flowId}</Link>,
               },
-              { key: 'labels', header: 'Labels', render: (e) => <LabelsView labels={e.labels} onClick={(l) => url.set({ labels: [...new Set([...many(params, 'labels'), `${l.key}:${l.value}`])] })} /> },
+              { key: 'labels', header: 'Labels', render: (e) => <LabelsView labels={userLabels(e.labels)} onClick={(l) => url.set({ labels: [...new Set([...many(params, 'labels'), `${l.key}:${l.value}`])] })} /> },
               { key: 'state', header: 'State', sortField: 'state.current', render: (e) => <StateBadge state={e.state.current} /> },
             ]}
           />
