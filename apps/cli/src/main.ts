@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { ExpressionError, FlowValidationError, InputValidationError, parseFlow, renderTemplate } from '@osprey/flow-model';
 import { ConfigError, createLogger, envSecrets, loadConfig, migrateBackend, type OspreyConfig } from '@osprey/server';
-import { FlowTestTimeoutError, runFlowTest, SERVICE_ROLES, startServer, type ServiceRole } from '@osprey/services';
+import { FlowTestTimeoutError, locateUiDir, runFlowTest, SERVICE_ROLES, startServer, type ServiceRole } from '@osprey/services';
 
 /** Errors a user can fix: printed as their message alone, with exit code 1 (2 for usage). */
 class UsageError extends Error {}
@@ -35,7 +35,7 @@ server
   .option('-d, --data-dir <dir>', 'folder of the database and storage files')
   .option('-c, --config <file>', 'YAML configuration file')
   .action(async (flags: ServerFlags) => {
-    await startServer({ config: serverConfig(flags), roles: ['executor', 'worker', 'scheduler', 'webserver'], service: 'local' });
+    await startServer({ config: serverConfig(flags), roles: ['executor', 'worker', 'scheduler', 'webserver'], service: 'local', uiDir: locateUiDir(import.meta.url) });
   });
 server
   .command('standalone')
@@ -43,7 +43,7 @@ server
   .option('-p, --port <port>', 'HTTP port')
   .option('-c, --config <file>', 'YAML configuration file')
   .action(async (flags: ServerFlags) => {
-    await startServer({ config: serverConfig(flags), roles: ['executor', 'worker', 'scheduler', 'webserver', 'indexer'], service: 'standalone' });
+    await startServer({ config: serverConfig(flags), roles: ['executor', 'worker', 'scheduler', 'webserver', 'indexer'], service: 'standalone', uiDir: locateUiDir(import.meta.url) });
   });
 
 for (const role of SERVICE_ROLES) {
@@ -54,7 +54,7 @@ for (const role of SERVICE_ROLES) {
     .option('-d, --data-dir <dir>', 'folder of the embedded database and storage files')
     .option('-c, --config <file>', 'YAML configuration file')
     .action(async (flags: ServerFlags) => {
-      await startServer({ config: serverConfig(flags), roles: [role as ServiceRole], service: role });
+      await startServer({ config: serverConfig(flags), roles: [role as ServiceRole], service: role, uiDir: role === 'webserver' ? locateUiDir(import.meta.url) : undefined });
     });
 }
 

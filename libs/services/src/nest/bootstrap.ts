@@ -9,6 +9,7 @@ import { OspreyModule } from './osprey.module.js';
 import { ErrorFilter } from '../webserver/error.filter.js';
 import { ApiCredentials } from '../webserver/auth/api-credentials.js';
 import { apiAuthMiddleware } from '../webserver/auth/api-auth.middleware.js';
+import { staticUiMiddleware } from '../webserver/static-ui.js';
 import { createOpenApiDocument, OpenApiDocument } from '../webserver/openapi.js';
 
 export interface StartServerOptions {
@@ -16,6 +17,8 @@ export interface StartServerOptions {
   roles: ServiceRole[];
   /** Log `service` field: the role for one service, `standalone` or `local` for several. */
   service: string;
+  /** Folder of the built web UI that the webserver serves at `/` (see locateUiDir); none: a page says how to build it. */
+  uiDir?: string;
 }
 
 /** Starts one Osprey process: the runtime's services plus HTTP for health, metrics and (webserver) the API. */
@@ -24,6 +27,8 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
   const runtime = await OspreyRuntime.open({ config: options.config, roles: options.roles, logger });
   const app = await NestFactory.create<NestExpressApplication>(OspreyModule.forRuntime(runtime), { logger: new NestPinoLogger(logger), bodyParser: true, abortOnError: false });
   const errors = new ErrorFilter(logger);
+  // The UI's files are public (they hold no data); everything else is behind the credentials.
+  if (options.roles.includes('webserver')) app.use(staticUiMiddleware(options.uiDir));
   // Credentials are checked before any body is read.
   app.use(apiAuthMiddleware(new ApiCredentials(options.config.auth)));
   // Flows travel as YAML text, as in Kestra's API; JSON bodies may be any JSON value (a KV value such as 42).

@@ -5,6 +5,7 @@ import { KvController } from './kv.controller.js';
 import { LogsController } from './logs.controller.js';
 import { NamespacesController } from './namespaces.controller.js';
 import { OpenApiController } from './openapi.controller.js';
+import { PluginsController } from './plugins.controller.js';
 import { StatsController } from './stats.controller.js';
 import { TaskRunsController } from './task-runs.controller.js';
 import { TriggersController } from './triggers.controller.js';
@@ -21,4 +22,5 @@ export const API_CONTROLLERS = [
   KvController,
   ConfigsController,
   OpenApiController,
+  PluginsController,
 ];
