@@ -3,3 +3,4 @@ export * from './sqlite/index.js';
 export * from './testing/index.js';
 export * from './sql/index.js';
 export * from './kafka/index.js';
+export * from './redis/index.js';
