@@ -1,4 +1,4 @@
-// `npm start`: install what is missing, build, and run `osprey server local` (UI and API on :8080).
+// `npm start`: install what is missing, build (libs, apps and the web UI), and run `osprey server local` (UI and API on :8080).
 // Extra arguments pass through: `npm start -- --port 9090 --data-dir /tmp/osprey`.
 import { spawn } from 'node:child_process';
 import { build, ensureDependencies } from './ensure-deps.mjs';

@@ -1,4 +1,4 @@
-// `npm test`: install what is missing, build, run every jest suite (unit, contract, e2e), and end
+// `npm test`: install what is missing, build (the web UI too), run every jest suite (unit, contract, e2e), and end
 // with one line `tests: N passed, M failed` summing them all.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +14,8 @@ build();
 // unchecked) and the whole tree is linted, module-boundary rules included.
 const checks = [
   ['typecheck of tests', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.spec.json']],
+  // The web UI is typed for the browser (DOM, JSX), apart from the Node projects; eslint below covers its .tsx.
+  ['typecheck of the web UI', ['node_modules/typescript/bin/tsc', '-p', 'apps/ui/tsconfig.json', '--noEmit']],
   ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
 ];
 let checksPassed = 0;
