@@ -67,7 +67,7 @@ export default function LogSearchPage() {
             onSortChange={(s) => url.set({ sort: s })}
             empty={<EmptyState title="No log line found" hint={filtered ? 'Widen the time range, lower the level or change the text.' : 'Lines appear here once executions run and log.'} testId="logs-empty" />}
             columns={[
-              { key: 'time', header: 'Time', width: '13rem', sortField: 'timestamp', render: (l) => formatDate(l.timestamp) },
+              { key: 'time', header: 'Time', width: '13rem', sortField: 'timestamp', render: (l) => <span className="nowrap">{formatDate(l.timestamp)}</span> },
               { key: 'level', header: 'Level', width: '5rem', sortField: 'level', render: (l) => <span className="log-line" data-level={l.level} style={{ display: 'inline', padding: 0, border: 0 }}><span className="log-line__level">{l.level}</span></span> },
               { key: 'flow', header: 'Flow', render: (l) => <Link to={`/flows/${encodeURIComponent(l.namespace)}/${encodeURIComponent(l.flowId)}`}>{l.namespace}.{l.flowId}</Link> },
               { key: 'execution', header: 'Execution', render: (l) => <Link to={`/executions/${encodeURIComponent(l.executionId)}/logs`} className="execution-list__id">{l.executionId}</Link> },
