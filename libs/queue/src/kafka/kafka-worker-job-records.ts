@@ -56,17 +56,3 @@ export function headerNumber(headers: IHeaders | undefined, name: string): numbe
   const parsed = Number(text.toString());
   return Number.isFinite(parsed) ? parsed : 0;
 }
-
-/**
- * The partition of a key in the compacted worker topics. These topics are written only by this adapter, with
- * explicit partitions, so each write knows its offset (read-your-writes without waiting for the consumer).
- */
-export function partitionOfKey(key: string, partitions: number): number {
-  // FNV-1a, 32 bits: stable across processes and versions, which is all that matters here.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % partitions;
-}

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
+import type { ExecutionEvent } from '@osprey/flow-model';
+import type { ClaimedEvent, Closable, ExecutionEventQueue } from '../ports.js';
+import { eventually, queueTestJob, sleep } from '../testing/queue-fixtures.js';
+import { workerJobQueueContract } from '../testing/worker-job-queue.contract.js';
+import { KafkaConnection } from './kafka-connection.js';
+import { openKafkaWorkerJobQueue, type KafkaWorkerJobQueue } from './kafka-worker-job-queue.js';
+
+jest.setTimeout(90_000);
+
+function testBrokers(): string[] {
+  const brokers = process.env.OSPREY_TEST_KAFKA_BROKERS;
+  if (!brokers) {
+    throw new Error(
+      'OSPREY_TEST_KAFKA_BROKERS is not set: run the tests through `npm test`, which starts the Kafka test server, or start it with `node scripts/servers/run.mjs kafka`',
+    );
+  }
+  return brokers.split(',');
+}
+
+type TestQueue = KafkaWorkerJobQueue & { connection: KafkaConnection };
+
+/** Test settings: fast group joins and monitor sweeps (the contract's leases last 200 ms). */
+function open(topicPrefix: string, instanceId = randomUUID()): Promise<TestQueue> {
+  return openKafkaWorkerJobQueue({
+    brokers: testBrokers(),
+    topicPrefix,
+    instanceId,
+    partitions: 4,
+    sessionTimeoutMs: 6000,
+    heartbeatIntervalMs: 300,
+    onError: () => undefined,
+    liveness: { intervalMs: 25 },
+  });
+}
+
+/** Deletes the test's topics and groups on a connection of its own (the queues are closed by then). */
+async function deleteTopics(topicPrefix: string): Promise<void> {
+  const connection = new KafkaConnection({ brokers: testBrokers(), topicPrefix, instanceId: randomUUID(), onError: () => undefined });
+  try {
+    await connection.deleteTopics();
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * The results the queue emitted, read straight from `execution-events` (committed records only). Claims hand out
+ * each record once; this stands in for the executor's queue, which the contract needs only for `claim`.
+ */
+class ExecutionEventsReader implements ExecutionEventQueue {
+  private readonly seen = new Set<string>();
+  constructor(private readonly connection: KafkaConnection) {}
+
+  async claim(): Promise<ClaimedEvent[]> {
+    const { kafka, topics } = this.connection;
+    const admin = await this.connection.admin();
+    const ends = (await admin.fetchTopicOffsets(topics.executionEvents)).filter((end) => Number(end.high) > Number(end.low));
+    if (ends.length === 0) return [];
+    const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 100, heartbeatInterval: 300 });
+    const claimed: ClaimedEvent[] = [];
+    const positions = new Map<number, number>();
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topics.executionEvents], fromBeginning: true });
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => positions.set(payload.partition, Number(payload.lastOffset) + 1));
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const id = `${partition}/${message.offset}`;
+          if (this.seen.has(id) || !message.value) return;
+          this.seen.add(id);
+          const envelope = JSON.parse(message.value.toString()) as { executionId: string; event: ExecutionEvent };
+          claimed.push({ seq: Number(message.offset), executionId: envelope.executionId, event: envelope.event });
+        },
+      });
+      await eventually(() => {
+        for (const end of ends) expect(positions.get(end.partition) ?? 0).toBeGreaterThanOrEqual(Number(end.high));
+      }, 30_000);
+      return claimed;
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+
+  emit(): Promise<void> {
+    throw new Error('not part of this test reader');
+  }
+  release(): Promise<void> {
+    throw new Error('not part of this test reader');
+  }
+  waitForEvents(): Promise<void> {
+    throw new Error('not part of this test reader');
+  }
+  depth(): Promise<number> {
+    throw new Error('not part of this test reader');
+  }
+}
+
+workerJobQueueContract('kafka', async (): Promise<{ jobs: TestQueue; events: ExecutionEventQueue } & Closable> => {
+  const queue = await open(`t-${randomUUID().slice(0, 8)}`);
+  const events = new ExecutionEventsReader(queue.connection);
+  return {
+    jobs: queue,
+    events,
+    close: async () => {
+      await queue.close();
+      await deleteTopics(queue.connection.options.topicPrefix);
+    },
+  };
+});
+
+describe('Kafka worker jobs: liveness across processes', () => {
+  let prefix: string;
+  const opened: TestQueue[] = [];
+  const openQueue = async (instanceId: string) => {
+    const queue = await open(prefix, instanceId);
+    opened.push(queue);
+    return queue;
+  };
+
+  beforeEach(() => {
+    prefix = `t-${randomUUID().slice(0, 8)}`;
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((queue) => queue.close()));
+    await deleteTopics(prefix);
+  });
+
+  it('hands the job of a worker that stopped renewing to another process, with one more delivery', async () => {
+    const a = await openQueue('a');
+    const b = await openQueue('b');
+    await a.publish([queueTestJob('e1', 'tr1')]);
+    let first: Awaited<ReturnType<TestQueue['take']>> = [];
+    await eventually(async () => {
+      first = [...(await a.take('stuck', 1, 500)), ...(await b.take('stuck', 1, 500))];
+      expect(first).toHaveLength(1);
+    }, 20_000);
+    expect(first[0]!.deliveries).toBe(1);
+    // Nobody renews 'stuck': whichever process runs the monitor requeues the job once the 500 ms lease ran out.
+    let again: Awaited<ReturnType<TestQueue['take']>> = [];
+    await eventually(async () => {
+      again = [...(await a.take('fresh', 1, 10_000)), ...(await b.take('fresh', 1, 10_000))];
+      expect(again).toHaveLength(1);
+    }, 20_000);
+    expect(again[0]!.job.id).toBe('tr1:1');
+    expect(again[0]!.deliveries).toBe(2);
+    expect(await a.renew('stuck', ['tr1:1'], 500)).toEqual(['tr1:1']);
+    expect(await a.renew('fresh', ['tr1:1'], 10_000)).toEqual([]);
+  });
+
+  it('keeps the jobs of a renewing worker in another process past their first deadline', async () => {
+    const a = await openQueue('a');
+    const b = await openQueue('b');
+    await a.publish([queueTestJob('e1', 'tr1')]);
+    let taker: TestQueue | undefined;
+    await eventually(async () => {
+      if ((await a.take('w', 1, 400)).length > 0) taker = a;
+      else if ((await b.take('w', 1, 400)).length > 0) taker = b;
+      expect(taker).toBeDefined();
+    }, 20_000);
+    for (let i = 0; i < 8; i++) {
+      await sleep(150);
+      expect(await taker!.renew('w', ['tr1:1'], 400)).toEqual([]);
+    }
+    expect(await a.depth()).toEqual({ pending: 0, running: 1 });
+  });
+
+  it('requeues the jobs of a process that died without closing, once its lease ran out', async () => {
+    const a = await openQueue('a');
+    const b = await openQueue('b');
+    await b.publish([queueTestJob('e1', 'tr1'), queueTestJob('e1', 'tr2'), queueTestJob('e1', 'tr3')]);
+    // Let `a` take whatever its partitions hold, then drop it the hard way: its clients disconnect, nothing is given back.
+    await eventually(async () => expect((await a.depth()).pending + (await a.depth()).running).toBe(3), 20_000);
+    const taken = await a.take('doomed', 10, 1000);
+    await a.connection.close();
+    opened.splice(opened.indexOf(a), 1);
+    const ids = new Set(taken.map((lease) => lease.job.id));
+    const seen: string[] = [];
+    await eventually(async () => {
+      for (const lease of await b.take('survivor', 10, 10_000)) {
+        seen.push(lease.job.id);
+        expect(lease.deliveries).toBe(ids.has(lease.job.id) ? 2 : 1);
+      }
+      expect(seen.sort()).toEqual(['tr1:1', 'tr2:1', 'tr3:1']);
+    }, 40_000);
+  });
+
+  it('gives the jobs of a closing process back at once', async () => {
+    const a = await openQueue('a');
+    await a.publish([queueTestJob('e1', 'tr1')]);
+    const [lease] = await a.take('leaving', 1, 60_000);
+    expect(lease?.deliveries).toBe(1);
+    const b = await openQueue('b');
+    await a.close();
+    opened.splice(opened.indexOf(a), 1);
+    let again: Awaited<ReturnType<TestQueue['take']>> = [];
+    // The lease lasts a minute: getting the job well before that means the close handed it back.
+    await eventually(async () => {
+      again = await b.take('next', 1, 10_000);
+      expect(again).toHaveLength(1);
+    }, 20_000);
+    expect(again[0]!.deliveries).toBe(2);
+    expect(await b.depth()).toEqual({ pending: 0, running: 1 });
+  });
+});

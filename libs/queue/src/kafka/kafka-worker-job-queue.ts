@@ -1,0 +1,243 @@
+import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
+import type { Message, Producer } from 'kafkajs';
+import type { Closable, LeasedJob, WorkerJobQueue } from '../ports.js';
+import { KafkaConnection, type KafkaQueueOptions } from './kafka-connection.js';
+import { kafkaPartitionOf } from './kafka-partitioner.js';
+import { KafkaWorkerJobBuffer, type BufferedJob, type KafkaWorkerJobBufferOptions } from './kafka-worker-job-buffer.js';
+import { cancelKey, workerJobMessage, type KafkaCancelRecord, type KafkaHeartbeatRecord, type KafkaLeaseRecord } from './kafka-worker-job-records.js';
+import { KafkaWorkerJobTables } from './kafka-worker-job-tables.js';
+import { retryWhileTopicsSettle } from './kafka-worker-job-retry.js';
+import { KafkaWorkerJobWriter, sendRecords, type OutgoingRecord, type WrittenRecord } from './kafka-worker-job-writer.js';
+import { KafkaWorkerLiveness, type KafkaWorkerLivenessOptions } from './kafka-worker-liveness.js';
+
+export interface KafkaWorkerJobQueueSettings extends KafkaWorkerJobBufferOptions {
+  liveness?: KafkaWorkerLivenessOptions;
+}
+
+export type KafkaWorkerJobQueueOptions = KafkaQueueOptions & KafkaWorkerJobQueueSettings;
+
+/** The record a completed job emits to the executor: the execution event envelope, keyed by execution id. */
+export function taskResultMessage(executionId: string, result: TaskResultEvent): Message {
+  return { key: executionId, value: JSON.stringify({ executionId, event: result }) };
+}
+
+/**
+ * Worker jobs on Kafka. Competing processes share `worker-jobs` through the consumer group `<prefix>.workers`
+ * (a job sits in one partition, so one process fetches it). `take()` writes the lease to the compacted
+ * `worker-job-leases` and commits the job's offset in one transaction: the job is then durably running and out of
+ * the queue. `renew()` writes the worker's heartbeat (one record per worker, listing its jobs) to
+ * `worker-heartbeats`; the liveness monitor requeues the jobs whose lease and heartbeat both ran out. `complete()`
+ * emits the result to `execution-events` and tombstones the lease in one transaction.
+ */
+export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
+  private closed = false;
+
+  private constructor(
+    private readonly connection: KafkaConnection,
+    private readonly producer: Producer,
+    private readonly transactional: Producer,
+    private readonly writer: KafkaWorkerJobWriter,
+    private readonly buffer: KafkaWorkerJobBuffer,
+    private readonly tables: KafkaWorkerJobTables,
+    private readonly liveness: KafkaWorkerLiveness,
+    private readonly partitionCounts: Map<string, number>,
+  ) {}
+
+  /** Starts the worker-job queue on a connection someone else owns (`openKafkaQueue`); `close()` leaves it open. */
+  static async start(connection: KafkaConnection, settings: KafkaWorkerJobQueueSettings = {}): Promise<KafkaWorkerJobQueue> {
+    const { topics, options } = connection;
+    const admin = await connection.admin();
+    const metadata = await retryWhileTopicsSettle(() => admin.fetchTopicMetadata({ topics: [topics.workerJobLeases, topics.workerHeartbeats] }));
+    const partitionCounts = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
+    const producer = await connection.producer();
+    const transactional = await connection.transactionalProducer(`${options.topicPrefix}.worker-jobs.${options.instanceId}`);
+    const writer = new KafkaWorkerJobWriter(transactional, connection.groupId('workers'));
+    const tables = new KafkaWorkerJobTables(connection);
+    const partitionOf = (topic: string, key: string) => kafkaPartitionOf(key, partitionCounts.get(topic) ?? options.partitions);
+    const liveness = new KafkaWorkerLiveness(connection, tables, writer, partitionOf, settings.liveness);
+    const buffer = new KafkaWorkerJobBuffer(connection, settings);
+    const queue = new KafkaWorkerJobQueue(connection, producer, transactional, writer, buffer, tables, liveness, partitionCounts);
+    try {
+      await tables.start();
+      await Promise.all([buffer.start(), liveness.start()]);
+      return queue;
+    } catch (error) {
+      await queue.stop();
+      throw error;
+    }
+  }
+
+  async publish(jobs: WorkerJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.producer.send({ topic: this.connection.topics.workerJobs, messages: jobs.map((job) => workerJobMessage(job)), acks: -1 });
+  }
+
+  async take(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]> {
+    if (max <= 0 || this.closed) return [];
+    await this.liveness.sweep();
+    await this.buffer.catchUp();
+    const taken: BufferedJob[] = [];
+    const consumed: BufferedJob[] = [];
+    while (taken.length < max) {
+      const entry = this.buffer.next();
+      if (!entry) break;
+      consumed.push(entry);
+      if (this.isObsolete(entry)) continue;
+      taken.push(entry);
+    }
+    if (consumed.length === 0) return [];
+    const leaseUntil = Date.now() + leaseMs;
+    const leases: KafkaLeaseRecord[] = taken.map((entry) => ({
+      kind: 'lease',
+      jobId: entry.job.id,
+      workerId,
+      instanceId: this.connection.options.instanceId,
+      job: entry.job,
+      deliveries: entry.deliveries + 1,
+      leaseUntil,
+    }));
+    const offsets = this.buffer.offsetsOf(consumed);
+    let written: WrittenRecord[];
+    try {
+      written = await this.writer.write(
+        leases.map((lease) => this.tableRecord(this.connection.topics.workerJobLeases, lease.jobId, JSON.stringify(lease))),
+        offsets,
+      );
+    } catch (error) {
+      this.buffer.restore(consumed);
+      throw error;
+    }
+    this.buffer.consumed(offsets);
+    leases.forEach((lease, i) => this.tables.applyOwn(written[i]!, lease.jobId, JSON.stringify(lease)));
+    return leases.map((lease) => ({ job: lease.job, workerId, deliveries: lease.deliveries, leaseUntil }));
+  }
+
+  /** A lease is lost once the job was requeued (and maybe taken by another worker), completed or given back. */
+  async renew(workerId: string, jobIds: string[], leaseMs: number): Promise<string[]> {
+    if (jobIds.length === 0) return [];
+    const held = jobIds.filter((id) => this.tables.leases.get(id)?.workerId === workerId);
+    if (held.length > 0) {
+      const heartbeat: KafkaHeartbeatRecord = { workerId, instanceId: this.connection.options.instanceId, jobIds: held, until: Date.now() + leaseMs };
+      const value = JSON.stringify(heartbeat);
+      const record = this.tableRecord(this.connection.topics.workerHeartbeats, workerId, value);
+      const [written] = await sendRecords(this.producer, [record]);
+      this.tables.applyOwn(written!, workerId, value);
+    }
+    const kept = new Set(held);
+    return jobIds.filter((id) => !kept.has(id));
+  }
+
+  /**
+   * Delivers the result even when the lease was lost meanwhile: the executor ignores results of attempts it has
+   * recorded, and dropping one would hang the execution. The job is done, so its lease goes whoever holds it.
+   */
+  async complete(lease: LeasedJob, result: TaskResultEvent): Promise<void> {
+    const { topics } = this.connection;
+    const tombstone = this.tableRecord(topics.workerJobLeases, lease.job.id, null);
+    const written = await this.writer.write([{ topic: topics.executionEvents, message: taskResultMessage(lease.job.executionId, result) }, tombstone]);
+    this.tables.applyOwn(written[1]!, lease.job.id, null);
+  }
+
+  async giveBack(lease: LeasedJob): Promise<void> {
+    const current = this.tables.leases.get(lease.job.id);
+    if (!current || current.workerId !== lease.workerId) return;
+    await this.requeue([current]);
+  }
+
+  async cancel(taskRunIds: string[]): Promise<string[]> {
+    if (taskRunIds.length === 0) return [];
+    const at = Date.now();
+    const records = taskRunIds.map((taskRunId) => {
+      const cancel: KafkaCancelRecord = { kind: 'cancel', taskRunId, at };
+      return this.tableRecord(this.connection.topics.workerJobLeases, cancelKey(taskRunId), JSON.stringify(cancel));
+    });
+    const written = await sendRecords(this.producer, records);
+    records.forEach((record, i) => this.tables.applyOwn(written[i]!, String(record.message.key), record.message.value as string));
+    const cancelled = new Set(taskRunIds);
+    return [...this.tables.leases.values()].filter((lease) => cancelled.has(lease.job.taskRun.id)).map((lease) => lease.jobId);
+  }
+
+  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.buffer.waitForJobs(timeoutMs, signal);
+  }
+
+  /** Pending: the jobs buffered from owned partitions plus the lag of the others; running: the live leases. */
+  async depth(): Promise<{ pending: number; running: number }> {
+    await this.liveness.sweep();
+    await this.buffer.catchUp();
+    let pending = this.buffer.count((entry) => !this.isObsolete(entry));
+    if (!(await this.buffer.ownsAll())) pending += await this.buffer.lagElsewhere();
+    return { pending, running: this.tables.leases.size };
+  }
+
+  /** Gives back the jobs this process's workers hold (they run again at once elsewhere), then leaves the groups. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const instanceId = this.connection.options.instanceId;
+    try {
+      const held = [...this.tables.leases.values()].filter((lease) => lease.instanceId === instanceId);
+      const heartbeats = [...this.tables.heartbeats.values()].filter((heartbeat) => heartbeat.instanceId === instanceId);
+      if (held.length > 0 || heartbeats.length > 0) {
+        await this.requeue(
+          held,
+          heartbeats.map((heartbeat) => this.tableRecord(this.connection.topics.workerHeartbeats, heartbeat.workerId, null)),
+        );
+      }
+    } finally {
+      await this.stop();
+    }
+  }
+
+  /** Skips jobs whose task run was cancelled, and stale copies of a job leased since (a lease newer than the record). */
+  private isObsolete(entry: BufferedJob): boolean {
+    if (this.tables.cancels.has(entry.job.taskRun.id)) return true;
+    const lease = this.tables.leases.get(entry.job.id);
+    return lease !== undefined && lease.deliveries > entry.deliveries;
+  }
+
+  /** Puts leased jobs back in the queue with their delivery counts and tombstones their leases, atomically. */
+  private async requeue(leases: KafkaLeaseRecord[], extra: OutgoingRecord[] = []): Promise<void> {
+    const { topics } = this.connection;
+    const tombstones = [...leases.map((lease) => this.tableRecord(topics.workerJobLeases, lease.jobId, null)), ...extra];
+    const jobs = leases.map((lease): OutgoingRecord => ({ topic: topics.workerJobs, message: workerJobMessage(lease.job, lease.deliveries) }));
+    const written = await this.writer.write([...tombstones, ...jobs]);
+    tombstones.forEach((record, i) => this.tables.applyOwn(written[i]!, String(record.message.key), null));
+  }
+
+  /** A record of a compacted worker topic, in the key's partition so the write reports its offset. */
+  private tableRecord(topic: string, key: string, value: string | null): OutgoingRecord {
+    const partitions = this.partitionCounts.get(topic) ?? this.connection.options.partitions;
+    return { topic, message: { key, value, partition: kafkaPartitionOf(key, partitions) } };
+  }
+
+  private async stop(): Promise<void> {
+    const results = await Promise.allSettled([this.liveness.close(), this.buffer.close(), this.tables.close()]);
+    await this.writer.idle();
+    this.connection.forget(this.transactional);
+    await this.transactional.disconnect().catch((error: unknown) => this.connection.options.onError(error));
+    for (const result of results) if (result.status === 'rejected') this.connection.options.onError(result.reason);
+  }
+}
+
+/** A worker-job queue on its own connection (a worker process that needs nothing else of the Kafka queue). */
+export async function openKafkaWorkerJobQueue(options: KafkaWorkerJobQueueOptions): Promise<KafkaWorkerJobQueue & { connection: KafkaConnection }> {
+  const connection = await KafkaConnection.open(options);
+  try {
+    const queue = await KafkaWorkerJobQueue.start(connection, options);
+    const close = queue.close.bind(queue);
+    return Object.assign(queue, {
+      connection,
+      close: async () => {
+        try {
+          await close();
+        } finally {
+          await connection.close();
+        }
+      },
+    });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}
