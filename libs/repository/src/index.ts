@@ -3,3 +3,4 @@ export * from './invalid-query-error.js';
 export * from './sqlite/index.js';
 export * from './testing/index.js';
 export * from './sql/index.js';
+export * from './search/index.js';

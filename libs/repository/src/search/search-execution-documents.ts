@@ -1,0 +1,99 @@
+import type { Execution, TaskRun } from '@osprey/flow-model';
+import type { BulkOperation } from './search-client.js';
+import type { SearchIndexNames } from './search-indices.js';
+import { labelTerm } from './search-query.js';
+
+/** The execution without its task runs, plus the fields searches filter and sort on. */
+export interface ExecutionDocument {
+  id: string;
+  namespace: string;
+  flowId: string;
+  state: string;
+  startDate: string;
+  endDate?: string;
+  labels: string[];
+  parentId?: string;
+  version: number;
+  execution: Omit<Execution, 'taskRunList'>;
+}
+
+export interface TaskRunDocument {
+  id: string;
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  taskId: string;
+  state: string;
+  startDate: string;
+  endDate?: string;
+  /** Index in the execution's task run list; absent when the writer did not know it. */
+  position?: number;
+  /** Write order, to order task runs without a position. */
+  seq: number;
+  taskRun: TaskRun;
+}
+
+/** An execution to project, with the task runs that changed (all of them when only the execution is given). */
+export type ExecutionProjection = Execution | { execution: Execution; changedTaskRuns: readonly TaskRun[] };
+
+let insertion = 0;
+function nextSeq(): number {
+  insertion = (insertion + 1) % 1000;
+  return Date.now() * 1000 + insertion;
+}
+
+export function executionDocument(execution: Execution): ExecutionDocument {
+  const { taskRunList: _taskRuns, ...rest } = execution;
+  const doc: ExecutionDocument = {
+    id: execution.id,
+    namespace: execution.namespace,
+    flowId: execution.flowId,
+    state: execution.state.current,
+    startDate: execution.state.startDate,
+    labels: (execution.labels ?? []).map(labelTerm),
+    version: execution.version,
+    execution: rest,
+  };
+  if (execution.state.endDate) doc.endDate = execution.state.endDate;
+  if (execution.parent?.executionId) doc.parentId = execution.parent.executionId;
+  return doc;
+}
+
+function taskRunDocument(taskRun: TaskRun, position: number | undefined): TaskRunDocument {
+  const doc: TaskRunDocument = {
+    id: taskRun.id,
+    executionId: taskRun.executionId,
+    namespace: taskRun.namespace,
+    flowId: taskRun.flowId,
+    taskId: taskRun.taskId,
+    state: taskRun.state.current,
+    startDate: taskRun.state.startDate,
+    seq: nextSeq(),
+    taskRun,
+  };
+  if (taskRun.state.endDate) doc.endDate = taskRun.state.endDate;
+  if (position !== undefined) doc.position = position;
+  return doc;
+}
+
+/**
+ * Bulk operations writing each execution and its (changed) task runs, keyed by their own ids and versioned
+ * with the execution's version (`external_gte`): a redelivered copy rewrites the same documents, and an older
+ * copy arriving after a newer one is refused by the server instead of overwriting it.
+ */
+export function executionOperations(indices: SearchIndexNames, projections: readonly ExecutionProjection[]): BulkOperation[] {
+  const operations: BulkOperation[] = [];
+  for (const projection of projections) {
+    const execution = 'execution' in projection ? projection.execution : projection;
+    const taskRuns = 'execution' in projection ? projection.changedTaskRuns : execution.taskRunList;
+    const version = execution.version;
+    operations.push({ action: 'index', index: indices.executions, id: execution.id, version, document: executionDocument(execution) });
+    if (taskRuns.length === 0) continue;
+    const positions = new Map<string, number>();
+    (execution.taskRunList ?? []).forEach((taskRun, index) => positions.set(taskRun.id, index));
+    for (const taskRun of taskRuns) {
+      operations.push({ action: 'index', index: indices.taskRuns, id: taskRun.id, version, document: taskRunDocument(taskRun, positions.get(taskRun.id)) });
+    }
+  }
+  return operations;
+}

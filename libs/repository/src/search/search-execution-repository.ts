@@ -1,0 +1,87 @@
+import type { Execution, StateType, TaskRun } from '@osprey/flow-model';
+import type { ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
+import type { SearchContext } from './search-context.js';
+import type { ExecutionDocument, TaskRunDocument } from './search-execution-documents.js';
+import { SearchFilter, searchPaging } from './search-query.js';
+
+const SORTABLE: Record<string, string> = {
+  id: 'id',
+  namespace: 'namespace',
+  flowId: 'flowId',
+  'state.current': 'state',
+  'state.startDate': 'startDate',
+  'state.endDate': 'endDate',
+};
+
+function toExecution(doc: ExecutionDocument, taskRunList: TaskRun[]): Execution {
+  return { ...doc.execution, version: doc.version, taskRunList } as Execution;
+}
+
+/** Executions are one document each, their task runs documents of the task runs index (see ExecutionDocument). */
+export class SearchExecutionRepository implements ExecutionRepository {
+  constructor(private readonly ctx: SearchContext) {}
+
+  async get(id: string): Promise<Execution | null> {
+    const { client, indices } = this.ctx;
+    const stored = await client.get<ExecutionDocument>(indices.executions, id);
+    if (!stored) return null;
+    const taskRuns = await client.searchAll<TaskRunDocument>(indices.taskRuns, { term: { executionId: id } }, [
+      { position: { order: 'asc', missing: '_last' } },
+      { seq: { order: 'asc' } },
+      { id: { order: 'asc' } },
+    ]);
+    return toExecution(stored.source, taskRuns.map((hit) => hit._source.taskRun));
+  }
+
+  async search(query: ExecutionQuery): Promise<Page<Execution>> {
+    const filter = new SearchFilter()
+      .namespace('namespace', query.namespace)
+      .equals('flowId', query.flowId)
+      .oneOf('state', query.state)
+      .labels('labels', query.labels)
+      .equals('parentId', query.parentExecutionId)
+      .range('startDate', { gte: query.startDate, lte: query.endDate });
+    const page = searchPaging(query, SORTABLE, [['startDate', 'desc'], ['id', 'desc']], 'id');
+    const result = await this.ctx.client.search<ExecutionDocument>(this.ctx.indices.executions, { query: filter.toQuery(), ...page, track_total_hits: true });
+    return { total: result.total, results: result.hits.map((hit) => toExecution(hit._source, [])) };
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { client, indices, refresh } = this.ctx;
+    const deleted = await client.delete(indices.executions, id, refresh);
+    await client.deleteByQuery(indices.taskRuns, { term: { executionId: id } }, refresh !== false);
+    return deleted;
+  }
+
+  async dailyStats(query: { namespace?: string; flowId?: string; startDate: string; endDate: string }): Promise<{ date: string; state: StateType; count: number }[]> {
+    const filter = new SearchFilter()
+      .namespace('namespace', query.namespace)
+      .equals('flowId', query.flowId)
+      .range('startDate', { gte: query.startDate, lte: query.endDate });
+    const stats: { date: string; state: StateType; count: number }[] = [];
+    let after: unknown;
+    for (;;) {
+      const result = await this.ctx.client.search<never>(this.ctx.indices.executions, {
+        size: 0,
+        query: filter.toQuery(),
+        aggs: {
+          days: {
+            composite: {
+              size: 1000,
+              sources: [
+                { date: { date_histogram: { field: 'startDate', calendar_interval: '1d', format: 'yyyy-MM-dd', time_zone: 'UTC' } } },
+                { state: { terms: { field: 'state' } } },
+              ],
+              ...(after ? { after } : {}),
+            },
+          },
+        },
+      });
+      const agg = result.aggregations?.days as { buckets: { key: { date: string; state: StateType }; doc_count: number }[]; after_key?: unknown } | undefined;
+      const buckets = agg?.buckets ?? [];
+      stats.push(...buckets.map((bucket) => ({ date: bucket.key.date, state: bucket.key.state, count: bucket.doc_count })));
+      if (buckets.length < 1000 || !agg?.after_key) return stats;
+      after = agg.after_key;
+    }
+  }
+}

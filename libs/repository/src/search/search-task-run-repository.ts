@@ -1,0 +1,34 @@
+import type { TaskRun } from '@osprey/flow-model';
+import type { Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
+import type { SearchContext } from './search-context.js';
+import type { TaskRunDocument } from './search-execution-documents.js';
+import { SearchFilter, searchPaging } from './search-query.js';
+
+const SORTABLE: Record<string, string> = {
+  id: 'id',
+  namespace: 'namespace',
+  flowId: 'flowId',
+  executionId: 'executionId',
+  taskId: 'taskId',
+  'state.current': 'state',
+  'state.startDate': 'startDate',
+  'state.endDate': 'endDate',
+};
+
+/** Task runs are their own documents, so the Task Runs view searches them directly. */
+export class SearchTaskRunRepository implements TaskRunRepository {
+  constructor(private readonly ctx: SearchContext) {}
+
+  async search(query: TaskRunQuery): Promise<Page<TaskRun>> {
+    const filter = new SearchFilter()
+      .namespace('namespace', query.namespace)
+      .equals('flowId', query.flowId)
+      .equals('executionId', query.executionId)
+      .equals('taskId', query.taskId)
+      .oneOf('state', query.state)
+      .range('startDate', { gte: query.startDate, lte: query.endDate });
+    const page = searchPaging(query, SORTABLE, [['startDate', 'desc'], ['id', 'desc']], 'id');
+    const result = await this.ctx.client.search<TaskRunDocument>(this.ctx.indices.taskRuns, { query: filter.toQuery(), ...page, track_total_hits: true });
+    return { total: result.total, results: result.hits.map((hit) => hit._source.taskRun) };
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The search server could not be reached or refused the work for now (connection refused, timeout, 429, 5xx).
+ * A caller that projects a queue (the indexer) retries and must not commit its offsets.
+ */
+export class SearchUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SearchUnavailableError';
+  }
+}
