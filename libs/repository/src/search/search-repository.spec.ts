@@ -1,0 +1,122 @@
+/// <reference types="jest" />
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { Execution } from '@osprey/flow-model';
+import { testExecution, testFlow } from '../testing/repository-fixtures.js';
+import { openSearchRepository } from './open-search-repository.js';
+import { SearchBulkError } from './search-bulk-error.js';
+import { openTestSearchRepository, testOpenSearchUrl, type TestSearchRepository } from './search-test-repository.js';
+import { SearchUnavailableError } from './search-unavailable-error.js';
+
+/** A loopback port nobody listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('OpenSearch repository beyond the port', () => {
+  let repo: TestSearchRepository;
+  beforeEach(async () => {
+    repo = await openTestSearchRepository();
+  });
+  afterEach(async () => {
+    await repo.dropAndClose();
+  });
+
+  it('keeps the newer execution and task runs when an older version arrives after it', async () => {
+    const older = testExecution('e1', { state: 'RUNNING', taskRuns: 2 });
+    const newer: Execution = {
+      ...older,
+      version: 3,
+      state: { ...older.state, current: 'SUCCESS' },
+      taskRunList: older.taskRunList.map((taskRun) => ({ ...taskRun, outputs: { value: 'final' } })),
+    };
+    await repo.indexExecutions([newer], { refresh: true });
+    await repo.indexExecutions([older], { refresh: true });
+    // The same batch delivered twice, both copies in one request, in the wrong order.
+    await repo.indexExecutions([newer, older], { refresh: true });
+    expect(await repo.executions.get('e1')).toEqual(newer);
+    const taskRuns = await repo.taskRuns.search({ executionId: 'e1' });
+    expect(taskRuns.total).toBe(2);
+    expect(taskRuns.results.map((taskRun) => taskRun.outputs)).toEqual([{ value: 'final' }, { value: 'final' }]);
+    expect((await repo.executions.search({ state: ['SUCCESS'] })).results.map((e) => e.id)).toEqual(['e1']);
+  });
+
+  it('overwrites a redelivered log entry instead of adding it twice', async () => {
+    const entry = (id: string, message: string) => ({
+      id,
+      namespace: 'company.team',
+      flowId: 'hello',
+      executionId: 'e1',
+      timestamp: '2024-05-01T10:00:00.000Z',
+      level: 'INFO' as const,
+      message,
+    });
+    await repo.indexLogs([entry('log-1', 'one'), entry('log-2', 'two')]);
+    await repo.indexLogs([entry('log-2', 'two'), entry('log-3', 'three')], { refresh: true });
+    const logs = await repo.logs.search({ executionId: 'e1' });
+    expect(logs.results.map((log) => log.message)).toEqual(['one', 'two', 'three']);
+    expect(logs.results.every((log) => !('id' in log) && !('levelValue' in log))).toBe(true);
+  });
+
+  it('throws a typed bulk error naming the rejected document', async () => {
+    const bad = { id: 'bad', namespace: 'ns', flowId: 'f', executionId: 'e1', timestamp: 'not a date', level: 'INFO' as const, message: 'x', seq: 1 };
+    const error = await repo.indexLogs([bad]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SearchBulkError);
+    expect((error as SearchBulkError).failures).toEqual([expect.objectContaining({ index: repo.indices.logs, id: 'bad', status: 400 })]);
+    expect((error as SearchBulkError).retryable).toBe(false);
+  });
+
+  it('matches labels exactly, whatever characters keys and values hold', async () => {
+    await repo.indexExecutions([testExecution('a', { labels: [{ key: 'a:b', value: 'c' }] }), testExecution('b', { labels: [{ key: 'a', value: 'b:c' }] })], { refresh: true });
+    expect((await repo.executions.search({ labels: [{ key: 'a', value: 'b:c' }] })).results.map((e) => e.id)).toEqual(['b']);
+    expect((await repo.executions.search({ labels: [{ key: 'a:b', value: 'c' }] })).results.map((e) => e.id)).toEqual(['a']);
+  });
+
+  it('reports each dead instance to one of several concurrent reapers', async () => {
+    const base = { type: 'WORKER' as const, hostname: 'h', pid: 1, startedAt: '2024-05-01T10:00:00.000Z', heartbeatAt: '2024-05-01T10:00:00.000Z', state: 'RUNNING' as const };
+    for (let i = 0; i < 6; i++) await repo.instances.heartbeat({ ...base, id: `w${i}` });
+    const now = new Date('2024-05-01T10:10:00.000Z');
+    const reaped = await Promise.all([1, 2, 3].map(() => repo.instances.reapDead(30_000, now)));
+    expect(reaped.flat().map((instance) => instance.id).sort()).toEqual(['w0', 'w1', 'w2', 'w3', 'w4', 'w5']);
+  });
+
+  it('creates the indices once when several processes open the same prefix at the same time', async () => {
+    const indexPrefix = `osprey-test-${randomUUID().slice(0, 8)}`;
+    const opened = await Promise.all([1, 2, 3].map(() => openSearchRepository({ url: testOpenSearchUrl(), indexPrefix })));
+    try {
+      await opened[0]!.flows.save(testFlow('company.team', 'shared'), 'v1');
+      expect((await opened[2]!.flows.list()).map((flow) => flow.id)).toEqual(['shared']);
+      // Opening again keeps the data (the indices are extended, never recreated).
+      const again = await openSearchRepository({ url: testOpenSearchUrl(), indexPrefix });
+      expect((await again.flows.get('company.team', 'shared'))?.revision).toBe(1);
+      await again.close();
+    } finally {
+      await opened[0]!.drop();
+      await Promise.all(opened.map((repository) => repository.close()));
+    }
+  });
+});
+
+describe('OpenSearch repository without a server', () => {
+  it('fails projections with SearchUnavailableError so the indexer retries, and ping says false', async () => {
+    const repository = await openSearchRepository({ url: `http://127.0.0.1:${await closedPort()}`, createIndices: false, maxRetries: 0, requestTimeoutMs: 2_000 });
+    try {
+      await expect(repository.indexExecutions([testExecution('e1')])).rejects.toBeInstanceOf(SearchUnavailableError);
+      await expect(repository.indexLogs([{ id: 'l1', namespace: 'ns', flowId: 'f', executionId: 'e1', timestamp: '2024-05-01T10:00:00.000Z', level: 'INFO', message: 'x' }])).rejects.toBeInstanceOf(
+        SearchUnavailableError,
+      );
+      await expect(repository.executions.get('e1')).rejects.toBeInstanceOf(SearchUnavailableError);
+      expect(await repository.ping(500)).toBe(false);
+    } finally {
+      await repository.close();
+    }
+  });
+
+  it('fails to open when the server cannot be reached', async () => {
+    await expect(openSearchRepository({ url: `http://127.0.0.1:${await closedPort()}`, maxRetries: 0, requestTimeoutMs: 2_000 })).rejects.toBeInstanceOf(SearchUnavailableError);
+  });
+});
