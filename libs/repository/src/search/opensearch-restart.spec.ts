@@ -1,0 +1,54 @@
+/// <reference types="jest" />
+import { mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testExecution, testFlow } from '../testing/repository-fixtures.js';
+import { openSearchRepository } from './open-search-repository.js';
+import { SearchUnavailableError } from './search-unavailable-error.js';
+
+interface OpenSearchNode {
+  url: string;
+  port: number;
+  transportPort: number;
+  stop(): Promise<void>;
+}
+interface OpenSearchServerModule {
+  startOpenSearchNode(options: { cacheDir: string; dataDir: string; port?: number; transportPort?: number; heap?: string }): Promise<OpenSearchNode>;
+}
+
+// The test server's own module starts a private node: stopping the shared one would break the other suites.
+const serverModule = new URL('../../../../scripts/servers/opensearch.mjs', import.meta.url).href;
+
+describe('OpenSearch repository across a server restart', () => {
+  it('fails while the server is down and reads and writes again on the same data once it is back', async () => {
+    const { startOpenSearchNode } = (await import(serverModule)) as OpenSearchServerModule;
+    const cacheDir = process.env.OSPREY_CACHE_DIR ?? join(homedir(), '.cache', 'osprey');
+    const dataDir = mkdtempSync(join(tmpdir(), 'osprey-opensearch-restart-'));
+    let node: OpenSearchNode | undefined = await startOpenSearchNode({ cacheDir, dataDir, heap: '256m' });
+    const repo = await openSearchRepository({ url: node.url, indexPrefix: 'restart', maxRetries: 0, requestTimeoutMs: 5_000 });
+    try {
+      const before = testExecution('before', { taskRuns: 2 });
+      await repo.indexExecutions([before], { refresh: true });
+      await repo.flows.save(testFlow('company.team', 'hello'), 'v1');
+
+      const { port, transportPort } = node;
+      await node.stop();
+      node = undefined;
+      expect(await repo.ping(1_000)).toBe(false);
+      await expect(repo.indexExecutions([testExecution('during')])).rejects.toBeInstanceOf(SearchUnavailableError);
+      await expect(repo.executions.search({})).rejects.toBeInstanceOf(SearchUnavailableError);
+
+      node = await startOpenSearchNode({ cacheDir, dataDir, port, transportPort, heap: '256m' });
+      expect(await repo.ping()).toBe(true);
+      expect(await repo.executions.get('before')).toEqual(before);
+      expect((await repo.flows.list()).map((flow) => flow.id)).toEqual(['hello']);
+      // What the indexer retries after the outage lands, next to what was there.
+      await repo.indexExecutions([testExecution('during')], { refresh: true });
+      expect((await repo.executions.search({ sort: 'id:asc' })).results.map((e) => e.id)).toEqual(['before', 'during']);
+    } finally {
+      await repo.close();
+      await node?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
