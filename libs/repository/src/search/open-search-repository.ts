@@ -27,10 +27,10 @@ export interface SearchRepositoryOptions {
    * periodic refresh, `false` leaves them to it (searches may then miss a write for up to `refreshInterval`).
    */
   refresh?: SearchRefresh;
-  /** Default 0 (a single node); use 1 or more in production so that losing a node loses no data. */
-  numberOfReplicas?: number;
-  /** Default 1. */
-  numberOfShards?: number;
+  /** Replicas of each index (`number_of_replicas`): default 0 (a single node); 1 or more in production, so that losing a node loses no data. */
+  replicas?: number;
+  /** Primary shards of each index (`number_of_shards`), default 1. */
+  shards?: number;
   /** The indices' periodic refresh (e.g. `'1s'`, the server's default when unset). */
   refreshInterval?: string;
   /** Per request; default 30 s. */
@@ -127,8 +127,8 @@ export async function openSearchRepository(options: SearchRepositoryOptions): Pr
   try {
     if (options.createIndices !== false) {
       await ensureSearchIndices(client, indices, {
-        numberOfShards: options.numberOfShards ?? 1,
-        numberOfReplicas: options.numberOfReplicas ?? 0,
+        numberOfShards: options.shards ?? 1,
+        numberOfReplicas: options.replicas ?? 0,
         refreshInterval: options.refreshInterval,
       });
     }
