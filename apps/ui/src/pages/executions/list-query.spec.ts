@@ -1,23 +1,4 @@
-import { many, pageOf, parseLabels, pick, timeRangeQuery, withParams } from './list-query.js';
-
-describe('withParams', () => {
-  it('sets, replaces and removes keys and goes back to the first page', () => {
-    const next = withParams(new URLSearchParams('namespace=a&page=3&state=FAILED'), { namespace: 'b', state: ['RUNNING', 'PAUSED'], flowId: '' });
-    expect(next.toString()).toBe('namespace=b&state=RUNNING&state=PAUSED');
-  });
-
-  it('keeps the page when the page itself is updated', () => {
-    expect(withParams(new URLSearchParams('q=x'), { page: '2' }).toString()).toBe('q=x&page=2');
-  });
-});
-
-describe('pageOf', () => {
-  it('reads page and size with defaults for missing or invalid values', () => {
-    expect(pageOf(new URLSearchParams('page=2&size=50'))).toEqual({ page: 2, size: 50 });
-    expect(pageOf(new URLSearchParams('page=-1&size=abc'), 10)).toEqual({ page: 1, size: 10 });
-    expect(pageOf(new URLSearchParams('size=5000'))).toEqual({ page: 1, size: 25 });
-  });
-});
+import { many, parseLabels, timeRangeQuery } from './list-query.js';
 
 describe('timeRangeQuery', () => {
   const now = Date.parse('2026-03-10T12:00:00.000Z');
@@ -41,11 +22,7 @@ describe('timeRangeQuery', () => {
   });
 });
 
-describe('pick and many', () => {
-  it('picks non-empty single values', () => {
-    expect(pick(new URLSearchParams('namespace=dev&flowId=&other=1'), ['namespace', 'flowId'])).toEqual({ namespace: 'dev' });
-  });
-
+describe('many', () => {
   it('reads repeated and comma-separated values', () => {
     expect(many(new URLSearchParams('state=FAILED,KILLED&state=RUNNING'), 'state')).toEqual(['FAILED', 'KILLED', 'RUNNING']);
   });
