@@ -108,8 +108,14 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
       throw error;
     }
     this.buffer.consumed(offsets);
-    leases.forEach((lease, i) => this.tables.applyOwn(written[i]!, lease.jobId, JSON.stringify(lease)));
-    return leases.map((lease) => ({ job: lease.job, workerId, deliveries: lease.deliveries, leaseUntil }));
+    // The lease starts when it is committed: a slow commit must not eat into the worker's time here. Other
+    // processes go by the written deadline, a commit's latency earlier, which only matters for leases that short.
+    const from = Date.now() + leaseMs;
+    return leases.map((lease, i) => {
+      lease.leaseUntil = from;
+      this.tables.applyOwn(written[i]!, lease.jobId, JSON.stringify(lease));
+      return { job: lease.job, workerId, deliveries: lease.deliveries, leaseUntil: from };
+    });
   }
 
   /** A lease is lost once the job was requeued (and maybe taken by another worker), completed or given back. */
@@ -121,7 +127,7 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
       const value = JSON.stringify(heartbeat);
       const record = this.tableRecord(this.connection.topics.workerHeartbeats, workerId, value);
       const [written] = await sendRecords(this.producer, [record]);
-      this.tables.applyOwn(written!, workerId, value);
+      this.tables.applyOwn(written!, workerId, JSON.stringify({ ...heartbeat, until: Date.now() + leaseMs }));
     }
     const kept = new Set(held);
     return jobIds.filter((id) => !kept.has(id));
@@ -222,7 +228,8 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
 
 /** A worker-job queue on its own connection (a worker process that needs nothing else of the Kafka queue). */
 export async function openKafkaWorkerJobQueue(options: KafkaWorkerJobQueueOptions): Promise<KafkaWorkerJobQueue & { connection: KafkaConnection }> {
-  const connection = await KafkaConnection.open(options);
+  // Creating the topics can fail while fresh ones settle; a retry finds them and creates none.
+  const connection = await retryWhileTopicsSettle(() => KafkaConnection.open(options));
   try {
     const queue = await KafkaWorkerJobQueue.start(connection, options);
     const close = queue.close.bind(queue);

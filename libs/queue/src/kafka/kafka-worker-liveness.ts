@@ -65,11 +65,14 @@ export class KafkaWorkerLiveness {
     const topic = livenessTopic(this.connection.options.topicPrefix);
     const admin = await this.connection.admin();
     if (!(await admin.listTopics()).includes(topic)) {
-      await admin
-        .createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: this.connection.options.replicationFactor }], waitForLeaders: true })
-        .catch((error: unknown) => {
-          if (!/already exists/i.test(String((error as Error).message ?? error))) throw error;
-        });
+      // waitForLeaders can fail with "does not host this topic-partition" while the new topic settles: retry.
+      await retryWhileTopicsSettle(() =>
+        admin
+          .createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: this.connection.options.replicationFactor }], waitForLeaders: true })
+          .catch((error: unknown) => {
+            if (!/already exists/i.test(String((error as Error).message ?? error))) throw error;
+          }),
+      );
     }
     const consumer = this.connection.consumer(this.connection.groupId('liveness'));
     this.consumer = consumer;
@@ -88,7 +91,9 @@ export class KafkaWorkerLiveness {
     await consumer.connect();
     await retryWhileTopicsSettle(() => consumer.subscribe({ topics: [topic] }));
     await consumer.run({ eachBatch: async () => undefined });
-    await Promise.race([firstJoin, new Promise((resolve) => setTimeout(resolve, JOIN_WAIT_MS))]);
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([firstJoin, new Promise((resolve) => (giveUp = setTimeout(resolve, JOIN_WAIT_MS)))]);
+    clearTimeout(giveUp);
     this.timer = setInterval(() => {
       this.sweep().catch((error: unknown) => this.connection.options.onError(error));
     }, this.intervalMs);
