@@ -38,7 +38,7 @@ function rowsOf(name, cases, backend) {
   if (name === 'throughput') {
     const [c] = cases;
     const m = c.metrics;
-    rows.push([label(c) + failures(c), 'executions/s, first request to last end', perSecond(m.executionsPerSecond) + range(c, perSecond), `≥ ${KESTRA_EXECUTIONS_PER_S * 10}/s (10× Kestra on PostgreSQL)`, verdictAtLeast(m.executionsPerSecond, KESTRA_EXECUTIONS_PER_S * 10, perSecond) + (backend === 'postgres' ? '' : ` — ${backend === 'mysql' ? 'MariaDB' : 'SQLite'} here, the target is for PostgreSQL`), rss(c)]);
+    rows.push([label(c) + failures(c), 'executions/s, first request to last end', perSecond(m.executionsPerSecond) + range(c, perSecond), `≥ ${KESTRA_EXECUTIONS_PER_S * 10}/s (10× Kestra on PostgreSQL)`, verdictAtLeast(m.executionsPerSecond, KESTRA_EXECUTIONS_PER_S * 10, perSecond) + (backend === 'postgres' ? '' : ` — ${{ mysql: 'MariaDB', kafka: 'Kafka + OpenSearch', sqlite: 'SQLite' }[backend] ?? backend} here, the target is for PostgreSQL`), rss(c)]);
     rows.push(['', 'API accepted executions/s', perSecond(m.triggersPerSecond), '', '', '']);
     rows.push(['', 'latency created → end, p50 / p99', `${ms(m.latencyP50)} / ${ms(m.latencyP99)}`, '', '', '']);
   } else if (name === 'first-task') {
@@ -135,7 +135,9 @@ export function renderRawCycle({ rawCycle, results, label }) {
 export function renderSection({ machine, table, raw, options, durationMs, backend = 'sqlite', label }) {
   const subject = backend === 'sqlite'
     ? 'one `osprey server local` process with the default configuration (SQLite in a temp dir)'
-    : `one \`osprey server standalone\` process with the default configuration on a fresh database of ${label} (started by scripts/servers/, fsync on, same machine; storage in a temp dir)`;
+    : backend === 'kafka'
+      ? `one \`osprey server standalone\` process (executor, worker, scheduler, indexer, webserver) on ${label}, single-node servers started by scripts/servers/ on the same machine, fresh topics and indices; storage in a temp dir`
+      : `one \`osprey server standalone\` process with the default configuration on a fresh database of ${label} (started by scripts/servers/, fsync on, same machine; storage in a temp dir)`;
   return [
     `Measured ${machine.date.slice(0, 10)} at commit \`${machine.commit}\`${options.quick ? ' (**quick run**: smaller sizes)' : ''}, in ${(durationMs / 1000).toFixed(0)} s.`,
     '',

@@ -14,13 +14,16 @@ import { describeMachine } from './machine.mjs';
 import { measureRawJobCycle } from './raw-job-cycle.mjs';
 import { renderRawCycle, renderSection, renderTable, writeDoc } from './report.mjs';
 import { ServerProcess } from './server-process.mjs';
+import { startKafkaBackend } from './kafka-backend.mjs';
+import { SearchReader } from './search-reader.mjs';
 import { SQL_BACKENDS, startSqlBackend } from './sql-backend.mjs';
 import { SqlReader } from './sql-reader.mjs';
 
 const USAGE = `usage: npm run bench -- [options]
   --backend <name>   sqlite (default: \`osprey server local\`), postgres or mysql (MariaDB): starts that server
                      from scripts/servers/, runs \`osprey server standalone\` on a fresh database, and measures
-                     the raw job-cycle rate of the database in the same run
+                     the raw job-cycle rate of the database in the same run; kafka: starts Kafka and
+                     OpenSearch and runs \`osprey server standalone\` on them (indexer included)
   --quick            small sizes (100 executions, 10/100-task flows, ForEach of 100): a smoke run
   --only <names>     comma-separated subset of: ${BENCHMARKS.map((b) => b.name).join(', ')}
   --write            write docs/benchmarks.md even for --quick or --only runs
@@ -60,7 +63,7 @@ export async function runBenchmarks(argv, root) {
     return 2;
   }
   const backend = values.backend;
-  if (backend !== 'sqlite' && !SQL_BACKENDS.includes(backend)) {
+  if (backend !== 'sqlite' && backend !== 'kafka' && !SQL_BACKENDS.includes(backend)) {
     console.error(`unknown backend ${backend}\n${USAGE}`);
     return 2;
   }
@@ -79,7 +82,11 @@ export async function runBenchmarks(argv, root) {
   let sql;
   let rawCycle;
   let command;
-  if (backend !== 'sqlite') {
+  let kafka;
+  if (backend === 'kafka') {
+    kafka = await startKafkaBackend(dataDir);
+    command = ['server', 'standalone', '--config', kafka.config];
+  } else if (backend !== 'sqlite') {
     sql = await startSqlBackend(backend, dataDir);
     // Before Osprey starts, so that nothing else uses the database while its own rate is measured.
     process.stdout.write(`Raw job cycle of ${sql.label} (insert -> claim with SKIP LOCKED -> complete)... `);
@@ -87,12 +94,14 @@ export async function runBenchmarks(argv, root) {
     console.log(rawCycle.map((r) => `${r.clients} client(s): ${r.cyclesPerSecond.toFixed(0)}/s`).join(', '));
     command = ['server', 'standalone', '--config', sql.config];
   }
-  console.log(`Starting osprey ${command ? `server standalone on ${sql.label}` : 'server local'} (data dir ${dataDir})...`);
+  const label = sql?.label ?? kafka?.label;
+  console.log(`Starting osprey ${command ? `server standalone on ${label}` : 'server local'} (data dir ${dataDir})...`);
   let server;
   try {
     server = await ServerProcess.start({ root, dataDir, nodeArgs, command });
   } catch (error) {
     await sql?.stop();
+    await kafka?.stop();
     throw error;
   }
   const api = new ApiClient(server.url);
@@ -107,7 +116,7 @@ export async function runBenchmarks(argv, root) {
     idle.peakAtStart = atStart.peak;
     console.log(`Server pid ${server.pid} at ${server.url}; idle RSS ${(atStart.rss / 2 ** 20).toFixed(0)} MB`);
     // The database exists once the server listens (migrations ran at start).
-    db = sql ? await SqlReader.open(sql.url) : new DbReader(join(dataDir, 'osprey.db'));
+    db = sql ? await SqlReader.open(sql.url) : kafka ? await SearchReader.open(kafka.searchUrl, kafka.indexPrefix) : new DbReader(join(dataDir, 'osprey.db'));
     const ctx = { server, api, db, quick: values.quick, timeoutMs: Number(values.timeout) * 1000 };
     for (const benchmark of selected) {
       const t0 = Date.now();
@@ -133,6 +142,7 @@ export async function runBenchmarks(argv, root) {
     api.close();
     const exit = await server.stop();
     await sql?.stop();
+    await kafka?.stop();
     if (exit.code !== 0 && exit.code !== null) console.error(`the server exited with code ${exit.code}; see ${join(dataDir, 'server.log')}`);
     if (values['keep-data']) console.log(`Data dir kept: ${dataDir}`);
     else await rm(dataDir, { recursive: true, force: true });
@@ -141,7 +151,7 @@ export async function runBenchmarks(argv, root) {
   const durationMs = Date.now() - started;
   const table = renderTable({ results, idle, errors, backend });
   const raw = rawCycle ? renderRawCycle({ rawCycle, results, label: sql.label }) : undefined;
-  const section = renderSection({ machine, table, raw, options: { quick: values.quick }, durationMs, backend, label: sql?.label });
+  const section = renderSection({ machine, table, raw, options: { quick: values.quick }, durationMs, backend, label });
   console.log(`\n${section}\n`);
   await mkdir(join(root, 'bench/results'), { recursive: true });
   await writeFile(join(root, `bench/results/latest${backend === 'sqlite' ? '' : `-${backend}`}.json`), JSON.stringify({ machine, options: values, rawCycle, idle, durationMs, results: results.map(({ benchmark, cases }) => ({ name: benchmark.name, cases })), errors: errors.map(({ benchmark, error }) => ({ name: benchmark.name, error })) }, null, 2));
