@@ -1,7 +1,7 @@
 import type { WorkerJob } from '@osprey/flow-model';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { KafkaConnection } from './kafka-connection.js';
-import { DELIVERIES_HEADER, ORDER_HEADER, headerNumber } from './kafka-worker-job-records.js';
+import { DELIVERIES_HEADER, ORDER_HEADER, PUBLISHED_HEADER, headerNumber } from './kafka-worker-job-records.js';
 import { retryWhileTopicsSettle } from './kafka-worker-job-retry.js';
 import type { ConsumedOffset } from './kafka-worker-job-writer.js';
 
@@ -230,7 +230,7 @@ export class KafkaWorkerJobBuffer {
         offset,
         job: JSON.parse(message.value.toString()) as WorkerJob,
         deliveries: headerNumber(message.headers, DELIVERIES_HEADER),
-        timestamp: Number(message.timestamp),
+        timestamp: headerNumber(message.headers, PUBLISHED_HEADER) || Number(message.timestamp),
         order: headerNumber(message.headers, ORDER_HEADER),
       });
     }

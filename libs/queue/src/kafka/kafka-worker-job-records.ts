@@ -3,7 +3,11 @@ import type { IHeaders, Message } from 'kafkajs';
 
 /** Header of a `worker-jobs` record: how many times the job was handed out before (absent = never). */
 export const DELIVERIES_HEADER = 'osprey-deliveries';
-/** Header of a `worker-jobs` record: publish order within the process, to break timestamp ties ("oldest first"). */
+/**
+ * Headers of a `worker-jobs` record: when it was created and its order within the process ("oldest first").
+ * Not the record timestamp: kafkajs stamps each partition's batch of one send separately.
+ */
+export const PUBLISHED_HEADER = 'osprey-published';
 export const ORDER_HEADER = 'osprey-order';
 
 /** A job held by a worker: the value of `worker-job-leases` under the job id. */
@@ -44,7 +48,7 @@ let order = 0;
 
 /** A `worker-jobs` record; `deliveries` counts the hand-outs so far, so the next lease is `deliveries + 1`. */
 export function workerJobMessage(job: WorkerJob, deliveries = 0): Message {
-  const headers: IHeaders = { [ORDER_HEADER]: String(order++) };
+  const headers: IHeaders = { [PUBLISHED_HEADER]: String(Date.now()), [ORDER_HEADER]: String(order++) };
   if (deliveries > 0) headers[DELIVERIES_HEADER] = String(deliveries);
   return { key: job.id, value: JSON.stringify(job), headers };
 }
