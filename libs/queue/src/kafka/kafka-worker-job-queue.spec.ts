@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import type { ExecutionEvent } from '@osprey/flow-model';
 import type { ClaimedEvent, Closable, ExecutionEventQueue } from '../ports.js';
 import { eventually, queueTestJob, sleep } from '../testing/queue-fixtures.js';
 import { workerJobQueueContract } from '../testing/worker-job-queue.contract.js';
 import { KafkaConnection } from './kafka-connection.js';
+import { decodeExecutionEvent } from './kafka-execution-records.js';
 import { openKafkaWorkerJobQueue, type KafkaWorkerJobQueue } from './kafka-worker-job-queue.js';
 
 jest.setTimeout(90_000);
@@ -81,8 +81,8 @@ class ExecutionEventsReader implements ExecutionEventQueue {
           const id = `${partition}/${message.offset}`;
           if (this.seen.has(id) || !message.value) return;
           this.seen.add(id);
-          const envelope = JSON.parse(message.value.toString()) as { executionId: string; event: ExecutionEvent };
-          claimed.push({ seq: Number(message.offset), executionId: envelope.executionId, event: envelope.event });
+          const record = decodeExecutionEvent(message.value);
+          if (record) claimed.push({ seq: Number(message.offset), executionId: String(message.key), event: record.event });
         },
       });
       await eventually(() => {

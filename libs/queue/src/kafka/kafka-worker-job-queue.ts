@@ -1,7 +1,8 @@
 import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
-import type { Message, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import type { Closable, LeasedJob, WorkerJobQueue } from '../ports.js';
 import { KafkaConnection, type KafkaQueueOptions } from './kafka-connection.js';
+import { executionEventMessage } from './kafka-execution-records.js';
 import { kafkaPartitionOf } from './kafka-partitioner.js';
 import { KafkaWorkerJobBuffer, type BufferedJob, type KafkaWorkerJobBufferOptions } from './kafka-worker-job-buffer.js';
 import { cancelKey, workerJobMessage, type KafkaCancelRecord, type KafkaHeartbeatRecord, type KafkaLeaseRecord } from './kafka-worker-job-records.js';
@@ -15,11 +16,6 @@ export interface KafkaWorkerJobQueueSettings extends KafkaWorkerJobBufferOptions
 }
 
 export type KafkaWorkerJobQueueOptions = KafkaQueueOptions & KafkaWorkerJobQueueSettings;
-
-/** The record a completed job emits to the executor: the execution event envelope, keyed by execution id. */
-export function taskResultMessage(executionId: string, result: TaskResultEvent): Message {
-  return { key: executionId, value: JSON.stringify({ executionId, event: result }) };
-}
 
 /**
  * Worker jobs on Kafka. Competing processes share `worker-jobs` through the consumer group `<prefix>.workers`
@@ -47,7 +43,9 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
   static async start(connection: KafkaConnection, settings: KafkaWorkerJobQueueSettings = {}): Promise<KafkaWorkerJobQueue> {
     const { topics, options } = connection;
     const admin = await connection.admin();
-    const metadata = await retryWhileTopicsSettle(() => admin.fetchTopicMetadata({ topics: [topics.workerJobLeases, topics.workerHeartbeats] }));
+    const metadata = await retryWhileTopicsSettle(() =>
+      admin.fetchTopicMetadata({ topics: [topics.workerJobLeases, topics.workerHeartbeats, topics.executionEvents] }),
+    );
     const partitionCounts = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
     const producer = await connection.producer();
     const transactional = await connection.transactionalProducer(`${options.topicPrefix}.worker-jobs.${options.instanceId}`);
@@ -140,7 +138,9 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
   async complete(lease: LeasedJob, result: TaskResultEvent): Promise<void> {
     const { topics } = this.connection;
     const tombstone = this.tableRecord(topics.workerJobLeases, lease.job.id, null);
-    const written = await this.writer.write([{ topic: topics.executionEvents, message: taskResultMessage(lease.job.executionId, result) }, tombstone]);
+    const partitions = this.partitionCounts.get(topics.executionEvents) ?? this.connection.options.partitions;
+    const event = executionEventMessage({ executionId: lease.job.executionId, event: result }, partitions);
+    const written = await this.writer.write([{ topic: topics.executionEvents, message: event }, tombstone]);
     this.tables.applyOwn(written[1]!, lease.job.id, null);
   }
 
