@@ -12,6 +12,6 @@ export const NAV_ITEMS: NavItem[] = [
   { to: '/executions', label: 'Executions', icon: '▶' },
   { to: '/logs', label: 'Logs', icon: '☰' },
   { to: '/taskruns', label: 'Task runs', icon: '▤' },
-  { to: '/triggers', label: 'Triggers', icon: '⏱' },
+  { to: '/triggers', label: 'Triggers', icon: '◔' },
   { to: '/namespaces', label: 'Namespaces', icon: '▦' },
 ];

@@ -174,7 +174,7 @@ function NodeShape({ placed, state, onSelect, selected }: { placed: PlacedNode; 
         {truncate(node.label, Math.floor((width - 24) / 7.2))}
       </text>
       <text x={x + 14} y={y + (node.kind === 'trigger' ? 31 : 37)} className="topology__type">
-        {node.kind === 'trigger' ? `⏱ ${node.type}` : node.type}
+        {node.kind === 'trigger' ? `◔ ${node.type}` : node.type}
         {state ? ` · ${state}` : ''}
       </text>
     </g>

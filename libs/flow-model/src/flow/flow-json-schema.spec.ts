@@ -28,7 +28,8 @@ describe('flowJsonSchema', () => {
     const branches = (definitions.task.oneOf as { $ref: string }[]).map((b) => b.$ref);
     expect(branches).toHaveLength(TASK_TYPES.length);
     const log = definitions['io.kestra.plugin.core.log.Log'] as { properties: Record<string, JsonSchema>; required: string[] };
-    expect(log.properties.type.enum).toEqual(['io.kestra.plugin.core.log.Log', 'io.kestra.core.tasks.log.Log']);
+    // The legacy name validates through a pattern, which editors do not offer as a completion.
+    expect(log.properties.type.anyOf).toEqual([{ enum: ['io.kestra.plugin.core.log.Log'] }, { pattern: '^(io\\.kestra\\.core\\.tasks\\.log\\.Log)$' }]);
     expect(log.required).toEqual(expect.arrayContaining(['id', 'type', 'message']));
     expect(Object.keys(log.properties)).toEqual(expect.arrayContaining(['level', 'retry', 'timeout', 'errors', 'finally']));
     expect(log.properties.level.anyOf).toContainEqual({ type: 'string', enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] });

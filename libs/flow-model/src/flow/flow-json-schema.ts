@@ -116,7 +116,10 @@ function propertiesSchema(props: Readonly<Record<string, PropertySpec>>): Record
  */
 function pluginSchema(definition: PluginDefinition, common: Readonly<Record<string, PropertySpec>>, idPattern?: string): JsonSchema {
   const props = { ...propertiesSchema(common), ...propertiesSchema(definition.properties) };
-  props.type = { type: 'string', enum: [definition.name, ...definition.aliases], description: DESCRIPTIONS.type };
+  // Legacy names validate but are not offered: completion lists the canonical io.kestra.plugin.* names only.
+  props.type = definition.aliases.length
+    ? { type: 'string', description: DESCRIPTIONS.type, anyOf: [{ enum: [definition.name] }, { pattern: `^(${definition.aliases.map(escapeRegExp).join('|')})$` }] }
+    : { type: 'string', description: DESCRIPTIONS.type, enum: [definition.name] };
   if (idPattern && props.id) props.id = { ...props.id, type: 'string', pattern: idPattern };
   const required = [...new Set([...Object.entries(common).filter(([, s]) => s.required).map(([n]) => n), ...definition.required])];
   return {
@@ -128,6 +131,10 @@ function pluginSchema(definition: PluginDefinition, common: Readonly<Record<stri
     required,
     additionalProperties: false,
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Definition names are the canonical type names; `#/definitions/<name>`. */

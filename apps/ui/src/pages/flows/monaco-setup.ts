@@ -4,6 +4,8 @@ import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/yaml/register';
 import { configureMonacoYaml, type JSONSchema } from 'monaco-yaml';
+// @ts-expect-error -- monaco's own module without typings: the createWebWorker of monaco < 0.55 (label, moduleId, createData).
+import { createWebWorker as createLegacyWebWorker } from 'monaco-editor/internal/common/workers';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import YamlWorker from 'monaco-yaml/yaml.worker?worker';
 import { api } from '../../api/index.js';
@@ -31,7 +33,10 @@ export function configureFlowSchema(): Promise<void> {
     .get<JSONSchema>('/api/v1/plugins/schemas/flow')
     .catch(() => undefined) // no schema (older server): the editor still works, without completion
     .then((schema) => {
-      configureMonacoYaml(monaco, {
+      // monaco-yaml's worker manager still calls editor.createWebWorker({ label, moduleId, createData }), which
+      // monaco 0.55+ replaced with ({ worker }); monaco's own languages use this adapter for the old form.
+      const compatible = { ...monaco, editor: { ...monaco.editor, createWebWorker: createLegacyWebWorker } } as typeof monaco;
+      configureMonacoYaml(compatible, {
         enableSchemaRequest: false,
         hover: true,
         completion: true,
