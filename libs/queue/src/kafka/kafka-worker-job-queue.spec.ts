@@ -19,10 +19,10 @@ function testBrokers(): string[] {
   return brokers.split(',');
 }
 
-type TestQueue = KafkaWorkerJobQueue & { connection: KafkaConnection };
+type TestQueue = KafkaWorkerJobQueue;
 
 /** Test settings: fast group joins and monitor sweeps (the contract's leases last 200 ms). */
-function open(topicPrefix: string, instanceId = randomUUID()): Promise<TestQueue> {
+function open(topicPrefix: string, instanceId: string = randomUUID()): Promise<TestQueue> {
   return openKafkaWorkerJobQueue({
     brokers: testBrokers(),
     topicPrefix,

@@ -29,7 +29,8 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
   private closed = false;
 
   private constructor(
-    private readonly connection: KafkaConnection,
+    /** The client this queue runs on. */
+    readonly connection: KafkaConnection,
     private readonly producer: Producer,
     private readonly transactional: Producer,
     private readonly writer: KafkaWorkerJobWriter,
@@ -227,14 +228,13 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
 }
 
 /** A worker-job queue on its own connection (a worker process that needs nothing else of the Kafka queue). */
-export async function openKafkaWorkerJobQueue(options: KafkaWorkerJobQueueOptions): Promise<KafkaWorkerJobQueue & { connection: KafkaConnection }> {
+export async function openKafkaWorkerJobQueue(options: KafkaWorkerJobQueueOptions): Promise<KafkaWorkerJobQueue> {
   // Creating the topics can fail while fresh ones settle; a retry finds them and creates none.
   const connection = await retryWhileTopicsSettle(() => KafkaConnection.open(options));
   try {
     const queue = await KafkaWorkerJobQueue.start(connection, options);
     const close = queue.close.bind(queue);
     return Object.assign(queue, {
-      connection,
       close: async () => {
         try {
           await close();
