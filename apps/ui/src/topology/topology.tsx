@@ -185,10 +185,12 @@ function EdgeShape({ placed }: { placed: PlacedEdge }) {
   const { edge, points } = placed;
   const d = points.map((p, i) => `${i === 0 ? 'M' : 'L'} ${p.x} ${p.y}`).join(' ');
   const mid = points[Math.floor(points.length / 2)]!;
+  // A label on a short edge would overlap the nodes; the legend tells the kinds apart anyway.
+  const span = Math.abs(points.at(-1)!.x - points[0]!.x) + Math.abs(points.at(-1)!.y - points[0]!.y);
   return (
     <g className={`topology__edge topology__edge--${edge.kind}`}>
       <path d={d} markerEnd={`url(#arrow-${edge.kind})`} />
-      {edge.label && (
+      {edge.label && span > 90 && (
         <text x={mid.x + 4} y={mid.y - 4} className="topology__edge-label">
           {edge.label}
         </text>

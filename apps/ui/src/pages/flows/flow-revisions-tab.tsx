@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { api, useApi, type Flow } from '../../api/index.js';
-import { ConfirmDialog, EmptyState, ErrorBanner, Loading, TimeAgo, toast } from '../../components/index.js';
+import { CodeView, ConfirmDialog, EmptyState, ErrorBanner, Loading, TimeAgo, toast } from '../../components/index.js';
 import { diffRows, sideBySide, withContext, type DiffRow } from './revision-diff.js';
 
 /** Every revision of the flow, and a diff of any two (unified or side by side); an old one can be restored. */
@@ -25,6 +25,14 @@ export function FlowRevisionsTab({ flow, onRestored }: { flow: Flow; onRestored:
   if (revisions.loading && !revisions.data) return <Loading />;
   if (revisions.error) return <ErrorBanner error={revisions.error} onRetry={revisions.reload} />;
   if (list.length === 0) return <EmptyState title="No revisions" />;
+  if (list.length === 1) {
+    return (
+      <div data-testid="flow-revisions">
+        <EmptyState title="Only one revision so far" hint="Each save that changes the source adds a revision; then you can compare any two here." />
+        <CodeView value={list[0]!.source ?? ''} language="yaml" maxHeight="50vh" />
+      </div>
+    );
+  }
 
   const doRestore = async () => {
     if (!restore?.source) return;
@@ -94,7 +102,7 @@ export function FlowRevisionsTab({ flow, onRestored }: { flow: Flow; onRestored:
           </label>
           <span className="muted">{changes === 0 ? 'No differences' : `${changes} changed line${changes > 1 ? 's' : ''}`}</span>
         </div>
-        {mode === 'unified' ? <UnifiedDiff rows={full ? rows : withContext(rows)} /> : <SplitDiff rows={full ? rows : withContext(rows, 3)} />}
+        {mode === 'unified' ? <UnifiedDiff rows={full || changes === 0 ? rows : withContext(rows)} /> : <SplitDiff rows={full || changes === 0 ? rows : withContext(rows)} />}
       </section>
       <ConfirmDialog
         open={!!restore}
