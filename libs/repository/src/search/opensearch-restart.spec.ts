@@ -1,30 +1,16 @@
 /// <reference types="jest" />
 import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testExecution, testFlow } from '../testing/repository-fixtures.js';
 import { openSearchRepository } from './open-search-repository.js';
+import { startTestSearchNode, type TestSearchNode } from './search-test-node.js';
 import { SearchUnavailableError } from './search-unavailable-error.js';
-
-interface OpenSearchNode {
-  url: string;
-  port: number;
-  transportPort: number;
-  stop(): Promise<void>;
-}
-interface OpenSearchServerModule {
-  startOpenSearchNode(options: { cacheDir: string; dataDir: string; port?: number; transportPort?: number; heap?: string }): Promise<OpenSearchNode>;
-}
-
-// The test server's own module starts a private node: stopping the shared one would break the other suites.
-const serverModule = new URL('../../../../scripts/servers/opensearch.mjs', import.meta.url).href;
 
 describe('OpenSearch repository across a server restart', () => {
   it('fails while the server is down and reads and writes again on the same data once it is back', async () => {
-    const { startOpenSearchNode } = (await import(serverModule)) as OpenSearchServerModule;
-    const cacheDir = process.env.OSPREY_CACHE_DIR ?? join(homedir(), '.cache', 'osprey');
     const dataDir = mkdtempSync(join(tmpdir(), 'osprey-opensearch-restart-'));
-    let node: OpenSearchNode | undefined = await startOpenSearchNode({ cacheDir, dataDir, heap: '256m' });
+    let node: TestSearchNode | undefined = await startTestSearchNode('opensearch', { dataDir });
     const repo = await openSearchRepository({ url: node.url, indexPrefix: 'restart', maxRetries: 0, requestTimeoutMs: 5_000 });
     try {
       const before = testExecution('before', { taskRuns: 2 });
@@ -38,7 +24,7 @@ describe('OpenSearch repository across a server restart', () => {
       await expect(repo.indexExecutions([testExecution('during')])).rejects.toBeInstanceOf(SearchUnavailableError);
       await expect(repo.executions.search({})).rejects.toBeInstanceOf(SearchUnavailableError);
 
-      node = await startOpenSearchNode({ cacheDir, dataDir, port, transportPort, heap: '256m' });
+      node = await startTestSearchNode('opensearch', { dataDir, port, transportPort });
       expect(await repo.ping()).toBe(true);
       expect(await repo.executions.get('before')).toEqual(before);
       expect((await repo.flows.list()).map((flow) => flow.id)).toEqual(['hello']);

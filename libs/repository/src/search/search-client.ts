@@ -56,8 +56,21 @@ export interface SearchResult<T> {
   aggregations?: Record<string, unknown>;
 }
 
+interface ErrorCause {
+  type?: string;
+  reason?: string;
+  caused_by?: ErrorCause;
+}
+
 interface ErrorBody {
-  error?: { type?: string; reason?: string; root_cause?: { type?: string; reason?: string }[] } | string;
+  error?: (ErrorCause & { root_cause?: ErrorCause[] }) | string;
+}
+
+/** The reason with its chain of causes ("template invalid: No handler for type [wildcard]"). */
+function reasonChain(cause: ErrorCause): string | undefined {
+  const reasons: string[] = [];
+  for (let at: ErrorCause | undefined = cause; at && reasons.length < 5; at = at.caused_by) if (at.reason) reasons.push(at.reason);
+  return reasons.length > 0 ? reasons.join(': ') : undefined;
 }
 
 const TRANSIENT = new Set([429, 502, 503, 504]);
@@ -229,9 +242,9 @@ function toSearchError(error: unknown, what: string): Error {
   if (error instanceof errors.ResponseError) {
     const status = error.statusCode ?? error.meta.statusCode ?? 0;
     const body = error.meta.body as ErrorBody | undefined;
-    const detail = typeof body?.error === 'object' ? (body.error.root_cause?.[0] ?? body.error) : undefined;
+    const detail = typeof body?.error === 'object' ? body.error : undefined;
     const type = detail?.type ?? 'error';
-    const reason = detail?.reason ?? (typeof body?.error === 'string' ? body.error : error.message);
+    const reason = (detail && reasonChain(detail)) ?? (typeof body?.error === 'string' ? body.error : error.message);
     if (TRANSIENT.has(status)) return new SearchUnavailableError(`${what}: search server answered ${status} ${type}: ${reason}`, status, { cause: error });
     return new SearchRequestError(status, type, `${what}: ${reason}`, { cause: error });
   }

@@ -98,17 +98,40 @@ function settingsOf(settings: SearchIndexSettings): Record<string, unknown> {
 }
 
 /**
+ * The same fields with `wildcard` ones as `keyword`s, for servers without that type (Elasticsearch without its
+ * x-pack module). Case-insensitive wildcard queries work on both; a keyword longer than `ignore_above` is not
+ * indexed, so `q` cannot find log messages beyond 8191 characters there.
+ */
+function withoutWildcard(properties: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(properties).map(([field, mapping]) => [field, (mapping as { type?: string }).type === 'wildcard' ? { type: 'keyword', ignore_above: 8191 } : mapping]),
+  );
+}
+
+function wildcardUnsupported(error: unknown): boolean {
+  return error instanceof SearchRequestError && error.statusCode === 400 && /\[wildcard\]/.test(error.reason);
+}
+
+/**
  * Creates every index with its mapping, and an index template of the same name so that an index deleted under
  * a running writer comes back with the right mapping. Idempotent and safe when several processes open the
  * repository at once: an index another process created is kept and its mapping extended with any new field.
  */
 export async function ensureSearchIndices(client: SearchClient, names: SearchIndexNames, settings: SearchIndexSettings): Promise<void> {
+  let wildcard = true;
   for (const kind of Object.keys(SEARCH_INDICES) as SearchIndexKind[]) {
     const name = names[kind];
-    const mappings = { dynamic: false, properties: SEARCH_INDICES[kind] };
-    await client.request('PUT', `/_index_template/${name}`, {
-      body: { index_patterns: [name], priority: 100, template: { settings: settingsOf(settings), mappings } },
-    });
+    const putTemplate = (mappings: unknown) =>
+      client.request('PUT', `/_index_template/${name}`, { body: { index_patterns: [name], priority: 100, template: { settings: settingsOf(settings), mappings } } });
+    let mappings = { dynamic: false, properties: wildcard ? SEARCH_INDICES[kind] : withoutWildcard(SEARCH_INDICES[kind]) };
+    try {
+      await putTemplate(mappings);
+    } catch (error) {
+      if (!wildcard || !wildcardUnsupported(error)) throw error;
+      wildcard = false;
+      mappings = { dynamic: false, properties: withoutWildcard(SEARCH_INDICES[kind]) };
+      await putTemplate(mappings);
+    }
     const { statusCode, body } = await client.request<{ error?: { type?: string } }>('PUT', `/${name}`, {
       body: { settings: settingsOf(settings), mappings },
       ignore: [400],

@@ -20,9 +20,9 @@ export function testOpenSearchUrl(): string {
 
 export type TestSearchRepository = SearchRepository & { dropAndClose(): Promise<void> };
 
-/** A repository on indices of its own (a random prefix), which `dropAndClose` deletes. */
+/** A repository on indices of its own (a random prefix), which `dropAndClose` deletes; on the test server unless `url` says otherwise. */
 export async function openTestSearchRepository(options: Partial<SearchRepositoryOptions> = {}): Promise<TestSearchRepository> {
-  const repository = await openSearchRepository({ url: testOpenSearchUrl(), indexPrefix: `osprey-test-${randomUUID().slice(0, 8)}`, ...options });
+  const repository = await openSearchRepository({ indexPrefix: `osprey-test-${randomUUID().slice(0, 8)}`, ...options, url: options.url ?? testOpenSearchUrl() });
   return Object.assign(repository, {
     async dropAndClose() {
       try {

@@ -1,0 +1,23 @@
+/// <reference types="jest" />
+import { repositoryContract } from '../testing/repository.contract.js';
+import { startTestSearchNode, type TestSearchNode } from './search-test-node.js';
+import { openTestSearchRepository } from './search-test-repository.js';
+
+// The same adapter on Elasticsearch 7.17 (a private node: `npm test` runs only OpenSearch for the other specs).
+let node: TestSearchNode | undefined;
+beforeAll(async () => {
+  node = await startTestSearchNode('elasticsearch');
+}, 240_000);
+afterAll(async () => {
+  await node?.stop();
+});
+
+repositoryContract('elasticsearch 7.17', async () => {
+  if (!node) throw new Error('the Elasticsearch test node did not start');
+  const repository = await openTestSearchRepository({ url: node.url });
+  return {
+    repository,
+    writeExecution: (execution, changedTaskRuns) => repository.indexExecutions([changedTaskRuns ? { execution, changedTaskRuns } : execution], { refresh: true }),
+    close: () => repository.dropAndClose(),
+  };
+});
