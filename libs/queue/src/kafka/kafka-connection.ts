@@ -72,7 +72,8 @@ export function resolveKafkaQueueOptions(options: KafkaQueueOptions): ResolvedKa
     partitions: options.partitions ?? 8,
     replicationFactor: options.replicationFactor ?? 1,
     instanceId: options.instanceId,
-    onError: options.onError ?? ((error) => process.emitWarning(error instanceof Error ? error : String(error), 'KafkaQueueError')),
+    // A message, not the error: emitWarning rejects errors of another realm (jest's VM contexts).
+    onError: options.onError ?? ((error) => process.emitWarning(String((error as Error)?.stack ?? error), 'KafkaQueueError')),
     logger: options.logger,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 500,
