@@ -221,9 +221,26 @@ export class KafkaConnection {
       .map((topic) => ({ ...topic, numPartitions: partitions, replicationFactor }));
     if (topics.length === 0) return;
     // Another process may create the same topics at the same moment: "already exists" is success.
-    await admin.createTopics({ topics, waitForLeaders: true }).catch((error: unknown) => {
+    await admin.createTopics({ topics, waitForLeaders: false }).catch((error: unknown) => {
       if (!/already exists/i.test(String((error as Error).message ?? error))) throw error;
     });
+    await this.waitForLeaders(topics.map((topic) => topic.topic));
+  }
+
+  /** kafkajs's own wait fails when the fresh topics' metadata is briefly unknown (a busy broker): poll instead. */
+  private async waitForLeaders(topics: string[], timeoutMs = 60_000): Promise<void> {
+    const admin = await this.admin();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const metadata = await admin.fetchTopicMetadata({ topics });
+        if (metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`Kafka topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** Deletes every topic and consumer group of the prefix (tests). */
