@@ -21,6 +21,8 @@ export default defineConfig({
     // Monaco alone is ~3 MB; it is a lazy chunk of the flow editor, never part of the first load.
     chunkSizeWarningLimit: 4000,
     reportCompressedSize: false,
+    // Rolldown's plugin timing report is noise in npm start/test output.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   worker: { format: 'es' },
   server: {

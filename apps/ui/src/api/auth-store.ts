@@ -1,5 +1,12 @@
 // The Authorization header value for API calls, kept for the browser tab only (sessionStorage).
 const KEY = 'osprey.auth';
+
+/**
+ * Fetch credentials mode of every API call: the Authorization header is set by hand, and `omit` keeps the
+ * browser from answering the API's `WWW-Authenticate: Basic` 401 with its own password prompt (our login page
+ * asks instead).
+ */
+export const CREDENTIALS: RequestCredentials = 'omit';
 type Listener = () => void;
 const listeners = new Set<Listener>();
 

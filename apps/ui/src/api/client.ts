@@ -1,5 +1,5 @@
 // Typed fetch client of Osprey's REST API: credentials from the login page, JSON errors as ApiError.
-import { authHeader } from './auth-store.js';
+import { authHeader, CREDENTIALS } from './auth-store.js';
 import { toApiError } from './to-api-error.js';
 import { queryString, type Query } from './query-string.js';
 
@@ -26,7 +26,7 @@ export async function request<T>(method: string, path: string, body?: BodyInit |
     payload = JSON.stringify(body);
     headers['Content-Type'] ??= 'application/json';
   }
-  const response = await fetch(path + queryString(options.query), { method, headers, body: payload, signal: options.signal });
+  const response = await fetch(path + queryString(options.query), { method, headers, body: payload, signal: options.signal, credentials: CREDENTIALS });
   if (!response.ok) throw await toApiError(response);
   if (response.status === 204) return undefined as T;
   const type = response.headers.get('content-type') ?? '';
@@ -51,7 +51,7 @@ export const api = {
     const headers: Record<string, string> = {};
     const auth = authHeader();
     if (auth) headers.Authorization = auth;
-    const response = await fetch(path + queryString(query), { headers });
+    const response = await fetch(path + queryString(query), { headers, credentials: CREDENTIALS });
     if (!response.ok) throw await toApiError(response);
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement('a');

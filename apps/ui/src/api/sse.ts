@@ -1,5 +1,5 @@
 // Server-Sent Events over fetch, not EventSource: EventSource cannot send the Authorization header.
-import { authHeader } from './auth-store.js';
+import { authHeader, CREDENTIALS } from './auth-store.js';
 import { toApiError } from './to-api-error.js';
 import type { ApiError } from './api-error.js';
 import { queryString, type Query } from './query-string.js';
@@ -24,7 +24,7 @@ export function followSse<T = unknown>(path: string, handlers: SseHandlers<T> | 
       const headers: Record<string, string> = { Accept: 'text/event-stream' };
       const auth = authHeader();
       if (auth) headers.Authorization = auth;
-      const response = await fetch(path + queryString(h.query), { headers, signal: controller.signal });
+      const response = await fetch(path + queryString(h.query), { headers, signal: controller.signal, credentials: CREDENTIALS });
       if (!response.ok || !response.body) throw response.ok ? new Error('no response body') : await toApiError(response);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       const parser = new SseParser();

@@ -155,6 +155,12 @@ function SplitDiff({ rows }: { rows: (DiffRow | null)[] }) {
   return (
     <div className="diff diff--split" data-testid="revision-diff">
       <table>
+        <colgroup>
+          <col className="diff__num-col" />
+          <col />
+          <col className="diff__num-col" />
+          <col />
+        </colgroup>
         <tbody>
           {groups.flatMap((group, g) =>
             group === null
