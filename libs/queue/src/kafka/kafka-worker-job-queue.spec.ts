@@ -1,13 +1,31 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
 import type { ClaimedEvent, Closable, ExecutionEventQueue } from '../ports.js';
 import { eventually, queueTestJob, sleep } from '../testing/queue-fixtures.js';
 import { workerJobQueueContract } from '../testing/worker-job-queue.contract.js';
 import { KafkaConnection } from './kafka-connection.js';
 import { decodeExecutionEvent } from './kafka-execution-records.js';
+import { workerJobMessage } from './kafka-worker-job-records.js';
 import { openKafkaWorkerJobQueue, type KafkaWorkerJobQueue } from './kafka-worker-job-queue.js';
 
 jest.setTimeout(90_000);
+
+/** A worker process that takes one job, renews its lease until it is killed, and says what it took. */
+const DOOMED_WORKER = `
+const [moduleUrl, brokers, topicPrefix] = process.argv.slice(1);
+const { openKafkaWorkerJobQueue } = await import(moduleUrl);
+const queue = await openKafkaWorkerJobQueue({ brokers: brokers.split(','), topicPrefix, instanceId: 'doomed', partitions: 4,
+  sessionTimeoutMs: 6000, heartbeatIntervalMs: 300, onError: () => undefined, liveness: { intervalMs: 25 } });
+let leases = [];
+while (leases.length === 0) {
+  leases = await queue.take('doomed', 10, 1000);
+  if (leases.length === 0) await queue.waitForJobs(500);
+}
+setInterval(() => void queue.renew('doomed', leases.map((lease) => lease.job.id), 1000), 250);
+process.stdout.write(JSON.stringify(leases.map((lease) => [lease.job.id, lease.deliveries])) + '\\n');
+`;
 
 function testBrokers(): string[] {
   const brokers = process.env.OSPREY_TEST_KAFKA_BROKERS;
@@ -196,6 +214,45 @@ describe('Kafka worker jobs: liveness across processes', () => {
       expect(seen.sort()).toEqual(['tr1:1', 'tr2:1', 'tr3:1']);
     }, 40_000);
     expect(await b.depth()).toEqual({ pending: 0, running: 3 });
+  });
+
+  it('requeues the jobs of a process killed with SIGKILL, once the groups notice it is gone', async () => {
+    // The job is written before any queue joins, so the doomed process, alone in the groups at first, takes it.
+    const setup = await KafkaConnection.open({ brokers: testBrokers(), topicPrefix: prefix, instanceId: 'setup', partitions: 4, onError: () => undefined });
+    try {
+      const producer = await setup.producer();
+      await producer.send({ topic: setup.topics.workerJobs, messages: [workerJobMessage(queueTestJob('e1', 'tr1'))] });
+    } finally {
+      await setup.close();
+    }
+    const child = spawn(
+      process.execPath,
+      ['--import', fileURLToPath(new URL('../sqlite/cross-process/register-ts.mjs', import.meta.url)), '--input-type=module', '-e', DOOMED_WORKER,
+        new URL('./kafka-worker-job-queue.ts', import.meta.url).href, testBrokers().join(','), prefix],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      let output = '';
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const taken = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+        child.once('exit', (code) => reject(new Error(`the doomed worker exited early (${code}): ${output}`)));
+      });
+      expect(JSON.parse(taken)).toEqual([['tr1:1', 1]]);
+      const b = await openQueue('b');
+      // It keeps renewing while alive: nothing is handed out again before the kill.
+      await sleep(1500);
+      expect(await b.take('survivor', 10, 10_000)).toEqual([]);
+      child.kill('SIGKILL');
+      let again: Awaited<ReturnType<TestQueue['take']>> = [];
+      await eventually(async () => {
+        again = await b.take('survivor', 10, 10_000);
+        expect(again).toHaveLength(1);
+      }, 45_000);
+      expect([again[0]!.job.id, again[0]!.deliveries]).toEqual(['tr1:1', 2]);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('gives the jobs of a closing process back at once', async () => {
