@@ -17,7 +17,7 @@ export interface BullmqWorkerJobQueueOptions {
    * about this long after its lease ended; every check reads the list of running jobs once.
    */
   stalledCheckMs?: number;
-  /** Errors BullMQ reports in the background (connection lost, a failed stalled check); it retries on its own. */
+  /** Errors BullMQ reports in the background (connection lost, a failed stalled check); it retries on its own. Default: process warnings. */
   onError?: (error: Error) => void;
 }
 
@@ -31,7 +31,8 @@ export async function openBullmqWorkerJobQueue(options: BullmqWorkerJobQueueOpti
   const prefix = options.prefix ?? 'osprey';
   const queueName = options.queueName ?? 'worker-jobs';
   const stalledCheckMs = options.stalledCheckMs ?? 5_000;
-  const onError = options.onError ?? (() => undefined);
+  // Without a listener an `error` event would crash the process; by default it becomes a process warning.
+  const onError = options.onError ?? ((error: Error) => process.emitWarning(error));
   // BullMQ creates its ioredis connections from these options; `maxRetriesPerRequest: null` makes commands wait
   // through a Redis outage instead of failing after a few retries.
   const connection = { url: options.url, maxRetriesPerRequest: null };
