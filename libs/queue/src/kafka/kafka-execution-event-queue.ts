@@ -137,7 +137,7 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
         if (lock && lock.until > now) continue;
         const state = this.states.get(pending.executionId);
         // Redelivered after a restart, but already applied: drop it (the next commit moves the offset past it).
-        if (state?.consumedOffsets.includes(pending.offset)) {
+        if (this.alreadyConsumed(pending)) {
           partition.pending.delete(pending.offset);
           continue;
         }
@@ -323,6 +323,8 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
     if (owned.restored || owned.stateTarget === undefined || owned.position < 0) return;
     if (owned.statePosition >= owned.stateTarget) {
       owned.restored = true;
+      // Events fetched while restoring that were applied before (redelivered from the committed offset).
+      for (const pending of [...owned.pending.values()]) if (this.alreadyConsumed(pending)) owned.pending.delete(pending.offset);
       this.notify();
     }
   }
@@ -364,11 +366,16 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
         const pending: PendingEvent = { seq: seqOf(batch.partition, offset), partition: batch.partition, offset, executionId, event: record.event, dueAt: 0 };
         if (record.execution) pending.execution = record.execution;
         if (record.deliverAt !== undefined && record.deliverAt > now) pending.dueAt = record.deliverAt;
+        if (owned.restored && this.alreadyConsumed(pending)) continue;
         owned.pending.set(offset, pending);
       }
       if (owned.position < 0 && batch.messages.length > 0) owned.position = Number(batch.messages[0]!.offset);
     }
     this.advance(batch.topic, batch.partition, Number(batch.lastOffset()) + 1);
+  }
+
+  private alreadyConsumed(pending: PendingEvent): boolean {
+    return this.states.get(pending.executionId)?.consumedOffsets.includes(pending.offset) ?? false;
   }
 
   private unlock(consumerId: string, executionId: string): void {

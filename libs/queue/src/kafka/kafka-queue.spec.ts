@@ -4,6 +4,10 @@ import { broadcastQueueContract } from '../testing/broadcast-queue.contract.js';
 import { executionEventQueueContract } from '../testing/execution-event-queue.contract.js';
 import { executorStoreContract } from '../testing/executor-store.contract.js';
 import { workerJobQueueContract } from '../testing/worker-job-queue.contract.js';
+import { eventually, markerOf, queueTestExecution, resumeEvent, sleep } from '../testing/queue-fixtures.js';
+import type { LogEntry } from '@osprey/repository';
+import type { Execution } from '@osprey/flow-model';
+import { openKafkaIndexFeed, type KafkaIndexBatch } from './kafka-index-feed.js';
 import { openKafkaQueue, type KafkaQueue, type OpenKafkaQueueOptions } from './open-kafka-queue.js';
 
 jest.setTimeout(120_000);
@@ -58,3 +62,106 @@ executionEventQueueContract('kafka', openTestQueue);
 executorStoreContract('kafka', openTestQueue);
 broadcastQueueContract('kafka', openTestQueue);
 workerJobQueueContract('kafka', openTestQueue);
+
+const newPrefix = () => `t${randomUUID().slice(0, 8)}`;
+
+describe('Kafka queue across processes', () => {
+  const opened: KafkaQueue[] = [];
+  const prefixes: string[] = [];
+  const open = async (prefix: string) => {
+    const queue = await openKafkaQueue(kafkaTestOptions(prefix));
+    opened.push(queue);
+    return queue;
+  };
+  const prefix = () => {
+    const p = newPrefix();
+    prefixes.push(p);
+    return p;
+  };
+  afterEach(async () => {
+    await Promise.allSettled(opened.splice(0).map((queue) => queue.close()));
+    await Promise.allSettled(prefixes.splice(0).map(dropPrefix));
+  });
+
+  it('hands the partitions and the stored executions of a closed executor to the other one', async () => {
+    const p = prefix();
+    const a = await open(p);
+    const ids = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
+    for (const id of ids) await a.events.emit([{ executionId: id, event: { type: 'start' }, execution: queueTestExecution(id, ['tr1']) }]);
+    const claimed = await a.events.claim('x', 10, 60_000);
+    expect(claimed.map((c) => c.executionId).sort()).toEqual(ids);
+    for (const id of ids) {
+      await a.store.commit('x', { execution: queueTestExecution(id, ['tr1']), expectedVersion: 0, changedTaskRuns: [], jobs: [], events: [], consumed: claimed.filter((c) => c.executionId === id).map((c) => c.seq), cancelJobs: [] });
+    }
+    const b = await open(p);
+    // Both own a share once the group has rebalanced; every execution is in exactly one of them.
+    await eventually(async () => {
+      const inA = (await Promise.all(ids.map((id) => a.store.load(id)))).filter(Boolean).length;
+      const inB = (await Promise.all(ids.map((id) => b.store.load(id)))).filter(Boolean).length;
+      expect(inB).toBeGreaterThan(0);
+      expect(inA + inB).toBe(ids.length);
+    }, 30_000);
+    await a.close();
+    await eventually(async () => {
+      for (const id of ids) expect((await b.store.load(id))?.version).toBe(1);
+    }, 30_000);
+    await b.events.emit(ids.map((id) => resumeEvent(id, `after-${id}`)));
+    const next = await b.events.claim('y', 10, 60_000);
+    // Only the new events: the consumed start events are not handed out again.
+    expect(next.map((c) => [c.executionId, markerOf(c), c.storedVersion]).sort()).toEqual(ids.map((id) => [id, `after-${id}`, 1]));
+    await expect(b.store.commit('y', { execution: queueTestExecution('e1', ['tr1']), expectedVersion: 0, changedTaskRuns: [], jobs: [], events: [], consumed: [], cancelJobs: [] })).rejects.toMatchObject({ name: 'VersionConflictError' });
+  });
+
+  it('keeps a delayed event across a restart, and does not redeliver the events consumed after it', async () => {
+    const p = prefix();
+    const a = await open(p);
+    const dueAt = Date.now() + 4_000;
+    await a.events.emit([resumeEvent('e1', 'timer', new Date(dueAt).toISOString())]);
+    await a.events.emit([{ executionId: 'e1', event: { type: 'start' }, execution: queueTestExecution('e1') }, resumeEvent('e1', 'now')]);
+    const claimed = await a.events.claim('x', 10, 60_000);
+    expect(claimed.map((c) => c.event.type)).toEqual(['start', 'resume']);
+    await a.store.commit('x', { execution: queueTestExecution('e1'), expectedVersion: 0, changedTaskRuns: [], jobs: [], events: [], consumed: claimed.map((c) => c.seq), cancelJobs: [] });
+    expect(await a.events.depth()).toBe(1);
+    await a.close();
+
+    const b = await open(p);
+    expect((await b.store.load('e1'))?.version).toBe(1);
+    expect(await b.events.depth()).toBe(1);
+    expect(await b.events.claim('y', 10, 60_000)).toEqual([]);
+    await sleep(Math.max(0, dueAt - Date.now()) + 50);
+    const due = await b.events.claim('y', 10, 60_000);
+    expect(due.map(markerOf)).toEqual(['timer']);
+    expect(due[0]?.storedVersion).toBe(1);
+  });
+
+  it('feeds committed executions and logs to the indexer once each, and lets a restarted indexer resume', async () => {
+    const p = prefix();
+    const queue = await open(p);
+    const execution: Execution = queueTestExecution('e1', ['tr1']);
+    const log = (message: string): LogEntry => ({ namespace: 'company.team', flowId: 'hello', executionId: 'e1', timestamp: new Date().toISOString(), level: 'INFO', message });
+    await queue.store.commit('x', { execution, expectedVersion: 0, changedTaskRuns: [], jobs: [], events: [], consumed: [], cancelJobs: [] });
+    await queue.logs.append([log('one'), log('two')]);
+    const seen: KafkaIndexBatch[] = [];
+    const feed = await openKafkaIndexFeed({ brokers: testBrokers(), topicPrefix: p, groupId: `${p}.indexer`, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300, onBatch: async (batch) => void seen.push(batch) });
+    try {
+      await eventually(async () => {
+        expect(seen.flatMap((b) => b.executions.map((e) => [e.id, e.version]))).toEqual([['e1', 1]]);
+        expect(seen.flatMap((b) => b.logs.map((l) => l.message))).toEqual(['one', 'two']);
+        expect(await feed.lag()).toBe(0);
+      }, 30_000);
+      const ids = seen.flatMap((b) => b.logs.map((l) => l.id));
+      expect(new Set(ids).size).toBe(2);
+    } finally {
+      await feed.close();
+    }
+    await queue.logs.append([log('three')]);
+    seen.length = 0;
+    const again = await openKafkaIndexFeed({ brokers: testBrokers(), topicPrefix: p, groupId: `${p}.indexer`, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300, onBatch: async (batch) => void seen.push(batch) });
+    try {
+      await eventually(() => expect(seen.flatMap((b) => b.logs.map((l) => l.message))).toEqual(['three']), 30_000);
+      expect(seen.flatMap((b) => b.executions)).toEqual([]);
+    } finally {
+      await again.close();
+    }
+  });
+});
