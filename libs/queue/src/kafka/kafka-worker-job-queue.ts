@@ -37,7 +37,8 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     private readonly buffer: KafkaWorkerJobBuffer,
     private readonly tables: KafkaWorkerJobTables,
     private readonly liveness: KafkaWorkerLiveness,
-    private readonly partitionCounts: Map<string, number>,
+    /** The partition count of a topic, as created (not as configured here). */
+    private readonly partitionsOf: (topic: string) => number,
   ) {}
 
   /** Starts the worker-job queue on a connection someone else owns (`openKafkaQueue`); `close()` leaves it open. */
@@ -50,12 +51,12 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     const partitionCounts = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
     const producer = await connection.producer();
     const transactional = await connection.transactionalProducer(`${options.topicPrefix}.worker-jobs.${options.instanceId}`);
-    const writer = new KafkaWorkerJobWriter(transactional, connection.groupId('workers'));
-    const tables = new KafkaWorkerJobTables(connection);
-    const partitionOf = (topic: string, key: string) => kafkaPartitionOf(key, partitionCounts.get(topic) ?? options.partitions);
-    const liveness = new KafkaWorkerLiveness(connection, tables, writer, partitionOf, settings.liveness);
     const buffer = new KafkaWorkerJobBuffer(connection, settings);
-    const queue = new KafkaWorkerJobQueue(connection, producer, transactional, writer, buffer, tables, liveness, partitionCounts);
+    const writer = new KafkaWorkerJobWriter(transactional, buffer.workersGroupId);
+    const tables = new KafkaWorkerJobTables(connection);
+    const partitionsOf = (topic: string) => partitionCounts.get(topic) ?? options.partitions;
+    const liveness = new KafkaWorkerLiveness(connection, tables, writer, (topic, key) => kafkaPartitionOf(key, partitionsOf(topic)), settings.liveness);
+    const queue = new KafkaWorkerJobQueue(connection, producer, transactional, writer, buffer, tables, liveness, partitionsOf);
     try {
       await tables.start();
       await Promise.all([buffer.start(), liveness.start()]);
@@ -134,13 +135,12 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
 
   /**
    * Delivers the result even when the lease was lost meanwhile: the executor ignores results of attempts it has
-   * recorded, and dropping one would hang the execution. The job is done, so its lease goes whoever holds it.
+   * recorded, and dropping one would hang the execution. The job is done, so its lease goes, whoever holds it.
    */
   async complete(lease: LeasedJob, result: TaskResultEvent): Promise<void> {
     const { topics } = this.connection;
     const tombstone = this.tableRecord(topics.workerJobLeases, lease.job.id, null);
-    const partitions = this.partitionCounts.get(topics.executionEvents) ?? this.connection.options.partitions;
-    const event = executionEventMessage({ executionId: lease.job.executionId, event: result }, partitions);
+    const event = executionEventMessage({ executionId: lease.job.executionId, event: result }, this.partitionsOf(topics.executionEvents));
     const written = await this.writer.write([{ topic: topics.executionEvents, message: event }, tombstone]);
     this.tables.applyOwn(written[1]!, lease.job.id, null);
   }
@@ -214,8 +214,7 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
 
   /** A record of a compacted worker topic, in the key's partition so the write reports its offset. */
   private tableRecord(topic: string, key: string, value: string | null): OutgoingRecord {
-    const partitions = this.partitionCounts.get(topic) ?? this.connection.options.partitions;
-    return { topic, message: { key, value, partition: kafkaPartitionOf(key, partitions) } };
+    return { topic, message: { key, value, partition: kafkaPartitionOf(key, this.partitionsOf(topic)) } };
   }
 
   private async stop(): Promise<void> {
