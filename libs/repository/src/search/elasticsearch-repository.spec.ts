@@ -1,7 +1,11 @@
 /// <reference types="jest" />
+import { jest } from '@jest/globals';
 import { repositoryContract } from '../testing/repository.contract.js';
 import { startTestSearchNode, type TestSearchNode } from './search-test-node.js';
 import { openTestSearchRepository } from './search-test-repository.js';
+
+// Each test opens and drops its own indices: seconds, not milliseconds, on a loaded machine.
+jest.setTimeout(30_000);
 
 // The same adapter on Elasticsearch 7.17 (a private node: `npm test` runs only OpenSearch for the other specs).
 let node: TestSearchNode | undefined;

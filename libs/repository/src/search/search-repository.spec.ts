@@ -1,4 +1,5 @@
 /// <reference types="jest" />
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Execution } from '@osprey/flow-model';
@@ -7,6 +8,9 @@ import { openSearchRepository } from './open-search-repository.js';
 import { SearchBulkError } from './search-bulk-error.js';
 import { openTestSearchRepository, testOpenSearchUrl, type TestSearchRepository } from './search-test-repository.js';
 import { SearchUnavailableError } from './search-unavailable-error.js';
+
+// Each test opens and drops its own indices: seconds, not milliseconds, on a loaded machine.
+jest.setTimeout(30_000);
 
 /** A loopback port nobody listens on. */
 async function closedPort(): Promise<number> {
