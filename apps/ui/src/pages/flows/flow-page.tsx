@@ -18,6 +18,12 @@ type TabId = (typeof TAB_IDS)[number];
 
 /** A flow (or a new one at /flows/new): editor, topology, executions, revisions and triggers, and Execute. */
 export default function FlowPage() {
+  const { namespace, id } = useParams();
+  // One state per flow: a draft of one flow must never show in another's editor.
+  return <FlowView key={namespace && id ? `${namespace}/${id}` : 'new'} />;
+}
+
+function FlowView() {
   const params = useParams();
   const navigate = useNavigate();
   const isNew = !params.namespace || !params.id;

@@ -38,6 +38,7 @@ export function YamlEditor({ value, onChange, markers, readOnly, onSave, onReady
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<MonacoEditorNs.IStandaloneCodeEditor>(undefined);
   const monacoRef = useRef<MonacoModule>(undefined);
+  const applying = useRef(false);
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<unknown>();
   const callbacks = useRef({ onChange, onSave, onReady });
@@ -68,7 +69,10 @@ export function YamlEditor({ value, onChange, markers, readOnly, onSave, onReady
           fixedOverflowWidgets: true,
         });
         editorRef.current = editor;
-        const change = model.onDidChangeContent(() => callbacks.current.onChange?.(model.getValue()));
+        // Text set from outside (a loaded flow) is not an edit: only the user's changes go back to onChange.
+        const change = model.onDidChangeContent(() => {
+          if (!applying.current) callbacks.current.onChange?.(model.getValue());
+        });
         editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => callbacks.current.onSave?.());
         // Follow the app's theme toggle.
         const observer = new MutationObserver(() => monaco.editor.setTheme(m.monacoTheme()));
@@ -104,7 +108,14 @@ export function YamlEditor({ value, onChange, markers, readOnly, onSave, onReady
   // Outside changes (a loaded revision, a reset) replace the text; typing does not come back here as a change.
   useEffect(() => {
     const model = editorRef.current?.getModel();
-    if (model && model.getValue() !== value) model.setValue(value);
+    if (model && model.getValue() !== value) {
+      applying.current = true;
+      try {
+        model.setValue(value);
+      } finally {
+        applying.current = false;
+      }
+    }
   }, [value, ready]);
 
   useEffect(() => {
