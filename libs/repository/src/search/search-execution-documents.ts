@@ -82,8 +82,17 @@ function taskRunDocument(taskRun: TaskRun, position: number | undefined): TaskRu
  * copy arriving after a newer one is refused by the server instead of overwriting it.
  */
 export function executionOperations(indices: SearchIndexNames, projections: readonly ExecutionProjection[]): BulkOperation[] {
+  // A batch often holds several versions of a hot execution: writing only the newest whole one saves rewriting its
+  // task runs once per version (the server would keep the newest anyway).
+  const newest = new Map<string, Execution>();
+  for (const projection of projections) {
+    if ('execution' in projection) continue;
+    const seen = newest.get(projection.id);
+    if (!seen || seen.version <= projection.version) newest.set(projection.id, projection);
+  }
   const operations: BulkOperation[] = [];
   for (const projection of projections) {
+    if (!('execution' in projection) && newest.get(projection.id) !== projection) continue;
     const execution = 'execution' in projection ? projection.execution : projection;
     const taskRuns = 'execution' in projection ? projection.changedTaskRuns : execution.taskRunList;
     const version = execution.version;

@@ -6,6 +6,8 @@ import type { Execution } from '@osprey/flow-model';
 import { testExecution, testFlow } from '../testing/repository-fixtures.js';
 import { openSearchRepository } from './open-search-repository.js';
 import { SearchBulkError } from './search-bulk-error.js';
+import { executionOperations } from './search-execution-documents.js';
+import { searchIndexNames } from './search-indices.js';
 import { openTestSearchRepository, testOpenSearchUrl, type TestSearchRepository } from './search-test-repository.js';
 import { SearchUnavailableError } from './search-unavailable-error.js';
 
@@ -102,6 +104,16 @@ describe('OpenSearch repository beyond the port', () => {
       await opened[0]!.drop();
       await Promise.all(opened.map((repository) => repository.close()));
     }
+  });
+});
+
+describe('execution projections', () => {
+  it('writes only the newest of several versions of one execution in a batch', () => {
+    const v1 = testExecution('e1', { taskRuns: 2 });
+    const v2: Execution = { ...v1, version: 2 };
+    const v3: Execution = { ...v1, version: 3 };
+    const operations = executionOperations(searchIndexNames('test'), [v1, v3, testExecution('e2'), v2]);
+    expect(operations.map((op) => `${op.id}@${op.version}`)).toEqual(['e1@3', 'e1-tr0@3', 'e1-tr1@3', 'e2@1']);
   });
 });
 
