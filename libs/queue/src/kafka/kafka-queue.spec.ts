@@ -4,7 +4,7 @@ import { broadcastQueueContract } from '../testing/broadcast-queue.contract.js';
 import { executionEventQueueContract } from '../testing/execution-event-queue.contract.js';
 import { executorStoreContract } from '../testing/executor-store.contract.js';
 import { workerJobQueueContract } from '../testing/worker-job-queue.contract.js';
-import { eventually, markerOf, queueTestExecution, resumeEvent, sleep } from '../testing/queue-fixtures.js';
+import { eventually, markerOf, queueTestExecution, queueTestJob, resumeEvent, sleep } from '../testing/queue-fixtures.js';
 import type { LogEntry } from '@osprey/repository';
 import type { Execution } from '@osprey/flow-model';
 import { openKafkaIndexFeed, type KafkaIndexBatch } from './kafka-index-feed.js';
@@ -132,6 +132,21 @@ describe('Kafka queue across processes', () => {
     const due = await b.events.claim('y', 10, 60_000);
     expect(due.map(markerOf)).toEqual(['timer']);
     expect(due[0]?.storedVersion).toBe(1);
+  });
+
+  it('runs the job of a dead worker (no renewal, its process never closed) again on another process', async () => {
+    const p = prefix();
+    const dead = await open(p);
+    const job = queueTestJob('e1', 'tr1');
+    await dead.store.commit('x', { execution: queueTestExecution('e1', ['tr1']), expectedVersion: 0, changedTaskRuns: [], jobs: [job], events: [], consumed: [], cancelJobs: [] });
+    const [lease] = await dead.jobs.take('dying-worker', 1, 500);
+    expect(lease?.job).toEqual(job);
+    const alive = await open(p);
+    let again: Awaited<ReturnType<typeof alive.jobs.take>> = [];
+    await eventually(async () => {
+      again = await alive.jobs.take('other-worker', 1, 10_000);
+      expect(again.map((l) => [l.job.id, l.deliveries])).toEqual([[job.id, 2]]);
+    }, 30_000);
   });
 
   it('feeds committed executions and logs to the indexer once each, and lets a restarted indexer resume', async () => {
