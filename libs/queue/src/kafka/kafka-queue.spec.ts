@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import { broadcastQueueContract } from '../testing/broadcast-queue.contract.js';
 import { executionEventQueueContract } from '../testing/execution-event-queue.contract.js';
@@ -110,6 +112,41 @@ describe('Kafka queue across processes', () => {
     // Only the new events: the consumed start events are not handed out again.
     expect(next.map((c) => [c.executionId, markerOf(c), c.storedVersion]).sort()).toEqual(ids.map((id) => [id, `after-${id}`, 1]));
     await expect(b.store.commit('y', { execution: queueTestExecution('e1', ['tr1']), expectedVersion: 0, changedTaskRuns: [], jobs: [], events: [], consumed: [], cancelJobs: [] })).rejects.toMatchObject({ name: 'VersionConflictError' });
+  });
+
+  it('hands the executions of a crashed executor process (killed, never closed) to the other one', async () => {
+    // The crashing process runs the built queue (npm test builds before jest): SIGKILL is the only honest crash.
+    const built = new URL('../../dist/index.js', import.meta.url);
+    if (!existsSync(built)) throw new Error(`${built.pathname} is missing: build first (npx tsc -b tsconfig.build.json)`);
+    const p = prefix();
+    const options = { ...kafkaTestOptions(p), jobs: undefined };
+    const script = `
+      import { openKafkaQueue, queueTestExecution } from ${JSON.stringify(built.href)};
+      const queue = await openKafkaQueue(${JSON.stringify(options)});
+      const ids = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
+      for (const id of ids) await queue.store.commit('x', { execution: queueTestExecution(id), expectedVersion: 0, changedTaskRuns: [], jobs: [], events: [], consumed: [], cancelJobs: [] });
+      process.stdout.write('ready\\n');
+      setInterval(() => undefined, 1000);
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+        child.once('exit', (code) => reject(new Error(`the crashing executor exited early (${code})`)));
+      });
+      const survivor = await open(p);
+      child.kill('SIGKILL');
+      await exited;
+      // After the dead member's session times out, the survivor owns every partition and restores every execution.
+      await eventually(async () => {
+        for (const id of ['e1', 'e2', 'e3', 'e4', 'e5', 'e6']) expect((await survivor.store.load(id))?.version).toBe(1);
+      }, 60_000);
+      await survivor.events.emit([resumeEvent('e1', 'after-crash')]);
+      expect((await survivor.events.claim('y', 10, 60_000)).map((c) => [markerOf(c), c.storedVersion])).toEqual([['after-crash', 1]]);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('keeps a delayed event across a restart, and does not redeliver the events consumed after it', async () => {
