@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, WorkerJobQueue } from '@osprey/queue';
-import { migrateSqlQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
+import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, KafkaQueue, WorkerJobQueue } from '@osprey/queue';
+import { migrateSqlQueue, openKafkaIndexFeed, openKafkaQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
 import type { Execution } from '@osprey/flow-model';
-import type { LogEntry, Repository } from '@osprey/repository';
-import { migrateSqlRepository, openSqliteRepository, openSqlRepository } from '@osprey/repository';
+import type { LogEntry, LogRepository, Repository } from '@osprey/repository';
+import { migrateSqlRepository, openSearchRepository, openSqliteRepository, openSqlRepository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { openLocalStorage, openS3Storage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from './config.js';
+import { newId } from './ids.js';
 
 /** Executions (with their task runs) and logs read from the queue, as the indexer writes them to the search server. */
 export interface ProjectionBatch {
@@ -57,45 +58,161 @@ async function openStorage(config: OspreyConfig): Promise<Storage> {
   return openS3Storage(options);
 }
 
+/** Where the adapters report background failures (a lost connection they retry, a failed delivery). */
+export interface BackendOptions {
+  /** Names the process in Kafka transactional ids and consumer groups; default a random id. */
+  instanceId?: string;
+  onError?: (error: unknown, context: string) => void;
+}
+
+interface OpenedQueue {
+  events: ExecutionEventQueue;
+  jobs: WorkerJobQueue;
+  broadcast: BroadcastQueue;
+  store: ExecutorStore;
+  close(): Promise<void>;
+}
+
+interface OpenedBackend {
+  queue: OpenedQueue;
+  repository: Repository;
+  projection?: Projection;
+  /** A round trip to each server (readiness). */
+  ping(): Promise<boolean>;
+}
+
 /** SQLite file, or a PostgreSQL / MySQL database (migrated at open, under a lock other processes wait on). */
-async function openRepository(config: OspreyConfig): Promise<Repository> {
-  const settings = config.repository;
-  if (settings.type === 'sqlite') return openSqliteRepository(dataPath(config, settings.path));
-  if (settings.type === 'opensearch') throw new Error('the opensearch repository is not available in this build');
-  return openSqlRepository({ url: settings.url, poolSize: settings.poolSize, connectTimeoutMs: settings.connectTimeoutMs });
+async function openSqlBackend(config: OspreyConfig): Promise<OpenedBackend> {
+  const repo = config.repository;
+  const repository =
+    repo.type === 'sqlite'
+      ? await openSqliteRepository(dataPath(config, repo.path))
+      : repo.type === 'opensearch'
+        ? unreachable('an OpenSearch repository goes with a Kafka queue')
+        : await openSqlRepository({ url: repo.url, poolSize: repo.poolSize, connectTimeoutMs: repo.connectTimeoutMs });
+  try {
+    const settings = config.queue;
+    const queue =
+      settings.type === 'sqlite'
+        ? await openSqliteQueue(dataPath(config, settings.path))
+        : settings.type === 'kafka'
+          ? unreachable('a Kafka queue goes with an OpenSearch repository')
+          : await openSqlQueue({ url: settings.url, poolSize: settings.poolSize, connectTimeoutMs: settings.connectTimeoutMs, pollMs: settings.pollMs });
+    return {
+      queue,
+      repository,
+      async ping() {
+        await queue.events.depth();
+        await repository.instances.list();
+        return true;
+      },
+    };
+  } catch (error) {
+    await repository.close();
+    throw error;
+  }
 }
 
-async function openQueue(config: OspreyConfig) {
+/**
+ * Kafka holds the executions (the executor's state store), the worker jobs and the logs; OpenSearch is their
+ * projection, written by the indexer, and holds what the API writes itself (flows, triggers, kv, instances).
+ * Task logs therefore go to Kafka, so a search outage loses none of them.
+ */
+async function openKafkaBackend(config: OspreyConfig, options: BackendOptions): Promise<OpenedBackend> {
   const settings = config.queue;
-  if (settings.type === 'sqlite') return openSqliteQueue(dataPath(config, settings.path));
-  if (settings.type === 'kafka') throw new Error('the kafka queue is not available in this build');
-  return openSqlQueue({ url: settings.url, poolSize: settings.poolSize, connectTimeoutMs: settings.connectTimeoutMs, pollMs: settings.pollMs });
+  const repo = config.repository;
+  if (settings.type !== 'kafka' || repo.type !== 'opensearch') return unreachable('the Kafka backend needs queue.type kafka and repository.type opensearch');
+  const onError = (context: string) => (error: unknown) => options.onError?.(error, context);
+  const kafka = {
+    brokers: settings.brokers,
+    clientId: settings.clientId,
+    topicPrefix: settings.topicPrefix,
+    partitions: settings.partitions,
+    replicationFactor: settings.replicationFactor,
+    instanceId: options.instanceId ?? newId(),
+    onError: onError('kafka'),
+  };
+  const search = await openSearchRepository({ url: repo.url, indexPrefix: repo.indexPrefix, replicas: repo.replicas, username: repo.username, password: repo.password, onError: onError('opensearch') });
+  let queue: KafkaQueue;
+  try {
+    queue = await openKafkaQueue(kafka);
+  } catch (error) {
+    await search.close();
+    throw error;
+  }
+  const logs: LogRepository = {
+    append: (entries) => queue.logs.append(entries),
+    search: (query) => search.logs.search(query),
+    deleteByExecution: (executionId) => search.logs.deleteByExecution(executionId),
+  };
+  const repository: Repository = {
+    flows: search.flows,
+    executions: search.executions,
+    taskRuns: search.taskRuns,
+    logs,
+    triggers: search.triggers,
+    kv: search.kv,
+    instances: search.instances,
+    close: () => search.close(),
+  };
+  const projection: Projection = {
+    openFeed: (onBatch) => openKafkaIndexFeed({ ...kafka, instanceId: `${kafka.instanceId}-indexer`, groupId: `${settings.topicPrefix}.indexer`, onBatch }),
+    async write(batch) {
+      if (batch.executions.length > 0) await search.indexExecutions(batch.executions);
+      if (batch.logs.length > 0) await search.indexLogs(batch.logs);
+    },
+  };
+  return {
+    queue,
+    repository,
+    projection,
+    async ping() {
+      await queue.events.depth();
+      return search.ping();
+    },
+  };
 }
 
-export async function openBackend(config: OspreyConfig): Promise<Backend> {
+function unreachable(message: string): never {
+  // The configuration schema rejects these combinations before any backend is opened.
+  throw new Error(`invalid backend combination: ${message}`);
+}
+
+export async function openBackend(config: OspreyConfig, options: BackendOptions = {}): Promise<Backend> {
   mkdirSync(config.dataDir, { recursive: true });
   // Storage first: a wrong bucket or endpoint stops the start before any database is opened.
   const storage = await openStorage(config);
-  const repository = await openRepository(config);
-  let queue: Awaited<ReturnType<typeof openQueue>>;
+  let opened: OpenedBackend;
   try {
-    queue = await openQueue(config);
+    opened = config.queue.type === 'kafka' ? await openKafkaBackend(config, options) : await openSqlBackend(config);
   } catch (error) {
-    await repository.close();
     await storage.close();
     throw error;
   }
+  const { queue, repository } = opened;
+  let jobs: WorkerJobQueue & { close?(): Promise<void> } = queue.jobs;
+  if (config.workerQueue.type === 'redis') {
+    try {
+      throw new Error('worker jobs on Redis are not wired yet');
+    } catch (error) {
+      await queue.close();
+      await repository.close();
+      await storage.close();
+      throw error;
+    }
+  }
   return {
+    projection: opened.projection,
     events: queue.events,
-    jobs: queue.jobs,
+    jobs,
     broadcast: queue.broadcast,
     store: queue.store,
     repository,
     storage,
     async ready() {
       try {
-        await queue.events.depth();
-        await repository.instances.list();
+        if (!(await opened.ping())) return false;
+        if (jobs !== queue.jobs) await jobs.depth();
         await storage.exists(READY_PROBE);
         return true;
       } catch {
@@ -103,6 +220,7 @@ export async function openBackend(config: OspreyConfig): Promise<Backend> {
       }
     },
     async close() {
+      if (jobs !== queue.jobs) await jobs.close?.();
       await queue.close();
       await repository.close();
       await storage.close();

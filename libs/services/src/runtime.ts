@@ -28,7 +28,6 @@ export interface RuntimeOptions {
  * `osprey <service>` one of. Plain objects; the NestJS application wraps it for HTTP and lifecycle.
  */
 export class OspreyRuntime {
-  readonly instanceId = newId();
   readonly triggerExecution: TriggerExecution;
   readonly metrics: OspreyMetrics;
   readonly render: RenderOptions;
@@ -40,7 +39,11 @@ export class OspreyRuntime {
   private started = false;
   private readonly startedAt = new Date().toISOString();
 
-  private constructor(readonly backend: Backend, readonly options: RuntimeOptions) {
+  private constructor(
+    readonly backend: Backend,
+    readonly options: RuntimeOptions,
+    readonly instanceId: string,
+  ) {
     const { config, logger, roles } = options;
     this.render = { secret: envSecrets() };
     this.triggerExecution = new TriggerExecution(backend.repository.flows, backend.events);
@@ -78,8 +81,16 @@ export class OspreyRuntime {
   }
 
   static async open(options: RuntimeOptions): Promise<OspreyRuntime> {
-    const backend = options.backend ?? (await openBackend(options.config));
-    return new OspreyRuntime(backend, options);
+    const instanceId = newId();
+    const logger = options.logger.child({ component: 'backend' });
+    const backend =
+      options.backend ??
+      (await openBackend(options.config, {
+        instanceId,
+        // Adapters retry these themselves; operators see them, at most one line per failure.
+        onError: (error, context) => logger.warn({ err: error, adapter: context }, 'backend adapter reported an error'),
+      }));
+    return new OspreyRuntime(backend, options, instanceId);
   }
 
   get logger(): Logger {

@@ -53,9 +53,21 @@ describe('IndexerService', () => {
     await indexer.stop();
   });
 
+  it('hands a batch back to the feed after retrying for a while, so the feed redelivers it', async () => {
+    const projection = new FakeProjection();
+    const indexer = new IndexerService(projection, silent, { minBackoffMs: 5, maxBackoffMs: 5, retryForMs: 30 });
+    await indexer.start();
+    projection.failures = Number.POSITIVE_INFINITY;
+    await expect(projection.onBatch!(batch(1))).rejects.toThrow('ECONNREFUSED');
+    projection.failures = 0;
+    await projection.onBatch!(batch(1));
+    expect(projection.written).toEqual([batch(1)]);
+    await indexer.stop();
+  });
+
   it('gives up a batch it could not write when stopped, so the feed leaves its offsets for the next indexer', async () => {
     const projection = new FakeProjection();
-    const indexer = new IndexerService(projection, silent, { minBackoffMs: 50, maxBackoffMs: 50 });
+    const indexer = new IndexerService(projection, silent, { minBackoffMs: 50, maxBackoffMs: 50, retryForMs: 60_000 });
     await indexer.start();
     projection.failures = Number.POSITIVE_INFINITY;
     const pending = projection.onBatch!(batch(1));

@@ -4,6 +4,11 @@ export interface IndexerOptions {
   /** First wait after a failed write; doubles up to `maxBackoffMs`. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * How long one delivery of a batch is retried before it is handed back to the feed, which redelivers it from
+   * the committed offsets (default 5 s: within the consumer session, which no heartbeat renews meanwhile).
+   */
+  retryForMs?: number;
   /** Called after each batch is written (metrics). */
   onWritten?: (batch: ProjectionBatch) => void;
 }
@@ -16,10 +21,10 @@ export class IndexerStoppedError extends Error {
 }
 
 /**
- * Projects the queue's executions and logs into the search repository (Kafka deployments). Each batch is
- * written until it succeeds: while the search server is down the indexer waits and retries the same batch,
- * and the feed's offsets do not move, so nothing is skipped; a crash redelivers the batch to another replica,
- * and the writes are idempotent.
+ * Projects the queue's executions and logs into the search repository (Kafka deployments). A batch that fails
+ * is retried with back-off, then handed back to the feed, which delivers it again from its committed offsets:
+ * while the search server is down nothing is skipped, and a crash redelivers the batch to another replica. The
+ * writes are idempotent, so redeliveries change nothing.
  */
 export class IndexerService {
   private feed?: ProjectionFeed;
@@ -54,6 +59,7 @@ export class IndexerService {
   private async writeUntilDone(batch: ProjectionBatch): Promise<void> {
     if (batch.executions.length === 0 && batch.logs.length === 0) return;
     let backoff = this.options.minBackoffMs ?? 250;
+    const giveUpAt = Date.now() + (this.options.retryForMs ?? 5_000);
     for (;;) {
       if (this.stopped) throw new IndexerStoppedError();
       try {
@@ -70,6 +76,7 @@ export class IndexerService {
           this.failingSince = Date.now();
           this.logger.warn({ err: error, executions: batch.executions.length, logs: batch.logs.length }, 'writing to the search repository failed: retrying the batch until it succeeds');
         }
+        if (Date.now() + backoff > giveUpAt) throw error;
         await sleep(backoff, this.wake.signal);
         backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 5000);
       }
