@@ -20,7 +20,7 @@ export interface KafkaQueueOptions {
   instanceId: string;
   /** Background failures (consumer crashes, failed deliveries); default: a process warning. */
   onError?: (error: unknown) => void;
-  /** Receives the client's WARN/ERROR log lines; without it they are dropped (errors reach `onError`). */
+  /** Receives the client's WARN/ERROR log lines; without it they are dropped (errors, but retried requests', reach `onError`). */
   logger?: KafkaLogger;
   /** Consumer group session timeout (default 10 s): how soon a dead process loses its partitions. */
   sessionTimeoutMs?: number;
@@ -118,7 +118,8 @@ export class KafkaConnection {
         if (logger) {
           if (entry.level === logLevel.ERROR) logger.error(record, String(message));
           else logger.warn(record, String(message));
-        } else if (entry.level === logLevel.ERROR) {
+        } else if (entry.level === logLevel.ERROR && entry.namespace !== 'Connection') {
+          // Connection lines are failed requests that kafkajs retries (stale metadata, rebalances): noise as errors.
           onError(new KafkaClientError(String(message), record));
         }
       },

@@ -5,6 +5,7 @@ import { coPartitionAssigner } from './kafka-co-partition-assigner.js';
 import type { KafkaConnection } from './kafka-connection.js';
 import { decodeExecutionEvent, decodeExecutionState, executionEventMessage, type ExecutionStateRecord } from './kafka-execution-records.js';
 import { kafkaPartitionOf } from './kafka-partitioner.js';
+import { sendRecords, type WrittenRecord } from './kafka-worker-job-writer.js';
 
 /** Seqs are `partition * 2^42 + offset`: unique per queue, ordered within an execution (one partition). */
 const SEQ_PARTITION = 2 ** 42;
@@ -73,6 +74,8 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
   private readonly states = new Map<string, ExecutionStateRecord>();
   private readonly locks = new Map<string, Lock>();
   private readonly waiters = new Set<() => void>();
+  /** Per partition, the offset after the last event this process wrote: reads wait for it (read-your-writes). */
+  private readonly written = new Map<number, number>();
   private assigned = false;
   private rebalancing = false;
   private closed = false;
@@ -119,10 +122,19 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
 
   async emit(events: ExecutionEventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
-    await this.producer.sendBatch({
-      topicMessages: [{ topic: this.connection.topics.executionEvents, messages: events.map((e) => executionEventMessage(e, this.partitions)) }],
-      acks: -1,
-    });
+    const topic = this.connection.topics.executionEvents;
+    this.noteWritten(await sendRecords(this.producer, events.map((e) => ({ topic, message: executionEventMessage(e, this.partitions) }))));
+  }
+
+  /**
+   * Records where events written by this process landed, so the next claim waits until the consumer has read
+   * them: right after a transaction commits, its markers may not be written yet and the end offset lags.
+   */
+  noteWritten(records: readonly WrittenRecord[]): void {
+    for (const { topic, partition, offset } of records) {
+      if (topic !== this.connection.topics.executionEvents || offset < 0) continue;
+      this.written.set(partition, Math.max(this.written.get(partition) ?? 0, offset + 1));
+    }
   }
 
   async claim(consumerId: string, maxExecutions: number, leaseMs: number): Promise<ClaimedEvent[]> {
@@ -392,7 +404,9 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
     if (partitions.length === 0 || this.closed) return;
     const admin = await this.connection.admin();
     const ends = await admin.fetchTopicOffsets(this.connection.topics.executionEvents);
-    const targets = partitions.map((partition) => [partition, Number(ends.find((e) => e.partition === partition)?.high ?? 0)] as const);
+    const targets = partitions.map(
+      (partition) => [partition, Math.max(Number(ends.find((e) => e.partition === partition)?.high ?? 0), this.written.get(partition) ?? 0)] as const,
+    );
     await this.until(() => targets.every(([partition, end]) => {
       const owned = this.owned.get(partition);
       return !owned || owned.position >= end;

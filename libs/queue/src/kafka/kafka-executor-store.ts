@@ -53,7 +53,7 @@ export class KafkaExecutorStore implements ExecutorStore {
         ...commit.jobs.map((job) => ({ topic: topics.workerJobs, message: workerJobMessage(job) })),
         ...commit.events.map((event) => ({ topic: topics.executionEvents, message: executionEventMessage(event, options.partitions) })),
       ];
-      await this.writer.write(records, this.offsets(watermarks));
+      this.events.noteWritten(await this.writer.write(records, this.offsets(watermarks)));
       this.events.committed(consumerId, execution.id, state, [...consumed]);
     } finally {
       this.inflight.delete(execution.id);
