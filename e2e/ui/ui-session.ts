@@ -144,6 +144,7 @@ export interface PageGlobals {
   document: { documentElement: { dataset: Record<string, string | undefined> } };
   localStorage: { getItem(key: string): string | null };
   performance: {
+    now(): number;
     getEntriesByType(type: string): { name: string; startTime: number; domContentLoadedEventEnd?: number; loadEventEnd?: number; transferSize?: number }[];
   };
 }
