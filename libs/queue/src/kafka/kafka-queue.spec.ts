@@ -65,6 +65,38 @@ executorStoreContract('kafka', openTestQueue);
 broadcastQueueContract('kafka', openTestQueue);
 workerJobQueueContract('kafka', openTestQueue);
 
+/**
+ * Runs `body` (with `queue` open on the prefix) in a child process on the built queue (npm test builds before jest),
+ * and resolves once it printed `ready`: SIGKILL is the only honest crash. Returns the kill.
+ */
+async function crashingProcess(topicPrefix: string, body: string): Promise<() => Promise<void>> {
+  const built = new URL('../../dist/index.js', import.meta.url);
+  if (!existsSync(built)) throw new Error(`${built.pathname} is missing: build first (npx tsc -b tsconfig.build.json)`);
+  const script = `
+    import { openKafkaQueue, queueTestExecution, queueTestJob } from ${JSON.stringify(built.href)};
+    const queue = await openKafkaQueue(${JSON.stringify(kafkaTestOptions(topicPrefix))});
+    ${body}
+    process.stdout.write('ready');
+    setInterval(() => undefined, 1000);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const kill = async () => {
+    child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`the crashing process exited early (${code})`)));
+    });
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+  return kill;
+}
+
 const newPrefix = () => `t${randomUUID().slice(0, 8)}`;
 
 describe('Kafka queue across processes', () => {
@@ -115,37 +147,23 @@ describe('Kafka queue across processes', () => {
   });
 
   it('hands the executions of a crashed executor process (killed, never closed) to the other one', async () => {
-    // The crashing process runs the built queue (npm test builds before jest): SIGKILL is the only honest crash.
-    const built = new URL('../../dist/index.js', import.meta.url);
-    if (!existsSync(built)) throw new Error(`${built.pathname} is missing: build first (npx tsc -b tsconfig.build.json)`);
     const p = prefix();
-    const options = { ...kafkaTestOptions(p), jobs: undefined };
-    const script = `
-      import { openKafkaQueue, queueTestExecution } from ${JSON.stringify(built.href)};
-      const queue = await openKafkaQueue(${JSON.stringify(options)});
-      const ids = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
-      for (const id of ids) await queue.store.commit('x', { execution: queueTestExecution(id), expectedVersion: 0, changedTaskRuns: [], jobs: [], events: [], consumed: [], cancelJobs: [] });
-      process.stdout.write('ready\\n');
-      setInterval(() => undefined, 1000);
-    `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const ids = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
+    const kill = await crashingProcess(
+      p,
+      `for (const id of ${JSON.stringify(ids)}) await queue.store.commit('x', { execution: queueTestExecution(id), expectedVersion: 0, changedTaskRuns: [], jobs: [], events: [], consumed: [], cancelJobs: [] });`,
+    );
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-        child.once('exit', (code) => reject(new Error(`the crashing executor exited early (${code})`)));
-      });
       const survivor = await open(p);
-      child.kill('SIGKILL');
-      await exited;
+      await kill();
       // After the dead member's session times out, the survivor owns every partition and restores every execution.
       await eventually(async () => {
-        for (const id of ['e1', 'e2', 'e3', 'e4', 'e5', 'e6']) expect((await survivor.store.load(id))?.version).toBe(1);
+        for (const id of ids) expect((await survivor.store.load(id))?.version).toBe(1);
       }, 60_000);
       await survivor.events.emit([resumeEvent('e1', 'after-crash')]);
       expect((await survivor.events.claim('y', 10, 60_000)).map((c) => [markerOf(c), c.storedVersion])).toEqual([['after-crash', 1]]);
     } finally {
-      child.kill('SIGKILL');
+      await kill();
     }
   });
 
@@ -171,19 +189,25 @@ describe('Kafka queue across processes', () => {
     expect(due[0]?.storedVersion).toBe(1);
   });
 
-  it('runs the job of a dead worker (no renewal, its process never closed) again on another process', async () => {
+  it('runs the job of a dead worker (no renewal, its process killed) again on another process', async () => {
     const p = prefix();
-    const dead = await open(p);
     const job = queueTestJob('e1', 'tr1');
-    await dead.store.commit('x', { execution: queueTestExecution('e1', ['tr1']), expectedVersion: 0, changedTaskRuns: [], jobs: [job], events: [], consumed: [], cancelJobs: [] });
-    const [lease] = await dead.jobs.take('dying-worker', 1, 500);
-    expect(lease?.job).toEqual(job);
-    const alive = await open(p);
-    let again: Awaited<ReturnType<typeof alive.jobs.take>> = [];
-    await eventually(async () => {
-      again = await alive.jobs.take('other-worker', 1, 10_000);
-      expect(again.map((l) => [l.job.id, l.deliveries])).toEqual([[job.id, 2]]);
-    }, 30_000);
+    const kill = await crashingProcess(
+      p,
+      `await queue.jobs.publish([queueTestJob('e1', 'tr1')]);
+       const leases = await queue.jobs.take('dying-worker', 1, 500);
+       if (leases.length !== 1) throw new Error('the dying worker got no job');`,
+    );
+    try {
+      const alive = await open(p);
+      await kill();
+      await eventually(async () => {
+        const again = await alive.jobs.take('other-worker', 1, 10_000);
+        expect(again.map((l) => [l.job, l.deliveries])).toEqual([[job, 2]]);
+      }, 60_000);
+    } finally {
+      await kill();
+    }
   });
 
   it('feeds committed executions and logs to the indexer once each, and lets a restarted indexer resume', async () => {
