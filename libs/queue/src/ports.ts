@@ -45,6 +45,11 @@ export interface WorkerJobQueue {
   complete(lease: LeasedJob, result: TaskResultEvent): Promise<void>;
   /** Hands a job back unfinished (graceful shutdown): another worker takes it at once. */
   giveBack(lease: LeasedJob): Promise<void>;
+  /**
+   * Removes leased jobs without a result because they now wait in another queue (worker jobs on Redis: the
+   * executor's commit writes them here, as an outbox, and a relay moves them). Leases the holder lost stay.
+   */
+  handOff(leases: LeasedJob[]): Promise<void>;
   /** Removes queued (not yet leased) jobs of these task runs; returns the ids of jobs that are leased now. */
   cancel(taskRunIds: string[]): Promise<string[]>;
   waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void>;

@@ -151,6 +151,14 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     await this.requeue([current]);
   }
 
+  async handOff(leases: LeasedJob[]): Promise<void> {
+    const held = leases.filter((lease) => this.tables.leases.get(lease.job.id)?.workerId === lease.workerId);
+    if (held.length === 0) return;
+    const tombstones = held.map((lease) => this.tableRecord(this.connection.topics.workerJobLeases, lease.job.id, null));
+    const written = await this.writer.write(tombstones);
+    held.forEach((lease, i) => this.tables.applyOwn(written[i]!, lease.job.id, null));
+  }
+
   async cancel(taskRunIds: string[]): Promise<string[]> {
     if (taskRunIds.length === 0) return [];
     const at = Date.now();

@@ -150,6 +150,23 @@ export class BullmqWorkerJobQueue implements WorkerJobQueue, Closable {
     }
   }
 
+  async handOff(leases: LeasedJob[]): Promise<void> {
+    const gone: string[] = [];
+    for (const lease of leases) {
+      const key = leaseKey(lease.workerId, lease.job.id);
+      const held = this.leases.get(key);
+      if (!held) continue;
+      this.leases.delete(key);
+      try {
+        await held.job.moveToCompleted(null, held.token, false);
+        gone.push(lease.job.id);
+      } catch (error) {
+        if (!isLostLease(error)) throw error;
+      }
+    }
+    await this.parts.index.remove(gone);
+  }
+
   async cancel(taskRunIds: string[]): Promise<string[]> {
     const running: string[] = [];
     const gone: string[] = [];

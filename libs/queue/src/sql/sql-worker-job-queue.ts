@@ -122,6 +122,12 @@ export class SqlWorkerJobQueue implements WorkerJobQueue {
     if (changed > 0) this.wakeup.notify('jobs');
   }
 
+  async handOff(leases: LeasedJob[]): Promise<void> {
+    for (const lease of leases) {
+      await this.db.run(`DELETE FROM worker_jobs WHERE id = ? AND worker_id = ? AND state = 'LEASED'`, [lease.job.id, lease.workerId]);
+    }
+  }
+
   async cancel(taskRunIds: string[]): Promise<string[]> {
     if (taskRunIds.length === 0) return [];
     return this.db.transaction((tx) => cancelJobs(tx, taskRunIds, Date.now()));

@@ -112,6 +112,20 @@ export function workerJobQueueContract(name: string, open: () => Promise<Pick<Qu
       expect(next.deliveries).toBe(2);
     });
 
+    it('removes handed-off jobs for good, but not a lease the holder lost', async () => {
+      await queue.jobs.publish([queueTestJob('e1', 'tr1'), queueTestJob('e1', 'tr2')]);
+      const leases = await queue.jobs.take('relay', 2, LEASE);
+      expect(leases).toHaveLength(2);
+      await queue.jobs.handOff([leases[0]!]);
+      await sleep(LEASE + 80);
+      // tr2's lease expired: another worker holds it now, and the old holder's hand-off must not remove it.
+      const [again] = await queue.jobs.take('other', 10, 10_000);
+      expect(again!.job.id).toBe('tr2:1');
+      await queue.jobs.handOff([leases[1]!]);
+      expect(await queue.jobs.depth()).toEqual({ pending: 0, running: 1 });
+      expect(await queue.jobs.take('late', 10, LEASE)).toEqual([]);
+    });
+
     it('cancels queued jobs of task runs and reports the ones running', async () => {
       await queue.jobs.publish([queueTestJob('e1', 'tr1'), queueTestJob('e1', 'tr2'), queueTestJob('e1', 'tr3')]);
       const [running] = await queue.jobs.take('w1', 1, 10_000);
