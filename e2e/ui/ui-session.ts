@@ -68,10 +68,17 @@ export class UiSession {
     return context.newPage();
   }
 
-  async screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+  /** Saves a picture of the page; the toasts of earlier steps are left out (they would hide the page's corner). */
+  async screenshot(page: Page, name: string, options: { fullPage?: boolean; toasts?: boolean } = {}): Promise<string> {
     const path = join(this.screenshotDir, name);
-    // Blinking carets and hover styles would make each run's pictures differ for nothing.
-    await page.screenshot({ path, fullPage: options.fullPage ?? false, animations: 'disabled', caret: 'hide' });
+    // Without animations and the caret, two runs of a step take the same picture.
+    await page.screenshot({
+      path,
+      fullPage: options.fullPage ?? false,
+      animations: 'disabled',
+      caret: 'hide',
+      style: options.toasts ? undefined : '[data-testid="toasts"] { visibility: hidden; }',
+    });
     return path;
   }
 
