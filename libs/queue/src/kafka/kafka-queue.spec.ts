@@ -9,6 +9,8 @@ import { workerJobQueueContract } from '../testing/worker-job-queue.contract.js'
 import { eventually, markerOf, queueTestExecution, queueTestJob, resumeEvent, sleep } from '../testing/queue-fixtures.js';
 import type { LogEntry } from '@osprey/repository';
 import type { Execution } from '@osprey/flow-model';
+import type { BroadcastMessage } from '../ports.js';
+import { KafkaPartitionNotOwnedError } from './kafka-execution-event-queue.js';
 import { openKafkaIndexFeed, type KafkaIndexBatch } from './kafka-index-feed.js';
 import { openKafkaQueue, type KafkaQueue, type OpenKafkaQueueOptions } from './open-kafka-queue.js';
 
@@ -135,6 +137,12 @@ describe('Kafka queue across processes', () => {
       expect(inB).toBeGreaterThan(0);
       expect(inA + inB).toBe(ids.length);
     }, 30_000);
+    // A process writes only the executions of its own partitions: the other's are refused, not overwritten.
+    const ofB = [];
+    for (const id of ids) if (await b.store.load(id)) ofB.push(id);
+    await expect(
+      a.store.commit('x', { execution: { ...queueTestExecution(ofB[0]!, ['tr1']), version: 2 }, expectedVersion: 1, changedTaskRuns: [], jobs: [], events: [], consumed: [], cancelJobs: [] }),
+    ).rejects.toBeInstanceOf(KafkaPartitionNotOwnedError);
     await a.close();
     await eventually(async () => {
       for (const id of ids) expect((await b.store.load(id))?.version).toBe(1);
@@ -165,6 +173,23 @@ describe('Kafka queue across processes', () => {
     } finally {
       await kill();
     }
+  });
+
+  it('broadcasts a message of one process to the subscribers of every process', async () => {
+    const p = prefix();
+    const [a, b] = [await open(p), await open(p)];
+    const seenA: BroadcastMessage[] = [];
+    const seenB: BroadcastMessage[] = [];
+    a.broadcast.subscribe((m) => seenA.push(m));
+    b.broadcast.subscribe((m) => seenB.push(m));
+    await sleep(200);
+    const kill: BroadcastMessage = { type: 'killTaskRuns', executionId: 'e1', taskRunIds: ['tr1'] };
+    await a.broadcast.publish(kill);
+    await b.broadcast.publish({ type: 'flowChanged', namespace: 'company.team', flowId: 'hello' });
+    await eventually(() => {
+      expect(seenA).toEqual([kill, { type: 'flowChanged', namespace: 'company.team', flowId: 'hello' }]);
+      expect(seenB).toEqual(seenA);
+    }, 10_000);
   });
 
   it('keeps a delayed event across a restart, and does not redeliver the events consumed after it', async () => {
