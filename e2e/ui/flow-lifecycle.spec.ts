@@ -33,7 +33,7 @@ tasks:
     message: "Hello {{ inputs.name }}!"
   - id: nap
     type: io.kestra.plugin.core.flow.Sleep
-    duration: PT2S
+    duration: PT3S
   - id: answer
     type: io.kestra.plugin.core.debug.Return
     format: "{{ inputs.name }} x{{ inputs.times }}"
@@ -136,7 +136,7 @@ describe('web UI: write, save, execute and watch a flow', () => {
     await page.waitForURL(/\/executions\/[^/]+$/);
     executionId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
-    // The nap holds the execution for two seconds: the page shows it unfinished first, then SUCCESS pushed live.
+    // The nap holds the execution for three seconds: the page shows it unfinished first, then SUCCESS pushed live.
     const first = await waitForBadge(page, 'execution-state', ['CREATED', 'RUNNING', 'SUCCESS']);
     expect(first).not.toBe('SUCCESS');
     await page.getByTestId('gantt-row-hello').waitFor();
@@ -186,14 +186,14 @@ describe('web UI: write, save, execute and watch a flow', () => {
     await ui.screenshot(page, 'execution-dark.png');
 
     await page.getByTestId('theme-toggle').click();
-    expect(await theme()).toBe('light');
+    await page.waitForSelector('html[data-theme="light"]', { state: 'attached' });
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).localStorage.getItem('osprey.theme'))).toBe('light');
     await ui.screenshot(page, 'execution-light.png');
     await page.reload();
     await page.getByTestId('gantt-row-answer').waitFor();
     expect(await theme()).toBe('light');
     await page.getByTestId('theme-toggle').click();
-    expect(await theme()).toBe('dark');
+    await page.waitForSelector('html[data-theme="dark"]', { state: 'attached' });
 
     for (const [name, viewport] of [['laptop', LAPTOP], ['wide', WIDE]] as const) {
       await page.setViewportSize(viewport);
