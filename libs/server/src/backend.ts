@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, KafkaQueue, WorkerJobQueue } from '@osprey/queue';
-import { migrateSqlQueue, openKafkaIndexFeed, openKafkaQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
+import { migrateSqlQueue, openBullmqWorkerJobQueue, openKafkaIndexFeed, openKafkaQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
 import type { Execution } from '@osprey/flow-model';
 import type { LogEntry, LogRepository, Repository } from '@osprey/repository';
 import { migrateSqlRepository, openSearchRepository, openSqliteRepository, openSqlRepository } from '@osprey/repository';
@@ -8,6 +8,7 @@ import type { Storage } from '@osprey/storage';
 import { openLocalStorage, openS3Storage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from './config.js';
 import { newId } from './ids.js';
+import { RelayedExecutorStore, RelayedWorkerJobQueue, WorkerJobRelay } from './redis-worker-jobs.js';
 
 /** Executions (with their task runs) and logs read from the queue, as the indexer writes them to the search server. */
 export interface ProjectionBatch {
@@ -63,6 +64,11 @@ export interface BackendOptions {
   /** Names the process in Kafka transactional ids and consumer groups; default a random id. */
   instanceId?: string;
   onError?: (error: unknown, context: string) => void;
+  /**
+   * With worker jobs on Redis: run the relay that moves the jobs the executor commits into the queue backend
+   * on to Redis. The processes that run an executor do.
+   */
+  relayWorkerJobs?: boolean;
 }
 
 interface OpenedQueue {
@@ -191,9 +197,22 @@ export async function openBackend(config: OspreyConfig, options: BackendOptions 
   }
   const { queue, repository } = opened;
   let jobs: WorkerJobQueue & { close?(): Promise<void> } = queue.jobs;
+  let store: ExecutorStore = queue.store;
+  let relay: WorkerJobRelay | undefined;
   if (config.workerQueue.type === 'redis') {
     try {
-      throw new Error('worker jobs on Redis are not wired yet');
+      const redis = await openBullmqWorkerJobQueue({
+        url: config.workerQueue.url,
+        prefix: config.workerQueue.prefix,
+        events: queue.events,
+        onError: (error) => options.onError?.(error, 'redis'),
+      });
+      jobs = new RelayedWorkerJobQueue(redis, queue.jobs);
+      store = new RelayedExecutorStore(queue.store, redis);
+      if (options.relayWorkerJobs) {
+        relay = new WorkerJobRelay(queue.jobs, redis, (error) => options.onError?.(error, 'worker job relay'));
+        relay.start();
+      }
     } catch (error) {
       await queue.close();
       await repository.close();
@@ -206,7 +225,7 @@ export async function openBackend(config: OspreyConfig, options: BackendOptions 
     events: queue.events,
     jobs,
     broadcast: queue.broadcast,
-    store: queue.store,
+    store,
     repository,
     storage,
     async ready() {
@@ -220,6 +239,7 @@ export async function openBackend(config: OspreyConfig, options: BackendOptions 
       }
     },
     async close() {
+      await relay?.stop();
       if (jobs !== queue.jobs) await jobs.close?.();
       await queue.close();
       await repository.close();

@@ -22,6 +22,12 @@ describe('loadConfig: Kafka, OpenSearch and Redis backends', () => {
     expect(config.queue.type).toBe('sqlite');
   });
 
+  it('keeps the repository in the SQLite file of the queue, where the executor writes executions', () => {
+    const config = loadConfig({ env: { OSPREY_QUEUE_PATH: '/var/osprey/main.db', OSPREY_WORKER_QUEUE_TYPE: 'redis', OSPREY_WORKER_QUEUE_URL: 'redis://r:6379' } });
+    expect(config.repository).toEqual({ type: 'sqlite', path: '/var/osprey/main.db' });
+    expect(() => loadConfig({ env: { OSPREY_QUEUE_PATH: 'a.db', OSPREY_REPOSITORY_PATH: 'b.db' } })).toThrow(/repository\.path: must name the same SQLite file as queue\.path \(a\.db\)/);
+  });
+
   it('names the setting that does not fit', () => {
     expect(() => loadConfig({ env: { ...ha, OSPREY_QUEUE_BROKERS: 'kafka-0' } })).toThrow(/queue\.brokers\.0: a broker as host:port/);
     expect(() => loadConfig({ env: { OSPREY_QUEUE_TYPE: 'kafka', OSPREY_QUEUE_BROKERS: 'k:9092' } })).toThrow(/repository\.type: must be opensearch/);

@@ -235,6 +235,9 @@ export const configSchema = z
     if ((queue.type === 'postgres' || queue.type === 'mysql') && (repository.type !== queue.type || repository.url !== queue.url)) {
       context.addIssue({ code: 'custom', path: ['repository', 'url'], message: `must name the same database as queue.url (${queue.type})` });
     }
+    if (queue.type === 'sqlite' && (repository.type !== 'sqlite' || resolve(config.dataDir, repository.path) !== resolve(config.dataDir, queue.path))) {
+      context.addIssue({ code: 'custom', path: ['repository', 'path'], message: `must name the same SQLite file as queue.path (${queue.path}): the executor writes executions in the queue's file` });
+    }
     // On Kafka the executor's state lives in topics that only the indexer projects into a search server.
     if (queue.type === 'kafka' && repository.type !== 'opensearch') {
       context.addIssue({ code: 'custom', path: ['repository', 'type'], message: 'must be opensearch when queue.type is kafka (the indexer projects the topics into it)' });
@@ -351,10 +354,11 @@ function envPath(key: string): string[] | undefined {
   return undefined;
 }
 
-/** A SQL-server queue without a repository section means the same database for both. */
+/** A SQL queue (SQLite file or server) without a repository section means the same database for both. */
 function defaultRepositoryToQueue(raw: Record<string, unknown>): void {
   const queue = raw.queue as Record<string, unknown> | undefined;
-  if (!queue || typeof queue !== 'object' || (queue.type !== 'postgres' && queue.type !== 'mysql')) return;
+  if (!queue || typeof queue !== 'object' || !['sqlite', 'postgres', 'mysql', undefined].includes(queue.type as string | undefined)) return;
+  if (queue.type === undefined && queue.path === undefined) return;
   const repository = (raw.repository ?? {}) as Record<string, unknown>;
   if (typeof repository !== 'object') return;
   raw.repository = { ...queue, ...repository };

@@ -87,6 +87,7 @@ export class OspreyRuntime {
       options.backend ??
       (await openBackend(options.config, {
         instanceId,
+        relayWorkerJobs: options.roles.includes('executor'),
         // Adapters retry these themselves; operators see them, at most one line per failure.
         onError: (error, context) => logger.warn({ err: error, adapter: context }, 'backend adapter reported an error'),
       }));

@@ -1,0 +1,121 @@
+import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
+import type { ExecutorCommit, ExecutorStore, LeasedJob, WorkerJobQueue } from '@osprey/queue';
+import { newId } from './ids.js';
+
+/**
+ * Moves worker jobs from the queue backend, where the executor writes them in its commit (an outbox: the jobs
+ * are written atomically with the execution), to Redis, where workers take them. A job is published to Redis
+ * before it is removed from the outbox, so a relay that dies in between leaves it to be published again: Redis
+ * keeps one job per id, so that changes nothing.
+ */
+export class WorkerJobRelay {
+  readonly id = `relay-${newId()}`;
+  private readonly stopping = new AbortController();
+  private loop?: Promise<void>;
+  relayed = 0;
+
+  constructor(
+    private readonly outbox: WorkerJobQueue,
+    private readonly target: WorkerJobQueue,
+    private readonly onError: (error: unknown) => void,
+    private readonly options: { batch?: number; leaseMs?: number; idleWaitMs?: number } = {},
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.loop;
+  }
+
+  /** Moves what is in the outbox now; resolves with the number of jobs moved. */
+  async relayOnce(): Promise<number> {
+    const leases = await this.outbox.take(this.id, this.options.batch ?? 256, this.options.leaseMs ?? 30_000);
+    if (leases.length === 0) return 0;
+    await this.target.publish(leases.map((lease) => lease.job));
+    await this.outbox.handOff(leases);
+    this.relayed += leases.length;
+    return leases.length;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
+      try {
+        if ((await this.relayOnce()) === 0) await this.outbox.waitForJobs(this.options.idleWaitMs ?? 1000, signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        this.onError(error);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+}
+
+/**
+ * Worker jobs on Redis: workers lease them from `redis`; `outbox` is only where the executor's commits put them
+ * (see WorkerJobRelay). Cancelling looks in both, since a job may not have been moved yet.
+ */
+export class RelayedWorkerJobQueue implements WorkerJobQueue {
+  constructor(
+    private readonly redis: WorkerJobQueue & { close(): Promise<void> },
+    private readonly outbox: WorkerJobQueue,
+  ) {}
+
+  publish(jobs: WorkerJob[]): Promise<void> {
+    return this.redis.publish(jobs);
+  }
+  take(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]> {
+    return this.redis.take(workerId, max, leaseMs);
+  }
+  renew(workerId: string, jobIds: string[], leaseMs: number): Promise<string[]> {
+    return this.redis.renew(workerId, jobIds, leaseMs);
+  }
+  complete(lease: LeasedJob, result: TaskResultEvent): Promise<void> {
+    return this.redis.complete(lease, result);
+  }
+  giveBack(lease: LeasedJob): Promise<void> {
+    return this.redis.giveBack(lease);
+  }
+  handOff(leases: LeasedJob[]): Promise<void> {
+    return this.redis.handOff(leases);
+  }
+  async cancel(taskRunIds: string[]): Promise<string[]> {
+    const [inOutbox, inRedis] = await Promise.all([this.outbox.cancel(taskRunIds), this.redis.cancel(taskRunIds)]);
+    return [...new Set([...inOutbox, ...inRedis])];
+  }
+  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.redis.waitForJobs(timeoutMs, signal);
+  }
+  depth(): Promise<{ pending: number; running: number }> {
+    return this.redis.depth();
+  }
+  close(): Promise<void> {
+    return this.redis.close();
+  }
+}
+
+/**
+ * The executor's commit cancels queued jobs in the outbox, in its transaction; jobs already moved to Redis are
+ * cancelled right after it. A job the relay is moving at that instant may still run: the executor ignores the
+ * result of a task run it has ended, and the kill broadcast stops it on the worker.
+ */
+export class RelayedExecutorStore implements ExecutorStore {
+  constructor(
+    private readonly store: ExecutorStore,
+    private readonly redis: WorkerJobQueue,
+  ) {}
+
+  load(executionId: string) {
+    return this.store.load(executionId);
+  }
+  async commit(consumerId: string, commit: ExecutorCommit): Promise<void> {
+    await this.store.commit(consumerId, commit);
+    if (commit.cancelJobs.length > 0) await this.redis.cancel(commit.cancelJobs);
+  }
+  acknowledge(consumerId: string, executionId: string, seqs: number[]): Promise<void> {
+    return this.store.acknowledge(consumerId, executionId, seqs);
+  }
+}
