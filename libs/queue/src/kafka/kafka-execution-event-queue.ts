@@ -97,6 +97,20 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
     return this.connection.options.partitions;
   }
 
+  private starting?: Promise<void>;
+
+  /**
+   * Joins the executor group on first use (a claim), so that processes which only emit events (webservers,
+   * schedulers, workers) never take partitions they would not consume. Retried after a failed start.
+   */
+  ensureStarted(): Promise<void> {
+    this.starting ??= this.start().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
   /** Joins the executor group and waits until the first assignment is restored. */
   async start(): Promise<void> {
     const { topics } = this.connection;
@@ -138,6 +152,7 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
   }
 
   async claim(consumerId: string, maxExecutions: number, leaseMs: number): Promise<ClaimedEvent[]> {
+    await this.ensureStarted();
     await this.catchUp();
     const now = Date.now();
     const due = new Map<string, PendingEvent[]>();
@@ -185,8 +200,9 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
   }
 
   /** Also wakes when the earliest delayed event falls due, so a waiting executor needs no extra timer. */
-  waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.closed || signal?.aborted) return Promise.resolve();
+  async waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed || signal?.aborted) return;
+    await this.ensureStarted();
     const now = Date.now();
     let wait = timeoutMs;
     for (const partition of this.owned.values()) {
@@ -244,6 +260,7 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
 
   /** Throws unless this process owns the execution's partition, restored, and no rebalance is under way. */
   async assertOwned(executionId: string): Promise<number> {
+    await this.ensureStarted();
     const partition = this.partitionOf(executionId);
     // A rebalance may hand the partition to another executor: write nothing until the new assignment is known.
     if (this.rebalancing) await this.until(() => !this.rebalancing, this.connection.options.sessionTimeoutMs);

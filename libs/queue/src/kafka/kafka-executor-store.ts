@@ -24,6 +24,7 @@ export class KafkaExecutorStore implements ExecutorStore {
   ) {}
 
   async load(executionId: string): Promise<Execution | null> {
+    await this.events.ensureStarted();
     return this.events.state(executionId)?.execution ?? null;
   }
 
@@ -62,6 +63,7 @@ export class KafkaExecutorStore implements ExecutorStore {
   }
 
   async acknowledge(consumerId: string, executionId: string, seqs: number[]): Promise<void> {
+    await this.events.ensureStarted();
     const consumed = new Set(seqs.filter((seq) => this.events.pendingEvent(seq)));
     if (consumed.size > 0) await this.writer.write([], this.offsets(this.watermarks(consumed)));
     this.events.committed(consumerId, executionId, undefined, [...consumed]);

@@ -71,6 +71,20 @@ export class KafkaWorkerJobBuffer {
     return this.groupId;
   }
 
+  private starting?: Promise<void>;
+
+  /**
+   * Joins the workers' group on first use (a take), so that processes which never take jobs (webservers,
+   * schedulers, executors) hold no partition of the jobs topic. Retried after a failed start.
+   */
+  ensureStarted(): Promise<void> {
+    this.starting ??= this.start().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
   async start(): Promise<void> {
     const consumer = this.connection.consumer(this.groupId);
     this.consumer = consumer;
@@ -98,6 +112,7 @@ export class KafkaWorkerJobBuffer {
 
   /** Waits (bounded) until every job written to the owned partitions before the call is buffered. */
   async catchUp(): Promise<void> {
+    if (!this.starting) return;
     const deadline = Date.now() + this.catchUpMs;
     await this.waitFor(() => this.joined, this.catchUpMs);
     const admin = await this.connection.admin();
@@ -184,7 +199,8 @@ export class KafkaWorkerJobBuffer {
   }
 
   /** Resolves when a job is buffered (at once if one is), after `timeoutMs`, or when `signal` aborts. */
-  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  async waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await this.ensureStarted();
     return this.waitFor(() => this.hasJobs() || !this.consumer, timeoutMs, signal);
   }
 

@@ -59,7 +59,8 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     const queue = new KafkaWorkerJobQueue(connection, producer, transactional, writer, buffer, tables, liveness, partitionsOf);
     try {
       await tables.start();
-      await Promise.all([buffer.start(), liveness.start()]);
+      // The workers' group is joined by the first take (see KafkaWorkerJobBuffer.ensureStarted).
+      await liveness.start();
       return queue;
     } catch (error) {
       await queue.stop();
@@ -74,6 +75,7 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
 
   async take(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]> {
     if (max <= 0 || this.closed) return [];
+    await this.buffer.ensureStarted();
     await this.liveness.sweep();
     await this.buffer.catchUp();
     const taken: BufferedJob[] = [];

@@ -25,8 +25,8 @@ export interface KafkaQueue extends Closable {
 }
 
 /**
- * Opens the Kafka queue: creates the topics when absent, joins the executor group (this process's share of the
- * executions, restored before this resolves), the worker groups and its own broadcast group.
+ * Opens the Kafka queue: creates the topics when absent and joins its own broadcast group. The executor group
+ * (this process's share of the executions) is joined by the first claim, the workers' group by the first take.
  */
 export async function openKafkaQueue(options: OpenKafkaQueueOptions): Promise<KafkaQueue> {
   const connection = await KafkaConnection.open(options);
@@ -42,7 +42,8 @@ export async function openKafkaQueue(options: OpenKafkaQueueOptions): Promise<Ka
     const writer = new KafkaWorkerJobWriter(transactional, events.groupId);
     const broadcast = new KafkaBroadcastQueue(connection, producer, options.onBroadcastHandlerError);
     started.push(broadcast);
-    await Promise.all([events.start(), broadcast.start()]);
+    // The executor group is joined by the first claim: only processes that run an executor consume events.
+    await broadcast.start();
     const store = new KafkaExecutorStore(connection, events, writer, (taskRunIds) => jobs.cancel(taskRunIds));
     let closing: Promise<void> | undefined;
     return {
