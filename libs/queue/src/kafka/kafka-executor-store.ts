@@ -4,6 +4,7 @@ import type { KafkaConnection } from './kafka-connection.js';
 import { offsetOfSeq, partitionOfSeq, type KafkaExecutionEventQueue } from './kafka-execution-event-queue.js';
 import { executionEventMessage, executionStateMessage, type ExecutionStateRecord } from './kafka-execution-records.js';
 import { workerJobMessage } from './kafka-worker-job-records.js';
+import type { KafkaWorkerJobQueue } from './kafka-worker-job-queue.js';
 import type { KafkaWorkerJobWriter, OutgoingRecord } from './kafka-worker-job-writer.js';
 
 /**
@@ -21,6 +22,8 @@ export class KafkaExecutorStore implements ExecutorStore {
     private readonly writer: KafkaWorkerJobWriter,
     /** Removes queued jobs of cancelled task runs (the worker-job queue's `cancel`). */
     private readonly cancelJobs: (taskRunIds: string[]) => Promise<unknown>,
+    /** The worker-job queue of this process: places job records and learns where they landed. */
+    private readonly jobs?: Pick<KafkaWorkerJobQueue, 'jobRecord' | 'noteWritten'>,
   ) {}
 
   async load(executionId: string): Promise<Execution | null> {
@@ -51,10 +54,12 @@ export class KafkaExecutorStore implements ExecutorStore {
       const state: ExecutionStateRecord = { execution, consumedOffsets: [...new Set([...previous, ...own])].filter((offset) => offset >= (floor ?? 0)).sort((a, b) => a - b) };
       const records: OutgoingRecord[] = [
         { topic: topics.executions, message: executionStateMessage(state, options.partitions) },
-        ...commit.jobs.map((job) => ({ topic: topics.workerJobs, message: workerJobMessage(job) })),
+        ...commit.jobs.map((job) => this.jobs?.jobRecord(job) ?? { topic: topics.workerJobs, message: workerJobMessage(job) }),
         ...commit.events.map((event) => ({ topic: topics.executionEvents, message: executionEventMessage(event, options.partitions) })),
       ];
-      this.events.noteWritten(await this.writer.write(records, this.offsets(watermarks)));
+      const written = await this.writer.write(records, this.offsets(watermarks));
+      this.events.noteWritten(written);
+      this.jobs?.noteWritten(written);
       this.events.committed(consumerId, execution.id, state, [...consumed]);
     } finally {
       this.inflight.delete(execution.id);

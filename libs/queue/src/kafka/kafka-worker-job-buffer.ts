@@ -111,6 +111,16 @@ export class KafkaWorkerJobBuffer {
   }
 
   /** Waits (bounded) until every job written to the owned partitions before the call is buffered. */
+  private readonly written = new Map<number, number>();
+
+  /** Records where jobs written by this process landed, so a take right after the write waits until they are buffered. */
+  noteWritten(records: readonly { topic: string; partition: number; offset: number }[]): void {
+    for (const { topic, partition, offset } of records) {
+      if (topic !== this.topic || offset < 0) continue;
+      this.written.set(partition, Math.max(this.written.get(partition) ?? 0, offset + 1));
+    }
+  }
+
   async catchUp(): Promise<void> {
     if (!this.starting) return;
     const deadline = Date.now() + this.catchUpMs;
@@ -120,7 +130,7 @@ export class KafkaWorkerJobBuffer {
     await this.waitFor(
       () =>
         [...this.partitions].every(
-          ([partition, buffer]) => buffer.ready && (buffer.paused || buffer.position >= (ends.get(partition) ?? 0)),
+          ([partition, buffer]) => buffer.ready && (buffer.paused || buffer.position >= Math.max(ends.get(partition) ?? 0, this.written.get(partition) ?? 0)),
         ),
       Math.max(0, deadline - Date.now()),
     );

@@ -70,8 +70,22 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
 
   async publish(jobs: WorkerJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.producer.send({ topic: this.connection.topics.workerJobs, messages: jobs.map((job) => workerJobMessage(job)), acks: -1 });
+    this.noteWritten(await sendRecords(this.producer, jobs.map((job) => this.jobRecord(job))));
   }
+
+  /** A job's record in the partition of its key, so that the write reports its offset (see noteWritten). */
+  jobRecord(job: WorkerJob, deliveries = 0): OutgoingRecord {
+    const topic = this.connection.topics.workerJobs;
+    return { topic, message: { ...workerJobMessage(job, deliveries), partition: kafkaPartitionOf(job.id, this.partitionsOf(topic)) } };
+  }
+
+  /** Jobs this process wrote (also in the executor's transactions): a later take here waits until they are read. */
+  noteWritten(records: readonly WrittenRecord[]): void {
+    this.buffer.noteWritten(records);
+  }
+
+  /** Result events this process wrote are reported here (the executor inbox's read-your-writes). */
+  onEventsWritten?: (records: WrittenRecord[]) => void;
 
   async take(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]> {
     if (max <= 0 || this.closed) return [];
@@ -144,6 +158,7 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     const tombstone = this.tableRecord(topics.workerJobLeases, lease.job.id, null);
     const event = executionEventMessage({ executionId: lease.job.executionId, event: result }, this.partitionsOf(topics.executionEvents));
     const written = await this.writer.write([{ topic: topics.executionEvents, message: event }, tombstone]);
+    this.onEventsWritten?.([written[0]!]);
     this.tables.applyOwn(written[1]!, lease.job.id, null);
   }
 
@@ -217,8 +232,9 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
   private async requeue(leases: KafkaLeaseRecord[], extra: OutgoingRecord[] = []): Promise<void> {
     const { topics } = this.connection;
     const tombstones = [...leases.map((lease) => this.tableRecord(topics.workerJobLeases, lease.jobId, null)), ...extra];
-    const jobs = leases.map((lease): OutgoingRecord => ({ topic: topics.workerJobs, message: workerJobMessage(lease.job, lease.deliveries) }));
+    const jobs = leases.map((lease): OutgoingRecord => this.jobRecord(lease.job, lease.deliveries));
     const written = await this.writer.write([...tombstones, ...jobs]);
+    this.noteWritten(written.slice(tombstones.length));
     tombstones.forEach((record, i) => this.tables.applyOwn(written[i]!, String(record.message.key), null));
   }
 

@@ -44,7 +44,8 @@ export async function openKafkaQueue(options: OpenKafkaQueueOptions): Promise<Ka
     started.push(broadcast);
     // The executor group is joined by the first claim: only processes that run an executor consume events.
     await broadcast.start();
-    const store = new KafkaExecutorStore(connection, events, writer, (taskRunIds) => jobs.cancel(taskRunIds));
+    const store = new KafkaExecutorStore(connection, events, writer, (taskRunIds) => jobs.cancel(taskRunIds), jobs);
+    jobs.onEventsWritten = (records) => events.noteWritten(records);
     let closing: Promise<void> | undefined;
     return {
       connection,
