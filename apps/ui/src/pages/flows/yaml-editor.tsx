@@ -39,6 +39,11 @@ export function YamlEditor({ value, onChange, markers, readOnly, onSave, onReady
   const editorRef = useRef<MonacoEditorNs.IStandaloneCodeEditor>(undefined);
   const monacoRef = useRef<MonacoModule>(undefined);
   const applying = useRef(false);
+  /**
+   * Texts this editor sent out through onChange and React has not rendered back yet. A render with one of them
+   * is the echo of an earlier keystroke, not an outside change: setting it would drop the keys typed since.
+   */
+  const emitted = useRef<string[]>([]);
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<unknown>();
   const callbacks = useRef({ onChange, onSave, onReady });
@@ -71,7 +76,10 @@ export function YamlEditor({ value, onChange, markers, readOnly, onSave, onReady
         editorRef.current = editor;
         // Text set from outside (a loaded flow) is not an edit: only the user's changes go back to onChange.
         const change = model.onDidChangeContent(() => {
-          if (!applying.current) callbacks.current.onChange?.(model.getValue());
+          if (applying.current) return;
+          const text = model.getValue();
+          emitted.current.push(text);
+          callbacks.current.onChange?.(text);
         });
         editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => callbacks.current.onSave?.());
         // Follow the app's theme toggle.
@@ -108,7 +116,15 @@ export function YamlEditor({ value, onChange, markers, readOnly, onSave, onReady
   // Outside changes (a loaded revision, a reset) replace the text; typing does not come back here as a change.
   useEffect(() => {
     const model = editorRef.current?.getModel();
-    if (model && model.getValue() !== value) {
+    if (!model) return;
+    const echo = emitted.current.lastIndexOf(value);
+    if (echo >= 0) {
+      // The echo of our own edit: what was emitted up to it is rendered (or skipped by batching); later ones are pending.
+      emitted.current.splice(0, echo + 1);
+      return;
+    }
+    emitted.current = [];
+    if (model.getValue() !== value) {
       applying.current = true;
       try {
         model.setValue(value);
