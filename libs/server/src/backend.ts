@@ -3,7 +3,7 @@ import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, KafkaQueue, Wo
 import { migrateSqlQueue, openBullmqWorkerJobQueue, openKafkaIndexFeed, openKafkaQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
 import type { Execution } from '@osprey/flow-model';
 import type { LogEntry, LogRepository, Repository } from '@osprey/repository';
-import { migrateSqlRepository, openSearchRepository, openSqliteRepository, openSqlRepository } from '@osprey/repository';
+import { migrateSqlRepository, openSearchRepository, openSqliteRepository, openSqlRepository, SearchUnavailableError } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { openLocalStorage, openS3Storage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from './config.js';
@@ -138,7 +138,11 @@ async function openKafkaBackend(config: OspreyConfig, options: BackendOptions): 
     instanceId: options.instanceId ?? newId(),
     onError: onError('kafka'),
   };
-  const search = await openSearchRepository({ url: repo.url, indexPrefix: repo.indexPrefix, replicas: repo.replicas, username: repo.username, password: repo.password, onError: onError('opensearch') });
+  const search = await whileUnavailable(
+    () => openSearchRepository({ url: repo.url, indexPrefix: repo.indexPrefix, replicas: repo.replicas, username: repo.username, password: repo.password, onError: onError('opensearch') }),
+    SEARCH_START_WAIT_MS,
+    onError('opensearch'),
+  );
   let queue: KafkaQueue;
   try {
     queue = await openKafkaQueue(kafka);
@@ -177,6 +181,23 @@ async function openKafkaBackend(config: OspreyConfig, options: BackendOptions): 
       return search.ping();
     },
   };
+}
+
+/** How long a service waits at start for an unreachable search server (a restart of it, a rolling upgrade). */
+const SEARCH_START_WAIT_MS = 120_000;
+
+/** Retries `open` while the search server cannot be reached, up to `waitMs`; other errors fail at once. */
+async function whileUnavailable<T>(open: () => Promise<T>, waitMs: number, report: (error: unknown) => void): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await open();
+    } catch (error) {
+      if (!(error instanceof SearchUnavailableError) || Date.now() + delay > deadline) throw error;
+      report(error);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 function unreachable(message: string): never {

@@ -1,6 +1,6 @@
 import type { Execution, ExecutionTrigger, Label } from '@osprey/flow-model';
 import type { ExecutionEventQueue } from '@osprey/queue';
-import { NotFoundError, type FlowRepository } from '@osprey/repository';
+import { NotFoundError, SearchUnavailableError, type FlowRepository, type StoredFlow } from '@osprey/repository';
 import { newId } from '@osprey/server';
 import { newExecution } from './new-execution.js';
 
@@ -25,6 +25,9 @@ export class FlowDisabledError extends Error {
 
 /** Starts an execution of a flow: the one way the API, the CLI and the scheduler create executions. */
 export class TriggerExecution {
+  /** The latest revision of each flow as last read, for when the repository cannot be reached (see execute). */
+  private readonly lastKnown = new Map<string, StoredFlow>();
+
   constructor(
     private readonly flows: FlowRepository,
     private readonly events: ExecutionEventQueue,
@@ -32,7 +35,7 @@ export class TriggerExecution {
   ) {}
 
   async execute(command: TriggerExecutionCommand): Promise<Execution> {
-    const stored = await this.flows.get(command.namespace, command.flowId, command.revision);
+    const stored = await this.flow(command);
     if (!stored || stored.deleted) throw new NotFoundError('flow', `${command.namespace}.${command.flowId}`);
     if (stored.disabled || stored.flow.disabled) throw new FlowDisabledError(command.namespace, command.flowId);
     const execution = newExecution(
@@ -49,5 +52,26 @@ export class TriggerExecution {
     );
     await this.events.emit([{ executionId: execution.id, event: { type: 'start' }, execution }]);
     return execution;
+  }
+
+  /**
+   * Reads the flow; when the repository is unreachable (a search-server outage on Kafka deployments, where the
+   * queue still works), the latest revision this process last read lets executions start all the same. Flows
+   * cannot be saved during such an outage either, so that copy is current unless saved just before it began.
+   */
+  private async flow(command: TriggerExecutionCommand): Promise<StoredFlow | null> {
+    const key = `${command.namespace}\u0000${command.flowId}`;
+    try {
+      const stored = await this.flows.get(command.namespace, command.flowId, command.revision);
+      if (command.revision === undefined) {
+        if (stored) this.lastKnown.set(key, stored);
+        else this.lastKnown.delete(key);
+      }
+      return stored;
+    } catch (error) {
+      const known = command.revision === undefined ? this.lastKnown.get(key) : undefined;
+      if (!known || !(error instanceof SearchUnavailableError)) throw error;
+      return known;
+    }
   }
 }
