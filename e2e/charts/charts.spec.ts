@@ -261,8 +261,8 @@ describe('worker autoscaling', () => {
   test.each([
     ['postgresql', { connectionFromEnv: 'OSPREY_QUEUE_URL', query: 'SELECT count(*) FROM worker_jobs WHERE lease_until = 0', targetQueryValue: '20' }],
     ['mysql', { connectionStringFromEnv: 'OSPREY_QUEUE_URL', query: 'SELECT count(*) FROM worker_jobs WHERE lease_until = 0', queryValue: '20' }],
-    ['kafka', { bootstrapServers: 'kafka:9092', consumerGroup: 'osprey-worker', topic: 'osprey.worker-jobs', lagThreshold: '20' }],
-    ['redis', { addressFromEnv: 'OSPREY_REDIS_ADDRESS', listName: 'bull:osprey-worker-jobs:wait', listLength: '20' }],
+    ['kafka', { bootstrapServers: 'kafka:9092', consumerGroup: 'osprey.workers', topic: 'osprey.worker-jobs', lagThreshold: '20' }],
+    ['redis', { addressFromEnv: 'OSPREY_REDIS_ADDRESS', listName: 'osprey:worker-jobs:wait', listLength: '20' }],
     ['prometheus', { serverAddress: 'http://prometheus-operated.monitoring.svc:9090', query: 'max(osprey_worker_jobs_pending)', threshold: '20' }],
   ])('KEDA %s: a ScaledObject on the worker Deployment replaces the HPA', (scaler, metadata) => {
     const objects = render({ values: [size('medium-postgres')], set: ['worker.keda.enabled=true', `worker.keda.scaler=${scaler}`] });
