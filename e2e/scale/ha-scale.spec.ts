@@ -1,0 +1,236 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, httpJson } from '../support/osprey-process.js';
+import { Cluster, deployFlow, searchExecutions, searchTaskRuns, seconds, type ServiceProcess } from './cluster.js';
+import { startSearchNode, type SearchNode } from './search-node.js';
+
+/**
+ * The high-availability deployment under failure: 2 webservers, 2 executors, 3 workers, 2 schedulers and 2
+ * indexers as separate processes on Kafka + OpenSearch (+ S3 when the test server runs). 200 executions of a
+ * ForEach over shell tasks are created through both webservers while an executor, a worker and an indexer are
+ * SIGKILLed and replaced, and the search server is stopped for 30 s and started again. Every execution must end
+ * SUCCESS exactly once, and every execution, task run and log must be searchable through the API at the end.
+ */
+const NAMESPACE = 'io.osprey.ha';
+const EXECUTIONS = 200;
+const VALUES = ['a', 'b', 'c'];
+const SEARCH_OUTAGE_MS = 30_000;
+
+const FOR_EACH_SHELL = `id: ha-foreach
+namespace: ${NAMESPACE}
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEach
+    values: ${JSON.stringify(VALUES)}
+    tasks:
+      - id: shell
+        type: io.kestra.plugin.scripts.shell.Commands
+        taskRunner:
+          type: io.kestra.plugin.core.runner.Process
+        commands:
+          - sleep 0.2
+          - echo "ran {{ taskrun.value }} of {{ execution.id }}"
+`;
+
+const SCHEDULED = `id: ha-scheduled
+namespace: ${NAMESPACE}
+tasks:
+  - id: hello
+    type: io.kestra.plugin.core.log.Log
+    message: "fired for {{ trigger.date }}"
+triggers:
+  - id: every-5s
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "*/5 * * * * *"
+    withSeconds: true
+`;
+
+const ENDED = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED']);
+
+async function metric(service: ServiceProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+}
+
+async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(count, concurrency) }, async () => {
+    while (next < count) await fn(next++);
+  }));
+}
+
+describe('high-availability deployment on Kafka + OpenSearch: services SIGKILLed and the search server stopped while 200 executions run', () => {
+  let cluster: Cluster | undefined;
+  let search: SearchNode | undefined;
+  let searchDir: string | undefined;
+
+  afterAll(async () => {
+    await cluster?.destroy();
+    await search?.stop();
+    if (searchDir) rmSync(searchDir, { recursive: true, force: true });
+  });
+
+  it('ends every execution SUCCESS exactly once and makes every execution, task run and log searchable', async () => {
+    const brokers = process.env.OSPREY_TEST_KAFKA_BROKERS;
+    if (!brokers) throw new Error('OSPREY_TEST_KAFKA_BROKERS is not set: run through `npm test`, which starts Kafka (scripts/servers/kafka.mjs)');
+    const t0 = Date.now();
+    const timings: Record<string, string> = {};
+    // A search node of its own, on a data folder that survives its restart: the shared one must not go down.
+    searchDir = mkdtempSync(join(tmpdir(), 'osprey-ha-search-'));
+    search = await startSearchNode(searchDir);
+    timings.searchStarted = seconds(Date.now() - t0);
+    const prefix = `ha-${process.pid}-${Date.now().toString(36)}`;
+    const backend = [
+      'queue:',
+      '  type: kafka',
+      `  brokers: ${brokers}`,
+      `  topicPrefix: ${prefix}`,
+      '  partitions: 4',
+      'repository:',
+      '  type: opensearch',
+      `  url: ${search.url}`,
+      `  indexPrefix: ${prefix}`,
+      '',
+    ].join('\n');
+    cluster = await Cluster.withBackend('kafka', 'ha', backend, async () => undefined);
+    const [web1, web2, exec1] = await Promise.all([
+      cluster.start('webserver', 'webserver-1'),
+      cluster.start('webserver', 'webserver-2'),
+      cluster.start('executor', 'executor-1'),
+      cluster.start('executor', 'executor-2'),
+      cluster.start('worker', 'worker-1'),
+      cluster.start('worker', 'worker-2'),
+      cluster.start('worker', 'worker-3'),
+      cluster.start('scheduler', 'scheduler-1'),
+      cluster.start('scheduler', 'scheduler-2'),
+      cluster.start('indexer', 'indexer-1'),
+      cluster.start('indexer', 'indexer-2'),
+    ]);
+    timings.start11Processes = seconds(Date.now() - t0);
+    await deployFlow(web1!.url, FOR_EACH_SHELL);
+    await deployFlow(web2!.url, SCHEDULED);
+
+    const webservers: ServiceProcess[] = [web1!, web2!];
+    const created: string[] = [];
+    const trigger = async (i: number) => {
+      const web = webservers[i % webservers.length]!;
+      const response = await httpJson<{ id: string }>(`${web.url}/api/v1/executions/${NAMESPACE}/ha-foreach`, { method: 'POST' });
+      expect(response.status).toBe(200);
+      created.push(response.body.id);
+    };
+    const batch = (from: number) => pool(40, 4, (i) => trigger(from + i));
+    const tTrigger = Date.now();
+
+    await batch(0);
+    const second = batch(40);
+    await new Promise((r) => setTimeout(r, 1000));
+    await cluster.kill(exec1!);
+    const executorReplacement = cluster.start('executor', 'executor-3');
+    timings.executorKilled = seconds(Date.now() - tTrigger);
+    await second;
+
+    const third = batch(80);
+    const workers = cluster.services.filter((s) => s.role === 'worker');
+    const workerVictim = await eventually(
+      'a worker running at least two jobs',
+      async () => {
+        for (const worker of workers) if ((await metric(worker, 'osprey_worker_active_jobs')) >= 2) return worker;
+        return undefined;
+      },
+      30_000,
+      20,
+    );
+    await cluster.kill(workerVictim);
+    const workerReplacement = cluster.start('worker', 'worker-4');
+    timings.workerKilled = seconds(Date.now() - tTrigger);
+    await third;
+
+    // The search server goes away for 30 s while executions keep being created and run: the webservers cannot
+    // search meanwhile, but Kafka holds everything and the indexers catch up once it is back.
+    const fourth = batch(120);
+    await search.stop();
+    const outageStart = Date.now();
+    const indexer1 = cluster.services.find((s) => s.name === 'indexer-1')!;
+    await new Promise((r) => setTimeout(r, SEARCH_OUTAGE_MS / 2));
+    await cluster.kill(indexer1);
+    const indexerReplacement = cluster.start('indexer', 'indexer-3');
+    timings.indexerKilled = seconds(Date.now() - tTrigger);
+    await new Promise((r) => setTimeout(r, Math.max(0, SEARCH_OUTAGE_MS - (Date.now() - outageStart))));
+    search = await startSearchNode(searchDir, search);
+    timings.searchOutage = seconds(Date.now() - outageStart);
+    await fourth;
+    await batch(160);
+    timings.allTriggered = seconds(Date.now() - tTrigger);
+    await Promise.all([executorReplacement, workerReplacement, indexerReplacement]);
+
+    const api = webservers[1]!.url;
+    let last: Awaited<ReturnType<typeof searchExecutions>> | undefined;
+    const ended = await eventually(
+      `${EXECUTIONS} executions to end and be indexed`,
+      async () => {
+        const found = (last = await searchExecutions(api, NAMESPACE, 'ha-foreach').catch(() => undefined));
+        return found && found.results.length >= EXECUTIONS && found.results.every((e) => ENDED.has(e.state.current)) ? found : undefined;
+      },
+      240_000,
+      1000,
+    ).catch((error: unknown) => {
+      // What is stuck, and what the services complained about, to find out why.
+      const states: Record<string, number> = {};
+      for (const e of last?.results ?? []) states[e.state.current] = (states[e.state.current] ?? 0) + 1;
+      const missing = created.filter((id) => !last?.results.some((e) => e.id === id));
+      const problems = cluster!.logLines().filter(({ line }) => line.level === 'error' || line.level === 'warn').slice(-40);
+      console.log(JSON.stringify({ timings, indexed: last?.total, states, missing: missing.slice(0, 10), problems: problems.map(({ name, line }) => `${name}: ${String(line.msg)} ${JSON.stringify(line.err ?? '').slice(0, 300)}`) }, null, 1));
+      throw error;
+    });
+    timings.allEnded = seconds(Date.now() - tTrigger);
+
+    expect(created).toHaveLength(EXECUTIONS);
+    expect(ended.total).toBe(EXECUTIONS);
+    expect(ended.results.map((e) => e.id).sort()).toEqual([...created].sort());
+    expect(ended.results.filter((e) => e.state.current !== 'SUCCESS').map((e) => `${e.id} ${e.state.current}`)).toEqual([]);
+
+    // Task runs through the Task Runs search: every one indexed, each shell with exactly one successful attempt.
+    const taskRuns = await eventually(
+      'every task run indexed',
+      async () => {
+        const found = await searchTaskRuns(api, NAMESPACE, 'ha-foreach');
+        return found.total === EXECUTIONS * (1 + VALUES.length) && found.results.every((t) => t.state.current === 'SUCCESS') ? found : undefined;
+      },
+      60_000,
+      1000,
+    );
+    const keys = taskRuns.results.map((t) => `${t.executionId}/${t.taskId}/${t.value ?? ''}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const shells = taskRuns.results.filter((t) => t.taskId === 'shell');
+    expect(shells).toHaveLength(EXECUTIONS * VALUES.length);
+    expect(shells.filter((t) => (t.attempts ?? []).filter((a) => a.state.current === 'SUCCESS').length !== 1).map((t) => t.id)).toEqual([]);
+
+    // Logs through the log search: the line each shell task printed, for every execution and value.
+    const logs = await eventually(
+      'every shell log line indexed',
+      async () => {
+        const found = await httpJson<{ total: number; results: { executionId: string; taskRunId?: string; message: string }[] }>(
+          `${api}/api/v1/logs/search?namespace=${NAMESPACE}&flowId=ha-foreach&q=ran&size=10000`,
+        );
+        if (found.status !== 200) return undefined;
+        const lines = new Set(found.body.results.filter((l) => /^ran [abc] of /.test(l.message)).map((l) => l.message));
+        return lines.size === EXECUTIONS * VALUES.length ? lines : undefined;
+      },
+      60_000,
+      1000,
+    );
+    for (const id of created) for (const value of VALUES) expect(logs.has(`ran ${value} of ${id}`)).toBe(true);
+
+    // The schedule fired through all of it, each date once.
+    const scheduled = await searchExecutions(api, NAMESPACE, 'ha-scheduled');
+    const dates = scheduled.results.map((e) => e.scheduleDate ?? e.trigger?.variables?.date);
+    expect(dates.length).toBeGreaterThan(0);
+    expect(new Set(dates).size).toBe(dates.length);
+
+    const reruns = cluster.logLines().filter(({ line }) => String(line.msg).startsWith('running a job again')).length;
+    const indexed = await Promise.all(cluster.services.filter((s) => s.role === 'indexer' && s.name !== 'indexer-1').map((s) => metric(s, 'osprey_indexer_lag')));
+    timings.total = seconds(Date.now() - t0);
+    console.log(`HA run: ${JSON.stringify({ ...timings, storage: cluster.storage, jobsRunAgain: reruns, indexerLagAtEnd: indexed, scheduledExecutions: dates.length })}`);
+  }, 600_000);
+});
