@@ -1,5 +1,6 @@
 import type { Label } from '../flow/flow.js';
 import type { State, StateType } from './state.js';
+import type { TaskRunMetric } from './task-run-metric.js';
 
 /** One run of a flow, shaped like Kestra's Execution. */
 export interface Execution {
@@ -34,6 +35,8 @@ export interface TaskRunAttempt {
   /** The worker that ran this attempt. */
   workerId?: string;
   logFile?: string;
+  /** What the task reported while this attempt ran, in the order it reported them. */
+  metrics?: TaskRunMetric[];
 }
 
 /** One run of one task in an execution; loop iterations and retries of flowables are separate task runs. */

@@ -378,6 +378,28 @@ describe('decide: retries, pauses, kills and duplicates', () => {
     expect(sim.state).toBe('WARNING');
   });
 
+  it('records the metrics of each result on the attempt it ends, attempt by attempt', () => {
+    let calls = 0;
+    const sim = new Simulation(retrying(), {
+      answer: () => {
+        calls++;
+        return { state: calls < 2 ? 'FAILED' : 'SUCCESS', metrics: [{ name: 'rows', type: 'counter', value: calls * 10, tags: { table: 'birds' } }] };
+      },
+    }).run();
+    const run = sim.run1('flaky');
+    expect(run.attempts.map((a) => a.metrics)).toEqual([
+      [{ name: 'rows', type: 'counter', value: 10, tags: { table: 'birds' } }],
+      [{ name: 'rows', type: 'counter', value: 20, tags: { table: 'birds' } }],
+    ]);
+    expect(run.state.current).toBe('SUCCESS');
+  });
+
+  it('leaves an attempt without metrics when its result reports none', () => {
+    const sim = new Simulation(retrying()).run();
+    expect(sim.run1('flaky').attempts).toHaveLength(1);
+    expect(sim.run1('flaky').attempts[0]).not.toHaveProperty('metrics');
+  });
+
   it('a retry on a flowable applies to the runnables inside it', () => {
     const sim = new Simulation(
       flow(`tasks:\n  - id: seq\n    type: io.kestra.plugin.core.flow.Sequential\n    retry:\n      type: constant\n      interval: PT1S\n      maxAttempt: 2\n    tasks:\n      - id: boom\n        type: io.kestra.plugin.core.execution.Fail\n`),

@@ -206,6 +206,7 @@ class Decider {
     let attemptState = attempt.state.current === 'CREATED' ? withState(attempt.state, 'RUNNING', this.now) : attempt.state;
     attemptState = withState(attemptState, event.state, this.now);
     const recorded: TaskRunAttempt = { ...attempt, state: attemptState, workerId: event.workerId ?? attempt.workerId };
+    if (event.metrics?.length) recorded.metrics = event.metrics;
     const attempts = [...run.attempts];
     attempts[event.attempt - 1] = recorded;
     let next: TaskRun = { ...run, attempts, outputs: event.outputs ?? run.outputs };

@@ -1,6 +1,7 @@
 import type { Label, Task } from '../flow/flow.js';
 import type { Execution, TaskRun } from '../execution/execution.js';
 import type { StateType } from '../execution/state.js';
+import type { TaskRunMetric } from '../execution/task-run-metric.js';
 
 /** Everything that changes an execution arrives at its executor as one of these, keyed by execution id. */
 export type ExecutionEvent =
@@ -40,6 +41,8 @@ export interface TaskResultEvent {
   labels?: Label[];
   /** Results of the children a WorkingDirectory ran on the same worker, in order. */
   children?: ChildTaskResult[];
+  /** Metrics the task reported on this attempt; recorded on the attempt. */
+  metrics?: TaskRunMetric[];
   error?: string;
   workerId?: string;
 }
