@@ -1,4 +1,4 @@
-import type { Label, Task, TaskRun } from '@osprey/flow-model';
+import type { Label, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
 import type { KvRepository, LogLevel } from '@osprey/repository';
 import type { Readable } from 'node:stream';
 
@@ -25,6 +25,12 @@ export interface RunContext {
   workingDirectory(): Promise<string>;
   /** Aborts when the task is killed or times out. */
   readonly signal: AbortSignal;
+  /**
+   * Records a metric on this attempt (`taskRun.attempts[].metrics`); a timer's value is in seconds. An entry
+   * with an empty name, another type than counter or timer, or a value that is not a finite number is ignored
+   * with a WARN log.
+   */
+  metric(metric: TaskRunMetric): void;
 }
 
 export interface TaskLogger {

@@ -70,6 +70,28 @@ describe('ShellCommandsTask', () => {
     expect(ctx.messages('INFO')).toEqual([]);
   });
 
+  it('sends ::{"metrics":[...]}:: entries to the run context, warning about invalid ones', async () => {
+    const ctx = await context({
+      commands: [
+        `echo '::{"metrics":[{"name":"rows","type":"counter","value":42,"tags":{"table":"birds"}},{"name":"load","type":"timer","value":1.5}]}::'`,
+        `echo '::{"metrics":[{"name":"","type":"counter","value":1},{"name":"size","type":"gauge","value":3},{"name":"late","type":"counter","value":"x"}]}::' >&2`,
+        `echo '::{"outputs":{"done":true},"metrics":[{"name":"rows","type":"counter","value":8}]}::'`,
+      ],
+    });
+    const { outputs } = await new ShellCommandsTask().run(ctx);
+    expect(ctx.metrics).toEqual([
+      { name: 'rows', type: 'counter', value: 42, tags: { table: 'birds' } },
+      { name: 'load', type: 'timer', value: 1.5 },
+      { name: 'rows', type: 'counter', value: 8 },
+    ]);
+    expect(outputs?.['vars']).toEqual({ done: true });
+    expect(ctx.messages('WARN')).toEqual([
+      'Ignoring a metric: a metric needs a non-empty "name"',
+      'Ignoring a metric: metric "size" has type "gauge"; expected "counter" or "timer"',
+      'Ignoring a metric: metric "late" has value "x"; expected a finite number',
+    ]);
+  });
+
   it('passes env, WORKING_DIR and OUTPUT_DIR to the process and runs it in the working directory', async () => {
     const ctx = await context({
       commands: ['echo "$GREETING"', 'pwd', 'echo "$WORKING_DIR"', 'test -d "$OUTPUT_DIR" && echo outdir-ok'],

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { TaskRunMetric } from '@osprey/flow-model';
 import type { LogLevel } from '@osprey/repository';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
@@ -126,8 +127,10 @@ function handleLine(ctx: RunContext, vars: Record<string, unknown>, line: string
   }
   Object.assign(vars, message.outputs);
   for (const entry of message.logs ?? []) ctx.logger.log(entry.level, entry.message);
-  // The RunContext has no metric sink yet: keep what the script reported visible.
   for (const metric of message.metrics ?? []) {
-    ctx.logger.debug(`Metric ${metric.name} (${metric.type}) = ${metric.value}${metric.tags ? ` ${JSON.stringify(metric.tags)}` : ''}`);
+    // Also at DEBUG: a WorkingDirectory's children report no metrics of their own yet, and the log keeps them visible.
+    ctx.logger.debug(`Metric ${metric?.name} (${metric?.type}) = ${metric?.value}${metric?.tags ? ` ${JSON.stringify(metric.tags)}` : ''}`);
+    // The entries are unchecked JSON: the sink validates them and warns about the bad ones.
+    ctx.metric(metric as TaskRunMetric);
   }
 }

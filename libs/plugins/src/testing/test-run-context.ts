@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Task, TaskRun } from '@osprey/flow-model';
+import type { Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
 import type { LogLevel } from '@osprey/repository';
 import type { ExecutionStorage, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
+import { MetricCollector } from '../support/metric-collector.js';
 
 export interface TestLogEntry {
   level: LogLevel;
@@ -35,6 +36,8 @@ export interface TestKvEntry {
 /** A {@link RunContext} for unit tests, with what it collected. */
 export interface TestRunContext extends RunContext {
   readonly logs: TestLogEntry[];
+  /** The valid metrics the task recorded, in order. */
+  readonly metrics: readonly TaskRunMetric[];
   /** Keys are `<namespace>/<key>`. */
   readonly kvStore: Map<string, TestKvEntry>;
   /** The folder holding internal storage (`kestra:///...` maps to `<storageRoot>/...`) and working directories. */
@@ -104,6 +107,8 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     warn: (message) => log('WARN', message),
     error: (message) => log('ERROR', message),
   };
+
+  const metrics = new MetricCollector(logger);
 
   const namespacePrefix = `kestra:///${namespace.replaceAll('.', '/')}/`;
   const taskRunPrefix = `${namespacePrefix}${flowId}/executions/${executionId}/tasks/${task.id}/${taskRunId}/`;
@@ -193,6 +198,10 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
       return workingDirectory;
     },
     signal: controller.signal,
+    metric: (metric) => metrics.add(metric),
+    get metrics() {
+      return metrics.metrics;
+    },
     logs,
     kvStore,
     storageRoot,

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { renderTemplate, renderValue, type RenderOptions, type Task, type TaskRun } from '@osprey/flow-model';
-import type { ExecutionStorage, NamespaceKv, RunContext, TaskLogger } from '@osprey/plugins';
+import { renderTemplate, renderValue, type RenderOptions, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
+import { MetricCollector, type ExecutionStorage, type NamespaceKv, type RunContext, type TaskLogger } from '@osprey/plugins';
 import type { KvRepository, LogLevel } from '@osprey/repository';
 import { StoragePathError, type Storage } from '@osprey/storage';
 
@@ -40,6 +40,7 @@ export class WorkerRunContext implements RunContext {
   readonly storage: ExecutionStorage;
   readonly signal: AbortSignal;
   private directory?: string;
+  private readonly metricCollector: MetricCollector;
   private readonly files = new Map<string, string>();
   private readonly kvValues = new Map<string, unknown>();
 
@@ -62,6 +63,7 @@ export class WorkerRunContext implements RunContext {
       warn: (m) => log('WARN', m),
       error: (m) => log('ERROR', m),
     };
+    this.metricCollector = new MetricCollector(this.logger);
     this.storage = new ScopedStorage(init.storage, this.namespace, this.flowId, this.executionId, this.taskRun);
   }
 
@@ -115,6 +117,15 @@ export class WorkerRunContext implements RunContext {
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks).toString('utf8');
+  }
+
+  metric(metric: TaskRunMetric): void {
+    this.metricCollector.add(metric);
+  }
+
+  /** The valid metrics this attempt recorded, for its task result. */
+  get metrics(): readonly TaskRunMetric[] {
+    return this.metricCollector.metrics;
   }
 
   kv(namespace?: string): NamespaceKv {

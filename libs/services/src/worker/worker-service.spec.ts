@@ -57,7 +57,7 @@ describe('WorkerService on the embedded backend', () => {
   };
 
   /** Results the workers reported, read from the execution event queue. */
-  async function results(): Promise<{ type: string; state?: string; outputs?: Record<string, unknown>; attempt?: number }[]> {
+  async function results(): Promise<{ type: string; state?: string; outputs?: Record<string, unknown>; attempt?: number; metrics?: unknown[] }[]> {
     const claimed = await queue.events.claim('probe', 100, 1);
     await queue.events.release('probe', ['exec-1']);
     return claimed.map((c) => c.event as never);
@@ -94,6 +94,33 @@ describe('WorkerService on the embedded backend', () => {
     expect(result.state).toBe('FAILED');
     const logs = await repository.logs.search({ executionId: 'exec-1', minLevel: 'ERROR' });
     expect(logs.results.map((l) => l.message)).toEqual(['broken on purpose']);
+  });
+
+  it('puts the metrics a script reported in its task result, also when it fails, and warns about invalid ones', async () => {
+    worker().start();
+    const metrics = `echo '::{"metrics":[{"name":"rows","type":"counter","value":42,"tags":{"table":"birds"}},{"name":"load","type":"timer","value":0.25},{"name":"bad","type":"gauge","value":1}]}::'`;
+    await queue.jobs.publish([
+      job({ id: 'ok', type: 'io.kestra.plugin.scripts.shell.Commands', commands: [metrics] }),
+      job({ id: 'ko', type: 'io.kestra.plugin.scripts.shell.Commands', commands: [metrics, 'exit 2'] }, 'tr-2'),
+      job({ id: 'none', type: 'io.kestra.plugin.core.log.Log', message: 'no metrics' }, 'tr-3'),
+    ]);
+    const ended = await until(async () => {
+      const all = (await results()).filter((e) => e.type === 'taskResult');
+      return all.length === 3 ? all : undefined;
+    });
+    const expected = [
+      { name: 'rows', type: 'counter', value: 42, tags: { table: 'birds' } },
+      { name: 'load', type: 'timer', value: 0.25 },
+    ];
+    const byRun = new Map(ended.map((e) => [(e as { taskRunId?: string }).taskRunId, e]));
+    expect(byRun.get('tr-1')).toMatchObject({ state: 'SUCCESS', metrics: expected });
+    expect(byRun.get('tr-2')).toMatchObject({ state: 'FAILED', metrics: expected });
+    expect(byRun.get('tr-3')).not.toHaveProperty('metrics');
+    const warnings = await repository.logs.search({ executionId: 'exec-1', minLevel: 'WARN' });
+    expect(warnings.results.filter((l) => l.level === 'WARN').map((l) => l.message)).toEqual([
+      'Ignoring a metric: metric "bad" has type "gauge"; expected "counter" or "timer"',
+      'Ignoring a metric: metric "bad" has type "gauge"; expected "counter" or "timer"',
+    ]);
   });
 
   it('kills a running task on a broadcast kill', async () => {

@@ -179,18 +179,20 @@ export class WorkerService {
       signal,
       sharedDirectory,
     });
+    // Metrics reported before a failure, kill or timeout stay on the attempt, as Kestra keeps them.
+    const withMetrics = (result: TaskResultEvent): TaskResultEvent => (ctx.metrics.length > 0 ? { ...result, metrics: [...ctx.metrics] } : result);
     try {
       const outcome = await runner.run(ctx);
-      if (signal.aborted) return { ...base, state: abortState(signal), error: abortMessage(signal) };
-      return { ...base, state: outcome.state ?? 'SUCCESS', outputs: outcome.outputs, labels: outcome.labels };
+      if (signal.aborted) return withMetrics({ ...base, state: abortState(signal), error: abortMessage(signal) });
+      return withMetrics({ ...base, state: outcome.state ?? 'SUCCESS', outputs: outcome.outputs, labels: outcome.labels });
     } catch (error) {
       if (signal.aborted) {
         logEntry(signal.reason instanceof KilledError ? 'WARN' : 'ERROR', abortMessage(signal));
-        return { ...base, state: abortState(signal), error: abortMessage(signal) };
+        return withMetrics({ ...base, state: abortState(signal), error: abortMessage(signal) });
       }
       const message = error instanceof Error ? error.message : String(error);
       logEntry('ERROR', error instanceof TaskFailure || !(error instanceof Error) ? message : `${message}`);
-      return { ...base, state: 'FAILED', error: message };
+      return withMetrics({ ...base, state: 'FAILED', error: message });
     } finally {
       await ctx.cleanup().catch(() => undefined);
     }
