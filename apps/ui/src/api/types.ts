@@ -108,10 +108,19 @@ export interface FlowValidation {
   violations: FlowViolation[];
 }
 
+/** A metric a task reported on one attempt; a timer's value is in seconds. */
+export interface TaskRunMetric {
+  name: string;
+  type: 'counter' | 'timer';
+  value: number;
+  tags?: Record<string, string>;
+}
+
 export interface TaskRunAttempt {
   state: State;
   workerId?: string;
   logFile?: string;
+  metrics?: TaskRunMetric[];
 }
 
 export interface TaskRun {
