@@ -25,7 +25,7 @@ interface TaskRunLike {
   value?: string | null;
   state: StateLike;
   outputs?: Record<string, unknown>;
-  attempts?: { state: StateLike }[];
+  attempts?: { state: StateLike; metrics?: unknown[] }[];
 }
 interface Execution extends ExecutionLike {
   id: string;
@@ -611,6 +611,23 @@ const cases: OwnCase[] = [
     flow: 'shell-protocol.yaml',
     inputs: { exitCode: '3' },
     expect: { state: 'FAILED', taskRunCount: 1, taskRuns: { script: 'FAILED' }, absent: ['use-outputs'] },
+  },
+  {
+    name: 'shell Commands record ::{"metrics":…}:: entries on the attempt that reported them',
+    flow: 'shell-metrics.yaml',
+    expect: { state: 'SUCCESS', taskRunCount: 1, taskRuns: { 'count-rows': 'SUCCESS' } },
+    verify: (e) => {
+      const attempts = runsOf(e, 'count-rows')[0]?.attempts ?? [];
+      const load = { name: 'load', type: 'timer', value: 1.5 };
+      return same(
+        'metrics of each attempt',
+        attempts.map((a) => [a.state.current, a.metrics]),
+        [
+          ['FAILED', [{ name: 'rows', type: 'counter', value: 41, tags: { table: 'birds' } }, load]],
+          ['SUCCESS', [{ name: 'rows', type: 'counter', value: 42, tags: { table: 'birds' } }, load]],
+        ],
+      );
+    },
   },
   {
     name: 'kv.Set, kv.Get and kv.Delete round-trip a value',
