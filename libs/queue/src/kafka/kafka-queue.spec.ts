@@ -65,7 +65,7 @@ async function dropPrefix(topicPrefix: string): Promise<void> {
 executionEventQueueContract('kafka', openTestQueue);
 executorStoreContract('kafka', openTestQueue);
 broadcastQueueContract('kafka', openTestQueue);
-workerJobQueueContract('kafka', openTestQueue);
+workerJobQueueContract('kafka', openTestQueue, { leaseMs: 1000 });
 
 /**
  * Runs `body` (with `queue` open on the prefix) in a child process on the built queue (npm test builds before jest),

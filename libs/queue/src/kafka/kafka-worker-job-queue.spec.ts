@@ -137,7 +137,7 @@ workerJobQueueContract('kafka', async (): Promise<{ jobs: TestQueue; events: Exe
       await deleteTopics(queue.connection.options.topicPrefix);
     },
   };
-});
+}, { leaseMs: 1000 });
 
 describe('Kafka worker jobs: liveness across processes', () => {
   let prefix: string;

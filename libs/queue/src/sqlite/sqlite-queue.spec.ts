@@ -115,6 +115,12 @@ describe('SQLite queue on a file shared with other connections', () => {
   it('adopts the queue rows of a file made by the pre-family SQLite adapter', async () => {
     const file = join(dir, 'osprey.db');
     copyFileSync(fileURLToPath(new URL('../../../repository/src/sql/fixtures/osprey-sqlite-v1.db', import.meta.url)), file);
+    // The fixture's leases were an hour long when it was written: move them an hour past now, in the old schema.
+    const old = new Database(file);
+    const inAnHour = Date.now() + 3_600_000;
+    old.prepare('UPDATE worker_jobs SET lease_until = ? WHERE worker_id IS NOT NULL').run(inAnHour);
+    old.prepare('UPDATE execution_locks SET until = ?').run(inAnHour);
+    old.close();
     const queue = await openSqliteQueue(file);
     try {
       const migrations = await queue.db.query<{ name: string }>('SELECT name FROM osprey_migrations ORDER BY name');

@@ -3,14 +3,25 @@ import type { TaskResultEvent } from '@osprey/flow-model';
 import type { Closable } from '../ports.js';
 import { queueTestJob, sleep, type QueueUnderTest } from './queue-fixtures.js';
 
-const LEASE = 200;
+export interface WorkerJobQueueContractOptions {
+  /**
+   * The short lease the expiry cases use (default 200 ms). Adapters whose renewals are writes to a remote log
+   * (Kafka) take a longer one, so that a loaded machine does not make a renewal late and the case flaky.
+   */
+  leaseMs?: number;
+}
 
 function result(taskRunId: string, attempt = 1): TaskResultEvent {
   return { type: 'taskResult', taskRunId, attempt, state: 'SUCCESS', outputs: { value: 42 }, workerId: 'w1' };
 }
 
 /** The guarantees of WorkerJobQueue; completion is checked through the execution event queue it feeds. */
-export function workerJobQueueContract(name: string, open: () => Promise<Pick<QueueUnderTest, 'jobs' | 'events'> & Closable>): void {
+export function workerJobQueueContract(
+  name: string,
+  open: () => Promise<Pick<QueueUnderTest, 'jobs' | 'events'> & Closable>,
+  options: WorkerJobQueueContractOptions = {},
+): void {
+  const LEASE = options.leaseMs ?? 200;
   describe(`WorkerJobQueue contract: ${name}`, () => {
     let queue: Pick<QueueUnderTest, 'jobs' | 'events'> & Closable;
     beforeEach(async () => {
