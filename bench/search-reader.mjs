@@ -8,8 +8,19 @@ import { BenchTimeoutError } from './db-reader.mjs';
 export class SearchReader {
   static async open(url, indexPrefix) {
     const reader = new SearchReader();
+    reader.url = url;
+    reader.indexPrefix = indexPrefix;
     reader.repository = await openSearchRepository({ url, indexPrefix, createIndices: false });
     return reader;
+  }
+
+  /**
+   * The indexer writes an execution and its task runs in one bulk request without a refresh: a read between two
+   * periodic refreshes may see the ended execution but not all its task runs. Refresh before reading results.
+   */
+  async refresh() {
+    const response = await fetch(`${this.url}/${this.indexPrefix}-*/_refresh`, { method: 'POST' });
+    if (!response.ok) throw new Error(`refreshing the indices failed: HTTP ${response.status}`);
   }
 
   async ended(namespace, flowId) {
@@ -34,6 +45,7 @@ export class SearchReader {
   }
 
   async executions(namespace, flowId) {
+    await this.refresh();
     const results = [];
     for (let page = 1; ; page++) {
       const found = await this.repository.executions.search({ namespace, flowId, page, size: 1000 });
@@ -43,11 +55,13 @@ export class SearchReader {
   }
 
   async execution(id) {
+    await this.refresh();
     const execution = await this.repository.executions.get(id);
     return execution ? summary(execution) : undefined;
   }
 
   async taskRuns(executionId) {
+    await this.refresh();
     return (await this.repository.executions.get(executionId))?.taskRunList ?? [];
   }
 
