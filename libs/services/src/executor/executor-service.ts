@@ -33,6 +33,18 @@ export interface ExecutorOptions {
  * The single writer of executions: claims events per execution, runs the pure decision function on
  * each, and commits the next execution with its jobs and events in one write.
  */
+/** Executions of one claimed batch decided and committed at the same time. */
+const EXECUTIONS_IN_FLIGHT = 16;
+
+/** Runs `task` over `items` with at most `limit` running at once. */
+async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 export class ExecutorService {
   readonly id = `executor-${newId()}`;
   private readonly flows: FlowCache;
@@ -83,7 +95,11 @@ export class ExecutorService {
         list.push(event);
         byExecution.set(event.executionId, list);
       }
-      for (const [executionId, events] of byExecution) {
+      // Executions are independent (each one's events are claimed by this executor alone), so their decisions and
+      // commits overlap: a backend whose commit is a network round trip (a Kafka transaction, a SQL server) is
+      // not paid once per execution in a row.
+      let failed = false;
+      await inParallel([...byExecution], EXECUTIONS_IN_FLIGHT, async ([executionId, events]) => {
         try {
           await this.process(executionId, events);
         } catch (error) {
@@ -91,9 +107,10 @@ export class ExecutorService {
           const conflict = error instanceof VersionConflictError;
           this.logger[conflict ? 'warn' : 'error']({ err: error, executionId }, conflict ? 'execution changed elsewhere; reloading' : 'processing execution events failed');
           await this.events.release(this.id, [executionId]).catch(() => undefined);
-          if (!conflict) await sleep(200, signal);
+          if (!conflict) failed = true;
         }
-      }
+      });
+      if (failed) await sleep(200, signal);
     }
     this.logger.info({ executorId: this.id }, 'executor stopped');
   }
@@ -123,6 +140,30 @@ export class ExecutorService {
     if (!flow) {
       this.logger.error({ executionId, flowId: execution.flowId, namespace: execution.namespace }, 'flow of execution not found');
     }
+    // A concurrency limit counts the flow's running executions: decide and commit them one at a time here, or two
+    // starts decided side by side would both see a free slot.
+    if (flow?.concurrency) return this.oneAtATime(`${execution.namespace}\u0000${execution.flowId}`, () => this.decideAndCommit(executionId, claimed, execution, expectedVersion, flow));
+    return this.decideAndCommit(executionId, claimed, execution, expectedVersion, flow);
+  }
+
+  private readonly flowTurns = new Map<string, Promise<void>>();
+
+  /** Runs `task` after the previous task of the same key ended (a promise chain per key). */
+  private async oneAtATime(key: string, task: () => Promise<void>): Promise<void> {
+    const previous = this.flowTurns.get(key) ?? Promise.resolve();
+    const turn = previous.then(task, task);
+    const settled = turn.catch(() => undefined);
+    this.flowTurns.set(key, settled);
+    try {
+      await turn;
+    } finally {
+      if (this.flowTurns.get(key) === settled) this.flowTurns.delete(key);
+    }
+  }
+
+  private async decideAndCommit(executionId: string, claimed: ClaimedEvent[], execution: Execution, expectedVersion: number, flow: Flow | undefined): Promise<void> {
+    const consumed = claimed.map((c) => c.seq);
+    const queue: ExecutionEvent[] = claimed.map((c) => c.event);
 
     const changed = new Map<string, TaskRun>();
     const jobs: WorkerJob[] = [];
