@@ -191,15 +191,22 @@ describe('high-availability deployment on Kafka + OpenSearch: services SIGKILLed
     expect(ended.results.filter((e) => e.state.current !== 'SUCCESS').map((e) => `${e.id} ${e.state.current}`)).toEqual([]);
 
     // Task runs through the Task Runs search: every one indexed, each shell with exactly one successful attempt.
+    let lastTaskRuns: Awaited<ReturnType<typeof searchTaskRuns>> | undefined;
     const taskRuns = await eventually(
       'every task run indexed',
       async () => {
-        const found = await searchTaskRuns(api, NAMESPACE, 'ha-foreach');
+        const found = (lastTaskRuns = await searchTaskRuns(api, NAMESPACE, 'ha-foreach'));
         return found.total === EXECUTIONS * (1 + VALUES.length) && found.results.every((t) => t.state.current === 'SUCCESS') ? found : undefined;
       },
-      60_000,
+      120_000,
       1000,
-    );
+    ).catch((error: unknown) => {
+      const perExecution = new Map<string, string[]>();
+      for (const t of lastTaskRuns?.results ?? []) perExecution.set(t.executionId, [...(perExecution.get(t.executionId) ?? []), `${t.taskId}/${t.value ?? ''}:${t.state.current}`]);
+      const odd = [...perExecution].filter(([, runs]) => runs.length !== 1 + VALUES.length || runs.some((r) => !r.endsWith(':SUCCESS')));
+      console.log(JSON.stringify({ timings, total: lastTaskRuns?.total, executionsWithTaskRuns: perExecution.size, odd: odd.slice(0, 5) }, null, 1));
+      throw error;
+    });
     const keys = taskRuns.results.map((t) => `${t.executionId}/${t.taskId}/${t.value ?? ''}`);
     expect(new Set(keys).size).toBe(keys.length);
     const shells = taskRuns.results.filter((t) => t.taskId === 'shell');

@@ -21,6 +21,12 @@ import { FlowCache } from './flow-cache.js';
 
 export interface ExecutorOptions {
   batchSize: number;
+  /**
+   * Executions of one claimed batch decided and committed at the same time (default 16). The Kafka backend runs
+   * with 1: a decision still in flight when a rebalance moves its partition widens the window in which a previous
+   * owner may commit after the new one restored the execution (see docs/deploy-ha.md, known limits).
+   */
+  inFlight?: number;
   /** The `envs` variable of expressions. */
   envs?: Record<string, string>;
   leaseMs: number;
@@ -33,7 +39,6 @@ export interface ExecutorOptions {
  * The single writer of executions: claims events per execution, runs the pure decision function on
  * each, and commits the next execution with its jobs and events in one write.
  */
-/** Executions of one claimed batch decided and committed at the same time. */
 const EXECUTIONS_IN_FLIGHT = 16;
 
 /** Runs `task` over `items` with at most `limit` running at once. */
@@ -99,7 +104,7 @@ export class ExecutorService {
       // commits overlap: a backend whose commit is a network round trip (a Kafka transaction, a SQL server) is
       // not paid once per execution in a row.
       let failed = false;
-      await inParallel([...byExecution], EXECUTIONS_IN_FLIGHT, async ([executionId, events]) => {
+      await inParallel([...byExecution], this.options.inFlight ?? EXECUTIONS_IN_FLIGHT, async ([executionId, events]) => {
         try {
           await this.process(executionId, events);
         } catch (error) {
