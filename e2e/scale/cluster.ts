@@ -64,14 +64,14 @@ export class Cluster {
   }
 
   /** Starts `osprey <role> --port 0 --config <file>` and resolves once it listens and its services started. */
-  async start(role: Role, name: string): Promise<ServiceProcess> {
+  async start(role: Role, name: string, timeoutMs = 60_000): Promise<ServiceProcess> {
     const env: NodeJS.ProcessEnv = { OSPREY_LOGGING_LEVEL: 'info' };
     if (this.storage === 's3') env.OSPREY_STORAGE_SECRET_KEY = process.env.OSPREY_TEST_S3_SECRET_KEY;
     const process_ = new OspreyProcess(name, [role, '--port', '0', '--config', this.config], env);
     const service: ServiceProcess = { name, role, process: process_, url: '' };
     this.services.push(service);
-    service.url = String((await process_.waitForLog(/listening on/, 60_000)).url);
-    await process_.waitForLog(/osprey services started/, 60_000);
+    service.url = String((await process_.waitForLog(/listening on/, timeoutMs)).url);
+    await process_.waitForLog(/osprey services started/, timeoutMs);
     return service;
   }
 

@@ -69,7 +69,7 @@ describe('high-availability deployment on Kafka + OpenSearch: services SIGKILLed
     await cluster?.destroy();
     await search?.stop();
     if (searchDir) rmSync(searchDir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('ends every execution SUCCESS exactly once and makes every execution, task run and log searchable', async () => {
     const brokers = process.env.OSPREY_TEST_KAFKA_BROKERS;
@@ -126,7 +126,9 @@ describe('high-availability deployment on Kafka + OpenSearch: services SIGKILLed
     const second = batch(40);
     await new Promise((r) => setTimeout(r, 1000));
     await cluster.kill(exec1!);
-    const executorReplacement = cluster.start('executor', 'executor-3');
+    // Replacements may come up while the search server is down: services wait for it (up to 2 min) before listening.
+    const REPLACEMENT_START_MS = 240_000;
+    const executorReplacement = cluster.start('executor', 'executor-3', REPLACEMENT_START_MS);
     timings.executorKilled = seconds(Date.now() - tTrigger);
     await second;
 
@@ -142,7 +144,7 @@ describe('high-availability deployment on Kafka + OpenSearch: services SIGKILLed
       20,
     );
     await cluster.kill(workerVictim);
-    const workerReplacement = cluster.start('worker', 'worker-4');
+    const workerReplacement = cluster.start('worker', 'worker-4', REPLACEMENT_START_MS);
     timings.workerKilled = seconds(Date.now() - tTrigger);
     await third;
 
@@ -154,7 +156,7 @@ describe('high-availability deployment on Kafka + OpenSearch: services SIGKILLed
     const indexer1 = cluster.services.find((s) => s.name === 'indexer-1')!;
     await new Promise((r) => setTimeout(r, SEARCH_OUTAGE_MS / 2));
     await cluster.kill(indexer1);
-    const indexerReplacement = cluster.start('indexer', 'indexer-3');
+    const indexerReplacement = cluster.start('indexer', 'indexer-3', REPLACEMENT_START_MS);
     timings.indexerKilled = seconds(Date.now() - tTrigger);
     await new Promise((r) => setTimeout(r, Math.max(0, SEARCH_OUTAGE_MS - (Date.now() - outageStart))));
     search = await startSearchNode(searchDir, search);

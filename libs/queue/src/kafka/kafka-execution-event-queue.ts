@@ -202,11 +202,17 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
   /** Also wakes when the earliest delayed event falls due, so a waiting executor needs no extra timer. */
   async waitForEvents(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.closed || signal?.aborted) return;
+    const joining = this.starting === undefined;
     await this.ensureStarted();
+    // Events that arrived while the group was being joined (or before this call) notified nobody: look first.
+    if (joining) return;
     const now = Date.now();
     let wait = timeoutMs;
     for (const partition of this.owned.values()) {
-      for (const pending of partition.pending.values()) if (pending.dueAt > now) wait = Math.min(wait, pending.dueAt - now + 1);
+      for (const pending of partition.pending.values()) {
+        if (partition.restored && pending.dueAt <= now && !this.locks.has(pending.executionId)) return;
+        if (pending.dueAt > now) wait = Math.min(wait, pending.dueAt - now + 1);
+      }
     }
     return new Promise((resolve) => {
       const done = () => {
