@@ -24,7 +24,9 @@ tasks:
         taskRunner:
           type: io.kestra.plugin.core.runner.Process
         commands:
-          - sleep 0.2
+          # Long enough that the worker killed while running two jobs cannot finish them in the moment between
+          # reading its gauge and the SIGKILL (with 0.2 s the executor's speed made that race real).
+          - sleep 1
           - echo '::{"outputs":{"item":"{{ taskrun.value }}","execution":"{{ execution.id }}"}}::'
 `;
 
