@@ -1,32 +1,14 @@
 // Payloads of the REST API as it returns them (Kestra's JSON shapes). See docs/api.md.
+// Executions, task runs and log entries are the engine's own types, imported as types only (nothing of it is bundled).
+import type { Label, StateType } from '@osprey/flow-model';
 
-export type StateType =
-  | 'CREATED' | 'QUEUED' | 'RUNNING' | 'PAUSED' | 'RESTARTED' | 'KILLING' | 'SUCCESS' | 'WARNING'
-  | 'FAILED' | 'KILLED' | 'CANCELLED' | 'SKIPPED' | 'RETRYING' | 'RETRIED' | 'BREAKPOINT';
+export type { Execution, ExecutionTrigger, Label, State, StateHistory, StateType, TaskRun, TaskRunAttempt, TaskRunMetric } from '@osprey/flow-model';
+export type { LogEntry, LogLevel } from '@osprey/repository';
 
 export const STATE_TYPES: readonly StateType[] = [
   'CREATED', 'QUEUED', 'RUNNING', 'PAUSED', 'RESTARTED', 'KILLING', 'SUCCESS', 'WARNING',
   'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRYING', 'RETRIED', 'BREAKPOINT',
 ];
-
-export interface StateHistory {
-  state: StateType;
-  date: string;
-}
-
-export interface State {
-  current: StateType;
-  histories: StateHistory[];
-  startDate: string;
-  endDate?: string;
-  /** ISO-8601 duration once ended, e.g. PT1.234S */
-  duration?: string;
-}
-
-export interface Label {
-  key: string;
-  value: string;
-}
 
 export interface Paged<T> {
   results: T[];
@@ -106,70 +88,6 @@ export interface FlowValidation {
   warnings: string[];
   infos: string[];
   violations: FlowViolation[];
-}
-
-/** A metric a task reported on one attempt; a timer's value is in seconds. */
-export interface TaskRunMetric {
-  name: string;
-  type: 'counter' | 'timer';
-  value: number;
-  tags?: Record<string, string>;
-}
-
-export interface TaskRunAttempt {
-  state: State;
-  workerId?: string;
-  logFile?: string;
-  metrics?: TaskRunMetric[];
-}
-
-export interface TaskRun {
-  id: string;
-  executionId: string;
-  namespace: string;
-  flowId: string;
-  taskId: string;
-  parentTaskRunId?: string;
-  value?: string;
-  iteration?: number;
-  attempts: TaskRunAttempt[];
-  outputs?: Record<string, unknown>;
-  state: State;
-  [property: string]: unknown;
-}
-
-export interface Execution {
-  id: string;
-  namespace: string;
-  flowId: string;
-  flowRevision: number;
-  state: State;
-  labels: Label[];
-  inputs: Record<string, unknown>;
-  variables?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-  trigger?: { id: string; type: string; variables: Record<string, unknown> };
-  parent?: { executionId: string; taskRunId: string; namespace: string; flowId: string };
-  taskRunList: TaskRun[];
-  scheduleDate?: string;
-  deleted?: boolean;
-  [property: string]: unknown;
-}
-
-export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-
-export interface LogEntry {
-  namespace: string;
-  flowId: string;
-  executionId: string;
-  taskId?: string;
-  taskRunId?: string;
-  attemptNumber?: number;
-  triggerId?: string;
-  timestamp: string;
-  level: LogLevel;
-  message: string;
-  thread?: string;
 }
 
 /** A trigger's state as the scheduler keeps it (Kestra's TriggerContext). */
