@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { eventually, httpJson } from '../support/osprey-process.js';
-import { Cluster, deployFlow, searchExecutions, searchTaskRuns, type ServiceProcess } from '../scale/cluster.js';
+import { Cluster, deployFlow, ENDED_STATES, metricValue, searchExecutions, searchTaskRuns } from '../scale/cluster.js';
 
 /**
  * Worker jobs on Redis (BullMQ) while executions, events and the repository stay on the queue backend (a SQLite
@@ -24,11 +24,6 @@ tasks:
       - sleep 3
       - echo "done {{ execution.id }}"
 `;
-
-async function activeJobs(worker: ServiceProcess): Promise<number> {
-  const text = await (await fetch(`${worker.url}/metrics`)).text();
-  return Number(/^osprey_worker_active_jobs (\d+)/m.exec(text)?.[1] ?? 0);
-}
 
 describe('worker jobs on Redis (BullMQ), the rest on SQLite', () => {
   let cluster: Cluster | undefined;
@@ -63,7 +58,7 @@ describe('worker jobs on Redis (BullMQ), the rest on SQLite', () => {
     const victim = await eventually(
       'a worker running a job',
       async () => {
-        for (const worker of workers) if ((await activeJobs(worker)) >= 1) return worker;
+        for (const worker of workers) if ((await metricValue(worker, 'osprey_worker_active_jobs')) >= 1) return worker;
         return undefined;
       },
       30_000,
@@ -75,7 +70,7 @@ describe('worker jobs on Redis (BullMQ), the rest on SQLite', () => {
       `${EXECUTIONS} executions to end`,
       async () => {
         const found = await searchExecutions(web!.url, NAMESPACE, 'slow');
-        return found.total === EXECUTIONS && found.results.every((e) => e.state.current !== 'CREATED' && e.state.current !== 'RUNNING') ? found : undefined;
+        return found.total === EXECUTIONS && found.results.every((e) => ENDED_STATES.has(e.state.current)) ? found : undefined;
       },
       120_000,
       500,

@@ -152,3 +152,56 @@ export async function searchTaskRuns(api: string, namespace: string, flowId: str
 }
 
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** The states an execution ends in. */
+export const ENDED_STATES: ReadonlySet<string> = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED']);
+
+/** The value of a gauge or counter without labels in a service's `/metrics` (0 when absent). */
+export async function metricValue(service: ServiceProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+}
+
+/** Runs `count` calls of `fn` with at most `concurrency` in flight. */
+export async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(count, concurrency) }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
+}
+
+/** A ForEach over `values` with one shell task each that sleeps, then prints `ran <value> of <execution id>`. */
+export function forEachShellFlow(namespace: string, id: string, values: readonly string[], sleepSeconds: number): string {
+  return `id: ${id}
+namespace: ${namespace}
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEach
+    values: ${JSON.stringify(values)}
+    tasks:
+      - id: shell
+        type: io.kestra.plugin.scripts.shell.Commands
+        taskRunner:
+          type: io.kestra.plugin.core.runner.Process
+        commands:
+          - sleep ${sleepSeconds}
+          - echo "ran {{ taskrun.value }} of {{ execution.id }}"
+`;
+}
+
+/** A flow with a Schedule trigger that logs the date it fired for. */
+export function scheduledFlow(namespace: string, id: string, cron: string, withSeconds = false): string {
+  return `id: ${id}
+namespace: ${namespace}
+tasks:
+  - id: hello
+    type: io.kestra.plugin.core.log.Log
+    message: "fired for {{ trigger.date }}"
+triggers:
+  - id: schedule
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "${cron}"${withSeconds ? '\n    withSeconds: true' : ''}
+`;
+}

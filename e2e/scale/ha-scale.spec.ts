@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, httpJson } from '../support/osprey-process.js';
-import { Cluster, deployFlow, searchExecutions, searchTaskRuns, seconds, type ServiceProcess } from './cluster.js';
+import { Cluster, deployFlow, ENDED_STATES, forEachShellFlow, metricValue, pool, scheduledFlow, searchExecutions, searchTaskRuns, seconds, type ServiceProcess } from './cluster.js';
 import { startSearchNode, type SearchNode } from './search-node.js';
 
 /**
@@ -16,49 +16,8 @@ const NAMESPACE = 'io.osprey.ha';
 const EXECUTIONS = 200;
 const VALUES = ['a', 'b', 'c'];
 const SEARCH_OUTAGE_MS = 30_000;
-
-const FOR_EACH_SHELL = `id: ha-foreach
-namespace: ${NAMESPACE}
-tasks:
-  - id: each
-    type: io.kestra.plugin.core.flow.ForEach
-    values: ${JSON.stringify(VALUES)}
-    tasks:
-      - id: shell
-        type: io.kestra.plugin.scripts.shell.Commands
-        taskRunner:
-          type: io.kestra.plugin.core.runner.Process
-        commands:
-          - sleep 0.2
-          - echo "ran {{ taskrun.value }} of {{ execution.id }}"
-`;
-
-const SCHEDULED = `id: ha-scheduled
-namespace: ${NAMESPACE}
-tasks:
-  - id: hello
-    type: io.kestra.plugin.core.log.Log
-    message: "fired for {{ trigger.date }}"
-triggers:
-  - id: every-5s
-    type: io.kestra.plugin.core.trigger.Schedule
-    cron: "*/5 * * * * *"
-    withSeconds: true
-`;
-
-const ENDED = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED']);
-
-async function metric(service: ServiceProcess, name: string): Promise<number> {
-  const text = await (await fetch(`${service.url}/metrics`)).text();
-  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-}
-
-async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(count, concurrency) }, async () => {
-    while (next < count) await fn(next++);
-  }));
-}
+const FOR_EACH_SHELL = forEachShellFlow(NAMESPACE, 'ha-foreach', VALUES, 0.2);
+const SCHEDULED = scheduledFlow(NAMESPACE, 'ha-scheduled', '*/5 * * * * *', true);
 
 describe('high-availability deployment on Kafka + OpenSearch: services SIGKILLed and the search server stopped while 200 executions run', () => {
   let cluster: Cluster | undefined;
@@ -137,7 +96,7 @@ describe('high-availability deployment on Kafka + OpenSearch: services SIGKILLed
     const workerVictim = await eventually(
       'a worker running at least two jobs',
       async () => {
-        for (const worker of workers) if ((await metric(worker, 'osprey_worker_active_jobs')) >= 2) return worker;
+        for (const worker of workers) if ((await metricValue(worker, 'osprey_worker_active_jobs')) >= 2) return worker;
         return undefined;
       },
       30_000,
@@ -172,7 +131,7 @@ describe('high-availability deployment on Kafka + OpenSearch: services SIGKILLed
       `${EXECUTIONS} executions to end and be indexed`,
       async () => {
         const found = (last = await searchExecutions(api, NAMESPACE, 'ha-foreach').catch(() => undefined));
-        return found && found.results.length >= EXECUTIONS && found.results.every((e) => ENDED.has(e.state.current)) ? found : undefined;
+        return found && found.results.length >= EXECUTIONS && found.results.every((e) => ENDED_STATES.has(e.state.current)) ? found : undefined;
       },
       240_000,
       1000,
@@ -238,7 +197,7 @@ describe('high-availability deployment on Kafka + OpenSearch: services SIGKILLed
     expect(new Set(dates).size).toBe(dates.length);
 
     const reruns = cluster.logLines().filter(({ line }) => String(line.msg).startsWith('running a job again')).length;
-    const indexed = await Promise.all(cluster.services.filter((s) => s.role === 'indexer' && s.name !== 'indexer-1').map((s) => metric(s, 'osprey_indexer_lag')));
+    const indexed = await Promise.all(cluster.services.filter((s) => s.role === 'indexer' && s.name !== 'indexer-1').map((s) => metricValue(s, 'osprey_indexer_lag')));
     timings.total = seconds(Date.now() - t0);
     console.log(`HA run: ${JSON.stringify({ ...timings, storage: cluster.storage, jobsRunAgain: reruns, indexerLagAtEnd: indexed, scheduledExecutions: dates.length })}`);
   }, 600_000);

@@ -1,27 +1,11 @@
 import { eventually } from '../support/osprey-process.js';
-import { Cluster, deployFlow, searchExecutions, seconds, type ExecutionSummary } from './cluster.js';
+import { Cluster, deployFlow, ENDED_STATES, scheduledFlow, searchExecutions, seconds, type ExecutionSummary } from './cluster.js';
 
 /**
  * Two scheduler replicas on one PostgreSQL database (with an executor, a worker and a webserver): each
  * occurrence of a Schedule fires exactly once, whichever replica holds the trigger when it is due.
  */
 const NAMESPACE = 'io.osprey.scheduler';
-const ENDED = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED']);
-
-function scheduledFlow(id: string, cron: string, withSeconds: boolean): string {
-  return `id: ${id}
-namespace: ${NAMESPACE}
-tasks:
-  - id: hello
-    type: io.kestra.plugin.core.log.Log
-    message: "fired for {{ trigger.date }}"
-triggers:
-  - id: schedule
-    type: io.kestra.plugin.core.trigger.Schedule
-    cron: "${cron}"${withSeconds ? '\n    withSeconds: true' : ''}
-`;
-}
-
 const dateOf = (e: ExecutionSummary): string => e.scheduleDate ?? e.trigger?.variables?.date ?? '';
 
 describe('two scheduler replicas on postgres', () => {
@@ -54,7 +38,7 @@ describe('two scheduler replicas on postgres', () => {
   it('a per-minute Schedule fires exactly three executions over three fire times, one a minute', async () => {
     const t0 = Date.now();
     const api = await startCluster();
-    await deployFlow(api, scheduledFlow('every-minute', '* * * * *', false));
+    await deployFlow(api, scheduledFlow(NAMESPACE, 'every-minute', '* * * * *', false));
     const first = await eventually(
       'the first fire',
       async () => {
@@ -82,7 +66,7 @@ describe('two scheduler replicas on postgres', () => {
   it('a Schedule every 2 s (withSeconds) fires each second-level occurrence once, a replica SIGKILLed on the way', async () => {
     const t0 = Date.now();
     const api = await startCluster();
-    await deployFlow(api, scheduledFlow('every-2s', '*/2 * * * * *', true));
+    await deployFlow(api, scheduledFlow(NAMESPACE, 'every-2s', '*/2 * * * * *', true));
     const started = Date.now();
     await new Promise((r) => setTimeout(r, 12_000));
     // SIGKILL one replica (whatever it holds then is released by lease expiry, scheduler.leaseMs = 3 s).
@@ -95,7 +79,7 @@ describe('two scheduler replicas on postgres', () => {
       'the fired executions to end',
       async () => {
         const all = await searchExecutions(api, NAMESPACE, 'every-2s');
-        return all.results.every((e) => ENDED.has(e.state.current)) ? all : undefined;
+        return all.results.every((e) => ENDED_STATES.has(e.state.current)) ? all : undefined;
       },
       30_000,
       500,

@@ -1,6 +1,6 @@
 import type { SqlTestServer } from '@osprey/repository';
 import { httpJson, eventually } from '../support/osprey-process.js';
-import { Cluster, deployFlow, searchExecutions, searchTaskRuns, seconds, type ServiceProcess } from './cluster.js';
+import { Cluster, deployFlow, ENDED_STATES, forEachShellFlow, metricValue, pool, scheduledFlow, searchExecutions, searchTaskRuns, seconds, type ServiceProcess } from './cluster.js';
 
 /**
  * The medium deployment under failure: 2 webservers, 2 executors, 3 workers and 2 schedulers as separate
@@ -11,54 +11,11 @@ import { Cluster, deployFlow, searchExecutions, searchTaskRuns, seconds, type Se
 const NAMESPACE = 'io.osprey.scale';
 const EXECUTIONS = 200;
 const VALUES = ['a', 'b', 'c'];
-
-const FOR_EACH_SHELL = `id: scale-foreach
-namespace: ${NAMESPACE}
-tasks:
-  - id: each
-    type: io.kestra.plugin.core.flow.ForEach
-    values: ${JSON.stringify(VALUES)}
-    tasks:
-      - id: shell
-        type: io.kestra.plugin.scripts.shell.Commands
-        taskRunner:
-          type: io.kestra.plugin.core.runner.Process
-        commands:
-          # Long enough that the worker killed while running two jobs cannot finish them in the moment between
-          # reading its gauge and the SIGKILL (with 0.2 s the executor's speed made that race real).
-          - sleep 1
-          - echo '::{"outputs":{"item":"{{ taskrun.value }}","execution":"{{ execution.id }}"}}::'
-`;
-
+// Shell tasks of 1 s: the worker killed while its gauge shows two running jobs still holds them at the SIGKILL (with
+// 0.2 s the executor's speed let them finish in between).
+const FOR_EACH_SHELL = forEachShellFlow(NAMESPACE, 'scale-foreach', VALUES, 1);
 // A schedule every 5 s keeps the schedulers busy, so that killing one of them is a takeover, not a no-op.
-const SCHEDULED = `id: scale-scheduled
-namespace: ${NAMESPACE}
-tasks:
-  - id: hello
-    type: io.kestra.plugin.core.log.Log
-    message: "fired for {{ trigger.date }}"
-triggers:
-  - id: every-5s
-    type: io.kestra.plugin.core.trigger.Schedule
-    cron: "*/5 * * * * *"
-    withSeconds: true
-`;
-
-const ENDED = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED']);
-
-/** `osprey_worker_active_jobs` of one worker process: the jobs it runs now. */
-async function activeJobs(worker: ServiceProcess): Promise<number> {
-  const text = await (await fetch(`${worker.url}/metrics`)).text();
-  return Number(/^osprey_worker_active_jobs (\d+)/m.exec(text)?.[1] ?? 0);
-}
-
-/** Runs `count` calls of `fn` with at most `concurrency` in flight. */
-async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(count, concurrency) }, async () => {
-    while (next < count) await fn(next++);
-  }));
-}
+const SCHEDULED = scheduledFlow(NAMESPACE, 'scale-scheduled', '*/5 * * * * *', true);
 
 function scaleSuite(server: SqlTestServer): void {
   describe(`medium deployment on ${server}: services SIGKILLed while 200 executions run`, () => {
@@ -121,7 +78,7 @@ function scaleSuite(server: SqlTestServer): void {
       const workerVictim = await eventually(
         'a worker running at least two jobs',
         async () => {
-          for (const worker of workers) if ((await activeJobs(worker)) >= 2) return worker;
+          for (const worker of workers) if ((await metricValue(worker, 'osprey_worker_active_jobs')) >= 2) return worker;
           return undefined;
         },
         20_000,
@@ -152,7 +109,7 @@ function scaleSuite(server: SqlTestServer): void {
         `${EXECUTIONS} executions to end`,
         async () => {
           const found = await searchExecutions(api, NAMESPACE, 'scale-foreach');
-          return found.results.length >= EXECUTIONS && found.results.every((e) => ENDED.has(e.state.current)) ? found : undefined;
+          return found.results.length >= EXECUTIONS && found.results.every((e) => ENDED_STATES.has(e.state.current)) ? found : undefined;
         },
         180_000,
         1000,
