@@ -1,20 +1,7 @@
-// Helpers of the test servers installed from Debian's packages (files starting with `_` are not servers).
+// Installs the Debian packages of test servers (files starting with `_` are not servers).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Installs the Debian package unless dpkg knows it; `apt-get update` only when something is missing. */
 export function ensureDebianPackage(pkg, binary, log) {
   const installed = spawnSync('dpkg', ['-s', pkg], { encoding: 'utf8' });
   if (installed.status === 0 && /Status: install ok installed/.test(installed.stdout) && existsSync(binary)) return;

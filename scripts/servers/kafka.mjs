@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from './_debian.mjs';
+import { freePort, terminate } from './_process.mjs';
 
 export const name = 'kafka';
 
@@ -13,7 +13,6 @@ const VERSION = '3.9.1';
 const HEAP = '320m';
 
 let child;
-let exited;
 
 const POM = `<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -143,7 +142,6 @@ export async function start({ cacheDir, runDir, log }) {
     { stdio: ['ignore', logFd, logFd] },
   );
   closeSync(logFd);
-  exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     await waitUntilListening(port, 90_000, logFile);
   } catch (error) {
@@ -156,11 +154,6 @@ export async function start({ cacheDir, runDir, log }) {
 
 /** SIGTERM is Kafka's controlled shutdown; a broker stuck for 30 s is killed. */
 export async function stop() {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await terminate(child, 30_000);
   child = undefined;
 }

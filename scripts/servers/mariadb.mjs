@@ -3,12 +3,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ensureDebianPackage, freePort } from './_debian.mjs';
+import { ensureDebianPackage } from './_debian.mjs';
+import { freePort, terminate } from './_process.mjs';
 
 export const name = 'mariadb';
 
 let child;
-let exited;
 
 function run(command, args) {
   const result = spawnSync(command, args, { encoding: 'utf8' });
@@ -59,7 +59,6 @@ export async function start({ runDir, log }) {
     { stdio: ['ignore', logFd, logFd] },
   );
   closeSync(logFd);
-  exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     await waitUntilReady(port, 30_000, logFile);
   } catch (error) {
@@ -72,9 +71,5 @@ export async function start({ runDir, log }) {
 
 /** SIGTERM is a clean shutdown for mariadbd; SIGKILL only if it hangs. */
 export async function stop() {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+  await terminate(child, 15_000);
 }

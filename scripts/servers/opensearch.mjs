@@ -10,9 +10,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, running, terminate } from './_process.mjs';
 
 export const name = 'opensearch';
 
@@ -62,16 +62,6 @@ const ELASTICSEARCH = {
   ]),
 };
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Fetches the server's jars and compiles its launcher unless they are in the cache; returns the classpath.
@@ -168,20 +158,13 @@ async function startNode(server, { cacheDir, dataDir, port, transportPort, heap 
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const url = `http://127.0.0.1:${httpPort}`;
 
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => terminate(child, STOP_GRACE_MS);
 
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (!running(child)) {
       throw new Error(`${server.name} exited (${child.exitCode ?? child.signalCode}) before it was ready; ${logFile} ends with:\n${tail(logFile)}`);
     }
     if (await healthIsYellow(url)) break;

@@ -3,7 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ensureDebianPackage, freePort } from './_debian.mjs';
+import { ensureDebianPackage } from './_debian.mjs';
+import { freePort } from './_process.mjs';
 
 export const name = 'postgres';
 

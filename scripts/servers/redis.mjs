@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { ensureDebianPackage, freePort } from './_debian.mjs';
+import { ensureDebianPackage } from './_debian.mjs';
+import { freePort } from './_process.mjs';
 
 export const name = 'redis';
 

@@ -2,7 +2,7 @@
 // free 127.0.0.1 port with a posix backend in the run folder. See /docs/storage.md and README.md here.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, terminate } from './_process.mjs';
 import { join } from 'node:path';
 
 export const name = 's3';
@@ -13,7 +13,6 @@ const ACCESS_KEY = 'osprey-test';
 const SECRET_KEY = 'osprey-test-secret';
 
 let child;
-let exited;
 let dataDir;
 
 /** Builds the binary into `<cacheDir>/bin/versitygw-<version>` unless it is there; returns its path. */
@@ -48,16 +47,6 @@ function ensureBinary(cacheDir, log) {
   return binary;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Any HTTP answer means the gateway is serving (an unsigned request gets 403). */
 async function waitUntilServing(port, timeoutMs) {
@@ -84,7 +73,6 @@ export async function start({ cacheDir, runDir, log }) {
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);
-  exited = new Promise((resolve) => child.once('exit', resolve));
   try {
     await waitUntilServing(port, 30_000);
   } catch (error) {
@@ -100,12 +88,7 @@ export async function start({ cacheDir, runDir, log }) {
 }
 
 export async function stop() {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await terminate(child, 5_000);
   // Large test objects (the 1 GiB streaming spec) must not pile up in /tmp run after run.
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
