@@ -3,7 +3,7 @@ import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, KafkaQueue, Wo
 import { migrateSqlQueue, openBullmqWorkerJobQueue, openKafkaIndexFeed, openKafkaQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
 import type { Execution } from '@osprey/flow-model';
 import type { LogEntry, LogRepository, Repository } from '@osprey/repository';
-import { migrateSqlRepository, openSearchRepository, openSqliteRepository, openSqlRepository, SearchUnavailableError } from '@osprey/repository';
+import { migrateSqlRepository, openSearchRepository, openSqliteRepository, openSqlRepository, RepositoryUnavailableError } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { openLocalStorage, openS3Storage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from './config.js';
@@ -193,7 +193,7 @@ async function whileUnavailable<T>(open: () => Promise<T>, waitMs: number, repor
     try {
       return await open();
     } catch (error) {
-      if (!(error instanceof SearchUnavailableError) || Date.now() + delay > deadline) throw error;
+      if (!(error instanceof RepositoryUnavailableError) || Date.now() + delay > deadline) throw error;
       report(error);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

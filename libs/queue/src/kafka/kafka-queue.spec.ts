@@ -13,18 +13,9 @@ import type { BroadcastMessage } from '../ports.js';
 import { KafkaPartitionNotOwnedError } from './kafka-execution-event-queue.js';
 import { openKafkaIndexFeed, type KafkaIndexBatch } from './kafka-index-feed.js';
 import { openKafkaQueue, type KafkaQueue, type OpenKafkaQueueOptions } from './open-kafka-queue.js';
+import { deleteTestTopics, testBrokers } from './kafka-test-broker.fixture.js';
 
 jest.setTimeout(120_000);
-
-function testBrokers(): string[] {
-  const brokers = process.env.OSPREY_TEST_KAFKA_BROKERS;
-  if (!brokers) {
-    throw new Error(
-      'OSPREY_TEST_KAFKA_BROKERS is not set: run the tests through `npm test`, which starts the Kafka test server, or start it with `node scripts/servers/run.mjs kafka`',
-    );
-  }
-  return brokers.split(',');
-}
 
 /** Short sessions and sweeps: the machine is shared, but a test must not wait 10 s for a dead member. */
 export function kafkaTestOptions(topicPrefix: string, instanceId = randomUUID()): OpenKafkaQueueOptions {
@@ -47,20 +38,11 @@ async function openTestQueue(): Promise<KafkaQueue> {
     ...queue,
     close: async () => {
       await queue.close();
-      await dropPrefix(queue.connection.options.topicPrefix);
+      await deleteTestTopics(queue.connection.options.topicPrefix);
     },
   };
 }
 
-async function dropPrefix(topicPrefix: string): Promise<void> {
-  const { KafkaConnection } = await import('./kafka-connection.js');
-  const connection = new KafkaConnection({ brokers: testBrokers(), topicPrefix, instanceId: 'cleanup' });
-  try {
-    await connection.deleteTopics();
-  } finally {
-    await connection.close();
-  }
-}
 
 executionEventQueueContract('kafka', openTestQueue);
 executorStoreContract('kafka', openTestQueue);
@@ -116,7 +98,7 @@ describe('Kafka queue across processes', () => {
   };
   afterEach(async () => {
     await Promise.allSettled(opened.splice(0).map((queue) => queue.close()));
-    await Promise.allSettled(prefixes.splice(0).map(dropPrefix));
+    await Promise.allSettled(prefixes.splice(0).map(deleteTestTopics));
   });
 
   it('hands the partitions and the stored executions of a closed executor to the other one', async () => {

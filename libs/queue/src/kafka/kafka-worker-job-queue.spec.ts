@@ -9,6 +9,7 @@ import { KafkaConnection } from './kafka-connection.js';
 import { decodeExecutionEvent } from './kafka-execution-records.js';
 import { workerJobMessage } from './kafka-worker-job-records.js';
 import { openKafkaWorkerJobQueue, type KafkaWorkerJobQueue } from './kafka-worker-job-queue.js';
+import { deleteTestTopics, testBrokers } from './kafka-test-broker.fixture.js';
 
 jest.setTimeout(90_000);
 
@@ -27,16 +28,6 @@ setInterval(() => void queue.renew('doomed', leases.map((lease) => lease.job.id)
 process.stdout.write(JSON.stringify(leases.map((lease) => [lease.job.id, lease.deliveries])) + '\\n');
 `;
 
-function testBrokers(): string[] {
-  const brokers = process.env.OSPREY_TEST_KAFKA_BROKERS;
-  if (!brokers) {
-    throw new Error(
-      'OSPREY_TEST_KAFKA_BROKERS is not set: run the tests through `npm test`, which starts the Kafka test server, or start it with `node scripts/servers/run.mjs kafka`',
-    );
-  }
-  return brokers.split(',');
-}
-
 type TestQueue = KafkaWorkerJobQueue;
 
 /** Test settings: fast group joins and monitor sweeps (the contract's leases last 200 ms). */
@@ -54,15 +45,6 @@ function open(topicPrefix: string, instanceId: string = randomUUID()): Promise<T
   });
 }
 
-/** Deletes the test's topics and groups on a connection of its own (the queues are closed by then). */
-async function deleteTopics(topicPrefix: string): Promise<void> {
-  const connection = new KafkaConnection({ brokers: testBrokers(), topicPrefix, instanceId: randomUUID(), onError: () => undefined });
-  try {
-    await connection.deleteTopics();
-  } finally {
-    await connection.close();
-  }
-}
 
 /**
  * The results the queue emitted, read straight from `execution-events` (committed records only). Claims hand out
@@ -134,7 +116,7 @@ workerJobQueueContract('kafka', async (): Promise<{ jobs: TestQueue; events: Exe
     events,
     close: async () => {
       await queue.close();
-      await deleteTopics(queue.connection.options.topicPrefix);
+      await deleteTestTopics(queue.connection.options.topicPrefix);
     },
   };
 }, { leaseMs: 1000 });
@@ -154,7 +136,7 @@ describe('Kafka worker jobs: liveness across processes', () => {
 
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((queue) => queue.close()));
-    await deleteTopics(prefix);
+    await deleteTestTopics(prefix);
   });
 
   it('hands the job of a worker that stopped renewing to another process, with one more delivery', async () => {

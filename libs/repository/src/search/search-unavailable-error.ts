@@ -1,8 +1,10 @@
+import { RepositoryUnavailableError } from '../repository-unavailable-error.js';
+
 /**
  * The search server could not be reached or refused the work for now (connection refused, timeout, 429, 5xx).
  * A caller that projects a queue (the indexer) retries and must not commit its offsets.
  */
-export class SearchUnavailableError extends Error {
+export class SearchUnavailableError extends RepositoryUnavailableError {
   constructor(
     message: string,
     readonly statusCode?: number,

@@ -1,7 +1,7 @@
 import type { ExecutionEventEnvelope } from '@osprey/flow-model';
 import type { ExecutionEventQueue } from '@osprey/queue';
 import { parseFlow } from '@osprey/flow-model';
-import { NotFoundError, SearchUnavailableError, type FlowRepository, type StoredFlow } from '@osprey/repository';
+import { NotFoundError, RepositoryUnavailableError, type FlowRepository, type StoredFlow } from '@osprey/repository';
 import { TriggerExecution } from './trigger-execution.js';
 
 /** A flow repository that can be taken down, as a search server in an outage. */
@@ -10,7 +10,7 @@ function flows(initial: StoredFlow[]) {
   let down = false;
   const repository = {
     async get(namespace: string, id: string) {
-      if (down) throw new SearchUnavailableError('search server unreachable: connect ECONNREFUSED');
+      if (down) throw new RepositoryUnavailableError('connect ECONNREFUSED');
       return stored.get(`${namespace}.${id}`) ?? null;
     },
   } as unknown as FlowRepository;
@@ -43,8 +43,8 @@ describe('TriggerExecution while the flow repository is unreachable', () => {
     const trigger = new TriggerExecution(repo.repository, events().queue);
     await trigger.execute({ namespace: 'ns', flowId: 'a' });
     repo.setDown(true);
-    await expect(trigger.execute({ namespace: 'ns', flowId: 'b' })).rejects.toBeInstanceOf(SearchUnavailableError);
-    await expect(trigger.execute({ namespace: 'ns', flowId: 'a', revision: 1 })).rejects.toBeInstanceOf(SearchUnavailableError);
+    await expect(trigger.execute({ namespace: 'ns', flowId: 'b' })).rejects.toBeInstanceOf(RepositoryUnavailableError);
+    await expect(trigger.execute({ namespace: 'ns', flowId: 'a', revision: 1 })).rejects.toBeInstanceOf(RepositoryUnavailableError);
   });
 
   it('forgets a flow that was deleted while the repository was up', async () => {
@@ -54,6 +54,6 @@ describe('TriggerExecution while the flow repository is unreachable', () => {
     repo.stored.delete('ns.a');
     await expect(trigger.execute({ namespace: 'ns', flowId: 'a' })).rejects.toBeInstanceOf(NotFoundError);
     repo.setDown(true);
-    await expect(trigger.execute({ namespace: 'ns', flowId: 'a' })).rejects.toBeInstanceOf(SearchUnavailableError);
+    await expect(trigger.execute({ namespace: 'ns', flowId: 'a' })).rejects.toBeInstanceOf(RepositoryUnavailableError);
   });
 });
