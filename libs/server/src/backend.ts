@@ -38,6 +38,12 @@ export interface Projection {
 export interface Backend {
   /** Present when the repository is a projection of the queue that the indexer must write (Kafka + OpenSearch). */
   projection?: Projection;
+  /**
+   * How many executions an executor may decide and commit at once on this backend; absent: the executor's own
+   * default. Kafka says 1: a decision in flight when a rebalance moves its partition widens the window in which
+   * the previous owner may still commit (docs/deploy-ha.md, known limits).
+   */
+  executorInFlight?: number;
   events: ExecutionEventQueue;
   jobs: WorkerJobQueue;
   broadcast: BroadcastQueue;
@@ -83,6 +89,7 @@ interface OpenedBackend {
   queue: OpenedQueue;
   repository: Repository;
   projection?: Projection;
+  executorInFlight?: number;
   /** A round trip to each server (readiness). */
   ping(): Promise<boolean>;
 }
@@ -176,6 +183,7 @@ async function openKafkaBackend(config: OspreyConfig, options: BackendOptions): 
     queue,
     repository,
     projection,
+    executorInFlight: 1,
     async ping() {
       await queue.events.depth();
       return search.ping();
@@ -243,6 +251,7 @@ export async function openBackend(config: OspreyConfig, options: BackendOptions 
   }
   return {
     projection: opened.projection,
+    executorInFlight: opened.executorInFlight,
     events: queue.events,
     jobs,
     broadcast: queue.broadcast,

@@ -50,7 +50,7 @@ export class OspreyRuntime {
     if (roles.includes('executor')) {
       this.executor = new ExecutorService(backend.events, backend.store, backend.broadcast, backend.repository, logger.child({ component: 'executor' }), {
         ...config.executor,
-        inFlight: config.queue.type === 'kafka' ? 1 : undefined,
+        inFlight: backend.executorInFlight,
         render: this.render,
         envs: envVariables(),
         onCommitted: (execution) => this.metrics.observeExecution(execution),

@@ -21,11 +21,7 @@ import { FlowCache } from './flow-cache.js';
 
 export interface ExecutorOptions {
   batchSize: number;
-  /**
-   * Executions of one claimed batch decided and committed at the same time (default 16). The Kafka backend runs
-   * with 1: a decision still in flight when a rebalance moves its partition widens the window in which a previous
-   * owner may commit after the new one restored the execution (see docs/deploy-ha.md, known limits).
-   */
+  /** Executions of one claimed batch decided and committed at the same time (default 16; see Backend.executorInFlight). */
   inFlight?: number;
   /** The `envs` variable of expressions. */
   envs?: Record<string, string>;
