@@ -237,11 +237,11 @@ export async function openBackend(config: OspreyConfig, options: BackendOptions 
         onError: (error) => options.onError?.(error, 'redis'),
       });
       jobs = new RelayedWorkerJobQueue(redis, queue.jobs);
-      store = new RelayedExecutorStore(queue.store, redis);
       if (options.relayWorkerJobs) {
         relay = new WorkerJobRelay(queue.jobs, redis, (error) => options.onError?.(error, 'worker job relay'));
         relay.start();
       }
+      store = new RelayedExecutorStore(queue.store, redis, relay);
     } catch (error) {
       await queue.close();
       await repository.close();

@@ -25,6 +25,10 @@ export class WorkerJobRelay {
     this.loop ??= this.run();
   }
 
+  report(error: unknown): void {
+    this.onError(error);
+  }
+
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.loop;
@@ -98,14 +102,16 @@ export class RelayedWorkerJobQueue implements WorkerJobQueue {
 }
 
 /**
- * The executor's commit cancels queued jobs in the outbox, in its transaction; jobs already moved to Redis are
- * cancelled right after it. A job the relay is moving at that instant may still run: the executor ignores the
- * result of a task run it has ended, and the kill broadcast stops it on the worker.
+ * The executor's commit writes jobs to the outbox in its transaction; right after it, the relay of this process moves
+ * them on (so a worker can take them at once, not after the relay's next wake-up). Jobs already moved to Redis are
+ * cancelled right after the commit too. A job the relay is moving at that instant may still run: the executor ignores
+ * the result of a task run it has ended, and the kill broadcast stops it on the worker.
  */
 export class RelayedExecutorStore implements ExecutorStore {
   constructor(
     private readonly store: ExecutorStore,
     private readonly redis: WorkerJobQueue,
+    private readonly relay?: WorkerJobRelay,
   ) {}
 
   load(executionId: string) {
@@ -113,6 +119,8 @@ export class RelayedExecutorStore implements ExecutorStore {
   }
   async commit(consumerId: string, commit: ExecutorCommit): Promise<void> {
     await this.store.commit(consumerId, commit);
+    // The commit stands; a failed move leaves the jobs in the outbox for the relay's loop, so it is not an error here.
+    if (commit.jobs.length > 0) await this.relay?.relayOnce().catch((error: unknown) => this.relay?.report(error));
     if (commit.cancelJobs.length > 0) await this.redis.cancel(commit.cancelJobs);
   }
   acknowledge(consumerId: string, executionId: string, seqs: number[]): Promise<void> {
