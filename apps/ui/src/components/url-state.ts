@@ -1,6 +1,8 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 
+const PAGING_KEYS = ['page', 'size', 'sort'];
+
 /**
  * Filters and paging kept in the URL query string, so links and the back button work.
  * `set({ page: 2 })` changes some keys; an empty value removes its key. Changing any key
@@ -31,5 +33,14 @@ export function useUrlState<K extends string>(defaults: Partial<Record<K, string
   const clear = useCallback(() => setParams(new URLSearchParams()), [setParams]);
   const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
   const size = Math.max(1, Number(params.get('size') ?? '25') || 25);
-  return useMemo(() => ({ params, get, getAll, set, clear, page, size }), [params, get, getAll, set, clear, page, size]);
+  return useMemo(() => {
+    /** Whether any filter is set (paging and sorting are not filters): empty states say so. */
+    const filtered = [...params.keys()].some((key) => !PAGING_KEYS.includes(key));
+    /** The paging props of a DataTable, kept in the URL. */
+    const setKey = set as (changes: Record<string, string>) => void;
+    const paging = { page, size, onPageChange: (p: number) => setKey({ page: String(p) }), onSizeChange: (s: number) => setKey({ size: String(s) }) };
+    /** A DataTable's sort change, kept in the URL. */
+    const setSort = (sort: string) => setKey({ sort });
+    return { params, get, getAll, set, clear, page, size, filtered, paging, setSort };
+  }, [params, get, getAll, set, clear, page, size]);
 }

@@ -43,7 +43,7 @@ export default function ExecutionListPage() {
     return () => clearInterval(timer);
   }, [active, reload]);
 
-  const filtered = [...params.keys()].some((k) => !['page', 'size', 'sort'].includes(k));
+  const { filtered } = url;
   return (
     <div className="page" data-testid="execution-list-page">
       <header className="page-header">
@@ -72,13 +72,10 @@ export default function ExecutionListPage() {
             rows={result.data.results}
             rowKey={(e) => e.id}
             rowTestId={(e) => `execution-row-${e.id}`}
-            page={page}
-            size={size}
+            {...url.paging}
             total={result.data.total}
-            onPageChange={(p) => url.set({ page: String(p) })}
-            onSizeChange={(s) => url.set({ size: String(s) })}
             sort={sort}
-            onSortChange={(s) => url.set({ sort: s })}
+            onSortChange={url.setSort}
             empty={
               <EmptyState
                 title={filtered ? 'No execution matches these filters' : 'No execution yet'}

@@ -36,11 +36,8 @@ export function FlowExecutionsTab({ flow, onExecute }: { flow: Flow; onExecute: 
           columns={columns}
           rows={executions.data.results}
           rowKey={(e) => e.id}
-          page={page}
-          size={size}
+          {...url.paging}
           total={executions.data.total}
-          onPageChange={(p) => url.set({ page: p })}
-          onSizeChange={(s) => url.set({ size: s })}
           empty={<EmptyState title="No executions yet" hint="Run this flow to see its executions here." action={<button type="button" className="btn btn--primary" onClick={onExecute}>Execute</button>} />}
         />
       )}

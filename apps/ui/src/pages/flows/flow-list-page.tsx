@@ -68,13 +68,10 @@ export default function FlowListPage() {
           rows={flows.data.results}
           rowKey={(f) => `${f.namespace}.${f.id}`}
           rowTestId={(f) => `flow-row-${f.namespace}.${f.id}`}
-          page={page}
-          size={size}
+          {...url.paging}
           total={flows.data.total}
-          onPageChange={(p) => url.set({ page: p })}
-          onSizeChange={(s) => url.set({ size: s })}
           sort={sort}
-          onSortChange={(s) => url.set({ sort: s })}
+          onSortChange={url.setSort}
           empty={
             filtered ? (
               <EmptyState title="No flow matches these filters" hint="Change or clear the filters." action={<button type="button" className="btn" onClick={url.clear}>Clear filters</button>} />

@@ -22,7 +22,7 @@ export default function LogSearchPage() {
       ),
     [params.toString()],
   );
-  const filtered = [...params.keys()].some((k) => !['page', 'size', 'sort'].includes(k));
+  const { filtered } = url;
 
   return (
     <div className="page" data-testid="log-search-page">
@@ -58,13 +58,10 @@ export default function LogSearchPage() {
             testId="log-search-results"
             rows={result.data.results}
             rowKey={(l) => `${l.executionId}:${l.timestamp}:${l.taskRunId ?? ''}:${l.message.slice(0, 40)}`}
-            page={page}
-            size={size}
+            {...url.paging}
             total={result.data.total}
-            onPageChange={(p) => url.set({ page: String(p) })}
-            onSizeChange={(s) => url.set({ size: String(s) })}
             sort={sort}
-            onSortChange={(s) => url.set({ sort: s })}
+            onSortChange={url.setSort}
             empty={<EmptyState title="No log line found" hint={filtered ? 'Widen the time range, lower the level or change the text.' : 'Lines appear here once executions run and log.'} testId="logs-empty" />}
             columns={[
               { key: 'time', header: 'Time', width: '13rem', sortField: 'timestamp', render: (l) => <span className="nowrap">{formatDate(l.timestamp)}</span> },

@@ -26,11 +26,8 @@ export default function NamespaceListPage() {
             testId="namespace-list"
             rows={result.data.results}
             rowKey={(n) => n.id}
-            page={page}
-            size={size}
+            {...url.paging}
             total={result.data.total}
-            onPageChange={(p) => url.set({ page: String(p) })}
-            onSizeChange={(s) => url.set({ size: String(s) })}
             empty={<EmptyState title={url.get('q') ? 'No namespace matches' : 'No namespace yet'} hint={<>A namespace exists once a flow is in it: <Link to="/flows/new">create a flow</Link>.</>} testId="namespaces-empty" />}
             columns={[
               {

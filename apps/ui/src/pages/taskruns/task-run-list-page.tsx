@@ -19,7 +19,7 @@ export default function TaskRunListPage() {
       ),
     [params.toString()],
   );
-  const filtered = [...params.keys()].some((k) => !['page', 'size', 'sort'].includes(k));
+  const { filtered } = url;
 
   return (
     <div className="page" data-testid="task-run-list-page">
@@ -48,13 +48,10 @@ export default function TaskRunListPage() {
             testId="task-run-list"
             rows={result.data.results}
             rowKey={(t) => t.id}
-            page={page}
-            size={size}
+            {...url.paging}
             total={result.data.total}
-            onPageChange={(p) => url.set({ page: String(p) })}
-            onSizeChange={(s) => url.set({ size: String(s) })}
             sort={sort}
-            onSortChange={(s) => url.set({ sort: s })}
+            onSortChange={url.setSort}
             empty={<EmptyState title={filtered ? 'No task run matches these filters' : 'No task run yet'} hint={filtered ? 'Widen the time range or clear the filters.' : 'Task runs appear here as executions run their tasks.'} testId="taskruns-empty" />}
             columns={[
               {

@@ -25,7 +25,7 @@ export default function TriggerListPage() {
   const [unlockFor, setUnlockFor] = useState<TriggerContext>();
   const [deleteBackfillFor, setDeleteBackfillFor] = useState<TriggerContext>();
   const [busy, setBusy] = useState(false);
-  const filtered = [...params.keys()].some((k) => !['page', 'size', 'sort'].includes(k));
+  const { filtered } = url;
   const rows = result.data?.results ?? [];
 
   const act = async (action: () => Promise<unknown>, done: string) => {
@@ -92,13 +92,10 @@ export default function TriggerListPage() {
             rows={rows}
             rowKey={(r) => keyOf(r.triggerContext)}
             rowTestId={(r) => `trigger-row-${r.triggerContext.flowId}-${r.triggerContext.triggerId}`}
-            page={page}
-            size={size}
+            {...url.paging}
             total={result.data.total}
-            onPageChange={(p) => url.set({ page: String(p) })}
-            onSizeChange={(s) => url.set({ size: String(s) })}
             sort={sort}
-            onSortChange={(s) => url.set({ sort: s })}
+            onSortChange={url.setSort}
             empty={<EmptyState title={filtered ? 'No trigger matches' : 'No trigger yet'} hint={<>Add a <code>triggers:</code> block (e.g. a Schedule) to a flow; <Link to="/flows">see the flows</Link>.</>} testId="triggers-empty" />}
             columns={[
               {
