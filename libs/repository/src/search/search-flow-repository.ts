@@ -4,16 +4,9 @@ import type { VersionedDocument } from './search-client.js';
 import { MAX_CONFLICT_RETRIES, type SearchContext } from './search-context.js';
 import { labelTerm, SearchFilter, searchPaging } from './search-query.js';
 
-interface FlowDocument {
-  namespace: string;
-  id: string;
-  revision: number;
-  source: string;
-  disabled: boolean;
-  deleted: boolean;
-  updated: string;
+/** A stored flow, with its labels as searchable terms. */
+interface FlowDocument extends StoredFlow {
   labels: string[];
-  flow: Flow;
 }
 
 const SORTABLE: Record<string, string> = { id: 'id', namespace: 'namespace', revision: 'revision', updated: 'updated' };
