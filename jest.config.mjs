@@ -25,7 +25,7 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/libs', '<rootDir>/apps'] },
-    // End-to-end tests start the built `osprey` command as real processes.
-    { ...common, displayName: 'e2e', roots: ['<rootDir>/e2e'] },
+    // End-to-end tests start the built `osprey` command as real processes (default timeout: e2e/support/jest-timeout.ts).
+    { ...common, displayName: 'e2e', roots: ['<rootDir>/e2e'], setupFilesAfterEnv: ['<rootDir>/e2e/support/jest-timeout.ts'] },
   ],
 };

@@ -11,10 +11,18 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The built entry point of one service's own app (`nx serve <role>` runs it). */
+export const appMain = (role: string): string => resolve(repoRoot, `apps/${role}/dist/main.js`);
+
 /** Runs the built `osprey` command as a user would, and collects its output. */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  return runNode(cliMain, args, options);
+}
+
+/** Runs a built entry point (the CLI, a service's app) with Node, and collects its output. */
+export function runNode(main: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cliMain, ...args], { cwd: repoRoot, env: { ...process.env, ...options.env } });
+    const child = spawn(process.execPath, [main, ...args], { cwd: repoRoot, env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

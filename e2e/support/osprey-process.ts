@@ -8,8 +8,9 @@ export class OspreyProcess {
   private exited?: Promise<number | null>;
   private stderr = '';
 
-  constructor(readonly name: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [cliMain, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `main` is the `osprey` CLI unless a service's own entry point is given (see appMain). */
+  constructor(readonly name: string, args: string[], env: NodeJS.ProcessEnv = {}, main = cliMain) {
+    this.child = spawn(process.execPath, [main, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -33,7 +34,7 @@ export class OspreyProcess {
   }
 
   /** Waits for a log line whose message matches. */
-  async waitForLog(pattern: RegExp, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  async waitForLog(pattern: RegExp, timeoutMs = 120_000): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const found = this.lines.find((l) => pattern.test(String(l.msg)));

@@ -1,8 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { ExpressionError, FlowValidationError, InputValidationError, parseFlow, renderTemplate } from '@osprey/flow-model';
-import { ConfigError, createLogger, envSecrets, loadConfig, migrateBackend, type OspreyConfig } from '@osprey/server';
-import { FlowTestTimeoutError, locateUiDir, runFlowTest, SERVICE_ROLES, startServer, type ServiceRole } from '@osprey/services';
+import { ConfigError, createLogger, envSecrets, migrateBackend } from '@osprey/server';
+import {
+  commanderExitCode,
+  configFromFlags,
+  configOption,
+  dataDirOption,
+  FlowTestTimeoutError,
+  hostOption,
+  InsecureListenError,
+  locateUiDir,
+  portOption,
+  runFlowTest,
+  serviceCommand,
+  SERVICE_ROLES,
+  startServer,
+  throwOnUsageError,
+  type ServerFlags,
+} from '@osprey/services';
 
 /** Errors a user can fix: printed as their message alone, with exit code 1 (2 for usage). */
 class UsageError extends Error {}
@@ -14,57 +30,44 @@ program
   .version('0.1.0')
   .showHelpAfterError();
 
-interface ServerFlags {
-  config?: string;
-  port?: string;
-  dataDir?: string;
-}
-
-function serverConfig(flags: ServerFlags, defaults: Record<string, unknown> = {}): OspreyConfig {
-  return loadConfig({
-    file: flags.config,
-    overrides: { ...defaults, 'server.port': flags.port, dataDir: flags.dataDir },
-  });
-}
-
 const server = program.command('server').description('run several services in one process');
 server
   .command('local')
   .description('all services in one process on the embedded SQLite backend and local storage (default ./data)')
-  .option('-p, --port <port>', 'HTTP port of the API, UI and health endpoints', undefined)
-  .option('-d, --data-dir <dir>', 'folder of the database and storage files')
-  .option('-c, --config <file>', 'YAML configuration file')
+  .addOption(portOption('HTTP port of the API, UI, health and metrics'))
+  .addOption(hostOption('127.0.0.1, this machine only'))
+  .addOption(new Option('--insecure-no-auth', 'serve the API without credentials on an address other machines can reach (anyone who reaches it can run shell commands here)'))
+  .addOption(dataDirOption())
+  .addOption(configOption())
   .action(async (flags: ServerFlags) => {
-    await startServer({ config: serverConfig(flags), roles: ['executor', 'worker', 'scheduler', 'webserver'], service: 'local', uiDir: locateUiDir(import.meta.url) });
+    await startServer({
+      config: configFromFlags(flags),
+      roles: ['executor', 'worker', 'scheduler', 'webserver'],
+      service: 'local',
+      uiDir: locateUiDir(import.meta.url),
+      listen: { defaultHost: '127.0.0.1', refuseOpenApi: true, insecureNoAuth: flags.insecureNoAuth === true },
+    });
   });
 server
   .command('standalone')
   .description('all services in one process on the backend the configuration names')
-  .option('-p, --port <port>', 'HTTP port')
-  .option('-c, --config <file>', 'YAML configuration file')
+  .addOption(portOption('HTTP port of the API, UI, health and metrics'))
+  .addOption(hostOption('0.0.0.0, every interface'))
+  .addOption(dataDirOption())
+  .addOption(configOption())
   .action(async (flags: ServerFlags) => {
-    await startServer({ config: serverConfig(flags), roles: ['executor', 'worker', 'scheduler', 'webserver', 'indexer'], service: 'standalone', uiDir: locateUiDir(import.meta.url) });
+    await startServer({ config: configFromFlags(flags), roles: ['executor', 'worker', 'scheduler', 'webserver', 'indexer'], service: 'standalone', uiDir: locateUiDir(import.meta.url) });
   });
 
-for (const role of SERVICE_ROLES) {
-  program
-    .command(role)
-    .description(`run the ${role} service alone (health and metrics on --port)`)
-    .option('-p, --port <port>', 'HTTP port of health and metrics (and the API for the webserver)')
-    .option('-d, --data-dir <dir>', 'folder of the embedded database and storage files')
-    .option('-c, --config <file>', 'YAML configuration file')
-    .action(async (flags: ServerFlags) => {
-      await startServer({ config: serverConfig(flags), roles: [role as ServiceRole], service: role, uiDir: role === 'webserver' ? locateUiDir(import.meta.url) : undefined });
-    });
-}
+for (const role of SERVICE_ROLES) program.addCommand(serviceCommand(role, { uiDir: locateUiDir(import.meta.url) }));
 
 program
   .command('migrate')
   .description('bring the database schemas of the configured backend up to date, then exit (services also do it at start)')
-  .option('-d, --data-dir <dir>', 'folder of the embedded database')
-  .option('-c, --config <file>', 'YAML configuration file')
+  .addOption(dataDirOption())
+  .addOption(configOption())
   .action(async (flags: ServerFlags) => {
-    const applied = await migrateBackend(serverConfig(flags));
+    const applied = await migrateBackend(configFromFlags(flags));
     process.stdout.write(applied.length > 0 ? `applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join('\n')}\n` : 'schema up to date\n');
   });
 
@@ -139,13 +142,15 @@ function collect(value: string, previous: string[]): string[] {
 program.addOption(new Option('--no-color').hideHelp());
 
 try {
-  await program.parseAsync(process.argv);
+  await throwOnUsageError(program).parseAsync(process.argv);
 } catch (error) {
   process.exitCode = report(error);
 }
 
 function report(error: unknown): number {
-  if (error instanceof UsageError || error instanceof ConfigError) {
+  const commanderCode = commanderExitCode(error);
+  if (commanderCode !== undefined) return commanderCode; // commander printed the message or the help
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof InsecureListenError) {
     process.stderr.write(`osprey: ${error.message}\n`);
     return 2;
   }

@@ -38,6 +38,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: file('c.yaml', 'worker:\n  concurrency: 0\n'), env: {} })).toThrow(/worker\.concurrency/);
   });
 
+  it('refuses an OSPREY_ variable under a section prefix that names no key, and lists the right names', () => {
+    expect(() => loadConfig({ env: { OSPREY_WORKER_CONCURENCY: '4' } })).toThrow(/OSPREY_WORKER_CONCURENCY names no configuration key.*OSPREY_WORKER_CONCURRENCY/);
+    expect(() => loadConfig({ env: { OSPREY_WORKER_QUEUE_ULR: 'redis://r:6379' } })).toThrow(/OSPREY_WORKER_QUEUE_ULR.*OSPREY_WORKER_QUEUE_URL/);
+    expect(() => loadConfig({ env: { OSPREY_AUTH_USER: 'admin' } })).toThrow(/OSPREY_AUTH_USER.*OSPREY_AUTH_USERNAME/);
+    expect(() => loadConfig({ env: { OSPREY_SERVER_HOTS: '0.0.0.0' } })).toThrow(ConfigError);
+    // Variables of other tools that share the prefix but no section stay theirs.
+    expect(loadConfig({ env: { OSPREY_CACHE_DIR: '/c', OSPREY_TEST_POSTGRES_URL: 'x', OSPREY_UI_DIR: '/ui' } }).server.port).toBe(8080);
+  });
+
+  it('leaves server.host unset unless configured: each command picks its own default', () => {
+    expect(loadConfig({ env: {} }).server.host).toBeUndefined();
+    expect(loadConfig({ env: { OSPREY_SERVER_HOST: '::' } }).server.host).toBe('::');
+  });
+
   it('rejects unknown keys, a missing file and invalid YAML with a ConfigError', () => {
     expect(() => loadConfig({ file: file('d.yaml', 'sever:\n  port: 1\n'), env: {} })).toThrow(/sever/);
     expect(() => loadConfig({ file: file('g.yaml', 'server:\n  prot: 1\n'), env: {} })).toThrow(/prot/);

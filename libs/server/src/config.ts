@@ -174,10 +174,11 @@ export const configSchema = z
     server: z
       .object({
         port: z.coerce.number().int().min(0).max(65535).default(8080),
-        host: z.string().default('0.0.0.0'),
+        /** Interface to listen on; absent: 127.0.0.1 for `server local`, every interface for the other commands. */
+        host: z.string().min(1).optional(),
       })
       .strict()
-      .default({ port: 8080, host: '0.0.0.0' }),
+      .default({ port: 8080 }),
     queue: queueBackend.default({ type: 'sqlite', path: 'osprey.db' }),
     repository: repositoryBackend.default({ type: 'sqlite', path: 'osprey.db' }),
     workerQueue: workerQueue.default({ type: 'queue' }),
@@ -319,7 +320,32 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
     const key = name.slice('OSPREY_'.length).toLowerCase();
     const path = envPath(key);
     if (path) setPath(raw, path, value);
+    else if (namesSection(key)) throw new ConfigError(`environment variable ${name} names no configuration key${suggestion(key)} (see docs/configuration.md)`);
   }
+}
+
+const AUTH_VARIABLES = ['auth_username', 'auth_password', 'auth_tokens'];
+
+/** A variable under a section's prefix (OSPREY_WORKER_…) is meant as configuration: a typo must not be ignored. */
+function namesSection(key: string): boolean {
+  const flat = key.replace(/__/g, '_');
+  if (flat.startsWith('auth_')) return !AUTH_VARIABLES.includes(flat);
+  return Object.keys(KNOWN_SECTIONS).some((section) => flat.startsWith(`${envName(section)}_`));
+}
+
+function suggestion(key: string): string {
+  const flat = key.replace(/__/g, '_');
+  const section = Object.keys(KNOWN_SECTIONS)
+    .filter((s) => flat.startsWith(`${envName(s)}_`))
+    .sort((a, b) => b.length - a.length)[0];
+  if (!section) return '; the auth variables are OSPREY_AUTH_USERNAME, OSPREY_AUTH_PASSWORD and OSPREY_AUTH_TOKENS';
+  const names = KNOWN_SECTIONS[section]!.map((k) => `OSPREY_${envName(section).toUpperCase()}_${envName(k).toUpperCase()}`);
+  return `; the ${section} section's variables are ${names.join(', ')}`;
+}
+
+/** `workerQueue` → `worker_queue`, `shutdownGraceMs` → `shutdown_grace_ms`. */
+function envName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 /**
@@ -345,7 +371,7 @@ function envPath(key: string): string[] | undefined {
   const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   for (const top of TOP_LEVEL) if (camel(flat) === top) return [top];
   for (const [section, keys] of Object.entries(KNOWN_SECTIONS)) {
-    const prefix = `${section.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_`;
+    const prefix = `${envName(section)}_`;
     if (!flat.startsWith(prefix)) continue;
     const rest = camel(flat.slice(prefix.length));
     const match = keys.find((k) => k.toLowerCase() === rest.toLowerCase());

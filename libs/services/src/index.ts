@@ -11,6 +11,8 @@ export * from './indexer/indexer-service.js';
 export * from './flow-test/run-flow-test.js';
 export * from './nest/bootstrap.js';
 export * from './nest/run-service.js';
+export * from './nest/service-command.js';
+export { InsecureListenError } from './nest/listen-address.js';
 export { locateUiDir } from './webserver/ui-dir.js';
 export * from './flows/index.js';
 export * from './namespaces/index.js';

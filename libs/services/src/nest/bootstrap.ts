@@ -11,6 +11,7 @@ import { ApiCredentials } from '../webserver/auth/api-credentials.js';
 import { apiAuthMiddleware } from '../webserver/auth/api-auth.middleware.js';
 import { staticUiMiddleware } from '../webserver/static-ui.js';
 import { createOpenApiDocument, OpenApiDocument } from '../webserver/openapi.js';
+import { chooseListenAddress, describeHost, localUrl } from './listen-address.js';
 
 export interface StartServerOptions {
   config: OspreyConfig;
@@ -19,18 +20,34 @@ export interface StartServerOptions {
   service: string;
   /** Folder of the built web UI that the webserver serves at `/` (see locateUiDir); none: a page says how to build it. */
   uiDir?: string;
+  /**
+   * How `server local` listens: on the loopback interface by default, and never with an open API on a reachable
+   * address unless `insecureNoAuth`. Deployed services (the default) listen on every interface and warn.
+   */
+  listen?: { defaultHost: string; refuseOpenApi: boolean; insecureNoAuth: boolean };
 }
 
 /** Starts one Osprey process: the runtime's services plus HTTP for health, metrics and (webserver) the API. */
 export async function startServer(options: StartServerOptions): Promise<{ app: INestApplication; runtime: OspreyRuntime; url: string }> {
   const logger = createLogger({ service: options.service, instance: process.env.HOSTNAME ?? `pid-${process.pid}`, level: options.config.logging.level });
+  const credentials = new ApiCredentials(options.config.auth);
+  // Decided before anything opens: a refused address must not leave migrations or services half-started.
+  const listen = chooseListenAddress({
+    configuredHost: options.config.server.host,
+    defaultHost: options.listen?.defaultHost ?? '0.0.0.0',
+    authenticated: credentials.enabled,
+    servesApi: options.roles.includes('webserver'),
+    insecureNoAuth: options.listen?.insecureNoAuth ?? false,
+    refuseOpenApi: options.listen?.refuseOpenApi ?? false,
+  });
+  if (listen.warning) logger.warn({ address: listen.host }, listen.warning);
   const runtime = await OspreyRuntime.open({ config: options.config, roles: options.roles, logger });
   const app = await NestFactory.create<NestExpressApplication>(OspreyModule.forRuntime(runtime), { logger: new NestPinoLogger(logger), bodyParser: true, abortOnError: false });
   const errors = new ErrorFilter(logger);
   // The UI's files are public (they hold no data); everything else is behind the credentials.
   if (options.roles.includes('webserver')) app.use(staticUiMiddleware(options.uiDir));
   // Credentials are checked before any body is read.
-  app.use(apiAuthMiddleware(new ApiCredentials(options.config.auth)));
+  app.use(apiAuthMiddleware(credentials));
   // Flows travel as YAML text, as in Kestra's API; JSON bodies may be any JSON value (a KV value such as 42).
   app.useBodyParser('json', { strict: false, limit: options.config.maxUploadBytes });
   app.useBodyParser('urlencoded', { extended: true, limit: options.config.maxUploadBytes });
@@ -58,7 +75,7 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
     });
   }
   try {
-    await app.listen(options.config.server.port, options.config.server.host);
+    await app.listen(options.config.server.port, listen.host);
   } catch (error) {
     // The services started with the application: stop them, or the process would run on without its port.
     await app.close().catch(() => undefined);
@@ -66,7 +83,7 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : options.config.server.port;
-  const url = `http://localhost:${port}`;
-  logger.info({ url, roles: options.roles, dataDir: options.config.dataDir }, `osprey ${options.service} listening on ${url}`);
+  const url = localUrl(listen.host, port);
+  logger.info({ url, address: listen.host, port, roles: options.roles, dataDir: options.config.dataDir }, `osprey ${options.service} listening on ${describeHost(listen.host)}, port ${port}: ${url}`);
   return { app, runtime, url };
 }

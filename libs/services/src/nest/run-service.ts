@@ -1,14 +1,17 @@
-import { ConfigError, loadConfig } from '@osprey/server';
+import { ConfigError } from '@osprey/server';
 import type { ServiceRole } from '../runtime.js';
-import { startServer } from './bootstrap.js';
+import { InsecureListenError } from './listen-address.js';
+import { commanderExitCode, serviceCommand, throwOnUsageError, USAGE_EXIT_CODE } from './service-command.js';
 
-/** Entry point of one service's app: configuration from OSPREY_CONFIG and OSPREY_* variables. */
+/** Entry point of one service's app: the same flags as `osprey <role>` (`--help` prints them and exits). */
 export async function runService(role: ServiceRole, options: { uiDir?: string } = {}): Promise<void> {
   try {
-    const config = loadConfig({ file: process.env.OSPREY_CONFIG });
-    await startServer({ config, roles: [role], service: role, uiDir: options.uiDir });
+    await throwOnUsageError(serviceCommand(role, { name: `osprey-${role}`, uiDir: options.uiDir })).parseAsync(process.argv);
   } catch (error) {
-    process.stderr.write(`osprey ${role}: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
-    process.exit(error instanceof ConfigError ? 2 : 1);
+    const commanderCode = commanderExitCode(error);
+    if (commanderCode !== undefined) process.exit(commanderCode);
+    const usage = error instanceof ConfigError || error instanceof InsecureListenError;
+    process.stderr.write(`osprey ${role}: ${(error as Error).message}\n`);
+    process.exit(usage ? USAGE_EXIT_CODE : 1);
   }
 }
