@@ -165,4 +165,15 @@ describe('osprey CLI flags', () => {
     expect(result.code).toBe(BAD_USAGE);
     expect(result.stderr).toContain("unknown option '--data-dri'");
   }, 90_000);
+
+  it('refuses a flow test --timeout that is not a number of seconds, and an unknown --log-level', async () => {
+    const [timeout, level] = await Promise.all([
+      runCli(['flow', 'test', 'e2e/flows/sleep-short.yaml', '--timeout', 'abc'], { timeoutMs: 60_000 }),
+      runCli(['flow', 'test', 'e2e/flows/sleep-short.yaml', '--log-level', 'loud'], { timeoutMs: 60_000 }),
+    ]);
+    expect(timeout.code).toBe(BAD_USAGE);
+    expect(timeout.stderr).toMatch(/--timeout <seconds>' argument 'abc' is invalid/);
+    expect(level.code).toBe(BAD_USAGE);
+    expect(level.stderr).toMatch(/--log-level <level>' argument 'loud' is invalid/);
+  }, 90_000);
 });

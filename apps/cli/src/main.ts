@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ExpressionError, FlowValidationError, InputValidationError, parseFlow, renderTemplate } from '@osprey/flow-model';
 import { ConfigError, createLogger, envSecrets, migrateBackend } from '@osprey/server';
 import {
@@ -105,9 +105,9 @@ flow
   .argument('<file>', 'the flow to run')
   .option('-f, --flows <dir>', 'deploy the flows of this folder first (subflows, Flow trigger listeners)')
   .option('-i, --input <key=value...>', 'an input value, as text (repeatable)', collect, [])
-  .option('-t, --timeout <seconds>', 'give up after this many seconds', '300')
-  .option('--log-level <level>', 'service log level on stderr', 'warn')
-  .action(async (file: string, flags: { flows?: string; input: string[]; timeout: string; logLevel: string }) => {
+  .addOption(new Option('-t, --timeout <seconds>', 'give up after this many seconds').default(300).argParser(positiveSeconds))
+  .addOption(new Option('--log-level <level>', 'service log level on stderr').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'))
+  .action(async (file: string, flags: { flows?: string; input: string[]; timeout: number; logLevel: string }) => {
     const inputs: Record<string, string> = {};
     for (const pair of flags.input) {
       const at = pair.indexOf('=');
@@ -115,7 +115,7 @@ flow
       inputs[pair.slice(0, at)] = pair.slice(at + 1);
     }
     const logger = createLogger({ service: 'flow-test', instance: `pid-${process.pid}`, level: flags.logLevel, destination: process.stderr });
-    const result = await runFlowTest({ flowFile: file, flowsDir: flags.flows, inputs, timeoutMs: Number(flags.timeout) * 1000, logger });
+    const result = await runFlowTest({ flowFile: file, flowsDir: flags.flows, inputs, timeoutMs: flags.timeout * 1000, logger });
     process.stdout.write(`${JSON.stringify(result)}\n`);
   });
 
@@ -134,6 +134,12 @@ program
     if (!context || typeof context !== 'object' || Array.isArray(context)) throw new UsageError('--context must be a JSON object');
     process.stdout.write(renderTemplate(template, context as Record<string, unknown>, { secret: envSecrets() }));
   });
+
+function positiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('expected a number of seconds greater than 0');
+  return seconds;
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
