@@ -2,13 +2,15 @@
 // renders the umbrella chart with each values file of deploy/helm/; kubeconform validates the output in
 // strict mode against Kubernetes schemas kept offline (and the KEDA / Prometheus Operator CRDs); the
 // rendered objects are then checked for what each size needs. Tools: scripts/charts/tools.mjs.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { loadConfig } from '@osprey/server';
-import { CHARTS, createChecks, valuesFiles, type ChartChecks } from '../../scripts/charts/check.mjs';
+import { CHARTS, chartsDir, createChecks, valuesFiles, type ChartChecks } from '../../scripts/charts/check.mjs';
 import { KUBE_VERSIONS, ensureChartTools } from '../../scripts/charts/tools.mjs';
+import { getPath, mergeValues, otherValue, schemaDeclares, schemaKeys, templateReads, valuesAt, type SchemaKey } from '../../scripts/charts/values-keys.mjs';
+import { APP_COMPONENTS, schemaFile, staleSchemas, valuesSchemas } from '../../scripts/charts/values-schemas.mjs';
 
 interface K8sObject {
   apiVersion: string;
@@ -41,6 +43,22 @@ const named = (objects: K8sObject[], kind: string, name: string) => {
   if (!found) throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found;
 };
+/** What each KEDA scaler needs besides the medium-postgres size (the HPA off: KEDA makes its own). */
+const KEDA_SCALERS: Record<string, string[]> = {
+  postgresql: [],
+  mysql: ['worker.keda.mysql.dsnSecret.name=osprey-database'],
+  kafka: ['global.config.queue.brokers={kafka-0:9092,kafka-1:9092}'],
+  redis: ['worker.config.workerQueue.type=redis', 'worker.config.workerQueue.url=redis://redis.cache.svc'],
+  prometheus: [],
+};
+const kedaSet = (scaler: string) => ['worker.autoscaling.enabled=false', 'worker.keda.enabled=true', `worker.keda.scaler=${scaler}`, ...KEDA_SCALERS[scaler]!];
+/** The comment lines at the top of a values file (where a size lists the Secrets it needs). */
+const header = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('#')).join('\n');
+const hasPath = (object: unknown, path: string[]) =>
+  path.every((key, i) => {
+    const node = getPath(object, path.slice(0, i));
+    return node !== null && typeof node === 'object' && key in node;
+  });
 const deploymentNames = (objects: K8sObject[]) => ofKind(objects, 'Deployment').map((d) => d.metadata.name).sort();
 
 describe('helm lint --strict', () => {
@@ -60,8 +78,8 @@ describe('helm template + kubeconform -strict (offline schemas)', () => {
     expect(result.code).toBe(0);
   });
 
-  test.each(['postgresql', 'mysql', 'kafka', 'redis', 'prometheus'])('the KEDA ScaledObject with the %s scaler validates against the KEDA CRD', (scaler) => {
-    const manifests = checks.template({ values: [size('medium-postgres')], set: ['worker.keda.enabled=true', `worker.keda.scaler=${scaler}`] });
+  test.each(Object.keys(KEDA_SCALERS))('the KEDA ScaledObject with the %s scaler validates against the KEDA CRD', (scaler) => {
+    const manifests = checks.template({ values: [size('medium-postgres')], set: kedaSet(scaler) });
     const result = checks.kubeconform(manifests);
     expect(result.output).toMatch(/Invalid: 0, Errors: 0, Skipped: 0/);
   });
@@ -260,12 +278,12 @@ describe('worker autoscaling', () => {
 
   test.each([
     ['postgresql', { connectionFromEnv: 'OSPREY_QUEUE_URL', query: 'SELECT count(*) FROM worker_jobs WHERE lease_until = 0', targetQueryValue: '20' }],
-    ['mysql', { connectionStringFromEnv: 'OSPREY_QUEUE_URL', query: 'SELECT count(*) FROM worker_jobs WHERE lease_until = 0', queryValue: '20' }],
-    ['kafka', { bootstrapServers: 'kafka:9092', consumerGroup: 'osprey.workers', topic: 'osprey.worker-jobs', lagThreshold: '20' }],
-    ['redis', { addressFromEnv: 'OSPREY_REDIS_ADDRESS', listName: 'osprey:worker-jobs:wait', listLength: '20' }],
+    ['mysql', { connectionStringFromEnv: 'KEDA_MYSQL_DSN', query: 'SELECT count(*) FROM worker_jobs WHERE lease_until = 0', queryValue: '20' }],
+    ['kafka', { bootstrapServers: 'kafka-0:9092,kafka-1:9092', consumerGroup: 'osprey.workers', topic: 'osprey.worker-jobs', lagThreshold: '20' }],
+    ['redis', { address: 'redis.cache.svc:6379', enableTLS: 'false', listName: 'osprey:worker-jobs:wait', listLength: '20' }],
     ['prometheus', { serverAddress: 'http://prometheus-operated.monitoring.svc:9090', query: 'max(osprey_worker_jobs_pending)', threshold: '20' }],
   ])('KEDA %s: a ScaledObject on the worker Deployment replaces the HPA', (scaler, metadata) => {
-    const objects = render({ values: [size('medium-postgres')], set: ['worker.keda.enabled=true', `worker.keda.scaler=${scaler}`] });
+    const objects = render({ values: [size('medium-postgres')], set: kedaSet(scaler) });
     expect(ofKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
     const scaled = named(objects, 'ScaledObject', 'osprey-worker');
     expect(scaled.apiVersion).toBe('keda.sh/v1alpha1');
@@ -282,7 +300,289 @@ describe('worker autoscaling', () => {
     expect(env.map((e) => e.name)).toContain(scaled.spec.triggers[0].metadata.connectionStringFromEnv);
   });
 
-  test('an unknown KEDA scaler fails the rendering with a clear message', () => {
-    expect(() => render({ set: ['worker.keda.enabled=true', 'worker.keda.scaler=sqs'] })).toThrow(/worker.keda.scaler must be prometheus, postgresql, mysql, kafka or redis/);
+  test('an unknown KEDA scaler fails the rendering with the key and the scalers it takes', () => {
+    expect(() => render({ set: ['worker.keda.enabled=true', 'worker.keda.scaler=sqs'] })).toThrow(/worker\.keda\.scaler.*(prometheus.*postgresql.*mysql.*kafka.*redis|must be one of)/s);
+  });
+});
+
+describe('values schemas: an unknown key or a wrong type fails with its path', () => {
+  test('every committed values.schema.json is what scripts/charts/values-schemas.mjs makes', () => {
+    expect(staleSchemas()).toEqual([]);
+    for (const chart of [...APP_COMPONENTS, 'osprey']) expect(existsSync(schemaFile(chart))).toBe(true);
+  });
+
+  test.each([
+    ['worker.resoures.limits.cpu=1', 'worker', 'resoures'],
+    ['worker.extraEnv.A=b', 'worker', 'extraEnv'],
+    ['webserver.securityContext.runAsUser=0', 'webserver', 'securityContext'],
+    ['worker.autoscaling.queueDepth.enabeld=true', 'worker/autoscaling/queueDepth', 'enabeld'],
+    ['worker.keda.redis.addressFromEnv=REDIS', 'worker/keda/redis', 'addressFromEnv'],
+    ['executor.resources.limts.cpu=1', 'executor/resources', 'limts'],
+    ['global.imageTag=0.2.0', '', 'imageTag'],
+    ['global.persistence.sise=9Gi', 'global/persistence', 'sise'],
+    ['monitoring.enabled=true', '', 'monitoring'],
+  ])('helm template and helm lint refuse %s, naming the key', (set, parent, key) => {
+    let message = '';
+    try {
+      checks.template({ set: [set] });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`at '/${parent}'?: additional properties? '${key}' not allowed|/${parent}.*'${key}'`));
+    const lint = checks.lint('osprey', ['--set', set]);
+    expect(lint.code).not.toBe(0);
+    expect(lint.output).toContain(key);
+  });
+
+  test.each([
+    ['worker.replicaCount=two', 'worker/replicaCount', 'integer'],
+    ['worker.serviceAccount.automountToken=yes', 'worker/serviceAccount/automountToken', 'boolean'],
+    ['global.persistence.enabled=maybe', 'global/persistence/enabled', 'boolean'],
+    ['worker.keda.scaler=sqs', 'worker/keda/scaler', 'prometheus'],
+    ['webserver.service.port=0', 'webserver/service/port', '1'],
+    ['worker.tolerations[0].effect=NoScheduel', 'worker/tolerations/0/effect', 'NoSchedule'],
+  ])('helm template refuses %s, naming the key and what it takes', (set, path, wanted) => {
+    expect(() => checks.template({ set: [set] })).toThrow(new RegExp(`/${path}'?[^\\n]*${wanted}`));
+  });
+
+  test('an app chart installed on its own checks its values too', () => {
+    expect(() => checks.template({ chart: 'worker', set: ['resoures.cpu=1'] })).toThrow(/resoures/);
+    expect(() => checks.template({ chart: 'worker', set: ['enabled=false'] })).toThrow(/enabled: false only applies through the umbrella chart/);
+    expect(checks.lint('worker', ['--set', 'replicaCount=two']).code).not.toBe(0);
+  });
+});
+
+describe('values schemas and templates agree', () => {
+  const schemas = valuesSchemas();
+  /** Changes one key at a time and renders; the key is read when the output changes (or a failure names it). */
+  function unreadKeys(chart: string, keys: SchemaKey[], contexts: Record<string, unknown>[]) {
+    const defaults = parse(readFileSync(join(chartsDir, chart, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+    const baselines = new Map<number, string>();
+    const baseline = (i: number) => baselines.get(i) ?? baselines.set(i, checks.template({ chart, valuesObject: contexts[i] })).get(i)!;
+    const unread: string[] = [];
+    for (const key of keys) {
+      let read = false;
+      for (let i = 0; i < contexts.length && !read; i++) {
+        const value = otherValue(key.schema, getPath(mergeValues(defaults, contexts[i]), key.path));
+        if (value === undefined) {
+          read = true; // a const: the user cannot change it
+          break;
+        }
+        try {
+          read = checks.template({ chart, valuesObject: mergeValues(contexts[i], valuesAt(key.path, value)) }) !== baseline(i);
+        } catch (error) {
+          read = (error as Error).message.includes(key.path.at(-1)!);
+        }
+      }
+      if (!read) unread.push(key.path.join('.'));
+    }
+    return unread;
+  }
+  const kedaContext = (scaler: string, extra: Record<string, unknown> = {}) =>
+    mergeValues(
+      {
+        autoscaling: { enabled: false },
+        keda: { enabled: true, scaler, mysql: { dsnSecret: { name: 'db' } } },
+        env: { OSPREY_QUEUE_URL: 'postgres://db/osprey', REDIS_PASSWORD: 'x' },
+        config: { queue: { brokers: ['kafka:9092'] }, workerQueue: { type: 'redis', url: 'redis://redis:6379' } },
+      },
+      extra,
+    );
+
+  test('every key of the worker chart schema changes what the worker chart renders', () => {
+    const contexts = [
+      {},
+      { autoscaling: { enabled: false } },
+      { serviceMonitor: { enabled: true } },
+      { persistence: { enabled: true } },
+      { autoscaling: { queueDepth: { enabled: true } } },
+      ...['prometheus', 'postgresql', 'mysql', 'kafka', 'redis'].map((s) => kedaContext(s)),
+    ];
+    expect(unreadKeys('worker', schemaKeys(schemas.worker!, ['global']), contexts)).toEqual([]);
+  }, 10 * 60_000);
+
+  test.each(APP_COMPONENTS.filter((c) => c !== 'worker'))('every key of the %s chart schema not shared with the worker chart changes what it renders', (chart) => {
+    const workerKeys = new Set(schemaKeys(schemas.worker!).map((k) => k.path.join('.')));
+    const own = schemaKeys(schemas[chart]!, ['global']).filter((k) => !workerKeys.has(k.path.join('.')));
+    // The shared keys come from the same description (values-schemas.mjs) and the same library templates.
+    expect(unreadKeys(chart, own, [{}, { ingress: { enabled: true } }])).toEqual([]);
+  }, 5 * 60_000);
+
+  test('every key of the umbrella schema (global, <service>.enabled) changes what the umbrella renders', () => {
+    const contexts = [{}, { global: { serviceMonitor: { enabled: true } } }];
+    expect(unreadKeys('osprey', schemaKeys(schemas.osprey!), contexts)).toEqual([]);
+  }, 10 * 60_000);
+
+  test('every value the templates read is declared by the chart schema', () => {
+    const undeclared: string[] = [];
+    for (const chart of [...APP_COMPONENTS, 'osprey']) {
+      for (const read of templateReads(join(chartsDir, chart, 'templates'))) {
+        if (!schemaDeclares(schemas[chart]!, read.path)) undeclared.push(`charts/${chart}/templates/${read.file}:${read.line} ${read.path.join('.')}`);
+      }
+    }
+    // The library's templates run inside every app chart: what they read must be declared by at least one.
+    const libraryReads = templateReads(join(chartsDir, 'osprey-common', 'templates'));
+    expect(libraryReads.length).toBeGreaterThan(40);
+    for (const read of libraryReads) {
+      if (!APP_COMPONENTS.some((c) => schemaDeclares(schemas[c]!, read.path))) undeclared.push(`charts/osprey-common/templates/${read.file}:${read.line} ${read.path.join('.')}`);
+    }
+    expect(undeclared).toEqual([]);
+  });
+
+  test('every values.yaml sets only keys its schema declares, and every key of an Osprey object has a default there', () => {
+    for (const chart of [...APP_COMPONENTS, 'osprey']) {
+      const defaults = parse(readFileSync(join(chartsDir, chart, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+      const missing = schemaKeys(schemas[chart]!, chart === 'osprey' ? [] : ['global'])
+        .map((k) => k.path)
+        // serviceMonitor and persistence of a service stay empty: what they set is laid over global's.
+        .filter((path) => !['serviceMonitor', 'persistence'].includes(path[0]!))
+        .filter((path) => !hasPath(defaults, path));
+      expect({ chart, missing }).toEqual({ chart, missing: [] });
+    }
+  });
+});
+
+describe('fixed keys', () => {
+  const pod = (objects: K8sObject[], name: string) => named(objects, 'Deployment', name).spec.template.spec;
+  type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } };
+
+  test('serviceAccount.automountToken sets automountServiceAccountToken of the pod and of the ServiceAccount', () => {
+    const off = render();
+    expect(pod(off, 'osprey-worker').automountServiceAccountToken).toBe(false);
+    expect((named(off, 'ServiceAccount', 'osprey-worker') as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(false);
+    const on = render({ set: ['worker.serviceAccount.automountToken=true'] });
+    expect(pod(on, 'osprey-worker').automountServiceAccountToken).toBe(true);
+    expect((named(on, 'ServiceAccount', 'osprey-worker') as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(true);
+    expect(pod(on, 'osprey-executor').automountServiceAccountToken).toBe(false);
+    const external = render({ set: ['worker.serviceAccount.create=false', 'worker.serviceAccount.name=ci', 'worker.serviceAccount.automountToken=true'] });
+    expect(pod(external, 'osprey-worker')).toMatchObject({ serviceAccountName: 'ci', automountServiceAccountToken: true });
+  });
+
+  test('medium-mysql: the variable the KEDA MySQL trigger reads holds a Go MySQL driver DSN, not the mysql:// URL', () => {
+    // The Secrets as the size's header and docs/deploy-helm.md say to create them.
+    const secrets: Record<string, Record<string, string>> = {
+      'osprey-database': { url: 'mysql://osprey:pw@mysql:3306/osprey', dsn: 'osprey:pw@tcp(mysql:3306)/osprey' },
+      'osprey-s3': { accessKey: 'a', secretKey: 's' },
+    };
+    const objects = render({ values: [size('medium-mysql')] });
+    const trigger = named(objects, 'ScaledObject', 'osprey-worker').spec.triggers[0];
+    expect(trigger.type).toBe('mysql');
+    const env = pod(objects, 'osprey-worker').containers[0].env as EnvVar[];
+    const variable = env.find((e) => e.name === trigger.metadata.connectionStringFromEnv);
+    expect(variable?.valueFrom?.secretKeyRef).toEqual({ name: 'osprey-database', key: 'dsn' });
+    const dsn = secrets[variable!.valueFrom!.secretKeyRef.name]![variable!.valueFrom!.secretKeyRef.key]!;
+    // go-sql-driver/mysql: [user[:password]@][net[(addr)]]/dbname[?param=value]
+    expect(dsn).toMatch(/^[^:@/]+(:[^@]*)?@tcp\([^()]+:\d+\)\/\w+(\?.*)?$/);
+    expect(header(size('medium-mysql'))).toContain('key dsn         osprey:<password>@tcp(mysql:3306)/osprey');
+    expect(ofKind(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
+  });
+
+  test('the mysql scaler without dsnSecret fails naming the key', () => {
+    expect(() => render({ values: [size('medium-postgres')], set: ['worker.autoscaling.enabled=false', 'worker.keda.enabled=true', 'worker.keda.scaler=mysql'] })).toThrow(
+      /worker\.keda\.mysql\.dsnSecret\.name is required/,
+    );
+  });
+
+  test.each(Object.keys(KEDA_SCALERS))('KEDA %s: every variable the trigger reads (…FromEnv) is set on the worker container', (scaler) => {
+    const objects = render({ values: [size('medium-postgres')], set: [...kedaSet(scaler), 'worker.keda.redis.passwordFromEnv=OSPREY_STORAGE_SECRET_KEY'] });
+    const env = new Set((pod(objects, 'osprey-worker').containers[0].env as EnvVar[]).map((e) => e.name));
+    const metadata = named(objects, 'ScaledObject', 'osprey-worker').spec.triggers[0].metadata as Record<string, string>;
+    const fromEnv = Object.entries(metadata).filter(([k]) => k.endsWith('FromEnv'));
+    for (const [, name] of fromEnv) expect(env).toContain(name);
+  });
+
+  test('KEDA redis: the address, TLS, database and list come from workerQueue.url and workerQueue.prefix', () => {
+    const objects = render({
+      values: [size('medium-postgres')],
+      set: [...kedaSet('redis'), 'global.config.workerQueue.url=rediss://redis.cache.svc:6380/2', 'global.config.workerQueue.prefix=prod'],
+    });
+    expect(named(objects, 'ScaledObject', 'osprey-worker').spec.triggers[0].metadata).toEqual({
+      address: 'redis.cache.svc:6380',
+      enableTLS: 'true',
+      databaseIndex: '2',
+      listName: 'prod:worker-jobs:wait',
+      listLength: '20',
+    });
+  });
+
+  test('KEDA redis: with the URL in a Secret the address must be given, and a password variable must be set on the worker', () => {
+    const secretUrl = ['worker.autoscaling.enabled=false', 'worker.keda.enabled=true', 'worker.keda.scaler=redis', 'global.config.workerQueue.type=redis'];
+    expect(() => render({ values: [size('medium-postgres')], set: secretUrl })).toThrow(/worker\.keda\.redis\.address \(host:port\) is required/);
+    expect(() => render({ values: [size('medium-postgres')], set: [...secretUrl, 'worker.keda.redis.address=redis:6379', 'worker.keda.redis.passwordFromEnv=REDIS_PASSWORD'] })).toThrow(
+      /worker\.keda\.redis\.passwordFromEnv: REDIS_PASSWORD is not an environment variable of the worker/,
+    );
+    const objects = render({
+      values: [size('medium-postgres')],
+      set: [...secretUrl, 'worker.keda.redis.address=redis:6379', 'worker.keda.redis.passwordFromEnv=REDIS_PASSWORD', 'worker.secretEnv[0].name=REDIS_PASSWORD', 'worker.secretEnv[0].secretName=redis', 'worker.secretEnv[0].secretKey=password'],
+    });
+    expect(named(objects, 'ScaledObject', 'osprey-worker').spec.triggers[0].metadata).toMatchObject({ address: 'redis:6379', passwordFromEnv: 'REDIS_PASSWORD' });
+  });
+
+  test('KEDA kafka: brokers, group and topic come from queue.brokers and queue.topicPrefix (ha size)', () => {
+    const objects = render({ values: [size('ha')], set: ['worker.autoscaling.enabled=false', 'worker.keda.enabled=true', 'worker.keda.scaler=kafka'] });
+    expect(named(objects, 'ScaledObject', 'osprey-worker').spec.triggers[0].metadata).toEqual({
+      bootstrapServers: 'kafka-0.kafka-headless.kafka.svc:9092,kafka-1.kafka-headless.kafka.svc:9092,kafka-2.kafka-headless.kafka.svc:9092',
+      consumerGroup: 'osprey.workers',
+      topic: 'osprey.worker-jobs',
+      lagThreshold: '20',
+    });
+  });
+
+  test('KEDA and the HPA together fail: one of them would be ignored', () => {
+    expect(() => render({ values: [size('medium-postgres')], set: ['worker.keda.enabled=true'] })).toThrow(/worker\.keda\.enabled and worker\.autoscaling\.enabled: pick one/);
+  });
+
+  test("ha: each service's zone spread selects its own pods and no other service's", () => {
+    const objects = render({ values: [size('ha')] });
+    const deployments = ofKind(objects, 'Deployment');
+    expect(deployments).toHaveLength(5);
+    const selects = (selector: { matchLabels?: Record<string, string> }, labels: Record<string, string>) =>
+      Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+    for (const deployment of deployments) {
+      const constraints = deployment.spec.template.spec.topologySpreadConstraints as { topologyKey: string; labelSelector: { matchLabels: Record<string, string> } }[];
+      expect(constraints.map((c) => c.topologyKey)).toEqual(['topology.kubernetes.io/zone']);
+      for (const other of deployments) {
+        expect([other.metadata.name, selects(constraints[0]!.labelSelector, other.spec.template.metadata.labels)]).toEqual([other.metadata.name, other === deployment]);
+      }
+    }
+    expect(checks.kubeconform(checks.template({ values: [size('ha')] })).code).toBe(0);
+  });
+
+  test('a spread constraint with its own labelSelector keeps it; spreading with the shared volume fails', () => {
+    const objects = render({ values: [size('ha')], set: ['worker.topologySpreadConstraints[0].maxSkew=2', 'worker.topologySpreadConstraints[0].topologyKey=kubernetes.io/hostname', 'worker.topologySpreadConstraints[0].whenUnsatisfiable=DoNotSchedule', 'worker.topologySpreadConstraints[0].labelSelector.matchLabels.pool=a'] });
+    expect(pod(objects, 'osprey-worker').topologySpreadConstraints[0].labelSelector).toEqual({ matchLabels: { pool: 'a' } });
+    expect(() => render({ values: [size('local')], set: ['worker.topologySpreadConstraints[0].maxSkew=1', 'worker.topologySpreadConstraints[0].topologyKey=zone', 'worker.topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway'] })).toThrow(
+      /worker\.topologySpreadConstraints: the shared volume/,
+    );
+  });
+
+  test("local: a service's affinity is kept beside the pod affinity that keeps the release on one node", () => {
+    const objects = render({ values: [size('local')], set: ['worker.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight=1', 'worker.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].key=pool', 'worker.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].operator=Exists'] });
+    const affinity = pod(objects, 'osprey-worker').affinity;
+    expect(affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight).toBe(1);
+    expect(affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
+  });
+
+  test("a service's false, 0 or empty value wins over global's (serviceMonitor, persistence, config)", () => {
+    const objects = render({
+      values: [size('medium-postgres')],
+      set: ['worker.serviceMonitor.enabled=false', 'global.config.queue.ssl=true', 'worker.config.queue.ssl=false', 'global.persistence.enabled=true', 'executor.persistence.enabled=false'],
+    });
+    expect(ofKind(objects, 'ServiceMonitor').map((s) => s.metadata.name)).not.toContain('osprey-worker');
+    expect(ofKind(objects, 'ServiceMonitor').map((s) => s.metadata.name)).toContain('osprey-executor');
+    expect(parse(named(objects, 'ConfigMap', 'osprey-worker-config').data!['osprey.yaml']!).queue.ssl).toBe(false);
+    expect(parse(named(objects, 'ConfigMap', 'osprey-executor-config').data!['osprey.yaml']!).queue.ssl).toBe(true);
+    expect(pod(objects, 'osprey-executor').volumes.find((v: { name: string }) => v.name === 'data').emptyDir).toEqual({});
+    expect(pod(objects, 'osprey-worker').volumes.find((v: { name: string }) => v.name === 'data').persistentVolumeClaim.claimName).toBe('osprey-osprey-data');
+  });
+
+  test('podDisruptionBudget: minAvailable or maxUnavailable, both fails; 0 values are kept', () => {
+    expect(named(render({ values: [size('ha')] }), 'PodDisruptionBudget', 'osprey-webserver').spec).toMatchObject({ minAvailable: 2 });
+    expect(named(render(), 'PodDisruptionBudget', 'osprey-webserver').spec.maxUnavailable).toBe(1);
+    expect(() => render({ set: ['webserver.podDisruptionBudget.minAvailable=1', 'webserver.podDisruptionBudget.maxUnavailable=1'] })).toThrow(/webserver\.podDisruptionBudget: set minAvailable or maxUnavailable, not both/);
+    const zero = render({ set: ['worker.revisionHistoryLimit=0', 'worker.shutdownMarginSeconds=0', 'worker.terminationGracePeriodSeconds=0'] });
+    expect(named(zero, 'Deployment', 'osprey-worker').spec.revisionHistoryLimit).toBe(0);
+    expect(pod(zero, 'osprey-worker').terminationGracePeriodSeconds).toBe(0);
+    expect(pod(render({ set: ['worker.shutdownMarginSeconds=0'] }), 'osprey-worker').terminationGracePeriodSeconds).toBe(30);
   });
 });

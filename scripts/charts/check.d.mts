@@ -16,6 +16,8 @@ export interface TemplateOptions {
   release?: string;
   values?: string[];
   set?: string[];
+  /** Values given last, as a values file on stdin. */
+  valuesObject?: Record<string, unknown>;
   kubeVersion?: string;
   namespace?: string;
 }

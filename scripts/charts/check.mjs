@@ -47,9 +47,10 @@ export function createChecks(tools = ensureChartTools()) {
       return helm(['lint', '--strict', join(chartsDir, chart), ...extra]);
     },
     /** `helm template <release> charts/<chart>` with values files and --set pairs; throws on failure. */
-    template({ chart = 'osprey', release = 'osprey', values = [], set = [], kubeVersion = KUBE_VERSIONS.at(-1), namespace = 'osprey' } = {}) {
-      const args = ['template', release, join(chartsDir, chart), '--namespace', namespace, '--kube-version', kubeVersion, ...values.flatMap((v) => ['-f', v]), ...set.flatMap((s) => ['--set', s])];
-      const r = helm(args);
+    // `valuesObject` goes last, as a values file read from stdin.
+    template({ chart = 'osprey', release = 'osprey', values = [], set = [], valuesObject, kubeVersion = KUBE_VERSIONS.at(-1), namespace = 'osprey' } = {}) {
+      const args = ['template', release, join(chartsDir, chart), '--namespace', namespace, '--kube-version', kubeVersion, ...values.flatMap((v) => ['-f', v]), ...(valuesObject ? ['-f', '-'] : []), ...set.flatMap((s) => ['--set', s])];
+      const r = helm(args, valuesObject ? JSON.stringify(valuesObject) : undefined);
       if (r.code !== 0) throw new Error(`helm ${args.join(' ')} failed: ${r.output}`);
       return r.stdout;
     },

@@ -8,6 +8,10 @@ ConfigMap, secrets as environment variables (OSPREY_* overrides, docs/configurat
 {{- $config := (include "osprey.config" .) | fromYaml -}}
 {{- $claim := include "osprey.dataClaim" . -}}
 {{- $autoscaled := or (and .Values.autoscaling .Values.autoscaling.enabled) (and .Values.keda .Values.keda.enabled) -}}
+{{- if eq (toString .Values.enabled) "false" -}}
+{{- /* The umbrella chart renders nothing of a disabled service: a chart rendering with false stands alone. */ -}}
+{{- fail (printf "enabled: false only applies through the umbrella chart (charts/osprey); charts/%s installed on its own always installs the %s" .Chart.Name (include "osprey.component" .)) -}}
+{{- end -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -19,7 +23,7 @@ spec:
   {{- if not $autoscaled }}
   replicas: {{ .Values.replicaCount }}
   {{- end }}
-  revisionHistoryLimit: {{ .Values.revisionHistoryLimit | default 5 }}
+  revisionHistoryLimit: {{ .Values.revisionHistoryLimit }}
   selector:
     matchLabels:
       {{- include "osprey.selectorLabels" . | nindent 6 }}
@@ -43,7 +47,7 @@ spec:
         {{- end }}
     spec:
       serviceAccountName: {{ include "osprey.serviceAccountName" . }}
-      automountServiceAccountToken: false
+      automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
       terminationGracePeriodSeconds: {{ include "osprey.terminationGracePeriodSeconds" . }}
       securityContext:
         runAsNonRoot: true
@@ -77,10 +81,11 @@ spec:
                   optional: {{ .optional }}
                   {{- end }}
             {{- end }}
-            {{- range $name, $value := mustMergeOverwrite (dict) (dig "env" dict $g) (.Values.env | default dict) }}
+            {{- range $name, $value := (include "osprey.overlay" (dict "context" . "key" "env")) | fromYaml }}
             - name: {{ $name }}
               value: {{ $value | toString | quote }}
             {{- end }}
+            {{- include "osprey.kedaEnv" . | nindent 12 }}
           {{- with (concat (dig "envFrom" list $g) (.Values.envFrom | default list)) }}
           envFrom:
             {{- toYaml . | nindent 12 }}
@@ -151,25 +156,31 @@ spec:
       tolerations:
         {{- toYaml . | nindent 8 }}
       {{- end }}
+      {{- $affinity := deepCopy (.Values.affinity | default dict) }}
       {{- if $claim }}
-      # One ReadWriteOnce volume (the SQLite size): every service of the release on the same node.
-      affinity:
-        podAffinity:
-          requiredDuringSchedulingIgnoredDuringExecution:
-            - topologyKey: kubernetes.io/hostname
-              labelSelector:
-                matchLabels:
-                  app.kubernetes.io/name: osprey
-                  app.kubernetes.io/instance: {{ .Release.Name }}
-      {{- else }}
-      {{- with .Values.affinity }}
+      {{- if .Values.topologySpreadConstraints }}
+      {{- fail (printf "%s.topologySpreadConstraints: the shared volume (persistence.enabled) keeps every service on one node, so pods cannot spread" (include "osprey.component" .)) }}
+      {{- end }}
+      {{- /* One ReadWriteOnce volume (the SQLite size): every service of the release on the same node. */}}
+      {{- $sameNode := dict "topologyKey" "kubernetes.io/hostname" "labelSelector" (dict "matchLabels" (dict "app.kubernetes.io/name" "osprey" "app.kubernetes.io/instance" .Release.Name)) }}
+      {{- $podAffinity := get $affinity "podAffinity" | default dict }}
+      {{- $_ := set $podAffinity "requiredDuringSchedulingIgnoredDuringExecution" (prepend ((get $podAffinity "requiredDuringSchedulingIgnoredDuringExecution") | default list) $sameNode) }}
+      {{- $_ := set $affinity "podAffinity" $podAffinity }}
+      {{- end }}
+      {{- with $affinity }}
       affinity:
         {{- toYaml . | nindent 8 }}
       {{- end }}
       {{- with .Values.topologySpreadConstraints }}
       topologySpreadConstraints:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
+        {{- range . }}
+        {{- /* Without a labelSelector a constraint counts no pods; spread this service's own pods. */}}
+        {{- $constraint := deepCopy . }}
+        {{- if not (hasKey $constraint "labelSelector") }}
+        {{- $_ := set $constraint "labelSelector" (dict "matchLabels" ((include "osprey.selectorLabels" $) | fromYaml)) }}
+        {{- end }}
+        - {{- toYaml $constraint | nindent 10 }}
+        {{- end }}
       {{- end }}
 {{- end -}}
 
@@ -179,11 +190,26 @@ worker finishes its task runs before handing them back) plus shutdownMarginSecon
 shutdown (closing the backend, flushing logs).
 */}}
 {{- define "osprey.terminationGracePeriodSeconds" -}}
-{{- if .Values.terminationGracePeriodSeconds -}}
+{{- if not (kindIs "invalid" .Values.terminationGracePeriodSeconds) -}}
 {{- .Values.terminationGracePeriodSeconds -}}
 {{- else -}}
 {{- $config := (include "osprey.config" .) | fromYaml -}}
 {{- $graceMs := dig "worker" "shutdownGraceMs" 30000 $config | int -}}
-{{- add (div (add $graceMs 999) 1000) (.Values.shutdownMarginSeconds | default 15) -}}
+{{- add (div (add $graceMs 999) 1000) .Values.shutdownMarginSeconds -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Variables the KEDA trigger reads from the worker container: KEDA_MYSQL_DSN, the Go MySQL driver DSN its
+MySQL scaler needs (it refuses Osprey's mysql:// URL). Empty for the other services and scalers.
+*/}}
+{{- define "osprey.kedaEnv" -}}
+{{- $k := .Values.keda | default dict -}}
+{{- if and $k.enabled (not $k.triggers) (eq $k.scaler "mysql") -}}
+- name: KEDA_MYSQL_DSN
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "worker.keda.mysql.dsnSecret.name is required for the mysql scaler: a Secret key holding user:password@tcp(host:3306)/database (KEDA refuses mysql:// URLs)" $k.mysql.dsnSecret.name }}
+      key: {{ required "worker.keda.mysql.dsnSecret.key is required for the mysql scaler" $k.mysql.dsnSecret.key }}
 {{- end -}}
 {{- end -}}

@@ -80,8 +80,34 @@ overlaid with this chart's .Values.config. Keys follow docs/configuration.md.
 */}}
 {{- define "osprey.config" -}}
 {{- $g := (include "osprey.global" .) | fromYaml -}}
-{{- $config := mustMergeOverwrite (dict "dataDir" "/var/lib/osprey/data") (deepCopy (dig "config" dict $g)) (deepCopy (.Values.config | default dict)) -}}
+{{- $config := dict "dataDir" "/var/lib/osprey/data" -}}
+{{- include "osprey.mergeInto" (dict "dst" $config "src" (dig "config" dict $g)) -}}
+{{- include "osprey.mergeInto" (dict "dst" $config "src" (.Values.config | default dict)) -}}
 {{- toYaml $config -}}
+{{- end -}}
+
+{{/*
+Lays .src over .dst (a dict, changed in place) key by key, maps recursively. Unlike mergeOverwrite a
+false, 0 or "" in .src wins: a service's `enabled: false` over a global `true` is not dropped.
+*/}}
+{{- define "osprey.mergeInto" -}}
+{{- $dst := .dst -}}
+{{- range $key, $value := .src -}}
+{{- if and (kindIs "map" $value) (kindIs "map" (get $dst $key)) -}}
+{{- include "osprey.mergeInto" (dict "dst" (get $dst $key) "src" $value) -}}
+{{- else -}}
+{{- $_ := set $dst $key (deepCopy $value) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* global.<key> overlaid with this chart's <key>, as YAML (persistence, serviceMonitor, env). */}}
+{{- define "osprey.overlay" -}}
+{{- $g := (include "osprey.global" .context) | fromYaml -}}
+{{- $merged := deepCopy (.defaults | default dict) -}}
+{{- include "osprey.mergeInto" (dict "dst" $merged "src" (dig .key dict $g)) -}}
+{{- include "osprey.mergeInto" (dict "dst" $merged "src" ((get .context.Values .key) | default dict)) -}}
+{{- toYaml $merged -}}
 {{- end -}}
 
 {{/* server.port of the merged configuration: the container port, probes and Service target it. */}}
@@ -92,9 +118,17 @@ overlaid with this chart's .Values.config. Keys follow docs/configuration.md.
 
 {{/* Name of the claim all services share (SQLite size), or empty. */}}
 {{- define "osprey.dataClaim" -}}
-{{- $g := (include "osprey.global" .) | fromYaml -}}
-{{- $p := mustMergeOverwrite (dict) (dig "persistence" dict $g) (.Values.persistence | default dict) -}}
+{{- $p := (include "osprey.overlay" (dict "context" . "key" "persistence")) | fromYaml -}}
 {{- if $p.enabled -}}
 {{- $p.existingClaim | default (printf "%s-osprey-data" .Release.Name | trunc 63 | trimSuffix "-") -}}
 {{- end -}}
+{{- end -}}
+
+{{/* Names of the environment variables the chart sets on the container (env and secretEnv, global and own), as JSON. */}}
+{{- define "osprey.envNames" -}}
+{{- $g := (include "osprey.global" .) | fromYaml -}}
+{{- $names := list "OSPREY_CONFIG" -}}
+{{- range (concat (dig "secretEnv" list $g) (.Values.secretEnv | default list)) }}{{ $names = append $names .name }}{{ end -}}
+{{- range $name, $_ := (include "osprey.overlay" (dict "context" . "key" "env")) | fromYaml }}{{ $names = append $names $name }}{{ end -}}
+{{- toJson $names -}}
 {{- end -}}

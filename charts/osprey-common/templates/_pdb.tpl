@@ -8,10 +8,18 @@ metadata:
   labels:
     {{- include "osprey.labels" . | nindent 4 }}
 spec:
-  {{- if hasKey .Values.podDisruptionBudget "minAvailable" }}
-  minAvailable: {{ .Values.podDisruptionBudget.minAvailable }}
+  {{- $pdb := .Values.podDisruptionBudget }}
+  {{- $min := get $pdb "minAvailable" }}
+  {{- $max := get $pdb "maxUnavailable" }}
+  {{- if and (not (kindIs "invalid" $min)) (ne (toString $min) "") }}
+  {{- if and (not (kindIs "invalid" $max)) (ne (toString $max) "") }}
+  {{- fail (printf "%s.podDisruptionBudget: set minAvailable or maxUnavailable, not both" (include "osprey.component" .)) }}
+  {{- end }}
+  minAvailable: {{ $min }}
+  {{- else if and (not (kindIs "invalid" $max)) (ne (toString $max) "") }}
+  maxUnavailable: {{ $max }}
   {{- else }}
-  maxUnavailable: {{ .Values.podDisruptionBudget.maxUnavailable | default 1 }}
+  maxUnavailable: 1
   {{- end }}
   selector:
     matchLabels:

@@ -11,6 +11,6 @@ metadata:
   annotations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-automountServiceAccountToken: {{ .Values.serviceAccount.automountToken | default false }}
+automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
 {{- end }}
 {{- end -}}

@@ -1,6 +1,5 @@
 {{- define "osprey.servicemonitor" -}}
-{{- $g := (include "osprey.global" .) | fromYaml -}}
-{{- $sm := mustMergeOverwrite (dict "enabled" false "interval" "30s") (dig "serviceMonitor" dict $g) (.Values.serviceMonitor | default dict) -}}
+{{- $sm := (include "osprey.overlay" (dict "context" . "key" "serviceMonitor" "defaults" (dict "enabled" false "interval" "30s"))) | fromYaml -}}
 {{- if $sm.enabled }}
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
