@@ -140,6 +140,8 @@ function appSchema(component) {
   const properties = {
     enabled: bool('Umbrella chart: install this service. A chart installed on its own refuses false.'),
     global,
+    // Helm adds the values of the library dependency (it has none but the global copy).
+    'osprey-common': { type: 'object', description: 'Set by Helm for the library chart osprey-common.', additionalProperties: false, properties: { global: { type: 'object' } } },
     component: { const: component, description: 'Set by the chart.' },
     fullnameOverride: str('Name of the objects instead of <release>-<service>.', { examples: ['custom-name'] }),
     replicaCount: int('Replicas when not autoscaled.', { minimum: 0 }),
