@@ -364,15 +364,25 @@ describe('values schemas and templates agree', () => {
   const schemas = valuesSchemas();
   // Keys Helm fills in for a subchart: `global` (checked through the umbrella) and the library's values.
   const HELM_KEYS = ['global', 'osprey-common'];
-  /** Changes one key at a time and renders; the key is read when the output changes (or a failure names it). */
-  function unreadKeys(chart: string, keys: SchemaKey[], contexts: Record<string, unknown>[]) {
+  /**
+   * Changes one key at a time and renders; the key is read when the output changes (or a failure names it).
+   * A context is values that make a part render (`[path prefix, values]`): tried first for keys under its prefix.
+   */
+  function unreadKeys(chart: string, keys: SchemaKey[], contextList: [string, Record<string, unknown>][]) {
+    const contexts = contextList.map(([, values]) => values);
     const defaults = parse(readFileSync(join(chartsDir, chart, 'values.yaml'), 'utf8')) as Record<string, unknown>;
     const baselines = new Map<number, string>();
     const baseline = (i: number) => baselines.get(i) ?? baselines.set(i, checks.template({ chart, valuesObject: contexts[i] })).get(i)!;
     const unread: string[] = [];
     for (const key of keys) {
       let read = false;
-      for (let i = 0; i < contexts.length && !read; i++) {
+      const dotted = key.path.join('.');
+      const order = contextList
+        .map(([prefix], i) => ({ i, rank: prefix && dotted.startsWith(prefix) ? -prefix.length : prefix ? 1 : 0 }))
+        .sort((a, b) => a.rank - b.rank)
+        .map((c) => c.i);
+      for (const i of order) {
+        if (read) break;
         const value = otherValue(key.schema, getPath(mergeValues(defaults, contexts[i]), key.path));
         if (value === undefined) {
           read = true; // a const: the user cannot change it
@@ -400,13 +410,14 @@ describe('values schemas and templates agree', () => {
     );
 
   test('every key of the worker chart schema changes what the worker chart renders', () => {
-    const contexts = [
-      {},
-      { autoscaling: { enabled: false } },
-      { serviceMonitor: { enabled: true } },
-      { persistence: { enabled: true } },
-      { autoscaling: { queueDepth: { enabled: true } } },
-      ...['prometheus', 'postgresql', 'mysql', 'kafka', 'redis'].map((s) => kedaContext(s)),
+    const contexts: [string, Record<string, unknown>][] = [
+      ['', {}],
+      ['replicaCount', { autoscaling: { enabled: false } }],
+      ['serviceMonitor', { serviceMonitor: { enabled: true } }],
+      ['persistence', { persistence: { enabled: true } }],
+      ['autoscaling.queueDepth', { autoscaling: { queueDepth: { enabled: true } } }],
+      ['keda', kedaContext('prometheus')],
+      ...['prometheus', 'postgresql', 'mysql', 'kafka', 'redis'].map((s): [string, Record<string, unknown>] => [`keda.${s}`, kedaContext(s)]),
     ];
     expect(unreadKeys('worker', schemaKeys(schemas.worker!, HELM_KEYS), contexts)).toEqual([]);
   }, 10 * 60_000);
@@ -415,11 +426,11 @@ describe('values schemas and templates agree', () => {
     const workerKeys = new Set(schemaKeys(schemas.worker!).map((k) => k.path.join('.')));
     const own = schemaKeys(schemas[chart]!, HELM_KEYS).filter((k) => !workerKeys.has(k.path.join('.')));
     // The shared keys come from the same description (values-schemas.mjs) and the same library templates.
-    expect(unreadKeys(chart, own, [{}, { ingress: { enabled: true } }])).toEqual([]);
+    expect(unreadKeys(chart, own, [['', {}], ['ingress', { ingress: { enabled: true } }]])).toEqual([]);
   }, 5 * 60_000);
 
   test('every key of the umbrella schema (global, <service>.enabled) changes what the umbrella renders', () => {
-    const contexts = [{}, { global: { serviceMonitor: { enabled: true } } }];
+    const contexts: [string, Record<string, unknown>][] = [['', {}], ['global.serviceMonitor', { global: { serviceMonitor: { enabled: true } } }]];
     expect(unreadKeys('osprey', schemaKeys(schemas.osprey!), contexts)).toEqual([]);
   }, 10 * 60_000);
 
