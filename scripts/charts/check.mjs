@@ -1,11 +1,13 @@
 // Chart checks, used by e2e/charts/charts.spec.ts and runnable alone: `node scripts/charts/check.mjs`
-// builds the charts' dependencies, runs `helm lint --strict` on every chart, renders the umbrella chart
-// with each values file of deploy/helm/ and validates the output with kubeconform (strict, offline).
+// checks that the values schemas are current, builds the charts' dependencies, runs `helm lint --strict`
+// on every chart, renders the umbrella chart with each values file of deploy/helm/ and validates the
+// output with kubeconform (strict, offline).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KUBE_VERSIONS, cacheDir, ensureChartTools } from './tools.mjs';
+import { staleSchemas } from './values-schemas.mjs';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const chartsDir = join(root, 'charts');
@@ -65,6 +67,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const log = (m) => console.log(`[charts] ${m}`);
   const checks = createChecks(ensureChartTools({ log }));
   let failed = 0;
+  const stale = staleSchemas();
+  if (stale.length) failed++;
+  log(`values.schema.json: ${stale.length ? `stale in ${stale.map((c) => `charts/${c}`).join(', ')} (node scripts/charts/values-schemas.mjs)` : 'up to date'}`);
   let t0 = Date.now();
   checks.buildDependencies();
   log(`dependencies built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
