@@ -341,7 +341,7 @@ describe('values schemas: an unknown key or a wrong type fails with its path', (
   });
 
   test.each([
-    ['worker.replicaCount=two', 'worker', "- at '/replicaCount': got string, want integer"],
+    ['worker.replicaCount=two', 'worker', "- at '/replicaCount': got string, want null or integer"],
     ['worker.serviceAccount.automountToken=yes', 'worker', "- at '/serviceAccount/automountToken': got string, want boolean"],
     ['global.persistence.enabled=maybe', 'osprey', "- at '/global/persistence/enabled': got string, want boolean"],
     ['worker.keda.scaler=sqs', 'worker', "- at '/keda/scaler': value must be one of 'prometheus', 'postgresql', 'mysql', 'kafka', 'redis'"],
@@ -547,6 +547,17 @@ describe('fixed keys', () => {
       topic: 'osprey.worker-jobs',
       lagThreshold: '20',
     });
+  });
+
+  test('replicaCount: 1 when empty, 0 kept, refused on an autoscaled worker (the HPA would override it)', () => {
+    expect(named(render({ values: [size('local')] }), 'Deployment', 'osprey-worker').spec.replicas).toBe(1);
+    expect(named(render({ values: [size('local')], set: ['worker.replicaCount=0'] }), 'Deployment', 'osprey-worker').spec.replicas).toBe(0);
+    expect(() => render({ values: [size('medium-postgres')], set: ['worker.replicaCount=4'] })).toThrow(/worker\.replicaCount: the autoscaler owns the replica count/);
+  });
+
+  test('podLabels cannot replace the selector labels', () => {
+    expect(() => render({ set: ['worker.podLabels.app\\.kubernetes\\.io/component=webserver'] })).toThrow(/worker:\n- at '\/podLabels'/);
+    expect(named(render({ set: ['worker.podLabels.team=data'] }), 'Deployment', 'osprey-worker').spec.template.metadata.labels).toMatchObject({ team: 'data', 'app.kubernetes.io/component': 'worker' });
   });
 
   test('KEDA and the HPA together fail: one of them would be ignored', () => {

@@ -21,7 +21,9 @@ metadata:
     {{- include "osprey.labels" . | nindent 4 }}
 spec:
   {{- if not $autoscaled }}
-  replicas: {{ .Values.replicaCount }}
+  replicas: {{ ternary 1 .Values.replicaCount (kindIs "invalid" .Values.replicaCount) }}
+  {{- else if not (kindIs "invalid" .Values.replicaCount) }}
+  {{- fail (printf "%s.replicaCount: the autoscaler owns the replica count (autoscaling.enabled or keda.enabled); set its minReplicas/maxReplicas instead" (include "osprey.component" .)) }}
   {{- end }}
   revisionHistoryLimit: {{ .Values.revisionHistoryLimit }}
   selector:
