@@ -181,7 +181,7 @@ spec:
         {{- if not (hasKey $constraint "labelSelector") }}
         {{- $_ := set $constraint "labelSelector" (dict "matchLabels" ((include "osprey.selectorLabels" $) | fromYaml)) }}
         {{- end }}
-        - {{- toYaml $constraint | nindent 10 }}
+        - {{ toYaml $constraint | nindent 10 | trim }}
         {{- end }}
       {{- end }}
 {{- end -}}
