@@ -54,6 +54,16 @@ export const CONDITION_TYPES: readonly ConditionTypeDefinition[] = [
 
 const BY_NAME = indexByName(CONDITION_TYPES);
 
+/** The conditions a Schedule trigger evaluates on its occurrence (Kestra's ScheduleCondition); the others concern an ended execution. */
+const SCHEDULE_CONDITIONS = new Set(
+  ['DateTimeBetween', 'DayWeek', 'DayWeekInMonth', 'ExecutionOutputs', 'Expression', 'Not', 'Or', 'PublicHoliday', 'TimeBetween', 'Weekend'].map((n) => `${CORE}.${n}`),
+);
+
+export function isScheduleConditionType(type: string): boolean {
+  const definition = resolveConditionType(type);
+  return definition !== undefined && SCHEDULE_CONDITIONS.has(definition.name);
+}
+
 /** Finds a condition type by canonical name or legacy alias. */
 export function resolveConditionType(type: string): ConditionTypeDefinition | undefined {
   return BY_NAME.get(type);

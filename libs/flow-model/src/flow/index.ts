@@ -6,7 +6,7 @@ export { formatPath, type FlowPath, type PathSegment } from './flow-path.js';
 export type { PluginDefinition, PropertySpec, PropertyType } from './plugin-definition.js';
 export { TASK_TYPES, COMMON_TASK_PROPERTIES, resolveTaskType, type TaskTypeDefinition } from './task-types.js';
 export { TRIGGER_TYPES, COMMON_TRIGGER_PROPERTIES, resolveTriggerType, type TriggerTypeDefinition } from './trigger-types.js';
-export { CONDITION_TYPES, resolveConditionType, type ConditionTypeDefinition } from './condition-types.js';
+export { CONDITION_TYPES, resolveConditionType, isScheduleConditionType, type ConditionTypeDefinition } from './condition-types.js';
 export { childTaskLists, allTasks, type ChildTaskList } from './task-tree.js';
 export { INPUT_TYPES, isInputType } from './input-types.js';
 export { coerceInputValue, InputValueError } from './input-value.js';

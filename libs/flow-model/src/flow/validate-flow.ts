@@ -10,6 +10,7 @@ import { COMMON_TASK_PROPERTIES, resolveTaskType } from './task-types.js';
 import { isTemplate } from './template-text.js';
 import { COMMON_TRIGGER_PROPERTIES, resolveTriggerType } from './trigger-types.js';
 import { resolveConditionType } from './condition-types.js';
+import { checkTriggerSemantics } from './trigger-checks.js';
 
 /** Receives each violation found; `atKey` asks to locate it at the property's key rather than its value. */
 export type ViolationSink = (path: FlowPath, message: string, options?: { atKey?: boolean }) => void;
@@ -407,6 +408,7 @@ class FlowChecker {
     }
     this.checkProperties(trigger, path, definition.properties, `trigger type ${definition.name}`, COMMON_TRIGGER_PROPERTIES);
     if (definition.name === 'io.kestra.plugin.core.trigger.Schedule') this.checkSchedule(trigger, path);
+    checkTriggerSemantics(trigger, definition.name, path, (at, message) => this.report(at, message));
   }
 
   private checkSchedule(trigger: Record<string, unknown>, path: FlowPath): void {

@@ -27,6 +27,8 @@ export interface ExecutorOptions {
   envs?: Record<string, string>;
   leaseMs: number;
   render?: RenderOptions;
+  /** Country of PublicHoliday conditions that name none (Kestra takes the server's locale). */
+  defaultCountry?: string;
   /** Called after each committed decision (metrics, tests). */
   onCommitted?: (execution: Execution, events: number) => void;
 }
@@ -299,14 +301,24 @@ export class ExecutorService {
     const candidates = await this.flows.withFlowTriggers();
     if (candidates.length === 0) return;
     const vars = runVariables({ flow, execution: ended, outputs: outputsVariable(ended), envs: this.options.envs });
-    let matches;
+    let evaluation;
     try {
-      matches = matchFlowTriggers(candidates.map((c) => c.flow), ended, vars, this.options.render);
+      evaluation = matchFlowTriggers(candidates.map((c) => c.flow), ended, vars, {
+        now: new Date(),
+        render: this.options.render,
+        defaultCountry: this.options.defaultCountry,
+      });
     } catch (error) {
       this.logger.warn({ err: error, executionId: ended.id }, 'evaluating flow triggers failed');
       return;
     }
-    for (const match of matches) {
+    for (const failure of evaluation.failures) {
+      this.logger.warn(
+        { err: failure.error, executionId: ended.id, namespace: failure.flow.namespace, flowId: failure.flow.id, triggerId: failure.trigger.id },
+        'flow trigger conditions could not be evaluated; the trigger does not fire',
+      );
+    }
+    for (const match of evaluation.matches) {
       const stored = candidates.find((c) => c.flow === match.flow)!;
       const request = {
         flow: match.flow,

@@ -1,0 +1,81 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseFlow } from './parse-flow.js';
+import { FlowValidationError, type Violation } from './violation.js';
+
+const yaml = (...lines: string[]) => ['id: f', 'namespace: company.team', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.log.Log', '    message: hi', 'triggers:', ...lines].join('\n') + '\n';
+
+function violations(source: string): Violation[] {
+  try {
+    parseFlow(source, { fileName: 'f.yaml' });
+  } catch (error) {
+    if (error instanceof FlowValidationError) return error.violations;
+    throw error;
+  }
+  return [];
+}
+
+describe('trigger condition and precondition checks', () => {
+  it('refuses a condition on an ended execution in a Schedule trigger, at its type', () => {
+    const found = violations(
+      yaml('  - id: daily', '    type: io.kestra.plugin.core.trigger.Schedule', '    cron: "0 9 * * *"', '    conditions:', '      - type: io.kestra.plugin.core.condition.ExecutionStatus', '        in: [SUCCESS]'),
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ path: 'triggers[0].conditions[0].type', line: 12, column: 15 });
+    expect(found[0]!.message).toMatch(/a Schedule trigger cannot evaluate it/);
+  });
+
+  it('accepts time conditions on a Schedule trigger', () => {
+    expect(
+      violations(yaml('  - id: daily', '    type: io.kestra.plugin.core.trigger.Schedule', '    cron: "0 9 * * *"', '    conditions:', '      - type: io.kestra.plugin.core.condition.Weekend')),
+    ).toEqual([]);
+  });
+
+  it('refuses preconditions on several flows by name, with line and column', () => {
+    const found = violations(
+      yaml(
+        '  - id: both',
+        '    type: io.kestra.plugin.core.trigger.Flow',
+        '    preconditions:',
+        '      id: both',
+        '      flows:',
+        '        - namespace: company.team',
+        '          flowId: a',
+        '        - namespace: company.team',
+        '          flowId: b',
+      ),
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ path: 'triggers[0].preconditions', line: 11 });
+    expect(found[0]!.message).toMatch(/2 conditions .* not supported yet/);
+  });
+
+  it('accepts preconditions on one flow with a daily window, and checks the window fields', () => {
+    const pre = (...window: string[]) =>
+      yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      flows:', '        - namespace: company.team', '          flowId: a', '      timeWindow:', ...window);
+    expect(violations(pre('        type: DAILY_TIME_WINDOW', '        startTime: "06:00:00"', '        endTime: "09:00:00"'))).toEqual([]);
+    expect(violations(pre('        type: DAILY_TIME_DEADLINE')).map((v) => [v.path, v.message])).toEqual([
+      ['triggers[0].preconditions.timeWindow.deadline', 'a time window of type DAILY_TIME_DEADLINE must have deadline'],
+    ]);
+    expect(violations(pre('        type: SLIDING_WINDOW', '        deadline: "09:00:00"')).map((v) => v.path)).toEqual(['triggers[0].preconditions.timeWindow.deadline']);
+  });
+
+  it('refuses resetOnSuccess: false and a MultipleCondition of several conditions', () => {
+    const reset = violations(
+      yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      resetOnSuccess: false', '      flows:', '        - namespace: company.team'),
+    );
+    expect(reset.map((v) => v.path)).toEqual(['triggers[0].preconditions.resetOnSuccess']);
+    const multiple = violations(
+      yaml(
+        '  - id: legacy',
+        '    type: io.kestra.plugin.core.trigger.Flow',
+        '    conditions:',
+        '      - type: io.kestra.plugin.core.condition.MultipleCondition',
+        '        id: both',
+        '        conditions:',
+        '          a: { type: io.kestra.plugin.core.condition.ExecutionFlow, namespace: company.team, flowId: a }',
+        '          b: { type: io.kestra.plugin.core.condition.ExecutionFlow, namespace: company.team, flowId: b }',
+      ),
+    );
+    expect(multiple.map((v) => v.path)).toEqual(['triggers[0].conditions[0]']);
+  });
+});
