@@ -53,6 +53,7 @@ export class OspreyRuntime {
         inFlight: backend.executorInFlight,
         render: this.render,
         envs: envVariables(),
+        defaultCountry: localeCountry(),
         onCommitted: (execution) => this.metrics.observeExecution(execution),
       });
     }
@@ -69,7 +70,10 @@ export class OspreyRuntime {
       );
     }
     if (roles.includes('scheduler')) {
-      this.scheduler = new SchedulerService(backend.repository, backend.broadcast, this.triggerExecution, logger.child({ component: 'scheduler' }), config.scheduler);
+      this.scheduler = new SchedulerService(backend.repository, backend.broadcast, this.triggerExecution, logger.child({ component: 'scheduler' }), {
+        ...config.scheduler,
+        defaultCountry: localeCountry(),
+      });
     }
     if (roles.includes('indexer') && backend.projection) {
       this.indexer = new IndexerService(backend.projection, logger.child({ component: 'indexer' }), {
@@ -165,4 +169,9 @@ export class OspreyRuntime {
       this.options.logger.warn({ err: error }, 'instance heartbeat failed');
     }
   }
+}
+
+/** The country of the process locale (LANG, LC_ALL): PublicHoliday conditions that name no country use it, as Kestra uses the JVM's. */
+function localeCountry(): string | undefined {
+  return new Intl.Locale(Intl.DateTimeFormat().resolvedOptions().locale).maximize().region;
 }

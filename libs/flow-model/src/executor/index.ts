@@ -6,3 +6,4 @@ export * from './flow-trigger.js';
 export * from './trigger-condition.js';
 export * from './precondition-window.js';
 export * from './public-holiday.js';
+export * from './schedule-conditions.js';

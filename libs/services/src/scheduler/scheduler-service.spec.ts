@@ -90,6 +90,41 @@ describe('SchedulerService on the embedded backend', () => {
     expect(await fired()).toEqual(['2026-03-02T07:00:00.000Z', '2026-03-02T08:00:00.000Z', '2026-03-02T09:00:00.000Z', '2026-03-02T10:00:00.000Z']);
   });
 
+  it('stops a backfill given in the flow at its backfill.end, then goes on from now', async () => {
+    await deploy(`  - id: hourly\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n    backfill:\n      start: "2026-03-02T06:30:00Z"\n      end: "2026-03-02T08:00:00Z"\n`);
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T10:15:00Z'));
+    expect(await fired()).toEqual(['2026-03-02T07:00:00.000Z', '2026-03-02T08:00:00.000Z']);
+    await s.tick(new Date('2026-03-02T11:00:00.300Z'));
+    expect(await fired()).toEqual(['2026-03-02T07:00:00.000Z', '2026-03-02T08:00:00.000Z', '2026-03-02T11:00:00.000Z']);
+  });
+
+  it('fires only the occurrences whose conditions hold, in the trigger time zone', async () => {
+    await deploy(
+      [
+        `  - id: weekdays\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 0 * * *"\n    timezone: Europe/Paris\n`,
+        `    conditions:\n      - type: io.kestra.plugin.core.condition.Not\n        conditions:\n          - type: io.kestra.plugin.core.condition.Weekend\n`,
+      ].join(''),
+    );
+    const s = scheduler();
+    // Friday 6 March 2026, before Paris midnight; then through the weekend to Monday.
+    await s.tick(new Date('2026-03-06T12:00:00Z'));
+    for (const day of ['06', '07', '08', '09']) await s.tick(new Date(`2026-03-${day}T23:00:01Z`));
+    // Paris midnights of Saturday and Sunday (Friday and Saturday 23:00 UTC) are skipped.
+    expect(await fired()).toEqual(['2026-03-08T23:00:00.000Z', '2026-03-09T23:00:00.000Z']);
+  });
+
+  it('skips an occurrence later than lateMaximumDelay instead of firing it late', async () => {
+    await deploy(`  - id: hourly\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n    lateMaximumDelay: PT10M\n`);
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T09:30:00Z'));
+    // The scheduler was away from 09:30 to 10:20: the 10:00 occurrence is 20 minutes late.
+    await s.tick(new Date('2026-03-02T10:20:00Z'));
+    expect(await fired()).toEqual([]);
+    await s.tick(new Date('2026-03-02T11:05:00Z'));
+    expect(await fired()).toEqual(['2026-03-02T11:00:00.000Z']);
+  });
+
   it('recovers missed occurrences as recoverMissedSchedules says: LAST fires the latest, NONE none', async () => {
     await deploy(
       [

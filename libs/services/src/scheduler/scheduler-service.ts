@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { Flow, Trigger } from '@osprey/flow-model';
+import { isTooLate, scheduleOccurrenceHolds, type Flow, type Label, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
 import type { Repository, TriggerState } from '@osprey/repository';
 import { idFrom, newId, type Logger } from '@osprey/server';
@@ -13,6 +13,8 @@ const MAX_FIRES_PER_TICK = 50;
 export interface SchedulerOptions {
   tickMs: number;
   leaseMs: number;
+  /** Country of PublicHoliday conditions that name none (Kestra takes the server's locale). */
+  defaultCountry?: string;
 }
 
 export function isScheduleTrigger(trigger: Trigger): boolean {
@@ -93,8 +95,9 @@ export class SchedulerService {
       let at = nextFireDate(trigger, new Date(Date.parse(backfill.current) - 1));
       while (at && at.getTime() <= end && fired < MAX_FIRES_PER_TICK) {
         const following = nextFireDate(trigger, at);
-        const id = await this.startOccurrence(flow, trigger, at, following, undefined, backfill);
-        executionId = id ?? executionId;
+        if (this.holds(flow, trigger, { date: at, next: following })) {
+          executionId = (await this.startOccurrence(flow, trigger, at, following, undefined, backfill)) ?? executionId;
+        }
         at = following;
         fired++;
       }
@@ -103,8 +106,12 @@ export class SchedulerService {
     next = this.skipMissed(trigger, next, now);
     while (next && next.getTime() <= now.getTime() && fired < MAX_FIRES_PER_TICK && !state.disabled && !trigger.disabled) {
       const following = nextFireDate(trigger, next);
-      executionId = (await this.startOccurrence(flow, trigger, next, following, last)) ?? executionId;
-      last = next.toISOString();
+      if (isTooLate(trigger, next, now)) {
+        this.logger.info({ namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: next.toISOString() }, 'schedule skipped: later than its lateMaximumDelay');
+      } else if (this.holds(flow, trigger, { date: next, next: following, previous: last ? new Date(last) : undefined })) {
+        executionId = (await this.startOccurrence(flow, trigger, next, following, last)) ?? executionId;
+        last = next.toISOString();
+      }
       next = following;
       fired++;
     }
@@ -140,6 +147,18 @@ export class SchedulerService {
     return now.getTime() - latest.getTime() <= this.options.tickMs * 2 + 1000 ? latest : after;
   }
 
+  /** Whether the trigger's conditions let an occurrence fire; one that cannot be evaluated does not fire, with an error logged. */
+  private holds(flow: Flow, trigger: Trigger, occurrence: ScheduleOccurrence): boolean {
+    try {
+      const holds = scheduleOccurrenceHolds(trigger, occurrence, { defaultCountry: this.options.defaultCountry });
+      if (!holds) this.logger.debug({ namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: occurrence.date.toISOString() }, 'schedule skipped: conditions not met');
+      return holds;
+    } catch (error) {
+      this.logger.error({ err: error, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: occurrence.date.toISOString() }, 'schedule conditions could not be evaluated; occurrence skipped');
+      return false;
+    }
+  }
+
   /** Starts one occurrence's execution; a backfill adds its inputs and labels. Returns the execution id, if it started. */
   private async startOccurrence(flow: Flow, trigger: Trigger, date: Date, following: Date | undefined, previous: string | undefined, backfill?: TriggerState['backfill']): Promise<string | undefined> {
     try {
@@ -169,20 +188,18 @@ export class SchedulerService {
     }
   }
 
-  /** Creates the state of new Schedule triggers: they fire from the next occurrence on (or from `backfill.start`). */
+  /** Creates the state of new Schedule triggers: they fire from the next occurrence on, after their flow's `backfill` if any. */
   private async register(flows: Map<string, Flow>, now: Date): Promise<void> {
     for (const flow of flows.values()) {
       for (const trigger of flow.triggers) {
         if (!isScheduleTrigger(trigger)) continue;
         const existing = await this.repository.triggers.get(flow.namespace, flow.id, trigger.id);
         if (existing) continue;
-        const backfill = trigger.backfill as { start?: string } | undefined;
-        const first = backfill?.start ? nextFireDate(trigger, new Date(Date.parse(backfill.start) - 1)) : nextFireDate(trigger, now);
         await this.repository.triggers.create({
           namespace: flow.namespace,
           flowId: flow.id,
           triggerId: trigger.id,
-          nextDate: first?.toISOString(),
+          ...initialSchedule(trigger, now),
           disabled: trigger.disabled === true,
           updated: now.toISOString(),
         });
@@ -203,4 +220,24 @@ export class SchedulerService {
     }
     return this.flows.byKey;
   }
+}
+
+/**
+ * The first state of a Schedule: its next occurrence, or, when the flow gives a `backfill`, a backfill from its start
+ * to its end (now when it has none) that is due at once, the regular schedule going on from now after it.
+ */
+function initialSchedule(trigger: Trigger, now: Date): Pick<TriggerState, 'nextDate' | 'backfill'> {
+  const backfill = trigger.backfill as { start?: string; end?: string; inputs?: Record<string, unknown>; labels?: Label[] | Record<string, unknown> } | undefined;
+  if (!backfill?.start) return { nextDate: nextFireDate(trigger, now)?.toISOString() };
+  const start = new Date(Date.parse(backfill.start)).toISOString();
+  const end = new Date(backfill.end ? Date.parse(backfill.end) : now.getTime()).toISOString();
+  return {
+    nextDate: now.toISOString(),
+    backfill: { start, end, current: start, paused: false, ...(backfill.inputs ? { inputs: backfill.inputs } : {}), ...(backfill.labels ? { labels: labelList(backfill.labels) } : {}) },
+  };
+}
+
+/** Labels as a flow writes them: a list of {key, value} or a map. */
+function labelList(labels: Label[] | Record<string, unknown>): Label[] {
+  return Array.isArray(labels) ? labels : Object.entries(labels).map(([key, value]) => ({ key, value: String(value) }));
 }
