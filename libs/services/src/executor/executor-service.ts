@@ -17,6 +17,7 @@ import { VersionConflictError, type BroadcastQueue, type ClaimedEvent, type Exec
 import type { LogEntry, Repository } from '@osprey/repository';
 import { newId, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
+import { DisabledTriggers } from './disabled-triggers.js';
 import { FlowCache } from './flow-cache.js';
 
 export interface ExecutorOptions {
@@ -51,6 +52,7 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
 export class ExecutorService {
   readonly id = `executor-${newId()}`;
   private readonly flows: FlowCache;
+  private readonly disabledTriggers: DisabledTriggers;
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private readonly hot = new Map<string, Execution>();
@@ -64,6 +66,7 @@ export class ExecutorService {
     private readonly options: ExecutorOptions,
   ) {
     this.flows = new FlowCache(repository.flows, broadcast);
+    this.disabledTriggers = new DisabledTriggers(repository.triggers, broadcast, logger);
   }
 
   start(): void {
@@ -74,6 +77,7 @@ export class ExecutorService {
     this.abort.abort();
     await this.loop;
     this.flows.close();
+    this.disabledTriggers.close();
   }
 
   private async run(): Promise<void> {
@@ -301,12 +305,14 @@ export class ExecutorService {
     const candidates = await this.flows.withFlowTriggers();
     if (candidates.length === 0) return;
     const vars = runVariables({ flow, execution: ended, outputs: outputsVariable(ended), envs: this.options.envs });
+    const disabled = await this.disabledTriggers.current();
     let evaluation;
     try {
       evaluation = matchFlowTriggers(candidates.map((c) => c.flow), ended, vars, {
         now: new Date(),
         render: this.options.render,
         defaultCountry: this.options.defaultCountry,
+        isDisabled: (f, t) => disabled(f.namespace, f.id, t.id),
       });
     } catch (error) {
       this.logger.warn({ err: error, executionId: ended.id }, 'evaluating flow triggers failed');
