@@ -134,8 +134,11 @@ export interface TriggerRepository {
    * held by one owner at a time, so two scheduler replicas never evaluate the same trigger together.
    */
   acquire(owner: string, max: number, leaseMs: number, now: Date): Promise<TriggerState[]>;
-  /** Stores the evaluated state and keeps or drops the lease, only if `owner` still holds it. */
-  release(owner: string, state: TriggerState): Promise<boolean>;
+  /**
+   * Stores the evaluated state and keeps or drops the lease, only if `owner` still holds it. `read` is the state as
+   * acquired: a field changed by someone else since (the triggers API) keeps its stored value (see releasedTriggerState).
+   */
+  release(owner: string, state: TriggerState, read: TriggerState): Promise<boolean>;
   /**
    * Drops the lease and the running execution of a trigger whatever its owner (an operator's unlock of a trigger
    * held by a dead scheduler); returns false when the trigger does not exist.

@@ -2,6 +2,7 @@ import type { TriggerRepository, TriggerState } from '../ports.js';
 import type { VersionedDocument } from './search-client.js';
 import { MAX_CONFLICT_RETRIES, type SearchContext } from './search-context.js';
 import { SearchFilter } from './search-query.js';
+import { releasedTriggerState } from '../trigger-release.js';
 
 interface TriggerDocument {
   namespace: string;
@@ -107,11 +108,11 @@ export class SearchTriggerRepository implements TriggerRepository {
     return acquired;
   }
 
-  async release(owner: string, state: TriggerState): Promise<boolean> {
+  async release(owner: string, state: TriggerState, read: TriggerState): Promise<boolean> {
     const keep = state.owner === owner && state.ownerUntil !== undefined;
     return this.change(state.namespace, state.flowId, state.triggerId, (stored) => {
       if (!stored || stored.owner !== owner) return null;
-      return toDocument(state, keep ? { owner, ownerUntil: state.ownerUntil } : {});
+      return toDocument(releasedTriggerState(toState(stored), read, state), keep ? { owner, ownerUntil: state.ownerUntil } : {});
     });
   }
 

@@ -1,6 +1,7 @@
 import type { TriggerRepository, TriggerState } from '../ports.js';
 import { toNumber, type SqlDatabase } from './sql-database.js';
 import { SqlWhere } from './sql-where.js';
+import { releasedTriggerState } from '../trigger-release.js';
 
 interface TriggerRow {
   namespace: string;
@@ -96,16 +97,16 @@ export class SqlTriggerRepository implements TriggerRepository {
   }
 
   /** Keeps the lease when `state.owner` is this owner with an `ownerUntil`, drops it otherwise. */
-  async release(owner: string, state: TriggerState): Promise<boolean> {
+  async release(owner: string, state: TriggerState, read: TriggerState): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ owner: string | null }>(`SELECT owner FROM triggers WHERE namespace = ? AND flow_id = ? AND trigger_id = ? ${tx.dialect.forUpdate()}`, [
+      const [row] = await tx.query<TriggerRow>(`${SELECT} WHERE namespace = ? AND flow_id = ? AND trigger_id = ? ${tx.dialect.forUpdate()}`, [
         state.namespace,
         state.flowId,
         state.triggerId,
       ]);
       if (!row || row.owner !== owner) return false;
       const keep = state.owner === owner && state.ownerUntil !== undefined;
-      const c = this.columns(state);
+      const c = this.columns(releasedTriggerState(toState(row), read, state));
       await tx.run(
         'UPDATE triggers SET next_ms = ?, disabled = ?, json = ?, owner = ?, owner_until = ? WHERE namespace = ? AND flow_id = ? AND trigger_id = ?',
         [c.nextMs, c.disabled, c.json, keep ? owner : null, keep ? state.ownerUntil : null, c.namespace, c.flowId, c.triggerId],

@@ -293,7 +293,7 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         const taken = await repo.triggers.acquire('b', 10, 1000, new Date(now.getTime() + 1001));
         expect(taken.map((t) => t.owner)).toEqual(['b']);
         // The former owner lost it: its release is refused and stores nothing.
-        expect(await repo.triggers.release('a', { ...taken[0], nextDate: '2030-01-01T00:00:00.000Z' })).toBe(false);
+        expect(await repo.triggers.release('a', { ...taken[0]!, nextDate: '2030-01-01T00:00:00.000Z' }, taken[0]!)).toBe(false);
         expect((await repo.triggers.get('company.team', 'hello', 't1'))?.nextDate).toBe('2024-05-01T11:00:00.000Z');
       });
 
@@ -301,17 +301,41 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         await repo.triggers.save(trigger('t1', '2024-05-01T11:00:00.000Z'));
         const [held] = await repo.triggers.acquire('a', 10, 60_000, now);
         const evaluated: TriggerState = { ...held, owner: undefined, ownerUntil: undefined, lastDate: held.nextDate, nextDate: '2024-05-01T11:30:00.000Z', executionId: 'e1' };
-        expect(await repo.triggers.release('a', evaluated)).toBe(true);
+        expect(await repo.triggers.release('a', evaluated, held!)).toBe(true);
         const stored = await repo.triggers.get('company.team', 'hello', 't1');
         expect(stored).toMatchObject({ lastDate: '2024-05-01T11:00:00.000Z', nextDate: '2024-05-01T11:30:00.000Z', executionId: 'e1' });
         expect(stored?.owner).toBeUndefined();
         expect((await repo.triggers.acquire('b', 10, 60_000, now)).map((t) => t.owner)).toEqual(['b']);
       });
 
+      it('keeps on release what the API changed while a scheduler held the trigger', async () => {
+        await repo.triggers.save(trigger('t1', '2024-05-01T11:00:00.000Z'));
+        const [held] = await repo.triggers.acquire('a', 10, 60_000, now);
+        // The API disables the trigger and starts a backfill while scheduler 'a' evaluates it.
+        const backfill = { start: '2024-04-01T00:00:00.000Z', end: '2024-04-02T00:00:00.000Z', current: '2024-04-01T00:00:00.000Z', paused: false };
+        await repo.triggers.save({ ...held!, owner: undefined, ownerUntil: undefined, disabled: true, backfill, nextDate: '2024-05-01T11:59:00.000Z', updated: '2024-05-01T12:00:01.000Z' });
+        const evaluated: TriggerState = { ...held!, owner: undefined, ownerUntil: undefined, lastDate: held!.nextDate, nextDate: '2024-05-01T13:00:00.000Z', executionId: 'e1', updated: '2024-05-01T12:00:02.000Z' };
+        expect(await repo.triggers.release('a', evaluated, held!)).toBe(true);
+        const stored = await repo.triggers.get('company.team', 'hello', 't1');
+        expect(stored).toMatchObject({ disabled: true, backfill, nextDate: '2024-05-01T11:59:00.000Z', lastDate: '2024-05-01T11:00:00.000Z', executionId: 'e1', updated: '2024-05-01T12:00:02.000Z' });
+        expect(stored?.owner).toBeUndefined();
+        // A disabled trigger is not acquired again.
+        expect(await repo.triggers.acquire('b', 10, 60_000, new Date(now.getTime() + 1000))).toEqual([]);
+      });
+
+      it('keeps a backfill paused through the API and the progress its scheduler made', async () => {
+        const backfill = { start: '2024-04-01T00:00:00.000Z', end: '2024-04-02T00:00:00.000Z', current: '2024-04-01T00:00:00.000Z', paused: false };
+        await repo.triggers.save({ ...trigger('t1', '2024-05-01T11:00:00.000Z'), backfill });
+        const [held] = await repo.triggers.acquire('a', 10, 60_000, now);
+        await repo.triggers.save({ ...held!, owner: undefined, ownerUntil: undefined, backfill: { ...backfill, paused: true } });
+        expect(await repo.triggers.release('a', { ...held!, owner: undefined, ownerUntil: undefined, backfill: { ...backfill, current: '2024-04-01T10:00:00.000Z' } }, held!)).toBe(true);
+        expect((await repo.triggers.get('company.team', 'hello', 't1'))?.backfill).toEqual({ ...backfill, paused: true, current: '2024-04-01T10:00:00.000Z' });
+      });
+
       it('keeps the lease on release when asked and does not lose ownership on save', async () => {
         await repo.triggers.save(trigger('t1', '2024-05-01T11:00:00.000Z'));
         const [held] = await repo.triggers.acquire('a', 10, 60_000, now);
-        expect(await repo.triggers.release('a', { ...held, ownerUntil: now.getTime() + 120_000 })).toBe(true);
+        expect(await repo.triggers.release('a', { ...held!, ownerUntil: now.getTime() + 120_000 }, held!)).toBe(true);
         await repo.triggers.save({ ...held, owner: undefined, ownerUntil: undefined, disabled: false });
         expect(await repo.triggers.acquire('b', 10, 60_000, new Date(now.getTime() + 90_000))).toEqual([]);
         expect((await repo.triggers.get('company.team', 'hello', 't1'))?.owner).toBe('a');

@@ -76,7 +76,7 @@ export class SchedulerService {
       const flow = flows.get(`${state.namespace}\u0000${state.flowId}`);
       const trigger = flow?.triggers.find((t) => t.id === state.triggerId && isScheduleTrigger(t));
       if (!flow || !trigger) {
-        await this.repository.triggers.release(this.id, { ...state, owner: undefined, ownerUntil: undefined });
+        await this.repository.triggers.release(this.id, { ...state, owner: undefined, ownerUntil: undefined }, state);
         continue;
       }
       await this.fire(flow, trigger, state, now);
@@ -126,7 +126,7 @@ export class SchedulerService {
       owner: undefined,
       ownerUntil: undefined,
       updated: now.toISOString(),
-    });
+    }, state);
   }
 
   /**
