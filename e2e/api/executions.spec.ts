@@ -61,6 +61,23 @@ triggers:
   - id: hook
     type: io.kestra.plugin.core.trigger.Webhook
     key: hook-key-1
+  - id: hook-wait
+    type: io.kestra.plugin.core.trigger.Webhook
+    key: hook-wait
+    wait: true
+  - id: hook-outputs
+    type: io.kestra.plugin.core.trigger.Webhook
+    key: hook-outputs
+    wait: true
+    returnOutputs: true
+    inputs:
+      name: "{{ trigger.body.who }}"
+  - id: hook-if
+    type: io.kestra.plugin.core.trigger.Webhook
+    key: hook-if
+    conditions:
+      - type: io.kestra.plugin.core.condition.Expression
+        expression: "{{ trigger.body.go == true }}"
 `;
 
 const SLOW = `id: slow
@@ -102,6 +119,11 @@ tasks:
   - id: last
     type: io.kestra.plugin.core.debug.Return
     format: reached
+triggers:
+  - id: hook
+    type: io.kestra.plugin.core.trigger.Webhook
+    key: failing-hook
+    wait: true
 `;
 
 const DISABLED = `id: off
@@ -258,6 +280,27 @@ describe.each(TOPOLOGIES)('executions API (%s)', (topology) => {
     expect(done.state.current).toBe('SUCCESS');
     expect(done.trigger?.variables).toMatchObject({ body: { who: 'ci' }, parameters: { source: 'ci' } });
     expect((await httpJson(v1(`/executions/webhook/${NS}/hello/wrong-key`), json({}))).status).toBe(404);
+  });
+
+  it('answers a webhook with wait once the execution ended, with its outputs when returnOutputs says so', async () => {
+    const waited = await httpJson<ExecutionView>(v1(`/executions/webhook/${NS}/hello/hook-wait`), json({}));
+    expect(waited.status).toBe(200);
+    expect(waited.body.state.current).toBe('SUCCESS');
+    expect(waited.body.outputs).toEqual({ result: 'world-' });
+    const outputs = await httpJson<Record<string, unknown>>(v1(`/executions/webhook/${NS}/hello/hook-outputs`), json({ who: 'hook' }));
+    expect(outputs.status).toBe(200);
+    expect(outputs.body).toEqual({ result: 'hook-' });
+    const failed = await httpJson<ExecutionView>(v1(`/executions/webhook/${NS}/failing/failing-hook`), json({}));
+    expect(failed.status).toBe(500);
+    expect(failed.body.state.current).toBe('FAILED');
+  });
+
+  it("starts no execution from a webhook whose conditions do not hold (204)", async () => {
+    const skipped = await fetch(v1(`/executions/webhook/${NS}/hello/hook-if`), json({ go: false }));
+    expect(skipped.status).toBe(204);
+    const started = await httpJson<ExecutionView>(v1(`/executions/webhook/${NS}/hello/hook-if?via=crm`), json({ go: true }));
+    expect(started.status).toBe(200);
+    expect((await ended(started.body.id)).state.current).toBe('SUCCESS');
   });
 
   it('resumes a paused execution with typed inputs', async () => {

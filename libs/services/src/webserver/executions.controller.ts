@@ -15,10 +15,11 @@ import {
   Query,
   Req,
   Res,
+  UnprocessableEntityException,
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { isTerminated, renderValue, type Execution } from '@osprey/flow-model';
+import { conditionHolds, isTerminated, renderValue, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
 import { NotFoundError } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
 import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
@@ -44,6 +45,10 @@ interface HttpRequest {
   query: Record<string, unknown>;
   body?: unknown;
   files?: UploadedFile[];
+}
+
+interface StatusResponse {
+  status(code: number): unknown;
 }
 
 interface FileResponse extends SseResponse {
@@ -106,15 +111,21 @@ export class ExecutionsController {
     });
   }
 
-  /** Kestra's webhook trigger: any GET, POST or PUT with the trigger's key starts the flow with body, headers and parameters. */
+  /**
+   * Kestra's webhook trigger: any GET, POST or PUT with the trigger's key starts the flow with body, headers and
+   * parameters, if the trigger's conditions hold (204 otherwise). With `wait: true` the answer waits for the execution's
+   * end: the execution, or with `returnOutputs: true` the flow's outputs, with 500 when it failed.
+   */
   @All('executions/webhook/:namespace/:id/:key')
   @ApiOperation({ summary: 'Start an execution from a Webhook trigger (GET, POST or PUT)' })
   @ApiParam({ name: 'namespace' })
   @ApiParam({ name: 'id', description: 'The flow id' })
   @ApiParam({ name: 'key', description: 'The webhook key' })
-  @ApiResponse({ status: 200, description: 'The created execution' })
+  @ApiResponse({ status: 200, description: 'The created execution; with wait, the ended execution or (returnOutputs) the flow outputs' })
+  @ApiResponse({ status: 204, description: "The trigger's conditions do not hold: no execution" })
   @ApiResponse({ status: 404, description: 'No flow or no enabled webhook with this key' })
-  async webhook(@Param('namespace') namespace: string, @Param('id') id: string, @Param('key') key: string, @Req() request: HttpRequest) {
+  @ApiResponse({ status: 500, description: 'With wait: the execution failed' })
+  async webhook(@Param('namespace') namespace: string, @Param('id') id: string, @Param('key') key: string, @Req() request: HttpRequest, @Res({ passthrough: true }) response: StatusResponse) {
     if (!['GET', 'POST', 'PUT'].includes(request.method)) throw new BadRequestException(`webhooks accept GET, POST and PUT, not ${request.method}`);
     const stored = await this.runtime.backend.repository.flows.get(namespace, id);
     if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}`);
@@ -124,14 +135,23 @@ export class ExecutionsController {
     if (!trigger || state?.disabled) throw new NotFoundException({ message: `flow ${namespace}.${id} has no enabled webhook trigger with this key` });
     const body = request.body === undefined || (typeof request.body === 'object' && request.body !== null && Object.keys(request.body).length === 0 && request.method === 'GET') ? null : request.body;
     const variables = { body, headers: request.headers, parameters: request.query };
+    const context = { trigger: variables, flow: { id, namespace } };
+    if (!webhookConditionsHold(trigger, context, this.runtime.render)) {
+      response.status(204);
+      return undefined;
+    }
     // The trigger's inputs are expressions over the request, e.g. `{{ trigger.body.name }}`.
-    const inputs = renderValue((trigger.inputs ?? {}) as Record<string, unknown>, { trigger: variables, flow: { id, namespace } }, this.runtime.render);
-    return this.runtime.triggerExecution.execute({
+    const inputs = renderValue((trigger.inputs ?? {}) as Record<string, unknown>, context, this.runtime.render);
+    const execution = await this.runtime.triggerExecution.execute({
       namespace,
       flowId: id,
       inputs,
       trigger: { id: trigger.id, type: trigger.type, variables },
     });
+    if (trigger.wait !== true) return execution;
+    const ended = await this.waitForEnd(execution.id);
+    response.status(ended.state.current === 'FAILED' ? 500 : 200);
+    return trigger.returnOutputs === true ? (ended.outputs ?? {}) : ended;
   }
 
   // The routes below come before `executions/:namespace/:id` so that `/{executionId}/restart` is never read as a flow.
@@ -397,6 +417,15 @@ export class ExecutionsController {
 }
 
 const WEBHOOK_TYPES = new Set(['io.kestra.plugin.core.trigger.Webhook', 'io.kestra.core.models.triggers.types.Webhook']);
+
+/** A webhook's conditions read the request (`trigger.body`, ...); one that cannot be evaluated is a 422 naming it. */
+function webhookConditionsHold(trigger: Trigger, variables: Record<string, unknown>, render: RenderOptions): boolean {
+  try {
+    return ((trigger.conditions ?? []) as Condition[]).every((condition) => conditionHolds(condition, { variables, render }));
+  } catch (error) {
+    throw new UnprocessableEntityException({ message: `webhook trigger ${trigger.id}: ${(error as Error).message}` });
+  }
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
