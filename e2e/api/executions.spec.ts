@@ -75,6 +75,8 @@ triggers:
   - id: hook-if
     type: io.kestra.plugin.core.trigger.Webhook
     key: hook-if
+    labels:
+      via: "{{ trigger.parameters.via }}"
     conditions:
       - type: io.kestra.plugin.core.condition.Expression
         expression: "{{ trigger.body.go == true }}"
@@ -300,6 +302,7 @@ describe.each(TOPOLOGIES)('executions API (%s)', (topology) => {
     expect(skipped.status).toBe(204);
     const started = await httpJson<ExecutionView>(v1(`/executions/webhook/${NS}/hello/hook-if?via=crm`), json({ go: true }));
     expect(started.status).toBe(200);
+    expect(started.body.labels).toEqual(expect.arrayContaining([{ key: 'via', value: 'crm' }]));
     expect((await ended(started.body.id)).state.current).toBe('SUCCESS');
   });
 

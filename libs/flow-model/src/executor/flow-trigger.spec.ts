@@ -69,6 +69,15 @@ describe('matchFlowTriggers', () => {
     expect(fired(labelled, ended('x', 'SUCCESS', { labels: [{ key: 'team', value: 'data' }] })).matches).toHaveLength(1);
   });
 
+  it("gives the started execution the trigger's labels, rendered with the ended execution", () => {
+    const flow = downstream({ labels: { from: '{{ flow.id }}', team: 'data' } });
+    expect(fired(flow, ended('upstream'), {}, { flow: { id: 'upstream' } }).matches[0]!.labels).toEqual([
+      { key: 'from', value: 'upstream' },
+      { key: 'team', value: 'data' },
+    ]);
+    expect(fired(downstream({ labels: [{ key: 'k', value: 'v' }] }), ended('upstream')).matches[0]!.labels).toEqual([{ key: 'k', value: 'v' }]);
+  });
+
   it('evaluates a legacy MultipleCondition of one condition', () => {
     const flow = downstream({
       conditions: [{ type: 'io.kestra.plugin.core.condition.MultipleCondition', id: 'm', conditions: { only: { type: 'io.kestra.plugin.core.condition.ExecutionFlow', namespace: 'company.team', flowId: 'a' } } }],

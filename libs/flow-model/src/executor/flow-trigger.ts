@@ -1,9 +1,10 @@
-import type { Condition, Flow, Trigger } from '../flow/flow.js';
+import type { Condition, Flow, Label, Trigger } from '../flow/flow.js';
 import type { Execution } from '../execution/execution.js';
 import { renderTemplate, renderValue, type RenderOptions } from '../expression/index.js';
 import { isTruthy } from './decide.js';
 import { conditionWindowAt, isWindowOpen, type TimeWindowSpec } from './precondition-window.js';
 import { labelsMap } from './run-variables.js';
+import { triggerLabels } from './trigger-labels.js';
 import { conditionHolds, isMultipleCondition, type ConditionContext } from './trigger-condition.js';
 
 const FLOW_TRIGGER_TYPES = new Set(['io.kestra.plugin.core.trigger.Flow', 'io.kestra.core.models.triggers.types.Flow']);
@@ -19,6 +20,8 @@ export interface FlowTriggerMatch {
   inputs: Record<string, unknown>;
   /** What the started execution sees as `trigger.*`. */
   variables: Record<string, unknown>;
+  /** The trigger's own labels, which the started execution carries. */
+  labels: Label[];
 }
 
 export interface FlowTriggerOptions {
@@ -64,7 +67,7 @@ export function matchFlowTriggers(candidates: Flow[], ended: Execution, endedVar
         continue;
       }
       const inputs = renderValue((trigger.inputs ?? {}) as Record<string, unknown>, endedVariables, options.render);
-      result.matches.push({ flow, trigger, inputs, variables });
+      result.matches.push({ flow, trigger, inputs, variables, labels: triggerLabels(trigger, endedVariables, options.render) });
     }
   }
   return result;

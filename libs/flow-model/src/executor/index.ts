@@ -7,3 +7,4 @@ export * from './trigger-condition.js';
 export * from './precondition-window.js';
 export * from './public-holiday.js';
 export * from './schedule-conditions.js';
+export * from './trigger-labels.js';

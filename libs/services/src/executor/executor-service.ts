@@ -330,6 +330,7 @@ export class ExecutorService {
         flow: match.flow,
         revision: stored.revision,
         inputs: match.inputs,
+        labels: match.labels,
         skipRequiredInputs: true,
         trigger: { id: match.trigger.id, type: match.trigger.type, variables: match.variables },
       };

@@ -114,6 +114,15 @@ describe('SchedulerService on the embedded backend', () => {
     expect(await fired()).toEqual(['2026-03-08T23:00:00.000Z', '2026-03-09T23:00:00.000Z']);
   });
 
+  it("labels its executions with the trigger's labels", async () => {
+    await deploy(`  - id: hourly\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n    labels:\n      source: "schedule-{{ trigger.date }}"\n`);
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T09:30:00Z'));
+    await s.tick(new Date('2026-03-02T10:00:00.300Z'));
+    const claimed = await queue.events.claim('probe', 10_000, 1);
+    expect(claimed.map((c) => c.execution?.labels)).toEqual([expect.arrayContaining([{ key: 'source', value: 'schedule-2026-03-02T10:00:00.000Z' }])]);
+  });
+
   it('skips an occurrence later than lateMaximumDelay instead of firing it late', async () => {
     await deploy(`  - id: hourly\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n    lateMaximumDelay: PT10M\n`);
     const s = scheduler();

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { isTooLate, scheduleOccurrenceHolds, type Flow, type Label, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
+import { isTooLate, scheduleOccurrenceHolds, triggerLabels, type Flow, type Label, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
 import type { Repository, TriggerState } from '@osprey/repository';
 import { idFrom, newId, type Logger } from '@osprey/server';
@@ -161,6 +161,7 @@ export class SchedulerService {
 
   /** Starts one occurrence's execution; a backfill adds its inputs and labels. Returns the execution id, if it started. */
   private async startOccurrence(flow: Flow, trigger: Trigger, date: Date, following: Date | undefined, previous: string | undefined, backfill?: TriggerState['backfill']): Promise<string | undefined> {
+    const dates = { date: date.toISOString(), next: following?.toISOString(), previous };
     try {
       const execution = await this.trigger.execute({
         // One id per occurrence: if this replica dies before it stores the next date, the replica that takes the
@@ -169,12 +170,15 @@ export class SchedulerService {
         namespace: flow.namespace,
         flowId: flow.id,
         inputs: { ...((trigger.inputs ?? {}) as Record<string, unknown>), ...(backfill?.inputs ?? {}) },
-        labels: backfill ? [...(backfill.labels ?? []), { key: 'system.backfill', value: 'true' }] : [],
+        labels: [
+          ...triggerLabels(trigger, { flow: { id: flow.id, namespace: flow.namespace }, trigger: dates }),
+          ...(backfill ? [...(backfill.labels ?? []), { key: 'system.backfill', value: 'true' }] : []),
+        ],
         scheduleDate: date.toISOString(),
         trigger: {
           id: trigger.id,
           type: trigger.type,
-          variables: { date: date.toISOString(), next: following?.toISOString(), previous },
+          variables: dates,
         },
       });
       this.logger.info(

@@ -19,7 +19,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { conditionHolds, isTerminated, renderValue, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
+import { conditionHolds, isTerminated, renderValue, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
 import { NotFoundError } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
 import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
@@ -146,6 +146,7 @@ export class ExecutionsController {
       namespace,
       flowId: id,
       inputs,
+      labels: triggerLabels(trigger, context, this.runtime.render),
       trigger: { id: trigger.id, type: trigger.type, variables },
     });
     if (trigger.wait !== true) return execution;
