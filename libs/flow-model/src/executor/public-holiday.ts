@@ -1,6 +1,14 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
 
 const calendars = new Map<string, Holidays>();
+let holidaysClass: typeof Holidays | undefined;
+
+/** The holiday data costs tens of megabytes: it is loaded on the first PublicHoliday condition, not with the lib. */
+function newCalendar(): Holidays {
+  holidaysClass ??= createRequire(import.meta.url)('date-holidays') as typeof Holidays;
+  return new holidaysClass();
+}
 
 /** A country or subdivision code that the holiday data does not know. */
 export class UnknownHolidayRegionError extends Error {
@@ -14,7 +22,7 @@ function calendarOf(country: string, subDivision: string | undefined): Holidays 
   const key = subDivision ? `${country}-${subDivision}` : country;
   let calendar = calendars.get(key);
   if (!calendar) {
-    calendar = new Holidays();
+    calendar = newCalendar();
     // Codes are ISO 3166 (FR, DE + BY), in either case. init() accepts unknown codes, so they are checked first.
     const [c, s] = [country.toUpperCase(), subDivision?.toUpperCase()];
     if (!(c in calendar.getCountries()) || (s !== undefined && !(s in (calendar.getStates(c) ?? {})))) throw new UnknownHolidayRegionError(key);
