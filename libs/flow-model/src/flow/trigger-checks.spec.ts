@@ -78,4 +78,13 @@ describe('trigger condition and precondition checks', () => {
     );
     expect(multiple.map((v) => v.path)).toEqual(['triggers[0].conditions[0]']);
   });
+
+  it('refuses the trigger properties it does not honour, by name', () => {
+    const found = violations(yaml('  - id: daily', '    type: io.kestra.plugin.core.trigger.Schedule', '    cron: "0 9 * * *"', '    stopAfter: [FAILED]', '    logLevel: WARN'));
+    expect(found.map((v) => [v.path, v.line])).toEqual([
+      ['triggers[0].stopAfter', 11],
+      ['triggers[0].logLevel', 12],
+    ]);
+    expect(found[0]!.message).toMatch(/trigger property 'stopAfter' is not supported/);
+  });
 });
