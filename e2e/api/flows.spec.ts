@@ -187,6 +187,18 @@ describe.each(TOPOLOGIES)('flows API (%s)', (topology) => {
     expect((await get(`/flows/${NS}/valid-one`)).status).toBe(404);
   });
 
+  it('refuses with 422 a flow using a property Osprey does not honour, naming its path, line and column', async () => {
+    const source = `id: refused-prop\nnamespace: ${NS}\nlisteners: []\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    logToFile: true\n`;
+    const refused = await yaml('POST', '/flows', source);
+    expect(refused.status).toBe(422);
+    expectCleanError(refused.body);
+    expect(refused.body.violations).toEqual([
+      expect.objectContaining({ path: 'listeners', line: 3, column: 1, message: expect.stringMatching(/^property 'listeners' is not supported by Osprey/) }),
+      expect.objectContaining({ path: 'tasks[0].logToFile', line: 8, column: 5, message: expect.stringMatching(/^property 'logToFile' is not supported by Osprey/) }),
+    ]);
+    expect((await get(`/flows/${NS}/refused-prop`)).status).toBe(404);
+  });
+
   it('answers bad input with a 4xx JSON body naming the problem', async () => {
     const malformed = await yaml('POST', '/flows', 'id: bad\nnamespace: x\ntasks:\n  - id: t\n    type: [unclosed\n');
     expect(malformed.status).toBe(422);

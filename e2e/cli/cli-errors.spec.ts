@@ -55,6 +55,18 @@ const broken: Record<string, string> = {
     '    cron: "61 25 * * *"',
     '',
   ].join('\n'),
+  'unhonoured-properties.yaml': [
+    'id: unhonoured-properties',
+    'namespace: io.osprey.tests',
+    'tasks:',
+    '  - id: script',
+    '    type: io.kestra.plugin.scripts.shell.Commands',
+    '    containerImage: python:3.12',
+    '    taskCache:',
+    '      enabled: true',
+    '    commands: [ls]',
+    '',
+  ].join('\n'),
   'bad-duration.yaml': ['id: bad-duration', 'namespace: io.osprey.tests', 'tasks:', '  - id: nap', '    type: io.kestra.plugin.core.flow.Sleep', '    duration: ten minutes', ''].join('\n'),
   'needs-input.yaml': [
     'id: needs-input',
@@ -134,6 +146,13 @@ describe('osprey flow validate', () => {
     const result = await runCli(['flow', 'validate', file('bad-cron.yaml')]);
     expectCleanFailure(result, BAD_INPUT);
     expect(result.stderr).toMatch(/bad-cron\.yaml:10:\d+: triggers\[0\]\.cron: .*61 25 \* \* \*/);
+  });
+
+  it('refuses the properties Osprey does not honour, naming each with its line and column', async () => {
+    const result = await runCli(['flow', 'validate', file('unhonoured-properties.yaml')]);
+    expectCleanFailure(result, BAD_INPUT);
+    expect(result.stderr).toMatch(/unhonoured-properties\.yaml:6:5: tasks\[0\]\.containerImage: property 'containerImage' is not supported by Osprey/);
+    expect(result.stderr).toMatch(/unhonoured-properties\.yaml:7:5: tasks\[0\]\.taskCache: property 'taskCache' is not supported by Osprey/);
   });
 
   it('reports an invalid duration with the expected form', async () => {

@@ -71,7 +71,10 @@ export function propertySchema(name: string, spec: PropertySpec): JsonSchema {
   const withDescription = (schema: JsonSchema): JsonSchema => ({ ...schema, description });
   switch (spec.type) {
     case 'string':
-      if (spec.values) return withDescription({ anyOf: [{ type: 'string', enum: [...spec.values] }, EXPRESSION] });
+      if (spec.values) {
+        const accepted = spec.values.filter((value) => !spec.refusedValues?.[value]);
+        return withDescription({ anyOf: [{ type: 'string', enum: accepted }, EXPRESSION] });
+      }
       return withDescription({ type: ['string', 'number', 'boolean'] });
     case 'number':
       return withDescription({ type: ['number', 'string'] });
@@ -106,7 +109,8 @@ export function propertySchema(name: string, spec: PropertySpec): JsonSchema {
 
 function propertiesSchema(props: Readonly<Record<string, PropertySpec>>): Record<string, JsonSchema> {
   const result: Record<string, JsonSchema> = {};
-  for (const [name, spec] of Object.entries(props)) result[name] = propertySchema(name, spec);
+  // Refused properties are left out, so the editor flags them as the validator does.
+  for (const [name, spec] of Object.entries(props)) if (!spec.refused) result[name] = propertySchema(name, spec);
   return result;
 }
 
@@ -232,7 +236,6 @@ export function flowJsonSchema(): JsonSchema {
       retry: { $ref: '#/definitions/retry' },
       timeout: { type: 'string', description: DESCRIPTIONS.timeout },
       disabled: { type: ['boolean', 'string'], description: DESCRIPTIONS.disabled },
-      deleted: { type: ['boolean', 'string'] },
       concurrency: {
         type: 'object',
         description: DESCRIPTIONS.concurrency,
@@ -240,10 +243,6 @@ export function flowJsonSchema(): JsonSchema {
         properties: { limit: { type: ['integer', 'string'] }, behavior: { type: 'string', enum: ['QUEUE', 'CANCEL', 'FAIL'] } },
         additionalProperties: false,
       },
-      listeners: { type: 'array', description: 'Deprecated Kestra listeners.' },
-      sla: { type: 'array', description: 'Service-level agreements of the flow.' },
-      workerGroup: { type: 'object' },
-      tenantId: { type: 'string' },
     },
     definitions: {
       task: anyOfRefs(Object.keys(tasks)),
@@ -275,7 +274,7 @@ export function flowJsonSchema(): JsonSchema {
           maxAttempt: { type: ['integer', 'string'] },
           maxDuration: { type: 'string' },
           warningOnRetry: { type: ['boolean', 'string'] },
-          behavior: { type: 'string', enum: ['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION'] },
+          behavior: { type: 'string', enum: ['RETRY_FAILED_TASK'] },
           interval: { type: 'string' },
           maxInterval: { type: 'string' },
           minInterval: { type: 'string' },

@@ -26,6 +26,13 @@ export interface PropertySpec {
   required?: boolean;
   /** Allowed values of a `string` property (case-sensitive, as Kestra's enums). */
   values?: readonly string[];
+  /**
+   * Set on a property Kestra defines but Osprey does not honour: why it is refused. Validation
+   * refuses it by name rather than accepting it and doing nothing.
+   */
+  refused?: string;
+  /** Values of a `string` property that Osprey refuses although Kestra allows them, each with why. */
+  refusedValues?: Readonly<Record<string, string>>;
 }
 
 /** What Osprey knows statically about one plugin type (task, trigger or condition). */
@@ -52,6 +59,16 @@ export function properties(shorthand: Record<string, PropertyShorthand>): Record
     else result[name] = { type: spec as PropertyType };
   }
   return result;
+}
+
+/** A property Kestra defines that Osprey refuses, with the reason given to the user. */
+export function refused(reason: string): PropertySpec {
+  return { type: 'any', refused: reason };
+}
+
+/** The properties a flow may use: the refused ones are left out (the editor's schema, the docs). */
+export function acceptedProperties(props: Readonly<Record<string, PropertySpec>>): Record<string, PropertySpec> {
+  return Object.fromEntries(Object.entries(props).filter(([, spec]) => !spec.refused));
 }
 
 export function requiredProperties(props: Readonly<Record<string, PropertySpec>>): string[] {

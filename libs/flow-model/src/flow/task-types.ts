@@ -1,6 +1,7 @@
 import {
   indexByName,
   properties,
+  refused,
   requiredProperties,
   type PluginDefinition,
   type PropertyShorthand,
@@ -29,10 +30,10 @@ export const COMMON_TASK_PROPERTIES: Readonly<Record<string, PropertySpec>> = pr
   allowWarning: 'boolean',
   errors: 'tasks',
   finally: 'tasks',
-  logLevel: { type: 'string', values: LOG_LEVELS },
-  logToFile: 'boolean',
-  workerGroup: 'map',
-  taskCache: 'map',
+  logLevel: refused('a minimum log level per task is not implemented: every log line is kept'),
+  logToFile: refused('logs are always stored in the log repository, never as a file'),
+  workerGroup: refused('worker groups are not implemented: every worker takes every job'),
+  taskCache: refused('task outputs are not cached: the task runs every time'),
 });
 
 const CHILD_TASK_TYPES = new Set(['tasks', 'taskCases', 'dagTasks']);
@@ -69,27 +70,35 @@ const SUBFLOW_PROPERTIES: Record<string, PropertyShorthand> = {
   transmitFailed: 'boolean',
   inheritLabels: 'boolean',
   outputs: 'map',
-  scheduleDate: 'string',
-  scheduleOnDate: 'string',
-  restartBehavior: { type: 'string', values: ['NEW_EXECUTION', 'RETRY_FAILED'] },
+  scheduleDate: refused('a subflow execution always starts at once'),
+  scheduleOnDate: refused('a subflow execution always starts at once'),
+  restartBehavior: {
+    type: 'string',
+    values: ['NEW_EXECUTION', 'RETRY_FAILED'],
+    refusedValues: { RETRY_FAILED: 'a restarted Subflow task always starts a new execution of the subflow' },
+  },
 };
+
+/** The one task runner Osprey has: the script runs as a process on the worker host. */
+export const PROCESS_TASK_RUNNER = 'io.kestra.plugin.core.runner.Process';
+const NO_TASK_RUNNER = 'scripts run as processes on the worker host: no task runner or container is available';
 
 // Shared by io.kestra.plugin.scripts.exec.AbstractExecScript descendants.
 const SCRIPT_PROPERTIES: Record<string, PropertyShorthand> = {
   beforeCommands: 'stringOrList',
   interpreter: 'stringOrList',
   env: 'map',
-  taskRunner: 'map',
-  containerImage: 'string',
-  docker: 'map',
-  runner: { type: 'string', values: ['PROCESS', 'DOCKER'] },
+  taskRunner: 'map', // only the Process runner: see PROCESS_TASK_RUNNER
+  containerImage: refused(NO_TASK_RUNNER),
+  docker: refused(NO_TASK_RUNNER),
+  runner: { type: 'string', values: ['PROCESS', 'DOCKER'], refusedValues: { DOCKER: NO_TASK_RUNNER } },
   inputFiles: 'any',
   outputFiles: 'stringOrList',
-  namespaceFiles: 'map',
+  namespaceFiles: refused('namespace files are not implemented'),
   warningOnStdErr: 'boolean',
   failFast: 'boolean',
-  exitOnFailed: 'boolean',
-  targetOS: { type: 'string', values: ['LINUX', 'WINDOWS', 'AUTO'] },
+  exitOnFailed: refused('use failFast (a failing command line stops the script unless failFast is false)'),
+  targetOS: { type: 'string', values: ['LINUX', 'WINDOWS', 'AUTO'], refusedValues: { WINDOWS: 'scripts run with a POSIX shell on Linux workers' } },
   outputDirectory: 'boolean',
 };
 
@@ -145,9 +154,9 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
     headers: 'map',
     params: 'map',
     options: 'map',
-    sslOptions: 'map',
+    sslOptions: refused('TLS options are not implemented: the system trust store is used'),
     allowFailed: 'boolean',
-    encryptBody: 'boolean',
+    encryptBody: refused('encrypted bodies are not implemented'),
   }),
   task('runnable', 'io.kestra.plugin.scripts.shell.Commands', [], { ...SCRIPT_PROPERTIES, commands: 'stringOrList!' }),
   task('runnable', 'io.kestra.plugin.scripts.shell.Script', [], { ...SCRIPT_PROPERTIES, script: 'string!' }),
@@ -197,9 +206,9 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   task('flowable', `${CORE}.flow.Dag`, [`${LEGACY}.flows.Dag`], { tasks: 'dagTasks!', concurrent: 'integer' }),
   task('flowable', `${CORE}.flow.WorkingDirectory`, [`${LEGACY}.flows.WorkingDirectory`], {
     tasks: 'tasks!',
-    cache: 'map',
+    cache: refused('working directory caches are not implemented'),
     inputFiles: 'any',
-    namespaceFiles: 'map',
+    namespaceFiles: refused('namespace files are not implemented'),
     outputFiles: 'stringOrList',
   }),
 ];

@@ -85,6 +85,6 @@ describe('trigger condition and precondition checks', () => {
       ['triggers[0].stopAfter', 11],
       ['triggers[0].logLevel', 12],
     ]);
-    expect(found[0]!.message).toMatch(/trigger property 'stopAfter' is not supported/);
+    expect(found[0]!.message).toMatch(/property 'stopAfter' is not supported by Osprey/);
   });
 });

@@ -15,15 +15,6 @@ const TIME_WINDOW_KEYS: Record<string, { required: string[]; allowed: string[] }
   DAILY_TIME_DEADLINE: { required: ['deadline'], allowed: ['deadline'] },
   DAILY_TIME_WINDOW: { required: ['startTime', 'endTime'], allowed: ['startTime', 'endTime'] },
 };
-/** Properties every trigger type declares in Kestra that Osprey does not honour yet: refused rather than ignored. */
-const UNSUPPORTED: Record<string, string> = {
-  stopAfter: 'disabling the trigger after an execution ends in one of these states is not supported yet',
-  logLevel: 'Osprey writes no trigger logs of its own to filter',
-  logToFile: 'Osprey writes no trigger logs of its own to a file',
-  workerGroup: 'worker groups are not supported',
-  failOnTriggerError: 'is not supported yet',
-  allowConcurrent: 'is not supported yet',
-};
 const FILTER_FIELDS = ['FLOW_ID', 'NAMESPACE', 'STATE', 'EXPRESSION'];
 const FILTER_TYPES = ['EQUAL_TO', 'NOT_EQUAL_TO', 'IN', 'NOT_IN', 'IS_TRUE', 'IS_FALSE', 'IS_NULL', 'IS_NOT_NULL', 'STARTS_WITH', 'ENDS_WITH', 'REGEX', 'CONTAINS'];
 
@@ -34,9 +25,6 @@ const FILTER_TYPES = ['EQUAL_TO', 'NOT_EQUAL_TO', 'IN', 'NOT_IN', 'IS_TRUE', 'IS
  * than fired on any one of the flows they list.
  */
 export function checkTriggerSemantics(trigger: Record<string, unknown>, canonicalType: string, path: FlowPath, report: Report): void {
-  for (const [key, why] of Object.entries(UNSUPPORTED)) {
-    if (trigger[key] !== undefined) report([...path, key], `trigger property '${key}' is not supported: ${why}`);
-  }
   const listed = (key: string) => (Array.isArray(trigger[key]) ? (trigger[key] as unknown[]) : []);
   if (canonicalType === SCHEDULE || canonicalType === WEBHOOK) {
     const what = canonicalType === SCHEDULE ? 'a Schedule' : 'a Webhook';

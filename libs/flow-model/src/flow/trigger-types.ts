@@ -1,6 +1,7 @@
 import {
   indexByName,
   properties,
+  refused,
   requiredProperties,
   type PluginDefinition,
   type PropertyShorthand,
@@ -17,12 +18,12 @@ export const COMMON_TRIGGER_PROPERTIES: Readonly<Record<string, PropertySpec>> =
   disabled: 'boolean',
   conditions: 'conditions',
   labels: 'any',
-  stopAfter: 'list',
-  logLevel: { type: 'string', values: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] },
-  logToFile: 'boolean',
-  workerGroup: 'map',
-  failOnTriggerError: 'boolean',
-  allowConcurrent: 'boolean',
+  stopAfter: refused('disabling the trigger after an execution ends in one of these states is not supported yet'),
+  logLevel: refused('Osprey writes no trigger logs of its own to filter'),
+  logToFile: refused('Osprey writes no trigger logs of its own to a file'),
+  workerGroup: refused('worker groups are not supported'),
+  failOnTriggerError: refused('only polling triggers can fail, and Osprey has none'),
+  allowConcurrent: refused('only polling triggers run concurrently, and Osprey has none'),
 });
 
 function trigger(name: string, aliases: string[], shorthand: Record<string, PropertyShorthand>): TriggerTypeDefinition {
@@ -44,7 +45,7 @@ export const TRIGGER_TYPES: readonly TriggerTypeDefinition[] = [
     lateMaximumDelay: 'duration',
     scheduleConditions: 'conditions',
     recoverMissedSchedules: { type: 'string', values: ['NONE', 'LAST', 'ALL'] },
-    interval: 'duration',
+    interval: 'duration', // no effect on a Schedule, as in Kestra
   }),
   trigger(`${CORE}.Flow`, [`${LEGACY}.Flow`], {
     inputs: 'map',

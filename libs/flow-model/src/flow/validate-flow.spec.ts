@@ -110,10 +110,6 @@ describe('flow validation', () => {
           '    runIf: "{{ true }}"',
           '    allowFailure: true',
           '    allowWarning: true',
-          '    logLevel: DEBUG',
-          '    logToFile: true',
-          '    workerGroup: { key: g }',
-          '    taskCache: { enabled: true }',
           '    finally:',
           '      - id: fin',
           '        type: io.kestra.plugin.core.debug.Return',
@@ -479,6 +475,46 @@ describe('flow validation', () => {
     const v = only(yaml(...HEADER, 'id: g', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
     expect(v).toMatchObject({ line: 3, column: 1 });
     expect(v.message).toMatch(/unique/i);
+  });
+
+  it('refuses the task properties Osprey does not honour, at their key', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        'tasks:',
+        '  - id: r',
+        '    type: io.kestra.plugin.core.debug.Return',
+        '    logToFile: true',
+        '    taskCache: { enabled: true }',
+      ),
+    );
+    expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
+      ['tasks[0].logToFile', 6, 5],
+      ['tasks[0].taskCache', 7, 5],
+    ]);
+    expect(found[0]!.message).toMatch(/^property 'logToFile' is not supported by Osprey: /);
+  });
+
+  it('refuses a container or a task runner other than Process on script tasks, and accepts Process', () => {
+    const script = (...lines: string[]) =>
+      yaml(...HEADER, 'tasks:', '  - id: s', '    type: io.kestra.plugin.scripts.shell.Commands', '    commands: [ls]', ...lines);
+    const found = violations(script('    containerImage: ubuntu', '    runner: DOCKER', '    taskRunner:', '      type: io.kestra.plugin.scripts.runner.docker.Docker'));
+    expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
+      ['tasks[0].containerImage', 7, 5],
+      ['tasks[0].runner', 8, 13],
+      ['tasks[0].taskRunner.type', 10, 13],
+    ]);
+    expect(found[1]!.message).toMatch(/^value 'DOCKER' is not supported by Osprey/);
+    expect(found[2]!.message).toMatch(/^task runner 'io.kestra.plugin.scripts.runner.docker.Docker' is not supported by Osprey/);
+    expect(() => parseFlow(script('    runner: PROCESS', '    taskRunner:', '      type: io.kestra.plugin.core.runner.Process'))).not.toThrow();
+  });
+
+  it('refuses flow-level properties Osprey does not honour', () => {
+    const found = violations(yaml(...HEADER, 'listeners: []', 'tenantId: main', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
+    expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
+      ['listeners', 3, 1],
+      ['tenantId', 4, 1],
+    ]);
   });
 
   it('rejects a document that is not a map', () => {

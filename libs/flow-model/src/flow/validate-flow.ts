@@ -5,8 +5,9 @@ import { formatPath, type FlowPath } from './flow-path.js';
 import { COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES, INPUT_TYPES, isInputType } from './input-types.js';
 import { coerceInputValue } from './input-value.js';
 import { properties, type PropertySpec } from './plugin-definition.js';
+import { COMMON_RETRY_PROPERTIES, CONCURRENCY_PROPERTIES, FLOW_PROPERTIES, OUTPUT_PROPERTIES, PLUGIN_DEFAULT_PROPERTIES, RETRY_PROPERTIES } from './flow-properties.js';
 import { applyPluginDefaults } from './plugin-defaults.js';
-import { COMMON_TASK_PROPERTIES, resolveTaskType } from './task-types.js';
+import { COMMON_TASK_PROPERTIES, PROCESS_TASK_RUNNER, resolveTaskType } from './task-types.js';
 import { isTemplate } from './template-text.js';
 import { COMMON_TRIGGER_PROPERTIES, resolveTriggerType } from './trigger-types.js';
 import { resolveConditionType } from './condition-types.js';
@@ -20,58 +21,6 @@ const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 const TASK_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
 
-const FLOW_PROPERTIES = properties({
-  id: 'string!',
-  namespace: 'string!',
-  revision: 'integer',
-  description: 'string',
-  labels: 'any',
-  inputs: 'list',
-  variables: 'map',
-  tasks: 'list!',
-  errors: 'list',
-  finally: 'list',
-  afterExecution: 'list',
-  outputs: 'list',
-  triggers: 'list',
-  pluginDefaults: 'list',
-  taskDefaults: 'list', // Kestra's older name for pluginDefaults
-  retry: 'map',
-  timeout: 'duration',
-  disabled: 'boolean',
-  deleted: 'boolean',
-  concurrency: 'map',
-  listeners: 'list',
-  sla: 'list',
-  workerGroup: 'map',
-  tenantId: 'string',
-});
-
-const RETRY_PROPERTIES: Record<string, Record<string, PropertySpec>> = {
-  constant: properties({ interval: 'duration!' }),
-  exponential: properties({ interval: 'duration!', maxInterval: 'duration!', delayFactor: 'number' }),
-  random: properties({ minInterval: 'duration!', maxInterval: 'duration!' }),
-};
-const COMMON_RETRY_PROPERTIES = properties({
-  type: 'string!',
-  maxAttempt: 'integer',
-  maxDuration: 'duration',
-  warningOnRetry: 'boolean',
-  behavior: { type: 'string', values: ['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION'] },
-});
-const OUTPUT_PROPERTIES = properties({
-  id: 'string!',
-  type: 'string!',
-  value: 'any!',
-  description: 'string',
-  displayName: 'string',
-  required: 'boolean',
-});
-const PLUGIN_DEFAULT_PROPERTIES = properties({ type: 'string!', forced: 'boolean', values: 'map!' });
-const CONCURRENCY_PROPERTIES = properties({
-  limit: 'integer!',
-  behavior: { type: 'string', values: ['QUEUE', 'CANCEL', 'FAIL'] },
-});
 const DAG_ENTRY_PROPERTIES = properties({ task: 'map!', dependsOn: 'list' });
 const CRON_NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
@@ -148,6 +97,10 @@ class FlowChecker {
 
   private checkValue(value: unknown, spec: PropertySpec, path: FlowPath): void {
     if (value === undefined || value === null) return;
+    if (spec.refused) {
+      this.report(path, `property '${String(path[path.length - 1])}' is not supported by Osprey: ${spec.refused}`, { atKey: true });
+      return;
+    }
     const childTasks = spec.type === 'tasks' || spec.type === 'taskCases' || spec.type === 'dagTasks';
     if (isTemplate(value) && !childTasks) return; // only known at run time
     const fail = (expected: string) => this.report(path, `expected ${expected} but got ${describe(value)}`);
@@ -157,6 +110,11 @@ class FlowChecker {
         // Enum names are matched regardless of case, like Kestra's mapper.
         if (spec.values && !spec.values.some((v) => v.toUpperCase() === String(value).toUpperCase())) {
           this.report(path, `must be one of ${spec.values.join(', ')} but got '${String(value)}'`);
+        }
+        for (const [refusedValue, reason] of Object.entries(spec.refusedValues ?? {})) {
+          if (refusedValue.toUpperCase() === String(value).toUpperCase()) {
+            this.report(path, `value '${String(value)}' is not supported by Osprey: ${reason}`);
+          }
         }
         return;
       case 'number':
@@ -256,6 +214,7 @@ class FlowChecker {
       const effective = applyPluginDefaults(task as Task, this.pluginDefaults);
       this.checkProperties(task, path, definition.properties, `task type ${definition.name}`, COMMON_TASK_PROPERTIES, effective);
       this.checkFlowableShape(task, path, definition.name);
+      if (definition.properties.taskRunner && isMap(task.taskRunner)) this.checkTaskRunner(task.taskRunner, [...path, 'taskRunner']);
     } else {
       // Unknown type: only what every task has can be checked, including its errors/finally children.
       for (const [key, spec] of Object.entries(COMMON_TASK_PROPERTIES)) {
@@ -272,6 +231,13 @@ class FlowChecker {
       const cases = isMap(task.cases) ? Object.keys(task.cases).length : 0;
       const defaults = Array.isArray(task.defaults) ? task.defaults.length : 0;
       if (cases === 0 && defaults === 0) this.report(path, 'a Switch needs at least one of cases or defaults');
+    }
+  }
+
+  private checkTaskRunner(runner: Record<string, unknown>, path: FlowPath): void {
+    this.checkProperties(runner, path, properties({ type: 'string!' }), 'a task runner');
+    if (typeof runner.type === 'string' && runner.type !== PROCESS_TASK_RUNNER) {
+      this.report([...path, 'type'], `task runner '${runner.type}' is not supported by Osprey: scripts run as processes on the worker host (${PROCESS_TASK_RUNNER})`);
     }
   }
 

@@ -174,10 +174,18 @@ describe('ShellCommandsTask', () => {
     expect((await new ShellCommandsTask().run(ctx)).state).toBe('WARNING');
   });
 
-  it('logs once at DEBUG that containerImage is ignored', async () => {
-    const ctx = await context({ commands: ['true'], containerImage: 'ubuntu:22.04', taskRunner: { type: 'io.kestra.plugin.scripts.runner.docker.Docker' } });
-    await new ShellCommandsTask().run(ctx);
-    expect(ctx.messages('DEBUG').filter((m) => m.includes('containerImage'))).toHaveLength(1);
+  it('refuses to run a script that asks for a container or a runner other than Process', async () => {
+    const image = await context({ commands: ['touch ran'], containerImage: 'ubuntu:22.04' });
+    await expect(new ShellCommandsTask().run(image)).rejects.toThrow("Invalid property 'containerImage'");
+    const docker = await context({ commands: ['true'], taskRunner: { type: 'io.kestra.plugin.scripts.runner.docker.Docker' } });
+    await expect(new ShellCommandsTask().run(docker)).rejects.toThrow("Invalid property 'taskRunner'");
+    const runner = await context({ commands: ['true'], runner: 'DOCKER' });
+    await expect(new ShellCommandsTask().run(runner)).rejects.toThrow("Invalid property 'runner'");
+  });
+
+  it('runs a script whose task runner is Process, the runner Osprey has', async () => {
+    const ctx = await context({ commands: ['echo on-host'], taskRunner: { type: 'io.kestra.plugin.core.runner.Process' }, runner: 'PROCESS' });
+    expect((await new ShellCommandsTask().run(ctx)).state).toBe('SUCCESS');
   });
 
   it('fails clearly when the interpreter does not exist', async () => {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { TaskRunMetric } from '@osprey/flow-model';
+import { PROCESS_TASK_RUNNER, type TaskRunMetric } from '@osprey/flow-model';
 import type { LogLevel } from '@osprey/repository';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
@@ -21,8 +21,9 @@ export interface ShellTaskOptions {
   baseEnv?: NodeJS.ProcessEnv;
 }
 
-// Properties that choose where Kestra runs a script; Osprey always runs it as a process on the worker.
-const IGNORED_RUNNER_PROPERTIES = ['containerImage', 'taskRunner', 'docker', 'runner'];
+// Properties that choose where Kestra runs a script: validation refuses them, and a flow stored before
+// that rule still fails here rather than running the script somewhere it did not ask for.
+const RUNNER_PROPERTIES = ['containerImage', 'docker'];
 
 /**
  * The process side of Kestra's shell script tasks: renders the commands with `workingDir` and
@@ -50,9 +51,16 @@ export abstract class ShellTask implements TaskRunner {
     await mkdir(outputDir, { recursive: true });
     const properties = new TaskProperties(ctx, { workingDir, outputDir });
 
-    const ignored = IGNORED_RUNNER_PROPERTIES.filter((name) => properties.has(name));
-    if (ignored.length > 0) {
-      ctx.logger.debug(`Ignoring ${ignored.join(', ')}: scripts run as processes on the worker host`);
+    for (const name of RUNNER_PROPERTIES) {
+      if (properties.has(name)) throw new TaskPropertyError(name, 'not supported: scripts run as processes on the worker host');
+    }
+    const taskRunner = await properties.map('taskRunner');
+    if (taskRunner && taskRunner['type'] !== PROCESS_TASK_RUNNER) {
+      throw new TaskPropertyError('taskRunner', `'${String(taskRunner['type'])}' is not supported: scripts run as processes on the worker host`);
+    }
+    const runner = await properties.string('runner');
+    if (runner !== undefined && runner.toUpperCase() !== 'PROCESS') {
+      throw new TaskPropertyError('runner', `'${runner}' is not supported: scripts run as processes on the worker host`);
     }
 
     const inputFiles = await properties.stringMap('inputFiles');

@@ -1,0 +1,59 @@
+import { properties, refused, type PropertySpec } from './plugin-definition.js';
+
+/** The properties of a flow itself and of its retry, output, plugin default and concurrency maps. */
+export const FLOW_PROPERTIES = properties({
+  id: 'string!',
+  namespace: 'string!',
+  revision: 'integer',
+  description: 'string',
+  labels: 'any',
+  inputs: 'list',
+  variables: 'map',
+  tasks: 'list!',
+  errors: 'list',
+  finally: 'list',
+  afterExecution: 'list',
+  outputs: 'list',
+  triggers: 'list',
+  pluginDefaults: 'list',
+  taskDefaults: 'list', // Kestra's older name for pluginDefaults
+  retry: 'map',
+  timeout: 'duration',
+  disabled: 'boolean',
+  concurrency: 'map',
+  deleted: refused('a flow is deleted through the API (DELETE /api/v1/flows/{namespace}/{id}), not by its source'),
+  listeners: refused('listeners were removed from Kestra; use a Flow trigger or afterExecution tasks'),
+  sla: refused('SLAs are not evaluated yet'),
+  workerGroup: refused('worker groups are not implemented: every worker takes every job'),
+  tenantId: refused('Osprey has no tenants'),
+});
+
+export const RETRY_PROPERTIES: Record<string, Record<string, PropertySpec>> = {
+  constant: properties({ interval: 'duration!' }),
+  exponential: properties({ interval: 'duration!', maxInterval: 'duration!', delayFactor: 'number' }),
+  random: properties({ minInterval: 'duration!', maxInterval: 'duration!' }),
+};
+export const COMMON_RETRY_PROPERTIES = properties({
+  type: 'string!',
+  maxAttempt: 'integer',
+  maxDuration: 'duration',
+  warningOnRetry: 'boolean',
+  behavior: {
+    type: 'string',
+    values: ['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION'],
+    refusedValues: { CREATE_NEW_EXECUTION: 'a retry in a new execution is not implemented; use RETRY_FAILED_TASK' },
+  },
+});
+export const OUTPUT_PROPERTIES = properties({
+  id: 'string!',
+  type: 'string!',
+  value: 'any!',
+  description: 'string',
+  displayName: 'string',
+  required: 'boolean',
+});
+export const PLUGIN_DEFAULT_PROPERTIES = properties({ type: 'string!', forced: 'boolean', values: 'map!' });
+export const CONCURRENCY_PROPERTIES = properties({
+  limit: 'integer!',
+  behavior: { type: 'string', values: ['QUEUE', 'CANCEL', 'FAIL'] },
+});
