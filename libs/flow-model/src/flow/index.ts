@@ -15,3 +15,4 @@ export { applyPluginDefaults } from './plugin-defaults.js';
 export { isTemplate } from './template-text.js';
 export { cronProblem } from './validate-flow.js';
 export { flowJsonSchema, propertySchema, FLOW_JSON_SCHEMA_ID, type JsonSchema } from './flow-json-schema.js';
+export { propertyCatalog, type PropertyScope } from './property-catalog.js';

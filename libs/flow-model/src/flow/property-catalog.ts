@@ -1,0 +1,31 @@
+import { COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES, INPUT_TYPES } from './input-types.js';
+import type { PropertySpec } from './plugin-definition.js';
+import { COMMON_RETRY_PROPERTIES, CONCURRENCY_PROPERTIES, FLOW_PROPERTIES, OUTPUT_PROPERTIES, RETRY_PROPERTIES } from './flow-properties.js';
+import { COMMON_TASK_PROPERTIES, TASK_TYPES } from './task-types.js';
+import { COMMON_TRIGGER_PROPERTIES, TRIGGER_TYPES } from './trigger-types.js';
+
+/**
+ * Where a property sits: `flow`, `retry`, `concurrency`, `output`, `task`, `trigger` and `input` for the
+ * properties every one of them has; `task <type>`, `trigger <type>`, `input <TYPE>`, `retry <type>` for a kind's own.
+ */
+export interface PropertyScope {
+  scope: string;
+  properties: Readonly<Record<string, PropertySpec>>;
+}
+
+/** Every property Osprey knows in a flow, refused ones included: the source of the docs' property table. */
+export function propertyCatalog(): PropertyScope[] {
+  return [
+    { scope: 'flow', properties: FLOW_PROPERTIES },
+    { scope: 'retry', properties: COMMON_RETRY_PROPERTIES },
+    ...Object.entries(RETRY_PROPERTIES).map(([type, properties]) => ({ scope: `retry ${type}`, properties })),
+    { scope: 'concurrency', properties: CONCURRENCY_PROPERTIES },
+    { scope: 'output', properties: OUTPUT_PROPERTIES },
+    { scope: 'input', properties: COMMON_INPUT_PROPERTIES },
+    ...INPUT_TYPES.map((type) => ({ scope: `input ${type}`, properties: INPUT_TYPE_PROPERTIES[type] })),
+    { scope: 'task', properties: COMMON_TASK_PROPERTIES },
+    ...TASK_TYPES.map((type) => ({ scope: `task ${type.name}`, properties: type.properties })),
+    { scope: 'trigger', properties: COMMON_TRIGGER_PROPERTIES },
+    ...TRIGGER_TYPES.map((type) => ({ scope: `trigger ${type.name}`, properties: type.properties })),
+  ].filter((entry) => Object.keys(entry.properties).length > 0);
+}
