@@ -619,12 +619,13 @@ const cases: OwnCase[] = [
     verify: (e) => {
       const attempts = runsOf(e, 'count-rows')[0]?.attempts ?? [];
       const load = { name: 'load', type: 'timer', value: 1.5 };
+      const depth = { name: 'depth', type: 'gauge', value: 7 };
       return same(
         'metrics of each attempt',
         attempts.map((a) => [a.state.current, a.metrics]),
         [
-          ['FAILED', [{ name: 'rows', type: 'counter', value: 41, tags: { table: 'birds' } }, load]],
-          ['SUCCESS', [{ name: 'rows', type: 'counter', value: 42, tags: { table: 'birds' } }, load]],
+          ['FAILED', [{ name: 'rows', type: 'counter', value: 41, tags: { table: 'birds' } }, load, depth]],
+          ['SUCCESS', [{ name: 'rows', type: 'counter', value: 42, tags: { table: 'birds' } }, load, depth]],
         ],
       );
     },

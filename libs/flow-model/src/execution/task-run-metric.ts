@@ -1,6 +1,7 @@
 /**
  * A metric a task reported on one attempt, as Kestra's `taskRun.attempts[].metrics`.
- * A counter's value is a number; a timer's value is a duration in seconds (Kestra's script protocol
+ * A counter's value is a number to add up, a gauge's the latest reading of a quantity (Kestra's `Gauge`, sent by its
+ * Python and Node helpers); a timer's value is a duration in seconds (Kestra's script protocol
  * sends timers as seconds too; its Java side holds a `Duration`).
  */
 export interface TaskRunMetric {
@@ -10,9 +11,9 @@ export interface TaskRunMetric {
   tags?: Record<string, string>;
 }
 
-export type TaskRunMetricType = 'counter' | 'timer';
+export type TaskRunMetricType = 'counter' | 'gauge' | 'timer';
 
-const METRIC_TYPES: ReadonlySet<string> = new Set<TaskRunMetricType>(['counter', 'timer']);
+const METRIC_TYPES: ReadonlySet<string> = new Set<TaskRunMetricType>(['counter', 'gauge', 'timer']);
 
 /**
  * Checks an untrusted metric entry (a script's protocol line, a plugin's call): returns the metric, with tags
@@ -23,7 +24,7 @@ export function checkTaskRunMetric(entry: unknown): { metric: TaskRunMetric } | 
   const { name, type, value, tags } = entry as Record<string, unknown>;
   if (typeof name !== 'string' || name.trim() === '') return { problem: 'a metric needs a non-empty "name"' };
   if (typeof type !== 'string' || !METRIC_TYPES.has(type)) {
-    return { problem: `metric "${name}" has type ${JSON.stringify(type ?? null)}; expected "counter" or "timer"` };
+    return { problem: `metric "${name}" has type ${JSON.stringify(type ?? null)}; expected "counter", "gauge" or "timer"` };
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     return { problem: `metric "${name}" has value ${typeof value === 'number' ? value : JSON.stringify(value ?? null)}; expected a finite number` };

@@ -74,8 +74,8 @@ describe('ShellCommandsTask', () => {
     const ctx = await context({
       commands: [
         `echo '::{"metrics":[{"name":"rows","type":"counter","value":42,"tags":{"table":"birds"}},{"name":"load","type":"timer","value":1.5}]}::'`,
-        `echo '::{"metrics":[{"name":"","type":"counter","value":1},{"name":"size","type":"gauge","value":3},{"name":"late","type":"counter","value":"x"}]}::' >&2`,
-        `echo '::{"outputs":{"done":true},"metrics":[{"name":"rows","type":"counter","value":8}]}::'`,
+        `echo '::{"metrics":[{"name":"","type":"counter","value":1},{"name":"size","type":"histogram","value":3},{"name":"late","type":"counter","value":"x"}]}::' >&2`,
+        `echo '::{"outputs":{"done":true},"metrics":[{"name":"rows","type":"counter","value":8},{"name":"queue","type":"gauge","value":2.5}]}::'`,
       ],
     });
     const { outputs } = await new ShellCommandsTask().run(ctx);
@@ -83,11 +83,12 @@ describe('ShellCommandsTask', () => {
       { name: 'rows', type: 'counter', value: 42, tags: { table: 'birds' } },
       { name: 'load', type: 'timer', value: 1.5 },
       { name: 'rows', type: 'counter', value: 8 },
+      { name: 'queue', type: 'gauge', value: 2.5 },
     ]);
     expect(outputs?.['vars']).toEqual({ done: true });
     expect(ctx.messages('WARN')).toEqual([
       'Ignoring a metric: a metric needs a non-empty "name"',
-      'Ignoring a metric: metric "size" has type "gauge"; expected "counter" or "timer"',
+      'Ignoring a metric: metric "size" has type "histogram"; expected "counter", "gauge" or "timer"',
       'Ignoring a metric: metric "late" has value "x"; expected a finite number',
     ]);
   });

@@ -98,7 +98,7 @@ describe('WorkerService on the embedded backend', () => {
 
   it('puts the metrics a script reported in its task result, also when it fails, and warns about invalid ones', async () => {
     worker().start();
-    const metrics = `echo '::{"metrics":[{"name":"rows","type":"counter","value":42,"tags":{"table":"birds"}},{"name":"load","type":"timer","value":0.25},{"name":"bad","type":"gauge","value":1}]}::'`;
+    const metrics = `echo '::{"metrics":[{"name":"rows","type":"counter","value":42,"tags":{"table":"birds"}},{"name":"load","type":"timer","value":0.25},{"name":"depth","type":"gauge","value":7},{"name":"bad","type":"histogram","value":1}]}::'`;
     await queue.jobs.publish([
       job({ id: 'ok', type: 'io.kestra.plugin.scripts.shell.Commands', commands: [metrics] }),
       job({ id: 'ko', type: 'io.kestra.plugin.scripts.shell.Commands', commands: [metrics, 'exit 2'] }, 'tr-2'),
@@ -111,6 +111,7 @@ describe('WorkerService on the embedded backend', () => {
     const expected = [
       { name: 'rows', type: 'counter', value: 42, tags: { table: 'birds' } },
       { name: 'load', type: 'timer', value: 0.25 },
+      { name: 'depth', type: 'gauge', value: 7 },
     ];
     const byRun = new Map(ended.map((e) => [(e as { taskRunId?: string }).taskRunId, e]));
     expect(byRun.get('tr-1')).toMatchObject({ state: 'SUCCESS', metrics: expected });
@@ -118,8 +119,8 @@ describe('WorkerService on the embedded backend', () => {
     expect(byRun.get('tr-3')).not.toHaveProperty('metrics');
     const warnings = await repository.logs.search({ executionId: 'exec-1', minLevel: 'WARN' });
     expect(warnings.results.filter((l) => l.level === 'WARN').map((l) => l.message)).toEqual([
-      'Ignoring a metric: metric "bad" has type "gauge"; expected "counter" or "timer"',
-      'Ignoring a metric: metric "bad" has type "gauge"; expected "counter" or "timer"',
+      'Ignoring a metric: metric "bad" has type "histogram"; expected "counter", "gauge" or "timer"',
+      'Ignoring a metric: metric "bad" has type "histogram"; expected "counter", "gauge" or "timer"',
     ]);
   });
 
