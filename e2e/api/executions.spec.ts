@@ -242,6 +242,15 @@ describe.each(TOPOLOGIES)('executions API (%s)', (topology) => {
     expect((await get<ErrorBody>(`/executions/search?page=zero`)).body.field).toBe('page');
   });
 
+  it('takes the allowed values of a SELECT input from its expression', async () => {
+    const source = `id: pick\nnamespace: ${NS}\ninputs:\n  - id: size\n    type: SELECT\n    expression: "{{ [flow.id ~ '-s', flow.id ~ '-m'] }}"\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ inputs.size }}"\n`;
+    expect((await httpJson(v1('/flows'), { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: source })).status).toBe(200);
+    const refused = await httpJson<ErrorBody>(v1(`/executions/${NS}/pick`), json({ size: 'pick-xl' }));
+    expect(refused.status).toBe(422);
+    expect(refused.body.violations).toEqual([{ input: 'size', message: "'pick-xl' is not one of the values [pick-s, pick-m]" }]);
+    expect((await httpJson<ExecutionView>(v1(`/executions/${NS}/pick`), json({ size: 'pick-m' }))).status).toBe(200);
+  });
+
   it('answers bad input with a 4xx naming what is wrong, and starts nothing', async () => {
     const before = (await get<{ total: number }>(`/executions/search?namespace=${NS}&flowId=hello`)).body.total;
     const wrongType = await httpJson<ErrorBody>(v1(`/executions/${NS}/hello`), json({ count: 'three' }));

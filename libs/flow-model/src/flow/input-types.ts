@@ -1,8 +1,6 @@
 import type { InputType } from './flow.js';
 import { properties, refused, type PropertySpec } from './plugin-definition.js';
 
-const NO_EXPRESSION = 'the allowed values are not computed from an expression yet; list them in values';
-
 /** Properties every input declaration accepts (`name` is Kestra's legacy spelling of `id`). */
 export const COMMON_INPUT_PROPERTIES: Readonly<Record<string, PropertySpec>> = properties({
   id: 'string',
@@ -36,19 +34,15 @@ export const INPUT_TYPE_PROPERTIES: Readonly<Record<InputType, Readonly<Record<s
     extension: refused('file extensions are not checked'),
     allowedFileExtensions: refused('file extensions are not checked'),
   },
-  SELECT: {
-    ...properties({ values: 'list', allowCustomValue: 'boolean', isRadio: 'boolean', autoSelectFirst: 'boolean' }),
-    expression: refused(NO_EXPRESSION),
-  },
-  MULTISELECT: {
-    ...properties({ values: 'list', options: 'list' }),
-    expression: refused(NO_EXPRESSION),
-    ...properties({
-      itemType: 'string',
-      allowCustomValue: 'boolean',
-      autoSelectFirst: 'boolean',
-    }),
-  },
+  SELECT: properties({ values: 'list', expression: 'string', allowCustomValue: 'boolean', isRadio: 'boolean', autoSelectFirst: 'boolean' }),
+  MULTISELECT: properties({
+    values: 'list',
+    options: 'list',
+    expression: 'string',
+    itemType: 'string',
+    allowCustomValue: 'boolean',
+    autoSelectFirst: 'boolean',
+  }),
   ARRAY: properties({ itemType: 'string!' }),
   ENUM: properties({ values: 'list!' }),
 };

@@ -17,6 +17,48 @@ function problems(flow: { inputs: FlowInput[] }, given: Record<string, unknown>)
 }
 
 describe('resolveInputs', () => {
+  describe('SELECT and MULTISELECT expression', () => {
+    const lists: Record<string, unknown> = { colors: ['red', null, 'green', 3], nothing: null, text: 'red' };
+    const evaluate = (expression: string) => {
+      if (!(expression in lists)) throw new Error(`'${expression}' is undefined`);
+      return lists[expression];
+    };
+    const flow = flowWith({ id: 'one', type: 'SELECT', expression: 'colors' }, { id: 'many', type: 'MULTISELECT', expression: 'colors' });
+
+    it('takes the allowed values from the evaluated list, dropping nulls and making text of the rest', () => {
+      expect(resolveInputs(flow, { one: 'green', many: ['red', '3'] }, { evaluate })).toEqual({ one: 'green', many: ['red', '3'] });
+    });
+
+    it('refuses a value the expression does not list', () => {
+      try {
+        resolveInputs(flow, { one: 'blue', many: ['red', 'pink'] }, { evaluate });
+        throw new Error('expected the inputs to be rejected');
+      } catch (error) {
+        expect((error as InputValidationError).violations).toEqual([
+          { input: 'one', message: "'blue' is not one of the values [red, green, 3]" },
+          { input: 'many', message: "'pink' is not one of the values [red, green, 3]" },
+        ]);
+      }
+    });
+
+    it('names an expression that fails, that gives no list, or that cannot be evaluated', () => {
+      const broken = flowWith({ id: 'a', type: 'SELECT', expression: 'missing' }, { id: 'b', type: 'SELECT', expression: 'text' }, { id: 'c', type: 'SELECT', expression: 'nothing' });
+      try {
+        resolveInputs(broken, { a: 'x', b: 'x', c: 'x' }, { evaluate });
+        throw new Error('expected the inputs to be rejected');
+      } catch (error) {
+        expect((error as InputValidationError).violations).toEqual([
+          { input: 'a', message: "Cannot render 'expression'. Cause: 'missing' is undefined" },
+          { input: 'b', message: 'Invalid expression result. Expected a list of strings, but received string' },
+          { input: 'c', message: 'Invalid expression result. Expected a list of strings, but received <null>' },
+        ]);
+      }
+      expect(problems(flowWith({ id: 'a', type: 'SELECT', expression: 'colors' }), { a: 'red' })).toEqual([
+        { input: 'a', message: "its 'expression' cannot be evaluated here" },
+      ]);
+    });
+  });
+
   it('converts text from a form or command line to the declared types', () => {
     const flow = flowWith(
       { id: 's', type: 'STRING' },

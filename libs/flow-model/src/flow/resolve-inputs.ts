@@ -1,4 +1,4 @@
-import type { Flow } from './flow.js';
+import type { Flow, FlowInput } from './flow.js';
 import { coerceInputValue } from './input-value.js';
 import { isTemplate } from './template-text.js';
 
@@ -26,6 +26,11 @@ export interface ResolveInputsOptions {
    * trigger, so a listener with a required input still runs when the trigger gives none.
    */
   skipRequiredCheck?: boolean;
+  /**
+   * Evaluates an expression to a typed value (the caller's renderer, with the execution's variables): a
+   * SELECT or MULTISELECT input's `expression` gives its allowed values. Without it such an input is refused.
+   */
+  evaluate?: (expression: string) => unknown;
 }
 
 /**
@@ -44,7 +49,16 @@ export function resolveInputs(
 ): Record<string, unknown> {
   const resolved: Record<string, unknown> = {};
   const violations: InputViolation[] = [];
-  for (const input of flow.inputs) {
+  for (const declared of flow.inputs) {
+    let input = declared;
+    if (hasValuesExpression(declared)) {
+      try {
+        input = { ...declared, values: expressionValues(declared.expression, options.evaluate) };
+      } catch (error) {
+        violations.push({ input: declared.id, message: (error as Error).message });
+        continue;
+      }
+    }
     let value = Object.hasOwn(given, input.id) ? given[input.id] : undefined;
     let fromDefaults = false;
     if ((value === undefined || value === null) && input.defaults !== undefined && input.defaults !== null) {
@@ -71,6 +85,26 @@ export function resolveInputs(
   }
   if (violations.length > 0) throw new InputValidationError(violations);
   return nestDottedIds(resolved);
+}
+
+function hasValuesExpression(input: FlowInput): input is FlowInput & { expression: string } {
+  return (input.type === 'SELECT' || input.type === 'MULTISELECT') && typeof input.expression === 'string';
+}
+
+/** The allowed values an input's `expression` gives: a list, whose null items are dropped and others made text. */
+function expressionValues(expression: string, evaluate: ResolveInputsOptions['evaluate']): string[] {
+  if (!evaluate) throw new Error(`its 'expression' cannot be evaluated here`);
+  let result: unknown;
+  try {
+    result = evaluate(expression);
+  } catch (error) {
+    throw new Error(`Cannot render 'expression'. Cause: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(result)) {
+    const type = result === null || result === undefined ? '<null>' : typeof result;
+    throw new Error(`Invalid expression result. Expected a list of strings, but received ${type}`);
+  }
+  return result.filter((item) => item !== null && item !== undefined).map((item) => (typeof item === 'object' ? JSON.stringify(item) : String(item)));
 }
 
 function nestDottedIds(flat: Record<string, unknown>): Record<string, unknown> {

@@ -46,6 +46,29 @@ tasks:
     expect(newExecution({ flow, revision: 1, correlationId: 'root' }, 'child', now).labels).toContainEqual({ key: 'system.correlationId', value: 'root' });
   });
 
+  it('evaluates a SELECT and a MULTISELECT expression with the execution variables to give their allowed values', () => {
+    const select = parseFlow(`id: pick
+namespace: io.osprey.tests
+inputs:
+  - id: region
+    type: SELECT
+    expression: "{{ labels.zone == 'eu' ? ['eu', 'us'] : ['us'] }}"
+  - id: sizes
+    type: MULTISELECT
+    expression: "{{ [flow.id ~ '-s', flow.id ~ '-m'] }}"
+labels:
+  zone: eu
+tasks:
+  - id: t
+    type: io.kestra.plugin.core.log.Log
+    message: x
+`);
+    expect(newExecution({ flow: select, revision: 1, inputs: { region: 'eu', sizes: ['pick-m'] } }, 'e', now).inputs).toEqual({ region: 'eu', sizes: ['pick-m'] });
+    expect(() => newExecution({ flow: select, revision: 1, inputs: { region: 'asia', sizes: ['pick-xl'] } }, 'e', now)).toThrow(
+      "- region: 'asia' is not one of the values [eu, us]\n- sizes: 'pick-xl' is not one of the values [pick-s, pick-m]",
+    );
+  });
+
   it('rejects inputs of the wrong type, naming them', () => {
     expect(() => newExecution({ flow, revision: 1, inputs: { count: 'many' } }, 'e', now)).toThrow(/count/);
   });

@@ -1,4 +1,4 @@
-import { isTemplate, labelsVariable, mergeLabelLists, newState, renderValue, resolveInputs, type Execution, type ExecutionTrigger, type Flow, type Label, type RenderOptions } from '@osprey/flow-model';
+import { evaluateExpression, isTemplate, labelsVariable, mergeLabelLists, newState, renderValue, resolveInputs, type Execution, type ExecutionTrigger, type Flow, type Label, type RenderOptions } from '@osprey/flow-model';
 
 export interface NewExecutionRequest {
   flow: Flow;
@@ -22,8 +22,15 @@ export function newExecution(request: NewExecutionRequest, id: string, now: Date
   const labels = mergeLabelLists(mergeLabelLists(request.flow.labels, request.labels ?? []), [
     { key: 'system.correlationId', value: request.correlationId ?? id },
   ]);
-  const given = withRenderedDefaults(request, id, labels, now, render);
-  const inputs = resolveInputs(request.flow, given, { now, skipRequiredCheck: request.skipRequiredInputs });
+  const variables = inputVariables(request, id, labels, now);
+  const options = { now: () => now, ...render };
+  const given = withRenderedDefaults(request, variables, options);
+  const inputs = resolveInputs(request.flow, given, {
+    now,
+    skipRequiredCheck: request.skipRequiredInputs,
+    // SELECT and MULTISELECT `expression`s see the same variables as input defaults.
+    evaluate: (expression) => evaluateExpression(expression, variables, options),
+  });
   const execution: Execution = {
     id,
     namespace: request.flow.namespace,
@@ -41,14 +48,9 @@ export function newExecution(request: NewExecutionRequest, id: string, now: Date
   return execution;
 }
 
-/**
- * Input defaults may be expressions (`{{ now() }}`, `{{ trigger.date }}`): those of inputs not given are
- * rendered, in input order so that a default can use the inputs before it, then converted like given values.
- */
-function withRenderedDefaults(request: NewExecutionRequest, id: string, labels: Label[], now: Date, render?: RenderOptions): Record<string, unknown> {
-  const given = { ...(request.inputs ?? {}) };
-  const templated = request.flow.inputs.filter((input) => given[input.id] === undefined && typeof input.defaults === 'string' && isTemplate(input.defaults));
-  if (templated.length === 0) return given;
+/** What input defaults and SELECT expressions see: the flow, the execution, its labels, its trigger and the inputs given. */
+function inputVariables(request: NewExecutionRequest, id: string, labels: Label[], now: Date): Record<string, unknown> {
+  const given = request.inputs ?? {};
   const variables: Record<string, unknown> = {
     flow: { id: request.flow.id, namespace: request.flow.namespace, revision: request.revision },
     execution: { id, startDate: now.toISOString() },
@@ -59,8 +61,18 @@ function withRenderedDefaults(request: NewExecutionRequest, id: string, labels: 
     ),
   };
   if (request.trigger) variables.trigger = request.trigger.variables;
+  return variables;
+}
+
+/**
+ * Input defaults may be expressions (`{{ now() }}`, `{{ trigger.date }}`): those of inputs not given are
+ * rendered, in input order so that a default can use the inputs before it, then converted like given values.
+ */
+function withRenderedDefaults(request: NewExecutionRequest, variables: Record<string, unknown>, options: RenderOptions): Record<string, unknown> {
+  const given = { ...(request.inputs ?? {}) };
+  const templated = request.flow.inputs.filter((input) => given[input.id] === undefined && typeof input.defaults === 'string' && isTemplate(input.defaults));
   for (const input of templated) {
-    given[input.id] = renderValue(input.defaults, variables, { now: () => now, ...render });
+    given[input.id] = renderValue(input.defaults, variables, options);
     (variables.inputs as Record<string, unknown>)[input.id] = given[input.id];
   }
   return given;
