@@ -6,3 +6,4 @@ export * from './execution/task-run-metric.js';
 export * from './executor/events.js';
 export * from './expression/index.js';
 export * from './executor/index.js';
+export * from './execution/task-log-level.js';

@@ -7,6 +7,7 @@ import {
   type PropertyShorthand,
   type PropertySpec,
 } from './plugin-definition.js';
+import { LOG_LEVELS } from '../execution/task-log-level.js';
 
 /** A task type Osprey can run: runnables go to workers, flowables are resolved by the executor. */
 export interface TaskTypeDefinition extends PluginDefinition {
@@ -15,7 +16,6 @@ export interface TaskTypeDefinition extends PluginDefinition {
   childTaskProperties: readonly string[];
 }
 
-const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /** Properties every task accepts, whatever its type. */
 export const COMMON_TASK_PROPERTIES: Readonly<Record<string, PropertySpec>> = properties({
@@ -30,7 +30,7 @@ export const COMMON_TASK_PROPERTIES: Readonly<Record<string, PropertySpec>> = pr
   allowWarning: 'boolean',
   errors: 'tasks',
   finally: 'tasks',
-  logLevel: refused('a minimum log level per task is not implemented: every log line is kept'),
+  logLevel: { type: 'string', values: LOG_LEVELS },
   logToFile: refused('logs are always stored in the log repository, never as a file'),
   workerGroup: refused('worker groups are not implemented: every worker takes every job'),
   taskCache: refused('task outputs are not cached: the task runs every time'),

@@ -87,6 +87,20 @@ describe('WorkerService on the embedded backend', () => {
     expect(await queue.jobs.depth()).toEqual({ pending: 0, running: 0 });
   });
 
+  it('records only the lines at or above the task logLevel', async () => {
+    worker().start();
+    const lines = ['echo out-info', 'echo err-error >&2', `echo '::{"logs":[{"level":"WARN","message":"proto-warn"},{"level":"DEBUG","message":"proto-debug"}]}::'`];
+    await queue.jobs.publish([
+      job({ id: 'quiet', type: 'io.kestra.plugin.scripts.shell.Commands', commands: lines, logLevel: 'warn' }),
+      job({ id: 'chatty', type: 'io.kestra.plugin.scripts.shell.Commands', commands: lines }, 'tr-2'),
+    ]);
+    await until(async () => ((await results()).filter((e) => e.type === 'taskResult').length === 2 ? true : undefined));
+    const logs = await repository.logs.search({ executionId: 'exec-1', size: 100 });
+    const of = (taskRunId: string) => logs.results.filter((l) => l.taskRunId === taskRunId && l.message !== '').map((l) => `${l.level} ${l.message}`).sort();
+    expect(of('tr-1')).toEqual(['ERROR err-error', 'WARN proto-warn']);
+    expect(of('tr-2')).toEqual(expect.arrayContaining(['ERROR err-error', 'INFO out-info', 'WARN proto-warn', 'DEBUG proto-debug']));
+  });
+
   it('fails a job whose task throws, with the message logged at ERROR', async () => {
     worker().start();
     await queue.jobs.publish([job({ id: 'f', type: 'io.kestra.plugin.core.execution.Fail', errorMessage: 'broken on purpose' })]);

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { rm } from 'node:fs/promises';
 import type { ChildTaskResult, RenderOptions, Task, TaskResultEvent, WorkerJob } from '@osprey/flow-model';
-import { flowableKind } from '@osprey/flow-model';
+import { flowableKind, isLogRecorded, taskLogLevel } from '@osprey/flow-model';
 import type { TaskRegistry } from '@osprey/plugins';
 import { TaskFailure } from '@osprey/plugins';
 import type { BroadcastQueue, ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
@@ -157,7 +157,11 @@ export class WorkerService {
   /** Runs one task; never throws: failures become a FAILED result with the reason logged. */
   private async runTask(job: WorkerJob, task: Task, variables: Record<string, unknown>, signal: AbortSignal, sharedDirectory?: string, taskRunId = job.taskRun.id): Promise<TaskResultEvent> {
     const base = { type: 'taskResult' as const, taskRunId: job.taskRun.id, attempt: job.attempt };
-    const logEntry = (level: LogLevel, message: string) => this.log(job, task.id, taskRunId, level, message);
+    // Lines below the task's logLevel are not recorded, as Kestra's run context logger drops them.
+    const minimum = taskLogLevel(task);
+    const logEntry = (level: LogLevel, message: string) => {
+      if (isLogRecorded(level, minimum)) this.log(job, task.id, taskRunId, level, message);
+    };
     const runner = this.registry.get(task.type);
     if (!runner) {
       logEntry('ERROR', `unknown task type ${task.type}: this worker has no plugin for it`);
