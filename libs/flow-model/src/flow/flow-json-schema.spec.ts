@@ -35,6 +35,14 @@ describe('flowJsonSchema', () => {
     expect(log.properties.level.anyOf).toContainEqual({ type: 'string', enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] });
   });
 
+  it('leaves out the properties and values Osprey refuses, so the editor flags them too', () => {
+    const commands = definitions['io.kestra.plugin.scripts.shell.Commands'] as { properties: Record<string, JsonSchema> };
+    expect(Object.keys(commands.properties)).toEqual(expect.arrayContaining(['taskRunner', 'logLevel', 'runner']));
+    for (const refused of ['containerImage', 'docker', 'taskCache', 'logToFile', 'workerGroup']) expect(commands.properties[refused]).toBeUndefined();
+    expect(commands.properties.runner!.anyOf).toContainEqual({ type: 'string', enum: ['PROCESS'] });
+    expect(errorsOf({ id: 'f', namespace: 'n', listeners: [], tasks: [{ id: 't', type: 'io.kestra.plugin.core.log.Log', message: 'hi' }] })).not.toEqual([]);
+  });
+
   it('nests tasks of flowable types through the task definition', () => {
     const parallel = definitions['io.kestra.plugin.core.flow.Parallel'] as { properties: Record<string, JsonSchema> };
     expect(parallel.properties.tasks).toMatchObject({ type: 'array', items: { $ref: '#/definitions/task' }, minItems: 1 });

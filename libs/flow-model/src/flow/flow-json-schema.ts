@@ -1,6 +1,6 @@
 import { CONDITION_TYPES } from './condition-types.js';
 import { COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES, INPUT_TYPES } from './input-types.js';
-import type { PluginDefinition, PropertySpec } from './plugin-definition.js';
+import { acceptedProperties, type PluginDefinition, type PropertySpec } from './plugin-definition.js';
 import { COMMON_TASK_PROPERTIES, TASK_TYPES } from './task-types.js';
 import { COMMON_TRIGGER_PROPERTIES, TRIGGER_TYPES } from './trigger-types.js';
 
@@ -110,7 +110,7 @@ export function propertySchema(name: string, spec: PropertySpec): JsonSchema {
 function propertiesSchema(props: Readonly<Record<string, PropertySpec>>): Record<string, JsonSchema> {
   const result: Record<string, JsonSchema> = {};
   // Refused properties are left out, so the editor flags them as the validator does.
-  for (const [name, spec] of Object.entries(props)) if (!spec.refused) result[name] = propertySchema(name, spec);
+  for (const [name, spec] of Object.entries(acceptedProperties(props))) result[name] = propertySchema(name, spec);
   return result;
 }
 

@@ -3,7 +3,7 @@ export { parseFlow, validateFlowValue, toFlow, type ParseFlowOptions } from './p
 export { FlowValidationError, type Violation } from './violation.js';
 export { parseDuration, isDuration, DurationParseError } from './duration.js';
 export { formatPath, type FlowPath, type PathSegment } from './flow-path.js';
-export type { PluginDefinition, PropertySpec, PropertyType } from './plugin-definition.js';
+export { acceptedProperties, type PluginDefinition, type PropertySpec, type PropertyType } from './plugin-definition.js';
 export { TASK_TYPES, COMMON_TASK_PROPERTIES, PROCESS_TASK_RUNNER, resolveTaskType, type TaskTypeDefinition } from './task-types.js';
 export { TRIGGER_TYPES, COMMON_TRIGGER_PROPERTIES, resolveTriggerType, type TriggerTypeDefinition } from './trigger-types.js';
 export { CONDITION_TYPES, resolveConditionType, isScheduleConditionType, type ConditionTypeDefinition } from './condition-types.js';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CONDITION_TYPES, flowJsonSchema, TASK_TYPES, TRIGGER_TYPES, type JsonSchema, type PluginDefinition } from '@osprey/flow-model';
+import { acceptedProperties, CONDITION_TYPES, flowJsonSchema, TASK_TYPES, TRIGGER_TYPES, type JsonSchema, type PluginDefinition } from '@osprey/flow-model';
 
 class PluginPropertyModel {
   @ApiProperty() name!: string;
@@ -60,8 +60,14 @@ function pluginJson(definition: PluginDefinition, category: 'task' | 'trigger' |
     aliases: [...definition.aliases],
     ...(flowable === undefined ? {} : { flowable }),
     deprecated: definition.deprecated ?? false,
-    properties: Object.entries(definition.properties)
+    // Only what a flow may use: refused properties and values are left out.
+    properties: Object.entries(acceptedProperties(definition.properties))
       .filter(([name]) => name !== 'type')
-      .map(([name, spec]) => ({ name, required: spec.required ?? false, kind: spec.type, ...(spec.values ? { values: [...spec.values] } : {}) })),
+      .map(([name, spec]) => ({
+        name,
+        required: spec.required ?? false,
+        kind: spec.type,
+        ...(spec.values ? { values: spec.values.filter((value) => !spec.refusedValues?.[value]) } : {}),
+      })),
   };
 }
