@@ -1,4 +1,5 @@
 import type { Execution, Flow, Label, StateType, TaskRun } from '@osprey/flow-model';
+import type { QueryFilter } from './query-filter.js';
 
 export interface Page<T> {
   results: T[];
@@ -9,6 +10,17 @@ export interface PageRequest {
   page?: number; // 1-based
   size?: number;
   sort?: string; // e.g. "state.startDate:desc"
+}
+
+/** Kestra's `filters[field][OPERATION]=value` filters, AND-ed with a query's other criteria. */
+export interface FilteredQuery {
+  filters?: readonly QueryFilter[];
+}
+
+export interface FlowQuery extends PageRequest, FilteredQuery {
+  q?: string;
+  namespace?: string;
+  labels?: Label[];
 }
 
 export interface StoredFlow {
@@ -30,12 +42,12 @@ export interface FlowRepository {
   revisions(namespace: string, id: string): Promise<StoredFlow[]>;
   /** Latest revision of every non-deleted flow, optionally in one namespace (and its children). */
   list(namespace?: string): Promise<StoredFlow[]>;
-  search(query: { q?: string; namespace?: string; labels?: Label[] } & PageRequest): Promise<Page<StoredFlow>>;
+  search(query: FlowQuery): Promise<Page<StoredFlow>>;
   delete(namespace: string, id: string): Promise<boolean>;
   namespaces(): Promise<string[]>;
 }
 
-export interface ExecutionQuery extends PageRequest {
+export interface ExecutionQuery extends PageRequest, FilteredQuery {
   namespace?: string;
   flowId?: string;
   state?: StateType[];
@@ -55,7 +67,7 @@ export interface ExecutionRepository {
   dailyStats(query: { namespace?: string; flowId?: string; startDate: string; endDate: string }): Promise<{ date: string; state: StateType; count: number }[]>;
 }
 
-export interface TaskRunQuery extends PageRequest {
+export interface TaskRunQuery extends PageRequest, FilteredQuery {
   namespace?: string;
   flowId?: string;
   executionId?: string;
@@ -85,7 +97,7 @@ export interface LogEntry {
   thread?: string;
 }
 
-export interface LogQuery extends PageRequest {
+export interface LogQuery extends PageRequest, FilteredQuery {
   namespace?: string;
   flowId?: string;
   executionId?: string;

@@ -2,6 +2,7 @@ import type { Execution, StateType, TaskRun } from '@osprey/flow-model';
 import type { ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
 import type { SearchContext } from './search-context.js';
 import type { ExecutionDocument, TaskRunDocument } from './search-execution-documents.js';
+import { addSearchFilters } from './search-filters.js';
 import { SearchFilter, searchPaging } from './search-query.js';
 
 const SORTABLE: Record<string, string> = {
@@ -41,6 +42,14 @@ export class SearchExecutionRepository implements ExecutionRepository {
       .labels('labels', query.labels)
       .equals('parentId', query.parentExecutionId)
       .range('startDate', { gte: query.startDate, lte: query.endDate });
+    addSearchFilters(filter, 'execution', query.filters, {
+      text: { namespace: 'namespace', flowId: 'flowId', triggerExecutionId: 'parentId' },
+      query: ['id', 'namespace', 'flowId'],
+      date: 'startDate',
+      state: 'state',
+      labels: 'labels',
+      parent: 'parentId',
+    });
     const page = searchPaging(query, SORTABLE, [['startDate', 'desc'], ['id', 'desc']], 'id');
     const result = await this.ctx.client.search<ExecutionDocument>(this.ctx.indices.executions, { query: filter.toQuery(), ...page, track_total_hits: true });
     return { total: result.total, results: result.hits.map((hit) => toExecution(hit._source, [])) };

@@ -1,5 +1,6 @@
 import type { Flow, Label } from '@osprey/flow-model';
-import type { FlowRepository, Page, PageRequest, StoredFlow } from '../ports.js';
+import type { FlowQuery, FlowRepository, Page, StoredFlow } from '../ports.js';
+import { addSearchFilters } from './search-filters.js';
 import type { VersionedDocument } from './search-client.js';
 import { MAX_CONFLICT_RETRIES, type SearchContext } from './search-context.js';
 import { labelTerm, SearchFilter, searchPaging } from './search-query.js';
@@ -85,8 +86,9 @@ export class SearchFlowRepository implements FlowRepository {
     return (await this.ctx.client.searchAll<FlowDocument>(this.ctx.indices.flows, query, BY_NAME)).map((hit) => toStoredFlow(hit._source));
   }
 
-  async search(query: { q?: string; namespace?: string; labels?: Label[] } & PageRequest): Promise<Page<StoredFlow>> {
+  async search(query: FlowQuery): Promise<Page<StoredFlow>> {
     const filter = new SearchFilter().equals('deleted', false).namespace('namespace', query.namespace).contains(['id', 'namespace'], query.q).labels('labels', query.labels);
+    addSearchFilters(filter, 'flow', query.filters, { text: { namespace: 'namespace', flowId: 'id' }, query: ['id', 'namespace'], labels: 'labels' });
     const page = searchPaging(query, SORTABLE, [['namespace', 'asc'], ['id', 'asc']], 'id');
     // `id` alone is not unique across namespaces: namespace completes the tiebreak.
     page.sort.push({ namespace: { order: 'asc' } });

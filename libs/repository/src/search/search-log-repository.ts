@@ -2,6 +2,7 @@ import type { LogEntry, LogLevel, LogQuery, LogRepository, Page } from '../ports
 import type { SearchRefresh } from './search-client.js';
 import type { SearchContext } from './search-context.js';
 import { SearchBulkError } from './search-bulk-error.js';
+import { addSearchFilters } from './search-filters.js';
 import { SearchFilter, searchPaging } from './search-query.js';
 
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
@@ -72,6 +73,12 @@ export class SearchLogRepository implements LogRepository {
       .range('levelValue', { gte: query.minLevel ? LEVELS[query.minLevel] : undefined })
       .range('timestamp', { gte: query.startDate, lte: query.endDate })
       .range('seq', { gt: query.afterSeq });
+    addSearchFilters(filter, 'log', query.filters, {
+      text: { namespace: 'namespace', flowId: 'flowId', executionId: 'executionId', triggerId: 'triggerId' },
+      query: ['message'],
+      date: 'timestamp',
+      level: { field: 'levelValue', values: LEVELS },
+    });
     const page = searchPaging(query, SORTABLE, [['seq', 'asc']], 'seq', 1000);
     const result = await this.ctx.client.search<LogDocument>(this.ctx.indices.logs, { query: filter.toQuery(), ...page, track_total_hits: true });
     return {

@@ -1,5 +1,6 @@
 import type { Label } from '@osprey/flow-model';
 import { InvalidQueryError } from '../invalid-query-error.js';
+import { checkPage } from '../page-limits.js';
 import type { PageRequest } from '../ports.js';
 
 /** The deepest page a plain from/size search may reach (the servers' default `index.max_result_window`). */
@@ -71,8 +72,7 @@ export interface SearchPaging {
 export function searchPaging(request: PageRequest, sortable: Record<string, string>, defaultSort: [string, 'asc' | 'desc'][], tiebreak: string, defaultSize = 25): SearchPaging {
   const size = request.size ?? defaultSize;
   const page = request.page ?? 1;
-  if (!Number.isInteger(size) || size < 1) throw new InvalidQueryError(`page size must be a positive integer, got ${size}`);
-  if (!Number.isInteger(page) || page < 1) throw new InvalidQueryError(`page must be a positive integer, got ${page}`);
+  checkPage(page, size);
   let order = defaultSort;
   if (request.sort) {
     order = request.sort.split(',').map((part) => {
@@ -85,7 +85,7 @@ export function searchPaging(request: PageRequest, sortable: Record<string, stri
     });
   }
   const from = (page - 1) * size;
-  if (from + size > MAX_RESULT_WINDOW) throw new InvalidQueryError(`page ${page} of size ${size} is beyond the ${MAX_RESULT_WINDOW} results a search may page through; narrow the filters`);
+  if (from + size > MAX_RESULT_WINDOW) throw new InvalidQueryError(`page ${page} of size ${size} is beyond the ${MAX_RESULT_WINDOW} results a search may page through; narrow the filters`, 'page');
   const sort: unknown[] = order.map(([field, dir]) => ({ [field]: { order: dir } }));
   if (!order.some(([field]) => field === tiebreak)) sort.push({ [tiebreak]: { order: order[0]?.[1] ?? 'asc' } });
   return { sort, from, size };

@@ -2,6 +2,7 @@ import type { TaskRun } from '@osprey/flow-model';
 import type { Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
 import type { SearchContext } from './search-context.js';
 import type { TaskRunDocument } from './search-execution-documents.js';
+import { addSearchFilters } from './search-filters.js';
 import { SearchFilter, searchPaging } from './search-query.js';
 
 const SORTABLE: Record<string, string> = {
@@ -27,6 +28,12 @@ export class SearchTaskRunRepository implements TaskRunRepository {
       .equals('taskId', query.taskId)
       .oneOf('state', query.state)
       .range('startDate', { gte: query.startDate, lte: query.endDate });
+    addSearchFilters(filter, 'taskRun', query.filters, {
+      text: { namespace: 'namespace', flowId: 'flowId', executionId: 'executionId' },
+      query: ['id', 'namespace', 'flowId', 'taskId', 'executionId'],
+      date: 'startDate',
+      state: 'state',
+    });
     const page = searchPaging(query, SORTABLE, [['startDate', 'desc'], ['id', 'desc']], 'id');
     const result = await this.ctx.client.search<TaskRunDocument>(this.ctx.indices.taskRuns, { query: filter.toQuery(), ...page, track_total_hits: true });
     return { total: result.total, results: result.hits.map((hit) => hit._source.taskRun) };

@@ -19,6 +19,14 @@ export interface SqlDialect {
   insertIgnore(conflict: string[]): string;
   /** SQL expression: the JSON array column contains every element of the JSON array bound as `?`. */
   jsonContains(column: string): string;
+  /** Case-sensitive `column` contains / starts with / ends with `text` (SQLite's LIKE ignores case, so it globs). */
+  textMatch(column: string, kind: 'contains' | 'startsWith' | 'endsWith', text: string): { sql: string; params: unknown[] };
+  /** SQL expression: `column` matches the regular expression bound as `?` (anywhere in the value, case-sensitive). */
+  regex(column: string): string;
+  /** SQL expression: a label of the JSON array `column` has a key or value containing the lower-cased LIKE pattern. */
+  labelTextContains(column: string, pattern: string): { sql: string; params: unknown[] };
+  /** SQL expression: the text of top-level property `key` of the JSON document `column` (NULL when absent). */
+  jsonText(column: string, key: string): string;
   /** `column IN (...)` over `values`, with its parameters (PostgreSQL binds one array: one statement shape). */
   in(column: string, values: readonly unknown[]): { sql: string; params: unknown[] };
   /** Whether DML can return rows (RETURNING, and upserts with a WHERE on the conflict update), saving a round trip. */
@@ -53,6 +61,13 @@ function errorCode(error: unknown): unknown {
   return e?.driverError?.code ?? e?.code;
 }
 
+/** The LIKE pattern of a case-sensitive text match, `!` escaping LIKE's wildcards. */
+function likeMatch(column: string, kind: 'contains' | 'startsWith' | 'endsWith', text: string): { sql: string; params: unknown[] } {
+  const escaped = text.replace(/[!%_]/g, (c) => `!${c}`);
+  const pattern = kind === 'startsWith' ? `${escaped}%` : kind === 'endsWith' ? `%${escaped}` : `%${escaped}%`;
+  return { sql: `${column} LIKE ? ESCAPE '!'`, params: [pattern] };
+}
+
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
   // Our statements hold no `?` inside literals, so every `?` is a parameter.
@@ -78,6 +93,15 @@ export const postgresDialect: SqlDialect = {
   in(column, values) {
     return { sql: `${column} = ANY(?)`, params: [values] };
   },
+  textMatch: likeMatch,
+  regex: (column) => `${column} ~ ?`,
+  labelTextContains(column, pattern) {
+    return {
+      sql: `EXISTS (SELECT 1 FROM jsonb_array_elements(${column}) l WHERE lower(l ->> 'key') LIKE ? ESCAPE '!' OR lower(l ->> 'value') LIKE ? ESCAPE '!')`,
+      params: [pattern, pattern],
+    };
+  },
+  jsonText: (column, key) => `(CAST(${column} AS jsonb) ->> '${key}')`,
   returning: true,
   forUpdate: ({ skipLocked = false, of } = {}) => `FOR UPDATE${of ? ` OF ${of}` : ''}${skipLocked ? ' SKIP LOCKED' : ''}`,
   isUniqueViolation: (error) => errorCode(error) === '23505',
@@ -108,6 +132,14 @@ export const mysqlDialect: SqlDialect = {
     if (values.length === 0) return { sql: '1 = 0', params: [] };
     return { sql: `${column} IN (${values.map(() => '?').join(', ')})`, params: [...values] };
   },
+  // Columns are utf8mb4_bin: LIKE and REGEXP compare case-sensitively, as on PostgreSQL.
+  textMatch: likeMatch,
+  regex: (column) => `${column} REGEXP ?`,
+  labelTextContains(column, pattern) {
+    // JSON_SEARCH matches string values only (keys and values of the pairs), never the member names.
+    return { sql: `JSON_SEARCH(lower(${column}), 'one', ?, '!') IS NOT NULL`, params: [pattern] };
+  },
+  jsonText: (column, key) => `JSON_UNQUOTE(JSON_EXTRACT(${column}, '$.${key}'))`,
   returning: false,
   forUpdate: ({ skipLocked = false } = {}) => `FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
   isUniqueViolation: (error) => errorCode(error) === 'ER_DUP_ENTRY',
@@ -144,6 +176,21 @@ export const sqliteDialect: SqlDialect = {
     if (values.length === 0) return { sql: '1 = 0', params: [] };
     return { sql: `${column} IN (${values.map(() => '?').join(', ')})`, params: [...values] };
   },
+  textMatch(column, kind, text) {
+    // GLOB is SQLite's case-sensitive LIKE; a bracket makes its wildcards literal.
+    const escaped = text.replace(/[*?[]/g, (c) => `[${c}]`);
+    const pattern = kind === 'startsWith' ? `${escaped}*` : kind === 'endsWith' ? `*${escaped}` : `*${escaped}*`;
+    return { sql: `${column} GLOB ?`, params: [pattern] };
+  },
+  // REGEXP calls the `regexp` function each connection registers (see SqliteSessions).
+  regex: (column) => `${column} REGEXP ?`,
+  labelTextContains(column, pattern) {
+    return {
+      sql: `EXISTS (SELECT 1 FROM json_each(${column}) l WHERE lower(json_extract(l.value, '$.key')) LIKE ? ESCAPE '!' OR lower(json_extract(l.value, '$.value')) LIKE ? ESCAPE '!')`,
+      params: [pattern, pattern],
+    };
+  },
+  jsonText: (column, key) => `json_extract(${column}, '$.${key}')`,
   returning: true,
   forUpdate: () => '',
   beginWrite: 'BEGIN IMMEDIATE',

@@ -4,6 +4,7 @@ import { normalizeDate, paging } from './sql-paging.js';
 import { toNumber, type SqlDatabase } from './sql-database.js';
 import type { SqlExecutionRows } from './sql-execution-rows.js';
 import { SqlWhere } from './sql-where.js';
+import { addSqlFilters, type SqlFilterColumns } from './sql-filters.js';
 
 const SORTABLE: Record<string, string> = {
   id: 'id',
@@ -12,6 +13,15 @@ const SORTABLE: Record<string, string> = {
   'state.current': 'state',
   'state.startDate': 'start_date',
   'state.endDate': 'end_date',
+};
+
+const FILTER_COLUMNS: SqlFilterColumns = {
+  text: { namespace: { column: 'namespace' }, flowId: { column: 'flow_id' }, triggerExecutionId: { column: 'parent_id', nullable: true } },
+  query: ['id', 'namespace', 'flow_id'],
+  date: 'start_date',
+  state: 'state',
+  labels: 'labels',
+  parent: 'parent_id',
 };
 
 export class SqlExecutionRepository implements ExecutionRepository {
@@ -33,6 +43,7 @@ export class SqlExecutionRepository implements ExecutionRepository {
       .equals('parent_id', query.parentExecutionId);
     if (query.startDate) where.add('start_date >= ?', normalizeDate(query.startDate));
     if (query.endDate) where.add('start_date <= ?', normalizeDate(query.endDate));
+    addSqlFilters(where, this.db.dialect, 'execution', query.filters, FILTER_COLUMNS);
     const page = paging(query, SORTABLE, 'start_date DESC, id DESC');
     const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM executions ${where.toSql()}`, where.params);
     const rows = await this.db.query<{ json: string; version: unknown }>(

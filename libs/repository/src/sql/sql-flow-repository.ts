@@ -1,5 +1,6 @@
 import type { Flow, Label } from '@osprey/flow-model';
-import type { FlowRepository, Page, PageRequest, StoredFlow } from '../ports.js';
+import type { FlowQuery, FlowRepository, Page, StoredFlow } from '../ports.js';
+import { addSqlFilters, type SqlFilterColumns } from './sql-filters.js';
 import { toNumber, type SqlDatabase, type SqlExecutor } from './sql-database.js';
 import { paging } from './sql-paging.js';
 import { SqlWhere } from './sql-where.js';
@@ -17,6 +18,7 @@ interface FlowRow {
 
 const COLUMNS = 'namespace, id, revision, source, json, disabled, deleted, updated';
 const SORTABLE: Record<string, string> = { id: 'id', namespace: 'namespace', revision: 'revision', updated: 'updated' };
+const FILTER_COLUMNS: SqlFilterColumns = { text: { namespace: { column: 'namespace' }, flowId: { column: 'id' } }, query: ['id', 'namespace'], labels: 'labels' };
 
 function toStoredFlow(row: FlowRow): StoredFlow {
   return {
@@ -81,13 +83,14 @@ export class SqlFlowRepository implements FlowRepository {
     return (await this.db.query<FlowRow>(`SELECT ${COLUMNS} FROM flows ${where.toSql()} ORDER BY namespace, id`, where.params)).map(toStoredFlow);
   }
 
-  async search(query: { q?: string; namespace?: string; labels?: Label[] } & PageRequest): Promise<Page<StoredFlow>> {
+  async search(query: FlowQuery): Promise<Page<StoredFlow>> {
     const where = new SqlWhere(this.db.dialect)
       .add('latest = 1')
       .add('deleted = 0')
       .namespace('namespace', query.namespace)
       .contains(['id', 'namespace'], query.q)
       .labels('labels', query.labels);
+    addSqlFilters(where, this.db.dialect, 'flow', query.filters, FILTER_COLUMNS);
     const page = paging(query, SORTABLE, 'namespace ASC, id ASC');
     const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM flows ${where.toSql()}`, where.params);
     const rows = await this.db.query<FlowRow>(`SELECT ${COLUMNS} FROM flows ${where.toSql()} ORDER BY ${page.orderBy} LIMIT ? OFFSET ?`, [

@@ -2,6 +2,7 @@ import type { LogEntry, LogLevel, LogQuery, LogRepository, Page } from '../ports
 import { normalizeDate, paging } from './sql-paging.js';
 import { chunks, toNumber, valuesList, type SqlDatabase } from './sql-database.js';
 import { SqlWhere } from './sql-where.js';
+import { addSqlFilters } from './sql-filters.js';
 
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 const SORTABLE: Record<string, string> = { seq: 'seq', timestamp: 'timestamp', level: 'level' };
@@ -45,6 +46,18 @@ export class SqlLogRepository implements LogRepository {
     if (query.startDate) where.add('timestamp >= ?', normalizeDate(query.startDate));
     if (query.endDate) where.add('timestamp <= ?', normalizeDate(query.endDate));
     if (query.afterSeq !== undefined) where.add('seq > ?', query.afterSeq);
+    addSqlFilters(where, this.db.dialect, 'log', query.filters, {
+      text: {
+        namespace: { column: 'namespace' },
+        flowId: { column: 'flow_id' },
+        executionId: { column: 'execution_id' },
+        // The trigger id lives in the entry's JSON only (an entry from a trigger's evaluation carries it).
+        triggerId: { column: this.db.dialect.jsonText('json', 'triggerId'), nullable: true },
+      },
+      query: ['message'],
+      date: 'timestamp',
+      level: { column: 'level', values: LEVELS },
+    });
     const page = paging(query, SORTABLE, 'seq ASC', 1000);
     const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM logs ${where.toSql()}`, where.params);
     const rows = await this.db.query<{ seq: unknown; json: string }>(`SELECT seq, json FROM logs ${where.toSql()} ORDER BY ${page.orderBy} LIMIT ? OFFSET ?`, [

@@ -1,5 +1,6 @@
 import type { PageRequest } from '../ports.js';
 import { InvalidQueryError } from '../invalid-query-error.js';
+import { checkPage } from '../page-limits.js';
 
 export interface Paging {
   orderBy: string;
@@ -14,8 +15,7 @@ export interface Paging {
 export function paging(request: PageRequest, sortable: Record<string, string>, defaultSort: string, defaultSize = 25): Paging {
   const size = request.size ?? defaultSize;
   const page = request.page ?? 1;
-  if (!Number.isInteger(size) || size < 1) throw new InvalidQueryError(`page size must be a positive integer, got ${size}`);
-  if (!Number.isInteger(page) || page < 1) throw new InvalidQueryError(`page must be a positive integer, got ${page}`);
+  checkPage(page, size);
   let orderBy = defaultSort;
   if (request.sort) {
     orderBy = request.sort

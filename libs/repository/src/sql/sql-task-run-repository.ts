@@ -3,6 +3,7 @@ import type { Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
 import { normalizeDate, paging } from './sql-paging.js';
 import { toNumber, type SqlDatabase } from './sql-database.js';
 import { SqlWhere } from './sql-where.js';
+import { addSqlFilters, type SqlFilterColumns } from './sql-filters.js';
 
 const SORTABLE: Record<string, string> = {
   id: 'id',
@@ -13,6 +14,13 @@ const SORTABLE: Record<string, string> = {
   'state.current': 'state',
   'state.startDate': 'start_date',
   'state.endDate': 'end_date',
+};
+
+const FILTER_COLUMNS: SqlFilterColumns = {
+  text: { namespace: { column: 'namespace' }, flowId: { column: 'flow_id' }, executionId: { column: 'execution_id' } },
+  query: ['id', 'namespace', 'flow_id', 'task_id', 'execution_id'],
+  date: 'start_date',
+  state: 'state',
 };
 
 /** Task runs are their own rows, so the Task Runs view searches them directly (indexes per filter). */
@@ -28,6 +36,7 @@ export class SqlTaskRunRepository implements TaskRunRepository {
       .oneOf('state', query.state);
     if (query.startDate) where.add('start_date >= ?', normalizeDate(query.startDate));
     if (query.endDate) where.add('start_date <= ?', normalizeDate(query.endDate));
+    addSqlFilters(where, this.db.dialect, 'taskRun', query.filters, FILTER_COLUMNS);
     const page = paging(query, SORTABLE, 'start_date DESC, id DESC');
     const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM task_runs ${where.toSql()}`, where.params);
     const rows = await this.db.query<{ json: string }>(`SELECT json FROM task_runs ${where.toSql()} ORDER BY ${page.orderBy} LIMIT ? OFFSET ?`, [

@@ -37,6 +37,17 @@ class FileTurn {
 
 const turns = new Map<string, FileTurn>();
 
+const regexps = new Map<string, RegExp>();
+
+function cachedRegExp(pattern: string): RegExp {
+  let regexp = regexps.get(pattern);
+  if (!regexp) {
+    if (regexps.size > 100) regexps.clear();
+    regexps.set(pattern, (regexp = new RegExp(pattern, 'u')));
+  }
+  return regexp;
+}
+
 function turnOf(file: string): FileTurn {
   if (file === ':memory:' || file === '') return new FileTurn();
   const key = resolve(file);
@@ -68,6 +79,10 @@ export class SqliteSessions implements SqlSessions {
   ) {
     this.connection = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
     this.turn = turnOf(file);
+    // SQLite parses `x REGEXP y` but defines no such function: searches' REGEX filters use JavaScript's.
+    this.connection.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) =>
+      value === null || value === undefined ? null : cachedRegExp(String(pattern)).test(String(value)) ? 1 : 0,
+    );
     this.version = this.connection.prepare<unknown[], unknown>('PRAGMA data_version').pluck();
     this.inTurn = {
       dialect,

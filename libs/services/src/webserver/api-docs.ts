@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { FILTER_FIELDS, FILTER_VALUES, RESOURCE_FIELDS, type FilterResource } from '@osprey/repository';
 import { ErrorResponse } from './api-models.js';
 
 /**
@@ -22,13 +23,43 @@ export function ApiErrors(...statuses: number[]): MethodDecorator {
   return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERROR_TEXT[status] ?? 'Error.', type: ErrorResponse })));
 }
 
-/** Kestra's paging parameters. */
-export function ApiPaging(): MethodDecorator {
+/** Kestra's paging parameters, with the bounds the API enforces (400 outside them). */
+export function ApiPaging(maxSize = 10_000, defaultSize = 25, sortable?: string): MethodDecorator {
   return applyDecorators(
-    ApiQuery({ name: 'page', required: false, type: 'integer', description: 'Page number, from 1 (default 1).' }),
-    ApiQuery({ name: 'size', required: false, type: 'integer', description: 'Page size, 1 to 1000 (default 10).' }),
-    ApiQuery({ name: 'sort', required: false, type: String, isArray: true, description: 'field:asc or field:desc.' }),
+    ApiQuery({
+      name: 'page',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: Math.floor(Number.MAX_SAFE_INTEGER / maxSize) },
+      description: `Page number, from 1 (default 1); page × size must stay ≤ 2^53 − 1.`,
+    }),
+    ApiQuery({ name: 'size', required: false, schema: { type: 'integer', minimum: 1, maximum: maxSize }, description: `Page size, 1 to ${maxSize} (default ${defaultSize}).` }),
+    ApiQuery({ name: 'sort', required: false, type: String, description: `field:asc or field:desc${sortable ? `; fields: ${sortable}` : ''}.` }),
   );
+}
+
+/**
+ * Kestra's `filters[field][OPERATION]=value` parameters a search takes, as one deepObject parameter: each field an
+ * object of its operations. Labels also take `filters[labels][EQUALS][key]=value`.
+ */
+export function ApiFilters(resource: FilterResource): MethodDecorator {
+  const properties = Object.fromEntries(
+    RESOURCE_FIELDS[resource].map((field) => {
+      const values = FILTER_VALUES[field];
+      const value = values ? { type: 'string', enum: [...values] } : { type: 'string' };
+      const ops = Object.fromEntries(FILTER_FIELDS[field].map((op) => [op, value]));
+      return [field, { type: 'object', properties: ops, additionalProperties: false }];
+    }),
+  );
+  return ApiQuery({
+    name: 'filters',
+    required: false,
+    style: 'deepObject',
+    explode: true,
+    schema: { type: 'object', properties, additionalProperties: false },
+    description:
+      'Filters as `filters[field][OPERATION]=value`, all of which must match (see docs/api.md). IN and NOT_IN take comma-separated values; ' +
+      'an unknown field or operation is a 400 naming it.',
+  });
 }
 
 /** Flow filters shared by search, export, bulk enable/disable/delete. */

@@ -55,7 +55,7 @@ export function errorResponse(error: unknown): [number, ErrorBody] {
   if (error instanceof FlowConflictError) return [409, { message: error.message }];
   if (error instanceof FlowImportError) return [422, { message: error.message, failures: error.failures }];
   if (error instanceof InvalidArgumentError) return [400, { message: error.message, field: error.field }];
-  if (error instanceof InvalidQueryError) return [400, { message: error.message }];
+  if (error instanceof InvalidQueryError) return [400, error.parameter ? { message: error.message, field: error.parameter } : { message: error.message }];
   if (error instanceof StoragePathError) return [400, { message: error.message }];
   if (error instanceof StorageNotFoundError) return [404, { message: error.message }];
   // The repository's server is down or overloaded: a retry later succeeds, and nothing was half-written.

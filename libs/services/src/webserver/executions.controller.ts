@@ -33,6 +33,8 @@ import { ResumeExecution } from '../executions/resume-execution.js';
 import { SetExecutionLabels } from '../executions/set-execution-labels.js';
 import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/start-execution-with-files.js';
 import { OspreyRuntime } from '../runtime.js';
+import { ApiFilters, ApiPaging } from './api-docs.js';
+import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, dateParam, intParam, labelsParam, oneParam, pageParams, statesParam } from './query-params.js';
 import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
@@ -58,6 +60,7 @@ interface FileResponse extends SseResponse {
 
 const BAD_REQUEST = ApiResponse({ status: 400, description: 'A parameter or body field is malformed; the body names it' });
 const NOT_FOUND = ApiResponse({ status: 404, description: 'Unknown execution, flow or task run' });
+const SEARCH: SearchQuerySpec = { resource: 'execution', params: ['namespace', 'flowId', 'state', 'labels', 'startDate', 'endDate', 'page', 'size', 'sort'] };
 const POLL_MS = 50;
 /** How long a follow waits for an execution that was just triggered to be written by the executor. */
 const APPEAR_MS = 5_000;
@@ -84,30 +87,21 @@ export class ExecutionsController {
   @ApiQuery({ name: 'labels', required: false, isArray: true, description: 'Labels as key:value' })
   @ApiQuery({ name: 'startDate', required: false, description: 'ISO-8601, executions started at or after' })
   @ApiQuery({ name: 'endDate', required: false, description: 'ISO-8601, executions started at or before' })
-  @ApiQuery({ name: 'page', required: false, description: '1-based' })
-  @ApiQuery({ name: 'size', required: false })
-  @ApiQuery({ name: 'sort', required: false, description: 'e.g. state.startDate:desc' })
+  @ApiPaging(10_000, 25, 'id, namespace, flowId, state.current, state.startDate, state.endDate')
+  @ApiFilters('execution')
   @ApiResponse({ status: 200, description: '{results, total}' })
   @BAD_REQUEST
-  async search(
-    @Query('namespace') namespace: Q,
-    @Query('flowId') flowId: Q,
-    @Query('state') state: Q,
-    @Query('labels') labels: Q,
-    @Query('startDate') startDate: Q,
-    @Query('endDate') endDate: Q,
-    @Query('page') page: Q,
-    @Query('size') size: Q,
-    @Query('sort') sort: Q,
-  ) {
+  async search(@Query() raw: RawQuery) {
+    const { filters, params } = readSearchQuery(raw, SEARCH);
     return this.runtime.backend.repository.executions.search({
-      namespace: oneParam(namespace, 'namespace'),
-      flowId: oneParam(flowId, 'flowId'),
-      state: statesParam(state),
-      labels: labelsParam(labels),
-      startDate: dateParam(startDate, 'startDate'),
-      endDate: dateParam(endDate, 'endDate'),
-      ...pageParams(page, size, sort),
+      namespace: oneParam(params.namespace, 'namespace'),
+      flowId: oneParam(params.flowId, 'flowId'),
+      state: statesParam(params.state),
+      labels: labelsParam(params.labels),
+      startDate: dateParam(params.startDate, 'startDate'),
+      endDate: dateParam(params.endDate, 'endDate'),
+      filters,
+      ...pageParams(params.page, params.size, params.sort),
     });
   }
 

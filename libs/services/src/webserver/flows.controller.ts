@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { readFile, rm } from 'node:fs/promises';
-import type { Label } from '@osprey/flow-model';
-import { NotFoundError, type StoredFlow } from '@osprey/repository';
+import { NotFoundError, type FlowQuery, type StoredFlow } from '@osprey/repository';
 import { DeleteFlow } from '../flows/delete-flow.js';
 import { DeployFlow } from '../flows/deploy-flow.js';
 import { readFlowArchive, writeFlowArchive, type FlowSourceFile } from '../flows/flow-archive.js';
@@ -13,18 +12,20 @@ import { splitYamlDocuments } from '../flows/yaml-documents.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { checkNamespace } from '../namespaces/namespace-name.js';
 import { OspreyRuntime } from '../runtime.js';
-import { ApiErrors, ApiFileUpload, ApiFlowFilters, ApiPaging, ApiYamlBody } from './api-docs.js';
+import { ApiErrors, ApiFileUpload, ApiFilters, ApiFlowFilters, ApiPaging, ApiYamlBody } from './api-docs.js';
 import { BulkResponseModel, FlowModel, IdWithNamespaceModel, PagedFlows, ValidateConstraintViolationModel } from './api-models.js';
+import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
 
 type Param = string | string[] | undefined;
 
-interface FlowFilterQuery {
-  q?: Param;
-  namespace?: Param;
-  labels?: Param;
-}
+const FILTER_PARAMS = ['q', 'namespace', 'labels'];
+const SEARCH: SearchQuerySpec = { resource: 'flow', params: [...FILTER_PARAMS, 'page', 'size', 'sort'] };
+const BY_QUERY: SearchQuerySpec = { resource: 'flow', params: FILTER_PARAMS };
+/** Flows come back whole (parsed flow and all): pages stay smaller than other searches'. */
+const MAX_FLOW_PAGE = 1000;
+const FLOW_PAGE = 10;
 
 /**
  * Kestra's flow endpoints (`/api/v1/flows`, no tenant segment). Writes go through the flow use cases
@@ -126,12 +127,15 @@ export class FlowsController {
 
   @Get('search')
   @ApiOperation({ summary: 'Search flows', description: 'Latest revision of each flow, paged; sortable on id, namespace, revision, updated.' })
-  @ApiPaging()
+  @ApiPaging(MAX_FLOW_PAGE, FLOW_PAGE)
   @ApiFlowFilters()
+  @ApiFilters('flow')
   @ApiOkResponse({ type: PagedFlows })
   @ApiErrors(400)
-  async search(@Query() query: FlowFilterQuery & { page?: Param; size?: Param; sort?: Param }) {
-    const page = await this.runtime.backend.repository.flows.search({ ...flowFilters(query), size: 10, ...pageParams(query.page, query.size, query.sort, 1000) });
+  async search(@Query() raw: RawQuery) {
+    const { filters, params } = readSearchQuery(raw, SEARCH);
+    const paging = pageParams(params.page, params.size, params.sort, MAX_FLOW_PAGE, FLOW_PAGE);
+    const page = await this.runtime.backend.repository.flows.search({ ...flowFilters(params), filters, size: FLOW_PAGE, ...paging });
     return { results: page.results.map((f) => flowJson(f, false)), total: page.total };
   }
 
@@ -139,20 +143,26 @@ export class FlowsController {
   @ApiOperation({ summary: 'List the namespaces that hold flows' })
   @ApiQuery({ name: 'q', required: false, type: String, description: 'Text contained in the namespace.' })
   @ApiOkResponse({ type: [String] })
-  async distinctNamespaces(@Query('q') q?: Param): Promise<string[]> {
-    const text = oneParam(q, 'q')?.toLowerCase();
+  @ApiErrors(400)
+  async distinctNamespaces(@Query() raw: RawQuery): Promise<string[]> {
+    const { params } = readSearchQuery(raw, { params: ['q'] });
+    const text = oneParam(params.q, 'q')?.toLowerCase();
     const namespaces = await this.runtime.backend.repository.flows.namespaces();
     return text ? namespaces.filter((n) => n.toLowerCase().includes(text)) : namespaces;
   }
 
   @Get('export/by-query')
-  @ApiOperation({ summary: 'Export the flows matching filters as a ZIP of YAML sources', description: 'Files are named `<namespace>.<id>.yml`; the archive is streamed as it is built.' })
+  @ApiOperation({
+    summary: 'Export the flows matching filters as a ZIP of YAML sources',
+    description: 'Files are named `<namespace>.<id>.yml`; the archive is streamed as it is built. At least one filter is required.',
+  })
   @ApiFlowFilters()
+  @ApiFilters('flow')
   @ApiProduces('application/zip')
   @ApiOkResponse({ description: 'A ZIP archive.', schema: { type: 'string', format: 'binary' } })
   @ApiErrors(400)
-  async exportByQuery(@Query() query: FlowFilterQuery): Promise<StreamableFile> {
-    return zipFile(await this.matching(query));
+  async exportByQuery(@Query() raw: RawQuery): Promise<StreamableFile> {
+    return zipFile(await this.matching(raw, 'export'));
   }
 
   @Post('export/by-ids')
@@ -188,22 +198,24 @@ export class FlowsController {
 
   @Post('enable/by-query')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Enable the flows matching filters' })
+  @ApiOperation({ summary: 'Enable the flows matching filters', description: 'At least one filter is required, so an empty query cannot enable every flow.' })
   @ApiFlowFilters()
+  @ApiFilters('flow')
   @ApiOkResponse({ type: BulkResponseModel })
   @ApiErrors(400)
-  async enableByQuery(@Query() query: FlowFilterQuery) {
-    return this.setAll(await this.matching(query), false);
+  async enableByQuery(@Query() raw: RawQuery) {
+    return this.setAll(await this.matching(raw, 'enable'), false);
   }
 
   @Post('disable/by-query')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Disable the flows matching filters' })
+  @ApiOperation({ summary: 'Disable the flows matching filters', description: 'At least one filter is required, so an empty query cannot disable every flow.' })
   @ApiFlowFilters()
+  @ApiFilters('flow')
   @ApiOkResponse({ type: BulkResponseModel })
   @ApiErrors(400)
-  async disableByQuery(@Query() query: FlowFilterQuery) {
-    return this.setAll(await this.matching(query), true);
+  async disableByQuery(@Query() raw: RawQuery) {
+    return this.setAll(await this.matching(raw, 'disable'), true);
   }
 
   @Delete('delete/by-ids')
@@ -220,12 +232,11 @@ export class FlowsController {
   @Delete('delete/by-query')
   @ApiOperation({ summary: 'Delete the flows matching filters', description: 'At least one filter is required, so an empty query cannot delete every flow.' })
   @ApiFlowFilters()
+  @ApiFilters('flow')
   @ApiOkResponse({ type: BulkResponseModel })
   @ApiErrors(400)
-  async deleteByQuery(@Query() query: FlowFilterQuery) {
-    const filters = flowFilters(query);
-    if (!filters.q && !filters.namespace && !filters.labels) throw new InvalidArgumentError('namespace', 'give q, namespace or labels: deleting every flow takes an explicit filter');
-    const flows = await this.matching(query);
+  async deleteByQuery(@Query() raw: RawQuery) {
+    const flows = await this.matching(raw, 'delete');
     for (const flow of flows) await this.remove.execute(flow.namespace, flow.id);
     return { count: flows.length };
   }
@@ -296,7 +307,8 @@ export class FlowsController {
   @ApiParam({ name: 'namespace', description: 'The namespace.' })
   @ApiOkResponse({ type: [FlowModel] })
   @ApiErrors(400)
-  async listByNamespace(@Param('namespace') namespace: string) {
+  async listByNamespace(@Param('namespace') namespace: string, @Query() raw: RawQuery) {
+    readSearchQuery(raw, { params: [] });
     checkNamespace(namespace);
     const flows = await this.runtime.backend.repository.flows.list(namespace);
     return flows.filter((f) => f.namespace === namespace).map((f) => flowJson(f, false));
@@ -312,12 +324,19 @@ export class FlowsController {
     return { count };
   }
 
-  /** Every flow matching Kestra's filters (all pages). */
-  private async matching(query: FlowFilterQuery): Promise<StoredFlow[]> {
-    const filters = flowFilters(query);
+  /**
+   * Every flow matching the query's filters (all pages). A bulk `action` needs at least one filter: an empty query
+   * would select every flow, which no one means by "disable these".
+   */
+  private async matching(raw: RawQuery, action: string): Promise<StoredFlow[]> {
+    const { filters, params } = readSearchQuery(raw, BY_QUERY);
+    const query: FlowQuery = { ...flowFilters(params), filters };
+    if (!query.q && !query.namespace && !query.labels && filters.length === 0) {
+      throw new InvalidArgumentError('filters', `give q, namespace, labels or filters[field][OPERATION]=value: to ${action} every flow takes an explicit filter`);
+    }
     const all: StoredFlow[] = [];
     for (let page = 1; ; page++) {
-      const found = await this.runtime.backend.repository.flows.search({ ...filters, page, size: 500 });
+      const found = await this.runtime.backend.repository.flows.search({ ...query, page, size: 500 });
       all.push(...found.results);
       if (found.results.length < 500 || all.length >= found.total) return all;
     }
@@ -346,8 +365,8 @@ export function flowJson(stored: StoredFlow, withSource: boolean): Record<string
   return json;
 }
 
-function flowFilters(query: FlowFilterQuery): { q?: string; namespace?: string; labels?: Label[] } {
-  return { q: oneParam(query.q, 'q'), namespace: oneParam(query.namespace, 'namespace'), labels: labelsParam(query.labels) };
+function flowFilters(params: Record<string, Param>): Pick<FlowQuery, 'q' | 'namespace' | 'labels'> {
+  return { q: oneParam(params.q, 'q'), namespace: oneParam(params.namespace, 'namespace'), labels: labelsParam(params.labels) };
 }
 
 function yamlBody(body: unknown): string {

@@ -1,12 +1,13 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DurationParseError, parseDuration } from '@osprey/flow-model';
-import { NotFoundError, type KvEntry } from '@osprey/repository';
+import { matchesFilters, NotFoundError, type KvEntry } from '@osprey/repository';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { isKvKey, kvType, parseKvBody } from '../namespaces/kv-value.js';
 import { checkNamespace } from '../namespaces/namespace-name.js';
 import { OspreyRuntime } from '../runtime.js';
-import { ApiErrors } from './api-docs.js';
+import { ApiErrors, ApiFilters } from './api-docs.js';
+import { readSearchQuery, type RawQuery } from './filter-params.js';
 import { KvDeleteBulkModel, KvEntryModel, KvTypedValueModel } from './api-models.js';
 
 /** Kestra's key-value store of a namespace (`/api/v1/namespaces/{namespace}/kv`), the one the KV tasks use. */
@@ -16,13 +17,16 @@ export class KvController {
   constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
 
   @Get()
-  @ApiOperation({ summary: 'List the keys of a namespace', description: 'Expired keys are not listed.' })
+  @ApiOperation({ summary: 'List the keys of a namespace', description: 'Expired keys are not listed. `filters[q]` looks for a text in the key, `filters[updated]` bounds the last write.' })
   @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiFilters('kv')
   @ApiOkResponse({ type: [KvEntryModel] })
   @ApiErrors(400)
-  async list(@Param('namespace') namespace: string) {
+  async list(@Param('namespace') namespace: string, @Query() raw: RawQuery) {
+    const { filters } = readSearchQuery(raw, { resource: 'kv', params: [] });
     const entries = await this.runtime.backend.repository.kv.list(checkNamespace(namespace));
-    return entries.map(entryJson);
+    // A namespace's keys are listed whole (no paging), so filtering them here keeps the answer exact.
+    return entries.filter((e) => matchesFilters('kv', filters, { text: {}, query: [e.key], date: e.updated })).map(entryJson);
   }
 
   @Get(':key')

@@ -3,6 +3,8 @@ import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } f
 import { isTerminated } from '@osprey/flow-model';
 import { NotFoundError, type LogEntry, type LogQuery } from '@osprey/repository';
 import { OspreyRuntime } from '../runtime.js';
+import { ApiFilters, ApiPaging } from './api-docs.js';
+import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { dateParam, intParam, levelParam, oneParam, pageParams } from './query-params.js';
 import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
 
@@ -12,6 +14,10 @@ interface TextResponse extends SseResponse {
   setHeader(name: string, value: string): unknown;
 }
 
+const SEARCH: SearchQuerySpec = {
+  resource: 'log',
+  params: ['q', 'namespace', 'flowId', 'executionId', 'taskRunId', 'minLevel', 'startDate', 'endDate', 'page', 'size', 'sort'],
+};
 const POLL_MS = 100;
 /** Worker logs of the last task may land just after the execution ended. */
 const TAIL_MS = 500;
@@ -34,34 +40,23 @@ export class LogsController {
   @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
   @ApiQuery({ name: 'startDate', required: false })
   @ApiQuery({ name: 'endDate', required: false })
-  @ApiQuery({ name: 'page', required: false })
-  @ApiQuery({ name: 'size', required: false })
-  @ApiQuery({ name: 'sort', required: false })
+  @ApiPaging(10_000, 1000, 'seq, timestamp, level')
+  @ApiFilters('log')
   @ApiResponse({ status: 200, description: '{results, total}' })
   @BAD_REQUEST
-  async search(
-    @Query('q') q: Q,
-    @Query('namespace') namespace: Q,
-    @Query('flowId') flowId: Q,
-    @Query('executionId') executionId: Q,
-    @Query('taskRunId') taskRunId: Q,
-    @Query('minLevel') minLevel: Q,
-    @Query('startDate') startDate: Q,
-    @Query('endDate') endDate: Q,
-    @Query('page') page: Q,
-    @Query('size') size: Q,
-    @Query('sort') sort: Q,
-  ) {
+  async search(@Query() raw: RawQuery) {
+    const { filters, params } = readSearchQuery(raw, SEARCH);
     const found = await this.runtime.backend.repository.logs.search({
-      q: oneParam(q, 'q'),
-      namespace: oneParam(namespace, 'namespace'),
-      flowId: oneParam(flowId, 'flowId'),
-      executionId: oneParam(executionId, 'executionId'),
-      taskRunId: oneParam(taskRunId, 'taskRunId'),
-      minLevel: levelParam(minLevel),
-      startDate: dateParam(startDate, 'startDate'),
-      endDate: dateParam(endDate, 'endDate'),
-      ...pageParams(page, size, sort),
+      q: oneParam(params.q, 'q'),
+      namespace: oneParam(params.namespace, 'namespace'),
+      flowId: oneParam(params.flowId, 'flowId'),
+      executionId: oneParam(params.executionId, 'executionId'),
+      taskRunId: oneParam(params.taskRunId, 'taskRunId'),
+      minLevel: levelParam(params.minLevel),
+      startDate: dateParam(params.startDate, 'startDate'),
+      endDate: dateParam(params.endDate, 'endDate'),
+      filters,
+      ...pageParams(params.page, params.size, params.sort, 10_000, 1000),
     });
     return { total: found.total, results: found.results.map(withoutSeq) };
   }

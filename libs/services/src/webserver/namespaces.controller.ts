@@ -9,6 +9,7 @@ import { checkNamespace, withParentNamespaces } from '../namespaces/namespace-na
 import { OspreyRuntime } from '../runtime.js';
 import { ApiErrors, ApiFileUpload, ApiPaging } from './api-docs.js';
 import { FileAttributesModel, NamespaceModel, PagedNamespaces } from './api-models.js';
+import { readSearchQuery, type RawQuery } from './filter-params.js';
 import { oneParam, pageParams } from './query-params.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
 
@@ -27,11 +28,13 @@ export class NamespacesController {
   @Get('search')
   @ApiOperation({ summary: 'Search namespaces', description: 'Namespaces of the flows and their parents, sorted by id.' })
   @ApiQuery({ name: 'q', required: false, type: String, description: 'Text contained in the namespace.' })
-  @ApiPaging()
+  @ApiPaging(1000, 10, 'id')
   @ApiOkResponse({ type: PagedNamespaces })
   @ApiErrors(400)
-  async search(@Query('q') q?: Param, @Query('page') pageParam?: Param, @Query('size') sizeParam?: Param, @Query('sort') sortParam?: Param) {
-    const { page = 1, size = 10, sort } = pageParams(pageParam, sizeParam, sortParam, 1000);
+  async search(@Query() raw: RawQuery) {
+    const { params } = readSearchQuery(raw, { params: ['q', 'page', 'size', 'sort'] });
+    const q = params.q;
+    const { page = 1, size = 10, sort } = pageParams(params.page, params.size, params.sort, 1000, 10);
     if (sort && !/^id(:(asc|desc))?$/i.test(sort)) throw new InvalidArgumentError('sort', 'namespaces sort on id:asc or id:desc');
     const text = oneParam(q, 'q')?.toLowerCase();
     let ids = withParentNamespaces(await this.runtime.backend.repository.flows.namespaces());

@@ -1,5 +1,5 @@
 import type { Label, StateType } from '@osprey/flow-model';
-import type { LogLevel, PageRequest } from '@osprey/repository';
+import { maxPage, type LogLevel, type PageRequest } from '@osprey/repository';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 
 /** Parsing of the query parameters Kestra's search endpoints share; every refusal names the parameter. */
@@ -26,14 +26,25 @@ export function oneParam(value: Param, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-export function pageParams(page: Param, size: Param, sort: Param, maxSize = 10_000): PageRequest {
+/** The largest page most searches serve; flows are read whole (sources and all), so theirs is smaller. */
+export const MAX_PAGE_SIZE = 10_000;
+
+/**
+ * `page` (from 1) and `size` (1 to `maxSize`); a page whose offset would not be an exact integer is refused too
+ * (page × size ≤ 2^53 − 1), where a database would fail on it. `defaultSize` is what the endpoint pages by.
+ */
+export function pageParams(page: Param, size: Param, sort: Param, maxSize = MAX_PAGE_SIZE, defaultSize = 25): PageRequest {
   const request: PageRequest = {};
   const p = intParam(page, 'page', 1);
   const s = intParam(size, 'size', 1);
-  if (p !== undefined) request.page = p;
   if (s !== undefined) {
-    if (s > maxSize) throw new InvalidArgumentError('size', `size must be at most ${maxSize}`);
+    if (s > maxSize) throw new InvalidArgumentError('size', `size must be at most ${maxSize}, got ${s}`);
     request.size = s;
+  }
+  if (p !== undefined) {
+    const last = maxPage(s ?? defaultSize);
+    if (p > last) throw new InvalidArgumentError('page', `page must be at most ${last} with size ${s ?? defaultSize} (page × size ≤ 2^53 − 1), got ${p}`);
+    request.page = p;
   }
   const sorts = listParam(sort);
   if (sorts.length > 0) request.sort = sorts[0];
@@ -45,6 +56,7 @@ export function intParam(value: Param, name: string, min: number): number | unde
   if (text === undefined) return undefined;
   if (!/^-?\d+$/.test(text)) throw new InvalidArgumentError(name, `${name} must be an integer, got ${JSON.stringify(text)}`);
   const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(name, `${name} must be an integer between ${Number.MIN_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}, got ${text}`);
   if (n < min) throw new InvalidArgumentError(name, `${name} must be at least ${min}`);
   return n;
 }

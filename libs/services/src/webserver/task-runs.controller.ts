@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { OspreyRuntime } from '../runtime.js';
+import { ApiFilters, ApiPaging } from './api-docs.js';
+import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { dateParam, oneParam, pageParams, statesParam } from './query-params.js';
 
-type Q = string | string[] | undefined;
+const SEARCH: SearchQuerySpec = { resource: 'taskRun', params: ['namespace', 'flowId', 'executionId', 'taskId', 'state', 'startDate', 'endDate', 'page', 'size', 'sort'] };
 
 /** Kestra's Task Runs view (`/api/v1/taskruns`), which its database backend lacks: task runs are rows of their own here. */
 @ApiTags('Executions')
@@ -13,39 +15,29 @@ export class TaskRunsController {
 
   @Get('taskruns/search')
   @ApiOperation({ summary: 'Search task runs' })
-  @ApiQuery({ name: 'namespace', required: false })
+  @ApiQuery({ name: 'namespace', required: false, description: 'Namespace, children included' })
   @ApiQuery({ name: 'flowId', required: false })
   @ApiQuery({ name: 'executionId', required: false })
   @ApiQuery({ name: 'taskId', required: false })
-  @ApiQuery({ name: 'state', required: false, isArray: true })
-  @ApiQuery({ name: 'startDate', required: false })
-  @ApiQuery({ name: 'endDate', required: false })
-  @ApiQuery({ name: 'page', required: false })
-  @ApiQuery({ name: 'size', required: false })
-  @ApiQuery({ name: 'sort', required: false, description: 'e.g. state.startDate:desc' })
+  @ApiQuery({ name: 'state', required: false, isArray: true, description: 'States, repeated or comma-separated' })
+  @ApiQuery({ name: 'startDate', required: false, description: 'ISO-8601, task runs started at or after' })
+  @ApiQuery({ name: 'endDate', required: false, description: 'ISO-8601, task runs started at or before' })
+  @ApiPaging(10_000, 25, 'id, namespace, flowId, executionId, taskId, state.current, state.startDate, state.endDate')
+  @ApiFilters('taskRun')
   @ApiResponse({ status: 200, description: '{results, total}' })
-  @ApiResponse({ status: 400, description: 'A parameter is malformed; the body names it' })
-  async search(
-    @Query('namespace') namespace: Q,
-    @Query('flowId') flowId: Q,
-    @Query('executionId') executionId: Q,
-    @Query('taskId') taskId: Q,
-    @Query('state') state: Q,
-    @Query('startDate') startDate: Q,
-    @Query('endDate') endDate: Q,
-    @Query('page') page: Q,
-    @Query('size') size: Q,
-    @Query('sort') sort: Q,
-  ) {
+  @ApiResponse({ status: 400, description: 'A parameter is malformed or unknown; the body names it' })
+  async search(@Query() raw: RawQuery) {
+    const { filters, params } = readSearchQuery(raw, SEARCH);
     return this.runtime.backend.repository.taskRuns.search({
-      namespace: oneParam(namespace, 'namespace'),
-      flowId: oneParam(flowId, 'flowId'),
-      executionId: oneParam(executionId, 'executionId'),
-      taskId: oneParam(taskId, 'taskId'),
-      state: statesParam(state),
-      startDate: dateParam(startDate, 'startDate'),
-      endDate: dateParam(endDate, 'endDate'),
-      ...pageParams(page, size, sort),
+      namespace: oneParam(params.namespace, 'namespace'),
+      flowId: oneParam(params.flowId, 'flowId'),
+      executionId: oneParam(params.executionId, 'executionId'),
+      taskId: oneParam(params.taskId, 'taskId'),
+      state: statesParam(params.state),
+      startDate: dateParam(params.startDate, 'startDate'),
+      endDate: dateParam(params.endDate, 'endDate'),
+      filters,
+      ...pageParams(params.page, params.size, params.sort),
     });
   }
 }

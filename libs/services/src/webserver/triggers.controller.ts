@@ -1,13 +1,16 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Trigger } from '@osprey/flow-model';
-import type { TriggerState } from '@osprey/repository';
+import { matchesFilters, type QueryFilter, type TriggerState } from '@osprey/repository';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { OspreyRuntime } from '../runtime.js';
 import { TriggerCommands, type BackfillRequest, type TriggerKey } from '../triggers/trigger-commands.js';
+import { ApiFilters, ApiPaging } from './api-docs.js';
+import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { oneParam, pageParams } from './query-params.js';
 
-type Q = string | string[] | undefined;
+const SEARCH: SearchQuerySpec = { resource: 'trigger', params: ['q', 'namespace', 'flowId', 'page', 'size', 'sort'] };
+const SORTABLE_TEXT = 'triggerId, flowId, namespace, nextExecutionDate';
 
 const TRIGGER_BODY = {
   schema: {
@@ -41,27 +44,33 @@ export class TriggersController {
   @ApiQuery({ name: 'q', required: false, description: 'Text the flow or trigger id contains' })
   @ApiQuery({ name: 'namespace', required: false })
   @ApiQuery({ name: 'flowId', required: false })
-  @ApiQuery({ name: 'page', required: false })
-  @ApiQuery({ name: 'size', required: false })
-  @ApiQuery({ name: 'sort', required: false, description: 'triggerId, flowId, namespace or nextExecutionDate, with :asc or :desc' })
+  @ApiPaging(10_000, 10, SORTABLE_TEXT)
+  @ApiFilters('trigger')
   @ApiResponse({ status: 200, description: '{results: [{abstractTrigger, triggerContext}], total}' })
   @BAD_REQUEST
-  async search(@Query('q') q: Q, @Query('namespace') namespace: Q, @Query('flowId') flowId: Q, @Query('page') page: Q, @Query('size') size: Q, @Query('sort') sort: Q) {
-    const text = oneParam(q, 'q')?.toLowerCase();
-    const all = (await this.listAll(oneParam(namespace, 'namespace'), oneParam(flowId, 'flowId'))).filter(
-      (t) => !text || t.triggerContext.triggerId.toLowerCase().includes(text) || t.triggerContext.flowId.toLowerCase().includes(text),
+  async search(@Query() raw: RawQuery) {
+    const { filters, params } = readSearchQuery(raw, SEARCH);
+    const text = oneParam(params.q, 'q')?.toLowerCase();
+    const paging = pageParams(params.page, params.size, params.sort, 10_000, 10);
+    const all = (await this.listAll(oneParam(params.namespace, 'namespace'), oneParam(params.flowId, 'flowId'))).filter(
+      (t) => (!text || t.triggerContext.triggerId.toLowerCase().includes(text) || t.triggerContext.flowId.toLowerCase().includes(text)) && matchesTrigger(filters, t.triggerContext),
     );
-    return paginate(all, pageParams(page, size, sort));
+    return paginate(all, paging);
   }
 
   @Get('triggers/:namespace/:flowId')
   @ApiOperation({ summary: 'Trigger contexts of one flow' })
   @ApiParam({ name: 'namespace' })
   @ApiParam({ name: 'flowId' })
+  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1 }, description: 'Page number, from 1 (default 1).' })
+  @ApiQuery({ name: 'size', required: false, schema: { type: 'integer', minimum: 1, maximum: 10_000 }, description: 'Page size, 1 to 10000 (default 10).' })
   @ApiResponse({ status: 200, description: '{results: [triggerContext], total}' })
-  async ofFlow(@Param('namespace') namespace: string, @Param('flowId') flowId: string, @Query('page') page: Q, @Query('size') size: Q) {
+  @BAD_REQUEST
+  async ofFlow(@Param('namespace') namespace: string, @Param('flowId') flowId: string, @Query() raw: RawQuery) {
+    const { params } = readSearchQuery(raw, { params: ['page', 'size'] });
+    const paging = pageParams(params.page, params.size, undefined, 10_000, 10);
     const all = (await this.listAll(namespace, flowId)).filter((t) => t.triggerContext.namespace === namespace);
-    const paged = paginate(all, pageParams(page, size, undefined));
+    const paged = paginate(all, paging);
     return { total: paged.total, results: paged.results.map((t) => t.triggerContext) };
   }
 
@@ -203,6 +212,19 @@ function backfillRequest(value: unknown): BackfillRequest {
   if (end !== undefined && end !== null && typeof end !== 'string') throw new InvalidArgumentError('backfill.end', 'must be an ISO-8601 date-time');
   if (inputs !== undefined && inputs !== null && (typeof inputs !== 'object' || Array.isArray(inputs))) throw new InvalidArgumentError('backfill.inputs', 'must be an object');
   return { start, end: (end ?? undefined) as string | undefined, inputs: (inputs ?? undefined) as Record<string, unknown> | undefined, labels: (labels ?? undefined) as BackfillRequest['labels'] };
+}
+
+/**
+ * Triggers are the flows' declarations merged with their stored states, so the whole (namespace-narrowed) list is
+ * built and filtered before it is paged: totals count what matches. Dates bound the next execution date.
+ */
+function matchesTrigger(filters: readonly QueryFilter[], context: TriggerContext): boolean {
+  return matchesFilters('trigger', filters, {
+    text: { namespace: context.namespace, flowId: context.flowId, triggerId: context.triggerId, workerId: context.workerId },
+    query: [context.triggerId, context.flowId],
+    date: context.nextExecutionDate,
+    disabled: context.disabled,
+  });
 }
 
 const SORT_FIELDS = new Set(['triggerId', 'flowId', 'namespace', 'nextExecutionDate']);
