@@ -125,9 +125,11 @@ export function checkFilters(resource: FilterResource, filters: readonly QueryFi
       throw new InvalidQueryError(`${name}: ${filter.field} takes no ${filter.operation} operation; operations: ${ops.join(', ')}`, name);
     }
     const multi = filter.operation === 'IN' || filter.operation === 'NOT_IN';
-    const count = filter.field === 'labels' ? (filter.labels?.length ?? 0) : filter.values.length;
+    // Labels come as {key, value} pairs, but CONTAINS looks for one text in them.
+    const pairs = filter.field === 'labels' && filter.operation !== 'CONTAINS';
+    const count = pairs ? (filter.labels?.length ?? 0) : filter.values.length;
     if (count === 0) throw new InvalidQueryError(`${name}: give a value`, name);
-    if (!multi && filter.field !== 'labels' && count > 1) throw new InvalidQueryError(`${name}: takes one value, got ${count}`, name);
+    if (!multi && !pairs && count > 1) throw new InvalidQueryError(`${name}: takes one value, got ${count}`, name);
     const allowed = FILTER_VALUES[filter.field];
     for (const value of filter.values) {
       if (allowed && !allowed.includes(value)) throw new InvalidQueryError(`${name}: ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`, name);

@@ -1,6 +1,7 @@
 /// <reference types="jest" />
 import type { Execution, TaskRun } from '@osprey/flow-model';
 import type { LogEntry, Repository, TriggerState } from '../ports.js';
+import type { QueryFilter } from '../query-filter.js';
 import { testExecution, testFlow, testTaskRun } from './repository-fixtures.js';
 
 /** What a repository adapter hands the contract: a fresh, empty repository and a way to seed executions. */
@@ -229,6 +230,162 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         await repo.logs.append([log('a', 'INFO'), log('b', 'INFO'), log('c', 'INFO', { executionId: 'e2' })]);
         expect(await repo.logs.deleteByExecution('e1')).toBe(2);
         expect((await repo.logs.search({})).results.map((l) => l.message)).toEqual(['c']);
+      });
+    });
+
+    describe('search filters (filters[field][OPERATION]=value)', () => {
+      const f = (field: QueryFilter['field'], operation: QueryFilter['operation'], ...values: string[]): QueryFilter => ({ field, operation, values });
+      const labels = (operation: QueryFilter['operation'], ...pairs: [string, string][]): QueryFilter => ({
+        field: 'labels',
+        operation,
+        values: [],
+        labels: pairs.map(([key, value]) => ({ key, value })),
+      });
+
+      it('filters flows by namespace and flow id with every text operation, in the query (paging and totals count matches only)', async () => {
+        await repo.flows.save(testFlow('a', 'one'), 'a1');
+        await repo.flows.save(testFlow('a.b', 'two'), 'a2');
+        await repo.flows.save(testFlow('ab', 'three'), 'a3');
+        await repo.flows.save(testFlow('system', 'Purge'), 's1');
+        await repo.flows.save(testFlow('x.a', 'one-more'), 'x1');
+        const ids = async (...filters: QueryFilter[]) => (await repo.flows.search({ filters, sort: 'id:asc', size: 100 })).results.map((x) => `${x.namespace}/${x.id}`);
+
+        expect(await ids(f('namespace', 'EQUALS', 'a'))).toEqual(['a/one']);
+        expect(await ids(f('namespace', 'NOT_EQUALS', 'a'))).toEqual(['system/Purge', 'x.a/one-more', 'ab/three', 'a.b/two']);
+        expect(await ids(f('namespace', 'PREFIX', 'a'))).toEqual(['a/one', 'a.b/two']);
+        expect(await ids(f('namespace', 'STARTS_WITH', 'a'))).toEqual(['a/one', 'ab/three', 'a.b/two']);
+        expect(await ids(f('namespace', 'ENDS_WITH', '.a'))).toEqual(['x.a/one-more']);
+        expect(await ids(f('namespace', 'CONTAINS', '.'))).toEqual(['x.a/one-more', 'a.b/two']);
+        expect(await ids(f('namespace', 'IN', 'a', 'ab'))).toEqual(['a/one', 'ab/three']);
+        expect(await ids(f('namespace', 'NOT_IN', 'a', 'ab', 'system'))).toEqual(['x.a/one-more', 'a.b/two']);
+        expect(await ids(f('namespace', 'REGEX', '^a\\.'))).toEqual(['a.b/two']);
+        expect(await ids(f('namespace', 'REGEX', 'b$'))).toEqual(['ab/three', 'a.b/two']);
+        expect(await ids(f('flowId', 'STARTS_WITH', 'one'))).toEqual(['a/one', 'x.a/one-more']);
+        // Text operations compare case-sensitively; only q ignores case.
+        expect(await ids(f('flowId', 'CONTAINS', 'purge'))).toEqual([]);
+        expect(await ids(f('q', 'EQUALS', 'PURGE'))).toEqual(['system/Purge']);
+        expect(await ids(f('q', 'NOT_EQUALS', 'o'))).toEqual(['system/Purge', 'ab/three']);
+        expect(await ids(f('scope', 'EQUALS', 'SYSTEM'))).toEqual(['system/Purge']);
+        expect((await ids(f('scope', 'EQUALS', 'USER'))).length).toBe(4);
+        expect(await ids(f('scope', 'NOT_EQUALS', 'USER'))).toEqual(['system/Purge']);
+        // Filters are AND-ed with each other and with the simple criteria.
+        expect(await ids(f('namespace', 'STARTS_WITH', 'a'), f('flowId', 'ENDS_WITH', 'o'))).toEqual(['a.b/two']);
+        expect((await repo.flows.search({ namespace: 'a', filters: [f('flowId', 'EQUALS', 'two')] })).results.map((x) => x.id)).toEqual(['two']);
+
+        const page = await repo.flows.search({ filters: [f('namespace', 'STARTS_WITH', 'a')], sort: 'id:asc', size: 2, page: 2 });
+        expect(page.total).toBe(3);
+        expect(page.results.map((x) => x.id)).toEqual(['two']);
+      });
+
+      it('filters flows and executions by labels: EQUALS all, IN any, NOT_EQUALS and NOT_IN none, CONTAINS in a key or value', async () => {
+        await repo.flows.save(testFlow('n', 'prod-data', [{ key: 'env', value: 'prod' }, { key: 'team', value: 'data' }]), '1');
+        await repo.flows.save(testFlow('n', 'prod-web', [{ key: 'env', value: 'prod' }, { key: 'team', value: 'Web' }]), '2');
+        await repo.flows.save(testFlow('n', 'dev', [{ key: 'env', value: 'dev' }]), '3');
+        await repo.flows.save(testFlow('n', 'none'), '4');
+        const ids = async (filter: QueryFilter) => (await repo.flows.search({ filters: [filter], sort: 'id:asc' })).results.map((x) => x.id);
+
+        expect(await ids(labels('EQUALS', ['env', 'prod'], ['team', 'data']))).toEqual(['prod-data']);
+        expect(await ids(labels('IN', ['team', 'data'], ['env', 'dev']))).toEqual(['dev', 'prod-data']);
+        expect(await ids(labels('NOT_EQUALS', ['env', 'prod']))).toEqual(['dev', 'none']);
+        expect(await ids(labels('NOT_IN', ['env', 'dev'], ['team', 'data']))).toEqual(['none', 'prod-web']);
+        expect(await ids(f('labels', 'CONTAINS', 'web'))).toEqual(['prod-web']);
+        expect(await ids(f('labels', 'CONTAINS', 'TEA'))).toEqual(['prod-data', 'prod-web']);
+        // The text is looked for in keys and values, never in the syntax around them.
+        expect(await ids(f('labels', 'CONTAINS', '","'))).toEqual([]);
+
+        await subject.writeExecution(testExecution('e1', { labels: [{ key: 'env', value: 'prod' }] }));
+        await subject.writeExecution(testExecution('e2', { labels: [{ key: 'env', value: 'dev' }] }));
+        const executions = async (filter: QueryFilter) => (await repo.executions.search({ filters: [filter], sort: 'id:asc' })).results.map((x) => x.id);
+        expect(await executions(labels('EQUALS', ['env', 'prod']))).toEqual(['e1']);
+        expect(await executions(labels('NOT_IN', ['env', 'prod']))).toEqual(['e2']);
+        expect(await executions(f('labels', 'CONTAINS', 'de'))).toEqual(['e2']);
+      });
+
+      it('filters executions by state, dates, parent, child filter, kind and text', async () => {
+        await subject.writeExecution(testExecution('a', { flowId: 'f1', state: 'SUCCESS', startDate: '2024-05-01T10:00:00.000Z' }));
+        await subject.writeExecution(testExecution('b', { flowId: 'f2', state: 'FAILED', startDate: '2024-05-02T10:00:00.000Z' }));
+        await subject.writeExecution(testExecution('c', { flowId: 'f1', state: 'RUNNING', startDate: '2024-05-03T10:00:00.000Z', parent: 'a' }));
+        const ids = async (...filters: QueryFilter[]) => (await repo.executions.search({ filters, sort: 'state.startDate:asc' })).results.map((x) => x.id);
+
+        expect(await ids(f('state', 'EQUALS', 'FAILED'))).toEqual(['b']);
+        expect(await ids(f('state', 'IN', 'FAILED', 'SUCCESS'))).toEqual(['a', 'b']);
+        expect(await ids(f('state', 'NOT_IN', 'FAILED', 'SUCCESS'))).toEqual(['c']);
+        expect(await ids(f('state', 'NOT_EQUALS', 'RUNNING'))).toEqual(['a', 'b']);
+        expect(await ids(f('startDate', 'GREATER_THAN', '2024-05-02T10:00:00.000Z'))).toEqual(['c']);
+        expect(await ids(f('startDate', 'GREATER_THAN_OR_EQUAL_TO', '2024-05-02T10:00:00.000Z'))).toEqual(['b', 'c']);
+        expect(await ids(f('endDate', 'LESS_THAN', '2024-05-02T10:00:00.000Z'))).toEqual(['a']);
+        expect(await ids(f('endDate', 'LESS_THAN_OR_EQUAL_TO', '2024-05-02T10:00:00.000Z'))).toEqual(['a', 'b']);
+        expect(await ids(f('startDate', 'EQUALS', '2024-05-02T10:00:00.000Z'))).toEqual(['b']);
+        expect(await ids(f('startDate', 'NOT_EQUALS', '2024-05-02T10:00:00.000Z'))).toEqual(['a', 'c']);
+        expect(await ids(f('triggerExecutionId', 'EQUALS', 'a'))).toEqual(['c']);
+        // Executions without a parent match every negated parent filter.
+        expect(await ids(f('triggerExecutionId', 'NOT_EQUALS', 'a'))).toEqual(['a', 'b']);
+        expect(await ids(f('triggerExecutionId', 'STARTS_WITH', 'a'))).toEqual(['c']);
+        expect(await ids(f('childFilter', 'EQUALS', 'CHILD'))).toEqual(['c']);
+        expect(await ids(f('childFilter', 'EQUALS', 'MAIN'))).toEqual(['a', 'b']);
+        expect(await ids(f('childFilter', 'NOT_EQUALS', 'CHILD'))).toEqual(['a', 'b']);
+        expect(await ids(f('kind', 'EQUALS', 'NORMAL'))).toEqual(['a', 'b', 'c']);
+        expect(await ids(f('kind', 'IN', 'TEST', 'PLAYGROUND'))).toEqual([]);
+        expect(await ids(f('flowId', 'IN', 'f2'))).toEqual(['b']);
+        expect(await ids(f('q', 'EQUALS', 'F2'))).toEqual(['b']);
+        const page = await repo.executions.search({ filters: [f('flowId', 'EQUALS', 'f1')], size: 1 });
+        expect(page.total).toBe(2);
+        expect(page.results.map((x) => x.id)).toEqual(['c']);
+      });
+
+      it('filters task runs by state, dates, execution, flow and text', async () => {
+        const a = testExecution('a', { namespace: 'company.team', flowId: 'f1', taskRuns: 2, startDate: '2024-05-01T10:00:00.000Z' });
+        a.taskRunList[1] = { ...a.taskRunList[1], state: { ...a.taskRunList[1].state, current: 'FAILED' } };
+        const b = testExecution('b', { namespace: 'other', flowId: 'f2', taskRuns: 1, startDate: '2024-05-02T10:00:00.000Z' });
+        await subject.writeExecution(a);
+        await subject.writeExecution(b);
+        const ids = async (...filters: QueryFilter[]) => (await repo.taskRuns.search({ filters })).results.map((t) => t.id).sort();
+
+        expect(await ids(f('state', 'EQUALS', 'FAILED'))).toEqual(['a-tr1']);
+        expect(await ids(f('executionId', 'NOT_EQUALS', 'a'))).toEqual(['b-tr0']);
+        expect(await ids(f('namespace', 'PREFIX', 'company'))).toEqual(['a-tr0', 'a-tr1']);
+        expect(await ids(f('startDate', 'GREATER_THAN', '2024-05-01T10:00:00.000Z'))).toEqual(['b-tr0']);
+        expect(await ids(f('q', 'EQUALS', 'TASK1'))).toEqual(['a-tr1']);
+        expect(await ids(f('flowId', 'EQUALS', 'f1'), f('state', 'NOT_IN', 'FAILED'))).toEqual(['a-tr0']);
+      });
+
+      it('filters logs by minimum level, trigger, execution, dates and text', async () => {
+        const entry = (message: string, level: LogEntry['level'], extra: Partial<LogEntry> = {}): LogEntry => ({
+          namespace: 'company.team',
+          flowId: 'hello',
+          executionId: 'e1',
+          timestamp: '2024-05-01T10:00:00.000Z',
+          level,
+          message,
+          ...extra,
+        });
+        await repo.logs.append([
+          entry('debugging', 'DEBUG'),
+          entry('informing', 'INFO', { timestamp: '2024-05-01T11:00:00.000Z' }),
+          entry('warning', 'WARN', { executionId: 'e2', triggerId: 'every-minute', timestamp: '2024-05-01T12:00:00.000Z' }),
+        ]);
+        const messages = async (...filters: QueryFilter[]) => (await repo.logs.search({ filters })).results.map((l) => l.message);
+
+        expect(await messages(f('level', 'EQUALS', 'INFO'))).toEqual(['informing', 'warning']);
+        expect(await messages(f('level', 'NOT_EQUALS', 'INFO'))).toEqual(['debugging']);
+        expect(await messages(f('triggerId', 'EQUALS', 'every-minute'))).toEqual(['warning']);
+        expect(await messages(f('triggerId', 'NOT_EQUALS', 'every-minute'))).toEqual(['debugging', 'informing']);
+        expect(await messages(f('executionId', 'IN', 'e2'))).toEqual(['warning']);
+        expect(await messages(f('startDate', 'GREATER_THAN_OR_EQUAL_TO', '2024-05-01T11:00:00.000Z'), f('endDate', 'LESS_THAN', '2024-05-01T12:00:00.000Z'))).toEqual(['informing']);
+        expect(await messages(f('q', 'EQUALS', 'WARN'))).toEqual(['warning']);
+        expect(await messages(f('q', 'NOT_EQUALS', 'ing'))).toEqual([]);
+      });
+
+      it('refuses a filter the resource does not take, or an operation its field does not take, naming it', async () => {
+        await expect(repo.flows.search({ filters: [f('state', 'EQUALS', 'FAILED')] })).rejects.toThrow(/filters\[state\]\[EQUALS\]/);
+        await expect(repo.taskRuns.search({ filters: [labels('EQUALS', ['a', 'b'])] })).rejects.toThrow(/task.*labels|labels/);
+        await expect(repo.executions.search({ filters: [f('namespace', 'GREATER_THAN', 'a')] })).rejects.toThrow(/namespace takes no GREATER_THAN/);
+        await expect(repo.logs.search({ filters: [f('level', 'EQUALS', 'LOUD')] })).rejects.toThrow(/"LOUD" is not one of/);
+      });
+
+      it('refuses a page whose offset is not an exact integer instead of failing in the server', async () => {
+        await expect(repo.flows.search({ page: 3120706835617932288 })).rejects.toThrow(/page/);
+        await expect(repo.executions.search({ page: Number.MAX_SAFE_INTEGER, size: 10 })).rejects.toThrow(/page must be at most/);
       });
     });
 
