@@ -125,6 +125,31 @@ describe('search filters API (local)', () => {
     expect400(await get('/flows/distinct-namespaces?page=2'), 'page', /unknown query parameter/);
   });
 
+  it('declares in the OpenAPI document exactly the query parameters each search takes, filters and paging bounds included', async () => {
+    interface Parameter {
+      name: string;
+      in: string;
+      style?: string;
+      schema?: { minimum?: number; maximum?: number; properties?: Record<string, { properties?: Record<string, unknown> }> };
+    }
+    const document = (await get<{ paths: Record<string, Record<string, { parameters?: Parameter[] }>> }>('/openapi.json')).body;
+    const search = ['/flows/search', '/executions/search', '/logs/search', '/taskruns/search', '/triggers/search'];
+    for (const path of search) {
+      const query = (document.paths[`/api/v1${path}`]!.get!.parameters ?? []).filter((p) => p.in === 'query');
+      const filters = query.find((p) => p.name === 'filters')!;
+      expect({ path, style: filters.style }).toEqual({ path, style: 'deepObject' });
+      expect(filters.schema?.properties?.namespace?.properties).toHaveProperty('EQUALS');
+      expect(query.find((p) => p.name === 'size')?.schema).toEqual(expect.objectContaining({ minimum: 1, maximum: expect.any(Number) }));
+      // Every declared parameter is taken (none answers "unknown"), and an undeclared one is refused.
+      for (const parameter of query.filter((p) => p.name !== 'filters')) {
+        const answer = await get<ErrorView>(`${path}?${parameter.name}=1`);
+        expect({ path, parameter: parameter.name, unknown: answer.status === 400 && /unknown query parameter/.test(answer.body.message) }).toEqual({ path, parameter: parameter.name, unknown: false });
+      }
+    }
+    const flows = document.paths['/api/v1/flows/search']!.get!.parameters!.find((p) => p.name === 'filters')!;
+    expect(Object.keys(flows.schema!.properties!).sort()).toEqual(['flowId', 'labels', 'namespace', 'q', 'scope']);
+  });
+
   it('filters executions, task runs and logs in the repository: totals count the matches only', async () => {
     await httpJson(v1('/flows'), { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: flow('b', 'failing', true) });
     const ran: ExecutionView[] = [];
