@@ -60,7 +60,16 @@ interface FileResponse extends SseResponse {
 
 const BAD_REQUEST = ApiResponse({ status: 400, description: 'A parameter or body field is malformed; the body names it' });
 const NOT_FOUND = ApiResponse({ status: 404, description: 'Unknown execution, flow or task run' });
-const SEARCH: SearchQuerySpec = { resource: 'execution', params: ['namespace', 'flowId', 'state', 'labels', 'startDate', 'endDate', 'page', 'size', 'sort'] };
+const SEARCH: SearchQuerySpec = {
+  resource: 'execution',
+  params: ['namespace', 'flowId', 'state', 'labels', 'startDate', 'endDate', 'page', 'size', 'sort'],
+  legacy: {
+    q: { field: 'q', operation: 'EQUALS' },
+    timeRange: { field: 'timeRange', operation: 'EQUALS' },
+    triggerExecutionId: { field: 'triggerExecutionId', operation: 'EQUALS' },
+    childFilter: { field: 'childFilter', operation: 'EQUALS' },
+  },
+};
 const POLL_MS = 50;
 /** How long a follow waits for an execution that was just triggered to be written by the executor. */
 const APPEAR_MS = 5_000;
@@ -87,6 +96,10 @@ export class ExecutionsController {
   @ApiQuery({ name: 'labels', required: false, isArray: true, description: 'Labels as key:value' })
   @ApiQuery({ name: 'startDate', required: false, description: 'ISO-8601, executions started at or after' })
   @ApiQuery({ name: 'endDate', required: false, description: 'ISO-8601, executions started at or before' })
+  @ApiQuery({ name: 'q', required: false, description: 'Text in the id, namespace or flow id (as filters[q][EQUALS])' })
+  @ApiQuery({ name: 'timeRange', required: false, description: 'ISO-8601 duration: executions started within it (as filters[timeRange][EQUALS])' })
+  @ApiQuery({ name: 'triggerExecutionId', required: false, description: 'The parent execution (as filters[triggerExecutionId][EQUALS])' })
+  @ApiQuery({ name: 'childFilter', required: false, enum: ['CHILD', 'MAIN'], description: 'Subflow executions or the others (as filters[childFilter][EQUALS])' })
   @ApiPaging(10_000, 25, 'id, namespace, flowId, state.current, state.startDate, state.endDate')
   @ApiFilters('execution')
   @ApiResponse({ status: 200, description: '{results, total}' })

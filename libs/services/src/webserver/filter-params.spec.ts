@@ -107,3 +107,24 @@ describe('pageParams', () => {
     expect(refusal(() => pageParams('-1', undefined, undefined)).field).toBe('page');
   });
 });
+
+describe('pageParams sorts', () => {
+  it('keeps every sort given, repeated or comma-separated, in order', () => {
+    expect(pageParams(undefined, undefined, ['namespace:asc', 'id:desc,revision'])).toEqual({ sort: 'namespace:asc,id:desc,revision' });
+  });
+});
+
+describe("Kestra's older simple parameters", () => {
+  const spec: SearchQuerySpec = { resource: 'execution', params: [], legacy: { childFilter: { field: 'childFilter', operation: 'EQUALS' }, q: { field: 'q', operation: 'EQUALS' } } };
+
+  it('reads them as the filters they stand for', () => {
+    expect(readSearchQuery({ childFilter: 'main', q: 'etl' }, spec).filters).toEqual([
+      { field: 'childFilter', operation: 'EQUALS', values: ['MAIN'] },
+      { field: 'q', operation: 'EQUALS', values: ['etl'] },
+    ]);
+  });
+
+  it('refuses one whose value the filter cannot take', () => {
+    expect(refusal(() => readSearchQuery({ childFilter: 'ORPHAN' }, spec)).message).toMatch(/"ORPHAN" is not one of CHILD, MAIN/);
+  });
+});

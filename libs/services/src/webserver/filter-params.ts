@@ -26,6 +26,11 @@ export interface SearchQuerySpec {
   resource?: FilterResource;
   /** The simple parameters the endpoint takes besides filters. */
   params: readonly string[];
+  /**
+   * Kestra's older simple parameters that are filters in disguise (`?timeRange=PT1H`, `?childFilter=MAIN`): each is
+   * read as `filters[field][operation]`, a list as IN.
+   */
+  legacy?: Readonly<Record<string, { field: string; operation: FilterOperation }>>;
 }
 
 export interface SearchQuery {
@@ -40,9 +45,20 @@ export function readSearchQuery(query: RawQuery, spec: SearchQuerySpec, now: Dat
   const params: Record<string, Param> = {};
   const grouped = new Map<string, { field: string; operation: string; name: string; values: string[]; labels: Label[] }>();
   for (const [key, raw] of flatten(query)) {
+    const legacy = spec.legacy?.[key];
+    if (legacy && spec.resource) {
+      const list = raw.length > 1 || raw.some((v) => v.includes(','));
+      const operation = list && (FILTER_FIELDS as Record<string, readonly string[]>)[legacy.field]?.includes('IN') ? 'IN' : legacy.operation;
+      checkField(spec.resource, legacy.field, operation, key);
+      // Refusals name the parameter as given (`childFilter`), not the filter it stands for.
+      const group = grouped.get(key) ?? { field: legacy.field, operation, name: key, values: [], labels: [] };
+      grouped.set(key, group);
+      group.values.push(...raw);
+      continue;
+    }
     if (key !== 'filters' && !key.startsWith('filters[')) {
       if (!spec.params.includes(key)) {
-        const takes = [...spec.params, ...(spec.resource ? ['filters[field][OPERATION]'] : [])];
+        const takes = [...spec.params, ...Object.keys(spec.legacy ?? {}), ...(spec.resource ? ['filters[field][OPERATION]'] : [])];
         throw new InvalidArgumentError(key, `unknown query parameter ${JSON.stringify(key)}; this endpoint takes ${takes.length > 0 ? takes.join(', ') : 'none'}`);
       }
       params[key] = raw.length === 1 ? raw[0] : raw;

@@ -17,6 +17,7 @@ interface TextResponse extends SseResponse {
 const SEARCH: SearchQuerySpec = {
   resource: 'log',
   params: ['q', 'namespace', 'flowId', 'executionId', 'taskRunId', 'minLevel', 'startDate', 'endDate', 'page', 'size', 'sort'],
+  legacy: { triggerId: { field: 'triggerId', operation: 'EQUALS' }, timeRange: { field: 'timeRange', operation: 'EQUALS' } },
 };
 const POLL_MS = 100;
 /** Worker logs of the last task may land just after the execution ended. */
@@ -40,6 +41,8 @@ export class LogsController {
   @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
   @ApiQuery({ name: 'startDate', required: false })
   @ApiQuery({ name: 'endDate', required: false })
+  @ApiQuery({ name: 'triggerId', required: false, description: 'Entries of this trigger (as filters[triggerId][EQUALS])' })
+  @ApiQuery({ name: 'timeRange', required: false, description: 'ISO-8601 duration: entries within it (as filters[timeRange][EQUALS])' })
   @ApiPaging(10_000, 1000, 'seq, timestamp, level')
   @ApiFilters('log')
   @ApiResponse({ status: 200, description: '{results, total}' })

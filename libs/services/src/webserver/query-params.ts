@@ -46,8 +46,9 @@ export function pageParams(page: Param, size: Param, sort: Param, maxSize = MAX_
     if (p > last) throw new InvalidArgumentError('page', `page must be at most ${last} with size ${s ?? defaultSize} (page × size ≤ 2^53 − 1), got ${p}`);
     request.page = p;
   }
+  // Several sorts (repeated or comma-separated) order by each in turn, as Kestra's do; none is dropped.
   const sorts = listParam(sort);
-  if (sorts.length > 0) request.sort = sorts[0];
+  if (sorts.length > 0) request.sort = sorts.join(',');
   return request;
 }
 

@@ -231,13 +231,15 @@ const SORT_FIELDS = new Set(['triggerId', 'flowId', 'namespace', 'nextExecutionD
 
 function paginate<T extends { triggerContext: TriggerContext }>(items: T[], request: { page?: number; size?: number; sort?: string }): { results: T[]; total: number } {
   if (request.sort) {
-    const [field, direction = 'asc'] = request.sort.split(':');
-    if (!SORT_FIELDS.has(field!) || !['asc', 'desc'].includes(direction.toLowerCase())) {
-      throw new InvalidArgumentError('sort', `use one of ${[...SORT_FIELDS].join(', ')} with :asc or :desc`);
-    }
-    const sign = direction.toLowerCase() === 'desc' ? -1 : 1;
-    const key = (t: T) => String(t.triggerContext[field as keyof TriggerContext] ?? '');
-    items = [...items].sort((a, b) => sign * key(a).localeCompare(key(b)));
+    const orders = request.sort.split(',').map((part) => {
+      const [field, direction = 'asc'] = part.trim().split(':');
+      if (!SORT_FIELDS.has(field!) || !['asc', 'desc'].includes(direction.toLowerCase())) {
+        throw new InvalidArgumentError('sort', `use one of ${[...SORT_FIELDS].join(', ')} with :asc or :desc`);
+      }
+      const sign = direction.toLowerCase() === 'desc' ? -1 : 1;
+      return (a: T, b: T) => sign * String(a.triggerContext[field as keyof TriggerContext] ?? '').localeCompare(String(b.triggerContext[field as keyof TriggerContext] ?? ''));
+    });
+    items = [...items].sort((a, b) => orders.reduce((result, order) => result || order(a, b), 0));
   }
   const size = request.size ?? 10;
   const page = request.page ?? 1;
