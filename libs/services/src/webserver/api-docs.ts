@@ -33,7 +33,7 @@ export function ApiPaging(maxSize = 10_000, defaultSize = 25, sortable?: string)
       description: `Page number, from 1 (default 1); page × size must stay ≤ 2^53 − 1.`,
     }),
     ApiQuery({ name: 'size', required: false, schema: { type: 'integer', minimum: 1, maximum: maxSize }, description: `Page size, 1 to ${maxSize} (default ${defaultSize}).` }),
-    ApiQuery({ name: 'sort', required: false, type: String, description: `field:asc or field:desc${sortable ? `; fields: ${sortable}` : ''}.` }),
+    ApiQuery({ name: 'sort', required: false, type: String, isArray: true, description: `field:asc or field:desc, repeatable or comma-separated${sortable ? `; fields: ${sortable}` : ''}.` }),
   );
 }
 

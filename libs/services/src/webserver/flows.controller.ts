@@ -127,7 +127,7 @@ export class FlowsController {
 
   @Get('search')
   @ApiOperation({ summary: 'Search flows', description: 'Latest revision of each flow, paged; sortable on id, namespace, revision, updated.' })
-  @ApiPaging(MAX_FLOW_PAGE, FLOW_PAGE)
+  @ApiPaging(MAX_FLOW_PAGE, FLOW_PAGE, 'id, namespace, revision, updated')
   @ApiFlowFilters()
   @ApiFilters('flow')
   @ApiOkResponse({ type: PagedFlows })
