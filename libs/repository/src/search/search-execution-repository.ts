@@ -2,7 +2,7 @@ import type { Execution, StateType, TaskRun } from '@osprey/flow-model';
 import type { ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
 import type { SearchContext } from './search-context.js';
 import type { ExecutionDocument, TaskRunDocument } from './search-execution-documents.js';
-import { addSearchFilters } from './search-filters.js';
+import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
 import { SearchFilter, searchPaging } from './search-query.js';
 
 const SORTABLE: Record<string, string> = {
@@ -51,7 +51,7 @@ export class SearchExecutionRepository implements ExecutionRepository {
       parent: 'parentId',
     });
     const page = searchPaging(query, SORTABLE, [['startDate', 'desc'], ['id', 'desc']], 'id');
-    const result = await this.ctx.client.search<ExecutionDocument>(this.ctx.indices.executions, { query: filter.toQuery(), ...page, track_total_hits: true });
+    const result = await refusingInvalidRegex(query.filters, () => this.ctx.client.search<ExecutionDocument>(this.ctx.indices.executions, { query: filter.toQuery(), ...page, track_total_hits: true }));
     return { total: result.total, results: result.hits.map((hit) => toExecution(hit._source, [])) };
   }
 

@@ -1,6 +1,7 @@
 import { InvalidQueryError } from '../invalid-query-error.js';
 import { checkFilters, EXECUTION_KIND, filterName, isNegated, SYSTEM_NAMESPACE, type FilterField, type FilterResource, type QueryFilter } from '../query-filter.js';
 import { labelTerm, type SearchFilter } from './search-query.js';
+import { SearchRequestError } from './search-request-error.js';
 
 /** Where a resource's filter fields live in its index (the search twin of SqlFilterColumns). */
 export interface SearchFilterFields {
@@ -147,5 +148,17 @@ function labelFilter(filter: QueryFilter, fields: SearchFilterFields): unknown {
       return any(each);
     default:
       return not(any(each));
+  }
+}
+
+/** A REGEX filter's pattern the search server refuses (Lucene syntax) is the caller's InvalidQueryError, not a failure. */
+export async function refusingInvalidRegex<T>(filters: readonly QueryFilter[] | undefined, run: () => Promise<T>): Promise<T> {
+  const regex = filters?.find((filter) => filter.operation === 'REGEX');
+  if (!regex) return run();
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof SearchRequestError) || error.statusCode !== 400) throw error;
+    throw new InvalidQueryError(`${filterName(regex)}: the search server cannot read this regular expression: ${error.reason}`, filterName(regex));
   }
 }

@@ -1,6 +1,6 @@
 import type { Flow, Label } from '@osprey/flow-model';
 import type { FlowQuery, FlowRepository, Page, StoredFlow } from '../ports.js';
-import { addSearchFilters } from './search-filters.js';
+import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
 import type { VersionedDocument } from './search-client.js';
 import { MAX_CONFLICT_RETRIES, type SearchContext } from './search-context.js';
 import { labelTerm, SearchFilter, searchPaging } from './search-query.js';
@@ -92,7 +92,7 @@ export class SearchFlowRepository implements FlowRepository {
     const page = searchPaging(query, SORTABLE, [['namespace', 'asc'], ['id', 'asc']], 'id');
     // `id` alone is not unique across namespaces: namespace completes the tiebreak.
     page.sort.push({ namespace: { order: 'asc' } });
-    const result = await this.ctx.client.search<FlowDocument>(this.ctx.indices.flows, { query: filter.toQuery(), ...page, track_total_hits: true });
+    const result = await refusingInvalidRegex(query.filters, () => this.ctx.client.search<FlowDocument>(this.ctx.indices.flows, { query: filter.toQuery(), ...page, track_total_hits: true }));
     return { results: result.hits.map((hit) => toStoredFlow(hit._source)), total: result.total };
   }
 

@@ -2,7 +2,7 @@ import type { LogEntry, LogLevel, LogQuery, LogRepository, Page } from '../ports
 import type { SearchRefresh } from './search-client.js';
 import type { SearchContext } from './search-context.js';
 import { SearchBulkError } from './search-bulk-error.js';
-import { addSearchFilters } from './search-filters.js';
+import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
 import { SearchFilter, searchPaging } from './search-query.js';
 
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
@@ -80,7 +80,7 @@ export class SearchLogRepository implements LogRepository {
       level: { field: 'levelValue', values: LEVELS },
     });
     const page = searchPaging(query, SORTABLE, [['seq', 'asc']], 'seq', 1000);
-    const result = await this.ctx.client.search<LogDocument>(this.ctx.indices.logs, { query: filter.toQuery(), ...page, track_total_hits: true });
+    const result = await refusingInvalidRegex(query.filters, () => this.ctx.client.search<LogDocument>(this.ctx.indices.logs, { query: filter.toQuery(), ...page, track_total_hits: true }));
     return {
       total: result.total,
       results: result.hits.map((hit) => {

@@ -2,7 +2,7 @@ import type { TaskRun } from '@osprey/flow-model';
 import type { Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
 import type { SearchContext } from './search-context.js';
 import type { TaskRunDocument } from './search-execution-documents.js';
-import { addSearchFilters } from './search-filters.js';
+import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
 import { SearchFilter, searchPaging } from './search-query.js';
 
 const SORTABLE: Record<string, string> = {
@@ -35,7 +35,7 @@ export class SearchTaskRunRepository implements TaskRunRepository {
       state: 'state',
     });
     const page = searchPaging(query, SORTABLE, [['startDate', 'desc'], ['id', 'desc']], 'id');
-    const result = await this.ctx.client.search<TaskRunDocument>(this.ctx.indices.taskRuns, { query: filter.toQuery(), ...page, track_total_hits: true });
+    const result = await refusingInvalidRegex(query.filters, () => this.ctx.client.search<TaskRunDocument>(this.ctx.indices.taskRuns, { query: filter.toQuery(), ...page, track_total_hits: true }));
     return { total: result.total, results: result.hits.map((hit) => hit._source.taskRun) };
   }
 }

@@ -38,6 +38,8 @@ export interface SqlDialect {
   forUpdate(options?: { skipLocked?: boolean; of?: string }): string;
   /** Statement that starts a write transaction, or undefined to use the driver's (with its isolation level). */
   readonly beginWrite?: string;
+  /** Whether the server refused a REGEX filter's pattern (its regular-expression syntax differs from JavaScript's). */
+  isInvalidRegex(error: unknown): boolean;
   /** Whether a unique-key violation caused `error`. */
   isUniqueViolation(error: unknown): boolean;
   /** Whether the server aborted the transaction to break a deadlock (or a serialization failure): rerun it. */
@@ -104,6 +106,7 @@ export const postgresDialect: SqlDialect = {
   jsonText: (column, key) => `(CAST(${column} AS jsonb) ->> '${key}')`,
   returning: true,
   forUpdate: ({ skipLocked = false, of } = {}) => `FOR UPDATE${of ? ` OF ${of}` : ''}${skipLocked ? ' SKIP LOCKED' : ''}`,
+  isInvalidRegex: (error) => errorCode(error) === '2201B',
   isUniqueViolation: (error) => errorCode(error) === '23505',
   isRetryable: (error) => errorCode(error) === '40P01' || errorCode(error) === '40001',
 };
@@ -142,6 +145,8 @@ export const mysqlDialect: SqlDialect = {
   jsonText: (column, key) => `JSON_UNQUOTE(JSON_EXTRACT(${column}, '$.${key}'))`,
   returning: false,
   forUpdate: ({ skipLocked = false } = {}) => `FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+  // MariaDB says ER_REGEXP_ERROR (1139), MySQL 8 one ER_REGEXP_* code per fault.
+  isInvalidRegex: (error) => /^ER_REGEXP/.test(String(errorCode(error))),
   isUniqueViolation: (error) => errorCode(error) === 'ER_DUP_ENTRY',
   isRetryable: (error) => errorCode(error) === 'ER_LOCK_DEADLOCK' || errorCode(error) === 'ER_LOCK_WAIT_TIMEOUT',
 };
@@ -194,6 +199,8 @@ export const sqliteDialect: SqlDialect = {
   returning: true,
   forUpdate: () => '',
   beginWrite: 'BEGIN IMMEDIATE',
+  // The `regexp` function is JavaScript's: a pattern it cannot compile throws a SyntaxError through the statement.
+  isInvalidRegex: (error) => error instanceof SyntaxError || /Invalid regular expression/.test(String((error as Error)?.message)),
   isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(String(errorCode(error))),
   // Write transactions begin IMMEDIATE and wait (busy_timeout) for the lock, so no deadlock victim exists to rerun.
   isRetryable: () => false,

@@ -4,7 +4,7 @@ import { normalizeDate, paging } from './sql-paging.js';
 import { toNumber, type SqlDatabase } from './sql-database.js';
 import type { SqlExecutionRows } from './sql-execution-rows.js';
 import { SqlWhere } from './sql-where.js';
-import { addSqlFilters, type SqlFilterColumns } from './sql-filters.js';
+import { addSqlFilters, refusingInvalidRegex, type SqlFilterColumns } from './sql-filters.js';
 
 const SORTABLE: Record<string, string> = {
   id: 'id',
@@ -45,7 +45,8 @@ export class SqlExecutionRepository implements ExecutionRepository {
     if (query.endDate) where.add('start_date <= ?', normalizeDate(query.endDate));
     addSqlFilters(where, this.db.dialect, 'execution', query.filters, FILTER_COLUMNS);
     const page = paging(query, SORTABLE, 'start_date DESC, id DESC');
-    const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM executions ${where.toSql()}`, where.params);
+    // The count runs first: a REGEX pattern the server refuses fails there, as the caller's error.
+    const [count] = await refusingInvalidRegex(this.db.dialect, query.filters, () => this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM executions ${where.toSql()}`, where.params));
     const rows = await this.db.query<{ json: string; version: unknown }>(
       `SELECT json, version FROM executions ${where.toSql()} ORDER BY ${page.orderBy} LIMIT ? OFFSET ?`,
       [...where.params, page.limit, page.offset],

@@ -174,3 +174,18 @@ function labelFilter(dialect: SqlDialect, filter: QueryFilter, columns: SqlFilte
       return not(any(each));
   }
 }
+
+/**
+ * Runs a search whose REGEX filters the server compiles: a pattern it refuses (its syntax is not JavaScript's, which
+ * the API checked) is the caller's InvalidQueryError naming the filter, not a server failure.
+ */
+export async function refusingInvalidRegex<T>(dialect: SqlDialect, filters: readonly QueryFilter[] | undefined, run: () => Promise<T>): Promise<T> {
+  const regex = filters?.find((filter) => filter.operation === 'REGEX');
+  if (!regex) return run();
+  try {
+    return await run();
+  } catch (error) {
+    if (!dialect.isInvalidRegex(error)) throw error;
+    throw new InvalidQueryError(`${filterName(regex)}: the database cannot read this regular expression: ${(error as Error).message}`, filterName(regex));
+  }
+}

@@ -1,6 +1,6 @@
 import type { Flow, Label } from '@osprey/flow-model';
 import type { FlowQuery, FlowRepository, Page, StoredFlow } from '../ports.js';
-import { addSqlFilters, type SqlFilterColumns } from './sql-filters.js';
+import { addSqlFilters, refusingInvalidRegex, type SqlFilterColumns } from './sql-filters.js';
 import { toNumber, type SqlDatabase, type SqlExecutor } from './sql-database.js';
 import { paging } from './sql-paging.js';
 import { SqlWhere } from './sql-where.js';
@@ -92,7 +92,8 @@ export class SqlFlowRepository implements FlowRepository {
       .labels('labels', query.labels);
     addSqlFilters(where, this.db.dialect, 'flow', query.filters, FILTER_COLUMNS);
     const page = paging(query, SORTABLE, 'namespace ASC, id ASC');
-    const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM flows ${where.toSql()}`, where.params);
+    // The count runs first: a REGEX pattern the server refuses fails there, as the caller's error.
+    const [count] = await refusingInvalidRegex(this.db.dialect, query.filters, () => this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM flows ${where.toSql()}`, where.params));
     const rows = await this.db.query<FlowRow>(`SELECT ${COLUMNS} FROM flows ${where.toSql()} ORDER BY ${page.orderBy} LIMIT ? OFFSET ?`, [
       ...where.params,
       page.limit,

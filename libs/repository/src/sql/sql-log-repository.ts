@@ -2,7 +2,7 @@ import type { LogEntry, LogLevel, LogQuery, LogRepository, Page } from '../ports
 import { normalizeDate, paging } from './sql-paging.js';
 import { chunks, toNumber, valuesList, type SqlDatabase } from './sql-database.js';
 import { SqlWhere } from './sql-where.js';
-import { addSqlFilters } from './sql-filters.js';
+import { addSqlFilters, refusingInvalidRegex } from './sql-filters.js';
 
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 const SORTABLE: Record<string, string> = { seq: 'seq', timestamp: 'timestamp', level: 'level' };
@@ -59,7 +59,8 @@ export class SqlLogRepository implements LogRepository {
       level: { column: 'level', values: LEVELS },
     });
     const page = paging(query, SORTABLE, 'seq ASC', 1000);
-    const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM logs ${where.toSql()}`, where.params);
+    // The count runs first: a REGEX pattern the server refuses fails there, as the caller's error.
+    const [count] = await refusingInvalidRegex(this.db.dialect, query.filters, () => this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM logs ${where.toSql()}`, where.params));
     const rows = await this.db.query<{ seq: unknown; json: string }>(`SELECT seq, json FROM logs ${where.toSql()} ORDER BY ${page.orderBy} LIMIT ? OFFSET ?`, [
       ...where.params,
       page.limit,

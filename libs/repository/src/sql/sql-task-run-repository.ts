@@ -3,7 +3,7 @@ import type { Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
 import { normalizeDate, paging } from './sql-paging.js';
 import { toNumber, type SqlDatabase } from './sql-database.js';
 import { SqlWhere } from './sql-where.js';
-import { addSqlFilters, type SqlFilterColumns } from './sql-filters.js';
+import { addSqlFilters, refusingInvalidRegex, type SqlFilterColumns } from './sql-filters.js';
 
 const SORTABLE: Record<string, string> = {
   id: 'id',
@@ -38,7 +38,8 @@ export class SqlTaskRunRepository implements TaskRunRepository {
     if (query.endDate) where.add('start_date <= ?', normalizeDate(query.endDate));
     addSqlFilters(where, this.db.dialect, 'taskRun', query.filters, FILTER_COLUMNS);
     const page = paging(query, SORTABLE, 'start_date DESC, id DESC');
-    const [count] = await this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM task_runs ${where.toSql()}`, where.params);
+    // The count runs first: a REGEX pattern the server refuses fails there, as the caller's error.
+    const [count] = await refusingInvalidRegex(this.db.dialect, query.filters, () => this.db.query<{ total: unknown }>(`SELECT count(*) AS total FROM task_runs ${where.toSql()}`, where.params));
     const rows = await this.db.query<{ json: string }>(`SELECT json FROM task_runs ${where.toSql()} ORDER BY ${page.orderBy} LIMIT ? OFFSET ?`, [
       ...where.params,
       page.limit,

@@ -1,6 +1,7 @@
 /// <reference types="jest" />
 import type { Execution, TaskRun } from '@osprey/flow-model';
 import type { LogEntry, Repository, TriggerState } from '../ports.js';
+import { InvalidQueryError } from '../invalid-query-error.js';
 import type { QueryFilter } from '../query-filter.js';
 import { testExecution, testFlow, testTaskRun } from './repository-fixtures.js';
 
@@ -381,6 +382,25 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         await expect(repo.taskRuns.search({ filters: [labels('EQUALS', ['a', 'b'])] })).rejects.toThrow(/task.*labels|labels/);
         await expect(repo.executions.search({ filters: [f('namespace', 'GREATER_THAN', 'a')] })).rejects.toThrow(/namespace takes no GREATER_THAN/);
         await expect(repo.logs.search({ filters: [f('level', 'EQUALS', 'LOUD')] })).rejects.toThrow(/"LOUD" is not one of/);
+      });
+
+      it('refuses a regular expression the server cannot read as a bad query, never failing otherwise', async () => {
+        await repo.flows.save(testFlow('a', 'one'), 'a1');
+        // Valid JavaScript, which PostgreSQL (no named groups) and Lucene refuse; the others read it.
+        for (const pattern of ['(?<n>o)ne', 'o{2,1}', '[[:alpha:]]+']) {
+          for (const search of [
+            () => repo.flows.search({ filters: [f('flowId', 'REGEX', pattern)] }),
+            () => repo.executions.search({ filters: [f('namespace', 'REGEX', pattern)] }),
+            () => repo.taskRuns.search({ filters: [f('flowId', 'REGEX', pattern)] }),
+            () => repo.logs.search({ filters: [f('namespace', 'REGEX', pattern)] }),
+          ]) {
+            const outcome = await search().then(
+              () => 'answered',
+              (error: Error) => (error instanceof InvalidQueryError && /filters\[\w+\]\[REGEX\]/.test(error.message) ? 'refused' : `failed: ${error.name} ${error.message}`),
+            );
+            expect({ pattern, outcome }).toEqual({ pattern, outcome: expect.stringMatching(/^(answered|refused)$/) });
+          }
+        }
       });
 
       it('refuses a page whose offset is not an exact integer instead of failing in the server', async () => {
