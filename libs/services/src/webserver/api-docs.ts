@@ -71,6 +71,14 @@ export function ApiFlowFilters(): MethodDecorator {
   );
 }
 
+/**
+ * A success answer that is not JSON (a file, a text, an event stream): only the success answer has this media type,
+ * the handler's error answers stay JSON (`@ApiProduces` would claim it for every status).
+ */
+export function ApiFileResponse(mediaType: string, description: string, status = 200): MethodDecorator {
+  return ApiResponse({ status, description, content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } } });
+}
+
 /** A YAML text body (a flow, or flows separated by `---`). */
 export function ApiYamlBody(description: string): MethodDecorator {
   return applyDecorators(ApiConsumes('application/x-yaml'), ApiBody({ description, required: true, schema: { type: 'string' } }));

@@ -94,7 +94,9 @@ export class KvEntryModel {
 
 export class KvTypedValueModel {
   @ApiProperty({ enum: ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'DATE', 'DURATION', 'JSON'] }) type!: string;
-  @ApiProperty({ description: 'The value, of any JSON type.' }) value!: unknown;
+  // Any JSON value, null included: a schema without `type` (the property's TypeScript type would make it an object).
+  @ApiProperty({ description: 'The value, of any JSON type.', nullable: true, oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }] })
+  value!: unknown;
 }
 
 export class KvDeleteBulkModel {

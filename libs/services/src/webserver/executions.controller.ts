@@ -1,7 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
-  All,
+  applyDecorators,
   BadRequestException,
   Body,
   Controller,
@@ -12,13 +12,14 @@ import {
   NotFoundException,
   Param,
   Post,
+  Put,
   Query,
   Req,
   Res,
   UnprocessableEntityException,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { conditionHolds, isTerminated, renderValue, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
 import { NotFoundError } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
@@ -33,7 +34,7 @@ import { ResumeExecution } from '../executions/resume-execution.js';
 import { SetExecutionLabels } from '../executions/set-execution-labels.js';
 import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/start-execution-with-files.js';
 import { OspreyRuntime } from '../runtime.js';
-import { ApiFilters, ApiPaging } from './api-docs.js';
+import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, dateParam, intParam, labelsParam, oneParam, pageParams, statesParam } from './query-params.js';
 import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
@@ -70,6 +71,18 @@ const SEARCH: SearchQuerySpec = {
     childFilter: { field: 'childFilter', operation: 'EQUALS' },
   },
 };
+const WEBHOOK_DOCS = applyDecorators(
+  ApiOperation({ summary: 'Start an execution from a Webhook trigger (GET, POST or PUT)' }),
+  ApiParam({ name: 'namespace' }),
+  ApiParam({ name: 'id', description: 'The flow id' }),
+  ApiParam({ name: 'key', description: 'The webhook key' }),
+  ApiResponse({ status: 200, description: 'The created execution; with wait, the ended execution or (returnOutputs) the flow outputs' }),
+  ApiResponse({ status: 204, description: "The trigger's conditions do not hold: no execution" }),
+  ApiResponse({ status: 404, description: 'No flow or no enabled webhook with this key' }),
+  ApiResponse({ status: 500, description: 'With wait: the execution failed' }),
+  ApiResponse({ status: 409, description: 'The flow is disabled' }),
+  ApiResponse({ status: 422, description: "The trigger's inputs do not fit the flow's declarations; the body names them" }),
+);
 const POLL_MS = 50;
 /** How long a follow waits for an execution that was just triggered to be written by the executor. */
 const APPEAR_MS = 5_000;
@@ -119,21 +132,31 @@ export class ExecutionsController {
   }
 
   /**
-   * Kestra's webhook trigger: any GET, POST or PUT with the trigger's key starts the flow with body, headers and
+   * Kestra's webhook trigger: a GET, POST or PUT with the trigger's key starts the flow with body, headers and
    * parameters, if the trigger's conditions hold (204 otherwise). With `wait: true` the answer waits for the execution's
    * end: the execution, or with `returnOutputs: true` the flow's outputs, with 500 when it failed.
+   * One handler per method (not `@All`), so that other methods are not routed and the document lists only these three.
    */
-  @All('executions/webhook/:namespace/:id/:key')
-  @ApiOperation({ summary: 'Start an execution from a Webhook trigger (GET, POST or PUT)' })
-  @ApiParam({ name: 'namespace' })
-  @ApiParam({ name: 'id', description: 'The flow id' })
-  @ApiParam({ name: 'key', description: 'The webhook key' })
-  @ApiResponse({ status: 200, description: 'The created execution; with wait, the ended execution or (returnOutputs) the flow outputs' })
-  @ApiResponse({ status: 204, description: "The trigger's conditions do not hold: no execution" })
-  @ApiResponse({ status: 404, description: 'No flow or no enabled webhook with this key' })
-  @ApiResponse({ status: 500, description: 'With wait: the execution failed' })
-  async webhook(@Param('namespace') namespace: string, @Param('id') id: string, @Param('key') key: string, @Req() request: HttpRequest, @Res({ passthrough: true }) response: StatusResponse) {
-    if (!['GET', 'POST', 'PUT'].includes(request.method)) throw new BadRequestException(`webhooks accept GET, POST and PUT, not ${request.method}`);
+  @Get('executions/webhook/:namespace/:id/:key')
+  @WEBHOOK_DOCS
+  async webhookGet(@Param('namespace') namespace: string, @Param('id') id: string, @Param('key') key: string, @Req() request: HttpRequest, @Res({ passthrough: true }) response: StatusResponse) {
+    return this.webhook(namespace, id, key, request, response);
+  }
+
+  @Post('executions/webhook/:namespace/:id/:key')
+  @HttpCode(200)
+  @WEBHOOK_DOCS
+  async webhookPost(@Param('namespace') namespace: string, @Param('id') id: string, @Param('key') key: string, @Req() request: HttpRequest, @Res({ passthrough: true }) response: StatusResponse) {
+    return this.webhook(namespace, id, key, request, response);
+  }
+
+  @Put('executions/webhook/:namespace/:id/:key')
+  @WEBHOOK_DOCS
+  async webhookPut(@Param('namespace') namespace: string, @Param('id') id: string, @Param('key') key: string, @Req() request: HttpRequest, @Res({ passthrough: true }) response: StatusResponse) {
+    return this.webhook(namespace, id, key, request, response);
+  }
+
+  private async webhook(namespace: string, id: string, key: string, request: HttpRequest, response: StatusResponse) {
     const stored = await this.runtime.backend.repository.flows.get(namespace, id);
     if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}`);
     const trigger = stored.flow.triggers.find((t) => WEBHOOK_TYPES.has(t.type) && !t.disabled && String(t.key) === key);
@@ -183,6 +206,7 @@ export class ExecutionsController {
   @ApiQuery({ name: 'revision', required: false, description: 'Replay on this flow revision' })
   @ApiResponse({ status: 200, description: 'The new execution' })
   @ApiResponse({ status: 409, description: 'The execution has not ended' })
+  @BAD_REQUEST
   @NOT_FOUND
   @HttpCode(200)
   async replay(@Param('executionId') executionId: string, @Query('taskRunId') taskRunId: Q, @Query('revision') revision: Q) {
@@ -291,6 +315,7 @@ export class ExecutionsController {
   @ApiQuery({ name: 'deleteStorage', required: false, description: 'default true' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 409, description: 'The execution is still running' })
+  @BAD_REQUEST
   @NOT_FOUND
   @HttpCode(204)
   async delete(@Param('executionId') executionId: string, @Query('deleteLogs') deleteLogs: Q, @Query('deleteStorage') deleteStorage: Q) {
@@ -314,8 +339,7 @@ export class ExecutionsController {
   @Get('executions/:executionId/follow')
   @ApiOperation({ summary: 'Follow an execution as Server-Sent Events: one event per change, then the stream closes once it ended' })
   @ApiParam({ name: 'executionId' })
-  @ApiProduces('text/event-stream')
-  @ApiResponse({ status: 200, description: 'Events `id: start`, then `id: progress` with the execution, the last with `id: end`' })
+  @ApiFileResponse('text/event-stream', 'Events `id: start`, then `id: progress` with the execution, the last with `id: end`')
   @NOT_FOUND
   async follow(@Param('executionId') executionId: string, @Res() response: SseResponse) {
     let execution = await this.appeared(executionId);
@@ -341,8 +365,7 @@ export class ExecutionsController {
   @ApiOperation({ summary: "Download a file of the execution's internal storage" })
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'path', required: true, description: "kestra:/// URI under the execution's prefix" })
-  @ApiProduces('application/octet-stream')
-  @ApiResponse({ status: 200, description: 'The file' })
+  @ApiFileResponse('application/octet-stream', 'The file')
   @ApiResponse({ status: 400, description: "The path is malformed or outside the execution's prefix" })
   @NOT_FOUND
   async file(@Param('executionId') executionId: string, @Query('path') path: Q, @Res() response: FileResponse) {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { readFile, rm } from 'node:fs/promises';
 import { NotFoundError, type FlowQuery, type StoredFlow } from '@osprey/repository';
 import { DeleteFlow } from '../flows/delete-flow.js';
@@ -12,7 +12,7 @@ import { splitYamlDocuments } from '../flows/yaml-documents.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { checkNamespace } from '../namespaces/namespace-name.js';
 import { OspreyRuntime } from '../runtime.js';
-import { ApiErrors, ApiFileUpload, ApiFilters, ApiFlowFilters, ApiPaging, ApiYamlBody } from './api-docs.js';
+import { ApiErrors, ApiFileResponse, ApiFileUpload, ApiFilters, ApiFlowFilters, ApiPaging, ApiYamlBody } from './api-docs.js';
 import { BulkResponseModel, FlowModel, IdWithNamespaceModel, PagedFlows, ValidateConstraintViolationModel } from './api-models.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
@@ -158,8 +158,7 @@ export class FlowsController {
   })
   @ApiFlowFilters()
   @ApiFilters('flow')
-  @ApiProduces('application/zip')
-  @ApiOkResponse({ description: 'A ZIP archive.', schema: { type: 'string', format: 'binary' } })
+  @ApiFileResponse('application/zip', 'A ZIP archive.')
   @ApiErrors(400)
   async exportByQuery(@Query() raw: RawQuery): Promise<StreamableFile> {
     return zipFile(await this.matching(raw, 'export'));
@@ -169,8 +168,7 @@ export class FlowsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Export flows named by id as a ZIP of YAML sources' })
   @ApiBody({ type: [IdWithNamespaceModel] })
-  @ApiProduces('application/zip')
-  @ApiOkResponse({ description: 'A ZIP archive.', schema: { type: 'string', format: 'binary' } })
+  @ApiFileResponse('application/zip', 'A ZIP archive.')
   @ApiErrors(400, 404)
   async exportByIds(@Body() body: unknown): Promise<StreamableFile> {
     return zipFile(await this.byIds(body));

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DurationParseError, parseDuration } from '@osprey/flow-model';
 import { matchesFilters, NotFoundError, type KvEntry } from '@osprey/repository';
@@ -72,6 +72,7 @@ export class KvController {
   @ApiParam({ name: 'key', description: 'The key.' })
   @ApiOkResponse({ type: Boolean })
   @ApiErrors(400)
+  @Header('Content-Type', 'application/json') // a bare `true` would go out as text/html
   async delete(@Param('namespace') namespace: string, @Param('key') key: string): Promise<boolean> {
     return this.runtime.backend.repository.kv.delete(checkNamespace(namespace), checkKey(key));
   }

@@ -1,9 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { isTerminated } from '@osprey/flow-model';
 import { NotFoundError, type LogEntry, type LogQuery } from '@osprey/repository';
 import { OspreyRuntime } from '../runtime.js';
-import { ApiFilters, ApiPaging } from './api-docs.js';
+import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { dateParam, intParam, levelParam, oneParam, pageParams } from './query-params.js';
 import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
@@ -84,8 +84,7 @@ export class LogsController {
   @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
   @ApiQuery({ name: 'taskRunId', required: false })
   @ApiQuery({ name: 'taskId', required: false })
-  @ApiProduces('text/plain')
-  @ApiResponse({ status: 200, description: 'The log as text' })
+  @ApiFileResponse('text/plain', 'The log as text')
   @BAD_REQUEST
   @NOT_FOUND
   async download(@Param('executionId') executionId: string, @Query('minLevel') minLevel: Q, @Query('taskRunId') taskRunId: Q, @Query('taskId') taskId: Q, @Res() response: TextResponse) {
@@ -101,8 +100,7 @@ export class LogsController {
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
   @ApiQuery({ name: 'taskRunId', required: false })
-  @ApiProduces('text/event-stream')
-  @ApiResponse({ status: 200, description: 'Events `id: progress` with one log entry each' })
+  @ApiFileResponse('text/event-stream', 'Events `id: progress` with one log entry each')
   @BAD_REQUEST
   @NOT_FOUND
   async follow(@Param('executionId') executionId: string, @Query('minLevel') minLevel: Q, @Query('taskRunId') taskRunId: Q, @Res() response: SseResponse) {

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { NotFoundError } from '@osprey/repository';
@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
 import { checkNamespace, withParentNamespaces } from '../namespaces/namespace-name.js';
 import { OspreyRuntime } from '../runtime.js';
-import { ApiErrors, ApiFileUpload, ApiPaging } from './api-docs.js';
+import { ApiErrors, ApiFileResponse, ApiFileUpload, ApiPaging } from './api-docs.js';
 import { FileAttributesModel, NamespaceModel, PagedNamespaces } from './api-models.js';
 import { readSearchQuery, type RawQuery } from './filter-params.js';
 import { oneParam, pageParams } from './query-params.js';
@@ -67,8 +67,7 @@ export class NamespacesController {
   @ApiOperation({ summary: 'Download a namespace file' })
   @ApiParam({ name: 'namespace', description: 'The namespace.' })
   @ApiQuery({ name: 'path', required: true, type: String, description: 'File path, e.g. /scripts/main.py.' })
-  @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The file, streamed.', schema: { type: 'string', format: 'binary' } })
+  @ApiFileResponse('application/octet-stream', 'The file, streamed.')
   @ApiErrors(400, 404)
   async getFile(@Param('namespace') namespace: string, @Query('path') path?: Param): Promise<StreamableFile> {
     const file = requiredPath(path);
