@@ -28,6 +28,7 @@ const EXCLUDED_PATHS = ['/api/v1/executions/{executionId}/follow', '/api/v1/logs
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
 
 interface RunReport {
+  seed: number | string;
   running_time: number;
   stop_reason: string;
   operations: { selected: number; tested: number; errored: number };
@@ -107,13 +108,13 @@ describe('OpenAPI document against schemathesis', () => {
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as RunReport;
     process.stdout.write(
       `schemathesis: ${report.operations.tested}/${report.operations.selected} operations, ${report.test_cases.generated} test cases, ` +
-        `${report.test_cases.unique_failures} failures, ${report.errors.length} errors in ${report.running_time.toFixed(0)} s\n`,
+        `${report.test_cases.unique_failures} failures, ${report.errors.length} errors in ${report.running_time.toFixed(0)} s (seed ${report.seed})\n`,
     );
     const failures = report.failures.flatMap((f) => f.operations.map((operation) => `${f.code} ${f.title}: ${operation}`));
     if (failures.length > 0 || report.errors.length > 0 || run.code !== 0) {
       // The FAILURES section holds each failing request as a curl command and the answer it got.
       const details = run.output.slice(run.output.indexOf('= FAILURES =') >= 0 ? run.output.indexOf('= FAILURES =') - 40 : 0);
-      throw new Error(`schemathesis exited with ${run.code}: ${failures.length} failures, ${report.errors.length} errors\n${failures.join('\n')}\n\n${details.slice(0, 20_000)}`);
+      throw new Error(`schemathesis exited with ${run.code}: ${failures.length} failures, ${report.errors.length} errors (replay with OSPREY_FUZZ_SEED=${report.seed})\n${failures.join('\n')}\n\n${details.slice(0, 20_000)}`);
     }
     expect(report.operations.tested).toBe(report.operations.selected);
     expect(report.operations.selected).toBeGreaterThan(60);

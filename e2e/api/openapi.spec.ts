@@ -89,6 +89,22 @@ describe.each(TOPOLOGIES)('OpenAPI document (%s)', (topology) => {
     has('get', '/api/v1/version');
   });
 
+  it('declares only what the server answers: webhook methods, media types of success and error answers, execution schema', async () => {
+    const webhook = document.paths['/api/v1/executions/webhook/{namespace}/{id}/{key}'] ?? {};
+    expect(Object.keys(webhook).filter((m) => METHODS.includes(m)).sort()).toEqual(['get', 'post', 'put']);
+    expect((await fetch(`${deployment.api}/api/v1/executions/webhook/a/b/c`, { method: 'DELETE' })).status).toBe(404);
+    // A file answer is a ZIP, its errors are JSON.
+    const exportByIds = document.paths['/api/v1/flows/export/by-ids']!.post!.responses as Record<string, { content?: Record<string, unknown> }>;
+    expect(Object.keys(exportByIds['200']!.content!)).toEqual(['application/zip']);
+    expect(Object.keys(exportByIds['400']!.content!)).toEqual(['application/json']);
+    const refused = await fetch(`${deployment.api}/api/v1/flows/export/by-ids`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect([refused.status, refused.headers.get('content-type')]).toEqual([400, expect.stringMatching(/^application\/json/)]);
+    const kvDelete = await fetch(`${deployment.api}/api/v1/namespaces/io.osprey.openapi/kv/missing`, { method: 'DELETE' });
+    expect([kvDelete.headers.get('content-type'), await kvDelete.text()]).toEqual([expect.stringMatching(/^application\/json/), 'false']);
+    const getExecution = document.paths['/api/v1/executions/{executionId}']!.get!.responses as Record<string, { content?: Record<string, { schema?: unknown }> }>;
+    expect(getExecution['200']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/ExecutionModel' });
+  });
+
   it('answers configs and version', async () => {
     const version = await httpJson<{ version: string }>(`${deployment.api}/api/v1/version`);
     expect(version.body.version).toBe(document.info.version);

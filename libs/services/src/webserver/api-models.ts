@@ -119,3 +119,56 @@ export class ConfigsModel extends VersionModel {
   @ApiProperty({ type: [String] }) hiddenLabelsPrefixes!: string[];
   @ApiProperty({ description: 'Largest accepted upload, in bytes.' }) maxUploadBytes!: number;
 }
+
+const STATE_TYPES = ['CREATED', 'QUEUED', 'RUNNING', 'PAUSED', 'RESTARTED', 'KILLING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRYING', 'RETRIED', 'BREAKPOINT'];
+
+export class StateHistoryModel {
+  @ApiProperty({ enum: STATE_TYPES }) state!: string;
+  @ApiProperty({ format: 'date-time' }) date!: string;
+}
+
+export class StateModel {
+  @ApiProperty({ enum: STATE_TYPES }) current!: string;
+  @ApiProperty({ type: [StateHistoryModel] }) histories!: StateHistoryModel[];
+  @ApiProperty({ format: 'date-time' }) startDate!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) endDate?: string;
+  @ApiPropertyOptional({ description: 'ISO-8601 duration once ended, e.g. PT1.234S.' }) duration?: string;
+}
+
+export class TaskRunAttemptModel {
+  @ApiProperty({ type: StateModel }) state!: StateModel;
+  @ApiPropertyOptional() workerId?: string;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) metrics?: Record<string, unknown>[];
+}
+
+export class TaskRunModel {
+  @ApiProperty() id!: string;
+  @ApiProperty() executionId!: string;
+  @ApiProperty() namespace!: string;
+  @ApiProperty() flowId!: string;
+  @ApiProperty() taskId!: string;
+  @ApiPropertyOptional() parentTaskRunId?: string;
+  @ApiPropertyOptional({ description: 'The loop value or branch this run belongs to.' }) value?: string;
+  @ApiPropertyOptional({ type: 'integer' }) iteration?: number;
+  @ApiProperty({ type: [TaskRunAttemptModel] }) attempts!: TaskRunAttemptModel[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) outputs?: Record<string, unknown>;
+  @ApiProperty({ type: StateModel }) state!: StateModel;
+}
+
+export class ExecutionModel {
+  @ApiProperty() id!: string;
+  @ApiProperty() namespace!: string;
+  @ApiProperty() flowId!: string;
+  @ApiProperty({ type: 'integer' }) flowRevision!: number;
+  @ApiProperty({ type: StateModel }) state!: StateModel;
+  @ApiProperty({ type: [LabelModel] }) labels!: LabelModel[];
+  @ApiProperty({ type: 'object', additionalProperties: true }) inputs!: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) variables?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The flow outputs, once it ended.' }) outputs?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The trigger that started it: id, type, variables.' }) trigger?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Set on subflow executions: the execution that started it.' }) parent?: Record<string, unknown>;
+  @ApiProperty({ type: [TaskRunModel] }) taskRunList!: TaskRunModel[];
+  @ApiProperty({ type: 'integer', description: 'Incremented on every state change.' }) version!: number;
+  @ApiPropertyOptional({ format: 'date-time' }) scheduleDate?: string;
+  @ApiPropertyOptional() deleted?: boolean;
+}

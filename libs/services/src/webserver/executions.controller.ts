@@ -35,6 +35,7 @@ import { SetExecutionLabels } from '../executions/set-execution-labels.js';
 import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/start-execution-with-files.js';
 import { OspreyRuntime } from '../runtime.js';
 import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
+import { ExecutionModel } from './api-models.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, dateParam, intParam, labelsParam, oneParam, pageParams, statesParam } from './query-params.js';
 import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
@@ -190,7 +191,7 @@ export class ExecutionsController {
   @Post('executions/:executionId/restart')
   @ApiOperation({ summary: 'Restart a failed or killed execution: its failed task runs run again' })
   @ApiParam({ name: 'executionId' })
-  @ApiResponse({ status: 200, description: 'The execution, restarted' })
+  @ApiResponse({ status: 200, description: 'The execution, restarted', type: ExecutionModel })
   @ApiResponse({ status: 409, description: 'The execution is not failed or killed' })
   @NOT_FOUND
   @HttpCode(200)
@@ -204,7 +205,7 @@ export class ExecutionsController {
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'taskRunId', required: false, description: 'Keep what ended before this task run; run it and everything after again' })
   @ApiQuery({ name: 'revision', required: false, description: 'Replay on this flow revision' })
-  @ApiResponse({ status: 200, description: 'The new execution' })
+  @ApiResponse({ status: 200, description: 'The new execution', type: ExecutionModel })
   @ApiResponse({ status: 409, description: 'The execution has not ended' })
   @BAD_REQUEST
   @NOT_FOUND
@@ -235,7 +236,7 @@ export class ExecutionsController {
   @ApiOperation({ summary: 'Change the state of a task run of an ended or paused execution' })
   @ApiParam({ name: 'executionId' })
   @ApiBody({ schema: { type: 'object', required: ['taskRunId', 'state'], properties: { taskRunId: { type: 'string' }, state: { type: 'string', enum: ['SUCCESS', 'WARNING', 'FAILED'] } } } })
-  @ApiResponse({ status: 200, description: 'The execution' })
+  @ApiResponse({ status: 200, description: 'The execution', type: ExecutionModel })
   @ApiResponse({ status: 409, description: 'The execution is running' })
   @BAD_REQUEST
   @NOT_FOUND
@@ -252,7 +253,7 @@ export class ExecutionsController {
   @ApiOperation({ summary: "Set an execution's labels (system labels are kept)" })
   @ApiParam({ name: 'executionId' })
   @ApiBody({ schema: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, value: { type: 'string' } } } } })
-  @ApiResponse({ status: 200, description: 'The execution with its new labels' })
+  @ApiResponse({ status: 200, description: 'The execution with its new labels', type: ExecutionModel })
   @BAD_REQUEST
   @NOT_FOUND
   @HttpCode(200)
@@ -270,7 +271,7 @@ export class ExecutionsController {
   @ApiQuery({ name: 'labels', required: false, isArray: true, description: 'Labels as key:value' })
   @ApiQuery({ name: 'wait', required: false, description: 'true: answer once the execution ended (or paused)' })
   @ApiQuery({ name: 'revision', required: false })
-  @ApiResponse({ status: 200, description: 'The created execution (ended, with wait=true)' })
+  @ApiResponse({ status: 200, description: 'The created execution (ended, with wait=true)', type: ExecutionModel })
   @ApiResponse({ status: 409, description: 'The flow is disabled' })
   @ApiResponse({ status: 413, description: 'A file is larger than maxUploadBytes' })
   @ApiResponse({ status: 422, description: 'An input does not fit its declaration; the body names it' })
@@ -302,7 +303,7 @@ export class ExecutionsController {
   @Get('executions/:executionId')
   @ApiOperation({ summary: 'Get an execution with its task runs' })
   @ApiParam({ name: 'executionId' })
-  @ApiResponse({ status: 200, description: 'The execution' })
+  @ApiResponse({ status: 200, description: 'The execution', type: ExecutionModel })
   @NOT_FOUND
   async getExecution(@Param('executionId') executionId: string) {
     return this.commands.load(executionId);
@@ -385,7 +386,7 @@ export class ExecutionsController {
   @ApiOperation({ summary: "Size of a file of the execution's internal storage" })
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'path', required: true })
-  @ApiResponse({ status: 200, description: '{size}' })
+  @ApiResponse({ status: 200, description: 'The size of the file', schema: { type: 'object', required: ['size'], properties: { size: { type: 'integer' } } } })
   @BAD_REQUEST
   @NOT_FOUND
   async fileMetas(@Param('executionId') executionId: string, @Query('path') path: Q) {
@@ -400,7 +401,7 @@ export class ExecutionsController {
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'path', required: true })
   @ApiQuery({ name: 'maxRows', required: false, description: 'default 100' })
-  @ApiResponse({ status: 200, description: '{extension, type, content}' })
+  @ApiResponse({ status: 200, description: 'The first lines of the file', schema: { type: 'object', required: ['extension', 'type', 'content'], properties: { extension: { type: 'string' }, type: { type: 'string', enum: ['TEXT'] }, content: { type: 'string' } } } })
   @BAD_REQUEST
   @NOT_FOUND
   async preview(@Param('executionId') executionId: string, @Query('path') path: Q, @Query('maxRows') maxRows: Q) {
