@@ -103,6 +103,15 @@ describe.each(TOPOLOGIES)('OpenAPI document (%s)', (topology) => {
     expect([kvDelete.headers.get('content-type'), await kvDelete.text()]).toEqual([expect.stringMatching(/^application\/json/), 'false']);
     const getExecution = document.paths['/api/v1/executions/{executionId}']!.get!.responses as Record<string, { content?: Record<string, { schema?: unknown }> }>;
     expect(getExecution['200']!.content!['application/json']!.schema).toEqual({ $ref: '#/components/schemas/ExecutionModel' });
+    // With auth configured every API operation can answer 401, and every one taking a body 413.
+    for (const [path, operations] of Object.entries(document.paths)) {
+      if (!path.startsWith('/api/')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        const statuses = Object.keys(operation.responses ?? {});
+        expect({ method, path, has401: statuses.includes('401') }).toEqual({ method, path, has401: true });
+        if ((operation as { requestBody?: unknown }).requestBody) expect({ method, path, has413: statuses.includes('413') }).toEqual({ method, path, has413: true });
+      }
+    }
   });
 
   it('answers configs and version', async () => {

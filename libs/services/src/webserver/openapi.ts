@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { ErrorResponse } from './api-models.js';
 import { OSPREY_VERSION } from './configs.controller.js';
 
 const PATH_ITEM_KEYS = new Set(['$ref', 'summary', 'description', 'get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'servers', 'parameters']);
@@ -22,11 +23,23 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('bearerAuth')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ErrorResponse],
     operationIdFactory: (controllerKey, methodKey) => `${lowerFirst(controllerKey.replace(/Controller$/, ''))}.${methodKey}`,
   });
   // `@All` routes come out with every method Express knows, `search` among them, which OpenAPI 3.0 has no key for.
   for (const item of Object.values(document.paths)) {
     for (const key of Object.keys(item)) if (!PATH_ITEM_KEYS.has(key)) delete (item as Record<string, unknown>)[key];
+  }
+  // Answers the middleware gives before any handler runs: 401 on every API path when auth is configured, and 413 for
+  // a body over maxUploadBytes wherever a body is taken. Both are JSON error bodies.
+  const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } });
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/api/')) continue;
+    for (const operation of Object.values(item) as { responses?: Record<string, unknown>; requestBody?: unknown }[]) {
+      if (!operation || typeof operation !== 'object' || !operation.responses) continue;
+      operation.responses['401'] ??= error('Missing or invalid credentials (when auth is configured).');
+      if (operation.requestBody) operation.responses['413'] ??= error('Larger than maxUploadBytes.');
+    }
   }
   for (const path of OPEN_PATHS) {
     for (const operation of Object.values(document.paths[path] ?? {})) {
