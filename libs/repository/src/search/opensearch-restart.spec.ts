@@ -11,7 +11,7 @@ describe('OpenSearch repository across a server restart', () => {
   it('fails while the server is down and reads and writes again on the same data once it is back', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'osprey-opensearch-restart-'));
     let node: TestSearchNode | undefined = await startTestSearchNode('opensearch', { dataDir });
-    const repo = await openSearchRepository({ url: node.url, indexPrefix: 'restart', maxRetries: 0, requestTimeoutMs: 5_000 });
+    const repo = await openSearchRepository({ url: node.url, indexPrefix: 'restart', maxRetries: 0, requestTimeoutMs: 30_000 }); // a fresh node on a loaded machine can take seconds per request
     try {
       const before = testExecution('before', { taskRuns: 2 });
       await repo.indexExecutions([before], { refresh: true });
