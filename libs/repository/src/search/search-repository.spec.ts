@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Execution } from '@osprey/flow-model';
-import { testExecution, testFlow } from '../testing/repository-fixtures.js';
+import { testExecution, testFlow, testTaskRun } from '../testing/repository-fixtures.js';
 import { openSearchRepository } from './open-search-repository.js';
 import { SearchBulkError } from './search-bulk-error.js';
 import { executionOperations } from './search-execution-documents.js';
@@ -49,6 +49,21 @@ describe('OpenSearch repository beyond the port', () => {
     expect(taskRuns.total).toBe(2);
     expect(taskRuns.results.map((taskRun) => taskRun.outputs)).toEqual([{ value: 'final' }, { value: 'final' }]);
     expect((await repo.executions.search({ state: ['SUCCESS'] })).results.map((e) => e.id)).toEqual(['e1']);
+  });
+
+  it('keeps a deleted execution deleted when an older copy or a later version with new task runs arrives after the deletion', async () => {
+    const running = testExecution('e1', { state: 'RUNNING', taskRuns: 2 });
+    const later: Execution = { ...running, version: running.version + 1, taskRunList: [...running.taskRunList, testTaskRun(running, 'e1-late', 'late', 'RUNNING', '2024-05-01T10:00:05.000Z')] };
+    await repo.indexExecutions([running], { refresh: true });
+    expect(await repo.executions.delete('e1')).toBe(true);
+    // The indexer redelivers what it had read before the deletion, then projects a version committed meanwhile.
+    await repo.indexExecutions([running], { refresh: true });
+    await repo.indexExecutions([{ execution: later, changedTaskRuns: later.taskRunList.slice(2) }], { refresh: true });
+    expect(await repo.executions.get('e1')).toBeNull();
+    expect((await repo.executions.search({})).total).toBe(0);
+    expect((await repo.taskRuns.search({})).total).toBe(0);
+    expect(await repo.executions.dailyStats({ startDate: '2024-05-01T00:00:00.000Z', endDate: '2024-05-02T00:00:00.000Z' })).toEqual([]);
+    expect(await repo.executions.delete('e1')).toBe(false);
   });
 
   it('overwrites a redelivered log entry instead of adding it twice', async () => {
