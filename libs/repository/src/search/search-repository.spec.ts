@@ -66,6 +66,27 @@ describe('OpenSearch repository beyond the port', () => {
     expect(await repo.executions.delete('e1')).toBe(false);
   });
 
+  it('pages past the 10,000th result in the requested order', async () => {
+    const start = Date.parse('2024-05-01T10:00:00.000Z');
+    const entries = Array.from({ length: 10_010 }, (_, i) => ({
+      id: `log-${i + 1}`,
+      namespace: 'company.team',
+      flowId: 'hello',
+      executionId: 'e1',
+      timestamp: new Date(start + i).toISOString(),
+      level: 'INFO' as const,
+      message: `line ${i + 1}`,
+    }));
+    await repo.indexLogs(entries, { refresh: true });
+    const last = entries.slice(10_000).map((entry) => entry.message);
+    const deep = await repo.logs.search({ executionId: 'e1', page: 11, size: 1000 });
+    expect(deep.total).toBe(10_010);
+    expect(deep.results.map((l) => l.message)).toEqual(last);
+    expect((await repo.logs.search({ executionId: 'e1', page: 3, size: 5000 })).results.map((l) => l.message)).toEqual(last);
+    expect((await repo.logs.search({ executionId: 'e1', page: 2002, size: 5, sort: 'timestamp:desc' })).results.map((l) => l.message)).toEqual(['line 5', 'line 4', 'line 3', 'line 2', 'line 1']);
+    expect((await repo.logs.search({ executionId: 'e1', page: 12, size: 1000 })).results).toEqual([]);
+  }, 120_000);
+
   it('overwrites a redelivered log entry instead of adding it twice', async () => {
     const entry = (id: string, message: string) => ({
       id,
