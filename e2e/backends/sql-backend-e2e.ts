@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createSqlTestDatabase, type SqlTestDatabase, type SqlTestServer } from '@osprey/repository';
 import { runCli } from '../support/osprey-cli.js';
 import { eventually, httpJson, OspreyProcess } from '../support/osprey-process.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 interface ExecutionView {
   id: string;
@@ -106,6 +107,33 @@ export function sqlBackendE2e(server: SqlTestServer): void {
         ['log', 'SUCCESS'],
       ]);
     }, 60_000);
+
+    it('answers 503 with a JSON body while the database cannot be reached, and 200 again once it can', async () => {
+      // Through a relay that the test closes: the shared test server stays up for the other suites.
+      const target = new URL(database.url);
+      let proxy = await TcpProxy.start(target.hostname, Number(target.port));
+      const port = proxy.port;
+      writeFileSync(config, `dataDir: ${join(dir, 'data')}\nqueue:\n  type: ${type}\n  url: ${proxy.rewrite(database.url)}\n  poolSize: 2\n  connectTimeoutMs: 2000\nstorage:\n  type: local\n  basePath: ${join(dir, 'storage')}\n`);
+      const web = start('webserver', ['webserver']);
+      const api = String((await web.waitForLog(/listening on/)).url);
+      expect((await httpJson(`${api}/api/v1/flows/search`)).status).toBe(200);
+
+      await proxy.close();
+      for (const path of ['/api/v1/flows/search', '/api/v1/executions/search', '/api/v1/flows/io.osprey.e2e/hello-sql']) {
+        const answer = await httpJson<{ message: string }>(`${api}${path}`);
+        expect([path, answer.status]).toEqual([path, 503]);
+        expect(answer.body.message).toMatch(/unavailable/);
+      }
+      const created = await httpJson<{ message: string }>(`${api}/api/v1/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: HELLO });
+      expect(created.status).toBe(503);
+
+      proxy = await TcpProxy.start(target.hostname, Number(target.port), port);
+      try {
+        await eventually('the API to answer again', async () => ((await httpJson(`${api}/api/v1/flows/search`)).status === 200 ? true : undefined), 30_000, 250);
+      } finally {
+        await proxy.close();
+      }
+    }, 90_000);
 
     it('webserver, executor and two workers as separate processes run 20 ForEach executions to SUCCESS', async () => {
       const web = start('webserver', ['webserver']);

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, KafkaQueue, WorkerJobQueue } from '@osprey/queue';
+import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, KafkaFlowTable, KafkaQueue, WorkerJobQueue } from '@osprey/queue';
 import { migrateSqlQueue, openBullmqWorkerJobQueue, openKafkaIndexFeed, openKafkaQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
 import type { Execution } from '@osprey/flow-model';
-import type { LogEntry, LogRepository, Repository } from '@osprey/repository';
+import type { FlowRepository, LogEntry, LogRepository, Repository, StoredFlow } from '@osprey/repository';
 import { migrateSqlRepository, openSearchRepository, openSqliteRepository, openSqlRepository, RepositoryUnavailableError } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { openLocalStorage, openS3Storage } from '@osprey/storage';
@@ -34,6 +34,15 @@ export interface Projection {
   write(batch: ProjectionBatch): Promise<void>;
 }
 
+/** Where executors read the flows they decide with. */
+export interface FlowSource {
+  get(namespace: string, id: string, revision?: number): Promise<StoredFlow | null>;
+  /** The latest revision of every flow that is not deleted. */
+  list(): Promise<StoredFlow[]>;
+  /** Present when the source is held in memory and kept current by the queue: changes with each flow change. */
+  readonly version?: number;
+}
+
 /** The four ports, opened on the adapters the configuration names. */
 export interface Backend {
   /** Present when the repository is a projection of the queue that the indexer must write (Kafka + OpenSearch). */
@@ -49,6 +58,11 @@ export interface Backend {
   broadcast: BroadcastQueue;
   store: ExecutorStore;
   repository: Repository;
+  /**
+   * The flows executors decide with: the repository's on SQL; on Kafka, when opened with `executorFlows`, the
+   * flows topic held in memory, so that a search-server outage does not hold executions.
+   */
+  executorFlows: FlowSource;
   storage: Storage;
   /** True once every adapter answered a round trip. */
   ready(): Promise<boolean>;
@@ -75,6 +89,8 @@ export interface BackendOptions {
    * on to Redis. The processes that run an executor do.
    */
   relayWorkerJobs?: boolean;
+  /** The process runs an executor: on Kafka, read the flows topic into memory (`Backend.executorFlows`). */
+  executorFlows?: boolean;
 }
 
 interface OpenedQueue {
@@ -88,6 +104,7 @@ interface OpenedQueue {
 interface OpenedBackend {
   queue: OpenedQueue;
   repository: Repository;
+  executorFlows?: FlowSource;
   projection?: Projection;
   executorInFlight?: number;
   /** A round trip to each server (readiness). */
@@ -162,8 +179,19 @@ async function openKafkaBackend(config: OspreyConfig, options: BackendOptions): 
     search: (query) => search.logs.search(query),
     deleteByExecution: (executionId) => search.logs.deleteByExecution(executionId),
   };
+  let executorFlows: FlowSource | undefined;
+  if (options.executorFlows) {
+    try {
+      await queue.flows.start();
+    } catch (error) {
+      await queue.close();
+      await search.close();
+      throw error;
+    }
+    executorFlows = queueFlowSource(queue.flows, search.flows, onError('flows topic'));
+  }
   const repository: Repository = {
-    flows: search.flows,
+    flows: publishingFlows(search.flows, queue.flows),
     executions: search.executions,
     taskRuns: search.taskRuns,
     logs,
@@ -182,12 +210,65 @@ async function openKafkaBackend(config: OspreyConfig, options: BackendOptions): 
   return {
     queue,
     repository,
+    executorFlows,
     projection,
     executorInFlight: 1,
     async ping() {
       await queue.events.depth();
       return search.ping();
     },
+  };
+}
+
+/**
+ * Flow writes go to the search server (what the API lists and searches), then to the flows topic (what executors
+ * decide with). A save whose source is unchanged is published again, which repairs a record a failed send lost.
+ */
+function publishingFlows(search: FlowRepository, topic: KafkaFlowTable): FlowRepository {
+  return {
+    get: (namespace, id, revision) => search.get(namespace, id, revision),
+    revisions: (namespace, id) => search.revisions(namespace, id),
+    list: (namespace) => search.list(namespace),
+    search: (query) => search.search(query),
+    namespaces: () => search.namespaces(),
+    async save(flow, source) {
+      const stored = await search.save(flow, source);
+      await topic.publish(stored);
+      return stored;
+    },
+    async delete(namespace, id) {
+      const latest = await search.get(namespace, id);
+      const deleted = await search.delete(namespace, id);
+      if (deleted && latest) await topic.publish({ ...latest, deleted: true, updated: new Date().toISOString() });
+      return deleted;
+    },
+  };
+}
+
+/** How long a lookup of a flow missing from the topic's table waits for the records written before it. */
+const FLOW_CATCH_UP_MS = 5_000;
+
+/**
+ * Executors' flows on Kafka: the flows topic's table. A flow it lacks is looked for again once the table has read
+ * what was written before the lookup (a flow saved a moment ago), then in the search server (flows saved before
+ * the topic existed; copied to it in the background when the search server answers).
+ */
+function queueFlowSource(table: KafkaFlowTable, search: FlowRepository, onError: (error: unknown) => void): FlowSource {
+  void (async () => {
+    for (const flow of await search.list()) if (!table.has(flow.namespace, flow.id)) await table.publish(flow);
+  })().catch(onError);
+  return {
+    get version() {
+      return table.version;
+    },
+    async get(namespace, id, revision) {
+      const known = table.get(namespace, id, revision);
+      if (known) return known;
+      if (table.has(namespace, id) && revision === undefined) return null;
+      await table.catchUp(FLOW_CATCH_UP_MS);
+      return table.get(namespace, id, revision) ?? (revision === undefined && table.has(namespace, id) ? null : search.get(namespace, id, revision));
+    },
+    list: async () => table.list(),
   };
 }
 
@@ -252,6 +333,7 @@ export async function openBackend(config: OspreyConfig, options: BackendOptions 
   return {
     projection: opened.projection,
     executorInFlight: opened.executorInFlight,
+    executorFlows: opened.executorFlows ?? repository.flows,
     events: queue.events,
     jobs,
     broadcast: queue.broadcast,

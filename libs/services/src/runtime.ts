@@ -51,6 +51,7 @@ export class OspreyRuntime {
       this.executor = new ExecutorService(backend.events, backend.store, backend.broadcast, backend.repository, logger.child({ component: 'executor' }), {
         ...config.executor,
         inFlight: backend.executorInFlight,
+        flows: backend.executorFlows,
         render: this.render,
         envs: envVariables(),
         defaultCountry: localeCountry(),
@@ -93,6 +94,7 @@ export class OspreyRuntime {
       (await openBackend(options.config, {
         instanceId,
         relayWorkerJobs: options.roles.includes('executor'),
+        executorFlows: options.roles.includes('executor'),
         // Adapters retry these themselves; operators see them, at most one line per failure.
         onError: (error, context) => logger.warn({ err: error, adapter: context }, 'backend adapter reported an error'),
       }));

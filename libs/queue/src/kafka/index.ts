@@ -14,6 +14,7 @@ export { coPartitionAssigner } from './kafka-co-partition-assigner.js';
 export { KafkaExecutionEventQueue, KafkaPartitionNotOwnedError, type KafkaExecutionEventQueueOptions } from './kafka-execution-event-queue.js';
 export { executionEventMessage, type ExecutionEventRecord, type ExecutionStateRecord } from './kafka-execution-records.js';
 export { KafkaExecutorStore } from './kafka-executor-store.js';
+export { KafkaFlowTable } from './kafka-flow-table.js';
 export { logDocumentId, openKafkaIndexFeed, type KafkaIndexBatch, type KafkaIndexFeed, type KafkaIndexFeedOptions } from './kafka-index-feed.js';
 export { KafkaLogSink } from './kafka-log-sink.js';
 export { openKafkaQueue, type KafkaQueue, type OpenKafkaQueueOptions } from './open-kafka-queue.js';

@@ -48,6 +48,8 @@ export interface KafkaTopics {
   broadcast: string;
   /** Task and execution logs, key executionId. */
   logs: string;
+  /** Compacted, one partition, key `namespace/id/revision`: every flow revision, read whole by executors. */
+  flows: string;
 }
 
 export function kafkaTopics(prefix: string): KafkaTopics {
@@ -59,6 +61,7 @@ export function kafkaTopics(prefix: string): KafkaTopics {
     workerHeartbeats: `${prefix}.worker-heartbeats`,
     broadcast: `${prefix}.broadcast`,
     logs: `${prefix}.logs`,
+    flows: `${prefix}.flows`,
   };
 }
 
@@ -217,9 +220,10 @@ export class KafkaConnection {
       { topic: this.topics.workerHeartbeats, configEntries: compact },
       { topic: this.topics.broadcast },
       { topic: this.topics.logs },
+      { topic: this.topics.flows, configEntries: compact, numPartitions: 1 },
     ]
       .filter((topic) => !existing.has(topic.topic))
-      .map((topic) => ({ ...topic, numPartitions: partitions, replicationFactor }));
+      .map((topic) => ({ numPartitions: partitions, ...topic, replicationFactor }));
     if (topics.length === 0) return;
     // Another process may create the same topics at the same moment: "already exists" is success.
     await admin.createTopics({ topics, waitForLeaders: false }).catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { KafkaBroadcastQueue } from './kafka-broadcast-queue.js';
 import { KafkaConnection, type KafkaQueueOptions } from './kafka-connection.js';
 import { KafkaExecutionEventQueue, type KafkaExecutionEventQueueOptions } from './kafka-execution-event-queue.js';
 import { KafkaExecutorStore } from './kafka-executor-store.js';
+import { KafkaFlowTable } from './kafka-flow-table.js';
 import { KafkaLogSink } from './kafka-log-sink.js';
 import { KafkaWorkerJobQueue, type KafkaWorkerJobQueueSettings } from './kafka-worker-job-queue.js';
 import { KafkaWorkerJobWriter } from './kafka-worker-job-writer.js';
@@ -21,6 +22,8 @@ export interface KafkaQueue extends Closable {
   broadcast: KafkaBroadcastQueue;
   store: KafkaExecutorStore;
   logs: KafkaLogSink;
+  /** Flow revisions for executors; read only once `flows.start()` is called (processes that run an executor). */
+  flows: KafkaFlowTable;
   connection: KafkaConnection;
 }
 
@@ -46,6 +49,7 @@ export async function openKafkaQueue(options: OpenKafkaQueueOptions): Promise<Ka
     await broadcast.start();
     const store = new KafkaExecutorStore(connection, events, writer, (taskRunIds) => jobs.cancel(taskRunIds), jobs);
     jobs.onEventsWritten = (records) => events.noteWritten(records);
+    const flows = new KafkaFlowTable(connection, producer);
     let closing: Promise<void> | undefined;
     return {
       connection,
@@ -54,12 +58,13 @@ export async function openKafkaQueue(options: OpenKafkaQueueOptions): Promise<Ka
       broadcast,
       store,
       logs: new KafkaLogSink(connection, producer),
+      flows,
       close: () => {
         closing ??= (async () => {
           // Jobs first: its close gives back what this process's workers hold.
           await closeAll([jobs]);
           await writer.idle();
-          await closeAll([events, broadcast]);
+          await closeAll([events, broadcast, flows]);
           await connection.close();
         })();
         return closing;

@@ -2,9 +2,9 @@ import type { Execution, TaskRun } from '@osprey/flow-model';
 import { Client } from '@opensearch-project/opensearch';
 import type { Repository } from '../ports.js';
 import { SearchBulkError, type SearchBulkFailure } from './search-bulk-error.js';
-import { SearchClient, type SearchRefresh } from './search-client.js';
+import { SearchClient, type BulkOperation, type SearchRefresh } from './search-client.js';
 import type { SearchContext } from './search-context.js';
-import { executionOperations, type ExecutionProjection } from './search-execution-documents.js';
+import { executionOperations, taskRunTombstones, type ExecutionProjection } from './search-execution-documents.js';
 import { SearchExecutionRepository } from './search-execution-repository.js';
 import { SearchFlowRepository } from './search-flow-repository.js';
 import { dropSearchIndices, ensureSearchIndices, searchIndexNames, type SearchIndexNames } from './search-indices.js';
@@ -86,6 +86,28 @@ export class SearchRepository implements Repository {
       // 409: the stored document has a newer version, which is what must win.
       if (item.error && item.status !== 409) failures.push({ index: operations[i]!.index, id: item.id, status: item.status, type: item.error.type, reason: item.error.reason });
     });
+    if (failures.length > 0) throw new SearchBulkError(failures);
+    await this.buryDeleted(operations, items.map((item) => item.status), options.refresh ?? false);
+  }
+
+  /**
+   * An execution refused (409) may be a deleted one: its task runs written by the same batch get tombstones too,
+   * or a task run created after the deletion would show in searches.
+   */
+  private async buryDeleted(operations: readonly BulkOperation[], statuses: readonly number[], refresh: SearchRefresh): Promise<void> {
+    const refused = operations.filter((op, i) => op.index === this.indices.executions && statuses[i] === 409).map((op) => op.id!);
+    if (refused.length === 0) return;
+    const deleted = await this.client.search<never>(this.indices.executions, {
+      query: { bool: { filter: [{ ids: { values: refused } }, { term: { deleted: true } }] } },
+      size: refused.length,
+      _source: false,
+    });
+    const tombstones = deleted.hits.flatMap((hit) => {
+      const taskRunIds = operations.filter((op) => op.index === this.indices.taskRuns && (op.document as { executionId?: string }).executionId === hit._id).map((op) => op.id!);
+      return taskRunTombstones(this.indices, hit._id, taskRunIds);
+    });
+    const items = await this.client.bulk(tombstones, refresh);
+    const failures = items.filter((item) => item.error).map((item) => ({ index: this.indices.taskRuns, id: item.id, status: item.status, type: item.error!.type, reason: item.error!.reason }));
     if (failures.length > 0) throw new SearchBulkError(failures);
   }
 

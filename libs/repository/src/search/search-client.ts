@@ -75,6 +75,8 @@ function reasonChain(cause: ErrorCause): string | undefined {
 
 const TRANSIENT = new Set([429, 502, 503, 504]);
 const PAGE = 1000;
+/** The deepest hit a plain from/size search may reach (the servers' default `index.max_result_window`). */
+const MAX_RESULT_WINDOW = 10_000;
 
 function encode(id: string): string {
   return encodeURIComponent(id);
@@ -165,7 +167,28 @@ export class SearchClient {
     return statusCode === 200;
   }
 
+  /**
+   * One search. A page beyond the servers' result window (`from + size` over 10,000) is reached with search_after:
+   * the sort values of the hit before it are found in steps of sort values only, then the page is read after them.
+   * `sort` must end in a unique field, as every paged search's does.
+   */
   async search<T>(index: string, body: SearchBody): Promise<SearchResult<T>> {
+    const from = body.from ?? 0;
+    if (from + (body.size ?? 10) <= MAX_RESULT_WINDOW || !body.sort) return this.searchWindow<T>(index, body);
+    let after: unknown[] | undefined;
+    for (let skipped = 0; skipped < from; ) {
+      const step = Math.min(MAX_RESULT_WINDOW, from - skipped);
+      const { hits } = await this.searchWindow<never>(index, { query: body.query, sort: body.sort, size: step, _source: false, track_total_hits: false, ...(after ? { search_after: after } : {}) });
+      if (hits.length === 0) break;
+      after = hits[hits.length - 1]!.sort;
+      skipped += hits.length;
+      if (hits.length < step) break;
+    }
+    const { from: _from, ...rest } = body;
+    return this.searchWindow<T>(index, { ...rest, ...(after ? { search_after: after } : {}) });
+  }
+
+  private async searchWindow<T>(index: string, body: SearchBody): Promise<SearchResult<T>> {
     const response = await this.request<{ hits: { total?: { value: number } | number; hits: SearchHit<T>[] }; aggregations?: Record<string, unknown> }>(
       'POST',
       `/${index}/_search`,

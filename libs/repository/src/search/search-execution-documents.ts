@@ -33,6 +33,36 @@ export interface TaskRunDocument {
   taskRun: TaskRun;
 }
 
+/**
+ * External version of a deleted execution's documents: above any version an execution reaches, so that no
+ * projection of it (a late or redelivered copy, a task run written after the deletion) can bring it back.
+ */
+export const DELETED_VERSION = Number.MAX_SAFE_INTEGER;
+
+/** What a deleted execution or task run leaves in its index: its id, marked deleted (searches skip it). */
+export interface DeletedDocument {
+  id: string;
+  executionId: string;
+  deleted: true;
+}
+
+/** Matches the documents that are not tombstones. */
+export const NOT_DELETED = { bool: { must_not: { term: { deleted: true } } } };
+
+function tombstone(index: string, id: string, executionId: string): BulkOperation {
+  return { action: 'index', index, id, version: DELETED_VERSION, document: { id, executionId, deleted: true } satisfies DeletedDocument };
+}
+
+/** Operations writing the tombstones of some task runs of a deleted execution. */
+export function taskRunTombstones(indices: SearchIndexNames, executionId: string, taskRunIds: readonly string[]): BulkOperation[] {
+  return taskRunIds.map((id) => tombstone(indices.taskRuns, id, executionId));
+}
+
+/** Operations writing the tombstones of an execution and of its task runs. */
+export function tombstoneOperations(indices: SearchIndexNames, executionId: string, taskRunIds: readonly string[]): BulkOperation[] {
+  return [tombstone(indices.executions, executionId, executionId), ...taskRunTombstones(indices, executionId, taskRunIds)];
+}
+
 /** An execution to project, with the task runs that changed (all of them when only the execution is given). */
 export type ExecutionProjection = Execution | { execution: Execution; changedTaskRuns: readonly TaskRun[] };
 

@@ -1,7 +1,7 @@
 import type { Execution, StateType, TaskRun } from '@osprey/flow-model';
 import type { ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
 import type { SearchContext } from './search-context.js';
-import type { ExecutionDocument, TaskRunDocument } from './search-execution-documents.js';
+import { NOT_DELETED, tombstoneOperations, type DeletedDocument, type ExecutionDocument, type TaskRunDocument } from './search-execution-documents.js';
 import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
 import { SearchFilter, searchPaging } from './search-query.js';
 
@@ -24,8 +24,8 @@ export class SearchExecutionRepository implements ExecutionRepository {
 
   async get(id: string): Promise<Execution | null> {
     const { client, indices } = this.ctx;
-    const stored = await client.get<ExecutionDocument>(indices.executions, id);
-    if (!stored) return null;
+    const stored = await client.get<ExecutionDocument | DeletedDocument>(indices.executions, id);
+    if (!stored || 'deleted' in stored.source) return null;
     const taskRuns = await client.searchAll<TaskRunDocument>(indices.taskRuns, { term: { executionId: id } }, [
       { position: { order: 'asc', missing: '_last' } },
       { seq: { order: 'asc' } },
@@ -36,6 +36,7 @@ export class SearchExecutionRepository implements ExecutionRepository {
 
   async search(query: ExecutionQuery): Promise<Page<Execution>> {
     const filter = new SearchFilter()
+      .add(NOT_DELETED)
       .namespace('namespace', query.namespace)
       .equals('flowId', query.flowId)
       .oneOf('state', query.state)
@@ -55,15 +56,26 @@ export class SearchExecutionRepository implements ExecutionRepository {
     return { total: result.total, results: result.hits.map((hit) => toExecution(hit._source, [])) };
   }
 
+  /**
+   * Replaces the execution and its task runs with tombstones at the highest external version rather than deleting
+   * them: the indexer may still hold older copies (a redelivery, an execution that was running), and a write to a
+   * deleted document would bring it back.
+   */
   async delete(id: string): Promise<boolean> {
     const { client, indices, refresh } = this.ctx;
-    const deleted = await client.delete(indices.executions, id, refresh);
-    await client.deleteByQuery(indices.taskRuns, { term: { executionId: id } }, refresh !== false);
-    return deleted;
+    const stored = await client.get<ExecutionDocument | DeletedDocument>(indices.executions, id);
+    if (!stored || 'deleted' in stored.source) return false;
+    await client.refreshIndex(indices.taskRuns);
+    const taskRuns = await client.searchAll<TaskRunDocument>(indices.taskRuns, { term: { executionId: id } }, [{ id: { order: 'asc' } }]);
+    const items = await client.bulk(tombstoneOperations(indices, id, taskRuns.map((hit) => hit._source.id)), refresh);
+    const failed = items.find((item) => item.error);
+    if (failed) throw new Error(`deleting execution ${id}: ${failed.id}: ${failed.error!.reason}`);
+    return true;
   }
 
   async dailyStats(query: { namespace?: string; flowId?: string; startDate: string; endDate: string }): Promise<{ date: string; state: StateType; count: number }[]> {
     const filter = new SearchFilter()
+      .add(NOT_DELETED)
       .namespace('namespace', query.namespace)
       .equals('flowId', query.flowId)
       .range('startDate', { gte: query.startDate, lte: query.endDate });

@@ -26,6 +26,7 @@ export const SEARCH_INDICES = {
     labels: keyword,
     parentId: keyword,
     version: long,
+    deleted: boolean,
     execution: stored,
   },
   taskRuns: {
@@ -39,6 +40,7 @@ export const SEARCH_INDICES = {
     endDate: date,
     position: integer,
     seq: long,
+    deleted: boolean,
     taskRun: stored,
   },
   logs: {

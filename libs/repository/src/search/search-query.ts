@@ -3,9 +3,6 @@ import { InvalidQueryError } from '../invalid-query-error.js';
 import { checkPage } from '../page-limits.js';
 import type { PageRequest } from '../ports.js';
 
-/** The deepest page a plain from/size search may reach (the servers' default `index.max_result_window`). */
-const MAX_RESULT_WINDOW = 10_000;
-
 /** A label as one exact keyword: JSON of the pair, so no key or value can be mistaken for another. */
 export function labelTerm(label: Label): string {
   return JSON.stringify([label.key, label.value]);
@@ -85,7 +82,6 @@ export function searchPaging(request: PageRequest, sortable: Record<string, stri
     });
   }
   const from = (page - 1) * size;
-  if (from + size > MAX_RESULT_WINDOW) throw new InvalidQueryError(`page ${page} of size ${size} is beyond the ${MAX_RESULT_WINDOW} results a search may page through; narrow the filters`, 'page');
   const sort: unknown[] = order.map(([field, dir]) => ({ [field]: { order: dir } }));
   if (!order.some(([field]) => field === tiebreak)) sort.push({ [tiebreak]: { order: order[0]?.[1] ?? 'asc' } });
   return { sort, from, size };

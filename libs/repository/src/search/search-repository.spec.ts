@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Execution } from '@osprey/flow-model';
-import { testExecution, testFlow } from '../testing/repository-fixtures.js';
+import { testExecution, testFlow, testTaskRun } from '../testing/repository-fixtures.js';
 import { openSearchRepository } from './open-search-repository.js';
 import { SearchBulkError } from './search-bulk-error.js';
 import { executionOperations } from './search-execution-documents.js';
@@ -50,6 +50,42 @@ describe('OpenSearch repository beyond the port', () => {
     expect(taskRuns.results.map((taskRun) => taskRun.outputs)).toEqual([{ value: 'final' }, { value: 'final' }]);
     expect((await repo.executions.search({ state: ['SUCCESS'] })).results.map((e) => e.id)).toEqual(['e1']);
   });
+
+  it('keeps a deleted execution deleted when an older copy or a later version with new task runs arrives after the deletion', async () => {
+    const running = testExecution('e1', { state: 'RUNNING', taskRuns: 2 });
+    const later: Execution = { ...running, version: running.version + 1, taskRunList: [...running.taskRunList, testTaskRun(running, 'e1-late', 'late', 'RUNNING', '2024-05-01T10:00:05.000Z')] };
+    await repo.indexExecutions([running], { refresh: true });
+    expect(await repo.executions.delete('e1')).toBe(true);
+    // The indexer redelivers what it had read before the deletion, then projects a version committed meanwhile.
+    await repo.indexExecutions([running], { refresh: true });
+    await repo.indexExecutions([{ execution: later, changedTaskRuns: later.taskRunList.slice(2) }], { refresh: true });
+    expect(await repo.executions.get('e1')).toBeNull();
+    expect((await repo.executions.search({})).total).toBe(0);
+    expect((await repo.taskRuns.search({})).total).toBe(0);
+    expect(await repo.executions.dailyStats({ startDate: '2024-05-01T00:00:00.000Z', endDate: '2024-05-02T00:00:00.000Z' })).toEqual([]);
+    expect(await repo.executions.delete('e1')).toBe(false);
+  });
+
+  it('pages past the 10,000th result in the requested order', async () => {
+    const start = Date.parse('2024-05-01T10:00:00.000Z');
+    const entries = Array.from({ length: 10_010 }, (_, i) => ({
+      id: `log-${i + 1}`,
+      namespace: 'company.team',
+      flowId: 'hello',
+      executionId: 'e1',
+      timestamp: new Date(start + i).toISOString(),
+      level: 'INFO' as const,
+      message: `line ${i + 1}`,
+    }));
+    await repo.indexLogs(entries, { refresh: true });
+    const last = entries.slice(10_000).map((entry) => entry.message);
+    const deep = await repo.logs.search({ executionId: 'e1', page: 11, size: 1000 });
+    expect(deep.total).toBe(10_010);
+    expect(deep.results.map((l) => l.message)).toEqual(last);
+    expect((await repo.logs.search({ executionId: 'e1', page: 3, size: 5000 })).results.map((l) => l.message)).toEqual(last);
+    expect((await repo.logs.search({ executionId: 'e1', page: 2002, size: 5, sort: 'timestamp:desc' })).results.map((l) => l.message)).toEqual(['line 5', 'line 4', 'line 3', 'line 2', 'line 1']);
+    expect((await repo.logs.search({ executionId: 'e1', page: 12, size: 1000 })).results).toEqual([]);
+  }, 120_000);
 
   it('overwrites a redelivered log entry instead of adding it twice', async () => {
     const entry = (id: string, message: string) => ({

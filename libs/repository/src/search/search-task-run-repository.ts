@@ -1,7 +1,7 @@
 import type { TaskRun } from '@osprey/flow-model';
 import type { Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
 import type { SearchContext } from './search-context.js';
-import type { TaskRunDocument } from './search-execution-documents.js';
+import { NOT_DELETED, type TaskRunDocument } from './search-execution-documents.js';
 import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
 import { SearchFilter, searchPaging } from './search-query.js';
 
@@ -22,6 +22,7 @@ export class SearchTaskRunRepository implements TaskRunRepository {
 
   async search(query: TaskRunQuery): Promise<Page<TaskRun>> {
     const filter = new SearchFilter()
+      .add(NOT_DELETED)
       .namespace('namespace', query.namespace)
       .equals('flowId', query.flowId)
       .equals('executionId', query.executionId)

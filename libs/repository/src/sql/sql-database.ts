@@ -2,6 +2,7 @@ import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { mysqlDialect, postgresDialect, sqliteDialect, type SqlDialect } from './sql-dialect.js';
 import { adoptLegacySqliteSchema } from './sqlite-legacy-schema.js';
 import { SqliteSessions } from './sqlite-sessions.js';
+import { asSqlUnavailable } from './sql-unavailable-error.js';
 
 /** Where TypeORM records the applied steps, on every server of the family. */
 export const MIGRATIONS_TABLE = 'osprey_migrations';
@@ -120,6 +121,10 @@ class PooledSessions implements SqlSessions {
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return unavailableAsTyped(() => this.transactionOnce(work));
+  }
+
+  private async transactionOnce<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();
@@ -164,12 +169,23 @@ class PooledSessions implements SqlSessions {
   close(): void {}
 
   private async withRunner<T>(work: (runner: Runner) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return await work(new Runner(this.dialect, runner));
-    } finally {
-      await runner.release();
-    }
+    return unavailableAsTyped(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        return await work(new Runner(this.dialect, runner));
+      } finally {
+        await runner.release();
+      }
+    });
+  }
+}
+
+/** A server that is down or unreachable surfaces as SqlUnavailableError (the API's 503), whatever the driver said. */
+async function unavailableAsTyped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw asSqlUnavailable(error);
   }
 }
 

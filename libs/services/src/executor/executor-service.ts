@@ -15,7 +15,7 @@ import {
 } from '@osprey/flow-model';
 import { VersionConflictError, type BroadcastQueue, type ClaimedEvent, type ExecutionEventQueue, type ExecutorStore } from '@osprey/queue';
 import type { LogEntry, Repository } from '@osprey/repository';
-import { newId, type Logger } from '@osprey/server';
+import { newId, type FlowSource, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
 import { DisabledTriggers } from './disabled-triggers.js';
 import { FlowCache } from './flow-cache.js';
@@ -32,6 +32,8 @@ export interface ExecutorOptions {
   defaultCountry?: string;
   /** Called after each committed decision (metrics, tests). */
   onCommitted?: (execution: Execution, events: number) => void;
+  /** Where flows are read (Backend.executorFlows); default the repository's flows. */
+  flows?: FlowSource;
 }
 
 /**
@@ -65,7 +67,7 @@ export class ExecutorService {
     private readonly logger: Logger,
     private readonly options: ExecutorOptions,
   ) {
-    this.flows = new FlowCache(repository.flows, broadcast);
+    this.flows = new FlowCache(options.flows ?? repository.flows, broadcast);
     this.disabledTriggers = new DisabledTriggers(repository.triggers, broadcast, logger);
   }
 

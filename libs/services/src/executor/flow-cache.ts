@@ -1,16 +1,20 @@
 import { isFlowTrigger, type Flow } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
-import type { FlowRepository, StoredFlow } from '@osprey/repository';
+import type { StoredFlow } from '@osprey/repository';
+import type { FlowSource } from '@osprey/server';
 
 const LIST_TTL_MS = 10_000;
 
-/** Parsed flows by revision (immutable, so cached for good) and the set of flows with Flow triggers. */
+/**
+ * Parsed flows by revision (immutable, so cached for good) and the set of flows with Flow triggers: listed again
+ * when the source's version moves (a source held in memory), else after a flow change or `LIST_TTL_MS`.
+ */
 export class FlowCache {
   private readonly revisions = new Map<string, StoredFlow>();
-  private triggerFlows?: { at: number; flows: StoredFlow[] };
+  private triggerFlows?: { at: number; version?: number; flows: StoredFlow[] };
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly repository: FlowRepository, broadcast: BroadcastQueue) {
+  constructor(private readonly repository: FlowSource, broadcast: BroadcastQueue) {
     this.unsubscribe = broadcast.subscribe((message) => {
       if (message.type === 'flowChanged') this.triggerFlows = undefined;
     });
@@ -33,11 +37,13 @@ export class FlowCache {
 
   async withFlowTriggers(): Promise<StoredFlow[]> {
     const now = Date.now();
-    if (!this.triggerFlows || now - this.triggerFlows.at > LIST_TTL_MS) {
+    const version = this.repository.version;
+    let cached = this.triggerFlows;
+    if (!cached || (version === undefined ? now - cached.at > LIST_TTL_MS : version !== cached.version)) {
       const all = await this.repository.list();
-      this.triggerFlows = { at: now, flows: all.filter((f) => !f.disabled && hasFlowTriggers(f.flow)) };
+      cached = this.triggerFlows = { at: now, version, flows: all.filter((f) => !f.disabled && hasFlowTriggers(f.flow)) };
     }
-    return this.triggerFlows.flows;
+    return cached.flows;
   }
 
   close(): void {
