@@ -547,12 +547,14 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
       });
 
       it('expires entries after their TTL', async () => {
-        await repo.kv.set('ns', 'short', 1, 150);
+        // 2 s: long enough to read the entry back before it expires on a loaded machine (150 ms was not).
+        await repo.kv.set('ns', 'short', 1, 2_000);
         await repo.kv.set('ns', 'long', 2, 60_000);
         const short = await repo.kv.get('ns', 'short');
         expect(short?.value).toBe(1);
-        expect(Date.parse(short!.expiresAt!)).toBeGreaterThan(Date.now());
-        await sleep(250);
+        const expiresAt = Date.parse(short!.expiresAt!);
+        expect(expiresAt).toBeGreaterThan(Date.now());
+        await sleep(expiresAt - Date.now() + 100);
         expect(await repo.kv.get('ns', 'short')).toBeNull();
         expect((await repo.kv.list('ns')).map((e) => e.key)).toEqual(['long']);
       });
