@@ -504,6 +504,38 @@ describe('decide: retries, pauses, kills and duplicates', () => {
   });
 });
 
+describe('decide: flowable end states and retries as Kestra resolves them', () => {
+  const fail = (id: string) => `  - id: ${id}\n    type: io.kestra.plugin.core.execution.Fail\n`;
+
+
+
+
+
+
+
+
+
+});
+
+describe('decide: expressions use the clock and ids it is given', () => {
+  it('now(), uuid() and randomInt() in expressions the executor renders come from the injected clock and ids', () => {
+    const f = flow(
+      `tasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: a\n    flowId: b\n    inputs:\n      at: "{{ now() }}"\n      id: "{{ uuid() }}"\n      n: "{{ randomInt(0, 1000000) }}"\n      jq: "{{ {} | jq('now') | first }}"\n`,
+    );
+    const execution: Execution = { id: 'e', namespace: f.namespace, flowId: f.id, flowRevision: 1, state: newState(new Date(0)), labels: [], inputs: {}, taskRunList: [], version: 0 };
+    const inputsOf = () => {
+      let ids = 0;
+      const d = decide({ flow: f, execution, event: { type: 'start' }, now: new Date('2020-05-06T07:08:09.000Z'), newId: () => `id-${++ids}` });
+      const start = d.actions.find((a) => a.type === 'startSubflow');
+      return start?.type === 'startSubflow' ? start.request.inputs : undefined;
+    };
+    const first = inputsOf();
+    expect(first).toMatchObject({ at: expect.stringMatching(/^2020-05-06T07:08:09/), id: expect.stringMatching(/^id-\d+$/) });
+    expect(Number(first?.jq)).toBe(Date.parse('2020-05-06T07:08:09.000Z') / 1000);
+    expect(inputsOf()).toEqual(first);
+  });
+});
+
 function indent(text: string, spaces: number): string {
   const pad = ' '.repeat(spaces - 2);
   return text

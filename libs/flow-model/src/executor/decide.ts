@@ -62,10 +62,13 @@ class Decider {
   private readonly idx: RunIndex;
   private readonly tasksById: Map<string, Task>;
   private outputsCache?: Record<string, unknown>;
+  /** Expressions see the decision's clock and ids, never the wall clock or a random source. */
+  private readonly render: RenderOptions;
 
   constructor(private readonly input: DecideInput) {
     this.flow = input.flow;
     this.now = input.now;
+    this.render = { ...input.render, now: () => input.now, uuid: input.newId, random: () => unitOf(input.newId()) };
     this.execution = { ...input.execution, taskRunList: [...input.execution.taskRunList] };
     // The index of the previous decision moves to this one; an execution seen for the first time is indexed once.
     const cached = runIndexes.get(input.execution);
@@ -273,7 +276,7 @@ class Decider {
     if (task.outputs && typeof task.outputs === 'object') {
       try {
         const childVars = { ...this.variablesFor(task, run), outputs: event.taskOutputs ?? {} };
-        outputs.outputs = renderValue(task.outputs as Record<string, unknown>, childVars, this.input.render);
+        outputs.outputs = renderValue(task.outputs as Record<string, unknown>, childVars, this.render);
       } catch (error) {
         state = 'FAILED';
         this.log('ERROR', `the outputs of subflow task ${task.id} cannot be rendered: ${errorMessage(error)}`, run);
@@ -602,7 +605,7 @@ class Decider {
         case 'EachSequential':
         case 'EachParallel': {
           const raw = kind === 'ForEach' ? task.values : task.value;
-          const values = loopValues(raw, (template) => evaluateExpression(template, this.variablesFor(task, run), this.input.render));
+          const values = loopValues(raw, (template) => evaluateExpression(template, this.variablesFor(task, run), this.render));
           run = this.replace({ ...run, flowable: { values } });
           break;
         }
@@ -646,8 +649,8 @@ class Decider {
 
   private startSubflow(run: TaskRun, task: Task): void {
     const vars = this.variablesFor(task, run);
-    const inputs = renderValue((task.inputs ?? {}) as Record<string, unknown>, vars, this.input.render);
-    const ownLabels = toLabels(renderValue(task.labels ?? [], vars, this.input.render));
+    const inputs = renderValue((task.inputs ?? {}) as Record<string, unknown>, vars, this.render);
+    const ownLabels = toLabels(renderValue(task.labels ?? [], vars, this.render));
     const inherited = task.inheritLabels === true ? this.execution.labels.filter((l) => !l.key.startsWith('system.')) : [];
     const correlation = this.execution.labels.find((l) => l.key === 'system.correlationId')?.value ?? this.execution.id;
     const labels = mergeLabelLists(mergeLabelLists(inherited, ownLabels), [{ key: 'system.correlationId', value: correlation }]);
@@ -764,7 +767,7 @@ class Decider {
     const vars = runVariables({ flow: this.flow, execution: this.execution, outputs: this.outputs(), envs: this.input.envs });
     const result: Record<string, unknown> = {};
     for (const output of this.flow.outputs) {
-      const value = renderValue(output.value, vars, this.input.render);
+      const value = renderValue(output.value, vars, this.render);
       result[output.id] = convertOutput(output.type, value);
     }
     return result;
@@ -794,7 +797,7 @@ class Decider {
 
   /** A property that may be a template: rendered to a typed value when it is one, taken as written otherwise. */
   private evaluate(value: unknown, task: Task, run: TaskRun): unknown {
-    return typeof value === 'string' && isTemplate(value) ? evaluateExpression(value, this.variablesFor(task, run), this.input.render) : value;
+    return typeof value === 'string' && isTemplate(value) ? evaluateExpression(value, this.variablesFor(task, run), this.render) : value;
   }
 
   private variablesFor(task: Task, run: TaskRun): Record<string, unknown> {
@@ -934,6 +937,13 @@ function enabled(tasks: Task[]): Task[] {
     enabledLists.set(tasks, list);
   }
   return list;
+}
+
+/** A number in [0, 1) derived from an id (FNV-1a), so that `randomInt()` depends only on the injected ids. */
+function unitOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) / 0x100000000;
 }
 
 function numberOr(value: unknown, fallback: number): number {

@@ -438,7 +438,7 @@ function parseRfc1123(text: string): ParsedFields | undefined {
  * Converts a date text the way Kestra's date filters do: as a zoned date-time, else a local
  * date-time in `zone`, else a local date at the start of the day in `zone`.
  */
-export function parseDate(text: string, zone: Zone, existingFormat?: string): ZonedDateTime {
+export function parseDate(text: string, zone: Zone, existingFormat?: string, now: Date = new Date()): ZonedDateTime {
   let fields: ParsedFields | undefined;
   if (existingFormat === undefined || existingFormat.startsWith('iso')) fields = parseIso(text);
   else if (existingFormat === 'rfc_1123_date_time') fields = parseRfc1123(text);
@@ -446,7 +446,7 @@ export function parseDate(text: string, zone: Zone, existingFormat?: string): Zo
   if (!fields) {
     throw new RangeError(`Text '${text}' could not be parsed${existingFormat ? ` with format '${existingFormat}'` : ''}`);
   }
-  const today = new Date();
+  const today = now;
   const local: LocalDateTime = {
     year: fields.year ?? today.getUTCFullYear(),
     month: fields.month ?? 1,

@@ -610,6 +610,8 @@ function formatValue(name: string, v: unknown): string {
 }
 
 class JqEvaluator {
+  constructor(private readonly now: Date) {}
+
   eval(node: JqNode, input: unknown, env: Env): unknown[] {
     switch (node.k) {
       case 'identity':
@@ -1106,7 +1108,7 @@ class JqEvaluator {
       case 'env/0':
         return [{}];
       case 'now/0':
-        return [Date.now() / 1000];
+        return [this.now.getTime() / 1000];
       case 'input/0':
       case 'inputs/0':
         return [];
@@ -1205,12 +1207,12 @@ class JqEvaluator {
 const compiled = new Map<string, JqNode>();
 
 /** Runs a jq program on `input`; returns every output, as jq does. */
-export function runJq(program: string, input: unknown): unknown[] {
+export function runJq(program: string, input: unknown, now: Date = new Date()): unknown[] {
   let node = compiled.get(program);
   if (!node) {
     node = new JqParser(lex(program)).parseAll();
     if (compiled.size > 1000) compiled.clear();
     compiled.set(program, node);
   }
-  return new JqEvaluator().eval(node, input, new Map());
+  return new JqEvaluator(now).eval(node, input, new Map());
 }

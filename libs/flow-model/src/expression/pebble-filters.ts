@@ -37,11 +37,11 @@ function zoneArg(args: CallArguments, ctx: CallContext, index = 1): Zone {
 }
 
 /** Kestra's AbstractDate.convert: dates, epoch seconds, or texts in ISO or `existingFormat`. */
-export function toDate(value: unknown, zone: Zone, existingFormat?: string): ZonedDateTime {
+export function toDate(value: unknown, zone: Zone, existingFormat?: string, now?: Date): ZonedDateTime {
   if (value instanceof ZonedDateTime) return value;
   if (value instanceof Date) return ZonedDateTime.ofEpochMilli(value.getTime(), zone);
   if (isNumber(value)) return ZonedDateTime.ofEpochMilli(toNumber(value) * 1000, zone);
-  if (typeof value === 'string') return parseDate(value, zone, existingFormat);
+  if (typeof value === 'string') return parseDate(value, zone, existingFormat, now);
   throw new TypeError(`'${str(value)}' is not a date`);
 }
 
@@ -167,7 +167,7 @@ function slugify(text: string): string {
 
 function timestamp(input: unknown, args: CallArguments, ctx: CallContext): ZonedDateTime | null {
   if (input === null) return null;
-  return toDate(input, zoneArg(args, ctx, 0), optionalString(args, 1, 'existingFormat'));
+  return toDate(input, zoneArg(args, ctx, 0), optionalString(args, 1, 'existingFormat'), ctx.now());
 }
 
 /** Pebble's core filters plus Kestra's own (io.kestra.core.runners.pebble.Extension). */
@@ -192,13 +192,13 @@ export const FILTERS: Record<string, FilterFunction> = {
   className: (input) => javaClassName(input),
   date: (input, args, ctx) => {
     if (input === null) return null;
-    const date = toDate(input, zoneArg(args, ctx), optionalString(args, 2, 'existingFormat'));
+    const date = toDate(input, zoneArg(args, ctx), optionalString(args, 2, 'existingFormat'), ctx.now());
     return formatWithArgs(date, args, ctx, 0, 1);
   },
   dateAdd: (input, args, ctx) => {
     if (input === null) return null;
     const zone = zoneArg(args, ctx, 3);
-    const date = toDate(input, zone, optionalString(args, 4, 'existingFormat'));
+    const date = toDate(input, zone, optionalString(args, 4, 'existingFormat'), ctx.now());
     const plus = date.plus(toNumber(args.get(0, 'amount')), str(args.get(1, 'unit')).toUpperCase());
     return formatWithArgs(plus, args, ctx, 2, 3);
   },
@@ -228,7 +228,7 @@ export const FILTERS: Record<string, FilterFunction> = {
       .map((v) => str(v))
       .join(sep === undefined || sep === null ? '' : str(sep));
   },
-  jq: (input, args) => {
+  jq: (input, args, ctx) => {
     let data = plain(input);
     if (typeof data === 'string') {
       try {
@@ -238,7 +238,7 @@ export const FILTERS: Record<string, FilterFunction> = {
       }
     } else if (data instanceof ZonedDateTime) data = data.toIsoOffsetString();
     data = JSON.parse(toJson(data ?? null)) as unknown;
-    return runJq(str(args.get(0, 'expression')), data);
+    return runJq(str(args.get(0, 'expression')), data, ctx.now());
   },
   json: (input) => toJson(input),
   jsonEncode: (input) => toJson(input),

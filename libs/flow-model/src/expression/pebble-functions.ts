@@ -93,7 +93,13 @@ export const FUNCTIONS: Record<string, PebbleFunction> = {
     }
     return value;
   },
-  uuid: () => randomUUID(),
-  randomInt: (args) => randomInt(toNumber(args.get(0, 'lower')), toNumber(args.get(1, 'upper'))),
+  uuid: (_args, ctx) => (ctx.options.uuid ? ctx.options.uuid() : randomUUID()),
+  randomInt: (args, ctx) => {
+    const lower = toNumber(args.get(0, 'lower'));
+    const upper = toNumber(args.get(1, 'upper'));
+    if (!ctx.options.random) return randomInt(lower, upper);
+    if (!(upper > lower)) ctx.fail(`randomInt() needs lower < upper, got ${lower} and ${upper}`);
+    return lower + Math.floor(ctx.options.random() * (upper - lower));
+  },
   block: (args, ctx) => ctx.renderBlock(toText(args.get(0, 'name'))),
 };

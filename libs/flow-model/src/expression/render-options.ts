@@ -1,7 +1,11 @@
 /** What the renderer needs from the outside world. `libs/flow-model` does no I/O itself. */
 export interface RenderOptions {
-  /** Clock for `now()`; default `new Date()`. */
+  /** Clock for `now()`, jq's `now` and dates parsed without a year; default `new Date()`. */
   now?: () => Date;
+  /** Ids for `uuid()`; default a random UUID. The executor passes its injected id source to stay deterministic. */
+  uuid?: () => string;
+  /** Numbers in [0, 1) for `randomInt()`; default a random number. */
+  random?: () => number;
   /**
    * `secret('KEY')` lookup. The renderer returns exactly what this returns: decoding is the
    * caller's job (Kestra OSS reads `SECRET_KEY` environment variables holding base64 values
