@@ -505,8 +505,18 @@ describe('decide: retries, pauses, kills and duplicates', () => {
 });
 
 describe('decide: flowable end states and retries as Kestra resolves them', () => {
-  const fail = (id: string) => `  - id: ${id}\n    type: io.kestra.plugin.core.execution.Fail\n`;
-
+  it('a Switch whose value matches no case and that has no defaults fails (WARNING with allowFailure)', () => {
+    const yaml = (extra = '') => `tasks:\n  - id: sw\n    type: io.kestra.plugin.core.flow.Switch\n    value: "{{ inputs.s }}"\n${extra}    cases:\n      "NO":\n${indent(log('in-no'), 6)}${log('after')}`;
+    const sim = new Simulation(flow(yaml()), { inputs: { s: 'YES' } }).run();
+    expect(sim.run1('sw').state.current).toBe('FAILED');
+    expect(sim.run1('sw').outputs).toEqual({ value: 'YES', defaults: true });
+    expect(sim.state).toBe('FAILED');
+    expect(sim.runs('after')).toHaveLength(0);
+    expect(sim.actions.some((a) => a.type === 'log' && a.level === 'ERROR' && a.message.includes("'YES'"))).toBe(true);
+    const tolerated = new Simulation(flow(yaml('    allowFailure: true\n')), { inputs: { s: 'YES' } }).run();
+    expect(tolerated.run1('sw').state.current).toBe('WARNING');
+    expect(tolerated.order()).toEqual(['after']);
+  });
 
 
 

@@ -614,6 +614,8 @@ class Decider {
           const cases = (task.cases ?? {}) as Record<string, unknown>;
           const matched = Object.prototype.hasOwnProperty.call(cases, value);
           run = this.replace({ ...run, flowable: { branch: matched ? value : DEFAULTS_BRANCH }, outputs: { value, defaults: !matched } });
+          // A value no case names, with nothing to run by default, is a failure: ending SUCCESS would hide it.
+          if (!matched && tasksOf(task.defaults).length === 0) throw new Error(`Switch ${task.id}: no case matches the value '${value}' and there are no defaults`);
           break;
         }
         case 'If': {
