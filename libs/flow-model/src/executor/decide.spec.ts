@@ -518,6 +518,19 @@ describe('decide: flowable end states and retries as Kestra resolves them', () =
     expect(tolerated.order()).toEqual(['after']);
   });
 
+  it('a ForEach over values holding null fails with only its own task run; equal values run once', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: '[1, null, {"key": "k"}]'\n    tasks:\n${indent(log('x'), 4)}${log('after')}`),
+    ).run();
+    expect(sim.state).toBe('FAILED');
+    expect(sim.execution.taskRunList.map((r) => r.taskId)).toEqual(['each']);
+    expect(sim.actions.some((a) => a.type === 'log' && a.message.includes("Found '1' null values on Each"))).toBe(true);
+    const nullValues = new Simulation(flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: "{{ inputs.none }}"\n    tasks:\n${indent(log('x'), 4)}`), { inputs: { none: null } }).run();
+    expect(nullValues.state).toBe('FAILED');
+    const repeated = new Simulation(flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", "a"]\n    tasks:\n${indent(log('x'), 4)}`)).run();
+    expect(repeated.runs('x').map((r) => r.value)).toEqual(['a', 'b']);
+    expect(repeated.state).toBe('SUCCESS');
+  });
 
 
 

@@ -975,8 +975,12 @@ export function loopValues(raw: unknown, evaluate: (template: string) => unknown
       }
     }
   }
-  if (!Array.isArray(value)) throw new Error(`values must be a list, got ${typeof value}`);
-  return value.map(stringify);
+  if (!Array.isArray(value)) throw new Error(`values must be a list, got ${value === null ? 'null' : typeof value}`);
+  // A null value has no iteration key: the loop fails rather than run it as an empty string.
+  const nulls = value.filter((v) => v === null || v === undefined).length;
+  if (nulls > 0) throw new Error(`Found '${nulls}' null values on Each, with values=${JSON.stringify(value)}`);
+  // Equal values would share their iterations' task runs: each distinct value runs once.
+  return [...new Set(value.map(stringify))];
 }
 
 function stringify(value: unknown): string {
