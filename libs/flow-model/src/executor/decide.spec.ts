@@ -532,12 +532,36 @@ describe('decide: flowable end states and retries as Kestra resolves them', () =
     expect(repeated.state).toBe('SUCCESS');
   });
 
+  it('an If records its evaluationResult output', () => {
+    const sim = new Simulation(flow(`tasks:\n  - id: if\n    type: io.kestra.plugin.core.flow.If\n    condition: "{{ 1 == 1 }}"\n    then:\n${indent(log('yes'), 4)}`)).run();
+    expect(sim.run1('if').outputs).toEqual({ evaluationResult: true });
+  });
 
+  it('an If that fails inside a concurrent ForEach does not stop the iterations started with it (Kestra: BadFlowableTest)', () => {
+    const sim = new Simulation(
+      flow(
+        `tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", "c"]\n    concurrencyLimit: 0\n    tasks:\n      - id: if\n        type: io.kestra.plugin.core.flow.If\n        condition: "{{ missing.variable }}"\n        then:\n${indent(log('never'), 8)}${log('after')}`,
+      ),
+    ).run();
+    expect(sim.runs('if').map((r) => [r.value, r.state.current])).toEqual([['a', 'FAILED'], ['b', 'FAILED'], ['c', 'FAILED']]);
+    expect(sim.run1('each').state.current).toBe('FAILED');
+    expect(sim.runs('after')).toHaveLength(0);
+    expect(sim.state).toBe('FAILED');
+    // A concurrency limit still holds: two iterations start, fail, and no third one starts after them.
+    const limited = new Simulation(
+      flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", "c"]\n    concurrencyLimit: 2\n    tasks:\n      - id: if\n        type: io.kestra.plugin.core.flow.If\n        condition: "{{ missing.variable }}"\n        then:\n${indent(log('never'), 8)}`),
+    ).run();
+    expect(limited.runs('if').map((r) => r.value)).toEqual(['a', 'b']);
+    expect(limited.state).toBe('FAILED');
+  });
 
-
-
-
-
+  it('a Parallel child that fails as it is created does not stop its siblings from starting', () => {
+    const sim = new Simulation(
+      flow(`tasks:\n  - id: par\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n      - id: bad\n        type: io.kestra.plugin.core.log.Log\n        message: x\n        runIf: "{{ nope }}"\n${indent(log('b') + log('c'), 6)}`),
+    ).run();
+    expect(sim.order()).toEqual(['b', 'c']);
+    expect(sim.run1('par').state.current).toBe('FAILED');
+  });
 });
 
 describe('decide: expressions use the clock and ids it is given', () => {

@@ -396,13 +396,18 @@ class Decider {
     let leadingWarning = prefix?.warning ?? false;
     let active = 0;
     let failed: StateType | undefined;
+    // Runs started together all start (Kestra creates a parallel list's runs at once): a run that fails as it
+    // is created stops only later passes from starting more, and keeps its slot in this one.
+    let failedBefore = false;
+    let failedOnCreation = 0;
     let warning = leadingWarning;
     let pending = false;
     for (let i = start; i < tasks.length; i++) {
       const task = tasks[i]!;
       let run = this.findRun(task.id, scope);
+      const created = !run;
       if (!run) {
-        if (failed || active >= limit) {
+        if ((limit === 1 ? failed : failedBefore) || active + failedOnCreation >= limit) {
           pending = true;
           continue;
         }
@@ -416,7 +421,11 @@ class Decider {
         if (limit === 1) break;
         continue;
       }
-      if (isFailed(state)) failed ??= state;
+      if (isFailed(state)) {
+        failed ??= state;
+        if (created) failedOnCreation++;
+        else failedBefore = true;
+      }
       if (state === 'WARNING') warning = true;
       if (leading === i && !isFailed(state)) {
         leading++;
@@ -518,9 +527,15 @@ class Decider {
       return true;
     };
     progress.open = progress.open.filter((i) => !record(this.resolveList(scopeOf(i), children, 'sequential')));
-    while (!progress.failed && progress.open.length < limit && progress.next < values.length) {
+    // Iterations started together all start, even when one fails at once (an If whose condition cannot render):
+    // only a failure known before this pass stops new ones.
+    const failedBefore = progress.failed;
+    let failedNow = 0;
+    while (!failedBefore && progress.open.length + failedNow < limit && progress.next < values.length) {
       const i = progress.next++;
-      if (!record(this.resolveList(scopeOf(i), children, 'sequential'))) progress.open.push(i);
+      const status = this.resolveList(scopeOf(i), children, 'sequential');
+      if (!status.done) progress.open.push(i);
+      else if (record(status) && isFailed(status.state)) failedNow++;
     }
     if (progress.open.length > 0 || (!progress.failed && progress.next < values.length)) return RUNNING;
     return this.endWithLocalBranches(local, progress.failed ?? (progress.warning ? 'WARNING' : 'SUCCESS'));
@@ -619,8 +634,8 @@ class Decider {
           break;
         }
         case 'If': {
-          const condition = this.evaluate(task.condition ?? '', task, run);
-          run = this.replace({ ...run, flowable: { branch: isTruthy(condition) ? 'then' : 'else' } });
+          const evaluationResult = isTruthy(this.evaluate(task.condition ?? '', task, run));
+          run = this.replace({ ...run, flowable: { branch: evaluationResult ? 'then' : 'else' }, outputs: { evaluationResult } });
           break;
         }
         case 'Subflow':
