@@ -537,6 +537,18 @@ describe('decide: flowable end states and retries as Kestra resolves them', () =
     expect(sim.run1('if').outputs).toEqual({ evaluationResult: true });
   });
 
+  it('a Pause whose delay or timeout comes from an input waits that long', () => {
+    const delayed = new Simulation(flow(`inputs:\n  - id: delay\n    type: DURATION\ntasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    delay: "{{ inputs.delay }}"\n${log('after')}`), {
+      inputs: { delay: 'PT5S' },
+    }).run();
+    expect(delayed.state).toBe('SUCCESS');
+    expect(delayed.order()).toEqual(['after']);
+    expect(Date.parse(delayed.run1('after').state.startDate) - Date.parse(delayed.run1('wait').state.startDate)).toBeGreaterThanOrEqual(5000);
+    const timedOut = new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    timeout: "{{ inputs.t }}"\n${log('after')}`), { inputs: { t: 'PT2S' } }).run();
+    expect(timedOut.run1('wait').state.current).toBe('FAILED');
+    expect(timedOut.state).toBe('FAILED');
+  });
+
   it('an If that fails inside a concurrent ForEach does not stop the iterations started with it (Kestra: BadFlowableTest)', () => {
     const sim = new Simulation(
       flow(

@@ -654,12 +654,16 @@ class Decider {
   }
 
   private pause(run: TaskRun, task: Task): TaskRun {
+    // delay and timeout may be expressions (e.g. a DURATION input): rendered before the pause starts.
+    const delay = this.evaluate(task.delay ?? task.pauseDuration, task, run);
+    const timeout = this.evaluate(task.timeout, task, run);
+    const delayAt = typeof delay === 'string' && delay ? this.after(delay) : undefined;
+    const timeoutAt = delayAt === undefined && typeof timeout === 'string' && timeout ? this.after(timeout) : undefined;
     const paused = this.replace({ ...run, state: withState(run.state, 'PAUSED', this.now) });
-    const delay = task.delay ?? task.pauseDuration;
-    if (typeof delay === 'string' && delay) {
-      this.actions.push({ type: 'schedule', at: this.after(delay), event: { type: 'timer', kind: 'pauseDelay', taskRunId: run.id } });
-    } else if (typeof task.timeout === 'string' && task.timeout) {
-      this.actions.push({ type: 'schedule', at: this.after(task.timeout), event: { type: 'timer', kind: 'pauseTimeout', taskRunId: run.id } });
+    if (delayAt) {
+      this.actions.push({ type: 'schedule', at: delayAt, event: { type: 'timer', kind: 'pauseDelay', taskRunId: run.id } });
+    } else if (timeoutAt) {
+      this.actions.push({ type: 'schedule', at: timeoutAt, event: { type: 'timer', kind: 'pauseTimeout', taskRunId: run.id } });
     }
     return paused;
   }
