@@ -148,7 +148,7 @@ class Decider {
         const task = this.taskOf(run);
         const outputs = { ...(run.outputs ?? {}), executionId: event.childExecutionId };
         if (task && task.wait === false) {
-          this.finishRun({ ...run, outputs }, 'SUCCESS');
+          this.endSubflowRun({ ...run, outputs }, task, 'SUCCESS');
         } else {
           this.replace({ ...run, outputs });
         }
@@ -212,23 +212,15 @@ class Decider {
     if (event.metrics?.length) recorded.metrics = event.metrics;
     const attempts = [...run.attempts];
     attempts[event.attempt - 1] = recorded;
-    let next: TaskRun = { ...run, attempts, outputs: event.outputs ?? run.outputs };
+    const next: TaskRun = { ...run, attempts, outputs: event.outputs ?? run.outputs };
     if (event.labels?.length) this.mergeLabels(event.labels);
     if (event.children?.length) this.recordChildren(next, event);
 
-    if (event.state === 'FAILED' && task) {
-      const retry = this.retryPolicy(task, run);
-      const delay = retry ? nextRetryDelay(retry, event.attempt, Date.parse(run.state.startDate), this.now.getTime()) : undefined;
-      if (delay !== undefined) {
-        next = { ...next, state: withState(next.state, 'RETRYING', this.now) };
-        this.replace(next);
-        this.actions.push({
-          type: 'schedule',
-          at: new Date(this.now.getTime() + delay).toISOString(),
-          event: { type: 'timer', kind: 'retry', taskRunId: run.id, attempt: event.attempt },
-        });
-        return;
-      }
+    if (event.state === 'FAILED' && task && this.retryLater(next, task, event.attempt)) return;
+    if (task && flowableKind(task.type) === 'Subflow') {
+      // The child could not start: the Subflow task ends as its child would have.
+      this.endSubflowRun(next, task, event.state);
+      return;
     }
     if (task && flowableKind(task.type) === 'WorkingDirectory') {
       // The children ran on the worker; the WorkingDirectory's own errors and finally are resolved by the executor.
@@ -283,7 +275,50 @@ class Decider {
       }
     }
     if (event.flowOutputs) outputs.outputs = { ...(outputs.outputs as object | undefined), ...event.flowOutputs };
-    this.finishRun({ ...run, outputs }, state);
+    if (state === 'FAILED' && this.retryLater({ ...run, outputs }, task, run.attempts.length)) return;
+    this.endSubflowRun({ ...run, outputs }, task, state);
+  }
+
+  /** A new attempt of a Subflow run starts a new child execution; the failed child stays as it ended. */
+  private restartSubflow(run: TaskRun, task: Task): void {
+    const { executionId: _previous, ...outputs } = run.outputs ?? {};
+    const { jobState: _ended, ...flowable } = run.flowable ?? {};
+    const retried = this.replace({
+      ...run,
+      outputs,
+      flowable,
+      attempts: [...run.attempts, { state: withState(newState(this.now), 'RUNNING', this.now) }],
+      state: withState(run.state, 'RUNNING', this.now),
+    });
+    this.startSubflow(retried, task);
+  }
+
+  /** A Subflow run whose child ended (or started, without wait): its own errors and finally run before it ends. */
+  private endSubflowRun(run: TaskRun, task: Task, state: StateType): void {
+    if (state === 'KILLED' || (tasksOf(task.errors).length === 0 && tasksOf(task.finally).length === 0)) {
+      this.finishRun(run, state);
+      return;
+    }
+    const attempts = run.attempts.map((a, i) => (i === run.attempts.length - 1 && !isTerminated(a.state.current) ? { ...a, state: withState(a.state, stateForAttempt(state), this.now) } : a));
+    this.replace({ ...run, attempts, flowable: { ...(run.flowable ?? {}), jobState: state } });
+  }
+
+  /**
+   * Puts a failed run in RETRYING with a timer for its next attempt when its retry policy allows one; false
+   * when it does not (the run then ends FAILED).
+   */
+  private retryLater(run: TaskRun, task: Task, failedAttempt: number): boolean {
+    const retry = this.retryPolicy(task, run);
+    const delay = retry ? nextRetryDelay(retry, failedAttempt, Date.parse(run.state.startDate), this.now.getTime()) : undefined;
+    if (delay === undefined) return false;
+    const attempts = run.attempts.map((a, i) => (i === run.attempts.length - 1 && !isTerminated(a.state.current) ? { ...a, state: withState(a.state, 'FAILED', this.now) } : a));
+    this.replace({ ...run, attempts, state: withState(run.state, 'RETRYING', this.now) });
+    this.actions.push({
+      type: 'schedule',
+      at: new Date(this.now.getTime() + delay).toISOString(),
+      event: { type: 'timer', kind: 'retry', taskRunId: run.id, attempt: failedAttempt },
+    });
+    return true;
   }
 
   private applyTimer(kind: string, taskRunId?: string, attemptNumber?: number): void {
@@ -293,6 +328,10 @@ class Decider {
         if (!run || run.state.current !== 'RETRYING' || run.attempts.length !== attemptNumber) return;
         const task = this.taskOf(run);
         if (!task) return;
+        if (flowableKind(task.type) === 'Subflow') {
+          this.restartSubflow(run, task);
+          return;
+        }
         this.dispatch({ ...run, state: withState(run.state, 'RUNNING', this.now) }, task);
         return;
       }
@@ -342,7 +381,9 @@ class Decider {
     for (const run of failed) {
       const task = this.taskOf(run);
       if (!task) continue;
-      if (flowableKind(task.type) && flowableKind(task.type) !== 'WorkingDirectory') {
+      if (flowableKind(task.type) === 'Subflow') {
+        this.restartSubflow(run, task);
+      } else if (flowableKind(task.type) && flowableKind(task.type) !== 'WorkingDirectory') {
         this.replace({ ...run, state: withState(run.state, 'RUNNING', this.now) });
       } else {
         this.dispatch({ ...run, state: withState(run.state, 'RUNNING', this.now) }, task);
@@ -475,12 +516,12 @@ class Decider {
         return this.resolveLoop(kind, run, task, local);
       case 'Dag':
         return this.resolveDag(task, local);
-      case 'WorkingDirectory': {
+      case 'WorkingDirectory':
+      case 'Subflow': {
+        // The work ran elsewhere (a worker, a child execution); its end state is recorded as jobState.
         const jobState = run.flowable?.jobState as StateType | undefined;
         return jobState ? this.endWithLocalBranches(local, jobState) : RUNNING;
       }
-      case 'Subflow':
-        return RUNNING; // ends on a subflowEnded event
     }
   }
 
@@ -680,8 +721,9 @@ class Decider {
       request: {
         parentExecutionId: this.execution.id,
         parentTaskRunId: run.id,
-        namespace: renderTemplate(String(task.namespace), vars, this.input.render),
-        flowId: renderTemplate(String(task.flowId), vars, this.input.render),
+        attempt: Math.max(1, run.attempts.length),
+        namespace: renderTemplate(String(task.namespace), vars, this.render),
+        flowId: renderTemplate(String(task.flowId), vars, this.render),
         revision: typeof task.revision === 'number' ? task.revision : undefined,
         inputs,
         labels,

@@ -96,6 +96,8 @@ export type ExecutorAction =
 export interface SubflowRequest {
   parentExecutionId: string;
   parentTaskRunId: string;
+  /** The parent task run's attempt that starts this child (a retried Subflow starts a new child per attempt). */
+  attempt: number;
   namespace: string;
   flowId: string;
   revision?: number;

@@ -299,7 +299,7 @@ export class ExecutorService {
       await this.repository.logs
         .append([{ namespace: parent.namespace, flowId: parent.flowId, executionId: parent.id, taskRunId: request.parentTaskRunId, timestamp: new Date().toISOString(), level: 'ERROR', message: (error as Error).message }])
         .catch(() => undefined);
-      return { type: 'taskResult', taskRunId: request.parentTaskRunId, attempt: 1, state: 'FAILED', error: (error as Error).message };
+      return { type: 'taskResult', taskRunId: request.parentTaskRunId, attempt: request.attempt, state: 'FAILED', error: (error as Error).message };
     }
   }
 
