@@ -624,6 +624,19 @@ describe('decide: flowable end states and retries as Kestra resolves them', () =
   });
 });
 
+describe('decide: currentEachOutput', () => {
+  it("currentEachOutput(outputs.x) reads the output of x in the current iteration of nested loops", () => {
+    const sim = new Simulation(
+      flow(
+        `tasks:\n  - id: outer\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["v11", "v12"]\n    tasks:\n      - id: inner\n        type: io.kestra.plugin.core.flow.ForEach\n        values: ["v21", "v22"]\n        tasks:\n          - id: out\n            type: io.kestra.plugin.core.debug.Return\n            format: "{{ parents[0].taskrun.value }}-{{ taskrun.value }}"\n          - id: ret\n            type: io.kestra.plugin.core.debug.Return\n            format: "return-{{ currentEachOutput(outputs.out).value }}"\n  - id: single\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["v41"]\n    tasks:\n      - id: out2\n        type: io.kestra.plugin.core.debug.Return\n        format: "{{ taskrun.value }}"\n      - id: ret2\n        type: io.kestra.plugin.core.debug.Return\n        format: "return-{{ currentEachOutput(outputs.out2).value }}"\n`,
+      ),
+    ).run();
+    expect(sim.state).toBe('SUCCESS');
+    expect(sim.runs('ret').map((r) => r.outputs?.value).sort()).toEqual(['return-v11-v21', 'return-v11-v22', 'return-v12-v21', 'return-v12-v22']);
+    expect(sim.run1('ret2').outputs?.value).toBe('return-v41');
+  });
+});
+
 describe('decide: expressions use the clock and ids it is given', () => {
   it('now(), uuid() and randomInt() in expressions the executor renders come from the injected clock and ids', () => {
     const f = flow(

@@ -102,4 +102,21 @@ export const FUNCTIONS: Record<string, PebbleFunction> = {
     return lower + Math.floor(ctx.options.random() * (upper - lower));
   },
   block: (args, ctx) => ctx.renderBlock(toText(args.get(0, 'name'))),
+  currentEachOutput: (args, ctx) => {
+    if (!args.has(0, 'outputs')) return ctx.fail("The 'currentEachOutput' function expects an argument 'outputs'.");
+    const outputs = args.get(0, 'outputs');
+    if (!isMap(outputs)) return ctx.fail("The 'currentEachOutput' function expects an argument 'outputs' with type map.");
+    // Loop outputs nest by the loop values from the outermost loop in (see outputsVariable): follow this run's.
+    const vars = ctx.variables();
+    const parents = Array.isArray(vars.parents) ? [...(vars.parents as unknown[])].reverse() : [];
+    const values: string[] = [];
+    for (const scope of [...parents, vars]) {
+      const taskrun = isMap(scope) ? scope.taskrun : undefined;
+      const value = isMap(taskrun) ? taskrun.value : undefined;
+      if (value !== undefined && value !== null && value !== values[values.length - 1]) values.push(toText(value));
+    }
+    let node: unknown = outputs;
+    for (const value of values) node = isMap(node) ? node[value] : undefined;
+    return node ?? null;
+  },
 };
