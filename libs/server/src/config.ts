@@ -189,9 +189,11 @@ export const configSchema = z
         batchSize: z.coerce.number().int().positive().default(64),
         /** How long a claim on an execution lasts before another executor may take it over. */
         leaseMs: z.coerce.number().int().positive().default(30_000),
+        /** Unended executions kept in memory between their events (least recently used evicted, then reloaded). */
+        cachedExecutions: z.coerce.number().int().positive().default(1000),
       })
       .strict()
-      .default({ batchSize: 64, leaseMs: 30_000 }),
+      .default({ batchSize: 64, leaseMs: 30_000, cachedExecutions: 1000 }),
     worker: z
       .object({
         /** Task runs one worker runs at once. */
@@ -305,7 +307,7 @@ const KNOWN_SECTIONS: Record<string, string[]> = {
   repository: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'indexPrefix', 'replicas', 'username', 'password'],
   workerQueue: ['type', 'url', 'prefix'],
   storage: ['type', 'basePath', 'bucket', 'endpoint', 'region', 'accessKey', 'secretKey', 'sessionToken', 'pathStyle', 'useSSL', 'prefix', 'createBucket', 'partSize', 'uploadConcurrency'],
-  executor: ['batchSize', 'leaseMs'],
+  executor: ['batchSize', 'leaseMs', 'cachedExecutions'],
   worker: ['concurrency', 'leaseMs', 'shutdownGraceMs'],
   scheduler: ['tickMs', 'leaseMs'],
   instance: ['heartbeatMs', 'deadAfterMs'],

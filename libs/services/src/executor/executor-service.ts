@@ -19,6 +19,7 @@ import { newId, type FlowSource, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
 import { DisabledTriggers } from './disabled-triggers.js';
 import { FlowCache } from './flow-cache.js';
+import { LruCache } from './lru-cache.js';
 
 export interface ExecutorOptions {
   batchSize: number;
@@ -34,7 +35,11 @@ export interface ExecutorOptions {
   onCommitted?: (execution: Execution, events: number) => void;
   /** Where flows are read (Backend.executorFlows); default the repository's flows. */
   flows?: FlowSource;
+  /** Unended executions kept in memory between events (default 1000); an evicted one is loaded again on its next event. */
+  cachedExecutions?: number;
 }
+
+const CACHED_EXECUTIONS = 1000;
 
 /**
  * The single writer of executions: claims events per execution, runs the pure decision function on
@@ -57,7 +62,7 @@ export class ExecutorService {
   private readonly disabledTriggers: DisabledTriggers;
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
-  private readonly hot = new Map<string, Execution>();
+  private readonly hot: LruCache<string, Execution>;
 
   constructor(
     private readonly events: ExecutionEventQueue,
@@ -69,6 +74,12 @@ export class ExecutorService {
   ) {
     this.flows = new FlowCache(options.flows ?? repository.flows, broadcast);
     this.disabledTriggers = new DisabledTriggers(repository.triggers, broadcast, logger);
+    this.hot = new LruCache(options.cachedExecutions ?? CACHED_EXECUTIONS);
+  }
+
+  /** How many executions the executor holds in memory now. */
+  get cachedExecutions(): number {
+    return this.hot.size;
   }
 
   start(): void {

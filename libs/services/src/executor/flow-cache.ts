@@ -2,15 +2,18 @@ import { isFlowTrigger, type Flow } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
 import type { StoredFlow } from '@osprey/repository';
 import type { FlowSource } from '@osprey/server';
+import { LruCache } from './lru-cache.js';
 
 const LIST_TTL_MS = 10_000;
+/** Parsed revisions kept; a revision evicted is read again from the repository when an execution needs it. */
+const CACHED_REVISIONS = 1000;
 
 /**
- * Parsed flows by revision (immutable, so cached for good) and the set of flows with Flow triggers: listed again
+ * Parsed flows by revision (immutable, so cached until evicted) and the set of flows with Flow triggers: listed again
  * when the source's version moves (a source held in memory), else after a flow change or `LIST_TTL_MS`.
  */
 export class FlowCache {
-  private readonly revisions = new Map<string, StoredFlow>();
+  private readonly revisions = new LruCache<string, StoredFlow>(CACHED_REVISIONS);
   private triggerFlows?: { at: number; version?: number; flows: StoredFlow[] };
   private readonly unsubscribe: () => void;
 

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { parseFlow, type Execution } from '@osprey/flow-model';
+import { openSqliteQueue, type SqliteQueue } from '@osprey/queue';
+import { openSqliteRepository, type SqliteRepository } from '@osprey/repository';
+import { createLogger } from '@osprey/server';
+import { newExecution } from '../executions/new-execution.js';
+import { ExecutorService } from './executor-service.js';
+
+const silent = createLogger({ service: 'test', instance: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+const SOURCE = `id: waits
+namespace: io.osprey.tests
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.Pause
+`;
+
+describe('ExecutorService on the embedded backend', () => {
+  let dir: string;
+  let queue: SqliteQueue;
+  let repository: SqliteRepository;
+  let executor: ExecutorService | undefined;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'osprey-executor-'));
+    repository = await openSqliteRepository(join(dir, 'osprey.db'));
+    queue = await openSqliteQueue(join(dir, 'osprey.db'));
+  });
+
+  afterEach(async () => {
+    await executor?.stop();
+    await queue.close();
+    await repository.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('keeps at most cachedExecutions executions in memory over many paused ones, and reloads an evicted one on its next event', async () => {
+    const flow = parseFlow(SOURCE);
+    const stored = await repository.flows.save(flow, SOURCE);
+    const states = new Map<string, string>();
+    let maxCached = 0;
+    const service = new ExecutorService(queue.events, queue.store, queue.broadcast, repository, silent, {
+      batchSize: 200,
+      leaseMs: 30_000,
+      cachedExecutions: 50,
+      onCommitted: (execution: Execution) => {
+        states.set(execution.id, execution.state.current);
+        maxCached = Math.max(maxCached, service.cachedExecutions);
+      },
+    });
+    executor = service;
+    service.start();
+    const count = 1000;
+    const executions = Array.from({ length: count }, (_, i) => newExecution({ flow, revision: stored.revision }, `paused-${String(i).padStart(5, '0')}`, new Date()));
+    for (let i = 0; i < count; i += 200) {
+      await queue.events.emit(executions.slice(i, i + 200).map((execution) => ({ executionId: execution.id, event: { type: 'start' as const }, execution })));
+    }
+    await until(() => ([...states.values()].filter((s) => s === 'PAUSED').length === count ? true : undefined));
+    expect(maxCached).toBe(50);
+    expect(service.cachedExecutions).toBe(50);
+
+    // The first execution left the cache long ago: its resume is decided on the stored execution.
+    const first = executions[0]!.id;
+    await queue.events.emit([{ executionId: first, event: { type: 'resume' } }]);
+    await until(() => (states.get(first) === 'SUCCESS' ? true : undefined));
+    expect((await repository.executions.get(first))?.state.current).toBe('SUCCESS');
+    expect(service.cachedExecutions).toBeLessThanOrEqual(50);
+  }, 180_000);
+});
