@@ -1,15 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, httpJson, OspreyProcess } from './support/osprey-process.js';
+import { createSqlTestDatabase } from '@osprey/repository';
+import { eventually, httpJson } from './support/osprey-process.js';
+import { Cluster, deployFlow, type ServiceProcess } from './scale/cluster.js';
 
 /**
- * A worker dies in the middle of a long task: the job's lease expires and the other worker runs it.
- * Executor, webserver and two workers are separate processes on one SQLite file.
+ * A worker dies in the middle of a long task: the job's lease expires and the other worker runs it again, as a
+ * new attempt (the dead worker's attempt ends KILLED and `taskrun.attemptsCount` is 1 in the re-run), on every
+ * worker-job queue: SQLite, PostgreSQL, MariaDB, Redis (BullMQ) and Kafka. Webserver, executor and two workers
+ * (plus an indexer on Kafka) are separate processes.
  */
 interface TaskRunView {
   taskId: string;
   state: { current: string };
+  outputs?: Record<string, unknown>;
   attempts: { state: { current: string }; workerId?: string }[];
 }
 interface ExecutionView {
@@ -27,41 +32,103 @@ tasks:
   - id: long
     type: io.kestra.plugin.scripts.shell.Commands
     commands:
-      - echo begin
-      - sleep 120
-      - echo '::{"outputs":{"done":"yes"}}::'
+      - echo '::{"outputs":{"attemptsCount":"{{ taskrun.attemptsCount }}"}}::'
+      - "{% if taskrun.attemptsCount == 0 %}sleep 120{% else %}true{% endif %}"
   - id: after
     type: io.kestra.plugin.core.debug.Return
-    format: "{{ outputs.long.vars.done }}"
+    format: "{{ outputs.long.vars.attemptsCount }}"
 `;
 
-describe('a worker killed while it runs a task', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'osprey-failover-'));
-  const env = { OSPREY_WORKER_LEASE_MS: '3000', OSPREY_INSTANCE_HEARTBEAT_MS: '1000', OSPREY_LOGGING_LEVEL: 'info' };
-  const processes: OspreyProcess[] = [];
-  const start = (name: string, args: string[]) => {
-    const p = new OspreyProcess(name, [...args, '--data-dir', dataDir], env);
-    processes.push(p);
-    return p;
-  };
+type Backend = { name: string; open: () => Promise<{ yaml: string; drop: () => Promise<void>; indexer?: boolean }> };
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run through \`npm test\`, which starts the test servers (scripts/servers)`);
+  return value;
+}
+
+const unique = () => `failover-${process.pid}-${Date.now().toString(36)}`;
+const dirs: string[] = [];
+
+const BACKENDS: Backend[] = [
+  {
+    name: 'SQLite',
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'osprey-failover-'));
+      dirs.push(dir);
+      return { yaml: `queue:\n  type: sqlite\n  path: ${join(dir, 'osprey.db')}\n`, drop: async () => undefined };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    open: async () => {
+      required('OSPREY_TEST_POSTGRES_URL');
+      const database = await createSqlTestDatabase('postgres');
+      return { yaml: `queue:\n  type: postgres\n  url: ${database.url}\n  poolSize: 4\n`, drop: () => database.drop() };
+    },
+  },
+  {
+    name: 'MariaDB',
+    open: async () => {
+      required('OSPREY_TEST_MYSQL_URL');
+      const database = await createSqlTestDatabase('mysql');
+      return { yaml: `queue:\n  type: mysql\n  url: ${database.url}\n  poolSize: 4\n`, drop: () => database.drop() };
+    },
+  },
+  {
+    name: 'Redis (BullMQ) worker jobs',
+    open: async () => {
+      const url = required('OSPREY_TEST_REDIS_URL');
+      const dir = mkdtempSync(join(tmpdir(), 'osprey-failover-'));
+      dirs.push(dir);
+      return { yaml: `queue:\n  type: sqlite\n  path: ${join(dir, 'osprey.db')}\nworkerQueue:\n  type: redis\n  url: ${url}\n  prefix: ${unique()}\n`, drop: async () => undefined };
+    },
+  },
+  {
+    name: 'Kafka + OpenSearch',
+    open: async () => {
+      const brokers = required('OSPREY_TEST_KAFKA_BROKERS');
+      const search = required('OSPREY_TEST_OPENSEARCH_URL');
+      const prefix = unique();
+      const yaml = `queue:\n  type: kafka\n  brokers: ${brokers}\n  topicPrefix: ${prefix}\n  partitions: 2\nrepository:\n  type: opensearch\n  url: ${search}\n  indexPrefix: ${prefix}\n`;
+      return { yaml, drop: async () => undefined, indexer: true };
+    },
+  },
+];
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each(BACKENDS)('a worker killed while it runs a task, on $name', (backend) => {
+  let cluster: Cluster | undefined;
 
   afterAll(async () => {
-    await Promise.all(processes.map((p) => p.stop()));
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+    await cluster?.destroy();
+  }, 120_000);
 
-  it('hands the job to the other worker and the execution ends SUCCESS with one successful attempt', async () => {
-    const webserver = start('webserver', ['webserver', '--port', '0']);
-    const listening = await webserver.waitForLog(/listening on/);
-    const api = String(listening.url);
-    start('executor', ['executor', '--port', '0']);
-    const workers = [start('worker-1', ['worker', '--port', '0']), start('worker-2', ['worker', '--port', '0'])];
-    await Promise.all([...processes.map((p) => p.waitForLog(/osprey services started/))]);
-
-    const deployed = await httpJson(`${api}/api/v1/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: FLOW });
-    expect(deployed.status).toBe(200);
-    const created = await httpJson<ExecutionView>(`${api}/api/v1/executions/io.osprey.e2e/long-shell`, { method: 'POST' });
-    expect(created.status).toBe(200);
+  it('hands the job to the other worker as a new attempt: the first ends KILLED, the re-run sees attemptsCount 1 and succeeds', async () => {
+    const opened = await backend.open();
+    cluster = await Cluster.withBackend(backend.name.split(' ')[0]!.toLowerCase(), 'failover', opened.yaml, opened.drop);
+    const starting: Promise<ServiceProcess>[] = [
+      cluster.start('webserver', 'webserver', 120_000),
+      cluster.start('executor', 'executor', 120_000),
+      cluster.start('worker', 'worker-1', 120_000),
+      cluster.start('worker', 'worker-2', 120_000),
+    ];
+    if (opened.indexer) starting.push(cluster.start('indexer', 'indexer', 120_000));
+    const [web] = await Promise.all(starting);
+    const api = web!.url;
+    await deployFlow(api, FLOW);
+    const created = await eventually(
+      'the flow to be accepted',
+      async () => {
+        const response = await httpJson<ExecutionView>(`${api}/api/v1/executions/io.osprey.e2e/long-shell`, { method: 'POST' });
+        return response.status === 200 ? response : undefined;
+      },
+      60_000,
+      500,
+    );
     const id = created.body.id;
 
     const running = await eventually(
@@ -71,13 +138,13 @@ describe('a worker killed while it runs a task', () => {
         const long = body?.taskRunList?.find((r) => r.taskId === 'long');
         return long?.attempts[0]?.workerId && long.state.current === 'RUNNING' ? long : undefined;
       },
-      60_000,
+      120_000,
+      500,
     );
     const firstWorkerId = running.attempts[0]!.workerId!;
-    const victim = workers.find((w) => firstWorkerId.includes(`-${w.pid}-`));
+    const victim = cluster.services.find((s) => s.role === 'worker' && firstWorkerId.includes(`-${s.process.pid}-`));
     expect(victim).toBeDefined();
-    await new Promise((r) => setTimeout(r, 2000)); // let the task get going
-    await victim!.kill('SIGKILL');
+    await cluster.kill(victim!);
 
     const ended = await eventually(
       'the execution to end',
@@ -91,10 +158,11 @@ describe('a worker killed while it runs a task', () => {
     expect(ended.state.current).toBe('SUCCESS');
     const long = ended.taskRunList.filter((r) => r.taskId === 'long');
     expect(long).toHaveLength(1);
-    const successes = long[0]!.attempts.filter((a) => a.state.current === 'SUCCESS');
-    expect(successes).toHaveLength(1);
-    expect(successes[0]!.workerId).not.toBe(firstWorkerId);
-    expect(ended.taskRunList.find((r) => r.taskId === 'after')?.state.current).toBe('SUCCESS');
+    expect(long[0]!.attempts.map((a) => a.state.current)).toEqual(['KILLED', 'SUCCESS']);
+    expect(long[0]!.attempts[0]!.workerId).toBe(firstWorkerId);
+    expect(long[0]!.attempts[1]!.workerId).not.toBe(firstWorkerId);
+    expect(long[0]!.outputs).toMatchObject({ vars: { attemptsCount: '1' } });
+    expect(ended.taskRunList.find((r) => r.taskId === 'after')?.outputs).toMatchObject({ value: '1' });
     expect(ended.taskRunList.map((r) => r.taskId)).toEqual(['before', 'long', 'after']);
-  }, 360_000);
+  }, 600_000);
 });

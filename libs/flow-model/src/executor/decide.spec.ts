@@ -637,6 +637,39 @@ describe('decide: currentEachOutput', () => {
   });
 });
 
+describe('decide: a job handed out again', () => {
+  it('records the re-run of a dead worker\'s job as a new attempt, the previous one KILLED, and takes its result', () => {
+    const sim = new Simulation(flow(`tasks:\n${log('a')}${log('b')}`), { answer: () => 'hold' }).run();
+    const job = sim.held[0]!;
+    sim.send({ type: 'taskStarted', taskRunId: job.taskRun.id, attempt: 1, workerId: 'w1' });
+    // w1 dies; the queue hands the job to w2, which runs it as attempt 2 (deliveries 2).
+    sim.send({ type: 'taskStarted', taskRunId: job.taskRun.id, attempt: 2, workerId: 'w2' });
+    expect(sim.run1('a').attempts.map((a) => [a.state.current, a.workerId])).toEqual([['KILLED', 'w1'], ['RUNNING', 'w2']]);
+    expect(sim.actions.some((a) => a.type === 'log' && a.level === 'WARN' && a.message.includes('attempt 2'))).toBe(true);
+    // A late result of the dead worker's attempt changes nothing; the new attempt's result ends the run.
+    sim.send({ type: 'taskResult', taskRunId: job.taskRun.id, attempt: 1, state: 'FAILED', workerId: 'w1' });
+    expect(sim.run1('a').state.current).toBe('RUNNING');
+    sim.send({ type: 'taskResult', taskRunId: job.taskRun.id, attempt: 2, state: 'SUCCESS', workerId: 'w2' });
+    expect(sim.run1('a').state.current).toBe('SUCCESS');
+    expect(sim.run1('a').attempts.map((a) => a.state.current)).toEqual(['KILLED', 'SUCCESS']);
+    expect(sim.order()).toEqual(['a', 'b']);
+  });
+
+  it('a later retry after a re-run gets the next attempt number and sees attemptsCount', () => {
+    let n = 0;
+    const sim = new Simulation(flow(`tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: x\n    retry:\n      type: constant\n      interval: PT1S\n      maxAttempt: 5\n`), {
+      answer: () => (++n === 1 ? 'hold' : {}),
+    }).run();
+    const job = sim.held[0]!;
+    sim.send({ type: 'taskResult', taskRunId: job.taskRun.id, attempt: 2, state: 'FAILED', workerId: 'w2' });
+    const retried = sim.dispatched[1]!;
+    expect(retried.attempt).toBe(3);
+    expect(retried.id).toBe(`${job.taskRun.id}:3`);
+    expect((retried.variables.taskrun as { attemptsCount: number }).attemptsCount).toBe(2);
+    expect(sim.run1('a').attempts.map((a) => a.state.current)).toEqual(['KILLED', 'FAILED', 'SUCCESS']);
+  });
+});
+
 describe('decide: expressions use the clock and ids it is given', () => {
   it('now(), uuid() and randomInt() in expressions the executor renders come from the injected clock and ids', () => {
     const f = flow(

@@ -119,7 +119,7 @@ class Decider {
         if (this.execution.state.current === 'CREATED' || this.execution.state.current === 'QUEUED') this.start();
         return;
       case 'taskStarted': {
-        const run = this.idx.byId.get(event.taskRunId);
+        const run = this.redeliveredAttempt(event.taskRunId, event.attempt, event.workerId);
         if (!run || isTerminated(run.state.current) || run.attempts.length !== event.attempt) return;
         const attempt = run.attempts[event.attempt - 1]!;
         if (attempt.state.current === 'CREATED') {
@@ -199,8 +199,22 @@ class Decider {
     }
   }
 
+  /**
+   * A worker runs a job that was handed out again (its previous worker died) as the next attempt: the attempts
+   * it replaces end KILLED and the new one is recorded, as Kestra does when it resubmits a dead worker's task.
+   */
+  private redeliveredAttempt(taskRunId: string, attempt: number, workerId: string | undefined): TaskRun | undefined {
+    const run = this.idx.byId.get(taskRunId);
+    if (!run || isTerminated(run.state.current) || run.state.current === 'RETRYING' || attempt <= run.attempts.length || run.attempts.length === 0) return run;
+    const attempts = run.attempts.map((a) => (isTerminated(a.state.current) ? a : { ...a, state: withState(a.state, 'KILLED', this.now) }));
+    while (attempts.length < attempt - 1) attempts.push({ state: withState(newState(this.now), 'KILLED', this.now) });
+    attempts.push({ state: withState(newState(this.now), 'RUNNING', this.now), workerId });
+    this.log('WARN', `attempt ${attempt} runs on worker ${workerId ?? 'unknown'}: the worker of the previous attempt stopped renewing its lease`, run);
+    return this.replace({ ...run, attempts, state: run.state.current === 'RUNNING' ? run.state : withState(run.state, 'RUNNING', this.now) });
+  }
+
   private applyTaskResult(event: TaskResultEvent): void {
-    const run = this.idx.byId.get(event.taskRunId);
+    const run = this.redeliveredAttempt(event.taskRunId, event.attempt, event.workerId);
     // A result for an attempt already recorded (a redelivered job) or for a killed run changes nothing.
     if (!run || isTerminated(run.state.current) || run.attempts.length !== event.attempt) return;
     const attempt = run.attempts[event.attempt - 1]!;

@@ -178,4 +178,19 @@ describe('WorkerService on the embedded backend', () => {
     await w.stop();
     expect((await results()).find((e) => e.type === 'taskResult')?.state).toBe('SUCCESS');
   });
+
+  it('runs a job whose previous worker stopped renewing its lease as the next attempt, with taskrun.attemptsCount counting it', async () => {
+    await queue.jobs.publish([
+      job({ id: 'r', type: 'io.kestra.plugin.core.debug.Return', format: '{{ taskrun.attemptsCount }}' }),
+    ]);
+    // A worker that takes the job and dies: its lease is never renewed.
+    expect(await queue.jobs.take('dead-worker', 1, 1)).toHaveLength(1);
+    worker().start();
+    const events = await until(async () => {
+      const all = await results();
+      return all.some((e) => e.type === 'taskResult') ? all : undefined;
+    });
+    expect(events.find((e) => e.type === 'taskStarted')?.attempt).toBe(2);
+    expect(events.find((e) => e.type === 'taskResult')).toMatchObject({ attempt: 2, state: 'SUCCESS', outputs: { value: '1' } });
+  });
 });

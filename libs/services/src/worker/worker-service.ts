@@ -128,12 +128,12 @@ export class WorkerService {
   }
 
   private async execute(entry: RunningJob): Promise<void> {
-    const { job } = entry.lease;
+    const job = attemptOf(entry.lease);
     const log = this.logger.child({ executionId: job.executionId, taskRunId: job.taskRun.id, taskId: job.task.id, attempt: job.attempt });
-    if (entry.lease.deliveries > 1) log.warn({ deliveries: entry.lease.deliveries }, 'running a job again: its previous worker stopped renewing the lease');
+    if (entry.lease.deliveries > 1) log.warn({ deliveries: entry.lease.deliveries }, 'running a job again as a new attempt: its previous worker stopped renewing the lease');
     const startedAt = Date.now();
     // The attempt was created when the executor dispatched the job: the wait is the queue's latency.
-    const dispatchedAt = Date.parse(job.taskRun.attempts[job.attempt - 1]?.state.startDate ?? '') || startedAt;
+    const dispatchedAt = Date.parse(job.taskRun.attempts[entry.lease.job.attempt - 1]?.state.startDate ?? '') || startedAt;
     await this.events.emit([{ executionId: job.executionId, event: { type: 'taskStarted', taskRunId: job.taskRun.id, attempt: job.attempt, workerId: this.id } }]);
     const timeout = job.timeoutMs ? setTimeout(() => entry.controller.abort(new TimeoutError(job.timeoutMs!)), job.timeoutMs) : undefined;
     let result: TaskResultEvent;
@@ -307,4 +307,16 @@ function abortMessage(signal: AbortSignal): string {
 }
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The attempt a lease runs. A job handed out again (its worker died or gave it back) is a new attempt, as in
+ * Kestra: the executor records it when told, and `taskrun.attemptsCount` counts the attempts before it.
+ */
+export function attemptOf(lease: LeasedJob): WorkerJob {
+  const { job, deliveries } = lease;
+  if (deliveries <= 1) return job;
+  const attempt = job.attempt + deliveries - 1;
+  const taskrun = { ...((job.variables.taskrun ?? {}) as Record<string, unknown>), attemptsCount: attempt - 1 };
+  return { ...job, attempt, variables: { ...job.variables, taskrun } };
 }
