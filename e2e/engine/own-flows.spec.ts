@@ -667,6 +667,71 @@ const cases: OwnCase[] = [
     inputs: { verdict: 'accept' },
     expect: { state: 'SUCCESS', taskRunCount: 3, taskRuns: { gate: 'SUCCESS', 'past-gate': 'SUCCESS' } },
   },
+  {
+    name: 'a Switch whose value matches no case and that has no defaults fails',
+    flow: 'switch-no-match.yaml',
+    inputs: { string: 'YES' },
+    expect: {
+      state: 'FAILED',
+      taskRunCount: 1,
+      taskRuns: { impossible: 'FAILED' },
+      outputs: { impossible: { value: 'YES', defaults: true } },
+      absent: ['in-no', 'after'],
+    },
+  },
+  {
+    name: 'a ForEach whose values hold null fails with only its own task run',
+    flow: 'foreach-null.yaml',
+    expect: { state: 'FAILED', taskRunCount: 1, taskRuns: { each: 'FAILED' }, absent: ['item', 'end'] },
+  },
+  {
+    name: 'an If that cannot render its condition fails in every iteration a concurrent loop started',
+    flow: 'if-fails-in-loop.yaml',
+    expect: { state: 'FAILED', taskRunCount: 5, taskRuns: { outer: 'FAILED', inner: 'FAILED', check: 'FAILED' }, absent: ['when-true', 'when-false'] },
+  },
+  {
+    name: 'a Pause whose delay comes from a DURATION input waits that long and goes on',
+    flow: 'pause-delay-input.yaml',
+    inputs: { delay: 'PT1.5S' },
+    expect: { state: 'SUCCESS', taskRunCount: 2, taskRuns: { pause: 'SUCCESS', last: 'SUCCESS' } },
+    verify: (e) => {
+      const [pause] = runsOf(e, 'pause');
+      return atLeastMs('pause', time(pause?.state.endDate) - time(pause?.state.startDate), 1500);
+    },
+  },
+  {
+    name: "a Subflow task is retried by the flow's retry policy, one child per attempt",
+    flow: 'subflow-retry.yaml',
+    needs: ['subflow-callee.yaml'],
+    expect: {
+      state: 'FAILED',
+      taskRunCount: 1,
+      taskRuns: { call: 'FAILED' },
+      attempts: { call: 3 },
+      triggered: [{ namespace: 'io.osprey.tests', flowId: 'subflow-callee', count: 3, state: 'FAILED' }],
+    },
+  },
+  {
+    name: "a Subflow task's own errors run when its child fails, and its finally",
+    flow: 'subflow-errors-finally.yaml',
+    needs: ['subflow-callee.yaml'],
+    inputs: { mood: 'angry' },
+    expect: { state: 'FAILED', taskRunCount: 3, taskRuns: { call: 'FAILED', 'on-error': 'SUCCESS', cleanup: 'SUCCESS' }, absent: ['after'] },
+  },
+  {
+    name: "a Subflow task's finally runs after its child succeeded, and its errors do not",
+    flow: 'subflow-errors-finally.yaml',
+    needs: ['subflow-callee.yaml'],
+    expect: { state: 'SUCCESS', taskRunCount: 3, taskRuns: { call: 'SUCCESS', cleanup: 'SUCCESS', after: 'SUCCESS' }, absent: ['on-error'] },
+  },
+  {
+    name: 'currentEachOutput reads the outputs of the current iteration of nested loops',
+    flow: 'current-each-output.yaml',
+    expect: {
+      state: 'SUCCESS',
+      outputsAll: { consume: [{ value: 'return-v11-v21' }, { value: 'return-v11-v22' }, { value: 'return-v12-v21' }, { value: 'return-v12-v22' }] },
+    },
+  },
 ];
 
 // ---- running them ------------------------------------------------------------------------------
