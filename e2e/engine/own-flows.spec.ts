@@ -732,6 +732,18 @@ const cases: OwnCase[] = [
       outputsAll: { consume: [{ value: 'return-v11-v21' }, { value: 'return-v11-v22' }, { value: 'return-v12-v21' }, { value: 'return-v12-v22' }] },
     },
   },
+  {
+    name: 'a Flow trigger listening to RUNNING and PAUSED fires once per state of a paused execution',
+    flow: 'trigger-pause-source.yaml',
+    needs: ['trigger-pause-listener.yaml'],
+    expect: { state: 'SUCCESS', taskRunCount: 3, triggered: [{ namespace: 'io.osprey.tests', flowId: 'trigger-pause-listener', count: 4, state: 'SUCCESS' }] },
+    verify: (_e, triggered) =>
+      same(
+        'listener trigger states',
+        triggered.filter((t) => t.flowId === 'trigger-pause-listener').map((t) => String(t.outputs?.status)).sort(),
+        ['PAUSED', 'RUNNING', 'RUNNING', 'SUCCESS'],
+      ),
+  },
 ];
 
 // ---- running them ------------------------------------------------------------------------------

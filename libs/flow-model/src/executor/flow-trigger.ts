@@ -1,5 +1,6 @@
 import type { Condition, Flow, Label, Trigger } from '../flow/flow.js';
 import type { Execution } from '../execution/execution.js';
+import { isTerminated, type StateType } from '../execution/state.js';
 import { renderTemplate, renderValue, type RenderOptions } from '../expression/index.js';
 import { isTruthy } from './decide.js';
 import { conditionWindowAt, isWindowOpen, type TimeWindowSpec } from './precondition-window.js';
@@ -75,8 +76,9 @@ export function matchFlowTriggers(candidates: Flow[], ended: Execution, endedVar
 
 function triggerHolds(trigger: Trigger, ctx: ConditionContext, now: Date): boolean {
   const ended = ctx.execution!;
-  const states = trigger.states as string[] | undefined;
-  if (states && !states.includes(ended.state.current)) return false;
+  const states = trigger.states as StateType[] | undefined;
+  // A trigger listens to the ended states unless it names others (Kestra: State.Type.terminatedTypes()).
+  if (states ? !states.includes(ended.state.current) : !isTerminated(ended.state.current)) return false;
   const conditions = (trigger.conditions ?? []) as Condition[];
   if (!conditions.filter((c) => !isMultipleCondition(c)).every((c) => conditionHolds(c, ctx))) return false;
   const multiples: MultipleConditionSpec[] = conditions.filter(isMultipleCondition).map(legacyMultiple);

@@ -197,6 +197,7 @@ export class ExecutorService {
       const event = queue[i]!;
       const runningOfFlow = event.type === 'start' && flow.concurrency ? await this.runningOf(current) : undefined;
       const decision = decide({ flow, execution: current, event, now: new Date(), newId, render: this.options.render, runningOfFlow, envs: this.options.envs });
+      const transitions = decision.execution.state.histories.slice(current.state.histories.length);
       current = decision.execution;
       for (const run of decision.changedTaskRuns) changed.set(run.id, run);
       for (const action of decision.actions) {
@@ -217,9 +218,6 @@ export class ExecutorService {
           case 'startSubflow':
             queue.push(await this.startSubflow(action.request, current, outbound));
             break;
-          case 'ended':
-            await this.fireFlowTriggers(flow, current, outbound);
-            break;
           case 'log':
             logs.push({
               namespace: current.namespace,
@@ -237,6 +235,13 @@ export class ExecutorService {
             );
             break;
         }
+      }
+      // Flow triggers react to each state the execution went through (RUNNING, PAUSED, RUNNING again, SUCCESS...),
+      // not only to its end: a trigger on [RUNNING, PAUSED] fires once per transition, as in Kestra.
+      for (const transition of transitions) {
+        if (transition.state === 'CREATED') continue;
+        const at = transition.state === current.state.current ? current : { ...current, state: { ...current.state, current: transition.state } };
+        await this.fireFlowTriggers(flow, at, outbound);
       }
     }
     if (!flow && execution.state.current === 'CREATED') {
