@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqlTestDatabase } from '@osprey/repository';
 import { eventually, httpJson } from './support/osprey-process.js';
-import { Cluster, deployFlow, type ServiceProcess } from './scale/cluster.js';
+import { Cluster, type ServiceProcess } from './scale/cluster.js';
 
 /**
  * A worker dies in the middle of a long task: the job's lease expires and the other worker runs it again, as a
@@ -105,7 +105,7 @@ describe.each(BACKENDS)('a worker killed while it runs a task, on $name', (backe
 
   afterAll(async () => {
     await cluster?.destroy();
-  }, 120_000);
+  }, 300_000);
 
   it('hands the job to the other worker as a new attempt: the first ends KILLED, the re-run sees attemptsCount 1 and succeeds', async () => {
     const opened = await backend.open();
@@ -119,7 +119,17 @@ describe.each(BACKENDS)('a worker killed while it runs a task, on $name', (backe
     if (opened.indexer) starting.push(cluster.start('indexer', 'indexer', 120_000));
     const [web] = await Promise.all(starting);
     const api = web!.url;
-    await deployFlow(api, FLOW);
+    // A search server still creating its indices answers 503 for a moment (Kafka + OpenSearch): deploy once it takes it.
+    await eventually(
+      'the flow to be deployed',
+      async () => {
+        const deployed = await httpJson(`${api}/api/v1/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: FLOW });
+        if (deployed.status !== 200 && deployed.status !== 503) throw new Error(`deploying the flow answered ${deployed.status}`);
+        return deployed.status === 200 ? true : undefined;
+      },
+      120_000,
+      1000,
+    );
     const created = await eventually(
       'the flow to be accepted',
       async () => {
