@@ -193,4 +193,34 @@ describe('WorkerService on the embedded backend', () => {
     expect(events.find((e) => e.type === 'taskStarted')?.attempt).toBe(2);
     expect(events.find((e) => e.type === 'taskResult')).toMatchObject({ attempt: 2, state: 'SUCCESS', outputs: { value: '1' } });
   });
+
+  it('writes a WorkingDirectory\'s inputFiles before its children, uploads its outputFiles, and shows it to them as their parent', async () => {
+    const storage = openLocalStorage(join(dir, 'storage'));
+    worker().start();
+    const wd = job({
+      id: 'wd',
+      type: 'io.kestra.plugin.core.flow.WorkingDirectory',
+      inputFiles: { 'in.txt': 'hello {{ task.id }}' },
+      outputFiles: ['out.txt'],
+      tasks: [
+        {
+          id: 'files',
+          type: 'io.kestra.plugin.core.storage.LocalFiles',
+          inputs: { 'out.txt': '{{ parent.task.id }} {{ workerTaskrun.id }} {{ parents | length }}' },
+          outputs: ['in.txt'],
+        },
+      ],
+    });
+    wd.variables.taskrun = { id: 'tr-1', value: null };
+    await queue.jobs.publish([wd]);
+    const result = await until(async () => (await results()).find((e) => e.type === 'taskResult') as { state: string; outputs?: { outputFiles?: Record<string, string> }; children?: { outputs?: { uris?: Record<string, string> } }[] } | undefined);
+    expect(result.state).toBe('SUCCESS');
+    const read = async (uri: string | undefined) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await storage.get(String(uri))) chunks.push(Buffer.from(chunk as Buffer));
+      return Buffer.concat(chunks).toString('utf8');
+    };
+    expect(await read(result.children?.[0]?.outputs?.uris?.['in.txt'])).toBe('hello wd');
+    expect(await read(result.outputs?.outputFiles?.['out.txt'])).toBe('wd tr-1 1');
+  });
 });

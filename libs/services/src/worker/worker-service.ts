@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { ChildTaskResult, RenderOptions, Task, TaskResultEvent, WorkerJob } from '@osprey/flow-model';
 import { flowableKind, isLogRecorded, taskLogLevel } from '@osprey/flow-model';
 import type { TaskRegistry } from '@osprey/plugins';
-import { TaskFailure } from '@osprey/plugins';
+import { TaskFailure, TaskProperties, uploadOutputFiles, writeInputFiles } from '@osprey/plugins';
 import type { BroadcastQueue, ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
 import type { LogEntry, LogLevel, Repository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
@@ -202,15 +202,36 @@ export class WorkerService {
     }
   }
 
-  /** A WorkingDirectory runs its children in order on this worker, in one shared folder. */
+  /**
+   * A WorkingDirectory runs its children in order on this worker, in one shared folder: its `inputFiles` are
+   * written there first, and its `outputFiles` uploaded from there once the children ran.
+   */
   private async runWorkingDirectory(job: WorkerJob, signal: AbortSignal): Promise<TaskResultEvent> {
-    const folder = await new WorkerRunContext({
+    const base = { type: 'taskResult' as const, taskRunId: job.taskRun.id, attempt: job.attempt };
+    const ctx = new WorkerRunContext({
       task: job.task, taskRun: job.taskRun, attempt: job.attempt, executionId: job.executionId, namespace: job.namespace, flowId: job.flowId,
-      variables: job.variables, render: {}, log: () => undefined, storage: this.storage, kv: this.repository.kv, signal,
-    }).workingDirectory();
+      variables: job.variables, render: await this.renderOptionsFor(job, job.task), log: (level, message) => this.log(job, job.task.id, job.taskRun.id, level, message),
+      storage: this.storage, kv: this.repository.kv, signal,
+    });
+    const folder = await ctx.workingDirectory();
+    const properties = new TaskProperties(ctx, { workingDir: folder });
     const children: ChildTaskResult[] = [];
     const outputs = { ...((job.variables.outputs ?? {}) as Record<string, unknown>) };
+    // Children see the WorkingDirectory as their parent, and it as `workerTaskrun` (Kestra's names).
+    const own = (job.variables.taskrun ?? {}) as Record<string, unknown>;
+    const parentEntry = { taskrun: { id: job.taskRun.id, value: job.taskRun.value, iteration: job.taskRun.iteration }, task: { id: job.task.id }, outputs: {} };
+    const parents = [parentEntry, ...((job.variables.parents ?? []) as unknown[])];
     let state: TaskResultEvent['state'] = 'SUCCESS';
+    let ownOutputs: Record<string, unknown> | undefined;
+    try {
+      const inputFiles = await properties.stringMap('inputFiles');
+      if (inputFiles) await writeInputFiles(ctx, folder, inputFiles, 'inputFiles');
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(job, job.task.id, job.taskRun.id, 'ERROR', message);
+      return { ...base, state: 'FAILED', error: message };
+    }
     try {
       for (const child of (Array.isArray(job.task.tasks) ? job.task.tasks : []) as Task[]) {
         if (child.disabled) continue;
@@ -219,8 +240,11 @@ export class WorkerService {
         const variables = {
           ...job.variables,
           outputs,
+          parents,
+          parent: parentEntry,
+          workerTaskrun: own,
           task: { id: child.id, type: child.type },
-          taskrun: { ...((job.variables.taskrun ?? {}) as object), id: childRunId, startDate, parentId: job.taskRun.id },
+          taskrun: { ...own, id: childRunId, startDate, parentId: job.taskRun.id },
           workingDir: folder,
         };
         const result = await this.runTask(job, child, variables, signal, folder, childRunId);
@@ -233,10 +257,16 @@ export class WorkerService {
         }
         if (childState === 'WARNING') state = 'WARNING';
       }
+      const patterns = state === 'KILLED' ? undefined : await properties.stringList('outputFiles');
+      if (patterns) ownOutputs = { outputFiles: await uploadOutputFiles(ctx, folder, patterns, 'outputFiles') };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(job, job.task.id, job.taskRun.id, 'ERROR', `the output files cannot be uploaded: ${message}`);
+      state = 'FAILED';
     } finally {
       await rm(folder, { recursive: true, force: true }).catch(() => undefined);
     }
-    return { type: 'taskResult', taskRunId: job.taskRun.id, attempt: job.attempt, state, children };
+    return { ...base, state, children, ...(ownOutputs ? { outputs: ownOutputs } : {}) };
   }
 
   /** Render options of one task: `errorLogs()` reads the execution's ERROR logs, fetched only when a template asks. */
