@@ -733,6 +733,17 @@ const cases: OwnCase[] = [
     },
   },
   {
+    name: 'a WorkingDirectory in a loop writes its inputFiles, uploads its outputFiles and is its children\'s parent',
+    flow: 'working-directory-files.yaml',
+    expect: {
+      state: 'SUCCESS',
+      taskRunCount: 4,
+      taskRuns: { wd: 'SUCCESS', copy: 'SUCCESS', read: 'SUCCESS' },
+      outputs: { read: { value: 'hello a from wd\n' } },
+      outputsMatch: { wd: { outputFiles: { 'out.txt': '^kestra://.*/out\\.txt$' } } },
+    },
+  },
+  {
     name: 'a Flow trigger listening to RUNNING and PAUSED fires once per state of a paused execution',
     flow: 'trigger-pause-source.yaml',
     needs: ['trigger-pause-listener.yaml'],
