@@ -10,11 +10,18 @@ const swc = {
   sourceMaps: 'inline',
 };
 
+// The Node LTS pass of `npm test` (scripts/test-node-lts.mjs) runs on another Node ABI: better-sqlite3 then
+// comes from the copy compiled for it, named by OSPREY_NATIVE_MODULES (a node_modules folder).
+const native = process.env.OSPREY_NATIVE_MODULES
+  ? { '^better-sqlite3$': `${process.env.OSPREY_NATIVE_MODULES}/better-sqlite3/lib/index.js` }
+  : {};
+
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
+    ...native,
     '^@osprey/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

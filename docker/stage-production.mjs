@@ -5,11 +5,14 @@
 //                       production one, such as typescript for typeorm; no npm needed), and each
 //                       lib's package.json + compiled dist (no declarations, source maps or build info)
 //   <out>/apps/<app>    package.json, dist (and bin) of each app
+// <native>, when given and present, is a node_modules folder whose packages replace the staged ones (native
+// addons compiled for this Node's ABI); better-sqlite3 must then load under the Node running this script.
+import { createRequire } from 'node:module';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-const [src, out] = process.argv.slice(2);
-if (!src || !out) throw new Error('usage: node stage-production.mjs <workspace> <out>');
+const [src, out, native] = process.argv.slice(2);
+if (!src || !out) throw new Error('usage: node stage-production.mjs <workspace> <out> [<native node_modules>]');
 
 const lock = JSON.parse(readFileSync(join(src, 'package-lock.json'), 'utf8'));
 const runtime = join(out, 'runtime');
@@ -61,6 +64,24 @@ function isDevNested(parentPath, absolute) {
   return /^node_modules\/better-sqlite3\/(deps|src|build\/(deps|Release\/(obj|obj\.target|\.deps|test_extension\.node)))(\/|$)/.test(rel);
 }
 
+let overlaid = 0;
+if (native && existsSync(native)) {
+  for (const name of readdirSync(native)) {
+    const to = join(runtime, 'node_modules', name);
+    if (!existsSync(to)) continue; // not a production package of this build
+    cpSync(join(native, name), to, { recursive: true, force: true, filter: (p) => !isDevNested(`node_modules/${name}`, join(src, 'node_modules', relative(native, p))) });
+    overlaid++;
+  }
+}
+// An addon of another Node ABI would crash every SQLite user at start: refuse the image instead.
+try {
+  const Database = createRequire(join(runtime, 'package.json'))('better-sqlite3');
+  new Database(':memory:').close();
+} catch (error) {
+  throw new Error(`better-sqlite3 does not load under node ${process.version} (NODE_MODULE_VERSION ${process.versions.modules}): ${error.message}\n` +
+    'Install dependencies with the Node of the base image, or give --build-context native=<dir> with <dir>/node_modules/better-sqlite3 built for it (see docker/Dockerfile).');
+}
+
 for (const lib of readdirSync(join(src, 'libs'))) {
   const dir = join(src, 'libs', lib);
   if (!existsSync(join(dir, 'package.json'))) continue;
@@ -77,4 +98,4 @@ for (const app of readdirSync(join(src, 'apps'))) {
     if (existsSync(join(dir, sub))) cpSync(join(dir, sub), join(to, sub), { recursive: true, filter: compiled });
   }
 }
-process.stdout.write(`staged ${kept} production packages, dropped ${dropped} dev-only entries\n`);
+process.stdout.write(`staged ${kept} production packages (${overlaid} from the native overlay), dropped ${dropped} dev-only entries\n`);

@@ -1,11 +1,13 @@
-// `npm test`: install what is missing, build (the web UI too), run every jest suite (unit, contract, e2e), and end
-// with one line `tests: N passed, M failed` summing them all.
+// `npm test`: install what is missing, build (the web UI too), run every jest suite (unit, contract, e2e), then the
+// unit and contract suites again under the Node LTS of the images, and end with one line `tests: N passed,
+// M failed` summing them all.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, ensureDependencies } from './ensure-deps.mjs';
 import { startServers } from './servers/index.mjs';
+import { runUnitOnNodeLts } from './test-node-lts.mjs';
 
 ensureDependencies();
 build();
@@ -41,6 +43,9 @@ const result = spawnSync(process.execPath, args, {
   env: { ...process.env, ...servers.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
 });
 
+// The unit and contract suites once more under the Node LTS the images ship, on the same servers.
+const lts = runUnitOnNodeLts({ env: servers.env, jestArgs: process.argv.slice(2) });
+
 await servers.stop();
 
 let passed = 0;
@@ -54,7 +59,7 @@ try {
 }
 rmSync(out, { recursive: true, force: true });
 if (result.status !== 0 && failed === 0) failed = 1;
-passed += checksPassed;
-failed += checksFailed;
+passed += checksPassed + lts.passed;
+failed += checksFailed + lts.failed;
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || result.status !== 0 ? 1 : 0);

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { NODE_LTS_VERSION } from '../../scripts/node-runtime.mjs';
 import { APPS, buildImages, pruneOldImages, type BuildResult } from '../../scripts/images/build.mjs';
 import { execInContainer, imageConfig, mountContainer, processUid, startImage, type RunningImage } from '../../scripts/images/run.mjs';
 
@@ -93,6 +94,9 @@ test('the final stage holds production dependencies only, app code owned by root
     const modules = join(rootfs, 'app', 'node_modules');
     for (const dev of ['typescript', 'jest', 'nx', '@swc/core', 'eslint', '@babel/core']) expect(existsSync(join(modules, dev))).toBe(false);
     for (const prod of ['@nestjs/core', 'pino', 'prom-client', 'yaml', 'zod', 'better-sqlite3/build/Release/better_sqlite3.node']) expect(existsSync(join(modules, prod))).toBe(true);
+    // The image's Node is the pinned LTS and its better-sqlite3 addon is built for that Node's ABI.
+    const sqlite = execInContainer(running.container, ['node', '-e', "const D = require('/app/node_modules/better-sqlite3'); new D(':memory:').close(); console.log(process.version)"]);
+    expect(sqlite).toEqual({ code: 0, output: `v${NODE_LTS_VERSION}\n` });
     expect(readdirSync(join(modules, '@osprey')).sort()).toEqual(readdirSync(join(rootfs, 'app', 'libs')).sort());
     // No sources, no Nx in the image: compiled code and manifests only.
     expect(existsSync(join(rootfs, 'app', 'libs', 'services', 'src'))).toBe(false);

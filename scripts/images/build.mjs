@@ -1,5 +1,7 @@
 // Builds the app images from docker/Dockerfile with buildah (chroot isolation, vfs storage), on the base
 // image named by OSPREY_BASE_IMAGE or, when unset, the one base.mjs makes (no image registry is needed).
+// On that base (Node NODE_LTS_VERSION), better-sqlite3 comes compiled for its ABI from scripts/node-runtime.mjs
+// (`--build-context native=...`); a base given by OSPREY_BASE_IMAGE takes node_modules' as installed.
 //   node scripts/images/build.mjs [app ...]       (what `nx run <app>:container` runs)
 // The shared stages are built once (`--target runtime`), then each app's stage on top of that image.
 // vfs keeps a full copy of every layer, so buildah's per-instruction layer cache would copy the tree
@@ -7,8 +9,9 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_LTS_VERSION, ensureBetterSqlite3, ensureNodeRuntime } from '../node-runtime.mjs';
 import { ensureBaseImage } from './base.mjs';
 import { buildah, cacheDir, imageExists } from './buildah.mjs';
 
@@ -31,9 +34,9 @@ function walk(dir, into) {
   }
 }
 
-/** Hash of what the build reads: sources, manifests, lockfile, installed tree, Dockerfile, base image. */
-export function inputsHash(baseImageId) {
-  const files = ['package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.build.json', 'node_modules/.package-lock.json', 'docker/Dockerfile', 'docker/Dockerfile.dockerignore', 'docker/stage-production.mjs', 'docker/healthcheck.mjs'].map((f) => join(root, f));
+/** Hash of what the build reads: sources, manifests, lockfile, installed tree, Dockerfile, base image, native overlay. */
+export function inputsHash(baseImageId, nativeDir) {
+  const files = ['package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'tsconfig.build.json', 'node_modules/.package-lock.json', 'docker/Dockerfile', 'docker/Dockerfile.dockerignore', 'docker/stage-production.mjs', 'docker/healthcheck.mjs', 'docker/native-default/README'].map((f) => join(root, f));
   for (const group of ['apps', 'libs']) {
     for (const project of readdirSync(join(root, group))) {
       const dir = join(root, group, project);
@@ -43,6 +46,7 @@ export function inputsHash(baseImageId) {
     }
   }
   const hash = createHash('sha256').update(`base ${baseImageId}\n`);
+  if (nativeDir) hash.update(`native ${nativeDir}\n`);
   for (const file of files.sort()) {
     if (!existsSync(file) || !statSync(file).isFile()) continue;
     hash.update(`${relative(root, file)}\n`).update(readFileSync(file));
@@ -50,9 +54,10 @@ export function inputsHash(baseImageId) {
   return hash.digest('hex').slice(0, 16);
 }
 
-function buildArgs(base) {
+function buildArgs(base, nativeDir) {
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
   return [
+    ...(nativeDir ? ['--build-context', `native=${nativeDir}`] : []),
     '--build-arg', `BASE_IMAGE=${base}`,
     '--build-arg', `VERSION=${version}`,
     '--build-arg', `REVISION=${git(['rev-parse', 'HEAD']) ?? 'unknown'}`,
@@ -83,11 +88,14 @@ function build(target, tag, extraArgs, cache) {
 export function buildImages({ apps = APPS, baseImage, tag = 'dev', cache = cacheDir(), log = () => {} } = {}) {
   for (const app of apps) if (!APPS.includes(app)) throw new Error(`unknown app ${app}; one of ${APPS.join(', ')}`);
   let t0 = Date.now();
+  const ownBase = !(baseImage ?? process.env.OSPREY_BASE_IMAGE);
   const base = baseImage ?? process.env.OSPREY_BASE_IMAGE ?? ensureBaseImage({ cache, log });
+  // The folder holding node_modules/better-sqlite3 built for the base's Node (the build context `native`).
+  const nativeDir = ownBase ? dirname(ensureBetterSqlite3(ensureNodeRuntime(NODE_LTS_VERSION, { cache, log }), { cache, log })) : undefined;
   const baseSeconds = (Date.now() - t0) / 1000;
   const baseId = buildah(['inspect', '--type', 'image', '--format', '{{.FromImageID}}', base], { cache }).trim();
-  const hash = inputsHash(baseId);
-  const args = buildArgs(base);
+  const hash = inputsHash(baseId, nativeDir);
+  const args = buildArgs(base, nativeDir);
   const result = { base, baseSeconds, hash, apps: {} };
 
   t0 = Date.now();

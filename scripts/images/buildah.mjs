@@ -2,12 +2,10 @@
 // isolation (this machine's crun cannot create cgroups, see docs/deploy-helm.md), state kept per machine
 // under `<cache>/images`, never in the clone.
 import { spawn, spawnSync } from 'node:child_process';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheDir } from '../node-runtime.mjs';
 
-export function cacheDir() {
-  return process.env.OSPREY_CACHE_DIR ?? join(homedir(), '.cache', 'osprey');
-}
+export { cacheDir };
 
 export function storageArgs(cache = cacheDir()) {
   return ['--root', join(cache, 'images', 'storage'), '--runroot', join(cache, 'images', 'run'), '--storage-driver', 'vfs'];
