@@ -28,7 +28,7 @@ export function runUnitOnNodeLts({ env = {}, jestArgs = [] } = {}) {
   const out = mkdtempSync(join(tmpdir(), 'osprey-test-node-lts-'));
   const report = join(out, 'jest.json');
   log('running the unit project (unit and contract suites)...');
-  const result = spawnSync(join(nodeDir, 'bin', 'node'), ['node_modules/jest/bin/jest.js', '--selectProjects', 'unit', '--json', `--outputFile=${report}`, ...jestArgs], {
+  const result = spawnSync(join(nodeDir, 'bin', 'node'), ['node_modules/jest/bin/jest.js', '--selectProjects', 'unit', '--passWithNoTests', '--json', `--outputFile=${report}`, ...jestArgs], {
     stdio: 'inherit',
     env: {
       ...process.env,
