@@ -89,7 +89,9 @@ export function ensureBetterSqlite3(nodeDir, { cache = cacheDir(), log = () => {
     for (const dep of ['bindings', 'file-uri-to-path']) cpSync(join(root, 'node_modules', dep), join(modules, dep), { recursive: true });
     run(process.execPath, [nodeGyp(), 'rebuild', '--release', `--nodedir=${nodeDir}`, `--jobs=${process.env.OSPREY_NATIVE_JOBS ?? '2'}`], 'node-gyp rebuild better-sqlite3', { cwd: target, env: { ...process.env, npm_config_nodedir: nodeDir } });
     // Only the addon is needed at run time; the objects and SQLite's sources are ~100 MB.
-    for (const entry of ['deps', 'src', join('build', 'Release', 'obj.target'), join('build', 'Release', '.deps'), join('build', 'deps')]) rmSync(join(target, entry), { recursive: true, force: true });
+    for (const entry of ['deps', 'src', 'build/deps', 'build/Release/obj', 'build/Release/obj.target', 'build/Release/.deps', 'build/Release/sqlite3.a', 'build/Release/test_extension.node']) {
+      rmSync(join(target, entry), { recursive: true, force: true });
+    }
     const loaded = run(join(nodeDir, 'bin', 'node'), ['-e', `const D = require(${JSON.stringify(target)}); console.log(new D(':memory:').prepare('select sqlite_version() v').get().v)`], 'load better-sqlite3 under the new runtime');
     log(`better-sqlite3 loads under node-v${abi} (SQLite ${loaded.trim()})`);
   });
