@@ -10,6 +10,6 @@ const modules = process.env.OSPREY_NATIVE_MODULES;
 if (modules && typeof nodeModule.registerHooks === 'function') {
   const entry = pathToFileURL(join(modules, 'better-sqlite3', 'lib', 'index.js')).href;
   nodeModule.registerHooks({
-    resolve: (specifier, context, next) => (specifier === 'better-sqlite3' ? next(entry, context) : next(specifier, context)),
+    resolve: (specifier, context, next) => (specifier === 'better-sqlite3' ? { url: entry, format: 'commonjs', shortCircuit: true } : next(specifier, context)),
   });
 }
