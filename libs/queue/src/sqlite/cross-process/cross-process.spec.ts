@@ -39,7 +39,9 @@ describe('SQLite queue across processes', () => {
         children.push(
           fork(join(here, 'job-worker.child.mjs'), [file, id], {
             execArgv: ['--import', join(here, 'register-ts.mjs')],
-            env: { ...process.env, NODE_OPTIONS: '' },
+            // Jest's flags stay out of the child; preloaded hooks stay in (the Node LTS pass of `npm test`
+            // resolves better-sqlite3 through one, scripts/node-lts-hooks.mjs).
+            env: { ...process.env, NODE_OPTIONS: (process.env.NODE_OPTIONS ?? '').split(/\s+/).filter((option) => option.startsWith('--import=')).join(' ') },
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           }),
         );
