@@ -40,14 +40,18 @@ function children(pid) {
   return found;
 }
 
-/** The first process below `pid` whose command is `name` (the container's PID 1). */
+/**
+ * The first process below `pid` whose program is `name` (the container's PID 1, its node), by argv[0]:
+ * `comm` is the main thread's name, which Node 24 sets to `MainThread`.
+ */
 function descendant(pid, name) {
   const queue = [pid];
   while (queue.length) {
     const next = queue.shift();
     for (const child of children(next)) {
       try {
-        if (readFileSync(`/proc/${child}/comm`, 'utf8').trim() === name) return child;
+        const argv0 = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0')[0];
+        if (argv0.slice(argv0.lastIndexOf('/') + 1) === name) return child;
       } catch {
         continue;
       }
