@@ -67,6 +67,12 @@ class Simulation {
     return this.run();
   }
 
+  /** Processes the queued events only: timers stay pending (e.g. to act before a Pause's duration runs out). */
+  drain(): this {
+    while (this.queue.length > 0) this.step(this.queue.shift()!);
+    return this;
+  }
+
   /** Answers a held job now. */
   answer(job: WorkerJob, result: Omit<TaskResultEvent, 'type' | 'taskRunId' | 'attempt'>): this {
     this.held.splice(this.held.indexOf(job), 1);
@@ -426,6 +432,26 @@ describe('decide: retries, pauses, kills and duplicates', () => {
     expect(timedOut.run1('wait').state.current).toBe('FAILED');
     expect(timedOut.state).toBe('FAILED');
     expect(timedOut.runs('after')).toHaveLength(0);
+  });
+
+  it("a Pause whose duration runs out follows its behavior: RESUME goes on, WARN ends it WARNING, FAIL fails it, CANCEL cancels the execution", () => {
+    const paused = (behavior: string) =>
+      new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    pauseDuration: PT1S\n    behavior: ${behavior}\n${log('after')}`)).run();
+    const resumed = paused('RESUME');
+    expect([resumed.run1('wait').state.current, resumed.order(), resumed.state]).toEqual(['SUCCESS', ['after'], 'SUCCESS']);
+    const warned = paused('WARN');
+    expect([warned.run1('wait').state.current, warned.order(), warned.state]).toEqual(['WARNING', ['after'], 'WARNING']);
+    const failed = paused('FAIL');
+    expect([failed.run1('wait').state.current, failed.runs('after').length, failed.state]).toEqual(['FAILED', 0, 'FAILED']);
+    const cancelled = paused('CANCEL');
+    expect([cancelled.run1('wait').state.current, cancelled.runs('after').length, cancelled.state]).toEqual(['CANCELLED', 0, 'CANCELLED']);
+  });
+
+  it('a Pause resumed before its duration succeeds whatever its behavior', () => {
+    const sim = new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    pauseDuration: PT1H\n    behavior: FAIL\n${log('after')}`));
+    expect(sim.drain().run1('wait').state.current).toBe('PAUSED');
+    sim.send({ type: 'resume' });
+    expect([sim.run1('wait').state.current, sim.order(), sim.state]).toEqual(['SUCCESS', ['after'], 'SUCCESS']);
   });
 
   it('kill ends running task runs and the execution as KILLED and asks workers to stop', () => {

@@ -350,7 +350,7 @@ class Decider {
         return;
       }
       case 'pauseDelay':
-        if (run?.state.current === 'PAUSED') this.resume(run.id);
+        if (run?.state.current === 'PAUSED') this.pauseDurationReached(run);
         return;
       case 'pauseTimeout':
         if (run?.state.current === 'PAUSED') {
@@ -387,6 +387,33 @@ class Decider {
       });
     }
     this.refreshPausedState();
+  }
+
+  /**
+   * A Pause whose duration ran out (not resumed before): its `behavior` says what follows, as in Kestra. RESUME goes
+   * on; WARN goes on and ends the Pause WARNING; FAIL fails the Pause; CANCEL cancels the execution.
+   */
+  private pauseDurationReached(run: TaskRun): void {
+    const task = this.taskOf(run);
+    const behavior = String((task && this.evaluate(task.behavior, task, run)) ?? 'RESUME').toUpperCase();
+    switch (behavior) {
+      case 'FAIL':
+        this.finishRun(run, 'FAILED');
+        this.refreshPausedState();
+        return;
+      case 'CANCEL':
+        this.finishRun(run, 'CANCELLED');
+        this.kill('CANCELLED');
+        return;
+      case 'WARN': {
+        this.resume(run.id);
+        const resumed = this.idx.byId.get(run.id) ?? run;
+        this.replace({ ...resumed, flowable: { ...(resumed.flowable ?? {}), endsWarning: true } });
+        return;
+      }
+      default:
+        this.resume(run.id);
+    }
   }
 
   private restart(): void {
@@ -499,12 +526,17 @@ class Decider {
     const kind = flowableKind(task.type);
     if (!kind || run.state.current === 'PAUSED' || run.state.current === 'RETRYING') return this.idx.byId.get(run.id) ?? run;
     const status = this.resolveFlowable(kind, run, task);
-    if (status.done) return this.finishRun(this.idx.byId.get(run.id) ?? run, this.adjustFlowableState(kind, status.state));
+    if (status.done) {
+      const current = this.idx.byId.get(run.id) ?? run;
+      return this.finishRun(current, this.adjustFlowableState(kind, status.state, current));
+    }
     return this.idx.byId.get(run.id) ?? run;
   }
 
-  private adjustFlowableState(kind: FlowableKind, state: StateType): StateType {
+  private adjustFlowableState(kind: FlowableKind, state: StateType, run: TaskRun): StateType {
     if (kind === 'AllowFailure' && state === 'FAILED') return 'WARNING';
+    // A Pause with behavior WARN whose duration ran out ends WARNING when its (deprecated) children succeeded.
+    if (kind === 'Pause' && state === 'SUCCESS' && run.flowable?.endsWarning === true) return 'WARNING';
     return state;
   }
 
