@@ -575,6 +575,17 @@ describe('decide: flowable end states and retries as Kestra resolves them', () =
     expect(timedOut.state).toBe('FAILED');
   });
 
+  it("a runnable task's timeout may come from an input; one that is not a duration fails the task run, naming it", () => {
+    const yaml = `inputs:\n  - id: t\n    type: STRING\ntasks:\n  - id: work\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    timeout: "{{ inputs.t }}"\n`;
+    const sim = new Simulation(flow(yaml), { inputs: { t: 'PT3S' } }).run();
+    expect(sim.dispatched[0]!.timeoutMs).toBe(3000);
+    expect(sim.state).toBe('SUCCESS');
+    const bad = new Simulation(flow(yaml), { inputs: { t: 'three seconds' } }).run();
+    expect(bad.dispatched).toHaveLength(0);
+    expect(bad.run1('work').state.current).toBe('FAILED');
+    expect(bad.state).toBe('FAILED');
+  });
+
   it('a failed Subflow is retried by its retry policy, each attempt starting a new child', () => {
     const yaml = `retry:\n  type: constant\n  interval: PT1S\n  maxAttempt: 3\ntasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: io.osprey.child\n    flowId: child\n`;
     const sim = new Simulation(flow(yaml), { subflow: () => ({ state: 'FAILED' }) }).run();

@@ -787,9 +787,16 @@ class Decider {
 
   /** Sends a runnable (or WorkingDirectory) to the workers as a new attempt. */
   private dispatch(run: TaskRun, task: Task): TaskRun {
+    // The timeout may be an expression (e.g. a DURATION input); one that does not render to a duration fails the run.
+    let timeoutMs: number | undefined;
+    try {
+      const timeout = this.evaluate(task.timeout, task, run);
+      timeoutMs = typeof timeout === 'string' && timeout ? parseDuration(timeout) : undefined;
+    } catch (error) {
+      return this.failRun(run, error);
+    }
     const attempt = run.attempts.length + 1;
     const next = this.replace({ ...run, attempts: [...run.attempts, { state: newState(this.now) }] });
-    const timeoutMs = typeof task.timeout === 'string' && task.timeout ? parseDuration(task.timeout) : undefined;
     this.actions.push({
       type: 'dispatch',
       job: {
