@@ -4,10 +4,11 @@
 // OSPREY_NATIVE_MODULES: jest.config.mjs maps the package there for test code, and node-lts-hooks.mjs
 // does the same for the processes tests start, so the workspace's node_modules stays built for npm's Node.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jestTotals } from './jest-report.mjs';
 import { NODE_LTS_VERSION, ensureBetterSqlite3, ensureNodeRuntime } from './node-runtime.mjs';
 
 const hooks = fileURLToPath(new URL('node-lts-hooks.mjs', import.meta.url));
@@ -37,17 +38,7 @@ export function runUnitOnNodeLts({ env = {}, jestArgs = [] } = {}) {
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning --import=${hooks}`.trim(),
     },
   });
-  let passed = 0;
-  let failed = 0;
-  try {
-    const summary = JSON.parse(readFileSync(report, 'utf8'));
-    passed = summary.numPassedTests;
-    failed = summary.numFailedTests + (summary.numRuntimeErrorTestSuites ?? 0);
-  } catch {
-    failed = 1; // jest crashed before writing its report
-  }
-  rmSync(out, { recursive: true, force: true });
-  if (result.status !== 0 && failed === 0) failed = 1;
+  const { passed, failed } = jestTotals(report, result.status);
   const seconds = (Date.now() - t0) / 1000;
   log(`${passed} passed, ${failed} failed in ${seconds.toFixed(0)} s`);
   return { passed, failed, seconds };

@@ -2,10 +2,11 @@
 // unit and contract suites again under the Node LTS of the images, and end with one line `tests: N passed,
 // M failed` summing them all.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, ensureDependencies } from './ensure-deps.mjs';
+import { jestTotals } from './jest-report.mjs';
 import { startServers } from './servers/index.mjs';
 import { runUnitOnNodeLts } from './test-node-lts.mjs';
 
@@ -48,17 +49,7 @@ const lts = runUnitOnNodeLts({ env: servers.env, jestArgs: process.argv.slice(2)
 
 await servers.stop();
 
-let passed = 0;
-let failed = 0;
-try {
-  const summary = JSON.parse(readFileSync(report, 'utf8'));
-  passed = summary.numPassedTests;
-  failed = summary.numFailedTests + (summary.numRuntimeErrorTestSuites ?? 0);
-} catch {
-  failed = 1; // jest crashed before writing its report
-}
-rmSync(out, { recursive: true, force: true });
-if (result.status !== 0 && failed === 0) failed = 1;
+let { passed, failed } = jestTotals(report, result.status);
 passed += checksPassed + lts.passed;
 failed += checksFailed + lts.failed;
 console.log(`tests: ${passed} passed, ${failed} failed`);
