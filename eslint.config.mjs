@@ -20,10 +20,16 @@ if (!process.env.NX_TASK_TARGET_PROJECT && process.env.OSPREY_ESLINT_SKIP_GRAPH 
 
 const sourceFiles = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.mjs', '**/*.cjs', 'apps/*/bin/*.js'];
 
-// Every lib is a package: `@osprey/<lib>` is its whole public surface (src/index.ts).
+// Every lib is a package: `@osprey/<lib>` is its whole public surface (src/index.ts), and
+// `@osprey/<lib>/testing` its test helpers (src/testing/: contract suites, fixtures, test servers).
 const noDeepImports = {
-  regex: '^@osprey/[^/]+/',
-  message: 'Import another lib by its package name only (`@osprey/<lib>`), never a path inside it.',
+  regex: '^@osprey/[^/]+/(?!testing$)',
+  message: 'Import another lib by its package name only (`@osprey/<lib>`, or `@osprey/<lib>/testing` from tests), never a path inside it.',
+};
+// Test helpers are never built into dist/ or an image: only specs, e2e and other test helpers import them.
+const noTestingInProduction = {
+  regex: '^@osprey/[^/]+/testing$',
+  message: 'Test helpers are for tests only (*.spec.ts, e2e/, src/testing/): production code cannot import them.',
 };
 // Nx reports app imports too, but only for packages it can resolve; `@osprey/cli` has no main/exports.
 const noAppImports = {
@@ -78,7 +84,7 @@ export default defineConfig(
           ignoreRestSiblings: true,
         },
       ],
-      'no-restricted-imports': ['error', { patterns: everywhere }],
+      'no-restricted-imports': ['error', { patterns: [...everywhere, noTestingInProduction] }],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -91,6 +97,10 @@ export default defineConfig(
         },
       ],
     },
+  },
+  {
+    files: ['**/*.spec.ts', '**/testing/**', 'e2e/**', 'bench/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: everywhere }] },
   },
   {
     // Tests may read fixture files; the library code may not.

@@ -1,5 +1,10 @@
-// Unit, contract and e2e tests run on the TypeScript sources through SWC, as native ES modules.
-// `npm test` runs both projects; `--selectProjects unit` runs the fast ones alone.
+// Tests run on the TypeScript sources through SWC, as native ES modules, in four projects by kind:
+//   unit      libs/ and apps/ specs that need no server and start no JVM (seconds; `nx test <lib>`)
+//   contract  `*.contract.spec.ts`: each port's contract suite and adapter tests against real backends
+//             (SQLite files, and the servers scripts/servers/ starts; `nx run <lib>:contract`)
+//   ui        the web UI's specs (apps/ui)
+//   e2e       the built `osprey` command run as real processes (e2e/)
+// `npm test` runs all four; `--selectProjects unit` runs one kind.
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -23,6 +28,7 @@ const common = {
   moduleNameMapper: {
     ...native,
     '^@osprey/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@osprey/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['**/*.spec.ts'],
@@ -31,7 +37,14 @@ const common = {
 
 export default {
   projects: [
-    { ...common, displayName: 'unit', roots: ['<rootDir>/libs', '<rootDir>/apps'] },
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.contract\\.spec\\.ts$', '<rootDir>/apps/ui/'],
+    },
+    { ...common, displayName: 'contract', roots: ['<rootDir>/libs', '<rootDir>/apps'], testMatch: ['**/*.contract.spec.ts'] },
+    { ...common, displayName: 'ui', roots: ['<rootDir>/apps/ui'] },
     // End-to-end tests start the built `osprey` command as real processes (default timeout: e2e/support/jest-timeout.ts).
     { ...common, displayName: 'e2e', roots: ['<rootDir>/e2e'], setupFilesAfterEnv: ['<rootDir>/e2e/support/jest-timeout.ts'] },
   ],

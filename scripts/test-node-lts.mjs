@@ -1,4 +1,4 @@
-// The second pass of `npm test`: the `unit` jest project (libs/ and apps/ specs: unit and contract suites)
+// The second pass of `npm test`: the `unit`, `contract` and `ui` jest projects (every spec but the e2e ones)
 // under Node NODE_LTS_VERSION from the npm registry, against the servers the first pass started.
 // better-sqlite3 comes from its own build for that Node's ABI (scripts/node-runtime.mjs), reached through
 // OSPREY_NATIVE_MODULES: jest.config.mjs maps the package there for test code, and node-lts-hooks.mjs
@@ -28,8 +28,8 @@ export function runUnitOnNodeLts({ env = {}, jestArgs = [] } = {}) {
   }
   const out = mkdtempSync(join(tmpdir(), 'osprey-test-node-lts-'));
   const report = join(out, 'jest.json');
-  log('running the unit project (unit and contract suites)...');
-  const result = spawnSync(join(nodeDir, 'bin', 'node'), ['node_modules/jest/bin/jest.js', '--selectProjects', 'unit', '--passWithNoTests', '--json', `--outputFile=${report}`, ...jestArgs], {
+  log('running the unit, contract and ui projects...');
+  const result = spawnSync(join(nodeDir, 'bin', 'node'), ['node_modules/jest/bin/jest.js', '--selectProjects', 'unit', 'contract', 'ui', '--passWithNoTests', '--json', `--outputFile=${report}`, ...jestArgs], {
     stdio: 'inherit',
     env: {
       ...process.env,

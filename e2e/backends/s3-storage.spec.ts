@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'minio';
-import { s3TestServer, testBucketName } from '@osprey/storage';
+import { s3TestServer, testBucketName } from '@osprey/storage/testing';
 import { httpJson, OspreyProcess } from '../support/osprey-process.js';
 
 /** `osprey server local` with `storage.type: s3` on the test S3 server: task files go to the bucket and back. */

@@ -24,4 +24,3 @@ export * from './scripts/shell-task.js';
 export * from './scripts/shell-commands.js';
 export * from './scripts/shell-script.js';
 export * from './scripts/output-protocol.js';
-export * from './testing/index.js';

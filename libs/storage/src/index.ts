@@ -3,4 +3,3 @@ export * from './storage-uri.js';
 export * from './storage-not-found-error.js';
 export * from './local/index.js';
 export * from './s3/index.js';
-export * from './testing/index.js';

@@ -6,5 +6,3 @@ export { logSeq, type IndexedLogEntry } from './search-log-repository.js';
 export * from './search-unavailable-error.js';
 export * from './search-request-error.js';
 export * from './search-bulk-error.js';
-export * from './search-test-repository.js';
-export * from './search-test-node.js';

@@ -5,4 +5,3 @@ export * from './sql-where.js';
 export * from './sql-execution-rows.js';
 export * from './sql-repository-migrations.js';
 export * from './open-sql-repository.js';
-export * from './sql-test-database.js';

@@ -1,4 +1,3 @@
 export * from './s3-storage.js';
 export * from './s3-storage-options.js';
 export * from './s3-storage-error.js';
-export * from './s3-test-server.js';

@@ -1,4 +1,4 @@
-// Child process of s3-storage-streaming.spec.ts: moves SIZE_MIB MiB through the built S3 storage with a
+// Child process of s3-storage-streaming.contract.spec.ts: moves SIZE_MIB MiB through the built S3 storage with a
 // clean heap of its own (a jest worker's leftovers would blur the RSS baseline), prints one JSON line.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';

@@ -1,1 +1,2 @@
 export * from './storage.contract.js';
+export * from './s3-test-server.js';

@@ -1,8 +1,8 @@
 /// <reference types="jest" />
 import { jest } from '@jest/globals';
 import { repositoryContract } from '../testing/repository.contract.js';
-import { startTestSearchNode, type TestSearchNode } from './search-test-node.js';
-import { openTestSearchRepository } from './search-test-repository.js';
+import { startTestSearchNode, type TestSearchNode } from '../testing/search-test-node.js';
+import { openTestSearchRepository } from '../testing/search-test-repository.js';
 
 // Each test opens and drops its own indices: seconds, not milliseconds, on a loaded machine.
 jest.setTimeout(30_000);

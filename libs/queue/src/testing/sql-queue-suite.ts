@@ -1,11 +1,12 @@
 /// <reference types="jest" />
-import { createSqlTestDatabase, openSqlRepository, type SqlTestServer } from '@osprey/repository';
-import { broadcastQueueContract } from '../testing/broadcast-queue.contract.js';
-import { executionEventQueueContract } from '../testing/execution-event-queue.contract.js';
-import { executorStoreContract } from '../testing/executor-store.contract.js';
-import { queueTestExecution, queueTestJob, resumeEvent } from '../testing/queue-fixtures.js';
-import { workerJobQueueContract } from '../testing/worker-job-queue.contract.js';
-import { openSqlQueue, type SqlQueue } from './open-sql-queue.js';
+import { openSqlRepository } from '@osprey/repository';
+import { createSqlTestDatabase, type SqlTestServer } from '@osprey/repository/testing';
+import { broadcastQueueContract } from './broadcast-queue.contract.js';
+import { executionEventQueueContract } from './execution-event-queue.contract.js';
+import { executorStoreContract } from './executor-store.contract.js';
+import { queueTestExecution, queueTestJob, resumeEvent } from './queue-fixtures.js';
+import { workerJobQueueContract } from './worker-job-queue.contract.js';
+import { openSqlQueue, type SqlQueue } from '../sql/open-sql-queue.js';
 
 /** Opens the queue on a fresh database of the test server; closing drops it. */
 export async function openSqlTestQueue(server: SqlTestServer): Promise<SqlQueue> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testExecution, testFlow } from '../testing/repository-fixtures.js';
 import { openSearchRepository } from './open-search-repository.js';
-import { startTestSearchNode, type TestSearchNode } from './search-test-node.js';
+import { startTestSearchNode, type TestSearchNode } from '../testing/search-test-node.js';
 import { SearchUnavailableError } from './search-unavailable-error.js';
 
 describe('OpenSearch repository across a server restart', () => {

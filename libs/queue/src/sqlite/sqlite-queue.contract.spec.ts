@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openSqliteRepository } from '@osprey/repository';
-import { sqlQueueSuite } from '../sql/sql-queue-suite.js';
+import { sqlQueueSuite } from '../testing/sql-queue-suite.js';
 import { eventually, queueTestExecution, queueTestJob } from '../testing/queue-fixtures.js';
 import { openSqliteQueue } from './open-sqlite-queue.js';
 

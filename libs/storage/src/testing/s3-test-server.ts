@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { S3StorageOptions } from './s3-storage-options.js';
+import type { S3StorageOptions } from '../s3/s3-storage-options.js';
 
 /**
  * The S3 test server that `npm test` starts (scripts/servers/s3.mjs). Specs fail, never skip, without it:

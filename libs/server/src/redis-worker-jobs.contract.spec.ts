@@ -4,16 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import {
-  executionEventQueueContract,
-  executorStoreContract,
-  openBullmqWorkerJobQueue,
-  openSqliteQueue,
-  queueTestJob,
-  sleep,
-  workerJobQueueContract,
-  type QueueUnderTest,
-} from '@osprey/queue';
+import { openBullmqWorkerJobQueue, openSqliteQueue } from '@osprey/queue';
+import { executionEventQueueContract, executorStoreContract, queueTestJob, sleep, workerJobQueueContract, type QueueUnderTest } from '@osprey/queue/testing';
 import { RelayedExecutorStore, RelayedWorkerJobQueue, WorkerJobRelay } from './redis-worker-jobs.js';
 
 /**

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'minio';
-import { s3TestServer, testBucketName } from './s3-test-server.js';
+import { s3TestServer, testBucketName } from '../testing/s3-test-server.js';
 
 const MiB = 1024 * 1024;
 /** 1 GiB by default; OSPREY_TEST_S3_STREAM_MIB makes it smaller or larger. */

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
-import { repositoryContract } from '../testing/repository.contract.js';
-import { openSqlRepository } from './open-sql-repository.js';
+import { repositoryContract } from './repository.contract.js';
+import { openSqlRepository } from '../sql/open-sql-repository.js';
 import { createSqlTestDatabase, type SqlTestServer } from './sql-test-database.js';
 
 /** Runs the repository contract on a fresh database of the test server for every test. */

@@ -8,7 +8,7 @@ import { openSearchRepository } from './open-search-repository.js';
 import { SearchBulkError } from './search-bulk-error.js';
 import { executionOperations } from './search-execution-documents.js';
 import { searchIndexNames } from './search-indices.js';
-import { openTestSearchRepository, testOpenSearchUrl, type TestSearchRepository } from './search-test-repository.js';
+import { openTestSearchRepository, testOpenSearchUrl, type TestSearchRepository } from '../testing/search-test-repository.js';
 import { SearchUnavailableError } from './search-unavailable-error.js';
 
 // Each test opens and drops its own indices: seconds, not milliseconds, on a loaded machine.

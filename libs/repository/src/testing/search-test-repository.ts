@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openSearchRepository, type SearchRepository, type SearchRepositoryOptions } from './open-search-repository.js';
+import { openSearchRepository, type SearchRepository, type SearchRepositoryOptions } from '../search/open-search-repository.js';
 
 /**
  * The OpenSearch that `npm test` starts (scripts/servers/opensearch.mjs). Specs fail, never skip, without it:

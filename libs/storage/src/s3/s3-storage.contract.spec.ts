@@ -6,7 +6,7 @@ import { storageContract } from '../testing/storage.contract.js';
 import { listObjects } from './s3-list-objects.js';
 import { S3StorageError } from './s3-storage-error.js';
 import { openS3Storage, type S3Storage } from './s3-storage.js';
-import { s3TestServer, testBucketName } from './s3-test-server.js';
+import { s3TestServer, testBucketName } from '../testing/s3-test-server.js';
 
 const server = s3TestServer();
 const bucket = testBucketName('contract');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { sqlRepositorySuite } from '../sql/sql-repository-suite.js';
+import { sqlRepositorySuite } from '../testing/sql-repository-suite.js';
 import { openSqliteRepository } from './open-sqlite-repository.js';
 
 sqlRepositorySuite('sqlite');
@@ -31,7 +31,7 @@ describe('SQLite repository file', () => {
 
   // The fixture was written by the SQLite adapter that predates the SQL family (commit 5d116c3): two revisions of a
   // flow with labels, an execution with two task runs (stored out of list order), a log, a trigger, a kv entry and a
-  // service instance, plus queue rows (see libs/queue/src/sqlite/sqlite-queue.spec.ts for those).
+  // service instance, plus queue rows (see libs/queue/src/sqlite/sqlite-queue.contract.spec.ts for those).
   it('adopts a file made by the pre-family SQLite adapter without losing rows', async () => {
     const file = join(dir, 'osprey.db');
     copyFileSync(fileURLToPath(new URL('../sql/fixtures/osprey-sqlite-v1.db', import.meta.url)), file);

@@ -1,3 +1,0 @@
-import { sqlQueueSuite } from './sql-queue-suite.js';
-
-sqlQueueSuite('mysql');

@@ -1,0 +1,3 @@
+import { sqlQueueSuite } from '../testing/sql-queue-suite.js';
+
+sqlQueueSuite('postgres');

@@ -1,3 +1,0 @@
-import { sqlRepositorySuite } from './sql-repository-suite.js';
-
-sqlRepositorySuite('mysql');

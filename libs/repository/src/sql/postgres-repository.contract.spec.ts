@@ -1,0 +1,3 @@
+import { sqlRepositorySuite } from '../testing/sql-repository-suite.js';
+
+sqlRepositorySuite('postgres');
