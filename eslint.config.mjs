@@ -93,6 +93,12 @@ export default defineConfig(
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:flow-model', onlyDependOnLibsWithTags: ['scope:flow-model'] },
+            // Layers (docs/architecture.md): the SQL lib serves the ports; ports never import each other.
+            { sourceTag: 'layer:sql', onlyDependOnLibsWithTags: ['layer:core'] },
+            { sourceTag: 'layer:port', onlyDependOnLibsWithTags: ['layer:core', 'layer:sql'] },
+            { sourceTag: 'layer:tasks', onlyDependOnLibsWithTags: ['layer:core', 'layer:port'] },
+            { sourceTag: 'layer:backend', onlyDependOnLibsWithTags: ['layer:core', 'layer:sql', 'layer:port'] },
+            { sourceTag: 'layer:service', onlyDependOnLibsWithTags: ['layer:core', 'layer:port', 'layer:tasks', 'layer:backend'] },
           ],
         },
       ],

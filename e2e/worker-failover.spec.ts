@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqlTestDatabase } from '@osprey/repository/testing';
+import { createSqlTestDatabase } from '@osprey/sql/testing';
 import { eventually, httpJson } from './support/osprey-process.js';
 import { Cluster, type ServiceProcess } from './scale/cluster.js';
 

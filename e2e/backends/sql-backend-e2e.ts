@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqlTestDatabase, type SqlTestDatabase, type SqlTestServer } from '@osprey/repository/testing';
+import { createSqlTestDatabase, type SqlTestDatabase, type SqlTestServer } from '@osprey/sql/testing';
 import { runCli } from '../support/osprey-cli.js';
 import { eventually, httpJson, OspreyProcess } from '../support/osprey-process.js';
 import { TcpProxy } from '../support/tcp-proxy.js';

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqlTestDatabase, type SqlTestServer } from '@osprey/repository/testing';
+import { createSqlTestDatabase, type SqlTestServer } from '@osprey/sql/testing';
 import { httpJson, OspreyProcess } from '../support/osprey-process.js';
 
 export type Role = 'webserver' | 'executor' | 'worker' | 'scheduler' | 'indexer';

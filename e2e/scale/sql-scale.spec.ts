@@ -1,4 +1,4 @@
-import type { SqlTestServer } from '@osprey/repository/testing';
+import type { SqlTestServer } from '@osprey/sql/testing';
 import { httpJson, eventually } from '../support/osprey-process.js';
 import { Cluster, deployFlow, ENDED_STATES, forEachShellFlow, metricValue, pool, scheduledFlow, searchExecutions, searchTaskRuns, seconds, type ServiceProcess } from './cluster.js';
 

@@ -7,3 +7,6 @@ export * from './executor/events.js';
 export * from './expression/index.js';
 export * from './executor/index.js';
 export * from './execution/task-log-level.js';
+export * from './errors/backend-unavailable-error.js';
+export * from './execution/log-entry.js';
+export * from './flow/stored-flow.js';

@@ -1,5 +1,5 @@
-import type { Label, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
-import type { KvRepository, LogLevel } from '@osprey/repository';
+import type { Label, LogLevel, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
+import type { KvRepository } from '@osprey/repository';
 import type { Readable } from 'node:stream';
 
 /** What a runnable task sees while it runs on a worker. */

@@ -1,4 +1,4 @@
-import type { Execution, Flow, Label, StateType, TaskRun } from '@osprey/flow-model';
+import type { Execution, Flow, Label, LogEntry, LogLevel, StateType, StoredFlow, TaskRun } from '@osprey/flow-model';
 import type { QueryFilter } from './query-filter.js';
 
 export interface Page<T> {
@@ -23,17 +23,6 @@ export interface FlowQuery extends PageRequest, FilteredQuery {
   labels?: Label[];
 }
 
-export interface StoredFlow {
-  namespace: string;
-  id: string;
-  revision: number;
-  source: string;
-  disabled: boolean;
-  deleted: boolean;
-  updated: string;
-  /** The parsed flow, as validated when saved. */
-  flow: Flow;
-}
 
 export interface FlowRepository {
   /** Saves a new revision when the source differs from the latest; returns the stored revision. */
@@ -81,21 +70,6 @@ export interface TaskRunRepository {
   search(query: TaskRunQuery): Promise<Page<TaskRun>>;
 }
 
-export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-
-export interface LogEntry {
-  namespace: string;
-  flowId: string;
-  executionId: string;
-  taskId?: string;
-  taskRunId?: string;
-  attemptNumber?: number;
-  triggerId?: string;
-  timestamp: string;
-  level: LogLevel;
-  message: string;
-  thread?: string;
-}
 
 export interface LogQuery extends PageRequest, FilteredQuery {
   namespace?: string;

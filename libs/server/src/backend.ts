@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, KafkaFlowTable, KafkaQueue, WorkerJobQueue } from '@osprey/queue';
 import { migrateSqlQueue, openBullmqWorkerJobQueue, openKafkaIndexFeed, openKafkaQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
-import type { Execution } from '@osprey/flow-model';
-import type { FlowRepository, LogEntry, LogRepository, Repository, StoredFlow } from '@osprey/repository';
-import { migrateSqlRepository, openSearchRepository, openSqliteRepository, openSqlRepository, RepositoryUnavailableError } from '@osprey/repository';
+import { BackendUnavailableError, type Execution, type LogEntry, type StoredFlow } from '@osprey/flow-model';
+import type { FlowRepository, LogRepository, Repository } from '@osprey/repository';
+import { migrateSqlRepository, openSearchRepository, openSqliteRepository, openSqlRepository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { openLocalStorage, openS3Storage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from './config.js';
@@ -282,7 +282,7 @@ async function whileUnavailable<T>(open: () => Promise<T>, waitMs: number, repor
     try {
       return await open();
     } catch (error) {
-      if (!(error instanceof RepositoryUnavailableError) || Date.now() + delay > deadline) throw error;
+      if (!(error instanceof BackendUnavailableError) || Date.now() + delay > deadline) throw error;
       report(error);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

@@ -1,4 +1,4 @@
-import type { LogLevel } from '@osprey/repository';
+import type { LogLevel } from '@osprey/flow-model';
 
 /** What a script can send back on one stdout or stderr line: `::{"outputs":{...},"metrics":[...],"logs":[...]}::`. */
 export interface ProtocolMessage {

@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { PROCESS_TASK_RUNNER, type TaskRunMetric } from '@osprey/flow-model';
-import type { LogLevel } from '@osprey/repository';
+import { type LogLevel, PROCESS_TASK_RUNNER, type TaskRunMetric } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
 import { TaskProperties } from '../support/task-properties.js';

@@ -1,6 +1,5 @@
-import type { LogLevel } from '@osprey/repository';
 import type { RunContext } from '../task-runner.js';
-import { parseDuration } from '@osprey/flow-model';
+import { type LogLevel, parseDuration } from '@osprey/flow-model';
 import { TaskPropertyError } from './task-errors.js';
 
 const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
-import type { LogLevel } from '@osprey/repository';
+import type { LogLevel, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
 import type { ExecutionStorage, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
 import { MetricCollector } from '../support/metric-collector.js';
 

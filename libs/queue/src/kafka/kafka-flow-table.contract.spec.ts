@@ -1,7 +1,6 @@
 /// <reference types="jest" />
 import { randomUUID } from 'node:crypto';
-import type { Flow } from '@osprey/flow-model';
-import type { StoredFlow } from '@osprey/repository';
+import type { Flow, StoredFlow } from '@osprey/flow-model';
 import { KafkaConnection } from './kafka-connection.js';
 import { KafkaFlowTable } from './kafka-flow-table.js';
 import { deleteTestTopics, testBrokers } from './kafka-test-broker.fixture.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { StoredFlow } from '@osprey/repository';
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { KafkaConnection } from './kafka-connection.js';
 import { retryWhileTopicsSettle } from './kafka-worker-job-retry.js';
+import type { StoredFlow } from '@osprey/flow-model';
 
 /** How long opening waits for the topic to be read up to its end before going on with what it has. */
 const CATCH_UP_MS = 30_000;

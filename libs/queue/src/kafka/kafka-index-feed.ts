@@ -1,5 +1,4 @@
-import type { Execution } from '@osprey/flow-model';
-import type { LogEntry } from '@osprey/repository';
+import type { Execution, LogEntry } from '@osprey/flow-model';
 import type { Consumer } from 'kafkajs';
 import { KafkaConnection, type KafkaQueueOptions } from './kafka-connection.js';
 import { decodeExecutionState } from './kafka-execution-records.js';

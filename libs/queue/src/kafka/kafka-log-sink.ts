@@ -1,6 +1,6 @@
-import type { LogEntry } from '@osprey/repository';
 import type { Producer } from 'kafkajs';
 import type { KafkaConnection } from './kafka-connection.js';
+import type { LogEntry } from '@osprey/flow-model';
 
 /**
  * Task and execution logs in Kafka mode: appended to `<prefix>.logs` (key: execution id, so one execution's

@@ -7,8 +7,7 @@ import { executionEventQueueContract } from '../testing/execution-event-queue.co
 import { executorStoreContract } from '../testing/executor-store.contract.js';
 import { workerJobQueueContract } from '../testing/worker-job-queue.contract.js';
 import { eventually, markerOf, queueTestExecution, queueTestJob, resumeEvent, sleep } from '../testing/queue-fixtures.js';
-import type { LogEntry } from '@osprey/repository';
-import type { Execution } from '@osprey/flow-model';
+import type { Execution, LogEntry } from '@osprey/flow-model';
 import type { BroadcastMessage } from '../ports.js';
 import { KafkaPartitionNotOwnedError } from './kafka-execution-event-queue.js';
 import { openKafkaIndexFeed, type KafkaIndexBatch } from './kafka-index-feed.js';

@@ -1,10 +1,10 @@
-import { openSqlDatabase, sqliteFile, sqlRepositoryMigrations, type SqlDatabase, type SqlDatabaseOptions } from '@osprey/repository';
 import { SqlBroadcastQueue } from './sql-broadcast-queue.js';
 import { SqlExecutionEventQueue } from './sql-execution-event-queue.js';
 import { SqlExecutorStore } from './sql-executor-store.js';
 import { sqlQueueMigrations } from './sql-queue-migrations.js';
 import { ListenWakeup, PollingWakeup, SqliteWakeup, type SqlWakeup } from './sql-wakeup.js';
 import { SqlWorkerJobQueue } from './sql-worker-job-queue.js';
+import { openSqlDatabase, type SqlDatabase, type SqlDatabaseOptions, sqliteFile, sqlRepositoryMigrations } from '@osprey/sql';
 
 export interface SqlQueueOptions extends SqlDatabaseOptions {
   /** MySQL/MariaDB and SQLite: how often waiting consumers look for writes of other processes (default 50 ms; 25 ms on SQLite, where looking is a counter read). */

@@ -1,6 +1,6 @@
-import { toNumber, type SqlDatabase } from '@osprey/repository';
 import type { BroadcastMessage, BroadcastQueue } from '../ports.js';
 import type { SqlWakeup } from './sql-wakeup.js';
+import { type SqlDatabase, toNumber } from '@osprey/sql';
 
 interface Subscription {
   handler: (message: BroadcastMessage) => void;

@@ -1,8 +1,7 @@
-import type { SqlDatabase, SqlExecutor } from '@osprey/repository';
-import { toNumber, valuesList } from '@osprey/repository';
 import type { ClaimedEvent, ExecutionEventQueue } from '../ports.js';
 import { insertEvents, type EventPayload } from './sql-queue-rows.js';
 import type { SqlWakeup } from './sql-wakeup.js';
+import { type SqlDatabase, type SqlExecutor, toNumber, valuesList } from '@osprey/sql';
 
 /**
  * The executor inbox in `execution_events`, with per-execution claim leases in `execution_locks`. A claim locks

@@ -1,8 +1,8 @@
 import { isTerminated, type Execution } from '@osprey/flow-model';
-import { SqlExecutionRows, type SqlDatabase } from '@osprey/repository';
 import { VersionConflictError, type ExecutorCommit, type ExecutorStore } from '../ports.js';
 import { cancelJobs, insertEvents, insertJobs } from './sql-queue-rows.js';
 import type { SqlWakeup } from './sql-wakeup.js';
+import { type SqlDatabase, SqlExecutionRows } from '@osprey/sql';
 
 /**
  * The executor's write path. The execution row (with its version check), the changed task run rows (repository

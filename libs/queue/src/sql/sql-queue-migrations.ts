@@ -1,4 +1,4 @@
-import { sqliteDialect, type SqlDialect, type SqlMigration } from '@osprey/repository';
+import { type SqlDialect, sqliteDialect, type SqlMigration } from '@osprey/sql';
 
 // lease_until is 0 while queued, so "takeable" is one index range: lease_until <= now.
 function workerJobs({ keyType: key, documentType: doc, serialKey, tableOptions: options }: SqlDialect): string[] {

@@ -1,5 +1,5 @@
 import type { Execution, ExecutionEvent, ExecutionEventEnvelope, WorkerJob } from '@osprey/flow-model';
-import { chunks, valuesList, type SqlExecutor } from '@osprey/repository';
+import { chunks, type SqlExecutor, valuesList } from '@osprey/sql';
 
 export interface EventPayload {
   event: ExecutionEvent;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
-import type { SqlDatabase } from '@osprey/repository';
 import pg from 'pg';
+import type { SqlDatabase } from '@osprey/sql';
 
 export type SqlWakeupTopic = 'events' | 'jobs' | 'broadcast';
 

@@ -1,8 +1,8 @@
 import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
-import { toNumber, type SqlDatabase } from '@osprey/repository';
 import type { LeasedJob, WorkerJobQueue } from '../ports.js';
 import { cancelJobs, insertEvents, insertJobs } from './sql-queue-rows.js';
 import type { SqlWakeup } from './sql-wakeup.js';
+import { type SqlDatabase, toNumber } from '@osprey/sql';
 
 interface TakenRow {
   seq: unknown;

@@ -1,4 +1,4 @@
-import { sqliteUrl, type SqliteDatabaseOptions } from '@osprey/repository';
+import { sqliteUrl, type SqliteDatabaseOptions } from '@osprey/sql';
 import { openSqlQueue, type SqlQueue } from '../sql/open-sql-queue.js';
 
 export interface SqliteQueueOptions extends SqliteDatabaseOptions {

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { openSqliteRepository } from '@osprey/repository';
 import { sqlQueueSuite } from '../testing/sql-queue-suite.js';
-import { eventually, queueTestExecution, queueTestJob } from '../testing/queue-fixtures.js';
+import { eventually, queueTestJob } from '../testing/queue-fixtures.js';
 import { openSqliteQueue } from './open-sqlite-queue.js';
 
 sqlQueueSuite('sqlite');
@@ -56,42 +55,6 @@ describe('SQLite queue on a file shared with other connections', () => {
     }
   });
 
-  it('keeps writes of concurrent transactions of two connections of this process apart', async () => {
-    const file = join(dir, 'osprey.db');
-    const queue = await openSqliteQueue(file);
-    const repository = await openSqliteRepository(file);
-    try {
-      // Interleaved async transactions on two connections to one file: each waits its turn instead of a busy lock.
-      await Promise.all(
-        Array.from({ length: 40 }, (_, i) =>
-          i % 2 === 0
-            ? queue.jobs.publish([queueTestJob(`e${i}`, `tr${i}`)])
-            : repository.writeExecution(queueTestExecution(`e${i}`, [`tr${i}`])),
-        ),
-      );
-      expect((await queue.jobs.depth()).pending).toBe(20);
-      expect((await repository.executions.search({ size: 100 })).total).toBe(20);
-    } finally {
-      await repository.close();
-      await queue.close();
-    }
-  });
-
-  it('shows what the executor store committed to the repository opened on the same file', async () => {
-    const file = join(dir, 'osprey.db');
-    const queue = await openSqliteQueue(file);
-    const repository = await openSqliteRepository(file);
-    try {
-      const execution = queueTestExecution('e1', ['tr1', 'tr2']);
-      await queue.store.commit('x', { execution, expectedVersion: 0, changedTaskRuns: execution.taskRunList, jobs: [], events: [], consumed: [], cancelJobs: [] });
-      expect(await repository.executions.get('e1')).toEqual(execution);
-      expect((await repository.taskRuns.search({ executionId: 'e1' })).total).toBe(2);
-    } finally {
-      await repository.close();
-      await queue.close();
-    }
-  });
-
   it('delivers a broadcast to subscribers of another connection', async () => {
     const file = join(dir, 'osprey.db');
     const a = await openSqliteQueue(file);
@@ -114,7 +77,7 @@ describe('SQLite queue on a file shared with other connections', () => {
   // e2 in flight: a due start event and a delayed resume, a claim lease on it, one queued and one leased job.
   it('adopts the queue rows of a file made by the pre-family SQLite adapter', async () => {
     const file = join(dir, 'osprey.db');
-    copyFileSync(fileURLToPath(new URL('../../../repository/src/sql/fixtures/osprey-sqlite-v1.db', import.meta.url)), file);
+    copyFileSync(fileURLToPath(new URL('../../../sql/src/testing/fixtures/osprey-sqlite-v1.db', import.meta.url)), file);
     // The fixture's leases were an hour long when it was written: move them an hour past now, in the old schema.
     const old = new Database(file);
     const inAnHour = Date.now() + 3_600_000;

@@ -1,10 +1,9 @@
 /// <reference types="jest" />
-import { openSqlRepository } from '@osprey/repository';
-import { createSqlTestDatabase, type SqlTestServer } from '@osprey/repository/testing';
+import { createSqlTestDatabase, type SqlTestServer } from '@osprey/sql/testing';
 import { broadcastQueueContract } from './broadcast-queue.contract.js';
 import { executionEventQueueContract } from './execution-event-queue.contract.js';
 import { executorStoreContract } from './executor-store.contract.js';
-import { queueTestExecution, queueTestJob, resumeEvent } from './queue-fixtures.js';
+import { queueTestJob, resumeEvent } from './queue-fixtures.js';
 import { workerJobQueueContract } from './worker-job-queue.contract.js';
 import { openSqlQueue, type SqlQueue } from '../sql/open-sql-queue.js';
 
@@ -71,40 +70,6 @@ export function sqlQueueBehaviour(server: SqlTestServer): void {
       } finally {
         await a.close();
         await b.close();
-        await database.drop();
-      }
-    });
-
-    it('leaves no delivered rows behind and shows committed executions to the repository', async () => {
-      const database = await createSqlTestDatabase(server);
-      const queue = await openSqlQueue({ url: database.url, poolSize: 4 });
-      const repository = await openSqlRepository({ url: database.url, poolSize: 2 });
-      try {
-        const execution = queueTestExecution('e1', ['tr1']);
-        await queue.events.emit([{ executionId: 'e1', event: { type: 'start' }, execution }]);
-        const claimed = await queue.events.claim('x', 10, 10_000);
-        await queue.store.commit('x', {
-          execution,
-          expectedVersion: 0,
-          changedTaskRuns: execution.taskRunList,
-          jobs: [queueTestJob('e1', 'tr1')],
-          events: [],
-          consumed: claimed.map((c) => c.seq),
-          cancelJobs: [],
-        });
-        const [lease] = await queue.jobs.take('w', 1, 10_000);
-        await queue.jobs.complete(lease!, { type: 'taskResult', taskRunId: 'tr1', attempt: 1, state: 'SUCCESS', workerId: 'w' });
-        const results = await queue.events.claim('x', 10, 10_000);
-        await queue.store.commit('x', { execution: { ...execution, version: 2 }, expectedVersion: 1, changedTaskRuns: [], jobs: [], events: [], consumed: results.map((c) => c.seq), cancelJobs: [] });
-        const counts = await queue.db.query<{ events: unknown; jobs: unknown; locks: unknown }>(
-          'SELECT (SELECT count(*) FROM execution_events) AS events, (SELECT count(*) FROM worker_jobs) AS jobs, (SELECT count(*) FROM execution_locks) AS locks',
-        );
-        expect(counts.map((c) => [Number(c.events), Number(c.jobs), Number(c.locks)])).toEqual([[0, 0, 0]]);
-        expect((await repository.executions.get('e1'))?.version).toBe(2);
-        expect((await repository.taskRuns.search({ executionId: 'e1' })).total).toBe(1);
-      } finally {
-        await repository.close();
-        await queue.close();
         await database.drop();
       }
     });

@@ -1,5 +1,5 @@
-import type { Flow, Label } from '@osprey/flow-model';
-import type { FlowQuery, FlowRepository, Page, StoredFlow } from '../ports.js';
+import type { Flow, Label, StoredFlow } from '@osprey/flow-model';
+import type { FlowQuery, FlowRepository, Page } from '../ports.js';
 import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
 import type { VersionedDocument } from './search-client.js';
 import { MAX_CONFLICT_RETRIES, type SearchContext } from './search-context.js';

@@ -1,9 +1,10 @@
-import type { LogEntry, LogLevel, LogQuery, LogRepository, Page } from '../ports.js';
+import type { LogQuery, LogRepository, Page } from '../ports.js';
 import type { SearchRefresh } from './search-client.js';
 import type { SearchContext } from './search-context.js';
 import { SearchBulkError } from './search-bulk-error.js';
 import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
 import { SearchFilter, searchPaging } from './search-query.js';
+import type { LogEntry, LogLevel } from '@osprey/flow-model';
 
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 const SORTABLE: Record<string, string> = { seq: 'seq', timestamp: 'timestamp', level: 'levelValue' };

@@ -1,15 +1,13 @@
 import type { Execution, TaskRun } from '@osprey/flow-model';
 import type { Repository } from '../ports.js';
-import { openSqlDatabase, type SqlDatabase, type SqlDatabaseOptions } from './sql-database.js';
 import { SqlExecutionRepository } from './sql-execution-repository.js';
-import { SqlExecutionRows } from './sql-execution-rows.js';
 import { SqlFlowRepository } from './sql-flow-repository.js';
 import { SqlKvRepository } from './sql-kv-repository.js';
 import { SqlLogRepository } from './sql-log-repository.js';
-import { sqlRepositoryMigrations } from './sql-repository-migrations.js';
 import { SqlServiceInstanceRepository } from './sql-service-instance-repository.js';
 import { SqlTaskRunRepository } from './sql-task-run-repository.js';
 import { SqlTriggerRepository } from './sql-trigger-repository.js';
+import { openSqlDatabase, type SqlDatabase, type SqlDatabaseOptions, SqlExecutionRows, sqlRepositoryMigrations } from '@osprey/sql';
 
 /** The repository port on PostgreSQL or MySQL/MariaDB (its own pool; the queue adapter may use the same database). */
 export class SqlRepository implements Repository {

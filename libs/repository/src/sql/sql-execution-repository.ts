@@ -1,10 +1,8 @@
 import type { Execution, StateType } from '@osprey/flow-model';
 import type { ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
 import { normalizeDate, paging } from './sql-paging.js';
-import { toNumber, type SqlDatabase } from './sql-database.js';
-import type { SqlExecutionRows } from './sql-execution-rows.js';
-import { SqlWhere } from './sql-where.js';
 import { addSqlFilters, refusingInvalidRegex, type SqlFilterColumns } from './sql-filters.js';
+import { type SqlDatabase, type SqlExecutionRows, SqlWhere, toNumber } from '@osprey/sql';
 
 const SORTABLE: Record<string, string> = {
   id: 'id',

@@ -1,8 +1,7 @@
 import { InvalidQueryError } from '../invalid-query-error.js';
 import { checkFilters, EXECUTION_KIND, filterName, isNegated, SYSTEM_NAMESPACE, type FilterField, type FilterResource, type QueryFilter } from '../query-filter.js';
 import { normalizeDate } from './sql-paging.js';
-import type { SqlDialect } from './sql-dialect.js';
-import { escapeLike, type SqlWhere } from './sql-where.js';
+import { escapeLike, type SqlDialect, type SqlWhere } from '@osprey/sql';
 
 /** Where a resource's filter fields live in its table. */
 export interface SqlFilterColumns {

@@ -1,9 +1,8 @@
-import type { Flow, Label } from '@osprey/flow-model';
-import type { FlowQuery, FlowRepository, Page, StoredFlow } from '../ports.js';
+import type { Flow, Label, StoredFlow } from '@osprey/flow-model';
+import type { FlowQuery, FlowRepository, Page } from '../ports.js';
 import { addSqlFilters, refusingInvalidRegex, type SqlFilterColumns } from './sql-filters.js';
-import { toNumber, type SqlDatabase, type SqlExecutor } from './sql-database.js';
 import { paging } from './sql-paging.js';
-import { SqlWhere } from './sql-where.js';
+import { type SqlDatabase, type SqlExecutor, SqlWhere, toNumber } from '@osprey/sql';
 
 interface FlowRow {
   namespace: string;

@@ -1,5 +1,5 @@
 import type { KvEntry, KvRepository } from '../ports.js';
-import { toNumber, type SqlDatabase } from './sql-database.js';
+import { type SqlDatabase, toNumber } from '@osprey/sql';
 
 interface KvRow {
   namespace: string;

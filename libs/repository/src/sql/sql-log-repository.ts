@@ -1,8 +1,8 @@
-import type { LogEntry, LogLevel, LogQuery, LogRepository, Page } from '../ports.js';
+import type { LogQuery, LogRepository, Page } from '../ports.js';
 import { normalizeDate, paging } from './sql-paging.js';
-import { chunks, toNumber, valuesList, type SqlDatabase } from './sql-database.js';
-import { SqlWhere } from './sql-where.js';
 import { addSqlFilters, refusingInvalidRegex } from './sql-filters.js';
+import { chunks, type SqlDatabase, SqlWhere, toNumber, valuesList } from '@osprey/sql';
+import type { LogEntry, LogLevel } from '@osprey/flow-model';
 
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 const SORTABLE: Record<string, string> = { seq: 'seq', timestamp: 'timestamp', level: 'level' };

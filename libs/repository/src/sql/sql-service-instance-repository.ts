@@ -1,5 +1,5 @@
 import type { ServiceInstance, ServiceInstanceRepository } from '../ports.js';
-import type { SqlDatabase } from './sql-database.js';
+import type { SqlDatabase } from '@osprey/sql';
 
 export class SqlServiceInstanceRepository implements ServiceInstanceRepository {
   constructor(private readonly db: SqlDatabase) {}

@@ -1,9 +1,8 @@
 import type { TaskRun } from '@osprey/flow-model';
 import type { Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
 import { normalizeDate, paging } from './sql-paging.js';
-import { toNumber, type SqlDatabase } from './sql-database.js';
-import { SqlWhere } from './sql-where.js';
 import { addSqlFilters, refusingInvalidRegex, type SqlFilterColumns } from './sql-filters.js';
+import { type SqlDatabase, SqlWhere, toNumber } from '@osprey/sql';
 
 const SORTABLE: Record<string, string> = {
   id: 'id',

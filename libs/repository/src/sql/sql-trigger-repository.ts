@@ -1,7 +1,6 @@
 import type { TriggerRepository, TriggerState } from '../ports.js';
-import { toNumber, type SqlDatabase } from './sql-database.js';
-import { SqlWhere } from './sql-where.js';
 import { releasedTriggerState } from '../trigger-release.js';
+import { type SqlDatabase, SqlWhere, toNumber } from '@osprey/sql';
 
 interface TriggerRow {
   namespace: string;

@@ -1,10 +1,5 @@
 import { openSqlRepository, type SqlRepository } from '../sql/open-sql-repository.js';
-import { sqliteUrl } from '../sql/sql-database.js';
-
-export interface SqliteDatabaseOptions {
-  /** Milliseconds a writer waits for another process's write lock before SQLITE_BUSY (default 5 s). */
-  busyTimeoutMs?: number;
-}
+import { sqliteUrl, type SqliteDatabaseOptions } from '@osprey/sql';
 
 /** The repository on one SQLite file: the SQL family's implementation with its SQLite dialect. */
 export type SqliteRepository = SqlRepository;

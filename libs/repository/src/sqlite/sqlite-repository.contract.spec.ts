@@ -34,7 +34,7 @@ describe('SQLite repository file', () => {
   // service instance, plus queue rows (see libs/queue/src/sqlite/sqlite-queue.contract.spec.ts for those).
   it('adopts a file made by the pre-family SQLite adapter without losing rows', async () => {
     const file = join(dir, 'osprey.db');
-    copyFileSync(fileURLToPath(new URL('../sql/fixtures/osprey-sqlite-v1.db', import.meta.url)), file);
+    copyFileSync(fileURLToPath(new URL('../../../sql/src/testing/fixtures/osprey-sqlite-v1.db', import.meta.url)), file);
     const repository = await openSqliteRepository(file);
     try {
       expect((await repository.flows.revisions('company.team', 'hello')).map((f) => f.revision)).toEqual([1, 2]);

@@ -1,5 +1,4 @@
 export * from './repository.contract.js';
 export * from './sql-repository-suite.js';
-export * from './sql-test-database.js';
 export * from './search-test-node.js';
 export * from './search-test-repository.js';

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
-import type { Execution, TaskRun } from '@osprey/flow-model';
-import type { LogEntry, Repository, TriggerState } from '../ports.js';
+import type { Execution, LogEntry, TaskRun } from '@osprey/flow-model';
+import type { Repository, TriggerState } from '../ports.js';
 import { InvalidQueryError } from '../invalid-query-error.js';
 import type { QueryFilter } from '../query-filter.js';
 import { testExecution, testFlow, testTaskRun } from './repository-fixtures.js';

@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 import { repositoryContract } from './repository.contract.js';
 import { openSqlRepository } from '../sql/open-sql-repository.js';
-import { createSqlTestDatabase, type SqlTestServer } from './sql-test-database.js';
+import { createSqlTestDatabase, type SqlTestServer } from '@osprey/sql/testing';
 
 /** Runs the repository contract on a fresh database of the test server for every test. */
 export function sqlRepositorySuite(server: SqlTestServer): void {

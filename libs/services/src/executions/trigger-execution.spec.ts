@@ -1,7 +1,6 @@
-import type { ExecutionEventEnvelope } from '@osprey/flow-model';
+import { type ExecutionEventEnvelope, parseFlow, type StoredFlow } from '@osprey/flow-model';
 import type { ExecutionEventQueue } from '@osprey/queue';
-import { parseFlow } from '@osprey/flow-model';
-import { NotFoundError, RepositoryUnavailableError, type FlowRepository, type StoredFlow } from '@osprey/repository';
+import { NotFoundError, RepositoryUnavailableError, type FlowRepository } from '@osprey/repository';
 import { TriggerExecution } from './trigger-execution.js';
 
 /** A flow repository that can be taken down, as a search server in an outage. */

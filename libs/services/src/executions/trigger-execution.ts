@@ -1,6 +1,6 @@
-import type { Execution, ExecutionTrigger, Label } from '@osprey/flow-model';
+import { BackendUnavailableError, type Execution, type ExecutionTrigger, type Label, type StoredFlow } from '@osprey/flow-model';
 import type { ExecutionEventQueue } from '@osprey/queue';
-import { NotFoundError, RepositoryUnavailableError, type FlowRepository, type StoredFlow } from '@osprey/repository';
+import { NotFoundError, type FlowRepository } from '@osprey/repository';
 import { newId } from '@osprey/server';
 import { newExecution } from './new-execution.js';
 
@@ -70,7 +70,7 @@ export class TriggerExecution {
       return stored;
     } catch (error) {
       const known = command.revision === undefined ? this.lastKnown.get(key) : undefined;
-      if (!known || !(error instanceof RepositoryUnavailableError)) throw error;
+      if (!known || !(error instanceof BackendUnavailableError)) throw error;
       return known;
     }
   }

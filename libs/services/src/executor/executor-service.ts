@@ -1,20 +1,6 @@
-import {
-  decide,
-  isTerminated,
-  matchFlowTriggers,
-  outputsVariable,
-  runVariables,
-  type Execution,
-  type ExecutionEvent,
-  type ExecutionEventEnvelope,
-  type Flow,
-  type RenderOptions,
-  type SubflowRequest,
-  type TaskRun,
-  type WorkerJob,
-} from '@osprey/flow-model';
+import { decide, type Execution, type ExecutionEvent, type ExecutionEventEnvelope, type Flow, isTerminated, type LogEntry, matchFlowTriggers, outputsVariable, type RenderOptions, runVariables, type SubflowRequest, type TaskRun, type WorkerJob } from '@osprey/flow-model';
 import { VersionConflictError, type BroadcastQueue, type ClaimedEvent, type ExecutionEventQueue, type ExecutorStore } from '@osprey/queue';
-import type { LogEntry, Repository } from '@osprey/repository';
+import type { Repository } from '@osprey/repository';
 import { newId, type FlowSource, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
 import { DisabledTriggers } from './disabled-triggers.js';

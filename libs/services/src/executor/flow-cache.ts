@@ -1,6 +1,5 @@
-import { isFlowTrigger, type Flow } from '@osprey/flow-model';
+import { type Flow, isFlowTrigger, type StoredFlow } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
-import type { StoredFlow } from '@osprey/repository';
 import type { FlowSource } from '@osprey/server';
 import { LruCache } from './lru-cache.js';
 

@@ -1,6 +1,6 @@
-import { parseFlow } from '@osprey/flow-model';
+import { parseFlow, type StoredFlow } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
-import { NotFoundError, type FlowRepository, type StoredFlow } from '@osprey/repository';
+import { NotFoundError, type FlowRepository } from '@osprey/repository';
 import { FlowConflictError } from './flow-conflict-error.js';
 
 export interface DeployFlowCommand {

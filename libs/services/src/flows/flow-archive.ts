@@ -1,8 +1,8 @@
 import { ZipArchive } from 'archiver';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import type { StoredFlow } from '@osprey/repository';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
+import type { StoredFlow } from '@osprey/flow-model';
 
 /** A flow source read from an upload, named after its file (and document index in a multi-document file). */
 export interface FlowSourceFile {

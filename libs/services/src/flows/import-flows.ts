@@ -1,5 +1,4 @@
-import { FlowValidationError, parseFlow, type Violation } from '@osprey/flow-model';
-import type { StoredFlow } from '@osprey/repository';
+import { FlowValidationError, parseFlow, type StoredFlow, type Violation } from '@osprey/flow-model';
 import type { DeployFlow } from './deploy-flow.js';
 import type { FlowSourceFile } from './flow-archive.js';
 import { shiftViolations } from './validate-flows.js';

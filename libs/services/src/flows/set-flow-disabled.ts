@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
-import { NotFoundError, type FlowRepository, type StoredFlow } from '@osprey/repository';
+import { NotFoundError, type FlowRepository } from '@osprey/repository';
 import type { DeployFlow } from './deploy-flow.js';
+import type { StoredFlow } from '@osprey/flow-model';
 
 /**
  * Enables or disables a flow the way Kestra does: by setting `disabled` in its source, which makes a new revision

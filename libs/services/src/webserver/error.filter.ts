@@ -1,6 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { FlowValidationError, InputValidationError, ExpressionError } from '@osprey/flow-model';
-import { InvalidQueryError, NotFoundError, RepositoryUnavailableError } from '@osprey/repository';
+import { BackendUnavailableError, FlowValidationError, InputValidationError, ExpressionError } from '@osprey/flow-model';
+import { InvalidQueryError, NotFoundError } from '@osprey/repository';
 import type { Logger } from '@osprey/server';
 import { StorageNotFoundError, StoragePathError } from '@osprey/storage';
 import { ExecutionConflictError } from '../executions/execution-conflict-error.js';
@@ -59,7 +59,7 @@ export function errorResponse(error: unknown): [number, ErrorBody] {
   if (error instanceof StoragePathError) return [400, { message: error.message }];
   if (error instanceof StorageNotFoundError) return [404, { message: error.message }];
   // The repository's server is down or overloaded: a retry later succeeds, and nothing was half-written.
-  if (error instanceof RepositoryUnavailableError) return [503, { message: `the repository is unavailable, retry later: ${error.message}` }];
+  if (error instanceof BackendUnavailableError) return [503, { message: `the repository is unavailable, retry later: ${error.message}` }];
   if (error instanceof HttpException) {
     const res = error.getResponse();
     return [error.getStatus(), typeof res === 'string' ? { message: res } : { message: error.message, ...(res as object) }];

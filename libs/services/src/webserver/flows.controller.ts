@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { readFile, rm } from 'node:fs/promises';
-import { NotFoundError, type FlowQuery, type StoredFlow } from '@osprey/repository';
+import { NotFoundError, type FlowQuery } from '@osprey/repository';
 import { DeleteFlow } from '../flows/delete-flow.js';
 import { DeployFlow } from '../flows/deploy-flow.js';
 import { readFlowArchive, writeFlowArchive, type FlowSourceFile } from '../flows/flow-archive.js';
@@ -17,6 +17,7 @@ import { BulkResponseModel, FlowModel, IdWithNamespaceModel, PagedFlows, Validat
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
+import type { StoredFlow } from '@osprey/flow-model';
 
 type Param = string | string[] | undefined;
 

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { isTerminated } from '@osprey/flow-model';
-import { NotFoundError, type LogEntry, type LogQuery } from '@osprey/repository';
+import { isTerminated, type LogEntry } from '@osprey/flow-model';
+import { NotFoundError, type LogQuery } from '@osprey/repository';
 import { OspreyRuntime } from '../runtime.js';
 import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';

@@ -1,5 +1,5 @@
-import type { Label, StateType } from '@osprey/flow-model';
-import { maxPage, type LogLevel, type PageRequest } from '@osprey/repository';
+import type { Label, LogLevel, StateType } from '@osprey/flow-model';
+import { maxPage, type PageRequest } from '@osprey/repository';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 
 /** Parsing of the query parameters Kestra's search endpoints share; every refusal names the parameter. */

@@ -1,5 +1,6 @@
-import type { LogEntry, LogRepository } from '@osprey/repository';
+import type { LogRepository } from '@osprey/repository';
 import type { Logger } from '@osprey/server';
+import type { LogEntry } from '@osprey/flow-model';
 
 const FLUSH_MS = 100;
 const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;

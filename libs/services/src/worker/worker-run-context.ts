@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { renderTemplate, renderValue, type RenderOptions, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
+import { type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
 import { MetricCollector, type ExecutionStorage, type NamespaceKv, type RunContext, type TaskLogger } from '@osprey/plugins';
-import type { KvRepository, LogLevel } from '@osprey/repository';
+import type { KvRepository } from '@osprey/repository';
 import { StoragePathError, type Storage } from '@osprey/storage';
 
 export interface WorkerRunContextInit {

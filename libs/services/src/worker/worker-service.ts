@@ -1,11 +1,10 @@
 import { hostname } from 'node:os';
 import { rm } from 'node:fs/promises';
-import type { ChildTaskResult, RenderOptions, Task, TaskResultEvent, WorkerJob } from '@osprey/flow-model';
-import { flowableKind, isLogRecorded, taskLogLevel } from '@osprey/flow-model';
+import { type ChildTaskResult, flowableKind, isLogRecorded, type LogEntry, type LogLevel, type RenderOptions, type Task, taskLogLevel, type TaskResultEvent, type WorkerJob } from '@osprey/flow-model';
 import type { TaskRegistry } from '@osprey/plugins';
 import { TaskFailure, TaskProperties, uploadOutputFiles, writeInputFiles } from '@osprey/plugins';
 import type { BroadcastQueue, ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
-import type { LogEntry, LogLevel, Repository } from '@osprey/repository';
+import type { Repository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { newId, type Logger } from '@osprey/server';
 import { LogBuffer } from './log-buffer.js';

@@ -8,6 +8,12 @@ import { asSqlUnavailable } from './sql-unavailable-error.js';
 export const MIGRATIONS_TABLE = 'osprey_migrations';
 
 /** Runs statements written with `?` placeholders; inside a transaction or on a pooled connection. */
+/** Options of a database on one SQLite file. */
+export interface SqliteDatabaseOptions {
+  /** Milliseconds a writer waits for another process's write lock before SQLITE_BUSY (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
 export interface SqlExecutor {
   readonly dialect: SqlDialect;
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { sqliteUrl, sqlServerType } from '../sql/sql-database.js';
+import { sqliteUrl, sqlServerType } from '../sql-database.js';
 
 /** `sqlite` needs no server: its "database" is a file in a temp dir. */
 export type SqlTestServer = 'postgres' | 'mysql' | 'sqlite';

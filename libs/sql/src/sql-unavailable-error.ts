@@ -1,10 +1,10 @@
-import { RepositoryUnavailableError } from '../repository-unavailable-error.js';
+import { BackendUnavailableError } from '@osprey/flow-model';
 
 /**
  * The SQL server could not be reached or refused new work for now (connection refused or lost, timeout, shutting
  * down, too many connections): the API answers 503 and callers may retry.
  */
-export class SqlUnavailableError extends RepositoryUnavailableError {
+export class SqlUnavailableError extends BackendUnavailableError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SqlUnavailableError';
@@ -42,6 +42,6 @@ export function isSqlUnavailable(error: unknown): boolean {
 
 /** `error` as an SqlUnavailableError when the server is down or unreachable, else unchanged. */
 export function asSqlUnavailable(error: unknown): unknown {
-  if (error instanceof RepositoryUnavailableError || !isSqlUnavailable(error)) return error;
+  if (error instanceof BackendUnavailableError || !isSqlUnavailable(error)) return error;
   return new SqlUnavailableError(`the SQL server cannot be reached: ${(error as Error).message ?? String(error)}`, { cause: error });
 }
