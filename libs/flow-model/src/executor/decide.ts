@@ -81,6 +81,11 @@ class Decider {
   run(): Decision {
     const event = this.input.event;
     const before = this.execution.state.current;
+    if (isTerminated(before) && event.type === 'start' && this.input.execution.version === 0) {
+      // Created ended (a Schedule whose conditions cannot be evaluated): it is stored as it came.
+      this.actions.push({ type: 'ended' });
+      return this.result();
+    }
     if (isTerminated(before) && event.type !== 'restart' && event.type !== 'changeTaskRunState' && event.type !== 'setLabels') {
       return this.result(); // late events for an ended execution change nothing
     }
