@@ -24,6 +24,7 @@ interface ExecutionView {
   labels: { key: string; value: string }[];
   taskRunList: TaskRunView[];
   trigger?: { type: string; variables: Record<string, unknown> };
+  metadata?: { attemptNumber: number; originalCreatedDate: string };
 }
 interface ErrorBody {
   message: string;
@@ -381,6 +382,9 @@ describe.each(TOPOLOGIES)('executions API (%s)', (topology) => {
     const replay = await httpJson<ExecutionView>(v1(`/executions/${run.id}/replay?taskRunId=${answer.id}`), { method: 'POST' });
     expect(replay.status).toBe(200);
     expect(replay.body.id).not.toBe(run.id);
+    // A replay is the next attempt of the original's chain.
+    expect(run.metadata).toEqual({ attemptNumber: 1, originalCreatedDate: run.state.startDate });
+    expect(replay.body.metadata).toEqual({ attemptNumber: 2, originalCreatedDate: run.metadata!.originalCreatedDate });
     const done = await ended(replay.body.id);
     expect(done.state.current).toBe('SUCCESS');
     expect(done.outputs).toEqual({ result: 'bob-3' });

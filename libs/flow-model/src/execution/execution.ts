@@ -22,6 +22,15 @@ export interface Execution {
   version: number;
   scheduleDate?: string;
   deleted?: boolean;
+  /** Which try of a retry chain this is (retry behavior CREATE_NEW_EXECUTION, replays); absent means the first. */
+  metadata?: ExecutionMetadata;
+}
+
+export interface ExecutionMetadata {
+  /** 1 for the first execution, incremented by each retry in a new execution and each replay. */
+  attemptNumber: number;
+  /** When the first execution of the chain was created: a retry's maxDuration counts from it. */
+  originalCreatedDate: string;
 }
 
 export interface ExecutionTrigger {

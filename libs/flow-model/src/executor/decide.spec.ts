@@ -733,3 +733,21 @@ function indent(text: string, spaces: number): string {
     .map((line) => (line ? pad + line : line))
     .join('\n');
 }
+
+describe('decide: executions created ended', () => {
+  it('stores an execution that arrives FAILED with its start (a Schedule whose conditions failed) as it came, once', () => {
+    const f = flow(`tasks:\n${log('a')}`);
+    const created = newState(new Date('2026-03-02T10:00:00Z'));
+    const failed: Execution = {
+      id: 'e-failed', namespace: f.namespace, flowId: f.id, flowRevision: 1, labels: [], inputs: {}, taskRunList: [], version: 0,
+      state: { ...created, current: 'FAILED', histories: [...created.histories, { state: 'FAILED', date: created.startDate }], endDate: created.startDate },
+    };
+    const first = decide({ flow: f, execution: failed, event: { type: 'start' }, now: new Date('2026-03-02T10:00:01Z'), newId: () => 'x' });
+    expect(first.execution).toEqual({ ...failed, version: 1 });
+    expect(first.actions).toEqual([{ type: 'ended' }]);
+    // The same start delivered again (an occurrence fired twice) changes nothing.
+    const again = decide({ flow: f, execution: first.execution, event: { type: 'start' }, now: new Date('2026-03-02T10:00:02Z'), newId: () => 'y' });
+    expect(again.actions).toEqual([]);
+    expect(again.execution.version).toBe(1);
+  });
+});

@@ -7,6 +7,7 @@ import type { ExecutionEvent, ExecutorAction, SubflowEndedEvent, TaskResultEvent
 import { flowableKind, type FlowableKind } from './flowable-kind.js';
 import { labelsMap, outputsVariable, runVariables } from './run-variables.js';
 import { nextRetryDelay } from './retry.js';
+import { executionMetadata, retryExecutionOf } from './retry-execution.js';
 
 export interface DecideInput {
   flow: Flow;
@@ -80,6 +81,11 @@ class Decider {
   run(): Decision {
     const event = this.input.event;
     const before = this.execution.state.current;
+    if (isTerminated(before) && event.type === 'start' && this.input.execution.version === 0) {
+      // Created ended (a Schedule whose conditions cannot be evaluated): it is stored as it came.
+      this.actions.push({ type: 'ended' });
+      return this.result();
+    }
     if (isTerminated(before) && event.type !== 'restart' && event.type !== 'changeTaskRunState' && event.type !== 'setLabels') {
       return this.result(); // late events for an ended execution change nothing
     }
@@ -323,6 +329,7 @@ class Decider {
    */
   private retryLater(run: TaskRun, task: Task, failedAttempt: number): boolean {
     const retry = this.retryPolicy(task, run);
+    if (retry?.behavior === 'CREATE_NEW_EXECUTION') return this.retryInNewExecution(run, retry);
     const delay = retry ? nextRetryDelay(retry, failedAttempt, Date.parse(run.state.startDate), this.now.getTime()) : undefined;
     if (delay === undefined) return false;
     const attempts = run.attempts.map((a, i) => (i === run.attempts.length - 1 && !isTerminated(a.state.current) ? { ...a, state: withState(a.state, 'FAILED', this.now) } : a));
@@ -332,6 +339,35 @@ class Decider {
       at: new Date(this.now.getTime() + delay).toISOString(),
       event: { type: 'timer', kind: 'retry', taskRunId: run.id, attempt: failedAttempt },
     });
+    return true;
+  }
+
+  /**
+   * Retry behavior CREATE_NEW_EXECUTION: when the policy allows another try, the failed run, the flowables around it
+   * and the execution end RETRIED (what else runs is killed), and the next execution is sent, created and delivered
+   * at the end of the delay (a timer of an ended execution would be dropped). The attempts are the executions of the
+   * chain; maxDuration counts from the first one's creation.
+   */
+  private retryInNewExecution(run: TaskRun, retry: RetryPolicy): boolean {
+    const metadata = executionMetadata(this.execution);
+    const delay = nextRetryDelay(retry, metadata.attemptNumber, Date.parse(metadata.originalCreatedDate), this.now.getTime());
+    if (delay === undefined) return false;
+    const attempts = run.attempts.map((a, i) => (i === run.attempts.length - 1 && !isTerminated(a.state.current) ? { ...a, state: withState(a.state, 'FAILED', this.now) } : a));
+    this.replace({ ...run, attempts, state: withState(run.state, 'RETRIED', this.now) });
+    for (let parentId = run.parentTaskRunId; parentId; ) {
+      const parent = this.idx.byId.get(parentId);
+      if (!parent) break;
+      if (!isTerminated(parent.state.current)) this.replace({ ...parent, state: withState(parent.state, 'RETRIED', this.now) });
+      parentId = parent.parentTaskRunId;
+    }
+    this.killRunning();
+    // Not an end for a parent execution waiting on this one: the retrying execution carries the parent link.
+    this.setExecutionState('RETRIED');
+    this.actions.push({ type: 'ended' });
+    const at = new Date(this.now.getTime() + delay);
+    const next = retryExecutionOf(this.execution, this.input.newId(), at);
+    this.actions.push({ type: 'emit', envelope: { executionId: next.id, event: { type: 'start' }, execution: next, deliverAt: at.toISOString() } });
+    this.log('WARN', `task ${run.taskId} failed: execution ${next.id} retries this one (attempt ${metadata.attemptNumber + 1}) at ${at.toISOString()}`, run);
     return true;
   }
 
@@ -365,6 +401,12 @@ class Decider {
   }
 
   private kill(finalState: StateType = 'KILLED'): void {
+    this.killRunning();
+    this.endExecution(finalState);
+  }
+
+  /** Ends every unended run KILLED and asks the workers to stop their jobs. */
+  private killRunning(): void {
     const running: string[] = [];
     for (const run of this.execution.taskRunList) {
       if (isTerminated(run.state.current)) continue;
@@ -373,7 +415,6 @@ class Decider {
       this.replace({ ...run, attempts, state: withState(run.state, 'KILLED', this.now) });
     }
     if (running.length > 0) this.actions.push({ type: 'killJobs', taskRunIds: running });
-    this.endExecution(finalState);
   }
 
   private resume(taskRunId?: string, inputs?: Record<string, unknown>): void {

@@ -4,9 +4,9 @@ import { parseDuration } from '../flow/index.js';
 /**
  * Milliseconds to wait before the attempt after `failedAttempt` (1-based), or undefined when the
  * policy allows no further attempt (maxAttempt counts all attempts, maxDuration runs from the first start).
+ * With behavior CREATE_NEW_EXECUTION the attempts are executions and the first start is the first one's creation.
  */
 export function nextRetryDelay(policy: RetryPolicy, failedAttempt: number, firstStartMs: number, nowMs: number): number | undefined {
-  if (policy.behavior === 'CREATE_NEW_EXECUTION') return undefined;
   if (policy.maxAttempt !== undefined && failedAttempt >= policy.maxAttempt) return undefined;
   let delay: number;
   switch (policy.type) {

@@ -38,11 +38,7 @@ export const COMMON_RETRY_PROPERTIES = properties({
   maxAttempt: 'integer',
   maxDuration: 'duration',
   warningOnRetry: 'boolean',
-  behavior: {
-    type: 'string',
-    values: ['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION'],
-    refusedValues: { CREATE_NEW_EXECUTION: 'a retry in a new execution is not implemented; use RETRY_FAILED_TASK' },
-  },
+  behavior: { type: 'string', values: ['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION'] },
 });
 export const OUTPUT_PROPERTIES = properties({
   id: 'string!',

@@ -114,6 +114,23 @@ export function executorStoreContract(name: string, open: () => Promise<Pick<Que
       expect(claimed.map((c) => markerOf(c))).toEqual(['for-another-execution']);
     });
 
+    it('delivers, once due, a delayed start that an ended execution sent for a new one, with the execution it carries', async () => {
+      // A retry in a new execution: the retried execution ends in the same commit that sends its successor.
+      const execution = queueTestExecution('e1');
+      await queue.store.commit('x', decision(execution, 0));
+      const due = Date.now() + 300;
+      const successor = queueTestExecution('e2', [], 0);
+      const ended: Execution = { ...execution, version: 2, state: { ...execution.state, current: 'RETRIED', endDate: new Date().toISOString() } };
+      await queue.store.commit('x', decision(ended, 1, { changedTaskRuns: [], events: [{ executionId: 'e2', event: { type: 'start' }, execution: successor, deliverAt: new Date(due).toISOString() }] }));
+      let claimed: Awaited<ReturnType<typeof queue.events.claim>> = [];
+      for (const until = Date.now() + 20_000; claimed.length === 0 && Date.now() < until; ) {
+        claimed = await queue.events.claim('c', 10, 60_000);
+        if (claimed.length === 0) await sleep(100);
+      }
+      expect(Date.now()).toBeGreaterThanOrEqual(due);
+      expect(claimed.map((c) => [c.executionId, c.event.type, c.execution?.id])).toEqual([['e2', 'start', 'e2']]);
+    }, 30_000);
+
     it('acknowledges events that cannot be applied and frees their execution', async () => {
       await queue.events.emit([resumeEvent('gone', 'a'), resumeEvent('gone', 'b')]);
       const claimed = await queue.events.claim('x', 10, 60_000);

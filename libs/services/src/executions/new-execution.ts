@@ -41,6 +41,7 @@ export function newExecution(request: NewExecutionRequest, id: string, now: Date
     inputs,
     taskRunList: [],
     version: 0,
+    metadata: { attemptNumber: 1, originalCreatedDate: now.toISOString() },
   };
   if (request.trigger) execution.trigger = request.trigger;
   if (request.parent) execution.parent = request.parent;

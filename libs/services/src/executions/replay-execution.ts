@@ -1,4 +1,4 @@
-import { isTerminated, newState, type Execution, type State, type TaskRun } from '@osprey/flow-model';
+import { isTerminated, newState, nextAttemptMetadata, type Execution, type State, type TaskRun } from '@osprey/flow-model';
 import { NotFoundError } from '@osprey/repository';
 import { newId } from '@osprey/server';
 import { ExecutionConflictError } from './execution-conflict-error.js';
@@ -44,6 +44,8 @@ export class ReplayExecution {
       inputs: original.inputs,
       taskRunList,
       version: 0,
+      // A replay is the next attempt of the original's chain, as in Kestra.
+      metadata: nextAttemptMetadata(original),
     };
     if (original.trigger) replay.trigger = original.trigger;
     if (original.scheduleDate) replay.scheduleDate = original.scheduleDate;

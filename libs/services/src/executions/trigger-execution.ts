@@ -1,4 +1,4 @@
-import { BackendUnavailableError, type Execution, type ExecutionTrigger, type Label, type StoredFlow } from '@osprey/flow-model';
+import { BackendUnavailableError, withState, type Execution, type ExecutionTrigger, type Label, type StoredFlow } from '@osprey/flow-model';
 import type { ExecutionEventQueue } from '@osprey/queue';
 import { NotFoundError, type FlowRepository } from '@osprey/repository';
 import { newId } from '@osprey/server';
@@ -14,6 +14,8 @@ export interface TriggerExecutionCommand {
   scheduleDate?: string;
   /** The id to give the execution, when the caller stored files under its prefix first (uploaded FILE inputs). */
   executionId?: string;
+  /** Create the execution FAILED, without inputs and without running it (a Schedule whose conditions cannot be evaluated). */
+  failed?: boolean;
 }
 
 export class FlowDisabledError extends Error {
@@ -38,18 +40,21 @@ export class TriggerExecution {
     const stored = await this.flow(command);
     if (!stored || stored.deleted) throw new NotFoundError('flow', `${command.namespace}.${command.flowId}`);
     if (stored.disabled || stored.flow.disabled) throw new FlowDisabledError(command.namespace, command.flowId);
-    const execution = newExecution(
+    const now = this.clock();
+    let execution = newExecution(
       {
-        flow: stored.flow,
+        // A failed execution reads no inputs: a required one without a value must not stop it from being recorded.
+        flow: command.failed ? { ...stored.flow, inputs: [] } : stored.flow,
         revision: stored.revision,
-        inputs: command.inputs,
+        inputs: command.failed ? undefined : command.inputs,
         labels: command.labels,
         trigger: command.trigger,
         scheduleDate: command.scheduleDate,
       },
       command.executionId ?? newId(),
-      this.clock(),
+      now,
     );
+    if (command.failed) execution = { ...execution, state: withState(execution.state, 'FAILED', now) };
     await this.events.emit([{ executionId: execution.id, event: { type: 'start' }, execution }]);
     return execution;
   }

@@ -114,6 +114,31 @@ describe('SchedulerService on the embedded backend', () => {
     expect(await fired()).toEqual(['2026-03-08T23:00:00.000Z', '2026-03-09T23:00:00.000Z']);
   });
 
+  it('records a FAILED execution, with the error in its logs, for an occurrence whose conditions cannot be evaluated', async () => {
+    await deploy(
+      `  - id: hourly\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n    labels:\n      source: scheduled\n` +
+        `    conditions:\n      - type: io.kestra.plugin.core.condition.Expression\n        expression: "{{ trigger.date | nosuchfilter }}"\n`,
+    );
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T09:30:00Z'));
+    await s.tick(new Date('2026-03-02T10:00:00.300Z'));
+    await s.tick(new Date('2026-03-02T10:00:00.800Z'));
+    const claimed = await queue.events.claim('probe', 10_000, 1);
+    expect(claimed).toHaveLength(1);
+    const execution = claimed[0]!.execution!;
+    expect(execution.state.current).toBe('FAILED');
+    expect(execution.state.histories.map((h) => h.state)).toEqual(['CREATED', 'FAILED']);
+    expect(execution.scheduleDate).toBe('2026-03-02T10:00:00.000Z');
+    expect(execution.inputs).toEqual({});
+    expect(execution.labels).toEqual(expect.arrayContaining([{ key: 'source', value: 'scheduled' }]));
+    const logs = await repository.logs.search({ executionId: execution.id });
+    expect(logs.results.map((l) => [l.level, l.triggerId, l.message])).toEqual([['ERROR', 'hourly', expect.stringMatching(/^Unable to evaluate the Schedule trigger 'hourly': .*nosuchfilter/)]]);
+    // The trigger moved on: the next occurrence fails again, once.
+    await queue.events.release('probe', [execution.id]);
+    await s.tick(new Date('2026-03-02T11:00:00.300Z'));
+    expect(await fired()).toEqual(['2026-03-02T10:00:00.000Z', '2026-03-02T11:00:00.000Z']);
+  });
+
   it("labels its executions with the trigger's labels", async () => {
     await deploy(`  - id: hourly\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n    labels:\n      source: "schedule-{{ trigger.date }}"\n`);
     const s = scheduler();

@@ -95,8 +95,9 @@ export class SchedulerService {
       let at = nextFireDate(trigger, new Date(Date.parse(backfill.current) - 1));
       while (at && at.getTime() <= end && fired < MAX_FIRES_PER_TICK) {
         const following = nextFireDate(trigger, at);
-        if (this.holds(flow, trigger, { date: at, next: following })) {
-          executionId = (await this.startOccurrence(flow, trigger, at, following, undefined, backfill)) ?? executionId;
+        const outcome = this.evaluate(flow, trigger, { date: at, next: following });
+        if (outcome !== 'skip') {
+          executionId = (await this.startOccurrence(flow, trigger, at, following, undefined, backfill, outcome)) ?? executionId;
         }
         at = following;
         fired++;
@@ -108,9 +109,12 @@ export class SchedulerService {
       const following = nextFireDate(trigger, next);
       if (isTooLate(trigger, next, now)) {
         this.logger.info({ namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: next.toISOString() }, 'schedule skipped: later than its lateMaximumDelay');
-      } else if (this.holds(flow, trigger, { date: next, next: following, previous: last ? new Date(last) : undefined })) {
-        executionId = (await this.startOccurrence(flow, trigger, next, following, last)) ?? executionId;
-        last = next.toISOString();
+      } else {
+        const outcome = this.evaluate(flow, trigger, { date: next, next: following, previous: last ? new Date(last) : undefined });
+        if (outcome !== 'skip') {
+          executionId = (await this.startOccurrence(flow, trigger, next, following, last, undefined, outcome)) ?? executionId;
+          last = next.toISOString();
+        }
       }
       next = following;
       fired++;
@@ -147,20 +151,35 @@ export class SchedulerService {
     return now.getTime() - latest.getTime() <= this.options.tickMs * 2 + 1000 ? latest : after;
   }
 
-  /** Whether the trigger's conditions let an occurrence fire; one that cannot be evaluated does not fire, with an error logged. */
-  private holds(flow: Flow, trigger: Trigger, occurrence: ScheduleOccurrence): boolean {
+  /**
+   * Whether the trigger's conditions let an occurrence fire ('fire') or not ('skip'); conditions that cannot be
+   * evaluated give the error, and the occurrence then records a FAILED execution that says why, as in Kestra.
+   */
+  private evaluate(flow: Flow, trigger: Trigger, occurrence: ScheduleOccurrence): 'fire' | 'skip' | { error: Error } {
     try {
       const holds = scheduleOccurrenceHolds(trigger, occurrence, { defaultCountry: this.options.defaultCountry });
       if (!holds) this.logger.debug({ namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: occurrence.date.toISOString() }, 'schedule skipped: conditions not met');
-      return holds;
+      return holds ? 'fire' : 'skip';
     } catch (error) {
-      this.logger.error({ err: error, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: occurrence.date.toISOString() }, 'schedule conditions could not be evaluated; occurrence skipped');
-      return false;
+      this.logger.error({ err: error, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: occurrence.date.toISOString() }, 'schedule conditions could not be evaluated; the occurrence fails');
+      return { error: error instanceof Error ? error : new Error(String(error)) };
     }
   }
 
-  /** Starts one occurrence's execution; a backfill adds its inputs and labels. Returns the execution id, if it started. */
-  private async startOccurrence(flow: Flow, trigger: Trigger, date: Date, following: Date | undefined, previous: string | undefined, backfill?: TriggerState['backfill']): Promise<string | undefined> {
+  /**
+   * Starts one occurrence's execution; a backfill adds its inputs and labels. An occurrence whose conditions could not
+   * be evaluated gets a FAILED execution instead, with the error in its logs. Returns the execution id, if created.
+   */
+  private async startOccurrence(
+    flow: Flow,
+    trigger: Trigger,
+    date: Date,
+    following: Date | undefined,
+    previous: string | undefined,
+    backfill: TriggerState['backfill'] | undefined,
+    outcome: 'fire' | { error: Error },
+  ): Promise<string | undefined> {
+    const failure = outcome === 'fire' ? undefined : outcome.error;
     const dates = { date: date.toISOString(), next: following?.toISOString(), previous };
     try {
       const execution = await this.trigger.execute({
@@ -180,10 +199,17 @@ export class SchedulerService {
           type: trigger.type,
           variables: dates,
         },
+        failed: failure !== undefined,
       });
+      if (failure) {
+        const message = `Unable to evaluate the Schedule trigger '${trigger.id}': ${failure.message}`;
+        await this.repository.logs
+          .append([{ namespace: flow.namespace, flowId: flow.id, executionId: execution.id, triggerId: trigger.id, timestamp: new Date().toISOString(), level: 'ERROR', message }])
+          .catch((error) => this.logger.error({ err: error, executionId: execution.id }, 'writing the schedule failure to the execution logs failed'));
+      }
       this.logger.info(
         { executionId: execution.id, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: date.toISOString(), backfill: backfill !== undefined },
-        backfill ? 'backfill fired' : 'schedule fired',
+        failure ? 'schedule failed: its conditions could not be evaluated' : backfill ? 'backfill fired' : 'schedule fired',
       );
       return execution.id;
     } catch (error) {

@@ -155,6 +155,11 @@ export class TaskRunModel {
   @ApiProperty({ type: StateModel }) state!: StateModel;
 }
 
+export class ExecutionMetadataModel {
+  @ApiProperty({ type: 'integer', description: '1 for a first execution; one more for each retry in a new execution (retry behavior CREATE_NEW_EXECUTION) and each replay.' }) attemptNumber!: number;
+  @ApiProperty({ format: 'date-time', description: 'When the first execution of the chain was created.' }) originalCreatedDate!: string;
+}
+
 export class ExecutionModel {
   @ApiProperty() id!: string;
   @ApiProperty() namespace!: string;
@@ -171,4 +176,5 @@ export class ExecutionModel {
   @ApiProperty({ type: 'integer', description: 'Incremented on every state change.' }) version!: number;
   @ApiPropertyOptional({ format: 'date-time' }) scheduleDate?: string;
   @ApiPropertyOptional() deleted?: boolean;
+  @ApiPropertyOptional({ type: ExecutionMetadataModel }) metadata?: ExecutionMetadataModel;
 }
