@@ -463,6 +463,12 @@ describe('flow validation', () => {
     expect(sla('  - id: a', '    type: MAX_DURATION', '    behavior: FAIL', '    duration: PT1H', '    labels: nope')).toEqual([
       ['sla[0].labels', 'labels must be a map or a list of {key, value}', 8, 13],
     ]);
+    expect(sla('  - id: a', '    type: MAX_DURATION', '    behavior: NONE', '    duration: PT1H', '    labels:', '      system.readOnly: "true"')).toEqual([
+      ['sla[0].labels["system.readOnly"]', "label 'system.readOnly' is reserved: the 'system.' prefix is for labels Osprey sets itself", 9, 7],
+    ]);
+    expect(sla('  - id: a', '    type: MAX_DURATION', '    behavior: NONE', '    duration: PT1H', '    labels: [{ key: system.app, value: x }]')).toEqual([
+      ['sla[0].labels[0].key', "label 'system.app' is reserved: the 'system.' prefix is for labels Osprey sets itself", 8, 16],
+    ]);
     expect(sla('  - just a string')).toEqual([['sla[0]', "an SLA must be a map but got 'just a string'", 4, 5]]);
   });
 

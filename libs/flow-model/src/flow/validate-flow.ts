@@ -35,6 +35,13 @@ const DAG_ENTRY_PROPERTIES = properties({ task: 'map!', dependsOn: 'list' });
 const ANY_SLA_TYPE_PROPERTIES: Record<string, PropertySpec> = Object.fromEntries(
   Object.values(SLA_TYPE_PROPERTIES).flatMap((props) => Object.entries(props).map(([name, spec]) => [name, { ...spec, required: false }])),
 );
+/** Each label key of a labels map or list, with where it is written. */
+function labelKeys(labels: unknown, path: FlowPath): [string, FlowPath][] {
+  if (isMap(labels)) return Object.keys(labels).map((key) => [key, [...path, key]]);
+  if (!Array.isArray(labels)) return [];
+  return labels.flatMap((label, i) => (isMap(label) && typeof label.key === 'string' ? [[label.key, [...path, i, 'key']] as [string, FlowPath]] : []));
+}
+
 const CRON_NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
 /**
@@ -99,6 +106,10 @@ class FlowChecker {
     const own = type ? SLA_TYPE_PROPERTIES[type] : ANY_SLA_TYPE_PROPERTIES;
     this.checkProperties(sla, path, own, type ? `an SLA of type ${type}` : 'an SLA', SLA_PROPERTIES);
     this.checkLabels(sla.labels, [...path, 'labels']);
+    // As in Kestra: system labels are the engine's own, a violation may not set them.
+    for (const [key, at] of labelKeys(sla.labels, [...path, 'labels'])) {
+      if (key.startsWith('system.')) this.report(at, `label '${key}' is reserved: the 'system.' prefix is for labels Osprey sets itself`, { atKey: true });
+    }
     if (type === 'MAX_DURATION' && isTemplate(sla.duration)) this.report([...path, 'duration'], 'an SLA duration is not rendered: write an ISO-8601 duration such as PT1H');
   }
 
