@@ -726,6 +726,144 @@ describe('decide: expressions use the clock and ids it is given', () => {
   });
 });
 
+describe('decide: flow SLAs', () => {
+  const slaLogs = (sim: Simulation) => sim.actions.flatMap((a) => (a.type === 'log' ? [`${a.level} ${a.message}`] : []));
+  const maxDuration = (behavior: string, labels = '') => `sla:\n  - id: slow\n    type: MAX_DURATION\n    duration: PT10S\n    behavior: ${behavior}\n${labels}`;
+
+  it('MAX_DURATION with FAIL: at creation + duration the execution fails, what runs is killed and the labels are added', () => {
+    const sim = new Simulation(flow(`${maxDuration('FAIL', '    labels:\n      sla: missed\n')}tasks:\n${log('long')}${log('next')}`), { answer: () => 'hold' }).run();
+    expect(sim.state).toBe('FAILED');
+    expect(sim.run1('long').state.current).toBe('KILLED');
+    expect(sim.runs('next')).toHaveLength(0);
+    expect(sim.execution.labels).toEqual([{ key: 'sla', value: 'missed' }]);
+    expect(sim.actions).toContainEqual({ type: 'killJobs', taskRunIds: [sim.run1('long').id] });
+    expect(Date.parse(sim.execution.state.endDate!) - Date.parse(sim.execution.state.startDate)).toBeGreaterThanOrEqual(10_000);
+    expect(slaLogs(sim)).toEqual([
+      expect.stringMatching(/^WARN SLA 'slow' violated: the execution has run 10\.\d{3}s, more than the maximum duration PT10S$/),
+      expect.stringMatching(/^ERROR the execution fails because SLA 'slow' is violated/),
+    ]);
+  });
+
+  it('schedules the MAX_DURATION check once, at creation + duration, when the execution starts', () => {
+    const f = flow(`${maxDuration('FAIL')}  - id: later\n    type: MAX_DURATION\n    duration: PT1H\n    behavior: NONE\ntasks:\n${log('a')}`);
+    const execution: Execution = { id: 'e', namespace: f.namespace, flowId: f.id, flowRevision: 1, state: newState(new Date(0)), labels: [], inputs: {}, taskRunList: [], version: 0 };
+    const started = decide({ flow: f, execution, event: { type: 'start' }, now: new Date(500), newId: () => 'x' });
+    expect(started.actions.filter((a) => a.type === 'schedule')).toEqual([
+      { type: 'schedule', at: new Date(10_000).toISOString(), event: { type: 'timer', kind: 'sla', slaId: 'slow' } },
+      { type: 'schedule', at: new Date(3_600_000).toISOString(), event: { type: 'timer', kind: 'sla', slaId: 'later' } },
+    ]);
+    const again = decide({ flow: f, execution: started.execution, event: { type: 'start' }, now: new Date(600), newId: () => 'y' });
+    expect(again.actions.filter((a) => a.type === 'schedule')).toEqual([]);
+  });
+
+  it('MAX_DURATION with CANCEL cancels; with NONE the execution goes on with the labels', () => {
+    const cancelled = new Simulation(flow(`${maxDuration('CANCEL')}tasks:\n${log('long')}`), { answer: () => 'hold' }).run();
+    expect(cancelled.state).toBe('CANCELLED');
+    expect(cancelled.run1('long').state.current).toBe('KILLED');
+
+    const noted = new Simulation(flow(`${maxDuration('NONE', '    labels:\n      - key: sla\n        value: late\n')}tasks:\n${log('long')}`), { answer: () => 'hold' }).run();
+    expect(noted.state).toBe('RUNNING');
+    expect(noted.execution.labels).toEqual([{ key: 'sla', value: 'late' }]);
+    expect(slaLogs(noted)).toEqual([expect.stringMatching(/^WARN SLA 'slow' violated/)]);
+    noted.answer(noted.held[0]!, { state: 'SUCCESS' });
+    expect(noted.state).toBe('SUCCESS');
+    expect(noted.execution.labels).toEqual([{ key: 'sla', value: 'late' }]);
+  });
+
+  it('a MAX_DURATION deadline changes nothing once the execution ended, or after it was restarted', () => {
+    const quick = new Simulation(flow(`${maxDuration('FAIL', '    labels:\n      sla: missed\n')}tasks:\n${log('a')}`)).run();
+    expect(quick.state).toBe('SUCCESS');
+    expect(quick.execution.labels).toEqual([]);
+    expect(quick.now.getTime()).toBeGreaterThanOrEqual(Date.parse(quick.execution.state.startDate) + 10_000); // the timer did fire
+
+    // Fails at once, restarted before the deadline: the restarted execution runs past it unharmed.
+    const restarted = new Simulation(flow(`${maxDuration('FAIL')}tasks:\n  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\n`), {
+      answer: (job) => (job.attempt === 1 ? { state: 'FAILED' } : 'hold'),
+    }).drain();
+    expect(restarted.state).toBe('FAILED');
+    restarted.send({ type: 'restart' });
+    expect(restarted.state).toBe('RUNNING');
+    expect(restarted.now.getTime()).toBeGreaterThanOrEqual(Date.parse(restarted.execution.state.startDate) + 10_000);
+  });
+
+  // Kestra's own test flow (sla-execution-condition): two assertions on an input, the first one cancels.
+  const assertions = flow(
+    [
+      'inputs:',
+      '  - id: string',
+      '    type: SELECT',
+      '    values: [PASS, CANCEL, LABEL]',
+      '    defaults: PASS',
+      'sla:',
+      '  - id: condition',
+      '    type: EXECUTION_ASSERTION',
+      '    behavior: CANCEL',
+      `    assert: "{{ inputs.string != 'CANCEL' }}"`,
+      '  - id: condition',
+      '    type: EXECUTION_ASSERTION',
+      '    behavior: NONE',
+      `    assert: "{{ inputs.string != 'LABEL' }}"`,
+      '    labels:',
+      '      sla: violated',
+      'tasks:',
+      '  - id: return',
+      '    type: io.kestra.plugin.core.debug.Return',
+      '    format: "true"',
+      '',
+    ].join('\n'),
+  );
+
+  it('EXECUTION_ASSERTION: a false assertion cancels (CANCEL) or only labels (NONE); a true one changes nothing', () => {
+    const passed = new Simulation(assertions, { inputs: { string: 'PASS' } }).run();
+    expect(passed.state).toBe('SUCCESS');
+    expect(passed.execution.labels).toEqual([]);
+    expect(slaLogs(passed)).toEqual([]);
+
+    const cancelled = new Simulation(assertions, { inputs: { string: 'CANCEL' } }).run();
+    expect(cancelled.state).toBe('CANCELLED');
+    expect(cancelled.dispatched).toEqual([]);
+
+    const labelled = new Simulation(assertions, { inputs: { string: 'LABEL' } }).run();
+    expect(labelled.state).toBe('SUCCESS');
+    expect(labelled.execution.labels).toEqual([{ key: 'sla', value: 'violated' }]);
+    expect(slaLogs(labelled).length).toBeGreaterThan(0);
+    expect(slaLogs(labelled).every((line) => line === "WARN SLA 'condition' violated: the assertion is false: {{ inputs.string != 'LABEL' }}")).toBe(true);
+  });
+
+  it('EXECUTION_ASSERTION is checked on each change: an output that breaks it fails the execution before the next task', () => {
+    const sim = new Simulation(
+      flow(
+        [
+          'sla:',
+          '  - id: no-bad-output',
+          '    type: EXECUTION_ASSERTION',
+          '    behavior: FAIL',
+          `    assert: "{{ outputs.check is not defined or outputs.check.value != 'bad' }}"`,
+          '    labels: { quality: bad }',
+          'tasks:',
+          '  - id: check',
+          '    type: io.kestra.plugin.core.debug.Return',
+          '    format: bad',
+          log('never'),
+        ].join('\n'),
+      ),
+    ).run();
+    expect(sim.state).toBe('FAILED');
+    expect(sim.run1('check').state.current).toBe('SUCCESS');
+    expect(sim.runs('never')).toHaveLength(0);
+    expect(sim.execution.labels).toEqual([{ key: 'quality', value: 'bad' }]);
+    expect(slaLogs(sim)).toContainEqual(expect.stringMatching(/^ERROR the execution fails because SLA 'no-bad-output' is violated: the assertion is false/));
+  });
+
+  it('an assertion that cannot be rendered is logged and counts as met', () => {
+    const sim = new Simulation(
+      flow(`sla:\n  - id: broken\n    type: EXECUTION_ASSERTION\n    behavior: FAIL\n    assert: "{{ outputs.missing.value == 1 }}"\ntasks:\n${log('a')}`),
+    ).run();
+    expect(sim.state).toBe('SUCCESS');
+    expect(slaLogs(sim)[0]).toMatch(/^ERROR SLA 'broken' is ignored: its assertion cannot be evaluated: /);
+  });
+});
+
 function indent(text: string, spaces: number): string {
   const pad = ' '.repeat(spaces - 2);
   return text

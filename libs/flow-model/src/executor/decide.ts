@@ -8,6 +8,7 @@ import { flowableKind, type FlowableKind } from './flowable-kind.js';
 import { labelsMap, outputsVariable, runVariables } from './run-variables.js';
 import { nextRetryDelay } from './retry.js';
 import { executionMetadata, retryExecutionOf } from './retry-execution.js';
+import { assertionViolations, hasLabels, hasSla, maxDurationViolation, slaDeadlines, type SlaViolation } from './sla.js';
 
 export interface DecideInput {
   flow: Flow;
@@ -91,6 +92,7 @@ class Decider {
     }
     try {
       this.apply(event);
+      if (hasSla(this.flow, 'EXECUTION_ASSERTION')) this.checkAssertions();
       const state = this.execution.state.current;
       if (state === 'RUNNING' || state === 'PAUSED') this.advance();
     } catch (error) {
@@ -121,7 +123,10 @@ class Decider {
     switch (event.type) {
       case 'start':
         // A replay arrives with the task runs it keeps from the original execution: they are written with it.
-        if (this.execution.state.current === 'CREATED') for (const run of this.execution.taskRunList) this.changed.set(run.id, run);
+        if (this.execution.state.current === 'CREATED') {
+          for (const run of this.execution.taskRunList) this.changed.set(run.id, run);
+          for (const deadline of slaDeadlines(this.flow, this.execution)) this.actions.push({ type: 'schedule', ...deadline });
+        }
         if (this.execution.state.current === 'CREATED' || this.execution.state.current === 'QUEUED') this.start();
         return;
       case 'taskStarted': {
@@ -146,7 +151,8 @@ class Decider {
         this.resume(event.taskRunId, event.inputs);
         return;
       case 'timer':
-        this.applyTimer(event.kind, event.taskRunId, event.attempt);
+        if (event.kind === 'sla') this.slaDeadline(event.slaId);
+        else this.applyTimer(event.kind, event.taskRunId, event.attempt);
         return;
       case 'subflowStarted': {
         const run = this.idx.byId.get(event.taskRunId);
@@ -397,6 +403,41 @@ class Decider {
       case 'executionTimeout':
         this.kill('FAILED');
         return;
+    }
+  }
+
+  // ---- SLAs ---------------------------------------------------------------------------------
+
+  /** A MAX_DURATION deadline came: the SLA it names is violated unless the execution ended (or restarted) since. */
+  private slaDeadline(slaId: string | undefined): void {
+    const violation = maxDurationViolation(this.flow, this.execution, slaId, this.now);
+    if (violation) this.slaViolated([violation]);
+  }
+
+  /** EXECUTION_ASSERTION SLAs are checked on each change of a running execution, before it goes on. */
+  private checkAssertions(): void {
+    const state = this.execution.state.current;
+    if (state !== 'RUNNING' && state !== 'PAUSED') return;
+    const vars = runVariables({ flow: this.flow, execution: this.execution, outputs: this.outputs(), envs: this.input.envs });
+    const { violations, errors } = assertionViolations(this.flow, (assertion) => isTruthy(renderTemplate(assertion, vars, this.render)));
+    for (const { sla, error } of errors) this.log('ERROR', `SLA '${sla.id}' is ignored: its assertion cannot be evaluated: ${errorMessage(error)}`);
+    if (violations.length > 0) this.slaViolated(violations);
+  }
+
+  /**
+   * Each violation is logged; the first one acts, as in Kestra: its labels are added, then FAIL or CANCEL ends the
+   * execution (running task runs are killed) while NONE lets it go on.
+   */
+  private slaViolated(violations: SlaViolation[]): void {
+    for (const { sla, reason } of violations) this.log('WARN', `SLA '${sla.id}' violated: ${reason}`);
+    const { sla, reason } = violations[0]!;
+    if (sla.labels.length > 0 && !hasLabels(this.execution.labels, sla.labels)) this.mergeLabels(sla.labels);
+    if (sla.behavior === 'FAIL') {
+      this.log('ERROR', `the execution fails because SLA '${sla.id}' is violated: ${reason}`);
+      this.kill('FAILED');
+    } else if (sla.behavior === 'CANCEL') {
+      this.log('WARN', `the execution is cancelled because SLA '${sla.id}' is violated: ${reason}`);
+      this.kill('CANCELLED');
     }
   }
 

@@ -10,7 +10,8 @@ export type ExecutionEvent =
   | TaskResultEvent
   | { type: 'kill' }
   | { type: 'resume'; taskRunId?: string; inputs?: Record<string, unknown> }
-  | { type: 'timer'; kind: TimerKind; taskRunId?: string; attempt?: number }
+  /** `slaId` names the MAX_DURATION SLA of an `sla` timer. */
+  | { type: 'timer'; kind: TimerKind; taskRunId?: string; attempt?: number; slaId?: string }
   | SubflowEndedEvent
   | { type: 'subflowStarted'; taskRunId: string; childExecutionId: string }
   | { type: 'changeTaskRunState'; taskRunId: string; state: StateType }
@@ -29,7 +30,7 @@ export interface SubflowEndedEvent {
   flowOutputs?: Record<string, unknown>;
 }
 
-export type TimerKind = 'retry' | 'pauseDelay' | 'pauseTimeout' | 'taskTimeout' | 'executionTimeout';
+export type TimerKind = 'retry' | 'pauseDelay' | 'pauseTimeout' | 'taskTimeout' | 'executionTimeout' | 'sla';
 
 export interface TaskResultEvent {
   type: 'taskResult';

@@ -9,3 +9,4 @@ export * from './precondition-window.js';
 export * from './public-holiday.js';
 export * from './schedule-conditions.js';
 export * from './trigger-labels.js';
+export * from './sla.js';

@@ -49,6 +49,10 @@ function flowWith(row: Row): { flow: Record<string, unknown>; path: string } {
       return { flow: { ...flow, retry: put({ type: type ?? 'constant' }) }, path: `retry.${row.property}` };
     case 'concurrency':
       return { flow: { ...flow, concurrency: put({ limit: 1 }) }, path: `concurrency.${row.property}` };
+    case 'sla': {
+      const required = type === 'EXECUTION_ASSERTION' ? { assert: '{{ true }}' } : { duration: 'PT1H' };
+      return { flow: { ...flow, sla: [put({ id: 's', type: type ?? 'MAX_DURATION', behavior: 'NONE', ...required })] }, path: `sla[0].${row.property}` };
+    }
     case 'output':
       return { flow: { ...flow, outputs: [put({ id: 'o', type: 'STRING', value: 'v' })] }, path: `outputs[0].${row.property}` };
     case 'input':

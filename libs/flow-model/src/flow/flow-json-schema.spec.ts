@@ -74,6 +74,15 @@ describe('flowJsonSchema', () => {
     expect(errorsOf(flow)).toEqual([]);
   });
 
+  it('describes SLAs by type: each type requires its own property and refuses the other', () => {
+    const withSla = (sla: unknown) => ({ id: 'f', namespace: 'company.team', tasks: [{ id: 'l', type: 'io.kestra.plugin.core.log.Log', message: 'x' }], sla: [sla] });
+    expect(errorsOf(withSla({ id: 's', type: 'MAX_DURATION', behavior: 'FAIL', duration: 'PT1H', labels: { sla: 'miss' } }))).toEqual([]);
+    expect(errorsOf(withSla({ id: 's', type: 'EXECUTION_ASSERTION', behavior: 'NONE', assert: '{{ true }}', labels: [{ key: 'a', value: 'b' }] }))).toEqual([]);
+    expect(errorsOf(withSla({ id: 's', type: 'MAX_DURATION', behavior: 'FAIL' }))).not.toEqual([]);
+    expect(errorsOf(withSla({ id: 's', type: 'EXECUTION_ASSERTION', behavior: 'FAIL', assert: 'x', duration: 'PT1H' }))).not.toEqual([]);
+    expect(errorsOf(withSla({ id: 's', type: 'MAX_DURATION', behavior: 'KILL', duration: 'PT1H' }))).not.toEqual([]);
+  });
+
   it('rejects an unknown property of a task type, a missing required property and an unknown type', () => {
     const withTask = (task: unknown) => ({ id: 'f', namespace: 'company.team', tasks: [task] });
     expect(errorsOf(withTask({ id: 'l', type: 'io.kestra.plugin.core.log.Log', message: 'x', nope: 1 }))).not.toEqual([]);

@@ -33,6 +33,7 @@ const DESCRIPTIONS: Record<string, string> = {
   timeout: 'Longest run time, as an ISO-8601 duration (PT30S, PT5M).',
   disabled: 'A disabled flow or task does not run.',
   concurrency: 'Limit of concurrent executions of this flow: {limit, behavior: QUEUE | CANCEL | FAIL}.',
+  sla: 'Service levels: MAX_DURATION (duration) or EXECUTION_ASSERTION (assert); a violation adds labels and FAIL, CANCEL or NONE.',
   type: 'The plugin type, e.g. io.kestra.plugin.core.log.Log.',
   runIf: 'Expression; the task runs only when it is true.',
   allowFailure: 'A failure of this task does not fail the execution (WARNING instead).',
@@ -164,6 +165,29 @@ function inputSchemas(): Record<string, JsonSchema> {
   return result;
 }
 
+const LABELS: JsonSchema = {
+  anyOf: [
+    { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    { type: 'array', items: { type: 'object', required: ['key', 'value'], properties: { key: { type: 'string' }, value: { type: ['string', 'number', 'boolean'] } } } },
+  ],
+};
+
+/** One SLA type: the common properties plus the one its type requires. */
+function slaOfType(type: string, property: string, schema: JsonSchema): JsonSchema {
+  return {
+    type: 'object',
+    required: ['id', 'type', 'behavior', property],
+    properties: {
+      id: { type: 'string' },
+      type: { type: 'string', enum: [type] },
+      behavior: { type: 'string', enum: ['FAIL', 'CANCEL', 'NONE'], description: 'What a violation does besides adding labels: FAIL or CANCEL the execution, or NONE.' },
+      labels: { description: 'Labels added to the execution when the SLA is violated.', ...LABELS },
+      [property]: schema,
+    },
+    additionalProperties: false,
+  };
+}
+
 function anyOfRefs(names: readonly string[]): JsonSchema {
   // oneOf: exactly one definition matches a given `type`, so each branch is told apart by its enum.
   return { oneOf: names.map((name) => ({ $ref: `#/definitions/${name}` })) };
@@ -200,13 +224,7 @@ export function flowJsonSchema(): JsonSchema {
       namespace: { type: 'string', pattern: NAMESPACE, description: DESCRIPTIONS.namespace },
       revision: { type: 'integer', description: 'Set by the server; ignored when sent.' },
       description: { type: 'string', description: DESCRIPTIONS.description },
-      labels: {
-        description: DESCRIPTIONS.labels,
-        anyOf: [
-          { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
-          { type: 'array', items: { type: 'object', required: ['key', 'value'], properties: { key: { type: 'string' }, value: { type: ['string', 'number', 'boolean'] } } } },
-        ],
-      },
+      labels: { description: DESCRIPTIONS.labels, ...LABELS },
       inputs: { type: 'array', description: DESCRIPTIONS.inputs, items: { $ref: '#/definitions/input' } },
       variables: { type: 'object', description: DESCRIPTIONS.variables },
       tasks: tasksOf(DESCRIPTIONS.tasks, 1),
@@ -243,6 +261,7 @@ export function flowJsonSchema(): JsonSchema {
         properties: { limit: { type: ['integer', 'string'] }, behavior: { type: 'string', enum: ['QUEUE', 'CANCEL', 'FAIL'] } },
         additionalProperties: false,
       },
+      sla: { type: 'array', description: DESCRIPTIONS.sla, items: { $ref: '#/definitions/sla' } },
     },
     definitions: {
       task: anyOfRefs(Object.keys(tasks)),
@@ -264,6 +283,12 @@ export function flowJsonSchema(): JsonSchema {
           values: { type: 'object' },
         },
         additionalProperties: false,
+      },
+      sla: {
+        anyOf: [
+          slaOfType('MAX_DURATION', 'duration', { type: 'string', description: 'Longest time from the execution\'s creation, e.g. PT1H.' }),
+          slaOfType('EXECUTION_ASSERTION', 'assert', { type: 'string', description: 'Expression that must be true each time the running execution changes.' }),
+        ],
       },
       retry: {
         type: 'object',

@@ -1,6 +1,6 @@
 import { properties, refused, type PropertySpec } from './plugin-definition.js';
 
-/** The properties of a flow itself and of its retry, output, plugin default and concurrency maps. */
+/** The properties of a flow itself and of its retry, output, plugin default, concurrency and SLA maps. */
 export const FLOW_PROPERTIES = properties({
   id: 'string!',
   namespace: 'string!',
@@ -23,7 +23,7 @@ export const FLOW_PROPERTIES = properties({
   concurrency: 'map',
   deleted: refused('a flow is deleted through the API (DELETE /api/v1/flows/{namespace}/{id}), not by its source'),
   listeners: refused('listeners were removed from Kestra; use a Flow trigger or afterExecution tasks'),
-  sla: refused('SLAs are not evaluated yet'),
+  sla: 'list',
   workerGroup: refused('worker groups are not implemented: every worker takes every job'),
   tenantId: refused('Osprey has no tenants'),
 });
@@ -53,3 +53,17 @@ export const CONCURRENCY_PROPERTIES = properties({
   limit: 'integer!',
   behavior: { type: 'string', values: ['QUEUE', 'CANCEL', 'FAIL'] },
 });
+
+export const SLA_TYPES = ['MAX_DURATION', 'EXECUTION_ASSERTION'] as const;
+export const SLA_BEHAVIORS = ['FAIL', 'CANCEL', 'NONE'] as const;
+/** The properties every SLA has; its type adds its own (SLA_TYPE_PROPERTIES). */
+export const SLA_PROPERTIES = properties({
+  id: 'string!',
+  type: { type: 'string', required: true, values: SLA_TYPES },
+  behavior: { type: 'string', required: true, values: SLA_BEHAVIORS },
+  labels: 'any',
+});
+export const SLA_TYPE_PROPERTIES: Record<(typeof SLA_TYPES)[number], Record<string, PropertySpec>> = {
+  MAX_DURATION: properties({ duration: 'duration!' }),
+  EXECUTION_ASSERTION: properties({ assert: 'string!' }),
+};

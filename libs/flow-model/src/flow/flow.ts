@@ -18,8 +18,25 @@ export interface Flow {
   timeout?: string;
   disabled: boolean;
   concurrency?: { limit: number; behavior: 'QUEUE' | 'CANCEL' | 'FAIL' };
+  sla?: Sla[];
   /** The YAML text the flow was parsed from, kept verbatim. */
   source?: string;
+}
+
+/**
+ * A service level the flow's executions must meet. MAX_DURATION is checked when `duration` has passed since the
+ * execution was created; EXECUTION_ASSERTION each time the running execution changes. A violation adds `labels`, and
+ * FAIL or CANCEL ends the execution in that state (NONE only logs).
+ */
+export interface Sla {
+  id: string;
+  type: 'MAX_DURATION' | 'EXECUTION_ASSERTION';
+  behavior: 'FAIL' | 'CANCEL' | 'NONE';
+  labels: Label[];
+  /** MAX_DURATION: an ISO-8601 duration. */
+  duration?: string;
+  /** EXECUTION_ASSERTION: an expression that must render truthy. */
+  assert?: string;
 }
 
 export interface Label {

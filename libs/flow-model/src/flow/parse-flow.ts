@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
-import type { Flow, FlowInput, FlowOutput, Label, PluginDefault, RetryPolicy, Task, Trigger } from './flow.js';
+import type { Flow, FlowInput, FlowOutput, Label, PluginDefault, RetryPolicy, Sla, Task, Trigger } from './flow.js';
 import { formatPath } from './flow-path.js';
 import { collectFlowViolations } from './validate-flow.js';
 import { FlowValidationError, type Violation } from './violation.js';
@@ -81,6 +81,7 @@ export function toFlow(raw: Record<string, unknown>, source?: string): Flow {
       behavior: (concurrency.behavior as 'QUEUE' | 'CANCEL' | 'FAIL' | undefined) ?? 'QUEUE',
     };
   }
+  if (Array.isArray(raw.sla) && raw.sla.length > 0) flow.sla = (raw.sla as Record<string, unknown>[]).map(toSla);
   if (source !== undefined) flow.source = source;
   return flow;
 }
@@ -93,6 +94,19 @@ function toLabels(labels: unknown): Label[] {
     return Object.entries(labels).map(([key, value]) => ({ key, value: String(value) }));
   }
   return [];
+}
+
+function toSla(raw: Record<string, unknown>): Sla {
+  // Type and behavior are matched regardless of case, as the validator matches every enum.
+  const sla: Sla = {
+    id: String(raw.id),
+    type: String(raw.type).toUpperCase() as Sla['type'],
+    behavior: String(raw.behavior).toUpperCase() as Sla['behavior'],
+    labels: toLabels(raw.labels),
+  };
+  if (raw.duration != null) sla.duration = String(raw.duration);
+  if (raw.assert != null) sla.assert = String(raw.assert);
+  return sla;
 }
 
 function toInput(raw: Record<string, unknown>): FlowInput {

@@ -1,12 +1,13 @@
 import { COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES, INPUT_TYPES } from './input-types.js';
 import type { PropertySpec } from './plugin-definition.js';
-import { COMMON_RETRY_PROPERTIES, CONCURRENCY_PROPERTIES, FLOW_PROPERTIES, OUTPUT_PROPERTIES, RETRY_PROPERTIES } from './flow-properties.js';
+import { COMMON_RETRY_PROPERTIES, CONCURRENCY_PROPERTIES, FLOW_PROPERTIES, OUTPUT_PROPERTIES, RETRY_PROPERTIES, SLA_PROPERTIES, SLA_TYPE_PROPERTIES } from './flow-properties.js';
 import { COMMON_TASK_PROPERTIES, TASK_TYPES } from './task-types.js';
 import { COMMON_TRIGGER_PROPERTIES, TRIGGER_TYPES } from './trigger-types.js';
 
 /**
- * Where a property sits: `flow`, `retry`, `concurrency`, `output`, `task`, `trigger` and `input` for the
- * properties every one of them has; `task <type>`, `trigger <type>`, `input <TYPE>`, `retry <type>` for a kind's own.
+ * Where a property sits: `flow`, `retry`, `concurrency`, `sla`, `output`, `task`, `trigger` and `input` for the
+ * properties every one of them has; `task <type>`, `trigger <type>`, `input <TYPE>`, `retry <type>`, `sla <TYPE>`
+ * for a kind's own.
  */
 export interface PropertyScope {
   scope: string;
@@ -20,6 +21,8 @@ export function propertyCatalog(): PropertyScope[] {
     { scope: 'retry', properties: COMMON_RETRY_PROPERTIES },
     ...Object.entries(RETRY_PROPERTIES).map(([type, properties]) => ({ scope: `retry ${type}`, properties })),
     { scope: 'concurrency', properties: CONCURRENCY_PROPERTIES },
+    { scope: 'sla', properties: SLA_PROPERTIES },
+    ...Object.entries(SLA_TYPE_PROPERTIES).map(([type, properties]) => ({ scope: `sla ${type}`, properties })),
     { scope: 'output', properties: OUTPUT_PROPERTIES },
     { scope: 'input', properties: COMMON_INPUT_PROPERTIES },
     ...INPUT_TYPES.map((type) => ({ scope: `input ${type}`, properties: INPUT_TYPE_PROPERTIES[type] })),

@@ -410,6 +410,68 @@ describe('flow validation', () => {
     expect(parseFlow(yaml(...HEADER, 'concurrency:', '  limit: 2', ...tasks)).concurrency).toEqual({ limit: 2, behavior: 'QUEUE' });
   });
 
+  it('reads each SLA: type and behavior regardless of case, labels as a map or a list', () => {
+    const tasks = ['tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'];
+    const flow = parseFlow(
+      yaml(
+        ...HEADER,
+        'sla:',
+        '  - id: slow',
+        '    type: MAX_DURATION',
+        '    behavior: fail',
+        '    duration: PT1H',
+        '    labels:',
+        '      sla: miss',
+        '  - id: ok',
+        '    type: EXECUTION_ASSERTION',
+        '    behavior: NONE',
+        '    assert: "{{ inputs.x != 1 }}"',
+        '    labels: [{ key: a, value: b }]',
+        ...tasks,
+      ),
+    );
+    expect(flow.sla).toEqual([
+      { id: 'slow', type: 'MAX_DURATION', behavior: 'FAIL', duration: 'PT1H', labels: [{ key: 'sla', value: 'miss' }] },
+      { id: 'ok', type: 'EXECUTION_ASSERTION', behavior: 'NONE', assert: '{{ inputs.x != 1 }}', labels: [{ key: 'a', value: 'b' }] },
+    ]);
+    expect(parseFlow(yaml(...HEADER, ...tasks)).sla).toBeUndefined();
+  });
+
+  it('refuses SLAs of the wrong shape, naming the property with its line and column', () => {
+    const tasks = ['tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'];
+    const sla = (...lines: string[]) => violations(yaml(...HEADER, 'sla:', ...lines, ...tasks)).map((v) => [v.path, v.message, v.line, v.column]);
+    expect(sla('  - id: a', '    type: MIN_DURATION', '    behavior: FAIL', '    duration: PT1H')).toEqual([
+      ['sla[0].type', "must be one of MAX_DURATION, EXECUTION_ASSERTION but got 'MIN_DURATION'", 5, 11],
+    ]);
+    expect(sla('  - id: a', '    type: MAX_DURATION', '    behavior: KILL', '    duration: PT1H')).toEqual([
+      ['sla[0].behavior', "must be one of FAIL, CANCEL, NONE but got 'KILL'", 6, 15],
+    ]);
+    expect(sla('  - id: a', '    type: MAX_DURATION', '    behavior: FAIL')).toEqual([['sla[0].duration', "missing required property 'duration'", 4, 5]]);
+    expect(sla('  - id: a', '    type: EXECUTION_ASSERTION', '    behavior: CANCEL', '    duration: PT1H')).toEqual([
+      ['sla[0].assert', "missing required property 'assert'", 4, 5],
+      ['sla[0].duration', "unknown property 'duration' for an SLA of type EXECUTION_ASSERTION", 7, 5],
+    ]);
+    expect(sla('  - type: MAX_DURATION', '    duration: 1 hour')).toEqual([
+      ['sla[0].id', "missing required property 'id'", 4, 5],
+      ['sla[0].behavior', "missing required property 'behavior'", 4, 5],
+      ['sla[0].duration', "invalid ISO-8601 duration '1 hour': expected a form like PT5S, PT0.25S, PT1H30M or P1D", 5, 15],
+    ]);
+    expect(sla('  - id: a', '    type: MAX_DURATION', '    behavior: FAIL', '    duration: "{{ inputs.d }}"')).toEqual([
+      ['sla[0].duration', 'an SLA duration is not rendered: write an ISO-8601 duration such as PT1H', 7, 15],
+    ]);
+    expect(sla('  - id: a', '    behavior: FAIL', '    duration: PT1H')).toEqual([['sla[0].type', "missing required property 'type'", 4, 5]]);
+    expect(sla('  - id: a', '    type: MAX_DURATION', '    behavior: FAIL', '    duration: PT1H', '    labels: nope')).toEqual([
+      ['sla[0].labels', 'labels must be a map or a list of {key, value}', 8, 13],
+    ]);
+    expect(sla('  - id: a', '    type: MAX_DURATION', '    behavior: NONE', '    duration: PT1H', '    labels:', '      system.readOnly: "true"')).toEqual([
+      ['sla[0].labels["system.readOnly"]', "label 'system.readOnly' is reserved: the 'system.' prefix is for labels Osprey sets itself", 9, 7],
+    ]);
+    expect(sla('  - id: a', '    type: MAX_DURATION', '    behavior: NONE', '    duration: PT1H', '    labels: [{ key: system.app, value: x }]')).toEqual([
+      ['sla[0].labels[0].key', "label 'system.app' is reserved: the 'system.' prefix is for labels Osprey sets itself", 8, 16],
+    ]);
+    expect(sla('  - just a string')).toEqual([['sla[0]', "an SLA must be a map but got 'just a string'", 4, 5]]);
+  });
+
   it('checks pluginDefaults entries have a type and values', () => {
     const found = violations(
       yaml(...HEADER, 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return', 'pluginDefaults:', '  - values: { format: x }', '  - type: io.kestra.plugin.core.log.Log', '    value: {}'),

@@ -5,7 +5,17 @@ import { formatPath, type FlowPath } from './flow-path.js';
 import { COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES, INPUT_TYPES, isInputType } from './input-types.js';
 import { coerceInputValue } from './input-value.js';
 import { properties, type PropertySpec } from './plugin-definition.js';
-import { COMMON_RETRY_PROPERTIES, CONCURRENCY_PROPERTIES, FLOW_PROPERTIES, OUTPUT_PROPERTIES, PLUGIN_DEFAULT_PROPERTIES, RETRY_PROPERTIES } from './flow-properties.js';
+import {
+  COMMON_RETRY_PROPERTIES,
+  CONCURRENCY_PROPERTIES,
+  FLOW_PROPERTIES,
+  OUTPUT_PROPERTIES,
+  PLUGIN_DEFAULT_PROPERTIES,
+  RETRY_PROPERTIES,
+  SLA_PROPERTIES,
+  SLA_TYPE_PROPERTIES,
+  SLA_TYPES,
+} from './flow-properties.js';
 import { applyPluginDefaults } from './plugin-defaults.js';
 import { COMMON_TASK_PROPERTIES, PROCESS_TASK_RUNNER, resolveTaskType } from './task-types.js';
 import { isTemplate } from './template-text.js';
@@ -22,6 +32,16 @@ const TASK_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
 
 const DAG_ENTRY_PROPERTIES = properties({ task: 'map!', dependsOn: 'list' });
+const ANY_SLA_TYPE_PROPERTIES: Record<string, PropertySpec> = Object.fromEntries(
+  Object.values(SLA_TYPE_PROPERTIES).flatMap((props) => Object.entries(props).map(([name, spec]) => [name, { ...spec, required: false }])),
+);
+/** Each label key of a labels map or list, with where it is written. */
+function labelKeys(labels: unknown, path: FlowPath): [string, FlowPath][] {
+  if (isMap(labels)) return Object.keys(labels).map((key) => [key, [...path, key]]);
+  if (!Array.isArray(labels)) return [];
+  return labels.flatMap((label, i) => (isMap(label) && typeof label.key === 'string' ? [[label.key, [...path, i, 'key']] as [string, FlowPath]] : []));
+}
+
 const CRON_NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
 /**
@@ -72,6 +92,25 @@ class FlowChecker {
         this.report(['concurrency', 'limit'], 'must be a positive integer');
       }
     }
+    asList(flow.sla).forEach((sla, i) => this.checkSla(sla, ['sla', i]));
+  }
+
+  /** One SLA: the common properties, then its type's own (duration or assert), which are never expressions. */
+  private checkSla(sla: unknown, path: FlowPath): void {
+    if (!isMap(sla)) {
+      this.report(path, `an SLA must be a map but got ${describe(sla)}`);
+      return;
+    }
+    const type = SLA_TYPES.find((t) => typeof sla.type === 'string' && t === sla.type.toUpperCase());
+    // An unknown or missing type is reported on `type` itself; the properties of any type are then not unknown.
+    const own = type ? SLA_TYPE_PROPERTIES[type] : ANY_SLA_TYPE_PROPERTIES;
+    this.checkProperties(sla, path, own, type ? `an SLA of type ${type}` : 'an SLA', SLA_PROPERTIES);
+    this.checkLabels(sla.labels, [...path, 'labels']);
+    // As in Kestra: system labels are the engine's own, a violation may not set them.
+    for (const [key, at] of labelKeys(sla.labels, [...path, 'labels'])) {
+      if (key.startsWith('system.')) this.report(at, `label '${key}' is reserved: the 'system.' prefix is for labels Osprey sets itself`, { atKey: true });
+    }
+    if (type === 'MAX_DURATION' && isTemplate(sla.duration)) this.report([...path, 'duration'], 'an SLA duration is not rendered: write an ISO-8601 duration such as PT1H');
   }
 
   /** Unknown properties, value types and required properties of one map. */
