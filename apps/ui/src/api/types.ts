@@ -3,7 +3,7 @@
 import type { Label, StateType } from '@osprey/flow-model';
 
 export type { Execution, ExecutionTrigger, Label, State, StateHistory, StateType, TaskRun, TaskRunAttempt, TaskRunMetric } from '@osprey/flow-model';
-export type { LogEntry, LogLevel } from '@osprey/repository';
+export type { LogEntry, LogLevel } from '@osprey/flow-model';
 
 export const STATE_TYPES: readonly StateType[] = [
   'CREATED', 'QUEUED', 'RUNNING', 'PAUSED', 'RESTARTED', 'KILLING', 'SUCCESS', 'WARNING',
