@@ -28,7 +28,7 @@ const common = {
   moduleNameMapper: {
     ...native,
     '^@osprey/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
-    '^@osprey/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
+    '^@osprey/([a-z-]+)/([a-z0-9-]+)$': '<rootDir>/libs/$1/src/$2/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['**/*.spec.ts'],

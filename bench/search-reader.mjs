@@ -2,7 +2,7 @@
 // documents the indexer writes). Results appear there after the indexer's lag, which the waits absorb; the figures
 // themselves come from the executions' own state dates, as with the SQL readers.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openSearchRepository } from '@osprey/repository';
+import { openSearchRepository } from '@osprey/repository/search';
 import { BenchTimeoutError } from './db-reader.mjs';
 
 export class SearchReader {

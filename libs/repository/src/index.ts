@@ -4,6 +4,3 @@ export * from './query-filter.js';
 export * from './query-filter-match.js';
 export * from './page-limits.js';
 export * from './repository-unavailable-error.js';
-export * from './sqlite/index.js';
-export * from './sql/index.js';
-export * from './search/index.js';

@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, KafkaFlowTable, KafkaQueue, WorkerJobQueue } from '@osprey/queue';
-import { migrateSqlQueue, openBullmqWorkerJobQueue, openKafkaIndexFeed, openKafkaQueue, openSqliteQueue, openSqlQueue } from '@osprey/queue';
+import type { BroadcastQueue, ExecutionEventQueue, ExecutorStore, WorkerJobQueue } from '@osprey/queue';
+import type { KafkaFlowTable, KafkaQueue } from '@osprey/queue/kafka';
 import { BackendUnavailableError, type Execution, type LogEntry, type StoredFlow } from '@osprey/flow-model';
 import type { FlowRepository, LogRepository, Repository } from '@osprey/repository';
-import { migrateSqlRepository, openSearchRepository, openSqliteRepository, openSqlRepository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
-import { openLocalStorage, openS3Storage } from '@osprey/storage';
+import { openLocalStorage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from './config.js';
 import { newId } from './ids.js';
 import { RelayedExecutorStore, RelayedWorkerJobQueue, WorkerJobRelay } from './redis-worker-jobs.js';
@@ -72,10 +71,14 @@ export interface Backend {
 /** A URI no task writes: checking it is a round trip to the storage (a HEAD on S3). */
 const READY_PROBE = 'kestra:///.osprey-ready-probe';
 
+// Each adapter family is imported when the configuration names it (below, with `await import`): a process loads
+// only its own backend's drivers (no kafkajs on SQLite, no typeorm on Kafka), and starts faster for it.
+
 async function openStorage(config: OspreyConfig): Promise<Storage> {
   const storage = config.storage;
   if (storage.type === 'local') return openLocalStorage(dataPath(config, storage.basePath));
   const { type: _type, ...options } = storage;
+  const { openS3Storage } = await import('@osprey/storage/s3');
   return openS3Storage(options);
 }
 
@@ -113,6 +116,8 @@ interface OpenedBackend {
 
 /** SQLite file, or a PostgreSQL / MySQL database (migrated at open, under a lock other processes wait on). */
 async function openSqlBackend(config: OspreyConfig): Promise<OpenedBackend> {
+  const { openSqliteRepository, openSqlRepository } = await import('@osprey/repository/sql');
+  const { openSqliteQueue, openSqlQueue } = await import('@osprey/queue/sql');
   const repo = config.repository;
   const repository =
     repo.type === 'sqlite'
@@ -152,6 +157,8 @@ async function openKafkaBackend(config: OspreyConfig, options: BackendOptions): 
   const settings = config.queue;
   const repo = config.repository;
   if (settings.type !== 'kafka' || repo.type !== 'opensearch') return unreachable('the Kafka backend needs queue.type kafka and repository.type opensearch');
+  const { openKafkaIndexFeed, openKafkaQueue } = await import('@osprey/queue/kafka');
+  const { openSearchRepository } = await import('@osprey/repository/search');
   const onError = (context: string) => (error: unknown) => options.onError?.(error, context);
   const kafka = {
     brokers: settings.brokers,
@@ -311,6 +318,7 @@ export async function openBackend(config: OspreyConfig, options: BackendOptions 
   let relay: WorkerJobRelay | undefined;
   if (config.workerQueue.type === 'redis') {
     try {
+      const { openBullmqWorkerJobQueue } = await import('@osprey/queue/redis');
       const redis = await openBullmqWorkerJobQueue({
         url: config.workerQueue.url,
         prefix: config.workerQueue.prefix,
@@ -367,6 +375,10 @@ export async function openBackend(config: OspreyConfig, options: BackendOptions 
 export async function migrateBackend(config: OspreyConfig): Promise<string[]> {
   const applied: string[] = [];
   const repo = config.repository;
+  // Search indices and Kafka topics are created by the services at start; there is nothing to migrate.
+  if (repo.type === 'opensearch') return applied;
+  const { migrateSqlRepository, openSqliteRepository } = await import('@osprey/repository/sql');
+  const { migrateSqlQueue, openSqliteQueue } = await import('@osprey/queue/sql');
   if (repo.type === 'sqlite') {
     mkdirSync(config.dataDir, { recursive: true });
     // SQLite migrates when opened.
@@ -374,8 +386,6 @@ export async function migrateBackend(config: OspreyConfig): Promise<string[]> {
     await (await openSqliteQueue(dataPath(config, config.queue.type === 'sqlite' ? config.queue.path : repo.path))).close();
     return applied;
   }
-  // Search indices and Kafka topics are created by the services at start; there is nothing to migrate.
-  if (repo.type === 'opensearch') return applied;
   applied.push(...(await migrateSqlRepository({ url: repo.url, connectTimeoutMs: repo.connectTimeoutMs })));
   const queue = config.queue;
   if (queue.type === 'postgres' || queue.type === 'mysql') applied.push(...(await migrateSqlQueue({ url: queue.url, connectTimeoutMs: queue.connectTimeoutMs })));

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { openBullmqWorkerJobQueue, openSqliteQueue } from '@osprey/queue';
+import { openBullmqWorkerJobQueue } from '@osprey/queue/redis';
+import { openSqliteQueue } from '@osprey/queue/sql';
 import { executionEventQueueContract, executorStoreContract, queueTestJob, sleep, workerJobQueueContract, type QueueUnderTest } from '@osprey/queue/testing';
 import { RelayedExecutorStore, RelayedWorkerJobQueue, WorkerJobRelay } from './redis-worker-jobs.js';
 

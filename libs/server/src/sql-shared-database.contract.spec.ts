@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlQueue, openSqliteQueue } from '@osprey/queue';
+import { openSqlQueue, openSqliteQueue } from '@osprey/queue/sql';
 import { queueTestExecution, queueTestJob } from '@osprey/queue/testing';
-import { openSqliteRepository, openSqlRepository } from '@osprey/repository';
+import { openSqliteRepository, openSqlRepository } from '@osprey/repository/sql';
 import { createSqlTestDatabase, type SqlTestServer } from '@osprey/sql/testing';
 
 /**

@@ -2,4 +2,3 @@ export * from './ports.js';
 export * from './storage-uri.js';
 export * from './storage-not-found-error.js';
 export * from './local/index.js';
-export * from './s3/index.js';

@@ -5,3 +5,4 @@ export { SqlExecutionEventQueue } from './sql-execution-event-queue.js';
 export { SqlExecutorStore } from './sql-executor-store.js';
 export { SqlWorkerJobQueue } from './sql-worker-job-queue.js';
 export { ListenWakeup, PollingWakeup, SqliteWakeup, type SqlWakeup, type SqlWakeupTopic } from './sql-wakeup.js';
+export * from '../sqlite/index.js';

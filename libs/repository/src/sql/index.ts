@@ -1,1 +1,2 @@
 export * from './open-sql-repository.js';
+export * from '../sqlite/index.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { openSqliteQueue, type SqliteQueue } from '@osprey/queue';
-import { openSqliteRepository, type SqliteRepository } from '@osprey/repository';
+import { openSqliteQueue, type SqliteQueue } from '@osprey/queue/sql';
+import { openSqliteRepository, type SqliteRepository } from '@osprey/repository/sql';
 import { createLogger } from '@osprey/server';
 import { DisabledTriggers } from './disabled-triggers.js';
 

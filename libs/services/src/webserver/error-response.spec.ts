@@ -1,4 +1,5 @@
-import { InvalidQueryError, NotFoundError, RepositoryUnavailableError, SearchUnavailableError } from '@osprey/repository';
+import { InvalidQueryError, NotFoundError, RepositoryUnavailableError } from '@osprey/repository';
+import { SearchUnavailableError } from '@osprey/repository/search';
 import { errorResponse } from './error.filter.js';
 
 describe('errorResponse', () => {

@@ -2,7 +2,7 @@
 // clean heap of its own (a jest worker's leftovers would blur the RSS baseline), prints one JSON line.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { openS3Storage } from '../../dist/index.js';
+import { openS3Storage } from '../../dist/s3/index.js';
 
 const MiB = 1024 * 1024;
 const sizeMib = Number(process.env.SIZE_MIB);
