@@ -20,9 +20,7 @@ const FILTER_TYPES = ['EQUAL_TO', 'NOT_EQUAL_TO', 'IN', 'NOT_IN', 'IS_TRUE', 'IS
 
 /**
  * What a trigger's conditions and preconditions mean beyond their shape: a Schedule or a Webhook cannot evaluate
- * conditions on an ended execution, and preconditions are checked field by field. Preconditions of several conditions (and
- * `resetOnSuccess: false`) keep results across executions, which Osprey does not store yet: they are refused rather
- * than fired on any one of the flows they list.
+ * conditions on an ended execution, and preconditions are checked field by field.
  */
 export function checkTriggerSemantics(trigger: Record<string, unknown>, canonicalType: string, path: FlowPath, report: Report): void {
   const listed = (key: string) => (Array.isArray(trigger[key]) ? (trigger[key] as unknown[]) : []);
@@ -40,8 +38,7 @@ export function checkTriggerSemantics(trigger: Record<string, unknown>, canonica
   if (canonicalType === FLOW) {
     listed('conditions').forEach((condition, i) => {
       if (isMap(condition) && typeof condition.type === 'string' && resolveConditionType(condition.type)?.name === MULTIPLE) {
-        const conditions = isMap(condition.conditions) ? Object.keys(condition.conditions).length : 0;
-        checkMultiple(condition, conditions, [...path, 'conditions', i], report);
+        checkMultiple(condition, [...path, 'conditions', i], report);
       }
     });
     if (isMap(trigger.preconditions)) checkPreconditions(trigger.preconditions, [...path, 'preconditions'], report);
@@ -61,7 +58,7 @@ function checkPreconditions(pre: Record<string, unknown>, path: FlowPath, report
     if (typeof flow.namespace !== 'string') report([...path, 'flows', i, 'namespace'], "missing required property 'namespace'");
   });
   where.forEach((filter, i) => checkWhere(filter, [...path, 'where', i], report));
-  checkMultiple(pre, flows.length + where.length, path, report);
+  checkMultiple(pre, path, report);
 }
 
 function checkWhere(filter: unknown, path: FlowPath, report: Report): void {
@@ -80,12 +77,9 @@ function checkWhere(filter: unknown, path: FlowPath, report: Report): void {
   });
 }
 
-/** A MultipleCondition or preconditions: its time window, and what Osprey can decide without stored results. */
-function checkMultiple(multiple: Record<string, unknown>, conditions: number, path: FlowPath, report: Report): void {
-  if (conditions > 1) {
-    report(path, `${conditions} conditions that must all be met within a time window are not supported yet: Osprey keeps no results across executions (list a single flow or filter)`);
-  }
-  if (multiple.resetOnSuccess === false) report([...path, 'resetOnSuccess'], 'resetOnSuccess: false is not supported yet: Osprey keeps no results across executions');
+/** A MultipleCondition or preconditions: its reset flag and its time window. */
+function checkMultiple(multiple: Record<string, unknown>, path: FlowPath, report: Report): void {
+  if (multiple.resetOnSuccess !== undefined && typeof multiple.resetOnSuccess !== 'boolean') report([...path, 'resetOnSuccess'], 'must be true or false');
   for (const key of ['window', 'windowAdvance']) {
     if (multiple[key] !== undefined && !isDuration(multiple[key])) report([...path, key], `must be an ISO-8601 duration`);
   }
