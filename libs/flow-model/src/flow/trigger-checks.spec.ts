@@ -51,6 +51,35 @@ describe('trigger condition and precondition checks', () => {
     expect(found).toEqual([]);
   });
 
+  it('refuses preconditions that keep results across executions where the backend keeps none, by path', () => {
+    const source = yaml(
+      '  - id: both',
+      '    type: io.kestra.plugin.core.trigger.Flow',
+      '    preconditions:',
+      '      id: both',
+      '      resetOnSuccess: false',
+      '      flows:',
+      '        - namespace: company.team',
+      '          flowId: a',
+      '        - namespace: company.team',
+      '          flowId: b',
+    );
+    let found: Violation[] = [];
+    try {
+      parseFlow(source, { storedPreconditions: false });
+    } catch (error) {
+      found = (error as FlowValidationError).violations;
+    }
+    expect(found.map((v) => [v.path, v.line])).toEqual([
+      ['triggers[0].preconditions', 11],
+      ['triggers[0].preconditions.resetOnSuccess', 12],
+    ]);
+    expect(found[0]!.message).toMatch(/2 conditions .* Kafka backend does not keep yet/);
+    expect(violations(source)).toEqual([]);
+    const one = yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      flows:', '        - namespace: company.team');
+    expect(() => parseFlow(one, { storedPreconditions: false })).not.toThrow();
+  });
+
   it('accepts preconditions on one flow with a daily window, and checks the window fields', () => {
     const pre = (...window: string[]) =>
       yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      flows:', '        - namespace: company.team', '          flowId: a', '      timeWindow:', ...window);
