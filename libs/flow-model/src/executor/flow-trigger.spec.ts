@@ -81,8 +81,9 @@ describe('matchFlowTriggers', () => {
     }
 
     it('lists the keys of the windows the executor must load', () => {
-      expect(conditionWindowKeys([both()])).toEqual([conditionWindowKey('company.team', 'downstream', 'on-upstream.pre')]);
-      expect(conditionWindowKeys([downstream({ preconditions: { id: 'pre', flows: [{ namespace: 'company.team', flowId: 'a' }] } })])).toEqual([]);
+      expect(conditionWindowKeys([both()], 'SUCCESS')).toEqual([conditionWindowKey('company.team', 'downstream', 'on-upstream.pre')]);
+      expect(conditionWindowKeys([both()], 'RUNNING')).toEqual([]);
+      expect(conditionWindowKeys([downstream({ preconditions: { id: 'pre', flows: [{ namespace: 'company.team', flowId: 'a' }] } })], 'SUCCESS')).toEqual([]);
     });
 
     it('fires once both flows ended within the window, with the last execution as trigger, then starts over', () => {

@@ -85,8 +85,7 @@ export function matchFlowTriggers(candidates: Flow[], ended: Execution, endedVar
 function triggerHolds(flow: Flow, trigger: Trigger, ctx: ConditionContext, options: FlowTriggerOptions, writes: ConditionWindowWrite[]): boolean {
   const ended = ctx.execution!;
   const states = trigger.states as StateType[] | undefined;
-  // A trigger listens to the ended states unless it names others (Kestra: State.Type.terminatedTypes()).
-  if (states ? !states.includes(ended.state.current) : !isTerminated(ended.state.current)) return false;
+  if (!listensTo(trigger, ended.state.current)) return false;
   const conditions = (trigger.conditions ?? []) as Condition[];
   if (!conditions.filter((c) => !isMultipleCondition(c)).every((c) => conditionHolds(c, ctx))) return false;
   const multiples = multipleConditionsOf(trigger);
@@ -95,6 +94,12 @@ function triggerHolds(flow: Flow, trigger: Trigger, ctx: ConditionContext, optio
   const met = multiples.map((multiple) => (needsStoredWindow(multiple) ? storedMultipleHolds(flow, multiple, ctx, options, pending) : multipleHolds(multiple, ctx, options.now)));
   writes.push(...pending);
   return met.every(Boolean);
+}
+
+/** A trigger listens to the ended states unless it names others (Kestra: State.Type.terminatedTypes()). */
+function listensTo(trigger: Trigger, state: StateType): boolean {
+  const states = trigger.states as StateType[] | undefined;
+  return states ? states.includes(state) : isTerminated(state);
 }
 
 /** One condition of a MultipleCondition or of `preconditions`: `flows` entries and `where` filters become these. */
@@ -123,14 +128,14 @@ function needsStoredWindow(multiple: MultipleConditionSpec): boolean {
 }
 
 /**
- * The keys of the stored windows the Flow triggers of `flows` may read: the executor loads them before
- * `matchFlowTriggers`.
+ * The keys of the stored windows the Flow triggers of `flows` may read for an execution in `state`: the executor
+ * loads them before `matchFlowTriggers`.
  */
-export function conditionWindowKeys(flows: Flow[]): string[] {
+export function conditionWindowKeys(flows: Flow[], state: StateType): string[] {
   const keys: string[] = [];
   for (const flow of flows) {
     for (const trigger of flow.triggers) {
-      if (!isFlowTrigger(trigger)) continue;
+      if (!isFlowTrigger(trigger) || !listensTo(trigger, state)) continue;
       for (const multiple of multipleConditionsOf(trigger)) {
         if (needsStoredWindow(multiple)) keys.push(conditionWindowKey(flow.namespace, flow.id, multiple.conditionId));
       }

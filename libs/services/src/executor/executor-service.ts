@@ -332,7 +332,7 @@ export class ExecutorService {
     const flows = candidates.map((c) => c.flow);
     const now = new Date();
     // A failed read fails the decision, which is made again: skipping the triggers would lose this execution's results.
-    if (this.store.keepsConditionWindows) await windows.load(conditionWindowKeys(flows), now, (keys) => this.store.loadConditionWindows(keys));
+    if (this.store.keepsConditionWindows) await windows.load(conditionWindowKeys(flows, ended.state.current), now, (keys) => this.store.loadConditionWindows(keys));
     const vars = runVariables({ flow, execution: ended, outputs: outputsVariable(ended), envs: this.options.envs });
     const disabled = await this.disabledTriggers.current();
     let evaluation;
@@ -418,7 +418,8 @@ class DecisionWindows {
 
   commit(): { conditionWindows?: ConditionWindowWrite[]; purgeConditionWindowsBefore?: number } {
     const writes = [...this.writes.values()].filter((w) => w.window || w.expectedVersion > 0);
-    return { ...(writes.length > 0 ? { conditionWindows: writes } : {}), ...(this.purgeBefore !== undefined ? { purgeConditionWindowsBefore: this.purgeBefore } : {}) };
+    // Expired windows are purged by the commits that write windows: the others pay no delete.
+    return writes.length > 0 ? { conditionWindows: writes, purgeConditionWindowsBefore: this.purgeBefore } : {};
   }
 }
 
