@@ -84,7 +84,6 @@ export function matchFlowTriggers(candidates: Flow[], ended: Execution, endedVar
 
 function triggerHolds(flow: Flow, trigger: Trigger, ctx: ConditionContext, options: FlowTriggerOptions, writes: ConditionWindowWrite[]): boolean {
   const ended = ctx.execution!;
-  const states = trigger.states as StateType[] | undefined;
   if (!listensTo(trigger, ended.state.current)) return false;
   const conditions = (trigger.conditions ?? []) as Condition[];
   if (!conditions.filter((c) => !isMultipleCondition(c)).every((c) => conditionHolds(c, ctx))) return false;
