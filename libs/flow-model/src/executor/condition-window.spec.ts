@@ -17,7 +17,11 @@ describe('advanceConditionWindow', () => {
     const first = advanceConditionWindow(spec(), undefined, ['condition_1'], at('2026-03-02T10:00:00Z')).window!;
     const again = advanceConditionWindow(spec(), first, ['condition_1'], at('2026-03-02T11:00:00Z'));
     expect(again).toEqual({ met: false, window: first });
-    expect(advanceConditionWindow(spec(), first, ['condition_2'], at('2026-03-02T12:00:00Z')).met).toBe(true);
+    const full = advanceConditionWindow(spec(), first, ['condition_2'], at('2026-03-02T12:00:00Z'));
+    expect(full.met).toBe(true);
+    // A full window kept (resetOnSuccess: false) is met again only by an execution meeting one of the conditions.
+    expect(advanceConditionWindow(spec(), full.window, [], at('2026-03-02T12:30:00Z')).met).toBe(false);
+    expect(advanceConditionWindow(spec(), full.window, ['condition_1'], at('2026-03-02T12:30:00Z')).met).toBe(true);
   });
 
   it('replaces a window that has ended by the one open now, without its results', () => {

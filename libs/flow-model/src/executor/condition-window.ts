@@ -65,7 +65,9 @@ export function advanceConditionWindow(spec: ConditionWindowSpec, stored: Condit
   const results = { ...window.results };
   for (const id of metNow) results[id] = true;
   const next = { ...window, results };
-  return { window: next, met: spec.conditionIds.every((id) => results[id] === true) };
+  // Only an execution that meets one of the conditions fires: a window kept full (resetOnSuccess: false) fires again
+  // each time one is met again, as Kestra documents it, not on every execution in the trigger's states.
+  return { window: next, met: metNow.length > 0 && spec.conditionIds.every((id) => results[id] === true) };
 }
 
 /** Start included: a sliding window opened by an execution counts that execution's results. */

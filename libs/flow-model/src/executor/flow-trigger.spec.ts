@@ -118,6 +118,7 @@ describe('matchFlowTriggers', () => {
       expect(s.run(flow, ended('b')).matches).toHaveLength(1);
       expect(s.windows.size).toBe(1);
       expect(s.run(flow, ended('a', 'SUCCESS', { id: 'e-a2' })).matches).toHaveLength(1);
+      expect(s.run(flow, ended('unlisted')).matches).toEqual([]);
     });
 
     it('forgets results of an ended window: a new window starts with the next execution', () => {
