@@ -1,4 +1,4 @@
-import type { Execution, ExecutionEventEnvelope, TaskResultEvent, TaskRun, WorkerJob, ExecutionEvent } from '@osprey/flow-model';
+import type { ConditionWindowWrite, Execution, ExecutionEventEnvelope, ExecutionEvent, StoredConditionWindow, TaskResultEvent, TaskRun, WorkerJob } from '@osprey/flow-model';
 
 /** An execution event claimed by one executor; no other executor holds events of the same execution meanwhile. */
 export interface ClaimedEvent {
@@ -81,6 +81,13 @@ export interface ExecutorCommit {
   consumed: number[];
   /** Task runs whose running jobs must be killed. */
   cancelJobs: string[];
+  /**
+   * Flow trigger precondition windows this decision changed, each under its own version check: a window changed
+   * since it was loaded fails the whole commit with ConditionWindowConflictError.
+   */
+  conditionWindows?: ConditionWindowWrite[];
+  /** Deletes every stored window that ended before this time (epoch ms): expired windows are purged. */
+  purgeConditionWindowsBefore?: number;
 }
 
 /** The executor's write path: the execution, its task runs, outbound jobs and events, acks, atomically. */
@@ -89,6 +96,13 @@ export interface ExecutorStore {
   commit(consumerId: string, commit: ExecutorCommit): Promise<void>;
   /** Consumes events that cannot be applied (their execution is gone) and releases the claim. */
   acknowledge(consumerId: string, executionId: string, seqs: number[]): Promise<void>;
+  /**
+   * Whether this store keeps Flow trigger precondition windows (`loadConditionWindows`, `ExecutorCommit.conditionWindows`).
+   * Without it, preconditions that gather results across executions cannot be evaluated and their triggers never fire.
+   */
+  readonly keepsConditionWindows: boolean;
+  /** The stored precondition windows among `keys` (`conditionWindowKey`); a key without a window is left out. */
+  loadConditionWindows(keys: readonly string[]): Promise<Map<string, StoredConditionWindow>>;
 }
 
 export interface Closable {
@@ -99,6 +113,14 @@ export const EXECUTION_EVENT_QUEUE = Symbol('ExecutionEventQueue');
 export const WORKER_JOB_QUEUE = Symbol('WorkerJobQueue');
 export const BROADCAST_QUEUE = Symbol('BroadcastQueue');
 export const EXECUTOR_STORE = Symbol('ExecutorStore');
+
+/** A precondition window changed since the decision read it: the decision is made again from the stored state. */
+export class ConditionWindowConflictError extends Error {
+  constructor(readonly key: string, readonly expected: number, readonly actual: number) {
+    super(`precondition window ${key} is at version ${actual}, expected ${expected}`);
+    this.name = 'ConditionWindowConflictError';
+  }
+}
 
 export class VersionConflictError extends Error {
   constructor(readonly executionId: string, readonly expected: number, readonly actual: number) {

@@ -126,4 +126,10 @@ export class RelayedExecutorStore implements ExecutorStore {
   acknowledge(consumerId: string, executionId: string, seqs: number[]): Promise<void> {
     return this.store.acknowledge(consumerId, executionId, seqs);
   }
+  get keepsConditionWindows() {
+    return this.store.keepsConditionWindows;
+  }
+  loadConditionWindows(keys: readonly string[]) {
+    return this.store.loadConditionWindows(keys);
+  }
 }

@@ -3,6 +3,7 @@ import type { Execution } from '../execution/execution.js';
 import { isTerminated, type StateType } from '../execution/state.js';
 import { renderTemplate, renderValue, type RenderOptions } from '../expression/index.js';
 import { isTruthy } from './decide.js';
+import { advanceConditionWindow, conditionWindowKey, isConditionWindowExpired, type ConditionWindowWrite, type StoredConditionWindow } from './condition-window.js';
 import { conditionWindowAt, isWindowOpen, type TimeWindowSpec } from './precondition-window.js';
 import { labelsMap } from './run-variables.js';
 import { triggerLabels } from './trigger-labels.js';
@@ -33,12 +34,19 @@ export interface FlowTriggerOptions {
   defaultCountry?: string;
   /** Triggers disabled through the API (their stored state), which never fire. */
   isDisabled?: (flow: Flow, trigger: Trigger) => boolean;
+  /**
+   * The stored windows of preconditions that gather results across executions, by `conditionWindowKey` (see
+   * `conditionWindowKeys`). Absent when the backend keeps none: such triggers then fail instead of firing.
+   */
+  conditionWindows?: ReadonlyMap<string, StoredConditionWindow>;
 }
 
 export interface FlowTriggerEvaluation {
   matches: FlowTriggerMatch[];
   /** Triggers whose conditions could not be evaluated: they do not fire, and the caller says why. */
   failures: { flow: Flow; trigger: Trigger; error: Error }[];
+  /** Windows to store, replace or delete, committed with the decision that evaluated them. */
+  conditionWindows: ConditionWindowWrite[];
 }
 
 /**
@@ -46,7 +54,7 @@ export interface FlowTriggerEvaluation {
  * preconditions all hold. A flow never triggers itself, which would loop forever.
  */
 export function matchFlowTriggers(candidates: Flow[], ended: Execution, endedVariables: Record<string, unknown>, options: FlowTriggerOptions): FlowTriggerEvaluation {
-  const result: FlowTriggerEvaluation = { matches: [], failures: [] };
+  const result: FlowTriggerEvaluation = { matches: [], failures: [], conditionWindows: [] };
   const variables = {
     executionId: ended.id,
     namespace: ended.namespace,
@@ -62,7 +70,7 @@ export function matchFlowTriggers(candidates: Flow[], ended: Execution, endedVar
     for (const trigger of flow.triggers) {
       if (!isFlowTrigger(trigger) || trigger.disabled || options.isDisabled?.(flow, trigger)) continue;
       try {
-        if (!triggerHolds(trigger, ctx, options.now)) continue;
+        if (!triggerHolds(flow, trigger, ctx, options, result.conditionWindows)) continue;
       } catch (error) {
         result.failures.push({ flow, trigger, error: error as Error });
         continue;
@@ -74,42 +82,104 @@ export function matchFlowTriggers(candidates: Flow[], ended: Execution, endedVar
   return result;
 }
 
-function triggerHolds(trigger: Trigger, ctx: ConditionContext, now: Date): boolean {
+function triggerHolds(flow: Flow, trigger: Trigger, ctx: ConditionContext, options: FlowTriggerOptions, writes: ConditionWindowWrite[]): boolean {
   const ended = ctx.execution!;
-  const states = trigger.states as StateType[] | undefined;
-  // A trigger listens to the ended states unless it names others (Kestra: State.Type.terminatedTypes()).
-  if (states ? !states.includes(ended.state.current) : !isTerminated(ended.state.current)) return false;
+  if (!listensTo(trigger, ended.state.current)) return false;
   const conditions = (trigger.conditions ?? []) as Condition[];
   if (!conditions.filter((c) => !isMultipleCondition(c)).every((c) => conditionHolds(c, ctx))) return false;
-  const multiples: MultipleConditionSpec[] = conditions.filter(isMultipleCondition).map(legacyMultiple);
-  if (trigger.preconditions) multiples.push(preconditionsOf(trigger.preconditions as Preconditions));
-  return multiples.every((multiple) => multipleHolds(multiple, ctx, now));
+  const multiples = multipleConditionsOf(trigger);
+  // Every stored window records this execution's results, whether or not the others are met (no short-circuit).
+  const pending: ConditionWindowWrite[] = [];
+  const met = multiples.map((multiple) => (needsStoredWindow(multiple) ? storedMultipleHolds(flow, multiple, ctx, options, pending) : multipleHolds(multiple, ctx, options.now)));
+  writes.push(...pending);
+  return met.every(Boolean);
+}
+
+/** A trigger listens to the ended states unless it names others (Kestra: State.Type.terminatedTypes()). */
+function listensTo(trigger: Trigger, state: StateType): boolean {
+  const states = trigger.states as StateType[] | undefined;
+  return states ? states.includes(state) : isTerminated(state);
 }
 
 /** One condition of a MultipleCondition or of `preconditions`: `flows` entries and `where` filters become these. */
 type Check = (ctx: ConditionContext) => boolean;
 
 interface MultipleConditionSpec {
+  /** Unique within the flow: the trigger's id and the precondition's id. */
+  conditionId: string;
   timeWindow?: TimeWindowSpec;
   resetOnSuccess?: boolean;
-  checks: Check[];
+  checks: { id: string; check: Check }[];
+}
+
+function multipleConditionsOf(trigger: Trigger): MultipleConditionSpec[] {
+  const multiples: MultipleConditionSpec[] = ((trigger.conditions ?? []) as Condition[])
+    .map((condition, i) => ({ condition, i }))
+    .filter(({ condition }) => isMultipleCondition(condition))
+    .map(({ condition, i }) => legacyMultiple(trigger.id, condition, i));
+  if (trigger.preconditions) multiples.push(preconditionsOf(trigger.id, trigger.preconditions as Preconditions));
+  return multiples;
+}
+
+/** Several conditions, or results kept after success, need results stored across executions. */
+function needsStoredWindow(multiple: MultipleConditionSpec): boolean {
+  return multiple.checks.length > 1 || (multiple.checks.length === 1 && multiple.resetOnSuccess === false);
 }
 
 /**
- * A precondition is met when all its conditions were met within its time window. Only a precondition of one
- * condition is decided here, from the ended execution and the window open at `now`: validation refuses those of
- * several conditions and `resetOnSuccess: false`, which need results stored across executions.
+ * The keys of the stored windows the Flow triggers of `flows` may read for an execution in `state`: the executor
+ * loads them before `matchFlowTriggers`.
+ */
+export function conditionWindowKeys(flows: Flow[], state: StateType): string[] {
+  const keys: string[] = [];
+  for (const flow of flows) {
+    for (const trigger of flow.triggers) {
+      if (!isFlowTrigger(trigger) || !listensTo(trigger, state)) continue;
+      for (const multiple of multipleConditionsOf(trigger)) {
+        if (needsStoredWindow(multiple)) keys.push(conditionWindowKey(flow.namespace, flow.id, multiple.conditionId));
+      }
+    }
+  }
+  return keys;
+}
+
+/**
+ * A precondition of one condition is decided from the ended execution alone, in the window open at `now`: met
+ * now means all met, and nothing is left to keep after success.
  */
 function multipleHolds(multiple: MultipleConditionSpec, ctx: ConditionContext, now: Date): boolean {
   // Nothing to wait for is met at once, whatever the window.
   if (multiple.checks.length === 0) return true;
-  if (multiple.checks.length !== 1 || multiple.resetOnSuccess === false) {
-    throw new Error('preconditions of several conditions, or with resetOnSuccess: false, are not supported');
+  return isWindowOpen(conditionWindowAt(multiple.timeWindow, now), now) && multiple.checks[0]!.check(ctx);
+}
+
+/**
+ * A precondition of several conditions is met once each of them was met by some ended execution within the same
+ * window. The window gains this execution's results; once all are met it is deleted (the next firing needs them
+ * all again) unless `resetOnSuccess: false`, which fires on every later execution meeting one of them.
+ */
+function storedMultipleHolds(flow: Flow, multiple: MultipleConditionSpec, ctx: ConditionContext, options: FlowTriggerOptions, writes: ConditionWindowWrite[]): boolean {
+  if (!options.conditionWindows) {
+    throw new Error('preconditions of several conditions, or with resetOnSuccess: false, need results stored across executions, which this backend does not keep');
   }
-  return isWindowOpen(conditionWindowAt(multiple.timeWindow, now), now) && multiple.checks[0]!(ctx);
+  const identity = { namespace: flow.namespace, flowId: flow.id, conditionId: multiple.conditionId };
+  const stored = options.conditionWindows.get(conditionWindowKey(identity.namespace, identity.flowId, identity.conditionId));
+  const metNow = multiple.checks.filter(({ check }) => check(ctx)).map(({ id }) => id);
+  const step = advanceConditionWindow({ ...identity, timeWindow: multiple.timeWindow, conditionIds: multiple.checks.map(({ id }) => id) }, stored?.window, metNow, options.now);
+  const expectedVersion = stored?.version ?? 0;
+  const keep = step.window && Object.keys(step.window.results).length > 0 && !(step.met && multiple.resetOnSuccess !== false) ? step.window : null;
+  if (keep ? !sameWindow(keep, stored?.window) : stored && (step.window || isConditionWindowExpired(stored.window, options.now))) {
+    writes.push({ ...identity, expectedVersion, window: keep });
+  }
+  return step.met;
+}
+
+function sameWindow(a: ConditionWindowWrite['window'], b: ConditionWindowWrite['window'] | undefined): boolean {
+  return !!a && !!b && a.start === b.start && a.end === b.end && Object.keys(a.results).sort().join('\u0000') === Object.keys(b.results).sort().join('\u0000');
 }
 
 interface Preconditions {
+  id?: string;
   timeWindow?: TimeWindowSpec;
   resetOnSuccess?: boolean;
   flows?: UpstreamFlow[];
@@ -129,20 +199,23 @@ interface ExecutionFilter {
   filters: { field: string; type: string; value?: string; values?: string[] }[];
 }
 
-function preconditionsOf(pre: Preconditions): MultipleConditionSpec {
-  const checks: Check[] = [...(pre.flows ?? []).map(upstreamFlowCheck), ...(pre.where ?? []).map(filterCheck)];
-  return { timeWindow: pre.timeWindow, resetOnSuccess: pre.resetOnSuccess, checks };
+/** Condition ids as Kestra names them: `condition_<n>` for flows, `condition_<n>_<filter id>` for where filters. */
+function preconditionsOf(triggerId: string, pre: Preconditions): MultipleConditionSpec {
+  const flows = (pre.flows ?? []).map((upstream, i) => ({ id: `condition_${i + 1}`, check: upstreamFlowCheck(upstream) }));
+  const where = (pre.where ?? []).map((filter, i) => ({ id: `condition_${flows.length + i + 1}_${filter.id}`, check: filterCheck(filter) }));
+  return { conditionId: `${triggerId}.${pre.id ?? 'preconditions'}`, timeWindow: pre.timeWindow, resetOnSuccess: pre.resetOnSuccess, checks: [...flows, ...where] };
 }
 
-function legacyMultiple(condition: Condition): MultipleConditionSpec {
+function legacyMultiple(triggerId: string, condition: Condition, index: number): MultipleConditionSpec {
   const timeWindow = { ...((condition.timeWindow ?? {}) as TimeWindowSpec) };
   if (typeof condition.window === 'string') timeWindow.window = condition.window;
   if (typeof condition.windowAdvance === 'string') timeWindow.windowAdvance = condition.windowAdvance;
-  const inner = Object.values((condition.conditions ?? {}) as Record<string, Condition>);
+  const inner = Object.entries((condition.conditions ?? {}) as Record<string, Condition>);
   return {
+    conditionId: `${triggerId}.${typeof condition.id === 'string' ? condition.id : `conditions[${index}]`}`,
     timeWindow,
     resetOnSuccess: condition.resetOnSuccess as boolean | undefined,
-    checks: inner.map((c) => (ctx: ConditionContext) => conditionHolds(c, ctx)),
+    checks: inner.map(([id, c]) => ({ id, check: (ctx: ConditionContext) => conditionHolds(c, ctx) })),
   };
 }
 

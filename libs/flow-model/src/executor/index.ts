@@ -6,6 +6,7 @@ export * from './retry-execution.js';
 export * from './flow-trigger.js';
 export * from './trigger-condition.js';
 export * from './precondition-window.js';
+export * from './condition-window.js';
 export * from './public-holiday.js';
 export * from './schedule-conditions.js';
 export * from './trigger-labels.js';

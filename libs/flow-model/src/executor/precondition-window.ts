@@ -13,7 +13,7 @@ export interface TimeWindowSpec {
 export const TIME_WINDOW_TYPES = ['DURATION_WINDOW', 'SLIDING_WINDOW', 'DAILY_TIME_DEADLINE', 'DAILY_TIME_WINDOW'] as const;
 
 /** The period, in epoch milliseconds, within which all the conditions of a precondition must be met. */
-export interface ConditionWindow {
+export interface WindowBounds {
   start: number;
   end: number;
 }
@@ -25,7 +25,7 @@ const DAY_MS = 86_400_000;
  * the window's own unit and shifted by `windowAdvance`; SLIDING_WINDOW starts now; the DAILY types are today's
  * `startTime`-`endTime` or midnight-`deadline`.
  */
-export function conditionWindowAt(spec: TimeWindowSpec | undefined, now: Date): ConditionWindow {
+export function conditionWindowAt(spec: TimeWindowSpec | undefined, now: Date): WindowBounds {
   const nowMs = Math.floor(now.getTime() / 1000) * 1000;
   const midnight = Math.floor(nowMs / DAY_MS) * DAY_MS;
   const type = spec?.type ?? 'DURATION_WINDOW';
@@ -60,7 +60,7 @@ export function conditionWindowAt(spec: TimeWindowSpec | undefined, now: Date): 
 }
 
 /** Strictly inside the window, as Kestra's MultipleConditionWindow.isValid. */
-export function isWindowOpen(window: ConditionWindow, now: Date): boolean {
+export function isWindowOpen(window: WindowBounds, now: Date): boolean {
   return now.getTime() > window.start && now.getTime() < window.end;
 }
 

@@ -8,6 +8,11 @@ import { YamlPositions } from './yaml-positions.js';
 export interface ParseFlowOptions {
   /** Shown in violation messages (`<file>:<line>:<column>: ...`). */
   fileName?: string;
+  /**
+   * Whether the backend keeps Flow trigger precondition windows (ExecutorStore.keepsConditionWindows; default true).
+   * When false, preconditions that gather results across executions are refused at their path.
+   */
+  storedPreconditions?: boolean;
 }
 
 /**
@@ -36,7 +41,7 @@ export function parseFlow(source: string, options: ParseFlowOptions = {}): Flow 
   }
   const positions = new YamlPositions(document.contents, lineCounter);
   const violations: Violation[] = [];
-  collectFlowViolations(value ?? null, (path, message, options) => {
+  collectFlowViolations(value ?? null, { storedPreconditions: options.storedPreconditions }, (path, message, options) => {
     const position = positions.locate(path, options?.atKey);
     violations.push({ path: formatPath(path), message, line: position?.line, column: position?.column });
   });
@@ -48,7 +53,7 @@ export function parseFlow(source: string, options: ParseFlowOptions = {}): Flow 
 /** Validates a flow given as a plain value (e.g. JSON from the API); violations carry no line numbers. */
 export function validateFlowValue(value: unknown): Violation[] {
   const violations: Violation[] = [];
-  collectFlowViolations(value, (path, message) => violations.push({ path: formatPath(path), message }));
+  collectFlowViolations(value, {}, (path, message) => violations.push({ path: formatPath(path), message }));
   return violations;
 }
 

@@ -30,7 +30,7 @@ describe('trigger condition and precondition checks', () => {
     ).toEqual([]);
   });
 
-  it('refuses preconditions on several flows by name, with line and column', () => {
+  it('accepts preconditions on several flows and where filters', () => {
     const found = violations(
       yaml(
         '  - id: both',
@@ -42,11 +42,42 @@ describe('trigger condition and precondition checks', () => {
         '          flowId: a',
         '        - namespace: company.team',
         '          flowId: b',
+        '      where:',
+        '        - id: prod',
+        '          filters:',
+        '            - { field: NAMESPACE, type: STARTS_WITH, value: company }',
       ),
     );
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ path: 'triggers[0].preconditions', line: 11 });
-    expect(found[0]!.message).toMatch(/2 conditions .* not supported yet/);
+    expect(found).toEqual([]);
+  });
+
+  it('refuses preconditions that keep results across executions where the backend keeps none, by path', () => {
+    const source = yaml(
+      '  - id: both',
+      '    type: io.kestra.plugin.core.trigger.Flow',
+      '    preconditions:',
+      '      id: both',
+      '      resetOnSuccess: false',
+      '      flows:',
+      '        - namespace: company.team',
+      '          flowId: a',
+      '        - namespace: company.team',
+      '          flowId: b',
+    );
+    let found: Violation[] = [];
+    try {
+      parseFlow(source, { storedPreconditions: false });
+    } catch (error) {
+      found = (error as FlowValidationError).violations;
+    }
+    expect(found.map((v) => [v.path, v.line])).toEqual([
+      ['triggers[0].preconditions', 11],
+      ['triggers[0].preconditions.resetOnSuccess', 12],
+    ]);
+    expect(found[0]!.message).toMatch(/2 conditions .* Kafka backend does not keep yet/);
+    expect(violations(source)).toEqual([]);
+    const one = yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      flows:', '        - namespace: company.team');
+    expect(() => parseFlow(one, { storedPreconditions: false })).not.toThrow();
   });
 
   it('accepts preconditions on one flow with a daily window, and checks the window fields', () => {
@@ -59,11 +90,15 @@ describe('trigger condition and precondition checks', () => {
     expect(violations(pre('        type: SLIDING_WINDOW', '        deadline: "09:00:00"')).map((v) => v.path)).toEqual(['triggers[0].preconditions.timeWindow.deadline']);
   });
 
-  it('refuses resetOnSuccess: false and a MultipleCondition of several conditions', () => {
+  it('accepts resetOnSuccess: false and a MultipleCondition of several conditions, and refuses a resetOnSuccess that is no boolean', () => {
     const reset = violations(
       yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      resetOnSuccess: false', '      flows:', '        - namespace: company.team'),
     );
-    expect(reset.map((v) => v.path)).toEqual(['triggers[0].preconditions.resetOnSuccess']);
+    expect(reset).toEqual([]);
+    const notBoolean = violations(
+      yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      resetOnSuccess: sometimes', '      flows:', '        - namespace: company.team'),
+    );
+    expect(notBoolean.map((v) => v.path)).toEqual(['triggers[0].preconditions.resetOnSuccess']);
     const multiple = violations(
       yaml(
         '  - id: legacy',
@@ -76,7 +111,7 @@ describe('trigger condition and precondition checks', () => {
         '          b: { type: io.kestra.plugin.core.condition.ExecutionFlow, namespace: company.team, flowId: b }',
       ),
     );
-    expect(multiple.map((v) => v.path)).toEqual(['triggers[0].conditions[0]']);
+    expect(multiple).toEqual([]);
   });
 
   it('refuses the trigger properties it does not honour, by name', () => {

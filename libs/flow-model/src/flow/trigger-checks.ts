@@ -5,6 +5,11 @@ import { isTemplate } from './template-text.js';
 
 type Report = (path: FlowPath, message: string) => void;
 
+export interface TriggerCheckOptions {
+  /** False where the backend keeps no precondition windows (Kafka): preconditions that need one are refused. */
+  storedPreconditions?: boolean;
+}
+
 const SCHEDULE = 'io.kestra.plugin.core.trigger.Schedule';
 const FLOW = 'io.kestra.plugin.core.trigger.Flow';
 const WEBHOOK = 'io.kestra.plugin.core.trigger.Webhook';
@@ -20,11 +25,10 @@ const FILTER_TYPES = ['EQUAL_TO', 'NOT_EQUAL_TO', 'IN', 'NOT_IN', 'IS_TRUE', 'IS
 
 /**
  * What a trigger's conditions and preconditions mean beyond their shape: a Schedule or a Webhook cannot evaluate
- * conditions on an ended execution, and preconditions are checked field by field. Preconditions of several conditions (and
- * `resetOnSuccess: false`) keep results across executions, which Osprey does not store yet: they are refused rather
- * than fired on any one of the flows they list.
+ * conditions on an ended execution, and preconditions are checked field by field.
  */
-export function checkTriggerSemantics(trigger: Record<string, unknown>, canonicalType: string, path: FlowPath, report: Report): void {
+export function checkTriggerSemantics(trigger: Record<string, unknown>, canonicalType: string, path: FlowPath, report: Report, options: TriggerCheckOptions = {}): void {
+  const stored = options.storedPreconditions !== false;
   const listed = (key: string) => (Array.isArray(trigger[key]) ? (trigger[key] as unknown[]) : []);
   if (canonicalType === SCHEDULE || canonicalType === WEBHOOK) {
     const what = canonicalType === SCHEDULE ? 'a Schedule' : 'a Webhook';
@@ -41,14 +45,14 @@ export function checkTriggerSemantics(trigger: Record<string, unknown>, canonica
     listed('conditions').forEach((condition, i) => {
       if (isMap(condition) && typeof condition.type === 'string' && resolveConditionType(condition.type)?.name === MULTIPLE) {
         const conditions = isMap(condition.conditions) ? Object.keys(condition.conditions).length : 0;
-        checkMultiple(condition, conditions, [...path, 'conditions', i], report);
+        checkMultiple(condition, conditions, stored, [...path, 'conditions', i], report);
       }
     });
-    if (isMap(trigger.preconditions)) checkPreconditions(trigger.preconditions, [...path, 'preconditions'], report);
+    if (isMap(trigger.preconditions)) checkPreconditions(trigger.preconditions, stored, [...path, 'preconditions'], report);
   }
 }
 
-function checkPreconditions(pre: Record<string, unknown>, path: FlowPath, report: Report): void {
+function checkPreconditions(pre: Record<string, unknown>, stored: boolean, path: FlowPath, report: Report): void {
   const known = ['id', 'timeWindow', 'resetOnSuccess', 'flows', 'where'];
   for (const key of Object.keys(pre)) if (!known.includes(key)) report([...path, key], `unknown property '${key}' of preconditions`);
   const flows = Array.isArray(pre.flows) ? pre.flows : [];
@@ -61,7 +65,7 @@ function checkPreconditions(pre: Record<string, unknown>, path: FlowPath, report
     if (typeof flow.namespace !== 'string') report([...path, 'flows', i, 'namespace'], "missing required property 'namespace'");
   });
   where.forEach((filter, i) => checkWhere(filter, [...path, 'where', i], report));
-  checkMultiple(pre, flows.length + where.length, path, report);
+  checkMultiple(pre, flows.length + where.length, stored, path, report);
 }
 
 function checkWhere(filter: unknown, path: FlowPath, report: Report): void {
@@ -80,12 +84,13 @@ function checkWhere(filter: unknown, path: FlowPath, report: Report): void {
   });
 }
 
-/** A MultipleCondition or preconditions: its time window, and what Osprey can decide without stored results. */
-function checkMultiple(multiple: Record<string, unknown>, conditions: number, path: FlowPath, report: Report): void {
-  if (conditions > 1) {
-    report(path, `${conditions} conditions that must all be met within a time window are not supported yet: Osprey keeps no results across executions (list a single flow or filter)`);
+/** A MultipleCondition or preconditions: its reset flag, its time window, and whether the backend can keep its results. */
+function checkMultiple(multiple: Record<string, unknown>, conditions: number, stored: boolean, path: FlowPath, report: Report): void {
+  if (!stored && conditions > 1) {
+    report(path, `${conditions} conditions that must all be met within a time window need results kept across executions, which the Kafka backend does not keep yet (use a SQL backend, or list a single flow or filter)`);
   }
-  if (multiple.resetOnSuccess === false) report([...path, 'resetOnSuccess'], 'resetOnSuccess: false is not supported yet: Osprey keeps no results across executions');
+  if (!stored && multiple.resetOnSuccess === false) report([...path, 'resetOnSuccess'], 'resetOnSuccess: false needs results kept across executions, which the Kafka backend does not keep yet');
+  if (multiple.resetOnSuccess !== undefined && typeof multiple.resetOnSuccess !== 'boolean') report([...path, 'resetOnSuccess'], 'must be true or false');
   for (const key of ['window', 'windowAdvance']) {
     if (multiple[key] !== undefined && !isDuration(multiple[key])) report([...path, key], `must be an ISO-8601 duration`);
   }

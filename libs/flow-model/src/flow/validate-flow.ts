@@ -21,7 +21,7 @@ import { COMMON_TASK_PROPERTIES, PROCESS_TASK_RUNNER, resolveTaskType } from './
 import { isTemplate } from './template-text.js';
 import { COMMON_TRIGGER_PROPERTIES, resolveTriggerType } from './trigger-types.js';
 import { resolveConditionType } from './condition-types.js';
-import { checkTriggerSemantics } from './trigger-checks.js';
+import { checkTriggerSemantics, type TriggerCheckOptions } from './trigger-checks.js';
 
 /** Receives each violation found; `atKey` asks to locate it at the property's key rather than its value. */
 export type ViolationSink = (path: FlowPath, message: string, options?: { atKey?: boolean }) => void;
@@ -48,15 +48,18 @@ const CRON_NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '
  * Checks a flow document (the plain value of its YAML) against Kestra's rules and reports every
  * violation to `report`. Nothing is thrown; an empty report means the flow is valid.
  */
-export function collectFlowViolations(document: unknown, report: ViolationSink): void {
-  new FlowChecker(report).checkFlow(document);
+export function collectFlowViolations(document: unknown, options: TriggerCheckOptions, report: ViolationSink): void {
+  new FlowChecker(report, options).checkFlow(document);
 }
 
 class FlowChecker {
   private readonly taskIds = new Map<string, FlowPath>();
   private pluginDefaults: PluginDefault[] = [];
 
-  constructor(private readonly report: ViolationSink) {}
+  constructor(
+    private readonly report: ViolationSink,
+    private readonly options: TriggerCheckOptions,
+  ) {}
 
   checkFlow(flow: unknown): void {
     if (!isMap(flow)) {
@@ -413,7 +416,7 @@ class FlowChecker {
     }
     this.checkProperties(trigger, path, definition.properties, `trigger type ${definition.name}`, COMMON_TRIGGER_PROPERTIES);
     if (definition.name === 'io.kestra.plugin.core.trigger.Schedule') this.checkSchedule(trigger, path);
-    checkTriggerSemantics(trigger, definition.name, path, (at, message) => this.report(at, message));
+    checkTriggerSemantics(trigger, definition.name, path, (at, message) => this.report(at, message), this.options);
   }
 
   private checkSchedule(trigger: Record<string, unknown>, path: FlowPath): void {

@@ -1,4 +1,4 @@
-import { isTerminated, type Execution } from '@osprey/flow-model';
+import { isTerminated, type Execution, type StoredConditionWindow } from '@osprey/flow-model';
 import { VersionConflictError, type ExecutorCommit, type ExecutorStore } from '../ports.js';
 import type { KafkaConnection } from './kafka-connection.js';
 import { offsetOfSeq, partitionOfSeq, type KafkaExecutionEventQueue } from './kafka-execution-event-queue.js';
@@ -15,6 +15,8 @@ import type { KafkaWorkerJobWriter, OutgoingRecord } from './kafka-worker-job-wr
  */
 export class KafkaExecutorStore implements ExecutorStore {
   private readonly inflight = new Map<string, number>();
+  /** Windows are keyed by the triggered flow, not by an execution this process owns: not kept on Kafka yet. */
+  readonly keepsConditionWindows = false;
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -33,6 +35,7 @@ export class KafkaExecutorStore implements ExecutorStore {
 
   async commit(consumerId: string, commit: ExecutorCommit): Promise<void> {
     const { execution } = commit;
+    if (commit.conditionWindows?.length) throw new Error('precondition windows are not kept on the Kafka backend');
     const partition = await this.events.assertOwned(execution.id);
     const stored = this.inflight.get(execution.id) ?? this.events.state(execution.id)?.execution.version;
     const actual = stored ?? 0;
@@ -72,6 +75,10 @@ export class KafkaExecutorStore implements ExecutorStore {
     const consumed = new Set(seqs.filter((seq) => this.events.pendingEvent(seq)));
     if (consumed.size > 0) await this.writer.write([], this.offsets(this.watermarks(consumed)));
     this.events.committed(consumerId, executionId, undefined, [...consumed]);
+  }
+
+  async loadConditionWindows(): Promise<Map<string, StoredConditionWindow>> {
+    throw new Error('precondition windows are not kept on the Kafka backend');
   }
 
   /** Per partition touched by `consumed`: the offset the executor group may commit once they are gone. */

@@ -1,5 +1,6 @@
-import { isTerminated, type Execution } from '@osprey/flow-model';
+import { isTerminated, type Execution, type StoredConditionWindow } from '@osprey/flow-model';
 import { VersionConflictError, type ExecutorCommit, type ExecutorStore } from '../ports.js';
+import { purgeConditionWindows, readConditionWindows, writeConditionWindows } from './sql-condition-windows.js';
 import { cancelJobs, insertEvents, insertJobs } from './sql-queue-rows.js';
 import type { SqlWakeup } from './sql-wakeup.js';
 import { type SqlDatabase, SqlExecutionRows } from '@osprey/sql';
@@ -11,6 +12,7 @@ import { type SqlDatabase, SqlExecutionRows } from '@osprey/sql';
  */
 export class SqlExecutorStore implements ExecutorStore {
   private readonly rows = new SqlExecutionRows();
+  readonly keepsConditionWindows = true;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -41,6 +43,9 @@ export class SqlExecutorStore implements ExecutorStore {
           await tx.run(`DELETE FROM execution_events WHERE ${consumed.sql}`, consumed.params);
         }
         await cancelJobs(tx, commit.cancelJobs, now);
+        // Writes first: a decision that replaces an expired window keeps it from the purge.
+        await writeConditionWindows(tx, commit.conditionWindows ?? []);
+        if (commit.purgeConditionWindowsBefore !== undefined) await purgeConditionWindows(tx, commit.purgeConditionWindowsBefore);
         await tx.run('DELETE FROM execution_locks WHERE execution_id = ? AND owner = ?', [execution.id, consumerId]);
       });
     } catch (error) {
@@ -52,6 +57,10 @@ export class SqlExecutorStore implements ExecutorStore {
     }
     if (commit.jobs.length > 0) this.wakeup.notify('jobs');
     this.wakeup.notify('events');
+  }
+
+  async loadConditionWindows(keys: readonly string[]): Promise<Map<string, StoredConditionWindow>> {
+    return keys.length === 0 ? new Map() : readConditionWindows(this.db, keys);
   }
 
   async acknowledge(consumerId: string, executionId: string, seqs: number[]): Promise<void> {

@@ -88,4 +88,20 @@ export const sqlQueueMigrations: readonly SqlMigration[] = [
       ],
     },
   },
+  {
+    name: 'OspreyQueue1796600000001',
+    // Flow trigger precondition windows: executor state, written in the transaction of the decision that changes them.
+    statements: ({ keyType: key, documentType: doc, tableOptions: options }) => [
+      `CREATE TABLE condition_windows (
+          window_key ${key} NOT NULL PRIMARY KEY,
+          namespace ${key} NOT NULL,
+          flow_id ${key} NOT NULL,
+          condition_id ${key} NOT NULL,
+          end_at BIGINT NOT NULL,
+          version INTEGER NOT NULL,
+          payload ${doc} NOT NULL
+        ) ${options}`,
+      'CREATE INDEX condition_windows_end ON condition_windows (end_at)',
+    ],
+  },
 ];

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
-import type { Execution } from '@osprey/flow-model';
-import { VersionConflictError, type Closable, type ExecutorCommit } from '../ports.js';
+import { conditionWindowKey, type ConditionWindow, type ConditionWindowWrite, type Execution } from '@osprey/flow-model';
+import { ConditionWindowConflictError, VersionConflictError, type Closable, type ExecutorCommit } from '../ports.js';
 import { markerOf, queueTestExecution, queueTestJob, queueTestTaskRun, resumeEvent, sleep, type QueueUnderTest } from './queue-fixtures.js';
 
 /** The guarantees of ExecutorStore: one decision is written all or nothing, under an optimistic version check. */
@@ -148,6 +148,62 @@ export function executorStoreContract(name: string, open: () => Promise<Pick<Que
       const rest = await queue.jobs.take('w2', 10, 10_000);
       expect(rest.map((l) => l.job.taskRun.id)).toEqual(['tr3']);
       expect(await queue.jobs.renew('w1', [running.job.id], 10_000)).toEqual([]);
+    });
+
+    describe('precondition windows', () => {
+      const window = (conditionId: string, end: number, results: Record<string, true>): ConditionWindow => ({ namespace: 'company.team', flowId: 'downstream', conditionId, start: end - 60_000, end, results });
+      const write = (w: ConditionWindow | null, conditionId: string, expectedVersion: number): ConditionWindowWrite => ({ namespace: 'company.team', flowId: 'downstream', conditionId, expectedVersion, window: w });
+      const key = (conditionId: string) => conditionWindowKey('company.team', 'downstream', conditionId);
+      const later = () => Date.now() + 3_600_000;
+
+      it('stores, replaces and deletes a window with the decision, each under its version', async () => {
+        if (!queue.store.keepsConditionWindows) return expect(queue.store.keepsConditionWindows).toBe(false);
+        const first = window('t.pre', later(), { condition_1: true });
+        const execution = queueTestExecution('e1');
+        await queue.store.commit('x', decision(execution, 0, { conditionWindows: [write(first, 't.pre', 0)] }));
+        expect(await queue.store.loadConditionWindows([key('t.pre'), key('absent')])).toEqual(new Map([[key('t.pre'), { window: first, version: 1 }]]));
+        const both = { ...first, results: { condition_1: true as const, condition_2: true as const } };
+        await queue.store.commit('x', decision({ ...execution, version: 2 }, 1, { changedTaskRuns: [], conditionWindows: [write(both, 't.pre', 1)] }));
+        expect((await queue.store.loadConditionWindows([key('t.pre')])).get(key('t.pre'))).toEqual({ window: both, version: 2 });
+        await queue.store.commit('x', decision({ ...execution, version: 3 }, 2, { changedTaskRuns: [], conditionWindows: [write(null, 't.pre', 2)] }));
+        expect(await queue.store.loadConditionWindows([key('t.pre')])).toEqual(new Map());
+      });
+
+      it('refuses a decision whose window changed since it was read, writing nothing of it', async () => {
+        if (!queue.store.keepsConditionWindows) return expect(queue.store.keepsConditionWindows).toBe(false);
+        const stored = window('t.pre', later(), { condition_1: true });
+        await queue.store.commit('x', decision(queueTestExecution('e0'), 0, { conditionWindows: [write(stored, 't.pre', 0)] }));
+        await queue.events.emit([resumeEvent('e1', 'a')]);
+        const claimed = await queue.events.claim('x', 10, 60_000);
+        const both = { ...stored, results: { condition_1: true as const, condition_2: true as const } };
+        // Another decision read no window (version 0) and another one read version 1 but the window is at 1 still:
+        // the first must fail (a concurrent first insert), as must an update or delete from a stale version.
+        for (const stale of [write(both, 't.pre', 0), write(both, 't.pre', 2), write(null, 't.pre', 5)]) {
+          const error = await queue.store
+            .commit('x', decision(queueTestExecution('e1'), 0, { events: [resumeEvent('e9', 'fired')], consumed: claimed.map((c) => c.seq), conditionWindows: [stale] }))
+            .catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(ConditionWindowConflictError);
+          expect(error).toMatchObject({ key: key('t.pre'), expected: stale.expectedVersion, actual: 1 });
+        }
+        expect(await queue.store.load('e1')).toBeNull();
+        expect(await queue.events.depth()).toBe(1);
+        expect(await queue.events.claim('y', 10, 60_000)).toEqual([]);
+        expect((await queue.store.loadConditionWindows([key('t.pre')])).get(key('t.pre'))).toEqual({ window: stored, version: 1 });
+      });
+
+      it('purges the windows that ended, keeping the one the decision replaces', async () => {
+        if (!queue.store.keepsConditionWindows) return expect(queue.store.keepsConditionWindows).toBe(false);
+        const now = Date.now();
+        const ended = window('ended', now - 1000, { condition_1: true });
+        const replaced = window('replaced', now - 1000, { condition_1: true });
+        const open = window('open', later(), { condition_2: true });
+        await queue.store.commit('x', decision(queueTestExecution('e1'), 0, { conditionWindows: [write(ended, 'ended', 0), write(replaced, 'replaced', 0), write(open, 'open', 0)] }));
+        const fresh = window('replaced', later(), { condition_2: true });
+        await queue.store.commit('x', decision(queueTestExecution('e2'), 0, { conditionWindows: [write(fresh, 'replaced', 1)], purgeConditionWindowsBefore: now }));
+        const left = await queue.store.loadConditionWindows([key('ended'), key('replaced'), key('open')]);
+        expect([...left.keys()].sort()).toEqual([key('open'), key('replaced')]);
+        expect(left.get(key('replaced'))).toEqual({ window: fresh, version: 2 });
+      });
     });
   });
 }

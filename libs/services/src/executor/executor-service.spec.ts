@@ -79,4 +79,39 @@ describe('ExecutorService on the embedded backend', () => {
     expect((await repository.executions.get(first))?.state.current).toBe('SUCCESS');
     expect(service.cachedExecutions).toBeLessThanOrEqual(50);
   }, 180_000);
+
+  it('fires a precondition on two flows once when both end in decisions made side by side', async () => {
+    const paused = (id: string) => `id: ${id}\nnamespace: io.osprey.tests\ntasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n`;
+    const joined = `${paused('joined')}triggers:
+  - id: both
+    type: io.kestra.plugin.core.trigger.Flow
+    preconditions:
+      id: both
+      flows:
+        - { namespace: io.osprey.tests, flowId: a }
+        - { namespace: io.osprey.tests, flowId: b }
+`;
+    const flows = new Map<string, { flow: ReturnType<typeof parseFlow>; revision: number }>();
+    for (const source of [paused('a'), paused('b'), joined]) {
+      const flow = parseFlow(source);
+      flows.set(flow.id, { flow, revision: (await repository.flows.save(flow, source)).revision });
+    }
+    const committed: Execution[] = [];
+    const service = new ExecutorService(queue.events, queue.store, queue.broadcast, repository, silent, { batchSize: 100, leaseMs: 30_000, onCommitted: (e) => committed.push(e) });
+    executor = service;
+    service.start();
+    const rounds = 4;
+    for (let round = 0; round < rounds; round++) {
+      const upstreams = ['a', 'b'].map((id) => newExecution({ flow: flows.get(id)!.flow, revision: flows.get(id)!.revision }, `${id}-${round}`, new Date()));
+      await queue.events.emit(upstreams.map((execution) => ({ executionId: execution.id, event: { type: 'start' as const }, execution })));
+      await until(() => (upstreams.every((u) => committed.some((c) => c.id === u.id && c.state.current === 'PAUSED')) ? true : undefined));
+      // Both resumes in one claim: the two ends are decided in parallel and read the same stored window.
+      await queue.events.emit(upstreams.map((u) => ({ executionId: u.id, event: { type: 'resume' as const } })));
+      await until(() => (upstreams.every((u) => committed.some((c) => c.id === u.id && c.state.current === 'SUCCESS')) ? true : undefined));
+      await until(async () => ((await queue.events.depth()) === 0 && committed.filter((c) => c.flowId === 'joined' && c.state.current === 'PAUSED').length > round ? true : undefined));
+    }
+    const fired = new Set(committed.filter((c) => c.flowId === 'joined').map((c) => c.id));
+    expect(fired.size).toBe(rounds);
+    expect(await queue.store.loadConditionWindows(['["io.osprey.tests","joined","both.both"]'])).toEqual(new Map());
+  }, 180_000);
 });

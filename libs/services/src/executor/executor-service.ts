@@ -1,5 +1,24 @@
-import { decide, type Execution, type ExecutionEvent, type ExecutionEventEnvelope, type Flow, isTerminated, type LogEntry, matchFlowTriggers, outputsVariable, type RenderOptions, runVariables, type SubflowRequest, type TaskRun, type WorkerJob } from '@osprey/flow-model';
-import { VersionConflictError, type BroadcastQueue, type ClaimedEvent, type ExecutionEventQueue, type ExecutorStore } from '@osprey/queue';
+import {
+  conditionWindowKey,
+  conditionWindowKeys,
+  decide,
+  isTerminated,
+  matchFlowTriggers,
+  outputsVariable,
+  runVariables,
+  type ConditionWindowWrite,
+  type Execution,
+  type ExecutionEvent,
+  type ExecutionEventEnvelope,
+  type Flow,
+  type LogEntry,
+  type RenderOptions,
+  type StoredConditionWindow,
+  type SubflowRequest,
+  type TaskRun,
+  type WorkerJob,
+} from '@osprey/flow-model';
+import { ConditionWindowConflictError, VersionConflictError, type BroadcastQueue, type ClaimedEvent, type ExecutionEventQueue, type ExecutorStore } from '@osprey/queue';
 import type { Repository } from '@osprey/repository';
 import { newId, type FlowSource, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
@@ -110,7 +129,7 @@ export class ExecutorService {
           await this.process(executionId, events);
         } catch (error) {
           this.hot.delete(executionId);
-          const conflict = error instanceof VersionConflictError;
+          const conflict = error instanceof VersionConflictError || error instanceof ConditionWindowConflictError;
           this.logger[conflict ? 'warn' : 'error']({ err: error, executionId }, conflict ? 'execution changed elsewhere; reloading' : 'processing execution events failed');
           await this.events.release(this.id, [executionId]).catch(() => undefined);
           if (!conflict) failed = true;
@@ -177,6 +196,7 @@ export class ExecutorService {
     const cancelJobs: string[] = [];
     const kills: string[] = [];
     const logs: LogEntry[] = [];
+    const windows = new DecisionWindows();
     let current: Execution = execution;
     for (let i = 0; i < queue.length; i++) {
       if (!flow) break;
@@ -227,7 +247,7 @@ export class ExecutorService {
       for (const transition of transitions) {
         if (transition.state === 'CREATED') continue;
         const at = transition.state === current.state.current ? current : { ...current, state: { ...current.state, current: transition.state } };
-        await this.fireFlowTriggers(flow, at, outbound);
+        await this.fireFlowTriggers(flow, at, outbound, windows);
       }
     }
     if (!flow && execution.state.current === 'CREATED') {
@@ -241,6 +261,7 @@ export class ExecutorService {
       events: outbound,
       consumed,
       cancelJobs,
+      ...windows.commit(),
     });
     if (isTerminated(current.state.current)) this.hot.delete(current.id);
     else this.hot.set(current.id, current);
@@ -305,23 +326,29 @@ export class ExecutorService {
     }
   }
 
-  private async fireFlowTriggers(flow: Flow, ended: Execution, outbound: ExecutionEventEnvelope[]): Promise<void> {
+  private async fireFlowTriggers(flow: Flow, ended: Execution, outbound: ExecutionEventEnvelope[], windows: DecisionWindows): Promise<void> {
     const candidates = await this.flows.withFlowTriggers();
     if (candidates.length === 0) return;
+    const flows = candidates.map((c) => c.flow);
+    const now = new Date();
+    // A failed read fails the decision, which is made again: skipping the triggers would lose this execution's results.
+    if (this.store.keepsConditionWindows) await windows.load(conditionWindowKeys(flows, ended.state.current), now, (keys) => this.store.loadConditionWindows(keys));
     const vars = runVariables({ flow, execution: ended, outputs: outputsVariable(ended), envs: this.options.envs });
     const disabled = await this.disabledTriggers.current();
     let evaluation;
     try {
-      evaluation = matchFlowTriggers(candidates.map((c) => c.flow), ended, vars, {
-        now: new Date(),
+      evaluation = matchFlowTriggers(flows, ended, vars, {
+        now,
         render: this.options.render,
         defaultCountry: this.options.defaultCountry,
         isDisabled: (f, t) => disabled(f.namespace, f.id, t.id),
+        conditionWindows: this.store.keepsConditionWindows ? windows.current : undefined,
       });
     } catch (error) {
       this.logger.warn({ err: error, executionId: ended.id }, 'evaluating flow triggers failed');
       return;
     }
+    windows.record(evaluation.conditionWindows);
     for (const failure of evaluation.failures) {
       this.logger.warn(
         { err: failure.error, executionId: ended.id, namespace: failure.flow.namespace, flowId: failure.flow.id, triggerId: failure.trigger.id },
@@ -350,6 +377,49 @@ export class ExecutorService {
       }
       outbound.push({ executionId: child.id, event: { type: 'start' }, execution: child });
     }
+  }
+}
+
+/**
+ * The precondition windows one decision reads and changes: loaded once, seen changed by the decision's later
+ * transitions, and written with the decision's commit under the version first read.
+ */
+class DecisionWindows {
+  readonly current = new Map<string, StoredConditionWindow>();
+  private readonly fetched = new Set<string>();
+  private readonly writes = new Map<string, ConditionWindowWrite>();
+  private readonly readVersions = new Map<string, number>();
+  private purgeBefore?: number;
+
+  async load(keys: string[], now: Date, read: (keys: string[]) => Promise<Map<string, StoredConditionWindow>>): Promise<void> {
+    if (keys.length === 0) return;
+    this.purgeBefore = now.getTime();
+    const missing = keys.filter((key) => !this.fetched.has(key));
+    if (missing.length === 0) return;
+    const found = await read(missing);
+    for (const key of missing) {
+      this.fetched.add(key);
+      const stored = found.get(key);
+      this.readVersions.set(key, stored?.version ?? 0);
+      if (stored) this.current.set(key, stored);
+    }
+  }
+
+  record(writes: ConditionWindowWrite[]): void {
+    for (const write of writes) {
+      const key = conditionWindowKey(write.namespace, write.flowId, write.conditionId);
+      const version = this.readVersions.get(key) ?? 0;
+      this.writes.set(key, { ...write, expectedVersion: version });
+      // Later transitions see the change, under the version read, which is the one the commit checks.
+      if (write.window) this.current.set(key, { window: write.window, version });
+      else this.current.delete(key);
+    }
+  }
+
+  commit(): { conditionWindows?: ConditionWindowWrite[]; purgeConditionWindowsBefore?: number } {
+    const writes = [...this.writes.values()].filter((w) => w.window || w.expectedVersion > 0);
+    // Expired windows are purged by the commits that write windows: the others pay no delete.
+    return writes.length > 0 ? { conditionWindows: writes, purgeConditionWindowsBefore: this.purgeBefore } : {};
   }
 }
 

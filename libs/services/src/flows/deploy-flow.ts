@@ -1,4 +1,4 @@
-import { parseFlow, type StoredFlow } from '@osprey/flow-model';
+import { parseFlow, type ParseFlowOptions, type StoredFlow } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
 import { NotFoundError, type FlowRepository } from '@osprey/repository';
 import { FlowConflictError } from './flow-conflict-error.js';
@@ -23,10 +23,15 @@ export interface DeployFlowCommand {
  * every process (executor and scheduler caches) that the flow changed. The one way flows are written.
  */
 export class DeployFlow {
-  constructor(private readonly flows: FlowRepository, private readonly broadcast: BroadcastQueue) {}
+  constructor(
+    private readonly flows: FlowRepository,
+    private readonly broadcast: BroadcastQueue,
+    /** What the backend can run that validation depends on (precondition windows). */
+    private readonly parseOptions: Pick<ParseFlowOptions, 'storedPreconditions'> = {},
+  ) {}
 
   async execute(command: DeployFlowCommand): Promise<StoredFlow> {
-    const flow = parseFlow(command.source, { fileName: command.fileName });
+    const flow = parseFlow(command.source, { ...this.parseOptions, fileName: command.fileName });
     if (command.mode === 'update') {
       if (flow.namespace !== command.namespace || flow.id !== command.id) {
         throw new FlowConflictError(

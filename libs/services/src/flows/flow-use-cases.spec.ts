@@ -52,6 +52,16 @@ describe('flow use cases on the embedded backend', () => {
     ]);
   });
 
+  it('DeployFlow refuses preconditions of several flows where the backend keeps no precondition windows, by path', async () => {
+    const joined = flow('joined', '\ntriggers:\n  - id: both\n    type: io.kestra.plugin.core.trigger.Flow\n    preconditions:\n      id: both\n      flows:\n        - { namespace: io.osprey.unit, flowId: a }\n        - { namespace: io.osprey.unit, flowId: b }');
+    const kafkaLike = new DeployFlow(repository.flows, queue.broadcast, { storedPreconditions: false });
+    const error = await kafkaLike.execute({ source: joined, mode: 'create' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlowValidationError);
+    expect((error as FlowValidationError).violations).toEqual([expect.objectContaining({ path: 'triggers[0].preconditions', line: 12 })]);
+    expect(await repository.flows.get('io.osprey.unit', 'joined')).toBeNull();
+    expect((await deploy.execute({ source: joined, mode: 'create' })).revision).toBe(1);
+  });
+
   it('DeployFlow refuses conflicting creates, renames and updates of unknown flows', async () => {
     await deploy.execute({ source: flow('a'), mode: 'create' });
     await expect(deploy.execute({ source: flow('a', ' changed'), mode: 'create' })).rejects.toThrow(FlowConflictError);

@@ -1,4 +1,4 @@
-import { FlowValidationError, parseFlow, type Violation } from '@osprey/flow-model';
+import { FlowValidationError, parseFlow, type ParseFlowOptions, type Violation } from '@osprey/flow-model';
 import { splitYamlDocuments } from './yaml-documents.js';
 
 /** Kestra's `ValidateConstraintViolation`, with the violations themselves (lines of the whole text). */
@@ -16,13 +16,13 @@ export interface FlowValidationResult {
 }
 
 /** Validates every flow of a multi-document YAML text without storing anything. */
-export function validateFlows(text: string): FlowValidationResult[] {
+export function validateFlows(text: string, options: Pick<ParseFlowOptions, 'storedPreconditions'> = {}): FlowValidationResult[] {
   const documents = splitYamlDocuments(text);
   if (documents.length === 0) documents.push({ index: 0, source: text, firstLine: 1 });
   return documents.map(({ index, source, firstLine }) => {
     const result: FlowValidationResult = { index, outdated: false, deprecationPaths: [], warnings: [], infos: [], violations: [] };
     try {
-      const flow = parseFlow(source);
+      const flow = parseFlow(source, options);
       result.namespace = flow.namespace;
       result.flow = flow.id;
     } catch (error) {

@@ -42,8 +42,8 @@ export class FlowsController {
   private readonly importFlows: ImportFlows;
 
   constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {
-    const { repository, broadcast } = runtime.backend;
-    this.deploy = new DeployFlow(repository.flows, broadcast);
+    const { repository, broadcast, store } = runtime.backend;
+    this.deploy = new DeployFlow(repository.flows, broadcast, { storedPreconditions: store.keepsConditionWindows });
     this.remove = new DeleteFlow(repository.flows, this.deploy);
     this.setDisabled = new SetFlowDisabled(repository.flows, this.deploy);
     this.importFlows = new ImportFlows(this.deploy);
@@ -67,7 +67,7 @@ export class FlowsController {
   @ApiOkResponse({ type: [ValidateConstraintViolationModel] })
   @ApiErrors(400, 413)
   validate(@Body() body: unknown) {
-    return validateFlows(yamlBody(body));
+    return validateFlows(yamlBody(body), { storedPreconditions: this.runtime.backend.store.keepsConditionWindows });
   }
 
   @Post('import')
