@@ -50,13 +50,14 @@ workerJobQueueContract('kafka', openTestQueue, { leaseMs: 1000 });
 
 /**
  * Runs `body` (with `queue` open on the prefix) in a child process on the built queue (npm test builds before jest),
- * and resolves once it printed `ready`: SIGKILL is the only honest crash. Returns the kill.
+ * and resolves once it printed `ready`: SIGKILL is the only honest crash. Returns the kill. Test fixtures are not
+ * built: the body gets them as JSON literals.
  */
 async function crashingProcess(topicPrefix: string, body: string): Promise<() => Promise<void>> {
-  const built = new URL('../../dist/index.js', import.meta.url);
+  const built = new URL('../../dist/kafka/index.js', import.meta.url);
   if (!existsSync(built)) throw new Error(`${built.pathname} is missing: build first (npx tsc -b tsconfig.build.json)`);
   const script = `
-    import { openKafkaQueue, queueTestExecution, queueTestJob } from ${JSON.stringify(built.href)};
+    import { openKafkaQueue } from ${JSON.stringify(built.href)};
     const queue = await openKafkaQueue(${JSON.stringify(kafkaTestOptions(topicPrefix))});
     ${body}
     process.stdout.write('ready');
@@ -140,7 +141,7 @@ describe('Kafka queue across processes', () => {
     const ids = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
     const kill = await crashingProcess(
       p,
-      `for (const id of ${JSON.stringify(ids)}) await queue.store.commit('x', { execution: queueTestExecution(id), expectedVersion: 0, changedTaskRuns: [], jobs: [], events: [], consumed: [], cancelJobs: [] });`,
+      `for (const execution of ${JSON.stringify(ids.map((id) => queueTestExecution(id)))}) await queue.store.commit('x', { execution, expectedVersion: 0, changedTaskRuns: [], jobs: [], events: [], consumed: [], cancelJobs: [] });`,
     );
     try {
       const survivor = await open(p);
@@ -200,7 +201,7 @@ describe('Kafka queue across processes', () => {
     const job = queueTestJob('e1', 'tr1');
     const kill = await crashingProcess(
       p,
-      `await queue.jobs.publish([queueTestJob('e1', 'tr1')]);
+      `await queue.jobs.publish([${JSON.stringify(queueTestJob('e1', 'tr1'))}]);
        const leases = await queue.jobs.take('dying-worker', 1, 500);
        if (leases.length !== 1) throw new Error('the dying worker got no job');`,
     );

@@ -1,7 +1,7 @@
 // A worker process for the cross-process test: takes and completes jobs from a shared SQLite file until the
 // parent says publishing is over and nothing is pending, then reports the job ids it completed.
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a child process entry point loads the package as a user would
-import { openSqliteQueue } from '@osprey/queue';
+import { openSqliteQueue } from '@osprey/queue/sql';
 
 const [file, workerId] = process.argv.slice(2);
 const queue = await openSqliteQueue(file);

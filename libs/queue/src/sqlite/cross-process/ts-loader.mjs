@@ -7,8 +7,8 @@ import { transformSync } from '@swc/core';
 const libs = new URL('../../../../', import.meta.url);
 
 export async function resolve(specifier, context, next) {
-  const lib = /^@osprey\/([a-z-]+)$/.exec(specifier);
-  if (lib) return { url: new URL(`${lib[1]}/src/index.ts`, libs).href, shortCircuit: true };
+  const lib = /^@osprey\/([a-z-]+)(?:\/([a-z0-9-]+))?$/.exec(specifier);
+  if (lib) return { url: new URL(`${lib[1]}/src/${lib[2] ?? ''}${lib[2] ? '/' : ''}index.ts`, libs).href, shortCircuit: true };
   if (specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
     const url = new URL(`${specifier.slice(0, -3)}.ts`, context.parentURL);
     if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true };
