@@ -1,4 +1,5 @@
 import { properties } from './plugin-definition.js';
+import type { Task } from './flow.js';
 
 /** What a task does when no worker of its group is alive as it is dispatched. */
 export type WorkerGroupFallback = 'WAIT' | 'FAIL' | 'CANCEL';
@@ -22,7 +23,7 @@ export const WORKER_GROUP_PROPERTIES = properties({
 });
 
 /** The worker group a task (with plugin defaults applied) names, or undefined; malformed values are left to validation. */
-export function workerGroupOf(task: { workerGroup?: unknown }): WorkerGroup | undefined {
+export function workerGroupOf(task: Task): WorkerGroup | undefined {
   const group = task.workerGroup;
   if (typeof group !== 'object' || group === null) return undefined;
   const { key, fallback } = group as { key?: unknown; fallback?: unknown };
