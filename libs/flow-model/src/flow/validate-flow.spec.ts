@@ -593,6 +593,13 @@ describe('flow validation', () => {
     expect(found[1]!.message).toBe("property 'workerGroup' is not supported on io.kestra.plugin.core.flow.Sequential: the executor runs this task itself, no worker does");
   });
 
+  it("refuses a worker group on a task inside a WorkingDirectory, which runs on the WorkingDirectory's worker", () => {
+    const found = only(
+      yaml(...HEADER, 'tasks:', '  - id: wd', '    type: io.kestra.plugin.core.flow.WorkingDirectory', '    tasks:', '      - id: inner', '        type: io.kestra.plugin.core.log.Log', '        message: hi', '        workerGroup: { key: gpu }'),
+    );
+    expect([found.path, found.line]).toEqual(['tasks[0].tasks[0].workerGroup', 10]);
+  });
+
   it('refuses a container or a task runner other than Process on script tasks, and accepts Process', () => {
     const script = (...lines: string[]) =>
       yaml(...HEADER, 'tasks:', '  - id: s', '    type: io.kestra.plugin.scripts.shell.Commands', '    commands: [ls]', ...lines);
