@@ -63,11 +63,11 @@ export class Cluster {
     return new Cluster(server, drop, dir, config, s3 ? 's3' : 'local', bucket);
   }
 
-  /** Starts `osprey <role> --port 0 --config <file>` and resolves once it listens and its services started. */
-  async start(role: Role, name: string, timeoutMs = 60_000): Promise<ServiceProcess> {
+  /** Starts `osprey <role> --port 0 --config <file> [args]` and resolves once it listens and its services started. */
+  async start(role: Role, name: string, timeoutMs = 60_000, args: readonly string[] = []): Promise<ServiceProcess> {
     const env: NodeJS.ProcessEnv = { OSPREY_LOGGING_LEVEL: 'info' };
     if (this.storage === 's3') env.OSPREY_STORAGE_SECRET_KEY = process.env.OSPREY_TEST_S3_SECRET_KEY;
-    const process_ = new OspreyProcess(name, [role, '--port', '0', '--config', this.config], env);
+    const process_ = new OspreyProcess(name, [role, '--port', '0', '--config', this.config, ...args], env);
     const service: ServiceProcess = { name, role, process: process_, url: '' };
     this.services.push(service);
     service.url = String((await process_.waitForLog(/listening on/, timeoutMs)).url);

@@ -7,6 +7,7 @@ import {
   configFromFlags,
   configOption,
   dataDirOption,
+  workerGroupOption,
   FlowTestTimeoutError,
   hostOption,
   InsecureListenError,
@@ -39,6 +40,7 @@ server
   .addOption(new Option('--insecure-no-auth', 'serve the API without credentials on an address other machines can reach (anyone who reaches it can run shell commands here)'))
   .addOption(dataDirOption())
   .addOption(configOption())
+  .addOption(workerGroupOption())
   .action(async (flags: ServerFlags) => {
     await startServer({
       config: configFromFlags(flags),
@@ -55,6 +57,7 @@ server
   .addOption(hostOption('0.0.0.0, every interface'))
   .addOption(dataDirOption())
   .addOption(configOption())
+  .addOption(workerGroupOption())
   .action(async (flags: ServerFlags) => {
     await startServer({ config: configFromFlags(flags), roles: ['executor', 'worker', 'scheduler', 'webserver', 'indexer'], service: 'standalone', uiDir: locateUiDir(import.meta.url) });
   });

@@ -34,11 +34,19 @@ export interface LeasedJob {
   leaseUntil: number;
 }
 
+/**
+ * Which jobs a take may lease. A worker always names its group: a string takes only the jobs of that worker group,
+ * `null` only the jobs of no group. Without options every job is takeable: only a relay that moves jobs on does that.
+ */
+export interface TakeOptions {
+  workerGroup: string | null;
+}
+
 /** Worker jobs: a leased work queue with competing consumers. */
 export interface WorkerJobQueue {
   publish(jobs: WorkerJob[]): Promise<void>;
   /** Leases up to `max` jobs; a lease not renewed within `leaseMs` returns the job to the queue. */
-  take(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]>;
+  take(workerId: string, max: number, leaseMs: number, options?: TakeOptions): Promise<LeasedJob[]>;
   /** Extends the leases; returns the job ids this worker no longer holds (lost to expiry). */
   renew(workerId: string, jobIds: string[], leaseMs: number): Promise<string[]>;
   /** Completes a job: emits its result to the executor and removes the job, atomically. */
@@ -119,6 +127,14 @@ export class ConditionWindowConflictError extends Error {
   constructor(readonly key: string, readonly expected: number, readonly actual: number) {
     super(`precondition window ${key} is at version ${actual}, expected ${expected}`);
     this.name = 'ConditionWindowConflictError';
+  }
+}
+
+/** A queue adapter that cannot route jobs by worker group, asked to (a worker started with a group). */
+export class WorkerGroupsUnsupportedError extends Error {
+  constructor(readonly queue: string) {
+    super(`worker groups are not supported by the ${queue} worker queue: use a SQL queue (sqlite, postgres, mysql)`);
+    this.name = 'WorkerGroupsUnsupportedError';
   }
 }
 

@@ -155,6 +155,8 @@ export interface ServiceInstance {
   startedAt: string;
   heartbeatAt: string;
   state: 'RUNNING' | 'TERMINATING' | 'DEAD' | 'STOPPED';
+  /** Set on an instance that runs a worker of a worker group (`--worker-group`). */
+  workerGroup?: string;
 }
 
 export interface ServiceInstanceRepository {

@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { WORKER_GROUP_KEY } from '@osprey/flow-model';
 
 const sqliteBackend = z.object({
   type: z.literal('sqlite'),
@@ -202,6 +203,8 @@ export const configSchema = z
         leaseMs: z.coerce.number().int().positive().default(15_000),
         /** How long SIGTERM waits for running tasks before handing them back. */
         shutdownGraceMs: z.coerce.number().int().nonnegative().default(30_000),
+        /** The worker group a worker serves: it takes only the jobs of tasks with this workerGroup.key. */
+        group: z.string().regex(WORKER_GROUP_KEY, `letters, digits, underscores and hyphens (${WORKER_GROUP_KEY.source})`).optional(),
       })
       .strict()
       .default({ concurrency: 16, leaseMs: 15_000, shutdownGraceMs: 30_000 }),
@@ -245,12 +248,24 @@ export const configSchema = z
     if (queue.type === 'kafka' && repository.type !== 'opensearch') {
       context.addIssue({ code: 'custom', path: ['repository', 'type'], message: 'must be opensearch when queue.type is kafka (the indexer projects the topics into it)' });
     }
+    // Only the SQL queues route jobs by worker group (the executor fails grouped tasks elsewhere, saying so).
+    const unrouted = workerGroupsUnsupportedBy(config);
+    if (config.worker.group !== undefined && unrouted) {
+      context.addIssue({ code: 'custom', path: ['worker', 'group'], message: `worker groups are not supported ${unrouted}: use a SQL queue (sqlite, postgres, mysql)` });
+    }
     if (repository.type === 'opensearch' && queue.type !== 'kafka') {
       context.addIssue({ code: 'custom', path: ['queue', 'type'], message: 'must be kafka when repository.type is opensearch' });
     }
   });
 
 export type OspreyConfig = z.infer<typeof configSchema>;
+
+/** Why this configuration's worker queue cannot route jobs by worker group, or undefined when it can. */
+export function workerGroupsUnsupportedBy(config: Pick<OspreyConfig, 'queue' | 'workerQueue'>): string | undefined {
+  if (config.workerQueue.type === 'redis') return 'with worker jobs on Redis (workerQueue.type redis)';
+  if (config.queue.type === 'kafka') return 'on the kafka queue';
+  return undefined;
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -308,7 +323,7 @@ const KNOWN_SECTIONS: Record<string, string[]> = {
   workerQueue: ['type', 'url', 'prefix'],
   storage: ['type', 'basePath', 'bucket', 'endpoint', 'region', 'accessKey', 'secretKey', 'sessionToken', 'pathStyle', 'useSSL', 'prefix', 'createBucket', 'partSize', 'uploadConcurrency'],
   executor: ['batchSize', 'leaseMs', 'cachedExecutions'],
-  worker: ['concurrency', 'leaseMs', 'shutdownGraceMs'],
+  worker: ['concurrency', 'leaseMs', 'shutdownGraceMs', 'group'],
   scheduler: ['tickMs', 'leaseMs'],
   instance: ['heartbeatMs', 'deadAfterMs'],
   logging: ['level'],

@@ -1,5 +1,5 @@
 import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
-import type { ExecutorCommit, ExecutorStore, LeasedJob, WorkerJobQueue } from '@osprey/queue';
+import type { ExecutorCommit, ExecutorStore, LeasedJob, TakeOptions, WorkerJobQueue } from '@osprey/queue';
 import { newId } from './ids.js';
 
 /**
@@ -71,8 +71,8 @@ export class RelayedWorkerJobQueue implements WorkerJobQueue {
   publish(jobs: WorkerJob[]): Promise<void> {
     return this.redis.publish(jobs);
   }
-  take(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]> {
-    return this.redis.take(workerId, max, leaseMs);
+  take(workerId: string, max: number, leaseMs: number, options?: TakeOptions): Promise<LeasedJob[]> {
+    return this.redis.take(workerId, max, leaseMs, options);
   }
   renew(workerId: string, jobIds: string[], leaseMs: number): Promise<string[]> {
     return this.redis.renew(workerId, jobIds, leaseMs);

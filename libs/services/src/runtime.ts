@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { RenderOptions } from '@osprey/flow-model';
 import { createTaskRegistry, type TaskRegistry } from '@osprey/plugins';
 import type { ServiceInstance } from '@osprey/repository';
-import { envSecrets, envVariables, newId, openBackend, type Backend, type Logger, type OspreyConfig } from '@osprey/server';
+import { envSecrets, envVariables, newId, openBackend, workerGroupsUnsupportedBy, type Backend, type Logger, type OspreyConfig } from '@osprey/server';
 import { TriggerExecution } from './executions/trigger-execution.js';
 import { ExecutorService } from './executor/executor-service.js';
 import { IndexerService } from './indexer/indexer-service.js';
@@ -55,6 +55,8 @@ export class OspreyRuntime {
         render: this.render,
         envs: envVariables(),
         defaultCountry: localeCountry(),
+        deadAfterMs: config.instance.deadAfterMs,
+        workerGroupsUnsupported: workerGroupsUnsupported(config),
         onCommitted: (execution) => this.metrics.observeExecution(execution),
       });
     }
@@ -166,11 +168,19 @@ export class OspreyRuntime {
         startedAt: this.startedAt,
         heartbeatAt: new Date().toISOString(),
         state,
+        // The executor finds the live workers of a group by this (see ExecutorService.workerGroups).
+        ...(this.worker && this.options.config.worker.group ? { workerGroup: this.options.config.worker.group } : {}),
       });
     } catch (error) {
       this.options.logger.warn({ err: error }, 'instance heartbeat failed');
     }
   }
+}
+
+/** Why grouped tasks cannot run on this configuration, as their task runs' failure says it; undefined when they can. */
+function workerGroupsUnsupported(config: OspreyConfig): string | undefined {
+  const where = workerGroupsUnsupportedBy(config);
+  return where && `worker groups are not supported ${where}: use a SQL queue (sqlite, postgres, mysql)`;
 }
 
 /** The country of the process locale (LANG, LC_ALL): PublicHoliday conditions that name no country use it, as Kestra uses the JVM's. */

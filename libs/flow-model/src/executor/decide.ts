@@ -2,7 +2,7 @@ import type { Flow, Label, RetryPolicy, Task } from '../flow/flow.js';
 import type { Execution, TaskRun, TaskRunAttempt } from '../execution/execution.js';
 import { isFailed, isTerminated, newState, withState, type StateType } from '../execution/state.js';
 import { evaluateExpression, isTemplate, renderTemplate, renderValue, type RenderOptions } from '../expression/index.js';
-import { applyPluginDefaults, parseDuration } from '../flow/index.js';
+import { applyPluginDefaults, parseDuration, workerGroupOf } from '../flow/index.js';
 import type { ExecutionEvent, ExecutorAction, SubflowEndedEvent, TaskResultEvent } from './events.js';
 import { flowableKind, type FlowableKind } from './flowable-kind.js';
 import { labelsMap, outputsVariable, runVariables } from './run-variables.js';
@@ -22,6 +22,11 @@ export interface DecideInput {
   runningOfFlow?: number;
   /** The `envs` variable of expressions. */
   envs?: Record<string, string>;
+  /**
+   * The worker groups with a live worker now, for flows whose tasks name one; or why this server cannot route jobs
+   * by group. Absent: jobs are dispatched without checking.
+   */
+  workerGroups?: { live: ReadonlySet<string> } | { unsupported: string };
 }
 
 export interface Decision {
@@ -877,6 +882,15 @@ class Decider {
     } catch (error) {
       return this.failRun(run, error);
     }
+    const group = workerGroupOf(task);
+    if (group) {
+      const groups = this.input.workerGroups;
+      if (groups && 'unsupported' in groups) return this.failRun(run, new Error(`cannot run the task on worker group '${group.key}': ${groups.unsupported}`));
+      if (groups && !groups.live.has(group.key)) {
+        if (group.fallback === 'FAIL') return this.failRun(run, new Error(`no worker of group '${group.key}' is alive: the task fails (workerGroup.fallback FAIL)`));
+        this.log('WARN', `no worker of group '${group.key}' is alive: the task waits for one to take it`, run);
+      }
+    }
     const attempt = run.attempts.length + 1;
     const next = this.replace({ ...run, attempts: [...run.attempts, { state: newState(this.now) }] });
     this.actions.push({
@@ -892,6 +906,7 @@ class Decider {
         task,
         variables: this.variablesFor(task, next),
         timeoutMs,
+        ...(group ? { workerGroup: group.key } : {}),
       },
     });
     return next;

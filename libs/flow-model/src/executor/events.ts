@@ -81,6 +81,8 @@ export interface WorkerJob {
   variables: Record<string, unknown>;
   /** Milliseconds after which the worker kills the task. */
   timeoutMs?: number;
+  /** The task's `workerGroup.key`: only workers of this group take the job; absent, only workers of no group do. */
+  workerGroup?: string;
 }
 
 /** What the executor wants done after it decided; persisted atomically with the execution. */

@@ -59,6 +59,8 @@ function flowWith(row: Row): { flow: Record<string, unknown>; path: string } {
       return { flow: { ...flow, inputs: [put({ id: 'i', type: type ?? 'STRING' })] }, path: `inputs[0].${row.property}` };
     case 'task':
       return { flow: { ...flow, tasks: [put(type ? { id: 't', type } : LOG)] }, path: `tasks[0].${row.property}` };
+    case 'workerGroup':
+      return { flow: { ...flow, tasks: [{ ...LOG, workerGroup: put({ key: 'gpu' }) }] }, path: `tasks[0].workerGroup.${row.property}` };
     case 'trigger':
       return {
         flow: { ...flow, triggers: [put({ id: 'tr', type: type ?? 'io.kestra.plugin.core.trigger.Webhook', key: 'k' })] },

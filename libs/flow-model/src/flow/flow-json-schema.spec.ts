@@ -38,7 +38,8 @@ describe('flowJsonSchema', () => {
   it('leaves out the properties and values Osprey refuses, so the editor flags them too', () => {
     const commands = definitions['io.kestra.plugin.scripts.shell.Commands'] as { properties: Record<string, JsonSchema> };
     expect(Object.keys(commands.properties)).toEqual(expect.arrayContaining(['taskRunner', 'logLevel', 'runner']));
-    for (const refused of ['containerImage', 'docker', 'taskCache', 'logToFile', 'workerGroup']) expect(commands.properties[refused]).toBeUndefined();
+    for (const refused of ['containerImage', 'docker', 'taskCache', 'logToFile']) expect(commands.properties[refused]).toBeUndefined();
+    expect(commands.properties.workerGroup).toMatchObject({ type: 'object', required: ['key'], properties: { fallback: { anyOf: [{ type: 'string', enum: ['WAIT', 'FAIL'] }, {}] } } });
     expect(commands.properties.runner!.anyOf).toContainEqual({ type: 'string', enum: ['PROCESS'] });
     expect(errorsOf({ id: 'f', namespace: 'n', listeners: [], tasks: [{ id: 't', type: 'io.kestra.plugin.core.log.Log', message: 'hi' }] })).not.toEqual([]);
   });

@@ -2,6 +2,7 @@ import { CONDITION_TYPES } from './condition-types.js';
 import { COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES, INPUT_TYPES } from './input-types.js';
 import { acceptedProperties, type PluginDefinition, type PropertySpec } from './plugin-definition.js';
 import { COMMON_TASK_PROPERTIES, TASK_TYPES } from './task-types.js';
+import { WORKER_GROUP_KEY, WORKER_GROUP_PROPERTIES } from './worker-group.js';
 import { COMMON_TRIGGER_PROPERTIES, TRIGGER_TYPES } from './trigger-types.js';
 
 /** A JSON Schema (draft-07) document or sub-schema. */
@@ -39,6 +40,8 @@ const DESCRIPTIONS: Record<string, string> = {
   allowFailure: 'A failure of this task does not fail the execution (WARNING instead).',
   allowWarning: 'A WARNING of this task counts as SUCCESS.',
   logLevel: 'Lowest level of the logs kept.',
+  workerGroup: 'Only workers started with --worker-group <key> run this task: {key, fallback: WAIT | FAIL}.',
+  fallback: 'What happens when no worker of the group is alive at dispatch: WAIT (default) or FAIL.',
   conditions: 'Conditions that must all be true for the trigger to fire.',
   cron: 'Cron expression (5 fields, 6 with withSeconds) or a nickname such as @daily.',
   message: 'The message to log: a string or a list of strings.',
@@ -86,6 +89,10 @@ export function propertySchema(name: string, spec: PropertySpec): JsonSchema {
     case 'duration':
       return withDescription({ type: 'string', examples: ['PT30S', 'PT5M', 'PT1H', 'P1D'] });
     case 'map':
+      if (name === 'workerGroup') {
+        const properties = propertiesSchema(WORKER_GROUP_PROPERTIES);
+        return withDescription({ type: 'object', required: ['key'], properties: { ...properties, key: { type: 'string', pattern: WORKER_GROUP_KEY.source } }, additionalProperties: false });
+      }
       return withDescription({ type: ['object', 'string'] });
     case 'list':
       return withDescription({ type: ['array', 'string'] });

@@ -24,7 +24,7 @@ export const FLOW_PROPERTIES = properties({
   deleted: refused('a flow is deleted through the API (DELETE /api/v1/flows/{namespace}/{id}), not by its source'),
   listeners: refused('listeners were removed from Kestra; use a Flow trigger or afterExecution tasks'),
   sla: 'list',
-  workerGroup: refused('worker groups are not implemented: every worker takes every job'),
+  workerGroup: refused('a flow has no worker group of its own: set workerGroup on its tasks, or on all of them through pluginDefaults'),
   tenantId: refused('Osprey has no tenants'),
 });
 

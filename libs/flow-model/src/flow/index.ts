@@ -16,3 +16,4 @@ export { isTemplate } from './template-text.js';
 export { cronProblem } from './validate-flow.js';
 export { flowJsonSchema, propertySchema, FLOW_JSON_SCHEMA_ID, type JsonSchema } from './flow-json-schema.js';
 export { propertyCatalog, type PropertyScope } from './property-catalog.js';
+export { WORKER_GROUP_KEY, workerGroupOf, type WorkerGroup, type WorkerGroupFallback } from './worker-group.js';

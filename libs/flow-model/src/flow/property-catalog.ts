@@ -3,11 +3,12 @@ import type { PropertySpec } from './plugin-definition.js';
 import { COMMON_RETRY_PROPERTIES, CONCURRENCY_PROPERTIES, FLOW_PROPERTIES, OUTPUT_PROPERTIES, RETRY_PROPERTIES, SLA_PROPERTIES, SLA_TYPE_PROPERTIES } from './flow-properties.js';
 import { COMMON_TASK_PROPERTIES, TASK_TYPES } from './task-types.js';
 import { COMMON_TRIGGER_PROPERTIES, TRIGGER_TYPES } from './trigger-types.js';
+import { WORKER_GROUP_PROPERTIES } from './worker-group.js';
 
 /**
- * Where a property sits: `flow`, `retry`, `concurrency`, `sla`, `output`, `task`, `trigger` and `input` for the
- * properties every one of them has; `task <type>`, `trigger <type>`, `input <TYPE>`, `retry <type>`, `sla <TYPE>`
- * for a kind's own.
+ * Where a property sits: `flow`, `retry`, `concurrency`, `sla`, `output`, `task`, `workerGroup` (a task's), `trigger` and
+ * `input` for the properties every one of them has; `task <type>`, `trigger <type>`, `input <TYPE>`, `retry <type>`,
+ * `sla <TYPE>` for a kind's own.
  */
 export interface PropertyScope {
   scope: string;
@@ -27,6 +28,7 @@ export function propertyCatalog(): PropertyScope[] {
     { scope: 'input', properties: COMMON_INPUT_PROPERTIES },
     ...INPUT_TYPES.map((type) => ({ scope: `input ${type}`, properties: INPUT_TYPE_PROPERTIES[type] })),
     { scope: 'task', properties: COMMON_TASK_PROPERTIES },
+    { scope: 'workerGroup', properties: WORKER_GROUP_PROPERTIES },
     ...TASK_TYPES.map((type) => ({ scope: `task ${type.name}`, properties: type.properties })),
     { scope: 'trigger', properties: COMMON_TRIGGER_PROPERTIES },
     ...TRIGGER_TYPES.map((type) => ({ scope: `trigger ${type.name}`, properties: type.properties })),

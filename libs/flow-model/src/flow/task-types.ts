@@ -32,7 +32,7 @@ export const COMMON_TASK_PROPERTIES: Readonly<Record<string, PropertySpec>> = pr
   finally: 'tasks',
   logLevel: { type: 'string', values: LOG_LEVELS },
   logToFile: refused('logs are always stored in the log repository, never as a file'),
-  workerGroup: refused('worker groups are not implemented: every worker takes every job'),
+  workerGroup: 'map',
   taskCache: refused('task outputs are not cached: the task runs every time'),
 });
 

@@ -21,7 +21,7 @@ export const COMMON_TRIGGER_PROPERTIES: Readonly<Record<string, PropertySpec>> =
   stopAfter: refused('disabling the trigger after an execution ends in one of these states is not supported yet'),
   logLevel: refused('Osprey writes no trigger logs of its own to filter'),
   logToFile: refused('Osprey writes no trigger logs of its own to a file'),
-  workerGroup: refused('worker groups are not supported'),
+  workerGroup: refused('only polling triggers are evaluated on a worker, and Osprey has none'),
   failOnTriggerError: refused('only polling triggers can fail, and Osprey has none'),
   allowConcurrent: refused('only polling triggers run concurrently, and Osprey has none'),
 });

@@ -557,6 +557,49 @@ describe('flow validation', () => {
     expect(found[0]!.message).toMatch(/^property 'logToFile' is not supported by Osprey: /);
   });
 
+  it('accepts a worker group on a runnable task and on a WorkingDirectory', () => {
+    const flow = parseFlow(
+      yaml(...HEADER, 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.log.Log', '    message: hi', '    workerGroup:', '      key: gpu-1', '      fallback: FAIL',
+        '  - id: wd', '    type: io.kestra.plugin.core.flow.WorkingDirectory', '    workerGroup: { key: gpu }', '    tasks:', '      - id: inner', '        type: io.kestra.plugin.core.log.Log', '        message: hi'),
+    );
+    expect(flow.tasks[0]!.workerGroup).toEqual({ key: 'gpu-1', fallback: 'FAIL' });
+  });
+
+  it('refuses a worker group without a key, with a malformed key, with fallback CANCEL or an unknown property, by path', () => {
+    const found = violations(
+      yaml(...HEADER, 'tasks:',
+        '  - id: a', '    type: io.kestra.plugin.core.log.Log', '    message: hi', '    workerGroup: { fallback: WAIT }',
+        '  - id: b', '    type: io.kestra.plugin.core.log.Log', '    message: hi', '    workerGroup: { key: "gpu 1" }',
+        '  - id: c', '    type: io.kestra.plugin.core.log.Log', '    message: hi', '    workerGroup: { key: gpu, fallback: CANCEL }',
+        '  - id: d', '    type: io.kestra.plugin.core.log.Log', '    message: hi', '    workerGroup: { key: gpu, tenant: x }'),
+    );
+    expect(found.map((v) => [v.path, v.line])).toEqual([
+      ['tasks[0].workerGroup.key', 7],
+      ['tasks[1].workerGroup.key', 11],
+      ['tasks[2].workerGroup.fallback', 15],
+      ['tasks[3].workerGroup.tenant', 19],
+    ]);
+    expect(found[1]!.message).toBe("invalid worker group key 'gpu 1': it must match ^[a-zA-Z0-9_-]+$");
+    expect(found[2]!.message).toMatch(/^value 'CANCEL' is not supported by Osprey: /);
+  });
+
+  it('refuses a worker group on a flowable the executor resolves, on a flow and on a trigger', () => {
+    const found = violations(
+      yaml(...HEADER, 'workerGroup: { key: gpu }', 'tasks:', '  - id: seq', '    type: io.kestra.plugin.core.flow.Sequential', '    workerGroup: { key: gpu }', '    tasks:',
+        '      - id: inner', '        type: io.kestra.plugin.core.log.Log', '        message: hi',
+        'triggers:', '  - id: hook', '    type: io.kestra.plugin.core.trigger.Webhook', '    key: k', '    workerGroup: { key: gpu }'),
+    );
+    expect(found.map((v) => v.path)).toEqual(['workerGroup', 'tasks[0].workerGroup', 'triggers[0].workerGroup']);
+    expect(found[1]!.message).toBe("property 'workerGroup' is not supported on io.kestra.plugin.core.flow.Sequential: the executor runs this task itself, no worker does");
+  });
+
+  it("refuses a worker group on a task inside a WorkingDirectory, which runs on the WorkingDirectory's worker", () => {
+    const found = only(
+      yaml(...HEADER, 'tasks:', '  - id: wd', '    type: io.kestra.plugin.core.flow.WorkingDirectory', '    tasks:', '      - id: inner', '        type: io.kestra.plugin.core.log.Log', '        message: hi', '        workerGroup: { key: gpu }'),
+    );
+    expect([found.path, found.line]).toEqual(['tasks[0].tasks[0].workerGroup', 10]);
+  });
+
   it('refuses a container or a task runner other than Process on script tasks, and accepts Process', () => {
     const script = (...lines: string[]) =>
       yaml(...HEADER, 'tasks:', '  - id: s', '    type: io.kestra.plugin.scripts.shell.Commands', '    commands: [ls]', ...lines);

@@ -17,7 +17,9 @@ import {
   SLA_TYPES,
 } from './flow-properties.js';
 import { applyPluginDefaults } from './plugin-defaults.js';
-import { COMMON_TASK_PROPERTIES, PROCESS_TASK_RUNNER, resolveTaskType } from './task-types.js';
+import { COMMON_TASK_PROPERTIES, PROCESS_TASK_RUNNER, resolveTaskType, type TaskTypeDefinition } from './task-types.js';
+import { WORKER_GROUP_KEY, WORKER_GROUP_PROPERTIES } from './worker-group.js';
+import { flowableKind, isExecutorResolved } from '../executor/flowable-kind.js';
 import { isTemplate } from './template-text.js';
 import { COMMON_TRIGGER_PROPERTIES, resolveTriggerType } from './trigger-types.js';
 import { resolveConditionType } from './condition-types.js';
@@ -257,6 +259,8 @@ class FlowChecker {
       this.checkProperties(task, path, definition.properties, `task type ${definition.name}`, COMMON_TASK_PROPERTIES, effective);
       this.checkFlowableShape(task, path, definition.name);
       if (definition.properties.taskRunner && isMap(task.taskRunner)) this.checkTaskRunner(task.taskRunner, [...path, 'taskRunner']);
+      this.checkWorkerGroup(effective.workerGroup, task.workerGroup !== undefined, path, definition);
+      if (flowableKind(definition.name) === 'WorkingDirectory') this.checkWorkingDirectoryChildren(task, path);
     } else {
       // Unknown type: only what every task has can be checked, including its errors/finally children.
       for (const [key, spec] of Object.entries(COMMON_TASK_PROPERTIES)) {
@@ -266,6 +270,35 @@ class FlowChecker {
       }
     }
     if (isMap(task.retry)) this.checkRetry(task.retry, [...path, 'retry']);
+  }
+
+  /** The children of a WorkingDirectory run on its worker: a group of their own would not be honoured. */
+  private checkWorkingDirectoryChildren(task: Record<string, unknown>, path: FlowPath): void {
+    asList(task.tasks).forEach((child, i) => {
+      if (isMap(child) && child.workerGroup !== undefined && child.workerGroup !== null) {
+        this.report([...path, 'tasks', i, 'workerGroup'], "property 'workerGroup' is not supported on a task inside a WorkingDirectory: it runs on the WorkingDirectory's worker; set workerGroup on the WorkingDirectory", { atKey: true });
+      }
+    });
+  }
+
+  /** Checks a task's worker group, its own or one its plugin defaults give it (then reported at the task). */
+  private checkWorkerGroup(group: unknown, own: boolean, path: FlowPath, definition: TaskTypeDefinition): void {
+    if (group === undefined || group === null) return;
+    const at: FlowPath = own ? [...path, 'workerGroup'] : path;
+    // A WorkingDirectory runs its children on one worker; every other flowable is resolved by the executor.
+    if (isExecutorResolved(definition.name)) {
+      this.report(at, `property 'workerGroup' is not supported on ${definition.name}: the executor runs this task itself, no worker does`, { atKey: own });
+      return;
+    }
+    if (!isMap(group)) {
+      // A task's own non-map value is reported by the property check already.
+      if (!own) this.report(at, `expected workerGroup (from pluginDefaults) to be a map but got ${describe(group)}`);
+      return;
+    }
+    this.checkProperties(group, at, WORKER_GROUP_PROPERTIES, 'workerGroup');
+    if (typeof group.key === 'string' && !WORKER_GROUP_KEY.test(group.key)) {
+      this.report([...at, 'key'], `invalid worker group key '${group.key}': it must match ${WORKER_GROUP_KEY.source}`);
+    }
   }
 
   private checkFlowableShape(task: Record<string, unknown>, path: FlowPath, type: string): void {

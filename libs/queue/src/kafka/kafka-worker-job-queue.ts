@@ -1,6 +1,6 @@
 import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
 import type { Producer } from 'kafkajs';
-import type { Closable, LeasedJob, WorkerJobQueue } from '../ports.js';
+import { WorkerGroupsUnsupportedError, type Closable, type LeasedJob, type TakeOptions, type WorkerJobQueue } from '../ports.js';
 import { KafkaConnection, type KafkaQueueOptions } from './kafka-connection.js';
 import { executionEventMessage } from './kafka-execution-records.js';
 import { kafkaPartitionOf } from './kafka-partitioner.js';
@@ -87,7 +87,9 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
   /** Result events this process wrote are reported here (the executor inbox's read-your-writes). */
   onEventsWritten?: (records: WrittenRecord[]) => void;
 
-  async take(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]> {
+  /** Jobs of worker groups are never published here (the executor fails such tasks on Kafka): a group worker is refused. */
+  async take(workerId: string, max: number, leaseMs: number, options?: TakeOptions): Promise<LeasedJob[]> {
+    if (typeof options?.workerGroup === 'string') throw new WorkerGroupsUnsupportedError('kafka');
     if (max <= 0 || this.closed) return [];
     await this.buffer.ensureStarted();
     await this.liveness.sweep();

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
 import type { Job, Queue, QueueEvents, Worker } from 'bullmq';
-import type { Closable, ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '../ports.js';
+import { WorkerGroupsUnsupportedError, type Closable, type ExecutionEventQueue, type LeasedJob, type TakeOptions, type WorkerJobQueue } from '../ports.js';
 import { toBullmqJobId } from './bullmq-job-id.js';
 import type { TaskRunJobIndex } from './task-run-job-index.js';
 
@@ -63,7 +63,9 @@ export class BullmqWorkerJobQueue implements WorkerJobQueue, Closable {
     );
   }
 
-  take(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]> {
+  /** Jobs of worker groups are never relayed here (the executor fails such tasks): a group worker is refused. */
+  take(workerId: string, max: number, leaseMs: number, options?: TakeOptions): Promise<LeasedJob[]> {
+    if (typeof options?.workerGroup === 'string') return Promise.reject(new WorkerGroupsUnsupportedError('Redis (BullMQ)'));
     const taken = this.taking.then(() => this.takeNow(workerId, max, leaseMs));
     this.taking = taken.catch(() => undefined);
     return taken;

@@ -89,6 +89,14 @@ export const sqlQueueMigrations: readonly SqlMigration[] = [
     },
   },
   {
+    // Worker groups: a job of a group is taken only by workers of that group; NULL is the jobs of no group.
+    name: 'OspreyQueue1767225700002',
+    statements: ({ keyType: key }) => [
+      `ALTER TABLE worker_jobs ADD COLUMN worker_group ${key}`,
+      'CREATE INDEX worker_jobs_group_takeable ON worker_jobs (worker_group, lease_until, seq)',
+    ],
+  },
+  {
     name: 'OspreyQueue1796600000001',
     // Flow trigger precondition windows: executor state, written in the transaction of the decision that changes them.
     statements: ({ keyType: key, documentType: doc, tableOptions: options }) => [

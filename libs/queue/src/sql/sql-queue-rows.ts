@@ -24,13 +24,13 @@ export async function insertEvents(tx: SqlExecutor, events: readonly ExecutionEv
   }
 }
 
-const JOB_COLUMNS = ['id', 'execution_id', 'task_run_id', 'payload', 'state', 'worker_id', 'lease_until', 'deliveries', 'created'];
+const JOB_COLUMNS = ['id', 'execution_id', 'task_run_id', 'payload', 'state', 'worker_id', 'lease_until', 'deliveries', 'created', 'worker_group'];
 
 /** Queues worker jobs; a job id already queued is left alone (a decision replayed after a crash). */
 export async function insertJobs(tx: SqlExecutor, jobs: readonly WorkerJob[], now: number): Promise<void> {
   const ignore = tx.dialect.insertIgnore(['id']);
   for (const batch of chunks(jobs, JOB_COLUMNS.length)) {
-    const params = batch.flatMap((job) => [job.id, job.executionId, job.taskRun.id, JSON.stringify(job), 'QUEUED', null, 0, 0, now]);
+    const params = batch.flatMap((job) => [job.id, job.executionId, job.taskRun.id, JSON.stringify(job), 'QUEUED', null, 0, 0, now, job.workerGroup ?? null]);
     await tx.run(`INSERT INTO worker_jobs (${JOB_COLUMNS.join(', ')}) VALUES ${valuesList(batch.length, JOB_COLUMNS.length)} ${ignore}`, params);
   }
 }

@@ -1,5 +1,5 @@
 import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
-import type { LeasedJob, WorkerJobQueue } from '../ports.js';
+import type { LeasedJob, TakeOptions, WorkerJobQueue } from '../ports.js';
 import { cancelJobs, insertEvents, insertJobs } from './sql-queue-rows.js';
 import type { SqlWakeup } from './sql-wakeup.js';
 import { type SqlDatabase, toNumber } from '@osprey/sql';
@@ -30,24 +30,25 @@ export class SqlWorkerJobQueue implements WorkerJobQueue {
     this.wakeup.notify('jobs');
   }
 
-  async take(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]> {
+  async take(workerId: string, max: number, leaseMs: number, options?: TakeOptions): Promise<LeasedJob[]> {
     if (max <= 0) return [];
     const now = Date.now();
     const leaseUntil = now + leaseMs;
+    const group = groupFilter(options);
     let rows: TakenRow[];
     if (this.db.dialect.returning) {
       // One statement, one round trip: lock the oldest takeable rows, lease them, return them.
       rows = await this.db.query<TakenRow>(
         `UPDATE worker_jobs SET state = 'LEASED', worker_id = ?, lease_until = ?, deliveries = deliveries + 1
-         WHERE seq IN (SELECT seq FROM worker_jobs WHERE lease_until <= ? ORDER BY lease_until, seq LIMIT ? ${this.db.dialect.forUpdate({ skipLocked: true })})
+         WHERE seq IN (SELECT seq FROM worker_jobs WHERE lease_until <= ?${group.sql} ORDER BY lease_until, seq LIMIT ? ${this.db.dialect.forUpdate({ skipLocked: true })})
          RETURNING seq, id, payload, deliveries`,
-        [workerId, leaseUntil, now, max],
+        [workerId, leaseUntil, now, ...group.params, max],
       );
     } else {
       rows = await this.db.transaction(async (tx) => {
         const taken = await tx.query<TakenRow>(
-          `SELECT seq, id, payload, deliveries FROM worker_jobs WHERE lease_until <= ? ORDER BY lease_until, seq LIMIT ? ${tx.dialect.forUpdate({ skipLocked: true })}`,
-          [now, max],
+          `SELECT seq, id, payload, deliveries FROM worker_jobs WHERE lease_until <= ?${group.sql} ORDER BY lease_until, seq LIMIT ? ${tx.dialect.forUpdate({ skipLocked: true })}`,
+          [now, ...group.params, max],
         );
         if (taken.length === 0) return taken;
         const ofSeqs = tx.dialect.in('seq', taken.map((row) => row.seq));
@@ -145,4 +146,11 @@ export class SqlWorkerJobQueue implements WorkerJobQueue {
     );
     return { pending: toNumber(row?.pending ?? 0), running: toNumber(row?.running ?? 0) };
   }
+}
+
+/** The extra condition of a take: the jobs of one group, of none, or (a relay) all of them. */
+function groupFilter(options: TakeOptions | undefined): { sql: string; params: unknown[] } {
+  if (!options) return { sql: '', params: [] };
+  if (options.workerGroup === null) return { sql: ' AND worker_group IS NULL', params: [] };
+  return { sql: ' AND worker_group = ?', params: [options.workerGroup] };
 }

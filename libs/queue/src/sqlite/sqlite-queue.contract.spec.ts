@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { sqlQueueSuite } from '../testing/sql-queue-suite.js';
 import { eventually, queueTestJob } from '../testing/queue-fixtures.js';
 import { openSqliteQueue } from './open-sqlite-queue.js';
+import { sqlQueueSchema } from '../sql/open-sql-queue.js';
 
 sqlQueueSuite('sqlite');
 
@@ -87,7 +88,7 @@ describe('SQLite queue on a file shared with other connections', () => {
     const queue = await openSqliteQueue(file);
     try {
       const migrations = await queue.db.query<{ name: string }>('SELECT name FROM osprey_migrations ORDER BY name');
-      expect(migrations.map((m) => m.name)).toEqual(['OspreyQueue1767225700001', 'OspreyRepository1767225600001']);
+      expect(migrations.map((m) => m.name)).toEqual(sqlQueueSchema.map((m) => m.name).sort());
       expect(await queue.events.depth()).toBe(2);
       expect(await queue.jobs.depth()).toEqual({ pending: 1, running: 1 });
       // The execution's claim lease (1 h) survived under its new column name: nobody else claims it.

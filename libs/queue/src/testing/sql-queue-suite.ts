@@ -5,7 +5,7 @@ import { executionEventQueueContract } from './execution-event-queue.contract.js
 import { executorStoreContract } from './executor-store.contract.js';
 import { queueTestJob, resumeEvent } from './queue-fixtures.js';
 import { workerJobQueueContract } from './worker-job-queue.contract.js';
-import { openSqlQueue, type SqlQueue } from '../sql/open-sql-queue.js';
+import { openSqlQueue, sqlQueueSchema, type SqlQueue } from '../sql/open-sql-queue.js';
 
 /** Opens the queue on a fresh database of the test server; closing drops it. */
 export async function openSqlTestQueue(server: SqlTestServer): Promise<SqlQueue> {
@@ -43,7 +43,7 @@ export function sqlQueueBehaviour(server: SqlTestServer): void {
       try {
         const queues = await Promise.all([1, 2, 3, 4].map(() => openSqlQueue({ url: database.url, poolSize: 2 })));
         const rows = await queues[0]!.db.query<{ name: string }>('SELECT name FROM osprey_migrations ORDER BY name');
-        expect(rows.map((row) => row.name)).toEqual(['OspreyQueue1767225700001', 'OspreyRepository1767225600001']);
+        expect(rows.map((row) => row.name)).toEqual(sqlQueueSchema.map((m) => m.name).sort());
         await Promise.all(queues.map((queue) => queue.close()));
       } finally {
         await database.drop();

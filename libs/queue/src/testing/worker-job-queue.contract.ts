@@ -1,6 +1,6 @@
 /// <reference types="jest" />
-import type { TaskResultEvent } from '@osprey/flow-model';
-import type { Closable } from '../ports.js';
+import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
+import { WorkerGroupsUnsupportedError, type Closable } from '../ports.js';
 import { queueTestJob, sleep, type QueueUnderTest } from './queue-fixtures.js';
 
 export interface WorkerJobQueueContractOptions {
@@ -10,6 +10,12 @@ export interface WorkerJobQueueContractOptions {
    * within the test.
    */
   leaseMs?: number;
+  /** Whether the adapter routes jobs by worker group (default true); one that does not must refuse a group worker. */
+  workerGroups?: boolean;
+}
+
+function grouped(job: WorkerJob, workerGroup: string): WorkerJob {
+  return { ...job, workerGroup };
 }
 
 function result(taskRunId: string, attempt = 1): TaskResultEvent {
@@ -25,12 +31,13 @@ export function workerJobQueueContract(
   const LEASE = options.leaseMs ?? 1000;
   describe(`WorkerJobQueue contract: ${name}`, () => {
     let queue: Pick<QueueUnderTest, 'jobs' | 'events'> & Closable;
+    // Opening creates a database or topics: slow on a loaded machine.
     beforeEach(async () => {
       queue = await open();
-    });
+    }, 60_000);
     afterEach(async () => {
       await queue.close();
-    });
+    }, 60_000);
 
     it('leases a published job with its payload, delivery count and deadline', async () => {
       const job = queueTestJob('e1', 'tr1');
@@ -162,6 +169,43 @@ export function workerJobQueueContract(
       const abortedAt = Date.now();
       await aborted;
       expect(Date.now() - abortedAt).toBeLessThan(10_000);
+    });
+  
+    if (options.workerGroups === false) {
+      it('refuses a worker of a group, and hands jobs of no group to workers of no group', async () => {
+        await expect(queue.jobs.take('gpu-worker', 10, LEASE, { workerGroup: 'gpu' })).rejects.toBeInstanceOf(WorkerGroupsUnsupportedError);
+        await queue.jobs.publish([queueTestJob('e1', 'plain')]);
+        expect((await queue.jobs.take('w1', 10, LEASE, { workerGroup: null })).map((l) => l.job.taskRun.id)).toEqual(['plain']);
+      });
+      return;
+    }
+
+    it('hands a job of a worker group only to workers of that group, and a job of no group only to workers of none', async () => {
+      await queue.jobs.publish([grouped(queueTestJob('e1', 'gpu1'), 'gpu'), queueTestJob('e1', 'plain'), grouped(queueTestJob('e1', 'eu1'), 'eu')]);
+      expect(await queue.jobs.take('other', 10, LEASE, { workerGroup: 'other' })).toEqual([]);
+      const plain = await queue.jobs.take('w1', 10, LEASE, { workerGroup: null });
+      expect(plain.map((l) => l.job.taskRun.id)).toEqual(['plain']);
+      const gpu = await queue.jobs.take('g1', 10, LEASE, { workerGroup: 'gpu' });
+      expect(gpu.map((l) => l.job)).toEqual([grouped(queueTestJob('e1', 'gpu1'), 'gpu')]);
+      expect(await queue.jobs.take('w2', 10, LEASE, { workerGroup: null })).toEqual([]);
+      expect((await queue.jobs.take('e1', 10, LEASE, { workerGroup: 'eu' })).map((l) => l.job.taskRun.id)).toEqual(['eu1']);
+      expect(await queue.jobs.depth()).toEqual({ pending: 0, running: 3 });
+    });
+
+    it('keeps a job in its worker group when it is given back or its lease expires', async () => {
+      await queue.jobs.publish([grouped(queueTestJob('e1', 'gpu1'), 'gpu'), grouped(queueTestJob('e1', 'gpu2'), 'gpu')]);
+      const [first, second] = await queue.jobs.take('g1', 10, LEASE, { workerGroup: 'gpu' });
+      await queue.jobs.giveBack(first!);
+      await sleep(LEASE + 80);
+      expect(second).toBeDefined();
+      expect(await queue.jobs.take('w1', 10, LEASE, { workerGroup: null })).toEqual([]);
+      const again = await queue.jobs.take('g2', 10, LEASE, { workerGroup: 'gpu' });
+      expect(again.map((l) => l.job.taskRun.id).sort()).toEqual(['gpu1', 'gpu2']);
+    });
+
+    it('hands jobs of every group to a take without a group filter (a relay)', async () => {
+      await queue.jobs.publish([grouped(queueTestJob('e1', 'gpu1'), 'gpu'), queueTestJob('e1', 'plain')]);
+      expect((await queue.jobs.take('relay', 10, LEASE)).map((l) => l.job.taskRun.id)).toEqual(['gpu1', 'plain']);
     });
   });
 }

@@ -24,6 +24,7 @@ import { newId, type FlowSource, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
 import { DisabledTriggers } from './disabled-triggers.js';
 import { FlowCache } from './flow-cache.js';
+import { LiveWorkerGroups } from './live-worker-groups.js';
 import { LruCache } from './lru-cache.js';
 
 export interface ExecutorOptions {
@@ -42,6 +43,10 @@ export interface ExecutorOptions {
   flows?: FlowSource;
   /** Unended executions kept in memory between events (default 1000); an evicted one is loaded again on its next event. */
   cachedExecutions?: number;
+  /** A worker whose instance has not beaten for this long is not alive (instance.deadAfterMs; default 30 s). */
+  deadAfterMs?: number;
+  /** Why this server's worker queue cannot route jobs by worker group, if it cannot: tasks of a group then fail. */
+  workerGroupsUnsupported?: string;
 }
 
 const CACHED_EXECUTIONS = 1000;
@@ -68,6 +73,7 @@ export class ExecutorService {
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private readonly hot: LruCache<string, Execution>;
+  private readonly workerGroups: LiveWorkerGroups;
 
   constructor(
     private readonly events: ExecutionEventQueue,
@@ -80,6 +86,7 @@ export class ExecutorService {
     this.flows = new FlowCache(options.flows ?? repository.flows, broadcast);
     this.disabledTriggers = new DisabledTriggers(repository.triggers, broadcast, logger);
     this.hot = new LruCache(options.cachedExecutions ?? CACHED_EXECUTIONS);
+    this.workerGroups = new LiveWorkerGroups(repository.instances, options.deadAfterMs ?? 30_000, options.workerGroupsUnsupported);
   }
 
   /** How many executions the executor holds in memory now. */
@@ -202,7 +209,8 @@ export class ExecutorService {
       if (!flow) break;
       const event = queue[i]!;
       const runningOfFlow = event.type === 'start' && flow.concurrency ? await this.runningOf(current) : undefined;
-      const decision = decide({ flow, execution: current, event, now: new Date(), newId, render: this.options.render, runningOfFlow, envs: this.options.envs });
+      const workerGroups = await this.workerGroups.forFlow(flow);
+      const decision = decide({ flow, execution: current, event, now: new Date(), newId, render: this.options.render, runningOfFlow, envs: this.options.envs, workerGroups });
       const transitions = decision.execution.state.histories.slice(current.state.histories.length);
       current = decision.execution;
       for (const run of decision.changedTaskRuns) changed.set(run.id, run);

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { WORKER_GROUP_KEY } from '@osprey/flow-model';
 import { loadConfig, type OspreyConfig } from '@osprey/server';
 import type { ServiceRole } from '../runtime.js';
 import { startServer } from './bootstrap.js';
@@ -10,6 +11,7 @@ export interface ServerFlags {
   host?: string;
   dataDir?: string;
   insecureNoAuth?: boolean;
+  workerGroup?: string;
 }
 
 /** `--port`: an integer 0-65535, refused by its flag name rather than later as `server.port`. */
@@ -24,12 +26,23 @@ export const portOption = (what: string) => new Option('-p, --port <port>', `${w
 export const hostOption = (fallback: string) =>
   new Option('--host <address>', `interface to listen on (configuration key server.host, default ${fallback})`);
 
+/** `--worker-group`: refused by its flag name when it is not a worker group key. */
+export function parseWorkerGroup(value: string): string {
+  if (!WORKER_GROUP_KEY.test(value)) throw new InvalidArgumentError(`expected a worker group key: letters, digits, underscores and hyphens (${WORKER_GROUP_KEY.source})`);
+  return value;
+}
+
+export const workerGroupOption = () =>
+  new Option('-g, --worker-group <key>', 'run only the tasks whose workerGroup.key is <key> (configuration key worker.group; default: only tasks without a group)').argParser(
+    parseWorkerGroup,
+  );
+
 /** The configuration a command's flags name: the file (`--config`, else OSPREY_CONFIG), OSPREY_* variables, then the flags. */
 export function configFromFlags(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): OspreyConfig {
   return loadConfig({
     file: flags.config ?? env.OSPREY_CONFIG,
     env,
-    overrides: { 'server.port': flags.port, 'server.host': flags.host, dataDir: flags.dataDir },
+    overrides: { 'server.port': flags.port, 'server.host': flags.host, dataDir: flags.dataDir, 'worker.group': flags.workerGroup },
   });
 }
 
@@ -38,12 +51,14 @@ export function configFromFlags(flags: ServerFlags, env: NodeJS.ProcessEnv = pro
  * app (`node apps/<role>/dist/main.js`, `nx serve <role>`), so both take, document and refuse the same flags.
  */
 export function serviceCommand(role: ServiceRole, options: { name?: string; uiDir?: string } = {}): Command {
-  return new Command(options.name ?? role)
+  const command = new Command(options.name ?? role)
     .description(`run the ${role} service alone (health and metrics on --port${role === 'webserver' ? ', with the API and the web UI' : ''})`)
     .addOption(portOption(role === 'webserver' ? 'HTTP port of the API, UI, health and metrics' : 'HTTP port of health and metrics'))
     .addOption(hostOption('0.0.0.0, every interface'))
     .addOption(dataDirOption())
-    .addOption(configOption())
+    .addOption(configOption());
+  if (role === 'worker') command.addOption(workerGroupOption());
+  return command
     .showHelpAfterError()
     .action(async (flags: ServerFlags) => {
       await startServer({ config: configFromFlags(flags), roles: [role], service: role, uiDir: role === 'webserver' ? options.uiDir : undefined });

@@ -14,6 +14,8 @@ export interface WorkerOptions {
   concurrency: number;
   leaseMs: number;
   shutdownGraceMs: number;
+  /** The worker group this worker serves (`--worker-group`): it takes only that group's jobs; absent, only jobs of no group. */
+  group?: string;
   render?: RenderOptions;
   /** Called when a job ends: how long it waited in the queue and how long it ran (metrics). */
   onJobEnded?: (observation: { type: string; state: string; waitMs: number; runMs: number }) => void;
@@ -93,7 +95,7 @@ export class WorkerService {
 
   private async run(): Promise<void> {
     const signal = this.abort.signal;
-    this.logger.info({ workerId: this.id, concurrency: this.options.concurrency }, 'worker started');
+    this.logger.info({ workerId: this.id, concurrency: this.options.concurrency, workerGroup: this.options.group ?? null }, 'worker started');
     while (!signal.aborted) {
       const free = this.options.concurrency - this.running.size;
       if (free <= 0) {
@@ -102,7 +104,7 @@ export class WorkerService {
       }
       let leases: LeasedJob[];
       try {
-        leases = await this.jobs.take(this.id, free, this.options.leaseMs);
+        leases = await this.jobs.take(this.id, free, this.options.leaseMs, { workerGroup: this.options.group ?? null });
       } catch (error) {
         this.logger.error({ err: error }, 'taking jobs failed; retrying');
         await delay(1000);

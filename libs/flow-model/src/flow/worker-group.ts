@@ -1,0 +1,33 @@
+import { properties } from './plugin-definition.js';
+import type { Task } from './flow.js';
+
+/** What a task does when no worker of its group is alive as it is dispatched. */
+export type WorkerGroupFallback = 'WAIT' | 'FAIL' | 'CANCEL';
+
+/** A task's `workerGroup`: only workers started with this key take its jobs. */
+export interface WorkerGroup {
+  key: string;
+  fallback?: WorkerGroupFallback;
+}
+
+/** The key form a worker group takes, on a task as on the worker's `--worker-group` flag. */
+export const WORKER_GROUP_KEY = /^[a-zA-Z0-9_-]+$/;
+
+export const WORKER_GROUP_PROPERTIES = properties({
+  key: 'string!',
+  fallback: {
+    type: 'string',
+    values: ['WAIT', 'FAIL', 'CANCEL'],
+    refusedValues: { CANCEL: 'cancelling a task whose worker group has no live worker is not implemented; use WAIT or FAIL' },
+  },
+});
+
+/** The worker group a task (with plugin defaults applied) names, or undefined; malformed values are left to validation. */
+export function workerGroupOf(task: Task): WorkerGroup | undefined {
+  const group = task.workerGroup;
+  if (typeof group !== 'object' || group === null) return undefined;
+  const { key, fallback } = group as { key?: unknown; fallback?: unknown };
+  if (typeof key !== 'string' || key === '') return undefined;
+  const upper = typeof fallback === 'string' ? fallback.toUpperCase() : undefined;
+  return { key, fallback: upper === 'FAIL' || upper === 'CANCEL' || upper === 'WAIT' ? upper : undefined };
+}
