@@ -2,6 +2,7 @@
 import type { Execution, LogEntry, TaskRun } from '@osprey/flow-model';
 import type { Repository, TriggerState } from '../ports.js';
 import { InvalidQueryError } from '../invalid-query-error.js';
+import { LogFollower } from '../log-follower.js';
 import type { QueryFilter } from '../query-filter.js';
 import { testExecution, testFlow, testTaskRun } from './repository-fixtures.js';
 
@@ -210,7 +211,8 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         const all = await repo.logs.search({ executionId: 'e1' });
         expect(all.total).toBe(4);
         expect(all.results.map((l) => l.message)).toEqual(['starting', 'hello world', 'careful', 'boom']);
-        expect(all.results[1]).toEqual({ ...log('hello world', 'INFO'), seq: all.results[1].seq });
+        expect(all.results[1]).toEqual({ ...log('hello world', 'INFO'), seq: all.results[1].seq, id: expect.any(String) });
+        expect(new Set(all.results.map((l) => l.id)).size).toBe(4);
         expect((await repo.logs.search({ executionId: 'e1', minLevel: 'WARN' })).results.map((l) => l.message)).toEqual(['careful', 'boom']);
         expect((await repo.logs.search({ q: 'world' })).results.map((l) => l.message)).toEqual(['hello world']);
         expect((await repo.logs.search({ taskRunId: 'tr2' })).results.map((l) => l.message)).toEqual(['careful']);
@@ -225,6 +227,18 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         await repo.logs.append([log('three', 'INFO')]);
         const next = await repo.logs.search({ executionId: 'e1', afterSeq: cursor });
         expect(next.results.map((l) => l.message)).toEqual(['three']);
+      });
+
+      it('a follower gets an entry written late (stamped before entries it already read) once, and nothing twice', async () => {
+        const follower = new LogFollower(repo.logs, { executionId: 'e1' });
+        await repo.logs.append([log('early', 'INFO', { timestamp: '2024-05-01T10:00:01.000Z' }), log('later', 'INFO', { timestamp: '2024-05-01T10:00:09.000Z' })]);
+        expect((await follower.next()).map((l) => l.message)).toEqual(['early', 'later']);
+        // Written now, stamped between the two: another worker's entry that reached the repository behind them.
+        await repo.logs.append([log('late', 'INFO', { timestamp: '2024-05-01T10:00:05.000Z' })]);
+        expect((await follower.next()).map((l) => l.message)).toEqual(['late']);
+        expect(await follower.next()).toEqual([]);
+        await repo.logs.append([log('last', 'INFO', { timestamp: '2024-05-01T10:00:10.000Z' }), log('other execution', 'INFO', { executionId: 'e2' })]);
+        expect((await follower.next()).map((l) => l.message)).toEqual(['last']);
       });
 
       it('deletes the logs of one execution', async () => {
