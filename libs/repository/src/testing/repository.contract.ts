@@ -12,6 +12,11 @@ export interface RepositoryUnderTest {
   /** Writes an execution row and the given task runs, as the executor's commit does (the port has no execution write). */
   writeExecution(execution: Execution, changedTaskRuns?: TaskRun[]): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The adapter's task run documents hold nothing of their execution, so it refuses the task run filters on the
+   * execution's labels and parent (labels, triggerExecutionId, childFilter) with a 400 naming them.
+   */
+  refusesTaskRunExecutionFilters?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -188,6 +193,38 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         const page = await repo.taskRuns.search({ size: 1, sort: 'state.startDate:desc' });
         expect(page.total).toBe(3);
         expect(page.results).toEqual([b.taskRunList[0]]);
+      });
+
+      it("filters task runs on their execution's labels and parent (labels, triggerExecutionId, childFilter)", async () => {
+        const f = (field: QueryFilter['field'], operation: QueryFilter['operation'], ...values: string[]): QueryFilter => ({ field, operation, values });
+        await subject.writeExecution(testExecution('p', { taskRuns: 1, labels: [{ key: 'team', value: 'data' }] }));
+        await subject.writeExecution(testExecution('c', { taskRuns: 2, parent: 'p', labels: [{ key: 'team', value: 'ops' }] }));
+        await subject.writeExecution(testExecution('d', { taskRuns: 1, parent: 'other' }));
+        const filtered = [
+          { field: 'labels', operation: 'EQUALS', values: [], labels: [{ key: 'team', value: 'data' }] },
+          f('triggerExecutionId', 'EQUALS', 'p'),
+          f('childFilter', 'EQUALS', 'CHILD'),
+        ] satisfies QueryFilter[];
+        if (subject.refusesTaskRunExecutionFilters) {
+          for (const filter of filtered) {
+            const refused = await repo.taskRuns.search({ filters: [filter] }).catch((e: unknown) => e);
+            expect(refused).toBeInstanceOf(InvalidQueryError);
+            expect((refused as InvalidQueryError).message).toContain(`filters[${filter.field}]`);
+          }
+          return;
+        }
+        const ids = async (...filters: QueryFilter[]) => (await repo.taskRuns.search({ filters })).results.map((t) => t.id).sort();
+        expect(await ids(filtered[0])).toEqual(['p-tr0']);
+        expect(await ids({ field: 'labels', operation: 'NOT_EQUALS', values: [], labels: [{ key: 'team', value: 'data' }] })).toEqual(['c-tr0', 'c-tr1', 'd-tr0']);
+        expect(await ids(f('labels', 'CONTAINS', 'ops'))).toEqual(['c-tr0', 'c-tr1']);
+        expect(await ids(filtered[1])).toEqual(['c-tr0', 'c-tr1']);
+        expect(await ids(f('triggerExecutionId', 'NOT_EQUALS', 'p'))).toEqual(['d-tr0', 'p-tr0']);
+        expect(await ids(filtered[2])).toEqual(['c-tr0', 'c-tr1', 'd-tr0']);
+        expect(await ids(f('childFilter', 'EQUALS', 'MAIN'))).toEqual(['p-tr0']);
+        // Combined with a task run's own fields, and counted after filtering.
+        const page = await repo.taskRuns.search({ filters: [filtered[2], f('executionId', 'EQUALS', 'c')], size: 1 });
+        expect(page.total).toBe(2);
+        expect(page.results.map((t) => t.id)).toHaveLength(1);
       });
     });
 
