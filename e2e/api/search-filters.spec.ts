@@ -120,7 +120,7 @@ describe('search filters API (local)', () => {
     expect400(await get('/flows/search?filters[state][EQUALS]=FAILED'), 'filters[state][EQUALS]', /does not filter on state/);
     expect400(await get('/executions/search?filters[namespace][GREATER_THAN]=a'), 'filters[namespace][GREATER_THAN]', /does not take GREATER_THAN/);
     expect400(await get('/executions/search?filters[state][EQUALS]=DONE'), 'filters[state][EQUALS]', /not one of/);
-    expect400(await get('/taskruns/search?filters[labels][EQUALS][a]=b'), 'filters[labels][EQUALS]', /does not filter on labels/);
+    expect400(await get('/taskruns/search?filters[level][EQUALS]=INFO'), 'filters[level][EQUALS]', /does not filter on level/);
     expect400(await get('/namespaces/a/kv?filters[namespace][EQUALS]=a'), 'filters[namespace][EQUALS]');
     expect400(await get('/flows/distinct-namespaces?page=2'), 'page', /unknown query parameter/);
   });

@@ -85,9 +85,17 @@ export interface LogQuery extends PageRequest, FilteredQuery {
   afterSeq?: number;
 }
 
+/** A log entry as stored: `seq` orders it (and is the `afterSeq` cursor), `id` tells it apart from every other. */
+export type StoredLogEntry = LogEntry & { seq: number; id: string };
+
 export interface LogRepository {
   append(entries: LogEntry[]): Promise<void>;
-  search(query: LogQuery): Promise<Page<LogEntry & { seq: number }>>;
+  search(query: LogQuery): Promise<Page<StoredLogEntry>>;
+  /**
+   * How far below the highest `seq` a reader has seen an entry may still appear (an entry written late gets a `seq`
+   * from its own timestamp): a follower re-reads this window and skips the ids it has sent (see LogFollower).
+   */
+  readonly lateSeqWindow: number;
   deleteByExecution(executionId: string): Promise<number>;
 }
 

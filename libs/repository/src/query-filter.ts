@@ -57,13 +57,14 @@ export type FilterResource = 'flow' | 'execution' | 'taskRun' | 'log' | 'trigger
 
 /**
  * The fields each resource's searches take. `timeRange` is turned into a `startDate` bound by the API (it needs the
- * clock), so repositories never see it. Task runs carry no labels nor parent: Kestra's `labels`, `triggerExecutionId`
- * and `childFilter` on task runs are refused rather than ignored.
+ * clock), so repositories never see it. A task run's `labels`, `triggerExecutionId` and `childFilter` are its
+ * execution's: the SQL repositories join it; the search repositories, whose task run documents do not hold them,
+ * refuse these three filters by name.
  */
 export const RESOURCE_FIELDS: Record<FilterResource, readonly FilterField[]> = {
   flow: ['q', 'scope', 'namespace', 'labels', 'flowId'],
   execution: ['q', 'scope', 'namespace', 'flowId', 'startDate', 'endDate', 'timeRange', 'state', 'labels', 'triggerExecutionId', 'childFilter', 'kind'],
-  taskRun: ['q', 'scope', 'namespace', 'flowId', 'startDate', 'endDate', 'timeRange', 'state', 'executionId'],
+  taskRun: ['q', 'scope', 'namespace', 'flowId', 'startDate', 'endDate', 'timeRange', 'state', 'executionId', 'labels', 'triggerExecutionId', 'childFilter'],
   log: ['q', 'scope', 'namespace', 'flowId', 'startDate', 'endDate', 'timeRange', 'triggerId', 'level', 'executionId'],
   trigger: ['q', 'scope', 'namespace', 'flowId', 'startDate', 'endDate', 'timeRange', 'triggerId', 'triggerState', 'workerId'],
   kv: ['q', 'updated'],

@@ -185,6 +185,7 @@ async function openKafkaBackend(config: OspreyConfig, options: BackendOptions): 
     append: (entries) => queue.logs.append(entries),
     search: (query) => search.logs.search(query),
     deleteByExecution: (executionId) => search.logs.deleteByExecution(executionId),
+    lateSeqWindow: search.logs.lateSeqWindow,
   };
   let executorFlows: FlowSource | undefined;
   if (options.executorFlows) {

@@ -23,5 +23,6 @@ repositoryContract('elasticsearch 7.17', async () => {
     repository,
     writeExecution: (execution, changedTaskRuns) => repository.indexExecutions([changedTaskRuns ? { execution, changedTaskRuns } : execution], { refresh: true }),
     close: () => repository.dropAndClose(),
+    refusesTaskRunExecutionFilters: true,
   };
 });

@@ -1,4 +1,4 @@
-import type { LogQuery, LogRepository, Page } from '../ports.js';
+import type { LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
 import type { SearchRefresh } from './search-client.js';
 import type { SearchContext } from './search-context.js';
 import { SearchBulkError } from './search-bulk-error.js';
@@ -8,6 +8,11 @@ import type { LogEntry, LogLevel } from '@osprey/flow-model';
 
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 const SORTABLE: Record<string, string> = { seq: 'seq', timestamp: 'timestamp', level: 'levelValue' };
+/**
+ * How late an entry may be indexed behind entries with later timestamps (another Kafka partition the indexer reads
+ * behind, a bulk in flight, the index refresh): a follower re-reads this much below the highest `seq` it has seen.
+ */
+export const LATE_LOG_WINDOW_MS = 60_000;
 
 type LogDocument = LogEntry & { seq: number; levelValue: number };
 
@@ -36,6 +41,9 @@ function toDocument(entry: LogEntry, seq: number): LogDocument {
 }
 
 export class SearchLogRepository implements LogRepository {
+  /** `seq` comes from the entry's timestamp (milliseconds × 1000), not from the order of indexing. */
+  readonly lateSeqWindow = LATE_LOG_WINDOW_MS * 1000;
+
   constructor(private readonly ctx: SearchContext) {}
 
   /** Writes entries directly (without Kafka, and in tests), with the API's refresh so a search sees them at once. */
@@ -63,7 +71,7 @@ export class SearchLogRepository implements LogRepository {
   }
 
   /** Oldest first unless sorted otherwise; pages default to 1000 entries because logs are read in bulk. */
-  async search(query: LogQuery): Promise<Page<LogEntry & { seq: number }>> {
+  async search(query: LogQuery): Promise<Page<StoredLogEntry>> {
     const filter = new SearchFilter()
       .namespace('namespace', query.namespace)
       .equals('flowId', query.flowId)
@@ -86,7 +94,7 @@ export class SearchLogRepository implements LogRepository {
       total: result.total,
       results: result.hits.map((hit) => {
         const { levelValue: _levelValue, ...entry } = hit._source;
-        return entry;
+        return { ...entry, id: hit._id };
       }),
     };
   }

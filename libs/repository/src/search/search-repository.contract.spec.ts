@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Execution } from '@osprey/flow-model';
 import { testExecution, testFlow, testTaskRun } from '../testing/repository-fixtures.js';
+import { LogFollower } from '../log-follower.js';
 import { openSearchRepository } from './open-search-repository.js';
 import { SearchBulkError } from './search-bulk-error.js';
 import { executionOperations } from './search-execution-documents.js';
@@ -101,7 +102,29 @@ describe('OpenSearch repository beyond the port', () => {
     await repo.indexLogs([entry('log-2', 'two'), entry('log-3', 'three')], { refresh: true });
     const logs = await repo.logs.search({ executionId: 'e1' });
     expect(logs.results.map((log) => log.message)).toEqual(['one', 'two', 'three']);
-    expect(logs.results.every((log) => !('id' in log) && !('levelValue' in log))).toBe(true);
+    expect(logs.results.map((log) => log.id)).toEqual(['log-1', 'log-2', 'log-3']);
+    expect(logs.results.every((log) => !('levelValue' in log))).toBe(true);
+  });
+
+  it("lets a follower get an entry the indexer projects late from another partition, once, redeliveries included", async () => {
+    const entry = (id: string, second: number) => ({
+      id,
+      namespace: 'company.team',
+      flowId: 'hello',
+      executionId: 'e1',
+      timestamp: `2024-05-01T10:00:0${second}.000Z`,
+      level: 'INFO' as const,
+      message: id,
+    });
+    const follower = new LogFollower(repo.logs, { executionId: 'e1' });
+    // Partition 0 is indexed first, up to 10:00:08; partition 1 lags with an entry of 10:00:03.
+    await repo.indexLogs([entry('p0-1', 1), entry('p0-2', 8)], { refresh: true });
+    expect((await follower.next()).map((l) => l.id)).toEqual(['p0-1', 'p0-2']);
+    await repo.indexLogs([entry('p1-1', 3)], { refresh: true });
+    expect((await follower.next()).map((l) => l.id)).toEqual(['p1-1']);
+    // A redelivered batch rewrites the same documents: nothing is sent twice.
+    await repo.indexLogs([entry('p0-2', 8), entry('p1-1', 3), entry('p1-2', 9)], { refresh: true });
+    expect((await follower.next()).map((l) => l.id)).toEqual(['p1-2']);
   });
 
   it('throws a typed bulk error naming the rejected document', async () => {

@@ -1,4 +1,4 @@
-import type { LogQuery, LogRepository, Page } from '../ports.js';
+import type { LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
 import { normalizeDate, paging } from './sql-paging.js';
 import { addSqlFilters, refusingInvalidRegex } from './sql-filters.js';
 import { chunks, type SqlDatabase, SqlWhere, toNumber, valuesList } from '@osprey/sql';
@@ -10,6 +10,9 @@ const COLUMNS = ['namespace', 'flow_id', 'execution_id', 'task_id', 'task_run_id
 
 /** Logs are append-only rows, written in batched inserts; `seq` is the cursor a follower passes back as `afterSeq`. */
 export class SqlLogRepository implements LogRepository {
+  /** `seq` is a counter the database assigns at insert, so an entry written late gets a higher one: nothing to re-read. */
+  readonly lateSeqWindow = 0;
+
   constructor(private readonly db: SqlDatabase) {}
 
   async append(entries: LogEntry[]): Promise<void> {
@@ -34,7 +37,7 @@ export class SqlLogRepository implements LogRepository {
   }
 
   /** Oldest first unless sorted otherwise; pages default to 1000 entries because logs are read in bulk. */
-  async search(query: LogQuery): Promise<Page<LogEntry & { seq: number }>> {
+  async search(query: LogQuery): Promise<Page<StoredLogEntry>> {
     const where = new SqlWhere(this.db.dialect)
       .namespace('namespace', query.namespace)
       .equals('flow_id', query.flowId)
@@ -66,7 +69,7 @@ export class SqlLogRepository implements LogRepository {
       page.limit,
       page.offset,
     ]);
-    return { total: toNumber(count?.total ?? 0), results: rows.map((row) => ({ ...(JSON.parse(row.json) as LogEntry), seq: toNumber(row.seq) })) };
+    return { total: toNumber(count?.total ?? 0), results: rows.map((row) => ({ ...(JSON.parse(row.json) as LogEntry), seq: toNumber(row.seq), id: String(toNumber(row.seq)) })) };
   }
 
   async deleteByExecution(executionId: string): Promise<number> {

@@ -2,6 +2,7 @@
 import type { Execution, LogEntry, TaskRun } from '@osprey/flow-model';
 import type { Repository, TriggerState } from '../ports.js';
 import { InvalidQueryError } from '../invalid-query-error.js';
+import { LogFollower } from '../log-follower.js';
 import type { QueryFilter } from '../query-filter.js';
 import { testExecution, testFlow, testTaskRun } from './repository-fixtures.js';
 
@@ -11,6 +12,11 @@ export interface RepositoryUnderTest {
   /** Writes an execution row and the given task runs, as the executor's commit does (the port has no execution write). */
   writeExecution(execution: Execution, changedTaskRuns?: TaskRun[]): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The adapter's task run documents hold nothing of their execution, so it refuses the task run filters on the
+   * execution's labels and parent (labels, triggerExecutionId, childFilter) with a 400 naming them.
+   */
+  refusesTaskRunExecutionFilters?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -188,6 +194,38 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         expect(page.total).toBe(3);
         expect(page.results).toEqual([b.taskRunList[0]]);
       });
+
+      it("filters task runs on their execution's labels and parent (labels, triggerExecutionId, childFilter)", async () => {
+        const f = (field: QueryFilter['field'], operation: QueryFilter['operation'], ...values: string[]): QueryFilter => ({ field, operation, values });
+        await subject.writeExecution(testExecution('p', { taskRuns: 1, labels: [{ key: 'team', value: 'data' }] }));
+        await subject.writeExecution(testExecution('c', { taskRuns: 2, parent: 'p', labels: [{ key: 'team', value: 'ops' }] }));
+        await subject.writeExecution(testExecution('d', { taskRuns: 1, parent: 'other' }));
+        const filtered = [
+          { field: 'labels', operation: 'EQUALS', values: [], labels: [{ key: 'team', value: 'data' }] },
+          f('triggerExecutionId', 'EQUALS', 'p'),
+          f('childFilter', 'EQUALS', 'CHILD'),
+        ] satisfies QueryFilter[];
+        if (subject.refusesTaskRunExecutionFilters) {
+          for (const filter of filtered) {
+            const refused = await repo.taskRuns.search({ filters: [filter] }).catch((e: unknown) => e);
+            expect(refused).toBeInstanceOf(InvalidQueryError);
+            expect((refused as InvalidQueryError).message).toContain(`filters[${filter.field}]`);
+          }
+          return;
+        }
+        const ids = async (...filters: QueryFilter[]) => (await repo.taskRuns.search({ filters })).results.map((t) => t.id).sort();
+        expect(await ids(filtered[0])).toEqual(['p-tr0']);
+        expect(await ids({ field: 'labels', operation: 'NOT_EQUALS', values: [], labels: [{ key: 'team', value: 'data' }] })).toEqual(['c-tr0', 'c-tr1', 'd-tr0']);
+        expect(await ids(f('labels', 'CONTAINS', 'ops'))).toEqual(['c-tr0', 'c-tr1']);
+        expect(await ids(filtered[1])).toEqual(['c-tr0', 'c-tr1']);
+        expect(await ids(f('triggerExecutionId', 'NOT_EQUALS', 'p'))).toEqual(['d-tr0', 'p-tr0']);
+        expect(await ids(filtered[2])).toEqual(['c-tr0', 'c-tr1', 'd-tr0']);
+        expect(await ids(f('childFilter', 'EQUALS', 'MAIN'))).toEqual(['p-tr0']);
+        // Combined with a task run's own fields, and counted after filtering.
+        const page = await repo.taskRuns.search({ filters: [filtered[2], f('executionId', 'EQUALS', 'c')], size: 1 });
+        expect(page.total).toBe(2);
+        expect(page.results.map((t) => t.id)).toHaveLength(1);
+      });
     });
 
     describe('logs', () => {
@@ -210,7 +248,8 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         const all = await repo.logs.search({ executionId: 'e1' });
         expect(all.total).toBe(4);
         expect(all.results.map((l) => l.message)).toEqual(['starting', 'hello world', 'careful', 'boom']);
-        expect(all.results[1]).toEqual({ ...log('hello world', 'INFO'), seq: all.results[1].seq });
+        expect(all.results[1]).toEqual({ ...log('hello world', 'INFO'), seq: all.results[1].seq, id: expect.any(String) });
+        expect(new Set(all.results.map((l) => l.id)).size).toBe(4);
         expect((await repo.logs.search({ executionId: 'e1', minLevel: 'WARN' })).results.map((l) => l.message)).toEqual(['careful', 'boom']);
         expect((await repo.logs.search({ q: 'world' })).results.map((l) => l.message)).toEqual(['hello world']);
         expect((await repo.logs.search({ taskRunId: 'tr2' })).results.map((l) => l.message)).toEqual(['careful']);
@@ -225,6 +264,18 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         await repo.logs.append([log('three', 'INFO')]);
         const next = await repo.logs.search({ executionId: 'e1', afterSeq: cursor });
         expect(next.results.map((l) => l.message)).toEqual(['three']);
+      });
+
+      it('a follower gets an entry written late (stamped before entries it already read) once, and nothing twice', async () => {
+        const follower = new LogFollower(repo.logs, { executionId: 'e1' });
+        await repo.logs.append([log('early', 'INFO', { timestamp: '2024-05-01T10:00:01.000Z' }), log('later', 'INFO', { timestamp: '2024-05-01T10:00:09.000Z' })]);
+        expect((await follower.next()).map((l) => l.message)).toEqual(['early', 'later']);
+        // Written now, stamped between the two: another worker's entry that reached the repository behind them.
+        await repo.logs.append([log('late', 'INFO', { timestamp: '2024-05-01T10:00:05.000Z' })]);
+        expect((await follower.next()).map((l) => l.message)).toEqual(['late']);
+        expect(await follower.next()).toEqual([]);
+        await repo.logs.append([log('last', 'INFO', { timestamp: '2024-05-01T10:00:10.000Z' }), log('other execution', 'INFO', { executionId: 'e2' })]);
+        expect((await follower.next()).map((l) => l.message)).toEqual(['last']);
       });
 
       it('deletes the logs of one execution', async () => {
@@ -379,7 +430,7 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
 
       it('refuses a filter the resource does not take, or an operation its field does not take, naming it', async () => {
         await expect(repo.flows.search({ filters: [f('state', 'EQUALS', 'FAILED')] })).rejects.toThrow(/filters\[state\]\[EQUALS\]/);
-        await expect(repo.taskRuns.search({ filters: [labels('EQUALS', ['a', 'b'])] })).rejects.toThrow(/task.*labels|labels/);
+        await expect(repo.taskRuns.search({ filters: [f('level', 'EQUALS', 'INFO')] })).rejects.toThrow(/filters\[level\]\[EQUALS\]/);
         await expect(repo.executions.search({ filters: [f('namespace', 'GREATER_THAN', 'a')] })).rejects.toThrow(/namespace takes no GREATER_THAN/);
         await expect(repo.logs.search({ filters: [f('level', 'EQUALS', 'LOUD')] })).rejects.toThrow(/"LOUD" is not one of/);
       });

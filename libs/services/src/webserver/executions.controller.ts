@@ -40,6 +40,7 @@ import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-p
 import { boolParam, dateParam, intParam, labelsParam, oneParam, pageParams, statesParam } from './query-params.js';
 import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
+import { FreeQuery, UnsupportedQuery } from './query-declarations.js';
 
 type Q = string | string[] | undefined;
 
@@ -114,6 +115,7 @@ export class ExecutionsController {
   @ApiQuery({ name: 'timeRange', required: false, description: 'ISO-8601 duration: executions started within it (as filters[timeRange][EQUALS])' })
   @ApiQuery({ name: 'triggerExecutionId', required: false, description: 'The parent execution (as filters[triggerExecutionId][EQUALS])' })
   @ApiQuery({ name: 'childFilter', required: false, enum: ['CHILD', 'MAIN'], description: 'Subflow executions or the others (as filters[childFilter][EQUALS])' })
+  @UnsupportedQuery({ dateFilter: 'dates always apply to the start date' })
   @ApiPaging(10_000, 25, 'id, namespace, flowId, state.current, state.startDate, state.endDate')
   @ApiFilters('execution')
   @ApiResponse({ status: 200, description: '{results, total}' })
@@ -139,12 +141,14 @@ export class ExecutionsController {
    * One handler per method (not `@All`), so that other methods are not routed and the document lists only these three.
    */
   @Get('executions/webhook/:namespace/:id/:key')
+  @FreeQuery()
   @WEBHOOK_DOCS
   async webhookGet(@Param('namespace') namespace: string, @Param('id') id: string, @Param('key') key: string, @Req() request: HttpRequest, @Res({ passthrough: true }) response: StatusResponse) {
     return this.webhook(namespace, id, key, request, response);
   }
 
   @Post('executions/webhook/:namespace/:id/:key')
+  @FreeQuery()
   @HttpCode(200)
   @WEBHOOK_DOCS
   async webhookPost(@Param('namespace') namespace: string, @Param('id') id: string, @Param('key') key: string, @Req() request: HttpRequest, @Res({ passthrough: true }) response: StatusResponse) {
@@ -152,6 +156,7 @@ export class ExecutionsController {
   }
 
   @Put('executions/webhook/:namespace/:id/:key')
+  @FreeQuery()
   @WEBHOOK_DOCS
   async webhookPut(@Param('namespace') namespace: string, @Param('id') id: string, @Param('key') key: string, @Req() request: HttpRequest, @Res({ passthrough: true }) response: StatusResponse) {
     return this.webhook(namespace, id, key, request, response);
@@ -204,7 +209,7 @@ export class ExecutionsController {
   @ApiOperation({ summary: 'Replay an ended execution as a new one, from a task run or from the start' })
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'taskRunId', required: false, description: 'Keep what ended before this task run; run it and everything after again' })
-  @ApiQuery({ name: 'revision', required: false, description: 'Replay on this flow revision' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 }, description: 'Replay on this flow revision' })
   @ApiResponse({ status: 200, description: 'The new execution', type: ExecutionModel })
   @ApiResponse({ status: 409, description: 'The execution has not ended' })
   @BAD_REQUEST
@@ -269,8 +274,13 @@ export class ExecutionsController {
   @ApiParam({ name: 'namespace' })
   @ApiParam({ name: 'id', description: 'The flow id' })
   @ApiQuery({ name: 'labels', required: false, isArray: true, description: 'Labels as key:value' })
-  @ApiQuery({ name: 'wait', required: false, description: 'true: answer once the execution ended (or paused)' })
-  @ApiQuery({ name: 'revision', required: false })
+  @ApiQuery({ name: 'wait', required: false, type: Boolean, description: 'true: answer once the execution ended (or paused)' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 } })
+  @UnsupportedQuery({
+    scheduleDate: 'executions start at once; schedule them with a Schedule trigger',
+    breakpoints: 'Osprey has no breakpoints',
+    kind: 'Osprey runs only normal executions (no test or playground kinds)',
+  })
   @ApiResponse({ status: 200, description: 'The created execution (ended, with wait=true)', type: ExecutionModel })
   @ApiResponse({ status: 409, description: 'The flow is disabled' })
   @ApiResponse({ status: 413, description: 'A file is larger than maxUploadBytes' })
@@ -312,8 +322,9 @@ export class ExecutionsController {
   @Delete('executions/:executionId')
   @ApiOperation({ summary: 'Delete an ended execution, with its logs and storage files unless told otherwise' })
   @ApiParam({ name: 'executionId' })
-  @ApiQuery({ name: 'deleteLogs', required: false, description: 'default true' })
-  @ApiQuery({ name: 'deleteStorage', required: false, description: 'default true' })
+  @ApiQuery({ name: 'deleteLogs', required: false, type: Boolean, description: 'default true' })
+  @ApiQuery({ name: 'deleteStorage', required: false, type: Boolean, description: 'default true' })
+  @UnsupportedQuery({ deleteMetrics: 'Osprey stores no task metrics' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 409, description: 'The execution is still running' })
   @BAD_REQUEST
@@ -366,6 +377,7 @@ export class ExecutionsController {
   @ApiOperation({ summary: "Download a file of the execution's internal storage" })
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'path', required: true, description: "kestra:/// URI under the execution's prefix" })
+  @UnsupportedQuery({ format: 'files are downloaded as stored' })
   @ApiFileResponse('application/octet-stream', 'The file')
   @ApiResponse({ status: 400, description: "The path is malformed or outside the execution's prefix" })
   @NOT_FOUND
@@ -400,7 +412,8 @@ export class ExecutionsController {
   @ApiOperation({ summary: "Preview the first lines of a text file of the execution's internal storage" })
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'path', required: true })
-  @ApiQuery({ name: 'maxRows', required: false, description: 'default 100' })
+  @ApiQuery({ name: 'maxRows', required: false, schema: { type: 'integer', minimum: 1 }, description: 'default 100' })
+  @UnsupportedQuery({ encoding: 'files are previewed as UTF-8' })
   @ApiResponse({ status: 200, description: 'The first lines of the file', schema: { type: 'object', required: ['extension', 'type', 'content'], properties: { extension: { type: 'string' }, type: { type: 'string', enum: ['TEXT'] }, content: { type: 'string' } } } })
   @BAD_REQUEST
   @NOT_FOUND

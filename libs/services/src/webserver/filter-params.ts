@@ -44,7 +44,7 @@ const DATE_FIELDS = new Set(['startDate', 'endDate', 'updated']);
 export function readSearchQuery(query: RawQuery, spec: SearchQuerySpec, now: Date = new Date()): SearchQuery {
   const params: Record<string, Param> = {};
   const grouped = new Map<string, { field: string; operation: string; name: string; values: string[]; labels: Label[] }>();
-  for (const [key, raw] of flatten(query)) {
+  for (const [key, raw] of flattenQuery(query)) {
     const legacy = spec.legacy?.[key];
     if (legacy && spec.resource) {
       const list = raw.length > 1 || raw.some((v) => v.includes(','));
@@ -85,13 +85,13 @@ export function readSearchQuery(query: RawQuery, spec: SearchQuerySpec, now: Dat
 }
 
 /** `key → values` of the query, whichever parser read it (Express's simple one keeps `filters[a][b]` as a key). */
-function flatten(query: RawQuery, prefix = ''): [string, string[]][] {
+export function flattenQuery(query: RawQuery, prefix = ''): [string, string[]][] {
   const entries: [string, string[]][] = [];
   for (const [key, value] of Object.entries(query)) {
     const name = prefix ? `${prefix}[${key}]` : key;
     if (value === undefined) continue;
     if (Array.isArray(value)) entries.push([name, value.map((v) => String(v))]);
-    else if (typeof value === 'object' && value !== null) entries.push(...flatten(value as RawQuery, name));
+    else if (typeof value === 'object' && value !== null) entries.push(...flattenQuery(value as RawQuery, name));
     else entries.push([name, [String(value)]]);
   }
   return entries;

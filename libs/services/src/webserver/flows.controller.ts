@@ -18,6 +18,7 @@ import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-p
 import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
 import type { StoredFlow } from '@osprey/flow-model';
+import { UnsupportedQuery } from './query-declarations.js';
 
 type Param = string | string[] | undefined;
 
@@ -50,6 +51,7 @@ export class FlowsController {
   }
 
   @Post()
+  @UnsupportedQuery({ draft: 'Osprey keeps no draft flows: every save is a revision' })
   @HttpCode(200) // Kestra answers 200, and scripts written for it may check exactly that.
   @ApiOperation({ summary: 'Create a flow from its YAML source', description: 'Sending the source of an existing flow again changes nothing; a different source for an existing flow is a 409 (use PUT).' })
   @ApiYamlBody('The flow source.')
@@ -71,6 +73,7 @@ export class FlowsController {
   }
 
   @Post('import')
+  @UnsupportedQuery({ failOnError: 'an import with an invalid flow always fails whole, storing nothing (422 listing every invalid file)' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Import flows from a ZIP archive of YAML files or a multi-document YAML file',
@@ -101,6 +104,7 @@ export class FlowsController {
   }
 
   @Post('bulk')
+  @UnsupportedQuery({ allowNamespaceChild: 'with namespace, a bulk update replaces the flows of exactly that namespace' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Create or update many flows from a multi-document YAML, optionally deleting the others of the namespace',
@@ -241,6 +245,7 @@ export class FlowsController {
   }
 
   @Get(':namespace/:id/revisions')
+  @UnsupportedQuery({ allowDelete: 'the revisions of a deleted flow are not listed' })
   @ApiOperation({ summary: 'List the revisions of a flow, with their sources', description: 'Oldest first; revisions of a deleted flow stay listed.' })
   @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
   @ApiParam({ name: 'id', description: 'The flow id.' })
@@ -279,6 +284,7 @@ export class FlowsController {
   }
 
   @Put(':namespace/:id')
+  @UnsupportedQuery({ draft: 'Osprey keeps no draft flows: every save is a revision' })
   @ApiOperation({ summary: 'Update a flow from its YAML source', description: 'Stores a new revision when the source changed; the source must keep the namespace and id of the path.' })
   @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
   @ApiParam({ name: 'id', description: 'The flow id.' })

@@ -1,12 +1,13 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { isTerminated, type LogEntry } from '@osprey/flow-model';
-import { NotFoundError, type LogQuery } from '@osprey/repository';
+import { LogFollower, NotFoundError, type LogQuery, type StoredLogEntry } from '@osprey/repository';
 import { OspreyRuntime } from '../runtime.js';
 import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { dateParam, intParam, levelParam, oneParam, pageParams } from './query-params.js';
 import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
+import { UnsupportedQuery } from './query-declarations.js';
 
 type Q = string | string[] | undefined;
 
@@ -44,6 +45,7 @@ export class LogsController {
   @ApiQuery({ name: 'triggerId', required: false, description: 'Entries of this trigger (as filters[triggerId][EQUALS])' })
   @ApiQuery({ name: 'timeRange', required: false, description: 'ISO-8601 duration: entries within it (as filters[timeRange][EQUALS])' })
   @ApiPaging(10_000, 1000, 'seq, timestamp, level')
+  @UnsupportedQuery({ cursor: 'page with page and size' })
   @ApiFilters('log')
   @ApiResponse({ status: 200, description: '{results, total}' })
   @BAD_REQUEST
@@ -70,7 +72,8 @@ export class LogsController {
   @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
   @ApiQuery({ name: 'taskRunId', required: false })
   @ApiQuery({ name: 'taskId', required: false })
-  @ApiQuery({ name: 'attempt', required: false })
+  @ApiQuery({ name: 'attempt', required: false, schema: { type: 'integer', minimum: 1 } })
+  @UnsupportedQuery({ filters: 'this endpoint filters with minLevel, taskRunId and taskId only' })
   @ApiResponse({ status: 200, description: 'A list of log entries' })
   @BAD_REQUEST
   @NOT_FOUND
@@ -85,6 +88,7 @@ export class LogsController {
   @ApiQuery({ name: 'taskRunId', required: false })
   @ApiQuery({ name: 'taskId', required: false })
   @ApiFileResponse('text/plain', 'The log as text')
+  @UnsupportedQuery({ filters: 'this endpoint filters with minLevel, taskRunId and taskId only' })
   @BAD_REQUEST
   @NOT_FOUND
   async download(@Param('executionId') executionId: string, @Query('minLevel') minLevel: Q, @Query('taskRunId') taskRunId: Q, @Query('taskId') taskId: Q, @Res() response: TextResponse) {
@@ -101,6 +105,7 @@ export class LogsController {
   @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
   @ApiQuery({ name: 'taskRunId', required: false })
   @ApiFileResponse('text/event-stream', 'Events `id: progress` with one log entry each')
+  @UnsupportedQuery({ filters: 'this endpoint filters with minLevel, taskRunId and taskId only' })
   @BAD_REQUEST
   @NOT_FOUND
   async follow(@Param('executionId') executionId: string, @Query('minLevel') minLevel: Q, @Query('taskRunId') taskRunId: Q, @Res() response: SseResponse) {
@@ -108,15 +113,13 @@ export class LogsController {
     await this.execution(executionId, true);
     const stream = new ServerSentEvents(response);
     stream.send('start', { executionId });
-    let afterSeq: number | undefined;
+    // Re-reads the repository's late window each time, so an entry indexed late is still sent (once).
+    const follower = new LogFollower(this.runtime.backend.repository.logs, { ...filters, executionId });
     let endedAt: number | undefined;
     while (!stream.isClosed) {
-      const page = await this.runtime.backend.repository.logs.search({ ...filters, executionId, afterSeq, size: 1000, sort: 'seq:asc' } as LogQuery);
-      for (const entry of page.results) {
-        stream.send('progress', withoutSeq(entry));
-        afterSeq = entry.seq;
-      }
-      if (page.results.length === 1000) continue;
+      const entries = await follower.next();
+      for (const entry of entries) stream.send('progress', withoutSeq(entry));
+      if (entries.length >= 1000) continue;
       if (endedAt === undefined) {
         const execution = await this.runtime.backend.repository.executions.get(executionId);
         if (!execution || isTerminated(execution.state.current)) endedAt = Date.now();
@@ -130,6 +133,7 @@ export class LogsController {
 
   @Delete('logs/:executionId')
   @ApiOperation({ summary: 'Delete the logs of an execution' })
+  @UnsupportedQuery(Object.fromEntries(['minLevel', 'taskRunId', 'taskId', 'attempt'].map((name) => [name, "Osprey deletes all of an execution's logs at once"])))
   @ApiParam({ name: 'executionId' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @HttpCode(204)
@@ -142,9 +146,9 @@ export class LogsController {
   }
 
   /** Every entry of an execution in order (paged through the repository, so memory stays bounded per page). */
-  private async all(executionId: string, filters: Pick<LogQuery, 'minLevel' | 'taskRunId' | 'taskId'>, attempt?: number): Promise<(LogEntry & { seq: number })[]> {
+  private async all(executionId: string, filters: Pick<LogQuery, 'minLevel' | 'taskRunId' | 'taskId'>, attempt?: number): Promise<StoredLogEntry[]> {
     await this.execution(executionId, false);
-    const entries: (LogEntry & { seq: number })[] = [];
+    const entries: StoredLogEntry[] = [];
     let afterSeq: number | undefined;
     for (;;) {
       const page = await this.runtime.backend.repository.logs.search({ ...filters, executionId, afterSeq, size: 1000, sort: 'seq:asc' } as LogQuery);
@@ -170,8 +174,8 @@ export class LogsController {
   }
 }
 
-function withoutSeq(entry: LogEntry & { seq?: number }): LogEntry {
-  const { seq: _seq, ...rest } = entry;
+function withoutSeq(entry: LogEntry & { seq?: number; id?: string }): LogEntry {
+  const { seq: _seq, id: _id, ...rest } = entry;
   return rest;
 }
 

@@ -12,6 +12,7 @@ import { FileAttributesModel, NamespaceModel, PagedNamespaces } from './api-mode
 import { readSearchQuery, type RawQuery } from './filter-params.js';
 import { oneParam, pageParams } from './query-params.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
+import { UnsupportedQuery } from './query-declarations.js';
 
 type Param = string | string[] | undefined;
 
@@ -29,6 +30,10 @@ export class NamespacesController {
   @ApiOperation({ summary: 'Search namespaces', description: 'Namespaces of the flows and their parents, sorted by id.' })
   @ApiQuery({ name: 'q', required: false, type: String, description: 'Text contained in the namespace.' })
   @ApiPaging(1000, 10, 'id')
+  @UnsupportedQuery({
+    existing: 'Osprey lists the namespaces of its flows and their parents; it keeps no other namespaces',
+    filters: 'namespaces are searched with q only',
+  })
   @ApiOkResponse({ type: PagedNamespaces })
   @ApiErrors(400)
   async search(@Query() raw: RawQuery) {
@@ -64,6 +69,7 @@ export class NamespacesController {
   }
 
   @Get(':namespace/files')
+  @UnsupportedQuery({ revision: 'namespace files keep no revisions' })
   @ApiOperation({ summary: 'Download a namespace file' })
   @ApiParam({ name: 'namespace', description: 'The namespace.' })
   @ApiQuery({ name: 'path', required: true, type: String, description: 'File path, e.g. /scripts/main.py.' })

@@ -24,20 +24,22 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ErrorResponse],
-    operationIdFactory: (controllerKey, methodKey) => `${lowerFirst(controllerKey.replace(/Controller$/, ''))}.${methodKey}`,
+    operationIdFactory: operationId,
   });
   // `@All` routes come out with every method Express knows, `search` among them, which OpenAPI 3.0 has no key for.
   for (const item of Object.values(document.paths)) {
     for (const key of Object.keys(item)) if (!PATH_ITEM_KEYS.has(key)) delete (item as Record<string, unknown>)[key];
   }
-  // Answers the middleware gives before any handler runs: 401 on every API path when auth is configured, and 413 for
-  // a body over maxUploadBytes wherever a body is taken. Both are JSON error bodies.
+  // Answers given before any handler runs: 401 on every API path when auth is configured, 400 from the declared-query
+  // guard for a query parameter the operation does not declare, and 413 for a body over maxUploadBytes wherever a body
+  // is taken. All are JSON error bodies.
   const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } });
   for (const [path, item] of Object.entries(document.paths)) {
     if (!path.startsWith('/api/')) continue;
     for (const operation of Object.values(item) as { responses?: Record<string, unknown>; requestBody?: unknown }[]) {
       if (!operation || typeof operation !== 'object' || !operation.responses) continue;
       operation.responses['401'] ??= error('Missing or invalid credentials (when auth is configured).');
+      operation.responses['400'] ??= error('A query parameter the operation does not declare, or of the wrong type: the body names it.');
       if (operation.requestBody) operation.responses['413'] ??= error('Larger than maxUploadBytes.');
     }
   }
@@ -47,6 +49,11 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     }
   }
   return document;
+}
+
+/** `<controller>.<method>`, e.g. `flows.create`: also how the declared-query guard finds a handler's operation. */
+export function operationId(controllerKey: string, methodKey: string): string {
+  return `${lowerFirst(controllerKey.replace(/Controller$/, ''))}.${methodKey}`;
 }
 
 function lowerFirst(text: string): string {

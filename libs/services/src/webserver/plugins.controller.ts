@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { acceptedProperties, CONDITION_TYPES, flowJsonSchema, TASK_TYPES, TRIGGER_TYPES, type JsonSchema, type PluginDefinition } from '@osprey/flow-model';
+import { UnsupportedQuery } from './query-declarations.js';
 
 class PluginPropertyModel {
   @ApiProperty() name!: string;
@@ -32,6 +33,7 @@ export class PluginsController {
   @Get()
   @ApiOperation({ summary: 'List the task, trigger and condition types', description: 'Each type with its aliases and specific properties.' })
   @ApiOkResponse({ type: [PluginModel] })
+  @UnsupportedQuery(Object.fromEntries(['page', 'size', 'sort', 'filters'].map((name) => [name, 'the plugin list is answered whole'])))
   plugins(): PluginModel[] {
     this.list ??= [
       ...TASK_TYPES.map((t) => pluginJson(t, 'task', t.kind === 'flowable')),

@@ -8,6 +8,7 @@ import { TriggerCommands, type BackfillRequest, type TriggerKey } from '../trigg
 import { ApiFilters, ApiPaging } from './api-docs.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { oneParam, pageParams } from './query-params.js';
+import { UnsupportedQuery } from './query-declarations.js';
 
 const SEARCH: SearchQuerySpec = { resource: 'trigger', params: ['q', 'namespace', 'flowId', 'page', 'size', 'sort'] };
 const SORTABLE_TEXT = 'triggerId, flowId, namespace, nextExecutionDate';
@@ -45,6 +46,7 @@ export class TriggersController {
   @ApiQuery({ name: 'namespace', required: false })
   @ApiQuery({ name: 'flowId', required: false })
   @ApiPaging(10_000, 10, SORTABLE_TEXT)
+  @UnsupportedQuery({ dateFilter: 'filter dates with filters[...]' })
   @ApiFilters('trigger')
   @ApiResponse({ status: 200, description: '{results: [{abstractTrigger, triggerContext}], total}' })
   @BAD_REQUEST
@@ -64,6 +66,7 @@ export class TriggersController {
   @ApiParam({ name: 'flowId' })
   @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1 }, description: 'Page number, from 1 (default 1).' })
   @ApiQuery({ name: 'size', required: false, schema: { type: 'integer', minimum: 1, maximum: 10_000 }, description: 'Page size, 1 to 10000 (default 10).' })
+  @UnsupportedQuery({ q: 'search triggers by text with /api/v1/triggers/search?q=...', sort: 'the triggers of one flow come in the order the flow declares them' })
   @ApiResponse({ status: 200, description: '{results: [triggerContext], total}' })
   @BAD_REQUEST
   async ofFlow(@Param('namespace') namespace: string, @Param('flowId') flowId: string, @Query() raw: RawQuery) {
