@@ -4,8 +4,7 @@ import { repositoryContract } from '../testing/repository.contract.js';
 import { openTestSearchRepository, testSearchUrl } from '../testing/search-test-repository.js';
 import type { SearchProduct } from './search-transport.js';
 
-// Each test opens and drops its own indices: seconds, not milliseconds, on a loaded machine (Elasticsearch 8 creates
-// indices slower than OpenSearch: 6-16 s per test at load 20).
+// Each test opens and drops its own 8 indices and templates: 6-16 s per test at a load average of 20 on 2 cores.
 jest.setTimeout(60_000);
 
 // The Elasticsearch node of `npm test` (scripts/servers/elasticsearch.mjs): 8.19 unless OSPREY_TEST_ELASTICSEARCH_VERSION
