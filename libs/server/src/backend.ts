@@ -5,7 +5,7 @@ import { BackendUnavailableError, type Execution, type LogEntry, type StoredFlow
 import type { FlowRepository, LogRepository, Repository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { openLocalStorage } from '@osprey/storage';
-import { dataPath, type OspreyConfig } from './config.js';
+import { dataPath, isSearchRepository, type OspreyConfig } from './config.js';
 import { newId } from './ids.js';
 import { RelayedExecutorStore, RelayedWorkerJobQueue, WorkerJobRelay } from './redis-worker-jobs.js';
 
@@ -122,8 +122,8 @@ async function openSqlBackend(config: OspreyConfig): Promise<OpenedBackend> {
   const repository =
     repo.type === 'sqlite'
       ? await openSqliteRepository(dataPath(config, repo.path))
-      : repo.type === 'opensearch'
-        ? unreachable('an OpenSearch repository goes with a Kafka queue')
+      : isSearchRepository(repo)
+        ? unreachable('a search repository goes with a Kafka queue')
         : await openSqlRepository({ url: repo.url, poolSize: repo.poolSize, connectTimeoutMs: repo.connectTimeoutMs });
   try {
     const settings = config.queue;
@@ -156,7 +156,7 @@ async function openSqlBackend(config: OspreyConfig): Promise<OpenedBackend> {
 async function openKafkaBackend(config: OspreyConfig, options: BackendOptions): Promise<OpenedBackend> {
   const settings = config.queue;
   const repo = config.repository;
-  if (settings.type !== 'kafka' || repo.type !== 'opensearch') return unreachable('the Kafka backend needs queue.type kafka and repository.type opensearch');
+  if (settings.type !== 'kafka' || !isSearchRepository(repo)) return unreachable('the Kafka backend needs queue.type kafka and a search repository');
   const { openKafkaIndexFeed, openKafkaQueue } = await import('@osprey/queue/kafka');
   const { openSearchRepository } = await import('@osprey/repository/search');
   const onError = (context: string) => (error: unknown) => options.onError?.(error, context);
@@ -170,9 +170,18 @@ async function openKafkaBackend(config: OspreyConfig, options: BackendOptions): 
     onError: onError('kafka'),
   };
   const search = await whileUnavailable(
-    () => openSearchRepository({ url: repo.url, indexPrefix: repo.indexPrefix, replicas: repo.replicas, username: repo.username, password: repo.password, onError: onError('opensearch') }),
+    () =>
+      openSearchRepository({
+        product: repo.type,
+        url: repo.url,
+        indexPrefix: repo.indexPrefix,
+        replicas: repo.replicas,
+        username: repo.username,
+        password: repo.password,
+        onError: onError(repo.type),
+      }),
     SEARCH_START_WAIT_MS,
-    onError('opensearch'),
+    onError(repo.type),
   );
   let queue: KafkaQueue;
   try {
@@ -377,7 +386,7 @@ export async function migrateBackend(config: OspreyConfig): Promise<string[]> {
   const applied: string[] = [];
   const repo = config.repository;
   // Search indices and Kafka topics are created by the services at start; there is nothing to migrate.
-  if (repo.type === 'opensearch') return applied;
+  if (isSearchRepository(repo)) return applied;
   const { migrateSqlRepository, openSqliteRepository } = await import('@osprey/repository/sql');
   const { migrateSqlQueue, openSqliteQueue } = await import('@osprey/queue/sql');
   if (repo.type === 'sqlite') {

@@ -15,6 +15,13 @@ describe('loadConfig: Kafka, OpenSearch and Redis backends', () => {
     expect(config.workerQueue).toEqual({ type: 'queue' });
   });
 
+  it('takes Elasticsearch as the search repository, with the same settings and the same pairing with Kafka', () => {
+    const config = loadConfig({ env: { ...ha, OSPREY_REPOSITORY_TYPE: 'elasticsearch', OSPREY_REPOSITORY_URL: 'https://es:9200', OSPREY_REPOSITORY_USERNAME: 'elastic', OSPREY_REPOSITORY_PASSWORD: 's' } });
+    expect(config.repository).toEqual({ type: 'elasticsearch', url: 'https://es:9200', indexPrefix: 'osprey', replicas: 0, username: 'elastic', password: 's' });
+    expect(() => loadConfig({ env: { OSPREY_REPOSITORY_TYPE: 'elasticsearch', OSPREY_REPOSITORY_URL: 'http://es:9200' } })).toThrow(/queue\.type: must be kafka when repository\.type is elasticsearch/);
+    expect(() => loadConfig({ env: { ...ha, OSPREY_REPOSITORY_TYPE: 'elasticsearch', OSPREY_REPOSITORY_URL: 'es:9200' } })).toThrow(/repository\.url: an http\(s\):\/\/host\[:port\] URL such as http:\/\/elasticsearch:9200/);
+  });
+
   it('puts worker jobs on Redis with any queue backend', () => {
     const config = loadConfig({ env: { OSPREY_WORKER_QUEUE_TYPE: 'redis', OSPREY_WORKER_QUEUE_URL: 'redis://redis:6379', OSPREY_WORKER_CONCURRENCY: '4' } });
     expect(config.workerQueue).toEqual({ type: 'redis', url: 'redis://redis:6379', prefix: 'osprey' });
@@ -30,7 +37,7 @@ describe('loadConfig: Kafka, OpenSearch and Redis backends', () => {
 
   it('names the setting that does not fit', () => {
     expect(() => loadConfig({ env: { ...ha, OSPREY_QUEUE_BROKERS: 'kafka-0' } })).toThrow(/queue\.brokers\.0: a broker as host:port/);
-    expect(() => loadConfig({ env: { OSPREY_QUEUE_TYPE: 'kafka', OSPREY_QUEUE_BROKERS: 'k:9092' } })).toThrow(/repository\.type: must be opensearch/);
+    expect(() => loadConfig({ env: { OSPREY_QUEUE_TYPE: 'kafka', OSPREY_QUEUE_BROKERS: 'k:9092' } })).toThrow(/repository\.type: must be opensearch or elasticsearch/);
     expect(() => loadConfig({ env: { OSPREY_REPOSITORY_TYPE: 'opensearch', OSPREY_REPOSITORY_URL: 'http://os:9200' } })).toThrow(/queue\.type: must be kafka/);
     expect(() => loadConfig({ env: { ...ha, OSPREY_QUEUE_SASL_USERNAME: 'osprey' } })).toThrow(/queue\.saslPassword: saslMechanism, saslUsername and saslPassword go together/);
     expect(() => loadConfig({ env: { ...ha, OSPREY_REPOSITORY_USERNAME: 'admin' } })).toThrow(/repository\.password: username and password go together/);

@@ -73,11 +73,15 @@ const queueBackend = z.preprocess(
   ]),
 );
 
-/** OpenSearch (or Elasticsearch) as the repository of the Kafka deployment; the indexer writes it. */
-const searchRepository = z
+/**
+ * A search server as the repository of the Kafka deployment; the indexer writes it. `opensearch` goes through
+ * opensearch-js (OpenSearch, Elasticsearch 7.17), `elasticsearch` through @elastic/elasticsearch (7.17, 8, 9).
+ */
+const searchRepository = (type: 'opensearch' | 'elasticsearch') =>
+  z
   .object({
-    type: z.literal('opensearch'),
-    url: z.string().regex(/^https?:\/\/[^/?#]+\/?$/, 'an http(s)://host[:port] URL such as http://opensearch:9200'),
+    type: z.literal(type),
+    url: z.string().regex(/^https?:\/\/[^/?#]+\/?$/, `an http(s)://host[:port] URL such as http://${type}:9200`),
     /** Prefix of every index and template. */
     indexPrefix: z.string().regex(/^[a-z0-9._-]+$/, 'lowercase letters, digits, dots, underscores and hyphens').default('osprey'),
     /** Replicas of each index Osprey creates; 1 or more on a production cluster. */
@@ -94,7 +98,8 @@ const repositoryBackend = z.preprocess(
     sqliteBackend,
     sqlServerBackend('postgres', /^postgres(ql)?:\/\/.+/, 'postgres://osprey:secret@db:5432/osprey'),
     sqlServerBackend('mysql', /^(mysql|mariadb):\/\/.+/, 'mysql://osprey:secret@db:3306/osprey'),
-    searchRepository,
+    searchRepository('opensearch'),
+    searchRepository('elasticsearch'),
   ]),
 );
 
@@ -245,16 +250,16 @@ export const configSchema = z
       context.addIssue({ code: 'custom', path: ['repository', 'path'], message: `must name the same SQLite file as queue.path (${queue.path}): the executor writes executions in the queue's file` });
     }
     // On Kafka the executor's state lives in topics that only the indexer projects into a search server.
-    if (queue.type === 'kafka' && repository.type !== 'opensearch') {
-      context.addIssue({ code: 'custom', path: ['repository', 'type'], message: 'must be opensearch when queue.type is kafka (the indexer projects the topics into it)' });
+    if (queue.type === 'kafka' && !isSearchRepository(repository)) {
+      context.addIssue({ code: 'custom', path: ['repository', 'type'], message: 'must be opensearch or elasticsearch when queue.type is kafka (the indexer projects the topics into it)' });
     }
     // Only the SQL queues route jobs by worker group (the executor fails grouped tasks elsewhere, saying so).
     const unrouted = workerGroupsUnsupportedBy(config);
     if (config.worker.group !== undefined && unrouted) {
       context.addIssue({ code: 'custom', path: ['worker', 'group'], message: `worker groups are not supported ${unrouted}: use a SQL queue (sqlite, postgres, mysql)` });
     }
-    if (repository.type === 'opensearch' && queue.type !== 'kafka') {
-      context.addIssue({ code: 'custom', path: ['queue', 'type'], message: 'must be kafka when repository.type is opensearch' });
+    if (isSearchRepository(repository) && queue.type !== 'kafka') {
+      context.addIssue({ code: 'custom', path: ['queue', 'type'], message: `must be kafka when repository.type is ${repository.type}` });
     }
   });
 
@@ -265,6 +270,13 @@ export function workerGroupsUnsupportedBy(config: Pick<OspreyConfig, 'queue' | '
   if (config.workerQueue.type === 'redis') return 'with worker jobs on Redis (workerQueue.type redis)';
   if (config.queue.type === 'kafka') return 'on the kafka queue';
   return undefined;
+}
+
+export type SearchRepositoryConfig = Extract<OspreyConfig['repository'], { type: 'opensearch' | 'elasticsearch' }>;
+
+/** Whether the repository is a search server (the Kafka deployment's projection), whichever its product. */
+export function isSearchRepository(repository: OspreyConfig['repository']): repository is SearchRepositoryConfig {
+  return repository.type === 'opensearch' || repository.type === 'elasticsearch';
 }
 
 export class ConfigError extends Error {

@@ -6,3 +6,4 @@ export { logSeq, type IndexedLogEntry } from './search-log-repository.js';
 export * from './search-unavailable-error.js';
 export * from './search-request-error.js';
 export * from './search-bulk-error.js';
+export * from './search-transport.js';

@@ -1,5 +1,4 @@
 import type { Execution, TaskRun } from '@osprey/flow-model';
-import { Client } from '@opensearch-project/opensearch';
 import type { Repository } from '../ports.js';
 import { SearchBulkError, type SearchBulkFailure } from './search-bulk-error.js';
 import { SearchClient, type BulkOperation, type SearchRefresh } from './search-client.js';
@@ -12,9 +11,15 @@ import { SearchKvRepository } from './search-kv-repository.js';
 import { SearchLogRepository, type IndexedLogEntry } from './search-log-repository.js';
 import { SearchServiceInstanceRepository } from './search-service-instance-repository.js';
 import { SearchTaskRunRepository } from './search-task-run-repository.js';
+import { openSearchTransport, type SearchProduct } from './search-transport.js';
 import { SearchTriggerRepository } from './search-trigger-repository.js';
 
 export interface SearchRepositoryOptions {
+  /**
+   * The server's product, which picks its client: `opensearch` (default; opensearch-js, also serves
+   * Elasticsearch 7.17) or `elasticsearch` (@elastic/elasticsearch: Elasticsearch 7.17, 8 and 9).
+   */
+  product?: SearchProduct;
   /** One node's URL, or several of the same cluster (requests are spread and retried across them). */
   url: string | string[];
   /** Every index and template is named `<indexPrefix>-<kind>`; default `osprey`. */
@@ -44,7 +49,8 @@ export interface SearchRepositoryOptions {
 }
 
 /**
- * The repository port on OpenSearch (and the same REST API of Elasticsearch): one index per kind of document.
+ * The repository port on OpenSearch or Elasticsearch (the same REST API, each through its own client): one index
+ * per kind of document.
  * Beyond the port it offers the indexer's bulk projections (`indexExecutions`, `indexLogs`), `ping` and `drop`.
  */
 export class SearchRepository implements Repository {
@@ -139,10 +145,11 @@ export class SearchRepository implements Repository {
 export async function openSearchRepository(options: SearchRepositoryOptions): Promise<SearchRepository> {
   const indices = searchIndexNames(options.indexPrefix ?? 'osprey');
   const client = new SearchClient(
-    new Client({
-      node: options.url,
-      ...(options.username !== undefined ? { auth: { username: options.username, password: options.password ?? '' } } : {}),
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
+    await openSearchTransport(options.product ?? 'opensearch', {
+      url: options.url,
+      username: options.username,
+      password: options.password,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       maxRetries: options.maxRetries ?? 3,
     }),
   );

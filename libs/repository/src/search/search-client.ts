@@ -1,6 +1,5 @@
-import { Client, errors } from '@opensearch-project/opensearch';
 import { SearchRequestError } from './search-request-error.js';
-import { SearchUnavailableError } from './search-unavailable-error.js';
+import type { SearchTransport } from './search-transport.js';
 
 /** `true` refreshes at once, `'wait_for'` waits for the next periodic refresh, `false` leaves it to the interval. */
 export type SearchRefresh = boolean | 'wait_for';
@@ -56,24 +55,6 @@ export interface SearchResult<T> {
   aggregations?: Record<string, unknown>;
 }
 
-interface ErrorCause {
-  type?: string;
-  reason?: string;
-  caused_by?: ErrorCause;
-}
-
-interface ErrorBody {
-  error?: (ErrorCause & { root_cause?: ErrorCause[] }) | string;
-}
-
-/** The reason with its chain of causes ("template invalid: No handler for type [wildcard]"). */
-function reasonChain(cause: ErrorCause): string | undefined {
-  const reasons: string[] = [];
-  for (let at: ErrorCause | undefined = cause; at && reasons.length < 5; at = at.caused_by) if (at.reason) reasons.push(at.reason);
-  return reasons.length > 0 ? reasons.join(': ') : undefined;
-}
-
-const TRANSIENT = new Set([429, 502, 503, 504]);
 const PAGE = 1000;
 /** The deepest hit a plain from/size search may reach (the servers' default `index.max_result_window`). */
 const MAX_RESULT_WINDOW = 10_000;
@@ -83,33 +64,23 @@ function encode(id: string): string {
 }
 
 /**
- * The few REST calls the repository makes, over opensearch-js's transport (one code path for OpenSearch and
- * Elasticsearch's identical endpoints), with failures turned into typed errors: SearchUnavailableError when the
- * server cannot be reached or is overloaded, SearchRequestError for a request it rejects.
+ * The few REST calls the repository makes, over the product's own client (SearchTransport: one code path for
+ * OpenSearch's and Elasticsearch's identical endpoints), with failures as typed errors: SearchUnavailableError when
+ * the server cannot be reached or is overloaded, SearchRequestError for a request it rejects.
  */
 export class SearchClient {
-  constructor(readonly client: Client) {}
+  /** Set once the server has answered that it has no `_delete_by_query` (see `deleteByQuery`). */
+  private deleteByQueryMissing = false;
 
-  async request<T>(
+  constructor(readonly transport: SearchTransport) {}
+
+  request<T>(
     method: string,
     path: string,
     options: { querystring?: Record<string, unknown>; body?: unknown; bulkBody?: unknown[]; ignore?: number[]; requestTimeout?: number; maxRetries?: number } = {},
   ): Promise<{ statusCode: number; body: T }> {
-    try {
-      const response = await this.client.transport.request(
-        {
-          method,
-          path,
-          querystring: options.querystring,
-          body: options.body as Record<string, unknown> | undefined,
-          bulkBody: options.bulkBody as Record<string, unknown>[] | undefined,
-        },
-        { ignore: options.ignore, requestTimeout: options.requestTimeout, maxRetries: options.maxRetries },
-      );
-      return { statusCode: response.statusCode ?? 0, body: response.body as T };
-    } catch (error) {
-      throw toSearchError(error, `${method} ${path}`);
-    }
+    const { querystring, body, bulkBody, ...transportOptions } = options;
+    return this.transport.request<T>({ method, path, querystring, body, bulkBody }, transportOptions);
   }
 
   /** Whether the server answers and its cluster is at least yellow. */
@@ -218,14 +189,48 @@ export class SearchClient {
   /**
    * Deletes the matching documents, refreshing first: delete-by-query only sees what a refresh made searchable,
    * and bulk projections are written without one. `refresh` makes the deletion visible to searches at once.
+   * A server without `_delete_by_query` (an Elasticsearch node without its reindex module) gets the same
+   * deletion as searches and bulk deletes.
    */
   async deleteByQuery(index: string, query: unknown, refresh: boolean): Promise<number> {
     await this.refreshIndex(index);
-    const { body } = await this.request<{ deleted: number }>('POST', `/${index}/_delete_by_query`, {
-      querystring: { refresh: String(refresh), conflicts: 'proceed' },
-      body: { query },
-    });
-    return body.deleted;
+    if (!this.deleteByQueryMissing) {
+      try {
+        const { body } = await this.request<{ deleted: number }>('POST', `/${index}/_delete_by_query`, {
+          querystring: { refresh: String(refresh), conflicts: 'proceed' },
+          body: { query },
+        });
+        return body.deleted;
+      } catch (error) {
+        if (!noDeleteByQueryHandler(error)) throw error;
+        this.deleteByQueryMissing = true;
+      }
+    }
+    return this.deleteBySearch(index, query, refresh);
+  }
+
+  /**
+   * Delete-by-query's behaviour from searches and bulk deletes: pages of matching ids, each deleted on the sequence
+   * number it was read with (a document changed meanwhile is skipped, as `conflicts=proceed` does), refreshed so
+   * that the next page no longer sees them. Stops at a short page, or at a page where every delete lost its race.
+   */
+  private async deleteBySearch(index: string, query: unknown, refresh: boolean): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const { hits } = await this.searchWindow<never>(index, { query, size: PAGE, _source: false, seq_no_primary_term: true, track_total_hits: false });
+      if (hits.length === 0) break;
+      const last = hits.length < PAGE;
+      const items = await this.bulk(
+        hits.map((hit) => ({ action: 'delete' as const, index, id: hit._id, ifSeqNo: hit._seq_no, ifPrimaryTerm: hit._primary_term })),
+        last ? refresh : true,
+      );
+      const failed = items.find((item) => item.error && item.status !== 404 && item.status !== 409);
+      if (failed) throw new SearchRequestError(failed.status, failed.error!.type, `delete ${index}/${failed.id}: ${failed.error!.reason}`);
+      const done = items.filter((item) => item.status === 200).length;
+      deleted += done;
+      if (last || done === 0) break;
+    }
+    return deleted;
   }
 
   /** One bulk request; per-document results in order (409 for a conditional or versioned write that lost). */
@@ -257,22 +262,11 @@ export class SearchClient {
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    await this.transport.close();
   }
 }
 
-function toSearchError(error: unknown, what: string): Error {
-  if (error instanceof errors.ResponseError) {
-    const status = error.statusCode ?? error.meta.statusCode ?? 0;
-    const body = error.meta.body as ErrorBody | undefined;
-    const detail = typeof body?.error === 'object' ? body.error : undefined;
-    const type = detail?.type ?? 'error';
-    const reason = (detail && reasonChain(detail)) ?? (typeof body?.error === 'string' ? body.error : error.message);
-    if (TRANSIENT.has(status)) return new SearchUnavailableError(`${what}: search server answered ${status} ${type}: ${reason}`, status, { cause: error });
-    return new SearchRequestError(status, type, `${what}: ${reason}`, { cause: error });
-  }
-  if (error instanceof errors.ConnectionError || error instanceof errors.TimeoutError || error instanceof errors.NoLivingConnectionsError || error instanceof errors.RequestAbortedError) {
-    return new SearchUnavailableError(`${what}: search server unreachable: ${error.message}`, undefined, { cause: error });
-  }
-  return error instanceof Error ? error : new Error(String(error));
+/** Elasticsearch answers an endpoint of a module it lacks with 400 "no handler found for uri [...]". */
+function noDeleteByQueryHandler(error: unknown): boolean {
+  return error instanceof SearchRequestError && (error.statusCode === 400 || error.statusCode === 405) && /no handler found for uri \[[^\]]*_delete_by_query/.test(error.reason);
 }

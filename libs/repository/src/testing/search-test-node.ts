@@ -17,6 +17,7 @@ interface NodeOptions {
   port?: number;
   transportPort?: number;
   heap?: string;
+  version?: string;
 }
 
 interface SearchServerModule {
@@ -34,7 +35,7 @@ const SERVER_MODULE = new URL('../../../../scripts/servers/opensearch.mjs', impo
  */
 export async function startTestSearchNode(
   product: 'opensearch' | 'elasticsearch',
-  options: { dataDir?: string; port?: number; transportPort?: number; heap?: string } = {},
+  options: { dataDir?: string; port?: number; transportPort?: number; heap?: string; /** Elasticsearch's: '7.17', '8.19' (default) or '9.5'. */ version?: string } = {},
 ): Promise<TestSearchNode> {
   const servers = (await import(SERVER_MODULE)) as SearchServerModule;
   const cacheDir = process.env.OSPREY_CACHE_DIR ?? join(homedir(), '.cache', 'osprey');
@@ -42,7 +43,7 @@ export async function startTestSearchNode(
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `osprey-${product}-`));
   const start = product === 'opensearch' ? servers.startOpenSearchNode : servers.startElasticsearchNode;
   try {
-    const node = await start({ cacheDir, dataDir, port: options.port, transportPort: options.transportPort, heap: options.heap ?? '256m' });
+    const node = await start({ cacheDir, dataDir, port: options.port, transportPort: options.transportPort, heap: options.heap ?? '256m', version: options.version });
     return {
       ...node,
       dataDir,
