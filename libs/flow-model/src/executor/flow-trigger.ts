@@ -2,7 +2,7 @@ import type { Condition, Flow, Label, Trigger } from '../flow/flow.js';
 import type { Execution } from '../execution/execution.js';
 import { isTerminated, type StateType } from '../execution/state.js';
 import { renderTemplate, renderValue, type RenderOptions } from '../expression/index.js';
-import { isTruthy } from './decide.js';
+import { isTruthy } from './is-truthy.js';
 import { advanceConditionWindow, conditionWindowKey, isConditionWindowExpired, type ConditionWindowWrite, type StoredConditionWindow } from './condition-window.js';
 import { conditionWindowAt, isWindowOpen, type TimeWindowSpec } from './precondition-window.js';
 import { labelsMap } from './run-variables.js';

@@ -1,6 +1,9 @@
 export * from './flowable-kind.js';
 export * from './run-variables.js';
 export * from './decide.js';
+export * from './is-truthy.js';
+export * from './label-lists.js';
+export { loopValues } from './flowables/for-each.js';
 export * from './retry.js';
 export * from './retry-execution.js';
 export * from './flow-trigger.js';

@@ -2,7 +2,7 @@ import { isScheduleConditionType } from '../flow/condition-types.js';
 import type { Condition } from '../flow/flow.js';
 import type { Execution } from '../execution/execution.js';
 import { evaluateExpression, renderTemplate, type RenderOptions } from '../expression/index.js';
-import { isTruthy } from './decide.js';
+import { isTruthy } from './is-truthy.js';
 import { isPublicHoliday } from './public-holiday.js';
 import { labelsMap } from './run-variables.js';
 

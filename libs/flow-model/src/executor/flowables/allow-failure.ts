@@ -1,0 +1,8 @@
+import { tasksOf } from '../task-lists.js';
+import { childScope, type Flowable } from './flowable.js';
+
+/** AllowFailure: runs its tasks in sequence; their failure ends it WARNING, so the flow goes on. */
+export const allowFailureFlowable: Flowable = {
+  resolveNexts: (run, task, ctx) => ctx.resolveScope(childScope(run, task, tasksOf(task.tasks)), 'sequential'),
+  resolveState: (state) => (state === 'FAILED' ? 'WARNING' : state),
+};

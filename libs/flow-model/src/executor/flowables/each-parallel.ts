@@ -1,0 +1,9 @@
+import type { Flowable } from './flowable.js';
+import { resolveIterations, startLoop } from './for-each.js';
+import { numberOr } from './task-values.js';
+
+/** EachParallel (deprecated for ForEach): runs its tasks once per `value`, `concurrent` iterations at a time (0: all). */
+export const eachParallelFlowable: Flowable = {
+  start: (run, task, ctx) => startLoop(run, task, task.value, ctx),
+  resolveNexts: (run, task, ctx) => resolveIterations(run, task, numberOr(task.concurrent, 0), ctx),
+};
