@@ -1,7 +1,7 @@
 import type { Flow } from '../flow/flow.js';
 import type { Execution } from '../execution/execution.js';
 import { newState } from '../execution/state.js';
-import { Simulation, flow, indent, log } from '../testing/decide-simulation.js';
+import { Simulation, flow, log } from '../testing/decide-simulation.js';
 import { decide } from './decide.js';
 import type { WorkerJob } from './events.js';
 
@@ -70,96 +70,7 @@ describe('decide: sequential lists', () => {
   });
 });
 
-describe('decide: flowables', () => {
-  it('Parallel dispatches children together, up to `concurrent`', () => {
-    const sim = new Simulation(
-      flow(`tasks:\n  - id: p\n    type: io.kestra.plugin.core.flow.Parallel\n    concurrent: 2\n    tasks:\n${indent(log('a') + log('b') + log('c'), 4)}`),
-      { answer: () => 'hold' },
-    ).run();
-    expect(sim.order()).toEqual(['a', 'b']);
-    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
-    expect(sim.order()).toEqual(['a', 'b', 'c']);
-    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
-    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
-    expect(sim.run1('p').state.current).toBe('SUCCESS');
-    expect(sim.state).toBe('SUCCESS');
-  });
-
-  it('Parallel with a failing child starts nothing new and fails once running children end', () => {
-    const sim = new Simulation(
-      flow(`tasks:\n  - id: p\n    type: io.kestra.plugin.core.flow.Parallel\n    concurrent: 2\n    tasks:\n${indent(log('a') + log('b') + log('c'), 4)}`),
-      { answer: () => 'hold' },
-    ).run();
-    sim.answer(sim.held[0]!, { state: 'FAILED' });
-    expect(sim.order()).toEqual(['a', 'b']);
-    expect(sim.state).toBe('RUNNING');
-    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
-    expect(sim.run1('p').state.current).toBe('FAILED');
-    expect(sim.state).toBe('FAILED');
-  });
-
-  it('ForEach runs the children once per value with taskrun.value, one iteration at a time by default', () => {
-    const sim = new Simulation(
-      flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", {"k": 1}]\n    tasks:\n      - id: r\n        type: io.kestra.plugin.core.debug.Return\n        format: "{{ taskrun.value }}"\n`),
-      { answer: () => 'hold' },
-    ).run();
-    expect(sim.dispatched).toHaveLength(1);
-    while (sim.held.length > 0) sim.answer(sim.held[0]!, { state: 'SUCCESS' });
-    expect(sim.runs('r').map((r) => [r.value, r.iteration])).toEqual([
-      ['a', 0],
-      ['b', 1],
-      ['{"k":1}', 2],
-    ]);
-    expect(sim.state).toBe('SUCCESS');
-  });
-
-  it('ForEach with concurrencyLimit 0 starts every iteration at once; an empty list ends at once', () => {
-    const all = new Simulation(
-      flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    concurrencyLimit: 0\n    values: '["a", "b", "c"]'\n    tasks:\n${indent(log('x'), 4)}`),
-      { answer: () => 'hold' },
-    ).run();
-    expect(all.dispatched).toHaveLength(3);
-    const empty = new Simulation(flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: '[]'\n    tasks:\n${indent(log('x'), 4)}${log('after')}`)).run();
-    expect(empty.state).toBe('SUCCESS');
-    expect(empty.order()).toEqual(['after']);
-  });
-
-  it('outputs of loop iterations are addressed by value', () => {
-    const sim = new Simulation(
-      flow(
-        `tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b"]\n    tasks:\n      - id: r\n        type: io.kestra.plugin.core.debug.Return\n        format: "v={{ taskrun.value }}"\n  - id: last\n    type: io.kestra.plugin.core.debug.Return\n    format: "{{ outputs.r.b.value }}"\n`,
-      ),
-    ).run();
-    expect(sim.run1('last').outputs).toEqual({ value: 'v=b' });
-  });
-
-  it('Switch runs the matching case and reports value and defaults', () => {
-    const yaml = `inputs:\n  - id: s\n    type: STRING\ntasks:\n  - id: sw\n    type: io.kestra.plugin.core.flow.Switch\n    value: "{{ inputs.s }}"\n    cases:\n      A:\n${indent(log('in-a'), 6)}    defaults:\n${indent(log('other'), 4)}`;
-    const a = new Simulation(flow(yaml), { inputs: { s: 'A' } }).run();
-    expect(a.order()).toEqual(['in-a']);
-    expect(a.run1('sw').outputs).toEqual({ value: 'A', defaults: false });
-    const z = new Simulation(flow(yaml), { inputs: { s: 'Z' } }).run();
-    expect(z.order()).toEqual(['other']);
-    expect(z.run1('sw').outputs).toEqual({ value: 'Z', defaults: true });
-  });
-
-  it('If runs then or else by the truthiness of its condition', () => {
-    const yaml = (c: string) => `tasks:\n  - id: if\n    type: io.kestra.plugin.core.flow.If\n    condition: "${c}"\n    then:\n${indent(log('yes'), 4)}    else:\n${indent(log('no'), 4)}`;
-    expect(new Simulation(flow(yaml('{{ 1 < 2 }}'))).run().order()).toEqual(['yes']);
-    expect(new Simulation(flow(yaml('false'))).run().order()).toEqual(['no']);
-    expect(new Simulation(flow(yaml('0'))).run().order()).toEqual(['no']);
-  });
-
-  it('AllowFailure turns a failed child into WARNING and the flow goes on', () => {
-    const sim = new Simulation(
-      flow(`tasks:\n  - id: af\n    type: io.kestra.plugin.core.flow.AllowFailure\n    tasks:\n      - id: boom\n        type: io.kestra.plugin.core.execution.Fail\n    errors:\n${indent(log('local-error'), 4)}${log('next')}`),
-    ).run();
-    expect(sim.run1('boom').state.current).toBe('FAILED');
-    expect(sim.run1('af').state.current).toBe('WARNING');
-    expect(sim.order()).toEqual(['boom', 'local-error', 'next']);
-    expect(sim.state).toBe('WARNING');
-  });
-
+describe('decide: task end states', () => {
   it('allowFailure and allowWarning on a task', () => {
     const sim = new Simulation(
       flow(`tasks:\n  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\n    allowFailure: true\n    allowWarning: true\n${log('next')}`),
@@ -169,56 +80,6 @@ describe('decide: flowables', () => {
     const warn = new Simulation(flow(`tasks:\n  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\n    allowFailure: true\n${log('next')}`)).run();
     expect(warn.run1('boom').state.current).toBe('WARNING');
     expect(warn.state).toBe('WARNING');
-  });
-
-  it('Dag runs each task once its dependencies succeeded', () => {
-    const sim = new Simulation(
-      flow(
-        `tasks:\n  - id: dag\n    type: io.kestra.plugin.core.flow.Dag\n    tasks:\n      - task:\n          id: t1\n          type: io.kestra.plugin.core.log.Log\n          message: x\n      - task:\n          id: t2\n          type: io.kestra.plugin.core.log.Log\n          message: x\n        dependsOn: [t1]\n      - task:\n          id: t3\n          type: io.kestra.plugin.core.log.Log\n          message: x\n        dependsOn: [t1]\n      - task:\n          id: t4\n          type: io.kestra.plugin.core.log.Log\n          message: x\n        dependsOn: [t2, t3]\n`,
-      ),
-      { answer: () => 'hold' },
-    ).run();
-    expect(sim.order()).toEqual(['t1']);
-    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
-    expect(sim.order()).toEqual(['t1', 't2', 't3']);
-    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
-    expect(sim.order()).toEqual(['t1', 't2', 't3']);
-    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
-    expect(sim.order()).toEqual(['t1', 't2', 't3', 't4']);
-    sim.answer(sim.held[0]!, { state: 'SUCCESS' });
-    expect(sim.state).toBe('SUCCESS');
-  });
-
-  it('Subflow starts a child, records its id, and transmits its failure', () => {
-    const yaml = `tasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: io.osprey.child\n    flowId: child\n    inputs:\n      x: "{{ execution.id }}"\n`;
-    const ok = new Simulation(flow(yaml)).run();
-    const start = ok.actions.find((a) => a.type === 'startSubflow');
-    expect(start && start.type === 'startSubflow' && start.request.inputs).toEqual({ x: 'exec-1' });
-    expect(ok.run1('sub').outputs).toMatchObject({ executionId: expect.any(String), state: 'SUCCESS' });
-    expect(ok.state).toBe('SUCCESS');
-    const ko = new Simulation(flow(yaml), { subflow: () => ({ state: 'FAILED' }) }).run();
-    expect(ko.run1('sub').state.current).toBe('FAILED');
-    expect(ko.state).toBe('FAILED');
-  });
-
-  it('Subflow without wait succeeds once the child exists', () => {
-    const sim = new Simulation(flow(`tasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: a\n    flowId: b\n    wait: false\n`), { subflow: () => 'hold' }).run();
-    expect(sim.run1('sub').state.current).toBe('SUCCESS');
-  });
-
-  it('WorkingDirectory goes to a worker as one job and records the children it ran', () => {
-    const sim = new Simulation(flow(`tasks:\n  - id: wd\n    type: io.kestra.plugin.core.flow.WorkingDirectory\n    tasks:\n${indent(log('c1') + log('c2'), 4)}`), {
-      answer: () => ({
-        state: 'SUCCESS',
-        children: [
-          { taskId: 'c1', state: 'SUCCESS', startDate: '2026-01-01T00:00:00Z', endDate: '2026-01-01T00:00:01Z' },
-          { taskId: 'c2', state: 'SUCCESS', outputs: { v: 1 }, startDate: '2026-01-01T00:00:01Z', endDate: '2026-01-01T00:00:02Z' },
-        ],
-      }),
-    }).run();
-    expect(sim.order()).toEqual(['wd']);
-    expect(sim.run1('c2').parentTaskRunId).toBe(sim.run1('wd').id);
-    expect(sim.state).toBe('SUCCESS');
   });
 });
 
@@ -272,46 +133,6 @@ describe('decide: retries, pauses, kills and duplicates', () => {
     ).run();
     expect(sim.run1('boom').attempts).toHaveLength(2);
     expect(sim.state).toBe('FAILED');
-  });
-
-  it('a manual Pause pauses the execution until resumed', () => {
-    const sim = new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n${log('after')}`)).run();
-    expect(sim.state).toBe('PAUSED');
-    expect(sim.run1('wait').state.current).toBe('PAUSED');
-    sim.send({ type: 'resume' });
-    expect(sim.order()).toEqual(['after']);
-    expect(sim.state).toBe('SUCCESS');
-    expect(sim.run1('wait').state.histories.map((h) => h.state)).toEqual(['CREATED', 'RUNNING', 'PAUSED', 'RUNNING', 'SUCCESS']);
-  });
-
-  it('a Pause with delay resumes itself; with timeout it fails', () => {
-    const delayed = new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    delay: PT1S\n${log('after')}`)).run();
-    expect(delayed.state).toBe('SUCCESS');
-    expect(delayed.order()).toEqual(['after']);
-    const timedOut = new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    timeout: PT1S\n${log('after')}`)).run();
-    expect(timedOut.run1('wait').state.current).toBe('FAILED');
-    expect(timedOut.state).toBe('FAILED');
-    expect(timedOut.runs('after')).toHaveLength(0);
-  });
-
-  it("a Pause whose duration runs out follows its behavior: RESUME goes on, WARN ends it WARNING, FAIL fails it, CANCEL cancels the execution", () => {
-    const paused = (behavior: string) =>
-      new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    pauseDuration: PT1S\n    behavior: ${behavior}\n${log('after')}`)).run();
-    const resumed = paused('RESUME');
-    expect([resumed.run1('wait').state.current, resumed.order(), resumed.state]).toEqual(['SUCCESS', ['after'], 'SUCCESS']);
-    const warned = paused('WARN');
-    expect([warned.run1('wait').state.current, warned.order(), warned.state]).toEqual(['WARNING', ['after'], 'WARNING']);
-    const failed = paused('FAIL');
-    expect([failed.run1('wait').state.current, failed.runs('after').length, failed.state]).toEqual(['FAILED', 0, 'FAILED']);
-    const cancelled = paused('CANCEL');
-    expect([cancelled.run1('wait').state.current, cancelled.runs('after').length, cancelled.state]).toEqual(['CANCELLED', 0, 'CANCELLED']);
-  });
-
-  it('a Pause resumed before its duration succeeds whatever its behavior', () => {
-    const sim = new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    pauseDuration: PT1H\n    behavior: FAIL\n${log('after')}`));
-    expect(sim.drain().run1('wait').state.current).toBe('PAUSED');
-    sim.send({ type: 'resume' });
-    expect([sim.run1('wait').state.current, sim.order(), sim.state]).toEqual(['SUCCESS', ['after'], 'SUCCESS']);
   });
 
   it('kill ends running task runs and the execution as KILLED and asks workers to stop', () => {
@@ -390,51 +211,7 @@ describe('decide: retries, pauses, kills and duplicates', () => {
   });
 });
 
-describe('decide: flowable end states and retries as Kestra resolves them', () => {
-  it('a Switch whose value matches no case and that has no defaults fails (WARNING with allowFailure)', () => {
-    const yaml = (extra = '') => `tasks:\n  - id: sw\n    type: io.kestra.plugin.core.flow.Switch\n    value: "{{ inputs.s }}"\n${extra}    cases:\n      "NO":\n${indent(log('in-no'), 6)}${log('after')}`;
-    const sim = new Simulation(flow(yaml()), { inputs: { s: 'YES' } }).run();
-    expect(sim.run1('sw').state.current).toBe('FAILED');
-    expect(sim.run1('sw').outputs).toEqual({ value: 'YES', defaults: true });
-    expect(sim.state).toBe('FAILED');
-    expect(sim.runs('after')).toHaveLength(0);
-    expect(sim.actions.some((a) => a.type === 'log' && a.level === 'ERROR' && a.message.includes("'YES'"))).toBe(true);
-    const tolerated = new Simulation(flow(yaml('    allowFailure: true\n')), { inputs: { s: 'YES' } }).run();
-    expect(tolerated.run1('sw').state.current).toBe('WARNING');
-    expect(tolerated.order()).toEqual(['after']);
-  });
-
-  it('a ForEach over values holding null fails with only its own task run; equal values run once', () => {
-    const sim = new Simulation(
-      flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: '[1, null, {"key": "k"}]'\n    tasks:\n${indent(log('x'), 4)}${log('after')}`),
-    ).run();
-    expect(sim.state).toBe('FAILED');
-    expect(sim.execution.taskRunList.map((r) => r.taskId)).toEqual(['each']);
-    expect(sim.actions.some((a) => a.type === 'log' && a.message.includes("Found '1' null values on Each"))).toBe(true);
-    const nullValues = new Simulation(flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: "{{ inputs.none }}"\n    tasks:\n${indent(log('x'), 4)}`), { inputs: { none: null } }).run();
-    expect(nullValues.state).toBe('FAILED');
-    const repeated = new Simulation(flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", "a"]\n    tasks:\n${indent(log('x'), 4)}`)).run();
-    expect(repeated.runs('x').map((r) => r.value)).toEqual(['a', 'b']);
-    expect(repeated.state).toBe('SUCCESS');
-  });
-
-  it('an If records its evaluationResult output', () => {
-    const sim = new Simulation(flow(`tasks:\n  - id: if\n    type: io.kestra.plugin.core.flow.If\n    condition: "{{ 1 == 1 }}"\n    then:\n${indent(log('yes'), 4)}`)).run();
-    expect(sim.run1('if').outputs).toEqual({ evaluationResult: true });
-  });
-
-  it('a Pause whose delay or timeout comes from an input waits that long', () => {
-    const delayed = new Simulation(flow(`inputs:\n  - id: delay\n    type: DURATION\ntasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    delay: "{{ inputs.delay }}"\n${log('after')}`), {
-      inputs: { delay: 'PT5S' },
-    }).run();
-    expect(delayed.state).toBe('SUCCESS');
-    expect(delayed.order()).toEqual(['after']);
-    expect(Date.parse(delayed.run1('after').state.startDate) - Date.parse(delayed.run1('wait').state.startDate)).toBeGreaterThanOrEqual(5000);
-    const timedOut = new Simulation(flow(`tasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n    timeout: "{{ inputs.t }}"\n${log('after')}`), { inputs: { t: 'PT2S' } }).run();
-    expect(timedOut.run1('wait').state.current).toBe('FAILED');
-    expect(timedOut.state).toBe('FAILED');
-  });
-
+describe('decide: runnable timeouts', () => {
   it("a runnable task's timeout may come from an input; one that is not a duration fails the task run, naming it", () => {
     const yaml = `inputs:\n  - id: t\n    type: STRING\ntasks:\n  - id: work\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    timeout: "{{ inputs.t }}"\n`;
     const sim = new Simulation(flow(yaml), { inputs: { t: 'PT3S' } }).run();
@@ -444,80 +221,6 @@ describe('decide: flowable end states and retries as Kestra resolves them', () =
     expect(bad.dispatched).toHaveLength(0);
     expect(bad.run1('work').state.current).toBe('FAILED');
     expect(bad.state).toBe('FAILED');
-  });
-
-  it('a failed Subflow is retried by its retry policy, each attempt starting a new child', () => {
-    const yaml = `retry:\n  type: constant\n  interval: PT1S\n  maxAttempt: 3\ntasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: io.osprey.child\n    flowId: child\n`;
-    const sim = new Simulation(flow(yaml), { subflow: () => ({ state: 'FAILED' }) }).run();
-    const starts = sim.actions.filter((a) => a.type === 'startSubflow');
-    expect(starts).toHaveLength(3);
-    expect(starts.map((a) => a.type === 'startSubflow' && a.request.attempt)).toEqual([1, 2, 3]);
-    expect(sim.run1('sub').attempts.map((a) => a.state.current)).toEqual(['FAILED', 'FAILED', 'FAILED']);
-    expect(sim.run1('sub').state.current).toBe('FAILED');
-    expect(sim.state).toBe('FAILED');
-    let calls = 0;
-    const second = new Simulation(flow(yaml), { subflow: () => ({ state: ++calls < 2 ? 'FAILED' : 'SUCCESS' }) }).run();
-    expect(second.run1('sub').attempts).toHaveLength(2);
-    expect(second.state).toBe('SUCCESS');
-  });
-
-  it("a Subflow task's own errors run when its child fails and its finally runs either way", () => {
-    const yaml = `tasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: io.osprey.child\n    flowId: child\n    errors:\n${indent(log('on-error'), 4)}    finally:\n${indent(log('cleanup'), 4)}${log('after')}`;
-    const ko = new Simulation(flow(yaml), { subflow: () => ({ state: 'FAILED' }) }).run();
-    expect(ko.order()).toEqual(['on-error', 'cleanup']);
-    expect(ko.run1('sub').state.current).toBe('FAILED');
-    expect(ko.state).toBe('FAILED');
-    const ok = new Simulation(flow(yaml)).run();
-    expect(ok.order()).toEqual(['cleanup', 'after']);
-    expect(ok.run1('sub').state.current).toBe('SUCCESS');
-    expect(ok.state).toBe('SUCCESS');
-  });
-
-  it('a failed Subflow child that could not start is retried too, under the attempt that started it', () => {
-    const yaml = `tasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: io.osprey.child\n    flowId: missing\n    retry:\n      type: constant\n      interval: PT1S\n      maxAttempt: 2\n`;
-    const f = flow(yaml);
-    let execution: Execution = { id: 'e', namespace: f.namespace, flowId: f.id, flowRevision: 1, state: newState(new Date(0)), labels: [], inputs: {}, taskRunList: [], version: 0 };
-    let now = 0;
-    let ids = 0;
-    const step = (event: Parameters<typeof decide>[0]['event']) => {
-      const d = decide({ flow: f, execution, event, now: new Date(++now * 1000), newId: () => `id-${++ids}` });
-      execution = d.execution;
-      return d;
-    };
-    const started = step({ type: 'start' }).actions.find((a) => a.type === 'startSubflow');
-    const runId = started?.type === 'startSubflow' ? started.request.parentTaskRunId : '';
-    step({ type: 'taskResult', taskRunId: runId, attempt: 1, state: 'FAILED' });
-    const restarted = step({ type: 'timer', kind: 'retry', taskRunId: runId, attempt: 1 }).actions.find((a) => a.type === 'startSubflow');
-    expect(restarted?.type === 'startSubflow' && restarted.request.attempt).toBe(2);
-    step({ type: 'taskResult', taskRunId: runId, attempt: 2, state: 'FAILED' });
-    expect(execution.state.current).toBe('FAILED');
-    expect(execution.taskRunList[0]!.attempts).toHaveLength(2);
-  });
-
-  it('an If that fails inside a concurrent ForEach does not stop the iterations started with it (Kestra: BadFlowableTest)', () => {
-    const sim = new Simulation(
-      flow(
-        `tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", "c"]\n    concurrencyLimit: 0\n    tasks:\n      - id: if\n        type: io.kestra.plugin.core.flow.If\n        condition: "{{ missing.variable }}"\n        then:\n${indent(log('never'), 8)}${log('after')}`,
-      ),
-    ).run();
-    expect(sim.runs('if').map((r) => [r.value, r.state.current])).toEqual([['a', 'FAILED'], ['b', 'FAILED'], ['c', 'FAILED']]);
-    expect(sim.run1('each').state.current).toBe('FAILED');
-    expect(sim.runs('after')).toHaveLength(0);
-    expect(sim.state).toBe('FAILED');
-    // A concurrency limit still holds: two iterations start, fail, and no third one starts after them.
-    const limited = new Simulation(
-      flow(`tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b", "c"]\n    concurrencyLimit: 2\n    tasks:\n      - id: if\n        type: io.kestra.plugin.core.flow.If\n        condition: "{{ missing.variable }}"\n        then:\n${indent(log('never'), 8)}`),
-    ).run();
-    expect(limited.runs('if').map((r) => r.value)).toEqual(['a', 'b']);
-    expect(limited.state).toBe('FAILED');
-  });
-
-  it('a Parallel child that fails as it is created does not stop its siblings from starting', () => {
-    const sim = new Simulation(
-      flow(`tasks:\n  - id: par\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n      - id: bad\n        type: io.kestra.plugin.core.log.Log\n        message: x\n        runIf: "{{ nope }}"\n${indent(log('b') + log('c'), 6)}`),
-    ).run();
-    expect(sim.order()).toEqual(['b', 'c']);
-    expect(sim.run1('par').state.current).toBe('FAILED');
   });
 });
 
