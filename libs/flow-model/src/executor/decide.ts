@@ -61,8 +61,7 @@ class Decider {
     const ctx = this.ctx;
     if (event.type === 'restart' || event.type === 'changeTaskRunState') {
       // Ended runs may change state again: what the caches know about progress no longer holds.
-      ctx.idx.prefix.clear();
-      ctx.idx.loops.clear();
+      ctx.forgetProgress();
     }
     switch (event.type) {
       case 'start':

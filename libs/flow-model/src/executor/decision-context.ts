@@ -6,12 +6,12 @@ import { applyPluginDefaults, parseDuration, workerGroupOf } from '../flow/index
 import type { ExecutionEvent, ExecutorAction } from './events.js';
 import { errorMessage } from './error-message.js';
 import { flowableOf } from './flowables/index.js';
-import { RUNNING, type ChildrenStatus, type Scope } from './flowables/flowable.js';
+import { RUNNING, type ChildrenStatus, type FlowableContext, type ListMode, type Scope } from './flowables/flowable.js';
 import { isTruthy } from './is-truthy.js';
 import { mergeLabelLists } from './label-lists.js';
 import { nextRetryDelay } from './retry.js';
 import { executionMetadata, retryExecutionOf } from './retry-execution.js';
-import { indexRun, keepRunIndex, runKey, takeRunIndex, type RunIndex } from './run-index.js';
+import { indexRun, keepRunIndex, runKey, takeRunIndex, type LoopProgress, type RunIndex } from './run-index.js';
 import { outputsVariable, runVariables } from './run-variables.js';
 import { enabled, tasksByIdOf } from './task-lists.js';
 
@@ -41,21 +41,18 @@ export interface Decision {
   actions: ExecutorAction[];
 }
 
-/** 'sequential' runs one task at a time; `concurrency` 0 means unlimited. */
-export type ListMode = 'sequential' | { concurrency: number };
-
 /**
  * What one decision works on, shared by the event handlers and the flowables: the execution as it changes, the
  * actions it asks for, and the machinery every flowable needs (creating, dispatching, ending, retrying and killing
  * task runs, logging, rendering expressions with the decision's clock and ids).
  */
-export class DecisionContext {
+export class DecisionContext implements FlowableContext {
   readonly flow: Flow;
   readonly now: Date;
   execution: Execution;
   /** Expressions see the decision's clock and ids, never the wall clock or a random source. */
   readonly render: RenderOptions;
-  readonly idx: RunIndex;
+  private readonly idx: RunIndex;
   private readonly changed = new Map<string, TaskRun>();
   private readonly actions: ExecutorAction[] = [];
   private readonly tasksById: Map<string, Task>;
@@ -491,6 +488,21 @@ export class DecisionContext {
 
   taskOf(run: TaskRun): Task | undefined {
     return this.tasksById.get(run.taskId);
+  }
+
+  /** Drops what the index knows of list and loop progress (ended runs are about to change). */
+  forgetProgress(): void {
+    this.idx.prefix.clear();
+    this.idx.loops.clear();
+  }
+
+  loopProgress(run: TaskRun, init: () => LoopProgress): LoopProgress {
+    let progress = this.idx.loops.get(run.id);
+    if (!progress) {
+      progress = init();
+      this.idx.loops.set(run.id, progress);
+    }
+    return progress;
   }
 
   runOf(taskRunId: string): TaskRun | undefined {

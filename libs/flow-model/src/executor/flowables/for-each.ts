@@ -2,9 +2,8 @@ import type { Task } from '../../flow/flow.js';
 import type { TaskRun } from '../../execution/execution.js';
 import { isFailed } from '../../execution/state.js';
 import { evaluateExpression } from '../../expression/index.js';
-import type { DecisionContext } from '../decision-context.js';
 import { enabled, tasksOf } from '../task-lists.js';
-import { RUNNING, childScope, type ChildrenStatus, type Flowable, type Scope } from './flowable.js';
+import { RUNNING, childScope, type ChildrenStatus, type Flowable, type Scope, type FlowableContext } from './flowable.js';
 import { numberOr, stringify } from './task-values.js';
 
 /** ForEach: runs its tasks once per value, `concurrencyLimit` iterations at a time (1 by default, 0: all). */
@@ -14,7 +13,7 @@ export const forEachFlowable: Flowable = {
 };
 
 /** Renders the loop's values once, when its run starts: the iterations are keyed by them. */
-export function startLoop(run: TaskRun, task: Task, raw: unknown, ctx: DecisionContext): TaskRun {
+export function startLoop(run: TaskRun, task: Task, raw: unknown, ctx: FlowableContext): TaskRun {
   const values = loopValues(raw, (template) => evaluateExpression(template, ctx.variablesFor(task, run), ctx.render));
   return ctx.replace({ ...run, flowable: { values } });
 }
@@ -23,19 +22,17 @@ export function startLoop(run: TaskRun, task: Task, raw: unknown, ctx: DecisionC
  * Runs the iterations of a loop (each one its children in sequence, under the loop's run with `value` and
  * `iteration`), at most `concurrency` at a time (0: all); the loop's errors and finally run once all ended.
  */
-export function resolveIterations(run: TaskRun, task: Task, concurrency: number, ctx: DecisionContext): ChildrenStatus {
+export function resolveIterations(run: TaskRun, task: Task, concurrency: number, ctx: FlowableContext): ChildrenStatus {
   const values = (run.flowable?.values as string[] | undefined) ?? [];
   const limit = concurrency <= 0 ? Infinity : concurrency;
   const children = enabled(tasksOf(task.tasks));
   const scopeOf = (i: number): Scope => ({ parent: run, value: values[i], iteration: i, tasks: children, errors: [], finally: [] });
   // Iterations start in order; only those started and not ended are looked at, so an event costs its iteration.
-  let progress = ctx.idx.loops.get(run.id);
-  if (!progress) {
+  const progress = ctx.loopProgress(run, () => {
     let next = 0;
     while (next < values.length && children.some((child) => ctx.findRun(child.id, scopeOf(next)))) next++;
-    progress = { next, open: Array.from({ length: next }, (_, i) => i), warning: false };
-    ctx.idx.loops.set(run.id, progress);
-  }
+    return { next, open: Array.from({ length: next }, (_, i) => i), warning: false };
+  });
   const record = (status: ChildrenStatus): boolean => {
     if (!status.done) return false;
     if (isFailed(status.state)) progress.failed ??= status.state;

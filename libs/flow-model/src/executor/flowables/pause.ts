@@ -1,8 +1,7 @@
 import type { TaskRun } from '../../execution/execution.js';
 import { withState } from '../../execution/state.js';
-import type { DecisionContext } from '../decision-context.js';
 import { tasksOf } from '../task-lists.js';
-import { childScope, type Flowable } from './flowable.js';
+import { childScope, type Flowable, type FlowableContext } from './flowable.js';
 
 /**
  * Pause: pauses its run (and the execution) until it is resumed, its `pauseDuration` (`delay`) runs out or its
@@ -32,7 +31,7 @@ export const pauseFlowable: Flowable = {
  * A Pause whose duration ran out (not resumed before): its `behavior` says what follows, as in Kestra. RESUME goes
  * on; WARN goes on and ends the Pause WARNING; FAIL fails the Pause; CANCEL cancels the execution.
  */
-export function pauseDelayReached(run: TaskRun, ctx: DecisionContext): void {
+export function pauseDelayReached(run: TaskRun, ctx: FlowableContext): void {
   const task = ctx.taskOf(run);
   const behavior = String((task && ctx.evaluate(task.behavior, task, run)) ?? 'RESUME').toUpperCase();
   if (behavior === 'FAIL') {
@@ -51,7 +50,7 @@ export function pauseDelayReached(run: TaskRun, ctx: DecisionContext): void {
 }
 
 /** A Pause whose timeout ran out before it was resumed fails. */
-export function pauseTimedOut(run: TaskRun, ctx: DecisionContext): void {
+export function pauseTimedOut(run: TaskRun, ctx: FlowableContext): void {
   ctx.finishRun(run, 'FAILED');
   ctx.refreshPausedState();
 }

@@ -2,12 +2,11 @@ import type { Label, Task } from '../../flow/flow.js';
 import type { TaskRun } from '../../execution/execution.js';
 import { isFailed, isTerminated, newState, withState, type StateType } from '../../execution/state.js';
 import { renderTemplate, renderValue } from '../../expression/index.js';
-import type { DecisionContext } from '../decision-context.js';
 import { errorMessage } from '../error-message.js';
 import type { SubflowEndedEvent } from '../events.js';
 import { mergeLabelLists } from '../label-lists.js';
 import { tasksOf } from '../task-lists.js';
-import { RUNNING, childScope, type Flowable } from './flowable.js';
+import { RUNNING, childScope, type Flowable, type FlowableContext } from './flowable.js';
 import { stringify } from './task-values.js';
 
 /**
@@ -43,7 +42,7 @@ export const subflowFlowable: Flowable = {
 };
 
 /** The child execution of a Subflow run exists: its id is recorded; without `wait` the Subflow is done. */
-export function subflowStarted(taskRunId: string, childExecutionId: string, ctx: DecisionContext): void {
+export function subflowStarted(taskRunId: string, childExecutionId: string, ctx: FlowableContext): void {
   const run = ctx.runOf(taskRunId);
   if (!run || isTerminated(run.state.current)) return;
   const task = ctx.taskOf(run);
@@ -59,7 +58,7 @@ export function subflowStarted(taskRunId: string, childExecutionId: string, ctx:
  * The child execution of a Subflow run ended: the run takes its state (FAILED only when `transmitFailed`) and
  * outputs, then retries by its policy or ends.
  */
-export function subflowEnded(event: SubflowEndedEvent, ctx: DecisionContext): void {
+export function subflowEnded(event: SubflowEndedEvent, ctx: FlowableContext): void {
   const run = ctx.runOf(event.taskRunId);
   if (!run || isTerminated(run.state.current)) return;
   const task = ctx.taskOf(run);
@@ -84,7 +83,7 @@ export function subflowEnded(event: SubflowEndedEvent, ctx: DecisionContext): vo
 }
 
 /** A Subflow run whose child ended (or started, without wait): its own errors and finally run before it ends. */
-function endSubflowRun(run: TaskRun, task: Task, state: StateType, ctx: DecisionContext): void {
+function endSubflowRun(run: TaskRun, task: Task, state: StateType, ctx: FlowableContext): void {
   if (state === 'KILLED' || (tasksOf(task.errors).length === 0 && tasksOf(task.finally).length === 0)) {
     ctx.finishRun(run, state);
     return;
@@ -92,7 +91,7 @@ function endSubflowRun(run: TaskRun, task: Task, state: StateType, ctx: Decision
   ctx.replace({ ...run, attempts: ctx.endAttempt(run, state), flowable: { ...(run.flowable ?? {}), jobState: state } });
 }
 
-function startChild(run: TaskRun, task: Task, ctx: DecisionContext): void {
+function startChild(run: TaskRun, task: Task, ctx: FlowableContext): void {
   const execution = ctx.execution;
   const vars = ctx.variablesFor(task, run);
   const inputs = renderValue((task.inputs ?? {}) as Record<string, unknown>, vars, ctx.render);
