@@ -1,10 +1,11 @@
 import type { Flow, Label, RetryPolicy, Task } from '../flow/flow.js';
 import type { Execution, TaskRun, TaskRunAttempt } from '../execution/execution.js';
 import { isFailed, isTerminated, newState, withState, type StateType } from '../execution/state.js';
-import { evaluateExpression, isTemplate, renderValue, type RenderOptions } from '../expression/index.js';
+import { evaluateExpression, isTemplate, type RenderOptions } from '../expression/index.js';
 import { applyPluginDefaults, parseDuration, workerGroupOf } from '../flow/index.js';
 import type { ExecutionEvent, ExecutorAction } from './events.js';
 import { errorMessage } from './error-message.js';
+import { renderFlowOutputs } from './flow-outputs.js';
 import { flowableOf } from './flowables/index.js';
 import { RUNNING, type ChildrenStatus, type FlowableContext, type ListMode, type Scope } from './flowables/flowable.js';
 import { isTruthy } from './is-truthy.js';
@@ -413,7 +414,7 @@ export class DecisionContext implements FlowableContext {
     let final = state;
     if (final !== 'KILLED' && final !== 'CANCELLED') {
       try {
-        const outputs = this.flowOutputs();
+        const outputs = renderFlowOutputs(this.flow, () => this.executionVariables(), this.render);
         if (outputs) this.execution = { ...this.execution, outputs };
       } catch (error) {
         final = 'FAILED';
@@ -440,17 +441,6 @@ export class DecisionContext implements FlowableContext {
         },
       });
     }
-  }
-
-  private flowOutputs(): Record<string, unknown> | undefined {
-    if (this.flow.outputs.length === 0) return undefined;
-    const vars = runVariables({ flow: this.flow, execution: this.execution, outputs: this.outputs(), envs: this.input.envs });
-    const result: Record<string, unknown> = {};
-    for (const output of this.flow.outputs) {
-      const value = renderValue(output.value, vars, this.render);
-      result[output.id] = convertOutput(output.type, value);
-    }
-    return result;
   }
 
   setExecutionState(state: StateType): void {
@@ -549,23 +539,4 @@ function unitOf(id: string): number {
 
 function stateForAttempt(state: StateType): StateType {
   return state === 'WARNING' || state === 'SUCCESS' || state === 'FAILED' || state === 'KILLED' ? state : 'SUCCESS';
-}
-
-function convertOutput(type: string, value: unknown): unknown {
-  switch (type?.toUpperCase()) {
-    case 'STRING':
-      return typeof value === 'string' ? value : JSON.stringify(value);
-    case 'INT':
-    case 'FLOAT': {
-      const n = Number(value);
-      if (!Number.isFinite(n)) throw new Error(`output of type ${type} is not a number: ${JSON.stringify(value)}`);
-      return type.toUpperCase() === 'INT' ? Math.trunc(n) : n;
-    }
-    case 'BOOLEAN':
-      return value === true || value === 'true';
-    case 'JSON':
-      return typeof value === 'string' ? JSON.parse(value) : value;
-    default:
-      return value;
-  }
 }
