@@ -34,9 +34,3 @@ export function flowableKind(type: string): FlowableKind | undefined {
   const pkg = FLOWABLE_PACKAGES.find((p) => type.startsWith(p));
   return pkg ? KINDS[type.slice(pkg.length)] : undefined;
 }
-
-/** Flowables resolved entirely by the executor; a WorkingDirectory is flowable but runs as one worker job. */
-export function isExecutorResolved(type: string): boolean {
-  const kind = flowableKind(type);
-  return kind !== undefined && kind !== 'WorkingDirectory';
-}

@@ -4,6 +4,7 @@ export * from './decide.js';
 export * from './is-truthy.js';
 export * from './label-lists.js';
 export { loopValues } from './flowables/for-each.js';
+export { isExecutorResolved } from './flowables/index.js';
 export * from './retry.js';
 export * from './retry-execution.js';
 export * from './flow-trigger.js';

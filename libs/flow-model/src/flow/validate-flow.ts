@@ -19,7 +19,8 @@ import {
 import { applyPluginDefaults } from './plugin-defaults.js';
 import { COMMON_TASK_PROPERTIES, PROCESS_TASK_RUNNER, resolveTaskType, type TaskTypeDefinition } from './task-types.js';
 import { WORKER_GROUP_KEY, WORKER_GROUP_PROPERTIES } from './worker-group.js';
-import { flowableKind, isExecutorResolved } from '../executor/flowable-kind.js';
+import { flowableKind } from '../executor/flowable-kind.js';
+import { isExecutorResolved } from '../executor/flowables/index.js';
 import { isTemplate } from './template-text.js';
 import { COMMON_TRIGGER_PROPERTIES, resolveTriggerType } from './trigger-types.js';
 import { resolveConditionType } from './condition-types.js';

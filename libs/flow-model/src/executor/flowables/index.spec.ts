@@ -1,4 +1,4 @@
-import { flowableOf, flowables } from './index.js';
+import { flowableOf, flowables, isExecutorResolved } from './index.js';
 import { subflowFlowable } from './subflow.js';
 import { workingDirectoryFlowable } from './working-directory.js';
 
@@ -27,5 +27,8 @@ describe('flowable registry', () => {
   it('sends only a WorkingDirectory to a worker as one job', () => {
     expect(kinds.filter((kind) => flowables[kind as keyof typeof flowables].runsOnWorker)).toEqual(['WorkingDirectory']);
     expect(workingDirectoryFlowable.runsOnWorker).toBe(true);
+    expect(isExecutorResolved('io.kestra.plugin.core.flow.WorkingDirectory')).toBe(false);
+    expect(isExecutorResolved('io.kestra.plugin.core.flow.Dag')).toBe(true);
+    expect(isExecutorResolved('io.kestra.plugin.core.log.Log')).toBe(false);
   });
 });

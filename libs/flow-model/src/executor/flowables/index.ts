@@ -34,3 +34,9 @@ export function flowableOf(type: string): Flowable | undefined {
   const kind = flowableKind(type);
   return kind ? flowables[kind] : undefined;
 }
+
+/** Flowables resolved entirely by the executor; a WorkingDirectory is flowable but runs as one worker job. */
+export function isExecutorResolved(type: string): boolean {
+  const flowable = flowableOf(type);
+  return flowable !== undefined && flowable.runsOnWorker !== true;
+}
