@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import { CONDITION_TYPES } from './condition-types.js';
 import { COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES, INPUT_TYPES } from './input-types.js';
-import { acceptedProperties, type PluginDefinition, type PropertySpec } from './plugin-definition.js';
-import { COMMON_TASK_PROPERTIES, TASK_TYPES } from './task-types.js';
+import type { PluginDefinition } from './plugin-definition.js';
+import { acceptedEnumValues, schemaReference } from './property-schema.js';
+import { COMMON_TASK_SHAPE, TASK_TYPES } from './task-types.js';
+import { COMMON_TRIGGER_SHAPE, TRIGGER_TYPES } from './trigger-types.js';
 import { WORKER_GROUP_KEY, WORKER_GROUP_PROPERTIES } from './worker-group.js';
-import { COMMON_TRIGGER_PROPERTIES, TRIGGER_TYPES } from './trigger-types.js';
 
 /** A JSON Schema (draft-07) document or sub-schema. */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -48,99 +50,78 @@ const DESCRIPTIONS: Record<string, string> = {
   format: 'A text, usually an expression: its rendered value is the output `value`.',
 };
 
-const TYPE_DESCRIPTIONS: Record<PropertySpec['type'], string> = {
-  string: 'Text (expressions allowed).',
-  number: 'A number (or an expression).',
-  integer: 'An integer (or an expression).',
-  boolean: 'true or false (or an expression).',
-  duration: 'ISO-8601 duration, e.g. PT30S, PT5M, PT1H, P1D.',
-  map: 'A map of keys to values.',
-  list: 'A list.',
-  stringOrList: 'A string or a list of strings.',
-  tasks: 'A list of tasks.',
-  taskCases: 'A map from a value to the list of tasks run for it.',
-  dagTasks: 'A list of {task, dependsOn: [task ids]}.',
-  conditions: 'A list of conditions.',
-  conditionMap: 'A map of named conditions.',
-  inputs: 'A list of input declarations.',
-  any: 'Any value.',
-};
-
 /** `{{ ... }}` or `{% ... %}`: a value only known at run time, accepted wherever a typed value is. */
 const EXPRESSION: JsonSchema = { type: 'string', pattern: '\\{\\{|\\{%' };
 
-/** One property's schema; scalars also accept their text form and expressions, as the validator does. */
-export function propertySchema(name: string, spec: PropertySpec): JsonSchema {
-  const description = DESCRIPTIONS[name] ?? TYPE_DESCRIPTIONS[spec.type];
-  const withDescription = (schema: JsonSchema): JsonSchema => ({ ...schema, description });
-  switch (spec.type) {
-    case 'string':
-      if (spec.values) {
-        const accepted = spec.values.filter((value) => !spec.refusedValues?.[value]);
-        return withDescription({ anyOf: [{ type: 'string', enum: accepted }, EXPRESSION] });
-      }
-      return withDescription({ type: ['string', 'number', 'boolean'] });
-    case 'number':
-      return withDescription({ type: ['number', 'string'] });
-    case 'integer':
-      return withDescription({ type: ['integer', 'string'] });
-    case 'boolean':
-      return withDescription({ type: ['boolean', 'string'] });
-    case 'duration':
-      return withDescription({ type: 'string', examples: ['PT30S', 'PT5M', 'PT1H', 'P1D'] });
-    case 'map':
-      if (name === 'workerGroup') {
-        const properties = propertiesSchema(WORKER_GROUP_PROPERTIES);
-        return withDescription({ type: 'object', required: ['key'], properties: { ...properties, key: { type: 'string', pattern: WORKER_GROUP_KEY.source } }, additionalProperties: false });
-      }
-      return withDescription({ type: ['object', 'string'] });
-    case 'list':
-      return withDescription({ type: ['array', 'string'] });
-    case 'stringOrList':
-      return withDescription({ anyOf: [{ type: ['string', 'number', 'boolean'] }, { type: 'array' }] });
-    case 'tasks':
-      return withDescription({ type: 'array', items: { $ref: '#/definitions/task' }, ...(spec.required ? { minItems: 1 } : {}) });
-    case 'taskCases':
-      return withDescription({ type: 'object', additionalProperties: { type: 'array', items: { $ref: '#/definitions/task' } } });
-    case 'dagTasks':
-      return withDescription({ type: 'array', items: { $ref: '#/definitions/dagTask' } });
-    case 'conditions':
-      return withDescription({ type: ['array', 'string'], items: { $ref: '#/definitions/condition' } });
-    case 'conditionMap':
-      return withDescription({ type: 'object', additionalProperties: { $ref: '#/definitions/condition' } });
-    case 'inputs':
-      return withDescription({ type: 'array', items: { $ref: '#/definitions/input' } });
-    case 'any':
-      return withDescription({});
+/**
+ * Osprey's touches on zod's JSON Schema: child tasks, conditions and inputs become references to their definitions,
+ * an enum offers its accepted values (its other cases and expressions still validate), integers lose zod's safe bounds.
+ */
+function adjust({ zodSchema, jsonSchema }: { zodSchema: z.core.$ZodTypes; jsonSchema: JsonSchema }): void {
+  const schema = zodSchema as unknown as z.ZodType;
+  const ref = schemaReference(schema);
+  if (ref) {
+    for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+    jsonSchema.$ref = `#/definitions/${ref}`;
+    return;
+  }
+  const accepted = acceptedEnumValues(schema);
+  if (accepted) jsonSchema.anyOf = [{ type: 'string', enum: [...accepted] }, EXPRESSION];
+  const members = jsonSchema.anyOf as JsonSchema[] | undefined;
+  if (members?.every(isBareType)) {
+    // `{type: [integer, string]}` rather than a union of bare types: the form editors complete best.
+    jsonSchema.type = [...new Set(members.map((member) => member.type as string))];
+    delete jsonSchema.anyOf;
+  }
+  if (jsonSchema.type === 'integer') {
+    delete jsonSchema.minimum;
+    delete jsonSchema.maximum;
   }
 }
 
-function propertiesSchema(props: Readonly<Record<string, PropertySpec>>): Record<string, JsonSchema> {
-  const result: Record<string, JsonSchema> = {};
-  // Refused properties are left out, so the editor flags them as the validator does.
-  for (const [name, spec] of Object.entries(acceptedProperties(props))) result[name] = propertySchema(name, spec);
-  return result;
+/** The JSON Schema of a map holding the properties of `shape` and nothing else. */
+function objectSchema(shape: z.ZodRawShape): JsonSchema {
+  const json = z.toJSONSchema(z.strictObject(shape), { target: 'draft-07', io: 'input', unrepresentable: 'any', override: adjust }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+/** A branch that says no more than its type (a list of anything, a map of anything, any text or an expression). */
+function isBareType(member: JsonSchema): boolean {
+  const trivial = (key: string, value: unknown) =>
+    key === 'type' ||
+    (key === 'pattern' && value === EXPRESSION.pattern) ||
+    (key === 'propertyNames' && (value as JsonSchema).type === 'string') ||
+    ((key === 'items' || key === 'additionalProperties') && Object.keys(value as JsonSchema).length === 0);
+  return typeof member.type === 'string' && Object.entries(member).every(([key, value]) => trivial(key, value));
 }
 
 /**
- * The schema of one plugin type: its `type` names (canonical name and aliases) as the discriminating enum,
- * its properties and the common ones, nothing else (Osprey rejects unknown properties).
+ * The schema of one plugin type, from its zod schema: its `type` names (canonical name and aliases) as the
+ * discriminating enum, its properties and the common ones, nothing else (Osprey rejects unknown properties; refused
+ * properties are in no schema).
  */
-function pluginSchema(definition: PluginDefinition, common: Readonly<Record<string, PropertySpec>>, idPattern?: string): JsonSchema {
-  const props = { ...propertiesSchema(common), ...propertiesSchema(definition.properties) };
+function pluginSchema(definition: PluginDefinition, common: z.ZodRawShape, idPattern?: string): JsonSchema {
+  const json = objectSchema({ ...common, ...definition.shape });
+  const props = json.properties as Record<string, JsonSchema>;
   // Legacy names validate but are not offered: completion lists the canonical io.kestra.plugin.* names only.
   props.type = definition.aliases.length
     ? { type: 'string', description: DESCRIPTIONS.type, anyOf: [{ enum: [definition.name] }, { pattern: `^(${definition.aliases.map(escapeRegExp).join('|')})$` }] }
     : { type: 'string', description: DESCRIPTIONS.type, enum: [definition.name] };
-  if (idPattern && props.id) props.id = { ...props.id, type: 'string', pattern: idPattern };
-  const required = [...new Set([...Object.entries(common).filter(([, s]) => s.required).map(([n]) => n), ...definition.required])];
+  if (idPattern && props.id) props.id = { type: 'string', pattern: idPattern, description: props.id.description };
+  // A task's worker group is checked as a map with its plugin defaults applied; the editor completes its own keys.
+  if (props.workerGroup) {
+    const group = objectSchema(WORKER_GROUP_PROPERTIES.shape);
+    (group.properties as Record<string, JsonSchema>).key = { type: 'string', pattern: WORKER_GROUP_KEY.source };
+    props.workerGroup = { description: props.workerGroup.description, ...group };
+  }
   return {
     type: 'object',
     title: definition.name.split('.').pop(),
     description: `${definition.name}${definition.deprecated ? ' (deprecated)' : ''}`,
     ...(definition.deprecated ? { deprecationMessage: `${definition.name} is deprecated` } : {}),
     properties: props,
-    required,
+    required: json.required ?? [],
     additionalProperties: false,
   };
 }
@@ -150,7 +131,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** Definition names are the canonical type names; `#/definitions/<name>`. */
-function byType(definitions: readonly PluginDefinition[], common: Readonly<Record<string, PropertySpec>>, idPattern?: string): Record<string, JsonSchema> {
+function byType(definitions: readonly PluginDefinition[], common: z.ZodRawShape, idPattern?: string): Record<string, JsonSchema> {
   const result: Record<string, JsonSchema> = {};
   for (const definition of definitions) result[definition.name] = pluginSchema(definition, common, idPattern);
   return result;
@@ -159,15 +140,10 @@ function byType(definitions: readonly PluginDefinition[], common: Readonly<Recor
 function inputSchemas(): Record<string, JsonSchema> {
   const result: Record<string, JsonSchema> = {};
   for (const type of INPUT_TYPES) {
-    const props = { ...propertiesSchema(COMMON_INPUT_PROPERTIES), ...propertiesSchema(INPUT_TYPE_PROPERTIES[type]) };
+    const json = objectSchema({ ...COMMON_INPUT_PROPERTIES.shape, ...INPUT_TYPE_PROPERTIES[type].shape });
+    const props = json.properties as Record<string, JsonSchema>;
     props.type = { type: 'string', enum: [type], description: 'The input type.' };
-    result[`input.${type}`] = {
-      type: 'object',
-      title: `${type} input`,
-      properties: props,
-      required: ['type'],
-      additionalProperties: false,
-    };
+    result[`input.${type}`] = { title: `${type} input`, ...json };
   }
   return result;
 }
@@ -208,8 +184,8 @@ function anyOfRefs(names: readonly string[]): JsonSchema {
  * flags no valid flow; the API's validation (`POST /api/v1/flows/validate`) remains the full check.
  */
 export function flowJsonSchema(): JsonSchema {
-  const tasks = byType(TASK_TYPES, COMMON_TASK_PROPERTIES, TASK_ID);
-  const triggers = byType(TRIGGER_TYPES, COMMON_TRIGGER_PROPERTIES, TASK_ID);
+  const tasks = byType(TASK_TYPES, COMMON_TASK_SHAPE, TASK_ID);
+  const triggers = byType(TRIGGER_TYPES, COMMON_TRIGGER_SHAPE, TASK_ID);
   const conditions = byType(CONDITION_TYPES, {});
   const inputs = inputSchemas();
   const tasksOf = (description: string, minItems?: number): JsonSchema => ({

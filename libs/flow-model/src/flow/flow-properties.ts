@@ -1,69 +1,75 @@
-import { properties, refused, type PropertySpec } from './plugin-definition.js';
+import { declaredProperties } from './plugin-definition.js';
+import { prop } from './property-schema.js';
 
-/** The properties of a flow itself and of its retry, output, plugin default, concurrency and SLA maps. */
-export const FLOW_PROPERTIES = properties({
-  id: 'string!',
-  namespace: 'string!',
-  revision: 'integer',
-  description: 'string',
-  labels: 'any',
-  inputs: 'list',
-  variables: 'map',
-  tasks: 'list!',
-  errors: 'list',
-  finally: 'list',
-  afterExecution: 'list',
-  outputs: 'list',
-  triggers: 'list',
-  pluginDefaults: 'list',
-  taskDefaults: 'list', // Kestra's older name for pluginDefaults
-  retry: 'map',
-  timeout: 'duration',
-  disabled: 'boolean',
-  concurrency: 'map',
-  deleted: refused('a flow is deleted through the API (DELETE /api/v1/flows/{namespace}/{id}), not by its source'),
-  listeners: refused('listeners were removed from Kestra; use a Flow trigger or afterExecution tasks'),
-  sla: 'list',
-  workerGroup: refused('a flow has no worker group of its own: set workerGroup on its tasks, or on all of them through pluginDefaults'),
-  tenantId: refused('Osprey has no tenants'),
-});
+/** The properties of a flow itself; its lists of tasks, inputs, outputs, triggers... are checked item by item. */
+export const FLOW_PROPERTIES = declaredProperties(
+  {
+    id: prop.string(),
+    namespace: prop.string(),
+    revision: prop.integer().optional(),
+    description: prop.string().optional(),
+    labels: prop.any().optional(),
+    inputs: prop.list().optional(),
+    variables: prop.map().optional(),
+    tasks: prop.list(),
+    errors: prop.list().optional(),
+    finally: prop.list().optional(),
+    afterExecution: prop.list().optional(),
+    outputs: prop.list().optional(),
+    triggers: prop.list().optional(),
+    pluginDefaults: prop.list().optional(),
+    taskDefaults: prop.list().describe("Kestra's older name for pluginDefaults.").optional(),
+    retry: prop.map().optional(),
+    timeout: prop.duration().optional(),
+    disabled: prop.boolean().optional(),
+    concurrency: prop.map().optional(),
+    sla: prop.list().optional(),
+  },
+  {
+    deleted: 'a flow is deleted through the API (DELETE /api/v1/flows/{namespace}/{id}), not by its source',
+    listeners: 'listeners were removed from Kestra; use a Flow trigger or afterExecution tasks',
+    workerGroup: 'a flow has no worker group of its own: set workerGroup on its tasks, or on all of them through pluginDefaults',
+    tenantId: 'Osprey has no tenants',
+  },
+);
 
-export const RETRY_PROPERTIES: Record<string, Record<string, PropertySpec>> = {
-  constant: properties({ interval: 'duration!' }),
-  exponential: properties({ interval: 'duration!', maxInterval: 'duration!', delayFactor: 'number' }),
-  random: properties({ minInterval: 'duration!', maxInterval: 'duration!' }),
+/** What each retry type adds to the common retry properties. */
+export const RETRY_PROPERTIES = {
+  constant: declaredProperties({ interval: prop.duration() }),
+  exponential: declaredProperties({ interval: prop.duration(), maxInterval: prop.duration(), delayFactor: prop.number().optional() }),
+  random: declaredProperties({ minInterval: prop.duration(), maxInterval: prop.duration() }),
 };
-export const COMMON_RETRY_PROPERTIES = properties({
-  type: 'string!',
-  maxAttempt: 'integer',
-  maxDuration: 'duration',
-  warningOnRetry: 'boolean',
-  behavior: { type: 'string', values: ['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION'] },
+export const COMMON_RETRY_PROPERTIES = declaredProperties({
+  type: prop.string(),
+  maxAttempt: prop.integer().optional(),
+  maxDuration: prop.duration().optional(),
+  warningOnRetry: prop.boolean().optional(),
+  behavior: prop.enumOf(['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION']).optional(),
 });
-export const OUTPUT_PROPERTIES = properties({
-  id: 'string!',
-  type: 'string!',
-  value: 'any!',
-  description: 'string',
-  displayName: 'string',
-  required: 'boolean',
+export const OUTPUT_PROPERTIES = declaredProperties({
+  id: prop.string(),
+  type: prop.string(),
+  value: prop.any(),
+  description: prop.string().optional(),
+  displayName: prop.string().optional(),
+  required: prop.boolean().optional(),
 });
-export const PLUGIN_DEFAULT_PROPERTIES = properties({ type: 'string!', forced: 'boolean', values: 'map!' });
-export const CONCURRENCY_PROPERTIES = properties({
-  limit: 'integer!',
-  behavior: { type: 'string', values: ['QUEUE', 'CANCEL', 'FAIL'] },
+export const PLUGIN_DEFAULT_PROPERTIES = declaredProperties({ type: prop.string(), forced: prop.boolean().optional(), values: prop.map() });
+export const CONCURRENCY_PROPERTIES = declaredProperties({
+  limit: prop.integer(),
+  behavior: prop.enumOf(['QUEUE', 'CANCEL', 'FAIL']).optional(),
 });
 
 export const SLA_TYPES = ['MAX_DURATION', 'EXECUTION_ASSERTION'] as const;
 export const SLA_BEHAVIORS = ['FAIL', 'CANCEL', 'NONE'] as const;
 /** The properties every SLA has; its type adds its own (SLA_TYPE_PROPERTIES). */
-export const SLA_PROPERTIES = properties({
-  id: 'string!',
-  type: { type: 'string', required: true, values: SLA_TYPES },
-  behavior: { type: 'string', required: true, values: SLA_BEHAVIORS },
-  labels: 'any',
+export const SLA_PROPERTIES = declaredProperties({
+  id: prop.string(),
+  type: prop.enumOf(SLA_TYPES),
+  behavior: prop.enumOf(SLA_BEHAVIORS),
+  labels: prop.any().optional(),
 });
-export const SLA_TYPE_PROPERTIES: Record<(typeof SLA_TYPES)[number], Record<string, PropertySpec>> = {
-  MAX_DURATION: properties({ duration: 'duration!' }),
-  EXECUTION_ASSERTION: properties({ assert: 'string!' }),
+export const SLA_TYPE_PROPERTIES = {
+  MAX_DURATION: declaredProperties({ duration: prop.duration() }),
+  EXECUTION_ASSERTION: declaredProperties({ assert: prop.string() }),
 };

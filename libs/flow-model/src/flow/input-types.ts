@@ -1,50 +1,56 @@
 import type { InputType } from './flow.js';
-import { properties, refused, type PropertySpec } from './plugin-definition.js';
+import { declaredProperties, type PluginDefinition } from './plugin-definition.js';
+import { prop } from './property-schema.js';
 
 /** Properties every input declaration accepts (`name` is Kestra's legacy spelling of `id`). */
-export const COMMON_INPUT_PROPERTIES: Readonly<Record<string, PropertySpec>> = properties({
-  id: 'string',
-  name: 'string',
-  type: 'string!',
-  description: 'string',
-  displayName: 'string',
-  dependsOn: 'map',
-  required: 'boolean',
-  defaults: 'any',
-  prefill: 'any',
+export const COMMON_INPUT_PROPERTIES = declaredProperties({
+  id: prop.string().optional(),
+  name: prop.string().optional(),
+  type: prop.string(),
+  description: prop.string().optional(),
+  displayName: prop.string().optional(),
+  dependsOn: prop.map().optional(),
+  required: prop.boolean().optional(),
+  defaults: prop.any().optional(),
+  prefill: prop.any().optional(),
 });
 
+const none = () => declaredProperties({});
+
 /** The properties each input type adds to the common ones; mostly its validators. */
-export const INPUT_TYPE_PROPERTIES: Readonly<Record<InputType, Readonly<Record<string, PropertySpec>>>> = {
-  STRING: properties({ validator: 'string', minLength: 'integer', maxLength: 'integer' }),
-  SECRET: properties({ validator: 'string' }),
-  EMAIL: {},
-  INT: properties({ min: 'integer', max: 'integer' }),
-  FLOAT: properties({ min: 'number', max: 'number' }),
-  BOOLEAN: {},
-  BOOL: {},
-  DATETIME: properties({ after: 'string', before: 'string' }),
-  DATE: properties({ after: 'string', before: 'string' }),
-  TIME: properties({ after: 'string', before: 'string' }),
-  DURATION: properties({ min: 'duration', max: 'duration' }),
-  JSON: {},
-  YAML: {},
-  URI: {},
-  FILE: {
-    extension: refused('file extensions are not checked'),
-    allowedFileExtensions: refused('file extensions are not checked'),
-  },
-  SELECT: properties({ values: 'list', expression: 'string', allowCustomValue: 'boolean', isRadio: 'boolean', autoSelectFirst: 'boolean' }),
-  MULTISELECT: properties({
-    values: 'list',
-    options: 'list',
-    expression: 'string',
-    itemType: 'string',
-    allowCustomValue: 'boolean',
-    autoSelectFirst: 'boolean',
+export const INPUT_TYPE_PROPERTIES: Readonly<Record<InputType, Pick<PluginDefinition, 'shape' | 'refused' | 'properties'>>> = {
+  STRING: declaredProperties({ validator: prop.string().optional(), minLength: prop.integer().optional(), maxLength: prop.integer().optional() }),
+  SECRET: declaredProperties({ validator: prop.string().optional() }),
+  EMAIL: none(),
+  INT: declaredProperties({ min: prop.integer().optional(), max: prop.integer().optional() }),
+  FLOAT: declaredProperties({ min: prop.number().optional(), max: prop.number().optional() }),
+  BOOLEAN: none(),
+  BOOL: none(),
+  DATETIME: declaredProperties({ after: prop.string().optional(), before: prop.string().optional() }),
+  DATE: declaredProperties({ after: prop.string().optional(), before: prop.string().optional() }),
+  TIME: declaredProperties({ after: prop.string().optional(), before: prop.string().optional() }),
+  DURATION: declaredProperties({ min: prop.duration().optional(), max: prop.duration().optional() }),
+  JSON: none(),
+  YAML: none(),
+  URI: none(),
+  FILE: declaredProperties({}, { extension: 'file extensions are not checked', allowedFileExtensions: 'file extensions are not checked' }),
+  SELECT: declaredProperties({
+    values: prop.list().optional(),
+    expression: prop.string().optional(),
+    allowCustomValue: prop.boolean().optional(),
+    isRadio: prop.boolean().optional(),
+    autoSelectFirst: prop.boolean().optional(),
   }),
-  ARRAY: properties({ itemType: 'string!' }),
-  ENUM: properties({ values: 'list!' }),
+  MULTISELECT: declaredProperties({
+    values: prop.list().optional(),
+    options: prop.list().optional(),
+    expression: prop.string().optional(),
+    itemType: prop.string().optional(),
+    allowCustomValue: prop.boolean().optional(),
+    autoSelectFirst: prop.boolean().optional(),
+  }),
+  ARRAY: declaredProperties({ itemType: prop.string() }),
+  ENUM: declaredProperties({ values: prop.list() }),
 };
 
 export const INPUT_TYPES = Object.keys(INPUT_TYPE_PROPERTIES) as InputType[];

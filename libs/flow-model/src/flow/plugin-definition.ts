@@ -1,26 +1,9 @@
-/**
- * The simple property types that flows are checked against before run time.
- * `tasks` is a list of tasks, `taskCases` a map of task lists (Switch.cases), `dagTasks` a list of
- * `{task, dependsOn}` (Dag.tasks), `conditions` a list of trigger conditions, `inputs` a list of input
- * declarations (Pause.onResume); `stringOrList` a string or a list of strings.
- */
-export type PropertyType =
-  | 'string'
-  | 'number'
-  | 'integer'
-  | 'boolean'
-  | 'duration'
-  | 'map'
-  | 'list'
-  | 'stringOrList'
-  | 'tasks'
-  | 'taskCases'
-  | 'dagTasks'
-  | 'conditions'
-  | 'conditionMap'
-  | 'inputs'
-  | 'any';
+import { z } from 'zod';
+import { propertyKind, type PropertyType } from './property-schema.js';
 
+export type { PropertyType } from './property-schema.js';
+
+/** What the docs, the plugins API and the flow-level validator know of one property. */
 export interface PropertySpec {
   type: PropertyType;
   required?: boolean;
@@ -35,34 +18,53 @@ export interface PropertySpec {
   refusedValues?: Readonly<Record<string, string>>;
 }
 
+/** Properties Kestra defines that Osprey refuses, each with why: they are in no schema, so validation names them. */
+export type RefusedProperties = Readonly<Record<string, string>>;
+
 /** What Osprey knows statically about one plugin type (task, trigger or condition). */
-export interface PluginDefinition {
+export interface PluginDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
   /** Canonical type name, e.g. `io.kestra.plugin.core.log.Log`. */
   name: string;
   /** Older names that Kestra still accepts for the same type. */
   aliases: readonly string[];
-  /** Every property the type accepts besides the common ones; anything else is rejected. */
+  /** The type's own properties (besides the common ones), each declared once with `prop.*()`. */
+  shape: S;
+  /** The own properties as one zod object: `z.infer` of it is what the type's implementation reads. */
+  schema: z.ZodObject<S, z.core.$strip>;
+  /** Own properties Kestra defines that Osprey refuses. */
+  refused: RefusedProperties;
+  /** Every own property, refused ones included, as the docs and the plugins API list them (derived from `shape`). */
   properties: Readonly<Record<string, PropertySpec>>;
-  /** Names of the properties that must be present. */
+  /** Names of the own properties that must be present (derived from `shape`). */
   required: readonly string[];
   deprecated?: boolean;
 }
 
-/** Shorthand used by the registries: `'string!'` is a required string property. */
-export type PropertyShorthand = `${PropertyType}` | `${PropertyType}!` | PropertySpec;
+/** The typed properties of a plugin type, as its implementation reads them. */
+export type PropertiesOf<D extends PluginDefinition> = z.infer<D['schema']>;
 
-export function properties(shorthand: Record<string, PropertyShorthand>): Record<string, PropertySpec> {
+/** The parts of a definition that follow from its declared properties. */
+export function declaredProperties<S extends z.ZodRawShape>(
+  shape: S,
+  refused: RefusedProperties = {},
+): Pick<PluginDefinition<S>, 'shape' | 'schema' | 'refused' | 'properties' | 'required'> {
+  const properties = propertySpecs(shape, refused);
+  return { shape, schema: z.object(shape), refused, properties, required: requiredProperties(properties) };
+}
+
+/** The descriptor of each property of a zod shape built with `prop.*()`, plus the refused ones. */
+export function propertySpecs(shape: z.ZodRawShape, refused: RefusedProperties = {}): Record<string, PropertySpec> {
   const result: Record<string, PropertySpec> = {};
-  for (const [name, spec] of Object.entries(shorthand)) {
-    if (typeof spec !== 'string') result[name] = spec;
-    else if (spec.endsWith('!')) result[name] = { type: spec.slice(0, -1) as PropertyType, required: true };
-    else result[name] = { type: spec as PropertyType };
+  for (const [name, schema] of Object.entries(shape)) {
+    const { type, required, values, refusedValues } = propertyKind(schema as z.ZodType);
+    result[name] = { type, ...(required ? { required } : {}), ...(values ? { values } : {}), ...(refusedValues ? { refusedValues } : {}) };
   }
+  for (const [name, reason] of Object.entries(refused)) result[name] = refusedProperty(reason);
   return result;
 }
 
 /** A property Kestra defines that Osprey refuses, with the reason given to the user. */
-export function refused(reason: string): PropertySpec {
+function refusedProperty(reason: string): PropertySpec {
   return { type: 'any', refused: reason };
 }
 
@@ -78,7 +80,7 @@ export function requiredProperties(props: Readonly<Record<string, PropertySpec>>
 }
 
 /** Indexes definitions by canonical name and by every alias. */
-export function indexByName<T extends PluginDefinition>(definitions: readonly T[]): ReadonlyMap<string, T> {
+export function indexByName<T extends { name: string; aliases: readonly string[] }>(definitions: readonly T[]): ReadonlyMap<string, T> {
   const index = new Map<string, T>();
   for (const definition of definitions) {
     index.set(definition.name, definition);

@@ -1,216 +1,300 @@
-import {
-  indexByName,
-  properties,
-  refused,
-  requiredProperties,
-  type PluginDefinition,
-  type PropertyShorthand,
-  type PropertySpec,
-} from './plugin-definition.js';
+import { z } from 'zod';
+import { declaredProperties, indexByName, propertySpecs, type PluginDefinition, type PropertySpec, type RefusedProperties } from './plugin-definition.js';
+import { prop } from './property-schema.js';
 import { LOG_LEVELS } from '../execution/task-log-level.js';
 
 /** A task type Osprey can run: runnables go to workers, flowables are resolved by the executor. */
-export interface TaskTypeDefinition extends PluginDefinition {
+export interface TaskTypeDefinition<S extends z.ZodRawShape = z.ZodRawShape> extends PluginDefinition<S> {
   kind: 'runnable' | 'flowable';
   /** Properties holding child tasks (`tasks`, `then`, `cases`, ...), besides `errors` and `finally`. */
   childTaskProperties: readonly string[];
 }
 
-
 /** Properties every task accepts, whatever its type. */
-export const COMMON_TASK_PROPERTIES: Readonly<Record<string, PropertySpec>> = properties({
-  id: 'string!',
-  type: 'string!',
-  description: 'string',
-  disabled: 'boolean',
-  retry: 'map',
-  timeout: 'duration',
-  runIf: 'string',
-  allowFailure: 'boolean',
-  allowWarning: 'boolean',
-  errors: 'tasks',
-  finally: 'tasks',
-  logLevel: { type: 'string', values: LOG_LEVELS },
-  logToFile: refused('logs are always stored in the log repository, never as a file'),
-  workerGroup: 'map',
-  taskCache: refused('task outputs are not cached: the task runs every time'),
-});
+export const COMMON_TASK_SHAPE = {
+  id: prop.string().describe('Identifier, unique in the flow.'),
+  type: prop.string().describe('The plugin type, e.g. io.kestra.plugin.core.log.Log.'),
+  description: prop.string().describe('Free text; Markdown in the UI.').optional(),
+  disabled: prop.boolean().describe('A disabled task does not run.').optional(),
+  retry: prop.map().describe('Retry policy: type constant, exponential or random, with maxAttempt or maxDuration.').optional(),
+  timeout: prop.duration().describe('Longest run time, as an ISO-8601 duration (PT30S, PT5M).').optional(),
+  runIf: prop.string().describe('Expression; the task runs only when it is true.').optional(),
+  allowFailure: prop.boolean().describe('A failure of this task does not fail the execution (WARNING instead).').optional(),
+  allowWarning: prop.boolean().describe('A WARNING of this task counts as SUCCESS.').optional(),
+  errors: prop.tasks({ allowEmpty: true }).describe('Tasks run when a task of this scope fails.').optional(),
+  finally: prop.tasks({ allowEmpty: true }).describe('Tasks run at the end of this scope, whatever its state.').optional(),
+  logLevel: prop.enumOf(LOG_LEVELS).describe('Lowest level of the logs kept.').optional(),
+  // Its own properties (key, fallback) are checked with WORKER_GROUP_PROPERTIES, once plugin defaults are applied.
+  workerGroup: prop.map().describe('Only workers started with --worker-group <key> run this task: {key, fallback: WAIT | FAIL}.').optional(),
+};
+
+export const COMMON_TASK_REFUSED: RefusedProperties = {
+  logToFile: 'logs are always stored in the log repository, never as a file',
+  taskCache: 'task outputs are not cached: the task runs every time',
+};
+
+/** The common properties as descriptors, refused ones included (docs, plugins API). */
+export const COMMON_TASK_PROPERTIES: Readonly<Record<string, PropertySpec>> = propertySpecs(COMMON_TASK_SHAPE, COMMON_TASK_REFUSED);
 
 const CHILD_TASK_TYPES = new Set(['tasks', 'taskCases', 'dagTasks']);
 
-function task(
+function task<S extends z.ZodRawShape>(
   kind: TaskTypeDefinition['kind'],
   name: string,
   aliases: string[],
-  shorthand: Record<string, PropertyShorthand>,
-  extra: { deprecated?: boolean } = {},
-): TaskTypeDefinition {
-  const props = properties(shorthand);
+  shape: S,
+  extra: { refused?: RefusedProperties; deprecated?: boolean } = {},
+): TaskTypeDefinition<S> {
+  const declared = declaredProperties(shape, extra.refused);
   return {
     kind,
     name,
     aliases,
-    properties: props,
-    required: requiredProperties(props),
-    childTaskProperties: Object.keys(props).filter((p) => CHILD_TASK_TYPES.has(props[p]!.type)),
-    ...extra,
+    ...declared,
+    childTaskProperties: Object.keys(declared.properties).filter((p) => CHILD_TASK_TYPES.has(declared.properties[p]!.type)),
+    ...(extra.deprecated ? { deprecated: true } : {}),
   };
 }
 
 const CORE = 'io.kestra.plugin.core';
 const LEGACY = 'io.kestra.core.tasks';
+/** The types a KV value can be stored as (kv.Set's `kvType`). */
+export const KV_TYPES = ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'DATE', 'DURATION', 'JSON'] as const;
 
-const SUBFLOW_PROPERTIES: Record<string, PropertyShorthand> = {
-  namespace: 'string!',
-  flowId: 'string!',
-  revision: 'integer',
-  inputs: 'map',
-  labels: 'any',
-  wait: 'boolean',
-  transmitFailed: 'boolean',
-  inheritLabels: 'boolean',
-  outputs: 'map',
-  scheduleDate: refused('a subflow execution always starts at once'),
-  scheduleOnDate: refused('a subflow execution always starts at once'),
-  restartBehavior: {
-    type: 'string',
-    values: ['NEW_EXECUTION', 'RETRY_FAILED'],
-    refusedValues: { RETRY_FAILED: 'a restarted Subflow task always starts a new execution of the subflow' },
+// Runnable core tasks
+
+export const LOG_TASK = task('runnable', `${CORE}.log.Log`, [`${LEGACY}.log.Log`], {
+  message: prop.any().describe('The message to log: a string or a list of strings.'),
+  level: prop.enumOf(LOG_LEVELS).optional(),
+});
+export const RETURN_TASK = task('runnable', `${CORE}.debug.Return`, [`${LEGACY}.debugs.Return`], {
+  format: prop.string().describe('A text, usually an expression: its rendered value is the output `value`.').optional(),
+});
+export const ECHO_TASK = task(
+  'runnable',
+  `${CORE}.debug.Echo`,
+  [`${LEGACY}.debugs.Echo`],
+  { format: prop.string().describe('The text to log.'), level: prop.enumOf(LOG_LEVELS).optional() },
+  { deprecated: true },
+);
+export const OUTPUT_VALUES_TASK = task('runnable', `${CORE}.output.OutputValues`, [`${LEGACY}.outputs.OutputValues`], {
+  values: prop.map().optional(),
+});
+export const FAIL_TASK = task('runnable', `${CORE}.execution.Fail`, [`${LEGACY}.executions.Fail`], {
+  condition: prop.string().optional(),
+  errorMessage: prop.string().optional(),
+});
+export const LABELS_TASK = task('runnable', `${CORE}.execution.Labels`, [`${LEGACY}.executions.Labels`], { labels: prop.any() });
+export const LOCAL_FILES_TASK = task(
+  'runnable',
+  `${CORE}.storage.LocalFiles`,
+  [`${LEGACY}.storages.LocalFiles`],
+  { inputs: prop.any().optional(), outputs: prop.stringOrList().optional() },
+  { deprecated: true },
+);
+export const KV_SET_TASK = task('runnable', `${CORE}.kv.Set`, [], {
+  key: prop.string(),
+  value: prop.any(),
+  namespace: prop.string().optional(),
+  overwrite: prop.boolean().optional(),
+  ttl: prop.duration().optional(),
+  kvType: prop.enumOf(KV_TYPES).optional(),
+});
+export const KV_GET_TASK = task('runnable', `${CORE}.kv.Get`, [], {
+  key: prop.string(),
+  namespace: prop.string().optional(),
+  errorOnMissing: prop.boolean().optional(),
+});
+export const KV_DELETE_TASK = task('runnable', `${CORE}.kv.Delete`, [], {
+  key: prop.string(),
+  namespace: prop.string().optional(),
+  errorOnMissing: prop.boolean().optional(),
+});
+export const STORAGE_WRITE_TASK = task('runnable', `${CORE}.storage.Write`, [], { content: prop.any(), extension: prop.string().optional() });
+export const STORAGE_DELETE_TASK = task('runnable', `${CORE}.storage.Delete`, [`${LEGACY}.storages.Delete`], {
+  uri: prop.string(),
+  errorOnMissing: prop.boolean().optional(),
+});
+export const STORAGE_SIZE_TASK = task('runnable', `${CORE}.storage.Size`, [`${LEGACY}.storages.Size`], { uri: prop.string() });
+export const STORAGE_CONCAT_TASK = task('runnable', `${CORE}.storage.Concat`, [`${LEGACY}.storages.Concat`], {
+  files: prop.any().describe('A list of URIs, or an expression producing one.'),
+  extension: prop.string().optional(),
+  separator: prop.string().optional(),
+});
+export const HTTP_REQUEST_TASK = task(
+  'runnable',
+  `${CORE}.http.Request`,
+  ['io.kestra.plugin.fs.http.Request'],
+  {
+    uri: prop.string(),
+    method: prop.string().optional(),
+    body: prop.any().optional(),
+    formData: prop.map().optional(),
+    contentType: prop.string().optional(),
+    headers: prop.map().optional(),
+    params: prop.map().optional(),
+    options: prop.map().optional(),
+    allowFailed: prop.boolean().optional(),
   },
-};
+  {
+    refused: {
+      sslOptions: 'TLS options are not implemented: the system trust store is used',
+      encryptBody: 'encrypted bodies are not implemented',
+    },
+  },
+);
 
 /** The one task runner Osprey has: the script runs as a process on the worker host. */
 export const PROCESS_TASK_RUNNER = 'io.kestra.plugin.core.runner.Process';
 const NO_TASK_RUNNER = 'scripts run as processes on the worker host: no task runner or container is available';
 
 // Shared by io.kestra.plugin.scripts.exec.AbstractExecScript descendants.
-const SCRIPT_PROPERTIES: Record<string, PropertyShorthand> = {
-  beforeCommands: 'stringOrList',
-  interpreter: 'stringOrList',
-  env: 'map',
-  taskRunner: 'map', // only the Process runner: see PROCESS_TASK_RUNNER
-  containerImage: refused(NO_TASK_RUNNER),
-  docker: refused(NO_TASK_RUNNER),
-  runner: { type: 'string', values: ['PROCESS', 'DOCKER'], refusedValues: { DOCKER: NO_TASK_RUNNER } },
-  inputFiles: 'any',
-  outputFiles: 'stringOrList',
-  namespaceFiles: refused('namespace files are not implemented'),
-  warningOnStdErr: 'boolean',
-  failFast: 'boolean',
-  exitOnFailed: refused('use failFast (a failing command line stops the script unless failFast is false)'),
-  targetOS: { type: 'string', values: ['LINUX', 'WINDOWS', 'AUTO'], refusedValues: { WINDOWS: 'scripts run with a POSIX shell on Linux workers' } },
-  outputDirectory: 'boolean',
+export const SCRIPT_SHAPE = {
+  beforeCommands: prop.stringOrList().optional(),
+  interpreter: prop.stringOrList().optional(),
+  env: prop.map().optional(),
+  taskRunner: prop.map().describe(`A task runner: only ${PROCESS_TASK_RUNNER}.`).optional(),
+  runner: prop.enumOf(['PROCESS', 'DOCKER'], { DOCKER: NO_TASK_RUNNER }).optional(),
+  inputFiles: prop.any().optional(),
+  outputFiles: prop.stringOrList().optional(),
+  warningOnStdErr: prop.boolean().optional(),
+  failFast: prop.boolean().optional(),
+  targetOS: prop.enumOf(['LINUX', 'WINDOWS', 'AUTO'], { WINDOWS: 'scripts run with a POSIX shell on Linux workers' }).optional(),
+  outputDirectory: prop.boolean().optional(),
 };
+/** What every shell script task reads besides its commands. */
+export type ScriptProperties = z.infer<z.ZodObject<typeof SCRIPT_SHAPE, z.core.$strip>>;
+
+const SCRIPT_REFUSED: RefusedProperties = {
+  containerImage: NO_TASK_RUNNER,
+  docker: NO_TASK_RUNNER,
+  namespaceFiles: 'namespace files are not implemented',
+  exitOnFailed: 'use failFast (a failing command line stops the script unless failFast is false)',
+};
+
+export const SHELL_COMMANDS_TASK = task(
+  'runnable',
+  'io.kestra.plugin.scripts.shell.Commands',
+  [],
+  { ...SCRIPT_SHAPE, commands: prop.stringOrList() },
+  { refused: SCRIPT_REFUSED },
+);
+export const SHELL_SCRIPT_TASK = task('runnable', 'io.kestra.plugin.scripts.shell.Script', [], { ...SCRIPT_SHAPE, script: prop.string() }, { refused: SCRIPT_REFUSED });
+export const SLEEP_TASK = task('runnable', `${CORE}.flow.Sleep`, [`${LEGACY}.flows.Sleep`], { duration: prop.duration() });
+
+// Flowable core tasks
+
+export const SEQUENTIAL_TASK = task('flowable', `${CORE}.flow.Sequential`, [`${LEGACY}.flows.Sequential`], { tasks: prop.tasks() });
+export const PARALLEL_TASK = task('flowable', `${CORE}.flow.Parallel`, [`${LEGACY}.flows.Parallel`], {
+  tasks: prop.tasks(),
+  concurrent: prop.integer().optional(),
+});
+export const EACH_SEQUENTIAL_TASK = task(
+  'flowable',
+  `${CORE}.flow.EachSequential`,
+  [`${LEGACY}.flows.EachSequential`],
+  { value: prop.any(), tasks: prop.tasks() },
+  { deprecated: true },
+);
+export const EACH_PARALLEL_TASK = task(
+  'flowable',
+  `${CORE}.flow.EachParallel`,
+  [`${LEGACY}.flows.EachParallel`],
+  { value: prop.any(), tasks: prop.tasks(), concurrent: prop.integer().optional() },
+  { deprecated: true },
+);
+export const FOR_EACH_TASK = task('flowable', `${CORE}.flow.ForEach`, [`${LEGACY}.flows.ForEach`], {
+  values: prop.any(),
+  tasks: prop.tasks(),
+  concurrencyLimit: prop.integer().optional(),
+});
+export const SWITCH_TASK = task('flowable', `${CORE}.flow.Switch`, [`${LEGACY}.flows.Switch`], {
+  value: prop.string(),
+  cases: prop.taskCases().optional(),
+  defaults: prop.tasks({ allowEmpty: true }).optional(),
+});
+export const IF_TASK = task('flowable', `${CORE}.flow.If`, [`${LEGACY}.flows.If`], {
+  condition: prop.string(),
+  then: prop.tasks(),
+  else: prop.tasks({ allowEmpty: true }).optional(),
+});
+export const ALLOW_FAILURE_TASK = task('flowable', `${CORE}.flow.AllowFailure`, [`${LEGACY}.flows.AllowFailure`], { tasks: prop.tasks() }, { deprecated: true });
+export const SUBFLOW_TASK = task(
+  'flowable',
+  `${CORE}.flow.Subflow`,
+  [`${LEGACY}.flows.Subflow`, `${CORE}.flow.Flow`, `${LEGACY}.flows.Flow`],
+  {
+    namespace: prop.string(),
+    flowId: prop.string(),
+    revision: prop.integer().optional(),
+    inputs: prop.map().optional(),
+    labels: prop.any().optional(),
+    wait: prop.boolean().optional(),
+    transmitFailed: prop.boolean().optional(),
+    inheritLabels: prop.boolean().optional(),
+    outputs: prop.map().optional(),
+    restartBehavior: prop.enumOf(['NEW_EXECUTION', 'RETRY_FAILED'], { RETRY_FAILED: 'a restarted Subflow task always starts a new execution of the subflow' }).optional(),
+  },
+  {
+    refused: {
+      scheduleDate: 'a subflow execution always starts at once',
+      scheduleOnDate: 'a subflow execution always starts at once',
+    },
+  },
+);
+export const PAUSE_TASK = task('flowable', `${CORE}.flow.Pause`, [`${LEGACY}.flows.Pause`], {
+  delay: prop.duration().optional(),
+  pauseDuration: prop.duration().optional(),
+  behavior: prop.enumOf(['RESUME', 'WARN', 'CANCEL', 'FAIL']).optional(),
+  onResume: prop.inputs().optional(),
+  tasks: prop.tasks({ allowEmpty: true }).describe('Deprecated: tasks run after the pause.').optional(),
+});
+export const DAG_TASK = task('flowable', `${CORE}.flow.Dag`, [`${LEGACY}.flows.Dag`], { tasks: prop.dagTasks(), concurrent: prop.integer().optional() });
+export const WORKING_DIRECTORY_TASK = task(
+  'flowable',
+  `${CORE}.flow.WorkingDirectory`,
+  [`${LEGACY}.flows.WorkingDirectory`],
+  { tasks: prop.tasks(), inputFiles: prop.any().optional(), outputFiles: prop.stringOrList().optional() },
+  {
+    refused: {
+      cache: 'working directory caches are not implemented',
+      namespaceFiles: 'namespace files are not implemented',
+    },
+  },
+);
 
 /** Every task type Osprey supports, by canonical `io.kestra.plugin.core.*` name. */
 export const TASK_TYPES: readonly TaskTypeDefinition[] = [
-  // Runnable core tasks
-  task('runnable', `${CORE}.log.Log`, [`${LEGACY}.log.Log`], {
-    message: 'any!', // a string or a list of strings
-    level: { type: 'string', values: LOG_LEVELS },
-  }),
-  task('runnable', `${CORE}.debug.Return`, [`${LEGACY}.debugs.Return`], { format: 'string' }),
-  task('runnable', `${CORE}.debug.Echo`, [`${LEGACY}.debugs.Echo`], {
-    format: 'string!',
-    level: { type: 'string', values: LOG_LEVELS },
-  }, { deprecated: true }),
-  task('runnable', `${CORE}.output.OutputValues`, [`${LEGACY}.outputs.OutputValues`], { values: 'map' }),
-  task('runnable', `${CORE}.execution.Fail`, [`${LEGACY}.executions.Fail`], {
-    condition: 'string',
-    errorMessage: 'string',
-  }),
-  task('runnable', `${CORE}.execution.Labels`, [`${LEGACY}.executions.Labels`], { labels: 'any!' }),
-  task('runnable', `${CORE}.storage.LocalFiles`, [`${LEGACY}.storages.LocalFiles`], {
-    inputs: 'any',
-    outputs: 'stringOrList',
-  }, { deprecated: true }),
-  task('runnable', `${CORE}.kv.Set`, [], {
-    key: 'string!',
-    value: 'any!',
-    namespace: 'string',
-    overwrite: 'boolean',
-    ttl: 'duration',
-    kvType: { type: 'string', values: ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'DATE', 'DURATION', 'JSON'] },
-  }),
-  task('runnable', `${CORE}.kv.Get`, [], { key: 'string!', namespace: 'string', errorOnMissing: 'boolean' }),
-  task('runnable', `${CORE}.kv.Delete`, [], { key: 'string!', namespace: 'string', errorOnMissing: 'boolean' }),
-  task('runnable', `${CORE}.storage.Write`, [], { content: 'any!', extension: 'string' }),
-  task('runnable', `${CORE}.storage.Delete`, [`${LEGACY}.storages.Delete`], {
-    uri: 'string!',
-    errorOnMissing: 'boolean',
-  }),
-  task('runnable', `${CORE}.storage.Size`, [`${LEGACY}.storages.Size`], { uri: 'string!' }),
-  task('runnable', `${CORE}.storage.Concat`, [`${LEGACY}.storages.Concat`], {
-    files: 'any!', // a list of URIs or an expression producing one
-    extension: 'string',
-    separator: 'string',
-  }),
-  task('runnable', `${CORE}.http.Request`, ['io.kestra.plugin.fs.http.Request'], {
-    uri: 'string!',
-    method: 'string',
-    body: 'any',
-    formData: 'map',
-    contentType: 'string',
-    headers: 'map',
-    params: 'map',
-    options: 'map',
-    sslOptions: refused('TLS options are not implemented: the system trust store is used'),
-    allowFailed: 'boolean',
-    encryptBody: refused('encrypted bodies are not implemented'),
-  }),
-  task('runnable', 'io.kestra.plugin.scripts.shell.Commands', [], { ...SCRIPT_PROPERTIES, commands: 'stringOrList!' }),
-  task('runnable', 'io.kestra.plugin.scripts.shell.Script', [], { ...SCRIPT_PROPERTIES, script: 'string!' }),
-  task('runnable', `${CORE}.flow.Sleep`, [`${LEGACY}.flows.Sleep`], { duration: 'duration!' }),
-
-  // Flowable core tasks
-  task('flowable', `${CORE}.flow.Sequential`, [`${LEGACY}.flows.Sequential`], { tasks: 'tasks!' }),
-  task('flowable', `${CORE}.flow.Parallel`, [`${LEGACY}.flows.Parallel`], {
-    tasks: 'tasks!',
-    concurrent: 'integer',
-  }),
-  task('flowable', `${CORE}.flow.EachSequential`, [`${LEGACY}.flows.EachSequential`], {
-    value: 'any!',
-    tasks: 'tasks!',
-  }, { deprecated: true }),
-  task('flowable', `${CORE}.flow.EachParallel`, [`${LEGACY}.flows.EachParallel`], {
-    value: 'any!',
-    tasks: 'tasks!',
-    concurrent: 'integer',
-  }, { deprecated: true }),
-  task('flowable', `${CORE}.flow.ForEach`, [`${LEGACY}.flows.ForEach`], {
-    values: 'any!',
-    tasks: 'tasks!',
-    concurrencyLimit: 'integer',
-  }),
-  task('flowable', `${CORE}.flow.Switch`, [`${LEGACY}.flows.Switch`], {
-    value: 'string!',
-    cases: 'taskCases',
-    defaults: 'tasks',
-  }),
-  task('flowable', `${CORE}.flow.If`, [`${LEGACY}.flows.If`], {
-    condition: 'string!',
-    then: 'tasks!',
-    else: 'tasks',
-  }),
-  task('flowable', `${CORE}.flow.AllowFailure`, [`${LEGACY}.flows.AllowFailure`], { tasks: 'tasks!' }, {
-    deprecated: true,
-  }),
-  task('flowable', `${CORE}.flow.Subflow`, [`${LEGACY}.flows.Subflow`, `${CORE}.flow.Flow`, `${LEGACY}.flows.Flow`], SUBFLOW_PROPERTIES),
-  task('flowable', `${CORE}.flow.Pause`, [`${LEGACY}.flows.Pause`], {
-    delay: 'duration',
-    pauseDuration: 'duration',
-    behavior: { type: 'string', values: ['RESUME', 'WARN', 'CANCEL', 'FAIL'] },
-    onResume: 'inputs',
-    tasks: 'tasks', // deprecated, still run after the pause
-  }),
-  task('flowable', `${CORE}.flow.Dag`, [`${LEGACY}.flows.Dag`], { tasks: 'dagTasks!', concurrent: 'integer' }),
-  task('flowable', `${CORE}.flow.WorkingDirectory`, [`${LEGACY}.flows.WorkingDirectory`], {
-    tasks: 'tasks!',
-    cache: refused('working directory caches are not implemented'),
-    inputFiles: 'any',
-    namespaceFiles: refused('namespace files are not implemented'),
-    outputFiles: 'stringOrList',
-  }),
+  LOG_TASK,
+  RETURN_TASK,
+  ECHO_TASK,
+  OUTPUT_VALUES_TASK,
+  FAIL_TASK,
+  LABELS_TASK,
+  LOCAL_FILES_TASK,
+  KV_SET_TASK,
+  KV_GET_TASK,
+  KV_DELETE_TASK,
+  STORAGE_WRITE_TASK,
+  STORAGE_DELETE_TASK,
+  STORAGE_SIZE_TASK,
+  STORAGE_CONCAT_TASK,
+  HTTP_REQUEST_TASK,
+  SHELL_COMMANDS_TASK,
+  SHELL_SCRIPT_TASK,
+  SLEEP_TASK,
+  SEQUENTIAL_TASK,
+  PARALLEL_TASK,
+  EACH_SEQUENTIAL_TASK,
+  EACH_PARALLEL_TASK,
+  FOR_EACH_TASK,
+  SWITCH_TASK,
+  IF_TASK,
+  ALLOW_FAILURE_TASK,
+  SUBFLOW_TASK,
+  PAUSE_TASK,
+  DAG_TASK,
+  WORKING_DIRECTORY_TASK,
 ];
 
 const BY_NAME = indexByName(TASK_TYPES);

@@ -1,64 +1,63 @@
-import {
-  indexByName,
-  properties,
-  refused,
-  requiredProperties,
-  type PluginDefinition,
-  type PropertyShorthand,
-  type PropertySpec,
-} from './plugin-definition.js';
+import { z } from 'zod';
+import { declaredProperties, indexByName, propertySpecs, type PluginDefinition, type PropertySpec, type RefusedProperties } from './plugin-definition.js';
+import { prop } from './property-schema.js';
 
-export type TriggerTypeDefinition = PluginDefinition;
+export type TriggerTypeDefinition<S extends z.ZodRawShape = z.ZodRawShape> = PluginDefinition<S>;
 
 /** Properties every trigger accepts, whatever its type. */
-export const COMMON_TRIGGER_PROPERTIES: Readonly<Record<string, PropertySpec>> = properties({
-  id: 'string!',
-  type: 'string!',
-  description: 'string',
-  disabled: 'boolean',
-  conditions: 'conditions',
-  labels: 'any',
-  stopAfter: refused('disabling the trigger after an execution ends in one of these states is not supported yet'),
-  logLevel: refused('Osprey writes no trigger logs of its own to filter'),
-  logToFile: refused('Osprey writes no trigger logs of its own to a file'),
-  workerGroup: refused('only polling triggers are evaluated on a worker, and Osprey has none'),
-  failOnTriggerError: refused('only polling triggers can fail, and Osprey has none'),
-  allowConcurrent: refused('only polling triggers run concurrently, and Osprey has none'),
-});
+export const COMMON_TRIGGER_SHAPE = {
+  id: prop.string().describe('Identifier, unique among the flow\'s triggers.'),
+  type: prop.string().describe('The plugin type, e.g. io.kestra.plugin.core.trigger.Schedule.'),
+  description: prop.string().describe('Free text; Markdown in the UI.').optional(),
+  disabled: prop.boolean().describe('A disabled trigger does not fire.').optional(),
+  conditions: prop.conditions().describe('Conditions that must all be true for the trigger to fire.').optional(),
+  labels: prop.any().describe('Labels added to the executions it starts.').optional(),
+};
 
-function trigger(name: string, aliases: string[], shorthand: Record<string, PropertyShorthand>): TriggerTypeDefinition {
-  const props = properties(shorthand);
-  return { name, aliases, properties: props, required: requiredProperties(props) };
+export const COMMON_TRIGGER_REFUSED: RefusedProperties = {
+  stopAfter: 'disabling the trigger after an execution ends in one of these states is not supported yet',
+  logLevel: 'Osprey writes no trigger logs of its own to filter',
+  logToFile: 'Osprey writes no trigger logs of its own to a file',
+  workerGroup: 'only polling triggers are evaluated on a worker, and Osprey has none',
+  failOnTriggerError: 'only polling triggers can fail, and Osprey has none',
+  allowConcurrent: 'only polling triggers run concurrently, and Osprey has none',
+};
+
+/** The common properties as descriptors, refused ones included (docs, plugins API). */
+export const COMMON_TRIGGER_PROPERTIES: Readonly<Record<string, PropertySpec>> = propertySpecs(COMMON_TRIGGER_SHAPE, COMMON_TRIGGER_REFUSED);
+
+function trigger<S extends z.ZodRawShape>(name: string, aliases: string[], shape: S): TriggerTypeDefinition<S> {
+  return { name, aliases, ...declaredProperties(shape) };
 }
 
 const CORE = 'io.kestra.plugin.core.trigger';
 const LEGACY = 'io.kestra.core.models.triggers.types';
 
+export const SCHEDULE_TRIGGER = trigger(`${CORE}.Schedule`, [`${LEGACY}.Schedule`], {
+  cron: prop.string().describe('Cron expression (5 fields, 6 with withSeconds) or a nickname such as @daily.'),
+  withSeconds: prop.boolean().optional(),
+  timezone: prop.string().optional(),
+  backfill: prop.map().optional(),
+  inputs: prop.map().optional(),
+  lateMaximumDelay: prop.duration().optional(),
+  scheduleConditions: prop.conditions().optional(),
+  recoverMissedSchedules: prop.enumOf(['NONE', 'LAST', 'ALL']).optional(),
+  interval: prop.duration().describe('Accepted for compatibility: no effect on a Schedule, as in Kestra.').optional(),
+});
+export const FLOW_TRIGGER = trigger(`${CORE}.Flow`, [`${LEGACY}.Flow`], {
+  inputs: prop.map().optional(),
+  preconditions: prop.map().optional(),
+  states: prop.list().optional(),
+});
+export const WEBHOOK_TRIGGER = trigger(`${CORE}.Webhook`, [`${LEGACY}.Webhook`], {
+  key: prop.string(),
+  inputs: prop.map().optional(),
+  wait: prop.boolean().optional(),
+  returnOutputs: prop.boolean().optional(),
+});
+
 /** Every trigger type Osprey supports, by canonical name. */
-export const TRIGGER_TYPES: readonly TriggerTypeDefinition[] = [
-  trigger(`${CORE}.Schedule`, [`${LEGACY}.Schedule`], {
-    cron: 'string!',
-    withSeconds: 'boolean',
-    timezone: 'string',
-    backfill: 'map',
-    inputs: 'map',
-    lateMaximumDelay: 'duration',
-    scheduleConditions: 'conditions',
-    recoverMissedSchedules: { type: 'string', values: ['NONE', 'LAST', 'ALL'] },
-    interval: 'duration', // no effect on a Schedule, as in Kestra
-  }),
-  trigger(`${CORE}.Flow`, [`${LEGACY}.Flow`], {
-    inputs: 'map',
-    preconditions: 'map',
-    states: 'list',
-  }),
-  trigger(`${CORE}.Webhook`, [`${LEGACY}.Webhook`], {
-    key: 'string!',
-    inputs: 'map',
-    wait: 'boolean',
-    returnOutputs: 'boolean',
-  }),
-];
+export const TRIGGER_TYPES: readonly TriggerTypeDefinition[] = [SCHEDULE_TRIGGER, FLOW_TRIGGER, WEBHOOK_TRIGGER];
 
 const BY_NAME = indexByName(TRIGGER_TYPES);
 

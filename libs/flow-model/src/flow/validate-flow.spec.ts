@@ -148,6 +148,30 @@ describe('flow validation', () => {
     expect(found[1]!.message).toMatch(/must be one of TRACE, DEBUG, INFO, WARN, ERROR/);
   });
 
+
+  it('names the expected shape when a text that is no expression stands for a map, a list or a boolean', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        'tasks:',
+        '  - id: sub',
+        '    type: io.kestra.plugin.core.flow.Subflow',
+        '    namespace: n',
+        '    flowId: f',
+        '    inputs: some text',
+        '    wait: yes please',
+        'triggers:',
+        '  - id: on',
+        '    type: io.kestra.plugin.core.trigger.Flow',
+        '    states: SUCCESS',
+      ),
+    );
+    expect(found.map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['tasks[0].inputs', "expected a map but got 'some text'", 8, 13],
+      ['tasks[0].wait', "expected a boolean but got 'yes please'", 9, 11],
+      ['triggers[0].states', "expected a list but got 'SUCCESS'", 13, 13],
+    ]);
+  });
   it('reports duplicate task ids anywhere in the flow', () => {
     const found = violations(
       yaml(

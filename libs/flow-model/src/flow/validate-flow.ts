@@ -1,10 +1,11 @@
 import { Cron } from 'croner';
-import { isDuration } from './duration.js';
+import { z } from 'zod';
+import { checkProperties, type PropertyCheck, type ViolationSink } from './check-properties.js';
 import type { FlowInput, PluginDefault, Task } from './flow.js';
 import { formatPath, type FlowPath } from './flow-path.js';
 import { COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES, INPUT_TYPES, isInputType } from './input-types.js';
 import { coerceInputValue } from './input-value.js';
-import { properties, type PropertySpec } from './plugin-definition.js';
+import { declaredProperties, type PluginDefinition, type PropertySpec, type RefusedProperties } from './plugin-definition.js';
 import {
   COMMON_RETRY_PROPERTIES,
   CONCURRENCY_PROPERTIES,
@@ -17,33 +18,75 @@ import {
   SLA_TYPES,
 } from './flow-properties.js';
 import { applyPluginDefaults } from './plugin-defaults.js';
-import { COMMON_TASK_PROPERTIES, PROCESS_TASK_RUNNER, resolveTaskType, type TaskTypeDefinition } from './task-types.js';
+import { COMMON_TASK_PROPERTIES, COMMON_TASK_REFUSED, COMMON_TASK_SHAPE, PROCESS_TASK_RUNNER, resolveTaskType, type TaskTypeDefinition } from './task-types.js';
+import { describeValue as describe, prop } from './property-schema.js';
 import { WORKER_GROUP_KEY, WORKER_GROUP_PROPERTIES } from './worker-group.js';
 import { flowableKind } from '../executor/flowable-kind.js';
 import { isExecutorResolved } from '../executor/flowables/index.js';
 import { isTemplate } from './template-text.js';
-import { COMMON_TRIGGER_PROPERTIES, resolveTriggerType } from './trigger-types.js';
+import { COMMON_TRIGGER_PROPERTIES, COMMON_TRIGGER_REFUSED, COMMON_TRIGGER_SHAPE, resolveTriggerType } from './trigger-types.js';
 import { resolveConditionType } from './condition-types.js';
 import { checkTriggerSemantics, type TriggerCheckOptions } from './trigger-checks.js';
 
-/** Receives each violation found; `atKey` asks to locate it at the property's key rather than its value. */
-export type ViolationSink = (path: FlowPath, message: string, options?: { atKey?: boolean }) => void;
+export type { ViolationSink } from './check-properties.js';
 
 // Kestra's patterns (javax @Pattern, so the whole text must match).
 const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 const TASK_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
 
-const DAG_ENTRY_PROPERTIES = properties({ task: 'map!', dependsOn: 'list' });
-const ANY_SLA_TYPE_PROPERTIES: Record<string, PropertySpec> = Object.fromEntries(
-  Object.values(SLA_TYPE_PROPERTIES).flatMap((props) => Object.entries(props).map(([name, spec]) => [name, { ...spec, required: false }])),
+type Declared = Pick<PluginDefinition, 'shape' | 'refused'>;
+/** The strict zod check of a map that holds the declared properties of each of `declared` and nothing else. */
+function strictCheck(what: string, ...declared: Declared[]): PropertyCheck {
+  const shape: z.ZodRawShape = Object.assign({}, ...declared.map((d) => d.shape));
+  const refused: RefusedProperties = Object.assign({}, ...declared.map((d) => d.refused));
+  return { schema: z.strictObject(shape), refused, what };
+}
+const byKey = <K extends string, V>(keys: readonly K[], value: (key: K) => V) => Object.fromEntries(keys.map((key) => [key, value(key)])) as Record<K, V>;
+
+const FLOW_CHECK = strictCheck('flow', FLOW_PROPERTIES);
+const CONCURRENCY_CHECK = strictCheck('concurrency', CONCURRENCY_PROPERTIES);
+const OUTPUT_CHECK = strictCheck('an output', OUTPUT_PROPERTIES);
+const PLUGIN_DEFAULT_CHECK = strictCheck('a plugin default', PLUGIN_DEFAULT_PROPERTIES);
+const LABEL_CHECK = strictCheck('label', declaredProperties({ key: prop.string(), value: prop.string() }));
+const WORKER_GROUP_CHECK = strictCheck('workerGroup', WORKER_GROUP_PROPERTIES);
+const TASK_RUNNER_CHECK = strictCheck('a task runner', declaredProperties({ type: prop.string() }));
+const DAG_ENTRY_CHECK = strictCheck('Dag entry', declaredProperties({ task: prop.map(), dependsOn: prop.list().optional() }));
+const BACKFILL_CHECK = strictCheck(
+  'backfill',
+  declaredProperties({ start: prop.string().optional(), end: prop.string().optional(), labels: prop.any().optional(), inputs: prop.map().optional() }),
 );
+const RETRY_CHECKS = byKey(Object.keys(RETRY_PROPERTIES) as (keyof typeof RETRY_PROPERTIES)[], (type) =>
+  strictCheck(`a ${type} retry`, COMMON_RETRY_PROPERTIES, RETRY_PROPERTIES[type]),
+);
+const SLA_CHECKS = byKey(SLA_TYPES, (type) => strictCheck(`an SLA of type ${type}`, SLA_PROPERTIES, SLA_TYPE_PROPERTIES[type]));
+// An unknown or missing type is reported on `type` itself; the properties of any type are then not unknown.
+const ANY_SLA_CHECK = strictCheck('an SLA', SLA_PROPERTIES, {
+  shape: Object.fromEntries(Object.values(SLA_TYPE_PROPERTIES).flatMap((d) => Object.entries(d.shape).map(([name, schema]) => [name, schema.optional()]))),
+  refused: {},
+});
+const INPUT_CHECKS = byKey(INPUT_TYPES, (type) => strictCheck(`a ${type} input`, COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES[type]));
+const ANY_INPUT_CHECK = strictCheck('an input', COMMON_INPUT_PROPERTIES);
 /** Each label key of a labels map or list, with where it is written. */
 function labelKeys(labels: unknown, path: FlowPath): [string, FlowPath][] {
   if (isMap(labels)) return Object.keys(labels).map((key) => [key, [...path, key]]);
   if (!Array.isArray(labels)) return [];
   return labels.flatMap((label, i) => (isMap(label) && typeof label.key === 'string' ? [[label.key, [...path, i, 'key']] as [string, FlowPath]] : []));
 }
+
+/** The zod check of each task, trigger and condition type: its own properties and the common ones, nothing else. */
+const pluginChecks = new WeakMap<PluginDefinition, PropertyCheck>();
+function pluginCheck(definition: PluginDefinition, category: string, common: z.ZodRawShape = {}, commonRefused: RefusedProperties = {}): PropertyCheck {
+  let check = pluginChecks.get(definition);
+  if (!check) {
+    const schema = z.strictObject({ ...common, ...definition.shape });
+    check = { schema, refused: { ...commonRefused, ...definition.refused }, what: `${category} type ${definition.name}` };
+    pluginChecks.set(definition, check);
+  }
+  return check;
+}
+/** A task of a type Osprey does not know: only what every task has is checked, other properties let through. */
+const UNKNOWN_TYPE_TASK: PropertyCheck = { schema: z.object(COMMON_TASK_SHAPE).omit({ type: true }), refused: COMMON_TASK_REFUSED, what: 'a task' };
 
 const CRON_NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
@@ -70,7 +113,7 @@ class FlowChecker {
       return;
     }
     this.pluginDefaults = [...asList(flow.pluginDefaults), ...asList(flow.taskDefaults)].filter(isMap) as unknown as PluginDefault[];
-    this.checkProperties(flow, [], FLOW_PROPERTIES, 'flow');
+    checkProperties(flow, [], FLOW_CHECK, this.report);
     this.checkId(flow.id, ['id'], FLOW_ID, 'flow id');
     this.checkId(flow.namespace, ['namespace'], FLOW_ID, 'namespace');
     this.checkLabels(flow.labels, ['labels']);
@@ -92,7 +135,7 @@ class FlowChecker {
     }
     if (isMap(flow.retry)) this.checkRetry(flow.retry, ['retry']);
     if (isMap(flow.concurrency)) {
-      this.checkProperties(flow.concurrency, ['concurrency'], CONCURRENCY_PROPERTIES, 'concurrency');
+      checkProperties(flow.concurrency, ['concurrency'], CONCURRENCY_CHECK, this.report);
       const limit = flow.concurrency.limit;
       if (typeof limit === 'number' && Number.isInteger(limit) && limit < 1) {
         this.report(['concurrency', 'limit'], 'must be a positive integer');
@@ -108,111 +151,13 @@ class FlowChecker {
       return;
     }
     const type = SLA_TYPES.find((t) => typeof sla.type === 'string' && t === sla.type.toUpperCase());
-    // An unknown or missing type is reported on `type` itself; the properties of any type are then not unknown.
-    const own = type ? SLA_TYPE_PROPERTIES[type] : ANY_SLA_TYPE_PROPERTIES;
-    this.checkProperties(sla, path, own, type ? `an SLA of type ${type}` : 'an SLA', SLA_PROPERTIES);
+    checkProperties(sla, path, type ? SLA_CHECKS[type] : ANY_SLA_CHECK, this.report);
     this.checkLabels(sla.labels, [...path, 'labels']);
     // As in Kestra: system labels are the engine's own, a violation may not set them.
     for (const [key, at] of labelKeys(sla.labels, [...path, 'labels'])) {
       if (key.startsWith('system.')) this.report(at, `label '${key}' is reserved: the 'system.' prefix is for labels Osprey sets itself`, { atKey: true });
     }
     if (type === 'MAX_DURATION' && isTemplate(sla.duration)) this.report([...path, 'duration'], 'an SLA duration is not rendered: write an ISO-8601 duration such as PT1H');
-  }
-
-  /** Unknown properties, value types and required properties of one map. */
-  private checkProperties(
-    value: Record<string, unknown>,
-    path: FlowPath,
-    specs: Readonly<Record<string, PropertySpec>>,
-    what: string,
-    common: Readonly<Record<string, PropertySpec>> = {},
-    effective: Record<string, unknown> = value,
-  ): void {
-    for (const [key, property] of Object.entries(value)) {
-      const spec = common[key] ?? specs[key];
-      if (!spec) this.report([...path, key], `unknown property '${key}' for ${what}`, { atKey: true });
-      else this.checkValue(property, spec, [...path, key]);
-    }
-    for (const [key, spec] of [...Object.entries(common), ...Object.entries(specs)]) {
-      if (spec.required && (effective[key] === undefined || effective[key] === null)) {
-        this.report([...path, key], `missing required property '${key}'`);
-      }
-    }
-  }
-
-  private checkValue(value: unknown, spec: PropertySpec, path: FlowPath): void {
-    if (value === undefined || value === null) return;
-    if (spec.refused) {
-      this.report(path, `property '${String(path[path.length - 1])}' is not supported by Osprey: ${spec.refused}`, { atKey: true });
-      return;
-    }
-    const childTasks = spec.type === 'tasks' || spec.type === 'taskCases' || spec.type === 'dagTasks';
-    if (isTemplate(value) && !childTasks) return; // only known at run time
-    const fail = (expected: string) => this.report(path, `expected ${expected} but got ${describe(value)}`);
-    switch (spec.type) {
-      case 'string':
-        if (!isScalar(value)) return fail('a string');
-        // Enum names are matched regardless of case, like Kestra's mapper.
-        if (spec.values && !spec.values.some((v) => v.toUpperCase() === String(value).toUpperCase())) {
-          this.report(path, `must be one of ${spec.values.join(', ')} but got '${String(value)}'`);
-        }
-        for (const [refusedValue, reason] of Object.entries(spec.refusedValues ?? {})) {
-          if (refusedValue.toUpperCase() === String(value).toUpperCase()) {
-            this.report(path, `value '${String(value)}' is not supported by Osprey: ${reason}`);
-          }
-        }
-        return;
-      case 'number':
-        if (!(typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && !isNaN(Number(value))))) fail('a number');
-        return;
-      case 'integer':
-        if (!Number.isInteger(typeof value === 'string' && value.trim() !== '' ? Number(value) : value)) fail('an integer');
-        return;
-      case 'boolean':
-        if (!(typeof value === 'boolean' || value === 'true' || value === 'false')) fail('a boolean');
-        return;
-      case 'duration':
-        if (!isDuration(value)) this.report(path, `invalid ISO-8601 duration ${describe(value)}: expected a form like PT5S, PT0.25S, PT1H30M or P1D`);
-        return;
-      case 'map':
-        if (!isMap(value)) fail('a map');
-        return;
-      case 'list':
-        if (!Array.isArray(value)) fail('a list');
-        return;
-      case 'stringOrList':
-        if (!isScalar(value) && !Array.isArray(value)) fail('a string or a list');
-        return;
-      case 'tasks':
-        if (!Array.isArray(value)) return fail('a list of tasks');
-        if (spec.required && value.length === 0) this.report(path, 'must hold at least one task');
-        value.forEach((task, i) => this.checkTask(task, [...path, i]));
-        return;
-      case 'taskCases':
-        if (!isMap(value)) return fail('a map of task lists');
-        for (const [key, tasks] of Object.entries(value)) this.checkValue(tasks, { type: 'tasks', required: true }, [...path, key]);
-        return;
-      case 'dagTasks':
-        if (!Array.isArray(value)) return fail('a list of {task, dependsOn}');
-        this.checkDag(value, path);
-        return;
-      case 'conditions':
-        if (!Array.isArray(value)) return fail('a list of conditions');
-        value.forEach((condition, i) => this.checkCondition(condition, [...path, i]));
-        return;
-      case 'conditionMap':
-        if (!isMap(value)) return fail('a map of conditions');
-        for (const [key, condition] of Object.entries(value)) this.checkCondition(condition, [...path, key]);
-        return;
-      case 'inputs': {
-        if (!Array.isArray(value)) return fail('a list of inputs');
-        const ids = new Map<string, FlowPath>();
-        value.forEach((input, i) => this.checkInput(input, [...path, i], ids));
-        return;
-      }
-      case 'any':
-        return;
-    }
   }
 
   private checkId(value: unknown, path: FlowPath, pattern: RegExp, what: string): void {
@@ -237,7 +182,7 @@ class FlowChecker {
     } else if (Array.isArray(labels)) {
       labels.forEach((label, i) => {
         if (!isMap(label)) return this.report([...path, i], 'a label must be a map with key and value');
-        this.checkProperties(label, [...path, i], properties({ key: 'string!', value: 'string!' }), 'label');
+        checkProperties(label, [...path, i], LABEL_CHECK, this.report);
       });
     } else {
       this.report(path, 'labels must be a map or a list of {key, value}');
@@ -257,20 +202,47 @@ class FlowChecker {
     if (definition) {
       // Kestra validates tasks after plugin defaults are applied, so defaults may supply required values.
       const effective = applyPluginDefaults(task as Task, this.pluginDefaults);
-      this.checkProperties(task, path, definition.properties, `task type ${definition.name}`, COMMON_TASK_PROPERTIES, effective);
+      checkProperties(task, path, pluginCheck(definition, 'task', COMMON_TASK_SHAPE, COMMON_TASK_REFUSED), this.report, effective);
+      this.checkChildren(task, path, { ...COMMON_TASK_PROPERTIES, ...definition.properties });
       this.checkFlowableShape(task, path, definition.name);
       if (definition.properties.taskRunner && isMap(task.taskRunner)) this.checkTaskRunner(task.taskRunner, [...path, 'taskRunner']);
       this.checkWorkerGroup(effective.workerGroup, task.workerGroup !== undefined, path, definition);
       if (flowableKind(definition.name) === 'WorkingDirectory') this.checkWorkingDirectoryChildren(task, path);
     } else {
       // Unknown type: only what every task has can be checked, including its errors/finally children.
-      for (const [key, spec] of Object.entries(COMMON_TASK_PROPERTIES)) {
-        if (key === 'type') continue;
-        if (spec.required && (task[key] === undefined || task[key] === null)) this.report([...path, key], `missing required property '${key}'`);
-        else this.checkValue(task[key], spec, [...path, key]);
-      }
+      checkProperties(task, path, UNKNOWN_TYPE_TASK, this.report);
+      this.checkChildren(task, path, COMMON_TASK_PROPERTIES);
     }
     if (isMap(task.retry)) this.checkRetry(task.retry, [...path, 'retry']);
+  }
+
+  /** Walks into the child tasks, Dag entries, conditions and inputs a map holds, once its own properties are checked. */
+  private checkChildren(value: Record<string, unknown>, path: FlowPath, specs: Readonly<Record<string, PropertySpec>>): void {
+    for (const [key, child] of Object.entries(value)) {
+      const at = [...path, key];
+      switch (specs[key]?.refused ? undefined : specs[key]?.type) {
+        case 'tasks':
+          asList(child).forEach((task, i) => this.checkTask(task, [...at, i]));
+          break;
+        case 'taskCases':
+          if (isMap(child)) for (const [name, tasks] of Object.entries(child)) asList(tasks).forEach((task, i) => this.checkTask(task, [...at, name, i]));
+          break;
+        case 'dagTasks':
+          if (Array.isArray(child)) this.checkDag(child, at);
+          break;
+        case 'conditions':
+          asList(child).forEach((condition, i) => this.checkCondition(condition, [...at, i]));
+          break;
+        case 'conditionMap':
+          if (isMap(child)) for (const [name, condition] of Object.entries(child)) this.checkCondition(condition, [...at, name]);
+          break;
+        case 'inputs': {
+          const ids = new Map<string, FlowPath>();
+          asList(child).forEach((input, i) => this.checkInput(input, [...at, i], ids));
+          break;
+        }
+      }
+    }
   }
 
   /** The children of a WorkingDirectory run on its worker: a group of their own would not be honoured. */
@@ -296,7 +268,7 @@ class FlowChecker {
       if (!own) this.report(at, `expected workerGroup (from pluginDefaults) to be a map but got ${describe(group)}`);
       return;
     }
-    this.checkProperties(group, at, WORKER_GROUP_PROPERTIES, 'workerGroup');
+    checkProperties(group, at, WORKER_GROUP_CHECK, this.report);
     if (typeof group.key === 'string' && !WORKER_GROUP_KEY.test(group.key)) {
       this.report([...at, 'key'], `invalid worker group key '${group.key}': it must match ${WORKER_GROUP_KEY.source}`);
     }
@@ -311,7 +283,7 @@ class FlowChecker {
   }
 
   private checkTaskRunner(runner: Record<string, unknown>, path: FlowPath): void {
-    this.checkProperties(runner, path, properties({ type: 'string!' }), 'a task runner');
+    checkProperties(runner, path, TASK_RUNNER_CHECK, this.report);
     if (typeof runner.type === 'string' && runner.type !== PROCESS_TASK_RUNNER) {
       this.report([...path, 'type'], `task runner '${runner.type}' is not supported by Osprey: scripts run as processes on the worker host (${PROCESS_TASK_RUNNER})`);
     }
@@ -323,7 +295,7 @@ class FlowChecker {
     entries.forEach((entry, i) => {
       const entryPath = [...path, i];
       if (!isMap(entry)) return this.report(entryPath, 'a Dag entry must be a map with task and dependsOn');
-      this.checkProperties(entry, entryPath, DAG_ENTRY_PROPERTIES, 'Dag entry');
+      checkProperties(entry, entryPath, DAG_ENTRY_CHECK, this.report);
       if (entry.task !== undefined && entry.task !== null) this.checkTask(entry.task, [...entryPath, 'task']);
       const id = isMap(entry.task) ? entry.task.id : undefined;
       if (typeof id === 'string') ids.set(id, entryPath);
@@ -346,11 +318,11 @@ class FlowChecker {
 
   private checkRetry(retry: Record<string, unknown>, path: FlowPath): void {
     const type = retry.type;
-    const specific = typeof type === 'string' ? RETRY_PROPERTIES[type] : undefined;
+    const specific = typeof type === 'string' && Object.hasOwn(RETRY_CHECKS, type) ? RETRY_CHECKS[type as keyof typeof RETRY_CHECKS] : undefined;
     if (type !== undefined && type !== null && !specific) {
       this.report([...path, 'type'], `unknown retry type '${String(type)}': must be constant, exponential or random`);
     }
-    if (specific) this.checkProperties(retry, path, specific, `a ${String(type)} retry`, COMMON_RETRY_PROPERTIES);
+    if (specific) checkProperties(retry, path, specific, this.report);
     else if (type === undefined || type === null) this.report([...path, 'type'], "missing required property 'type'");
     const maxAttempt = retry.maxAttempt;
     if (typeof maxAttempt === 'number' && Number.isInteger(maxAttempt) && maxAttempt < 1) {
@@ -372,8 +344,7 @@ class FlowChecker {
     if (type !== undefined && type !== null && !isInputType(type)) {
       this.report([...path, 'type'], `unknown input type '${String(type)}': must be one of ${INPUT_TYPES.join(', ')}`);
     }
-    const specific = isInputType(type) ? INPUT_TYPE_PROPERTIES[type] : {};
-    this.checkProperties(input, path, specific, isInputType(type) ? `a ${type} input` : 'an input', COMMON_INPUT_PROPERTIES);
+    checkProperties(input, path, isInputType(type) ? INPUT_CHECKS[type] : ANY_INPUT_CHECK, this.report);
     if (!isInputType(type)) return;
 
     if (type === 'SELECT' && input.values == null && input.expression == null) {
@@ -425,7 +396,7 @@ class FlowChecker {
       this.report(path, `an output must be a map but got ${describe(output)}`);
       return;
     }
-    this.checkProperties(output, path, OUTPUT_PROPERTIES, 'an output');
+    checkProperties(output, path, OUTPUT_CHECK, this.report);
     this.checkId(output.id, [...path, 'id'], INPUT_ID, 'output id');
     this.checkUnique(output.id, [...path, 'id'], seen, 'output id');
     if (output.type != null && !isInputType(output.type)) {
@@ -448,7 +419,8 @@ class FlowChecker {
       if (type == null) this.report([...path, 'type'], "missing required property 'type'");
       return;
     }
-    this.checkProperties(trigger, path, definition.properties, `trigger type ${definition.name}`, COMMON_TRIGGER_PROPERTIES);
+    checkProperties(trigger, path, pluginCheck(definition, 'trigger', COMMON_TRIGGER_SHAPE, COMMON_TRIGGER_REFUSED), this.report);
+    this.checkChildren(trigger, path, { ...COMMON_TRIGGER_PROPERTIES, ...definition.properties });
     if (definition.name === 'io.kestra.plugin.core.trigger.Schedule') this.checkSchedule(trigger, path);
     checkTriggerSemantics(trigger, definition.name, path, (at, message) => this.report(at, message), this.options);
   }
@@ -468,7 +440,7 @@ class FlowChecker {
       if (problem) this.report([...path, 'cron'], problem);
     }
     if (isMap(trigger.backfill)) {
-      this.checkProperties(trigger.backfill, [...path, 'backfill'], properties({ start: 'string', end: 'string', labels: 'any', inputs: 'map' }), 'backfill');
+      checkProperties(trigger.backfill, [...path, 'backfill'], BACKFILL_CHECK, this.report);
       for (const key of ['start', 'end'] as const) {
         const value = trigger.backfill[key];
         if (typeof value === 'string' && !isTemplate(value) && isNaN(Date.parse(value))) {
@@ -487,7 +459,10 @@ class FlowChecker {
     const definition = typeof type === 'string' ? resolveConditionType(type) : undefined;
     if (typeof type === 'string' && !definition) this.report([...path, 'type'], `unknown condition type '${type}'`);
     else if (type == null) this.report([...path, 'type'], "missing required property 'type'");
-    if (definition) this.checkProperties(condition, path, definition.properties, `condition type ${definition.name}`);
+    if (definition) {
+      checkProperties(condition, path, pluginCheck(definition, 'condition'), this.report);
+      this.checkChildren(condition, path, definition.properties);
+    }
   }
 
   private checkPluginDefault(value: unknown, path: FlowPath): void {
@@ -495,7 +470,7 @@ class FlowChecker {
       this.report(path, `a plugin default must be a map with type and values but got ${describe(value)}`);
       return;
     }
-    this.checkProperties(value, path, PLUGIN_DEFAULT_PROPERTIES, 'a plugin default');
+    checkProperties(value, path, PLUGIN_DEFAULT_CHECK, this.report);
     if (value.type === '') this.report([...path, 'type'], 'must not be empty');
   }
 }
@@ -553,12 +528,4 @@ function isScalar(value: unknown): value is string | number | boolean {
 
 function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return `'${value}'`;
-  return String(value);
 }

@@ -1,4 +1,5 @@
-import { properties } from './plugin-definition.js';
+import { declaredProperties } from './plugin-definition.js';
+import { prop } from './property-schema.js';
 import type { Task } from './flow.js';
 
 /** What a task does when no worker of its group is alive as it is dispatched. */
@@ -13,13 +14,12 @@ export interface WorkerGroup {
 /** The key form a worker group takes, on a task as on the worker's `--worker-group` flag. */
 export const WORKER_GROUP_KEY = /^[a-zA-Z0-9_-]+$/;
 
-export const WORKER_GROUP_PROPERTIES = properties({
-  key: 'string!',
-  fallback: {
-    type: 'string',
-    values: ['WAIT', 'FAIL', 'CANCEL'],
-    refusedValues: { CANCEL: 'cancelling a task whose worker group has no live worker is not implemented; use WAIT or FAIL' },
-  },
+export const WORKER_GROUP_PROPERTIES = declaredProperties({
+  key: prop.string().describe('Only workers started with --worker-group <key> take the task.'),
+  fallback: prop
+    .enumOf(['WAIT', 'FAIL', 'CANCEL'], { CANCEL: 'cancelling a task whose worker group has no live worker is not implemented; use WAIT or FAIL' })
+    .describe('What happens when no worker of the group is alive at dispatch: WAIT (default) or FAIL.')
+    .optional(),
 });
 
 /** The worker group a task (with plugin defaults applied) names, or undefined; malformed values are left to validation. */
