@@ -1,4 +1,24 @@
-import { resolveTaskType } from '@osprey/flow-model';
+import {
+  ECHO_TASK,
+  FAIL_TASK,
+  HTTP_REQUEST_TASK,
+  KV_DELETE_TASK,
+  KV_GET_TASK,
+  KV_SET_TASK,
+  LABELS_TASK,
+  LOCAL_FILES_TASK,
+  LOG_TASK,
+  OUTPUT_VALUES_TASK,
+  RETURN_TASK,
+  resolveTaskType,
+  SHELL_COMMANDS_TASK,
+  SHELL_SCRIPT_TASK,
+  SLEEP_TASK,
+  STORAGE_CONCAT_TASK,
+  STORAGE_DELETE_TASK,
+  STORAGE_SIZE_TASK,
+  STORAGE_WRITE_TASK,
+} from '@osprey/flow-model';
 import type { TaskRunner } from './task-runner.js';
 import { LogTask } from './core/log.js';
 import { EchoTask } from './core/echo.js';
@@ -40,24 +60,24 @@ interface Entry {
 /** The registry of Osprey's runnable tasks, keyed by Kestra's `io.kestra.plugin.core.*` names and old aliases. */
 export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegistry {
   const entries: Entry[] = [
-    { type: 'io.kestra.plugin.core.log.Log', runner: new LogTask() },
-    { type: 'io.kestra.plugin.core.debug.Echo', runner: new EchoTask() },
-    { type: 'io.kestra.plugin.core.debug.Return', runner: new ReturnTask() },
-    { type: 'io.kestra.plugin.core.output.OutputValues', runner: new OutputValuesTask() },
-    { type: 'io.kestra.plugin.core.execution.Fail', runner: new FailTask() },
-    { type: 'io.kestra.plugin.core.execution.Labels', runner: new LabelsTask() },
-    { type: 'io.kestra.plugin.core.flow.Sleep', runner: new SleepTask() },
-    { type: 'io.kestra.plugin.core.kv.Set', runner: new KvSetTask() },
-    { type: 'io.kestra.plugin.core.kv.Get', runner: new KvGetTask() },
-    { type: 'io.kestra.plugin.core.kv.Delete', runner: new KvDeleteTask() },
-    { type: 'io.kestra.plugin.core.storage.Write', runner: new StorageWriteTask() },
-    { type: 'io.kestra.plugin.core.storage.Delete', runner: new StorageDeleteTask() },
-    { type: 'io.kestra.plugin.core.storage.Size', runner: new StorageSizeTask() },
-    { type: 'io.kestra.plugin.core.storage.Concat', runner: new StorageConcatTask() },
-    { type: 'io.kestra.plugin.core.storage.LocalFiles', runner: new LocalFilesTask() },
-    { type: 'io.kestra.plugin.core.http.Request', runner: new HttpRequestTask() },
-    { type: 'io.kestra.plugin.scripts.shell.Commands', runner: new ShellCommandsTask(options.shell) },
-    { type: 'io.kestra.plugin.scripts.shell.Script', runner: new ShellScriptTask(options.shell) },
+    { type: LOG_TASK.name, runner: new LogTask() },
+    { type: ECHO_TASK.name, runner: new EchoTask() },
+    { type: RETURN_TASK.name, runner: new ReturnTask() },
+    { type: OUTPUT_VALUES_TASK.name, runner: new OutputValuesTask() },
+    { type: FAIL_TASK.name, runner: new FailTask() },
+    { type: LABELS_TASK.name, runner: new LabelsTask() },
+    { type: SLEEP_TASK.name, runner: new SleepTask() },
+    { type: KV_SET_TASK.name, runner: new KvSetTask() },
+    { type: KV_GET_TASK.name, runner: new KvGetTask() },
+    { type: KV_DELETE_TASK.name, runner: new KvDeleteTask() },
+    { type: STORAGE_WRITE_TASK.name, runner: new StorageWriteTask() },
+    { type: STORAGE_DELETE_TASK.name, runner: new StorageDeleteTask() },
+    { type: STORAGE_SIZE_TASK.name, runner: new StorageSizeTask() },
+    { type: STORAGE_CONCAT_TASK.name, runner: new StorageConcatTask() },
+    { type: LOCAL_FILES_TASK.name, runner: new LocalFilesTask() },
+    { type: HTTP_REQUEST_TASK.name, runner: new HttpRequestTask() },
+    { type: SHELL_COMMANDS_TASK.name, runner: new ShellCommandsTask(options.shell) },
+    { type: SHELL_SCRIPT_TASK.name, runner: new ShellScriptTask(options.shell) },
   ];
 
   // Legacy names (io.kestra.core.tasks.*) resolve through the flow model's registry of task types, the one list of aliases.

@@ -1,3 +1,4 @@
+import { FAIL_TASK } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
 import { TaskProperties } from '../support/task-properties.js';
@@ -11,7 +12,7 @@ const FALSE_VALUES = new Set(['false', '0', '-0', '']);
  */
 export class FailTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
-    const properties = new TaskProperties(ctx);
+    const properties = new TaskProperties(ctx, FAIL_TASK);
     if (properties.has('condition')) {
       const condition = await properties.string('condition');
       if (condition === undefined || FALSE_VALUES.has(condition)) return {};

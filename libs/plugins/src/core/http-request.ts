@@ -6,7 +6,7 @@ import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js
 import { TaskFailure } from '../task-runner.js';
 import { isPlainObject, TaskProperties, toText } from '../support/task-properties.js';
 import { TaskAbortedError, TaskPropertyError } from '../support/task-errors.js';
-import { parseDuration } from '@osprey/flow-model';
+import { HTTP_REQUEST_TASK, parseDuration, type PropertiesOf } from '@osprey/flow-model';
 
 const DEFAULT_MAX_CONTENT_LENGTH = 10 * 1024 * 1024;
 // Kestra's HTTP client gives up on a read that stays idle for 5 minutes.
@@ -30,9 +30,9 @@ interface HttpOptions {
  */
 export class HttpRequestTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
-    const properties = new TaskProperties(ctx);
+    const properties = new TaskProperties(ctx, HTTP_REQUEST_TASK);
     // Kestra encodes spaces, the one character users commonly leave in a templated URI.
-    let uri = (await properties.requiredString('uri')).replaceAll(' ', '%20');
+    let uri = (await properties.string('uri')).replaceAll(' ', '%20');
     let url: URL;
     try {
       url = new URL(uri);
@@ -105,7 +105,7 @@ export class HttpRequestTask implements TaskRunner {
   }
 }
 
-async function readOptions(properties: TaskProperties): Promise<HttpOptions> {
+async function readOptions(properties: TaskProperties<PropertiesOf<typeof HTTP_REQUEST_TASK>>): Promise<HttpOptions> {
   const options = (await properties.map('options')) ?? {};
   const timeouts = isPlainObject(options['timeout']) ? options['timeout'] : {};
   const connectMs = durationOption(options['connectTimeout'] ?? timeouts['connectTimeout'], 'options.connectTimeout');

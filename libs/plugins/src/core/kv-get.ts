@@ -1,3 +1,4 @@
+import { KV_GET_TASK } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
 import { TaskProperties } from '../support/task-properties.js';
@@ -6,9 +7,9 @@ import { validateKvKey } from './kv-key.js';
 /** `io.kestra.plugin.core.kv.Get`: outputs the `value` stored under `key`; `errorOnMissing` fails when absent. */
 export class KvGetTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
-    const properties = new TaskProperties(ctx);
+    const properties = new TaskProperties(ctx, KV_GET_TASK);
     const namespace = (await properties.string('namespace')) ?? ctx.namespace;
-    const key = validateKvKey(await properties.requiredString('key'));
+    const key = validateKvKey(await properties.string('key'));
     const errorOnMissing = await properties.boolean('errorOnMissing', false);
     const value = await ctx.kv(namespace).get(key);
     if (value === undefined) {

@@ -2,11 +2,10 @@ import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js
 import { TaskFailure } from '../task-runner.js';
 import { TaskProperties } from '../support/task-properties.js';
 import { TaskPropertyError } from '../support/task-errors.js';
-import { parseDuration } from '@osprey/flow-model';
+import { KV_SET_TASK, KV_TYPES, parseDuration } from '@osprey/flow-model';
 import { validateKvKey } from './kv-key.js';
 
-export type KvType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATETIME' | 'DATE' | 'DURATION' | 'JSON';
-const KV_TYPES: readonly KvType[] = ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'DATE', 'DURATION', 'JSON'];
+export type KvType = (typeof KV_TYPES)[number];
 
 /**
  * `io.kestra.plugin.core.kv.Set`: stores `value` under `key` in `namespace` (the flow's by default),
@@ -14,17 +13,12 @@ const KV_TYPES: readonly KvType[] = ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 
  */
 export class KvSetTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
-    const properties = new TaskProperties(ctx);
+    const properties = new TaskProperties(ctx, KV_SET_TASK);
     const namespace = (await properties.string('namespace')) ?? ctx.namespace;
-    const key = validateKvKey(await properties.requiredString('key'));
-    const raw = properties.raw('value');
-    if (raw === undefined) throw new TaskPropertyError('value', 'is required');
-    let value: unknown = await ctx.render(raw);
-    const kvType = (await properties.string('kvType'))?.toUpperCase();
-    if (kvType !== undefined) {
-      if (!KV_TYPES.includes(kvType as KvType)) throw new TaskPropertyError('kvType', `unknown type '${kvType}'`);
-      if (typeof value === 'string') value = convert(value, kvType as KvType);
-    }
+    const key = validateKvKey(await properties.string('key'));
+    let value: unknown = await ctx.render(properties.raw('value'));
+    const kvType = await properties.enumValue('kvType', KV_TYPES);
+    if (kvType !== undefined && typeof value === 'string') value = convert(value, kvType);
     const overwrite = await properties.boolean('overwrite', true);
     const ttlMs = await properties.duration('ttl');
     if (ttlMs !== undefined && ttlMs <= 0) throw new TaskPropertyError('ttl', 'must be positive');

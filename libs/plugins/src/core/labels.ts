@@ -1,7 +1,7 @@
-import type { Label } from '@osprey/flow-model';
+import { LABELS_TASK, type Label } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskPropertyError } from '../support/task-errors.js';
-import { isPlainObject, toText } from '../support/task-properties.js';
+import { isPlainObject, TaskProperties, toText } from '../support/task-properties.js';
 
 const SYSTEM_PREFIX = 'system.';
 
@@ -12,7 +12,7 @@ const SYSTEM_PREFIX = 'system.';
  */
 export class LabelsTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
-    const raw = ctx.task['labels'];
+    const raw = new TaskProperties(ctx, LABELS_TASK).raw('labels');
     const labels = new Map<string, string>();
     if (typeof raw === 'string') {
       const rendered = await ctx.render(raw);

@@ -1,3 +1,4 @@
+import { LOCAL_FILES_TASK } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskProperties } from '../support/task-properties.js';
 import { uploadOutputFiles, writeInputFiles } from '../support/working-files.js';
@@ -9,7 +10,7 @@ import { uploadOutputFiles, writeInputFiles } from '../support/working-files.js'
  */
 export class LocalFilesTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
-    const properties = new TaskProperties(ctx);
+    const properties = new TaskProperties(ctx, LOCAL_FILES_TASK);
     const inputs = await properties.stringMap('inputs');
     const outputs = (await properties.stringList('outputs')) ?? [];
     const directory = await ctx.workingDirectory();

@@ -1,3 +1,4 @@
+import { STORAGE_CONCAT_TASK } from '@osprey/flow-model';
 import { Readable } from 'node:stream';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskProperties } from '../support/task-properties.js';
@@ -11,9 +12,8 @@ import { storageFileName } from '../support/storage-file-name.js';
  */
 export class StorageConcatTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
-    const properties = new TaskProperties(ctx);
+    const properties = new TaskProperties(ctx, STORAGE_CONCAT_TASK);
     const files = await properties.list('files');
-    if (files === undefined) throw new TaskPropertyError('files', 'is required');
     const uris = files.map((file) => {
       if (typeof file !== 'string') throw new TaskPropertyError('files', 'must be a list of kestra:// URIs');
       return file;

@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { type LogLevel, PROCESS_TASK_RUNNER, type TaskRunMetric } from '@osprey/flow-model';
+import { type LogLevel, PROCESS_TASK_RUNNER, type ScriptProperties, type TaskRunMetric } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
-import { TaskProperties } from '../support/task-properties.js';
+import { TaskProperties, type TaskSchema } from '../support/task-properties.js';
 import { TaskAbortedError, TaskPropertyError, throwIfAborted } from '../support/task-errors.js';
 import { uploadDirectory, uploadOutputFiles, writeInputFiles } from '../support/working-files.js';
 import { runChildProcess } from './child-process-run.js';
@@ -20,17 +20,13 @@ export interface ShellTaskOptions {
   baseEnv?: NodeJS.ProcessEnv;
 }
 
-// Properties that choose where Kestra runs a script: validation refuses them, and a flow stored before
-// that rule still fails here rather than running the script somewhere it did not ask for.
-const RUNNER_PROPERTIES = ['containerImage', 'docker'];
-
 /**
  * The process side of Kestra's shell script tasks: renders the commands with `workingDir` and
  * `outputDir`, runs them through `interpreter` in the working directory, turns output lines into
  * logs (stdout INFO, stderr ERROR, as Kestra) and `::{...}::` lines into outputs, then uploads
  * `outputFiles` and whatever the script left in `outputDir`.
  */
-export abstract class ShellTask implements TaskRunner {
+export abstract class ShellTask<P extends ScriptProperties> implements TaskRunner {
   private readonly killGraceMs: number;
   private readonly drainGraceMs: number;
   private readonly baseEnv: NodeJS.ProcessEnv;
@@ -41,18 +37,18 @@ export abstract class ShellTask implements TaskRunner {
     this.baseEnv = options.baseEnv ?? process.env;
   }
 
+  /** The declared properties of the task type: `containerImage`, `docker` and the like are refused by name. */
+  protected abstract readonly type: TaskSchema<P>;
+
   /** The task's own command lines (rendered), run after `beforeCommands`. */
-  protected abstract commandLines(properties: TaskProperties): Promise<string[]>;
+  protected abstract commandLines(properties: TaskProperties<P>): Promise<string[]>;
 
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
     const workingDir = await ctx.workingDirectory();
     const outputDir = path.join(workingDir, randomUUID());
     await mkdir(outputDir, { recursive: true });
-    const properties = new TaskProperties(ctx, { workingDir, outputDir });
-
-    for (const name of RUNNER_PROPERTIES) {
-      if (properties.has(name)) throw new TaskPropertyError(name, 'not supported: scripts run as processes on the worker host');
-    }
+    // A flow stored before a refusal existed fails here rather than running the script somewhere it did not ask for.
+    const properties = new TaskProperties(ctx, this.type, { workingDir, outputDir });
     const taskRunner = await properties.map('taskRunner');
     if (taskRunner && taskRunner['type'] !== PROCESS_TASK_RUNNER) {
       throw new TaskPropertyError('taskRunner', `'${String(taskRunner['type'])}' is not supported: scripts run as processes on the worker host`);

@@ -1,36 +1,52 @@
 import type { RunContext } from '../task-runner.js';
-import { type LogLevel, parseDuration } from '@osprey/flow-model';
+import { LOG_LEVELS, type LogLevel, parseDuration, type PluginDefinition } from '@osprey/flow-model';
+import type { z } from 'zod';
 import { TaskPropertyError } from './task-errors.js';
 
-const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+/** What a property renders to: `T`, or `T | undefined` when the property is optional. */
+type Rendered<P, K extends keyof P, T> = undefined extends P[K] ? T | undefined : T;
+
+/** A task type's declared properties, as the flow model gives them (`LOG_TASK`, `KV_SET_TASK`, ...). */
+export type TaskSchema<P> = Pick<PluginDefinition, 'refused'> & { schema: z.ZodType<P> };
 
 /**
- * Reads and renders the properties of `ctx.task` the way Kestra's `Property<T>` does:
- * a value may be written literally or as an expression whose rendered text is converted to the type.
+ * Reads and renders the properties of `ctx.task` the way Kestra's `Property<T>` does: a value may be written
+ * literally or as an expression whose rendered text is converted to the type. The task is first parsed with its
+ * type's zod schema, so a property is named and typed as declared (`P`), and a flow that was stored before a rule
+ * existed still fails here, naming the property, rather than running with a value its type does not accept.
  */
-export class TaskProperties {
+export class TaskProperties<P extends object = Record<string, unknown>> {
+  private readonly values: P;
+
   constructor(
     private readonly ctx: RunContext,
+    type: TaskSchema<P>,
     private readonly extraVariables?: Record<string, unknown>,
-  ) {}
-
-  raw(name: string): unknown {
-    const value = this.ctx.task[name];
-    return value === null ? undefined : value;
+  ) {
+    const present = Object.fromEntries(Object.entries(ctx.task).filter(([, value]) => value !== null && value !== undefined));
+    for (const [name, reason] of Object.entries(type.refused)) {
+      if (name in present) throw new TaskPropertyError(name, `is not supported by Osprey: ${reason}`);
+    }
+    const parsed = type.schema.safeParse(present, { reportInput: true });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const name = String(issue.path[0] ?? '');
+      throw new TaskPropertyError(name, issue.path.length === 1 && issue.input === undefined ? 'is required' : issue.message);
+    }
+    this.values = parsed.data;
   }
 
-  has(name: string): boolean {
+  raw<K extends keyof P & string>(name: K): P[K] {
+    return this.values[name];
+  }
+
+  has(name: keyof P & string): boolean {
     return this.raw(name) !== undefined;
   }
 
-  async string(name: string): Promise<string | undefined> {
+  string<K extends keyof P & string>(name: K): Promise<Rendered<P, K, string>>;
+  async string(name: keyof P & string): Promise<string | undefined> {
     return this.toText(name, this.raw(name));
-  }
-
-  async requiredString(name: string): Promise<string> {
-    const value = await this.string(name);
-    if (value === undefined) throw new TaskPropertyError(name, 'is required');
-    return value;
   }
 
   /** Renders one template text with this task's extra variables. */
@@ -38,7 +54,7 @@ export class TaskProperties {
     return this.ctx.renderString(template, this.extraVariables);
   }
 
-  async boolean(name: string, defaultValue: boolean): Promise<boolean> {
+  async boolean(name: keyof P & string, defaultValue: boolean): Promise<boolean> {
     const raw = this.raw(name);
     if (raw === undefined) return defaultValue;
     if (typeof raw === 'boolean') return raw;
@@ -49,7 +65,8 @@ export class TaskProperties {
   }
 
   /** An ISO-8601 duration in milliseconds; a bare number counts seconds, as Jackson reads a Duration. */
-  async duration(name: string): Promise<number | undefined> {
+  duration<K extends keyof P & string>(name: K): Promise<Rendered<P, K, number>>;
+  async duration(name: keyof P & string): Promise<number | undefined> {
     const raw = this.raw(name);
     if (raw === undefined) return undefined;
     if (typeof raw === 'number') return raw * 1000;
@@ -61,16 +78,26 @@ export class TaskProperties {
     }
   }
 
-  async logLevel(name: string, defaultValue: LogLevel = 'INFO'): Promise<LogLevel> {
+  async logLevel(name: keyof P & string, defaultValue: LogLevel = 'INFO'): Promise<LogLevel> {
     const text = (await this.string(name))?.trim().toUpperCase();
     if (text === undefined) return defaultValue;
-    const level = (text === 'WARNING' ? 'WARN' : text) as LogLevel;
-    if (!LOG_LEVELS.includes(level)) throw new TaskPropertyError(name, `unknown log level '${text}'`);
+    const level = LOG_LEVELS.find((known) => known === (text === 'WARNING' ? 'WARN' : text));
+    if (level === undefined) throw new TaskPropertyError(name, `unknown log level '${text}'`);
     return level;
   }
 
+  /** One of `values`, written in any case or as an expression rendering to one (Kestra's enums). */
+  async enumValue<const V extends string>(name: keyof P & string, values: readonly V[]): Promise<V | undefined> {
+    const text = (await this.string(name))?.trim().toUpperCase();
+    if (text === undefined) return undefined;
+    const value = values.find((candidate) => candidate === text);
+    if (value === undefined) throw new TaskPropertyError(name, `must be one of ${values.join(', ')} but got '${text}'`);
+    return value;
+  }
+
   /** A list written as a YAML list (each item rendered) or as an expression rendering to a JSON array. */
-  async list(name: string): Promise<unknown[] | undefined> {
+  list<K extends keyof P & string>(name: K): Promise<Rendered<P, K, unknown[]>>;
+  async list(name: keyof P & string): Promise<unknown[] | undefined> {
     const raw = this.raw(name);
     if (raw === undefined) return undefined;
     if (Array.isArray(raw)) return this.ctx.render(raw, this.extraVariables);
@@ -84,7 +111,8 @@ export class TaskProperties {
    * A list of texts that may also be written as one text (Kestra's string-or-list properties such as
    * `commands`): a text rendering to a JSON array is that array, any other text is a one-item list.
    */
-  async stringList(name: string): Promise<string[] | undefined> {
+  stringList<K extends keyof P & string>(name: K): Promise<Rendered<P, K, string[]>>;
+  async stringList(name: keyof P & string): Promise<string[] | undefined> {
     const raw = this.raw(name);
     if (raw === undefined) return undefined;
     if (typeof raw === 'string') {
@@ -103,7 +131,8 @@ export class TaskProperties {
   }
 
   /** Renders a property of any shape; structured values come back as JSON text. */
-  async text(name: string): Promise<string | undefined> {
+  text<K extends keyof P & string>(name: K): Promise<Rendered<P, K, string>>;
+  async text(name: keyof P & string): Promise<string | undefined> {
     const raw = this.raw(name);
     if (raw === undefined || typeof raw !== 'object') return this.string(name);
     return toText(await this.ctx.render(raw, this.extraVariables));
@@ -113,7 +142,8 @@ export class TaskProperties {
    * A map written as a YAML map (keys and values rendered) or as an expression rendering to a JSON object.
    * Keys are rendered here, one by one, so that templated keys (`"{{ inputs.key }}": value`) work.
    */
-  async map(name: string): Promise<Record<string, unknown> | undefined> {
+  map<K extends keyof P & string>(name: K): Promise<Rendered<P, K, Record<string, unknown>>>;
+  async map(name: keyof P & string): Promise<Record<string, unknown> | undefined> {
     const raw = this.raw(name);
     if (raw === undefined) return undefined;
     if (isPlainObject(raw)) {
@@ -130,7 +160,8 @@ export class TaskProperties {
   }
 
   /** Like {@link map}, without null entries and with every value as text (JSON for structured values). */
-  async stringMap(name: string): Promise<Record<string, string> | undefined> {
+  stringMap<K extends keyof P & string>(name: K): Promise<Rendered<P, K, Record<string, string>>>;
+  async stringMap(name: keyof P & string): Promise<Record<string, string> | undefined> {
     const map = await this.map(name);
     if (map === undefined) return undefined;
     return Object.fromEntries(

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { rm } from 'node:fs/promises';
-import { type ChildTaskResult, flowableKind, isLogRecorded, type LogEntry, type LogLevel, type RenderOptions, type Task, taskLogLevel, type TaskResultEvent, type WorkerJob } from '@osprey/flow-model';
+import { type ChildTaskResult, flowableKind, isLogRecorded, type LogEntry, type LogLevel, type PropertiesOf, type RenderOptions, type Task, taskLogLevel, type TaskResultEvent, type WorkerJob, WORKING_DIRECTORY_TASK } from '@osprey/flow-model';
 import type { TaskRegistry } from '@osprey/plugins';
 import { TaskFailure, TaskProperties, uploadOutputFiles, writeInputFiles } from '@osprey/plugins';
 import type { BroadcastQueue, ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
@@ -215,7 +215,7 @@ export class WorkerService {
       storage: this.storage, kv: this.repository.kv, signal,
     });
     const folder = await ctx.workingDirectory();
-    const properties = new TaskProperties(ctx, { workingDir: folder });
+    let properties: TaskProperties<PropertiesOf<typeof WORKING_DIRECTORY_TASK>>;
     const children: ChildTaskResult[] = [];
     const outputs = { ...((job.variables.outputs ?? {}) as Record<string, unknown>) };
     // Children see the WorkingDirectory as their parent, and it as `workerTaskrun` (Kestra's names).
@@ -225,6 +225,7 @@ export class WorkerService {
     let state: TaskResultEvent['state'] = 'SUCCESS';
     let ownOutputs: Record<string, unknown> | undefined;
     try {
+      properties = new TaskProperties(ctx, WORKING_DIRECTORY_TASK, { workingDir: folder });
       const inputFiles = await properties.stringMap('inputFiles');
       if (inputFiles) await writeInputFiles(ctx, folder, inputFiles, 'inputFiles');
     } catch (error) {
@@ -234,7 +235,7 @@ export class WorkerService {
       return { ...base, state: 'FAILED', error: message };
     }
     try {
-      for (const child of (Array.isArray(job.task.tasks) ? job.task.tasks : []) as Task[]) {
+      for (const child of properties.raw('tasks')) {
         if (child.disabled) continue;
         const startDate = new Date().toISOString();
         const childRunId = newId();
