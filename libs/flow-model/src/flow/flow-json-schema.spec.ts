@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { flowJsonSchema, type JsonSchema } from './flow-json-schema.js';
+import { validateFlowValue } from './parse-flow.js';
 import { TASK_TYPES } from './task-types.js';
 import { TRIGGER_TYPES } from './trigger-types.js';
 
@@ -82,6 +83,17 @@ describe('flowJsonSchema', () => {
     expect(errorsOf(withSla({ id: 's', type: 'MAX_DURATION', behavior: 'FAIL' }))).not.toEqual([]);
     expect(errorsOf(withSla({ id: 's', type: 'EXECUTION_ASSERTION', behavior: 'FAIL', assert: 'x', duration: 'PT1H' }))).not.toEqual([]);
     expect(errorsOf(withSla({ id: 's', type: 'MAX_DURATION', behavior: 'KILL', duration: 'PT1H' }))).not.toEqual([]);
+  });
+
+  it('describes the retry, concurrency, output and plugin default maps from their declarations, as the validator reads them', () => {
+    const flow = (extra: Record<string, unknown>) => ({ id: 'f', namespace: 'company.team', tasks: [{ id: 'l', type: 'io.kestra.plugin.core.log.Log', message: 'x' }], ...extra });
+    const retry = { type: 'constant', interval: 'PT1S', maxAttempt: 3, behavior: 'CREATE_NEW_EXECUTION' };
+    expect(errorsOf(flow({ retry }))).toEqual([]);
+    expect(validateFlowValue(flow({ retry }))).toEqual([]);
+    expect(errorsOf(flow({ retry: { ...retry, behavior: 'RESTART' } }))).not.toEqual([]);
+    expect(errorsOf(flow({ concurrency: { limit: 2, behavior: 'QUEUE' }, outputs: [{ id: 'o', type: 'STRING', value: '{{ 1 }}' }], pluginDefaults: [{ type: 'io.kestra', values: { a: 1 } }] }))).toEqual([]);
+    expect(errorsOf(flow({ concurrency: { limit: 2, queue: true } }))).not.toEqual([]);
+    expect(errorsOf(flow({ outputs: [{ id: 'o', type: 'TEXT', value: 1 }] }))).not.toEqual([]);
   });
 
   it('rejects an unknown property of a task type, a missing required property and an unknown type', () => {

@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { CONDITION_TYPES } from './condition-types.js';
+import {
+  COMMON_RETRY_PROPERTIES,
+  CONCURRENCY_PROPERTIES,
+  OUTPUT_PROPERTIES,
+  PLUGIN_DEFAULT_PROPERTIES,
+  RETRY_PROPERTIES,
+  SLA_PROPERTIES,
+  SLA_TYPE_PROPERTIES,
+  SLA_TYPES,
+} from './flow-properties.js';
 import { COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES, INPUT_TYPES } from './input-types.js';
 import type { PluginDefinition } from './plugin-definition.js';
 import { acceptedEnumValues, schemaReference } from './property-schema.js';
@@ -155,20 +165,35 @@ const LABELS: JsonSchema = {
   ],
 };
 
-/** One SLA type: the common properties plus the one its type requires. */
-function slaOfType(type: string, property: string, schema: JsonSchema): JsonSchema {
-  return {
-    type: 'object',
-    required: ['id', 'type', 'behavior', property],
-    properties: {
-      id: { type: 'string' },
-      type: { type: 'string', enum: [type] },
-      behavior: { type: 'string', enum: ['FAIL', 'CANCEL', 'NONE'], description: 'What a violation does besides adding labels: FAIL or CANCEL the execution, or NONE.' },
-      labels: { description: 'Labels added to the execution when the SLA is violated.', ...LABELS },
-      [property]: schema,
-    },
-    additionalProperties: false,
-  };
+/** One SLA type: the common properties plus its type's own, from their declarations. */
+function slaOfType(type: (typeof SLA_TYPES)[number]): JsonSchema {
+  const json = objectSchema({ ...SLA_PROPERTIES.shape, ...SLA_TYPE_PROPERTIES[type].shape });
+  const props = json.properties as Record<string, JsonSchema>;
+  props.type = { type: 'string', enum: [type] };
+  props.behavior = { ...props.behavior, description: 'What a violation does besides adding labels: FAIL or CANCEL the execution, or NONE.' };
+  props.labels = { description: 'Labels added to the execution when the SLA is violated.', ...LABELS };
+  return json;
+}
+
+/** A retry policy of any type: the common properties and every type's own, `type` naming which. */
+function retrySchema(): JsonSchema {
+  const own = Object.values(RETRY_PROPERTIES).flatMap((declared) => Object.entries(declared.shape).map(([name, schema]) => [name, schema.optional()]));
+  const json = objectSchema({ ...COMMON_RETRY_PROPERTIES.shape, ...Object.fromEntries(own) });
+  (json.properties as Record<string, JsonSchema>).type = { type: 'string', enum: Object.keys(RETRY_PROPERTIES) };
+  return { description: DESCRIPTIONS.retry, ...json };
+}
+
+/** A flow output: `type` is one of the input types. */
+function outputSchema(): JsonSchema {
+  const json = objectSchema(OUTPUT_PROPERTIES.shape);
+  (json.properties as Record<string, JsonSchema>).type = { type: 'string', enum: [...INPUT_TYPES] };
+  return json;
+}
+
+function pluginDefaultSchema(): JsonSchema {
+  const json = objectSchema(PLUGIN_DEFAULT_PROPERTIES.shape);
+  (json.properties as Record<string, JsonSchema>).type = { type: 'string', description: 'A type name, or a prefix such as io.kestra.plugin.core.' };
+  return json;
 }
 
 function anyOfRefs(names: readonly string[]): JsonSchema {
@@ -214,36 +239,14 @@ export function flowJsonSchema(): JsonSchema {
       errors: tasksOf(DESCRIPTIONS.errors),
       finally: tasksOf(DESCRIPTIONS.finally),
       afterExecution: tasksOf(DESCRIPTIONS.afterExecution),
-      outputs: {
-        type: 'array',
-        description: DESCRIPTIONS.outputs,
-        items: {
-          type: 'object',
-          required: ['id', 'type', 'value'],
-          properties: {
-            id: { type: 'string' },
-            type: { type: 'string', enum: [...INPUT_TYPES] },
-            value: {},
-            description: { type: 'string' },
-            displayName: { type: 'string' },
-            required: { type: ['boolean', 'string'] },
-          },
-          additionalProperties: false,
-        },
-      },
+      outputs: { type: 'array', description: DESCRIPTIONS.outputs, items: outputSchema() },
       triggers: { type: 'array', description: DESCRIPTIONS.triggers, items: { $ref: '#/definitions/trigger' } },
       pluginDefaults: { type: 'array', description: DESCRIPTIONS.pluginDefaults, items: { $ref: '#/definitions/pluginDefault' } },
       taskDefaults: { type: 'array', description: DESCRIPTIONS.taskDefaults, items: { $ref: '#/definitions/pluginDefault' } },
       retry: { $ref: '#/definitions/retry' },
       timeout: { type: 'string', description: DESCRIPTIONS.timeout },
       disabled: { type: ['boolean', 'string'], description: DESCRIPTIONS.disabled },
-      concurrency: {
-        type: 'object',
-        description: DESCRIPTIONS.concurrency,
-        required: ['limit'],
-        properties: { limit: { type: ['integer', 'string'] }, behavior: { type: 'string', enum: ['QUEUE', 'CANCEL', 'FAIL'] } },
-        additionalProperties: false,
-      },
+      concurrency: { description: DESCRIPTIONS.concurrency, ...objectSchema(CONCURRENCY_PROPERTIES.shape) },
       sla: { type: 'array', description: DESCRIPTIONS.sla, items: { $ref: '#/definitions/sla' } },
     },
     definitions: {
@@ -257,39 +260,9 @@ export function flowJsonSchema(): JsonSchema {
         properties: { task: { $ref: '#/definitions/task' }, dependsOn: { type: 'array', items: { type: 'string' }, description: 'Ids of the tasks of this Dag that must end first.' } },
         additionalProperties: false,
       },
-      pluginDefault: {
-        type: 'object',
-        required: ['type', 'values'],
-        properties: {
-          type: { type: 'string', description: 'A type name, or a prefix such as io.kestra.plugin.core.' },
-          forced: { type: ['boolean', 'string'] },
-          values: { type: 'object' },
-        },
-        additionalProperties: false,
-      },
-      sla: {
-        anyOf: [
-          slaOfType('MAX_DURATION', 'duration', { type: 'string', description: 'Longest time from the execution\'s creation, e.g. PT1H.' }),
-          slaOfType('EXECUTION_ASSERTION', 'assert', { type: 'string', description: 'Expression that must be true each time the running execution changes.' }),
-        ],
-      },
-      retry: {
-        type: 'object',
-        description: DESCRIPTIONS.retry,
-        required: ['type'],
-        properties: {
-          type: { type: 'string', enum: ['constant', 'exponential', 'random'] },
-          maxAttempt: { type: ['integer', 'string'] },
-          maxDuration: { type: 'string' },
-          warningOnRetry: { type: ['boolean', 'string'] },
-          behavior: { type: 'string', enum: ['RETRY_FAILED_TASK'] },
-          interval: { type: 'string' },
-          maxInterval: { type: 'string' },
-          minInterval: { type: 'string' },
-          delayFactor: { type: ['number', 'string'] },
-        },
-        additionalProperties: false,
-      },
+      pluginDefault: pluginDefaultSchema(),
+      sla: { anyOf: SLA_TYPES.map(slaOfType) },
+      retry: retrySchema(),
       ...tasks,
       ...triggers,
       ...conditions,
