@@ -1,20 +1,15 @@
-import type { Task } from '../../flow/flow.js';
 import { isFailed, isTerminated, type StateType } from '../../execution/state.js';
-import { RUNNING, childScope, type Flowable } from './flowable.js';
+import { DAG_TASK } from '../../flow/task-types.js';
+import { RUNNING, childScope, type Flowable, type FlowableTask } from './flowable.js';
 import { numberOr } from './task-values.js';
-
-interface DagNode {
-  task: Task;
-  dependsOn?: string[];
-}
 
 /**
  * Dag: starts each task once every task it `dependsOn` ended without failure, at most `concurrent` at a time
  * (0: all); a failure starts nothing new and fails the Dag once what runs ended.
  */
-export const dagFlowable: Flowable = {
+export const dagFlowable: Flowable<FlowableTask<typeof DAG_TASK>> = {
   resolveNexts(run, task, ctx) {
-    const nodes = (Array.isArray(task.tasks) ? task.tasks : []) as DagNode[];
+    const nodes = Array.isArray(task.tasks) ? task.tasks : [];
     const limit = numberOr(task.concurrent, 0) <= 0 ? Infinity : numberOr(task.concurrent, 0);
     const scope = childScope(run, task, []);
     const ended = (id: string) => {

@@ -1,10 +1,14 @@
 import type { Task } from '../../flow/flow.js';
+import type { PluginDefinition, PropertiesOf } from '../../flow/plugin-definition.js';
 import type { Execution, TaskRun, TaskRunAttempt } from '../../execution/execution.js';
 import type { StateType } from '../../execution/state.js';
 import type { RenderOptions } from '../../expression/index.js';
 import type { ExecutionEvent, ExecutorAction } from '../events.js';
 import type { LoopProgress } from '../run-index.js';
 import { tasksOf } from '../task-lists.js';
+
+/** A task of a flowable type, its declared properties typed (the flow was validated against them when saved). */
+export type FlowableTask<D extends PluginDefinition> = Task & PropertiesOf<D>;
 
 /** Where a list of child runs stands: still running, or ended in `state` (its errors and finally included). */
 export type ChildrenStatus = { done: false } | { done: true; state: StateType };
@@ -74,29 +78,29 @@ export interface FlowableContext {
  * when it starts (its outputs), which children run next, and its own end state. Runnable tasks have none: they
  * go to the workers. `decide` finds a flowable through the registry (flowables/index.ts), never by a switch.
  */
-export interface Flowable {
+export interface Flowable<T extends Task = Task> {
   /**
    * Its run was just created and set RUNNING: evaluate what the flowable decides once (loop values, the branch and
    * the outputs of a Switch or an If) or start the work it waits for (a child execution, a pause). Throwing fails
    * the run with the error's message.
    */
-  start?(run: TaskRun, task: Task, ctx: FlowableContext): TaskRun;
+  start?(run: TaskRun, task: T, ctx: FlowableContext): TaskRun;
   /**
    * Kestra's resolveNexts and FlowableUtils.resolveState in one pass: creates the child runs due now (and drives
    * those already there) and, once they all ended, says in which state, errors and finally included.
    */
-  resolveNexts(run: TaskRun, task: Task, ctx: FlowableContext): ChildrenStatus;
+  resolveNexts(run: TaskRun, task: T, ctx: FlowableContext): ChildrenStatus;
   /** The flowable's own end state once its children ended in `childrenState` (Kestra: resolveState); theirs by default. */
-  resolveState?(childrenState: StateType, run: TaskRun, task: Task): StateType;
+  resolveState?(childrenState: StateType, run: TaskRun, task: T): StateType;
   /**
    * Its children run on a worker as one job (WorkingDirectory): the run is dispatched like a runnable's, and the
    * executor resolves only the flowable's own errors and finally.
    */
   readonly runsOnWorker?: boolean;
   /** The job a worker ran for the run ended in `state` (and no retry follows); by default the run ends so. */
-  jobEnded?(run: TaskRun, task: Task, state: StateType, ctx: FlowableContext): void;
+  jobEnded?(run: TaskRun, task: T, state: StateType, ctx: FlowableContext): void;
   /** A failed run starts its next attempt (a retry, a restart); by default a new worker job or resolving again. */
-  retry?(run: TaskRun, task: Task, ctx: FlowableContext): void;
+  retry?(run: TaskRun, task: T, ctx: FlowableContext): void;
 }
 
 /** The scope of a flowable's own children: its errors and finally, under its run, in its loop iteration. */

@@ -1,13 +1,14 @@
+import { FOR_EACH_TASK } from '../../flow/task-types.js';
 import type { Task } from '../../flow/flow.js';
 import type { TaskRun } from '../../execution/execution.js';
 import { isFailed } from '../../execution/state.js';
 import { evaluateExpression } from '../../expression/index.js';
 import { enabled, tasksOf } from '../task-lists.js';
-import { RUNNING, childScope, type ChildrenStatus, type Flowable, type Scope, type FlowableContext } from './flowable.js';
+import { RUNNING, childScope, type ChildrenStatus, type Flowable, type Scope, type FlowableContext, type FlowableTask } from './flowable.js';
 import { numberOr, stringify } from './task-values.js';
 
 /** ForEach: runs its tasks once per value, `concurrencyLimit` iterations at a time (1 by default, 0: all). */
-export const forEachFlowable: Flowable = {
+export const forEachFlowable: Flowable<FlowableTask<typeof FOR_EACH_TASK>> = {
   start: (run, task, ctx) => startLoop(run, task, task.values, ctx),
   resolveNexts: (run, task, ctx) => resolveIterations(run, task, numberOr(task.concurrencyLimit, 1), ctx),
 };

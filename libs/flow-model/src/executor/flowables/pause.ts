@@ -1,13 +1,14 @@
+import { PAUSE_TASK } from '../../flow/task-types.js';
 import type { TaskRun } from '../../execution/execution.js';
 import { withState } from '../../execution/state.js';
 import { tasksOf } from '../task-lists.js';
-import { childScope, type Flowable, type FlowableContext } from './flowable.js';
+import { childScope, type Flowable, type FlowableContext, type FlowableTask } from './flowable.js';
 
 /**
  * Pause: pauses its run (and the execution) until it is resumed, its `pauseDuration` (`delay`) runs out or its
  * `timeout` fails it; the tasks of a (deprecated) Pause with children run once it is resumed.
  */
-export const pauseFlowable: Flowable = {
+export const pauseFlowable: Flowable<FlowableTask<typeof PAUSE_TASK>> = {
   start(run, task, ctx) {
     // delay and timeout may be expressions (e.g. a DURATION input): rendered before the pause starts.
     const delay = ctx.evaluate(task.delay ?? task.pauseDuration, task, run);

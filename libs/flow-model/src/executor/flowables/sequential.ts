@@ -1,7 +1,8 @@
+import { SEQUENTIAL_TASK } from '../../flow/task-types.js';
 import { tasksOf } from '../task-lists.js';
-import { childScope, type Flowable } from './flowable.js';
+import { childScope, type Flowable, type FlowableTask } from './flowable.js';
 
 /** Sequential: runs its tasks one after the other; a failure stops the list and runs its errors. */
-export const sequentialFlowable: Flowable = {
+export const sequentialFlowable: Flowable<FlowableTask<typeof SEQUENTIAL_TASK>> = {
   resolveNexts: (run, task, ctx) => ctx.resolveScope(childScope(run, task, tasksOf(task.tasks)), 'sequential'),
 };

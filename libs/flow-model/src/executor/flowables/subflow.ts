@@ -1,3 +1,4 @@
+import { SUBFLOW_TASK } from '../../flow/task-types.js';
 import type { Label, Task } from '../../flow/flow.js';
 import type { TaskRun } from '../../execution/execution.js';
 import { isFailed, isTerminated, newState, withState, type StateType } from '../../execution/state.js';
@@ -6,7 +7,7 @@ import { errorMessage } from '../error-message.js';
 import type { SubflowEndedEvent } from '../events.js';
 import { mergeLabelLists } from '../label-lists.js';
 import { tasksOf } from '../task-lists.js';
-import { RUNNING, childScope, type Flowable, type FlowableContext } from './flowable.js';
+import { RUNNING, childScope, type Flowable, type FlowableContext, type FlowableTask } from './flowable.js';
 import { stringify } from './task-values.js';
 
 /**
@@ -14,7 +15,7 @@ import { stringify } from './task-values.js';
  * ended (or once it exists, without `wait`); its own errors and finally run before it ends. Each attempt of its
  * retry policy starts a new child.
  */
-export const subflowFlowable: Flowable = {
+export const subflowFlowable: Flowable<FlowableTask<typeof SUBFLOW_TASK>> = {
   start(run, task, ctx) {
     startChild(run, task, ctx);
     return run;
