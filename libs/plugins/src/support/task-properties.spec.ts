@@ -16,6 +16,15 @@ describe('TaskProperties', () => {
     expect(properties.raw('value')).toBe(1);
   });
 
+  it('types each property as its type declares it, and no other name (checked by the compiler)', async () => {
+    const properties = new TaskProperties(await context({ key: 'k', value: { a: 1 } }), KV_SET_TASK);
+    const key: string = await properties.string('key'); // required: never undefined
+    const namespace: string | undefined = await properties.string('namespace');
+    expect([key, namespace]).toEqual(['k', undefined]);
+    // @ts-expect-error kv.Set declares no property 'keys'
+    expect(properties.raw('keys')).toBeUndefined();
+  });
+
   it('counts a null value as absent', async () => {
     const properties = new TaskProperties(await context({ key: 'k', value: 'v', namespace: null }), KV_SET_TASK);
     expect(await properties.string('namespace')).toBeUndefined();
