@@ -4,7 +4,7 @@ export { FlowValidationError, type Violation } from './violation.js';
 export { parseDuration, isDuration, DurationParseError } from './duration.js';
 export { formatPath, type FlowPath, type PathSegment } from './flow-path.js';
 export { acceptedProperties, type PluginDefinition, type PropertiesOf, type PropertySpec, type PropertyType } from './plugin-definition.js';
-export { prop, propertyKind, type PropertyKind } from './property-schema.js';
+export { prop, propertyKind, type Present, type PropertyKind } from './property-schema.js';
 export * from './task-types.js';
 export * from './trigger-types.js';
 export * from './condition-types.js';
