@@ -12,7 +12,7 @@ import type { BulkOperation } from './search-client.js';
 import { executionOperations, type TaskRunDocument } from './search-execution-documents.js';
 import { SEARCH_INDICES, searchIndexNames } from './search-indices.js';
 import { backfillTaskRunExecutionFields } from './search-task-run-execution-fields.js';
-import { openTestSearchRepository, testOpenSearchUrl, type TestSearchRepository } from '../testing/search-test-repository.js';
+import { openTestSearchRepository, testOpenSearchUrl, testSearchUrl, type TestSearchRepository } from '../testing/search-test-repository.js';
 import { SearchUnavailableError } from './search-unavailable-error.js';
 
 // Each test opens and drops its own indices: seconds, not milliseconds, on a loaded machine.
@@ -169,13 +169,14 @@ describe('OpenSearch repository beyond the port', () => {
   });
 });
 
-describe('task runs indexed before they carried their execution\'s labels and parent', () => {
+// On both products' test nodes (the Elasticsearch one is 8.19 in `npm test`): the backfill is plain searches and bulk writes.
+describe.each(['opensearch', 'elasticsearch'] as const)('%s task runs indexed before they carried their execution\'s labels and parent', (product) => {
   it('get that copy when a repository opens, so the task-run filters on the execution find them', async () => {
     const indexPrefix = `osprey-test-${randomUUID().slice(0, 8)}`;
-    const url = testOpenSearchUrl();
+    const url = testSearchUrl(product);
     const indices = searchIndexNames(indexPrefix);
     // The indices as the previous version created them: no copy in the task-run mapping, none in the documents.
-    const before = await openSearchRepository({ url, indexPrefix, createIndices: false });
+    const before = await openSearchRepository({ product, url, indexPrefix, createIndices: false });
     const { labels: _labels, parentId: _parentId, executionDigest: _digest, ...oldTaskRunFields } = SEARCH_INDICES.taskRuns;
     await before.client.request('PUT', `/${indices.taskRuns}`, { body: { mappings: { dynamic: false, properties: oldTaskRunFields } } });
     await before.client.request('PUT', `/${indices.executions}`, { body: { mappings: { dynamic: false, properties: SEARCH_INDICES.executions } } });
@@ -191,7 +192,7 @@ describe('task runs indexed before they carried their execution\'s labels and pa
     expect((await before.client.bulk(written.map(oldShape), true)).every((item) => !item.error)).toBe(true);
     await before.close();
 
-    const repo = await openSearchRepository({ url, indexPrefix });
+    const repo = await openSearchRepository({ product, url, indexPrefix });
     try {
       const ids = async (filter: QueryFilter) => (await repo.taskRuns.search({ filters: [filter] })).results.map((t) => t.id).sort();
       const labels = (operation: QueryFilter['operation']): QueryFilter => ({ field: 'labels', operation, values: [], labels: [{ key: 'team', value: 'ops' }] });
@@ -210,7 +211,7 @@ describe('task runs indexed before they carried their execution\'s labels and pa
       await repo.drop();
       await repo.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('execution projections', () => {
