@@ -58,8 +58,7 @@ export type FilterResource = 'flow' | 'execution' | 'taskRun' | 'log' | 'trigger
 /**
  * The fields each resource's searches take. `timeRange` is turned into a `startDate` bound by the API (it needs the
  * clock), so repositories never see it. A task run's `labels`, `triggerExecutionId` and `childFilter` are its
- * execution's: the SQL repositories join it; the search repositories, whose task run documents do not hold them,
- * refuse these three filters by name.
+ * execution's: the SQL repositories join it; the search repositories read the copy each task-run document holds.
  */
 export const RESOURCE_FIELDS: Record<FilterResource, readonly FilterField[]> = {
   flow: ['q', 'scope', 'namespace', 'labels', 'flowId'],

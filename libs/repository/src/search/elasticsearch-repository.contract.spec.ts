@@ -20,7 +20,6 @@ for (const product of products) {
       repository,
       writeExecution: (execution, changedTaskRuns) => repository.indexExecutions([changedTaskRuns ? { execution, changedTaskRuns } : execution], { refresh: true }),
       close: () => repository.dropAndClose(),
-      refusesTaskRunExecutionFilters: true,
     };
   });
 }

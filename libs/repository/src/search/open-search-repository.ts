@@ -10,6 +10,7 @@ import { dropSearchIndices, ensureSearchIndices, searchIndexNames, type SearchIn
 import { SearchKvRepository } from './search-kv-repository.js';
 import { SearchLogRepository, type IndexedLogEntry } from './search-log-repository.js';
 import { SearchServiceInstanceRepository } from './search-service-instance-repository.js';
+import { backfillTaskRunExecutionFields, syncTaskRunExecutionFields } from './search-task-run-execution-fields.js';
 import { SearchTaskRunRepository } from './search-task-run-repository.js';
 import { openSearchTransport, type SearchProduct } from './search-transport.js';
 import { SearchTriggerRepository } from './search-trigger-repository.js';
@@ -42,7 +43,10 @@ export interface SearchRepositoryOptions {
   requestTimeoutMs?: number;
   /** Retries of a request on a connection failure or timeout; default 3. */
   maxRetries?: number;
-  /** Creates or extends the indices and templates at open (default true). */
+  /**
+   * Creates or extends the indices and templates at open, and gives task-run documents written before they
+   * carried their execution's labels and parent that copy (default true).
+   */
   createIndices?: boolean;
   /** Failures of housekeeping that do not fail a request (lazy cleanup of expired kv entries); ignored by default. */
   onError?: (error: Error) => void;
@@ -80,7 +84,8 @@ export class SearchRepository implements Repository {
    * Writes each execution and one document per task run in one bulk request, idempotently: ids come from the
    * source, and the execution's `version` is the documents' external version, so a redelivered older copy
    * never overwrites a newer one. An execution may come with only its changed task runs
-   * (`{ execution, changedTaskRuns }`); the others are kept as stored. Throws SearchUnavailableError when the
+   * (`{ execution, changedTaskRuns }`); the others are kept as stored, with their copy of the execution's labels
+   * and parent brought up to date (one more search of its task runs). Throws SearchUnavailableError when the
    * server cannot be reached and SearchBulkError when documents were rejected: nothing is then known to be
    * written, and the caller retries the batch.
    */
@@ -94,6 +99,8 @@ export class SearchRepository implements Repository {
     });
     if (failures.length > 0) throw new SearchBulkError(failures);
     await this.buryDeleted(operations, items.map((item) => item.status), options.refresh ?? false);
+    const partial = executions.flatMap((projection) => ('execution' in projection ? [projection.execution] : []));
+    if (partial.length > 0) await syncTaskRunExecutionFields(this.client, this.indices, partial, options.refresh ?? false);
   }
 
   /**
@@ -160,6 +167,7 @@ export async function openSearchRepository(options: SearchRepositoryOptions): Pr
         numberOfReplicas: options.replicas ?? 0,
         refreshInterval: options.refreshInterval,
       });
+      await backfillTaskRunExecutionFields(client, indices);
     }
   } catch (error) {
     await client.close();

@@ -13,6 +13,5 @@ repositoryContract('opensearch', async () => {
     // As the indexer projects executions, refreshed so that the contract's searches see them at once.
     writeExecution: (execution, changedTaskRuns) => repository.indexExecutions([changedTaskRuns ? { execution, changedTaskRuns } : execution], { refresh: true }),
     close: () => repository.dropAndClose(),
-    refusesTaskRunExecutionFilters: true,
   };
 });

@@ -9,6 +9,8 @@ export interface SearchHit<T> {
   _source: T;
   _seq_no?: number;
   _primary_term?: number;
+  /** With `version: true`: the document's (external) version. */
+  _version?: number;
   sort?: unknown[];
 }
 
@@ -45,6 +47,7 @@ export interface SearchBody {
   aggs?: unknown;
   search_after?: unknown[];
   seq_no_primary_term?: boolean;
+  version?: boolean;
   track_total_hits?: boolean;
   _source?: unknown;
 }
@@ -170,7 +173,7 @@ export class SearchClient {
   }
 
   /** Every hit of `query`, in `sort` order (which must end in a unique field), paged with search_after. */
-  async searchAll<T>(index: string, query: unknown, sort: unknown[], extra: Pick<SearchBody, 'seq_no_primary_term'> = {}): Promise<SearchHit<T>[]> {
+  async searchAll<T>(index: string, query: unknown, sort: unknown[], extra: Pick<SearchBody, 'seq_no_primary_term' | 'version'> = {}): Promise<SearchHit<T>[]> {
     const all: SearchHit<T>[] = [];
     let after: unknown[] | undefined;
     for (;;) {

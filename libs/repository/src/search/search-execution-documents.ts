@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Execution, TaskRun } from '@osprey/flow-model';
 import type { BulkOperation } from './search-client.js';
 import type { SearchIndexNames } from './search-indices.js';
@@ -17,7 +18,7 @@ export interface ExecutionDocument {
   execution: Omit<Execution, 'taskRunList'>;
 }
 
-export interface TaskRunDocument {
+export interface TaskRunDocumentBody {
   id: string;
   executionId: string;
   namespace: string;
@@ -32,6 +33,19 @@ export interface TaskRunDocument {
   seq: number;
   taskRun: TaskRun;
 }
+
+/**
+ * What task-run filters read of the run's execution (labels, triggerExecutionId, childFilter), copied onto each
+ * task-run document: the execution's label terms, its parent, and a digest of both that finds the documents
+ * whose copy is stale or missing (written before the copy existed).
+ */
+export interface TaskRunExecutionFields {
+  labels: string[];
+  parentId?: string;
+  executionDigest: string;
+}
+
+export type TaskRunDocument = TaskRunDocumentBody & TaskRunExecutionFields;
 
 /**
  * External version of a deleted execution's documents: above any version an execution reaches, so that no
@@ -89,7 +103,19 @@ export function executionDocument(execution: Execution): ExecutionDocument {
   return doc;
 }
 
-function taskRunDocument(taskRun: TaskRun, position: number | undefined): TaskRunDocument {
+/** The copy of an execution's labels and parent its task-run documents carry. */
+export function taskRunExecutionFields(execution: Pick<ExecutionDocument, 'labels' | 'parentId'>): TaskRunExecutionFields {
+  const fields: TaskRunExecutionFields = {
+    labels: execution.labels,
+    executionDigest: createHash('sha256')
+      .update(JSON.stringify([execution.labels, execution.parentId ?? null]))
+      .digest('base64url'),
+  };
+  if (execution.parentId !== undefined) fields.parentId = execution.parentId;
+  return fields;
+}
+
+function taskRunDocument(taskRun: TaskRun, position: number | undefined, fields: TaskRunExecutionFields): TaskRunDocument {
   const doc: TaskRunDocument = {
     id: taskRun.id,
     executionId: taskRun.executionId,
@@ -100,6 +126,7 @@ function taskRunDocument(taskRun: TaskRun, position: number | undefined): TaskRu
     startDate: taskRun.state.startDate,
     seq: nextSeq(),
     taskRun,
+    ...fields,
   };
   if (taskRun.state.endDate) doc.endDate = taskRun.state.endDate;
   if (position !== undefined) doc.position = position;
@@ -109,7 +136,8 @@ function taskRunDocument(taskRun: TaskRun, position: number | undefined): TaskRu
 /**
  * Bulk operations writing each execution and its (changed) task runs, keyed by their own ids and versioned
  * with the execution's version (`external_gte`): a redelivered copy rewrites the same documents, and an older
- * copy arriving after a newer one is refused by the server instead of overwriting it.
+ * copy arriving after a newer one is refused by the server instead of overwriting it. Each task-run document
+ * carries the execution's labels and parent as of this version (the indexer's whole executions rewrite them all).
  */
 export function executionOperations(indices: SearchIndexNames, projections: readonly ExecutionProjection[]): BulkOperation[] {
   // A batch often holds several versions of a hot execution: writing only the newest whole one saves rewriting its
@@ -126,12 +154,14 @@ export function executionOperations(indices: SearchIndexNames, projections: read
     const execution = 'execution' in projection ? projection.execution : projection;
     const taskRuns = 'execution' in projection ? projection.changedTaskRuns : execution.taskRunList;
     const version = execution.version;
-    operations.push({ action: 'index', index: indices.executions, id: execution.id, version, document: executionDocument(execution) });
+    const document = executionDocument(execution);
+    operations.push({ action: 'index', index: indices.executions, id: execution.id, version, document });
     if (taskRuns.length === 0) continue;
+    const fields = taskRunExecutionFields(document);
     const positions = new Map<string, number>();
     (execution.taskRunList ?? []).forEach((taskRun, index) => positions.set(taskRun.id, index));
     for (const taskRun of taskRuns) {
-      operations.push({ action: 'index', index: indices.taskRuns, id: taskRun.id, version, document: taskRunDocument(taskRun, positions.get(taskRun.id)) });
+      operations.push({ action: 'index', index: indices.taskRuns, id: taskRun.id, version, document: taskRunDocument(taskRun, positions.get(taskRun.id), fields) });
     }
   }
   return operations;

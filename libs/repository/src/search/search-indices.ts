@@ -41,6 +41,10 @@ export const SEARCH_INDICES = {
     position: integer,
     seq: long,
     deleted: boolean,
+    // The execution's, copied for the task-run filters on them (see TaskRunExecutionFields).
+    labels: keyword,
+    parentId: keyword,
+    executionDigest: keyword,
     taskRun: stored,
   },
   logs: {

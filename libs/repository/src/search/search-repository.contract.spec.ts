@@ -7,9 +7,12 @@ import { testExecution, testFlow, testTaskRun } from '../testing/repository-fixt
 import { LogFollower } from '../log-follower.js';
 import { openSearchRepository } from './open-search-repository.js';
 import { SearchBulkError } from './search-bulk-error.js';
-import { executionOperations } from './search-execution-documents.js';
-import { searchIndexNames } from './search-indices.js';
-import { openTestSearchRepository, testOpenSearchUrl, type TestSearchRepository } from '../testing/search-test-repository.js';
+import type { QueryFilter } from '../query-filter.js';
+import type { BulkOperation } from './search-client.js';
+import { executionOperations, type TaskRunDocument } from './search-execution-documents.js';
+import { SEARCH_INDICES, searchIndexNames } from './search-indices.js';
+import { backfillTaskRunExecutionFields } from './search-task-run-execution-fields.js';
+import { openTestSearchRepository, testOpenSearchUrl, testSearchUrl, type TestSearchRepository } from '../testing/search-test-repository.js';
 import { SearchUnavailableError } from './search-unavailable-error.js';
 
 // Each test opens and drops its own indices: seconds, not milliseconds, on a loaded machine.
@@ -164,6 +167,51 @@ describe('OpenSearch repository beyond the port', () => {
       await Promise.all(opened.map((repository) => repository.close()));
     }
   });
+});
+
+// On both products' test nodes (the Elasticsearch one is 8.19 in `npm test`): the backfill is plain searches and bulk writes.
+describe.each(['opensearch', 'elasticsearch'] as const)('%s task runs indexed before they carried their execution\'s labels and parent', (product) => {
+  it('get that copy when a repository opens, so the task-run filters on the execution find them', async () => {
+    const indexPrefix = `osprey-test-${randomUUID().slice(0, 8)}`;
+    const url = testSearchUrl(product);
+    const indices = searchIndexNames(indexPrefix);
+    // The indices as the previous version created them: no copy in the task-run mapping, none in the documents.
+    const before = await openSearchRepository({ product, url, indexPrefix, createIndices: false });
+    const { labels: _labels, parentId: _parentId, executionDigest: _digest, ...oldTaskRunFields } = SEARCH_INDICES.taskRuns;
+    await before.client.request('PUT', `/${indices.taskRuns}`, { body: { mappings: { dynamic: false, properties: oldTaskRunFields } } });
+    await before.client.request('PUT', `/${indices.executions}`, { body: { mappings: { dynamic: false, properties: SEARCH_INDICES.executions } } });
+    const p = testExecution('p', { taskRuns: 1, labels: [{ key: 'team', value: 'data' }] });
+    const c = testExecution('c', { taskRuns: 2, parent: 'p', labels: [{ key: 'team', value: 'ops' }] });
+    const orphan = testExecution('x', { taskRuns: 1 });
+    const oldShape = (op: BulkOperation): BulkOperation => {
+      if (op.index !== indices.taskRuns) return op;
+      const { labels: _l, parentId: _p, executionDigest: _d, ...doc } = op.document as TaskRunDocument;
+      return { ...op, document: doc };
+    };
+    const written = [...executionOperations(indices, [p, c]), ...executionOperations(indices, [orphan]).filter((op) => op.index === indices.taskRuns)];
+    expect((await before.client.bulk(written.map(oldShape), true)).every((item) => !item.error)).toBe(true);
+    await before.close();
+
+    const repo = await openSearchRepository({ product, url, indexPrefix });
+    try {
+      const ids = async (filter: QueryFilter) => (await repo.taskRuns.search({ filters: [filter] })).results.map((t) => t.id).sort();
+      const labels = (operation: QueryFilter['operation']): QueryFilter => ({ field: 'labels', operation, values: [], labels: [{ key: 'team', value: 'ops' }] });
+      expect(await ids(labels('EQUALS'))).toEqual(['c-tr0', 'c-tr1']);
+      expect(await ids(labels('NOT_EQUALS'))).toEqual(['p-tr0', 'x-tr0']);
+      expect(await ids({ field: 'triggerExecutionId', operation: 'EQUALS', values: ['p'] })).toEqual(['c-tr0', 'c-tr1']);
+      // A task run whose execution document is missing has no labels and no parent, as with SQL's outer join.
+      expect(await ids({ field: 'childFilter', operation: 'EQUALS', values: ['MAIN'] })).toEqual(['p-tr0', 'x-tr0']);
+      // Rewritten whole, at their own version: the execution reads back as written, and a redelivery still lands.
+      expect(await repo.executions.get('c')).toEqual(c);
+      await repo.indexExecutions([c], { refresh: true });
+      expect((await repo.taskRuns.search({ executionId: 'c' })).total).toBe(2);
+      // Once done, the next open finds nothing left to do.
+      expect(await backfillTaskRunExecutionFields(repo.client, indices)).toBe(0);
+    } finally {
+      await repo.drop();
+      await repo.close();
+    }
+  }, 120_000);
 });
 
 describe('execution projections', () => {

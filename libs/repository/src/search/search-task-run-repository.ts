@@ -16,7 +16,10 @@ const SORTABLE: Record<string, string> = {
   'state.endDate': 'endDate',
 };
 
-/** Task runs are their own documents, so the Task Runs view searches them directly. */
+/**
+ * Task runs are their own documents, so the Task Runs view searches them directly; each carries a copy of its
+ * execution's labels and parent for the filters on them (see TaskRunExecutionFields).
+ */
 export class SearchTaskRunRepository implements TaskRunRepository {
   constructor(private readonly ctx: SearchContext) {}
 
@@ -30,10 +33,12 @@ export class SearchTaskRunRepository implements TaskRunRepository {
       .oneOf('state', query.state)
       .range('startDate', { gte: query.startDate, lte: query.endDate });
     addSearchFilters(filter, 'taskRun', query.filters, {
-      text: { namespace: 'namespace', flowId: 'flowId', executionId: 'executionId' },
+      text: { namespace: 'namespace', flowId: 'flowId', executionId: 'executionId', triggerExecutionId: 'parentId' },
       query: ['id', 'namespace', 'flowId', 'taskId', 'executionId'],
       date: 'startDate',
       state: 'state',
+      labels: 'labels',
+      parent: 'parentId',
     });
     const page = searchPaging(query, SORTABLE, [['startDate', 'desc'], ['id', 'desc']], 'id');
     const result = await refusingInvalidRegex(query.filters, () => this.ctx.client.search<TaskRunDocument>(this.ctx.indices.taskRuns, { query: filter.toQuery(), ...page, track_total_hits: true }));

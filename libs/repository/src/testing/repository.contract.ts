@@ -12,11 +12,6 @@ export interface RepositoryUnderTest {
   /** Writes an execution row and the given task runs, as the executor's commit does (the port has no execution write). */
   writeExecution(execution: Execution, changedTaskRuns?: TaskRun[]): Promise<void>;
   close(): Promise<void>;
-  /**
-   * The adapter's task run documents hold nothing of their execution, so it refuses the task run filters on the
-   * execution's labels and parent (labels, triggerExecutionId, childFilter) with a 400 naming them.
-   */
-  refusesTaskRunExecutionFilters?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -205,14 +200,6 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
           f('triggerExecutionId', 'EQUALS', 'p'),
           f('childFilter', 'EQUALS', 'CHILD'),
         ] satisfies QueryFilter[];
-        if (subject.refusesTaskRunExecutionFilters) {
-          for (const filter of filtered) {
-            const refused = await repo.taskRuns.search({ filters: [filter] }).catch((e: unknown) => e);
-            expect(refused).toBeInstanceOf(InvalidQueryError);
-            expect((refused as InvalidQueryError).message).toContain(`filters[${filter.field}]`);
-          }
-          return;
-        }
         const ids = async (...filters: QueryFilter[]) => (await repo.taskRuns.search({ filters })).results.map((t) => t.id).sort();
         expect(await ids(filtered[0])).toEqual(['p-tr0']);
         expect(await ids({ field: 'labels', operation: 'NOT_EQUALS', values: [], labels: [{ key: 'team', value: 'data' }] })).toEqual(['c-tr0', 'c-tr1', 'd-tr0']);
@@ -225,6 +212,34 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         const page = await repo.taskRuns.search({ filters: [filtered[2], f('executionId', 'EQUALS', 'c')], size: 1 });
         expect(page.total).toBe(2);
         expect(page.results.map((t) => t.id)).toHaveLength(1);
+      });
+
+      it("follows a change of the execution's labels and parent in the task run filters, whichever task runs the write carries", async () => {
+        const label = (key: string, value: string): QueryFilter => ({ field: 'labels', operation: 'EQUALS', values: [], labels: [{ key, value }] });
+        const parentIs = (id: string): QueryFilter => ({ field: 'triggerExecutionId', operation: 'EQUALS', values: [id] });
+        const child: QueryFilter = { field: 'childFilter', operation: 'EQUALS', values: ['CHILD'] };
+        const ids = async (...filters: QueryFilter[]) => (await repo.taskRuns.search({ filters })).results.map((t) => t.id).sort();
+        const v1 = testExecution('e', { taskRuns: 3, labels: [{ key: 'team', value: 'data' }] });
+        await subject.writeExecution(v1);
+        expect(await ids(label('team', 'data'))).toEqual(['e-tr0', 'e-tr1', 'e-tr2']);
+        expect(await ids(child)).toEqual([]);
+        // The whole execution written again (as a projection of its latest state): new labels, now a subflow's.
+        const v2: Execution = { ...v1, version: 2, labels: [{ key: 'team', value: 'ops' }], parent: { executionId: 'p', taskRunId: 'p-tr', namespace: v1.namespace, flowId: 'parent', wait: true, transmitFailed: true } };
+        await subject.writeExecution(v2);
+        expect(await ids(label('team', 'data'))).toEqual([]);
+        expect(await ids(label('team', 'ops'))).toEqual(['e-tr0', 'e-tr1', 'e-tr2']);
+        expect(await ids(parentIs('p'))).toEqual(['e-tr0', 'e-tr1', 'e-tr2']);
+        // Only one changed task run carried: the others follow the execution's labels and parent all the same.
+        const changed: TaskRun = { ...v2.taskRunList[1]!, outputs: { value: 'changed' } };
+        const { parent: _parent, ...unparented } = v2;
+        const v3: Execution = { ...unparented, version: 3, labels: [{ key: 'team', value: 'data' }, { key: 'env', value: 'prod' }], taskRunList: [v2.taskRunList[0]!, changed, v2.taskRunList[2]!] };
+        await subject.writeExecution(v3, [changed]);
+        expect(await ids(label('team', 'ops'))).toEqual([]);
+        expect(await ids(label('env', 'prod'), label('team', 'data'))).toEqual(['e-tr0', 'e-tr1', 'e-tr2']);
+        expect(await ids(child)).toEqual([]);
+        expect(await ids(parentIs('p'))).toEqual([]);
+        expect((await repo.executions.get('e'))?.taskRunList).toEqual(v3.taskRunList);
+        expect((await repo.taskRuns.search({ filters: [label('env', 'prod')], size: 2 })).total).toBe(3);
       });
     });
 
