@@ -60,7 +60,11 @@ export interface WorkerJobQueue {
   handOff(leases: LeasedJob[]): Promise<void>;
   /** Removes queued (not yet leased) jobs of these task runs; returns the ids of jobs that are leased now. */
   cancel(taskRunIds: string[]): Promise<string[]>;
-  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when a job may be there to take (with these take options: a queue that keeps worker groups apart waits
+   * on the worker's group only), after `timeoutMs`, or when `signal` aborts.
+   */
+  waitForJobs(timeoutMs: number, signal?: AbortSignal, options?: TakeOptions): Promise<void>;
   /** Jobs waiting to be taken (the autoscaling metric) and jobs leased now. */
   depth(): Promise<{ pending: number; running: number }>;
 }
@@ -127,14 +131,6 @@ export class ConditionWindowConflictError extends Error {
   constructor(readonly key: string, readonly expected: number, readonly actual: number) {
     super(`precondition window ${key} is at version ${actual}, expected ${expected}`);
     this.name = 'ConditionWindowConflictError';
-  }
-}
-
-/** A queue adapter that cannot route jobs by worker group, asked to (a worker started with a group). */
-export class WorkerGroupsUnsupportedError extends Error {
-  constructor(readonly queue: string) {
-    super(`worker groups are not supported by the ${queue} worker queue: use a SQL queue (sqlite, postgres, mysql)`);
-    this.name = 'WorkerGroupsUnsupportedError';
   }
 }
 

@@ -52,7 +52,7 @@ async function openRelayedQueue(options: { relayLoop?: boolean } = {}): Promise<
 
 executionEventQueueContract('SQLite + Redis worker jobs', () => openRelayedQueue());
 executorStoreContract('SQLite + Redis worker jobs', () => openRelayedQueue());
-workerJobQueueContract('SQLite + Redis worker jobs', () => openRelayedQueue(), { workerGroups: false });
+workerJobQueueContract('SQLite + Redis worker jobs', () => openRelayedQueue());
 
 describe('WorkerJobRelay', () => {
   it('moves jobs left in the outbox (a relay died after the commit) to Redis, once', async () => {

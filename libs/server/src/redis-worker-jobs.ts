@@ -90,8 +90,8 @@ export class RelayedWorkerJobQueue implements WorkerJobQueue {
     const [inOutbox, inRedis] = await Promise.all([this.outbox.cancel(taskRunIds), this.redis.cancel(taskRunIds)]);
     return [...new Set([...inOutbox, ...inRedis])];
   }
-  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.redis.waitForJobs(timeoutMs, signal);
+  waitForJobs(timeoutMs: number, signal?: AbortSignal, options?: TakeOptions): Promise<void> {
+    return this.redis.waitForJobs(timeoutMs, signal, options);
   }
   depth(): Promise<{ pending: number; running: number }> {
     return this.redis.depth();

@@ -210,7 +210,6 @@ export class KafkaConnection {
   async ensureTopics(): Promise<void> {
     const admin = await this.admin();
     const existing = new Set(await admin.listTopics());
-    const { partitions, replicationFactor } = this.options;
     const compact = [{ name: 'cleanup.policy', value: 'compact' }];
     const topics: ITopicConfig[] = [
       { topic: this.topics.executionEvents },
@@ -221,15 +220,25 @@ export class KafkaConnection {
       { topic: this.topics.broadcast },
       { topic: this.topics.logs },
       { topic: this.topics.flows, configEntries: compact, numPartitions: 1 },
-    ]
-      .filter((topic) => !existing.has(topic.topic))
-      .map((topic) => ({ numPartitions: partitions, ...topic, replicationFactor }));
-    if (topics.length === 0) return;
+    ];
+    await this.createTopics(topics, existing);
+  }
+
+  /**
+   * Creates the topics that are missing (partitions and replication from the options unless given) and waits for
+   * their leaders. `existing` spares listing the topics again.
+   */
+  async createTopics(topics: ITopicConfig[], existing?: ReadonlySet<string>): Promise<void> {
+    const admin = await this.admin();
+    const present = existing ?? new Set(await admin.listTopics());
+    const { partitions, replicationFactor } = this.options;
+    const missing = topics.filter((topic) => !present.has(topic.topic)).map((topic) => ({ numPartitions: partitions, replicationFactor, ...topic }));
+    if (missing.length === 0) return;
     // Another process may create the same topics at the same moment: "already exists" is success.
-    await admin.createTopics({ topics, waitForLeaders: false }).catch((error: unknown) => {
+    await admin.createTopics({ topics: missing, waitForLeaders: false }).catch((error: unknown) => {
       if (!/already exists/i.test(String((error as Error).message ?? error))) throw error;
     });
-    await this.waitForLeaders(topics.map((topic) => topic.topic));
+    await this.waitForLeaders(missing.map((topic) => topic.topic));
   }
 
   /** kafkajs's own wait fails when the fresh topics' metadata is briefly unknown (a busy broker): poll instead. */

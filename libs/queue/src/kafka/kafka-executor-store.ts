@@ -3,7 +3,6 @@ import { VersionConflictError, type ExecutorCommit, type ExecutorStore } from '.
 import type { KafkaConnection } from './kafka-connection.js';
 import { offsetOfSeq, partitionOfSeq, type KafkaExecutionEventQueue } from './kafka-execution-event-queue.js';
 import { executionEventMessage, executionStateMessage, type ExecutionStateRecord } from './kafka-execution-records.js';
-import { workerJobMessage } from './kafka-worker-job-records.js';
 import type { KafkaWorkerJobQueue } from './kafka-worker-job-queue.js';
 import type { KafkaWorkerJobWriter, OutgoingRecord } from './kafka-worker-job-writer.js';
 
@@ -24,8 +23,8 @@ export class KafkaExecutorStore implements ExecutorStore {
     private readonly writer: KafkaWorkerJobWriter,
     /** Removes queued jobs of cancelled task runs (the worker-job queue's `cancel`). */
     private readonly cancelJobs: (taskRunIds: string[]) => Promise<unknown>,
-    /** The worker-job queue of this process: places job records and learns where they landed. */
-    private readonly jobs?: Pick<KafkaWorkerJobQueue, 'jobRecord' | 'noteWritten'>,
+    /** The worker-job queue of this process: places job records (on their worker group's topic) and learns where they landed. */
+    private readonly jobs: Pick<KafkaWorkerJobQueue, 'prepare' | 'jobRecord' | 'noteWritten'>,
   ) {}
 
   async load(executionId: string): Promise<Execution | null> {
@@ -36,6 +35,8 @@ export class KafkaExecutorStore implements ExecutorStore {
   async commit(consumerId: string, commit: ExecutorCommit): Promise<void> {
     const { execution } = commit;
     if (commit.conditionWindows?.length) throw new Error('precondition windows are not kept on the Kafka backend');
+    // A worker group's first job creates its topic: done before the version check, which must not await.
+    await this.jobs.prepare(commit.jobs);
     const partition = await this.events.assertOwned(execution.id);
     const stored = this.inflight.get(execution.id) ?? this.events.state(execution.id)?.execution.version;
     const actual = stored ?? 0;
@@ -57,12 +58,12 @@ export class KafkaExecutorStore implements ExecutorStore {
       const state: ExecutionStateRecord = { execution, consumedOffsets: [...new Set([...previous, ...own])].filter((offset) => offset >= (floor ?? 0)).sort((a, b) => a - b) };
       const records: OutgoingRecord[] = [
         { topic: topics.executions, message: executionStateMessage(state, options.partitions) },
-        ...commit.jobs.map((job) => this.jobs?.jobRecord(job) ?? { topic: topics.workerJobs, message: workerJobMessage(job) }),
+        ...commit.jobs.map((job) => this.jobs.jobRecord(job)),
         ...commit.events.map((event) => ({ topic: topics.executionEvents, message: executionEventMessage(event, options.partitions) })),
       ];
       const written = await this.writer.write(records, this.offsets(watermarks));
       this.events.noteWritten(written);
-      this.jobs?.noteWritten(written);
+      this.jobs.noteWritten(written);
       this.events.committed(consumerId, execution.id, state, [...consumed]);
     } finally {
       this.inflight.delete(execution.id);

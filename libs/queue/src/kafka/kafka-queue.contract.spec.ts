@@ -46,7 +46,7 @@ async function openTestQueue(): Promise<KafkaQueue> {
 executionEventQueueContract('kafka', openTestQueue);
 executorStoreContract('kafka', openTestQueue);
 broadcastQueueContract('kafka', openTestQueue);
-workerJobQueueContract('kafka', openTestQueue, { leaseMs: 1000, workerGroups: false });
+workerJobQueueContract('kafka', openTestQueue, { leaseMs: 1000 });
 
 /**
  * Runs `body` (with `queue` open on the prefix) in a child process on the built queue (npm test builds before jest),

@@ -5,7 +5,7 @@ import { DELIVERIES_HEADER, ORDER_HEADER, PUBLISHED_HEADER, headerNumber } from 
 import { retryWhileTopicsSettle } from './kafka-worker-job-retry.js';
 import type { ConsumedOffset } from './kafka-worker-job-writer.js';
 
-/** A job fetched from an owned partition of `worker-jobs`, not leased yet. */
+/** A job fetched from an owned partition of a job topic, not leased yet. */
 export interface BufferedJob {
   partition: number;
   offset: number;
@@ -35,11 +35,13 @@ export interface KafkaWorkerJobBufferOptions {
 /** How long opening waits for the first group join before going on (take() waits for it too). */
 const JOIN_WAIT_MS = 15_000;
 
-const older = (a: BufferedJob, b: BufferedJob) => a.timestamp - b.timestamp || a.order - b.order || a.offset - b.offset;
+/** Orders jobs oldest first: by publish time, then by their order within the publishing process. */
+export const older = (a: BufferedJob, b: BufferedJob) => a.timestamp - b.timestamp || a.order - b.order || a.offset - b.offset;
 
 /**
- * The fetch side of the worker-job queue: a member of the competing group `<prefix>.workers` on `worker-jobs`,
- * buffering the jobs of the partitions the group gave this process. Nothing is committed here: a job leaves the
+ * The fetch side of the worker-job queue on one job topic: a member of the topic's competing group (`<prefix>.workers`
+ * on `worker-jobs`, `<prefix>.workers.<group>` on a worker group's topic), buffering the jobs of the partitions the
+ * group gave this process. Nothing is committed here: a job leaves the
  * queue when a take's transaction commits its offset with the lease. After every rebalance the buffer starts
  * over from the committed offsets, so a partition's jobs are never buffered by two processes at once for long.
  */
@@ -53,25 +55,25 @@ export class KafkaWorkerJobBuffer {
   private readonly waiters = new Set<() => void>();
   private readonly catchUpMs: number;
   private readonly maxBuffered: number;
-  private readonly topic: string;
-  private readonly groupId: string;
 
   constructor(
     private readonly connection: KafkaConnection,
+    /** The job topic this buffer fetches. */
+    readonly topic: string,
+    /** The competing workers' consumer group of the topic. */
+    private readonly groupId: string,
     options: KafkaWorkerJobBufferOptions = {},
   ) {
     this.catchUpMs = options.catchUpMs ?? 5000;
     this.maxBuffered = options.maxBufferedPerPartition ?? 500;
-    this.topic = connection.topics.workerJobs;
-    this.groupId = connection.groupId('workers');
-  }
-
-  /** The competing workers' consumer group (its offsets are the queue's read positions). */
-  get workersGroupId(): string {
-    return this.groupId;
   }
 
   private starting?: Promise<void>;
+
+  /** Whether a take or a wait started the buffer (it is a member of the workers' group, or joining). */
+  get isStarted(): boolean {
+    return this.starting !== undefined;
+  }
 
   /**
    * Joins the workers' group on first use (a take), so that processes which never take jobs (webservers,
@@ -138,12 +140,21 @@ export class KafkaWorkerJobBuffer {
 
   /** Removes and returns the oldest buffered job (by publish time, partition order kept). */
   next(): BufferedJob | undefined {
+    return this.oldest()?.entries.shift();
+  }
+
+  /** The job `next()` would return, left in the buffer. */
+  peek(): BufferedJob | undefined {
+    return this.oldest()?.entries[0];
+  }
+
+  private oldest(): PartitionBuffer | undefined {
     let oldest: PartitionBuffer | undefined;
     for (const buffer of this.partitions.values()) {
       const head = buffer.entries[0];
       if (head && buffer.ready && (!oldest || older(head, oldest.entries[0]!) < 0)) oldest = buffer;
     }
-    return oldest?.entries.shift();
+    return oldest;
   }
 
   /** Puts jobs taken by `next()` back in front (their lease was not written). */
@@ -155,11 +166,11 @@ export class KafkaWorkerJobBuffer {
     this.wake();
   }
 
-  /** The offsets to commit for jobs taken by `next()`. */
+  /** The offsets to commit (for this topic's workers' group) for jobs taken by `next()`. */
   offsetsOf(entries: readonly BufferedJob[]): ConsumedOffset[] {
     const next = new Map<number, number>();
     for (const entry of entries) next.set(entry.partition, Math.max(entry.offset + 1, next.get(entry.partition) ?? 0));
-    return [...next].map(([partition, offset]) => ({ topic: this.topic, partition, offset }));
+    return [...next].map(([partition, offset]) => ({ topic: this.topic, partition, offset, groupId: this.groupId }));
   }
 
   /** Records committed offsets, and fetches again where the buffer has room. */

@@ -119,7 +119,7 @@ workerJobQueueContract('kafka', async (): Promise<{ jobs: TestQueue; events: Exe
       await deleteTestTopics(queue.connection.options.topicPrefix);
     },
   };
-}, { leaseMs: 1000, workerGroups: false });
+}, { leaseMs: 1000 });
 
 describe('Kafka worker jobs: liveness across processes', () => {
   let prefix: string;

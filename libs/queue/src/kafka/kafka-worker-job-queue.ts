@@ -1,12 +1,13 @@
 import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
 import type { Producer } from 'kafkajs';
-import { WorkerGroupsUnsupportedError, type Closable, type LeasedJob, type TakeOptions, type WorkerJobQueue } from '../ports.js';
+import type { Closable, LeasedJob, TakeOptions, WorkerJobQueue } from '../ports.js';
 import { KafkaConnection, type KafkaQueueOptions } from './kafka-connection.js';
 import { executionEventMessage } from './kafka-execution-records.js';
 import { kafkaPartitionOf } from './kafka-partitioner.js';
-import { KafkaWorkerJobBuffer, type BufferedJob, type KafkaWorkerJobBufferOptions } from './kafka-worker-job-buffer.js';
-import { cancelKey, workerJobMessage, type KafkaCancelRecord, type KafkaHeartbeatRecord, type KafkaLeaseRecord } from './kafka-worker-job-records.js';
+import { KafkaWorkerJobBuffer, older, type BufferedJob, type KafkaWorkerJobBufferOptions } from './kafka-worker-job-buffer.js';
+import { cancelKey, type KafkaCancelRecord, type KafkaHeartbeatRecord, type KafkaLeaseRecord } from './kafka-worker-job-records.js';
 import { KafkaWorkerJobTables } from './kafka-worker-job-tables.js';
+import { KafkaWorkerJobTopics } from './kafka-worker-job-topics.js';
 import { retryWhileTopicsSettle } from './kafka-worker-job-retry.js';
 import { KafkaWorkerJobWriter, sendRecords, type OutgoingRecord, type WrittenRecord } from './kafka-worker-job-writer.js';
 import { KafkaWorkerLiveness, type KafkaWorkerLivenessOptions } from './kafka-worker-liveness.js';
@@ -19,7 +20,8 @@ export type KafkaWorkerJobQueueOptions = KafkaQueueOptions & KafkaWorkerJobQueue
 
 /**
  * Worker jobs on Kafka. Competing processes share `worker-jobs` through the consumer group `<prefix>.workers`
- * (a job sits in one partition, so one process fetches it). `take()` writes the lease to the compacted
+ * (a job sits in one partition, so one process fetches it). A job of a worker group goes to its group's topic
+ * `worker-jobs.<group>` instead, shared by the workers of that group only through `<prefix>.workers.<group>`. `take()` writes the lease to the compacted
  * `worker-job-leases` and commits the job's offset in one transaction: the job is then durably running and out of
  * the queue. `renew()` writes the worker's heartbeat (one record per worker, listing its jobs) to
  * `worker-heartbeats`; the liveness monitor requeues the jobs whose lease and heartbeat both ran out. `complete()`
@@ -34,7 +36,8 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     private readonly producer: Producer,
     private readonly transactional: Producer,
     private readonly writer: KafkaWorkerJobWriter,
-    private readonly buffer: KafkaWorkerJobBuffer,
+    private readonly jobTopics: KafkaWorkerJobTopics,
+    private readonly settings: KafkaWorkerJobBufferOptions,
     private readonly tables: KafkaWorkerJobTables,
     private readonly liveness: KafkaWorkerLiveness,
     /** The partition count of a topic, as created (not as configured here). */
@@ -51,15 +54,15 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     const partitionCounts = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
     const producer = await connection.producer();
     const transactional = await connection.transactionalProducer(`${options.topicPrefix}.worker-jobs.${options.instanceId}`);
-    const buffer = new KafkaWorkerJobBuffer(connection, settings);
-    const writer = new KafkaWorkerJobWriter(transactional, buffer.workersGroupId);
+    const jobTopics = new KafkaWorkerJobTopics(connection, partitionCounts);
+    const writer = new KafkaWorkerJobWriter(transactional, jobTopics.consumerGroupOf(jobTopics.base));
     const tables = new KafkaWorkerJobTables(connection);
     const partitionsOf = (topic: string) => partitionCounts.get(topic) ?? options.partitions;
-    const liveness = new KafkaWorkerLiveness(connection, tables, writer, (topic, key) => kafkaPartitionOf(key, partitionsOf(topic)), settings.liveness);
-    const queue = new KafkaWorkerJobQueue(connection, producer, transactional, writer, buffer, tables, liveness, partitionsOf);
+    const liveness = new KafkaWorkerLiveness(connection, tables, writer, (topic, key) => kafkaPartitionOf(key, partitionsOf(topic)), jobTopics, settings.liveness);
+    const queue = new KafkaWorkerJobQueue(connection, producer, transactional, writer, jobTopics, settings, tables, liveness, partitionsOf);
     try {
       await tables.start();
-      // The workers' group is joined by the first take (see KafkaWorkerJobBuffer.ensureStarted).
+      // The workers' groups are joined by the first take of each (see KafkaWorkerJobBuffer.ensureStarted).
       await liveness.start();
       return queue;
     } catch (error) {
@@ -68,42 +71,54 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     }
   }
 
+  /** Buffers by job topic, created on first use; a process joins a topic's workers' group only when it takes from it. */
+  private readonly buffers = new Map<string, KafkaWorkerJobBuffer>();
+
   async publish(jobs: WorkerJob[]): Promise<void> {
     if (jobs.length === 0) return;
+    await this.prepare(jobs);
     this.noteWritten(await sendRecords(this.producer, jobs.map((job) => this.jobRecord(job))));
   }
 
-  /** A job's record in the partition of its key, so that the write reports its offset (see noteWritten). */
+  /** Creates the topics of the jobs' worker groups that do not exist yet: call before writing `jobRecord`s. */
+  prepare(jobs: readonly WorkerJob[]): Promise<void> {
+    return this.jobTopics.prepare(jobs);
+  }
+
+  /** A job's record on its worker group's topic, in the partition of its key, so that the write reports its offset (see noteWritten). */
   jobRecord(job: WorkerJob, deliveries = 0): OutgoingRecord {
-    const topic = this.connection.topics.workerJobs;
-    return { topic, message: { ...workerJobMessage(job, deliveries), partition: kafkaPartitionOf(job.id, this.partitionsOf(topic)) } };
+    return this.jobTopics.record(job, deliveries);
   }
 
   /** Jobs this process wrote (also in the executor's transactions): a later take here waits until they are read. */
   noteWritten(records: readonly WrittenRecord[]): void {
-    this.buffer.noteWritten(records);
+    for (const record of records) if (this.jobTopics.isJobTopic(record.topic)) this.bufferOf(record.topic).noteWritten([record]);
   }
 
   /** Result events this process wrote are reported here (the executor inbox's read-your-writes). */
   onEventsWritten?: (records: WrittenRecord[]) => void;
 
-  /** Jobs of worker groups are never published here (the executor fails such tasks on Kafka): a group worker is refused. */
+  /**
+   * Takes from the topic of the worker's group (`options.workerGroup`), joining its workers' group on the first take.
+   * Without options, from every job topic there is, oldest job first.
+   */
   async take(workerId: string, max: number, leaseMs: number, options?: TakeOptions): Promise<LeasedJob[]> {
-    if (typeof options?.workerGroup === 'string') throw new WorkerGroupsUnsupportedError('kafka');
     if (max <= 0 || this.closed) return [];
-    await this.buffer.ensureStarted();
+    const buffers = await this.buffersFor(options);
+    await Promise.all(buffers.map((buffer) => buffer.ensureStarted()));
     await this.liveness.sweep();
-    await this.buffer.catchUp();
+    await Promise.all(buffers.map((buffer) => buffer.catchUp()));
     const taken: BufferedJob[] = [];
-    const consumed: BufferedJob[] = [];
+    const consumed = new Map<KafkaWorkerJobBuffer, BufferedJob[]>();
     while (taken.length < max) {
-      const entry = this.buffer.next();
-      if (!entry) break;
-      consumed.push(entry);
+      const buffer = oldestOf(buffers);
+      const entry = buffer?.next();
+      if (!buffer || !entry) break;
+      consumed.set(buffer, [...(consumed.get(buffer) ?? []), entry]);
       if (this.isObsolete(entry)) continue;
       taken.push(entry);
     }
-    if (consumed.length === 0) return [];
+    if (consumed.size === 0) return [];
     const leaseUntil = Date.now() + leaseMs;
     const leases: KafkaLeaseRecord[] = taken.map((entry) => ({
       kind: 'lease',
@@ -114,18 +129,18 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
       deliveries: entry.deliveries + 1,
       leaseUntil,
     }));
-    const offsets = this.buffer.offsetsOf(consumed);
+    const offsets = [...consumed].map(([buffer, entries]) => ({ buffer, offsets: buffer.offsetsOf(entries) }));
     let written: WrittenRecord[];
     try {
       written = await this.writer.write(
         leases.map((lease) => this.tableRecord(this.connection.topics.workerJobLeases, lease.jobId, JSON.stringify(lease))),
-        offsets,
+        offsets.flatMap((of) => of.offsets),
       );
     } catch (error) {
-      this.buffer.restore(consumed);
+      for (const [buffer, entries] of consumed) buffer.restore(entries);
       throw error;
     }
-    this.buffer.consumed(offsets);
+    for (const of of offsets) of.buffer.consumed(of.offsets);
     // The lease starts when it is committed: a slow commit must not eat into the worker's time here. Other
     // processes go by the written deadline, a commit's latency earlier, which only matters for leases that short.
     const from = Date.now() + leaseMs;
@@ -191,16 +206,41 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     return [...this.tables.leases.values()].filter((lease) => cancelled.has(lease.job.taskRun.id)).map((lease) => lease.jobId);
   }
 
-  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.buffer.waitForJobs(timeoutMs, signal);
+  /**
+   * Waits on the topic of the worker's group (`options.workerGroup`); without options, on the topics this process took
+   * from (`worker-jobs` before any take).
+   */
+  async waitForJobs(timeoutMs: number, signal?: AbortSignal, options?: TakeOptions): Promise<void> {
+    if (signal?.aborted) return;
+    let buffers: KafkaWorkerJobBuffer[];
+    if (options) buffers = await this.buffersFor(options);
+    else {
+      buffers = [...this.buffers.values()].filter((buffer) => buffer.isStarted);
+      if (buffers.length === 0) buffers = [this.bufferOf(this.jobTopics.base)];
+    }
+    if (buffers.length === 1) return buffers[0]!.waitForJobs(timeoutMs, signal);
+    // The first buffer with a job ends every wait.
+    const done = new AbortController();
+    const stop = () => done.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await Promise.race(buffers.map((buffer) => buffer.waitForJobs(timeoutMs, done.signal)));
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      done.abort();
+    }
   }
 
-  /** Pending: the jobs buffered from owned partitions plus the lag of the others; running: the live leases. */
+  /** Pending, per job topic: the jobs buffered from owned partitions plus the lag of the others; running: the live leases. */
   async depth(): Promise<{ pending: number; running: number }> {
     await this.liveness.sweep();
-    await this.buffer.catchUp();
-    let pending = this.buffer.count((entry) => !this.isObsolete(entry));
-    if (!(await this.buffer.ownsAll())) pending += await this.buffer.lagElsewhere();
+    let pending = 0;
+    for (const topic of await this.jobTopics.list()) {
+      const buffer = this.bufferOf(topic);
+      await buffer.catchUp();
+      pending += buffer.count((entry) => !this.isObsolete(entry));
+      if (!(await buffer.ownsAll())) pending += await buffer.lagElsewhere();
+    }
     return { pending, running: this.tables.leases.size };
   }
 
@@ -221,6 +261,21 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     } finally {
       await this.stop();
     }
+  }
+
+  /** The buffers a take with these options leases from: its worker group's, or (no options) every job topic's. */
+  private async buffersFor(options: TakeOptions | undefined): Promise<KafkaWorkerJobBuffer[]> {
+    if (!options) return (await this.jobTopics.list()).map((topic) => this.bufferOf(topic));
+    const topic = this.jobTopics.topicOf(options.workerGroup);
+    // A worker may start before any job of its group was written: its topic must exist to be subscribed to.
+    await this.jobTopics.ensure(topic);
+    return [this.bufferOf(topic)];
+  }
+
+  private bufferOf(topic: string): KafkaWorkerJobBuffer {
+    let buffer = this.buffers.get(topic);
+    if (!buffer) this.buffers.set(topic, (buffer = new KafkaWorkerJobBuffer(this.connection, topic, this.jobTopics.consumerGroupOf(topic), this.settings)));
+    return buffer;
   }
 
   /** Skips jobs whose task run was cancelled, and stale copies of a job leased since (a lease newer than the record). */
@@ -246,12 +301,22 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
   }
 
   private async stop(): Promise<void> {
-    const results = await Promise.allSettled([this.liveness.close(), this.buffer.close(), this.tables.close()]);
+    const results = await Promise.allSettled([this.liveness.close(), ...[...this.buffers.values()].map((buffer) => buffer.close()), this.tables.close()]);
     await this.writer.idle();
     this.connection.forget(this.transactional);
     await this.transactional.disconnect().catch((error: unknown) => this.connection.options.onError(error));
     for (const result of results) if (result.status === 'rejected') this.connection.options.onError(result.reason);
   }
+}
+
+/** The buffer whose next job is the oldest. */
+function oldestOf(buffers: readonly KafkaWorkerJobBuffer[]): KafkaWorkerJobBuffer | undefined {
+  let oldest: { buffer: KafkaWorkerJobBuffer; head: BufferedJob } | undefined;
+  for (const buffer of buffers) {
+    const head = buffer.peek();
+    if (head && (!oldest || older(head, oldest.head) < 0)) oldest = { buffer, head };
+  }
+  return oldest?.buffer;
 }
 
 /** A worker-job queue on its own connection (a worker process that needs nothing else of the Kafka queue). */

@@ -1,5 +1,5 @@
-import type { ProducerBatch, RecordMetadata } from 'kafkajs';
-import { sendRecords } from './kafka-worker-job-writer.js';
+import type { Producer, ProducerBatch, RecordMetadata } from 'kafkajs';
+import { KafkaWorkerJobWriter, sendRecords } from './kafka-worker-job-writer.js';
 
 /** A sender that appends to in-memory partitions and answers like a broker: one base offset per topic-partition. */
 function fakeBroker() {
@@ -55,5 +55,49 @@ describe('sendRecords', () => {
     const broker = fakeBroker();
     expect(await sendRecords(broker, [])).toEqual([]);
     expect(broker.batches).toEqual([]);
+  });
+});
+
+describe('KafkaWorkerJobWriter', () => {
+  /** A transactional producer that records what each transaction sent and committed. */
+  function fakeTransactionalProducer() {
+    const broker = fakeBroker();
+    const transactions: Array<{ offsets: Array<{ consumerGroupId: string; topics: unknown }>; committed: boolean }> = [];
+    const producer = {
+      async transaction() {
+        const transaction = { offsets: [] as Array<{ consumerGroupId: string; topics: unknown }>, committed: false };
+        transactions.push(transaction);
+        return {
+          sendBatch: (batch: ProducerBatch) => broker.sendBatch(batch),
+          async sendOffsets(offsets: { consumerGroupId: string; topics: unknown }) {
+            transaction.offsets.push(offsets);
+          },
+          async commit() {
+            transaction.committed = true;
+          },
+          async abort() {},
+        };
+      },
+    };
+    return { producer: producer as unknown as Producer, transactions };
+  }
+
+  it("commits each consumed offset for its own group, in the writes' one transaction", async () => {
+    const { producer, transactions } = fakeTransactionalProducer();
+    const writer = new KafkaWorkerJobWriter(producer, 'p.workers');
+    await writer.write(
+      [{ topic: 'leases', message: { key: 'a', value: '1', partition: 0 } }],
+      [
+        { topic: 'p.worker-jobs', partition: 1, offset: 5 },
+        { topic: 'p.worker-jobs.gpu', partition: 0, offset: 3, groupId: 'p.workers.gpu' },
+        { topic: 'p.worker-jobs.gpu', partition: 0, offset: 4, groupId: 'p.workers.gpu' },
+      ],
+    );
+    expect(transactions).toHaveLength(1);
+    expect(transactions[0]!.committed).toBe(true);
+    expect(transactions[0]!.offsets).toEqual([
+      { consumerGroupId: 'p.workers', topics: [{ topic: 'p.worker-jobs', partitions: [{ partition: 1, offset: '5' }] }] },
+      { consumerGroupId: 'p.workers.gpu', topics: [{ topic: 'p.worker-jobs.gpu', partitions: [{ partition: 0, offset: '4' }] }] },
+    ]);
   });
 });

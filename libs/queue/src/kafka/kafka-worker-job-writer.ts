@@ -13,11 +13,13 @@ export interface WrittenRecord {
   offset: number;
 }
 
-/** The next offset the worker group reads in a partition (a consumed record's offset + 1). */
+/** The next offset a consumer group reads in a partition (a consumed record's offset + 1). */
 export interface ConsumedOffset {
   topic: string;
   partition: number;
   offset: number;
+  /** The group that consumed it; default: the writer's group. */
+  groupId?: string;
 }
 
 interface BatchSender {
@@ -65,7 +67,7 @@ export class KafkaWorkerJobWriter {
 
   constructor(
     private readonly producer: Producer,
-    /** The group whose offsets the transactions commit (the competing workers). */
+    /** The group whose offsets the transactions commit unless an offset names its own (a worker group's workers). */
     private readonly groupId: string,
   ) {}
 
@@ -104,7 +106,7 @@ export class KafkaWorkerJobWriter {
     const transaction = await this.producer.transaction();
     try {
       const written = await sendRecords(transaction, records);
-      if (offsets.length > 0) await transaction.sendOffsets({ consumerGroupId: this.groupId, topics: offsetTopics(offsets) });
+      for (const [consumerGroupId, ofGroup] of byGroup(offsets, this.groupId)) await transaction.sendOffsets({ consumerGroupId, topics: offsetTopics(ofGroup) });
       await transaction.commit();
       return written;
     } catch (error) {
@@ -112,6 +114,18 @@ export class KafkaWorkerJobWriter {
       throw error;
     }
   }
+}
+
+/** Offsets by the consumer group that commits them. */
+function byGroup(offsets: readonly ConsumedOffset[], defaultGroup: string): Map<string, ConsumedOffset[]> {
+  const groups = new Map<string, ConsumedOffset[]>();
+  for (const offset of offsets) {
+    const groupId = offset.groupId ?? defaultGroup;
+    let ofGroup = groups.get(groupId);
+    if (!ofGroup) groups.set(groupId, (ofGroup = []));
+    ofGroup.push(offset);
+  }
+  return groups;
 }
 
 /** The highest offset per partition, in the shape `sendOffsets` takes. */

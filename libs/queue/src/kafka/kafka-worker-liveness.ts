@@ -1,8 +1,9 @@
 import type { Consumer } from 'kafkajs';
 import type { KafkaConnection } from './kafka-connection.js';
 import { retryWhileTopicsSettle } from './kafka-worker-job-retry.js';
-import { cancelKey, workerJobMessage, type KafkaLeaseRecord } from './kafka-worker-job-records.js';
+import { cancelKey, type KafkaLeaseRecord } from './kafka-worker-job-records.js';
 import type { KafkaWorkerJobTables } from './kafka-worker-job-tables.js';
+import type { KafkaWorkerJobTopics } from './kafka-worker-job-topics.js';
 import type { KafkaWorkerJobWriter, OutgoingRecord } from './kafka-worker-job-writer.js';
 
 export interface KafkaWorkerLivenessOptions {
@@ -31,8 +32,8 @@ export function leaseDeadline(lease: KafkaLeaseRecord, tables: Pick<KafkaWorkerJ
  * Worker liveness: hands the jobs of dead workers out again. Every worker-job queue runs one, but only the
  * member of the `<prefix>.liveness` group that owns the single partition of `<prefix>.worker-liveness` acts, so a
  * job is requeued once; when that process dies, the group gives the partition — and the duty — to another.
- * A lease expires when neither its deadline nor its worker's heartbeat covers it any more; the job goes back to
- * `worker-jobs` with its delivery count and the lease becomes a tombstone, in one transaction.
+ * A lease expires when neither its deadline nor its worker's heartbeat covers it any more; the job goes back to its
+ * job topic (`worker-jobs`, or its worker group's) with its delivery count and the lease becomes a tombstone, in one transaction.
  */
 export class KafkaWorkerLiveness {
   private active = false;
@@ -49,6 +50,8 @@ export class KafkaWorkerLiveness {
     private readonly writer: KafkaWorkerJobWriter,
     /** The partition of a key in a compacted worker topic. */
     private readonly partitionOf: (topic: string, key: string) => number,
+    /** Where a requeued job goes: back to its worker group's topic. */
+    private readonly jobTopics: Pick<KafkaWorkerJobTopics, 'record' | 'prepare'>,
     options: KafkaWorkerLivenessOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 1000;
@@ -129,12 +132,15 @@ export class KafkaWorkerLiveness {
       records.push({ topic, message: { key, value: null, partition: this.partitionOf(topic, key) } });
     };
     const holders = new Set<string>();
+    const expired: KafkaLeaseRecord[] = [];
     for (const lease of this.tables.leases.values()) {
-      if (leaseDeadline(lease, this.tables) > now) {
-        holders.add(lease.workerId);
-        continue;
-      }
-      records.push({ topic: topics.workerJobs, message: workerJobMessage(lease.job, lease.deliveries) });
+      if (leaseDeadline(lease, this.tables) > now) holders.add(lease.workerId);
+      else expired.push(lease);
+    }
+    // The partition counts of the jobs' topics, which this process may not have written to yet.
+    await this.jobTopics.prepare(expired.map((lease) => lease.job));
+    for (const lease of expired) {
+      records.push(this.jobTopics.record(lease.job, lease.deliveries));
       tombstone(topics.workerJobLeases, lease.jobId);
     }
     for (const cancel of this.tables.cancels.values()) {

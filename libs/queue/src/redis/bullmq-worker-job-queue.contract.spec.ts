@@ -80,7 +80,7 @@ async function takeWithin(queue: BullmqWorkerJobQueue, workerId: string, leaseMs
 
 jest.setTimeout(30_000);
 
-workerJobQueueContract('redis (BullMQ)', () => openRedisQueue(), { workerGroups: false });
+workerJobQueueContract('redis (BullMQ)', () => openRedisQueue());
 
 describe('BullmqWorkerJobQueue', () => {
   const open: RedisQueueUnderTest[] = [];

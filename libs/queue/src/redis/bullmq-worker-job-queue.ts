@@ -1,25 +1,21 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
-import type { Job, Queue, QueueEvents, Worker } from 'bullmq';
-import { WorkerGroupsUnsupportedError, type Closable, type ExecutionEventQueue, type LeasedJob, type TakeOptions, type WorkerJobQueue } from '../ports.js';
+import type { Job } from 'bullmq';
+import type { Closable, ExecutionEventQueue, LeasedJob, TakeOptions, WorkerJobQueue } from '../ports.js';
 import { toBullmqJobId } from './bullmq-job-id.js';
-import type { TaskRunJobIndex } from './task-run-job-index.js';
+import type { BullmqLane, BullmqLanes, TakingLane } from './bullmq-lanes.js';
 
-/** The BullMQ objects one queue instance drives; built by `openBullmqWorkerJobQueue`. */
+/** What one queue instance drives; built by `openBullmqWorkerJobQueue`. */
 export interface BullmqWorkerJobQueueParts {
-  queue: Queue<WorkerJob>;
-  /** Manual processing only (`autorun: false`): hands out jobs under lock tokens and runs the stalled-job check. */
-  worker: Worker<WorkerJob>;
-  /** Tells waiting workers that a job entered the wait list (published, given back, or recovered from a dead worker). */
-  queueEvents: QueueEvents;
-  index: TaskRunJobIndex;
+  lanes: BullmqLanes;
   events: ExecutionEventQueue;
 }
 
 interface HeldLease {
   job: Job<WorkerJob>;
   token: string;
+  lane: TakingLane;
 }
 
 // BullMQ's codes for "this worker does not hold the job any more": gone, lock expired, not active, locked by another.
@@ -34,59 +30,77 @@ function isLostLease(error: unknown): boolean {
  * with the lease as lock duration, `renew` extends the locks, and the stalled-job check (run by every instance,
  * throttled by BullMQ to one check per interval across them) moves jobs whose lock expired back to `wait`.
  * Lock tokens live in this process: a lease can be renewed, completed or given back only by the instance that took it.
+ * Jobs of a worker group wait in their group's own BullMQ queue (see BullmqLanes), which only its workers take from.
  */
 export class BullmqWorkerJobQueue implements WorkerJobQueue, Closable {
   private readonly leases = new Map<string, HeldLease>();
+  /** Emits `job` with the lane a job arrived in. */
   private readonly wakeups = new EventEmitter();
-  /** Bumped on every job that enters the wait list, to tell a waiter what it missed since the last `take`. */
-  private arrivals = 0;
-  private arrivalsAtLastTake = 0;
   /** BullMQ reads the lock duration from the worker options during `getNextJob`: takes run one at a time. */
   private taking: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly parts: BullmqWorkerJobQueueParts) {
     this.wakeups.setMaxListeners(0);
-    parts.queueEvents.on('waiting', () => {
-      this.arrivals++;
-      this.wakeups.emit('job');
-    });
   }
 
+  /** Called by the lanes when a job enters the wait list of a lane this process takes from. */
+  arrived(lane: BullmqLane): void {
+    this.wakeups.emit('job', lane);
+  }
+
+  /** Each job goes to the lane of its worker group (a group is listed before its first job is added). */
   async publish(jobs: WorkerJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    // Indexed first: a job that exists is always findable by `cancel` (a crash in between leaves a stale entry, dropped by `cancel`).
-    await this.parts.index.add(jobs.map((job) => job.id));
-    // A job id that exists already is not added again (BullMQ keeps the first and emits `duplicated`).
-    await this.parts.queue.addBulk(
-      jobs.map((job) => ({ name: 'run', data: job, opts: { jobId: toBullmqJobId(job.id), removeOnComplete: true, removeOnFail: true } })),
-    );
+    const byGroup = new Map<string | null, WorkerJob[]>();
+    for (const job of jobs) {
+      const group = job.workerGroup ?? null;
+      byGroup.set(group, [...(byGroup.get(group) ?? []), job]);
+    }
+    for (const [group, ofGroup] of byGroup) {
+      if (group !== null) await this.parts.lanes.register(group);
+      const lane = await this.parts.lanes.lane(group);
+      // Indexed first: a job that exists is always findable by `cancel` (a crash in between leaves a stale entry, dropped by `cancel`).
+      await lane.index.add(ofGroup.map((job) => job.id));
+      // A job id that exists already is not added again (BullMQ keeps the first and emits `duplicated`).
+      await lane.queue.addBulk(
+        ofGroup.map((job) => ({ name: 'run', data: job, opts: { jobId: toBullmqJobId(job.id), removeOnComplete: true, removeOnFail: true } })),
+      );
+    }
   }
 
-  /** Jobs of worker groups are never relayed here (the executor fails such tasks): a group worker is refused. */
+  /** Takes from the lane of the worker's group (`options.workerGroup`); without options, from every lane in turn. */
   take(workerId: string, max: number, leaseMs: number, options?: TakeOptions): Promise<LeasedJob[]> {
-    if (typeof options?.workerGroup === 'string') return Promise.reject(new WorkerGroupsUnsupportedError('Redis (BullMQ)'));
-    const taken = this.taking.then(() => this.takeNow(workerId, max, leaseMs));
+    const taken = this.taking.then(() => this.takeNow(workerId, max, leaseMs, options));
     this.taking = taken.catch(() => undefined);
     return taken;
   }
 
-  private async takeNow(workerId: string, max: number, leaseMs: number): Promise<LeasedJob[]> {
-    this.arrivalsAtLastTake = this.arrivals;
+  private async takeNow(workerId: string, max: number, leaseMs: number, options: TakeOptions | undefined): Promise<LeasedJob[]> {
     const leased: LeasedJob[] = [];
     if (this.closed) return leased;
-    this.parts.worker.opts.lockDuration = leaseMs;
-    while (leased.length < max) {
-      const token = `${workerId}:${randomUUID()}`;
-      // Read before the lock is set, so the deadline the worker sees is never later than the lock's.
-      const leaseUntil = Date.now() + leaseMs;
-      const job = (await this.parts.worker.getNextJob(token, { block: false })) as Job<WorkerJob> | undefined;
-      if (!job) break;
-      this.leases.set(leaseKey(workerId, job.data.id), { job, token });
-      // attemptsStarted counts every move to active: first take, and each one after a give-back or a stalled lock.
-      leased.push({ job: job.data, workerId, deliveries: job.attemptsStarted, leaseUntil });
+    for (const lane of await this.takingLanes(options)) {
+      lane.arrivalsAtLastTake = lane.arrivals;
+      lane.worker.opts.lockDuration = leaseMs;
+      while (leased.length < max) {
+        const token = `${workerId}:${randomUUID()}`;
+        // Read before the lock is set, so the deadline the worker sees is never later than the lock's.
+        const leaseUntil = Date.now() + leaseMs;
+        const job = (await lane.worker.getNextJob(token, { block: false })) as Job<WorkerJob> | undefined;
+        if (!job) break;
+        this.leases.set(leaseKey(workerId, job.data.id), { job, token, lane });
+        // attemptsStarted counts every move to active: first take, and each one after a give-back or a stalled lock.
+        leased.push({ job: job.data, workerId, deliveries: job.attemptsStarted, leaseUntil });
+      }
     }
     return leased;
+  }
+
+  /** The lanes a take or a wait with these options serves: the worker's group's, or (no options) every lane. */
+  private async takingLanes(options: TakeOptions | undefined): Promise<TakingLane[]> {
+    if (options) return [await this.parts.lanes.takingLane(options.workerGroup)];
+    const lanes = await this.parts.lanes.all();
+    return Promise.all(lanes.map((lane) => this.parts.lanes.takingLane(lane.group)));
   }
 
   async renew(workerId: string, jobIds: string[], leaseMs: number): Promise<string[]> {
@@ -97,15 +111,17 @@ export class BullmqWorkerJobQueue implements WorkerJobQueue, Closable {
       if (lease) held.push({ id, lease });
       else lost.push(id);
     }
-    if (held.length > 0) {
+    const byLane = new Map<TakingLane, { id: string; lease: HeldLease }[]>();
+    for (const entry of held) byLane.set(entry.lease.lane, [...(byLane.get(entry.lease.lane) ?? []), entry]);
+    for (const [lane, ofLane] of byLane) {
       const failed = new Set(
-        await this.parts.worker.extendJobLocks(
-          held.map(({ lease }) => lease.job.id as string),
-          held.map(({ lease }) => lease.token),
+        await lane.worker.extendJobLocks(
+          ofLane.map(({ lease }) => lease.job.id as string),
+          ofLane.map(({ lease }) => lease.token),
           leaseMs,
         ),
       );
-      for (const { id, lease } of held) {
+      for (const { id, lease } of ofLane) {
         if (!failed.has(lease.job.id as string)) continue;
         this.leases.delete(leaseKey(workerId, id));
         lost.push(id);
@@ -134,9 +150,10 @@ export class BullmqWorkerJobQueue implements WorkerJobQueue, Closable {
         if (!isLostLease(error)) throw error;
       }
     }
+    const lane = held?.lane ?? (await this.parts.lanes.lane(lease.job.workerGroup ?? null));
     // Lease lost (or taken elsewhere): drop a queued copy so it is not run again; a copy another worker holds stays.
-    if (!gone) gone = (await this.parts.queue.remove(toBullmqJobId(lease.job.id))) === 1;
-    if (gone) await this.parts.index.remove([lease.job.id]);
+    if (!gone) gone = (await lane.queue.remove(toBullmqJobId(lease.job.id))) === 1;
+    if (gone) await lane.index.remove([lease.job.id]);
   }
 
   async giveBack(lease: LeasedJob): Promise<void> {
@@ -153,7 +170,7 @@ export class BullmqWorkerJobQueue implements WorkerJobQueue, Closable {
   }
 
   async handOff(leases: LeasedJob[]): Promise<void> {
-    const gone: string[] = [];
+    const gone = new Map<TakingLane, string[]>();
     for (const lease of leases) {
       const key = leaseKey(lease.workerId, lease.job.id);
       const held = this.leases.get(key);
@@ -161,45 +178,64 @@ export class BullmqWorkerJobQueue implements WorkerJobQueue, Closable {
       this.leases.delete(key);
       try {
         await held.job.moveToCompleted(null, held.token, false);
-        gone.push(lease.job.id);
+        gone.set(held.lane, [...(gone.get(held.lane) ?? []), lease.job.id]);
       } catch (error) {
         if (!isLostLease(error)) throw error;
       }
     }
-    await this.parts.index.remove(gone);
+    for (const [lane, ids] of gone) await lane.index.remove(ids);
   }
 
+  /** Looks in every lane: the executor that cancels knows the task runs, not their groups. */
   async cancel(taskRunIds: string[]): Promise<string[]> {
     const running: string[] = [];
-    const gone: string[] = [];
-    for (const id of await this.parts.index.find(taskRunIds)) {
-      // BullMQ removes a job unless it is locked; a job whose lock expired (dead worker) is removed too.
-      if ((await this.parts.queue.remove(toBullmqJobId(id))) === 1) gone.push(id);
-      else running.push(id);
+    for (const lane of await this.parts.lanes.all()) {
+      const gone: string[] = [];
+      for (const id of await lane.index.find(taskRunIds)) {
+        // BullMQ removes a job unless it is locked; a job whose lock expired (dead worker) is removed too.
+        if ((await lane.queue.remove(toBullmqJobId(id))) === 1) gone.push(id);
+        else running.push(id);
+      }
+      await lane.index.remove(gone);
     }
-    await this.parts.index.remove(gone);
     return running;
   }
 
-  waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  /** Waits on the lane of the worker's group (`options.workerGroup`); without options, on the lanes this process took from. */
+  async waitForJobs(timeoutMs: number, signal?: AbortSignal, options?: TakeOptions): Promise<void> {
+    if (signal?.aborted || timeoutMs <= 0 || this.closed) return;
+    let lanes: TakingLane[] = options ? await this.takingLanes(options) : await this.parts.lanes.opened();
+    if (lanes.length === 0) lanes = await this.takingLanes({ workerGroup: null });
     // A job that arrived since the last take (before this wait began) would not wake us: return at once.
-    if (signal?.aborted || timeoutMs <= 0 || this.closed || this.arrivals !== this.arrivalsAtLastTake) return Promise.resolve();
+    if (lanes.some((lane) => lane.arrivals !== lane.arrivalsAtLastTake)) return;
+    const watched = new Set<BullmqLane>(lanes);
     return new Promise<void>((done) => {
       const finish = () => {
         clearTimeout(timer);
-        this.wakeups.off('job', finish);
+        this.wakeups.off('job', arrived);
         signal?.removeEventListener('abort', finish);
         done();
       };
+      // No lane: the queue is closing.
+      const arrived = (lane?: BullmqLane) => {
+        if (!lane || watched.has(lane)) finish();
+      };
       const timer = setTimeout(finish, timeoutMs);
-      this.wakeups.on('job', finish);
+      this.wakeups.on('job', arrived);
       signal?.addEventListener('abort', finish, { once: true });
     });
   }
 
+  /** The jobs of every lane. */
   async depth(): Promise<{ pending: number; running: number }> {
-    const counts = await this.parts.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
-    return { pending: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0), running: counts.active ?? 0 };
+    let pending = 0;
+    let running = 0;
+    for (const lane of await this.parts.lanes.all()) {
+      const counts = await lane.queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+      pending += (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
+      running += counts.active ?? 0;
+    }
+    return { pending, running };
   }
 
   /** Leases still held are not given back: their locks expire and other workers take the jobs, as after a crash. */
@@ -208,7 +244,7 @@ export class BullmqWorkerJobQueue implements WorkerJobQueue, Closable {
     this.closed = true;
     this.wakeups.emit('job');
     this.leases.clear();
-    await Promise.all([this.parts.worker.close(true), this.parts.queueEvents.close(), this.parts.queue.close()]);
+    await this.parts.lanes.close();
   }
 }
 

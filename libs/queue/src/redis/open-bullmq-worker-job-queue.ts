@@ -1,14 +1,13 @@
-import type { WorkerJob } from '@osprey/flow-model';
 import type { ExecutionEventQueue } from '../ports.js';
+import { BullmqLanes } from './bullmq-lanes.js';
 import { BullmqWorkerJobQueue } from './bullmq-worker-job-queue.js';
-import { TaskRunJobIndex } from './task-run-job-index.js';
 
 export interface BullmqWorkerJobQueueOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
   url: string;
   /** Prefix of every Redis key (default `osprey`); several installations can share one Redis with different prefixes. */
   prefix?: string;
-  /** BullMQ queue name (default `worker-jobs`); no `:`. */
+  /** BullMQ queue name (default `worker-jobs`); no `:`. A worker group's jobs wait in the queue `<queueName>.<group>`. */
   queueName?: string;
   /** Where `complete` emits results: the execution event queue of the configured backend. */
   events: ExecutionEventQueue;
@@ -27,35 +26,27 @@ export interface BullmqWorkerJobQueueOptions {
  */
 export async function openBullmqWorkerJobQueue(options: BullmqWorkerJobQueueOptions): Promise<BullmqWorkerJobQueue> {
   // Loaded on use: BullMQ costs ~25 MB and 100 ms at import, which deployments without Redis should not pay.
-  const { Queue, QueueEvents, Worker } = await import('bullmq');
-  const prefix = options.prefix ?? 'osprey';
-  const queueName = options.queueName ?? 'worker-jobs';
-  const stalledCheckMs = options.stalledCheckMs ?? 5_000;
+  const bullmq = await import('bullmq');
   // Without a listener an `error` event would crash the process; by default it becomes a process warning.
   const onError = options.onError ?? ((error: Error) => process.emitWarning(error));
-  // BullMQ creates its ioredis connections from these options; `maxRetriesPerRequest: null` makes commands wait
-  // through a Redis outage instead of failing after a few retries.
-  const connection = { url: options.url, maxRetriesPerRequest: null };
-  const queue = new Queue<WorkerJob>(queueName, { connection, prefix });
-  const worker = new Worker<WorkerJob>(queueName, null, {
-    connection,
-    prefix,
-    autorun: false,
-    stalledInterval: stalledCheckMs,
-    // A job must never fail for stalling: a dead worker's job runs again, however often workers die.
-    maxStalledCount: Number.MAX_SAFE_INTEGER,
+  let queue: BullmqWorkerJobQueue | undefined;
+  const lanes = new BullmqLanes(bullmq, {
+    // BullMQ creates its ioredis connections from these options; `maxRetriesPerRequest: null` makes commands wait
+    // through a Redis outage instead of failing after a few retries.
+    connection: { url: options.url, maxRetriesPerRequest: null },
+    prefix: options.prefix ?? 'osprey',
+    queueName: options.queueName ?? 'worker-jobs',
+    stalledCheckMs: options.stalledCheckMs ?? 5_000,
+    onError,
+    onArrival: (lane) => queue?.arrived(lane),
   });
-  const queueEvents = new QueueEvents(queueName, { connection, prefix, autorun: true });
-  queue.on('error', onError);
-  worker.on('error', onError);
-  queueEvents.on('error', onError);
   try {
-    await Promise.all([queue.waitUntilReady(), worker.waitUntilReady(), queueEvents.waitUntilReady()]);
-    const index = new TaskRunJobIndex(await queue.backend.client, `${prefix}:${queueName}:osprey-task-run-jobs`);
-    void worker.startStalledCheckTimer();
-    return new BullmqWorkerJobQueue({ queue, worker, queueEvents, index, events: options.events });
+    // The lane of jobs of no group opens whole in every process, so its stalled-job check runs wherever the queue is open.
+    await lanes.takingLane(null);
+    queue = new BullmqWorkerJobQueue({ lanes, events: options.events });
+    return queue;
   } catch (error) {
-    await Promise.allSettled([worker.close(true), queueEvents.close(), queue.close()]);
+    await lanes.close();
     throw error;
   }
 }

@@ -134,6 +134,7 @@ export class SqlWorkerJobQueue implements WorkerJobQueue {
     return this.db.transaction((tx) => cancelJobs(tx, taskRunIds, Date.now()));
   }
 
+  /** Any new job wakes a waiter, whatever its worker group: the take that follows filters. */
   async waitForJobs(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.wakeup.wait('jobs', timeoutMs, signal);
   }

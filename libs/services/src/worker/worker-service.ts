@@ -111,7 +111,7 @@ export class WorkerService {
         continue;
       }
       if (leases.length === 0) {
-        await this.jobs.waitForJobs(1000, signal);
+        await this.jobs.waitForJobs(1000, signal, { workerGroup: this.options.group ?? null });
         continue;
       }
       for (const lease of leases) this.launch(lease);
