@@ -49,7 +49,7 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
     const { topics, options } = connection;
     const admin = await connection.admin();
     const metadata = await retryWhileTopicsSettle(() =>
-      admin.fetchTopicMetadata({ topics: [topics.workerJobLeases, topics.workerHeartbeats, topics.executionEvents] }),
+      admin.fetchTopicMetadata({ topics: [topics.workerJobs, topics.workerJobLeases, topics.workerHeartbeats, topics.executionEvents] }),
     );
     const partitionCounts = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
     const producer = await connection.producer();
@@ -114,7 +114,9 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
       const buffer = oldestOf(buffers);
       const entry = buffer?.next();
       if (!buffer || !entry) break;
-      consumed.set(buffer, [...(consumed.get(buffer) ?? []), entry]);
+      let ofBuffer = consumed.get(buffer);
+      if (!ofBuffer) consumed.set(buffer, (ofBuffer = []));
+      ofBuffer.push(entry);
       if (this.isObsolete(entry)) continue;
       taken.push(entry);
     }
