@@ -5,9 +5,10 @@ import { eventually, httpJson } from './support/osprey-process.js';
 import { Cluster, deployFlow, type ServiceProcess } from './scale/cluster.js';
 
 /**
- * Worker groups across processes on one SQLite file: webserver, executor, a worker of no group and, later, a worker
- * started with `--worker-group gpu`. A task of group gpu waits (saying so in the execution's logs) until the gpu worker
- * is up and then runs there, never on the other worker; a task whose group has no worker and `fallback: FAIL` fails.
+ * Worker groups across processes, on each way jobs reach workers: SQLite, SQLite with worker jobs on Redis (BullMQ),
+ * and Kafka (+ OpenSearch, with an indexer). Webserver, executor, a worker of no group and, later, a worker started
+ * with `--worker-group gpu`. A task of group gpu waits (saying so in the execution's logs) until the gpu worker is up
+ * and then runs there, never on the other worker; a task whose group has no worker and `fallback: FAIL` fails.
  */
 interface TaskRunView {
   taskId: string;
@@ -49,7 +50,39 @@ tasks:
 
 const ENDED = new Set(['SUCCESS', 'FAILED', 'KILLED', 'WARNING']);
 
-describe('worker groups, with separate worker processes on SQLite', () => {
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run through \`npm test\`, which starts the test servers`);
+  return value;
+}
+
+interface GroupBackend {
+  name: string;
+  server: string;
+  /** The queue and repository sections; `prefix` keeps the run's topics, keys and indices apart. */
+  yaml: (dir: string, prefix: string) => string;
+  /** Kafka: executions and logs reach the API through an indexer. */
+  indexer?: boolean;
+}
+
+const BACKENDS: GroupBackend[] = [
+  { name: 'SQLite', server: 'sqlite', yaml: (dir) => `queue:\n  type: sqlite\n  path: ${join(dir, 'osprey.db')}\n` },
+  {
+    name: 'SQLite with worker jobs on Redis',
+    server: 'redis',
+    yaml: (dir, prefix) => `queue:\n  type: sqlite\n  path: ${join(dir, 'osprey.db')}\nworkerQueue:\n  type: redis\n  url: ${required('OSPREY_TEST_REDIS_URL')}\n  prefix: ${prefix}\n`,
+  },
+  {
+    name: 'Kafka + OpenSearch',
+    server: 'kafka',
+    indexer: true,
+    yaml: (_dir, prefix) =>
+      `queue:\n  type: kafka\n  brokers: ${required('OSPREY_TEST_KAFKA_BROKERS')}\n  topicPrefix: ${prefix}\n  partitions: 2\n` +
+      `repository:\n  type: opensearch\n  url: ${required('OSPREY_TEST_OPENSEARCH_URL')}\n  indexPrefix: ${prefix}\n`,
+  },
+];
+
+describe.each(BACKENDS)('worker groups, with separate worker processes on $name', (backend) => {
   let cluster: Cluster | undefined;
   let dir: string;
 
@@ -60,11 +93,15 @@ describe('worker groups, with separate worker processes on SQLite', () => {
 
   it('runs a grouped task only on the worker of its group, waiting for it with a log line, and fails one whose group has no worker with fallback FAIL', async () => {
     dir = mkdtempSync(join(tmpdir(), 'osprey-worker-group-'));
-    cluster = await Cluster.withBackend('sqlite', 'worker-group', `queue:\n  type: sqlite\n  path: ${join(dir, 'osprey.db')}\n`, async () => undefined);
+    const prefix = `wg-${process.pid}-${Date.now().toString(36)}`;
+    cluster = await Cluster.withBackend(backend.server, 'worker-group', backend.yaml(dir, prefix), async () => undefined);
+    // Generous: up to five Node processes starting together on a loaded 2-core machine.
+    const START_MS = 240_000;
     const [web, , plainWorker] = await Promise.all([
-      cluster.start('webserver', 'webserver', 120_000),
-      cluster.start('executor', 'executor', 120_000),
-      cluster.start('worker', 'worker-plain', 120_000),
+      cluster.start('webserver', 'webserver', START_MS),
+      cluster.start('executor', 'executor', START_MS),
+      cluster.start('worker', 'worker-plain', START_MS),
+      ...(backend.indexer ? [cluster.start('indexer', 'indexer', START_MS)] : []),
     ]);
     const api = web!.url;
     await deployFlow(api, GROUPED);
@@ -97,7 +134,7 @@ describe('worker groups, with separate worker processes on SQLite', () => {
     expect(waiting.taskRunList.find((r) => r.taskId === 'gpu')?.state.current).toBe('CREATED');
     expect(waiting.state.current).toBe('RUNNING');
 
-    const gpuWorker: ServiceProcess = await cluster.start('worker', 'worker-gpu', 120_000, ['--worker-group', 'gpu']);
+    const gpuWorker: ServiceProcess = await cluster.start('worker', 'worker-gpu', START_MS, ['--worker-group', 'gpu']);
     const ended = await eventually(
       'the execution to end',
       async () => {
@@ -129,5 +166,5 @@ describe('worker groups, with separate worker processes on SQLite', () => {
     expect(failed.state.current).toBe('FAILED');
     const failedLogs = await httpJson<{ message: string }[]>(`${api}/api/v1/logs/${failing.body.id}`).then((response) => response.body);
     expect(failedLogs.map((line) => line.message)).toContain("no worker of group 'nobody' is alive: the task fails (workerGroup.fallback FAIL)");
-  }, 600_000);
+  }, 900_000);
 });

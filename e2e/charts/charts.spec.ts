@@ -549,6 +549,16 @@ describe('fixed keys', () => {
     });
   });
 
+  test.each([
+    ['worker.config.worker.group=gpu'],
+    ['worker.env.OSPREY_WORKER_GROUP=gpu'],
+  ])('KEDA kafka and redis: a release serving a worker group (%s) scales on the group topic and queue', (group) => {
+    const kafka = render({ values: [size('ha')], set: ['worker.autoscaling.enabled=false', 'worker.keda.enabled=true', 'worker.keda.scaler=kafka', group] });
+    expect(named(kafka, 'ScaledObject', 'osprey-worker').spec.triggers[0].metadata).toMatchObject({ consumerGroup: 'osprey.workers.gpu', topic: 'osprey.worker-jobs.gpu' });
+    const redis = render({ values: [size('medium-postgres')], set: [...kedaSet('redis'), group] });
+    expect(named(redis, 'ScaledObject', 'osprey-worker').spec.triggers[0].metadata).toMatchObject({ listName: 'osprey:worker-jobs.gpu:wait' });
+  });
+
   test('replicaCount: 1 when empty, 0 kept, refused on an autoscaled worker (the HPA would override it)', () => {
     expect(named(render({ values: [size('local')] }), 'Deployment', 'osprey-worker').spec.replicas).toBe(1);
     expect(named(render({ values: [size('local')], set: ['worker.replicaCount=0'] }), 'Deployment', 'osprey-worker').spec.replicas).toBe(0);

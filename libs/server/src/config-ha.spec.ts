@@ -44,13 +44,11 @@ describe('loadConfig: Kafka, OpenSearch and Redis backends', () => {
     expect(() => loadConfig({ env: { OSPREY_WORKER_QUEUE_TYPE: 'redis', OSPREY_WORKER_QUEUE_URL: 'http://redis' } })).toThrow(/workerQueue\.url/);
   });
 
-  it('takes a worker group on the SQL queues only, naming worker.group otherwise', () => {
+  it('takes a worker group on every queue, and refuses one that is not a group key, naming worker.group', () => {
     expect(loadConfig({ env: { OSPREY_WORKER_GROUP: 'gpu_1' } }).worker.group).toBe('gpu_1');
     expect(loadConfig({ env: {} }).worker.group).toBeUndefined();
     expect(() => loadConfig({ env: { OSPREY_WORKER_GROUP: 'gpu 1' } })).toThrow(/worker\.group: letters, digits, underscores and hyphens/);
-    expect(() => loadConfig({ env: { ...ha, OSPREY_WORKER_GROUP: 'gpu' } })).toThrow(/worker\.group: worker groups are not supported on the kafka queue/);
-    expect(() => loadConfig({ env: { OSPREY_WORKER_GROUP: 'gpu', OSPREY_WORKER_QUEUE_TYPE: 'redis', OSPREY_WORKER_QUEUE_URL: 'redis://r:6379' } })).toThrow(
-      /worker\.group: worker groups are not supported with worker jobs on Redis/,
-    );
+    expect(loadConfig({ env: { ...ha, OSPREY_WORKER_GROUP: 'gpu' } }).worker.group).toBe('gpu');
+    expect(loadConfig({ env: { OSPREY_WORKER_GROUP: 'gpu', OSPREY_WORKER_QUEUE_TYPE: 'redis', OSPREY_WORKER_QUEUE_URL: 'redis://r:6379' } }).worker.group).toBe('gpu');
   });
 });

@@ -253,24 +253,12 @@ export const configSchema = z
     if (queue.type === 'kafka' && !isSearchRepository(repository)) {
       context.addIssue({ code: 'custom', path: ['repository', 'type'], message: 'must be opensearch or elasticsearch when queue.type is kafka (the indexer projects the topics into it)' });
     }
-    // Only the SQL queues route jobs by worker group (the executor fails grouped tasks elsewhere, saying so).
-    const unrouted = workerGroupsUnsupportedBy(config);
-    if (config.worker.group !== undefined && unrouted) {
-      context.addIssue({ code: 'custom', path: ['worker', 'group'], message: `worker groups are not supported ${unrouted}: use a SQL queue (sqlite, postgres, mysql)` });
-    }
     if (isSearchRepository(repository) && queue.type !== 'kafka') {
       context.addIssue({ code: 'custom', path: ['queue', 'type'], message: `must be kafka when repository.type is ${repository.type}` });
     }
   });
 
 export type OspreyConfig = z.infer<typeof configSchema>;
-
-/** Why this configuration's worker queue cannot route jobs by worker group, or undefined when it can. */
-export function workerGroupsUnsupportedBy(config: Pick<OspreyConfig, 'queue' | 'workerQueue'>): string | undefined {
-  if (config.workerQueue.type === 'redis') return 'with worker jobs on Redis (workerQueue.type redis)';
-  if (config.queue.type === 'kafka') return 'on the kafka queue';
-  return undefined;
-}
 
 export type SearchRepositoryConfig = Extract<OspreyConfig['repository'], { type: 'opensearch' | 'elasticsearch' }>;
 

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { RenderOptions } from '@osprey/flow-model';
 import { createTaskRegistry, type TaskRegistry } from '@osprey/plugins';
 import type { ServiceInstance } from '@osprey/repository';
-import { envSecrets, envVariables, newId, openBackend, workerGroupsUnsupportedBy, type Backend, type Logger, type OspreyConfig } from '@osprey/server';
+import { envSecrets, envVariables, newId, openBackend, type Backend, type Logger, type OspreyConfig } from '@osprey/server';
 import { TriggerExecution } from './executions/trigger-execution.js';
 import { ExecutorService } from './executor/executor-service.js';
 import { IndexerService } from './indexer/indexer-service.js';
@@ -56,7 +56,6 @@ export class OspreyRuntime {
         envs: envVariables(),
         defaultCountry: localeCountry(),
         deadAfterMs: config.instance.deadAfterMs,
-        workerGroupsUnsupported: workerGroupsUnsupported(config),
         onCommitted: (execution) => this.metrics.observeExecution(execution),
       });
     }
@@ -175,12 +174,6 @@ export class OspreyRuntime {
       this.options.logger.warn({ err: error }, 'instance heartbeat failed');
     }
   }
-}
-
-/** Why grouped tasks cannot run on this configuration, as their task runs' failure says it; undefined when they can. */
-function workerGroupsUnsupported(config: OspreyConfig): string | undefined {
-  const where = workerGroupsUnsupportedBy(config);
-  return where && `worker groups are not supported ${where}: use a SQL queue (sqlite, postgres, mysql)`;
 }
 
 /** The country of the process locale (LANG, LC_ALL): PublicHoliday conditions that name no country use it, as Kestra uses the JVM's. */

@@ -28,11 +28,8 @@ export interface DecideInput {
   runningOfFlow?: number;
   /** The `envs` variable of expressions. */
   envs?: Record<string, string>;
-  /**
-   * The worker groups with a live worker now, for flows whose tasks name one; or why this server cannot route jobs
-   * by group. Absent: jobs are dispatched without checking.
-   */
-  workerGroups?: { live: ReadonlySet<string> } | { unsupported: string };
+  /** The worker groups with a live worker now, for flows whose tasks name one. Absent: jobs are dispatched without checking. */
+  workerGroups?: { live: ReadonlySet<string> };
 }
 
 export interface Decision {
@@ -248,7 +245,6 @@ export class DecisionContext implements FlowableContext {
     const group = workerGroupOf(task);
     if (group) {
       const groups = this.input.workerGroups;
-      if (groups && 'unsupported' in groups) return this.failRun(run, new Error(`cannot run the task on worker group '${group.key}': ${groups.unsupported}`));
       if (groups && !groups.live.has(group.key)) {
         if (group.fallback === 'FAIL') return this.failRun(run, new Error(`no worker of group '${group.key}' is alive: the task fails (workerGroup.fallback FAIL)`));
         this.log('WARN', `no worker of group '${group.key}' is alive: the task waits for one to take it`, run);

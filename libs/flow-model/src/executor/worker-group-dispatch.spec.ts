@@ -42,12 +42,6 @@ describe('dispatching a task of a worker group', () => {
     expect(decision.execution.state.current).toBe('FAILED');
   });
 
-  it('fails the task run when the server cannot route jobs by group', () => {
-    const decision = start(grouped(), { unsupported: 'the kafka worker queue routes no worker groups' });
-    expect(jobs(decision.actions)).toEqual([]);
-    expect(logs(decision.actions)).toEqual(["ERROR cannot run the task on worker group 'gpu': the kafka worker queue routes no worker groups"]);
-  });
-
   it('takes the group from plugin defaults', () => {
     const decision = start(
       `pluginDefaults:\n  - type: io.kestra.plugin.core.log.Log\n    values:\n      workerGroup:\n        key: gpu\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`,

@@ -45,8 +45,6 @@ export interface ExecutorOptions {
   cachedExecutions?: number;
   /** A worker whose instance has not beaten for this long is not alive (instance.deadAfterMs; default 30 s). */
   deadAfterMs?: number;
-  /** Why this server's worker queue cannot route jobs by worker group, if it cannot: tasks of a group then fail. */
-  workerGroupsUnsupported?: string;
 }
 
 const CACHED_EXECUTIONS = 1000;
@@ -86,7 +84,7 @@ export class ExecutorService {
     this.flows = new FlowCache(options.flows ?? repository.flows, broadcast);
     this.disabledTriggers = new DisabledTriggers(repository.triggers, broadcast, logger);
     this.hot = new LruCache(options.cachedExecutions ?? CACHED_EXECUTIONS);
-    this.workerGroups = new LiveWorkerGroups(repository.instances, options.deadAfterMs ?? 30_000, options.workerGroupsUnsupported);
+    this.workerGroups = new LiveWorkerGroups(repository.instances, options.deadAfterMs ?? 30_000);
   }
 
   /** How many executions the executor holds in memory now. */

@@ -37,10 +37,4 @@ describe('LiveWorkerGroups', () => {
     expect(await groups.forFlow(grouped)).toEqual({ live: new Set(['gpu']) });
     expect(await groups.forFlow(plain)).toBeUndefined();
   });
-
-  it('tells why grouped tasks cannot run on a queue that does not route groups', async () => {
-    const groups = new LiveWorkerGroups(repository.instances, 30_000, 'not on kafka');
-    expect(await groups.forFlow(grouped)).toEqual({ unsupported: 'not on kafka' });
-    expect(await groups.forFlow(plain)).toBeUndefined();
-  });
 });

@@ -16,14 +16,11 @@ export class LiveWorkerGroups {
   constructor(
     private readonly instances: ServiceInstanceRepository,
     private readonly deadAfterMs: number,
-    /** Set when this server's worker queue cannot route jobs by group: why, for the task run's failure. */
-    private readonly unsupported?: string,
   ) {}
 
   /** The `workerGroups` input of `decide` for this flow; undefined when no task of it names a group. */
   async forFlow(flow: Flow): Promise<DecideInput['workerGroups']> {
     if (!this.usesGroups(flow)) return undefined;
-    if (this.unsupported) return { unsupported: this.unsupported };
     return { live: await this.live() };
   }
 
