@@ -290,6 +290,8 @@ export class KafkaWorkerJobQueue implements WorkerJobQueue, Closable {
   /** Puts leased jobs back in the queue with their delivery counts and tombstones their leases, atomically. */
   private async requeue(leases: KafkaLeaseRecord[], extra: OutgoingRecord[] = []): Promise<void> {
     const { topics } = this.connection;
+    // The partition counts of the jobs' topics (a take from every topic does not learn them).
+    await this.prepare(leases.map((lease) => lease.job));
     const tombstones = [...leases.map((lease) => this.tableRecord(topics.workerJobLeases, lease.jobId, null)), ...extra];
     const jobs = leases.map((lease): OutgoingRecord => this.jobRecord(lease.job, lease.deliveries));
     const written = await this.writer.write([...tombstones, ...jobs]);

@@ -33,6 +33,22 @@ export interface BullmqLaneOptions {
 
 type BullmqModule = typeof import('bullmq');
 
+const LAST_EVENT_ID = 'ospreyLastEventId';
+// The id of the last entry of a stream, or 0-0 for an empty one.
+const LAST_EVENT_ID_LUA = `
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if #last == 0 then return '0-0' end
+return last[1][1]`;
+const withLastEventId = new WeakSet<RedisClient>();
+
+async function lastEventId(client: RedisClient, stream: string): Promise<string> {
+  if (!withLastEventId.has(client)) {
+    client.defineCommand(LAST_EVENT_ID, { numberOfKeys: 1, lua: LAST_EVENT_ID_LUA, readOnly: true });
+    withLastEventId.add(client);
+  }
+  return String(await client.runCommand(LAST_EVENT_ID, [stream]));
+}
+
 /**
  * The BullMQ queues of the worker jobs: one for jobs of no group and one per worker group, opened on first use. A
  * lane a process only writes to (publish, cancel) opens its queue alone; a lane it takes from also opens a worker
@@ -130,6 +146,9 @@ export class BullmqLanes {
     const lane = await this.lane(group);
     const { connection, prefix, onError, stalledCheckMs } = this.options;
     const name = this.queueNameOf(group);
+    // Events after the stream's end now, not after its end when the first read reaches Redis: a job published while
+    // the lane opens (a worker of a new group waiting for its first job) still wakes the waiter.
+    const after = await lastEventId(await lane.queue.backend.client, lane.queue.keys.events);
     const worker = new this.bullmq.Worker<WorkerJob>(name, null, {
       connection,
       prefix,
@@ -138,7 +157,7 @@ export class BullmqLanes {
       // A job must never fail for stalling: a dead worker's job runs again, however often workers die.
       maxStalledCount: Number.MAX_SAFE_INTEGER,
     });
-    const queueEvents = new this.bullmq.QueueEvents(name, { connection, prefix, autorun: true });
+    const queueEvents = new this.bullmq.QueueEvents(name, { connection, prefix, autorun: true, lastEventId: after });
     worker.on('error', onError);
     queueEvents.on('error', onError);
     // Set on the lane before waiting, so that close() closes them even when opening fails half-way.

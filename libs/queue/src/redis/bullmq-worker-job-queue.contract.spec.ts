@@ -161,6 +161,17 @@ describe('BullmqWorkerJobQueue', () => {
     expect(await queue.jobs.take('w2', 10, 10_000)).toEqual([]);
   });
 
+  it("counts and cancels a group's jobs from a process that never used the group", async () => {
+    const relay = await openQueue();
+    const executor = await openQueue(relay.prefix);
+    await relay.jobs.publish([{ ...queueTestJob('e1', 'gpu1'), workerGroup: 'gpu' }, { ...queueTestJob('e1', 'gpu2'), workerGroup: 'gpu' }]);
+    expect(await executor.jobs.depth()).toEqual({ pending: 2, running: 0 });
+    expect(await executor.jobs.cancel(['gpu1'])).toEqual([]);
+    expect(await executor.jobs.depth()).toEqual({ pending: 1, running: 0 });
+    expect(await executor.jobs.take('w1', 10, 10_000, { workerGroup: null })).toEqual([]);
+    expect((await executor.jobs.take('g1', 10, 10_000, { workerGroup: 'gpu' })).map((l) => l.job.taskRun.id)).toEqual(['gpu2']);
+  });
+
   it('makes a job given back by one process available to another at once', async () => {
     const stopping = await openQueue();
     const other = await openQueue(stopping.prefix);
