@@ -72,4 +72,19 @@ describe('WorkerJobRelay', () => {
       await queue.close();
     }
   });
+
+  it("moves a job of a worker group to its group's queue, where only a worker of the group takes it", async () => {
+    const queue = await openRelayedQueue();
+    try {
+      // Written to the outbox as the executor's commit would.
+      await queue.outbox.publish([{ ...queueTestJob('e1', 'gpu1'), workerGroup: 'gpu' }, queueTestJob('e1', 'plain')]);
+      expect(await queue.relay.relayOnce()).toBe(2);
+      expect((await queue.jobs.take('w', 10, 10_000, { workerGroup: null })).map((l) => l.job.id)).toEqual(['plain:1']);
+      expect(await queue.jobs.take('w', 10, 10_000, { workerGroup: null })).toEqual([]);
+      const [lease] = await queue.jobs.take('g', 10, 10_000, { workerGroup: 'gpu' });
+      expect(lease!.job).toEqual({ ...queueTestJob('e1', 'gpu1'), workerGroup: 'gpu' });
+    } finally {
+      await queue.close();
+    }
+  });
 });
