@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { eventually, httpJson, OspreyProcess } from '../support/osprey-process.js';
+import { startDeployment, type Deployment } from '../support/deployment.js';
+import { eventually, httpJson } from '../support/osprey-process.js';
 
 /**
  * Retry behavior CREATE_NEW_EXECUTION on `osprey server local` (SQLite): a failing flow with maxAttempt 3 leaves a
@@ -35,19 +33,15 @@ interface ExecutionView {
 }
 
 describe('retry behavior CREATE_NEW_EXECUTION (server local)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'osprey-retry-'));
-  let server: OspreyProcess;
+  let deployment: Deployment;
   let api: string;
 
   beforeAll(async () => {
-    server = new OspreyProcess('server', ['server', 'local', '--port', '0', '--data-dir', dataDir]);
-    api = String((await server.waitForLog(/listening on/, 60_000)).url);
+    deployment = await startDeployment('local');
+    api = deployment.api;
   }, 90_000);
 
-  afterAll(async () => {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => deployment?.stop());
 
   it('runs the flow again in new executions until maxAttempt, the retried ones RETRIED and the last FAILED', async () => {
     const deployed = await httpJson(`${api}/api/v1/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: FLOW });

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { eventually, httpJson, OspreyProcess } from '../support/osprey-process.js';
+import { startDeployment, type Deployment } from '../support/deployment.js';
+import { eventually, httpJson } from '../support/osprey-process.js';
 
 /** A Schedule whose conditions cannot be evaluated leaves a FAILED execution per occurrence, with the error in its logs. */
 const FLOW = `id: broken-condition
@@ -28,19 +26,15 @@ interface ExecutionView {
 }
 
 describe('Schedule conditions that cannot be evaluated (server local)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'osprey-schedule-failure-'));
-  let server: OspreyProcess;
+  let deployment: Deployment;
   let api: string;
 
   beforeAll(async () => {
-    server = new OspreyProcess('server', ['server', 'local', '--port', '0', '--data-dir', dataDir]);
-    api = String((await server.waitForLog(/listening on/, 60_000)).url);
+    deployment = await startDeployment('local');
+    api = deployment.api;
   }, 90_000);
 
-  afterAll(async () => {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => deployment?.stop());
 
   it('records a FAILED execution that ran no task, whose logs say why', async () => {
     const deployed = await httpJson(`${api}/api/v1/flows`, { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: FLOW });
