@@ -20,8 +20,9 @@ function condition<S extends z.ZodRawShape>(simpleName: string, legacyName: stri
 }
 
 export const EXECUTION_STATUS_CONDITION = condition('ExecutionStatus', 'ExecutionStatusCondition', {
-  in: prop.list().optional(),
-  notIn: prop.list().optional(),
+  // Matched against states as written: an expression here would never be rendered.
+  in: prop.list(undefined, { expressions: false }).optional(),
+  notIn: prop.list(undefined, { expressions: false }).optional(),
 });
 export const EXECUTION_FLOW_CONDITION = condition('ExecutionFlow', 'ExecutionFlowCondition', { namespace: prop.string(), flowId: prop.string() });
 export const EXECUTION_NAMESPACE_CONDITION = condition('ExecutionNamespace', 'ExecutionNamespaceCondition', {
@@ -33,8 +34,9 @@ export const EXECUTION_LABELS_CONDITION = condition('ExecutionLabels', 'Executio
 export const EXECUTION_OUTPUTS_CONDITION = condition('ExecutionOutputs', 'ExecutionOutputsCondition', { expression: prop.string() });
 export const EXPRESSION_CONDITION = condition('Expression', 'VariableCondition', { expression: prop.string() });
 export const HAS_RETRY_ATTEMPT_CONDITION = condition('HasRetryAttempt', 'HasRetryAttemptCondition', {
-  in: prop.list().optional(),
-  notIn: prop.list().optional(),
+  // Matched against states as written: an expression here would never be rendered.
+  in: prop.list(undefined, { expressions: false }).optional(),
+  notIn: prop.list(undefined, { expressions: false }).optional(),
 });
 export const DAY_WEEK_CONDITION = condition('DayWeek', 'DayWeekCondition', { date: prop.string().optional(), dayOfWeek: prop.enumOf(DAYS) });
 export const DAY_WEEK_IN_MONTH_CONDITION = condition('DayWeekInMonth', 'DayWeekInMonthCondition', {

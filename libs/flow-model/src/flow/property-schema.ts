@@ -152,17 +152,23 @@ function duration() {
   return kind(z.union([iso, expression(error)], { error }), { type: 'duration' });
 }
 
-/** A map, or an expression rendering to one. */
-function map<V extends z.ZodType = z.ZodUnknown>(values?: V) {
-  const error = expected('a map');
-  const entries = z.record(z.string(), (values ?? z.unknown()) as V, { error });
-  return kind(z.union([entries, expression(error)], { error }), { type: 'map' });
+/** Where the executor reads a property as written, `{ expressions: false }` refuses an expression in its place. */
+interface ExpressionRule {
+  expressions?: boolean;
 }
 
-/** A list, or an expression rendering to one. */
-function list<I extends z.ZodType = z.ZodUnknown>(items?: I) {
+/** A map, or an expression rendering to one (unless the property is never rendered whole). */
+function map<V extends z.ZodType = z.ZodUnknown>(values?: V, rule: ExpressionRule = {}) {
+  const error = expected('a map');
+  const entries = z.record(z.string(), (values ?? z.unknown()) as V, { error });
+  return kind(rule.expressions === false ? entries : z.union([entries, expression(error)], { error }), { type: 'map' });
+}
+
+/** A list, or an expression rendering to one (unless the property is never rendered whole). */
+function list<I extends z.ZodType = z.ZodUnknown>(items?: I, rule: ExpressionRule = {}) {
   const error = expected('a list');
-  return kind(z.union([z.array((items ?? z.unknown()) as I, { error }), expression(error)], { error }), { type: 'list' });
+  const items_ = z.array((items ?? z.unknown()) as I, { error });
+  return kind(rule.expressions === false ? items_ : z.union([items_, expression(error)], { error }), { type: 'list' });
 }
 
 /** A text or a list (Kestra's `commands`, `outputFiles`, ...): a text rendering to a JSON array is a list too. */

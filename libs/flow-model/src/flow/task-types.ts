@@ -227,7 +227,8 @@ export const SUBFLOW_TASK = task(
     namespace: prop.string(),
     flowId: prop.string(),
     revision: prop.integer().optional(),
-    inputs: prop.map().optional(),
+    // Each input value is rendered, the map itself is not: an expression in place of the map is refused.
+    inputs: prop.map(undefined, { expressions: false }).optional(),
     labels: prop.any().optional(),
     wait: prop.boolean().optional(),
     transmitFailed: prop.boolean().optional(),

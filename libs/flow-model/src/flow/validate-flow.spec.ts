@@ -172,6 +172,30 @@ describe('flow validation', () => {
       ['triggers[0].states', "expected a list but got 'SUCCESS'", 13, 13],
     ]);
   });
+  it('refuses an expression in place of a property the executor reads as written', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        'tasks:',
+        '  - id: sub',
+        '    type: io.kestra.plugin.core.flow.Subflow',
+        '    namespace: n',
+        '    flowId: f',
+        '    inputs: "{{ inputs.all }}"',
+        'triggers:',
+        '  - id: on',
+        '    type: io.kestra.plugin.core.trigger.Flow',
+        '    conditions:',
+        '      - type: io.kestra.plugin.core.condition.ExecutionStatus',
+        '        in: "{{ inputs.states }}"',
+      ),
+    );
+    expect(found.map((v) => [v.path, v.line])).toEqual([
+      ['tasks[0].inputs', 8],
+      ['triggers[0].conditions[0].in', 14],
+    ]);
+    expect(found.every((v) => /expected a (map|list)/.test(v.message))).toBe(true);
+  });
   it('reports duplicate task ids anywhere in the flow', () => {
     const found = violations(
       yaml(
