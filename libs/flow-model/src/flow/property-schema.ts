@@ -157,10 +157,23 @@ interface ExpressionRule {
   expressions?: boolean;
 }
 
+/** A map whose keys Osprey reads one by one: any other key is refused by name rather than ignored. */
+interface KnownKeys {
+  keys?: readonly string[];
+}
+
 /** A map, or an expression rendering to one (unless the property is never rendered whole). */
-function map<V extends z.ZodType = z.ZodUnknown>(values?: V, rule: ExpressionRule = {}) {
+function map<V extends z.ZodType = z.ZodUnknown>(values?: V, rule: ExpressionRule & KnownKeys = {}) {
   const error = expected('a map');
-  const entries = z.record(z.string(), (values ?? z.unknown()) as V, { error });
+  const record = z.record(z.string(), (values ?? z.unknown()) as V, { error });
+  const known = rule.keys;
+  const entries = known
+    ? record.superRefine((value, context) => {
+        for (const key of Object.keys(value)) {
+          if (!known.includes(key)) context.addIssue({ code: 'custom', path: [key], message: `unknown or unsupported option '${key}': Osprey honours ${known.join(', ')}` });
+        }
+      })
+    : record;
   return kind(rule.expressions === false ? entries : z.union([entries, expression(error)], { error }), { type: 'map' });
 }
 

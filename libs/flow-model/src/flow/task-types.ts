@@ -133,7 +133,13 @@ export const HTTP_REQUEST_TASK = task(
     contentType: prop.string().optional(),
     headers: prop.map().optional(),
     params: prop.map().optional(),
-    options: prop.map().optional(),
+    // The options libs/plugins/src/core/http-request.ts reads (Kestra's current and deprecated names); proxies,
+    // pools and charsets are not implemented and are refused by name.
+    options: prop
+      .map(undefined, {
+        keys: ['timeout', 'connectTimeout', 'readTimeout', 'readIdleTimeout', 'followRedirects', 'allowFailed', 'allowedResponseCodes', 'maxContentLength', 'auth', 'basicAuthUser', 'basicAuthPassword'],
+      })
+      .optional(),
     allowFailed: prop.boolean().optional(),
   },
   {

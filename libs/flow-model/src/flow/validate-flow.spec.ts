@@ -196,6 +196,24 @@ describe('flow validation', () => {
     ]);
     expect(found.every((v) => /expected a (map|list)/.test(v.message))).toBe(true);
   });
+  it('refuses an HTTP request option it does not honour, naming it, and accepts the ones it reads', () => {
+    const found = only(
+      yaml(
+        ...HEADER,
+        'tasks:',
+        '  - id: call',
+        '    type: io.kestra.plugin.core.http.Request',
+        '    uri: https://example.com',
+        '    options:',
+        '      followRedirects: false',
+        '      timeout:',
+        '        connectTimeout: PT5S',
+        '      proxyAddress: 10.0.0.1',
+      ),
+    );
+    expect([found.path, found.line]).toEqual(['tasks[0].options.proxyAddress', 11]);
+    expect(found.message).toContain("unknown or unsupported option 'proxyAddress'");
+  });
   it('reports duplicate task ids anywhere in the flow', () => {
     const found = violations(
       yaml(
