@@ -98,8 +98,25 @@ export interface ExecutorCommit {
    * since it was loaded fails the whole commit with ConditionWindowConflictError.
    */
   conditionWindows?: ConditionWindowWrite[];
-  /** Deletes every stored window that ended before this time (epoch ms): expired windows are purged. */
+  /**
+   * Deletes the stored windows that ended before this time (epoch ms): expired windows are purged. SQL purges every
+   * flow's; Kafka, which keeps each flow's windows with the owner of its inbox key, those of the flows written.
+   */
   purgeConditionWindowsBefore?: number;
+}
+
+/**
+ * The consumption of `preconditionResult` events claimed under one flow's window inbox key
+ * (`conditionWindowInboxKey`), written all or nothing: the flow's window changes, the executions they start, the acks.
+ */
+export interface ConditionWindowCommit {
+  /** The inbox key the events were claimed under: every write is a window of its flow. */
+  key: string;
+  conditionWindows: ConditionWindowWrite[];
+  purgeConditionWindowsBefore?: number;
+  /** The start events of the executions the windows fired. */
+  events: ExecutionEventEnvelope[];
+  consumed: number[];
 }
 
 /** The executor's write path: the execution, its task runs, outbound jobs and events, acks, atomically. */
@@ -113,8 +130,20 @@ export interface ExecutorStore {
    * Without it, preconditions that gather results across executions cannot be evaluated and their triggers never fire.
    */
   readonly keepsConditionWindows: boolean;
+  /**
+   * Whether windows may change only under their flow's inbox key (`conditionWindowInboxKey`): the decision of an
+   * upstream execution then sends its states there as `preconditionResult` events, whose consumer evaluates the
+   * flow's preconditions and commits with `commitConditionWindows` (Kafka: the key's partition owner holds the
+   * windows). Otherwise the upstream decision changes the windows in its own commit (SQL: a version check per row).
+   */
+  readonly routesConditionWindows: boolean;
   /** The stored precondition windows among `keys` (`conditionWindowKey`); a key without a window is left out. */
   loadConditionWindows(keys: readonly string[]): Promise<Map<string, StoredConditionWindow>>;
+  /**
+   * Commits what `preconditionResult` events claimed under `commit.key` changed, under the windows' version checks
+   * (ConditionWindowConflictError), and releases the claim.
+   */
+  commitConditionWindows(consumerId: string, commit: ConditionWindowCommit): Promise<void>;
 }
 
 export interface Closable {

@@ -1,5 +1,5 @@
 import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
-import type { ExecutorCommit, ExecutorStore, LeasedJob, TakeOptions, WorkerJobQueue } from '@osprey/queue';
+import type { ConditionWindowCommit, ExecutorCommit, ExecutorStore, LeasedJob, TakeOptions, WorkerJobQueue } from '@osprey/queue';
 import { newId } from './ids.js';
 
 /**
@@ -129,7 +129,13 @@ export class RelayedExecutorStore implements ExecutorStore {
   get keepsConditionWindows() {
     return this.store.keepsConditionWindows;
   }
+  get routesConditionWindows() {
+    return this.store.routesConditionWindows;
+  }
   loadConditionWindows(keys: readonly string[]) {
     return this.store.loadConditionWindows(keys);
+  }
+  commitConditionWindows(consumerId: string, commit: ConditionWindowCommit): Promise<void> {
+    return this.store.commitConditionWindows(consumerId, commit);
   }
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { advanceConditionWindow, isConditionWindowExpired, type ConditionWindow, type ConditionWindowSpec } from './condition-window.js';
+import {
+  advanceConditionWindow,
+  conditionWindowInboxKey,
+  conditionWindowInboxKeyOf,
+  conditionWindowKey,
+  isConditionWindowExpired,
+  parseConditionWindowInboxKey,
+  type ConditionWindow,
+  type ConditionWindowSpec,
+} from './condition-window.js';
 
 const spec = (timeWindow?: ConditionWindowSpec['timeWindow']): ConditionWindowSpec => ({ namespace: 'n', flowId: 'f', conditionId: 't.pre', timeWindow, conditionIds: ['condition_1', 'condition_2'] });
 const at = (iso: string) => new Date(iso);
@@ -49,5 +58,15 @@ describe('advanceConditionWindow', () => {
     const deadline = spec({ type: 'DAILY_TIME_DEADLINE', deadline: '09:00:00' });
     const morning: ConditionWindow = advanceConditionWindow(deadline, undefined, ['condition_1'], at('2026-03-02T08:00:00Z')).window!;
     expect(advanceConditionWindow(deadline, morning, ['condition_2'], at('2026-03-02T09:30:00Z'))).toEqual({ met: false });
+  });
+});
+
+describe('conditionWindowInboxKey', () => {
+  it('names the triggered flow, is the key of each of its windows, and is never an execution id', () => {
+    const key = conditionWindowInboxKey('company.team', 'joined:"x"');
+    expect(parseConditionWindowInboxKey(key)).toEqual({ namespace: 'company.team', flowId: 'joined:"x"' });
+    expect(conditionWindowInboxKeyOf(conditionWindowKey('company.team', 'joined:"x"', 'trigger.pre'))).toBe(key);
+    expect(conditionWindowInboxKey('company.team', 'other')).not.toBe(key);
+    expect(parseConditionWindowInboxKey('6zWZc0bGjxrTQHZtLbG0jM')).toBeUndefined();
   });
 });

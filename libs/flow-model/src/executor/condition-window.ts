@@ -34,6 +34,29 @@ export function conditionWindowKey(namespace: string, flowId: string, conditionI
   return JSON.stringify([namespace, flowId, conditionId]);
 }
 
+const INBOX_KEY_PREFIX = 'precondition-windows:';
+
+/**
+ * The inbox key under which a triggered flow's windows change, on backends that keep each flow's windows with one
+ * owner (Kafka): upstream results travel there as `preconditionResult` events. Never an execution id (ids have no `:`).
+ */
+export function conditionWindowInboxKey(namespace: string, flowId: string): string {
+  return `${INBOX_KEY_PREFIX}${JSON.stringify([namespace, flowId])}`;
+}
+
+/** The triggered flow of an inbox key from `conditionWindowInboxKey`; undefined for any other key (an execution's). */
+export function parseConditionWindowInboxKey(key: string): { namespace: string; flowId: string } | undefined {
+  if (!key.startsWith(INBOX_KEY_PREFIX)) return undefined;
+  const [namespace, flowId] = JSON.parse(key.slice(INBOX_KEY_PREFIX.length)) as [string, string];
+  return { namespace, flowId };
+}
+
+/** The inbox key of the flow a window key (`conditionWindowKey`) belongs to. */
+export function conditionWindowInboxKeyOf(windowKey: string): string {
+  const [namespace, flowId] = JSON.parse(windowKey) as [string, string, string];
+  return conditionWindowInboxKey(namespace, flowId);
+}
+
 export interface ConditionWindowSpec {
   namespace: string;
   flowId: string;

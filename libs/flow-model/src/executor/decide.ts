@@ -113,6 +113,9 @@ class Decider {
       case 'restart':
         this.restart();
         return;
+      case 'preconditionResult':
+        // Addressed to a flow's precondition windows (the executor handles it there): it changes no execution.
+        return;
       case 'setLabels': {
         const system = ctx.execution.labels.filter((l) => l.key.startsWith('system.'));
         ctx.setLabels(mergeLabelLists(system, event.labels.filter((l: Label) => !l.key.startsWith('system.'))));

@@ -17,7 +17,20 @@ export type ExecutionEvent =
   | { type: 'changeTaskRunState'; taskRunId: string; state: StateType }
   | { type: 'restart' }
   /** Replaces the execution's labels (system labels stay); allowed on ended executions too. */
-  | { type: 'setLabels'; labels: Label[] };
+  | { type: 'setLabels'; labels: Label[] }
+  | PreconditionResultEvent;
+
+/**
+ * A state an upstream execution went through, sent to the inbox key of a triggered flow's precondition windows
+ * (`conditionWindowInboxKey`), never to an execution: on a backend whose windows change only under that key.
+ */
+export interface PreconditionResultEvent {
+  type: 'preconditionResult';
+  /** The upstream execution as it was in that state. */
+  upstream: Execution;
+  /** When the upstream decision saw the state (ISO): windows are advanced at this instant, not on arrival. */
+  at: string;
+}
 
 export interface SubflowEndedEvent {
   type: 'subflowEnded';

@@ -50,6 +50,8 @@ export interface KafkaTopics {
   logs: string;
   /** Compacted, one partition, key `namespace/id/revision`: every flow revision, read whole by executors. */
   flows: string;
+  /** Compacted executor state, key a triggered flow's window inbox key: its precondition windows (co-partitioned). */
+  conditionWindows: string;
 }
 
 export function kafkaTopics(prefix: string): KafkaTopics {
@@ -62,6 +64,7 @@ export function kafkaTopics(prefix: string): KafkaTopics {
     broadcast: `${prefix}.broadcast`,
     logs: `${prefix}.logs`,
     flows: `${prefix}.flows`,
+    conditionWindows: `${prefix}.condition-windows`,
   };
 }
 
@@ -220,6 +223,7 @@ export class KafkaConnection {
       { topic: this.topics.broadcast },
       { topic: this.topics.logs },
       { topic: this.topics.flows, configEntries: compact, numPartitions: 1 },
+      { topic: this.topics.conditionWindows, configEntries: compact },
     ];
     await this.createTopics(topics, existing);
   }

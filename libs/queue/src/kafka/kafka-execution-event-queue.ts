@@ -3,6 +3,7 @@ import type { Batch, Consumer, Producer } from 'kafkajs';
 import type { ClaimedEvent, ExecutionEventQueue } from '../ports.js';
 import { coPartitionAssigner } from './kafka-co-partition-assigner.js';
 import type { KafkaConnection } from './kafka-connection.js';
+import { decodeConditionWindows, type FlowConditionWindowsRecord } from './kafka-condition-window-records.js';
 import { decodeExecutionEvent, decodeExecutionState, executionEventMessage, type ExecutionStateRecord } from './kafka-execution-records.js';
 import { kafkaPartitionOf } from './kafka-partitioner.js';
 import { sendRecords, type WrittenRecord } from './kafka-worker-job-writer.js';
@@ -33,18 +34,23 @@ export interface PendingEvent {
   dueAt: number;
 }
 
-/** What this process knows of one owned partition (of `execution-events` and, co-assigned, `executions`). */
+/** What this process knows of one owned partition (of `execution-events` and, co-assigned, the state topics). */
 class OwnedPartition {
-  /** The state partition is read up to its end, and the committed event offset is known: claims may use it. */
+  /** The state partitions are read up to their end, and the committed event offset is known: claims may use it. */
   restored = false;
-  /** End of the state partition when it was assigned; restored once `statePosition` reaches it. */
+  /** End of the `executions` partition when it was assigned; restored once `statePosition` reaches it. */
   stateTarget: number | undefined;
   statePosition = 0;
+  /** The same for the `condition-windows` partition. */
+  windowsTarget: number | undefined;
+  windowsPosition = 0;
   /** Next event offset to read (records below it are buffered or consumed); -1 until known. */
   position = -1;
   /** Fetched, not yet consumed events, in offset order. */
   readonly pending = new Map<number, PendingEvent>();
   readonly executionIds = new Set<string>();
+  /** Window inbox keys of the flows whose windows this partition holds. */
+  readonly windowKeys = new Set<string>();
 }
 
 interface Lock {
@@ -61,8 +67,8 @@ export interface KafkaExecutionEventQueueOptions {
 
 /**
  * The executor inbox on Kafka. One consumer per process in the group `<prefix>.executor` reads the co-assigned
- * partitions of `execution-events` and `executions`: the owned partitions are this process's share of the
- * executions. Fetched events stay in memory until a commit consumes them (delayed ones until due); the group's
+ * partitions of `execution-events`, `executions` and `condition-windows`: the owned partitions are this process's
+ * share of the executions and of the triggered flows' precondition windows. Fetched events stay in memory until a commit consumes them (delayed ones until due); the group's
  * committed offset of a partition is its lowest unconsumed event, so nothing is lost on a crash, and events
  * consumed above it are recorded in the execution's state record and skipped when redelivered. Claims are
  * per-consumer leases in memory, on top of the partition ownership.
@@ -72,6 +78,7 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
   private readonly consumer: Consumer;
   private readonly owned = new Map<number, OwnedPartition>();
   private readonly states = new Map<string, ExecutionStateRecord>();
+  private readonly windows = new Map<string, FlowConditionWindowsRecord>();
   private readonly locks = new Map<string, Lock>();
   private readonly waiters = new Set<() => void>();
   /** Per partition, the offset after the last event this process wrote: reads wait for it (read-your-writes). */
@@ -128,7 +135,7 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
       if (!this.closed) this.connection.options.onError(payload.error);
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [topics.executionEvents, topics.executions], fromBeginning: true });
+    await this.consumer.subscribe({ topics: [topics.executionEvents, topics.executions, topics.conditionWindows], fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatch: async ({ batch }) => this.onBatch(batch) });
     await this.until(() => this.assigned && [...this.owned.values()].every((p) => p.restored), this.startTimeoutMs);
     if (!this.assigned) throw new Error(`Kafka executor group ${this.groupId}: no partition assignment within ${this.startTimeoutMs} ms`);
@@ -278,6 +285,20 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
     return this.states.get(executionId);
   }
 
+  /** The precondition windows of a flow, by its window inbox key, in a partition this process owns. */
+  conditionWindows(key: string): FlowConditionWindowsRecord | undefined {
+    return this.windows.get(key);
+  }
+
+  /** Applies a committed change of a flow's windows locally. */
+  conditionWindowsCommitted(key: string, record: FlowConditionWindowsRecord): void {
+    const partition = this.owned.get(this.partitionOf(key));
+    if (!partition) return;
+    const current = this.windows.get(key);
+    if (!current || current.revision <= record.revision) this.windows.set(key, record);
+    partition.windowKeys.add(key);
+  }
+
   pendingEvent(seq: number): PendingEvent | undefined {
     return this.owned.get(partitionOfSeq(seq))?.pending.get(offsetOfSeq(seq));
   }
@@ -322,6 +343,7 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
         this.states.delete(id);
         this.locks.delete(id);
       }
+      for (const key of owned.windowKeys) this.windows.delete(key);
       for (const pending of owned.pending.values()) this.locks.delete(pending.executionId);
       this.owned.delete(partition);
     }
@@ -335,17 +357,20 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
   /** Learns where the new partitions end (state) and start (committed events); the consumer does the reading. */
   private async restore(partitions: number[]): Promise<void> {
     const admin = await this.connection.admin();
-    const { executions, executionEvents } = this.connection.topics;
-    const [ends, committed, eventEnds] = await Promise.all([
+    const { executions, executionEvents, conditionWindows } = this.connection.topics;
+    const [ends, committed, eventEnds, windowEnds] = await Promise.all([
       admin.fetchTopicOffsets(executions),
       admin.fetchOffsets({ groupId: this.groupId, topics: [executionEvents] }),
       admin.fetchTopicOffsets(executionEvents),
+      admin.fetchTopicOffsets(conditionWindows),
     ]);
     for (const partition of partitions) {
       const owned = this.owned.get(partition);
       if (!owned) continue;
       const end = ends.find((e) => e.partition === partition);
       owned.stateTarget = end && Number(end.high) > Number(end.low) ? Number(end.high) : 0;
+      const windowEnd = windowEnds.find((e) => e.partition === partition);
+      owned.windowsTarget = windowEnd && Number(windowEnd.high) > Number(windowEnd.low) ? Number(windowEnd.high) : 0;
       const done = committed[0]?.partitions.find((c) => c.partition === partition);
       const low = Number(eventEnds.find((e) => e.partition === partition)?.low ?? 0);
       const from = done && Number(done.offset) >= 0 ? Number(done.offset) : low;
@@ -355,8 +380,8 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
   }
 
   private checkRestored(owned: OwnedPartition): void {
-    if (owned.restored || owned.stateTarget === undefined || owned.position < 0) return;
-    if (owned.statePosition >= owned.stateTarget) {
+    if (owned.restored || owned.stateTarget === undefined || owned.windowsTarget === undefined || owned.position < 0) return;
+    if (owned.statePosition >= owned.stateTarget && owned.windowsPosition >= owned.windowsTarget) {
       owned.restored = true;
       // Events fetched while restoring that were applied before (redelivered from the committed offset).
       for (const pending of [...owned.pending.values()]) if (this.alreadyConsumed(pending)) owned.pending.delete(pending.offset);
@@ -369,6 +394,9 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
     if (!owned || Number.isNaN(next)) return;
     if (topic === this.connection.topics.executions) {
       owned.statePosition = Math.max(owned.statePosition, next);
+      this.checkRestored(owned);
+    } else if (topic === this.connection.topics.conditionWindows) {
+      owned.windowsPosition = Math.max(owned.windowsPosition, next);
       this.checkRestored(owned);
     } else if (topic === this.connection.topics.executionEvents && owned.position >= 0) {
       owned.position = Math.max(owned.position, next);
@@ -388,6 +416,16 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
         if (!state) this.states.delete(id);
         else if (!current || current.execution.version <= state.execution.version) this.states.set(id, state);
         owned.executionIds.add(id);
+      }
+    } else if (batch.topic === this.connection.topics.conditionWindows) {
+      // Written only by this partition's owner; a record older than one this process committed is a lagging read.
+      for (const message of batch.messages) {
+        const key = message.key?.toString('utf8');
+        if (!key) continue;
+        const record = decodeConditionWindows(message.value);
+        const current = this.windows.get(key);
+        if (record && (!current || current.revision <= record.revision)) this.windows.set(key, record);
+        owned.windowKeys.add(key);
       }
     } else {
       const now = Date.now();
@@ -410,7 +448,8 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
   }
 
   private alreadyConsumed(pending: PendingEvent): boolean {
-    return this.states.get(pending.executionId)?.consumedOffsets.includes(pending.offset) ?? false;
+    const consumed = this.states.get(pending.executionId)?.consumedOffsets ?? this.windows.get(pending.executionId)?.consumedOffsets;
+    return consumed?.includes(pending.offset) ?? false;
   }
 
   private unlock(consumerId: string, executionId: string): void {

@@ -1,5 +1,5 @@
 import { isTerminated, type Execution, type StoredConditionWindow } from '@osprey/flow-model';
-import { VersionConflictError, type ExecutorCommit, type ExecutorStore } from '../ports.js';
+import { VersionConflictError, type ConditionWindowCommit, type ExecutorCommit, type ExecutorStore } from '../ports.js';
 import { purgeConditionWindows, readConditionWindows, writeConditionWindows } from './sql-condition-windows.js';
 import { cancelJobs, insertEvents, insertJobs } from './sql-queue-rows.js';
 import type { SqlWakeup } from './sql-wakeup.js';
@@ -13,6 +13,8 @@ import { type SqlDatabase, SqlExecutionRows } from '@osprey/sql';
 export class SqlExecutorStore implements ExecutorStore {
   private readonly rows = new SqlExecutionRows();
   readonly keepsConditionWindows = true;
+  /** Each window is a row under its own version check: upstream decisions change them in their own transaction. */
+  readonly routesConditionWindows = false;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -61,6 +63,21 @@ export class SqlExecutorStore implements ExecutorStore {
 
   async loadConditionWindows(keys: readonly string[]): Promise<Map<string, StoredConditionWindow>> {
     return keys.length === 0 ? new Map() : readConditionWindows(this.db, keys);
+  }
+
+  /** Not used by the executor here (windows are not routed), but kept to the port's meaning for any caller. */
+  async commitConditionWindows(consumerId: string, commit: ConditionWindowCommit): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await insertEvents(tx, commit.events, Date.now());
+      if (commit.consumed.length > 0) {
+        const consumed = tx.dialect.in('seq', commit.consumed);
+        await tx.run(`DELETE FROM execution_events WHERE ${consumed.sql}`, consumed.params);
+      }
+      await writeConditionWindows(tx, commit.conditionWindows);
+      if (commit.purgeConditionWindowsBefore !== undefined) await purgeConditionWindows(tx, commit.purgeConditionWindowsBefore);
+      await tx.run('DELETE FROM execution_locks WHERE execution_id = ? AND owner = ?', [commit.key, consumerId]);
+    });
+    this.wakeup.notify('events');
   }
 
   async acknowledge(consumerId: string, executionId: string, seqs: number[]): Promise<void> {

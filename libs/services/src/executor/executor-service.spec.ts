@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseFlow, type Execution } from '@osprey/flow-model';
+import type { ExecutorStore } from '@osprey/queue';
 import { openSqliteQueue, type SqliteQueue } from '@osprey/queue/sql';
 import { openSqliteRepository, type SqliteRepository } from '@osprey/repository/sql';
 import { createLogger } from '@osprey/server';
@@ -17,6 +18,25 @@ tasks:
   - id: wait
     type: io.kestra.plugin.core.flow.Pause
 `;
+
+/**
+ * The store with its windows routed to each flow's inbox key, as the Kafka store routes them: the executor then sends
+ * upstream states as `preconditionResult` events and commits windows with `commitConditionWindows`.
+ */
+function routingWindows(store: ExecutorStore, windowCommits: unknown[]): ExecutorStore {
+  return {
+    keepsConditionWindows: true,
+    routesConditionWindows: true,
+    load: (id) => store.load(id),
+    commit: (consumerId, commit) => store.commit(consumerId, commit),
+    acknowledge: (consumerId, id, seqs) => store.acknowledge(consumerId, id, seqs),
+    loadConditionWindows: (keys) => store.loadConditionWindows(keys),
+    commitConditionWindows: async (consumerId, commit) => {
+      await store.commitConditionWindows(consumerId, commit);
+      windowCommits.push(commit);
+    },
+  };
+}
 
 describe('ExecutorService on the embedded backend', () => {
   let dir: string;
@@ -80,7 +100,10 @@ describe('ExecutorService on the embedded backend', () => {
     expect(service.cachedExecutions).toBeLessThanOrEqual(50);
   }, 180_000);
 
-  it('fires a precondition on two flows once when both end in decisions made side by side', async () => {
+  it.each([
+    ['in the upstream decisions', false],
+    ['routed to the flow\'s inbox key', true],
+  ])('fires a precondition on two flows once when both end in decisions made side by side (windows changed %s)', async (_, routed) => {
     const paused = (id: string) => `id: ${id}\nnamespace: io.osprey.tests\ntasks:\n  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n`;
     const joined = `${paused('joined')}triggers:
   - id: both
@@ -97,7 +120,9 @@ describe('ExecutorService on the embedded backend', () => {
       flows.set(flow.id, { flow, revision: (await repository.flows.save(flow, source)).revision });
     }
     const committed: Execution[] = [];
-    const service = new ExecutorService(queue.events, queue.store, queue.broadcast, repository, silent, { batchSize: 100, leaseMs: 30_000, onCommitted: (e) => committed.push(e) });
+    const windowCommits: unknown[] = [];
+    const store = routed ? routingWindows(queue.store, windowCommits) : queue.store;
+    const service = new ExecutorService(queue.events, store, queue.broadcast, repository, silent, { batchSize: 100, leaseMs: 30_000, onCommitted: (e) => committed.push(e) });
     executor = service;
     service.start();
     const rounds = 4;
@@ -112,6 +137,8 @@ describe('ExecutorService on the embedded backend', () => {
     }
     const fired = new Set(committed.filter((c) => c.flowId === 'joined').map((c) => c.id));
     expect(fired.size).toBe(rounds);
+    // Routed: each upstream end reached the flow's inbox key (one commit may consume both).
+    if (routed) expect(windowCommits.length).toBeGreaterThanOrEqual(rounds);
     expect(await queue.store.loadConditionWindows(['["io.osprey.tests","joined","both.both"]'])).toEqual(new Map());
   }, 180_000);
 });

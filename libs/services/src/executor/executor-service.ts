@@ -1,10 +1,12 @@
 import {
+  conditionWindowInboxKey,
   conditionWindowKey,
   conditionWindowKeys,
   decide,
   isTerminated,
   matchFlowTriggers,
   outputsVariable,
+  parseConditionWindowInboxKey,
   runVariables,
   type ConditionWindowWrite,
   type Execution,
@@ -12,7 +14,9 @@ import {
   type ExecutionEventEnvelope,
   type Flow,
   type LogEntry,
+  type PreconditionResultEvent,
   type RenderOptions,
+  type StoredFlow,
   type StoredConditionWindow,
   type SubflowRequest,
   type TaskRun,
@@ -146,6 +150,8 @@ export class ExecutorService {
   }
 
   private async process(executionId: string, claimed: ClaimedEvent[]): Promise<void> {
+    const windowsOf = parseConditionWindowInboxKey(executionId);
+    if (windowsOf) return this.processPreconditionResults(executionId, windowsOf, claimed);
     // The cached execution is used only if no other executor committed it since (multi-executor deployments).
     const storedVersion = claimed.find((c) => c.storedVersion !== undefined)?.storedVersion;
     let execution: Execution | null | undefined = this.hot.get(executionId);
@@ -333,10 +339,49 @@ export class ExecutorService {
   }
 
   private async fireFlowTriggers(flow: Flow, ended: Execution, outbound: ExecutionEventEnvelope[], windows: DecisionWindows): Promise<void> {
-    const candidates = await this.flows.withFlowTriggers();
+    let candidates = await this.flows.withFlowTriggers();
+    if (candidates.length === 0) return;
+    const now = new Date();
+    if (this.store.routesConditionWindows) {
+      // Flows whose windows this state may change are decided by the owner of their window inbox key, in order.
+      const routed = (c: StoredFlow) => conditionWindowKeys([c.flow], ended.state.current).length > 0;
+      for (const target of candidates.filter(routed)) {
+        // A flow never triggers itself (as matchFlowTriggers): nothing to send.
+        if (target.namespace === ended.namespace && target.id === ended.flowId) continue;
+        const event: PreconditionResultEvent = { type: 'preconditionResult', upstream: ended, at: now.toISOString() };
+        outbound.push({ executionId: conditionWindowInboxKey(target.namespace, target.id), event });
+      }
+      candidates = candidates.filter((c) => !routed(c));
+    }
+    await this.evaluateFlowTriggers(candidates, flow, ended, now, outbound, windows);
+  }
+
+  /**
+   * The `preconditionResult` events of one triggered flow (routed windows): its Flow triggers evaluated against each
+   * upstream state in order, and the windows they change committed with the executions they start.
+   */
+  private async processPreconditionResults(key: string, target: { namespace: string; flowId: string }, claimed: ClaimedEvent[]): Promise<void> {
+    const outbound: ExecutionEventEnvelope[] = [];
+    const windows = new DecisionWindows();
+    const stored = (await this.flows.withFlowTriggers()).find((c) => c.namespace === target.namespace && c.id === target.flowId);
+    for (const { event } of claimed) {
+      if (event.type !== 'preconditionResult' || !stored) continue;
+      const upstream = event.upstream;
+      const flow = await this.flows.get(upstream.namespace, upstream.flowId, upstream.flowRevision);
+      if (!flow) {
+        this.logger.warn({ executionId: upstream.id, namespace: target.namespace, flowId: target.flowId }, 'flow of an upstream execution not found; its precondition result is dropped');
+        continue;
+      }
+      await this.evaluateFlowTriggers([stored], flow, upstream, new Date(event.at), outbound, windows);
+    }
+    const { conditionWindows = [], purgeConditionWindowsBefore } = windows.commit();
+    await this.store.commitConditionWindows(this.id, { key, conditionWindows, purgeConditionWindowsBefore, events: outbound, consumed: claimed.map((c) => c.seq) });
+  }
+
+  /** Adds to `outbound` the executions that the Flow triggers of `candidates` start for `ended` (a state of an execution of `flow`). */
+  private async evaluateFlowTriggers(candidates: StoredFlow[], flow: Flow, ended: Execution, now: Date, outbound: ExecutionEventEnvelope[], windows: DecisionWindows): Promise<void> {
     if (candidates.length === 0) return;
     const flows = candidates.map((c) => c.flow);
-    const now = new Date();
     // A failed read fails the decision, which is made again: skipping the triggers would lose this execution's results.
     if (this.store.keepsConditionWindows) await windows.load(conditionWindowKeys(flows, ended.state.current), now, (keys) => this.store.loadConditionWindows(keys));
     const vars = runVariables({ flow, execution: ended, outputs: outputsVariable(ended), envs: this.options.envs });
