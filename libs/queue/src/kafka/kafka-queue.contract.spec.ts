@@ -6,9 +6,10 @@ import { broadcastQueueContract } from '../testing/broadcast-queue.contract.js';
 import { executionEventQueueContract } from '../testing/execution-event-queue.contract.js';
 import { executorStoreContract } from '../testing/executor-store.contract.js';
 import { workerJobQueueContract } from '../testing/worker-job-queue.contract.js';
-import { eventually, markerOf, queueTestExecution, queueTestJob, resumeEvent, sleep } from '../testing/queue-fixtures.js';
-import type { Execution, LogEntry } from '@osprey/flow-model';
-import type { BroadcastMessage } from '../ports.js';
+import { eventually, markerOf, preconditionResultEvent, queueTestExecution, queueTestJob, resumeEvent, sleep } from '../testing/queue-fixtures.js';
+import { conditionWindowInboxKey, conditionWindowKey, type ConditionWindowWrite, type Execution, type LogEntry } from '@osprey/flow-model';
+import { ConditionWindowConflictError, type BroadcastMessage } from '../ports.js';
+import { kafkaPartitionOf } from './kafka-partitioner.js';
 import { KafkaPartitionNotOwnedError } from './kafka-execution-event-queue.js';
 import { openKafkaIndexFeed, type KafkaIndexBatch } from './kafka-index-feed.js';
 import { openKafkaQueue, type KafkaQueue, type OpenKafkaQueueOptions } from './open-kafka-queue.js';
@@ -155,6 +156,91 @@ describe('Kafka queue across processes', () => {
     } finally {
       await kill();
     }
+  });
+
+  describe('precondition windows', () => {
+    const inbox = conditionWindowInboxKey('company.team', 'downstream');
+    const windowKey = conditionWindowKey('company.team', 'downstream', 't.pre');
+    const write = (expectedVersion: number, results: Record<string, true>): ConditionWindowWrite => ({
+      namespace: 'company.team',
+      flowId: 'downstream',
+      conditionId: 't.pre',
+      expectedVersion,
+      window: { namespace: 'company.team', flowId: 'downstream', conditionId: 't.pre', start: Date.now() - 1000, end: Date.now() + 3_600_000, results },
+    });
+
+    it('keeps a flow\'s windows when their owner crashes after a commit, and never applies its consumed result again', async () => {
+      const p = prefix();
+      // An older event not yet due in the same partition holds the committed offset below the consumed result, so
+      // the result is redelivered to the next owner, which must skip it.
+      const partition = kafkaPartitionOf(inbox, kafkaTestOptions(p).partitions!);
+      const holder = Array.from({ length: 100 }, (_, i) => `held-${i}`).find((id) => kafkaPartitionOf(id, kafkaTestOptions(p).partitions!) === partition)!;
+      const gathered = write(0, { condition_1: true });
+      const fired = queueTestExecution('fired', [], 0);
+      const kill = await crashingProcess(
+        p,
+        `await queue.events.emit([${JSON.stringify(resumeEvent(holder, 'later', new Date(Date.now() + 600_000).toISOString()))}]);
+         await queue.events.emit([${JSON.stringify(preconditionResultEvent('up-1'))}]);
+         const claimed = (await queue.events.claim('x', 10, 60000)).filter((c) => c.executionId === ${JSON.stringify(inbox)});
+         if (claimed.length !== 1) throw new Error('the result was not claimed');
+         await queue.store.commitConditionWindows('x', {
+           key: ${JSON.stringify(inbox)},
+           conditionWindows: [${JSON.stringify(gathered)}],
+           events: [{ executionId: 'fired', event: { type: 'start' }, execution: ${JSON.stringify(fired)} }],
+           consumed: claimed.map((c) => c.seq),
+         });`,
+      );
+      try {
+        const survivor = await open(p);
+        await kill();
+        await eventually(async () => {
+          expect(await survivor.store.loadConditionWindows([windowKey])).toEqual(new Map([[windowKey, { window: gathered.window, version: 1 }]]));
+        }, 60_000);
+        // The start the commit wrote is there once; the consumed result is not handed out again, the held event not yet.
+        expect((await survivor.events.claim('y', 10, 60_000)).map((c) => [c.executionId, c.event.type])).toEqual([['fired', 'start']]);
+        await survivor.events.emit([preconditionResultEvent('up-2')]);
+        expect((await survivor.events.claim('y', 10, 60_000)).map((c) => [c.executionId, c.event.type])).toEqual([[inbox, 'preconditionResult']]);
+        await expect(survivor.store.commitConditionWindows('y', { key: inbox, conditionWindows: [write(0, { condition_2: true })], events: [], consumed: [] })).rejects.toBeInstanceOf(
+          ConditionWindowConflictError,
+        );
+      } finally {
+        await kill();
+      }
+    });
+
+    it('serves a flow\'s windows only from the executor owning its inbox key, and hands them over on close', async () => {
+      const p = prefix();
+      const a = await open(p);
+      await a.events.emit([preconditionResultEvent('up-1')]);
+      const claimed = await a.events.claim('x', 10, 60_000);
+      const first = write(0, { condition_1: true });
+      await a.store.commitConditionWindows('x', { key: inbox, conditionWindows: [first], events: [], consumed: claimed.map((c) => c.seq) });
+      const b = await open(p);
+      await b.events.claim('y', 10, 60_000);
+      // Once the group has rebalanced, exactly one of them reads the windows; the other refuses to.
+      let owner: KafkaQueue | undefined;
+      let other: KafkaQueue | undefined;
+      await eventually(async () => {
+        const [fromA, fromB] = await Promise.allSettled([a.store.loadConditionWindows([windowKey]), b.store.loadConditionWindows([windowKey])]);
+        expect([fromA.status, fromB.status].sort()).toEqual(['fulfilled', 'rejected']);
+        [owner, other] = fromA.status === 'fulfilled' ? [a, b] : [b, a];
+        const served = (fromA.status === 'fulfilled' ? fromA : fromB) as PromiseFulfilledResult<Map<string, unknown>>;
+        expect(served.value.get(windowKey)).toEqual({ window: first.window, version: 1 });
+      }, 60_000);
+      await expect(other!.store.commitConditionWindows('z', { key: inbox, conditionWindows: [write(1, { condition_2: true })], events: [], consumed: [] })).rejects.toBeInstanceOf(
+        KafkaPartitionNotOwnedError,
+      );
+      await owner!.close();
+      await eventually(async () => {
+        expect((await other!.store.loadConditionWindows([windowKey])).get(windowKey)).toEqual({ window: first.window, version: 1 });
+      }, 60_000);
+      await expect(other!.store.commitConditionWindows('z', { key: inbox, conditionWindows: [write(0, { condition_2: true })], events: [], consumed: [] })).rejects.toBeInstanceOf(
+        ConditionWindowConflictError,
+      );
+      const both = write(1, { condition_1: true, condition_2: true });
+      await other!.store.commitConditionWindows('z', { key: inbox, conditionWindows: [both], events: [], consumed: [] });
+      expect((await other!.store.loadConditionWindows([windowKey])).get(windowKey)).toEqual({ window: both.window, version: 2 });
+    });
   });
 
   it('broadcasts a message of one process to the subscribers of every process', async () => {

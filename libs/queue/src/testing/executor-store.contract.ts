@@ -1,7 +1,7 @@
 /// <reference types="jest" />
-import { conditionWindowKey, type ConditionWindow, type ConditionWindowWrite, type Execution } from '@osprey/flow-model';
+import { conditionWindowInboxKey, conditionWindowKey, type ConditionWindow, type ConditionWindowWrite, type Execution } from '@osprey/flow-model';
 import { ConditionWindowConflictError, VersionConflictError, type Closable, type ExecutorCommit } from '../ports.js';
-import { markerOf, queueTestExecution, queueTestJob, queueTestTaskRun, resumeEvent, sleep, type QueueUnderTest } from './queue-fixtures.js';
+import { markerOf, preconditionResultEvent, queueTestExecution, queueTestJob, queueTestTaskRun, resumeEvent, sleep, type QueueUnderTest } from './queue-fixtures.js';
 
 /** The guarantees of ExecutorStore: one decision is written all or nothing, under an optimistic version check. */
 export function executorStoreContract(name: string, open: () => Promise<Pick<QueueUnderTest, 'store' | 'events' | 'jobs'> & Closable>): void {
@@ -203,6 +203,51 @@ export function executorStoreContract(name: string, open: () => Promise<Pick<Que
         const left = await queue.store.loadConditionWindows([key('ended'), key('replaced'), key('open')]);
         expect([...left.keys()].sort()).toEqual([key('open'), key('replaced')]);
         expect(left.get(key('replaced'))).toEqual({ window: fresh, version: 2 });
+      });
+
+      const inbox = conditionWindowInboxKey('company.team', 'downstream');
+
+      it('commits the precondition results claimed under a flow\'s window inbox key: windows, started executions, acks', async () => {
+        if (!queue.store.keepsConditionWindows) return expect(queue.store.keepsConditionWindows).toBe(false);
+        await queue.events.emit([preconditionResultEvent('up-1'), preconditionResultEvent('up-2')]);
+        const claimed = await queue.events.claim('x', 10, 60_000);
+        expect(claimed.map((c) => [c.executionId, c.event.type])).toEqual([[inbox, 'preconditionResult'], [inbox, 'preconditionResult']]);
+        const gathered = window('t.pre', later(), { condition_1: true, condition_2: true });
+        const fired = queueTestExecution('fired', [], 0);
+        await queue.store.commitConditionWindows('x', {
+          key: inbox,
+          conditionWindows: [write(gathered, 't.pre', 0)],
+          events: [{ executionId: 'fired', event: { type: 'start' }, execution: fired }],
+          consumed: claimed.map((c) => c.seq),
+        });
+        expect(await queue.store.loadConditionWindows([key('t.pre')])).toEqual(new Map([[key('t.pre'), { window: gathered, version: 1 }]]));
+        const next = await queue.events.claim('y', 10, 60_000);
+        expect(next.map((c) => [c.executionId, c.event.type, c.execution?.id])).toEqual([['fired', 'start', 'fired']]);
+        // The key is free again: a later result is claimed at once.
+        await queue.events.emit([preconditionResultEvent('up-3')]);
+        expect((await queue.events.claim('z', 10, 60_000)).map((c) => c.executionId)).toEqual([inbox]);
+      });
+
+      it('refuses a commit of precondition results whose window changed since it was read, writing nothing of it', async () => {
+        if (!queue.store.keepsConditionWindows) return expect(queue.store.keepsConditionWindows).toBe(false);
+        const stored = window('t.pre', later(), { condition_1: true });
+        await queue.events.emit([preconditionResultEvent('up-1')]);
+        let claimed = await queue.events.claim('x', 10, 60_000);
+        await queue.store.commitConditionWindows('x', { key: inbox, conditionWindows: [write(stored, 't.pre', 0)], events: [], consumed: claimed.map((c) => c.seq) });
+        await queue.events.emit([preconditionResultEvent('up-2')]);
+        claimed = await queue.events.claim('x', 10, 60_000);
+        const both = { ...stored, results: { condition_1: true as const, condition_2: true as const } };
+        const error = await queue.store
+          .commitConditionWindows('x', { key: inbox, conditionWindows: [write(both, 't.pre', 0)], events: [resumeEvent('fired', 'start')], consumed: claimed.map((c) => c.seq) })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConditionWindowConflictError);
+        expect(error).toMatchObject({ key: key('t.pre'), expected: 0, actual: 1 });
+        expect((await queue.store.loadConditionWindows([key('t.pre')])).get(key('t.pre'))).toEqual({ window: stored, version: 1 });
+        expect(await queue.events.depth()).toBe(1);
+        // Still claimed by x: nobody else takes the result until x releases it.
+        expect(await queue.events.claim('y', 10, 60_000)).toEqual([]);
+        await queue.events.release('x', [inbox]);
+        expect((await queue.events.claim('y', 10, 60_000)).map((c) => c.executionId)).toEqual([inbox]);
       });
     });
   });

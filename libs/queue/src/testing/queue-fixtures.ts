@@ -1,4 +1,4 @@
-import type { Execution, ExecutionEventEnvelope, StateType, TaskRun, WorkerJob } from '@osprey/flow-model';
+import { conditionWindowInboxKey, type Execution, type ExecutionEventEnvelope, type StateType, type TaskRun, type WorkerJob } from '@osprey/flow-model';
 import type { BroadcastQueue, Closable, ExecutionEventQueue, ExecutorStore, WorkerJobQueue } from '../ports.js';
 
 /** Everything a queue adapter family offers; each contract asks for the part it exercises. */
@@ -70,4 +70,13 @@ export function resumeEvent(executionId: string, marker: string, deliverAt?: str
 /** The marker a `resumeEvent` carries, to check order and identity of claimed events. */
 export function markerOf(event: { event: { type: string; taskRunId?: string } }): string | undefined {
   return event.event.taskRunId;
+}
+
+/** An upstream execution's end sent to the window inbox key of the flow `company.team.downstream`. */
+export function preconditionResultEvent(upstreamId: string): ExecutionEventEnvelope {
+  const upstream = queueTestExecution(upstreamId);
+  return {
+    executionId: conditionWindowInboxKey('company.team', 'downstream'),
+    event: { type: 'preconditionResult', upstream: { ...upstream, state: { ...upstream.state, current: 'SUCCESS' } }, at: new Date().toISOString() },
+  };
 }
