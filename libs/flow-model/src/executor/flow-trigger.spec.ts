@@ -2,7 +2,7 @@ import type { Flow, Trigger } from '../flow/flow.js';
 import type { Execution } from '../execution/execution.js';
 import { newState, type StateType } from '../execution/state.js';
 import { conditionWindowKey, type StoredConditionWindow } from './condition-window.js';
-import { conditionWindowKeys, matchFlowTriggers, type FlowTriggerOptions } from './flow-trigger.js';
+import { conditionWindowKeys, matchFlowTriggers, meetsConditionWindows, type FlowTriggerOptions } from './flow-trigger.js';
 
 const NOW = new Date('2026-03-02T10:00:00.000Z'); // a Monday
 
@@ -84,6 +84,19 @@ describe('matchFlowTriggers', () => {
       expect(conditionWindowKeys([both()], 'SUCCESS')).toEqual([conditionWindowKey('company.team', 'downstream', 'on-upstream.pre')]);
       expect(conditionWindowKeys([both()], 'RUNNING')).toEqual([]);
       expect(conditionWindowKeys([downstream({ preconditions: { id: 'pre', flows: [{ namespace: 'company.team', flowId: 'a' }] } })], 'SUCCESS')).toEqual([]);
+    });
+
+    it('tells whether an execution meets a condition of a stored window, which alone can change one or fire through one', () => {
+      expect(meetsConditionWindows(both(), ended('a'), {})).toBe(true);
+      expect(meetsConditionWindows(both(), ended('other'), {})).toBe(false);
+      // Not a state the trigger listens to, or a precondition of one condition (decided without a stored window).
+      expect(meetsConditionWindows(both(), ended('a', 'RUNNING'), {})).toBe(false);
+      expect(meetsConditionWindows(downstream({ preconditions: { id: 'pre', flows: [{ namespace: 'company.team', flowId: 'a' }] } }), ended('a'), {})).toBe(false);
+      // An execution meeting none adds nothing to a window and fires nothing through it.
+      const s = store();
+      s.run(both(), ended('a'));
+      expect(s.run(both(), ended('other')).conditionWindows).toEqual([]);
+      expect(s.run(both(), ended('other')).matches).toEqual([]);
     });
 
     it('fires once both flows ended within the window, with the last execution as trigger, then starts over', () => {

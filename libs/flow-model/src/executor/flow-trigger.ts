@@ -144,6 +144,31 @@ export function conditionWindowKeys(flows: Flow[], state: StateType): string[] {
 }
 
 /**
+ * Whether `ended` meets a condition of a stored window of `flow`'s Flow triggers that listen to its state: only
+ * then can it fire through one or add to one (a backend routing windows sends it to the flow's owner only then).
+ * A condition that cannot be evaluated counts as met, so the failure is reported where the windows are decided.
+ */
+export function meetsConditionWindows(flow: Flow, ended: Execution, endedVariables: Record<string, unknown>, options: Pick<FlowTriggerOptions, 'render' | 'defaultCountry'> = {}): boolean {
+  const ctx: ConditionContext = { execution: ended, variables: endedVariables, render: options.render, defaultCountry: options.defaultCountry };
+  return flow.triggers.some(
+    (trigger) =>
+      isFlowTrigger(trigger) &&
+      listensTo(trigger, ended.state.current) &&
+      multipleConditionsOf(trigger).some(
+        (multiple) =>
+          needsStoredWindow(multiple) &&
+          multiple.checks.some(({ check }) => {
+            try {
+              return check(ctx);
+            } catch {
+              return true;
+            }
+          }),
+      ),
+  );
+}
+
+/**
  * A precondition of one condition is decided from the ended execution alone, in the window open at `now`: met
  * now means all met, and nothing is left to keep after success.
  */

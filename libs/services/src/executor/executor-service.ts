@@ -5,6 +5,7 @@ import {
   decide,
   isTerminated,
   matchFlowTriggers,
+  meetsConditionWindows,
   outputsVariable,
   parseConditionWindowInboxKey,
   runVariables,
@@ -342,18 +343,19 @@ export class ExecutorService {
     let candidates = await this.flows.withFlowTriggers();
     if (candidates.length === 0) return;
     const now = new Date();
-    if (this.store.routesConditionWindows) {
-      // Flows whose windows this state may change are decided by the owner of their window inbox key, in order.
-      const routed = (c: StoredFlow) => conditionWindowKeys([c.flow], ended.state.current).length > 0;
-      for (const target of candidates.filter(routed)) {
-        // A flow never triggers itself (as matchFlowTriggers): nothing to send.
-        if (target.namespace === ended.namespace && target.id === ended.flowId) continue;
-        const event: PreconditionResultEvent = { type: 'preconditionResult', upstream: ended, at: now.toISOString() };
-        outbound.push({ executionId: conditionWindowInboxKey(target.namespace, target.id), event });
-      }
-      candidates = candidates.filter((c) => !routed(c));
+    if (!this.store.routesConditionWindows) return this.evaluateFlowTriggers(candidates, flow, ended, now, outbound, windows);
+    // Flows whose windows this state changes are decided by the owner of their window inbox key, all their triggers
+    // together and in order. A state meeting none of a flow's window conditions can change no window and fire through
+    // none: that flow's other triggers are evaluated here, against no window.
+    const vars = runVariables({ flow, execution: ended, outputs: outputsVariable(ended), envs: this.options.envs });
+    const options = { render: this.options.render, defaultCountry: this.options.defaultCountry };
+    const routed = candidates.filter((c) => !(c.namespace === ended.namespace && c.id === ended.flowId) && meetsConditionWindows(c.flow, ended, vars, options));
+    for (const target of routed) {
+      const event: PreconditionResultEvent = { type: 'preconditionResult', upstream: ended, at: now.toISOString() };
+      outbound.push({ executionId: conditionWindowInboxKey(target.namespace, target.id), event });
     }
-    await this.evaluateFlowTriggers(candidates, flow, ended, now, outbound, windows);
+    candidates = candidates.filter((c) => !routed.includes(c));
+    await this.evaluateFlowTriggers(candidates, flow, ended, now, outbound, new DecisionWindows(), false);
   }
 
   /**
@@ -372,18 +374,29 @@ export class ExecutorService {
         this.logger.warn({ executionId: upstream.id, namespace: target.namespace, flowId: target.flowId }, 'flow of an upstream execution not found; its precondition result is dropped');
         continue;
       }
-      await this.evaluateFlowTriggers([stored], flow, upstream, new Date(event.at), outbound, windows);
+      await this.evaluateFlowTriggers([stored], flow, upstream, new Date(event.at), outbound, windows, true);
     }
     const { conditionWindows = [], purgeConditionWindowsBefore } = windows.commit();
     await this.store.commitConditionWindows(this.id, { key, conditionWindows, purgeConditionWindowsBefore, events: outbound, consumed: claimed.map((c) => c.seq) });
   }
 
-  /** Adds to `outbound` the executions that the Flow triggers of `candidates` start for `ended` (a state of an execution of `flow`). */
-  private async evaluateFlowTriggers(candidates: StoredFlow[], flow: Flow, ended: Execution, now: Date, outbound: ExecutionEventEnvelope[], windows: DecisionWindows): Promise<void> {
+  /**
+   * Adds to `outbound` the executions that the Flow triggers of `candidates` start for `ended` (a state of an
+   * execution of `flow`). Without `readWindows` the stored windows are not read: the caller knows none can change.
+   */
+  private async evaluateFlowTriggers(
+    candidates: StoredFlow[],
+    flow: Flow,
+    ended: Execution,
+    now: Date,
+    outbound: ExecutionEventEnvelope[],
+    windows: DecisionWindows,
+    readWindows = this.store.keepsConditionWindows,
+  ): Promise<void> {
     if (candidates.length === 0) return;
     const flows = candidates.map((c) => c.flow);
     // A failed read fails the decision, which is made again: skipping the triggers would lose this execution's results.
-    if (this.store.keepsConditionWindows) await windows.load(conditionWindowKeys(flows, ended.state.current), now, (keys) => this.store.loadConditionWindows(keys));
+    if (readWindows) await windows.load(conditionWindowKeys(flows, ended.state.current), now, (keys) => this.store.loadConditionWindows(keys));
     const vars = runVariables({ flow, execution: ended, outputs: outputsVariable(ended), envs: this.options.envs });
     const disabled = await this.disabledTriggers.current();
     let evaluation;
