@@ -6,7 +6,7 @@ import { isTemplate } from './template-text.js';
 type Report = (path: FlowPath, message: string) => void;
 
 export interface TriggerCheckOptions {
-  /** False where the backend keeps no precondition windows (Kafka): preconditions that need one are refused. */
+  /** False where the backend keeps no precondition windows (ExecutorStore.keepsConditionWindows): preconditions that need one are refused. */
   storedPreconditions?: boolean;
 }
 
