@@ -30,6 +30,11 @@ export interface PreconditionResultEvent {
   upstream: Execution;
   /** When the upstream decision saw the state (ISO): windows are advanced at this instant, not on arrival. */
   at: string;
+  /**
+   * The revision of the triggered flow that upstream decision saw: its consumer evaluates that one, or a later one
+   * it knows, so a flow just deployed is not missed by an executor whose flow list is a moment late.
+   */
+  revision: number;
 }
 
 export interface SubflowEndedEvent {

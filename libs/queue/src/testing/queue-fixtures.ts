@@ -77,6 +77,6 @@ export function preconditionResultEvent(upstreamId: string): ExecutionEventEnvel
   const upstream = queueTestExecution(upstreamId);
   return {
     executionId: conditionWindowInboxKey('company.team', 'downstream'),
-    event: { type: 'preconditionResult', upstream: { ...upstream, state: { ...upstream.state, current: 'SUCCESS' } }, at: new Date().toISOString() },
+    event: { type: 'preconditionResult', upstream: { ...upstream, state: { ...upstream.state, current: 'SUCCESS' } }, at: new Date().toISOString(), revision: 1 },
   };
 }

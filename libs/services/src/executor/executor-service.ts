@@ -351,7 +351,7 @@ export class ExecutorService {
     const options = { render: this.options.render, defaultCountry: this.options.defaultCountry };
     const routed = candidates.filter((c) => !(c.namespace === ended.namespace && c.id === ended.flowId) && meetsConditionWindows(c.flow, ended, vars, options));
     for (const target of routed) {
-      const event: PreconditionResultEvent = { type: 'preconditionResult', upstream: ended, at: now.toISOString() };
+      const event: PreconditionResultEvent = { type: 'preconditionResult', upstream: ended, at: now.toISOString(), revision: target.revision };
       outbound.push({ executionId: conditionWindowInboxKey(target.namespace, target.id), event });
     }
     candidates = candidates.filter((c) => !routed.includes(c));
@@ -365,9 +365,11 @@ export class ExecutorService {
   private async processPreconditionResults(key: string, target: { namespace: string; flowId: string }, claimed: ClaimedEvent[]): Promise<void> {
     const outbound: ExecutionEventEnvelope[] = [];
     const windows = new DecisionWindows();
-    const stored = (await this.flows.withFlowTriggers()).find((c) => c.namespace === target.namespace && c.id === target.flowId);
+    const latest = (await this.flows.withFlowTriggers()).find((c) => c.namespace === target.namespace && c.id === target.flowId);
     for (const { event } of claimed) {
-      if (event.type !== 'preconditionResult' || !stored) continue;
+      if (event.type !== 'preconditionResult') continue;
+      const stored = latest && latest.revision >= event.revision ? latest : await this.flows.getStored(target.namespace, target.flowId, event.revision);
+      if (!stored || stored.disabled || stored.deleted) continue;
       const upstream = event.upstream;
       const flow = await this.flows.get(upstream.namespace, upstream.flowId, upstream.flowRevision);
       if (!flow) {
