@@ -23,6 +23,6 @@ export class HealthController {
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async metrics(): Promise<string> {
-    return this.runtime.metrics.registry.metrics();
+    return this.runtime.metrics.scrape();
   }
 }
