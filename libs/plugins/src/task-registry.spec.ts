@@ -4,7 +4,7 @@ import { createTaskRegistry } from './task-registry.js';
 import { LogTask } from './core/log.js';
 import { ReturnTask } from './core/return.js';
 import { LocalFilesTask } from './core/local-files.js';
-import { ShellCommandsTask } from './scripts/shell-commands.js';
+import { ScriptTask } from './scripts/script-task.js';
 
 describe('createTaskRegistry', () => {
   const registry = createTaskRegistry();
@@ -12,7 +12,14 @@ describe('createTaskRegistry', () => {
   it('answers canonical io.kestra.plugin.core names', () => {
     expect(registry.get('io.kestra.plugin.core.log.Log')).toBeInstanceOf(LogTask);
     expect(registry.get('io.kestra.plugin.core.debug.Return')).toBeInstanceOf(ReturnTask);
-    expect(registry.get('io.kestra.plugin.scripts.shell.Commands')).toBeInstanceOf(ShellCommandsTask);
+    expect(registry.get('io.kestra.plugin.scripts.shell.Commands')).toBeInstanceOf(ScriptTask);
+  });
+
+  it('runs each script language with its own Commands and Script task', () => {
+    const python = registry.get('io.kestra.plugin.scripts.python.Script') as ScriptTask;
+    expect([python.language, python.kind]).toEqual(['python', 'script']);
+    const go = registry.get('io.kestra.plugin.scripts.go.Commands') as ScriptTask;
+    expect([go.language, go.kind]).toEqual(['go', 'commands']);
   });
 
   it('answers legacy aliases with the same runner', () => {

@@ -11,8 +11,8 @@ import {
   OUTPUT_VALUES_TASK,
   RETURN_TASK,
   resolveTaskType,
-  SHELL_COMMANDS_TASK,
-  SHELL_SCRIPT_TASK,
+  SCRIPT_LANGUAGES,
+  SCRIPT_TASK_TYPES,
   SLEEP_TASK,
   STORAGE_CONCAT_TASK,
   STORAGE_DELETE_TASK,
@@ -36,9 +36,7 @@ import { StorageSizeTask } from './core/storage-size.js';
 import { StorageConcatTask } from './core/storage-concat.js';
 import { LocalFilesTask } from './core/local-files.js';
 import { HttpRequestTask } from './core/http-request.js';
-import { ShellCommandsTask } from './scripts/shell-commands.js';
-import { ShellScriptTask } from './scripts/shell-script.js';
-import type { ShellTaskOptions } from './scripts/shell-task.js';
+import { ScriptTask, type ScriptTaskOptions } from './scripts/script-task.js';
 
 /** The runnable task types a worker can run, by type name (canonical or legacy alias). */
 export interface TaskRegistry {
@@ -49,7 +47,8 @@ export interface TaskRegistry {
 }
 
 export interface TaskRegistryOptions {
-  shell?: ShellTaskOptions;
+  /** Options of every script task (io.kestra.plugin.scripts.*): kill grace, base environment, dependency cache folder. */
+  scripts?: ScriptTaskOptions;
 }
 
 interface Entry {
@@ -76,8 +75,10 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: STORAGE_CONCAT_TASK.name, runner: new StorageConcatTask() },
     { type: LOCAL_FILES_TASK.name, runner: new LocalFilesTask() },
     { type: HTTP_REQUEST_TASK.name, runner: new HttpRequestTask() },
-    { type: SHELL_COMMANDS_TASK.name, runner: new ShellCommandsTask(options.shell) },
-    { type: SHELL_SCRIPT_TASK.name, runner: new ShellScriptTask(options.shell) },
+    ...SCRIPT_LANGUAGES.flatMap((language) => [
+      { type: SCRIPT_TASK_TYPES[language].commands.name, runner: new ScriptTask(language, 'commands', options.scripts) },
+      { type: SCRIPT_TASK_TYPES[language].script.name, runner: new ScriptTask(language, 'script', options.scripts) },
+    ]),
   ];
 
   // Legacy names (io.kestra.core.tasks.*) resolve through the flow model's registry of task types, the one list of aliases.

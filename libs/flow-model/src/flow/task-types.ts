@@ -167,6 +167,10 @@ export const SCRIPT_SHAPE = {
   failFast: prop.boolean().optional(),
   targetOS: prop.enumOf(['LINUX', 'WINDOWS', 'AUTO'], { WINDOWS: 'scripts run with a POSIX shell on Linux workers' }).optional(),
   outputDirectory: prop.boolean().optional(),
+  executionContext: prop
+    .boolean()
+    .describe('Writes the execution metadata (inputs, outputs, labels, vars, trigger, flow, execution, task, taskrun) to .kestra-execution-context.json while the commands run.')
+    .optional(),
 };
 /** What every shell script task reads besides its commands. */
 export type ScriptProperties = z.infer<z.ZodObject<typeof SCRIPT_SHAPE, z.core.$strip>>;
@@ -174,18 +178,47 @@ export type ScriptProperties = z.infer<z.ZodObject<typeof SCRIPT_SHAPE, z.core.$
 const SCRIPT_REFUSED: RefusedProperties = {
   containerImage: NO_TASK_RUNNER,
   docker: NO_TASK_RUNNER,
-  namespaceFiles: 'namespace files are not implemented',
+  namespaceFiles: 'namespace files are not available to tasks on the worker yet',
   exitOnFailed: 'use failFast (a failing command line stops the script unless failFast is false)',
 };
 
-export const SHELL_COMMANDS_TASK = task(
-  'runnable',
-  'io.kestra.plugin.scripts.shell.Commands',
-  [],
-  { ...SCRIPT_SHAPE, commands: prop.stringOrList() },
-  { refused: SCRIPT_REFUSED },
-);
-export const SHELL_SCRIPT_TASK = task('runnable', 'io.kestra.plugin.scripts.shell.Script', [], { ...SCRIPT_SHAPE, script: prop.string() }, { refused: SCRIPT_REFUSED });
+/** The languages of Kestra's script plugins, each with its `Commands` and `Script` task: `io.kestra.plugin.scripts.<language>.*`. */
+export const SCRIPT_LANGUAGES = ['shell', 'python', 'node', 'ruby', 'r', 'julia', 'powershell', 'go'] as const;
+export type ScriptLanguage = (typeof SCRIPT_LANGUAGES)[number];
+
+const DEPENDENCIES = prop.stringOrList().describe('Packages installed before the commands run, into an environment cached on the worker per set of packages.');
+const PYTHON_SHAPE = {
+  dependencies: DEPENDENCIES.optional(),
+  pythonVersion: prop.string().describe('Runs with python<version> (e.g. python3.12), which must be on the worker.').optional(),
+  dependencyCacheEnabled: prop.boolean().describe('false installs the dependencies afresh in the working directory on every run.').optional(),
+  packageManager: prop.enumOf(['UV', 'PIP']).describe('UV (the default) uses uv when it is on the PATH and pip otherwise; PIP always uses pip.').optional(),
+};
+const NO_UV_DOWNLOAD = 'Osprey never downloads uv: it uses the uv on the worker\'s PATH, or pip';
+const LANGUAGE_SHAPES: Partial<Record<ScriptLanguage, z.ZodRawShape>> = { python: PYTHON_SHAPE, node: { dependencies: DEPENDENCIES.optional() } };
+const LANGUAGE_REFUSED: Partial<Record<ScriptLanguage, RefusedProperties>> = {
+  python: { uvAutoInstallEnabled: NO_UV_DOWNLOAD, uvInstallerVersion: NO_UV_DOWNLOAD, uvInstallerSha256: NO_UV_DOWNLOAD },
+};
+
+/** Every property some script task reads: each type declares a subset (only python and node have `dependencies`). */
+const SCRIPT_TASK_SHAPE = { ...SCRIPT_SHAPE, ...PYTHON_SHAPE, commands: prop.stringOrList().optional(), script: prop.string().optional() };
+export type ScriptTaskProperties = z.infer<z.ZodObject<typeof SCRIPT_TASK_SHAPE, z.core.$strip>>;
+
+function scriptTasks(language: ScriptLanguage): { commands: TaskTypeDefinition; script: TaskTypeDefinition } {
+  const shape = { ...SCRIPT_SHAPE, ...LANGUAGE_SHAPES[language] };
+  const refused = { ...SCRIPT_REFUSED, ...LANGUAGE_REFUSED[language] };
+  const name = `io.kestra.plugin.scripts.${language}`;
+  return {
+    commands: task('runnable', `${name}.Commands`, [], { ...shape, commands: prop.stringOrList() }, { refused }),
+    script: task('runnable', `${name}.Script`, [], { ...shape, script: prop.string() }, { refused }),
+  };
+}
+
+/** The `Commands` and `Script` task types of each script language. */
+export const SCRIPT_TASK_TYPES: Readonly<Record<ScriptLanguage, { commands: TaskTypeDefinition; script: TaskTypeDefinition }>> = Object.fromEntries(
+  SCRIPT_LANGUAGES.map((language) => [language, scriptTasks(language)]),
+) as Record<ScriptLanguage, { commands: TaskTypeDefinition; script: TaskTypeDefinition }>;
+export const SHELL_COMMANDS_TASK = SCRIPT_TASK_TYPES.shell.commands;
+export const SHELL_SCRIPT_TASK = SCRIPT_TASK_TYPES.shell.script;
 export const SLEEP_TASK = task('runnable', `${CORE}.flow.Sleep`, [`${LEGACY}.flows.Sleep`], { duration: prop.duration() });
 
 // Flowable core tasks
@@ -287,8 +320,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   STORAGE_SIZE_TASK,
   STORAGE_CONCAT_TASK,
   HTTP_REQUEST_TASK,
-  SHELL_COMMANDS_TASK,
-  SHELL_SCRIPT_TASK,
+  ...SCRIPT_LANGUAGES.flatMap((language) => [SCRIPT_TASK_TYPES[language].commands, SCRIPT_TASK_TYPES[language].script]),
   SLEEP_TASK,
   SEQUENTIAL_TASK,
   PARALLEL_TASK,

@@ -4,8 +4,7 @@ import { execFileSync } from 'node:child_process';
 import type { Task } from '@osprey/flow-model';
 import { createTestRunContext, type TestRunContext } from '../testing/index.js';
 import { TaskAbortedError } from '../support/task-errors.js';
-import { ShellCommandsTask } from './shell-commands.js';
-import { ShellScriptTask } from './shell-script.js';
+import { ScriptTask, type ScriptTaskOptions } from './script-task.js';
 
 const contexts: TestRunContext[] = [];
 async function context(properties: Record<string, unknown>, variables?: Record<string, unknown>) {
@@ -13,6 +12,9 @@ async function context(properties: Record<string, unknown>, variables?: Record<s
   contexts.push(ctx);
   return ctx;
 }
+const shellCommands = (options?: ScriptTaskOptions) => new ScriptTask('shell', 'commands', options);
+const shellScript = () => new ScriptTask('shell', 'script');
+
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((ctx) => ctx.dispose()));
 });
@@ -27,10 +29,10 @@ function processAlive(pid: number): boolean {
   }
 }
 
-describe('ShellCommandsTask', () => {
+describe('shell.Commands', () => {
   it('runs rendered commands, logging stdout at INFO and stderr at ERROR', async () => {
     const ctx = await context({ commands: ['echo "hello {{ inputs.name }}"', 'echo oops >&2'] }, { inputs: { name: 'world' } });
-    const result = await new ShellCommandsTask().run(ctx);
+    const result = await shellCommands().run(ctx);
     expect(result).toEqual({ state: 'SUCCESS', outputs: { exitCode: 0, vars: {}, outputFiles: {} } });
     expect(ctx.logs).toContainEqual({ level: 'INFO', message: 'hello world' });
     expect(ctx.logs).toContainEqual({ level: 'ERROR', message: 'oops' });
@@ -38,17 +40,17 @@ describe('ShellCommandsTask', () => {
 
   it('fails with a message naming the exit code', async () => {
     const ctx = await context({ commands: ['echo before', 'exit 3'] });
-    await expect(new ShellCommandsTask().run(ctx)).rejects.toThrow('Command failed with exit code 3');
+    await expect(shellCommands().run(ctx)).rejects.toThrow('Command failed with exit code 3');
     expect(ctx.messages('INFO')).toEqual(['before']);
   });
 
   it('stops at the first failing command (failFast), or runs on without it', async () => {
     const fast = await context({ commands: ['false', 'echo after'] });
-    await expect(new ShellCommandsTask().run(fast)).rejects.toThrow('exit code 1');
+    await expect(shellCommands().run(fast)).rejects.toThrow('exit code 1');
     expect(fast.messages('INFO')).toEqual([]);
 
     const lenient = await context({ commands: ['false', 'echo after'], failFast: false });
-    expect((await new ShellCommandsTask().run(lenient)).outputs?.['exitCode']).toBe(0);
+    expect((await shellCommands().run(lenient)).outputs?.['exitCode']).toBe(0);
     expect(lenient.messages('INFO')).toEqual(['after']);
   });
 
@@ -62,7 +64,7 @@ describe('ShellCommandsTask', () => {
         `echo '::{not json}::'`,
       ],
     });
-    const { outputs } = await new ShellCommandsTask().run(ctx);
+    const { outputs } = await shellCommands().run(ctx);
     expect(outputs?.['vars']).toEqual({ count: 3, name: 'b', nested: { x: [1] } });
     expect(ctx.logs).toContainEqual({ level: 'WARN', message: 'from protocol' });
     expect(ctx.messages('DEBUG').some((m) => m.includes('rows'))).toBe(true);
@@ -78,7 +80,7 @@ describe('ShellCommandsTask', () => {
         `echo '::{"outputs":{"done":true},"metrics":[{"name":"rows","type":"counter","value":8},{"name":"queue","type":"gauge","value":2.5}]}::'`,
       ],
     });
-    const { outputs } = await new ShellCommandsTask().run(ctx);
+    const { outputs } = await shellCommands().run(ctx);
     expect(ctx.metrics).toEqual([
       { name: 'rows', type: 'counter', value: 42, tags: { table: 'birds' } },
       { name: 'load', type: 'timer', value: 1.5 },
@@ -98,14 +100,14 @@ describe('ShellCommandsTask', () => {
       commands: ['echo "$GREETING"', 'pwd', 'echo "$WORKING_DIR"', 'test -d "$OUTPUT_DIR" && echo outdir-ok'],
       env: { GREETING: 'hi {{ task.id }}' },
     });
-    await new ShellCommandsTask().run(ctx);
+    await shellCommands().run(ctx);
     const dir = await ctx.workingDirectory();
     expect(ctx.messages('INFO')).toEqual(['hi sh', dir, dir, 'outdir-ok']);
   });
 
   it('renders {{ workingDir }} in commands', async () => {
     const ctx = await context({ commands: ['echo {{ workingDir }}'] });
-    await new ShellCommandsTask().run(ctx);
+    await shellCommands().run(ctx);
     expect(ctx.messages('INFO')).toEqual([await ctx.workingDirectory()]);
   });
 
@@ -114,7 +116,7 @@ describe('ShellCommandsTask', () => {
       commands: ['mkdir -p out', 'echo one > out/a.txt', 'echo two > b.csv', 'echo three > "{{ outputDir }}/c.txt"'],
       outputFiles: ['out/*.txt', '*.csv'],
     });
-    const files = (await new ShellCommandsTask().run(ctx)).outputs?.['outputFiles'] as Record<string, string>;
+    const files = (await shellCommands().run(ctx)).outputs?.['outputFiles'] as Record<string, string>;
     expect(Object.keys(files).sort()).toEqual(['b.csv', 'c.txt', 'out/a.txt']);
     expect(await ctx.storage.size(files['out/a.txt']!)).toBe(4);
     expect(await ctx.storage.size(files['c.txt']!)).toBe(6);
@@ -123,19 +125,19 @@ describe('ShellCommandsTask', () => {
   it('writes inputFiles and makes kestra:// URIs in commands local files', async () => {
     const ctx = await context({ inputFiles: { 'data/in.txt': 'input {{ task.id }}\n' }, commands: ['cat data/in.txt', 'cat {{ inputs.uri }}'] }, { inputs: {} });
     (ctx.variables['inputs'] as Record<string, string>)['uri'] = await ctx.storage.putFile('stored.txt', 'from storage\n');
-    await new ShellCommandsTask().run(ctx);
+    await shellCommands().run(ctx);
     expect(ctx.messages('INFO')).toEqual(['input sh', 'from storage']);
   });
 
   it('runs beforeCommands first and honours a custom interpreter', async () => {
     const ctx = await context({ beforeCommands: ['X=before'], commands: ['echo "$X then $0"'], interpreter: ['/bin/sh', '-c'] });
-    await new ShellCommandsTask().run(ctx);
+    await shellCommands().run(ctx);
     expect(ctx.messages('INFO')).toEqual(['before then /bin/sh']);
   });
 
   it('kills the whole process group within a second when aborted', async () => {
     const ctx = await context({ commands: ['sleep 30 & echo "child $!"', 'wait'] });
-    const run = new ShellCommandsTask().run(ctx);
+    const run = shellCommands().run(ctx);
     const deadline = Date.now() + 5_000;
     while (!ctx.messages('INFO').some((m) => m.startsWith('child ')) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -152,7 +154,7 @@ describe('ShellCommandsTask', () => {
 
   it('SIGKILLs a process that ignores SIGTERM after the grace period', async () => {
     const ctx = await context({ commands: ["trap '' TERM", 'echo ready', 'while true; do sleep 0.05; done'] });
-    const run = new ShellCommandsTask({ killGraceMs: 200 }).run(ctx);
+    const run = shellCommands({ killGraceMs: 200 }).run(ctx);
     const deadline = Date.now() + 5_000;
     while (!ctx.messages('INFO').includes('ready') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     const started = Date.now();
@@ -165,64 +167,64 @@ describe('ShellCommandsTask', () => {
   it('does not wait for a background child that keeps the output open', async () => {
     const ctx = await context({ commands: ['sleep 30 &', 'echo done'] });
     const started = Date.now();
-    await new ShellCommandsTask({ drainGraceMs: 100 }).run(ctx);
+    await shellCommands({ drainGraceMs: 100 }).run(ctx);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(ctx.messages('INFO')).toEqual(['done']);
   });
 
   it('marks the run WARNING on stderr output only with warningOnStdErr', async () => {
     const ctx = await context({ commands: ['echo warn >&2'], warningOnStdErr: true });
-    expect((await new ShellCommandsTask().run(ctx)).state).toBe('WARNING');
+    expect((await shellCommands().run(ctx)).state).toBe('WARNING');
   });
 
   it('refuses to run a script that asks for a container or a runner other than Process', async () => {
     const image = await context({ commands: ['touch ran'], containerImage: 'ubuntu:22.04' });
-    await expect(new ShellCommandsTask().run(image)).rejects.toThrow("Invalid property 'containerImage'");
+    await expect(shellCommands().run(image)).rejects.toThrow("Invalid property 'containerImage'");
     const docker = await context({ commands: ['true'], taskRunner: { type: 'io.kestra.plugin.scripts.runner.docker.Docker' } });
-    await expect(new ShellCommandsTask().run(docker)).rejects.toThrow("Invalid property 'taskRunner'");
+    await expect(shellCommands().run(docker)).rejects.toThrow("Invalid property 'taskRunner'");
     const runner = await context({ commands: ['true'], runner: 'DOCKER' });
-    await expect(new ShellCommandsTask().run(runner)).rejects.toThrow("Invalid property 'runner'");
+    await expect(shellCommands().run(runner)).rejects.toThrow("Invalid property 'runner'");
   });
 
   it('runs a script whose task runner is Process, the runner Osprey has', async () => {
     const ctx = await context({ commands: ['echo on-host'], taskRunner: { type: 'io.kestra.plugin.core.runner.Process' }, runner: 'PROCESS' });
-    expect((await new ShellCommandsTask().run(ctx)).state).toBe('SUCCESS');
+    expect((await shellCommands().run(ctx)).state).toBe('SUCCESS');
   });
 
   it('fails clearly when the interpreter does not exist', async () => {
     const ctx = await context({ commands: ['true'], interpreter: ['/nonexistent/shell', '-c'] });
-    await expect(new ShellCommandsTask().run(ctx)).rejects.toThrow("Unable to start '/nonexistent/shell'");
+    await expect(shellCommands().run(ctx)).rejects.toThrow("Unable to start '/nonexistent/shell'");
   });
 
   it('accepts commands written as one text, or as an expression rendering to a JSON list', async () => {
     const single = await context({ commands: 'echo single' });
-    await new ShellCommandsTask().run(single);
+    await shellCommands().run(single);
     expect(single.messages('INFO')).toEqual(['single']);
     const json = await context({ commands: '{{ inputs.cmds }}' }, { inputs: { cmds: '["echo a", "echo b"]' } });
-    await new ShellCommandsTask().run(json);
+    await shellCommands().run(json);
     expect(json.messages('INFO')).toEqual(['a', 'b']);
     const test = await context({ commands: '[ -d . ] && echo bracket' });
-    await new ShellCommandsTask().run(test);
+    await shellCommands().run(test);
     expect(test.messages('INFO')).toEqual(['bracket']);
   });
 
   it('requires commands', async () => {
-    await expect(new ShellCommandsTask().run(await context({}))).rejects.toThrow("Invalid property 'commands'");
+    await expect(shellCommands().run(await context({}))).rejects.toThrow("Invalid property 'commands'");
   });
 });
 
-describe('ShellScriptTask', () => {
+describe('shell.Script', () => {
   it('runs a rendered multi-line script', async () => {
     const ctx = await context({
       script: 'for i in 1 2; do\n  echo "{{ task.id }}-$i"\ndone\necho \'::{"outputs":{"last":2}}::\'',
     });
-    const { outputs } = await new ShellScriptTask().run(ctx);
+    const { outputs } = await shellScript().run(ctx);
     expect(ctx.messages('INFO')).toEqual(['sh-1', 'sh-2']);
     expect(outputs).toMatchObject({ exitCode: 0, vars: { last: 2 } });
   });
 
   it('fails with the script exit code', async () => {
-    await expect(new ShellScriptTask().run(await context({ script: 'exit 7' }))).rejects.toThrow('Command failed with exit code 7');
+    await expect(shellScript().run(await context({ script: 'exit 7' }))).rejects.toThrow('Command failed with exit code 7');
   });
 });
 
