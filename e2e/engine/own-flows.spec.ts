@@ -607,6 +607,21 @@ const cases: OwnCase[] = [
     },
   },
   {
+    name: 'Python scripts read inputFiles and the execution context, write outputFiles, and install dependencies that report outputs',
+    flow: 'python-files.yaml',
+    expect: {
+      state: 'SUCCESS',
+      taskRunCount: 4,
+      outputs: {
+        filter: { exitCode: 0, vars: { kept: ['heron', 'osprey'] } },
+        count: { exitCode: 0, vars: { count: 2, first: 'heron', threshold: 2 } },
+        report: { value: 'heron,osprey: 2 from heron' },
+      },
+      outputsMatch: { filter: { outputFiles: { 'kept.txt': '^kestra:///io/osprey/tests/python-files/' } } },
+    },
+    verify: (e) => same('metrics of count', runsOf(e, 'count')[0]?.attempts?.map((a) => a.metrics), [[{ name: 'kept', type: 'gauge', value: 2 }]]),
+  },
+  {
     name: 'shell Commands exiting non-zero fail the task',
     flow: 'shell-protocol.yaml',
     inputs: { exitCode: '3' },

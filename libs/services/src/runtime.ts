@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { RenderOptions } from '@osprey/flow-model';
 import { createTaskRegistry, type TaskRegistry } from '@osprey/plugins';
 import type { ServiceInstance } from '@osprey/repository';
@@ -66,7 +67,8 @@ export class OspreyRuntime {
         backend.broadcast,
         backend.repository,
         backend.storage,
-        options.registry ?? createTaskRegistry(),
+        // Python and Node.js dependencies of script tasks are installed once per set of packages, next to the worker's data.
+        options.registry ?? createTaskRegistry({ scripts: { dependencyCache: resolve(config.dataDir, 'script-dependencies') } }),
         logger.child({ component: 'worker' }),
         { ...config.worker, render: this.render, onJobEnded: (observation) => this.metrics.observeJob(observation) },
       );

@@ -10,6 +10,7 @@ const KEPT_LINES = 20;
  * fails the task with the installer's last lines of error output.
  */
 export async function runInstallCommand(ctx: RunContext, what: string, command: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
+  ctx.logger.debug(what);
   const errors: string[] = [];
   const result = await runChildProcess({
     command,
