@@ -680,6 +680,30 @@ describe('flow validation', () => {
     expect(() => parseFlow(script('    runner: PROCESS', '    taskRunner:', '      type: io.kestra.plugin.core.runner.Process'))).not.toThrow();
   });
 
+  it('accepts the script tasks of every language with their own properties, and refuses what they do not honour by name', () => {
+    const task = (type: string, ...lines: string[]) => yaml(...HEADER, 'tasks:', '  - id: s', `    type: ${type}`, ...lines);
+    expect(() =>
+      parseFlow(
+        task('io.kestra.plugin.scripts.python.Script', '    script: print(1)', '    dependencies: [kestra]', '    pythonVersion: "3.11"', '    packageManager: pip', '    dependencyCacheEnabled: false', '    executionContext: true'),
+      ),
+    ).not.toThrow();
+    expect(() => parseFlow(task('io.kestra.plugin.scripts.node.Commands', '    commands: [node main.js]', '    dependencies: ["@kestra-io/libs"]'))).not.toThrow();
+    for (const language of ['ruby', 'r', 'julia', 'powershell', 'go']) {
+      expect(() => parseFlow(task(`io.kestra.plugin.scripts.${language}.Script`, '    script: x', '    executionContext: "{{ true }}"'))).not.toThrow();
+    }
+    const found = violations(
+      task('io.kestra.plugin.scripts.python.Commands', '    commands: [python main.py]', '    containerImage: python:3.12-slim', '    namespaceFiles: { enabled: true }', '    uvAutoInstallEnabled: true'),
+    );
+    expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
+      ['tasks[0].containerImage', 7, 5],
+      ['tasks[0].namespaceFiles', 8, 5],
+      ['tasks[0].uvAutoInstallEnabled', 9, 5],
+    ]);
+    expect(found[2]!.message).toMatch(/not supported by Osprey: Osprey never downloads uv/);
+    // Only python and node tasks install dependencies.
+    expect(violations(task('io.kestra.plugin.scripts.ruby.Commands', '    commands: [ruby x.rb]', '    dependencies: [json]')).map((v) => v.path)).toEqual(['tasks[0].dependencies']);
+  });
+
   it('refuses flow-level properties Osprey does not honour', () => {
     const found = violations(yaml(...HEADER, 'listeners: []', 'tenantId: main', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
     expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
