@@ -200,8 +200,9 @@ const LANGUAGE_REFUSED: Partial<Record<ScriptLanguage, RefusedProperties>> = {
 };
 
 /** Every property some script task reads: each type declares a subset (only python and node have `dependencies`). */
-const SCRIPT_TASK_SHAPE = { ...SCRIPT_SHAPE, ...PYTHON_SHAPE, commands: prop.stringOrList().optional(), script: prop.string().optional() };
-export type ScriptTaskProperties = z.infer<z.ZodObject<typeof SCRIPT_TASK_SHAPE, z.core.$strip>>;
+type ScriptTaskShape = typeof SCRIPT_SHAPE &
+  typeof PYTHON_SHAPE & { commands: z.ZodOptional<ReturnType<typeof prop.stringOrList>>; script: z.ZodOptional<ReturnType<typeof prop.string>> };
+export type ScriptTaskProperties = z.infer<z.ZodObject<ScriptTaskShape, z.core.$strip>>;
 
 function scriptTasks(language: ScriptLanguage): { commands: TaskTypeDefinition; script: TaskTypeDefinition } {
   const shape = { ...SCRIPT_SHAPE, ...LANGUAGE_SHAPES[language] };

@@ -21,7 +21,7 @@ export async function runInstallCommand(ctx: RunContext, what: string, command: 
     drainGraceMs: 1_000,
     onLine: (line, stream) => {
       ctx.logger.debug(line);
-      if (stream === 'stderr' && line.trim() !== '') errors.push(line) > KEPT_LINES && errors.shift();
+      if (stream === 'stderr' && line.trim() !== '' && errors.push(line) > KEPT_LINES) errors.shift();
     },
   });
   if (result.aborted) throw new TaskAbortedError(ctx.signal.reason);
