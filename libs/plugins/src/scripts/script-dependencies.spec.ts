@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Task } from '@osprey/flow-model';
@@ -101,6 +102,35 @@ describe('python dependencies', () => {
       expect((await readdir(path.join(cache, 'python'))).filter((name) => !name.endsWith('.lock'))).toEqual([]);
     },
     INSTALL_TIMEOUT,
+  );
+});
+
+describe('python dependencies with uv', () => {
+  it(
+    'installs with the uv on the PATH, unless packageManager is PIP',
+    async () => {
+      // uv itself comes from PyPI into a throwaway venv; only its binary is put on the tasks' PATH.
+      const tools = await cacheRoot();
+      execFileSync('python3', ['-m', 'venv', path.join(tools, 'venv')]);
+      execFileSync(path.join(tools, 'venv', 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'uv'], { timeout: INSTALL_TIMEOUT });
+      await mkdir(path.join(tools, 'bin'));
+      await symlink(path.join(tools, 'venv', 'bin', 'uv'), path.join(tools, 'bin', 'uv'));
+      const baseEnv = { ...process.env, PATH: `${path.join(tools, 'bin')}${path.delimiter}${process.env['PATH']}` };
+      const cache = await cacheRoot();
+
+      const withUv = await context(`${SCRIPTS}.python.Script`, { dependencies: ['tabulate'], script: 'import sys, tabulate\nprint(sys.prefix)' });
+      await new ScriptTask('python', 'script', { dependencyCache: cache, baseEnv }).run(withUv);
+      expect(withUv.messages('DEBUG')).toContain('Installing tabulate with uv');
+      expect(path.dirname(withUv.messages('INFO')[0]!)).toBe(path.join(cache, 'python'));
+
+      const withPip = await context(`${SCRIPTS}.python.Script`, { dependencies: ['tabulate'], packageManager: 'PIP', script: 'import sys, tabulate\nprint(sys.prefix)' });
+      await new ScriptTask('python', 'script', { dependencyCache: cache, baseEnv }).run(withPip);
+      expect(withPip.messages('DEBUG')).toContain('Installing tabulate with pip');
+      // Another installer is another environment.
+      expect(withPip.messages('INFO')[0]).not.toBe(withUv.messages('INFO')[0]);
+    },
+    // uv's own wheel is large: its download is part of this test.
+    2 * INSTALL_TIMEOUT,
   );
 });
 

@@ -65,14 +65,16 @@ export async function pythonEnvironment(ctx: RunContext, python: string, useUv: 
   ctx.logger.debug(`Python dependencies ${JSON.stringify(list)} with ${uv ?? 'pip'}`);
   const { directory, dispose } = await environmentFolder(ctx, request, 'python', key, async (directory) => {
     const requirements = path.join(directory, 'requirements.txt');
-    await writeFile(requirements, `${list.join('\n')}\n`);
     const venvPython = path.join(directory, 'bin', 'python');
     const options = { cwd: directory, env: request.env };
+    // The venv first: uv refuses to create one in a folder that holds anything.
     if (uv) {
       await runInstallCommand(ctx, 'Creating a Python environment with uv', [uv, 'venv', '--quiet', '--python', python, directory], options);
+      await writeFile(requirements, `${list.join('\n')}\n`);
       await runInstallCommand(ctx, `Installing ${list.join(', ')} with uv`, [uv, 'pip', 'install', '--quiet', '--python', venvPython, '--requirement', requirements], options);
     } else {
       await runInstallCommand(ctx, `Creating a Python environment with '${python} -m venv' (on Debian, install python3-venv, or put uv on the PATH)`, [python, '-m', 'venv', directory], options);
+      await writeFile(requirements, `${list.join('\n')}\n`);
       await runInstallCommand(
         ctx,
         `Installing ${list.join(', ')} with pip`,
