@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Task } from '@osprey/flow-model';
@@ -103,6 +103,17 @@ describe('python dependencies', () => {
     },
     INSTALL_TIMEOUT,
   );
+});
+
+describe('an interpreter that cannot be probed', () => {
+  it('fails the run naming the task and the command', async () => {
+    const bin = await cacheRoot();
+    await writeFile(path.join(bin, 'python3'), '#!/bin/sh\necho "broken interpreter" >&2\nexit 3\n', { mode: 0o755 });
+    const ctx = await context(`${SCRIPTS}.python.Script`, { dependencies: ['tabulate'], env: { PATH: `${bin}${path.delimiter}${process.env['PATH']}` }, script: 'print(1)' });
+    await expect(new ScriptTask('python', 'script', { dependencyCache: await cacheRoot() }).run(ctx)).rejects.toThrow(
+      /^Task 'deps' \(io.kestra.plugin.scripts.python.Script\) could not run 'python3 -c import sys; .*broken interpreter/s,
+    );
+  });
 });
 
 describe('python dependencies with uv', () => {

@@ -6,11 +6,22 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { RunContext } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
+import { TaskAbortedError } from '../support/task-errors.js';
 import { cachedEnvironment } from './dependency-cache.js';
 import { findProgram } from './find-program.js';
 import { runInstallCommand } from './install-command.js';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+
+/** The standard output of a short probe of an interpreter (its version), failing the task as a kill or a clear error. */
+async function probe(ctx: RunContext, program: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    return (await execFileAsync(program, args, { env, signal: ctx.signal, timeout: 60_000 })).stdout.trim();
+  } catch (error) {
+    if (ctx.signal.aborted) throw new TaskAbortedError(ctx.signal.reason);
+    throw new TaskFailure(`Task '${ctx.task.id}' (${ctx.task.type}) could not run '${program} ${args.join(' ')}': ${(error as Error).message}`);
+  }
+}
 
 /** What a task's installed dependencies add to its process environment. */
 export interface ScriptEnvironment {
@@ -60,8 +71,8 @@ async function environmentFolder(ctx: RunContext, request: DependencyRequest, ki
 export async function pythonEnvironment(ctx: RunContext, python: string, useUv: boolean, request: DependencyRequest): Promise<ScriptEnvironment> {
   const uv = useUv ? await findProgram('uv', request.env['PATH']) : undefined;
   // The venv belongs to one interpreter: its path and version are part of the key.
-  const { stdout: identity } = await run(python, ['-c', 'import sys; print(sys.executable); print(sys.version)'], { env: request.env, signal: ctx.signal });
-  const { list, key } = cacheKey({ python: identity.trim(), tool: uv ? 'uv' : 'pip' }, request.dependencies);
+  const identity = await probe(ctx, python, ['-c', 'import sys; print(sys.executable); print(sys.version)'], request.env);
+  const { list, key } = cacheKey({ python: identity, tool: uv ? 'uv' : 'pip' }, request.dependencies);
   ctx.logger.debug(`Python dependencies ${JSON.stringify(list)} with ${uv ?? 'pip'}`);
   const { directory, dispose } = await environmentFolder(ctx, request, 'python', key, async (directory) => {
     const requirements = path.join(directory, 'requirements.txt');
@@ -91,8 +102,8 @@ export async function nodeModules(ctx: RunContext, node: string, request: Depend
   const npm = await findProgram('npm', request.env['PATH']);
   if (!npm) throw new TaskFailure(`Task '${ctx.task.id}' (${ctx.task.type}) cannot install its dependencies: npm is not on the worker's PATH`);
   // Native modules are built for one Node.js version: it is part of the key.
-  const { stdout: version } = await run(node, ['--version'], { env: request.env, signal: ctx.signal });
-  const { list, key } = cacheKey({ node: version.trim() }, request.dependencies);
+  const version = await probe(ctx, node, ['--version'], request.env);
+  const { list, key } = cacheKey({ node: version }, request.dependencies);
   ctx.logger.debug(`Node.js dependencies ${JSON.stringify(list)} with npm`);
   const { directory, dispose } = await environmentFolder(ctx, request, 'node', key, async (directory) => {
     await writeFile(path.join(directory, 'package.json'), '{ "private": true }\n');
