@@ -1,7 +1,8 @@
 // Tests run on the TypeScript sources through SWC, as native ES modules, in four projects by kind:
 //   unit      libs/ and apps/ specs that need no server and start no JVM (seconds; `nx test <lib>`)
 //   contract  `*.contract.spec.ts`: each port's contract suite and adapter tests against real backends
-//             (SQLite files, and the servers scripts/servers/ starts; `nx run <lib>:contract`)
+//             (SQLite files, and the servers scripts/servers/ starts; `nx run <lib>:contract`), and the tests
+//             that install from the package registries (script task dependencies from PyPI and npm)
 //   ui        the web UI's specs (apps/ui)
 //   e2e       the built `osprey` command run as real processes (e2e/)
 // `npm test` runs all four; `--selectProjects unit` runs one kind.
