@@ -1,0 +1,59 @@
+{{/*
+NetworkPolicy of one service, when <service>.networkPolicy.enabled (default global.networkPolicy.enabled).
+Ingress: the webserver's port from global.networkPolicy.ingressFrom (empty: from anywhere), every
+service's port from metricsFrom (Prometheus); nothing else reaches the pods (services talk through the
+backends only). Egress, when global or service egress rules are given: those rules (the backends) plus
+DNS; with none, egress is not restricted.
+*/}}
+{{- define "osprey.networkPolicy" -}}
+{{- $g := (include "osprey.global" .) | fromYaml -}}
+{{- $gnp := dig "networkPolicy" dict $g -}}
+{{- $np := .Values.networkPolicy | default dict -}}
+{{- $enabled := ternary $gnp.enabled $np.enabled (kindIs "invalid" $np.enabled) -}}
+{{- if $enabled }}
+{{- $webserver := eq (include "osprey.component" .) "webserver" -}}
+{{- $egress := concat ($gnp.egress | default list) ($np.egress | default list) -}}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "osprey.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "osprey.labels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "osprey.selectorLabels" . | nindent 6 }}
+  policyTypes:
+    - Ingress
+    {{- if $egress }}
+    - Egress
+    {{- end }}
+  ingress:
+    {{- if $webserver }}
+    - ports:
+        - port: http
+          protocol: TCP
+      {{- with concat ($gnp.ingressFrom | default list) ($np.ingressFrom | default list) }}
+      from:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+    {{- end }}
+    {{- with (not $webserver) | ternary (concat ($gnp.metricsFrom | default list) ($np.ingressFrom | default list)) list }}
+    - ports:
+        - port: http
+          protocol: TCP
+      from:
+        {{- toYaml . | nindent 8 }}
+    {{- end }}
+  {{- if $egress }}
+  egress:
+    {{- if ne (toString $gnp.allowDNS) "false" }}
+    - ports:
+        - { port: 53, protocol: UDP }
+        - { port: 53, protocol: TCP }
+    {{- end }}
+    {{- toYaml $egress | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- end -}}
