@@ -95,6 +95,9 @@ false, 0 or "" in .src wins: a service's `enabled: false` over a global `true` i
 {{- range $key, $value := .src -}}
 {{- if and (kindIs "map" $value) (kindIs "map" (get $dst $key)) -}}
 {{- include "osprey.mergeInto" (dict "dst" (get $dst $key) "src" $value) -}}
+{{- else if kindIs "invalid" $value -}}
+{{- /* null (deepCopy refuses it): kept, so that a caller can leave the key out (security contexts). */ -}}
+{{- $_ := set $dst $key $value -}}
 {{- else -}}
 {{- $_ := set $dst $key (deepCopy $value) -}}
 {{- end -}}

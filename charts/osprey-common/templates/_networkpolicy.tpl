@@ -39,7 +39,7 @@ spec:
         {{- toYaml . | nindent 8 }}
       {{- end }}
     {{- end }}
-    {{- with (not $webserver) | ternary (concat ($gnp.metricsFrom | default list) ($np.ingressFrom | default list)) list }}
+    {{- with concat ($gnp.metricsFrom | default list) (ternary list ($np.ingressFrom | default list) $webserver) }}
     - ports:
         - port: http
           protocol: TCP
