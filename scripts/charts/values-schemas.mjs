@@ -401,7 +401,7 @@ function workerProperties() {
       queueDepth: obj({
         enabled: bool('Add the External metric of pending worker jobs.'),
         metricName: str('', { examples: ['osprey_pending'] }),
-        selector: stringMap('Label selector of the external metric.', [{ release: 'osprey' }]),
+        selector: stringMap('Label selector of the external metric; empty: { app_kubernetes_io_instance: <release> }.', [{ release: 'osprey' }]),
         targetAverageValue: intOrString('Pending jobs per worker the HPA aims for.', { examples: ['40'] }),
       }),
       behavior: obj(
@@ -433,7 +433,7 @@ function workerProperties() {
       ),
       prometheus: obj({
         serverAddress: str('', { examples: ['http://prometheus:9090'] }),
-        query: str('', { examples: ['sum(osprey_worker_jobs_pending)'] }),
+        query: str('PromQL; empty: max(osprey_worker_jobs_pending) of this release (namespace and app_kubernetes_io_instance).', { examples: ['max(osprey_worker_jobs_pending{namespace="osprey"})'] }),
         threshold: intOrString('', { examples: ['40'] }),
       }),
       postgresql: obj({
@@ -457,7 +457,8 @@ function workerProperties() {
         consumerGroup: str("Empty: the workers' group, <queue.topicPrefix>.workers.", { examples: ['other.workers'] }),
         topic: str('Empty: <queue.topicPrefix>.worker-jobs.', { examples: ['other.worker-jobs'] }),
         lagThreshold: intOrString('', { examples: ['40'] }),
-        authenticationRef: str('TriggerAuthentication for SASL/TLS.', { examples: ['kafka-auth'] }),
+        passwordFromEnv: envName('Variable of the worker holding the SASL password, read by the TriggerAuthentication the chart makes when queue.saslMechanism is set.'),
+        authenticationRef: str('TriggerAuthentication of your own for SASL/TLS certificates (the chart then makes none).', { examples: ['kafka-auth'] }),
       }),
       redis: obj({
         address: str('host:port; empty: the host and port of workerQueue.url of the configuration.', { examples: ['redis.example.com:6380'] }),

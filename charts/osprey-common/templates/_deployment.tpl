@@ -200,10 +200,19 @@ handing them back after SIGTERM) plus shutdownMarginSeconds for the rest of the 
 
 {{/*
 Variables the KEDA trigger reads from the worker container: KEDA_MYSQL_DSN, the Go MySQL driver DSN its
-MySQL scaler needs (it refuses Osprey's mysql:// URL). Empty for the other services and scalers.
+MySQL scaler needs (it refuses Osprey's mysql:// URL); KEDA_KAFKA_SASL_USERNAME for the Kafka scaler's
+TriggerAuthentication. Empty for the other services and scalers.
 */}}
 {{- define "osprey.kedaEnv" -}}
 {{- $k := .Values.keda | default dict -}}
+{{- if and $k.enabled (not $k.triggers) (eq $k.scaler "kafka") (not $k.kafka.authenticationRef) -}}
+{{- $config := (include "osprey.config" .) | fromYaml -}}
+{{- if and (dig "queue" "saslMechanism" "" $config) (not (has "OSPREY_QUEUE_SASL_USERNAME" (include "osprey.baseEnvNames" . | fromJsonArray))) }}
+# KEDA's TriggerAuthentication reads the SASL user from a variable of the worker.
+- name: KEDA_KAFKA_SASL_USERNAME
+  value: {{ required "worker.keda.kafka: queue.saslUsername (or OSPREY_QUEUE_SASL_USERNAME) is required for SASL" (dig "queue" "saslUsername" "" $config) | quote }}
+{{- end -}}
+{{- end -}}
 {{- if and $k.enabled (not $k.triggers) (eq $k.scaler "mysql") -}}
 - name: KEDA_MYSQL_DSN
   valueFrom:
