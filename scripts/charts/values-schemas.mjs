@@ -503,7 +503,7 @@ function umbrellaSchema() {
         }),
         grafanaDashboard: obj({
           enabled: bool('A ConfigMap holding the Grafana dashboard (charts/osprey/dashboards/osprey.json).'),
-          labels: stringMap('Labels of the ConfigMap (what the Grafana sidecar selects).', [{ grafana_dashboard: '1' }]),
+          labels: stringMap('Labels of the ConfigMap (what the Grafana sidecar selects).', [{ grafana_dashboard: 'osprey' }]),
           annotations: stringMap('Annotations of the ConfigMap (e.g. the Grafana folder).', [{ grafana_folder: 'Osprey' }]),
         }),
       }),
