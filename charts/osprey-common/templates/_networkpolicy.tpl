@@ -29,23 +29,17 @@ spec:
     {{- if $egress }}
     - Egress
     {{- end }}
-  ingress:
-    {{- if $webserver }}
-    - ports:
-        - port: http
-          protocol: TCP
-      {{- with concat ($gnp.ingressFrom | default list) ($np.ingressFrom | default list) }}
-      from:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-    {{- end }}
-    {{- with concat ($gnp.metricsFrom | default list) (ternary list ($np.ingressFrom | default list) $webserver) }}
-    - ports:
-        - port: http
-          protocol: TCP
-      from:
-        {{- toYaml . | nindent 8 }}
-    {{- end }}
+  {{- $port := list (dict "port" "http" "protocol" "TCP") }}
+  {{- $rules := list }}
+  {{- if $webserver }}
+  {{- $from := concat ($gnp.ingressFrom | default list) ($np.ingressFrom | default list) }}
+  {{- $rules = append $rules (ternary (dict "ports" $port "from" $from) (dict "ports" $port) (gt (len $from) 0)) }}
+  {{- end }}
+  {{- with concat ($gnp.metricsFrom | default list) (ternary list ($np.ingressFrom | default list) $webserver) }}
+  {{- $rules = append $rules (dict "ports" $port "from" .) }}
+  {{- end }}
+  {{- /* No rule: no ingress at all (the services talk through the backends only). */}}
+  ingress:{{ if $rules }}{{ toYaml $rules | nindent 4 }}{{ else }} []{{ end }}
   {{- if $egress }}
   egress:
     {{- if ne (toString $gnp.allowDNS) "false" }}
