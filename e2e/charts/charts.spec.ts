@@ -796,7 +796,7 @@ describe('pod shaping keys', () => {
       ]);
     }
     expect(pod(objects, 'osprey-worker').topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey)).toEqual(['topology.kubernetes.io/zone']);
-    expect(() => render({ valuesObject: { global: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway' }] } } })).toThrow(/topologySpreadConstraints: the shared volume/);
+    expect(() => render({ valuesObject: { global: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway' }] } } })).toThrow(/global\.topologySpreadConstraints: the shared volume/);
   });
 
   test('imagePullSecrets: global for every service, the service its own', () => {

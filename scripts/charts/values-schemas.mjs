@@ -492,7 +492,7 @@ function umbrellaSchema() {
       ...Object.fromEntries(APP_COMPONENTS.map((c) => [c, service(c)])),
       monitoring: obj({
         prometheusRule: obj({
-          enabled: bool("A Prometheus Operator PrometheusRule with Osprey's alerts (docs/operations.md#alerts)."),
+          enabled: bool("A Prometheus Operator PrometheusRule with Osprey's alerts (docs/operations.md#alerts-and-dashboard)."),
           labels: stringMap('Labels of the PrometheusRule (what the Prometheus selects).', [{ release: 'prometheus' }]),
           for: str('How long a condition holds before its alert fires.', { pattern: '^[0-9]+(ms|s|m|h)$', examples: ['5m'] }),
           backlogWaitSeconds: { type: 'number', minimum: 0, description: 'OspreyWorkerBacklogOld: 95th percentile of the wait of started jobs above this.', examples: [600] },

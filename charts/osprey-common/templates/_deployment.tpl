@@ -158,7 +158,7 @@ spec:
       {{- $affinity := deepCopy (.Values.affinity | default dict) }}
       {{- if $claim }}
       {{- if (.Values.topologySpreadConstraints | default (dig "topologySpreadConstraints" list $g)) }}
-      {{- fail (printf "%s.topologySpreadConstraints: the shared volume (persistence.enabled) keeps every service on one node, so pods cannot spread" (include "osprey.component" .)) }}
+      {{- fail (printf "%s.topologySpreadConstraints: the shared volume (persistence.enabled) keeps every service on one node, so pods cannot spread" (ternary (include "osprey.component" .) "global" (not (empty .Values.topologySpreadConstraints)))) }}
       {{- end }}
       {{- /* One ReadWriteOnce volume (the SQLite size): every service of the release on the same node. */}}
       {{- $sameNode := dict "topologyKey" "kubernetes.io/hostname" "labelSelector" (dict "matchLabels" (dict "app.kubernetes.io/name" "osprey" "app.kubernetes.io/instance" .Release.Name)) }}
