@@ -1,5 +1,5 @@
 // Chart checks, used by e2e/charts/charts.spec.ts and runnable alone: `node scripts/charts/check.mjs`
-// checks that the values schemas are current, builds the charts' dependencies, runs `helm lint --strict`
+// checks that the values schemas and the values references (README.md) are current, builds the charts' dependencies, runs `helm lint --strict`
 // on every chart, renders the umbrella chart with each values file of deploy/helm/ and validates the
 // output with kubeconform (strict, offline).
 import { spawnSync } from 'node:child_process';
@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KUBE_VERSIONS, cacheDir, ensureChartTools } from './tools.mjs';
+import { staleReadmes } from './values-readme.mjs';
 import { staleSchemas } from './values-schemas.mjs';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -70,6 +71,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const stale = staleSchemas();
   if (stale.length) failed++;
   log(`values.schema.json: ${stale.length ? `stale in ${stale.map((c) => `charts/${c}`).join(', ')} (node scripts/charts/values-schemas.mjs)` : 'up to date'}`);
+  const staleDocs = staleReadmes();
+  if (staleDocs.length) failed++;
+  log(`README.md (values reference): ${staleDocs.length ? `stale in ${staleDocs.map((c) => `charts/${c}`).join(', ')} (node scripts/charts/values-readme.mjs)` : 'up to date'}`);
   let t0 = Date.now();
   checks.buildDependencies();
   log(`dependencies built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

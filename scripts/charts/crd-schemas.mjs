@@ -1,4 +1,4 @@
-// JSON schemas for the custom resources the charts render (KEDA ScaledObject, Prometheus Operator
+// JSON schemas for the custom resources the charts render (KEDA ScaledObject, Prometheus Operator PrometheusRule and
 // ServiceMonitor), made from the CRDs those projects publish in their Go modules, fetched from the Go
 // module proxy. Converted like kubeconform's openapi2jsonschema in strict mode: objects that list their
 // properties get `additionalProperties: false` unless they preserve unknown fields, `nullable` adds
@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 
 export const CRD_SOURCES = [
   { module: 'github.com/kedacore/keda/v2', version: 'v2.17.2', files: ['config/crd/bases/keda.sh_scaledobjects.yaml', 'config/crd/bases/keda.sh_triggerauthentications.yaml'] },
-  { module: 'github.com/prometheus-operator/prometheus-operator', version: 'v0.81.0', files: ['example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml'] },
+  { module: 'github.com/prometheus-operator/prometheus-operator', version: 'v0.81.0', files: ['example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml', 'example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml'] },
 ];
 
 function strict(node) {
@@ -33,7 +33,7 @@ function strict(node) {
 /** Writes `<root>/<group>/<kind>_<version>.json` for each CRD; returns the kubeconform -schema-location. */
 export function ensureCrdSchemas({ cache, goEnv, log = () => {} }) {
   const root = join(cache, 'crd-schemas');
-  const marker = join(root, `.complete-${CRD_SOURCES.map((s) => `${s.module}@${s.version}`).join(',').replace(/[^a-z0-9.@,-]/gi, '_')}`);
+  const marker = join(root, `.complete-${CRD_SOURCES.map((s) => `${s.module}@${s.version}:${s.files.map((f) => f.split('/').pop().split('_').pop()).join('+')}`).join(',').replace(/[^a-z0-9.@,-]/gi, '_')}`);
   if (existsSync(marker)) return `${root}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`;
   const t0 = Date.now();
   const staging = `${root}.tmp-${process.pid}`;

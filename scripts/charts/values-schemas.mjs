@@ -86,6 +86,139 @@ const envFrom = arrayOf(
   'Environment variables from whole ConfigMaps or Secrets.',
   [[{ secretRef: { name: 'osprey-extra' } }]],
 );
+// Pass-through Kubernetes objects: the keys Kubernetes defines at the first level (kubeconform checks the rest).
+const k8s = (keys, extra = {}) => obj(Object.fromEntries(keys.map((k) => [k, typeof k === 'string' ? {} : k])), extra);
+const nullableInt = { type: ['integer', 'null'] };
+const nullableBool = { type: ['boolean', 'null'] };
+const envVar = obj(
+  {
+    name: str(),
+    value: str(),
+    valueFrom: obj({
+      fieldRef: obj({ fieldPath: str(), apiVersion: str() }, { required: ['fieldPath'] }),
+      resourceFieldRef: obj({ resource: str(), containerName: str(), divisor: quantity }, { required: ['resource'] }),
+      configMapKeyRef: obj({ name: str(), key: str(), optional: bool() }, { required: ['key'] }),
+      secretKeyRef: obj({ name: str(), key: str(), optional: bool() }, { required: ['key'] }),
+      fileKeyRef: obj({ volumeName: str(), path: str(), key: str(), optional: bool() }, { required: ['volumeName', 'path', 'key'] }),
+    }),
+  },
+  { required: ['name'] },
+);
+const extraEnv = arrayOf(envVar, 'Environment variables (Kubernetes EnvVar: value, or valueFrom fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef).', [
+  [
+    { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+    { name: 'FEATURE', valueFrom: { configMapKeyRef: { name: 'osprey-flags', key: 'feature' } } },
+  ],
+]);
+const probeKeys = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const probe = (description) =>
+  obj(
+    {
+      ...Object.fromEntries(probeKeys.map((k) => [k, { type: 'object' }])),
+      initialDelaySeconds: int('', { minimum: 0 }),
+      periodSeconds: int('', { minimum: 1 }),
+      timeoutSeconds: int('', { minimum: 1 }),
+      successThreshold: int('', { minimum: 1 }),
+      failureThreshold: int('', { minimum: 1 }),
+      terminationGracePeriodSeconds: int('', { minimum: 1 }),
+    },
+    { description, examples: [{ periodSeconds: 20, failureThreshold: 5 }] },
+  );
+const lifecycleHandler = k8s(['exec', 'httpGet', 'tcpSocket', 'sleep']);
+const lifecycle = obj(
+  { postStart: lifecycleHandler, preStop: lifecycleHandler, stopSignal: str() },
+  { description: 'Container lifecycle (Kubernetes Lifecycle). A preStop of its own replaces the preStopDelaySeconds hook.', examples: [{ postStart: { exec: { command: ['true'] } } }] },
+);
+const seLinux = k8s(['level', 'role', 'type', 'user']);
+const seccomp = obj({ type: str('', { enum: ['RuntimeDefault', 'Localhost', 'Unconfined'] }), localhostProfile: str() });
+const podSecurityContext = obj(
+  {
+    runAsNonRoot: nullableBool,
+    runAsUser: nullableInt,
+    runAsGroup: nullableInt,
+    fsGroup: nullableInt,
+    fsGroupChangePolicy: { type: ['string', 'null'], enum: ['OnRootMismatch', 'Always', null] },
+    supplementalGroups: { type: ['array', 'null'], items: { type: 'integer' } },
+    supplementalGroupsPolicy: { type: ['string', 'null'] },
+    seccompProfile: { ...seccomp, type: ['object', 'null'] },
+    seLinuxOptions: { ...seLinux, type: ['object', 'null'] },
+    seLinuxChangePolicy: { type: ['string', 'null'] },
+    appArmorProfile: { type: ['object', 'null'] },
+    sysctls: { type: ['array', 'null'], items: obj({ name: str(), value: str() }, { required: ['name', 'value'] }) },
+    windowsOptions: { type: ['object', 'null'] },
+  },
+  {
+    description: 'Pod security context, laid over the default (runAsNonRoot, runAsUser/runAsGroup/fsGroup 1000, seccomp RuntimeDefault); null leaves a key out.',
+    examples: [{ runAsUser: 2000, fsGroupChangePolicy: 'OnRootMismatch' }],
+  },
+);
+const securityContext = obj(
+  {
+    allowPrivilegeEscalation: nullableBool,
+    readOnlyRootFilesystem: nullableBool,
+    privileged: nullableBool,
+    runAsNonRoot: nullableBool,
+    runAsUser: nullableInt,
+    runAsGroup: nullableInt,
+    capabilities: { ...k8s(['add', 'drop']), type: ['object', 'null'] },
+    procMount: { type: ['string', 'null'] },
+    seccompProfile: { ...seccomp, type: ['object', 'null'] },
+    seLinuxOptions: { ...seLinux, type: ['object', 'null'] },
+    appArmorProfile: { type: ['object', 'null'] },
+    windowsOptions: { type: ['object', 'null'] },
+  },
+  {
+    description: 'Container security context, laid over the default (no privilege escalation, read-only root file system, all capabilities dropped); null leaves a key out.',
+    examples: [{ runAsUser: 2000 }],
+  },
+);
+const container = obj(
+  {
+    name: str(),
+    image: str(),
+    imagePullPolicy: str('', { enum: ['Always', 'IfNotPresent', 'Never'] }),
+    command: arrayOf(str()),
+    args: arrayOf(str()),
+    workingDir: str(),
+    ports: arrayOf({ type: 'object' }),
+    env: arrayOf(envVar),
+    envFrom: arrayOf({ type: 'object' }),
+    resources,
+    resizePolicy: arrayOf({ type: 'object' }),
+    restartPolicy: str('', { enum: ['Always'] }),
+    volumeMounts: arrayOf({ type: 'object' }),
+    volumeDevices: arrayOf({ type: 'object' }),
+    livenessProbe: { type: 'object' },
+    readinessProbe: { type: 'object' },
+    startupProbe: { type: 'object' },
+    lifecycle: { type: 'object' },
+    securityContext: { type: 'object' },
+    terminationMessagePath: str(),
+    terminationMessagePolicy: str('', { enum: ['File', 'FallbackToLogsOnError'] }),
+    stdin: bool(),
+    stdinOnce: bool(),
+    tty: bool(),
+  },
+  { required: ['name', 'image'] },
+);
+const initContainers = arrayOf(container, 'Init containers run before the service (Kubernetes Container).', [[{ name: 'wait-db', image: 'busybox:1.36', command: ['sh', '-c', 'until nc -z postgres 5432; do sleep 1; done'] }]]);
+const sidecars = arrayOf(container, 'Containers run beside the service (Kubernetes Container).', [[{ name: 'proxy', image: 'registry.example.com/proxy:1.0', args: ['--port=9000'] }]]);
+const extraVolumes = arrayOf({ type: 'object', required: ['name'], properties: { name: str() } }, 'Volumes added to the pod (Kubernetes Volume).', [[{ name: 'extra', emptyDir: {} }]]);
+const extraVolumeMounts = arrayOf(
+  obj({ name: str(), mountPath: str(), readOnly: bool(), subPath: str(), subPathExpr: str(), mountPropagation: str(), recursiveReadOnly: str() }, { required: ['name', 'mountPath'] }),
+  'Volume mounts added to the container.',
+  [[{ name: 'extra', mountPath: '/extra' }]],
+);
+const priorityClassName = str('PriorityClass of the pods.', { examples: ['osprey-critical'] });
+const podLabels = (description) => ({
+  ...stringMap(description, [{ team: 'data' }]),
+  not: { anyOf: ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component'].map((label) => ({ required: [label] })) },
+});
+const peers = (description, examples) => arrayOf(k8s(['podSelector', 'namespaceSelector', 'ipBlock']), description, examples);
+const egressRules = arrayOf(k8s(['to', 'ports']), 'NetworkPolicy egress rules (Kubernetes NetworkPolicyEgressRule): the backends the pods reach.', [
+  [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 5432, protocol: 'TCP' }] }],
+]);
+
 const config = {
   type: 'object',
   description: 'Osprey configuration (docs/configuration.md); Osprey checks it at start and refuses unknown keys.',
@@ -133,6 +266,24 @@ const global = obj({
   }),
   serviceMonitor: serviceMonitor(true),
   commonLabels: stringMap('Labels added to every object of the services.', [{ team: 'data' }]),
+  podAnnotations: stringMap('Annotations of every pod; <service>.podAnnotations is laid over.', [{ 'example.com/a': 'b' }]),
+  podLabels: podLabels('Labels of every pod, besides the selector labels (which they cannot replace); <service>.podLabels is laid over.'),
+  podSecurityContext,
+  securityContext,
+  priorityClassName: str('PriorityClass of every service without its own.', { examples: ['osprey-critical'] }),
+  topologySpreadConstraints: { ...topologySpreadConstraints, description: "Spread constraints of every service without its own; a constraint without labelSelector spreads each service's own pods." },
+  extraEnv,
+  extraVolumes,
+  extraVolumeMounts,
+  initContainers,
+  sidecars,
+  networkPolicy: obj({
+    enabled: bool('A NetworkPolicy for every service (<service>.networkPolicy.enabled overrides).'),
+    ingressFrom: peers('Peers allowed on the webserver port (Kubernetes NetworkPolicyPeer); empty: anyone.', [[{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]]),
+    metricsFrom: peers('Peers allowed to scrape /metrics of the other services (Prometheus).', [[{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]]),
+    egress: egressRules,
+    allowDNS: bool('With egress rules, also allow DNS (port 53) to anywhere.'),
+  }),
 });
 
 // ---- one app chart ---------------------------------------------------------------------------------
@@ -171,10 +322,21 @@ function appSchema(component) {
       examples: [600],
     }),
     shutdownMarginSeconds: int('Seconds added to worker.shutdownGraceMs for the rest of the shutdown.', { minimum: 0 }),
-    probes: obj({
-      periodSeconds: int('', { minimum: 1 }),
-      timeoutSeconds: int('', { minimum: 1 }),
-      startupFailureThreshold: int('Startup probe failures allowed, every 2 s.', { minimum: 1 }),
+    preStopDelaySeconds: int('Seconds the default preStop hook waits before SIGTERM (0: no hook); counted in the default terminationGracePeriodSeconds.', { minimum: 0, examples: [10] }),
+    lifecycle,
+    startupProbe: probe('Startup probe laid over the default (httpGet /health/live every 2 s, 60 failures); a handler of its own replaces httpGet.'),
+    livenessProbe: probe('Liveness probe laid over the default (httpGet /health/live every 10 s, timeout 3 s, 3 failures).'),
+    readinessProbe: probe('Readiness probe laid over the default (httpGet /health/ready every 10 s, timeout 3 s, 3 failures).'),
+    podSecurityContext: { ...podSecurityContext, description: `${podSecurityContext.description} Laid over global.podSecurityContext.` },
+    securityContext: { ...securityContext, description: `${securityContext.description} Laid over global.securityContext.` },
+    priorityClassName: { ...priorityClassName, description: 'PriorityClass of the pods; default global.priorityClassName.' },
+    initContainers,
+    sidecars,
+    extraEnv,
+    networkPolicy: obj({
+      enabled: { type: ['boolean', 'null'], description: 'Empty: global.networkPolicy.enabled.', examples: [true] },
+      ingressFrom: peers('Peers allowed on the http port, besides global.networkPolicy.ingressFrom (webserver) or metricsFrom.', [[{ podSelector: { matchLabels: { app: 'gateway' } } }]]),
+      egress: { ...egressRules, description: 'Egress rules added to global.networkPolicy.egress.' },
     }),
     resources,
     podDisruptionBudget: obj({
@@ -191,20 +353,13 @@ function appSchema(component) {
       { description: 'Laid key by key over global.persistence.' },
     ),
     podAnnotations: stringMap('Annotations of the pods.', [{ 'example.com/a': 'b' }]),
-    podLabels: {
-      ...stringMap('Labels of the pods, besides the selector labels (which they cannot replace).', [{ team: 'data' }]),
-      not: { anyOf: ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component'].map((label) => ({ required: [label] })) },
-    },
+    podLabels: podLabels('Labels of the pods, besides the selector labels (which they cannot replace); laid over global.podLabels.'),
     nodeSelector: stringMap('Node selector; default global.nodeSelector.', [{ pool: 'osprey' }]),
     tolerations,
     affinity,
     topologySpreadConstraints,
-    extraVolumes: arrayOf({ type: 'object', required: ['name'], properties: { name: str() } }, 'Volumes added to the pod (Kubernetes Volume).', [[{ name: 'extra', emptyDir: {} }]]),
-    extraVolumeMounts: arrayOf(
-      obj({ name: str(), mountPath: str(), readOnly: bool(), subPath: str(), subPathExpr: str(), mountPropagation: str(), recursiveReadOnly: str() }, { required: ['name', 'mountPath'] }),
-      'Volume mounts added to the container.',
-      [[{ name: 'extra', mountPath: '/extra' }]],
-    ),
+    extraVolumes,
+    extraVolumeMounts,
   };
   if (component === 'webserver') Object.assign(properties, webserverProperties());
   if (component === 'worker') Object.assign(properties, workerProperties());
@@ -246,7 +401,7 @@ function workerProperties() {
       queueDepth: obj({
         enabled: bool('Add the External metric of pending worker jobs.'),
         metricName: str('', { examples: ['osprey_pending'] }),
-        selector: stringMap('Label selector of the external metric.', [{ release: 'osprey' }]),
+        selector: stringMap('Label selector of the external metric; empty: { app_kubernetes_io_instance: <release> }.', [{ release: 'osprey' }]),
         targetAverageValue: intOrString('Pending jobs per worker the HPA aims for.', { examples: ['40'] }),
       }),
       behavior: obj(
@@ -278,7 +433,7 @@ function workerProperties() {
       ),
       prometheus: obj({
         serverAddress: str('', { examples: ['http://prometheus:9090'] }),
-        query: str('', { examples: ['sum(osprey_worker_jobs_pending)'] }),
+        query: str('PromQL; empty: max(osprey_worker_jobs_pending) of this release (namespace and app_kubernetes_io_instance).', { examples: ['max(osprey_worker_jobs_pending{namespace="osprey"})'] }),
         threshold: intOrString('', { examples: ['40'] }),
       }),
       postgresql: obj({
@@ -302,7 +457,8 @@ function workerProperties() {
         consumerGroup: str("Empty: the workers' group, <queue.topicPrefix>.workers.", { examples: ['other.workers'] }),
         topic: str('Empty: <queue.topicPrefix>.worker-jobs.', { examples: ['other.worker-jobs'] }),
         lagThreshold: intOrString('', { examples: ['40'] }),
-        authenticationRef: str('TriggerAuthentication for SASL/TLS.', { examples: ['kafka-auth'] }),
+        passwordFromEnv: envName('Variable of the worker holding the SASL password, read by the TriggerAuthentication the chart makes when queue.saslMechanism is set.'),
+        authenticationRef: str('TriggerAuthentication of your own for SASL/TLS certificates (the chart then makes none).', { examples: ['kafka-auth'] }),
       }),
       redis: obj({
         address: str('host:port; empty: the host and port of workerQueue.url of the configuration.', { examples: ['redis.example.com:6380'] }),
@@ -331,7 +487,32 @@ function umbrellaSchema() {
     title: 'Values of the Osprey umbrella chart',
     type: 'object',
     additionalProperties: false,
-    properties: { global, ...Object.fromEntries(APP_COMPONENTS.map((c) => [c, service(c)])) },
+    properties: {
+      global,
+      ...Object.fromEntries(APP_COMPONENTS.map((c) => [c, service(c)])),
+      monitoring: obj({
+        prometheusRule: obj({
+          enabled: bool("A Prometheus Operator PrometheusRule with Osprey's alerts (docs/operations.md#alerts-and-dashboard)."),
+          labels: stringMap('Labels of the PrometheusRule (what the Prometheus selects).', [{ release: 'prometheus' }]),
+          for: str('How long a condition holds before its alert fires.', { pattern: '^[0-9]+(ms|s|m|h)$', examples: ['5m'] }),
+          backlogWaitSeconds: { type: 'number', minimum: 0, description: 'OspreyWorkerBacklogOld: 95th percentile of the wait of started jobs above this.', examples: [600] },
+          backlogSize: { type: 'number', minimum: 0, description: 'OspreyWorkerBacklogLarge: pending worker jobs above this.', examples: [5000] },
+          executorLag: { type: 'number', minimum: 0, description: 'OspreyExecutorLag: pending execution events above this.', examples: [5000] },
+          failedExecutionsPerMinute: { type: 'number', minimum: 0, description: 'OspreyExecutionsFailing: failed executions per minute above this.', examples: [10] },
+          indexerLag: { type: 'number', minimum: 0, description: 'OspreyIndexerLag: messages not yet indexed above this.', examples: [50000] },
+        }),
+        grafanaDashboard: obj({
+          enabled: bool('A ConfigMap holding the Grafana dashboard (charts/osprey/dashboards/osprey.json).'),
+          labels: stringMap('Labels of the ConfigMap (what the Grafana sidecar selects).', [{ grafana_dashboard: 'osprey' }]),
+          annotations: stringMap('Annotations of the ConfigMap (e.g. the Grafana folder).', [{ grafana_folder: 'Osprey' }]),
+        }),
+      }),
+      extraManifests: arrayOf(
+        { type: ['object', 'string'] },
+        'More objects installed with the release: Kubernetes objects or YAML strings, rendered with tpl.',
+        [[{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: '{{ .Release.Name }}-extra' }, data: { a: 'b' } }]],
+      ),
+    },
   };
 }
 

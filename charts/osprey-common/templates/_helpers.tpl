@@ -95,6 +95,9 @@ false, 0 or "" in .src wins: a service's `enabled: false` over a global `true` i
 {{- range $key, $value := .src -}}
 {{- if and (kindIs "map" $value) (kindIs "map" (get $dst $key)) -}}
 {{- include "osprey.mergeInto" (dict "dst" (get $dst $key) "src" $value) -}}
+{{- else if kindIs "invalid" $value -}}
+{{- /* null (deepCopy refuses it): kept, so that a caller can leave the key out (security contexts). */ -}}
+{{- $_ := set $dst $key $value -}}
 {{- else -}}
 {{- $_ := set $dst $key (deepCopy $value) -}}
 {{- end -}}
@@ -125,10 +128,18 @@ false, 0 or "" in .src wins: a service's `enabled: false` over a global `true` i
 {{- end -}}
 
 {{/* Names of the environment variables the chart sets on the container (env and secretEnv, global and own), as JSON. */}}
-{{- define "osprey.envNames" -}}
+{{- define "osprey.baseEnvNames" -}}
 {{- $g := (include "osprey.global" .) | fromYaml -}}
 {{- $names := list "OSPREY_CONFIG" -}}
 {{- range (concat (dig "secretEnv" list $g) (.Values.secretEnv | default list)) }}{{ $names = append $names .name }}{{ end -}}
 {{- range $name, $_ := (include "osprey.overlay" (dict "context" . "key" "env")) | fromYaml }}{{ $names = append $names $name }}{{ end -}}
+{{- toJson $names -}}
+{{- end -}}
+
+{{/* Names of every environment variable of the container: the chart's and extraEnv (global and own), as JSON. */}}
+{{- define "osprey.envNames" -}}
+{{- $g := (include "osprey.global" .) | fromYaml -}}
+{{- $names := include "osprey.baseEnvNames" . | fromJsonArray -}}
+{{- range (concat (dig "extraEnv" list $g) (.Values.extraEnv | default list)) }}{{ $names = append $names .name }}{{ end -}}
 {{- toJson $names -}}
 {{- end -}}

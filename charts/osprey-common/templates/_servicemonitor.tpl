@@ -15,6 +15,11 @@ spec:
   selector:
     matchLabels:
       {{- include "osprey.selectorLabels" . | nindent 6 }}
+  # Copied onto every series (app_kubernetes_io_instance, ..._component): the release-scoped queries of
+  # the KEDA trigger, the alerts and the dashboard select on them.
+  targetLabels:
+    - app.kubernetes.io/instance
+    - app.kubernetes.io/component
   endpoints:
     - port: http
       path: /metrics
