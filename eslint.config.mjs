@@ -22,9 +22,11 @@ const sourceFiles = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.mjs', 
 
 // Every lib is a package: `@osprey/<lib>` is its public surface (src/index.ts: ports, types, errors), each adapter
 // family an entry point of its own (`@osprey/queue/kafka`, ...: loaded only by the backend that uses it), and
-// `@osprey/<lib>/testing` its test helpers (src/testing/: contract suites, fixtures, test servers).
+// `@osprey/<lib>/testing` its test helpers (src/testing/: contract suites, fixtures, test servers). The command
+// line parses its flags through light entry points (`@osprey/services/cli`, `@osprey/flow-model/worker-group-key`)
+// and loads the rest per command.
 const noDeepImports = {
-  regex: '^@osprey/[^/]+/(?!(testing|sql|kafka|redis|search|s3)$)',
+  regex: '^@osprey/[^/]+/(?!(testing|sql|kafka|redis|search|s3|cli|worker-group-key)$)',
   message: 'Import another lib by its package name only (`@osprey/<lib>`, or `@osprey/<lib>/testing` from tests), never a path inside it.',
 };
 // Test helpers are never built into dist/ or an image: only specs, e2e and other test helpers import them.

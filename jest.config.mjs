@@ -29,6 +29,7 @@ const common = {
   moduleNameMapper: {
     ...native,
     '^@osprey/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@osprey/flow-model/worker-group-key$': '<rootDir>/libs/flow-model/src/flow/worker-group-key.ts',
     '^@osprey/([a-z-]+)/([a-z0-9-]+)$': '<rootDir>/libs/$1/src/$2/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,7 +1,7 @@
+// Parsing the command line loads commander and the flag definitions only: each action imports what it runs, so
+// `--help` does not load NestJS and `flow validate` does not load the services (see docs/benchmarks.md).
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ExpressionError, FlowValidationError, InputValidationError, parseFlow, renderTemplate } from '@osprey/flow-model';
-import { ConfigError, createLogger, envSecrets, migrateBackend } from '@osprey/server';
 import {
   commanderExitCode,
   configFromFlags,
@@ -13,13 +13,14 @@ import {
   InsecureListenError,
   locateUiDir,
   portOption,
-  runFlowTest,
   serviceCommand,
   SERVICE_ROLES,
-  startServer,
   throwOnUsageError,
   type ServerFlags,
-} from '@osprey/services';
+} from '@osprey/services/cli';
+
+/** The built web UI that the webserver serves (a few file checks, no import). */
+const uiDir = locateUiDir(import.meta.url);
 
 /** Errors a user can fix: printed as their message alone, with exit code 1 (2 for usage). */
 class UsageError extends Error {}
@@ -42,11 +43,13 @@ server
   .addOption(configOption())
   .addOption(workerGroupOption())
   .action(async (flags: ServerFlags) => {
+    const config = await configFromFlags(flags);
+    const { startServer } = await import('@osprey/services');
     await startServer({
-      config: configFromFlags(flags),
+      config,
       roles: ['executor', 'worker', 'scheduler', 'webserver'],
       service: 'local',
-      uiDir: locateUiDir(import.meta.url),
+      uiDir,
       listen: { defaultHost: '127.0.0.1', refuseOpenApi: true, insecureNoAuth: flags.insecureNoAuth === true },
     });
   });
@@ -59,10 +62,12 @@ server
   .addOption(configOption())
   .addOption(workerGroupOption())
   .action(async (flags: ServerFlags) => {
-    await startServer({ config: configFromFlags(flags), roles: ['executor', 'worker', 'scheduler', 'webserver', 'indexer'], service: 'standalone', uiDir: locateUiDir(import.meta.url) });
+    const config = await configFromFlags(flags);
+    const { startServer } = await import('@osprey/services');
+    await startServer({ config, roles: ['executor', 'worker', 'scheduler', 'webserver', 'indexer'], service: 'standalone', uiDir });
   });
 
-for (const role of SERVICE_ROLES) program.addCommand(serviceCommand(role, { uiDir: locateUiDir(import.meta.url) }));
+for (const role of SERVICE_ROLES) program.addCommand(serviceCommand(role, { uiDir }));
 
 program
   .command('migrate')
@@ -70,7 +75,9 @@ program
   .addOption(dataDirOption())
   .addOption(configOption())
   .action(async (flags: ServerFlags) => {
-    const applied = await migrateBackend(configFromFlags(flags));
+    const config = await configFromFlags(flags);
+    const { migrateBackend } = await import('@osprey/server');
+    const applied = await migrateBackend(config);
     process.stdout.write(applied.length > 0 ? `applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join('\n')}\n` : 'schema up to date\n');
   });
 
@@ -80,6 +87,7 @@ flow
   .description('validate flow files; prints each problem with its line and column, exits 1 if any')
   .argument('<files...>', 'flow YAML files')
   .action(async (files: string[]) => {
+    const { FlowValidationError, parseFlow } = await import('@osprey/flow-model');
     let bad = 0;
     for (const file of files) {
       let source: string;
@@ -117,6 +125,8 @@ flow
       if (at <= 0) throw new UsageError(`--input ${pair}: expected key=value`);
       inputs[pair.slice(0, at)] = pair.slice(at + 1);
     }
+    const { createLogger } = await import('@osprey/server');
+    const { runFlowTest } = await import('@osprey/services');
     const logger = createLogger({ service: 'flow-test', instance: `pid-${process.pid}`, level: flags.logLevel, destination: process.stderr });
     const result = await runFlowTest({ flowFile: file, flowsDir: flags.flows, inputs, timeoutMs: flags.timeout * 1000, logger });
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -127,7 +137,7 @@ program
   .description('render a template with Kestra expression syntax and print the text')
   .argument('<template>', 'the template, e.g. "{{ name | upper }}"')
   .option('--context <json>', 'variables as a JSON object', '{}')
-  .action((template: string, flags: { context: string }) => {
+  .action(async (template: string, flags: { context: string }) => {
     let context: unknown;
     try {
       context = JSON.parse(flags.context);
@@ -135,6 +145,8 @@ program
       throw new UsageError(`--context is not valid JSON: ${(error as Error).message}`);
     }
     if (!context || typeof context !== 'object' || Array.isArray(context)) throw new UsageError('--context must be a JSON object');
+    const { renderTemplate } = await import('@osprey/flow-model');
+    const { envSecrets } = await import('@osprey/server');
     process.stdout.write(renderTemplate(template, context as Record<string, unknown>, { secret: envSecrets() }));
   });
 
@@ -153,12 +165,15 @@ program.addOption(new Option('--no-color').hideHelp());
 try {
   await throwOnUsageError(program).parseAsync(process.argv);
 } catch (error) {
-  process.exitCode = report(error);
+  process.exitCode = await report(error);
 }
 
-function report(error: unknown): number {
+async function report(error: unknown): Promise<number> {
   const commanderCode = commanderExitCode(error);
   if (commanderCode !== undefined) return commanderCode; // commander printed the message or the help
+  // Imported here rather than at start (--help needs neither); the action that threw one of them has loaded it already.
+  const { ExpressionError, FlowValidationError, InputValidationError } = await import('@osprey/flow-model');
+  const { ConfigError } = await import('@osprey/server');
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof InsecureListenError) {
     process.stderr.write(`osprey: ${error.message}\n`);
     return 2;

@@ -1,4 +1,4 @@
 // The scheduler service alone: a thin composition root over @osprey/services.
-import { runService } from '@osprey/services';
+import { runService } from '@osprey/services/cli';
 
 await runService('scheduler');

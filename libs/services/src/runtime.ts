@@ -10,9 +10,9 @@ import { IndexerService } from './indexer/indexer-service.js';
 import { OspreyMetrics } from './metrics.js';
 import { SchedulerService } from './scheduler/scheduler-service.js';
 import { WorkerService } from './worker/worker-service.js';
+import type { ServiceRole } from './service-role.js';
 
-export const SERVICE_ROLES = ['executor', 'worker', 'scheduler', 'webserver', 'indexer'] as const;
-export type ServiceRole = (typeof SERVICE_ROLES)[number];
+export { SERVICE_ROLES, type ServiceRole } from './service-role.js';
 
 export interface RuntimeOptions {
   config: OspreyConfig;

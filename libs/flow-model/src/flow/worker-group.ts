@@ -11,8 +11,7 @@ export interface WorkerGroup {
   fallback?: WorkerGroupFallback;
 }
 
-/** The key form a worker group takes, on a task as on the worker's `--worker-group` flag. */
-export const WORKER_GROUP_KEY = /^[a-zA-Z0-9_-]+$/;
+export { WORKER_GROUP_KEY } from './worker-group-key.js';
 
 export const WORKER_GROUP_PROPERTIES = declaredProperties({
   key: prop.string().describe('Only workers started with --worker-group <key> take the task.'),

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
-import pg from 'pg';
+import type { Client } from 'pg';
 import type { SqlDatabase } from '@osprey/sql';
 
 export type SqlWakeupTopic = 'events' | 'jobs' | 'broadcast';
@@ -90,7 +90,7 @@ export class PollingWakeup extends EmitterWakeup {
  * because notifications may have been missed meanwhile.
  */
 export class ListenWakeup extends EmitterWakeup {
-  private client: pg.Client | undefined;
+  private client: Client | undefined;
   private reconnect: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -110,6 +110,8 @@ export class ListenWakeup extends EmitterWakeup {
   notify(): void {}
 
   private async connect(): Promise<void> {
+    // Loaded on PostgreSQL only: SQLite and MySQL processes never need the driver.
+    const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (message) => {
       const topic = message.channel.replace(/^osprey_/, '') as SqlWakeupTopic;
@@ -131,7 +133,7 @@ export class ListenWakeup extends EmitterWakeup {
     for (const topic of TOPICS) this.emitter.emit(topic);
   }
 
-  private lost(client: pg.Client): void {
+  private lost(client: Client): void {
     if (this.client !== client || this.closed) return;
     this.client = undefined;
     for (const topic of TOPICS) this.emitter.emit(topic);

@@ -4,6 +4,9 @@ import { extname, join, resolve } from 'node:path';
 import { isTerminated, parseFlow, type Execution, type Flow } from '@osprey/flow-model';
 import { loadConfig, type Logger } from '@osprey/server';
 import { OspreyRuntime } from '../runtime.js';
+import { FlowTestTimeoutError } from './flow-test-timeout-error.js';
+
+export { FlowTestTimeoutError } from './flow-test-timeout-error.js';
 
 export interface FlowTestRequest {
   flowFile: string;
@@ -18,13 +21,6 @@ export interface FlowTestResult {
   execution: Execution;
   /** Executions of other flows the run started, in the order they ended. */
   triggered: Execution[];
-}
-
-export class FlowTestTimeoutError extends Error {
-  constructor(readonly execution: Execution | null, timeoutMs: number) {
-    super(`the execution did not end within ${timeoutMs} ms (state ${execution?.state.current ?? 'not created'})`);
-    this.name = 'FlowTestTimeoutError';
-  }
 }
 
 /**

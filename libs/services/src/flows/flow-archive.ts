@@ -1,5 +1,4 @@
-import { ZipArchive } from 'archiver';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import type { StoredFlow } from '@osprey/flow-model';
@@ -14,10 +13,19 @@ export interface FlowSourceFile {
 
 /** Kestra's export: a ZIP of `<namespace>.<id>.yml` sources, streamed as it is built. */
 export function writeFlowArchive(flows: StoredFlow[]): Readable {
-  const archive = new ZipArchive({ zlib: { level: 6 } });
-  for (const flow of flows) archive.append(flow.source, { name: `${flow.namespace}.${flow.id}.yml` });
-  void archive.finalize();
-  return archive;
+  const out = new PassThrough();
+  // archiver and its dependencies are loaded by the first export, not by every process at start.
+  import('archiver').then(
+    ({ ZipArchive }) => {
+      const archive = new ZipArchive({ zlib: { level: 6 } });
+      archive.on('error', (error) => out.destroy(error));
+      archive.pipe(out);
+      for (const flow of flows) archive.append(flow.source, { name: `${flow.namespace}.${flow.id}.yml` });
+      void archive.finalize();
+    },
+    (error: unknown) => out.destroy(error as Error),
+  );
+  return out;
 }
 
 export interface ArchiveLimits {

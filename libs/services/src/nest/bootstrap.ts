@@ -10,7 +10,7 @@ import { ErrorFilter } from '../webserver/error.filter.js';
 import { ApiCredentials } from '../webserver/auth/api-credentials.js';
 import { apiAuthMiddleware } from '../webserver/auth/api-auth.middleware.js';
 import { staticUiMiddleware } from '../webserver/static-ui.js';
-import { createOpenApiDocument, OpenApiDocument } from '../webserver/openapi.js';
+import { OpenApiDocument } from '../webserver/openapi.js';
 import { DeclaredQueryGuard } from '../webserver/declared-query.guard.js';
 import { chooseListenAddress, describeHost, localUrl } from './listen-address.js';
 
@@ -56,9 +56,10 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
   // Body parser errors (malformed JSON, too large) happen before routing: same JSON answers as the filter's.
   app.use(errors.middleware);
   app.useGlobalFilters(errors);
-  // Built for every role (health and metrics are routes too): the guard checks each query string against it.
-  const document = createOpenApiDocument(app);
-  if (options.roles.includes('webserver')) app.get(OpenApiDocument).document = document;
+  // For every role (health and metrics are routes too): the guard checks each query string against the document,
+  // built when first needed.
+  const document = app.get(OpenApiDocument);
+  document.describe(app);
   app.useGlobalGuards(new DeclaredQueryGuard(document));
   // Graceful stop on SIGTERM/SIGINT: the workers drain, the backend closes, the process exits 0.
   // A second signal exits at once.

@@ -1,5 +1,4 @@
-import { ConfigError } from '@osprey/server';
-import type { ServiceRole } from '../runtime.js';
+import type { ServiceRole } from '../service-role.js';
 import { InsecureListenError } from './listen-address.js';
 import { commanderExitCode, serviceCommand, throwOnUsageError, USAGE_EXIT_CODE } from './service-command.js';
 
@@ -10,6 +9,8 @@ export async function runService(role: ServiceRole, options: { uiDir?: string } 
   } catch (error) {
     const commanderCode = commanderExitCode(error);
     if (commanderCode !== undefined) process.exit(commanderCode);
+    // Loaded here, not at start: `--help` needs no configuration loader (the command's action loaded it already).
+    const { ConfigError } = await import('@osprey/server');
     const usage = error instanceof ConfigError || error instanceof InsecureListenError;
     process.stderr.write(`osprey ${role}: ${(error as Error).message}\n`);
     process.exit(usage ? USAGE_EXIT_CODE : 1);

@@ -1,8 +1,9 @@
+// Loaded by every `osprey` command, `--help` included: commander and the flag definitions only. What a command runs
+// (the configuration loader, NestJS, the services) is imported by its action.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { WORKER_GROUP_KEY } from '@osprey/flow-model';
-import { loadConfig, type OspreyConfig } from '@osprey/server';
-import type { ServiceRole } from '../runtime.js';
-import { startServer } from './bootstrap.js';
+import { WORKER_GROUP_KEY } from '@osprey/flow-model/worker-group-key';
+import type { OspreyConfig } from '@osprey/server';
+import type { ServiceRole } from '../service-role.js';
 
 /** Flags of the commands that start a process (`server local|standalone`, one service, `migrate`). */
 export interface ServerFlags {
@@ -38,7 +39,8 @@ export const workerGroupOption = () =>
   );
 
 /** The configuration a command's flags name: the file (`--config`, else OSPREY_CONFIG), OSPREY_* variables, then the flags. */
-export function configFromFlags(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): OspreyConfig {
+export async function configFromFlags(flags: ServerFlags, env: NodeJS.ProcessEnv = process.env): Promise<OspreyConfig> {
+  const { loadConfig } = await import('@osprey/server');
   return loadConfig({
     file: flags.config ?? env.OSPREY_CONFIG,
     env,
@@ -61,7 +63,9 @@ export function serviceCommand(role: ServiceRole, options: { name?: string; uiDi
   return command
     .showHelpAfterError()
     .action(async (flags: ServerFlags) => {
-      await startServer({ config: configFromFlags(flags), roles: [role], service: role, uiDir: role === 'webserver' ? options.uiDir : undefined });
+      const config = await configFromFlags(flags);
+      const { startServer } = await import('./bootstrap.js');
+      await startServer({ config, roles: [role], service: role, uiDir: role === 'webserver' ? options.uiDir : undefined });
     });
 }
 

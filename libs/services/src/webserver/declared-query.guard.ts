@@ -26,31 +26,28 @@ interface DeclaredParam {
  * type is a 400 naming it before the handler runs. Ranges and formats beyond the type stay with the handlers.
  */
 export class DeclaredQueryGuard implements CanActivate {
-  private readonly operations = new Map<string, DeclaredParam[]>();
+  private operationsByName?: Map<string, DeclaredParam[]>;
   private readonly reflector = new Reflector();
 
-  constructor(document: OpenAPIObject) {
-    for (const item of Object.values(document.paths)) {
-      for (const operation of Object.values(item) as { operationId?: string; parameters?: { in?: string; name?: string; schema?: ParamSchema; style?: string }[] }[]) {
-        if (!operation || typeof operation !== 'object' || !operation.operationId) continue;
-        const params = (operation.parameters ?? [])
-          .filter((p) => p.in === 'query' && typeof p.name === 'string')
-          .map((p) => ({ name: p.name!, schema: p.schema ?? {}, deepObject: p.style === 'deepObject' }));
-        this.operations.set(operation.operationId, params);
-      }
-    }
+  /** `document` is read at the first request with a query string: a request without one has nothing to refuse. */
+  constructor(private readonly document: { readonly document: OpenAPIObject }) {}
+
+  private get operations(): Map<string, DeclaredParam[]> {
+    return (this.operationsByName ??= declaredParams(this.document.document));
   }
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
+    const query = context.switchToHttp().getRequest<{ query?: RawQuery }>().query ?? {};
+    const entries = flattenQuery(query);
+    if (entries.length === 0) return true;
     const handler = context.getHandler();
     if (this.reflector.get<boolean | undefined>(FREE_QUERY, handler) === true) return true;
     const declared = this.operations.get(operationId(context.getClass().name, handler.name));
     // A route outside the document (none today) is not this guard's to judge.
     if (!declared) return true;
     const unsupported = this.reflector.get<Record<string, string> | undefined>(UNSUPPORTED_QUERY, handler) ?? {};
-    const query = context.switchToHttp().getRequest<{ query?: RawQuery }>().query ?? {};
-    for (const [key, values] of flattenQuery(query)) {
+    for (const [key, values] of entries) {
       const base = key.includes('[') ? key.slice(0, key.indexOf('[')) : key;
       const param = declared.find((p) => p.name === key || (p.deepObject && p.name === base));
       if (!param) {
@@ -63,6 +60,21 @@ export class DeclaredQueryGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/** The query parameters each operation of the document declares, by operation id. */
+function declaredParams(document: OpenAPIObject): Map<string, DeclaredParam[]> {
+  const operations = new Map<string, DeclaredParam[]>();
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as { operationId?: string; parameters?: { in?: string; name?: string; schema?: ParamSchema; style?: string }[] }[]) {
+      if (!operation || typeof operation !== 'object' || !operation.operationId) continue;
+      const params = (operation.parameters ?? [])
+        .filter((p) => p.in === 'query' && typeof p.name === 'string')
+        .map((p) => ({ name: p.name!, schema: p.schema ?? {}, deepObject: p.style === 'deepObject' }));
+      operations.set(operation.operationId, params);
+    }
+  }
+  return operations;
 }
 
 function checkValues(param: DeclaredParam, values: string[]): void {

@@ -60,7 +60,22 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-/** Holds the document built at start, for the controller that serves it. */
+/**
+ * The application's document, built from its decorators when first read (a request with a query string to check, or
+ * GET /api/v1/openapi.json) rather than at start: building it scans every route, a sizeable part of start-up time.
+ */
 export class OpenApiDocument {
-  document?: OpenAPIObject;
+  private app?: INestApplication;
+  private built?: OpenAPIObject;
+
+  /** The application whose routes the document describes; its routes are final once it is created. */
+  describe(app: INestApplication): void {
+    this.app = app;
+    this.built = undefined;
+  }
+
+  get document(): OpenAPIObject {
+    if (!this.app) throw new Error('OpenApiDocument: describe(app) was not called');
+    return (this.built ??= createOpenApiDocument(this.app));
+  }
 }
