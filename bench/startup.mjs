@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './machine.mjs';
@@ -18,6 +18,7 @@ import { mb, ms, percentile } from './stats.mjs';
 const USAGE = `usage: npm run bench:startup -- [options]   (or node bench/startup.mjs after npm run build)
   --runs <n>        runs of each case (default 10)
   --only <names>    comma-separated subset of: help, version, validate, server-fresh, server-existing
+  --cli <main.js>   measure another build of the CLI (e.g. another checkout's apps/cli/dist/main.js) for comparison
   --write           write the table into docs/benchmarks.md`;
 
 const FLOW = `id: hello
@@ -60,7 +61,13 @@ const CASES = [
 export async function runStartupBenchmark(argv, root) {
   const { values } = parseArgs({
     args: argv,
-    options: { runs: { type: 'string', default: '10' }, only: { type: 'string' }, write: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: {
+      runs: { type: 'string', default: '10' },
+      only: { type: 'string' },
+      cli: { type: 'string' },
+      write: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -75,7 +82,8 @@ export async function runStartupBenchmark(argv, root) {
   }
   const machine = describeMachine(root);
   const work = await mkdtemp(join(tmpdir(), 'osprey-startup-'));
-  const ctx = { root, work, flowFile: join(work, 'hello.yml'), existingDir: join(work, 'existing') };
+  const cli = resolve(values.cli ?? join(root, 'apps/cli/dist/main.js'));
+  const ctx = { cli, work, flowFile: join(work, 'hello.yml'), existingDir: join(work, 'existing') };
   await writeFile(ctx.flowFile, FLOW);
   const rows = [];
   try {
@@ -102,7 +110,7 @@ export async function runStartupBenchmark(argv, root) {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const section = renderStartup(machine, rows, runs);
+  const section = renderStartup(machine, rows, runs, values.cli ? cli : undefined);
   console.log(`\n${section}\n`);
   if (values.write) {
     await writeDoc(join(root, 'docs/benchmarks.md'), section, '# Benchmarks\n', 'startup');
@@ -111,9 +119,9 @@ export async function runStartupBenchmark(argv, root) {
   return 0;
 }
 
-function renderStartup(machine, rows, runs) {
+function renderStartup(machine, rows, runs, otherCli) {
   return [
-    `Measured ${machine.date.slice(0, 10)} at commit \`${machine.commit}\`, ${runs} runs of each case.`,
+    `Measured ${machine.date.slice(0, 10)} ${otherCli ? `with the CLI build ${otherCli}` : `at commit \`${machine.commit}\``}, ${runs} runs of each case.`,
     '',
     `- CPU: ${machine.cpuModel}, ${machine.cores} cores; ${machine.memoryGb.toFixed(0)} GB memory; ${machine.kernel}`,
     `- 1-minute load average before the run: ${machine.loadBefore.toFixed(2)} (the machine is shared; other work skews the numbers)`,
@@ -126,7 +134,7 @@ function renderStartup(machine, rows, runs) {
 }
 
 function spawnCli(ctx, args, usageFile) {
-  return spawn(process.execPath, [`--import=${USAGE_PRELOAD}`, join(ctx.root, 'apps/cli/dist/main.js'), ...args], {
+  return spawn(process.execPath, [`--import=${USAGE_PRELOAD}`, ctx.cli, ...args], {
     cwd: ctx.work,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production', OSPREY_BENCH_USAGE_FILE: usageFile },
