@@ -1,4 +1,12 @@
-export * from './runtime.js';
+export { SERVICE_ROLES, type ServiceRole } from './service-role.js';
+export * from './nest/tokens.js';
+export { OspreyAppModule, type OspreyAppOptions } from './nest/osprey-app.module.js';
+export { OspreyCoreModule } from './nest/core.module.js';
+export { ExecutorModule } from './executor/executor.module.js';
+export { WorkerModule } from './worker/worker.module.js';
+export { SchedulerModule } from './scheduler/scheduler.module.js';
+export { IndexerModule } from './indexer/indexer.module.js';
+export { WebserverModule } from './webserver/webserver.module.js';
 export * from './metrics.js';
 export * from './executions/new-execution.js';
 export * from './executions/trigger-execution.js';

@@ -1,9 +1,9 @@
-import type { Backend } from '@osprey/server';
+import type { ExecutionEventQueue, WorkerJobQueue } from '@osprey/queue';
 import { OspreyMetrics } from './metrics.js';
 
-/** A backend whose depth reads answer what each test gives them: the metrics only read `jobs.depth` and `events.depth`. */
-function backendAnswering(jobs: () => Promise<{ pending: number; running: number }>, events: () => Promise<number>): Backend {
-  return { jobs: { depth: jobs }, events: { depth: events } } as unknown as Backend;
+/** Queues whose depth reads answer what each test gives them: the metrics only read `jobs.depth` and `events.depth`. */
+function queuesAnswering(jobs: () => Promise<{ pending: number; running: number }>, events: () => Promise<number>): [ExecutionEventQueue, WorkerJobQueue] {
+  return [{ depth: events } as unknown as ExecutionEventQueue, { depth: jobs } as unknown as WorkerJobQueue];
 }
 
 function valueOf(text: string, line: string): string | undefined {
@@ -13,7 +13,8 @@ function valueOf(text: string, line: string): string | undefined {
 describe('OspreyMetrics', () => {
   it('reads the queue depths from the backend at scrape time', async () => {
     let pending = 3;
-    const metrics = new OspreyMetrics(backendAnswering(async () => ({ pending, running: 1 }), async () => 7), () => 2);
+    const metrics = new OspreyMetrics(...queuesAnswering(async () => ({ pending, running: 1 }), async () => 7));
+    metrics.activeJobs = () => 2;
     expect(valueOf(await metrics.scrape(), 'osprey_worker_jobs_pending')).toBe('3');
     pending = 5;
     const text = await metrics.scrape();
@@ -26,12 +27,7 @@ describe('OspreyMetrics', () => {
   it('answers a scrape while a backend read hangs: that gauge keeps its last value and the miss is counted', async () => {
     let hang = false;
     const never = new Promise<number>(() => undefined);
-    const metrics = new OspreyMetrics(
-      backendAnswering(async () => ({ pending: 4, running: 0 }), () => (hang ? never : Promise.resolve(9))),
-      () => 0,
-      () => undefined,
-      50,
-    );
+    const metrics = new OspreyMetrics(...queuesAnswering(async () => ({ pending: 4, running: 0 }), () => (hang ? never : Promise.resolve(9))), 50);
     expect(valueOf(await metrics.scrape(), 'osprey_execution_events_pending')).toBe('9');
     hang = true;
     const text = await metrics.scrape();
@@ -41,10 +37,7 @@ describe('OspreyMetrics', () => {
   });
 
   it('answers a scrape when a backend read fails, counting the failure', async () => {
-    const metrics = new OspreyMetrics(
-      backendAnswering(() => Promise.reject(new Error('database unreachable')), async () => 1),
-      () => 0,
-    );
+    const metrics = new OspreyMetrics(...queuesAnswering(() => Promise.reject(new Error('database unreachable')), async () => 1));
     const text = await metrics.scrape();
     expect(valueOf(text, 'osprey_execution_events_pending')).toBe('1');
     expect(valueOf(text, 'osprey_metric_collect_failures_total{metric="osprey_worker_jobs_pending"}')).toBe('1');

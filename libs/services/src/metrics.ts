@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isTerminated, type Execution } from '@osprey/flow-model';
-import type { Backend } from '@osprey/server';
+import type { ExecutionEventQueue, WorkerJobQueue } from '@osprey/queue';
 
 /**
  * How long a scrape waits for one value read from the backend. Past it the gauge keeps its last value and
@@ -9,7 +9,7 @@ import type { Backend } from '@osprey/server';
  */
 export const METRICS_COLLECT_TIMEOUT_MS = 5_000;
 
-/** Prometheus metrics of one process; queue depths are read from the backend at scrape time. */
+/** Prometheus metrics of one process; queue depths are read from the queue at scrape time. */
 export class OspreyMetrics {
   readonly registry = new Registry();
   private readonly ended: Counter<'state' | 'namespace'>;
@@ -18,14 +18,15 @@ export class OspreyMetrics {
   private readonly indexed: Counter<'kind'>;
   /** Each sets a gauge from the backend, bounded by the collect timeout; run before each scrape is serialised. */
   private readonly backendReads: (() => Promise<void>)[] = [];
+  /** Set by the worker module: jobs this process runs now. */
+  activeJobs: () => number = () => 0;
+  /** Set by the indexer module; undefined in processes that do not index. */
+  indexerLag: () => Promise<number> | undefined = () => undefined;
 
-  /** `indexerLag` answers undefined in processes that do not index. */
-  constructor(
-    backend: Backend,
-    activeJobs: () => number,
-    indexerLag: () => Promise<number> | undefined = () => undefined,
-    collectTimeoutMs = METRICS_COLLECT_TIMEOUT_MS,
-  ) {
+  constructor(events: ExecutionEventQueue, jobs: WorkerJobQueue, collectTimeoutMs = METRICS_COLLECT_TIMEOUT_MS) {
+    // The gauges' collect() runs with the gauge as `this`: read the sources through arrows.
+    const activeJobs = () => this.activeJobs();
+    const indexerLag = () => this.indexerLag();
     collectDefaultMetrics({ register: this.registry, prefix: 'osprey_' });
     const failures = new Counter({
       name: 'osprey_metric_collect_failures_total',
@@ -51,9 +52,9 @@ export class OspreyMetrics {
         }
       });
     };
-    backendGauge('osprey_worker_jobs_pending', 'Worker jobs waiting for a worker (the autoscaling metric).', async () => (await backend.jobs.depth()).pending);
-    backendGauge('osprey_worker_jobs_running', 'Worker jobs leased by a worker now.', async () => (await backend.jobs.depth()).running);
-    backendGauge('osprey_execution_events_pending', 'Execution events waiting for an executor, delayed ones included.', () => backend.events.depth());
+    backendGauge('osprey_worker_jobs_pending', 'Worker jobs waiting for a worker (the autoscaling metric).', async () => (await jobs.depth()).pending);
+    backendGauge('osprey_worker_jobs_running', 'Worker jobs leased by a worker now.', async () => (await jobs.depth()).running);
+    backendGauge('osprey_execution_events_pending', 'Execution events waiting for an executor, delayed ones included.', () => events.depth());
     new Gauge({
       name: 'osprey_worker_active_jobs',
       help: 'Jobs this process runs now.',

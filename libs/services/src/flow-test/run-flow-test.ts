@@ -2,8 +2,13 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { isTerminated, parseFlow, type Execution, type Flow } from '@osprey/flow-model';
+import { NestFactory } from '@nestjs/core';
+import { EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
+import { REPOSITORY, type Repository } from '@osprey/repository';
 import { loadConfig, type Logger } from '@osprey/server';
-import { OspreyRuntime } from '../runtime.js';
+import { TriggerExecution } from '../executions/trigger-execution.js';
+import { NestPinoLogger } from '../nest/nest-logger.js';
+import { OspreyAppModule } from '../nest/osprey-app.module.js';
 import { FlowTestTimeoutError } from './flow-test-timeout-error.js';
 
 export { FlowTestTimeoutError } from './flow-test-timeout-error.js';
@@ -34,14 +39,20 @@ export async function runFlowTest(request: FlowTestRequest): Promise<FlowTestRes
 
   const dataDir = await mkdtemp(join(tmpdir(), 'osprey-flow-test-'));
   const config = loadConfig({ env: {}, overrides: { dataDir, 'worker.leaseMs': 15_000 } });
-  const runtime = await OspreyRuntime.open({ config, roles: ['executor', 'worker'], logger: request.logger });
+  // An application context without HTTP: the executor and worker modules on a throw-away SQLite backend.
+  const app = await NestFactory.createApplicationContext(OspreyAppModule.forRoot({ config, roles: ['executor', 'worker'], logger: request.logger }), {
+    logger: new NestPinoLogger(request.logger),
+    abortOnError: false,
+  });
   try {
-    const repo = runtime.backend.repository;
+    const repo = app.get<Repository>(REPOSITORY);
     for (const { flow, source } of others) await repo.flows.save(flow, source);
     await repo.flows.save(main, mainSource);
-    runtime.start();
-    const created = await runtime.triggerExecution.execute({ namespace: main.namespace, flowId: main.id, inputs: request.inputs });
-    const execution = await waitForEnd(runtime, created.id, request.timeoutMs ?? 120_000);
+    // The services start with the application's bootstrap hook, once the flows are there.
+    await app.init();
+    const created = await app.get(TriggerExecution).execute({ namespace: main.namespace, flowId: main.id, inputs: request.inputs });
+    const queues = { events: app.get<ExecutionEventQueue>(EXECUTION_EVENT_QUEUE), jobs: app.get<WorkerJobQueue>(WORKER_JOB_QUEUE) };
+    const execution = await waitForEnd(repo, queues, created.id, request.timeoutMs ?? 120_000);
     const all = await repo.executions.search({ size: 10_000 });
     const triggered: Execution[] = [];
     for (const summary of all.results) {
@@ -52,7 +63,7 @@ export async function runFlowTest(request: FlowTestRequest): Promise<FlowTestRes
     triggered.sort((a, b) => (a.state.endDate ?? '').localeCompare(b.state.endDate ?? ''));
     return { execution, triggered };
   } finally {
-    await runtime.stop();
+    await app.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
@@ -76,9 +87,13 @@ async function readFlows(dir: string, exclude: string, logger: Logger): Promise<
  * Over when the execution ended (or waits on a Pause that only a person can resume), every execution
  * it started ended too, and no event or job is left.
  */
-async function waitForEnd(runtime: OspreyRuntime, id: string, timeoutMs: number): Promise<Execution> {
+async function waitForEnd(
+  repository: Repository,
+  { events, jobs }: { events: ExecutionEventQueue; jobs: WorkerJobQueue },
+  id: string,
+  timeoutMs: number,
+): Promise<Execution> {
   const deadline = Date.now() + timeoutMs;
-  const { repository, events, jobs } = runtime.backend;
   let execution: Execution | null = null;
   while (Date.now() < deadline) {
     execution = await repository.executions.get(id);

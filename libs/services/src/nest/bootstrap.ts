@@ -3,9 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, type OspreyConfig } from '@osprey/server';
-import { OspreyRuntime, type ServiceRole } from '../runtime.js';
 import { NestPinoLogger } from './nest-logger.js';
-import { OspreyModule } from './osprey.module.js';
+import { OspreyAppModule } from './osprey-app.module.js';
+import type { ServiceRole } from '../service-role.js';
 import { ErrorFilter } from '../webserver/error.filter.js';
 import { ApiCredentials } from '../webserver/auth/api-credentials.js';
 import { apiAuthMiddleware } from '../webserver/auth/api-auth.middleware.js';
@@ -28,8 +28,8 @@ export interface StartServerOptions {
   listen?: { defaultHost: string; refuseOpenApi: boolean; insecureNoAuth: boolean };
 }
 
-/** Starts one Osprey process: the runtime's services plus HTTP for health, metrics and (webserver) the API. */
-export async function startServer(options: StartServerOptions): Promise<{ app: INestApplication; runtime: OspreyRuntime; url: string }> {
+/** Starts one Osprey process: the services of its roles plus HTTP for health, metrics and (webserver) the API. */
+export async function startServer(options: StartServerOptions): Promise<{ app: INestApplication; url: string }> {
   const logger = createLogger({ service: options.service, instance: process.env.HOSTNAME ?? `pid-${process.pid}`, level: options.config.logging.level });
   const credentials = new ApiCredentials(options.config.auth);
   // Decided before anything opens: a refused address must not leave migrations or services half-started.
@@ -42,8 +42,7 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
     refuseOpenApi: options.listen?.refuseOpenApi ?? false,
   });
   if (listen.warning) logger.warn({ address: listen.host }, listen.warning);
-  const runtime = await OspreyRuntime.open({ config: options.config, roles: options.roles, logger });
-  const app = await NestFactory.create<NestExpressApplication>(OspreyModule.forRuntime(runtime), { logger: new NestPinoLogger(logger), bodyParser: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(OspreyAppModule.forRoot({ config: options.config, roles: options.roles, logger }), { logger: new NestPinoLogger(logger), bodyParser: true, abortOnError: false });
   const errors = new ErrorFilter(logger);
   // The UI's files are public (they hold no data); everything else is behind the credentials.
   if (options.roles.includes('webserver')) app.use(staticUiMiddleware(options.uiDir));
@@ -90,5 +89,5 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
   const port = typeof address === 'object' && address ? address.port : options.config.server.port;
   const url = localUrl(listen.host, port);
   logger.info({ url, address: listen.host, port, roles: options.roles, dataDir: options.config.dataDir }, `osprey ${options.service} listening on ${describeHost(listen.host)}, port ${port}: ${url}`);
-  return { app, runtime, url };
+  return { app, url };
 }

@@ -1,9 +1,16 @@
 import { Controller, Get, Header, HttpCode, HttpException, HttpStatus, Inject } from '@nestjs/common';
-import { OspreyRuntime } from '../runtime.js';
+import { BACKEND_READINESS, type BackendReadiness } from '@osprey/server';
+import { OspreyMetrics } from '../metrics.js';
+import type { ServiceRole } from '../service-role.js';
+import { OSPREY_ROLES } from './tokens.js';
 
 @Controller()
 export class HealthController {
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+  constructor(
+    @Inject(BACKEND_READINESS) private readonly backend: BackendReadiness,
+    @Inject(OSPREY_ROLES) private readonly roles: ServiceRole[],
+    @Inject(OspreyMetrics) private readonly ospreyMetrics: OspreyMetrics,
+  ) {}
 
   /** The process is up and its event loop answers. */
   @Get('health/live')
@@ -15,14 +22,14 @@ export class HealthController {
   @Get('health/ready')
   @HttpCode(200)
   async ready(): Promise<{ status: string; roles: string[] }> {
-    const up = await this.runtime.backend.ready();
-    if (!up) throw new HttpException({ status: 'DOWN', roles: this.runtime.options.roles, message: 'backend unreachable' }, HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: 'UP', roles: this.runtime.options.roles };
+    const up = await this.backend.ready();
+    if (!up) throw new HttpException({ status: 'DOWN', roles: this.roles, message: 'backend unreachable' }, HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: 'UP', roles: this.roles };
   }
 
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async metrics(): Promise<string> {
-    return this.runtime.metrics.scrape();
+    return this.ospreyMetrics.scrape();
   }
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OspreyRuntime } from '../runtime.js';
+import type { OspreyConfig } from '@osprey/server';
+import { INSTANCE_ID, OSPREY_CONFIG } from '../nest/tokens.js';
 import { ApiCredentials } from './auth/api-credentials.js';
 import { ConfigsModel, VersionModel } from './api-models.js';
 
@@ -12,15 +13,18 @@ export const OSPREY_VERSION: string = (JSON.parse(readFileSync(new URL('../../pa
 @ApiTags('Misc')
 @Controller('api/v1')
 export class ConfigsController {
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+  constructor(
+    @Inject(OSPREY_CONFIG) private readonly config: OspreyConfig,
+    @Inject(INSTANCE_ID) private readonly instanceId: string,
+  ) {}
 
   @Get('configs')
   @ApiOperation({ summary: 'Get the server configuration a client needs', description: 'Kestra\'s fields; no secret is ever included.' })
   @ApiOkResponse({ type: ConfigsModel })
   configs() {
-    const config = this.runtime.options.config;
+    const config = this.config;
     return {
-      uuid: this.runtime.instanceId,
+      uuid: this.instanceId,
       version: OSPREY_VERSION,
       isTaskRunEnabled: true,
       isAnonymousUsageEnabled: false,

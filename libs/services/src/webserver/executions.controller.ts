@@ -21,7 +21,7 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { conditionHolds, isTerminated, renderValue, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
-import { NotFoundError } from '@osprey/repository';
+import { NotFoundError, REPOSITORY, type Repository } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
 import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
 import { DeleteExecution } from '../executions/delete-execution.js';
@@ -33,7 +33,8 @@ import { RestartExecution } from '../executions/restart-execution.js';
 import { ResumeExecution } from '../executions/resume-execution.js';
 import { SetExecutionLabels } from '../executions/set-execution-labels.js';
 import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/start-execution-with-files.js';
-import { OspreyRuntime } from '../runtime.js';
+import { TriggerExecution } from '../executions/trigger-execution.js';
+import { RENDER_OPTIONS } from '../nest/tokens.js';
 import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
 import { ExecutionModel } from './api-models.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
@@ -93,15 +94,14 @@ const APPEAR_MS = 5_000;
 @ApiTags('Executions')
 @Controller('api/v1')
 export class ExecutionsController {
-  private readonly commands: ExecutionCommands;
-  private readonly files: ExecutionFiles;
-  private readonly startWithFiles: StartExecutionWithFiles;
-
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {
-    this.commands = new ExecutionCommands(runtime.backend.repository, runtime.backend.events);
-    this.files = new ExecutionFiles(runtime.backend.storage);
-    this.startWithFiles = new StartExecutionWithFiles(runtime.triggerExecution, this.files);
-  }
+  constructor(
+    @Inject(REPOSITORY) private readonly repository: Repository,
+    @Inject(TriggerExecution) private readonly triggerExecution: TriggerExecution,
+    @Inject(RENDER_OPTIONS) private readonly render: RenderOptions,
+    @Inject(ExecutionCommands) private readonly commands: ExecutionCommands,
+    @Inject(ExecutionFiles) private readonly files: ExecutionFiles,
+    @Inject(StartExecutionWithFiles) private readonly startWithFiles: StartExecutionWithFiles,
+  ) {}
 
   @Get('executions/search')
   @ApiOperation({ summary: 'Search for executions' })
@@ -122,7 +122,7 @@ export class ExecutionsController {
   @BAD_REQUEST
   async search(@Query() raw: RawQuery) {
     const { filters, params } = readSearchQuery(raw, SEARCH);
-    return this.runtime.backend.repository.executions.search({
+    return this.repository.executions.search({
       namespace: oneParam(params.namespace, 'namespace'),
       flowId: oneParam(params.flowId, 'flowId'),
       state: statesParam(params.state),
@@ -163,26 +163,26 @@ export class ExecutionsController {
   }
 
   private async webhook(namespace: string, id: string, key: string, request: HttpRequest, response: StatusResponse) {
-    const stored = await this.runtime.backend.repository.flows.get(namespace, id);
+    const stored = await this.repository.flows.get(namespace, id);
     if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}`);
     const trigger = stored.flow.triggers.find((t) => WEBHOOK_TYPES.has(t.type) && !t.disabled && String(t.key) === key);
     // A trigger disabled through the triggers API stays disabled here too.
-    const state = trigger ? await this.runtime.backend.repository.triggers.get(namespace, id, trigger.id) : null;
+    const state = trigger ? await this.repository.triggers.get(namespace, id, trigger.id) : null;
     if (!trigger || state?.disabled) throw new NotFoundException({ message: `flow ${namespace}.${id} has no enabled webhook trigger with this key` });
     const body = request.body === undefined || (typeof request.body === 'object' && request.body !== null && Object.keys(request.body).length === 0 && request.method === 'GET') ? null : request.body;
     const variables = { body, headers: request.headers, parameters: request.query };
     const context = { trigger: variables, flow: { id, namespace } };
-    if (!webhookConditionsHold(trigger, context, this.runtime.render)) {
+    if (!webhookConditionsHold(trigger, context, this.render)) {
       response.status(204);
       return undefined;
     }
     // The trigger's inputs are expressions over the request, e.g. `{{ trigger.body.name }}`.
-    const inputs = renderValue((trigger.inputs ?? {}) as Record<string, unknown>, context, this.runtime.render);
-    const execution = await this.runtime.triggerExecution.execute({
+    const inputs = renderValue((trigger.inputs ?? {}) as Record<string, unknown>, context, this.render);
+    const execution = await this.triggerExecution.execute({
       namespace,
       flowId: id,
       inputs,
-      labels: triggerLabels(trigger, context, this.runtime.render),
+      labels: triggerLabels(trigger, context, this.render),
       trigger: { id: trigger.id, type: trigger.type, variables },
     });
     if (trigger.wait !== true) return execution;
@@ -367,7 +367,7 @@ export class ExecutionsController {
         if (ended) break;
       }
       await sleep(POLL_MS);
-      execution = await this.runtime.backend.repository.executions.get(executionId);
+      execution = await this.repository.executions.get(executionId);
       if (!execution) break; // deleted meanwhile
     }
     stream.close();
@@ -436,7 +436,7 @@ export class ExecutionsController {
   private async changed(before: Execution): Promise<Execution> {
     const deadline = Date.now() + 2_000;
     for (;;) {
-      const now = await this.runtime.backend.repository.executions.get(before.id);
+      const now = await this.repository.executions.get(before.id);
       if (!now || now.version !== before.version || Date.now() > deadline) return now ?? before;
       await sleep(POLL_MS / 2);
     }
@@ -446,7 +446,7 @@ export class ExecutionsController {
   private async appeared(executionId: string): Promise<Execution | null> {
     const deadline = Date.now() + APPEAR_MS;
     for (;;) {
-      const execution = await this.runtime.backend.repository.executions.get(executionId);
+      const execution = await this.repository.executions.get(executionId);
       if (execution || Date.now() > deadline) return execution;
       await sleep(POLL_MS);
     }
@@ -454,7 +454,7 @@ export class ExecutionsController {
 
   private async waitForEnd(id: string): Promise<Execution> {
     for (;;) {
-      const execution = await this.runtime.backend.repository.executions.get(id);
+      const execution = await this.repository.executions.get(id);
       if (execution && (isTerminated(execution.state.current) || execution.state.current === 'PAUSED')) return execution;
       await sleep(25);
     }

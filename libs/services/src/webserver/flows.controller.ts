@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { readFile, rm } from 'node:fs/promises';
-import { NotFoundError, type FlowQuery } from '@osprey/repository';
+import { NotFoundError, REPOSITORY, type FlowQuery, type Repository } from '@osprey/repository';
 import { DeleteFlow } from '../flows/delete-flow.js';
 import { DeployFlow } from '../flows/deploy-flow.js';
 import { readFlowArchive, writeFlowArchive, type FlowSourceFile } from '../flows/flow-archive.js';
@@ -11,7 +11,9 @@ import { validateFlows } from '../flows/validate-flows.js';
 import { splitYamlDocuments } from '../flows/yaml-documents.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { checkNamespace } from '../namespaces/namespace-name.js';
-import { OspreyRuntime } from '../runtime.js';
+import { EXECUTOR_STORE, type ExecutorStore } from '@osprey/queue';
+import type { OspreyConfig } from '@osprey/server';
+import { OSPREY_CONFIG } from '../nest/tokens.js';
 import { ApiErrors, ApiFileResponse, ApiFileUpload, ApiFilters, ApiFlowFilters, ApiPaging, ApiYamlBody } from './api-docs.js';
 import { BulkResponseModel, FlowModel, IdWithNamespaceModel, PagedFlows, ValidateConstraintViolationModel } from './api-models.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
@@ -37,18 +39,15 @@ const FLOW_PAGE = 10;
 @ApiTags('Flows')
 @Controller('api/v1/flows')
 export class FlowsController {
-  private readonly deploy: DeployFlow;
-  private readonly remove: DeleteFlow;
-  private readonly setDisabled: SetFlowDisabled;
-  private readonly importFlows: ImportFlows;
-
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {
-    const { repository, broadcast, store } = runtime.backend;
-    this.deploy = new DeployFlow(repository.flows, broadcast, { storedPreconditions: store.keepsConditionWindows });
-    this.remove = new DeleteFlow(repository.flows, this.deploy);
-    this.setDisabled = new SetFlowDisabled(repository.flows, this.deploy);
-    this.importFlows = new ImportFlows(this.deploy);
-  }
+  constructor(
+    @Inject(REPOSITORY) private readonly repository: Repository,
+    @Inject(EXECUTOR_STORE) private readonly store: ExecutorStore,
+    @Inject(OSPREY_CONFIG) private readonly config: OspreyConfig,
+    @Inject(DeployFlow) private readonly deploy: DeployFlow,
+    @Inject(DeleteFlow) private readonly remove: DeleteFlow,
+    @Inject(SetFlowDisabled) private readonly setDisabled: SetFlowDisabled,
+    @Inject(ImportFlows) private readonly importFlows: ImportFlows,
+  ) {}
 
   @Post()
   @UnsupportedQuery({ draft: 'Osprey keeps no draft flows: every save is a revision' })
@@ -69,7 +68,7 @@ export class FlowsController {
   @ApiOkResponse({ type: [ValidateConstraintViolationModel] })
   @ApiErrors(400, 413)
   validate(@Body() body: unknown) {
-    return validateFlows(yamlBody(body), { storedPreconditions: this.runtime.backend.store.keepsConditionWindows });
+    return validateFlows(yamlBody(body), { storedPreconditions: this.store.keepsConditionWindows });
   }
 
   @Post('import')
@@ -90,7 +89,7 @@ export class FlowsController {
       const content = await readFile(file.path);
       let sources: FlowSourceFile[];
       if (content.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) {
-        sources = await readFlowArchive(file.path, { maxBytes: this.runtime.options.config.maxUploadBytes });
+        sources = await readFlowArchive(file.path, { maxBytes: this.config.maxUploadBytes });
       } else {
         const name = file.originalname || 'upload.yml';
         sources = splitYamlDocuments(content.toString('utf8')).map((d) => ({ name: `${name}#${d.index}`, source: d.source, firstLine: d.firstLine }));
@@ -123,7 +122,7 @@ export class FlowsController {
     const stored = await this.importFlows.execute(documents, { namespace });
     if (namespace && deleteMissing) {
       const kept = new Set(stored.map((f) => f.id));
-      for (const flow of await this.runtime.backend.repository.flows.list(namespace)) {
+      for (const flow of await this.repository.flows.list(namespace)) {
         if (flow.namespace === namespace && !kept.has(flow.id)) await this.remove.execute(flow.namespace, flow.id);
       }
     }
@@ -140,7 +139,7 @@ export class FlowsController {
   async search(@Query() raw: RawQuery) {
     const { filters, params } = readSearchQuery(raw, SEARCH);
     const paging = pageParams(params.page, params.size, params.sort, MAX_FLOW_PAGE, FLOW_PAGE);
-    const page = await this.runtime.backend.repository.flows.search({ ...flowFilters(params), filters, size: FLOW_PAGE, ...paging });
+    const page = await this.repository.flows.search({ ...flowFilters(params), filters, size: FLOW_PAGE, ...paging });
     return { results: page.results.map((f) => flowJson(f, false)), total: page.total };
   }
 
@@ -152,7 +151,7 @@ export class FlowsController {
   async distinctNamespaces(@Query() raw: RawQuery): Promise<string[]> {
     const { params } = readSearchQuery(raw, { params: ['q'] });
     const text = oneParam(params.q, 'q')?.toLowerCase();
-    const namespaces = await this.runtime.backend.repository.flows.namespaces();
+    const namespaces = await this.repository.flows.namespaces();
     return text ? namespaces.filter((n) => n.toLowerCase().includes(text)) : namespaces;
   }
 
@@ -252,7 +251,7 @@ export class FlowsController {
   @ApiOkResponse({ type: [FlowModel] })
   @ApiErrors(404)
   async revisions(@Param('namespace') namespace: string, @Param('id') id: string) {
-    const revisions = await this.runtime.backend.repository.flows.revisions(namespace, id);
+    const revisions = await this.repository.flows.revisions(namespace, id);
     if (revisions.length === 0) throw new NotFoundError('flow', `${namespace}.${id}`);
     return revisions.map((f) => flowJson(f, true));
   }
@@ -276,7 +275,7 @@ export class FlowsController {
     const withSource = boolParam(source, 'source') ?? false;
     const wanted = intParam(revision, 'revision', 1);
     const deletedToo = boolParam(allowDeleted, 'allowDeleted') ?? false;
-    const flows = this.runtime.backend.repository.flows;
+    const flows = this.repository.flows;
     let stored = await flows.get(namespace, id, wanted);
     if (!stored && wanted === undefined && deletedToo) stored = (await flows.revisions(namespace, id)).at(-1) ?? null;
     if (!stored || (stored.deleted && !deletedToo)) throw new NotFoundError('flow', `${namespace}.${id}${wanted === undefined ? '' : ` revision ${wanted}`}`);
@@ -315,7 +314,7 @@ export class FlowsController {
   async listByNamespace(@Param('namespace') namespace: string, @Query() raw: RawQuery) {
     readSearchQuery(raw, { params: [] });
     checkNamespace(namespace);
-    const flows = await this.runtime.backend.repository.flows.list(namespace);
+    const flows = await this.repository.flows.list(namespace);
     return flows.filter((f) => f.namespace === namespace).map((f) => flowJson(f, false));
   }
 
@@ -341,7 +340,7 @@ export class FlowsController {
     }
     const all: StoredFlow[] = [];
     for (let page = 1; ; page++) {
-      const found = await this.runtime.backend.repository.flows.search({ ...query, page, size: 500 });
+      const found = await this.repository.flows.search({ ...query, page, size: 500 });
       all.push(...found.results);
       if (found.results.length < 500 || all.length >= found.total) return all;
     }
@@ -354,7 +353,7 @@ export class FlowsController {
     for (const [i, item] of body.entries()) {
       const { namespace, id } = (item ?? {}) as { namespace?: unknown; id?: unknown };
       if (typeof namespace !== 'string' || typeof id !== 'string') throw new InvalidArgumentError(`body[${i}]`, 'must be {"namespace": string, "id": string}');
-      const stored = await this.runtime.backend.repository.flows.get(namespace, id);
+      const stored = await this.repository.flows.get(namespace, id);
       if (!stored) throw new NotFoundError('flow', `${namespace}.${id}`);
       flows.push(stored);
     }

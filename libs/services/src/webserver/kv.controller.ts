@@ -1,11 +1,10 @@
 import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Inject, Param, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DurationParseError, parseDuration } from '@osprey/flow-model';
-import { matchesFilters, NotFoundError, type KvEntry } from '@osprey/repository';
+import { matchesFilters, NotFoundError, type KvEntry, REPOSITORY, type Repository } from '@osprey/repository';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { isKvKey, kvType, parseKvBody } from '../namespaces/kv-value.js';
 import { checkNamespace } from '../namespaces/namespace-name.js';
-import { OspreyRuntime } from '../runtime.js';
 import { ApiErrors, ApiFilters } from './api-docs.js';
 import { readSearchQuery, type RawQuery } from './filter-params.js';
 import { KvDeleteBulkModel, KvEntryModel, KvTypedValueModel } from './api-models.js';
@@ -14,7 +13,7 @@ import { KvDeleteBulkModel, KvEntryModel, KvTypedValueModel } from './api-models
 @ApiTags('KV')
 @Controller('api/v1/namespaces/:namespace/kv')
 export class KvController {
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+  constructor(@Inject(REPOSITORY) private readonly repository: Repository) {}
 
   @Get()
   @ApiOperation({ summary: 'List the keys of a namespace', description: 'Expired keys are not listed. `filters[q]` looks for a text in the key, `filters[updated]` bounds the last write.' })
@@ -24,7 +23,7 @@ export class KvController {
   @ApiErrors(400)
   async list(@Param('namespace') namespace: string, @Query() raw: RawQuery) {
     const { filters } = readSearchQuery(raw, { resource: 'kv', params: [] });
-    const entries = await this.runtime.backend.repository.kv.list(checkNamespace(namespace));
+    const entries = await this.repository.kv.list(checkNamespace(namespace));
     // A namespace's keys are listed whole (no paging), so filtering them here keeps the answer exact.
     return entries.filter((e) => matchesFilters('kv', filters, { text: {}, query: [e.key], date: e.updated })).map(entryJson);
   }
@@ -36,7 +35,7 @@ export class KvController {
   @ApiOkResponse({ type: KvTypedValueModel })
   @ApiErrors(400, 404)
   async get(@Param('namespace') namespace: string, @Param('key') key: string) {
-    const entry = await this.runtime.backend.repository.kv.get(checkNamespace(namespace), checkKey(key));
+    const entry = await this.repository.kv.get(checkNamespace(namespace), checkKey(key));
     if (!entry) throw new NotFoundError('key', `${key} in namespace ${namespace}`);
     return { type: kvType(entry.value), value: entry.value };
   }
@@ -63,7 +62,7 @@ export class KvController {
     else if (typeof body === 'string') value = parseKvBody(body);
     else throw new InvalidArgumentError('body', 'send the value as application/json or text/plain');
     if (value === undefined) throw new InvalidArgumentError('body', 'is empty');
-    await this.runtime.backend.repository.kv.set(namespace, key, value, ttlMs(ttl));
+    await this.repository.kv.set(namespace, key, value, ttlMs(ttl));
   }
 
   @Delete(':key')
@@ -74,7 +73,7 @@ export class KvController {
   @ApiErrors(400)
   @Header('Content-Type', 'application/json') // a bare `true` would go out as text/html
   async delete(@Param('namespace') namespace: string, @Param('key') key: string): Promise<boolean> {
-    return this.runtime.backend.repository.kv.delete(checkNamespace(namespace), checkKey(key));
+    return this.repository.kv.delete(checkNamespace(namespace), checkKey(key));
   }
 
   @Delete()
@@ -89,7 +88,7 @@ export class KvController {
     if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string')) throw new InvalidArgumentError('keys', 'send {"keys": ["key", ...]}');
     const deleted: string[] = [];
     for (const key of keys as string[]) {
-      if (await this.runtime.backend.repository.kv.delete(namespace, checkKey(key))) deleted.push(key);
+      if (await this.repository.kv.delete(namespace, checkKey(key))) deleted.push(key);
     }
     return { keys: deleted };
   }

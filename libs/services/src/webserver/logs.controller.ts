@@ -1,8 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { isTerminated, type LogEntry } from '@osprey/flow-model';
-import { LogFollower, NotFoundError, type LogQuery, type StoredLogEntry } from '@osprey/repository';
-import { OspreyRuntime } from '../runtime.js';
+import { LogFollower, NotFoundError, type LogQuery, type StoredLogEntry, REPOSITORY, type Repository } from '@osprey/repository';
 import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { dateParam, intParam, levelParam, oneParam, pageParams } from './query-params.js';
@@ -30,7 +29,7 @@ const NOT_FOUND = ApiResponse({ status: 404, description: 'Unknown execution' })
 @ApiTags('Logs')
 @Controller('api/v1')
 export class LogsController {
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+  constructor(@Inject(REPOSITORY) private readonly repository: Repository) {}
 
   @Get('logs/search')
   @ApiOperation({ summary: 'Search logs' })
@@ -51,7 +50,7 @@ export class LogsController {
   @BAD_REQUEST
   async search(@Query() raw: RawQuery) {
     const { filters, params } = readSearchQuery(raw, SEARCH);
-    const found = await this.runtime.backend.repository.logs.search({
+    const found = await this.repository.logs.search({
       q: oneParam(params.q, 'q'),
       namespace: oneParam(params.namespace, 'namespace'),
       flowId: oneParam(params.flowId, 'flowId'),
@@ -114,14 +113,14 @@ export class LogsController {
     const stream = new ServerSentEvents(response);
     stream.send('start', { executionId });
     // Re-reads the repository's late window each time, so an entry indexed late is still sent (once).
-    const follower = new LogFollower(this.runtime.backend.repository.logs, { ...filters, executionId });
+    const follower = new LogFollower(this.repository.logs, { ...filters, executionId });
     let endedAt: number | undefined;
     while (!stream.isClosed) {
       const entries = await follower.next();
       for (const entry of entries) stream.send('progress', withoutSeq(entry));
       if (entries.length >= 1000) continue;
       if (endedAt === undefined) {
-        const execution = await this.runtime.backend.repository.executions.get(executionId);
+        const execution = await this.repository.executions.get(executionId);
         if (!execution || isTerminated(execution.state.current)) endedAt = Date.now();
       } else if (Date.now() - endedAt > TAIL_MS) {
         break;
@@ -138,7 +137,7 @@ export class LogsController {
   @ApiResponse({ status: 204, description: 'Deleted' })
   @HttpCode(204)
   async delete(@Param('executionId') executionId: string) {
-    await this.runtime.backend.repository.logs.deleteByExecution(executionId);
+    await this.repository.logs.deleteByExecution(executionId);
   }
 
   private filters(minLevel: Q, taskRunId: Q, taskId: Q): Pick<LogQuery, 'minLevel' | 'taskRunId' | 'taskId'> {
@@ -151,7 +150,7 @@ export class LogsController {
     const entries: StoredLogEntry[] = [];
     let afterSeq: number | undefined;
     for (;;) {
-      const page = await this.runtime.backend.repository.logs.search({ ...filters, executionId, afterSeq, size: 1000, sort: 'seq:asc' } as LogQuery);
+      const page = await this.repository.logs.search({ ...filters, executionId, afterSeq, size: 1000, sort: 'seq:asc' } as LogQuery);
       entries.push(...page.results.filter((e) => attempt === undefined || e.attemptNumber === attempt));
       if (page.results.length < 1000) return entries;
       afterSeq = page.results[page.results.length - 1]!.seq;
@@ -162,10 +161,10 @@ export class LogsController {
   private async execution(executionId: string, wait: boolean): Promise<void> {
     const deadline = Date.now() + (wait ? 5_000 : 0);
     for (;;) {
-      if (await this.runtime.backend.repository.executions.get(executionId)) return;
+      if (await this.repository.executions.get(executionId)) return;
       if (Date.now() >= deadline) {
         // Logs outlive nothing: an execution deleted with its logs kept still has them to show.
-        const orphan = await this.runtime.backend.repository.logs.search({ executionId, size: 1 });
+        const orphan = await this.repository.logs.search({ executionId, size: 1 });
         if (orphan.total > 0) return;
         throw new NotFoundError('execution', executionId);
       }

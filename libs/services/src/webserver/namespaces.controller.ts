@@ -2,11 +2,10 @@ import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Streamab
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { NotFoundError } from '@osprey/repository';
+import { NotFoundError, REPOSITORY, type Repository } from '@osprey/repository';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
 import { checkNamespace, withParentNamespaces } from '../namespaces/namespace-name.js';
-import { OspreyRuntime } from '../runtime.js';
 import { ApiErrors, ApiFileResponse, ApiFileUpload, ApiPaging } from './api-docs.js';
 import { FileAttributesModel, NamespaceModel, PagedNamespaces } from './api-models.js';
 import { readSearchQuery, type RawQuery } from './filter-params.js';
@@ -20,11 +19,10 @@ type Param = string | string[] | undefined;
 @ApiTags('Namespaces')
 @Controller('api/v1/namespaces')
 export class NamespacesController {
-  private readonly files: NamespaceFiles;
-
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {
-    this.files = new NamespaceFiles(runtime.backend.storage);
-  }
+  constructor(
+    @Inject(REPOSITORY) private readonly repository: Repository,
+    @Inject(NamespaceFiles) private readonly files: NamespaceFiles,
+  ) {}
 
   @Get('search')
   @ApiOperation({ summary: 'Search namespaces', description: 'Namespaces of the flows and their parents, sorted by id.' })
@@ -42,7 +40,7 @@ export class NamespacesController {
     const { page = 1, size = 10, sort } = pageParams(params.page, params.size, params.sort, 1000, 10);
     if (sort && !/^id(:(asc|desc))?$/i.test(sort)) throw new InvalidArgumentError('sort', 'namespaces sort on id:asc or id:desc');
     const text = oneParam(q, 'q')?.toLowerCase();
-    let ids = withParentNamespaces(await this.runtime.backend.repository.flows.namespaces());
+    let ids = withParentNamespaces(await this.repository.flows.namespaces());
     if (text) ids = ids.filter((id) => id.toLowerCase().includes(text));
     if (sort?.toLowerCase().endsWith(':desc')) ids.reverse();
     return { results: ids.slice((page - 1) * size, page * size).map((id) => ({ id, deleted: false })), total: ids.length };
@@ -121,7 +119,7 @@ export class NamespacesController {
   @ApiErrors(400, 404)
   async get(@Param('namespace') namespace: string) {
     checkNamespace(namespace);
-    const known = withParentNamespaces(await this.runtime.backend.repository.flows.namespaces());
+    const known = withParentNamespaces(await this.repository.flows.namespaces());
     if (!known.includes(namespace)) throw new NotFoundError('namespace', namespace);
     return { id: namespace, deleted: false };
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/co
 import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { StateType } from '@osprey/flow-model';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
-import { OspreyRuntime } from '../runtime.js';
+import { REPOSITORY, type Repository } from '@osprey/repository';
 import { dateParam, oneParam, STATE_TYPES } from './query-params.js';
 
 type Q = string | string[] | undefined;
@@ -13,7 +13,7 @@ const MAX_DAYS = 366;
 @ApiTags('Stats')
 @Controller('api/v1')
 export class StatsController {
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+  constructor(@Inject(REPOSITORY) private readonly repository: Repository) {}
 
   @Post('stats/executions/daily')
   @HttpCode(200)
@@ -48,7 +48,7 @@ export class StatsController {
     const start = startDate ? new Date(startDate) : new Date(end.getTime() - 30 * DAY_MS);
     if (start.getTime() > end.getTime()) throw new InvalidArgumentError('startDate', 'is after endDate');
     if (end.getTime() - start.getTime() > MAX_DAYS * DAY_MS) throw new InvalidArgumentError('endDate', `the range may span at most ${MAX_DAYS} days`);
-    const rows = await this.runtime.backend.repository.executions.dailyStats({ namespace, flowId, startDate: start.toISOString(), endDate: end.toISOString() });
+    const rows = await this.repository.executions.dailyStats({ namespace, flowId, startDate: start.toISOString(), endDate: end.toISOString() });
     // Every day of the range is present, with every state counted (zeros included), as Kestra answers.
     const days: { startDate: string; executionCounts: Record<string, number>; total: number }[] = [];
     for (let day = Date.parse(start.toISOString().slice(0, 10)); day <= end.getTime(); day += DAY_MS) {

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { OspreyRuntime } from '../runtime.js';
+import { REPOSITORY, type Repository } from '@osprey/repository';
 import { ApiFilters, ApiPaging } from './api-docs.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { dateParam, oneParam, pageParams, statesParam } from './query-params.js';
@@ -11,7 +11,7 @@ const SEARCH: SearchQuerySpec = { resource: 'taskRun', params: ['namespace', 'fl
 @ApiTags('Executions')
 @Controller('api/v1')
 export class TaskRunsController {
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {}
+  constructor(@Inject(REPOSITORY) private readonly repository: Repository) {}
 
   @Get('taskruns/search')
   @ApiOperation({ summary: 'Search task runs' })
@@ -28,7 +28,7 @@ export class TaskRunsController {
   @ApiResponse({ status: 400, description: 'A parameter is malformed or unknown; the body names it' })
   async search(@Query() raw: RawQuery) {
     const { filters, params } = readSearchQuery(raw, SEARCH);
-    return this.runtime.backend.repository.taskRuns.search({
+    return this.repository.taskRuns.search({
       namespace: oneParam(params.namespace, 'namespace'),
       flowId: oneParam(params.flowId, 'flowId'),
       executionId: oneParam(params.executionId, 'executionId'),

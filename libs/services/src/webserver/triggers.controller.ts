@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Trigger } from '@osprey/flow-model';
-import { matchesFilters, type QueryFilter, type TriggerState } from '@osprey/repository';
+import { matchesFilters, type QueryFilter, type TriggerState, REPOSITORY, type Repository } from '@osprey/repository';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
-import { OspreyRuntime } from '../runtime.js';
 import { TriggerCommands, type BackfillRequest, type TriggerKey } from '../triggers/trigger-commands.js';
 import { ApiFilters, ApiPaging } from './api-docs.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
@@ -34,11 +33,10 @@ const CONFLICT = ApiResponse({ status: 409, description: 'The trigger is not in 
 @ApiTags('Triggers')
 @Controller('api/v1')
 export class TriggersController {
-  private readonly commands: TriggerCommands;
-
-  constructor(@Inject(OspreyRuntime) private readonly runtime: OspreyRuntime) {
-    this.commands = new TriggerCommands(runtime.backend.repository, runtime.backend.broadcast);
-  }
+  constructor(
+    @Inject(REPOSITORY) private readonly repository: Repository,
+    @Inject(TriggerCommands) private readonly commands: TriggerCommands,
+  ) {}
 
   @Get('triggers/search')
   @ApiOperation({ summary: 'Search triggers: each trigger of each flow with its context (state)' })
@@ -157,8 +155,8 @@ export class TriggersController {
 
   /** Every trigger of every (filtered) flow, with its stored state or the state it would start with. */
   private async listAll(namespace?: string, flowId?: string): Promise<{ abstractTrigger: Trigger; triggerContext: TriggerContext }[]> {
-    const flows = (await this.runtime.backend.repository.flows.list(namespace)).filter((f) => !flowId || f.id === flowId);
-    const states = await this.runtime.backend.repository.triggers.list({ namespace, flowId });
+    const flows = (await this.repository.flows.list(namespace)).filter((f) => !flowId || f.id === flowId);
+    const states = await this.repository.triggers.list({ namespace, flowId });
     const byKey = new Map(states.map((s) => [`${s.namespace}\u0000${s.flowId}\u0000${s.triggerId}`, s]));
     return flows.flatMap((f) =>
       f.flow.triggers.map((trigger) => {

@@ -2,7 +2,8 @@ import { tmpdir } from 'node:os';
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
 import type { Observable } from 'rxjs';
-import { OspreyRuntime } from '../runtime.js';
+import type { OspreyConfig } from '@osprey/server';
+import { OSPREY_CONFIG } from '../nest/tokens.js';
 
 /** One file of a multipart request, as multer leaves it on disk. */
 export interface UploadedFile {
@@ -20,8 +21,8 @@ export interface UploadedFile {
 export class UploadInterceptor implements NestInterceptor {
   private readonly inner: NestInterceptor;
 
-  constructor(@Inject(OspreyRuntime) runtime: OspreyRuntime) {
-    const Multer = AnyFilesInterceptor({ dest: tmpdir(), limits: { fileSize: runtime.options.config.maxUploadBytes, fieldSize: 1024 * 1024 } });
+  constructor(@Inject(OSPREY_CONFIG) config: OspreyConfig) {
+    const Multer = AnyFilesInterceptor({ dest: tmpdir(), limits: { fileSize: config.maxUploadBytes, fieldSize: 1024 * 1024 } });
     this.inner = new Multer(undefined as never);
   }
 

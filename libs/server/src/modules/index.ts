@@ -1,0 +1,5 @@
+export * from './backend-tokens.js';
+export { BackendModule } from './backend.module.js';
+export { QueueModule } from './queue.module.js';
+export { RepositoryModule } from './repository.module.js';
+export { StorageModule } from './storage.module.js';

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BROADCAST_QUEUE, EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE } from '@osprey/queue';
+import { REPOSITORY, type Repository } from '@osprey/repository';
+import { openSqliteRepository } from '@osprey/repository/sql';
+import { createLogger, loadConfig, PROJECTION } from '@osprey/server';
+import { STORAGE } from '@osprey/storage';
+import { ExecutorService } from '../executor/executor-service.js';
+import { IndexerService } from '../indexer/indexer-service.js';
+import { SchedulerService } from '../scheduler/scheduler-service.js';
+import { WorkerService } from '../worker/worker-service.js';
+import { DeployFlow } from '../flows/deploy-flow.js';
+import { OspreyAppModule } from './osprey-app.module.js';
+import type { ServiceRole } from '../service-role.js';
+
+const silent = createLogger({ service: 'test', instance: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+
+/** What a service holds in a private field: the instance the module injected. */
+function field(service: object, name: string): unknown {
+  return (service as Record<string, unknown>)[name];
+}
+
+describe('OspreyAppModule on the embedded backend', () => {
+  let dir: string;
+  let app: INestApplicationContext | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'osprey-app-module-'));
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function compose(roles: ServiceRole[]): Promise<INestApplicationContext> {
+    const config = loadConfig({ env: {}, overrides: { dataDir: dir } });
+    app = await NestFactory.createApplicationContext(OspreyAppModule.forRoot({ config, roles, logger: silent }), { logger: false, abortOnError: false });
+    return app;
+  }
+
+  it('for roles [worker] resolves the worker with the injected ports and instantiates no executor, scheduler or API', async () => {
+    const context = await compose(['worker']);
+    const worker = context.get(WorkerService);
+    expect(worker).toBeInstanceOf(WorkerService);
+    expect(field(worker, 'jobs')).toBe(context.get(WORKER_JOB_QUEUE));
+    expect(field(worker, 'events')).toBe(context.get(EXECUTION_EVENT_QUEUE));
+    expect(field(worker, 'broadcast')).toBe(context.get(BROADCAST_QUEUE));
+    expect(field(worker, 'repository')).toBe(context.get(REPOSITORY));
+    expect(field(worker, 'storage')).toBe(context.get(STORAGE));
+    // No module of another role is composed: their services are not providers at all.
+    for (const other of [ExecutorService, SchedulerService, IndexerService, DeployFlow]) expect(() => context.get(other)).toThrow(/Nest could not find/);
+  });
+
+  it('starts the services with the application and records the instance, then stops them and closes the backend', async () => {
+    const context = await compose(['worker', 'executor']);
+    const repository = context.get<Repository>(REPOSITORY);
+    await context.init();
+    let instances = await repository.instances.list();
+    for (let tries = 0; instances.length === 0 && tries < 200; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      instances = await repository.instances.list();
+    }
+    expect(instances).toEqual([expect.objectContaining({ type: 'STANDALONE', state: 'RUNNING' })]);
+    expect(context.get(ExecutorService)).toBeInstanceOf(ExecutorService);
+    // SQLite has no projection: the indexer is not composed and the token says there is none.
+    expect(context.get(PROJECTION)).toBeNull();
+    await context.close();
+    app = undefined;
+    // The repository was closed by its module, after the lifecycle had recorded the instance STOPPED.
+    await expect(repository.instances.list()).rejects.toThrow();
+    const reopened = await openSqliteRepository(join(dir, 'osprey.db'));
+    try {
+      expect(await reopened.instances.list()).toEqual([expect.objectContaining({ type: 'STANDALONE', state: 'STOPPED' })]);
+    } finally {
+      await reopened.close();
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import type { ServiceInstance } from '@osprey/repository';
+import { BackendModule, newId, type Logger, type OspreyConfig } from '@osprey/server';
+import { ExecutorModule } from '../executor/executor.module.js';
+import { IndexerModule } from '../indexer/indexer.module.js';
+import { SchedulerModule } from '../scheduler/scheduler.module.js';
+import { WebserverModule } from '../webserver/webserver.module.js';
+import { WorkerModule } from '../worker/worker.module.js';
+import { OspreyCoreModule } from './core.module.js';
+import { HealthController } from './health.controller.js';
+import { ServiceLifecycle } from './service-lifecycle.js';
+import type { ServiceRole } from '../service-role.js';
+
+export interface OspreyAppOptions {
+  config: OspreyConfig;
+  roles: ServiceRole[];
+  logger: Logger;
+  /** Type of the instance in heartbeats; default the role, or STANDALONE for several. */
+  instanceType?: ServiceInstance['type'];
+}
+
+const ROLE_MODULES: Record<ServiceRole, Type> = {
+  executor: ExecutorModule,
+  worker: WorkerModule,
+  scheduler: SchedulerModule,
+  webserver: WebserverModule,
+  indexer: IndexerModule,
+};
+
+/**
+ * One Osprey process: the backend's port modules on the configured adapters, the shared core, and the module of
+ * each role it runs (what `osprey server local` runs all of, and each `osprey <service>` app one of). Health and
+ * metrics are served whatever the roles.
+ */
+@Module({})
+export class OspreyAppModule {
+  static forRoot(options: OspreyAppOptions): DynamicModule {
+    const { config, roles, logger } = options;
+    const instanceId = newId();
+    const backendLogger = logger.child({ component: 'backend' });
+    return {
+      module: OspreyAppModule,
+      imports: [
+        BackendModule.forRoot(config, {
+          instanceId,
+          relayWorkerJobs: roles.includes('executor'),
+          executorFlows: roles.includes('executor'),
+          // Adapters retry these themselves; operators see them, at most one line per failure.
+          onError: (error, context) => backendLogger.warn({ err: error, adapter: context }, 'backend adapter reported an error'),
+        }),
+        OspreyCoreModule.forRoot({ config, roles, logger, instanceId, instanceType: options.instanceType }),
+        ...[...new Set(roles)].map((role) => ROLE_MODULES[role]),
+      ],
+      controllers: [HealthController],
+      providers: [ServiceLifecycle],
+    };
+  }
+}
