@@ -92,7 +92,7 @@ export default defineConfig(
         'error',
         {
           allow: [],
-          // The ports' adapter entry points are imported lazily (libs/server/src/backend.ts) while their port types
+          // The ports' adapter entry points are imported lazily (libs/server/src/nest) while their port types
           // are imported statically: that is by design, not a lazy-loading mistake. Likewise the command line
           // (apps/cli, nest/service-command.ts) imports the services, server and flow model in the action that runs them.
           checkDynamicDependenciesExceptions: ['queue', 'repository', 'storage', 'server', 'services', 'flow-model'],

@@ -34,7 +34,7 @@ import { LruCache } from './lru-cache.js';
 
 export interface ExecutorOptions {
   batchSize: number;
-  /** Executions of one claimed batch decided and committed at the same time (default 16; see Backend.executorInFlight). */
+  /** Executions of one claimed batch decided and committed at the same time (default 16; see EXECUTOR_IN_FLIGHT). */
   inFlight?: number;
   /** The `envs` variable of expressions. */
   envs?: Record<string, string>;
@@ -44,7 +44,7 @@ export interface ExecutorOptions {
   defaultCountry?: string;
   /** Called after each committed decision (metrics, tests). */
   onCommitted?: (execution: Execution, events: number) => void;
-  /** Where flows are read (Backend.executorFlows); default the repository's flows. */
+  /** Where flows are read (EXECUTOR_FLOW_SOURCE); default the repository's flows. */
   flows?: FlowSource;
   /** Unended executions kept in memory between events (default 1000); an evicted one is loaded again on its next event. */
   cachedExecutions?: number;
