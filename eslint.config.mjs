@@ -21,12 +21,13 @@ if (!process.env.NX_TASK_TARGET_PROJECT && process.env.OSPREY_ESLINT_SKIP_GRAPH 
 const sourceFiles = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.mjs', '**/*.cjs', 'apps/*/bin/*.js'];
 
 // Every lib is a package: `@osprey/<lib>` is its public surface (src/index.ts: ports, types, errors), each adapter
-// family an entry point of its own (`@osprey/queue/kafka`, ...: loaded only by the backend that uses it), and
+// family an entry point of its own (`@osprey/queue/kafka`, ...: loaded only by the backend that uses it), the port
+// modules `@osprey/server/nest` (so that importing the server's configuration does not load NestJS), and
 // `@osprey/<lib>/testing` its test helpers (src/testing/: contract suites, fixtures, test servers). The command
 // line parses its flags through light entry points (`@osprey/services/cli`, `@osprey/flow-model/worker-group-key`)
 // and loads the rest per command.
 const noDeepImports = {
-  regex: '^@osprey/[^/]+/(?!(testing|sql|kafka|redis|search|s3|cli|worker-group-key)$)',
+  regex: '^@osprey/[^/]+/(?!(testing|sql|kafka|redis|search|s3|nest|cli|worker-group-key)$)',
   message: 'Import another lib by its package name only (`@osprey/<lib>`, or `@osprey/<lib>/testing` from tests), never a path inside it.',
 };
 // Test helpers are never built into dist/ or an image: only specs, e2e and other test helpers import them.

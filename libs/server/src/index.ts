@@ -4,4 +4,3 @@ export * from './ids.js';
 export * from './secrets.js';
 export * from './backend.js';
 export * from './redis-worker-jobs.js';
-export * from './modules/index.js';

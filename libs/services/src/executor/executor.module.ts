@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { BROADCAST_QUEUE, EXECUTION_EVENT_QUEUE, EXECUTOR_STORE, type BroadcastQueue, type ExecutionEventQueue, type ExecutorStore } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
-import { EXECUTOR_FLOW_SOURCE, EXECUTOR_IN_FLIGHT, envVariables, type FlowSource, type Logger, type OspreyConfig } from '@osprey/server';
+import { envVariables, type FlowSource, type Logger, type OspreyConfig } from '@osprey/server';
+import { EXECUTOR_FLOW_SOURCE, EXECUTOR_IN_FLIGHT } from '@osprey/server/nest';
 import type { RenderOptions } from '@osprey/flow-model';
 import { localeCountry } from '../locale-country.js';
 import { OspreyMetrics } from '../metrics.js';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { PROJECTION, type Logger, type Projection } from '@osprey/server';
+import type { Logger, Projection } from '@osprey/server';
+import { PROJECTION } from '@osprey/server/nest';
 import { OspreyMetrics } from '../metrics.js';
 import { OSPREY_LOGGER, OSPREY_ROLES } from '../nest/tokens.js';
 import type { ServiceRole } from '../service-role.js';

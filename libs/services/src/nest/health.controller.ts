@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, HttpException, HttpStatus, Inject } from '@nestjs/common';
-import { BACKEND_READINESS, type BackendReadiness } from '@osprey/server';
+import { BACKEND_READINESS, type BackendReadiness } from '@osprey/server/nest';
 import { OspreyMetrics } from '../metrics.js';
 import type { ServiceRole } from '../service-role.js';
 import { OSPREY_ROLES } from './tokens.js';

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { ServiceInstance } from '@osprey/repository';
-import { BackendModule, newId, type Logger, type OspreyConfig } from '@osprey/server';
+import { newId, type Logger, type OspreyConfig } from '@osprey/server';
+import { BackendModule } from '@osprey/server/nest';
 import { ExecutorModule } from '../executor/executor.module.js';
 import { IndexerModule } from '../indexer/indexer.module.js';
 import { SchedulerModule } from '../scheduler/scheduler.module.js';
