@@ -197,9 +197,13 @@ export const configSchema = z
         leaseMs: z.coerce.number().int().positive().default(30_000),
         /** Unended executions kept in memory between their events (least recently used evicted, then reloaded). */
         cachedExecutions: z.coerce.number().int().positive().default(1000),
+        /** Longest wait for new events before claiming again, should a wake-up be missed. */
+        idleWaitMs: z.coerce.number().int().positive().default(1_000),
+        /** Wait after a failed claim (the queue unreachable) before claiming again. */
+        retryMs: z.coerce.number().int().positive().default(1_000),
       })
       .strict()
-      .default({ batchSize: 64, leaseMs: 30_000, cachedExecutions: 1000 }),
+      .default({ batchSize: 64, leaseMs: 30_000, cachedExecutions: 1000, idleWaitMs: 1_000, retryMs: 1_000 }),
     worker: z
       .object({
         /** Task runs one worker runs at once. */
@@ -210,9 +214,13 @@ export const configSchema = z
         shutdownGraceMs: z.coerce.number().int().nonnegative().default(30_000),
         /** The worker group a worker serves: it takes only the jobs of tasks with this workerGroup.key. */
         group: z.string().regex(WORKER_GROUP_KEY, `letters, digits, underscores and hyphens (${WORKER_GROUP_KEY.source})`).optional(),
+        /** Longest wait for new jobs before taking again, should a wake-up be missed. */
+        idleWaitMs: z.coerce.number().int().positive().default(1_000),
+        /** Wait after a failed take (the queue unreachable) before taking again. */
+        retryMs: z.coerce.number().int().positive().default(1_000),
       })
       .strict()
-      .default({ concurrency: 16, leaseMs: 15_000, shutdownGraceMs: 30_000 }),
+      .default({ concurrency: 16, leaseMs: 15_000, shutdownGraceMs: 30_000, idleWaitMs: 1_000, retryMs: 1_000 }),
     scheduler: z
       .object({
         /** How often triggers are evaluated. */
@@ -322,8 +330,8 @@ const KNOWN_SECTIONS: Record<string, string[]> = {
   repository: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'indexPrefix', 'replicas', 'username', 'password'],
   workerQueue: ['type', 'url', 'prefix'],
   storage: ['type', 'basePath', 'bucket', 'endpoint', 'region', 'accessKey', 'secretKey', 'sessionToken', 'pathStyle', 'useSSL', 'prefix', 'createBucket', 'partSize', 'uploadConcurrency'],
-  executor: ['batchSize', 'leaseMs', 'cachedExecutions'],
-  worker: ['concurrency', 'leaseMs', 'shutdownGraceMs', 'group'],
+  executor: ['batchSize', 'leaseMs', 'cachedExecutions', 'idleWaitMs', 'retryMs'],
+  worker: ['concurrency', 'leaseMs', 'shutdownGraceMs', 'group', 'idleWaitMs', 'retryMs'],
   scheduler: ['tickMs', 'leaseMs'],
   instance: ['heartbeatMs', 'deadAfterMs'],
   logging: ['level'],

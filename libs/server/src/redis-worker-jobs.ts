@@ -1,6 +1,12 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import type { TaskResultEvent, WorkerJob } from '@osprey/flow-model';
 import type { ConditionWindowCommit, ExecutorCommit, ExecutorStore, LeasedJob, TakeOptions, WorkerJobQueue } from '@osprey/queue';
 import { newId } from './ids.js';
+
+/** Wait after a failed relay (the outbox or Redis unreachable) before relaying again. */
+const RELAY_RETRY_MS = 1000;
+/** Longest wait for new jobs in the outbox, should a wake-up be missed. */
+const RELAY_IDLE_WAIT_MS = 1000;
 
 /**
  * Moves worker jobs from the queue backend, where the executor writes them in its commit (an outbox: the jobs
@@ -48,11 +54,14 @@ export class WorkerJobRelay {
     const signal = this.stopping.signal;
     while (!signal.aborted) {
       try {
-        if ((await this.relayOnce()) === 0) await this.outbox.waitForJobs(this.options.idleWaitMs ?? 1000, signal);
+        if ((await this.relayOnce()) === 0) await this.outbox.waitForJobs(this.options.idleWaitMs ?? RELAY_IDLE_WAIT_MS, signal);
       } catch (error) {
         if (signal.aborted) return;
         this.onError(error);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        // stop() cuts this wait short (an AbortError): the loop ends there.
+        await wait(RELAY_RETRY_MS, undefined, { signal }).catch((abort: unknown) => {
+          if (!signal.aborted) throw abort;
+        });
       }
     }
   }

@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { mysqlDialect, postgresDialect, sqliteDialect, type SqlDialect } from './sql-dialect.js';
 import { adoptLegacySqliteSchema } from './sqlite-legacy-schema.js';
@@ -89,6 +90,9 @@ export interface SqlSessions {
 }
 
 const MIGRATION_LOCK_KEY = 'osprey_migrations';
+/** A transaction aborted as a deadlock victim runs again after a few milliseconds, randomised so the contenders part. */
+const DEADLOCK_RETRIES = 5;
+const DEADLOCK_BACKOFF_MS = { min: 3, factor: 1.5, max: 25 };
 // Arbitrary constant: the advisory-lock key of PostgreSQL is a bigint.
 const PG_MIGRATION_LOCK = 734_928_113;
 
@@ -139,6 +143,7 @@ class PooledSessions implements SqlSessions {
       try {
         result = await work(new Runner(this.dialect, runner));
       } catch (error) {
+        // Cleanup on a failed path: the work's error is what the caller needs; the release below ends the transaction anyway.
         await runner.rollbackTransaction().catch(() => undefined);
         throw error;
       }
@@ -232,15 +237,15 @@ export class SqlDatabase implements SqlExecutor {
    * is run again (MySQL's InnoDB picks such victims among concurrent upserts of the same keys); `work` must have no
    * effect outside the database.
    */
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, retries = 5): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.sessions.transaction(work);
-      } catch (error) {
-        if (attempt >= retries || !this.dialect.isRetryable(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
-      }
-    }
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, retries = DEADLOCK_RETRIES): Promise<T> {
+    return pRetry(() => this.sessions.transaction(work), {
+      retries,
+      minTimeout: DEADLOCK_BACKOFF_MS.min,
+      factor: DEADLOCK_BACKOFF_MS.factor,
+      maxTimeout: DEADLOCK_BACKOFF_MS.max,
+      randomize: true,
+      shouldRetry: ({ error }) => this.dialect.isRetryable(error),
+    });
   }
 
   /** SQLite's commit counter as seen by this connection (changes on other connections' commits); undefined elsewhere. */

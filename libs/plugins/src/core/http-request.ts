@@ -187,6 +187,7 @@ async function readBody(response: Response, maxContentLength: number): Promise<s
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     length += chunk.byteLength;
     if (length > maxContentLength) {
+      // Cleanup on a failed path: the size error below is what the task reports.
       await response.body.cancel().catch(() => undefined);
       throw new TaskFailure(
         `Response body is larger than options.maxContentLength (${maxContentLength} bytes); use the Download task for large payloads`,

@@ -78,7 +78,8 @@ export class KafkaBroadcastQueue implements BroadcastQueue {
     await this.consumer.disconnect();
     // The group exists for this process only: drop it rather than leave it to the offsets retention.
     const admin = await this.connection.admin();
-    await admin.deleteGroups([this.connection.groupId(`broadcast.${this.connection.options.instanceId}`)]).catch(() => undefined);
+    // A group left behind expires with the offsets retention: worth a warning, not a failed close.
+    await admin.deleteGroups([this.connection.groupId(`broadcast.${this.connection.options.instanceId}`)]).catch((error: unknown) => this.connection.options.onError(error));
   }
 
   private deliver(batch: Batch): void {

@@ -1,5 +1,10 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type ITopicConfig, type LogEntry as KafkaLogEntry, type Producer } from 'kafkajs';
 import { kafkaPartitioner } from './kafka-partitioner.js';
+
+/** How long creating topics waits for every partition to have a leader, and how often it looks. */
+const LEADERS_TIMEOUT_MS = 60_000;
+const LEADER_POLL_MS = 100;
 
 /** A pino-like sink for the client's own log lines (WARN and ERROR only). */
 export interface KafkaLogger {
@@ -246,7 +251,7 @@ export class KafkaConnection {
   }
 
   /** kafkajs's own wait fails when the fresh topics' metadata is briefly unknown (a busy broker): poll instead. */
-  private async waitForLeaders(topics: string[], timeoutMs = 60_000): Promise<void> {
+  private async waitForLeaders(topics: string[], timeoutMs = LEADERS_TIMEOUT_MS): Promise<void> {
     const admin = await this.admin();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -257,7 +262,7 @@ export class KafkaConnection {
         if (Date.now() > deadline) throw error;
       }
       if (Date.now() > deadline) throw new Error(`Kafka topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await wait(LEADER_POLL_MS);
     }
   }
 
@@ -266,6 +271,7 @@ export class KafkaConnection {
     const admin = await this.admin();
     const prefix = `${this.options.topicPrefix}.`;
     const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
+    // Test cleanup: a group that still has members cannot be deleted, and the topics below go regardless.
     if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
     if (topics.length > 0) await admin.deleteTopics({ topics });

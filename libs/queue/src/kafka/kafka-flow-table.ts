@@ -1,8 +1,12 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { KafkaConnection } from './kafka-connection.js';
 import { retryWhileTopicsSettle } from './kafka-worker-job-retry.js';
 import type { StoredFlow } from '@osprey/flow-model';
+
+/** How often a catch-up looks at how far the consumer has read. */
+const CATCH_UP_POLL_MS = 20;
 
 /** How long opening waits for the topic to be read up to its end before going on with what it has. */
 const CATCH_UP_MS = 30_000;
@@ -101,7 +105,7 @@ export class KafkaFlowTable {
     const deadline = Date.now() + timeoutMs;
     while (this.position < end) {
       if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await wait(CATCH_UP_POLL_MS);
     }
     return true;
   }

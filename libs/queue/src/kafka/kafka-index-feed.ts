@@ -1,7 +1,11 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import type { Execution, LogEntry } from '@osprey/flow-model';
 import type { Consumer } from 'kafkajs';
 import { KafkaConnection, type KafkaQueueOptions } from './kafka-connection.js';
 import { decodeExecutionState } from './kafka-execution-records.js';
+
+/** Pause before a batch the indexer could not write is failed back to kafkajs, which fetches it again. */
+const FAILED_BATCH_BACKOFF_MS = 1000;
 
 /** What the indexer writes to the search server; log ids come from the record's place, so a redelivery overwrites. */
 export interface KafkaIndexBatch {
@@ -76,7 +80,7 @@ export async function openKafkaIndexFeed(options: KafkaIndexFeedOptions): Promis
             connection.options.onError(error);
             // Back off, then fail the batch so kafkajs refetches it from the last committed offset.
             await heartbeat();
-            await new Promise((resolve) => setTimeout(resolve, 1000));
+            await wait(FAILED_BATCH_BACKOFF_MS);
             throw error;
           }
         }

@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { KafkaConnection } from './kafka-connection.js';
@@ -7,6 +8,8 @@ import { retryWhileTopicsSettle } from './kafka-worker-job-retry.js';
 
 /** How long opening waits for the tables to be read up to the end offsets before going on with what it has. */
 const CATCH_UP_MS = 30_000;
+/** How often that wait looks at how far the consumer has read. */
+const CATCH_UP_POLL_MS = 20;
 
 /**
  * The compacted worker topics as in-memory tables: leases and cancellations (`worker-job-leases`) and worker
@@ -101,7 +104,7 @@ export class KafkaWorkerJobTables {
     }
     const deadline = Date.now() + CATCH_UP_MS;
     while (targets.some((target) => (this.positions.get(target.key) ?? 0) < target.end) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await wait(CATCH_UP_POLL_MS);
     }
   }
 }

@@ -110,6 +110,7 @@ export class KafkaWorkerJobWriter {
       await transaction.commit();
       return written;
     } catch (error) {
+      // Cleanup on a failed commit: its error is what the caller needs; the broker aborts an abandoned transaction itself.
       await transaction.abort().catch(() => undefined);
       throw error;
     }

@@ -105,6 +105,7 @@ export class KafkaWorkerLiveness {
 
   /** Requeues the expired leases now (when active); concurrent calls share the sweeps in order. */
   sweep(): Promise<void> {
+    // The chain only orders the sweeps: the previous sweep's failure went to its own caller.
     const next = this.sweeping.catch(() => undefined).then(() => this.sweepOnce());
     this.sweeping = next;
     return next;
@@ -113,6 +114,7 @@ export class KafkaWorkerLiveness {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.active = false;
+    // Waits for the sweep under way to end, not for its outcome, which its caller (the timer: onError) received.
     await this.sweeping.catch(() => undefined);
     const consumer = this.consumer;
     this.consumer = undefined;

@@ -137,6 +137,7 @@ export class BullmqLanes {
       const index = new TaskRunJobIndex(await queue.backend.client, `${prefix}:${this.queueNameOf(group)}:osprey-task-run-jobs`);
       return { group, queue, index, arrivals: 0, arrivalsAtLastTake: 0 };
     } catch (error) {
+      // Cleanup on a failed open: the open's error is what the caller needs.
       await queue.close().catch(() => undefined);
       throw error;
     }

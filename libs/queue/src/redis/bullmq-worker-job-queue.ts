@@ -72,6 +72,7 @@ export class BullmqWorkerJobQueue implements WorkerJobQueue, Closable {
   /** Takes from the lane of the worker's group (`options.workerGroup`); without options, from every lane in turn. */
   take(workerId: string, max: number, leaseMs: number, options?: TakeOptions): Promise<LeasedJob[]> {
     const taken = this.taking.then(() => this.takeNow(workerId, max, leaseMs, options));
+    // The chain only orders the takes: this take's failure reaches its caller through `taken`.
     this.taking = taken.catch(() => undefined);
     return taken;
   }

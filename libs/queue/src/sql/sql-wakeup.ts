@@ -6,6 +6,8 @@ import type { SqlDatabase } from '@osprey/sql';
 export type SqlWakeupTopic = 'events' | 'jobs' | 'broadcast';
 
 const TOPICS: readonly SqlWakeupTopic[] = ['events', 'jobs', 'broadcast'];
+/** Wait before listening again after the notification connection broke. */
+const RECONNECT_MS = 500;
 
 /** Wakes waiting consumers when rows they may take were written, by this process or another. */
 export interface SqlWakeup {
@@ -147,7 +149,7 @@ export class ListenWakeup extends EmitterWakeup {
         this.onError(error);
         if (!this.closed) this.scheduleReconnect();
       });
-    }, 500);
+    }, RECONNECT_MS);
     this.reconnect.unref();
   }
 
@@ -156,6 +158,7 @@ export class ListenWakeup extends EmitterWakeup {
     clearTimeout(this.reconnect);
     const client = this.client;
     this.client = undefined;
+    // Cleanup at close: a connection that already broke cannot end cleanly, and nothing is left to release.
     await client?.end().catch(() => undefined);
   }
 }

@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import type { Flow, Label, StoredFlow } from '@osprey/flow-model';
 import type { FlowQuery, FlowRepository, Page } from '../ports.js';
 import { addSqlFilters, refusingInvalidRegex, type SqlFilterColumns } from './sql-filters.js';
@@ -15,6 +16,8 @@ interface FlowRow {
   updated: string;
 }
 
+/** Saves after the first that lost a race to create the same flow (3 attempts in all). */
+const SAVE_RACE_RETRIES = 2;
 const COLUMNS = 'namespace, id, revision, source, json, disabled, deleted, updated';
 const SORTABLE: Record<string, string> = { id: 'id', namespace: 'namespace', revision: 'revision', updated: 'updated' };
 const FILTER_COLUMNS: SqlFilterColumns = { text: { namespace: { column: 'namespace' }, flowId: { column: 'id' } }, query: ['id', 'namespace'], labels: 'labels' };
@@ -40,14 +43,12 @@ export class SqlFlowRepository implements FlowRepository {
   constructor(private readonly db: SqlDatabase) {}
 
   async save(flow: Flow, source: string): Promise<StoredFlow> {
-    // Two first saves of one flow race on the primary key: the loser retries and sees the winner's revision.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction((tx) => this.saveIn(tx, flow, source));
-      } catch (error) {
-        if (attempt >= 3 || !this.db.dialect.isUniqueViolation(error)) throw error;
-      }
-    }
+    // Two first saves of one flow race on the primary key: the loser retries at once and sees the winner's revision.
+    return pRetry(() => this.db.transaction((tx) => this.saveIn(tx, flow, source)), {
+      retries: SAVE_RACE_RETRIES,
+      minTimeout: 0,
+      shouldRetry: ({ error }) => this.db.dialect.isUniqueViolation(error),
+    });
   }
 
   private async saveIn(tx: SqlExecutor, flow: Flow, source: string): Promise<StoredFlow> {

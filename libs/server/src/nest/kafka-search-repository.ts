@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import { BackendUnavailableError } from '@osprey/flow-model';
 import type { KafkaFlowTable } from '@osprey/queue/kafka';
 import type { FlowRepository, LogRepository, Repository } from '@osprey/repository';
@@ -130,17 +131,21 @@ function queueFlowSource(table: KafkaFlowTable, search: FlowRepository, onError:
 
 /** How long a service waits at start for an unreachable search server (a restart of it, a rolling upgrade). */
 const SEARCH_START_WAIT_MS = 120_000;
+/** The waits between those attempts: doubling from min to max. */
+const SEARCH_START_BACKOFF_MS = { min: 500, max: 5_000 };
 
 /** Retries `open` while the search server cannot be reached, up to `waitMs`; other errors fail at once. */
-async function whileUnavailable<T>(open: () => Promise<T>, waitMs: number, report: (error: unknown) => void): Promise<T> {
-  const deadline = Date.now() + waitMs;
-  for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
-    try {
-      return await open();
-    } catch (error) {
-      if (!(error instanceof BackendUnavailableError) || Date.now() + delay > deadline) throw error;
+function whileUnavailable<T>(open: () => Promise<T>, waitMs: number, report: (error: unknown) => void): Promise<T> {
+  return pRetry(open, {
+    retries: Infinity,
+    minTimeout: SEARCH_START_BACKOFF_MS.min,
+    maxTimeout: SEARCH_START_BACKOFF_MS.max,
+    maxRetryTime: waitMs,
+    // Asked only when a retry remains: what is reported is what will be retried.
+    shouldRetry: ({ error }) => {
+      if (!(error instanceof BackendUnavailableError)) return false;
       report(error);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+      return true;
+    },
+  });
 }

@@ -32,6 +32,7 @@ export class StartExecutionWithFiles {
       }
       return await this.trigger.execute({ ...command, inputs, executionId: target.id });
     } catch (error) {
+      // Cleanup on a failed start: its error is what the caller needs, and files of no execution are never read.
       await this.files.deleteAll(target).catch(() => undefined);
       throw error;
     }

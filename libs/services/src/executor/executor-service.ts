@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import {
   conditionWindowInboxKey,
   conditionWindowKey,
@@ -50,9 +51,17 @@ export interface ExecutorOptions {
   cachedExecutions?: number;
   /** A worker whose instance has not beaten for this long is not alive (instance.deadAfterMs; default 30 s). */
   deadAfterMs?: number;
+  /** Longest wait for new events before claiming again, should a wake-up be missed (executor.idleWaitMs). */
+  idleWaitMs?: number;
+  /** Wait after a failed claim before claiming again (executor.retryMs). */
+  retryMs?: number;
 }
 
 const CACHED_EXECUTIONS = 1000;
+const IDLE_WAIT_MS = 1000;
+const RETRY_MS = 1000;
+/** Pause after a batch in which an execution failed (not a conflict), so a failing store is not hammered. */
+const FAILED_BATCH_PAUSE_MS = 200;
 
 /**
  * The single writer of executions: claims events per execution, runs the pure decision function on
@@ -111,43 +120,54 @@ export class ExecutorService {
   private async run(): Promise<void> {
     const signal = this.abort.signal;
     this.logger.info({ executorId: this.id }, 'executor started');
-    while (!signal.aborted) {
-      let claimed: ClaimedEvent[];
-      try {
-        claimed = await this.events.claim(this.id, this.options.batchSize, this.options.leaseMs);
-      } catch (error) {
-        this.logger.error({ err: error }, 'claiming execution events failed; retrying');
-        await sleep(1000, signal);
-        continue;
-      }
-      if (claimed.length === 0) {
-        await this.events.waitForEvents(1000, signal);
-        continue;
-      }
-      const byExecution = new Map<string, ClaimedEvent[]>();
-      for (const event of claimed) {
-        const list = byExecution.get(event.executionId) ?? [];
-        list.push(event);
-        byExecution.set(event.executionId, list);
-      }
-      // Executions are independent (each one's events are claimed by this executor alone), so their decisions and
-      // commits overlap: a backend whose commit is a network round trip (a Kafka transaction, a SQL server) is
-      // not paid once per execution in a row.
-      let failed = false;
-      await inParallel([...byExecution], this.options.inFlight ?? EXECUTIONS_IN_FLIGHT, async ([executionId, events]) => {
-        try {
-          await this.process(executionId, events);
-        } catch (error) {
-          this.hot.delete(executionId);
-          const conflict = error instanceof VersionConflictError || error instanceof ConditionWindowConflictError;
-          this.logger[conflict ? 'warn' : 'error']({ err: error, executionId }, conflict ? 'execution changed elsewhere; reloading' : 'processing execution events failed');
-          await this.events.release(this.id, [executionId]).catch(() => undefined);
-          if (!conflict) failed = true;
-        }
-      });
-      if (failed) await sleep(200, signal);
+    try {
+      while (!signal.aborted) await this.claimAndDecide(signal);
+    } catch (error) {
+      // stop() aborts the waits between turns: that ends the loop; anything else is a fault of the loop itself.
+      if (!signal.aborted) throw error;
     }
     this.logger.info({ executorId: this.id }, 'executor stopped');
+  }
+
+  /** Claims one batch of events and decides each execution in it. */
+  private async claimAndDecide(signal: AbortSignal): Promise<void> {
+    let claimed: ClaimedEvent[];
+    try {
+      claimed = await this.events.claim(this.id, this.options.batchSize, this.options.leaseMs);
+    } catch (error) {
+      this.logger.error({ err: error }, 'claiming execution events failed; retrying');
+      await wait(this.options.retryMs ?? RETRY_MS, undefined, { signal });
+      return;
+    }
+    if (claimed.length === 0) {
+      await this.events.waitForEvents(this.options.idleWaitMs ?? IDLE_WAIT_MS, signal);
+      return;
+    }
+    const byExecution = new Map<string, ClaimedEvent[]>();
+    for (const event of claimed) {
+      const list = byExecution.get(event.executionId) ?? [];
+      list.push(event);
+      byExecution.set(event.executionId, list);
+    }
+    // Executions are independent (each one's events are claimed by this executor alone), so their decisions and
+    // commits overlap: a backend whose commit is a network round trip (a Kafka transaction, a SQL server) is
+    // not paid once per execution in a row.
+    let failed = false;
+    await inParallel([...byExecution], this.options.inFlight ?? EXECUTIONS_IN_FLIGHT, async ([executionId, events]) => {
+      try {
+        await this.process(executionId, events);
+      } catch (error) {
+        this.hot.delete(executionId);
+        const conflict = error instanceof VersionConflictError || error instanceof ConditionWindowConflictError;
+        this.logger[conflict ? 'warn' : 'error']({ err: error, executionId }, conflict ? 'execution changed elsewhere; reloading' : 'processing execution events failed');
+        // Unreleased, the events stay claimed by this executor until the lease ends: the execution waits that long.
+        await this.events.release(this.id, [executionId]).catch((releaseError: unknown) =>
+          this.logger.error({ err: releaseError, executionId, leaseMs: this.options.leaseMs }, 'releasing claimed events failed; they are claimed again when the lease ends'),
+        );
+        if (!conflict) failed = true;
+      }
+    });
+    if (failed) await wait(FAILED_BATCH_PAUSE_MS, undefined, { signal });
   }
 
   private async process(executionId: string, claimed: ClaimedEvent[]): Promise<void> {
@@ -189,6 +209,7 @@ export class ExecutorService {
   private async oneAtATime(key: string, task: () => Promise<void>): Promise<void> {
     const previous = this.flowTurns.get(key) ?? Promise.resolve();
     const turn = previous.then(task, task);
+    // The chain only orders the turns: this turn's failure reaches its own caller through `await turn` below.
     const settled = turn.catch(() => undefined);
     this.flowTurns.set(key, settled);
     try {
@@ -334,7 +355,7 @@ export class ExecutorService {
       this.logger.warn({ err: error, executionId: parent.id, taskRunId: request.parentTaskRunId }, 'subflow could not start');
       await this.repository.logs
         .append([{ namespace: parent.namespace, flowId: parent.flowId, executionId: parent.id, taskRunId: request.parentTaskRunId, timestamp: new Date().toISOString(), level: 'ERROR', message: (error as Error).message }])
-        .catch(() => undefined);
+        .catch((logError: unknown) => this.logger.error({ err: logError, executionId: parent.id, taskRunId: request.parentTaskRunId }, 'writing the subflow failure to the execution logs failed'));
       return { type: 'taskResult', taskRunId: request.parentTaskRunId, attempt: request.attempt, state: 'FAILED', error: (error as Error).message };
     }
   }
@@ -487,14 +508,4 @@ class DecisionWindows {
     // Expired windows are purged by the commits that write windows: the others pay no delete.
     return writes.length > 0 ? { conditionWindows: writes, purgeConditionWindowsBefore: this.purgeBefore } : {};
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

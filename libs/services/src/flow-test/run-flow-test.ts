@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
@@ -83,6 +84,9 @@ async function readFlows(dir: string, exclude: string, logger: Logger): Promise<
   return flows;
 }
 
+/** How often a flow test looks whether its execution ended. */
+const END_POLL_MS = 20;
+
 /**
  * Over when the execution ended (or waits on a Pause that only a person can resume), every execution
  * it started ended too, and no event or job is left.
@@ -104,7 +108,7 @@ async function waitForEnd(
         if (open.total === 0) return execution;
       }
     }
-    await new Promise((r) => setTimeout(r, 20));
+    await wait(END_POLL_MS);
   }
   throw new FlowTestTimeoutError(execution, timeoutMs);
 }

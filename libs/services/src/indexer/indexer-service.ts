@@ -1,4 +1,9 @@
+import pRetry from 'p-retry';
 import type { Logger, Projection, ProjectionBatch, ProjectionFeed } from '@osprey/server';
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 5_000;
+const RETRY_FOR_MS = 5_000;
 
 export interface IndexerOptions {
   /** First wait after a failed write; doubles up to `maxBackoffMs`. */
@@ -28,7 +33,6 @@ export class IndexerStoppedError extends Error {
  */
 export class IndexerService {
   private feed?: ProjectionFeed;
-  private stopped = false;
   private readonly wake = new AbortController();
   private failingSince?: number;
   written = 0;
@@ -50,49 +54,31 @@ export class IndexerService {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake.abort();
+    this.wake.abort(new IndexerStoppedError());
     await this.feed?.close();
     this.logger.info({ written: this.written }, 'indexer stopped');
   }
 
   private async writeUntilDone(batch: ProjectionBatch): Promise<void> {
     if (batch.executions.length === 0 && batch.logs.length === 0) return;
-    let backoff = this.options.minBackoffMs ?? 250;
-    const giveUpAt = Date.now() + (this.options.retryForMs ?? 5_000);
-    for (;;) {
-      if (this.stopped) throw new IndexerStoppedError();
-      try {
-        await this.projection.write(batch);
-        if (this.failingSince !== undefined) {
-          this.logger.info({ downForMs: Date.now() - this.failingSince }, 'search repository reachable again: indexing resumed');
-          this.failingSince = undefined;
-        }
-        this.written += batch.executions.length + batch.logs.length;
-        this.options.onWritten?.(batch);
-        return;
-      } catch (error) {
-        if (this.failingSince === undefined) {
-          this.failingSince = Date.now();
-          this.logger.warn({ err: error, executions: batch.executions.length, logs: batch.logs.length }, 'writing to the search repository failed: retrying the batch until it succeeds');
-        }
-        if (Date.now() + backoff > giveUpAt) throw error;
-        await sleep(backoff, this.wake.signal);
-        backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 5000);
-      }
+    // stop() aborts with IndexerStoppedError: a wait in progress ends at once and the batch goes back to the feed.
+    await pRetry(() => this.projection.write(batch), {
+      retries: Infinity,
+      minTimeout: this.options.minBackoffMs ?? MIN_BACKOFF_MS,
+      maxTimeout: this.options.maxBackoffMs ?? MAX_BACKOFF_MS,
+      maxRetryTime: this.options.retryForMs ?? RETRY_FOR_MS,
+      signal: this.wake.signal,
+      onFailedAttempt: ({ error }) => {
+        if (this.failingSince !== undefined) return;
+        this.failingSince = Date.now();
+        this.logger.warn({ err: error, executions: batch.executions.length, logs: batch.logs.length }, 'writing to the search repository failed: retrying the batch until it succeeds');
+      },
+    });
+    if (this.failingSince !== undefined) {
+      this.logger.info({ downForMs: Date.now() - this.failingSince }, 'search repository reachable again: indexing resumed');
+      this.failingSince = undefined;
     }
+    this.written += batch.executions.length + batch.logs.length;
+    this.options.onWritten?.(batch);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

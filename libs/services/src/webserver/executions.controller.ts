@@ -482,6 +482,7 @@ function formInputs(request: HttpRequest): Record<string, unknown> {
 }
 
 async function removeUploads(files?: UploadedFile[]): Promise<void> {
+  // Cleanup of the request's temporary files, whose answer is already decided; the OS temp folder is purged anyway.
   await Promise.all((files ?? []).map((f) => unlink(f.path).catch(() => undefined)));
 }
 

@@ -1,3 +1,5 @@
+import { setTimeout as wait } from 'node:timers/promises';
+
 /** The minimal response surface Server-Sent Events need (Express's response). */
 export interface SseResponse {
   writeHead(status: number, headers: Record<string, string>): unknown;
@@ -38,6 +40,6 @@ export class ServerSentEvents {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+export async function sleep(ms: number): Promise<void> {
+  await wait(ms);
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { rm } from 'node:fs/promises';
+import { setTimeout as wait } from 'node:timers/promises';
 import { type ChildTaskResult, flowableKind, isLogRecorded, type LogEntry, type LogLevel, type PropertiesOf, type RenderOptions, type Task, taskLogLevel, type TaskResultEvent, type WorkerJob, WORKING_DIRECTORY_TASK } from '@osprey/flow-model';
 import type { TaskRegistry } from '@osprey/plugins';
 import { TaskFailure, TaskProperties, uploadOutputFiles, writeInputFiles } from '@osprey/plugins';
@@ -19,7 +20,16 @@ export interface WorkerOptions {
   render?: RenderOptions;
   /** Called when a job ends: how long it waited in the queue and how long it ran (metrics). */
   onJobEnded?: (observation: { type: string; state: string; waitMs: number; runMs: number }) => void;
+  /** Longest wait for new jobs before taking again, should a wake-up be missed (worker.idleWaitMs). */
+  idleWaitMs?: number;
+  /** Wait after a failed take before taking again (worker.retryMs). */
+  retryMs?: number;
 }
+
+const IDLE_WAIT_MS = 1000;
+const RETRY_MS = 1000;
+/** With every slot busy, how often the loop looks again should a job's end not wake it. */
+const FULL_RECHECK_MS = 500;
 
 interface RunningJob {
   lease: LeasedJob;
@@ -80,7 +90,9 @@ export class WorkerService {
     await this.loop;
     const deadline = Date.now() + this.options.shutdownGraceMs;
     while (this.running.size > 0 && Date.now() < deadline) {
-      await Promise.race([Promise.all([...this.running.values()].map((r) => r.done)), delay(Math.max(0, deadline - Date.now()))]);
+      const grace = new AbortController();
+      await Promise.race([Promise.all([...this.running.values()].map((r) => r.done)), wait(Math.max(0, deadline - Date.now()), undefined, { signal: grace.signal }).catch(ifAborted)]);
+      grace.abort();
     }
     for (const job of this.running.values()) {
       job.lost = true;
@@ -96,26 +108,33 @@ export class WorkerService {
   private async run(): Promise<void> {
     const signal = this.abort.signal;
     this.logger.info({ workerId: this.id, concurrency: this.options.concurrency, workerGroup: this.options.group ?? null }, 'worker started');
-    while (!signal.aborted) {
-      const free = this.options.concurrency - this.running.size;
-      if (free <= 0) {
-        await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), delay(500)]);
-        continue;
-      }
-      let leases: LeasedJob[];
-      try {
-        leases = await this.jobs.take(this.id, free, this.options.leaseMs, { workerGroup: this.options.group ?? null });
-      } catch (error) {
-        this.logger.error({ err: error }, 'taking jobs failed; retrying');
-        await delay(1000);
-        continue;
-      }
-      if (leases.length === 0) {
-        await this.jobs.waitForJobs(1000, signal, { workerGroup: this.options.group ?? null });
-        continue;
-      }
-      for (const lease of leases) this.launch(lease);
+    try {
+      while (!signal.aborted) await this.takeAndLaunch(signal);
+    } catch (error) {
+      // stop() aborts the waits between takes: that ends the loop; anything else is a fault of the loop itself.
+      if (!signal.aborted) throw error;
     }
+  }
+
+  private async takeAndLaunch(signal: AbortSignal): Promise<void> {
+    const free = this.options.concurrency - this.running.size;
+    if (free <= 0) {
+      await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), wait(FULL_RECHECK_MS, undefined, { signal })]);
+      return;
+    }
+    let leases: LeasedJob[];
+    try {
+      leases = await this.jobs.take(this.id, free, this.options.leaseMs, { workerGroup: this.options.group ?? null });
+    } catch (error) {
+      this.logger.error({ err: error }, 'taking jobs failed; retrying');
+      await wait(this.options.retryMs ?? RETRY_MS, undefined, { signal });
+      return;
+    }
+    if (leases.length === 0) {
+      await this.jobs.waitForJobs(this.options.idleWaitMs ?? IDLE_WAIT_MS, signal, { workerGroup: this.options.group ?? null });
+      return;
+    }
+    for (const lease of leases) this.launch(lease);
   }
 
   private launch(lease: LeasedJob): void {
@@ -199,7 +218,7 @@ export class WorkerService {
       logEntry('ERROR', error instanceof TaskFailure || !(error instanceof Error) ? message : `${message}`);
       return withMetrics({ ...base, state: 'FAILED', error: message });
     } finally {
-      await ctx.cleanup().catch(() => undefined);
+      await ctx.cleanup().catch((error: unknown) => this.logger.warn({ err: error, executionId: job.executionId, taskRunId }, 'removing the task run\'s working directory failed'));
     }
   }
 
@@ -229,7 +248,7 @@ export class WorkerService {
       const inputFiles = await properties.stringMap('inputFiles');
       if (inputFiles) await writeInputFiles(ctx, folder, inputFiles, 'inputFiles');
     } catch (error) {
-      await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+      await this.removeFolder(job, folder);
       const message = error instanceof Error ? error.message : String(error);
       this.log(job, job.task.id, job.taskRun.id, 'ERROR', message);
       return { ...base, state: 'FAILED', error: message };
@@ -266,9 +285,14 @@ export class WorkerService {
       this.log(job, job.task.id, job.taskRun.id, 'ERROR', `the output files cannot be uploaded: ${message}`);
       state = 'FAILED';
     } finally {
-      await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+      await this.removeFolder(job, folder);
     }
     return { ...base, state, children, ...(ownOutputs ? { outputs: ownOutputs } : {}) };
+  }
+
+  /** A folder left behind fills the worker's disk: say so rather than fail a task whose results are known. */
+  private async removeFolder(job: WorkerJob, folder: string): Promise<void> {
+    await rm(folder, { recursive: true, force: true }).catch((error: unknown) => this.logger.warn({ err: error, executionId: job.executionId, taskRunId: job.taskRun.id, folder }, 'removing the working directory failed'));
   }
 
   /** Render options of one task: `errorLogs()` reads the execution's ERROR logs, fetched only when a template asks. */
@@ -337,8 +361,9 @@ function abortState(signal: AbortSignal): 'KILLED' | 'FAILED' {
 function abortMessage(signal: AbortSignal): string {
   return signal.reason instanceof Error ? signal.reason.message : 'aborted';
 }
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** A wait cut short by its own AbortController is over, not failed. */
+function ifAborted(error: unknown): void {
+  if (!(error instanceof Error && error.name === 'AbortError')) throw error;
 }
 
 /**
