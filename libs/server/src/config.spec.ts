@@ -47,6 +47,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { OSPREY_CACHE_DIR: '/c', OSPREY_TEST_POSTGRES_URL: 'x', OSPREY_UI_DIR: '/ui' } }).server.port).toBe(8080);
   });
 
+  it('reads the executor and worker idle and retry waits, from the file or the environment, and refuses a zero wait', () => {
+    expect(loadConfig({ env: {} }).executor).toMatchObject({ idleWaitMs: 1000, retryMs: 1000 });
+    expect(loadConfig({ env: {} }).worker).toMatchObject({ idleWaitMs: 1000, retryMs: 1000 });
+    const config = loadConfig({ file: file('waits.yaml', 'executor:\n  retryMs: 5000\nworker:\n  idleWaitMs: 250\n'), env: { OSPREY_EXECUTOR_IDLE_WAIT_MS: '2000', OSPREY_WORKER_RETRY_MS: '3000' } });
+    expect(config.executor).toMatchObject({ idleWaitMs: 2000, retryMs: 5000 });
+    expect(config.worker).toMatchObject({ idleWaitMs: 250, retryMs: 3000 });
+    expect(() => loadConfig({ env: { OSPREY_WORKER_RETRY_MS: '0' } })).toThrow(/worker\.retryMs/);
+  });
+
   it('leaves server.host unset unless configured: each command picks its own default', () => {
     expect(loadConfig({ env: {} }).server.host).toBeUndefined();
     expect(loadConfig({ env: { OSPREY_SERVER_HOST: '::' } }).server.host).toBe('::');

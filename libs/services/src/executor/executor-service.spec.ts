@@ -10,6 +10,29 @@ import { createLogger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
 import { ExecutorService } from './executor-service.js';
 
+/** A logger whose lines the test reads. */
+function recordingLogger(): { logger: ReturnType<typeof createLogger>; lines: Array<{ level: string; msg: string; err?: { message: string } }> } {
+  const lines: Array<{ level: string; msg: string; err?: { message: string } }> = [];
+  const destination = new Writable({
+    write: (chunk, _e, cb) => {
+      for (const line of String(chunk).split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line));
+      cb();
+    },
+  });
+  return { logger: createLogger({ service: 'test', instance: 'test', level: 'info', destination }), lines };
+}
+
+/** `target` with some methods replaced: a port that fails where a test says. */
+function overriding<T extends object>(target: T, overrides: Partial<Record<keyof T, unknown>>): T {
+  return new Proxy(target, {
+    get(object, key) {
+      if (key in overrides) return overrides[key as keyof T];
+      const value = Reflect.get(object, key, object) as unknown;
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+}
+
 const silent = createLogger({ service: 'test', instance: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 const SOURCE = `id: waits
@@ -141,4 +164,57 @@ describe('ExecutorService on the embedded backend', () => {
     if (routed) expect(windowCommits.length).toBeGreaterThanOrEqual(rounds);
     expect(await queue.store.loadConditionWindows(['["io.osprey.tests","joined","both.both"]'])).toEqual(new Map());
   }, 180_000);
+  it('logs a failed release of claimed events, whose execution otherwise waits for the lease without a word', async () => {
+    const flow = parseFlow(SOURCE);
+    const stored = await repository.flows.save(flow, SOURCE);
+    const { logger, lines } = recordingLogger();
+    const store = overriding(queue.store, { commit: () => Promise.reject(new Error('the store refused the commit')) });
+    const events = overriding(queue.events, { release: () => Promise.reject(new Error('the queue refused the release')) });
+    const service = new ExecutorService(events, store, queue.broadcast, repository, logger, { batchSize: 10, leaseMs: 30_000 });
+    executor = service;
+    service.start();
+    const execution = newExecution({ flow, revision: stored.revision }, 'release-fails', new Date());
+    await queue.events.emit([{ executionId: execution.id, event: { type: 'start' }, execution }]);
+    const line = await until(() => lines.find((l) => l.msg.startsWith('releasing claimed events failed')));
+    expect(line.level).toBe('error');
+    expect(line.err?.message).toBe('the queue refused the release');
+  }, 120_000);
+
+  it('logs a failed write of a subflow start failure to the execution logs', async () => {
+    const source = `id: parent
+namespace: io.osprey.tests
+tasks:
+  - id: child
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: io.osprey.tests
+    flowId: missing
+`;
+    const flow = parseFlow(source);
+    const stored = await repository.flows.save(flow, source);
+    const { logger, lines } = recordingLogger();
+    const logs = overriding(repository.logs, { append: () => Promise.reject(new Error('the log store is full')) });
+    const failingLogs = overriding(repository, { logs });
+    const committed: Execution[] = [];
+    const service = new ExecutorService(queue.events, queue.store, queue.broadcast, failingLogs, logger, { batchSize: 10, leaseMs: 30_000, onCommitted: (e) => committed.push(e) });
+    executor = service;
+    service.start();
+    const execution = newExecution({ flow, revision: stored.revision }, 'subflow-missing', new Date());
+    await queue.events.emit([{ executionId: execution.id, event: { type: 'start' }, execution }]);
+    const line = await until(() => lines.find((l) => l.msg === 'writing the subflow failure to the execution logs failed'));
+    expect(line.level).toBe('error');
+    expect(line.err?.message).toBe('the log store is full');
+    await until(() => (committed.some((c) => c.id === execution.id && c.state.current === 'FAILED') ? true : undefined));
+  }, 120_000);
+
+  it('stops at once while waiting to claim again after a failed claim', async () => {
+    const { logger, lines } = recordingLogger();
+    const events = overriding(queue.events, { claim: () => Promise.reject(new Error('the queue is unreachable')) });
+    // A retry wait no test outlasts: stop() returns only if it cuts the wait short.
+    const service = new ExecutorService(events, queue.store, queue.broadcast, repository, logger, { batchSize: 10, leaseMs: 30_000, retryMs: 3_600_000 });
+    service.start();
+    await until(() => lines.find((l) => l.msg === 'claiming execution events failed; retrying'));
+    await service.stop();
+    expect(lines.filter((l) => l.msg === 'claiming execution events failed; retrying')).toHaveLength(1);
+    expect(lines.some((l) => l.msg === 'executor stopped')).toBe(true);
+  }, 120_000);
 });

@@ -73,6 +73,31 @@ describe('WorkerService on the embedded backend', () => {
     }
   }
 
+  it('stops at once while waiting to take again after a failed take, and logs each failure', async () => {
+    const lines: Array<{ level: string; msg: string; err?: { message: string } }> = [];
+    const destination = new Writable({
+      write: (chunk, _e, cb) => {
+        for (const line of String(chunk).split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line));
+        cb();
+      },
+    });
+    const jobs = new Proxy(queue.jobs, {
+      get: (target, key) => (key === 'take' ? () => Promise.reject(new Error('the queue is unreachable')) : (Reflect.get(target, key, target) as () => unknown).bind?.(target)),
+    });
+    // A retry wait no test outlasts: stop() returns only if it cuts the wait short.
+    const w = new WorkerService(jobs, queue.events, queue.broadcast, repository, openLocalStorage(join(dir, 'storage')), createTaskRegistry(), createLogger({ service: 'test', instance: 'test', level: 'info', destination }), {
+      concurrency: 1,
+      leaseMs: 5000,
+      shutdownGraceMs: 0,
+      retryMs: 3_600_000,
+    });
+    w.start();
+    const failed = await until(async () => lines.find((l) => l.msg === 'taking jobs failed; retrying'));
+    expect(failed).toMatchObject({ level: 'error', err: { message: 'the queue is unreachable' } });
+    await w.stop();
+    expect(lines.filter((l) => l.msg === 'taking jobs failed; retrying')).toHaveLength(1);
+  }, 60_000);
+
   it('runs a job, reports it started and its result, and stores its logs', async () => {
     worker().start();
     await queue.jobs.publish([job({ id: 'r', type: 'io.kestra.plugin.core.debug.Return', format: '{{ flow.id }}' }), job({ id: 'l', type: 'io.kestra.plugin.core.log.Log', message: 'hi {{ task.id }}' }, 'tr-2')]);
