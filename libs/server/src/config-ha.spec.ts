@@ -10,14 +10,14 @@ describe('loadConfig: Kafka, OpenSearch and Redis backends', () => {
 
   it('reads the high-availability backends from the environment, with defaults', () => {
     const config = loadConfig({ env: { ...ha, OSPREY_QUEUE_PARTITIONS: '16', OSPREY_REPOSITORY_INDEX_PREFIX: 'prod' } });
-    expect(config.queue).toEqual({ type: 'kafka', brokers: ['kafka-0:9092', 'kafka-1:9092'], topicPrefix: 'osprey', partitions: 16, replicationFactor: 1, clientId: 'osprey', ssl: false });
-    expect(config.repository).toEqual({ type: 'opensearch', url: 'http://opensearch:9200', indexPrefix: 'prod', replicas: 0 });
+    expect(config.queue).toEqual({ type: 'kafka', brokers: ['kafka-0:9092', 'kafka-1:9092'], topicPrefix: 'osprey', partitions: 16, replicationFactor: 1, clientId: 'osprey', ssl: false, sessionTimeoutMs: 10_000 });
+    expect(config.repository).toEqual({ type: 'opensearch', url: 'http://opensearch:9200', indexPrefix: 'prod', replicas: 0, requestTimeoutMs: 30_000, startWaitMs: 120_000 });
     expect(config.workerQueue).toEqual({ type: 'queue' });
   });
 
   it('takes Elasticsearch as the search repository, with the same settings and the same pairing with Kafka', () => {
     const config = loadConfig({ env: { ...ha, OSPREY_REPOSITORY_TYPE: 'elasticsearch', OSPREY_REPOSITORY_URL: 'https://es:9200', OSPREY_REPOSITORY_USERNAME: 'elastic', OSPREY_REPOSITORY_PASSWORD: 's' } });
-    expect(config.repository).toEqual({ type: 'elasticsearch', url: 'https://es:9200', indexPrefix: 'osprey', replicas: 0, username: 'elastic', password: 's' });
+    expect(config.repository).toEqual({ type: 'elasticsearch', url: 'https://es:9200', indexPrefix: 'osprey', replicas: 0, username: 'elastic', password: 's', requestTimeoutMs: 30_000, startWaitMs: 120_000 });
     expect(() => loadConfig({ env: { OSPREY_REPOSITORY_TYPE: 'elasticsearch', OSPREY_REPOSITORY_URL: 'http://es:9200' } })).toThrow(/queue\.type: must be kafka when repository\.type is elasticsearch/);
     expect(() => loadConfig({ env: { ...ha, OSPREY_REPOSITORY_TYPE: 'elasticsearch', OSPREY_REPOSITORY_URL: 'es:9200' } })).toThrow(/repository\.url: an http\(s\):\/\/host\[:port\] URL such as http:\/\/elasticsearch:9200/);
   });

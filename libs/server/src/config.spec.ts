@@ -56,6 +56,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { OSPREY_WORKER_RETRY_MS: '0' } })).toThrow(/worker\.retryMs/);
   });
 
+  it('reads the search request timeout and start wait, and the Kafka session timeout', () => {
+    const env = { OSPREY_QUEUE_TYPE: 'kafka', OSPREY_QUEUE_BROKERS: 'kafka:9092', OSPREY_REPOSITORY_TYPE: 'opensearch', OSPREY_REPOSITORY_URL: 'http://search:9200' };
+    const defaults = loadConfig({ env });
+    expect(defaults.repository).toMatchObject({ requestTimeoutMs: 30_000, startWaitMs: 120_000 });
+    expect(defaults.queue).toMatchObject({ sessionTimeoutMs: 10_000 });
+    const tuned = loadConfig({ env: { ...env, OSPREY_REPOSITORY_REQUEST_TIMEOUT_MS: '60000', OSPREY_REPOSITORY_START_WAIT_MS: '0', OSPREY_QUEUE_SESSION_TIMEOUT_MS: '30000' } });
+    expect(tuned.repository).toMatchObject({ requestTimeoutMs: 60_000, startWaitMs: 0 });
+    expect(tuned.queue).toMatchObject({ sessionTimeoutMs: 30_000 });
+    expect(() => loadConfig({ env: { ...env, OSPREY_QUEUE_SESSION_TIMEOUT_MS: '10' } })).toThrow(/queue\.sessionTimeoutMs/);
+    expect(() => loadConfig({ file: file('sql-timeout.yaml', 'repository:\n  requestTimeoutMs: 1000\n'), env: {} })).toThrow(/requestTimeoutMs/);
+  });
+
   it('leaves server.host unset unless configured: each command picks its own default', () => {
     expect(loadConfig({ env: {} }).server.host).toBeUndefined();
     expect(loadConfig({ env: { OSPREY_SERVER_HOST: '::' } }).server.host).toBe('::');

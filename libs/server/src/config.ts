@@ -55,6 +55,8 @@ const kafkaQueue = z
     saslMechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
     saslUsername: z.string().min(1).optional(),
     saslPassword: z.string().min(1).optional(),
+    /** Consumer group session: how soon the partitions of a process that stopped answering go to the others. */
+    sessionTimeoutMs: z.coerce.number().int().min(1_000).default(10_000),
   })
   .strict()
   .refine((s) => [s.saslMechanism, s.saslUsername, s.saslPassword].every((v) => v === undefined) || [s.saslMechanism, s.saslUsername, s.saslPassword].every((v) => v !== undefined), {
@@ -88,6 +90,10 @@ const searchRepository = (type: 'opensearch' | 'elasticsearch') =>
     replicas: z.coerce.number().int().min(0).max(10).default(0),
     username: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
+    /** One request to the search server (a bulk write of a large batch included). */
+    requestTimeoutMs: z.coerce.number().int().positive().default(30_000),
+    /** How long a service waits at start for an unreachable search server (a restart of it, a rolling upgrade). */
+    startWaitMs: z.coerce.number().int().nonnegative().default(120_000),
   })
   .strict()
   .refine((s) => (s.username === undefined) === (s.password === undefined), { message: 'username and password go together', path: ['password'] });
@@ -326,8 +332,8 @@ export function loadConfig(options: LoadConfigOptions = {}): OspreyConfig {
 
 const KNOWN_SECTIONS: Record<string, string[]> = {
   server: ['port', 'host'],
-  queue: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'brokers', 'topicPrefix', 'partitions', 'replicationFactor', 'clientId', 'ssl', 'saslMechanism', 'saslUsername', 'saslPassword'],
-  repository: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'indexPrefix', 'replicas', 'username', 'password'],
+  queue: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'brokers', 'topicPrefix', 'partitions', 'replicationFactor', 'clientId', 'ssl', 'saslMechanism', 'saslUsername', 'saslPassword', 'sessionTimeoutMs'],
+  repository: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'indexPrefix', 'replicas', 'username', 'password', 'requestTimeoutMs', 'startWaitMs'],
   workerQueue: ['type', 'url', 'prefix'],
   storage: ['type', 'basePath', 'bucket', 'endpoint', 'region', 'accessKey', 'secretKey', 'sessionToken', 'pathStyle', 'useSSL', 'prefix', 'createBucket', 'partSize', 'uploadConcurrency'],
   executor: ['batchSize', 'leaseMs', 'cachedExecutions', 'idleWaitMs', 'retryMs'],

@@ -31,9 +31,10 @@ export async function openKafkaSearchRepository(config: OspreyConfig, options: B
         replicas: repo.replicas,
         username: repo.username,
         password: repo.password,
+        requestTimeoutMs: repo.requestTimeoutMs,
         onError: onError(repo.type),
       }),
-    SEARCH_START_WAIT_MS,
+    repo.startWaitMs,
     onError(repo.type),
   );
   const logs: LogRepository = {
@@ -129,9 +130,7 @@ function queueFlowSource(table: KafkaFlowTable, search: FlowRepository, onError:
   };
 }
 
-/** How long a service waits at start for an unreachable search server (a restart of it, a rolling upgrade). */
-const SEARCH_START_WAIT_MS = 120_000;
-/** The waits between those attempts: doubling from min to max. */
+/** The waits between attempts to reach the search server at start (repository.startWaitMs): doubling from min to max. */
 const SEARCH_START_BACKOFF_MS = { min: 500, max: 5_000 };
 
 /** Retries `open` while the search server cannot be reached, up to `waitMs`; other errors fail at once. */

@@ -43,6 +43,7 @@ export function kafkaClientOptions(config: OspreyConfig, options: BackendOptions
     topicPrefix: settings.topicPrefix,
     partitions: settings.partitions,
     replicationFactor: settings.replicationFactor,
+    sessionTimeoutMs: settings.sessionTimeoutMs,
     instanceId: options.instanceId,
     onError: (error) => options.onError(error, 'kafka'),
   };
