@@ -10,6 +10,8 @@ import { sendRecords, type WrittenRecord } from './kafka-worker-job-writer.js';
 
 /** Seqs are `partition * 2^42 + offset`: unique per queue, ordered within an execution (one partition). */
 const SEQ_PARTITION = 2 ** 42;
+/** A wait on a condition looks again at least this often, should a change not wake it. */
+const RECHECK_MS = 50;
 
 export const seqOf = (partition: number, offset: number): number => partition * SEQ_PARTITION + offset;
 export const partitionOfSeq = (seq: number): number => Math.floor(seq / SEQ_PARTITION);
@@ -485,7 +487,7 @@ export class KafkaExecutionEventQueue implements ExecutionEventQueue {
           this.waiters.delete(done);
           resolve();
         };
-        const timer = setTimeout(done, Math.min(50, Math.max(1, deadline - Date.now())));
+        const timer = setTimeout(done, Math.min(RECHECK_MS, Math.max(1, deadline - Date.now())));
         this.waiters.add(done);
       });
     }
