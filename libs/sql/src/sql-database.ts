@@ -1,9 +1,9 @@
-import pRetry from 'p-retry';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { mysqlDialect, postgresDialect, sqliteDialect, type SqlDialect } from './sql-dialect.js';
 import { adoptLegacySqliteSchema } from './sqlite-legacy-schema.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { asSqlUnavailable } from './sql-unavailable-error.js';
+import { retrySql } from './sql-retry.js';
 
 /** Where TypeORM records the applied steps, on every server of the family. */
 export const MIGRATIONS_TABLE = 'osprey_migrations';
@@ -238,13 +238,10 @@ export class SqlDatabase implements SqlExecutor {
    * effect outside the database.
    */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>, retries = DEADLOCK_RETRIES): Promise<T> {
-    return pRetry(() => this.sessions.transaction(work), {
+    return retrySql(() => this.sessions.transaction(work), {
       retries,
-      minTimeout: DEADLOCK_BACKOFF_MS.min,
-      factor: DEADLOCK_BACKOFF_MS.factor,
-      maxTimeout: DEADLOCK_BACKOFF_MS.max,
-      randomize: true,
-      shouldRetry: ({ error }) => this.dialect.isRetryable(error),
+      retryable: (error) => this.dialect.isRetryable(error),
+      backoff: { ...DEADLOCK_BACKOFF_MS, randomize: true },
     });
   }
 

@@ -1,9 +1,8 @@
-import pRetry from 'p-retry';
 import type { Flow, Label, StoredFlow } from '@osprey/flow-model';
 import type { FlowQuery, FlowRepository, Page } from '../ports.js';
 import { addSqlFilters, refusingInvalidRegex, type SqlFilterColumns } from './sql-filters.js';
 import { paging } from './sql-paging.js';
-import { type SqlDatabase, type SqlExecutor, SqlWhere, toNumber } from '@osprey/sql';
+import { retrySql, type SqlDatabase, type SqlExecutor, SqlWhere, toNumber } from '@osprey/sql';
 
 interface FlowRow {
   namespace: string;
@@ -44,10 +43,9 @@ export class SqlFlowRepository implements FlowRepository {
 
   async save(flow: Flow, source: string): Promise<StoredFlow> {
     // Two first saves of one flow race on the primary key: the loser retries at once and sees the winner's revision.
-    return pRetry(() => this.db.transaction((tx) => this.saveIn(tx, flow, source)), {
+    return retrySql(() => this.db.transaction((tx) => this.saveIn(tx, flow, source)), {
       retries: SAVE_RACE_RETRIES,
-      minTimeout: 0,
-      shouldRetry: ({ error }) => this.db.dialect.isUniqueViolation(error),
+      retryable: (error) => this.db.dialect.isUniqueViolation(error),
     });
   }
 
