@@ -1,5 +1,5 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type ITopicConfig, type LogEntry as KafkaLogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type ITopicConfig, type LogEntry as KafkaLogEntry, type Producer, type SASLOptions } from 'kafkajs';
 import { kafkaPartitioner } from './kafka-partitioner.js';
 
 /** How long creating topics waits for every partition to have a leader, and how often it looks. */
@@ -33,10 +33,17 @@ export interface KafkaQueueOptions {
   heartbeatIntervalMs?: number;
   /** Longest a fetch waits for new data (default 100 ms): bounds delivery latency. */
   maxWaitTimeMs?: number;
+  /** TLS to the brokers, checked against the system's certificate authorities. */
+  ssl?: boolean;
+  /** SASL authentication of every connection (after TLS when `ssl`). */
+  sasl?: KafkaSaslOptions;
 }
 
-export type ResolvedKafkaQueueOptions = Required<Omit<KafkaQueueOptions, 'clientId' | 'onError' | 'logger'>> &
-  Pick<KafkaQueueOptions, 'logger'> & { clientId: string; onError: (error: unknown) => void };
+/** SASL with a user name and password: `plain`, `scram-sha-256` or `scram-sha-512` (kafkajs's own type). */
+export type KafkaSaslOptions = Extract<SASLOptions, { username: string }>;
+
+export type ResolvedKafkaQueueOptions = Required<Omit<KafkaQueueOptions, 'clientId' | 'onError' | 'logger' | 'sasl'>> &
+  Pick<KafkaQueueOptions, 'logger' | 'sasl'> & { clientId: string; onError: (error: unknown) => void };
 
 /** The queue's topic names under one prefix. */
 export interface KafkaTopics {
@@ -89,6 +96,8 @@ export function resolveKafkaQueueOptions(options: KafkaQueueOptions): ResolvedKa
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 500,
     maxWaitTimeMs: options.maxWaitTimeMs ?? 100,
+    ssl: options.ssl ?? false,
+    sasl: options.sasl,
   };
 }
 
@@ -121,6 +130,8 @@ export class KafkaConnection {
     this.kafka = new Kafka({
       clientId: this.options.clientId,
       brokers: this.options.brokers,
+      ssl: this.options.ssl,
+      ...(this.options.sasl ? { sasl: this.options.sasl } : {}),
       logLevel: logLevel.WARN,
       // No client-level `retry`: idempotent producers inherit it and lose their guarantees.
       logCreator: () => (entry: KafkaLogEntry) => {

@@ -44,6 +44,10 @@ export function kafkaClientOptions(config: OspreyConfig, options: BackendOptions
     partitions: settings.partitions,
     replicationFactor: settings.replicationFactor,
     sessionTimeoutMs: settings.sessionTimeoutMs,
+    ssl: settings.ssl,
+    ...(settings.saslMechanism && settings.saslUsername && settings.saslPassword
+      ? { sasl: { mechanism: settings.saslMechanism, username: settings.saslUsername, password: settings.saslPassword } }
+      : {}),
     instanceId: options.instanceId,
     onError: (error) => options.onError(error, 'kafka'),
   };
