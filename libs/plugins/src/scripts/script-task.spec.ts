@@ -33,7 +33,8 @@ describe('shell.Commands', () => {
   it('runs rendered commands, logging stdout at INFO and stderr at ERROR', async () => {
     const ctx = await context({ commands: ['echo "hello {{ inputs.name }}"', 'echo oops >&2'] }, { inputs: { name: 'world' } });
     const result = await shellCommands().run(ctx);
-    expect(result).toEqual({ state: 'SUCCESS', outputs: { exitCode: 0, vars: {}, outputFiles: {} } });
+    // Kestra's default warningOnStdErr: true — a line on standard error ends the run WARNING.
+    expect(result).toEqual({ state: 'WARNING', outputs: { exitCode: 0, vars: {}, outputFiles: {} } });
     expect(ctx.logs).toContainEqual({ level: 'INFO', message: 'hello world' });
     expect(ctx.logs).toContainEqual({ level: 'ERROR', message: 'oops' });
   });
@@ -172,9 +173,15 @@ describe('shell.Commands', () => {
     expect(ctx.messages('INFO')).toEqual(['done']);
   });
 
-  it('marks the run WARNING on stderr output only with warningOnStdErr', async () => {
+  it('marks the run WARNING on stderr output unless warningOnStdErr is false (Kestra defaults it to true)', async () => {
     const ctx = await context({ commands: ['echo warn >&2'], warningOnStdErr: true });
     expect((await shellCommands().run(ctx)).state).toBe('WARNING');
+    const byDefault = await context({ commands: ['echo warn >&2'] });
+    expect((await shellCommands().run(byDefault)).state).toBe('WARNING');
+    const off = await context({ commands: ['echo warn >&2'], warningOnStdErr: false });
+    expect((await shellCommands().run(off)).state).toBe('SUCCESS');
+    const quiet = await context({ commands: ['echo fine'] });
+    expect((await shellCommands().run(quiet)).state).toBe('SUCCESS');
   });
 
   it('refuses to run a script that asks for a container or a runner other than Process', async () => {

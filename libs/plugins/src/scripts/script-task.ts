@@ -168,7 +168,8 @@ export class ScriptTask implements TaskRunner {
       ...(await this.commandLines(ctx, properties, workingDir, run.program)),
     ];
     const script = (await replaceInternalStorageUris(ctx, workingDir, lines)).join('\n');
-    const warningOnStdErr = await properties.boolean('warningOnStdErr', false);
+    // Kestra's default: a script that wrote to standard error ends WARNING unless the flow says otherwise.
+    const warningOnStdErr = await properties.boolean('warningOnStdErr', true);
     const outputFilePatterns = (await properties.stringList('outputFiles')) ?? [];
     const context = (await properties.boolean('executionContext', false)) ? await writeExecutionContext(ctx, workingDir) : undefined;
     if (context) env[EXECUTION_CONTEXT_VARIABLE] = context.file;
