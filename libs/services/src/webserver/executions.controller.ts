@@ -34,6 +34,7 @@ import { ResumeExecution } from '../executions/resume-execution.js';
 import { SetExecutionLabels } from '../executions/set-execution-labels.js';
 import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/start-execution-with-files.js';
 import { TriggerExecution } from '../executions/trigger-execution.js';
+import { waitForExecutionEnd, whileClientConnected } from '../executions/wait-for-end.js';
 import { RENDER_OPTIONS } from '../nest/tokens.js';
 import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
 import { ExecutionModel } from './api-models.js';
@@ -47,6 +48,8 @@ type Q = string | string[] | undefined;
 
 interface HttpRequest {
   method: string;
+  /** Express's response of this request: its `close` tells that the client went away. */
+  res?: { on(event: 'close', listener: () => void): unknown };
   headers: Record<string, string | string[] | undefined>;
   query: Record<string, unknown>;
   body?: unknown;
@@ -186,7 +189,9 @@ export class ExecutionsController {
       trigger: { id: trigger.id, type: trigger.type, variables },
     });
     if (trigger.wait !== true) return execution;
-    const ended = await this.waitForEnd(execution.id);
+    const ended = await waitForExecutionEnd(execution.id, (executionId) => this.repository.executions.get(executionId), whileClientConnected(request.res));
+    // The client went away: nobody reads an answer.
+    if (!ended) return undefined;
     response.status(ended.state.current === 'FAILED' ? 500 : 200);
     return trigger.returnOutputs === true ? (ended.outputs ?? {}) : ended;
   }
@@ -306,7 +311,7 @@ export class ExecutionsController {
     } finally {
       await removeUploads(request.files);
     }
-    if (boolParam(wait, 'wait')) return this.waitForEnd(execution.id);
+    if (boolParam(wait, 'wait')) return waitForExecutionEnd(execution.id, (executionId) => this.repository.executions.get(executionId), whileClientConnected(request.res));
     return execution;
   }
 
@@ -452,13 +457,6 @@ export class ExecutionsController {
     }
   }
 
-  private async waitForEnd(id: string): Promise<Execution> {
-    for (;;) {
-      const execution = await this.repository.executions.get(id);
-      if (execution && (isTerminated(execution.state.current) || execution.state.current === 'PAUSED')) return execution;
-      await sleep(25);
-    }
-  }
 }
 
 const WEBHOOK_TYPES = new Set(['io.kestra.plugin.core.trigger.Webhook', 'io.kestra.core.models.triggers.types.Webhook']);
