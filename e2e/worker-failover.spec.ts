@@ -163,7 +163,7 @@ describe.each(BACKENDS)('a worker killed while it runs a task, on $name', (backe
         // On Kafka + OpenSearch task runs are documents of their own, indexed apart from the execution: an ended
         // execution can be read before its last task-run update, so wait for those to be ended too.
         const ended = (state?: string) => ['SUCCESS', 'FAILED', 'KILLED', 'WARNING'].includes(state ?? '');
-        const settled = ended(body?.state?.current) && body.taskRunList.every((r) => ended(r.state.current) && r.attempts.every((a) => ended(a.state.current)));
+        const settled = ended(body?.state?.current) && body.taskRunList.length > 0 && body.taskRunList.every((r) => ended(r.state.current) && r.attempts.every((a) => ended(a.state.current)));
         return settled ? body : undefined;
       },
       240_000,

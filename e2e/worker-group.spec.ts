@@ -139,7 +139,7 @@ describe.each(BACKENDS)('worker groups, with separate worker processes on $name'
       'the execution to end',
       async () => {
         const body = await execution();
-        return ENDED.has(body?.state?.current ?? '') && body.taskRunList.every((r) => ENDED.has(r.state.current)) ? body : undefined;
+        return ENDED.has(body?.state?.current ?? '') && body.taskRunList.length > 0 && body.taskRunList.every((r) => ENDED.has(r.state.current)) ? body : undefined;
       },
       240_000,
       500,

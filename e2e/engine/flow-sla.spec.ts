@@ -136,7 +136,8 @@ describe.each(BACKENDS)('flow SLAs on $name', (backend) => {
       async () => {
         const current = await httpJson<ExecutionView>(`${api}/api/v1/executions/${created.body.id}`);
         // With a search repository, task runs are indexed apart from their execution: wait until both show the end.
-        const done = current.status === 200 && ENDED.has(current.body.state.current) && current.body.taskRunList.every((t) => ENDED.has(t.state.current));
+        // (An empty list is task runs not indexed yet, not task runs that all ended.)
+        const done = current.status === 200 && ENDED.has(current.body.state.current) && current.body.taskRunList.length > 0 && current.body.taskRunList.every((t) => ENDED.has(t.state.current));
         return done ? current.body : undefined;
       },
       90_000,
