@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { freePort } from '../scripts/servers/_process.mjs';
 import { describeMachine } from './machine.mjs';
 import { writeDoc } from './report.mjs';
 import { mb, ms, percentile } from './stats.mjs';
@@ -197,17 +197,6 @@ function ready(port) {
     });
     req.once('error', () => resolve(false));
     req.end();
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
   });
 }
 
