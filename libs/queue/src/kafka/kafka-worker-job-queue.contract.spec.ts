@@ -121,15 +121,13 @@ workerJobQueueContract('kafka', async (): Promise<{ jobs: TestQueue; events: Exe
   };
 }, { leaseMs: 1000 });
 
-describe('Kafka worker jobs: liveness across processes', () => {
+/**
+ * Queues of several "processes" (instance ids) on one topic prefix per test; closes them and deletes the topics after
+ * each test. Call inside a describe.
+ */
+function queuesOfOnePrefix() {
   let prefix: string;
   const opened: TestQueue[] = [];
-  const openQueue = async (instanceId: string) => {
-    const queue = await open(prefix, instanceId);
-    opened.push(queue);
-    return queue;
-  };
-
   beforeEach(() => {
     prefix = `t-${randomUUID().slice(0, 8)}`;
   });
@@ -138,6 +136,22 @@ describe('Kafka worker jobs: liveness across processes', () => {
     await Promise.all(opened.splice(0).map((queue) => queue.close()));
     await deleteTestTopics(prefix);
   });
+  return {
+    open: async (instanceId: string): Promise<TestQueue> => {
+      const queue = await open(prefix, instanceId);
+      opened.push(queue);
+      return queue;
+    },
+    /** This test's topic prefix. */
+    prefix: () => prefix,
+    /** A queue the test closed (or killed) itself: not closed again after the test. */
+    forget: (queue: TestQueue) => void opened.splice(opened.indexOf(queue), 1),
+  };
+}
+
+describe('Kafka worker jobs: liveness across processes', () => {
+  const queues = queuesOfOnePrefix();
+  const openQueue = queues.open;
 
   it('hands the job of a worker that stopped renewing to another process, with one more delivery', async () => {
     const a = await openQueue('a');
@@ -186,7 +200,7 @@ describe('Kafka worker jobs: liveness across processes', () => {
     const b = await openQueue('b');
     // `a` drops out the hard way for its jobs: its clients disconnect and nothing is given back or renewed.
     await a.connection.close();
-    opened.splice(opened.indexOf(a), 1);
+    queues.forget(a);
     const seen: string[] = [];
     await eventually(async () => {
       for (const lease of await b.take('survivor', 10, 10_000)) {
@@ -200,7 +214,7 @@ describe('Kafka worker jobs: liveness across processes', () => {
 
   it('requeues the jobs of a process killed with SIGKILL, once the groups notice it is gone', async () => {
     // The job is written before any queue joins, so the doomed process, alone in the groups at first, takes it.
-    const setup = await KafkaConnection.open({ brokers: testBrokers(), topicPrefix: prefix, instanceId: 'setup', partitions: 4, onError: () => undefined });
+    const setup = await KafkaConnection.open({ brokers: testBrokers(), topicPrefix: queues.prefix(), instanceId: 'setup', partitions: 4, onError: () => undefined });
     try {
       const producer = await setup.producer();
       await producer.send({ topic: setup.topics.workerJobs, messages: [workerJobMessage(queueTestJob('e1', 'tr1'))] });
@@ -210,7 +224,7 @@ describe('Kafka worker jobs: liveness across processes', () => {
     const child = spawn(
       process.execPath,
       ['--import', fileURLToPath(new URL('../sqlite/cross-process/register-ts.mjs', import.meta.url)), '--input-type=module', '-e', DOOMED_WORKER,
-        new URL('./kafka-worker-job-queue.ts', import.meta.url).href, testBrokers().join(','), prefix],
+        new URL('./kafka-worker-job-queue.ts', import.meta.url).href, testBrokers().join(','), queues.prefix()],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {
@@ -244,7 +258,7 @@ describe('Kafka worker jobs: liveness across processes', () => {
     expect(lease?.deliveries).toBe(1);
     const b = await openQueue('b');
     await a.close();
-    opened.splice(opened.indexOf(a), 1);
+    queues.forget(a);
     let again: Awaited<ReturnType<TestQueue['take']>> = [];
     // The lease lasts a minute: getting the job well before that means the close handed it back.
     await eventually(async () => {
@@ -257,22 +271,7 @@ describe('Kafka worker jobs: liveness across processes', () => {
 });
 
 describe('Kafka worker jobs: worker groups across processes', () => {
-  let prefix: string;
-  const opened: TestQueue[] = [];
-  const openQueue = async (instanceId: string) => {
-    const queue = await open(prefix, instanceId);
-    opened.push(queue);
-    return queue;
-  };
-
-  beforeEach(() => {
-    prefix = `t-${randomUUID().slice(0, 8)}`;
-  });
-
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((queue) => queue.close()));
-    await deleteTestTopics(prefix);
-  });
+  const openQueue = queuesOfOnePrefix().open;
 
   it("hands a group's job written elsewhere only to the group's workers, and a dead group worker's job back to the group", async () => {
     const executor = await openQueue('executor');
