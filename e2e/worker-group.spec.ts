@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, httpJson } from './support/osprey-process.js';
 import { Cluster, deployFlow, type ServiceProcess } from './scale/cluster.js';
+import { kafkaOpenSearchYaml, testServerVariable } from './support/test-servers.js';
 
 /**
  * Worker groups across processes, on each way jobs reach workers: SQLite, SQLite with worker jobs on Redis (BullMQ),
@@ -50,11 +51,6 @@ tasks:
 
 const ENDED = new Set(['SUCCESS', 'FAILED', 'KILLED', 'WARNING']);
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through \`npm test\`, which starts the test servers`);
-  return value;
-}
 
 interface GroupBackend {
   name: string;
@@ -70,15 +66,13 @@ const BACKENDS: GroupBackend[] = [
   {
     name: 'SQLite with worker jobs on Redis',
     server: 'redis',
-    yaml: (dir, prefix) => `queue:\n  type: sqlite\n  path: ${join(dir, 'osprey.db')}\nworkerQueue:\n  type: redis\n  url: ${required('OSPREY_TEST_REDIS_URL')}\n  prefix: ${prefix}\n`,
+    yaml: (dir, prefix) => `queue:\n  type: sqlite\n  path: ${join(dir, 'osprey.db')}\nworkerQueue:\n  type: redis\n  url: ${testServerVariable('OSPREY_TEST_REDIS_URL')}\n  prefix: ${prefix}\n`,
   },
   {
     name: 'Kafka + OpenSearch',
     server: 'kafka',
     indexer: true,
-    yaml: (_dir, prefix) =>
-      `queue:\n  type: kafka\n  brokers: ${required('OSPREY_TEST_KAFKA_BROKERS')}\n  topicPrefix: ${prefix}\n  partitions: 2\n` +
-      `repository:\n  type: opensearch\n  url: ${required('OSPREY_TEST_OPENSEARCH_URL')}\n  indexPrefix: ${prefix}\n`,
+    yaml: (_dir, prefix) => kafkaOpenSearchYaml(prefix),
   },
 ];
 

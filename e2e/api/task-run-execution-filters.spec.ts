@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, httpJson, OspreyProcess } from '../support/osprey-process.js';
+import { writeKafkaOpenSearchConfig } from '../support/test-servers.js';
 
 /**
  * The task-run filters on the run's execution (labels, triggerExecutionId, childFilter) through the API, on SQLite and
@@ -51,11 +52,6 @@ interface Paged<T> {
   results: T[];
 }
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through \`npm test\`, which starts the test servers (scripts/servers)`);
-  return value;
-}
 
 const BACKENDS: { name: string; args(dir: string): string[] }[] = [
   { name: 'SQLite (server local)', args: (dir) => ['server', 'local', '--data-dir', dir] },
@@ -63,12 +59,7 @@ const BACKENDS: { name: string; args(dir: string): string[] }[] = [
     name: 'Kafka + OpenSearch (server standalone)',
     args(dir) {
       const prefix = `trf-${process.pid}-${Date.now().toString(36)}`;
-      const config = join(dir, 'osprey.yaml');
-      writeFileSync(
-        config,
-        `dataDir: ${join(dir, 'data')}\nqueue:\n  type: kafka\n  brokers: ${required('OSPREY_TEST_KAFKA_BROKERS')}\n  topicPrefix: ${prefix}\n  partitions: 2\n` +
-          `repository:\n  type: opensearch\n  url: ${required('OSPREY_TEST_OPENSEARCH_URL')}\n  indexPrefix: ${prefix}\nstorage:\n  type: local\n  basePath: ${join(dir, 'storage')}\n`,
-      );
+      const config = writeKafkaOpenSearchConfig(dir, prefix);
       return ['server', 'standalone', '--config', config];
     },
   },

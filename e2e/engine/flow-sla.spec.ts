@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqlTestDatabase, type SqlTestDatabase } from '@osprey/sql/testing';
 import { eventually, httpJson, OspreyProcess } from '../support/osprey-process.js';
+import { writeKafkaOpenSearchConfig } from '../support/test-servers.js';
 
 /**
  * Flow SLAs on a real deployment: the MAX_DURATION deadline travels as a delayed execution event through the
@@ -71,20 +72,10 @@ function sqlServer(server: 'postgres' | 'mysql'): Backend['open'] {
   };
 }
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through \`npm test\`, which starts the test servers (scripts/servers)`);
-  return value;
-}
 
 async function kafka(dir: string): Promise<{ args: string[]; drop: () => Promise<void> }> {
   const prefix = `sla-${process.pid}-${Date.now().toString(36)}`;
-  const config = join(dir, 'osprey.yaml');
-  writeFileSync(
-    config,
-    `dataDir: ${join(dir, 'data')}\nqueue:\n  type: kafka\n  brokers: ${required('OSPREY_TEST_KAFKA_BROKERS')}\n  topicPrefix: ${prefix}\n  partitions: 2\n` +
-      `repository:\n  type: opensearch\n  url: ${required('OSPREY_TEST_OPENSEARCH_URL')}\n  indexPrefix: ${prefix}\nstorage:\n  type: local\n  basePath: ${join(dir, 'storage')}\n`,
-  );
+  const config = writeKafkaOpenSearchConfig(dir, prefix);
   return { args: ['server', 'standalone', '--config', config], drop: async () => undefined };
 }
 

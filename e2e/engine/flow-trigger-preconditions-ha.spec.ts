@@ -1,5 +1,6 @@
 import { eventually, httpJson } from '../support/osprey-process.js';
 import { Cluster, type ServiceProcess } from '../scale/cluster.js';
+import { kafkaOpenSearchYaml } from '../support/test-servers.js';
 
 /**
  * Flow trigger preconditions on Kafka + OpenSearch with the services as separate processes and two executors: the
@@ -43,11 +44,6 @@ interface ExecutionView {
   trigger?: { id: string };
 }
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through \`npm test\`, which starts the test servers (scripts/servers)`);
-  return value;
-}
 
 async function metric(service: ServiceProcess, name: string): Promise<number | undefined> {
   // A scrape answers within the metrics' collect timeout (5 s) even while the process's Kafka group rebalances.
@@ -65,10 +61,7 @@ describe('Flow trigger preconditions on Kafka + OpenSearch with two executor pro
 
   it('fires once per round of both upstreams, and completes a window after every executor was killed', async () => {
     const prefix = `preha-${process.pid}-${Date.now().toString(36)}`;
-    const yaml =
-      `queue:\n  type: kafka\n  brokers: ${required('OSPREY_TEST_KAFKA_BROKERS')}\n  topicPrefix: ${prefix}\n  partitions: 4\n` +
-      `repository:\n  type: opensearch\n  url: ${required('OSPREY_TEST_OPENSEARCH_URL')}\n  indexPrefix: ${prefix}\n`;
-    cluster = await Cluster.withBackend('kafka', 'preconditions', yaml, async () => undefined);
+    cluster = await Cluster.withBackend('kafka', 'preconditions', kafkaOpenSearchYaml(prefix, 4), async () => undefined);
     const [web, first, second, , indexer] = await Promise.all([
       cluster.start('webserver', 'webserver', 120_000),
       cluster.start('executor', 'executor-1', 120_000),

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, httpJson, OspreyProcess } from '../support/osprey-process.js';
+import { writeKafkaOpenSearchConfig } from '../support/test-servers.js';
 
 /**
  * A Flow trigger whose preconditions list two upstream flows fires once both ended within the window, once, with
@@ -59,11 +60,6 @@ interface Backend {
   args(dir: string): string[];
 }
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through \`npm test\`, which starts the test servers (scripts/servers)`);
-  return value;
-}
 
 const BACKENDS: Backend[] = [
   { name: 'SQLite (server local)', args: (dir) => ['server', 'local', '--data-dir', dir] },
@@ -71,12 +67,7 @@ const BACKENDS: Backend[] = [
     name: 'Kafka + OpenSearch (server standalone)',
     args: (dir) => {
       const prefix = `pre-${process.pid}-${Date.now().toString(36)}`;
-      const config = join(dir, 'osprey.yaml');
-      writeFileSync(
-        config,
-        `dataDir: ${join(dir, 'data')}\nqueue:\n  type: kafka\n  brokers: ${required('OSPREY_TEST_KAFKA_BROKERS')}\n  topicPrefix: ${prefix}\n  partitions: 2\n` +
-          `repository:\n  type: opensearch\n  url: ${required('OSPREY_TEST_OPENSEARCH_URL')}\n  indexPrefix: ${prefix}\nstorage:\n  type: local\n  basePath: ${join(dir, 'storage')}\n`,
-      );
+      const config = writeKafkaOpenSearchConfig(dir, prefix);
       return ['server', 'standalone', '--config', config];
     },
   },
