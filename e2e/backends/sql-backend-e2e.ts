@@ -155,8 +155,12 @@ export function sqlBackendE2e(server: SqlTestServer): void {
       const finished = await eventually(
         'all executions to end',
         async () => {
-          const views = await Promise.all(ids.map(async (id) => (await httpJson<ExecutionView>(`${api}/api/v1/executions/${id}`)).body));
-          return views.every((v) => ['SUCCESS', 'FAILED', 'KILLED', 'WARNING'].includes(v.state.current)) ? views : undefined;
+          // The executor stores an execution once it took its start event: until then the API answers 404.
+          const answers = await Promise.all(ids.map(async (id) => await httpJson<ExecutionView>(`${api}/api/v1/executions/${id}`)));
+          const unexpected = answers.find((a) => a.status !== 200 && a.status !== 404);
+          if (unexpected) throw new Error(`GET execution answered ${unexpected.status}: ${JSON.stringify(unexpected.body)}`);
+          const views = answers.map((a) => a.body);
+          return answers.every((a) => a.status === 200 && ['SUCCESS', 'FAILED', 'KILLED', 'WARNING'].includes(a.body.state.current)) ? views : undefined;
         },
         60_000,
         250,

@@ -109,8 +109,9 @@ export class UiSession {
     return eventually(
       `execution ${id} in ${states.join(' or ')}`,
       async () => {
+        // Until the executor stored the execution, the API answers 404 with an error body (no state).
         const execution = await this.execution(id);
-        return states.includes(execution.state.current) ? execution : undefined;
+        return states.includes(execution?.state?.current ?? '') ? execution : undefined;
       },
       UI_TIMEOUT_MS,
     );
