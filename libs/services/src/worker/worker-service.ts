@@ -9,6 +9,7 @@ import type { Repository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { newId, type Logger } from '@osprey/server';
 import { LogBuffer } from './log-buffer.js';
+import { errorLogEntries } from '../executions/error-log-entries.js';
 import { WorkerRunContext } from './worker-run-context.js';
 
 export interface WorkerOptions {
@@ -299,8 +300,7 @@ export class WorkerService {
   private async renderOptionsFor(job: WorkerJob, task: Task): Promise<RenderOptions> {
     const base = this.options.render ?? {};
     if (!JSON.stringify(task).includes('errorLogs(')) return base;
-    const page = await this.repository.logs.search({ executionId: job.executionId, minLevel: 'ERROR', size: 1000 });
-    const entries = page.results.map((l) => ({ taskId: l.taskId, taskRunId: l.taskRunId, level: l.level, message: l.message, timestamp: l.timestamp }));
+    const entries = await errorLogEntries(this.repository.logs, job.executionId);
     return { ...base, functions: { ...(base.functions ?? {}), errorLogs: () => entries } };
   }
 
