@@ -65,4 +65,8 @@ describe('WorkerRunContext expressions over internal storage and namespace files
     await expect(ctx.renderString("{{ fileSize('kestra:///company/other/_files/secret.txt') }}")).rejects.toThrow(/only files of namespace prefix/);
     await expect(ctx.renderString("{{ read('../other/secret.txt') }}")).rejects.toThrow(/leaves the namespace's files/);
   });
+
+  it("lists the namespace's files at any depth for namespaceFiles, and only its own", async () => {
+    await expect(context().namespaceFiles.list()).resolves.toEqual(['data/a.txt', 'empty.txt']);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
-import { MetricCollector, type ExecutionStorage, type NamespaceKv, type RunContext, type TaskLogger } from '@osprey/plugins';
+import { MetricCollector, type ExecutionStorage, type NamespaceFileSource, type NamespaceKv, type RunContext, type TaskLogger } from '@osprey/plugins';
 import type { KvRepository } from '@osprey/repository';
 import { STORAGE_SCHEME, StorageNotFoundError, StoragePathError, type Storage } from '@osprey/storage';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
@@ -45,7 +45,8 @@ export class WorkerRunContext implements RunContext {
   private readonly files = new Map<string, string>();
   private readonly kvValues = new Map<string, unknown>();
   private readonly stats = new Map<string, { size: number } | null>();
-  private readonly namespaceFiles: NamespaceFiles;
+  private readonly namespaceFileStore: NamespaceFiles;
+  readonly namespaceFiles: NamespaceFileSource;
 
   constructor(private readonly init: WorkerRunContextInit) {
     this.task = init.task;
@@ -68,7 +69,9 @@ export class WorkerRunContext implements RunContext {
     };
     this.metricCollector = new MetricCollector(this.logger);
     this.storage = new ScopedStorage(init.storage, this.namespace, this.flowId, this.executionId, this.taskRun);
-    this.namespaceFiles = new NamespaceFiles(init.storage);
+    const files = new NamespaceFiles(init.storage);
+    this.namespaceFileStore = files;
+    this.namespaceFiles = { list: () => files.listAll(this.namespace), get: (path) => files.get(this.namespace, path) };
   }
 
   async render<T = unknown>(value: T, extraVariables?: Record<string, unknown>): Promise<T> {
@@ -132,7 +135,7 @@ export class WorkerRunContext implements RunContext {
 
   private async namespaceFile(path: string): Promise<Readable> {
     try {
-      return await this.namespaceFiles.get(this.namespace, path);
+      return await this.namespaceFileStore.get(this.namespace, path);
     } catch (error) {
       if (error instanceof StorageNotFoundError) throw new Error(`read('${path}'): namespace ${this.namespace} has no file ${path}`);
       throw error;
@@ -142,7 +145,7 @@ export class WorkerRunContext implements RunContext {
   private async statFile(path: string): Promise<{ size: number } | null> {
     if (path.startsWith(STORAGE_SCHEME)) return this.init.storage.stat(this.storage.confined(path));
     try {
-      const info = await this.namespaceFiles.stats(this.namespace, path);
+      const info = await this.namespaceFileStore.stats(this.namespace, path);
       return info.type === 'File' ? { size: info.size } : null;
     } catch (error) {
       if (error instanceof StorageNotFoundError) return null;

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { setTimeout as wait } from 'node:timers/promises';
 import { type ChildTaskResult, flowableKind, isLogRecorded, type LogEntry, type LogLevel, type PropertiesOf, type RenderOptions, type Task, taskLogLevel, type TaskResultEvent, type WorkerJob, WORKING_DIRECTORY_TASK } from '@osprey/flow-model';
 import type { TaskRegistry } from '@osprey/plugins';
-import { TaskFailure, TaskProperties, uploadOutputFiles, writeInputFiles } from '@osprey/plugins';
+import { copyNamespaceFiles, TaskFailure, TaskProperties, uploadOutputFiles, writeInputFiles } from '@osprey/plugins';
 import type { BroadcastQueue, ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
 import type { Repository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
@@ -246,6 +246,8 @@ export class WorkerService {
     let ownOutputs: Record<string, unknown> | undefined;
     try {
       properties = new TaskProperties(ctx, WORKING_DIRECTORY_TASK, { workingDir: folder });
+      // Namespace files first: inputFiles of the same name win, as in Kestra.
+      await copyNamespaceFiles(ctx, folder, await properties.map('namespaceFiles'), 'namespaceFiles');
       const inputFiles = await properties.stringMap('inputFiles');
       if (inputFiles) await writeInputFiles(ctx, folder, inputFiles, 'inputFiles');
     } catch (error) {
