@@ -696,7 +696,7 @@ describe('flow validation', () => {
     );
     expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
       ['tasks[0].containerImage', 7, 5],
-      ['tasks[0].namespaceFiles.folderPerNamespace', 8, 5],
+      ['tasks[0].namespaceFiles.folderPerNamespace', 8, 58],
       ['tasks[0].uvAutoInstallEnabled', 9, 5],
     ]);
     expect(found[2]!.message).toMatch(/not supported by Osprey: Osprey never downloads uv/);
