@@ -135,7 +135,8 @@ class IonReader {
     if (token === '+inf') return Number.POSITIVE_INFINITY;
     if (token === '-inf') return Number.NEGATIVE_INFINITY;
     const number = token.replace(/_/g, '');
-    if (/^-?(0x[0-9a-fA-F]+|0b[01]+)$/.test(number)) return Number.parseInt(number.replace('0x', '').replace('0b', ''), number.includes('0x') ? 16 : number.includes('0b') ? 2 : 10) * (number.startsWith('-') ? -1 : 1);
+    const radix = /^(-?)0([xXbB])([0-9a-fA-F]+)$/.exec(number);
+    if (radix) return (radix[1] ? -1 : 1) * Number.parseInt(radix[3]!, /[xX]/.test(radix[2]!) ? 16 : 2);
     if (/^-?\d+$/.test(number)) {
       const big = BigInt(number);
       return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(number) : big;

@@ -69,14 +69,14 @@ describe('ION', () => {
   it('fromIon reads what toIon writes, and the first value of a text of several', () => {
     const value = { a: 1, 'b c': 'x"y\n', d: [true, null, 1.5], e: { f: -3 } };
     expect(fromIonText(toIonText(value))).toEqual(value);
-    expect(evaluateExpression('{{ fromIon(lines).name }}', { lines: '{name:"a"}\n{name:"b"}\n' })).toBe('a');
+    expect(evaluateExpression('{{ fromIon(lines).name }} {{ ionDecode(lines).name }}', { lines: '{name:"a"}\n{name:"b"}\n' })).toBe('a a');
   });
 
   it('reads annotations, symbols, long strings, decimals, timestamps and comments', () => {
-    const text = `// items\n{id:'x-1', tag:sym, note:'''long ''' '''text''', amount:12.50, ratio:1.5e0, at:2024-01-02T03:04:05Z, v:ann::{n:null.int}}\n[1, 2] /* end */`;
+    const text = `// items\n{id:'x-1', tag:sym, note:'''long ''' '''text''', amount:12.50, ratio:1.5e0, at:2024-01-02T03:04:05Z, v:ann::{n:null.int}}\n[1, -0x1f, 0b101, 1_000] /* end */`;
     expect(readIonValues(text)).toEqual([
       { id: 'x-1', tag: 'sym', note: 'long text', amount: 12.5, ratio: 1.5, at: '2024-01-02T03:04:05Z', v: { n: null } },
-      [1, 2],
+      [1, -31, 5, 1000],
     ]);
   });
 

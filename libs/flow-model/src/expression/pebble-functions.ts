@@ -116,6 +116,8 @@ export const FUNCTIONS: Record<string, PebbleFunction> = {
       return ctx.fail(`Invalid ion: ${(error as Error).message}`);
     }
   },
+  // Kestra's older name of fromIon.
+  ionDecode: (args, ctx) => FUNCTIONS.fromIon!(args, ctx),
   encrypt: (args, ctx) => {
     if (!args.has(0, 'key') || !args.has(1, 'plaintext')) return ctx.fail("The 'encrypt' function expects two arguments 'key' and 'plaintext'.");
     const plaintext = args.get(1, 'plaintext');

@@ -127,7 +127,7 @@ export class WorkerRunContext implements RunContext {
     const stream = path.startsWith(STORAGE_SCHEME) ? await this.storage.get(path) : await this.namespaceFile(path);
     for await (const chunk of stream) {
       size += (chunk as Buffer).length;
-      if (size > MAX_READ_BYTES) throw new Error(`read(${uri}): file larger than ${MAX_READ_BYTES} bytes; pass its URI to a task instead`);
+      if (size > MAX_READ_BYTES) throw new Error(`read(${path}): file larger than ${MAX_READ_BYTES} bytes; pass its URI to a task instead`);
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks).toString('utf8');
