@@ -3,6 +3,7 @@ export * from './task-registry.js';
 export * from './support/task-errors.js';
 export * from './support/task-properties.js';
 export { uploadOutputFiles, writeInputFiles } from './support/working-files.js';
+export { copyNamespaceFiles } from './support/namespace-file-copy.js';
 export * from './support/metric-collector.js';
 export * from './core/log.js';
 export * from './core/echo.js';

@@ -19,6 +19,8 @@ export interface RunContext {
   readonly logger: TaskLogger;
   /** Internal storage confined to this execution's prefix. */
   readonly storage: ExecutionStorage;
+  /** The files of the flow's namespace (paths relative to the namespace's root, `/`-separated). */
+  readonly namespaceFiles: NamespaceFileSource;
   /** The namespace's key-value store. */
   kv(namespace?: string): NamespaceKv;
   /** A temporary folder that lives as long as this task run (or its WorkingDirectory). */
@@ -49,6 +51,12 @@ export interface ExecutionStorage {
   get(uri: string): Promise<Readable>;
   size(uri: string): Promise<number>;
   delete(uri: string): Promise<boolean>;
+}
+
+export interface NamespaceFileSource {
+  /** Every file of the namespace, at any depth. */
+  list(): Promise<string[]>;
+  get(path: string): Promise<Readable>;
 }
 
 export interface NamespaceKv {

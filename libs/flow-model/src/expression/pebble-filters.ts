@@ -19,6 +19,7 @@ import {
   toText,
   valuesEqual,
 } from './pebble-values.js';
+import { toIonText } from './ion-text.js';
 import { toYaml } from './yaml-writer.js';
 import { ZonedDateTime, zoneOf, type Zone } from './zoned-date-time.js';
 
@@ -347,6 +348,7 @@ export const FILTERS: Record<string, FilterFunction> = {
   },
   title: (input) => (input === null ? null : str(input).replace(/(^|\s)(\S)/g, (_m, space: string, c: string) => space + c.toUpperCase())),
   toYaml: (input) => toYaml(input),
+  toIon: (input) => toIonText(input),
   yaml: (input) => toYaml(input),
   trim: (input) => (input === null ? null : javaTrim(str(input))),
   uniq: (input) => distinct(listOf(input)),

@@ -1,9 +1,12 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import type { CallArguments, CallContext, PebbleFunction } from './evaluation-context.js';
+import { decryptText, encryptText } from './aes-encryption.js';
+import { fromIonText } from './ion-text.js';
 import { formatDate } from './java-date-format.js';
 import { compareValues, fromJsonText, isMap, toJson, toNumber, toText } from './pebble-values.js';
 import { range } from './pebble-range.js';
+import { ksuid, nanoId, shortId, uuidBytes } from './unique-ids.js';
 import { ZonedDateTime, zoneOf } from './zoned-date-time.js';
 
 function renderDeep(value: unknown, ctx: CallContext, recursive: boolean): unknown {
@@ -40,6 +43,40 @@ function minMax(args: CallArguments, sign: number): unknown {
   return best;
 }
 
+/** 16 random bytes: from the injected id source when there is one, so the executor stays deterministic. */
+function randomId(ctx: CallContext): Buffer {
+  return ctx.options.uuid ? uuidBytes(ctx.options.uuid()) : randomBytes(16);
+}
+
+function stringArgument(args: CallArguments, ctx: CallContext, fn: string, index: number, name: string): string {
+  if (!args.has(index, name)) return ctx.fail(`The '${fn}' function expects an argument '${name}'.`);
+  const value = args.get(index, name);
+  if (typeof value !== 'string') return ctx.fail(`The '${fn}' function expects an argument '${name}' with type string.`);
+  return value;
+}
+
+function fileStat(fn: string, args: CallArguments, ctx: CallContext): { path: string; info: { size: number } | null } {
+  const path = stringArgument(args, ctx, fn, 0, 'path');
+  if (!ctx.options.stat) return ctx.fail(`Cannot use ${fn}('${path}'): files are not available here`);
+  return { path, info: ctx.options.stat(path) };
+}
+
+/** The flow's namespace, for functions that address its namespace files. */
+function flowNamespace(ctx: CallContext, fn: string): string {
+  const flow = ctx.variables().flow;
+  const namespace = isMap(flow) ? flow.namespace : undefined;
+  if (typeof namespace !== 'string' || namespace === '') return ctx.fail(`The '${fn}' function needs the flow's namespace`);
+  return namespace;
+}
+
+/** Kestra functions Osprey does not run: they fail naming themselves rather than render empty. */
+const UNSUPPORTED: Record<string, string> = {
+  http: 'fetch the payload with an io.kestra.plugin.core.http.Request task instead',
+  randomPort: 'ports of the worker host are not handed out to expressions',
+  credential: 'managed credentials are an Enterprise Edition feature',
+  appLink: 'apps are an Enterprise Edition feature',
+};
+
 /** Pebble's core functions plus Kestra's (now, render, secret, read, kv, fromJson, yaml...). */
 export const FUNCTIONS: Record<string, PebbleFunction> = {
   now: (args, ctx) => {
@@ -66,6 +103,50 @@ export const FUNCTIONS: Record<string, PebbleFunction> = {
   },
   fromYaml: (args) => parseYaml(toText(args.get(0, 'yaml'))) as unknown,
   printContext: (_args, ctx) => toJson(ctx.variables()),
+  // All the variables of the context as one map (Kestra 0.19+: fetchContext; printContext prints it).
+  fetchContext: (_args, ctx) => ({ ...ctx.variables() }),
+  fromIon: (args, ctx) => {
+    if (!args.has(0, 'ion')) return ctx.fail("The 'fromIon' function expects an argument 'ion'.");
+    const ion = args.get(0, 'ion');
+    if (ion === null || ion === undefined) return null;
+    if (typeof ion !== 'string') return ctx.fail("The 'fromIon' function expects an argument 'ion' with type string.");
+    try {
+      return fromIonText(ion);
+    } catch (error) {
+      return ctx.fail(`Invalid ion: ${(error as Error).message}`);
+    }
+  },
+  // Kestra's older name of fromIon.
+  ionDecode: (args, ctx) => FUNCTIONS.fromIon!(args, ctx),
+  encrypt: (args, ctx) => {
+    if (!args.has(0, 'key') || !args.has(1, 'plaintext')) return ctx.fail("The 'encrypt' function expects two arguments 'key' and 'plaintext'.");
+    const plaintext = args.get(1, 'plaintext');
+    if (plaintext === null || plaintext === undefined) return plaintext ?? null;
+    return encryptText(toText(args.get(0, 'key')), toText(plaintext));
+  },
+  decrypt: (args, ctx) => {
+    if (!args.has(0, 'key') || !args.has(1, 'encrypted')) return ctx.fail("The 'decrypt' function expects two arguments 'key' and 'encrypted'.");
+    const encrypted = args.get(1, 'encrypted');
+    if (encrypted === null || encrypted === undefined) return encrypted ?? null;
+    return decryptText(toText(args.get(0, 'key')), toText(encrypted));
+  },
+  fileURI: (args, ctx) => {
+    let path = stringArgument(args, ctx, 'fileURI', 0, 'path').replace(/^\/+/, '');
+    if (path.split('/').some((segment) => segment === '..')) ctx.fail(`fileURI('${path}'): the path must not contain '..'`);
+    path = path.replace(/^\.\//, '');
+    return `kestra:///${flowNamespace(ctx, 'fileURI').replace(/\./g, '/')}/_files/${path}`;
+  },
+  fileSize: (args, ctx) => {
+    const { path, info } = fileStat('fileSize', args, ctx);
+    if (!info) return ctx.fail(`fileSize('${path}'): no such file`);
+    return info.size;
+  },
+  fileExists: (args, ctx) => fileStat('fileExists', args, ctx).info !== null,
+  isFileEmpty: (args, ctx) => {
+    const { path, info } = fileStat('isFileEmpty', args, ctx);
+    if (!info) return ctx.fail(`isFileEmpty('${path}'): no such file`);
+    return info.size === 0;
+  },
   secret: (args, ctx) => {
     const key = toText(args.get(0, 'key'));
     const provider = ctx.options.secret;
@@ -94,6 +175,13 @@ export const FUNCTIONS: Record<string, PebbleFunction> = {
     return value;
   },
   uuid: (_args, ctx) => (ctx.options.uuid ? ctx.options.uuid() : randomUUID()),
+  id: (_args, ctx) => shortId(randomId(ctx)),
+  ksuid: (_args, ctx) => ksuid(ctx.now(), randomId(ctx)),
+  nanoId: (args, ctx) => {
+    const length = args.get(0, 'length');
+    const alphabet = args.get(1, 'alphabet');
+    return nanoId(length === undefined || length === null ? undefined : toNumber(length), alphabet === undefined || alphabet === null ? undefined : toText(alphabet), ctx.options.random);
+  },
   randomInt: (args, ctx) => {
     const lower = toNumber(args.get(0, 'lower'));
     const upper = toNumber(args.get(1, 'upper'));
@@ -120,3 +208,7 @@ export const FUNCTIONS: Record<string, PebbleFunction> = {
     return node ?? null;
   },
 };
+
+for (const [name, reason] of Object.entries(UNSUPPORTED)) {
+  FUNCTIONS[name] = (_args, ctx) => ctx.fail(`The '${name}' function is not supported by Osprey: ${reason}`);
+}

@@ -12,8 +12,16 @@ export interface RenderOptions {
    * and decodes them). Returning undefined makes the expression fail.
    */
   secret?: (key: string) => string | undefined;
-  /** `read('kestra://...')`: file text, supplied by the worker; absent => the expression fails. */
+  /**
+   * `read(path)`: the text of a `kestra:///` file of the execution or of a file of the flow's namespace (any other
+   * path), supplied by the worker; absent => the expression fails.
+   */
   read?: (path: string) => string;
+  /**
+   * Size of a `kestra:///` file or a namespace file, null when there is none (`fileSize()`, `fileExists()`,
+   * `isFileEmpty()`); absent => those functions fail.
+   */
+  stat?: (path: string) => { size: number } | null;
   /** `kv('key', namespace?)`; absent => the expression fails. */
   kv?: (key: string, namespace?: string) => unknown;
   /** Zone of dates without one (`now()`, the `date` filter); default `UTC`. */

@@ -155,12 +155,18 @@ export const PROCESS_TASK_RUNNER = 'io.kestra.plugin.core.runner.Process';
 const NO_TASK_RUNNER = 'scripts run as processes on the worker host: no task runner or container is available';
 
 // Shared by io.kestra.plugin.scripts.exec.AbstractExecScript descendants.
+/** The flow's namespace files copied into the working directory before the commands run (folderPerNamespace, namespaces and ifExists are refused by name). */
+const NAMESPACE_FILES = prop
+  .map(undefined, { keys: ['enabled', 'include', 'exclude'] })
+  .describe("The flow's namespace files copied into the working directory: {enabled (default true), include, exclude} with globs.");
+
 export const SCRIPT_SHAPE = {
   beforeCommands: prop.stringOrList().optional(),
   interpreter: prop.stringOrList().optional(),
   env: prop.map().optional(),
   taskRunner: prop.map().describe(`A task runner: only ${PROCESS_TASK_RUNNER}.`).optional(),
   runner: prop.enumOf(['PROCESS', 'DOCKER'], { DOCKER: NO_TASK_RUNNER }).optional(),
+  namespaceFiles: NAMESPACE_FILES.optional(),
   inputFiles: prop.any().optional(),
   outputFiles: prop.stringOrList().optional(),
   warningOnStdErr: prop.boolean().optional(),
@@ -178,7 +184,6 @@ export type ScriptProperties = z.infer<z.ZodObject<typeof SCRIPT_SHAPE, z.core.$
 const SCRIPT_REFUSED: RefusedProperties = {
   containerImage: NO_TASK_RUNNER,
   docker: NO_TASK_RUNNER,
-  namespaceFiles: 'namespace files are not available to tasks on the worker yet',
   exitOnFailed: 'use failFast (a failing command line stops the script unless failFast is false)',
 };
 
@@ -295,11 +300,10 @@ export const WORKING_DIRECTORY_TASK = task(
   'flowable',
   `${CORE}.flow.WorkingDirectory`,
   [`${LEGACY}.flows.WorkingDirectory`],
-  { tasks: prop.tasks(), inputFiles: prop.any().optional(), outputFiles: prop.stringOrList().optional() },
+  { tasks: prop.tasks(), namespaceFiles: NAMESPACE_FILES.optional(), inputFiles: prop.any().optional(), outputFiles: prop.stringOrList().optional() },
   {
     refused: {
       cache: 'working directory caches are not implemented',
-      namespaceFiles: 'namespace files are not implemented',
     },
   },
 );

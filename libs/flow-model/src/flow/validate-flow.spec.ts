@@ -692,11 +692,11 @@ describe('flow validation', () => {
       expect(() => parseFlow(task(`io.kestra.plugin.scripts.${language}.Script`, '    script: x', '    executionContext: "{{ true }}"'))).not.toThrow();
     }
     const found = violations(
-      task('io.kestra.plugin.scripts.python.Commands', '    commands: [python main.py]', '    containerImage: python:3.12-slim', '    namespaceFiles: { enabled: true }', '    uvAutoInstallEnabled: true'),
+      task('io.kestra.plugin.scripts.python.Commands', '    commands: [python main.py]', '    containerImage: python:3.12-slim', '    namespaceFiles: { enabled: true, folderPerNamespace: true }', '    uvAutoInstallEnabled: true'),
     );
     expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
       ['tasks[0].containerImage', 7, 5],
-      ['tasks[0].namespaceFiles', 8, 5],
+      ['tasks[0].namespaceFiles.folderPerNamespace', 8, 58],
       ['tasks[0].uvAutoInstallEnabled', 9, 5],
     ]);
     expect(found[2]!.message).toMatch(/not supported by Osprey: Osprey never downloads uv/);

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Task } from '@osprey/flow-model';
 import { createTestRunContext, type TestRunContext } from '../testing/index.js';
@@ -128,6 +130,31 @@ describe('shell.Commands', () => {
     (ctx.variables['inputs'] as Record<string, string>)['uri'] = await ctx.storage.putFile('stored.txt', 'from storage\n');
     await shellCommands().run(ctx);
     expect(ctx.messages('INFO')).toEqual(['input sh', 'from storage']);
+  });
+
+  it("copies the flow's namespace files passing namespaceFiles' globs into the working directory before the commands run", async () => {
+    const ctx = await context({
+      namespaceFiles: { enabled: true, include: ['scripts/**', 'top.txt'], exclude: ['**.tmp'] },
+      inputFiles: { 'top.txt': 'from inputFiles' },
+      commands: ['find . -type f -not -path "./.*" -not -name "*-*-*" | sort', 'cat top.txt'],
+    });
+    const files = path.join(ctx.storageRoot, 'io', 'osprey', 'tests', '_files');
+    for (const [name, text] of Object.entries({ 'scripts/a.sh': 'a', 'scripts/deep/b.sh': 'b', 'scripts/c.tmp': 'c', 'top.txt': 'top', 'other.txt': 'o' })) {
+      await mkdir(path.dirname(path.join(files, name)), { recursive: true });
+      await writeFile(path.join(files, name), text);
+    }
+    await shellCommands().run(ctx);
+    expect(ctx.messages('INFO')).toEqual(['./scripts/a.sh', './scripts/deep/b.sh', './top.txt', 'from inputFiles']);
+  });
+
+  it('copies no namespace file when namespaceFiles.enabled is false, and refuses an enabled that is not a boolean', async () => {
+    const off = await context({ namespaceFiles: { enabled: false }, commands: ['ls'] });
+    await mkdir(path.join(off.storageRoot, 'io', 'osprey', 'tests', '_files'), { recursive: true });
+    await writeFile(path.join(off.storageRoot, 'io', 'osprey', 'tests', '_files', 'x.txt'), 'x');
+    await shellCommands().run(off);
+    expect(off.messages('INFO').filter((line) => line === 'x.txt')).toEqual([]);
+    const bad = await context({ namespaceFiles: { enabled: 'yes' }, commands: ['ls'] });
+    await expect(shellCommands().run(bad)).rejects.toThrow(/namespaceFiles\.enabled.*must be true or false/);
   });
 
   it('runs beforeCommands first and honours a custom interpreter', async () => {

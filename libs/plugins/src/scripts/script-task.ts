@@ -14,6 +14,7 @@ import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js
 import { TaskFailure } from '../task-runner.js';
 import { TaskProperties, type TaskSchema } from '../support/task-properties.js';
 import { TaskAbortedError, TaskPropertyError, throwIfAborted } from '../support/task-errors.js';
+import { copyNamespaceFiles } from '../support/namespace-file-copy.js';
 import { uploadDirectory, uploadOutputFiles, writeInputFiles } from '../support/working-files.js';
 import { runChildProcess } from './child-process-run.js';
 import { parseProtocolLine, ProtocolLineError } from './output-protocol.js';
@@ -80,6 +81,8 @@ export class ScriptTask implements TaskRunner {
       throw new TaskPropertyError('runner', `'${runner}' is not supported: scripts run as processes on the worker host`);
     }
 
+    // Namespace files first: inputFiles of the same name win, as in Kestra.
+    await copyNamespaceFiles(ctx, workingDir, await properties.map('namespaceFiles'), 'namespaceFiles');
     const inputFiles = await properties.stringMap('inputFiles');
     if (inputFiles) await writeInputFiles(ctx, workingDir, inputFiles, 'inputFiles');
 

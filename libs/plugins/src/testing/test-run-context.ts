@@ -1,11 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { LogLevel, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
-import type { ExecutionStorage, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
+import type { ExecutionStorage, NamespaceFileSource, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
 import { MetricCollector } from '../support/metric-collector.js';
 
 export interface TestLogEntry {
@@ -142,6 +142,18 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     },
   };
 
+  // Namespace files where the local storage keeps them: <storageRoot>/<namespace as folders>/_files/.
+  const namespaceFilesRoot = path.join(storageRoot, ...namespace.split('.'), '_files');
+  const namespaceFiles: NamespaceFileSource = {
+    async list() {
+      const entries = await readdir(namespaceFilesRoot, { recursive: true, withFileTypes: true }).catch(() => []);
+      return entries.filter((e) => e.isFile()).map((e) => path.relative(namespaceFilesRoot, path.join(e.parentPath, e.name)).split(path.sep).join('/')).sort();
+    },
+    async get(file) {
+      return createReadStream(path.join(namespaceFilesRoot, ...file.split('/')));
+    },
+  };
+
   const kv = (kvNamespace?: string): NamespaceKv => {
     const keyOf = (key: string) => `${kvNamespace ?? namespace}/${key}`;
     const live = (key: string) => {
@@ -191,6 +203,7 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     renderString,
     logger,
     storage,
+    namespaceFiles,
     kv,
     async workingDirectory() {
       workingDirectory ??= await mkdtemp(path.join(root, 'work-'));

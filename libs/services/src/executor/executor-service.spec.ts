@@ -90,6 +90,52 @@ describe('ExecutorService on the embedded backend', () => {
     }
   }
 
+  it("evaluates kv() and errorLogs() in expressions it renders itself: an If condition, a Switch value, the flow outputs", async () => {
+    const source = `id: lookups
+namespace: io.osprey.tests
+tasks:
+  - id: check
+    type: io.kestra.plugin.core.flow.If
+    condition: "{{ kv('enabled') }}"
+    then:
+      - id: "yes"
+        type: io.kestra.plugin.core.flow.Pause
+    else:
+      - id: "no"
+        type: io.kestra.plugin.core.flow.Pause
+  - id: pick
+    type: io.kestra.plugin.core.flow.Switch
+    value: "{{ errorLogs()[0].message }}"
+    cases:
+      boom:
+        - id: saw
+          type: io.kestra.plugin.core.flow.Pause
+outputs:
+  - id: mode
+    type: STRING
+    value: "{{ kv('mode', 'io.osprey.other') }} {{ kv('absent') ?? 'none' }}"
+`;
+    const flow = parseFlow(source);
+    const stored = await repository.flows.save(flow, source);
+    await repository.kv.set('io.osprey.tests', 'enabled', true);
+    await repository.kv.set('io.osprey.other', 'mode', 'fast');
+    const execution = newExecution({ flow, revision: stored.revision }, 'lookups-1', new Date());
+    await repository.logs.append([{ namespace: 'io.osprey.tests', flowId: 'lookups', executionId: execution.id, timestamp: new Date().toISOString(), level: 'ERROR', message: 'boom' }]);
+    const seen: Execution[] = [];
+    executor = new ExecutorService(queue.events, queue.store, queue.broadcast, repository, silent, { batchSize: 10, leaseMs: 30_000, onCommitted: (e: Execution) => void seen.push(e) });
+    executor.start();
+    const latest = () => seen.filter((e) => e.id === execution.id).at(-1);
+    await queue.events.emit([{ executionId: execution.id, event: { type: 'start' }, execution }]);
+    const state = await until(() => (['PAUSED', 'FAILED'].includes(latest()?.state.current ?? '') ? latest()!.state.current : undefined));
+    expect(state).toBe('PAUSED');
+    await queue.events.emit([{ executionId: execution.id, event: { type: 'resume' } }]);
+    await until(() => (latest()?.taskRunList.some((r) => r.taskId === 'saw' && r.state.current === 'PAUSED') ? true : undefined));
+    await queue.events.emit([{ executionId: execution.id, event: { type: 'resume' } }]);
+    const ended = await until(() => (latest()?.state.current === 'SUCCESS' ? latest() : undefined));
+    expect(ended.taskRunList.map((r) => r.taskId).sort()).toEqual(['check', 'pick', 'saw', 'yes']);
+    expect(ended.outputs).toEqual({ mode: 'fast none' });
+  }, 120_000);
+
   it('keeps at most cachedExecutions executions in memory over many paused ones, and reloads an evicted one on its next event', async () => {
     const flow = parseFlow(SOURCE);
     const stored = await repository.flows.save(flow, SOURCE);

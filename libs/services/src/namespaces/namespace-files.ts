@@ -64,6 +64,12 @@ export class NamespaceFiles {
     );
   }
 
+  /** Every file of the namespace at any depth, as paths relative to its root. */
+  async listAll(namespace: string): Promise<string[]> {
+    const base = this.uri(namespace, []);
+    return (await this.storage.list(base)).map((file) => file.uri.slice(base.length + 1)).sort();
+  }
+
   /** Deletes a file, or a folder with everything in it; false when there was nothing. */
   async delete(namespace: string, path: string): Promise<boolean> {
     const segments = this.segments(namespace, path);

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
-import { MetricCollector, type ExecutionStorage, type NamespaceKv, type RunContext, type TaskLogger } from '@osprey/plugins';
+import { MetricCollector, type ExecutionStorage, type NamespaceFileSource, type NamespaceKv, type RunContext, type TaskLogger } from '@osprey/plugins';
 import type { KvRepository } from '@osprey/repository';
-import { StoragePathError, type Storage } from '@osprey/storage';
+import { STORAGE_SCHEME, StorageNotFoundError, StoragePathError, type Storage } from '@osprey/storage';
+import { NamespaceFiles } from '../namespaces/namespace-files.js';
 
 export interface WorkerRunContextInit {
   task: Task;
@@ -37,12 +38,15 @@ export class WorkerRunContext implements RunContext {
   readonly flowId: string;
   readonly variables: Record<string, unknown>;
   readonly logger: TaskLogger;
-  readonly storage: ExecutionStorage;
+  readonly storage: ScopedStorage;
   readonly signal: AbortSignal;
   private directory?: string;
   private readonly metricCollector: MetricCollector;
   private readonly files = new Map<string, string>();
   private readonly kvValues = new Map<string, unknown>();
+  private readonly stats = new Map<string, { size: number } | null>();
+  private readonly namespaceFileStore: NamespaceFiles;
+  readonly namespaceFiles: NamespaceFileSource;
 
   constructor(private readonly init: WorkerRunContextInit) {
     this.task = init.task;
@@ -65,6 +69,9 @@ export class WorkerRunContext implements RunContext {
     };
     this.metricCollector = new MetricCollector(this.logger);
     this.storage = new ScopedStorage(init.storage, this.namespace, this.flowId, this.executionId, this.taskRun);
+    const files = new NamespaceFiles(init.storage);
+    this.namespaceFileStore = files;
+    this.namespaceFiles = { list: () => files.listAll(this.namespace), get: (path) => files.get(this.namespace, path) };
   }
 
   async render<T = unknown>(value: T, extraVariables?: Record<string, unknown>): Promise<T> {
@@ -90,6 +97,11 @@ export class WorkerRunContext implements RunContext {
           fetch = async () => void this.files.set(path, await this.readText(path));
           throw new Error(`file ${path} is being fetched`);
         },
+        stat: (path) => {
+          if (this.stats.has(path)) return this.stats.get(path)!;
+          fetch = async () => void this.stats.set(path, await this.statFile(path));
+          throw new Error(`file ${path} is being looked up`);
+        },
         // kv('key', namespace?): the namespace's key-value store; a missing key renders as null.
         kv: (key, namespace) => {
           const ns = namespace ?? this.namespace;
@@ -108,15 +120,37 @@ export class WorkerRunContext implements RunContext {
     }
   }
 
-  private async readText(uri: string): Promise<string> {
+  /** `kestra:///` URIs are files of the execution's namespace; any other path is a file of the flow's namespace. */
+  private async readText(path: string): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of await this.storage.get(uri)) {
+    const stream = path.startsWith(STORAGE_SCHEME) ? await this.storage.get(path) : await this.namespaceFile(path);
+    for await (const chunk of stream) {
       size += (chunk as Buffer).length;
-      if (size > MAX_READ_BYTES) throw new Error(`read(${uri}): file larger than ${MAX_READ_BYTES} bytes; pass its URI to a task instead`);
+      if (size > MAX_READ_BYTES) throw new Error(`read(${path}): file larger than ${MAX_READ_BYTES} bytes; pass its URI to a task instead`);
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private async namespaceFile(path: string): Promise<Readable> {
+    try {
+      return await this.namespaceFileStore.get(this.namespace, path);
+    } catch (error) {
+      if (error instanceof StorageNotFoundError) throw new Error(`read('${path}'): namespace ${this.namespace} has no file ${path}`);
+      throw error;
+    }
+  }
+
+  private async statFile(path: string): Promise<{ size: number } | null> {
+    if (path.startsWith(STORAGE_SCHEME)) return this.init.storage.stat(this.storage.confined(path));
+    try {
+      const info = await this.namespaceFileStore.stats(this.namespace, path);
+      return info.type === 'File' ? { size: info.size } : null;
+    } catch (error) {
+      if (error instanceof StorageNotFoundError) return null;
+      throw error;
+    }
   }
 
   metric(metric: TaskRunMetric): void {
@@ -198,7 +232,7 @@ class ScopedStorage implements ExecutionStorage {
     return this.storage.delete(this.confined(uri));
   }
 
-  private confined(uri: string): string {
+  confined(uri: string): string {
     if (!uri.startsWith(this.namespacePrefix)) throw new StoragePathError(uri, `only files of namespace prefix ${this.namespacePrefix} can be read here`);
     return uri;
   }

@@ -8,6 +8,7 @@ import { openSqliteQueue, type SqliteQueue } from '@osprey/queue/sql';
 import { openSqliteRepository, type SqliteRepository } from '@osprey/repository/sql';
 import { openLocalStorage } from '@osprey/storage';
 import { createLogger } from '@osprey/server';
+import { NamespaceFiles } from '../namespaces/namespace-files.js';
 import { WorkerService } from './worker-service.js';
 
 const silent = createLogger({ service: 'test', instance: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
@@ -247,5 +248,32 @@ describe('WorkerService on the embedded backend', () => {
     };
     expect(await read(result.children?.[0]?.outputs?.uris?.['in.txt'])).toBe('hello wd');
     expect(await read(result.outputs?.outputFiles?.['out.txt'])).toBe('wd tr-1 1');
+  });
+
+  it("copies the namespace files that pass namespaceFiles' include and exclude into a WorkingDirectory, with inputFiles winning", async () => {
+    const storage = openLocalStorage(join(dir, 'storage'));
+    const files = new NamespaceFiles(storage);
+    await files.put('io.osprey.tests', 'scripts/main.py', 'print(1)');
+    await files.put('io.osprey.tests', 'scripts/skip_test.py', 'skip');
+    await files.put('io.osprey.tests', 'README.md', 'readme');
+    await files.put('io.osprey.tests', 'conf.txt', 'from namespace');
+    await files.put('io.osprey.other', 'scripts/other.py', 'not ours');
+    worker().start();
+    await queue.jobs.publish([
+      job({
+        id: 'wd',
+        type: 'io.kestra.plugin.core.flow.WorkingDirectory',
+        namespaceFiles: { include: ['scripts/*.py', 'conf.txt'], exclude: ['**/skip_*'] },
+        inputFiles: { 'conf.txt': 'from inputFiles' },
+        tasks: [{ id: 'files', type: 'io.kestra.plugin.core.storage.LocalFiles', outputs: ['**'] }],
+      }),
+    ]);
+    const result = await until(async () => (await results()).find((e) => e.type === 'taskResult') as { state: string; children?: { outputs?: { uris?: Record<string, string> } }[] } | undefined);
+    expect(result.state).toBe('SUCCESS');
+    const uris = result.children?.[0]?.outputs?.uris ?? {};
+    expect(Object.keys(uris).sort()).toEqual(['conf.txt', 'scripts/main.py']);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await storage.get(uris['conf.txt']!)) chunks.push(Buffer.from(chunk as Buffer));
+    expect(Buffer.concat(chunks).toString('utf8')).toBe('from inputFiles');
   });
 });

@@ -3,12 +3,13 @@ import { rm } from 'node:fs/promises';
 import { setTimeout as wait } from 'node:timers/promises';
 import { type ChildTaskResult, flowableKind, isLogRecorded, type LogEntry, type LogLevel, type PropertiesOf, type RenderOptions, type Task, taskLogLevel, type TaskResultEvent, type WorkerJob, WORKING_DIRECTORY_TASK } from '@osprey/flow-model';
 import type { TaskRegistry } from '@osprey/plugins';
-import { TaskFailure, TaskProperties, uploadOutputFiles, writeInputFiles } from '@osprey/plugins';
+import { copyNamespaceFiles, TaskFailure, TaskProperties, uploadOutputFiles, writeInputFiles } from '@osprey/plugins';
 import type { BroadcastQueue, ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
 import type { Repository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { newId, type Logger } from '@osprey/server';
 import { LogBuffer } from './log-buffer.js';
+import { errorLogEntries } from '../executions/error-log-entries.js';
 import { WorkerRunContext } from './worker-run-context.js';
 
 export interface WorkerOptions {
@@ -245,6 +246,8 @@ export class WorkerService {
     let ownOutputs: Record<string, unknown> | undefined;
     try {
       properties = new TaskProperties(ctx, WORKING_DIRECTORY_TASK, { workingDir: folder });
+      // Namespace files first: inputFiles of the same name win, as in Kestra.
+      await copyNamespaceFiles(ctx, folder, await properties.map('namespaceFiles'), 'namespaceFiles');
       const inputFiles = await properties.stringMap('inputFiles');
       if (inputFiles) await writeInputFiles(ctx, folder, inputFiles, 'inputFiles');
     } catch (error) {
@@ -299,8 +302,7 @@ export class WorkerService {
   private async renderOptionsFor(job: WorkerJob, task: Task): Promise<RenderOptions> {
     const base = this.options.render ?? {};
     if (!JSON.stringify(task).includes('errorLogs(')) return base;
-    const page = await this.repository.logs.search({ executionId: job.executionId, minLevel: 'ERROR', size: 1000 });
-    const entries = page.results.map((l) => ({ taskId: l.taskId, taskRunId: l.taskRunId, level: l.level, message: l.message, timestamp: l.timestamp }));
+    const entries = await errorLogEntries(this.repository.logs, job.executionId);
     return { ...base, functions: { ...(base.functions ?? {}), errorLogs: () => entries } };
   }
 
