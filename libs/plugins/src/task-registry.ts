@@ -2,6 +2,8 @@ import {
   ECHO_TASK,
   FAIL_TASK,
   HTTP_REQUEST_TASK,
+  JDBC_DATABASES,
+  JDBC_TASK_TYPES,
   KV_DELETE_TASK,
   KV_GET_TASK,
   KV_SET_TASK,
@@ -37,6 +39,7 @@ import { StorageConcatTask } from './core/storage-concat.js';
 import { LocalFilesTask } from './core/local-files.js';
 import { HttpRequestTask } from './core/http-request.js';
 import { ScriptTask, type ScriptTaskOptions } from './scripts/script-task.js';
+import { JdbcQueryTask } from './jdbc/jdbc-query-task.js';
 
 /** The runnable task types a worker can run, by type name (canonical or legacy alias). */
 export interface TaskRegistry {
@@ -75,6 +78,10 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: STORAGE_CONCAT_TASK.name, runner: new StorageConcatTask() },
     { type: LOCAL_FILES_TASK.name, runner: new LocalFilesTask() },
     { type: HTTP_REQUEST_TASK.name, runner: new HttpRequestTask() },
+    ...JDBC_DATABASES.flatMap((database) => [
+      { type: JDBC_TASK_TYPES[database].query.name, runner: new JdbcQueryTask(database, 'query') },
+      { type: JDBC_TASK_TYPES[database].queries.name, runner: new JdbcQueryTask(database, 'queries') },
+    ]),
     ...SCRIPT_LANGUAGES.flatMap((language) => [
       { type: SCRIPT_TASK_TYPES[language].commands.name, runner: new ScriptTask(language, 'commands', options.scripts) },
       { type: SCRIPT_TASK_TYPES[language].script.name, runner: new ScriptTask(language, 'script', options.scripts) },

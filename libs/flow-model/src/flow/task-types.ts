@@ -150,6 +150,67 @@ export const HTTP_REQUEST_TASK = task(
   },
 );
 
+/** The databases of Kestra's JDBC plugins that Osprey runs Query and Queries on: `io.kestra.plugin.jdbc.<database>.*`. */
+export const JDBC_DATABASES = ['postgresql', 'mysql', 'sqlite'] as const;
+export type JdbcDatabase = (typeof JDBC_DATABASES)[number];
+/** What a JDBC query does with the rows of its result set (Kestra's FetchType). */
+export const JDBC_FETCH_TYPES = ['NONE', 'FETCH_ONE', 'FETCH', 'STORE'] as const;
+
+const NO_POOL = 'Osprey opens one connection per task run and closes it at the end: there is no pool to configure';
+// Shared by io.kestra.plugin.jdbc.AbstractJdbcBaseQuery descendants.
+const JDBC_SHAPE = {
+  url: prop.string().describe('The JDBC URL: jdbc:postgresql://host:port/db, jdbc:mysql://host:port/db (or jdbc:mariadb://), jdbc:sqlite:<file>.'),
+  username: prop.string().optional(),
+  password: prop.string().optional(),
+  sql: prop.string().describe('The SQL, rendered; named parameters are written :name.'),
+  parameters: prop.map().describe('Values of the :name placeholders of sql, bound as statement parameters (never spliced into the text).').optional(),
+  fetchType: prop.enumOf(JDBC_FETCH_TYPES).describe('NONE (default), FETCH_ONE (output row), FETCH (output rows), STORE (rows to an internal storage file, output uri).').optional(),
+  fetch: prop.boolean().describe('Deprecated: fetchType FETCH.').optional(),
+  fetchOne: prop.boolean().describe('Deprecated: fetchType FETCH_ONE.').optional(),
+  store: prop.boolean().describe('Deprecated: fetchType STORE.').optional(),
+};
+const JDBC_REFUSED: RefusedProperties = {
+  connectionPooling: NO_POOL,
+  connectionPoolSize: NO_POOL,
+  fetchSize: 'rows are streamed from the server as it sends them: there is no fetch size to set',
+  timeZoneId: 'dates and times are returned as ISO-8601 text as the database gives them, in no other time zone',
+  outputFiles: 'output files of a JDBC task are not implemented',
+};
+const JDBC_DATABASE_SHAPES: Record<JdbcDatabase, z.ZodRawShape> = {
+  postgresql: {},
+  mysql: {},
+  // Kestra's default is jdbc:sqlite: (an in-memory database).
+  sqlite: { url: JDBC_SHAPE.url.optional() },
+};
+const NO_TLS_PROPERTIES = 'TLS is set with sslmode in the url (jdbc:postgresql://host/db?sslmode=require); certificate properties are not implemented';
+const JDBC_DATABASE_REFUSED: Record<JdbcDatabase, RefusedProperties> = {
+  postgresql: { ssl: NO_TLS_PROPERTIES, sslMode: NO_TLS_PROPERTIES, sslRootCert: NO_TLS_PROPERTIES, sslCert: NO_TLS_PROPERTIES, sslKey: NO_TLS_PROPERTIES, sslKeyPassword: NO_TLS_PROPERTIES },
+  mysql: { inputFile: 'LOAD DATA LOCAL INFILE from a storage file is not implemented' },
+  sqlite: {
+    sqliteFile: 'a database file from internal storage is not implemented: name a file on the worker in the url',
+    outputDbFile: 'uploading the database file is not implemented',
+  },
+};
+
+function jdbcTasks(database: JdbcDatabase): { query: TaskTypeDefinition; queries: TaskTypeDefinition } {
+  const name = `io.kestra.plugin.jdbc.${database}`;
+  const refused = { ...JDBC_REFUSED, ...JDBC_DATABASE_REFUSED[database] };
+  const shape = { ...JDBC_SHAPE, ...JDBC_DATABASE_SHAPES[database] };
+  return {
+    query: task('runnable', `${name}.Query`, [], { ...shape, afterSQL: prop.string().describe('One statement run after sql, in the same transaction.').optional() }, { refused }),
+    queries: task('runnable', `${name}.Queries`, [], { ...shape, transaction: prop.boolean().describe('Runs the statements in one transaction, rolled back if one fails (default true).').optional() }, {
+      refused: { ...refused, afterSQL: 'afterSQL belongs to the Query task: add the statement to sql' },
+    }),
+  };
+}
+
+/** The `Query` and `Queries` task types of each JDBC database. */
+export const JDBC_TASK_TYPES: Readonly<Record<JdbcDatabase, { query: TaskTypeDefinition; queries: TaskTypeDefinition }>> = Object.fromEntries(
+  JDBC_DATABASES.map((database) => [database, jdbcTasks(database)]),
+) as Record<JdbcDatabase, { query: TaskTypeDefinition; queries: TaskTypeDefinition }>;
+/** Every property some JDBC task reads (each type declares a subset). */
+export type JdbcTaskProperties = z.infer<z.ZodObject<typeof JDBC_SHAPE & { afterSQL: z.ZodOptional<ReturnType<typeof prop.string>>; transaction: z.ZodOptional<ReturnType<typeof prop.boolean>> }, z.core.$strip>>;
+
 /** The one task runner Osprey has: the script runs as a process on the worker host. */
 export const PROCESS_TASK_RUNNER = 'io.kestra.plugin.core.runner.Process';
 const NO_TASK_RUNNER = 'scripts run as processes on the worker host: no task runner or container is available';
@@ -325,6 +386,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   STORAGE_SIZE_TASK,
   STORAGE_CONCAT_TASK,
   HTTP_REQUEST_TASK,
+  ...JDBC_DATABASES.flatMap((database) => [JDBC_TASK_TYPES[database].query, JDBC_TASK_TYPES[database].queries]),
   ...SCRIPT_LANGUAGES.flatMap((language) => [SCRIPT_TASK_TYPES[language].commands, SCRIPT_TASK_TYPES[language].script]),
   SLEEP_TASK,
   SEQUENTIAL_TASK,
