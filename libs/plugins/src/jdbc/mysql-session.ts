@@ -48,8 +48,9 @@ export async function openMysqlSession(address: ServerAddress): Promise<JdbcSess
       connection
         .query(sql, values.length > 0 ? [...values] : undefined)
         .on('error', reject)
-        .on('fields', () => {
-          hasResultSet = true;
+        // An INSERT or UPDATE emits 'fields' too, without any, and then its OK packet as a 'result'.
+        .on('fields', (fields: unknown) => {
+          if (fields) hasResultSet = true;
         })
         .on('result', (row: unknown) => {
           if (hasResultSet) onRow(row as SqlRow);
