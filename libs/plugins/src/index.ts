@@ -22,6 +22,8 @@ export * from './core/storage-concat.js';
 export * from './core/local-files.js';
 export * from './core/http-request.js';
 export * from './jdbc/jdbc-query-task.js';
+export * from './notifications/incoming-webhook-task.js';
+export * from './notifications/execution-notification-task.js';
 export * from './scripts/script-task.js';
 export * from './scripts/script-language.js';
 export * from './scripts/output-protocol.js';

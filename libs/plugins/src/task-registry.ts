@@ -1,6 +1,8 @@
 import {
   ECHO_TASK,
   FAIL_TASK,
+  DISCORD_EXECUTION_TASK,
+  DISCORD_INCOMING_WEBHOOK_TASK,
   HTTP_REQUEST_TASK,
   JDBC_DATABASES,
   JDBC_TASK_TYPES,
@@ -15,11 +17,15 @@ import {
   resolveTaskType,
   SCRIPT_LANGUAGES,
   SCRIPT_TASK_TYPES,
+  SLACK_EXECUTION_TASK,
+  SLACK_INCOMING_WEBHOOK_TASK,
   SLEEP_TASK,
   STORAGE_CONCAT_TASK,
   STORAGE_DELETE_TASK,
   STORAGE_SIZE_TASK,
   STORAGE_WRITE_TASK,
+  TEAMS_EXECUTION_TASK,
+  TEAMS_INCOMING_WEBHOOK_TASK,
 } from '@osprey/flow-model';
 import type { TaskRunner } from './task-runner.js';
 import { LogTask } from './core/log.js';
@@ -40,6 +46,8 @@ import { LocalFilesTask } from './core/local-files.js';
 import { HttpRequestTask } from './core/http-request.js';
 import { ScriptTask, type ScriptTaskOptions } from './scripts/script-task.js';
 import { JdbcQueryTask } from './jdbc/jdbc-query-task.js';
+import { IncomingWebhookTask } from './notifications/incoming-webhook-task.js';
+import { ExecutionNotificationTask } from './notifications/execution-notification-task.js';
 
 /** The runnable task types a worker can run, by type name (canonical or legacy alias). */
 export interface TaskRegistry {
@@ -78,6 +86,12 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: STORAGE_CONCAT_TASK.name, runner: new StorageConcatTask() },
     { type: LOCAL_FILES_TASK.name, runner: new LocalFilesTask() },
     { type: HTTP_REQUEST_TASK.name, runner: new HttpRequestTask() },
+    { type: SLACK_INCOMING_WEBHOOK_TASK.name, runner: new IncomingWebhookTask('slack') },
+    { type: TEAMS_INCOMING_WEBHOOK_TASK.name, runner: new IncomingWebhookTask('teams') },
+    { type: DISCORD_INCOMING_WEBHOOK_TASK.name, runner: new IncomingWebhookTask('discord') },
+    { type: SLACK_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('slack') },
+    { type: TEAMS_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('teams') },
+    { type: DISCORD_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('discord') },
     ...JDBC_DATABASES.flatMap((database) => [
       { type: JDBC_TASK_TYPES[database].query.name, runner: new JdbcQueryTask(database, 'query') },
       { type: JDBC_TASK_TYPES[database].queries.name, runner: new JdbcQueryTask(database, 'queries') },

@@ -211,6 +211,67 @@ export const JDBC_TASK_TYPES: Readonly<Record<JdbcDatabase, { query: TaskTypeDef
 /** Every property some JDBC task reads (each type declares a subset). */
 export type JdbcTaskProperties = z.infer<z.ZodObject<typeof JDBC_SHAPE & { afterSQL: z.ZodOptional<ReturnType<typeof prop.string>>; transaction: z.ZodOptional<ReturnType<typeof prop.boolean>> }, z.core.$strip>>;
 
+const NOTIFICATIONS = 'io.kestra.plugin.notifications';
+/** The HTTP options of a notification task (Kestra's AbstractHttpOptionsTask.RequestOptions) that Osprey reads. */
+export const WEBHOOK_OPTION_KEYS = ['connectTimeout', 'readTimeout', 'readIdleTimeout', 'headers'] as const;
+const WEBHOOK_SHAPE = {
+  url: prop.string().describe('The incoming webhook URL.'),
+  payload: prop.string().describe('The JSON body posted to the webhook, usually a template.').optional(),
+  options: prop.map(undefined, { keys: WEBHOOK_OPTION_KEYS }).describe('HTTP options: connectTimeout, readTimeout (default PT10S), readIdleTimeout, headers.').optional(),
+};
+export const SLACK_INCOMING_WEBHOOK_TASK = task('runnable', `${NOTIFICATIONS}.slack.SlackIncomingWebhook`, [], {
+  ...WEBHOOK_SHAPE,
+  messageText: prop.string().describe('Sent as {"text": ...} with Markdown turned into Slack mrkdwn, or as is when it is a JSON object; payload wins.').optional(),
+});
+export const TEAMS_INCOMING_WEBHOOK_TASK = task('runnable', `${NOTIFICATIONS}.teams.TeamsIncomingWebhook`, [], WEBHOOK_SHAPE);
+export const DISCORD_INCOMING_WEBHOOK_TASK = task('runnable', `${NOTIFICATIONS}.discord.DiscordIncomingWebhook`, [], WEBHOOK_SHAPE);
+
+const EXECUTION_MESSAGE_SHAPE = {
+  url: WEBHOOK_SHAPE.url,
+  options: WEBHOOK_SHAPE.options,
+  executionId: prop.string().describe('The execution to report: the current one by default, {{ trigger.executionId }} under a Flow trigger.').optional(),
+  customFields: prop.map().describe('Extra name/value fields added to the message.').optional(),
+  customMessage: prop.string().describe('A text added to the message.').optional(),
+};
+const BUILT_MESSAGE = 'the message is built from the execution: send your own with the IncomingWebhook task';
+const EXECUTION_MESSAGE_REFUSED: RefusedProperties = {
+  templateUri: BUILT_MESSAGE,
+  templateRenderMap: BUILT_MESSAGE,
+};
+export const SLACK_EXECUTION_TASK = task(
+  'runnable',
+  `${NOTIFICATIONS}.slack.SlackExecution`,
+  [],
+  {
+    ...EXECUTION_MESSAGE_SHAPE,
+    channel: prop.string().describe('Legacy webhooks only: the channel to post to.').optional(),
+    username: prop.string().describe('Legacy webhooks only: the author shown.').optional(),
+    iconUrl: prop.string().optional(),
+    iconEmoji: prop.string().optional(),
+  },
+  { refused: { ...EXECUTION_MESSAGE_REFUSED, payload: BUILT_MESSAGE, messageText: BUILT_MESSAGE } },
+);
+export const TEAMS_EXECUTION_TASK = task(
+  'runnable',
+  `${NOTIFICATIONS}.teams.TeamsExecution`,
+  [],
+  { ...EXECUTION_MESSAGE_SHAPE, themeColor: prop.string().optional(), activityTitle: prop.string().optional(), activitySubtitle: prop.string().optional() },
+  { refused: { ...EXECUTION_MESSAGE_REFUSED, payload: BUILT_MESSAGE } },
+);
+export const DISCORD_EXECUTION_TASK = task(
+  'runnable',
+  `${NOTIFICATIONS}.discord.DiscordExecution`,
+  [],
+  {
+    ...EXECUTION_MESSAGE_SHAPE,
+    payload: prop.string().describe('When set, posted as it is instead of the execution message (as Kestra does).').optional(),
+    username: prop.string().optional(),
+    avatarUrl: prop.string().optional(),
+    content: prop.string().optional(),
+  },
+  { refused: { ...EXECUTION_MESSAGE_REFUSED, embedList: 'extra embeds are not implemented: the message has the execution embed only' } },
+);
+
 /** The one task runner Osprey has: the script runs as a process on the worker host. */
 export const PROCESS_TASK_RUNNER = 'io.kestra.plugin.core.runner.Process';
 const NO_TASK_RUNNER = 'scripts run as processes on the worker host: no task runner or container is available';
@@ -386,6 +447,12 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   STORAGE_SIZE_TASK,
   STORAGE_CONCAT_TASK,
   HTTP_REQUEST_TASK,
+  SLACK_INCOMING_WEBHOOK_TASK,
+  TEAMS_INCOMING_WEBHOOK_TASK,
+  DISCORD_INCOMING_WEBHOOK_TASK,
+  SLACK_EXECUTION_TASK,
+  TEAMS_EXECUTION_TASK,
+  DISCORD_EXECUTION_TASK,
   ...JDBC_DATABASES.flatMap((database) => [JDBC_TASK_TYPES[database].query, JDBC_TASK_TYPES[database].queries]),
   ...SCRIPT_LANGUAGES.flatMap((language) => [SCRIPT_TASK_TYPES[language].commands, SCRIPT_TASK_TYPES[language].script]),
   SLEEP_TASK,
