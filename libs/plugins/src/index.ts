@@ -21,6 +21,7 @@ export * from './core/storage-size.js';
 export * from './core/storage-concat.js';
 export * from './core/local-files.js';
 export * from './core/http-request.js';
+export * from './core/http-download.js';
 export * from './jdbc/jdbc-query-task.js';
 export * from './notifications/incoming-webhook-task.js';
 export * from './notifications/execution-notification-task.js';

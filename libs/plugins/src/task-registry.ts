@@ -3,6 +3,7 @@ import {
   FAIL_TASK,
   DISCORD_EXECUTION_TASK,
   DISCORD_INCOMING_WEBHOOK_TASK,
+  HTTP_DOWNLOAD_TASK,
   HTTP_REQUEST_TASK,
   JDBC_DATABASES,
   JDBC_TASK_TYPES,
@@ -44,6 +45,7 @@ import { StorageSizeTask } from './core/storage-size.js';
 import { StorageConcatTask } from './core/storage-concat.js';
 import { LocalFilesTask } from './core/local-files.js';
 import { HttpRequestTask } from './core/http-request.js';
+import { HttpDownloadTask } from './core/http-download.js';
 import { ScriptTask, type ScriptTaskOptions } from './scripts/script-task.js';
 import { JdbcQueryTask } from './jdbc/jdbc-query-task.js';
 import { IncomingWebhookTask } from './notifications/incoming-webhook-task.js';
@@ -86,6 +88,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: STORAGE_CONCAT_TASK.name, runner: new StorageConcatTask() },
     { type: LOCAL_FILES_TASK.name, runner: new LocalFilesTask() },
     { type: HTTP_REQUEST_TASK.name, runner: new HttpRequestTask() },
+    { type: HTTP_DOWNLOAD_TASK.name, runner: new HttpDownloadTask() },
     { type: SLACK_INCOMING_WEBHOOK_TASK.name, runner: new IncomingWebhookTask('slack') },
     { type: TEAMS_INCOMING_WEBHOOK_TASK.name, runner: new IncomingWebhookTask('teams') },
     { type: DISCORD_INCOMING_WEBHOOK_TASK.name, runner: new IncomingWebhookTask('discord') },

@@ -272,6 +272,17 @@ export const DISCORD_EXECUTION_TASK = task(
   { refused: { ...EXECUTION_MESSAGE_REFUSED, embedList: 'extra embeds are not implemented: the message has the execution embed only' } },
 );
 
+export const HTTP_DOWNLOAD_TASK = task(
+  'runnable',
+  `${CORE}.http.Download`,
+  ['io.kestra.plugin.fs.http.Download'],
+  {
+    ...HTTP_REQUEST_TASK.shape,
+    failOnEmptyResponse: prop.boolean().describe('Fail when the response has no body (default true).').optional(),
+  },
+  { refused: { sslOptions: 'TLS options are not implemented: the system trust store is used' } },
+);
+
 /** The one task runner Osprey has: the script runs as a process on the worker host. */
 export const PROCESS_TASK_RUNNER = 'io.kestra.plugin.core.runner.Process';
 const NO_TASK_RUNNER = 'scripts run as processes on the worker host: no task runner or container is available';
@@ -447,6 +458,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   STORAGE_SIZE_TASK,
   STORAGE_CONCAT_TASK,
   HTTP_REQUEST_TASK,
+  HTTP_DOWNLOAD_TASK,
   SLACK_INCOMING_WEBHOOK_TASK,
   TEAMS_INCOMING_WEBHOOK_TASK,
   DISCORD_INCOMING_WEBHOOK_TASK,
