@@ -23,6 +23,7 @@ export * from './core/local-files.js';
 export * from './core/http-request.js';
 export * from './core/http-download.js';
 export * from './jdbc/jdbc-query-task.js';
+export * from './s3/s3-task.js';
 export * from './notifications/incoming-webhook-task.js';
 export * from './notifications/execution-notification-task.js';
 export * from './scripts/script-task.js';

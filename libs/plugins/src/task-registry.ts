@@ -16,6 +16,9 @@ import {
   OUTPUT_VALUES_TASK,
   RETURN_TASK,
   resolveTaskType,
+  S3_FAMILIES,
+  S3_OPERATIONS,
+  S3_TASK_TYPES,
   SCRIPT_LANGUAGES,
   SCRIPT_TASK_TYPES,
   SLACK_EXECUTION_TASK,
@@ -48,6 +51,7 @@ import { HttpRequestTask } from './core/http-request.js';
 import { HttpDownloadTask } from './core/http-download.js';
 import { ScriptTask, type ScriptTaskOptions } from './scripts/script-task.js';
 import { JdbcQueryTask } from './jdbc/jdbc-query-task.js';
+import { S3Task } from './s3/s3-task.js';
 import { IncomingWebhookTask } from './notifications/incoming-webhook-task.js';
 import { ExecutionNotificationTask } from './notifications/execution-notification-task.js';
 
@@ -95,6 +99,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: SLACK_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('slack') },
     { type: TEAMS_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('teams') },
     { type: DISCORD_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('discord') },
+    ...S3_FAMILIES.flatMap((family) => S3_OPERATIONS.map((operation) => ({ type: S3_TASK_TYPES[family][operation].name, runner: new S3Task(family, operation) }))),
     ...JDBC_DATABASES.flatMap((database) => [
       { type: JDBC_TASK_TYPES[database].query.name, runner: new JdbcQueryTask(database, 'query') },
       { type: JDBC_TASK_TYPES[database].queries.name, runner: new JdbcQueryTask(database, 'queries') },

@@ -79,3 +79,59 @@ describe('JDBC task types', () => {
     expect(found.find((v) => v.path === 'tasks[0].fetchType')!.message).toMatch(/must be one of NONE, FETCH_ONE, FETCH, STORE/);
   });
 });
+
+describe('notification, HTTP download and S3 task types', () => {
+  it('accepts the Kestra notification, download and S3 tasks as written for Kestra', () => {
+    const flow = parseFlow(
+      yaml(
+        ...HEADER,
+        '  - id: slack',
+        '    type: io.kestra.plugin.notifications.slack.SlackIncomingWebhook',
+        '    url: "{{ secret(\'SLACK\') }}"',
+        '    messageText: done',
+        '    options: { readTimeout: PT5S, headers: { x-a: b } }',
+        '  - id: get',
+        '    type: io.kestra.plugin.fs.http.Download',
+        '    uri: https://example.com/a.csv',
+        '  - id: put',
+        '    type: io.kestra.plugin.minio.Upload',
+        '    endpoint: http://minio:9000',
+        '    bucket: data',
+        '    key: a.csv',
+        '    from: "{{ outputs.get.uri }}"',
+      ),
+    );
+    expect(flow.tasks.map((task) => task.type)).toEqual([
+      'io.kestra.plugin.notifications.slack.SlackIncomingWebhook',
+      'io.kestra.plugin.fs.http.Download',
+      'io.kestra.plugin.minio.Upload',
+    ]);
+  });
+
+  it('refuses the options, template and S3 properties Osprey does not honour, at their key', () => {
+    const found = violations(
+      yaml(
+        ...HEADER,
+        '  - id: teams',
+        '    type: io.kestra.plugin.notifications.teams.TeamsExecution',
+        '    url: https://hooks.example.com/x',
+        '    templateUri: teams.peb',
+        '    options: { defaultCharset: UTF-8 }',
+        '  - id: up',
+        '    type: io.kestra.plugin.aws.s3.Upload',
+        '    bucket: b',
+        '    key: k',
+        '    from: kestra:///f',
+        '    acl: public-read',
+        '    stsRoleArn: arn:aws:iam::1:role/x',
+      ),
+    );
+    expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
+      ['tasks[0].templateUri', 7, 5],
+      ['tasks[0].options.defaultCharset', 8, 32],
+      ['tasks[1].acl', 14, 5],
+      ['tasks[1].stsRoleArn', 15, 5],
+    ]);
+    expect(found[1]!.message).toMatch(/unknown or unsupported option 'defaultCharset'/);
+  });
+});

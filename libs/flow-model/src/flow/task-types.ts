@@ -283,6 +283,114 @@ export const HTTP_DOWNLOAD_TASK = task(
   { refused: { sslOptions: 'TLS options are not implemented: the system trust store is used' } },
 );
 
+/** The two plugin families whose S3 tasks Osprey runs: io.kestra.plugin.aws.s3.* and io.kestra.plugin.minio.*. */
+export const S3_FAMILIES = ['aws', 'minio'] as const;
+export type S3Family = (typeof S3_FAMILIES)[number];
+export const S3_OPERATIONS = ['upload', 'download', 'list', 'delete'] as const;
+export type S3Operation = (typeof S3_OPERATIONS)[number];
+
+const NO_STS = 'assuming an IAM role through STS is not implemented: give accessKeyId and secretKeyId (or a sessionToken)';
+const S3_CONNECTION: Record<S3Family, { shape: z.ZodRawShape; refused: RefusedProperties }> = {
+  aws: {
+    shape: {
+      region: prop.string().describe('The AWS region (default us-east-1).').optional(),
+      endpointOverride: prop.string().describe('The S3 endpoint of another S3-compatible server, e.g. http://minio:9000.').optional(),
+      forcePathStyle: prop.boolean().describe('Address buckets as path segments, never as host names.').optional(),
+      compatibilityMode: prop.boolean().describe('Accepted either way: Osprey sends plain S3 requests, without the checksums it turns off.').optional(),
+      accessKeyId: prop.string().optional(),
+      secretKeyId: prop.string().optional(),
+      sessionToken: prop.string().optional(),
+      bucket: prop.string(),
+    },
+    refused: {
+      stsRoleArn: NO_STS,
+      stsRoleExternalId: NO_STS,
+      stsRoleSessionName: NO_STS,
+      stsRoleSessionDuration: NO_STS,
+      stsEndpointOverride: NO_STS,
+      requestPayer: 'requester-pays buckets are not implemented',
+      expectedBucketOwner: 'bucket owner checks are not implemented',
+    },
+  },
+  minio: {
+    shape: {
+      endpoint: prop.string().describe('The server, e.g. http://minio:9000 (https:// for TLS).'),
+      region: prop.string().optional(),
+      accessKeyId: prop.string().optional(),
+      secretKeyId: prop.string().optional(),
+      bucket: prop.string(),
+    },
+    refused: {
+      clientPem: 'client certificates are not implemented',
+      caPem: 'custom certificate authorities are not implemented: the system trust store is used',
+    },
+  },
+};
+const ONE_OBJECT = 'only one object is transferred by key: listing several by prefix is not implemented';
+const S3_OPERATION_SHAPES: Record<S3Family, Record<S3Operation, { shape: z.ZodRawShape; refused?: RefusedProperties }>> = {
+  aws: {
+    upload: {
+      shape: {
+        from: prop.string().describe('The kestra:// URI of the file to upload.'),
+        key: prop.string(),
+        metadata: prop.map().optional(),
+        contentType: prop.string().optional(),
+        cacheControl: prop.string().optional(),
+        contentEncoding: prop.string().optional(),
+        contentDisposition: prop.string().optional(),
+        contentLanguage: prop.string().optional(),
+        expires: prop.string().optional(),
+      },
+      refused: Object.fromEntries(
+        ['contentLength', 'acl', 'storageClass', 'serverSideEncryption', 'bucketKeyEnabled', 'checksumAlgorithm', 'checksum', 'objectLockMode', 'objectLockLegalHoldStatus', 'objectLockRetainUntilDate', 'tagging', 'concurrentUploads'].map(
+          (name) => [name, 'not implemented: the object is stored with its content headers and metadata only'],
+        ),
+      ),
+    },
+    download: {
+      shape: { key: prop.string(), versionId: prop.string().optional() },
+      refused: Object.fromEntries(['prefix', 'delimiter', 'marker', 'maxKeys', 'regexp', 'maxFiles', 'validateChecksum'].map((name) => [name, ONE_OBJECT])),
+    },
+    list: {
+      shape: {
+        prefix: prop.string().optional(),
+        regexp: prop.string().describe('Keeps the keys the regular expression matches whole.').optional(),
+        filter: prop.enumOf(['FILES', 'DIRECTORY', 'BOTH']).optional(),
+        maxFiles: prop.integer().describe('The most objects output (default 25).').optional(),
+      },
+      refused: Object.fromEntries(['delimiter', 'marker', 'encodingType', 'maxKeys'].map((name) => [name, 'every key under the prefix is listed, page by page, by Osprey'])),
+    },
+    delete: { shape: { key: prop.string(), bypassGovernanceRetention: prop.boolean().optional() }, refused: { mfa: 'MFA delete is not implemented' } },
+  },
+  minio: {
+    upload: { shape: { from: prop.string().describe('The kestra:// URI of the file to upload.'), key: prop.string(), contentType: prop.string().optional(), metadata: prop.map().optional() } },
+    download: { shape: { key: prop.string(), versionId: prop.string().optional() } },
+    list: {
+      shape: { prefix: prop.string().optional(), regexp: prop.string().optional(), filter: prop.enumOf(['FILES', 'DIRECTORY', 'BOTH']).optional() },
+      refused: Object.fromEntries(['startAfter', 'delimiter', 'marker', 'maxKeys'].map((name) => [name, 'every key under the prefix is listed, page by page, by Osprey'])),
+    },
+    delete: { shape: { key: prop.string(), bypassGovernanceRetention: prop.boolean().optional() } },
+  },
+};
+const S3_TYPE_NAMES: Record<S3Family, Record<S3Operation, string>> = {
+  aws: { upload: 'io.kestra.plugin.aws.s3.Upload', download: 'io.kestra.plugin.aws.s3.Download', list: 'io.kestra.plugin.aws.s3.List', delete: 'io.kestra.plugin.aws.s3.Delete' },
+  minio: { upload: 'io.kestra.plugin.minio.Upload', download: 'io.kestra.plugin.minio.Download', list: 'io.kestra.plugin.minio.List', delete: 'io.kestra.plugin.minio.Delete' },
+};
+
+/** The Upload, Download, List and Delete task types of each S3 family. */
+export const S3_TASK_TYPES: Readonly<Record<S3Family, Record<S3Operation, TaskTypeDefinition>>> = Object.fromEntries(
+  S3_FAMILIES.map((family) => [
+    family,
+    Object.fromEntries(
+      S3_OPERATIONS.map((operation) => {
+        const own = S3_OPERATION_SHAPES[family][operation];
+        const connection = S3_CONNECTION[family];
+        return [operation, task('runnable', S3_TYPE_NAMES[family][operation], [], { ...connection.shape, ...own.shape }, { refused: { ...connection.refused, ...own.refused } })];
+      }),
+    ),
+  ]),
+) as Record<S3Family, Record<S3Operation, TaskTypeDefinition>>;
+
 /** The one task runner Osprey has: the script runs as a process on the worker host. */
 export const PROCESS_TASK_RUNNER = 'io.kestra.plugin.core.runner.Process';
 const NO_TASK_RUNNER = 'scripts run as processes on the worker host: no task runner or container is available';
@@ -465,6 +573,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   SLACK_EXECUTION_TASK,
   TEAMS_EXECUTION_TASK,
   DISCORD_EXECUTION_TASK,
+  ...S3_FAMILIES.flatMap((family) => S3_OPERATIONS.map((operation) => S3_TASK_TYPES[family][operation])),
   ...JDBC_DATABASES.flatMap((database) => [JDBC_TASK_TYPES[database].query, JDBC_TASK_TYPES[database].queries]),
   ...SCRIPT_LANGUAGES.flatMap((language) => [SCRIPT_TASK_TYPES[language].commands, SCRIPT_TASK_TYPES[language].script]),
   SLEEP_TASK,

@@ -12,9 +12,6 @@ import { storageFileName } from '../support/storage-file-name.js';
 import { bindableValue, outputCell, type JdbcSession, type SqlRow } from './jdbc-session.js';
 import { bindNamedParameters, MissingSqlParameterError, splitStatements, type PlaceholderStyle, type SqlSyntax } from './sql-statements.js';
 import { serverAddress, sqliteFile } from './jdbc-url.js';
-import { openPostgresSession } from './postgres-session.js';
-import { openMysqlSession } from './mysql-session.js';
-import { openSqliteSession } from './sqlite-session.js';
 
 type FetchType = (typeof JDBC_FETCH_TYPES)[number];
 
@@ -105,9 +102,11 @@ export class JdbcQueryTask implements TaskRunner {
   private async open(properties: TaskProperties<JdbcTaskProperties>): Promise<JdbcSession> {
     const url = await properties.string('url');
     try {
-      if (this.database === 'sqlite') return await openSqliteSession(sqliteFile(url));
+      // Each driver is loaded by the first task that needs it, not by every worker.
+      if (this.database === 'sqlite') return await (await import('./sqlite-session.js')).openSqliteSession(sqliteFile(url));
       const address = serverAddress(this.database, url ?? '', await properties.string('username'), await properties.string('password'));
-      return this.database === 'postgresql' ? await openPostgresSession(address) : await openMysqlSession(address);
+      if (this.database === 'postgresql') return await (await import('./postgres-session.js')).openPostgresSession(address);
+      return await (await import('./mysql-session.js')).openMysqlSession(address);
     } catch (error) {
       if (error instanceof TaskFailure) throw error;
       throw new TaskFailure(`Cannot connect to ${this.database} (${redacted(url)}): ${(error as Error).message}`);
