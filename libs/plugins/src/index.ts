@@ -24,6 +24,7 @@ export * from './core/http-request.js';
 export * from './core/http-download.js';
 export * from './jdbc/jdbc-query-task.js';
 export * from './s3/s3-task.js';
+export * from './git/git-clone-task.js';
 export * from './notifications/incoming-webhook-task.js';
 export * from './notifications/execution-notification-task.js';
 export * from './scripts/script-task.js';

@@ -3,6 +3,7 @@ import {
   FAIL_TASK,
   DISCORD_EXECUTION_TASK,
   DISCORD_INCOMING_WEBHOOK_TASK,
+  GIT_CLONE_TASK,
   HTTP_DOWNLOAD_TASK,
   HTTP_REQUEST_TASK,
   JDBC_DATABASES,
@@ -52,6 +53,7 @@ import { HttpDownloadTask } from './core/http-download.js';
 import { ScriptTask, type ScriptTaskOptions } from './scripts/script-task.js';
 import { JdbcQueryTask } from './jdbc/jdbc-query-task.js';
 import { S3Task } from './s3/s3-task.js';
+import { GitCloneTask } from './git/git-clone-task.js';
 import { IncomingWebhookTask } from './notifications/incoming-webhook-task.js';
 import { ExecutionNotificationTask } from './notifications/execution-notification-task.js';
 
@@ -99,6 +101,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: SLACK_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('slack') },
     { type: TEAMS_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('teams') },
     { type: DISCORD_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('discord') },
+    { type: GIT_CLONE_TASK.name, runner: new GitCloneTask() },
     ...S3_FAMILIES.flatMap((family) => S3_OPERATIONS.map((operation) => ({ type: S3_TASK_TYPES[family][operation].name, runner: new S3Task(family, operation) }))),
     ...JDBC_DATABASES.flatMap((database) => [
       { type: JDBC_TASK_TYPES[database].query.name, runner: new JdbcQueryTask(database, 'query') },

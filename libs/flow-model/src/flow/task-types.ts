@@ -391,6 +391,38 @@ export const S3_TASK_TYPES: Readonly<Record<S3Family, Record<S3Operation, TaskTy
   ]),
 ) as Record<S3Family, Record<S3Operation, TaskTypeDefinition>>;
 
+const NO_SSH = 'only HTTP(S) remotes are implemented: SSH keys are not';
+export const GIT_CLONE_TASK = task(
+  'runnable',
+  'io.kestra.plugin.git.Clone',
+  [],
+  {
+    url: prop.string().describe('The http:// or https:// URL of the repository.'),
+    directory: prop.string().describe('Where to clone, relative to the working directory (default: the working directory itself).').optional(),
+    branch: prop.string().describe('The branch to check out (default: the remote HEAD).').optional(),
+    depth: prop.integer().describe('How many commits to fetch (default 1); ignored with commit or tag.').optional(),
+    commit: prop.string().describe('A commit SHA (short allowed) to check out, detached.').optional(),
+    tag: prop.string().describe('A tag to check out, detached; commit wins.').optional(),
+    cloneAllBranches: prop.boolean().describe('false fetches the checked-out branch only (default true).').optional(),
+    noTags: prop.boolean().describe('Do not fetch tags.').optional(),
+    username: prop.string().describe('HTTP basic authentication user.').optional(),
+    password: prop.string().describe('HTTP basic authentication password or token.').optional(),
+  },
+  {
+    refused: {
+      privateKey: NO_SSH,
+      passphrase: NO_SSH,
+      cloneSubmodules: 'submodules are not cloned',
+      trustedCaPemPath: 'custom certificate authorities are not implemented: the system trust store is used',
+      noProxy: 'proxies are not implemented',
+      connectTimeout: 'git timeouts are not implemented: use the task timeout',
+      readTimeout: 'git timeouts are not implemented: use the task timeout',
+      gitConfig: 'git configuration entries are not implemented',
+      kestraUrl: 'not used by Clone in Osprey',
+    },
+  },
+);
+
 /** The one task runner Osprey has: the script runs as a process on the worker host. */
 export const PROCESS_TASK_RUNNER = 'io.kestra.plugin.core.runner.Process';
 const NO_TASK_RUNNER = 'scripts run as processes on the worker host: no task runner or container is available';
@@ -573,6 +605,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   SLACK_EXECUTION_TASK,
   TEAMS_EXECUTION_TASK,
   DISCORD_EXECUTION_TASK,
+  GIT_CLONE_TASK,
   ...S3_FAMILIES.flatMap((family) => S3_OPERATIONS.map((operation) => S3_TASK_TYPES[family][operation])),
   ...JDBC_DATABASES.flatMap((database) => [JDBC_TASK_TYPES[database].query, JDBC_TASK_TYPES[database].queries]),
   ...SCRIPT_LANGUAGES.flatMap((language) => [SCRIPT_TASK_TYPES[language].commands, SCRIPT_TASK_TYPES[language].script]),
