@@ -145,6 +145,23 @@ describe.each(['postgresql', 'mysql', 'sqlite'] as const)('io.kestra.plugin.jdbc
   });
 });
 
+describe.each([
+  ['postgresql', 'SELECT pg_sleep(60)'],
+  ['mysql', 'SELECT SLEEP(60)'],
+] as const)('a killed io.kestra.plugin.jdbc.%s.Query', (database, sleep) => {
+  const query = taskContexts({ id: 'query', type: JDBC_TASK_TYPES[database].query.name });
+
+  it('stops the running statement and fails as aborted, long before the statement would end', async () => {
+    const conn = await connection(database);
+    const ctx = await query.context({ ...conn.properties, sql: sleep, fetchType: 'FETCH_ONE' });
+    const running = new JdbcQueryTask(database, 'query').run(ctx);
+    // Aborts once the statement is on the server: a log line is written just before it is sent.
+    while (!ctx.messages('DEBUG').some((message) => message.startsWith('Starting query'))) await new Promise((resolve) => setImmediate(resolve));
+    ctx.abort(new Error('killed'));
+    await expect(running).rejects.toThrow('Task aborted: killed');
+  }, 30_000);
+});
+
 describe('io.kestra.plugin.jdbc.postgresql.Query connection errors', () => {
   const query = taskContexts({ id: 'query', type: JDBC_TASK_TYPES.postgresql.query.name });
 

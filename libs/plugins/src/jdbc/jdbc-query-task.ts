@@ -67,8 +67,9 @@ export class JdbcQueryTask implements TaskRunner {
     };
     const transaction = this.kind === 'queries' ? await properties.boolean('transaction', true) : afterSql !== undefined;
 
-    const session = await this.open(properties);
-    const onAbort = () => session.cancel();
+    const opened = await this.open(properties);
+    const session = abortable(opened, ctx.signal);
+    const onAbort = () => opened.cancel();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const outputs: StatementOutput[] = [];
     try {
@@ -112,6 +113,26 @@ export class JdbcQueryTask implements TaskRunner {
       throw new TaskFailure(`Cannot connect to ${this.database} (${redacted(url)}): ${(error as Error).message}`);
     }
   }
+}
+
+/**
+ * The session with each statement given up as soon as the task is killed: drivers end a statement cut short by a
+ * closed connection late (mysql2 reports nothing until the server notices) or as if it had finished.
+ */
+function abortable(session: JdbcSession, signal: AbortSignal): JdbcSession {
+  return {
+    ...session,
+    run(sql, values, onRow) {
+      const running = session.run(sql, values, onRow);
+      running.catch(() => undefined);
+      return new Promise((resolve, reject) => {
+        const onAbort = () => reject(new TaskAbortedError(signal.reason));
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        running.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
+    },
+  };
 }
 
 /** `fetchType`, or the deprecated booleans that win over it as in Kestra (fetch, then fetchOne, then store). */

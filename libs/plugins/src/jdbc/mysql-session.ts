@@ -58,6 +58,7 @@ export async function openMysqlSession(address: ServerAddress): Promise<JdbcSess
         .on('end', () => resolve({ hasResultSet }));
     });
   const noRows = () => undefined;
+  let destroyed = false;
   return {
     run,
     begin: async () => void (await run('START TRANSACTION', [], noRows)),
@@ -65,8 +66,9 @@ export async function openMysqlSession(address: ServerAddress): Promise<JdbcSess
     rollback: async () => void (await run('ROLLBACK', [], noRows)),
     cancel() {
       // Closes the socket: the server aborts the statement of a connection that went away.
+      destroyed = true;
       connection.destroy();
     },
-    close: () => new Promise<void>((resolve) => connection.end(() => resolve())),
+    close: () => (destroyed ? Promise.resolve() : new Promise<void>((resolve) => connection.end(() => resolve()))),
   };
 }
