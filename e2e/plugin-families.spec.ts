@@ -72,6 +72,9 @@ describe('Kestra plugin families in one flow', () => {
         `    url: jdbc:sqlite:${db}`,
         '    sql: SELECT sku, qty FROM orders ORDER BY id',
         '    fetchType: STORE',
+        '  - id: first',
+        '    type: io.kestra.plugin.core.debug.Return',
+        '    format: "{{ fromIon(read(outputs.export.uri)).sku }}"',
         '  - id: prices',
         '    type: io.kestra.plugin.fs.http.Download',
         `    uri: ${base}/prices.csv`,
@@ -93,6 +96,8 @@ describe('Kestra plugin families in one flow', () => {
     expect(execution.state.current).toBe('SUCCESS');
     expect(run('total').outputs).toEqual({ row: { total: 7 }, size: 1 });
     expect(run('export').outputs).toMatchObject({ uri: expect.stringMatching(/\.ion$/), size: 2 });
+    // The stored rows are Ion text that the expression language reads back.
+    expect(run('first').outputs).toEqual({ value: 'a' });
     expect(run('prices').outputs).toMatchObject({ code: 200, length: 20, uri: expect.stringMatching(/\.csv$/) });
     expect(posts.find((post) => post.path === '/hook')!.body).toEqual({ text: '*7* items, 2 orders, prices 20 bytes' });
     const summary = posts.find((post) => post.path === '/summary')!.body as { text: string; blocks: unknown[] };
