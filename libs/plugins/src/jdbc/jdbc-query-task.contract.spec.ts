@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { JDBC_TASK_TYPES, type JdbcDatabase } from '@osprey/flow-model';
+import { JDBC_TASK_TYPES, type JdbcDatabase, type Task } from '@osprey/flow-model';
+import { createTestRunContext } from '../testing/index.js';
 import { taskContexts } from '../testing/task-contexts.fixture.js';
 import { JdbcQueryTask } from './jdbc-query-task.js';
 
@@ -21,11 +22,23 @@ async function connection(database: JdbcDatabase): Promise<{ properties: Record<
     const dir = await mkdtemp(path.join(tmpdir(), 'osprey-jdbc-'));
     return { properties: { url: `jdbc:sqlite:${path.join(dir, 'test.db')}` }, dispose: () => rm(dir, { recursive: true, force: true }) };
   }
+  // A database of its own on the test server, created and dropped through the Queries task itself.
   const url = serverUrl(database === 'postgresql' ? 'OSPREY_TEST_POSTGRES_URL' : 'OSPREY_TEST_MYSQL_URL');
-  const properties: Record<string, unknown> = { url: `jdbc:${database}://${url.host}${url.pathname}`, username: decodeURIComponent(url.username) };
-  if (url.password) properties['password'] = decodeURIComponent(url.password);
-  return { properties, dispose: async () => undefined };
+  const admin: Record<string, unknown> = { url: `jdbc:${database}://${url.host}${url.pathname}`, username: decodeURIComponent(url.username) };
+  if (url.password) admin['password'] = decodeURIComponent(url.password);
+  const name = `osprey_jdbc_${process.pid}_${++databases}`;
+  const onAdmin = async (sql: string) => {
+    const ctx = await createTestRunContext({ task: { id: 'admin', type: JDBC_TASK_TYPES[database].queries.name, ...admin, sql, transaction: false } as Task });
+    try {
+      await new JdbcQueryTask(database, 'queries').run(ctx);
+    } finally {
+      await ctx.dispose();
+    }
+  };
+  await onAdmin(`DROP DATABASE IF EXISTS ${name}; CREATE DATABASE ${name}`);
+  return { properties: { ...admin, url: `jdbc:${database}://${url.host}/${name}` }, dispose: () => onAdmin(`DROP DATABASE IF EXISTS ${name}`) };
 }
+let databases = 0;
 
 const TEXT_TYPE: Record<JdbcDatabase, string> = { postgresql: 'varchar(50)', mysql: 'varchar(50)', sqlite: 'text' };
 
@@ -145,20 +158,78 @@ describe.each(['postgresql', 'mysql', 'sqlite'] as const)('io.kestra.plugin.jdbc
   });
 });
 
+// Databases of the tests below that are not set up per describe; dropped once every test ran.
+const disposals: { dispose(): Promise<void> }[] = [];
+afterAll(async () => {
+  await Promise.all(disposals.map((conn) => conn.dispose()));
+}, SERVER_TIMEOUT);
+
+describe('cell values as Kestra outputs them', () => {
+  const query = taskContexts({ id: 'query', type: JDBC_TASK_TYPES.postgresql.query.name });
+  const mysqlQuery = taskContexts({ id: 'query', type: JDBC_TASK_TYPES.mysql.query.name });
+
+  it('PostgreSQL: dates and times as ISO text, exact numbers, booleans, json parsed, bytea as base64', async () => {
+    const conn = await connection('postgresql');
+    disposals.push(conn);
+    const ctx = await query.context({
+      ...conn.properties,
+      sql:
+        "SELECT DATE '2024-02-03' AS d, TIMESTAMP '2024-02-03 04:05:06.5' AS ts, TIMESTAMPTZ '2024-02-03 04:05:06+02' AS tz, " +
+        "9007199254740993::bigint AS big, 42::bigint AS small, 1.25::numeric AS num, true AS flag, '{\"a\": [1]}'::jsonb AS doc, '\\x4869'::bytea AS bin",
+      fetchType: 'FETCH_ONE',
+    });
+    const row = (await new JdbcQueryTask('postgresql', 'query').run(ctx)).outputs!['row'] as Record<string, unknown>;
+    expect(row).toEqual({
+      d: '2024-02-03',
+      ts: '2024-02-03T04:05:06.5',
+      tz: expect.stringMatching(/^2024-02-03T0\d:05:06[+-]\d\d:\d\d$/),
+      big: '9007199254740993',
+      small: 42,
+      num: 1.25,
+      flag: true,
+      doc: { a: [1] },
+      bin: 'SGk=',
+    });
+  }, SERVER_TIMEOUT);
+
+  it('MySQL: DATE and DATETIME as ISO text, DECIMAL as a number, TINYINT(1) as a boolean', async () => {
+    const conn = await connection('mysql');
+    disposals.push(conn);
+    const table = `osprey_jdbc_cells_${process.pid}`;
+    const run = async (sql: string, fetchType?: string) =>
+      (await new JdbcQueryTask('mysql', 'query').run(await mysqlQuery.context({ ...conn.properties, sql, ...(fetchType ? { fetchType } : {}) }))).outputs;
+    await run(`CREATE TABLE ${table} (d DATE, ts DATETIME(3), amount DECIMAL(10,2), flag TINYINT(1), n TINYINT)`);
+    try {
+      await run(`INSERT INTO ${table} VALUES ('2024-02-03', '2024-02-03 04:05:06.500', 12.50, 1, 7)`);
+      expect((await run(`SELECT * FROM ${table}`, 'FETCH_ONE'))!['row']).toEqual({ d: '2024-02-03', ts: '2024-02-03T04:05:06.500', amount: 12.5, flag: true, n: 7 });
+    } finally {
+      await run(`DROP TABLE ${table}`);
+    }
+  }, SERVER_TIMEOUT);
+});
+
 describe.each([
-  ['postgresql', 'SELECT pg_sleep(60)'],
-  ['mysql', 'SELECT SLEEP(60)'],
-] as const)('a killed io.kestra.plugin.jdbc.%s.Query', (database, sleep) => {
+  ['postgresql', 'SELECT pg_sleep(60)', "SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND state = 'active'"],
+  ['mysql', 'SELECT SLEEP(60)', "SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(60)'"],
+] as const)('a killed io.kestra.plugin.jdbc.%s.Query', (database, sleep, activeStatements) => {
   const query = taskContexts({ id: 'query', type: JDBC_TASK_TYPES[database].query.name });
 
-  it('stops the running statement and fails as aborted, long before the statement would end', async () => {
+  it('stops the statement on the server and fails as aborted, long before the statement would end', async () => {
     const conn = await connection(database);
+    disposals.push(conn);
     const ctx = await query.context({ ...conn.properties, sql: sleep, fetchType: 'FETCH_ONE' });
+    const activeCount = async () => {
+      const check = await query.context({ ...conn.properties, sql: activeStatements, fetchType: 'FETCH_ONE' });
+      return ((await new JdbcQueryTask(database, 'query').run(check)).outputs!['row'] as { n: number }).n;
+    };
     const running = new JdbcQueryTask(database, 'query').run(ctx);
-    // Aborts once the statement is on the server: a log line is written just before it is sent.
-    while (!ctx.messages('DEBUG').some((message) => message.startsWith('Starting query'))) await new Promise((resolve) => setImmediate(resolve));
+    running.catch(() => undefined);
+    // Aborts once the server runs the statement.
+    while ((await activeCount()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     ctx.abort(new Error('killed'));
     await expect(running).rejects.toThrow('Task aborted: killed');
+    // The server stops the statement (polled: the cancel reaches it from another connection); a run to its end takes 60 s.
+    while ((await activeCount()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
   }, 30_000);
 });
 

@@ -29,16 +29,14 @@ function typeCast(field: Field, next: Next): unknown {
 
 /** Opens a session on MySQL or MariaDB with the `mysql2` driver (its streaming query API, one row at a time). */
 export async function openMysqlSession(address: ServerAddress): Promise<JdbcSession> {
-  const connection = mysql.createConnection({
+  const config = {
     host: address.host,
     port: address.port ?? 3306,
     database: address.database,
     user: address.user,
     password: address.password,
-    supportBigNumbers: true,
-    decimalNumbers: true,
-    typeCast,
-  });
+  };
+  const connection = mysql.createConnection({ ...config, supportBigNumbers: true, decimalNumbers: true, typeCast });
   await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
   // A network failure after connecting surfaces through the running query; this keeps it from crashing the worker.
   connection.on('error', () => undefined);
@@ -65,9 +63,15 @@ export async function openMysqlSession(address: ServerAddress): Promise<JdbcSess
     commit: async () => void (await run('COMMIT', [], noRows)),
     rollback: async () => void (await run('ROLLBACK', [], noRows)),
     cancel() {
-      // Closes the socket: the server aborts the statement of a connection that went away.
+      // The server notices a closed client only when it writes: the statement is killed from another connection first.
       destroyed = true;
-      connection.destroy();
+      const threadId = connection.threadId;
+      const killer = mysql.createConnection(config);
+      killer.on('error', () => undefined);
+      killer.query(`KILL QUERY ${Number(threadId)}`, () => {
+        killer.destroy();
+        connection.destroy();
+      });
     },
     close: () => (destroyed ? Promise.resolve() : new Promise<void>((resolve) => connection.end(() => resolve()))),
   };

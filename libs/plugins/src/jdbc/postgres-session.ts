@@ -22,7 +22,7 @@ const types = {
 
 /** Opens a session on PostgreSQL with the `pg` driver. */
 export async function openPostgresSession(address: ServerAddress): Promise<JdbcSession> {
-  const client = new pg.Client({
+  const config: pg.ClientConfig = {
     host: address.host,
     port: address.port ?? 5432,
     database: address.database,
@@ -30,7 +30,8 @@ export async function openPostgresSession(address: ServerAddress): Promise<JdbcS
     password: address.password,
     ...(address.sslmode ? { ssl: sslOption(address.sslmode) } : {}),
     types,
-  });
+  };
+  const client = new pg.Client(config);
   await client.connect();
   // A network failure after connecting surfaces through the running query; this keeps it from crashing the worker.
   client.on('error', () => undefined);
@@ -48,11 +49,25 @@ export async function openPostgresSession(address: ServerAddress): Promise<JdbcS
     commit: async () => void (await client.query('COMMIT')),
     rollback: async () => void (await client.query('ROLLBACK')),
     cancel() {
-      // Ends the connection: PostgreSQL stops the backend, and its statement, when the client goes away.
-      void client.end().catch(() => undefined);
+      // PostgreSQL notices a closed client only when it writes: the statement is cancelled from another connection first.
+      void cancelBackend(config, (client as unknown as { processID: number | null }).processID).finally(() => client.end().catch(() => undefined));
     },
     close: () => client.end(),
   };
+}
+
+async function cancelBackend(config: pg.ClientConfig, pid: number | null): Promise<void> {
+  if (pid === null) return;
+  const canceller = new pg.Client(config);
+  canceller.on('error', () => undefined);
+  try {
+    await canceller.connect();
+    await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+  } catch {
+    // Best effort: closing the connection below still stops the statement once the server notices.
+  } finally {
+    await canceller.end().catch(() => undefined);
+  }
 }
 
 function exactNumber(text: string): number | string {
