@@ -1,7 +1,13 @@
 import {
   ECHO_TASK,
   FAIL_TASK,
+  DISCORD_EXECUTION_TASK,
+  DISCORD_INCOMING_WEBHOOK_TASK,
+  GIT_CLONE_TASK,
+  HTTP_DOWNLOAD_TASK,
   HTTP_REQUEST_TASK,
+  JDBC_DATABASES,
+  JDBC_TASK_TYPES,
   KV_DELETE_TASK,
   KV_GET_TASK,
   KV_SET_TASK,
@@ -11,13 +17,20 @@ import {
   OUTPUT_VALUES_TASK,
   RETURN_TASK,
   resolveTaskType,
+  S3_FAMILIES,
+  S3_OPERATIONS,
+  S3_TASK_TYPES,
   SCRIPT_LANGUAGES,
   SCRIPT_TASK_TYPES,
+  SLACK_EXECUTION_TASK,
+  SLACK_INCOMING_WEBHOOK_TASK,
   SLEEP_TASK,
   STORAGE_CONCAT_TASK,
   STORAGE_DELETE_TASK,
   STORAGE_SIZE_TASK,
   STORAGE_WRITE_TASK,
+  TEAMS_EXECUTION_TASK,
+  TEAMS_INCOMING_WEBHOOK_TASK,
 } from '@osprey/flow-model';
 import type { TaskRunner } from './task-runner.js';
 import { LogTask } from './core/log.js';
@@ -36,7 +49,13 @@ import { StorageSizeTask } from './core/storage-size.js';
 import { StorageConcatTask } from './core/storage-concat.js';
 import { LocalFilesTask } from './core/local-files.js';
 import { HttpRequestTask } from './core/http-request.js';
+import { HttpDownloadTask } from './core/http-download.js';
 import { ScriptTask, type ScriptTaskOptions } from './scripts/script-task.js';
+import { JdbcQueryTask } from './jdbc/jdbc-query-task.js';
+import { S3Task } from './s3/s3-task.js';
+import { GitCloneTask } from './git/git-clone-task.js';
+import { IncomingWebhookTask } from './notifications/incoming-webhook-task.js';
+import { ExecutionNotificationTask } from './notifications/execution-notification-task.js';
 
 /** The runnable task types a worker can run, by type name (canonical or legacy alias). */
 export interface TaskRegistry {
@@ -75,6 +94,19 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: STORAGE_CONCAT_TASK.name, runner: new StorageConcatTask() },
     { type: LOCAL_FILES_TASK.name, runner: new LocalFilesTask() },
     { type: HTTP_REQUEST_TASK.name, runner: new HttpRequestTask() },
+    { type: HTTP_DOWNLOAD_TASK.name, runner: new HttpDownloadTask() },
+    { type: SLACK_INCOMING_WEBHOOK_TASK.name, runner: new IncomingWebhookTask('slack') },
+    { type: TEAMS_INCOMING_WEBHOOK_TASK.name, runner: new IncomingWebhookTask('teams') },
+    { type: DISCORD_INCOMING_WEBHOOK_TASK.name, runner: new IncomingWebhookTask('discord') },
+    { type: SLACK_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('slack') },
+    { type: TEAMS_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('teams') },
+    { type: DISCORD_EXECUTION_TASK.name, runner: new ExecutionNotificationTask('discord') },
+    { type: GIT_CLONE_TASK.name, runner: new GitCloneTask() },
+    ...S3_FAMILIES.flatMap((family) => S3_OPERATIONS.map((operation) => ({ type: S3_TASK_TYPES[family][operation].name, runner: new S3Task(family, operation) }))),
+    ...JDBC_DATABASES.flatMap((database) => [
+      { type: JDBC_TASK_TYPES[database].query.name, runner: new JdbcQueryTask(database, 'query') },
+      { type: JDBC_TASK_TYPES[database].queries.name, runner: new JdbcQueryTask(database, 'queries') },
+    ]),
     ...SCRIPT_LANGUAGES.flatMap((language) => [
       { type: SCRIPT_TASK_TYPES[language].commands.name, runner: new ScriptTask(language, 'commands', options.scripts) },
       { type: SCRIPT_TASK_TYPES[language].script.name, runner: new ScriptTask(language, 'script', options.scripts) },

@@ -150,6 +150,279 @@ export const HTTP_REQUEST_TASK = task(
   },
 );
 
+/** The databases of Kestra's JDBC plugins that Osprey runs Query and Queries on: `io.kestra.plugin.jdbc.<database>.*`. */
+export const JDBC_DATABASES = ['postgresql', 'mysql', 'sqlite'] as const;
+export type JdbcDatabase = (typeof JDBC_DATABASES)[number];
+/** What a JDBC query does with the rows of its result set (Kestra's FetchType). */
+export const JDBC_FETCH_TYPES = ['NONE', 'FETCH_ONE', 'FETCH', 'STORE'] as const;
+
+const NO_POOL = 'Osprey opens one connection per task run and closes it at the end: there is no pool to configure';
+// Shared by io.kestra.plugin.jdbc.AbstractJdbcBaseQuery descendants.
+const JDBC_SHAPE = {
+  url: prop.string().describe('The JDBC URL: jdbc:postgresql://host:port/db, jdbc:mysql://host:port/db (or jdbc:mariadb://), jdbc:sqlite:<file>.'),
+  username: prop.string().optional(),
+  password: prop.string().optional(),
+  sql: prop.string().describe('The SQL, rendered; named parameters are written :name.'),
+  parameters: prop.map().describe('Values of the :name placeholders of sql, bound as statement parameters (never spliced into the text).').optional(),
+  fetchType: prop.enumOf(JDBC_FETCH_TYPES).describe('NONE (default), FETCH_ONE (output row), FETCH (output rows), STORE (rows to an internal storage file, output uri).').optional(),
+  fetch: prop.boolean().describe('Deprecated: fetchType FETCH.').optional(),
+  fetchOne: prop.boolean().describe('Deprecated: fetchType FETCH_ONE.').optional(),
+  store: prop.boolean().describe('Deprecated: fetchType STORE.').optional(),
+};
+const JDBC_REFUSED: RefusedProperties = {
+  connectionPooling: NO_POOL,
+  connectionPoolSize: NO_POOL,
+  fetchSize: 'rows are streamed from the server as it sends them: there is no fetch size to set',
+  timeZoneId: 'dates and times are returned as ISO-8601 text as the database gives them, in no other time zone',
+  outputFiles: 'output files of a JDBC task are not implemented',
+};
+const JDBC_DATABASE_SHAPES: Record<JdbcDatabase, z.ZodRawShape> = {
+  postgresql: {},
+  mysql: {},
+  // Kestra's default is jdbc:sqlite: (an in-memory database).
+  sqlite: { url: JDBC_SHAPE.url.optional() },
+};
+const NO_TLS_PROPERTIES = 'TLS is set with sslmode in the url (jdbc:postgresql://host/db?sslmode=require); certificate properties are not implemented';
+const JDBC_DATABASE_REFUSED: Record<JdbcDatabase, RefusedProperties> = {
+  postgresql: { ssl: NO_TLS_PROPERTIES, sslMode: NO_TLS_PROPERTIES, sslRootCert: NO_TLS_PROPERTIES, sslCert: NO_TLS_PROPERTIES, sslKey: NO_TLS_PROPERTIES, sslKeyPassword: NO_TLS_PROPERTIES },
+  mysql: { inputFile: 'LOAD DATA LOCAL INFILE from a storage file is not implemented' },
+  sqlite: {
+    sqliteFile: 'a database file from internal storage is not implemented: name a file on the worker in the url',
+    outputDbFile: 'uploading the database file is not implemented',
+  },
+};
+
+function jdbcTasks(database: JdbcDatabase): { query: TaskTypeDefinition; queries: TaskTypeDefinition } {
+  const name = `io.kestra.plugin.jdbc.${database}`;
+  const refused = { ...JDBC_REFUSED, ...JDBC_DATABASE_REFUSED[database] };
+  const shape = { ...JDBC_SHAPE, ...JDBC_DATABASE_SHAPES[database] };
+  return {
+    query: task('runnable', `${name}.Query`, [], { ...shape, afterSQL: prop.string().describe('One statement run after sql, in the same transaction.').optional() }, { refused }),
+    queries: task('runnable', `${name}.Queries`, [], { ...shape, transaction: prop.boolean().describe('Runs the statements in one transaction, rolled back if one fails (default true).').optional() }, {
+      refused: { ...refused, afterSQL: 'afterSQL belongs to the Query task: add the statement to sql' },
+    }),
+  };
+}
+
+/** The `Query` and `Queries` task types of each JDBC database. */
+export const JDBC_TASK_TYPES: Readonly<Record<JdbcDatabase, { query: TaskTypeDefinition; queries: TaskTypeDefinition }>> = Object.fromEntries(
+  JDBC_DATABASES.map((database) => [database, jdbcTasks(database)]),
+) as Record<JdbcDatabase, { query: TaskTypeDefinition; queries: TaskTypeDefinition }>;
+/** Every property some JDBC task reads (each type declares a subset). */
+export type JdbcTaskProperties = z.infer<z.ZodObject<typeof JDBC_SHAPE & { afterSQL: z.ZodOptional<ReturnType<typeof prop.string>>; transaction: z.ZodOptional<ReturnType<typeof prop.boolean>> }, z.core.$strip>>;
+
+const NOTIFICATIONS = 'io.kestra.plugin.notifications';
+/** The HTTP options of a notification task (Kestra's AbstractHttpOptionsTask.RequestOptions) that Osprey reads. */
+export const WEBHOOK_OPTION_KEYS = ['connectTimeout', 'readTimeout', 'readIdleTimeout', 'headers'] as const;
+const WEBHOOK_SHAPE = {
+  url: prop.string().describe('The incoming webhook URL.'),
+  payload: prop.string().describe('The JSON body posted to the webhook, usually a template.').optional(),
+  options: prop.map(undefined, { keys: WEBHOOK_OPTION_KEYS }).describe('HTTP options: connectTimeout, readTimeout (default PT10S), readIdleTimeout, headers.').optional(),
+};
+export const SLACK_INCOMING_WEBHOOK_TASK = task('runnable', `${NOTIFICATIONS}.slack.SlackIncomingWebhook`, [], {
+  ...WEBHOOK_SHAPE,
+  messageText: prop.string().describe('Sent as {"text": ...} with Markdown turned into Slack mrkdwn, or as is when it is a JSON object; payload wins.').optional(),
+});
+export const TEAMS_INCOMING_WEBHOOK_TASK = task('runnable', `${NOTIFICATIONS}.teams.TeamsIncomingWebhook`, [], WEBHOOK_SHAPE);
+export const DISCORD_INCOMING_WEBHOOK_TASK = task('runnable', `${NOTIFICATIONS}.discord.DiscordIncomingWebhook`, [], WEBHOOK_SHAPE);
+
+const EXECUTION_MESSAGE_SHAPE = {
+  url: WEBHOOK_SHAPE.url,
+  options: WEBHOOK_SHAPE.options,
+  executionId: prop.string().describe('The execution to report: the current one by default, {{ trigger.executionId }} under a Flow trigger.').optional(),
+  customFields: prop.map().describe('Extra name/value fields added to the message.').optional(),
+  customMessage: prop.string().describe('A text added to the message.').optional(),
+};
+const BUILT_MESSAGE = 'the message is built from the execution: send your own with the IncomingWebhook task';
+const EXECUTION_MESSAGE_REFUSED: RefusedProperties = {
+  templateUri: BUILT_MESSAGE,
+  templateRenderMap: BUILT_MESSAGE,
+};
+export const SLACK_EXECUTION_TASK = task(
+  'runnable',
+  `${NOTIFICATIONS}.slack.SlackExecution`,
+  [],
+  {
+    ...EXECUTION_MESSAGE_SHAPE,
+    channel: prop.string().describe('Legacy webhooks only: the channel to post to.').optional(),
+    username: prop.string().describe('Legacy webhooks only: the author shown.').optional(),
+    iconUrl: prop.string().optional(),
+    iconEmoji: prop.string().optional(),
+  },
+  { refused: { ...EXECUTION_MESSAGE_REFUSED, payload: BUILT_MESSAGE, messageText: BUILT_MESSAGE } },
+);
+export const TEAMS_EXECUTION_TASK = task(
+  'runnable',
+  `${NOTIFICATIONS}.teams.TeamsExecution`,
+  [],
+  { ...EXECUTION_MESSAGE_SHAPE, themeColor: prop.string().optional(), activityTitle: prop.string().optional(), activitySubtitle: prop.string().optional() },
+  { refused: { ...EXECUTION_MESSAGE_REFUSED, payload: BUILT_MESSAGE } },
+);
+export const DISCORD_EXECUTION_TASK = task(
+  'runnable',
+  `${NOTIFICATIONS}.discord.DiscordExecution`,
+  [],
+  {
+    ...EXECUTION_MESSAGE_SHAPE,
+    payload: prop.string().describe('When set, posted as it is instead of the execution message (as Kestra does).').optional(),
+    username: prop.string().optional(),
+    avatarUrl: prop.string().optional(),
+    content: prop.string().optional(),
+  },
+  { refused: { ...EXECUTION_MESSAGE_REFUSED, embedList: 'extra embeds are not implemented: the message has the execution embed only' } },
+);
+
+export const HTTP_DOWNLOAD_TASK = task(
+  'runnable',
+  `${CORE}.http.Download`,
+  ['io.kestra.plugin.fs.http.Download'],
+  {
+    ...HTTP_REQUEST_TASK.shape,
+    failOnEmptyResponse: prop.boolean().describe('Fail when the response has no body (default true).').optional(),
+  },
+  { refused: { sslOptions: 'TLS options are not implemented: the system trust store is used' } },
+);
+
+/** The two plugin families whose S3 tasks Osprey runs: io.kestra.plugin.aws.s3.* and io.kestra.plugin.minio.*. */
+export const S3_FAMILIES = ['aws', 'minio'] as const;
+export type S3Family = (typeof S3_FAMILIES)[number];
+export const S3_OPERATIONS = ['upload', 'download', 'list', 'delete'] as const;
+export type S3Operation = (typeof S3_OPERATIONS)[number];
+
+const NO_STS = 'assuming an IAM role through STS is not implemented: give accessKeyId and secretKeyId (or a sessionToken)';
+const S3_CONNECTION: Record<S3Family, { shape: z.ZodRawShape; refused: RefusedProperties }> = {
+  aws: {
+    shape: {
+      region: prop.string().describe('The AWS region (default us-east-1).').optional(),
+      endpointOverride: prop.string().describe('The S3 endpoint of another S3-compatible server, e.g. http://minio:9000.').optional(),
+      forcePathStyle: prop.boolean().describe('Address buckets as path segments, never as host names.').optional(),
+      compatibilityMode: prop.boolean().describe('Accepted either way: Osprey sends plain S3 requests, without the checksums it turns off.').optional(),
+      accessKeyId: prop.string().optional(),
+      secretKeyId: prop.string().optional(),
+      sessionToken: prop.string().optional(),
+      bucket: prop.string(),
+    },
+    refused: {
+      stsRoleArn: NO_STS,
+      stsRoleExternalId: NO_STS,
+      stsRoleSessionName: NO_STS,
+      stsRoleSessionDuration: NO_STS,
+      stsEndpointOverride: NO_STS,
+      requestPayer: 'requester-pays buckets are not implemented',
+      expectedBucketOwner: 'bucket owner checks are not implemented',
+    },
+  },
+  minio: {
+    shape: {
+      endpoint: prop.string().describe('The server, e.g. http://minio:9000 (https:// for TLS).'),
+      region: prop.string().optional(),
+      accessKeyId: prop.string().optional(),
+      secretKeyId: prop.string().optional(),
+      bucket: prop.string(),
+    },
+    refused: {
+      clientPem: 'client certificates are not implemented',
+      caPem: 'custom certificate authorities are not implemented: the system trust store is used',
+    },
+  },
+};
+const ONE_OBJECT = 'only one object is transferred by key: listing several by prefix is not implemented';
+const S3_OPERATION_SHAPES: Record<S3Family, Record<S3Operation, { shape: z.ZodRawShape; refused?: RefusedProperties }>> = {
+  aws: {
+    upload: {
+      shape: {
+        from: prop.string().describe('The kestra:// URI of the file to upload.'),
+        key: prop.string(),
+        metadata: prop.map().optional(),
+        contentType: prop.string().optional(),
+        cacheControl: prop.string().optional(),
+        contentEncoding: prop.string().optional(),
+        contentDisposition: prop.string().optional(),
+        contentLanguage: prop.string().optional(),
+        expires: prop.string().optional(),
+      },
+      refused: Object.fromEntries(
+        ['contentLength', 'acl', 'storageClass', 'serverSideEncryption', 'bucketKeyEnabled', 'checksumAlgorithm', 'checksum', 'objectLockMode', 'objectLockLegalHoldStatus', 'objectLockRetainUntilDate', 'tagging', 'concurrentUploads'].map(
+          (name) => [name, 'not implemented: the object is stored with its content headers and metadata only'],
+        ),
+      ),
+    },
+    download: {
+      shape: { key: prop.string(), versionId: prop.string().optional() },
+      refused: Object.fromEntries(['prefix', 'delimiter', 'marker', 'maxKeys', 'regexp', 'maxFiles', 'validateChecksum'].map((name) => [name, ONE_OBJECT])),
+    },
+    list: {
+      shape: {
+        prefix: prop.string().optional(),
+        regexp: prop.string().describe('Keeps the keys the regular expression matches whole.').optional(),
+        filter: prop.enumOf(['FILES', 'DIRECTORY', 'BOTH']).optional(),
+        maxFiles: prop.integer().describe('The most objects output (default 25).').optional(),
+      },
+      refused: Object.fromEntries(['delimiter', 'marker', 'encodingType', 'maxKeys'].map((name) => [name, 'every key under the prefix is listed, page by page, by Osprey'])),
+    },
+    delete: { shape: { key: prop.string(), bypassGovernanceRetention: prop.boolean().optional() }, refused: { mfa: 'MFA delete is not implemented' } },
+  },
+  minio: {
+    upload: { shape: { from: prop.string().describe('The kestra:// URI of the file to upload.'), key: prop.string(), contentType: prop.string().optional(), metadata: prop.map().optional() } },
+    download: { shape: { key: prop.string(), versionId: prop.string().optional() } },
+    list: {
+      shape: { prefix: prop.string().optional(), regexp: prop.string().optional(), filter: prop.enumOf(['FILES', 'DIRECTORY', 'BOTH']).optional() },
+      refused: Object.fromEntries(['startAfter', 'delimiter', 'marker', 'maxKeys'].map((name) => [name, 'every key under the prefix is listed, page by page, by Osprey'])),
+    },
+    delete: { shape: { key: prop.string(), bypassGovernanceRetention: prop.boolean().optional() } },
+  },
+};
+const S3_TYPE_NAMES: Record<S3Family, Record<S3Operation, string>> = {
+  aws: { upload: 'io.kestra.plugin.aws.s3.Upload', download: 'io.kestra.plugin.aws.s3.Download', list: 'io.kestra.plugin.aws.s3.List', delete: 'io.kestra.plugin.aws.s3.Delete' },
+  minio: { upload: 'io.kestra.plugin.minio.Upload', download: 'io.kestra.plugin.minio.Download', list: 'io.kestra.plugin.minio.List', delete: 'io.kestra.plugin.minio.Delete' },
+};
+
+/** The Upload, Download, List and Delete task types of each S3 family. */
+export const S3_TASK_TYPES: Readonly<Record<S3Family, Record<S3Operation, TaskTypeDefinition>>> = Object.fromEntries(
+  S3_FAMILIES.map((family) => [
+    family,
+    Object.fromEntries(
+      S3_OPERATIONS.map((operation) => {
+        const own = S3_OPERATION_SHAPES[family][operation];
+        const connection = S3_CONNECTION[family];
+        return [operation, task('runnable', S3_TYPE_NAMES[family][operation], [], { ...connection.shape, ...own.shape }, { refused: { ...connection.refused, ...own.refused } })];
+      }),
+    ),
+  ]),
+) as Record<S3Family, Record<S3Operation, TaskTypeDefinition>>;
+
+const NO_SSH = 'only HTTP(S) remotes are implemented: SSH keys are not';
+export const GIT_CLONE_TASK = task(
+  'runnable',
+  'io.kestra.plugin.git.Clone',
+  [],
+  {
+    url: prop.string().describe('The http:// or https:// URL of the repository.'),
+    directory: prop.string().describe('Where to clone, relative to the working directory (default: the working directory itself).').optional(),
+    branch: prop.string().describe('The branch to check out (default: the remote HEAD).').optional(),
+    depth: prop.integer().describe('How many commits to fetch (default 1); ignored with commit or tag.').optional(),
+    commit: prop.string().describe('A commit SHA (short allowed) to check out, detached.').optional(),
+    tag: prop.string().describe('A tag to check out, detached; commit wins.').optional(),
+    cloneAllBranches: prop.boolean().describe('false fetches the checked-out branch only (default true).').optional(),
+    noTags: prop.boolean().describe('Do not fetch tags.').optional(),
+    username: prop.string().describe('HTTP basic authentication user.').optional(),
+    password: prop.string().describe('HTTP basic authentication password or token.').optional(),
+  },
+  {
+    refused: {
+      privateKey: NO_SSH,
+      passphrase: NO_SSH,
+      cloneSubmodules: 'submodules are not cloned',
+      trustedCaPemPath: 'custom certificate authorities are not implemented: the system trust store is used',
+      noProxy: 'proxies are not implemented',
+      connectTimeout: 'git timeouts are not implemented: use the task timeout',
+      readTimeout: 'git timeouts are not implemented: use the task timeout',
+      gitConfig: 'git configuration entries are not implemented',
+      kestraUrl: 'not used by Clone in Osprey',
+    },
+  },
+);
+
 /** The one task runner Osprey has: the script runs as a process on the worker host. */
 export const PROCESS_TASK_RUNNER = 'io.kestra.plugin.core.runner.Process';
 const NO_TASK_RUNNER = 'scripts run as processes on the worker host: no task runner or container is available';
@@ -325,6 +598,16 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   STORAGE_SIZE_TASK,
   STORAGE_CONCAT_TASK,
   HTTP_REQUEST_TASK,
+  HTTP_DOWNLOAD_TASK,
+  SLACK_INCOMING_WEBHOOK_TASK,
+  TEAMS_INCOMING_WEBHOOK_TASK,
+  DISCORD_INCOMING_WEBHOOK_TASK,
+  SLACK_EXECUTION_TASK,
+  TEAMS_EXECUTION_TASK,
+  DISCORD_EXECUTION_TASK,
+  GIT_CLONE_TASK,
+  ...S3_FAMILIES.flatMap((family) => S3_OPERATIONS.map((operation) => S3_TASK_TYPES[family][operation])),
+  ...JDBC_DATABASES.flatMap((database) => [JDBC_TASK_TYPES[database].query, JDBC_TASK_TYPES[database].queries]),
   ...SCRIPT_LANGUAGES.flatMap((language) => [SCRIPT_TASK_TYPES[language].commands, SCRIPT_TASK_TYPES[language].script]),
   SLEEP_TASK,
   SEQUENTIAL_TASK,

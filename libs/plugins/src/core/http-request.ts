@@ -14,7 +14,7 @@ const DEFAULT_READ_TIMEOUT_MS = 300_000;
 const ERROR_BODY_LIMIT = 4096;
 
 /** The `options` of an HTTP request, in the shapes Kestra accepts (current and deprecated). */
-interface HttpOptions {
+export interface HttpOptions {
   timeoutMs: number;
   followRedirects: boolean;
   allowFailed: boolean;
@@ -31,55 +31,7 @@ interface HttpOptions {
 export class HttpRequestTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
     const properties = new TaskProperties(ctx, HTTP_REQUEST_TASK);
-    // Kestra encodes spaces, the one character users commonly leave in a templated URI.
-    let uri = (await properties.string('uri')).replaceAll(' ', '%20');
-    let url: URL;
-    try {
-      url = new URL(uri);
-    } catch {
-      throw new TaskPropertyError('uri', `'${uri}' is not an absolute URL`);
-    }
-    const params = await properties.stringMap('params');
-    if (params && Object.keys(params).length > 0) {
-      for (const [key, value] of Object.entries(params)) url.searchParams.append(key, value);
-      uri = url.toString();
-    }
-    const method = ((await properties.string('method')) ?? 'GET').trim().toUpperCase();
-    const contentType = (await properties.string('contentType')) ?? 'application/json';
-    const options = await readOptions(properties);
-
-    const headers = new Headers();
-    let body: string | FormData | URLSearchParams | undefined;
-    const formData = await properties.map('formData');
-    if (formData && Object.keys(formData).length > 0) {
-      body = contentType.toLowerCase().startsWith('multipart/form-data')
-        ? await multipart(ctx, formData)
-        : new URLSearchParams(Object.entries(formData).map(([key, value]): [string, string] => [key, toText(value)]));
-      // fetch sets the content type (with the multipart boundary) for these bodies itself.
-    } else {
-      const text = await properties.text('body');
-      if (text !== undefined) body = text;
-      headers.set('content-type', contentType);
-    }
-    if (options.authorization) headers.set('authorization', options.authorization);
-    for (const [name, value] of Object.entries((await properties.stringMap('headers')) ?? {})) {
-      headers.set(name, value);
-    }
-
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = AbortSignal.any([ctx.signal, timeout]);
-    let response: Response;
-    try {
-      response = await fetch(uri, {
-        method,
-        headers,
-        body: method === 'GET' || method === 'HEAD' ? undefined : body,
-        redirect: options.followRedirects ? 'follow' : 'manual',
-        signal,
-      });
-    } catch (error) {
-      throw requestError(ctx, timeout, uri, options, error);
-    }
+    const { uri, options, response, timeout } = await sendHttpRequest(ctx, properties);
 
     let text: string | undefined;
     try {
@@ -105,7 +57,71 @@ export class HttpRequestTask implements TaskRunner {
   }
 }
 
-async function readOptions(properties: TaskProperties<PropertiesOf<typeof HTTP_REQUEST_TASK>>): Promise<HttpOptions> {
+/** The properties Request and Download share (Kestra's AbstractHttp). */
+export type HttpProperties = Pick<PropertiesOf<typeof HTTP_REQUEST_TASK>, 'uri' | 'method' | 'body' | 'formData' | 'contentType' | 'headers' | 'params' | 'options' | 'allowFailed'>;
+
+/** A sent request: the final URI, the options read, the response (its body unread) and the deadline's signal. */
+export interface SentHttpRequest {
+  uri: string;
+  options: HttpOptions;
+  response: Response;
+  timeout: AbortSignal;
+}
+
+/** Builds the request of an HTTP task from its properties and sends it with global fetch. */
+export async function sendHttpRequest(ctx: RunContext, properties: TaskProperties<HttpProperties>): Promise<SentHttpRequest> {
+  // Kestra encodes spaces, the one character users commonly leave in a templated URI.
+  let uri = (await properties.string('uri')).replaceAll(' ', '%20');
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new TaskPropertyError('uri', `'${uri}' is not an absolute URL`);
+  }
+  const params = await properties.stringMap('params');
+  if (params && Object.keys(params).length > 0) {
+    for (const [key, value] of Object.entries(params)) url.searchParams.append(key, value);
+    uri = url.toString();
+  }
+  const method = ((await properties.string('method')) ?? 'GET').trim().toUpperCase();
+  const contentType = (await properties.string('contentType')) ?? 'application/json';
+  const options = await readOptions(properties);
+
+  const headers = new Headers();
+  let body: string | FormData | URLSearchParams | undefined;
+  const formData = await properties.map('formData');
+  if (formData && Object.keys(formData).length > 0) {
+    body = contentType.toLowerCase().startsWith('multipart/form-data')
+      ? await multipart(ctx, formData)
+      : new URLSearchParams(Object.entries(formData).map(([key, value]): [string, string] => [key, toText(value)]));
+    // fetch sets the content type (with the multipart boundary) for these bodies itself.
+  } else {
+    const text = await properties.text('body');
+    if (text !== undefined) body = text;
+    headers.set('content-type', contentType);
+  }
+  if (options.authorization) headers.set('authorization', options.authorization);
+  for (const [name, value] of Object.entries((await properties.stringMap('headers')) ?? {})) {
+    headers.set(name, value);
+  }
+
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = AbortSignal.any([ctx.signal, timeout]);
+  try {
+    const response = await fetch(uri, {
+      method,
+      headers,
+      body: method === 'GET' || method === 'HEAD' ? undefined : body,
+      redirect: options.followRedirects ? 'follow' : 'manual',
+      signal,
+    });
+    return { uri, options, response, timeout };
+  } catch (error) {
+    throw requestError(ctx, timeout, uri, options, error);
+  }
+}
+
+async function readOptions(properties: TaskProperties<HttpProperties>): Promise<HttpOptions> {
   const options = (await properties.map('options')) ?? {};
   const timeouts = isPlainObject(options['timeout']) ? options['timeout'] : {};
   const connectMs = durationOption(options['connectTimeout'] ?? timeouts['connectTimeout'], 'options.connectTimeout');
@@ -199,7 +215,7 @@ async function readBody(response: Response, maxContentLength: number): Promise<s
   return Buffer.concat(chunks, length).toString('utf8');
 }
 
-function responseHeaders(headers: Headers): Record<string, string[]> {
+export function responseHeaders(headers: Headers): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   headers.forEach((value, name) => {
     if (name !== 'set-cookie') result[name] = [value];
@@ -209,7 +225,7 @@ function responseHeaders(headers: Headers): Record<string, string[]> {
   return result;
 }
 
-function requestError(ctx: RunContext, timeout: AbortSignal, uri: string, options: HttpOptions, error: unknown): Error {
+export function requestError(ctx: RunContext, timeout: AbortSignal, uri: string, options: HttpOptions, error: unknown): Error {
   if (ctx.signal.aborted) return new TaskAbortedError(ctx.signal.reason);
   if (timeout.aborted) return new TaskFailure(`HTTP request to ${uri} timed out after ${options.timeoutMs} ms`);
   const cause = (error as { cause?: unknown })?.cause;

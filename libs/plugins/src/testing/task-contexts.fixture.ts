@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { Task } from '@osprey/flow-model';
-import { createTestRunContext, type TestKvEntry, type TestRunContext } from './test-run-context.js';
+import { createTestRunContext, type TestKvEntry, type TestRunContext, type TestRunContextOptions } from './test-run-context.js';
 
 /**
  * The set-up the task specs share: run contexts for one task id and type, on a temp storage folder
@@ -25,8 +25,12 @@ export function taskContexts(task: { id: string; type: string }) {
   });
   return {
     kvStore,
-    async context(properties: Record<string, unknown>, variables?: Record<string, unknown>): Promise<TestRunContext> {
-      const ctx = await createTestRunContext({ task: { ...task, ...properties } as Task, variables, storageRoot, kvStore });
+    async context(
+      properties: Record<string, unknown>,
+      variables?: Record<string, unknown>,
+      options: Pick<TestRunContextOptions, 'executions' | 'executionId'> = {},
+    ): Promise<TestRunContext> {
+      const ctx = await createTestRunContext({ task: { ...task, ...properties } as Task, variables, storageRoot, kvStore, ...options });
       contexts.push(ctx);
       return ctx;
     },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { LogLevel, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
+import type { Execution, LogLevel, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
 import type { ExecutionStorage, NamespaceFileSource, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
 import { MetricCollector } from '../support/metric-collector.js';
 
@@ -25,6 +25,8 @@ export interface TestRunContextOptions {
   kvStore?: Map<string, TestKvEntry>;
   /** Shares internal storage between contexts: a folder the caller creates and removes. */
   storageRoot?: string;
+  /** What `findExecution` answers, by id: a function gives a new answer on each call (an execution that ends later). */
+  executions?: Record<string, Execution | (() => Execution | null)>;
 }
 
 export interface TestKvEntry {
@@ -205,6 +207,10 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     storage,
     namespaceFiles,
     kv,
+    async findExecution(id) {
+      const found = options.executions?.[id];
+      return (typeof found === 'function' ? found() : found) ?? null;
+    },
     async workingDirectory() {
       workingDirectory ??= await mkdtemp(path.join(root, 'work-'));
       return workingDirectory;

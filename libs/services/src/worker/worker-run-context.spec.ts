@@ -43,6 +43,7 @@ describe('WorkerRunContext expressions over internal storage and namespace files
       log: () => undefined,
       storage,
       kv: repository.kv,
+      executions: repository.executions,
       signal: new AbortController().signal,
     });
   }

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
+import { type Execution, type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
 import { MetricCollector, type ExecutionStorage, type NamespaceFileSource, type NamespaceKv, type RunContext, type TaskLogger } from '@osprey/plugins';
-import type { KvRepository } from '@osprey/repository';
+import type { ExecutionRepository, KvRepository } from '@osprey/repository';
 import { STORAGE_SCHEME, StorageNotFoundError, StoragePathError, type Storage } from '@osprey/storage';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
 
@@ -20,6 +20,7 @@ export interface WorkerRunContextInit {
   log: (level: LogLevel, message: string) => void;
   storage: Storage;
   kv: KvRepository;
+  executions: Pick<ExecutionRepository, 'get'>;
   signal: AbortSignal;
   /** A WorkingDirectory shares one folder between its children. */
   sharedDirectory?: string;
@@ -160,6 +161,10 @@ export class WorkerRunContext implements RunContext {
   /** The valid metrics this attempt recorded, for its task result. */
   get metrics(): readonly TaskRunMetric[] {
     return this.metricCollector.metrics;
+  }
+
+  findExecution(id: string): Promise<Execution | null> {
+    return this.init.executions.get(id);
   }
 
   kv(namespace?: string): NamespaceKv {

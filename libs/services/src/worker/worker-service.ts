@@ -201,6 +201,7 @@ export class WorkerService {
       log: logEntry,
       storage: this.storage,
       kv: this.repository.kv,
+      executions: this.repository.executions,
       signal,
       sharedDirectory,
     });
@@ -232,7 +233,7 @@ export class WorkerService {
     const ctx = new WorkerRunContext({
       task: job.task, taskRun: job.taskRun, attempt: job.attempt, executionId: job.executionId, namespace: job.namespace, flowId: job.flowId,
       variables: job.variables, render: await this.renderOptionsFor(job, job.task), log: (level, message) => this.log(job, job.task.id, job.taskRun.id, level, message),
-      storage: this.storage, kv: this.repository.kv, signal,
+      storage: this.storage, kv: this.repository.kv, executions: this.repository.executions, signal,
     });
     const folder = await ctx.workingDirectory();
     let properties: TaskProperties<PropertiesOf<typeof WORKING_DIRECTORY_TASK>>;

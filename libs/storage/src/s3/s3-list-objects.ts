@@ -4,6 +4,8 @@ export interface ListedObject {
   key: string;
   size: number;
   lastModified: Date;
+  /** The entity tag, quotes included, as S3 lists it. */
+  etag?: string;
 }
 
 /** S3's canonical query encoding (RFC 3986: `!'()*` escaped too). */
@@ -48,6 +50,7 @@ export async function* listObjects(client: Client, bucket: string, prefix: strin
         key: urlEncoded ? decodeURIComponent(rawKey.replace(/\+/g, ' ')) : rawKey,
         size: Number(element(contents, 'Size') ?? 0),
         lastModified: new Date(element(contents, 'LastModified') ?? 0),
+        ...(element(contents, 'ETag') !== undefined ? { etag: element(contents, 'ETag') } : {}),
       };
     }
     const truncated = element(xml, 'IsTruncated') === 'true';
