@@ -6,6 +6,7 @@ import { DecisionContext, type DecideInput, type Decision } from './decision-con
 import { errorMessage } from './error-message.js';
 import type { ExecutionEvent, TaskResultEvent } from './events.js';
 import { flowableOf } from './flowables/index.js';
+import { loopIterationDue } from './flowables/loop-until.js';
 import { pauseDelayReached, pauseTimedOut } from './flowables/pause.js';
 import { subflowEnded, subflowStarted } from './flowables/subflow.js';
 import { isTruthy } from './is-truthy.js';
@@ -232,6 +233,9 @@ class Decider {
         return;
       case 'pauseTimeout':
         if (run?.state.current === 'PAUSED') pauseTimedOut(run, ctx);
+        return;
+      case 'loopIteration':
+        if (run) loopIterationDue(run, attemptNumber, ctx);
         return;
       case 'executionTimeout':
         ctx.kill('FAILED');

@@ -120,7 +120,7 @@ export class DecisionContext implements FlowableContext {
   resolveList(scope: Scope, tasks: Task[], mode: ListMode): ChildrenStatus {
     const limit = mode === 'sequential' ? 1 : mode.concurrency <= 0 ? Infinity : mode.concurrency;
     // Sequential lists remember how many leading tasks ended well, so each event resumes where the list stands.
-    const prefixKey = limit === 1 && tasks.length > 0 ? `${scope.parent?.id ?? ''}\u0000${scope.value ?? ''}\u0000${tasks[0]!.id}` : undefined;
+    const prefixKey = limit === 1 && tasks.length > 0 ? runKey(tasks[0]!.id, scope.parent?.id, scope.value, scope.iteration) : undefined;
     const prefix = prefixKey ? this.idx.prefix.get(prefixKey) : undefined;
     const start = prefix?.count ?? 0;
     let leading = start;
@@ -495,8 +495,8 @@ export class DecisionContext implements FlowableContext {
     return this.idx.byId.get(taskRunId);
   }
 
-  findRun(taskId: string, scope: Pick<Scope, 'parent' | 'value'>): TaskRun | undefined {
-    return this.idx.byKey.get(runKey(taskId, scope.parent?.id, scope.value));
+  findRun(taskId: string, scope: Pick<Scope, 'parent' | 'value' | 'iteration'>): TaskRun | undefined {
+    return this.idx.byKey.get(runKey(taskId, scope.parent?.id, scope.value, scope.iteration));
   }
 
   add(run: TaskRun): void {

@@ -48,7 +48,8 @@ export interface SubflowEndedEvent {
   flowOutputs?: Record<string, unknown>;
 }
 
-export type TimerKind = 'retry' | 'pauseDelay' | 'pauseTimeout' | 'taskTimeout' | 'executionTimeout' | 'sla';
+/** `loopIteration` starts the next iteration of a LoopUntil, its number as `attempt`. */
+export type TimerKind = 'retry' | 'pauseDelay' | 'pauseTimeout' | 'taskTimeout' | 'executionTimeout' | 'sla' | 'loopIteration';
 
 export interface TaskResultEvent {
   type: 'taskResult';

@@ -11,7 +11,8 @@ export type FlowableKind =
   | 'Subflow'
   | 'Pause'
   | 'Dag'
-  | 'WorkingDirectory';
+  | 'WorkingDirectory'
+  | 'LoopUntil';
 
 const FLOWABLE_PACKAGES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
 const KINDS: Record<string, FlowableKind> = {
@@ -28,6 +29,8 @@ const KINDS: Record<string, FlowableKind> = {
   Pause: 'Pause',
   Dag: 'Dag',
   WorkingDirectory: 'WorkingDirectory',
+  LoopUntil: 'LoopUntil',
+  WaitFor: 'LoopUntil',
 };
 
 export function flowableKind(type: string): FlowableKind | undefined {

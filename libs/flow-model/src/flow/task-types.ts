@@ -568,6 +568,16 @@ export const PAUSE_TASK = task('flowable', `${CORE}.flow.Pause`, [`${LEGACY}.flo
   onResume: prop.inputs().optional(),
   tasks: prop.tasks({ allowEmpty: true }).describe('Deprecated: tasks run after the pause.').optional(),
 });
+export const LOOP_UNTIL_TASK = task('flowable', `${CORE}.flow.LoopUntil`, [`${CORE}.flow.WaitFor`], {
+  condition: prop.string().describe('Rendered after each iteration: the loop ends once it is truthy.'),
+  tasks: prop.tasks(),
+  // interval and maxDuration are durations, maxIterations an integer: the resolver checks each one as it reads it.
+  checkFrequency: prop
+    .map(z.union([prop.integer(), prop.duration()]), { expressions: false, keys: ['interval', 'maxIterations', 'maxDuration'] })
+    .describe('interval between iterations (PT1S), maxIterations (100), maxDuration (PT1H).')
+    .optional(),
+  failOnMaxReached: prop.boolean().describe('The loop fails, instead of ending as its last iteration, once maxIterations or maxDuration is reached.').optional(),
+});
 export const DAG_TASK = task('flowable', `${CORE}.flow.Dag`, [`${LEGACY}.flows.Dag`], { tasks: prop.dagTasks(), concurrent: prop.integer().optional() });
 export const WORKING_DIRECTORY_TASK = task(
   'flowable',
@@ -622,6 +632,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   PAUSE_TASK,
   DAG_TASK,
   WORKING_DIRECTORY_TASK,
+  LOOP_UNTIL_TASK,
 ];
 
 const BY_NAME = indexByName(TASK_TYPES);

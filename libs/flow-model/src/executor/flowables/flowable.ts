@@ -47,7 +47,7 @@ export interface FlowableContext {
 
   runOf(taskRunId: string): TaskRun | undefined;
   taskOf(run: TaskRun): Task | undefined;
-  findRun(taskId: string, scope: Pick<Scope, 'parent' | 'value'>): TaskRun | undefined;
+  findRun(taskId: string, scope: Pick<Scope, 'parent' | 'value' | 'iteration'>): TaskRun | undefined;
   /** Creates a task's run in a scope: skipped by runIf, dispatched to a worker, or started by its flowable. */
   createRun(task: Task, scope: Scope): TaskRun;
   /** Advances a run that has not ended: a flowable resolves its children; a runnable waits for its worker. */

@@ -11,7 +11,7 @@ describe('flowable registry', () => {
       expect(flowableOf(`io.kestra.plugin.core.flow.${kind}`)).toBe(resolver);
       expect(flowableOf(`io.kestra.core.tasks.flows.${kind}`)).toBe(resolver);
     }
-    expect(kinds).toHaveLength(12);
+    expect(kinds).toHaveLength(13);
   });
 
   it('resolves the older Flow task as a Subflow', () => {

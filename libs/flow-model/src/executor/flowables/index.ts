@@ -6,6 +6,7 @@ import { eachSequentialFlowable } from './each-sequential.js';
 import type { Flowable } from './flowable.js';
 import { forEachFlowable } from './for-each.js';
 import { ifFlowable } from './if.js';
+import { loopUntilFlowable } from './loop-until.js';
 import { parallelFlowable } from './parallel.js';
 import { pauseFlowable } from './pause.js';
 import { sequentialFlowable } from './sequential.js';
@@ -27,6 +28,7 @@ export const flowables: Readonly<Record<FlowableKind, Flowable>> = {
   Pause: pauseFlowable,
   Dag: dagFlowable,
   WorkingDirectory: workingDirectoryFlowable,
+  LoopUntil: loopUntilFlowable,
 };
 
 /** The flowable that resolves a task type (current or legacy name); undefined for a runnable task. */
