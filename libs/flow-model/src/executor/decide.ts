@@ -307,6 +307,8 @@ class Decider {
     const ctx = this.ctx;
     const flow = ctx.flow;
     const status = ctx.resolveScope({ tasks: flow.tasks, errors: flow.errors, finally: flow.finally }, 'sequential');
+    // An Exit task ended the execution while the tree was being resolved: nothing else starts.
+    if (isTerminated(ctx.execution.state.current)) return;
     // afterExecution tasks run once everything else ended; they do not change the execution's state.
     const after = status.done && flow.afterExecution?.length ? ctx.resolveList({ tasks: [], errors: [], finally: [] }, enabled(tasksOf(flow.afterExecution)), 'sequential') : undefined;
     if (status.done && (!after || after.done)) {

@@ -71,7 +71,8 @@ export class DecisionContext implements FlowableContext {
 
   /** The decision so far; the execution's version moves on when anything changed. */
   decision(): Decision {
-    const changed = this.execution.state !== this.input.execution.state || this.execution.labels !== this.input.execution.labels;
+    const changed =
+      this.execution.state !== this.input.execution.state || this.execution.labels !== this.input.execution.labels || this.execution.variables !== this.input.execution.variables;
     if (this.changed.size > 0 || changed || this.actions.length > 0) {
       this.execution = { ...this.execution, version: this.input.execution.version + 1 };
     }
@@ -138,7 +139,7 @@ export class DecisionContext implements FlowableContext {
       let run = this.findRun(task.id, scope);
       const created = !run;
       if (!run) {
-        if ((limit === 1 ? failed : failedBefore) || active + failedOnCreation >= limit) {
+        if ((limit === 1 ? failed : failedBefore) || active + failedOnCreation >= limit || isTerminated(this.execution.state.current)) {
           pending = true;
           continue;
         }
@@ -189,7 +190,8 @@ export class DecisionContext implements FlowableContext {
     if (!flowable || run.state.current === 'PAUSED' || run.state.current === 'RETRYING') return this.idx.byId.get(run.id) ?? run;
     const status = flowable.resolveNexts(run, task, this);
     const current = this.idx.byId.get(run.id) ?? run;
-    if (!status.done) return current;
+    // A run its children already ended (an Exit inside it) keeps the state they gave it.
+    if (!status.done || isTerminated(current.state.current)) return current;
     return this.finishRun(current, flowable.resolveState?.(status.state, current, task) ?? status.state);
   }
 
@@ -450,6 +452,11 @@ export class DecisionContext implements FlowableContext {
 
   setLabels(labels: Label[]): void {
     this.execution = { ...this.execution, labels };
+  }
+
+  setVariables(variables: Record<string, unknown>): void {
+    this.execution = { ...this.execution, variables };
+    this.outputsCache = undefined;
   }
 
   // ---- lookups ------------------------------------------------------------------------------

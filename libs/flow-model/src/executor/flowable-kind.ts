@@ -1,4 +1,4 @@
-/** The flowable task types the executor resolves itself; everything else runs on a worker. */
+/** The task types the executor resolves itself (flowables, and tasks that change the execution); everything else runs on a worker. */
 export type FlowableKind =
   | 'Sequential'
   | 'Parallel'
@@ -12,7 +12,10 @@ export type FlowableKind =
   | 'Pause'
   | 'Dag'
   | 'WorkingDirectory'
-  | 'LoopUntil';
+  | 'LoopUntil'
+  | 'Exit'
+  | 'SetVariables'
+  | 'UnsetVariables';
 
 const FLOWABLE_PACKAGES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
 const KINDS: Record<string, FlowableKind> = {
@@ -33,7 +36,16 @@ const KINDS: Record<string, FlowableKind> = {
   WaitFor: 'LoopUntil',
 };
 
+/** Tasks that change the execution itself (Kestra's ExecutionUpdatableTask), by their full name. */
+const EXECUTION_KINDS: Record<string, FlowableKind> = {
+  'io.kestra.plugin.core.execution.Exit': 'Exit',
+  'io.kestra.plugin.core.execution.SetVariables': 'SetVariables',
+  'io.kestra.plugin.core.execution.UnsetVariables': 'UnsetVariables',
+};
+
 export function flowableKind(type: string): FlowableKind | undefined {
+  if (Object.hasOwn(EXECUTION_KINDS, type)) return EXECUTION_KINDS[type];
   const pkg = FLOWABLE_PACKAGES.find((p) => type.startsWith(p));
-  return pkg ? KINDS[type.slice(pkg.length)] : undefined;
+  const name = pkg && type.slice(pkg.length);
+  return name && Object.hasOwn(KINDS, name) ? KINDS[name] : undefined;
 }

@@ -3,9 +3,12 @@ import { declaredProperties, indexByName, propertySpecs, type PluginDefinition, 
 import { prop } from './property-schema.js';
 import { LOG_LEVELS } from '../execution/task-log-level.js';
 
-/** A task type Osprey can run: runnables go to workers, flowables are resolved by the executor. */
+/**
+ * A task type Osprey can run: runnables go to workers, flowables are resolved by the executor, and `execution` tasks
+ * (Kestra's ExecutionUpdatableTask: Exit, SetVariables, ...) change the execution itself, done by the executor too.
+ */
 export interface TaskTypeDefinition<S extends z.ZodRawShape = z.ZodRawShape> extends PluginDefinition<S> {
-  kind: 'runnable' | 'flowable';
+  kind: 'runnable' | 'flowable' | 'execution';
   /** Properties holding child tasks (`tasks`, `then`, `cases`, ...), besides `errors` and `finally`. */
   childTaskProperties: readonly string[];
 }
@@ -591,6 +594,21 @@ export const WORKING_DIRECTORY_TASK = task(
   },
 );
 
+// Tasks that change the execution itself, run by the executor
+
+export const EXIT_STATES = ['SUCCESS', 'WARNING', 'KILLED', 'FAILED', 'CANCELLED'] as const;
+export const EXIT_TASK = task('execution', `${CORE}.execution.Exit`, [], {
+  state: prop.enumOf(EXIT_STATES).describe('The state the execution ends in (SUCCESS by default).').optional(),
+});
+export const SET_VARIABLES_TASK = task('execution', `${CORE}.execution.SetVariables`, [], {
+  variables: prop.map().describe('Merged into the execution variables that `vars` reads (nested maps merge).'),
+  overwrite: prop.boolean().describe('false fails the task when one of the variables exists already.').optional(),
+});
+export const UNSET_VARIABLES_TASK = task('execution', `${CORE}.execution.UnsetVariables`, [], {
+  variables: prop.list().describe('Names of the variables to remove; a dotted name removes a nested key.'),
+  ignoreMissing: prop.boolean().describe('true: a variable that does not exist is skipped instead of failing the task.').optional(),
+});
+
 /** Every task type Osprey supports, by canonical `io.kestra.plugin.core.*` name. */
 export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   LOG_TASK,
@@ -633,6 +651,9 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   DAG_TASK,
   WORKING_DIRECTORY_TASK,
   LOOP_UNTIL_TASK,
+  EXIT_TASK,
+  SET_VARIABLES_TASK,
+  UNSET_VARIABLES_TASK,
 ];
 
 const BY_NAME = indexByName(TASK_TYPES);

@@ -1,4 +1,4 @@
-import type { Task } from '../../flow/flow.js';
+import type { Flow, Task } from '../../flow/flow.js';
 import type { PluginDefinition, PropertiesOf } from '../../flow/plugin-definition.js';
 import type { Execution, TaskRun, TaskRunAttempt } from '../../execution/execution.js';
 import type { StateType } from '../../execution/state.js';
@@ -32,6 +32,7 @@ export type ListMode = 'sequential' | { concurrency: number };
  * decision's clock and ids through `render`, and the machinery shared by every flowable.
  */
 export interface FlowableContext {
+  readonly flow: Flow;
   readonly now: Date;
   readonly execution: Execution;
   /** Renders with the decision's `now` and ids, never the wall clock or a random source. */
@@ -62,6 +63,12 @@ export interface FlowableContext {
   resume(taskRunId?: string): void;
   refreshPausedState(): void;
   kill(finalState?: StateType): void;
+  /** Ends every run that has not ended KILLED and asks the workers to stop their jobs. */
+  killRunning(): void;
+  /** Ends the execution in `state` (flow outputs rendered, a waiting parent told). */
+  endExecution(state: StateType): void;
+  /** Replaces the execution variables that `vars` reads. */
+  setVariables(variables: Record<string, unknown>): void;
 
   /** Creates and drives the runs of a scope's tasks, then its errors (after a failure) and its finally. */
   resolveScope(scope: Scope, mode: ListMode): ChildrenStatus;
