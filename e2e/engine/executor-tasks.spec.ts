@@ -91,4 +91,31 @@ describe('executor-run tasks through `osprey flow test`', () => {
     expect(runsOf(execution, 'after')[0]?.outputs).toEqual({ value: 'unset kept' });
     expect(execution.variables).toEqual({ name: 'set-variables', keep: 'kept' });
   }, 120_000);
+
+  it('Resume resumes another execution by id with typed onResume inputs, retrying until it is PAUSED', async () => {
+    const { execution, triggered } = await flowTest('resume-caller.yaml', ['resume-paused.yaml']);
+    expect(execution.state.current).toBe('SUCCESS');
+    expect(runsOf(execution, 'resume')[0]?.state.current).toBe('SUCCESS');
+    const child = triggered.find((t) => t.taskRunList.some((r) => r.taskId === 'report'));
+    expect(child?.state.current).toBe('SUCCESS');
+    expect(child && runsOf(child, 'wait')[0]?.outputs).toEqual({ onResume: { approver: 'resume-caller' } });
+    expect(child && runsOf(child, 'report')[0]?.outputs).toEqual({ value: 'approved by resume-caller' });
+  }, 120_000);
+
+  it('Resume without executionId resumes a Pause of its own execution', async () => {
+    const { execution } = await flowTest('resume-self.yaml');
+    expect(execution.state.current).toBe('SUCCESS');
+    expect(runsOf(execution, 'wait')[0]?.outputs).toEqual({ onResume: { note: 'self' } });
+    expect(states(runsOf(execution, 'wait')[0]!.state.histories)).toEqual(['CREATED', 'RUNNING', 'PAUSED', 'RUNNING', 'SUCCESS']);
+  }, 120_000);
+
+  it('Resume naming a flow the execution does not belong to fails, and does not resume it', async () => {
+    const { execution } = await flowTest('resume-wrong-flow.yaml');
+    expect(runsOf(execution, 'resume')[0]?.state.current).toBe('FAILED');
+    expect(execution.state.current).toBe('FAILED');
+    // The Pause was never resumed: it ran into its timeout.
+    const [wait] = runsOf(execution, 'wait');
+    expect([wait?.state.current, wait?.outputs?.onResume]).toEqual(['FAILED', undefined]);
+    expect(states(wait!.state.histories)).toEqual(['CREATED', 'RUNNING', 'PAUSED', 'FAILED']);
+  }, 120_000);
 });

@@ -15,7 +15,8 @@ export type FlowableKind =
   | 'LoopUntil'
   | 'Exit'
   | 'SetVariables'
-  | 'UnsetVariables';
+  | 'UnsetVariables'
+  | 'Resume';
 
 const FLOWABLE_PACKAGES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
 const KINDS: Record<string, FlowableKind> = {
@@ -41,6 +42,7 @@ const EXECUTION_KINDS: Record<string, FlowableKind> = {
   'io.kestra.plugin.core.execution.Exit': 'Exit',
   'io.kestra.plugin.core.execution.SetVariables': 'SetVariables',
   'io.kestra.plugin.core.execution.UnsetVariables': 'UnsetVariables',
+  'io.kestra.plugin.core.execution.Resume': 'Resume',
 };
 
 export function flowableKind(type: string): FlowableKind | undefined {

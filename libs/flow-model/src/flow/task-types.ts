@@ -609,6 +609,13 @@ export const UNSET_VARIABLES_TASK = task('execution', `${CORE}.execution.UnsetVa
   ignoreMissing: prop.boolean().describe('true: a variable that does not exist is skipped instead of failing the task.').optional(),
 });
 
+export const RESUME_TASK = task('execution', `${CORE}.execution.Resume`, [], {
+  executionId: prop.string().describe('The paused execution to resume; the current one by default.').optional(),
+  namespace: prop.string().describe("The resumed execution's namespace (checked); the current one by default.").optional(),
+  flowId: prop.string().describe("The resumed execution's flow (checked); the current one by default.").optional(),
+  inputs: prop.map().describe('Inputs for the Pause that holds it, as its onResume declares them.').optional(),
+});
+
 /** Every task type Osprey supports, by canonical `io.kestra.plugin.core.*` name. */
 export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   LOG_TASK,
@@ -654,6 +661,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   EXIT_TASK,
   SET_VARIABLES_TASK,
   UNSET_VARIABLES_TASK,
+  RESUME_TASK,
 ];
 
 const BY_NAME = indexByName(TASK_TYPES);

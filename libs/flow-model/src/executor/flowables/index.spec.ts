@@ -5,7 +5,7 @@ import { workingDirectoryFlowable } from './working-directory.js';
 describe('flowable registry', () => {
   const kinds = Object.keys(flowables);
 
-  const executionKinds = ['Exit', 'SetVariables', 'UnsetVariables'];
+  const executionKinds = ['Exit', 'SetVariables', 'UnsetVariables', 'Resume'];
 
   it('finds the resolver of each flowable kind by its current and its legacy type name', () => {
     for (const kind of kinds.filter((k) => !executionKinds.includes(k))) {
@@ -13,7 +13,7 @@ describe('flowable registry', () => {
       expect(flowableOf(`io.kestra.plugin.core.flow.${kind}`)).toBe(resolver);
       expect(flowableOf(`io.kestra.core.tasks.flows.${kind}`)).toBe(resolver);
     }
-    expect(kinds).toHaveLength(16);
+    expect(kinds).toHaveLength(17);
     expect(flowableOf('io.kestra.plugin.core.flow.WaitFor')).toBe(flowables.LoopUntil);
   });
 

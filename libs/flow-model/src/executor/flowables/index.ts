@@ -10,6 +10,7 @@ import { ifFlowable } from './if.js';
 import { loopUntilFlowable } from './loop-until.js';
 import { parallelFlowable } from './parallel.js';
 import { pauseFlowable } from './pause.js';
+import { resumeFlowable } from './resume.js';
 import { sequentialFlowable } from './sequential.js';
 import { setVariablesFlowable } from './set-variables.js';
 import { subflowFlowable } from './subflow.js';
@@ -35,6 +36,7 @@ export const flowables: Readonly<Record<FlowableKind, Flowable>> = {
   Exit: exitFlowable,
   SetVariables: setVariablesFlowable,
   UnsetVariables: unsetVariablesFlowable,
+  Resume: resumeFlowable,
 };
 
 /** The flowable that resolves a task type (current or legacy name); undefined for a runnable task. */
