@@ -33,6 +33,7 @@ const KINDS: Record<string, FlowableKind> = {
   Pause: 'Pause',
   Dag: 'Dag',
   WorkingDirectory: 'WorkingDirectory',
+  Worker: 'WorkingDirectory',
   LoopUntil: 'LoopUntil',
   WaitFor: 'LoopUntil',
 };

@@ -585,7 +585,8 @@ export const DAG_TASK = task('flowable', `${CORE}.flow.Dag`, [`${LEGACY}.flows.D
 export const WORKING_DIRECTORY_TASK = task(
   'flowable',
   `${CORE}.flow.WorkingDirectory`,
-  [`${LEGACY}.flows.WorkingDirectory`],
+  // Worker is the name WorkingDirectory had before.
+  [`${LEGACY}.flows.WorkingDirectory`, `${LEGACY}.flows.Worker`],
   { tasks: prop.tasks(), namespaceFiles: NAMESPACE_FILES.optional(), inputFiles: prop.any().optional(), outputFiles: prop.stringOrList().optional() },
   {
     refused: {
