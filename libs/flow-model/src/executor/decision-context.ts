@@ -456,7 +456,6 @@ export class DecisionContext implements FlowableContext {
 
   setVariables(variables: Record<string, unknown>): void {
     this.execution = { ...this.execution, variables };
-    this.outputsCache = undefined;
   }
 
   // ---- lookups ------------------------------------------------------------------------------
