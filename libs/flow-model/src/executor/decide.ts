@@ -6,6 +6,7 @@ import { DecisionContext, type DecideInput, type Decision } from './decision-con
 import { errorMessage } from './error-message.js';
 import type { ExecutionEvent, TaskResultEvent } from './events.js';
 import { flowableOf } from './flowables/index.js';
+import { loopIterationDue } from './flowables/loop-until.js';
 import { pauseDelayReached, pauseTimedOut } from './flowables/pause.js';
 import { subflowEnded, subflowStarted } from './flowables/subflow.js';
 import { isTruthy } from './is-truthy.js';
@@ -233,6 +234,9 @@ class Decider {
       case 'pauseTimeout':
         if (run?.state.current === 'PAUSED') pauseTimedOut(run, ctx);
         return;
+      case 'loopIteration':
+        if (run) loopIterationDue(run, attemptNumber, ctx);
+        return;
       case 'executionTimeout':
         ctx.kill('FAILED');
         return;
@@ -303,6 +307,8 @@ class Decider {
     const ctx = this.ctx;
     const flow = ctx.flow;
     const status = ctx.resolveScope({ tasks: flow.tasks, errors: flow.errors, finally: flow.finally }, 'sequential');
+    // An Exit task ended the execution while the tree was being resolved: nothing else starts.
+    if (isTerminated(ctx.execution.state.current)) return;
     // afterExecution tasks run once everything else ended; they do not change the execution's state.
     const after = status.done && flow.afterExecution?.length ? ctx.resolveList({ tasks: [], errors: [], finally: [] }, enabled(tasksOf(flow.afterExecution)), 'sequential') : undefined;
     if (status.done && (!after || after.done)) {

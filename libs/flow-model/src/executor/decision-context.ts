@@ -71,7 +71,8 @@ export class DecisionContext implements FlowableContext {
 
   /** The decision so far; the execution's version moves on when anything changed. */
   decision(): Decision {
-    const changed = this.execution.state !== this.input.execution.state || this.execution.labels !== this.input.execution.labels;
+    const changed =
+      this.execution.state !== this.input.execution.state || this.execution.labels !== this.input.execution.labels || this.execution.variables !== this.input.execution.variables;
     if (this.changed.size > 0 || changed || this.actions.length > 0) {
       this.execution = { ...this.execution, version: this.input.execution.version + 1 };
     }
@@ -120,7 +121,7 @@ export class DecisionContext implements FlowableContext {
   resolveList(scope: Scope, tasks: Task[], mode: ListMode): ChildrenStatus {
     const limit = mode === 'sequential' ? 1 : mode.concurrency <= 0 ? Infinity : mode.concurrency;
     // Sequential lists remember how many leading tasks ended well, so each event resumes where the list stands.
-    const prefixKey = limit === 1 && tasks.length > 0 ? `${scope.parent?.id ?? ''}\u0000${scope.value ?? ''}\u0000${tasks[0]!.id}` : undefined;
+    const prefixKey = limit === 1 && tasks.length > 0 ? runKey(tasks[0]!.id, scope.parent?.id, scope.value, scope.iteration) : undefined;
     const prefix = prefixKey ? this.idx.prefix.get(prefixKey) : undefined;
     const start = prefix?.count ?? 0;
     let leading = start;
@@ -138,7 +139,7 @@ export class DecisionContext implements FlowableContext {
       let run = this.findRun(task.id, scope);
       const created = !run;
       if (!run) {
-        if ((limit === 1 ? failed : failedBefore) || active + failedOnCreation >= limit) {
+        if ((limit === 1 ? failed : failedBefore) || active + failedOnCreation >= limit || isTerminated(this.execution.state.current)) {
           pending = true;
           continue;
         }
@@ -189,7 +190,8 @@ export class DecisionContext implements FlowableContext {
     if (!flowable || run.state.current === 'PAUSED' || run.state.current === 'RETRYING') return this.idx.byId.get(run.id) ?? run;
     const status = flowable.resolveNexts(run, task, this);
     const current = this.idx.byId.get(run.id) ?? run;
-    if (!status.done) return current;
+    // A run its children already ended (an Exit inside it) keeps the state they gave it.
+    if (!status.done || isTerminated(current.state.current)) return current;
     return this.finishRun(current, flowable.resolveState?.(status.state, current, task) ?? status.state);
   }
 
@@ -452,6 +454,10 @@ export class DecisionContext implements FlowableContext {
     this.execution = { ...this.execution, labels };
   }
 
+  setVariables(variables: Record<string, unknown>): void {
+    this.execution = { ...this.execution, variables };
+  }
+
   // ---- lookups ------------------------------------------------------------------------------
 
   /** A property that may be a template: rendered to a typed value when it is one, taken as written otherwise. */
@@ -495,8 +501,8 @@ export class DecisionContext implements FlowableContext {
     return this.idx.byId.get(taskRunId);
   }
 
-  findRun(taskId: string, scope: Pick<Scope, 'parent' | 'value'>): TaskRun | undefined {
-    return this.idx.byKey.get(runKey(taskId, scope.parent?.id, scope.value));
+  findRun(taskId: string, scope: Pick<Scope, 'parent' | 'value' | 'iteration'>): TaskRun | undefined {
+    return this.idx.byKey.get(runKey(taskId, scope.parent?.id, scope.value, scope.iteration));
   }
 
   add(run: TaskRun): void {

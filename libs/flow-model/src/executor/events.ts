@@ -48,7 +48,8 @@ export interface SubflowEndedEvent {
   flowOutputs?: Record<string, unknown>;
 }
 
-export type TimerKind = 'retry' | 'pauseDelay' | 'pauseTimeout' | 'taskTimeout' | 'executionTimeout' | 'sla';
+/** `loopIteration` starts the next iteration of a LoopUntil, its number as `attempt`. */
+export type TimerKind = 'retry' | 'pauseDelay' | 'pauseTimeout' | 'taskTimeout' | 'executionTimeout' | 'sla' | 'loopIteration';
 
 export interface TaskResultEvent {
   type: 'taskResult';
@@ -107,12 +108,27 @@ export interface WorkerJob {
 export type ExecutorAction =
   | { type: 'dispatch'; job: WorkerJob }
   | { type: 'startSubflow'; request: SubflowRequest }
+  /** A Resume task asks for another execution to be resumed; the answer comes back as a `taskResult` of its run. */
+  | { type: 'resumeExecution'; request: ResumeRequest }
   | { type: 'schedule'; at: string; event: ExecutionEvent }
   | { type: 'killJobs'; taskRunIds: string[] }
   | { type: 'emit'; envelope: ExecutionEventEnvelope }
   /** A message for the execution's logs, about something the executor itself decided (e.g. a runIf that fails to render). */
   | { type: 'log'; level: 'INFO' | 'WARN' | 'ERROR'; message: string; taskRunId?: string; taskId?: string }
   | { type: 'ended' };
+
+export interface ResumeRequest {
+  /** The Resume task's execution, run and attempt: they get the result. */
+  sourceExecutionId: string;
+  taskRunId: string;
+  attempt: number;
+  /** The execution to resume, and (when the task names them) the namespace and flow it must belong to. */
+  executionId: string;
+  namespace?: string;
+  flowId?: string;
+  /** The inputs its Pause declares under `onResume`, as rendered (checked and typed when it is resumed). */
+  inputs?: Record<string, unknown>;
+}
 
 export interface SubflowRequest {
   parentExecutionId: string;

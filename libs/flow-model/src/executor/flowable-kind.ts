@@ -1,4 +1,4 @@
-/** The flowable task types the executor resolves itself; everything else runs on a worker. */
+/** The task types the executor resolves itself (flowables, and tasks that change the execution); everything else runs on a worker. */
 export type FlowableKind =
   | 'Sequential'
   | 'Parallel'
@@ -11,7 +11,12 @@ export type FlowableKind =
   | 'Subflow'
   | 'Pause'
   | 'Dag'
-  | 'WorkingDirectory';
+  | 'WorkingDirectory'
+  | 'LoopUntil'
+  | 'Exit'
+  | 'SetVariables'
+  | 'UnsetVariables'
+  | 'Resume';
 
 const FLOWABLE_PACKAGES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
 const KINDS: Record<string, FlowableKind> = {
@@ -28,9 +33,22 @@ const KINDS: Record<string, FlowableKind> = {
   Pause: 'Pause',
   Dag: 'Dag',
   WorkingDirectory: 'WorkingDirectory',
+  Worker: 'WorkingDirectory',
+  LoopUntil: 'LoopUntil',
+  WaitFor: 'LoopUntil',
+};
+
+/** Tasks that change the execution itself (Kestra's ExecutionUpdatableTask), by their full name. */
+const EXECUTION_KINDS: Record<string, FlowableKind> = {
+  'io.kestra.plugin.core.execution.Exit': 'Exit',
+  'io.kestra.plugin.core.execution.SetVariables': 'SetVariables',
+  'io.kestra.plugin.core.execution.UnsetVariables': 'UnsetVariables',
+  'io.kestra.plugin.core.execution.Resume': 'Resume',
 };
 
 export function flowableKind(type: string): FlowableKind | undefined {
+  if (Object.hasOwn(EXECUTION_KINDS, type)) return EXECUTION_KINDS[type];
   const pkg = FLOWABLE_PACKAGES.find((p) => type.startsWith(p));
-  return pkg ? KINDS[type.slice(pkg.length)] : undefined;
+  const name = pkg && type.slice(pkg.length);
+  return name && Object.hasOwn(KINDS, name) ? KINDS[name] : undefined;
 }

@@ -19,9 +19,12 @@ export interface LoopProgress {
   warning: boolean;
 }
 
-/** A task's run in a scope: its task id, its parent run and its loop value make it unique. */
-export function runKey(taskId: string, parentId: string | undefined, value: string | undefined): string {
-  return `${taskId}\u0000${parentId ?? ''}\u0000${value ?? ''}`;
+/**
+ * A task's run in a scope: its task id, its parent run, its loop value and its iteration make it unique (a LoopUntil
+ * runs the same children again in each iteration, under the same parent and value).
+ */
+export function runKey(taskId: string, parentId: string | undefined, value: string | undefined, iteration?: number): string {
+  return `${taskId}\u0000${parentId ?? ''}\u0000${value ?? ''}\u0000${iteration ?? ''}`;
 }
 
 /** Each index belongs to the execution object the last decision returned; deciding on it again rebuilds one. */
@@ -50,5 +53,5 @@ function buildRunIndex(runs: TaskRun[]): RunIndex {
 
 export function indexRun(index: RunIndex, run: TaskRun): void {
   index.byId.set(run.id, run);
-  index.byKey.set(runKey(run.taskId, run.parentTaskRunId, run.value), run);
+  index.byKey.set(runKey(run.taskId, run.parentTaskRunId, run.value, run.iteration), run);
 }

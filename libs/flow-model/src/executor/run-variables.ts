@@ -97,7 +97,8 @@ export function runVariables({ flow, execution, task, taskRun, outputs, runsById
     },
     inputs: execution.inputs,
     outputs: outputs ?? outputsVariable(execution),
-    vars: flow.variables,
+    // SetVariables and UnsetVariables change the execution's copy; until then `vars` are the flow's variables.
+    vars: execution.variables ?? flow.variables,
     labels: labelsVariable(execution.labels),
     envs: envs ?? {},
   };

@@ -32,7 +32,9 @@ export const EXECUTION_NAMESPACE_CONDITION = condition('ExecutionNamespace', 'Ex
 });
 export const EXECUTION_LABELS_CONDITION = condition('ExecutionLabels', 'ExecutionLabelsCondition', { labels: prop.any() });
 export const EXECUTION_OUTPUTS_CONDITION = condition('ExecutionOutputs', 'ExecutionOutputsCondition', { expression: prop.string() });
-export const EXPRESSION_CONDITION = condition('Expression', 'VariableCondition', { expression: prop.string() });
+const expression = condition('Expression', 'VariableCondition', { expression: prop.string() });
+// Kestra also knows it as ExpressionCondition in the current package.
+export const EXPRESSION_CONDITION = { ...expression, aliases: [...expression.aliases, `${CORE}.ExpressionCondition`] };
 export const HAS_RETRY_ATTEMPT_CONDITION = condition('HasRetryAttempt', 'HasRetryAttemptCondition', {
   // Matched against states as written: an expression here would never be rendered.
   in: prop.list(undefined, { expressions: false }).optional(),

@@ -2,6 +2,7 @@
 export { parseFlow, validateFlowValue, toFlow, type ParseFlowOptions } from './parse-flow.js';
 export { FlowValidationError, type Violation } from './violation.js';
 export { parseDuration, isDuration, DurationParseError } from './duration.js';
+export { nextScheduledDate, zonedDateProblem } from './schedule-dates.js';
 export { formatPath, type FlowPath, type PathSegment } from './flow-path.js';
 export { acceptedProperties, type PluginDefinition, type PropertiesOf, type PropertySpec, type PropertyType } from './plugin-definition.js';
 export { prop, propertyKind, type Present, type PropertyKind } from './property-schema.js';

@@ -28,7 +28,7 @@ function matches(defaultType: string, taskType: string): boolean {
 }
 
 /** Merges `override` onto `base`; nested maps merge, other values from `override` win. */
-function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     const current = result[key];

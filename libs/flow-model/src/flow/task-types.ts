@@ -3,9 +3,12 @@ import { declaredProperties, indexByName, propertySpecs, type PluginDefinition, 
 import { prop } from './property-schema.js';
 import { LOG_LEVELS } from '../execution/task-log-level.js';
 
-/** A task type Osprey can run: runnables go to workers, flowables are resolved by the executor. */
+/**
+ * A task type Osprey can run: runnables go to workers, flowables are resolved by the executor, and `execution` tasks
+ * (Kestra's ExecutionUpdatableTask: Exit, SetVariables, ...) change the execution itself, done by the executor too.
+ */
 export interface TaskTypeDefinition<S extends z.ZodRawShape = z.ZodRawShape> extends PluginDefinition<S> {
-  kind: 'runnable' | 'flowable';
+  kind: 'runnable' | 'flowable' | 'execution';
   /** Properties holding child tasks (`tasks`, `then`, `cases`, ...), besides `errors` and `finally`. */
   childTaskProperties: readonly string[];
 }
@@ -568,11 +571,22 @@ export const PAUSE_TASK = task('flowable', `${CORE}.flow.Pause`, [`${LEGACY}.flo
   onResume: prop.inputs().optional(),
   tasks: prop.tasks({ allowEmpty: true }).describe('Deprecated: tasks run after the pause.').optional(),
 });
+export const LOOP_UNTIL_TASK = task('flowable', `${CORE}.flow.LoopUntil`, [`${CORE}.flow.WaitFor`], {
+  condition: prop.string().describe('Rendered after each iteration: the loop ends once it is truthy.'),
+  tasks: prop.tasks(),
+  // interval and maxDuration are durations, maxIterations an integer: the resolver checks each one as it reads it.
+  checkFrequency: prop
+    .map(z.union([prop.integer(), prop.duration()]), { expressions: false, keys: ['interval', 'maxIterations', 'maxDuration'] })
+    .describe('interval between iterations (PT1S), maxIterations (100), maxDuration (PT1H).')
+    .optional(),
+  failOnMaxReached: prop.boolean().describe('The loop fails, instead of ending as its last iteration, once maxIterations or maxDuration is reached.').optional(),
+});
 export const DAG_TASK = task('flowable', `${CORE}.flow.Dag`, [`${LEGACY}.flows.Dag`], { tasks: prop.dagTasks(), concurrent: prop.integer().optional() });
 export const WORKING_DIRECTORY_TASK = task(
   'flowable',
   `${CORE}.flow.WorkingDirectory`,
-  [`${LEGACY}.flows.WorkingDirectory`],
+  // Worker is the name WorkingDirectory had before.
+  [`${LEGACY}.flows.WorkingDirectory`, `${LEGACY}.flows.Worker`],
   { tasks: prop.tasks(), namespaceFiles: NAMESPACE_FILES.optional(), inputFiles: prop.any().optional(), outputFiles: prop.stringOrList().optional() },
   {
     refused: {
@@ -580,6 +594,28 @@ export const WORKING_DIRECTORY_TASK = task(
     },
   },
 );
+
+// Tasks that change the execution itself, run by the executor
+
+export const EXIT_STATES = ['SUCCESS', 'WARNING', 'KILLED', 'FAILED', 'CANCELLED'] as const;
+export const EXIT_TASK = task('execution', `${CORE}.execution.Exit`, [], {
+  state: prop.enumOf(EXIT_STATES).describe('The state the execution ends in (SUCCESS by default).').optional(),
+});
+export const SET_VARIABLES_TASK = task('execution', `${CORE}.execution.SetVariables`, [], {
+  variables: prop.map().describe('Merged into the execution variables that `vars` reads (nested maps merge).'),
+  overwrite: prop.boolean().describe('false fails the task when one of the variables exists already.').optional(),
+});
+export const UNSET_VARIABLES_TASK = task('execution', `${CORE}.execution.UnsetVariables`, [], {
+  variables: prop.list().describe('Names of the variables to remove; a dotted name removes a nested key.'),
+  ignoreMissing: prop.boolean().describe('true: a variable that does not exist is skipped instead of failing the task.').optional(),
+});
+
+export const RESUME_TASK = task('execution', `${CORE}.execution.Resume`, [], {
+  executionId: prop.string().describe('The paused execution to resume; the current one by default.').optional(),
+  namespace: prop.string().describe("The resumed execution's namespace (checked); the current one by default.").optional(),
+  flowId: prop.string().describe("The resumed execution's flow (checked); the current one by default.").optional(),
+  inputs: prop.map().describe('Inputs for the Pause that holds it, as its onResume declares them.').optional(),
+});
 
 /** Every task type Osprey supports, by canonical `io.kestra.plugin.core.*` name. */
 export const TASK_TYPES: readonly TaskTypeDefinition[] = [
@@ -622,6 +658,11 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   PAUSE_TASK,
   DAG_TASK,
   WORKING_DIRECTORY_TASK,
+  LOOP_UNTIL_TASK,
+  EXIT_TASK,
+  SET_VARIABLES_TASK,
+  UNSET_VARIABLES_TASK,
+  RESUME_TASK,
 ];
 
 const BY_NAME = indexByName(TASK_TYPES);

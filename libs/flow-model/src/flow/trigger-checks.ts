@@ -11,6 +11,7 @@ export interface TriggerCheckOptions {
 }
 
 const SCHEDULE = 'io.kestra.plugin.core.trigger.Schedule';
+const SCHEDULE_ON_DATES = 'io.kestra.plugin.core.trigger.ScheduleOnDates';
 const FLOW = 'io.kestra.plugin.core.trigger.Flow';
 const WEBHOOK = 'io.kestra.plugin.core.trigger.Webhook';
 const MULTIPLE = 'io.kestra.plugin.core.condition.MultipleCondition';
@@ -30,8 +31,8 @@ const FILTER_TYPES = ['EQUAL_TO', 'NOT_EQUAL_TO', 'IN', 'NOT_IN', 'IS_TRUE', 'IS
 export function checkTriggerSemantics(trigger: Record<string, unknown>, canonicalType: string, path: FlowPath, report: Report, options: TriggerCheckOptions = {}): void {
   const stored = options.storedPreconditions !== false;
   const listed = (key: string) => (Array.isArray(trigger[key]) ? (trigger[key] as unknown[]) : []);
-  if (canonicalType === SCHEDULE || canonicalType === WEBHOOK) {
-    const what = canonicalType === SCHEDULE ? 'a Schedule' : 'a Webhook';
+  if (canonicalType === SCHEDULE || canonicalType === SCHEDULE_ON_DATES || canonicalType === WEBHOOK) {
+    const what = canonicalType === SCHEDULE ? 'a Schedule' : canonicalType === WEBHOOK ? 'a Webhook' : 'a ScheduleOnDates';
     for (const key of ['conditions', 'scheduleConditions']) {
       listed(key).forEach((condition, i) => {
         const type = isMap(condition) && typeof condition.type === 'string' ? condition.type : undefined;

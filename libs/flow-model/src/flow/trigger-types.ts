@@ -44,6 +44,13 @@ export const SCHEDULE_TRIGGER = trigger(`${CORE}.Schedule`, [`${LEGACY}.Schedule
   recoverMissedSchedules: prop.enumOf(['NONE', 'LAST', 'ALL']).optional(),
   interval: prop.duration().describe('Accepted for compatibility: no effect on a Schedule, as in Kestra.').optional(),
 });
+export const SCHEDULE_ON_DATES_TRIGGER = trigger(`${CORE}.ScheduleOnDates`, [], {
+  // Read by the scheduler as written: an expression in place of the list is refused.
+  dates: prop.list(undefined, { expressions: false }).describe('The date-times to start an execution at, each with its offset (2026-01-31T09:00:00+01:00).'),
+  timezone: prop.string().describe('A time zone id; as in Kestra it changes no instant, the dates carry their offset.').optional(),
+  inputs: prop.map().optional(),
+  recoverMissedSchedules: prop.enumOf(['NONE', 'LAST', 'ALL']).optional(),
+});
 export const FLOW_TRIGGER = trigger(`${CORE}.Flow`, [`${LEGACY}.Flow`], {
   inputs: prop.map().optional(),
   preconditions: prop.map().optional(),
@@ -57,7 +64,7 @@ export const WEBHOOK_TRIGGER = trigger(`${CORE}.Webhook`, [`${LEGACY}.Webhook`],
 });
 
 /** Every trigger type Osprey supports, by canonical name. */
-export const TRIGGER_TYPES: readonly TriggerTypeDefinition[] = [SCHEDULE_TRIGGER, FLOW_TRIGGER, WEBHOOK_TRIGGER];
+export const TRIGGER_TYPES: readonly TriggerTypeDefinition[] = [SCHEDULE_TRIGGER, SCHEDULE_ON_DATES_TRIGGER, FLOW_TRIGGER, WEBHOOK_TRIGGER];
 
 const BY_NAME = indexByName(TRIGGER_TYPES);
 

@@ -21,6 +21,7 @@ import { applyPluginDefaults } from './plugin-defaults.js';
 import { COMMON_TASK_PROPERTIES, COMMON_TASK_REFUSED, COMMON_TASK_SHAPE, PROCESS_TASK_RUNNER, resolveTaskType, type TaskTypeDefinition } from './task-types.js';
 import { describeValue as describe, prop } from './property-schema.js';
 import { WORKER_GROUP_KEY, WORKER_GROUP_PROPERTIES } from './worker-group.js';
+import { zonedDateProblem } from './schedule-dates.js';
 import { flowableKind } from '../executor/flowable-kind.js';
 import { isExecutorResolved } from '../executor/flowables/index.js';
 import { isTemplate } from './template-text.js';
@@ -422,10 +423,11 @@ class FlowChecker {
     checkProperties(trigger, path, pluginCheck(definition, 'trigger', COMMON_TRIGGER_SHAPE, COMMON_TRIGGER_REFUSED), this.report);
     this.checkChildren(trigger, path, { ...COMMON_TRIGGER_PROPERTIES, ...definition.properties });
     if (definition.name === 'io.kestra.plugin.core.trigger.Schedule') this.checkSchedule(trigger, path);
+    if (definition.name === 'io.kestra.plugin.core.trigger.ScheduleOnDates') this.checkScheduleOnDates(trigger, path);
     checkTriggerSemantics(trigger, definition.name, path, (at, message) => this.report(at, message), this.options);
   }
 
-  private checkSchedule(trigger: Record<string, unknown>, path: FlowPath): void {
+  private checkTimezone(trigger: Record<string, unknown>, path: FlowPath): void {
     const timezone = trigger.timezone;
     if (typeof timezone === 'string' && !isTemplate(timezone)) {
       try {
@@ -434,6 +436,19 @@ class FlowChecker {
         this.report([...path, 'timezone'], `unknown time zone '${timezone}'`);
       }
     }
+  }
+
+  private checkScheduleOnDates(trigger: Record<string, unknown>, path: FlowPath): void {
+    this.checkTimezone(trigger, path);
+    if (!Array.isArray(trigger.dates)) return;
+    trigger.dates.forEach((date, i) => {
+      const problem = zonedDateProblem(date);
+      if (problem) this.report([...path, 'dates', i], problem);
+    });
+  }
+
+  private checkSchedule(trigger: Record<string, unknown>, path: FlowPath): void {
+    this.checkTimezone(trigger, path);
     const cron = trigger.cron;
     if (typeof cron === 'string') {
       const problem = cronProblem(cron, trigger.withSeconds === true || trigger.withSeconds === 'true');

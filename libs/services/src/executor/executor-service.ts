@@ -18,6 +18,7 @@ import {
   type LogEntry,
   type PreconditionResultEvent,
   type RenderOptions,
+  type ResumeRequest,
   type StoredFlow,
   type StoredConditionWindow,
   type SubflowRequest,
@@ -28,6 +29,7 @@ import { ConditionWindowConflictError, VersionConflictError, type BroadcastQueue
 import type { Repository } from '@osprey/repository';
 import { newId, type FlowSource, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
+import { resumeEvent } from '../executions/resume-event.js';
 import { DisabledTriggers } from './disabled-triggers.js';
 import { ExpressionLookups, MAX_LOOKUP_ROUNDS } from './expression-lookups.js';
 import { FlowCache } from './flow-cache.js';
@@ -277,6 +279,9 @@ export class ExecutorService {
           case 'startSubflow':
             queue.push(await this.startSubflow(action.request, current, outbound));
             break;
+          case 'resumeExecution':
+            queue.push(await this.resumeExecution(action.request, current, outbound, logs));
+            break;
           case 'log':
             logs.push({
               namespace: current.namespace,
@@ -376,6 +381,31 @@ export class ExecutorService {
         .append([{ namespace: parent.namespace, flowId: parent.flowId, executionId: parent.id, taskRunId: request.parentTaskRunId, timestamp: new Date().toISOString(), level: 'ERROR', message: (error as Error).message }])
         .catch((logError: unknown) => this.logger.error({ err: logError, executionId: parent.id, taskRunId: request.parentTaskRunId }, 'writing the subflow failure to the execution logs failed'));
       return { type: 'taskResult', taskRunId: request.parentTaskRunId, attempt: request.attempt, state: 'FAILED', error: (error as Error).message };
+    }
+  }
+
+  /**
+   * A Resume task's request: the execution it names is resumed in the same commit when it is PAUSED (and of the
+   * namespace and flow the task names); the Resume run learns the outcome through a follow-up event.
+   */
+  private async resumeExecution(request: ResumeRequest, source: Execution, outbound: ExecutionEventEnvelope[], logs: LogEntry[]): Promise<ExecutionEvent> {
+    const result = { type: 'taskResult', taskRunId: request.taskRunId, attempt: request.attempt } as const;
+    try {
+      // The execution deciding now is not stored yet: it is read as it stands in this decision.
+      const target = request.executionId === source.id ? source : await this.store.load(request.executionId);
+      if (!target) throw new Error(`no execution ${request.executionId} to resume`);
+      if ((request.namespace && target.namespace !== request.namespace) || (request.flowId && target.flowId !== request.flowId)) {
+        throw new Error(`execution ${target.id} belongs to ${target.namespace}.${target.flowId}, not ${request.namespace ?? target.namespace}.${request.flowId ?? target.flowId}`);
+      }
+      const flow = await this.flows.get(target.namespace, target.flowId, target.flowRevision);
+      if (!flow) throw new Error(`flow ${target.namespace}.${target.flowId} revision ${target.flowRevision} of execution ${target.id} not found`);
+      outbound.push({ executionId: target.id, event: resumeEvent(target, flow, request.inputs) });
+      return { ...result, state: 'SUCCESS' };
+    } catch (error) {
+      const message = `execution ${request.executionId} cannot be resumed: ${(error as Error).message}`;
+      logs.push({ namespace: source.namespace, flowId: source.flowId, executionId: source.id, taskRunId: request.taskRunId, timestamp: new Date().toISOString(), level: 'ERROR', message });
+      this.logger.warn({ err: error, executionId: source.id, taskRunId: request.taskRunId }, 'a Resume task could not resume its execution');
+      return { ...result, state: 'FAILED', error: message };
     }
   }
 

@@ -59,6 +59,23 @@ describe('SchedulerService on the embedded backend', () => {
     expect(await fired()).toEqual(['2026-03-02T10:01:00.000Z', '2026-03-02T10:02:00.000Z', '2026-03-02T10:03:00.000Z']);
   });
 
+  it('fires a ScheduleOnDates at each listed date after it was deployed, in date order, then never again', async () => {
+    await deploy(
+      `  - id: dates\n    type: io.kestra.plugin.core.trigger.ScheduleOnDates\n    timezone: Europe/Paris\n    inputs: {}\n    dates:\n      - 2026-03-02T11:05:00+01:00\n      - 2026-03-02T10:01:00Z\n      - 2026-03-02T09:00:00Z\n`,
+    );
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T10:00:30Z'));
+    expect(await fired()).toEqual([]);
+    await s.tick(new Date('2026-03-02T10:01:00.300Z'));
+    expect(await fired()).toEqual(['2026-03-02T10:01:00.000Z']);
+    await s.tick(new Date('2026-03-02T10:04:00Z'));
+    expect(await fired()).toEqual(['2026-03-02T10:01:00.000Z']);
+    await s.tick(new Date('2026-03-02T10:05:00.500Z'));
+    await s.tick(new Date('2026-03-03T00:00:00Z'));
+    expect(await fired()).toEqual(['2026-03-02T10:01:00.000Z', '2026-03-02T10:05:00.000Z']);
+    expect((await repository.triggers.get('io.osprey.tests', 'scheduled', 'dates'))?.nextDate).toBeUndefined();
+  });
+
   it('never fires twice when two scheduler replicas tick together', async () => {
     await deploy(`  - id: every-minute\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "* * * * *"\n`);
     const [a, b] = [scheduler(), scheduler()];

@@ -1,11 +1,12 @@
 import { Cron } from 'croner';
-import { isTooLate, scheduleOccurrenceHolds, triggerLabels, type Flow, type Label, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
+import { isTooLate, nextScheduledDate, scheduleOccurrenceHolds, triggerLabels, type Flow, type Label, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
 import type { Repository, TriggerState } from '@osprey/repository';
 import { idFrom, newId, type Logger } from '@osprey/server';
 import type { TriggerExecution } from '../executions/trigger-execution.js';
 
-const SCHEDULE_TYPES = new Set(['io.kestra.plugin.core.trigger.Schedule', 'io.kestra.core.models.triggers.types.Schedule']);
+const ON_DATES = 'io.kestra.plugin.core.trigger.ScheduleOnDates';
+const SCHEDULE_TYPES = new Set(['io.kestra.plugin.core.trigger.Schedule', 'io.kestra.core.models.triggers.types.Schedule', ON_DATES]);
 const FLOW_REFRESH_MS = 10_000;
 /** Missed schedules fired at most per trigger and tick, so that a long outage drains gradually. */
 const MAX_FIRES_PER_TICK = 50;
@@ -21,8 +22,9 @@ export function isScheduleTrigger(trigger: Trigger): boolean {
   return SCHEDULE_TYPES.has(trigger.type);
 }
 
-/** Next fire time of a Schedule trigger strictly after `after`, in its time zone. */
+/** Next fire time of a Schedule trigger strictly after `after`, in its time zone; a ScheduleOnDates' next date. */
 export function nextFireDate(trigger: Trigger, after: Date): Date | undefined {
+  if (trigger.type === ON_DATES) return nextScheduledDate(trigger.dates, after);
   const cron = new Cron(String(trigger.cron), { timezone: typeof trigger.timezone === 'string' ? trigger.timezone : undefined, paused: true });
   return cron.nextRun(after) ?? undefined;
 }

@@ -27,7 +27,7 @@ export const dagFlowable: Flowable<FlowableTask<typeof DAG_TASK>> = {
         if (node.task.disabled) continue;
         let child = ctx.findRun(node.task.id, scope);
         if (!child) {
-          if (failed || active >= limit || !(node.dependsOn ?? []).every(ended)) {
+          if (failed || active >= limit || isTerminated(ctx.execution.state.current) || !(node.dependsOn ?? []).every(ended)) {
             waiting = true;
             continue;
           }

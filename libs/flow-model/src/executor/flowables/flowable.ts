@@ -1,4 +1,4 @@
-import type { Task } from '../../flow/flow.js';
+import type { Flow, Task } from '../../flow/flow.js';
 import type { PluginDefinition, PropertiesOf } from '../../flow/plugin-definition.js';
 import type { Execution, TaskRun, TaskRunAttempt } from '../../execution/execution.js';
 import type { StateType } from '../../execution/state.js';
@@ -32,6 +32,7 @@ export type ListMode = 'sequential' | { concurrency: number };
  * decision's clock and ids through `render`, and the machinery shared by every flowable.
  */
 export interface FlowableContext {
+  readonly flow: Flow;
   readonly now: Date;
   readonly execution: Execution;
   /** Renders with the decision's `now` and ids, never the wall clock or a random source. */
@@ -47,7 +48,7 @@ export interface FlowableContext {
 
   runOf(taskRunId: string): TaskRun | undefined;
   taskOf(run: TaskRun): Task | undefined;
-  findRun(taskId: string, scope: Pick<Scope, 'parent' | 'value'>): TaskRun | undefined;
+  findRun(taskId: string, scope: Pick<Scope, 'parent' | 'value' | 'iteration'>): TaskRun | undefined;
   /** Creates a task's run in a scope: skipped by runIf, dispatched to a worker, or started by its flowable. */
   createRun(task: Task, scope: Scope): TaskRun;
   /** Advances a run that has not ended: a flowable resolves its children; a runnable waits for its worker. */
@@ -62,6 +63,12 @@ export interface FlowableContext {
   resume(taskRunId?: string): void;
   refreshPausedState(): void;
   kill(finalState?: StateType): void;
+  /** Ends every run that has not ended KILLED and asks the workers to stop their jobs. */
+  killRunning(): void;
+  /** Ends the execution in `state` (flow outputs rendered, a waiting parent told). */
+  endExecution(state: StateType): void;
+  /** Replaces the execution variables that `vars` reads. */
+  setVariables(variables: Record<string, unknown>): void;
 
   /** Creates and drives the runs of a scope's tasks, then its errors (after a failure) and its finally. */
   resolveScope(scope: Scope, mode: ListMode): ChildrenStatus;

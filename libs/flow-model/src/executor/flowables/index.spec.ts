@@ -5,13 +5,26 @@ import { workingDirectoryFlowable } from './working-directory.js';
 describe('flowable registry', () => {
   const kinds = Object.keys(flowables);
 
+  const executionKinds = ['Exit', 'SetVariables', 'UnsetVariables', 'Resume'];
+
   it('finds the resolver of each flowable kind by its current and its legacy type name', () => {
-    for (const kind of kinds) {
+    for (const kind of kinds.filter((k) => !executionKinds.includes(k))) {
       const resolver = flowables[kind as keyof typeof flowables];
       expect(flowableOf(`io.kestra.plugin.core.flow.${kind}`)).toBe(resolver);
       expect(flowableOf(`io.kestra.core.tasks.flows.${kind}`)).toBe(resolver);
     }
-    expect(kinds).toHaveLength(12);
+    expect(kinds).toHaveLength(17);
+    expect(flowableOf('io.kestra.plugin.core.flow.WaitFor')).toBe(flowables.LoopUntil);
+  });
+
+  it('finds the tasks that change the execution by their full name only', () => {
+    for (const kind of executionKinds) {
+      expect(flowableOf(`io.kestra.plugin.core.execution.${kind}`)).toBe(flowables[kind as keyof typeof flowables]);
+      expect(flowableOf(`io.kestra.plugin.core.flow.${kind}`)).toBeUndefined();
+      expect(isExecutorResolved(`io.kestra.plugin.core.execution.${kind}`)).toBe(true);
+    }
+    expect(flowableOf('io.kestra.plugin.core.execution.Labels')).toBeUndefined();
+    expect(flowableOf('io.kestra.plugin.core.flow.constructor')).toBeUndefined();
   });
 
   it('resolves the older Flow task as a Subflow', () => {

@@ -3,14 +3,19 @@ import { allowFailureFlowable } from './allow-failure.js';
 import { dagFlowable } from './dag.js';
 import { eachParallelFlowable } from './each-parallel.js';
 import { eachSequentialFlowable } from './each-sequential.js';
+import { exitFlowable } from './exit.js';
 import type { Flowable } from './flowable.js';
 import { forEachFlowable } from './for-each.js';
 import { ifFlowable } from './if.js';
+import { loopUntilFlowable } from './loop-until.js';
 import { parallelFlowable } from './parallel.js';
 import { pauseFlowable } from './pause.js';
+import { resumeFlowable } from './resume.js';
 import { sequentialFlowable } from './sequential.js';
+import { setVariablesFlowable } from './set-variables.js';
 import { subflowFlowable } from './subflow.js';
 import { switchFlowable } from './switch.js';
+import { unsetVariablesFlowable } from './unset-variables.js';
 import { workingDirectoryFlowable } from './working-directory.js';
 
 /** The resolver of each flowable kind; a kind without one does not compile. */
@@ -27,6 +32,11 @@ export const flowables: Readonly<Record<FlowableKind, Flowable>> = {
   Pause: pauseFlowable,
   Dag: dagFlowable,
   WorkingDirectory: workingDirectoryFlowable,
+  LoopUntil: loopUntilFlowable,
+  Exit: exitFlowable,
+  SetVariables: setVariablesFlowable,
+  UnsetVariables: unsetVariablesFlowable,
+  Resume: resumeFlowable,
 };
 
 /** The flowable that resolves a task type (current or legacy name); undefined for a runnable task. */

@@ -1,0 +1,32 @@
+import { Simulation, flow } from '../../testing/decide-simulation.js';
+
+const ret = (id: string, format: string) => `  - id: ${id}\n    type: io.kestra.plugin.core.debug.Return\n    format: "${format}"\n`;
+const set = (body: string, extra = '') => `  - id: set\n    type: io.kestra.plugin.core.execution.SetVariables\n    variables:\n${body}${extra}`;
+
+describe('SetVariables', () => {
+  it('merges rendered variables into what vars reads for later tasks, over the flow variables', () => {
+    const sim = new Simulation(
+      flow(`variables:\n  name: World\n  nested:\n    a: 1\n    b: 2\ntasks:\n${ret('before', '{{ vars.name }}')}${set(`      message: Hello\n      name: "{{ 'Lo' ~ 'ïc' }}"\n      nested:\n        b: 3\n`)}${ret('after', '{{ vars.message }} {{ vars.name }} {{ vars.nested.a }}{{ vars.nested.b }}')}`),
+    ).run();
+    expect(sim.state).toBe('SUCCESS');
+    expect(sim.run1('before').outputs).toEqual({ value: 'World' });
+    expect(sim.run1('after').outputs).toEqual({ value: 'Hello Loïc 13' });
+    expect(sim.execution.variables).toEqual({ name: 'Loïc', message: 'Hello', nested: { a: 1, b: 3 } });
+    // The executor runs it: no worker job.
+    expect(sim.order()).toEqual(['before', 'after']);
+    expect(sim.run1('set').state.current).toBe('SUCCESS');
+  });
+
+  it('with overwrite false, a variable that exists fails the task and the execution', () => {
+    const sim = new Simulation(flow(`variables:\n  name: World\ntasks:\n${set('      name: other\n', '    overwrite: false\n')}${ret('after', 'x')}`)).run();
+    expect([sim.run1('set').state.current, sim.state, sim.runs('after').length]).toEqual(['FAILED', 'FAILED', 0]);
+    expect(sim.actions.some((a) => a.type === 'log' && a.level === 'ERROR' && /overwrite is false.*name/.test(a.message))).toBe(true);
+    const fresh = new Simulation(flow(`tasks:\n${set('      name: new\n', '    overwrite: false\n')}${ret('after', '{{ vars.name }}')}`)).run();
+    expect(fresh.run1('after').outputs).toEqual({ value: 'new' });
+  });
+
+  it('refuses a variables value that is not a map, and unknown properties, when the flow is loaded', () => {
+    expect(() => flow(`tasks:\n  - id: set\n    type: io.kestra.plugin.core.execution.SetVariables\n    variables: [a]\n`)).toThrow(/tasks\[0\]\.variables: expected a map/);
+    expect(() => flow(`tasks:\n${set('      a: 1\n', '    scope: flow\n')}`)).toThrow(/tasks\[0\]\.scope/);
+  });
+});
