@@ -11,9 +11,12 @@ import { createLogger, loadConfig } from '@osprey/server';
 import { PROJECTION } from '@osprey/server/nest';
 import { STORAGE } from '@osprey/storage';
 import { ExecutorService } from '../executor/executor-service.js';
+import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.js';
 import { IndexerService } from '../indexer/indexer-service.js';
 import { SchedulerService } from '../scheduler/scheduler-service.js';
 import { WorkerService } from '../worker/worker-service.js';
+import { QueueTransport } from '../transport/queue-transport.js';
+import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import { DeployFlow } from '../flows/deploy-flow.js';
 import { OspreyAppModule } from './osprey-app.module.js';
 import type { ServiceRole } from '../service-role.js';
@@ -50,11 +53,15 @@ describe('OspreyAppModule on the embedded backend', () => {
     expect(worker).toBeInstanceOf(WorkerService);
     expect(field(worker, 'jobs')).toBe(context.get(WORKER_JOB_QUEUE));
     expect(field(worker, 'events')).toBe(context.get(EXECUTION_EVENT_QUEUE));
-    expect(field(worker, 'broadcast')).toBe(context.get(BROADCAST_QUEUE));
+    // The transport's consumer leases the jobs and hears the kill broadcasts.
+    const consumer = context.get(WorkerJobsConsumer);
+    expect(field(consumer, 'jobs')).toBe(context.get(WORKER_JOB_QUEUE));
+    expect(field(consumer, 'broadcast')).toBe(context.get(BROADCAST_QUEUE));
+    expect(field(context.get(QueueTransport), 'consumers')).toEqual([consumer]);
     expect(field(worker, 'repository')).toBe(context.get(REPOSITORY));
     expect(field(worker, 'storage')).toBe(context.get(STORAGE));
     // No module of another role is composed: their services are not providers at all.
-    for (const other of [ExecutorService, SchedulerService, IndexerService, DeployFlow]) expect(() => context.get(other)).toThrow(/Nest could not find/);
+    for (const other of [ExecutorService, ExecutionEventsConsumer, SchedulerService, IndexerService, DeployFlow]) expect(() => context.get(other)).toThrow(/Nest could not find/);
   });
 
   it('starts the services with the application and records the instance, then stops them and closes the backend', async () => {

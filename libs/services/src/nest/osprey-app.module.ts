@@ -10,6 +10,9 @@ import { WorkerModule } from '../worker/worker.module.js';
 import { OspreyCoreModule } from './core.module.js';
 import { HealthController } from './health.controller.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
+import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.js';
+import { QueueTransport } from '../transport/queue-transport.js';
+import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import type { ServiceRole } from '../service-role.js';
 
 export interface OspreyAppOptions {
@@ -53,7 +56,16 @@ export class OspreyAppModule {
         ...[...new Set(roles)].map((role) => ROLE_MODULES[role]),
       ],
       controllers: [HealthController],
-      providers: [ServiceLifecycle],
+      providers: [
+        ServiceLifecycle,
+        {
+          provide: QueueTransport,
+          // The consumers of the roles this process runs, in the order the transport's own close() stops them.
+          useFactory: (executionEvents?: ExecutionEventsConsumer, workerJobs?: WorkerJobsConsumer) => new QueueTransport([executionEvents, workerJobs].filter((c) => c !== undefined)),
+          inject: [{ token: ExecutionEventsConsumer, optional: true }, { token: WorkerJobsConsumer, optional: true }],
+        },
+      ],
+      exports: [QueueTransport],
     };
   }
 }

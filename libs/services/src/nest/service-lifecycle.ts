@@ -3,6 +3,8 @@ import type { Logger } from '@osprey/server';
 import { ExecutorService } from '../executor/executor-service.js';
 import { IndexerService } from '../indexer/indexer-service.js';
 import { SchedulerService } from '../scheduler/scheduler-service.js';
+import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.js';
+import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import { WorkerService } from '../worker/worker-service.js';
 import { InstanceHeartbeat } from './instance-heartbeat.js';
 import type { ServiceRole } from '../service-role.js';
@@ -13,6 +15,8 @@ import { INSTANCE_ID, OSPREY_LOGGER, OSPREY_ROLES } from './tokens.js';
  * shuts down (SIGTERM): the heartbeat says TERMINATING, the scheduler and executor stop taking work, the worker
  * drains, the indexer stops, the heartbeat says STOPPED. The port modules close the adapters afterwards
  * (onApplicationShutdown). One provider holds the order because Nest orders hooks of sibling modules by import depth.
+ * The executor's and worker's consumers belong to the queue transport, which starts them (startAllMicroservices);
+ * they are stopped here, in this order, and the transport's own close() then finds them stopped.
  */
 @Injectable()
 export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -24,15 +28,15 @@ export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicati
     @Inject(INSTANCE_ID) private readonly instanceId: string,
     @Inject(InstanceHeartbeat) private readonly heartbeat: InstanceHeartbeat,
     @Optional() @Inject(ExecutorService) private readonly executor?: ExecutorService,
+    @Optional() @Inject(ExecutionEventsConsumer) private readonly executionEvents?: ExecutionEventsConsumer,
     @Optional() @Inject(WorkerService) private readonly worker?: WorkerService,
+    @Optional() @Inject(WorkerJobsConsumer) private readonly workerJobs?: WorkerJobsConsumer,
     @Optional() @Inject(SchedulerService) private readonly scheduler?: SchedulerService,
     @Optional() @Inject(IndexerService) private readonly indexer?: IndexerService | null,
   ) {}
 
   onApplicationBootstrap(): void {
     this.started = true;
-    this.executor?.start();
-    this.worker?.start();
     this.scheduler?.start();
     // The feed joins its consumer group in the background; until then /health/ready reports the backend only.
     this.indexer?.start().catch((error: unknown) => this.logger.error({ err: error }, 'indexer failed to start'));
@@ -45,8 +49,10 @@ export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicati
     this.started = false;
     await this.heartbeat.terminating();
     await this.scheduler?.stop();
-    await this.worker?.stop();
-    await this.executor?.stop();
+    await this.executionEvents?.stop();
+    this.executor?.close();
+    await this.workerJobs?.stop();
+    await this.worker?.close();
     await this.indexer?.stop();
     await this.heartbeat.stopped();
     this.logger.info({ instanceId: this.instanceId }, 'osprey services stopped');

@@ -1,0 +1,9 @@
+/** The patterns the queue transport delivers to `@EventPattern` handlers. */
+
+/** One execution's claimed events (`ExecutionEventsMessage`), decided and committed by the executor. */
+export const EXECUTION_EVENTS_PATTERN = 'osprey.execution-events';
+
+/** One leased worker job (`LeasedJob`), run by a worker until its end, a kill, a lost lease or the shutdown. */
+export const WORKER_JOB_PATTERN = 'osprey.worker-job';
+
+export type QueuePattern = typeof EXECUTION_EVENTS_PATTERN | typeof WORKER_JOB_PATTERN;
