@@ -11,6 +11,7 @@ import { OspreyCoreModule } from './core.module.js';
 import { HealthController } from './health.controller.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
 import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.js';
+import { IndexFeedConsumer } from '../transport/index-feed-consumer.js';
 import { QueueTransport } from '../transport/queue-transport.js';
 import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import type { ServiceRole } from '../service-role.js';
@@ -61,8 +62,9 @@ export class OspreyAppModule {
         {
           provide: QueueTransport,
           // The consumers of the roles this process runs, in the order the transport's own close() stops them.
-          useFactory: (executionEvents?: ExecutionEventsConsumer, workerJobs?: WorkerJobsConsumer) => new QueueTransport([executionEvents, workerJobs].filter((c) => c !== undefined)),
-          inject: [{ token: ExecutionEventsConsumer, optional: true }, { token: WorkerJobsConsumer, optional: true }],
+          useFactory: (executionEvents?: ExecutionEventsConsumer, workerJobs?: WorkerJobsConsumer, indexFeed?: IndexFeedConsumer | null) =>
+            new QueueTransport([executionEvents, workerJobs, indexFeed ?? undefined].filter((c) => c !== undefined)),
+          inject: [{ token: ExecutionEventsConsumer, optional: true }, { token: WorkerJobsConsumer, optional: true }, { token: IndexFeedConsumer, optional: true }],
         },
       ],
       exports: [QueueTransport],

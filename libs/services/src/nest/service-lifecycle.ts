@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from '@osprey/server';
 import { ExecutorService } from '../executor/executor-service.js';
-import { IndexerService } from '../indexer/indexer-service.js';
 import { SchedulerService } from '../scheduler/scheduler-service.js';
 import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.js';
+import { IndexFeedConsumer } from '../transport/index-feed-consumer.js';
 import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import { WorkerService } from '../worker/worker-service.js';
 import { InstanceHeartbeat } from './instance-heartbeat.js';
@@ -15,7 +15,7 @@ import { INSTANCE_ID, OSPREY_LOGGER, OSPREY_ROLES } from './tokens.js';
  * shuts down (SIGTERM): the heartbeat says TERMINATING, the scheduler and executor stop taking work, the worker
  * drains, the indexer stops, the heartbeat says STOPPED. The port modules close the adapters afterwards
  * (onApplicationShutdown). One provider holds the order because Nest orders hooks of sibling modules by import depth.
- * The executor's and worker's consumers belong to the queue transport, which starts them (startAllMicroservices);
+ * The executor's, worker's and indexer's consumers belong to the queue transport, which starts them (startAllMicroservices);
  * they are stopped here, in this order, and the transport's own close() then finds them stopped.
  */
 @Injectable()
@@ -32,14 +32,12 @@ export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicati
     @Optional() @Inject(WorkerService) private readonly worker?: WorkerService,
     @Optional() @Inject(WorkerJobsConsumer) private readonly workerJobs?: WorkerJobsConsumer,
     @Optional() @Inject(SchedulerService) private readonly scheduler?: SchedulerService,
-    @Optional() @Inject(IndexerService) private readonly indexer?: IndexerService | null,
+    @Optional() @Inject(IndexFeedConsumer) private readonly indexFeed?: IndexFeedConsumer | null,
   ) {}
 
   onApplicationBootstrap(): void {
     this.started = true;
     this.scheduler?.start();
-    // The feed joins its consumer group in the background; until then /health/ready reports the backend only.
-    this.indexer?.start().catch((error: unknown) => this.logger.error({ err: error }, 'indexer failed to start'));
     this.heartbeat.start();
     this.logger.info({ roles: this.roles, instanceId: this.instanceId }, 'osprey services started');
   }
@@ -53,7 +51,7 @@ export class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicati
     this.executor?.close();
     await this.workerJobs?.stop();
     await this.worker?.close();
-    await this.indexer?.stop();
+    await this.indexFeed?.stop();
     await this.heartbeat.stopped();
     this.logger.info({ instanceId: this.instanceId }, 'osprey services stopped');
   }

@@ -28,3 +28,11 @@ export class JobHandedBackError extends Error {
 export function isLeaseGone(signal: AbortSignal): boolean {
   return signal.aborted && (signal.reason instanceof LeaseLostError || signal.reason instanceof JobHandedBackError);
 }
+
+/** The consumer stopped (shutdown): a handler still retrying gives its message back to the queue. */
+export class QueueStoppedError extends Error {
+  constructor() {
+    super('the queue consumer stopped before the message was handled');
+    this.name = 'QueueStoppedError';
+  }
+}

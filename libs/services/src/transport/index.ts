@@ -1,5 +1,6 @@
 export * from './abort-reasons.js';
 export * from './execution-events-consumer.js';
+export * from './index-feed-consumer.js';
 export * from './queue-context.js';
 export * from './queue-patterns.js';
 export * from './queue-transport.js';

@@ -5,7 +5,10 @@ import { OSPREY_LOGGER } from '../nest/tokens.js';
 import { isConflict } from './execution-events-consumer.js';
 import type { QueueContext } from './queue-context.js';
 
-/** Logs each failed queue handler with its pattern and the ids of its message; a version conflict is a warning. */
+/**
+ * Logs each failed queue handler with its pattern and the ids of its message; a version conflict is a warning, and a
+ * handler its consumer stopped (signal aborted) is told at info.
+ */
 @Injectable()
 export class QueueLoggingInterceptor implements NestInterceptor {
   private readonly logger: Logger;
@@ -19,7 +22,9 @@ export class QueueLoggingInterceptor implements NestInterceptor {
     return next.handle().pipe(
       catchError((error: unknown) => {
         const fields = { err: error, pattern: queue.getPattern(), ...queue.getIds() };
-        if (isConflict(error)) this.logger.warn(fields, 'execution changed elsewhere; reloading');
+        // A handler cut short by the transport (the shutdown) gives its message back: that is the plan, not a fault.
+        if (queue.getSignal().aborted) this.logger.info({ ...fields, reason: String(queue.getSignal().reason) }, 'queue handler stopped with its consumer; the message is delivered again');
+        else if (isConflict(error)) this.logger.warn(fields, 'execution changed elsewhere; reloading');
         else this.logger.error(fields, 'queue handler failed');
         return throwError(() => error);
       }),

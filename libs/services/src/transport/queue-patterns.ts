@@ -6,4 +6,7 @@ export const EXECUTION_EVENTS_PATTERN = 'osprey.execution-events';
 /** One leased worker job (`LeasedJob`), run by a worker until its end, a kill, a lost lease or the shutdown. */
 export const WORKER_JOB_PATTERN = 'osprey.worker-job';
 
-export type QueuePattern = typeof EXECUTION_EVENTS_PATTERN | typeof WORKER_JOB_PATTERN;
+/** One batch of the index feed (`ProjectionBatch`: executions and logs), written to the search repository. */
+export const INDEX_BATCH_PATTERN = 'osprey.index-batch';
+
+export type QueuePattern = typeof EXECUTION_EVENTS_PATTERN | typeof WORKER_JOB_PATTERN | typeof INDEX_BATCH_PATTERN;

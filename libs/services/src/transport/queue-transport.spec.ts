@@ -89,6 +89,14 @@ describe('QueueTransport as a Nest microservice', () => {
     expect(lines.find((l) => l.msg === 'execution changed elsewhere; reloading')).toMatchObject({ level: 'warn', executionId: 'exec-1' });
   });
 
+  it('tells at info, not as an error, a handler that failed because its consumer stopped it', async () => {
+    const stopped = new AbortController();
+    stopped.abort(new Error('stopping'));
+    await expect(consumer.dispatch!(EXECUTION_EVENTS_PATTERN, { outcome: 'fail' }, new QueueContext(EXECUTION_EVENTS_PATTERN, { executionId: 'exec-1' }, stopped.signal))).rejects.toThrow();
+    expect(lines.find((l) => l.msg.startsWith('queue handler stopped with its consumer'))).toMatchObject({ level: 'info', pattern: EXECUTION_EVENTS_PATTERN });
+    expect(lines.some((l) => l.msg === 'queue handler failed')).toBe(false);
+  });
+
   it('refuses a pattern no handler takes, naming it', async () => {
     await expect(deliver('ok', WORKER_JOB_PATTERN)).rejects.toBeInstanceOf(NoQueueHandlerError);
   });
