@@ -12,6 +12,7 @@ export class IndexFeedConsumer implements QueueConsumer {
   private readonly abort = new AbortController();
   private opening?: Promise<void>;
   private feed?: ProjectionFeed;
+  private stopping?: Promise<void>;
 
   constructor(
     private readonly projection: Projection,
@@ -36,8 +37,13 @@ export class IndexFeedConsumer implements QueueConsumer {
     return this.feed ? this.feed.lag() : 0;
   }
 
-  async stop(): Promise<void> {
-    if (!this.opening) return;
+  /** Aborts the handlers' signal and closes the feed; once, however often called. */
+  stop(): Promise<void> {
+    if (!this.opening) return Promise.resolve();
+    return (this.stopping ??= this.close());
+  }
+
+  private async close(): Promise<void> {
     this.abort.abort(new QueueStoppedError());
     await this.opening;
     await this.feed?.close();

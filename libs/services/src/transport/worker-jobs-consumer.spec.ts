@@ -87,17 +87,20 @@ describe('WorkerJobsConsumer', () => {
     expect(lines.find((l) => l.msg === 'lease lost: another worker runs this job now')).toMatchObject({ level: 'warn', taskRunId: 'a' });
   });
 
-  it('on stop takes nothing more, lets running jobs end within the grace period, and hands back the rest', async () => {
+  it('on stop takes nothing more, lets running jobs end within the grace period, and hands back the rest, once', async () => {
     const jobs = new FakeJobQueue();
     const broadcast = new FakeBroadcast();
     await jobs.publish([workerJob('quick'), workerJob('slow'), workerJob('queued')]);
-    const { deliveries } = start(jobs, broadcast, { shutdownGraceMs: 300 });
+    const { deliveries, lines } = start(jobs, broadcast, { shutdownGraceMs: 300 });
     await until(() => deliveries.length === 2);
     const quick = deliveries.find((d) => d.lease.job.id === 'quick:1')!;
     const slow = deliveries.find((d) => d.lease.job.id === 'slow:1')!;
     const stopped = consumer!.stop();
     quick.gate.resolve();
     await stopped;
+    // The lifecycle stops it, then Nest closes the transport: the second stop does nothing more.
+    await consumer!.stop();
+    expect(lines.filter((l) => l.msg === 'worker stopped')).toHaveLength(1);
     expect(quick.context.getSignal().aborted).toBe(false);
     expect(slow.context.getSignal().reason).toBeInstanceOf(JobHandedBackError);
     expect(jobs.givenBack).toEqual(['slow:1']);

@@ -46,6 +46,7 @@ export class WorkerJobsConsumer implements QueueConsumer {
   private renewTimer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private wake?: () => void;
+  private stopping?: Promise<void>;
 
   constructor(
     private readonly jobs: WorkerJobQueue,
@@ -71,8 +72,13 @@ export class WorkerJobsConsumer implements QueueConsumer {
     this.loop = this.run(dispatch);
   }
 
-  async stop(): Promise<void> {
-    if (!this.loop) return;
+  /** Takes nothing more, lets running jobs end within the grace period, hands back the rest; once, however often called. */
+  stop(): Promise<void> {
+    if (!this.loop) return Promise.resolve();
+    return (this.stopping ??= this.drain());
+  }
+
+  private async drain(): Promise<void> {
     this.abort.abort();
     this.wake?.();
     await this.loop;
