@@ -85,7 +85,6 @@ class TestExecutor {
 
   async stop(): Promise<void> {
     await this.consumer.stop();
-    this.service.close();
   }
 }
 

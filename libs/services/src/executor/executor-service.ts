@@ -24,7 +24,7 @@ import {
   type TaskRun,
   type WorkerJob,
 } from '@osprey/flow-model';
-import type { BroadcastQueue, ClaimedEvent, ExecutorStore } from '@osprey/queue';
+import type { BroadcastMessage, BroadcastQueue, ClaimedEvent, ExecutorStore } from '@osprey/queue';
 import type { Repository } from '@osprey/repository';
 import { newId, type FlowSource, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
@@ -72,8 +72,8 @@ export class ExecutorService {
     private readonly logger: Logger,
     private readonly options: ExecutorOptions,
   ) {
-    this.flows = new FlowCache(options.flows ?? repository.flows, broadcast);
-    this.disabledTriggers = new DisabledTriggers(repository.triggers, broadcast, logger);
+    this.flows = new FlowCache(options.flows ?? repository.flows);
+    this.disabledTriggers = new DisabledTriggers(repository.triggers, logger);
     this.hot = new LruCache(options.cachedExecutions ?? CACHED_EXECUTIONS);
     this.workerGroups = new LiveWorkerGroups(repository.instances, options.deadAfterMs ?? 30_000);
   }
@@ -83,10 +83,10 @@ export class ExecutorService {
     return this.hot.size;
   }
 
-  /** Stops following flow and trigger changes (after the transport stopped delivering events). */
-  close(): void {
-    this.flows.close();
-    this.disabledTriggers.close();
+  /** Flow and trigger changes (the transport's broadcasts): the caches of flows with Flow triggers and of disabled triggers. */
+  async onBroadcast(message: BroadcastMessage): Promise<void> {
+    this.flows.onBroadcast(message);
+    await this.disabledTriggers.onBroadcast(message);
   }
 
   /**

@@ -15,6 +15,7 @@ import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.
 import { IndexerService } from '../indexer/indexer-service.js';
 import { SchedulerService } from '../scheduler/scheduler-service.js';
 import { WorkerService } from '../worker/worker-service.js';
+import { BroadcastConsumer } from '../transport/broadcast-consumer.js';
 import { QueueTransport } from '../transport/queue-transport.js';
 import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import { DeployFlow } from '../flows/deploy-flow.js';
@@ -53,15 +54,22 @@ describe('OspreyAppModule on the embedded backend', () => {
     expect(worker).toBeInstanceOf(WorkerService);
     expect(field(worker, 'jobs')).toBe(context.get(WORKER_JOB_QUEUE));
     expect(field(worker, 'events')).toBe(context.get(EXECUTION_EVENT_QUEUE));
-    // The transport's consumer leases the jobs and hears the kill broadcasts.
+    // The transport's consumers lease the jobs and hear the broadcasts (kills).
     const consumer = context.get(WorkerJobsConsumer);
     expect(field(consumer, 'jobs')).toBe(context.get(WORKER_JOB_QUEUE));
-    expect(field(consumer, 'broadcast')).toBe(context.get(BROADCAST_QUEUE));
-    expect(field(context.get(QueueTransport), 'consumers')).toEqual([consumer]);
+    const broadcasts = context.get(BroadcastConsumer);
+    expect(field(broadcasts, 'broadcast')).toBe(context.get(BROADCAST_QUEUE));
+    expect(field(context.get(QueueTransport), 'consumers')).toEqual([consumer, broadcasts]);
     expect(field(worker, 'repository')).toBe(context.get(REPOSITORY));
     expect(field(worker, 'storage')).toBe(context.get(STORAGE));
     // No module of another role is composed: their services are not providers at all.
     for (const other of [ExecutorService, ExecutionEventsConsumer, SchedulerService, IndexerService, DeployFlow]) expect(() => context.get(other)).toThrow(/Nest could not find/);
+  });
+
+  it('for roles [webserver] subscribes to no broadcast: the API only publishes, and no handler would take them', async () => {
+    const context = await compose(['webserver']);
+    expect(context.get(BroadcastConsumer)).toBeNull();
+    expect(field(context.get(QueueTransport), 'consumers')).toEqual([]);
   });
 
   it('starts the services with the application and records the instance, then stops them and closes the backend', async () => {

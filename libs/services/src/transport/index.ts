@@ -1,4 +1,5 @@
 export * from './abort-reasons.js';
+export * from './broadcast-consumer.js';
 export * from './execution-events-consumer.js';
 export * from './index-feed-consumer.js';
 export * from './queue-context.js';

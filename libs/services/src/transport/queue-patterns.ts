@@ -9,4 +9,7 @@ export const WORKER_JOB_PATTERN = 'osprey.worker-job';
 /** One batch of the index feed (`ProjectionBatch`: executions and logs), written to the search repository. */
 export const INDEX_BATCH_PATTERN = 'osprey.index-batch';
 
-export type QueuePattern = typeof EXECUTION_EVENTS_PATTERN | typeof WORKER_JOB_PATTERN | typeof INDEX_BATCH_PATTERN;
+/** One broadcast (`BroadcastMessage`: a kill, a flow or trigger change), delivered to every handler of the process. */
+export const BROADCAST_PATTERN = 'osprey.broadcast';
+
+export type QueuePattern = typeof EXECUTION_EVENTS_PATTERN | typeof WORKER_JOB_PATTERN | typeof INDEX_BATCH_PATTERN | typeof BROADCAST_PATTERN;

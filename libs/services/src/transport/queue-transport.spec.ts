@@ -2,14 +2,15 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
-import { VersionConflictError } from '@osprey/queue';
+import { VersionConflictError, type BroadcastMessage } from '@osprey/queue';
 import { OspreyMetrics } from '../metrics.js';
 import { OSPREY_LOGGER } from '../nest/tokens.js';
 import { ErrorFilter } from '../webserver/error.filter.js';
-import { FakeEventQueue, FakeJobQueue, recordingLogger, until, type LogLine } from '../testing/in-memory-queues.js';
+import { FakeBroadcast, FakeEventQueue, FakeJobQueue, recordingLogger, until, type LogLine } from '../testing/in-memory-queues.js';
 import { QueueContext, type QueueConsumer, type QueueDispatch } from './queue-context.js';
 import { QueueHandlers } from './queue-handlers.decorator.js';
-import { EXECUTION_EVENTS_PATTERN, WORKER_JOB_PATTERN, type QueuePattern } from './queue-patterns.js';
+import { BroadcastConsumer } from './broadcast-consumer.js';
+import { BROADCAST_PATTERN, EXECUTION_EVENTS_PATTERN, WORKER_JOB_PATTERN, type QueuePattern } from './queue-patterns.js';
 import { NoQueueHandlerError, QueueTransport } from './queue-transport.js';
 
 /** What the test handler does with a message: its `outcome`. */
@@ -23,6 +24,25 @@ class TestController {
   async handle(@Payload() message: TestMessage): Promise<void> {
     if (message.outcome === 'conflict') throw new VersionConflictError('exec-1', 1, 2);
     if (message.outcome === 'fail') throw new Error('the store refused the commit');
+  }
+}
+
+/** Two handlers of the broadcasts in two controllers, as the executor, worker and scheduler each have one. */
+const heard: Array<{ by: string; message: BroadcastMessage }> = [];
+
+@QueueHandlers()
+class FirstBroadcastController {
+  @EventPattern<QueuePattern>(BROADCAST_PATTERN)
+  hear(@Payload() message: BroadcastMessage): void {
+    heard.push({ by: 'first', message });
+  }
+}
+
+@QueueHandlers()
+class SecondBroadcastController {
+  @EventPattern<QueuePattern>(BROADCAST_PATTERN)
+  async hear(@Payload() message: BroadcastMessage): Promise<void> {
+    heard.push({ by: 'second', message });
   }
 }
 
@@ -43,15 +63,18 @@ describe('QueueTransport as a Nest microservice', () => {
   let lines: LogLine[];
   let metrics: OspreyMetrics;
   let consumer: CapturingConsumer;
+  let broadcast: FakeBroadcast;
 
   beforeEach(async () => {
     const recording = recordingLogger();
     lines = recording.lines;
     metrics = new OspreyMetrics(new FakeEventQueue(), new FakeJobQueue());
     consumer = new CapturingConsumer();
-    @Module({ controllers: [TestController], providers: [{ provide: OSPREY_LOGGER, useValue: recording.logger }, { provide: OspreyMetrics, useValue: metrics }] })
+    broadcast = new FakeBroadcast();
+    heard.length = 0;
+    @Module({ controllers: [TestController, FirstBroadcastController, SecondBroadcastController], providers: [{ provide: OSPREY_LOGGER, useValue: recording.logger }, { provide: OspreyMetrics, useValue: metrics }] })
     class TestModule {}
-    app = await NestFactory.createMicroservice<MicroserviceOptions>(TestModule, { strategy: new QueueTransport([consumer]), logger: false });
+    app = await NestFactory.createMicroservice<MicroserviceOptions>(TestModule, { strategy: new QueueTransport([consumer, new BroadcastConsumer(broadcast, recording.logger)]), logger: false });
     // The server's HTTP filter is global there (inheritAppConfig): the queue handlers' own filter must come first.
     app.useGlobalFilters(new ErrorFilter(recording.logger));
     await app.listen();
@@ -95,6 +118,18 @@ describe('QueueTransport as a Nest microservice', () => {
     await expect(consumer.dispatch!(EXECUTION_EVENTS_PATTERN, { outcome: 'fail' }, new QueueContext(EXECUTION_EVENTS_PATTERN, { executionId: 'exec-1' }, stopped.signal))).rejects.toThrow();
     expect(lines.find((l) => l.msg.startsWith('queue handler stopped with its consumer'))).toMatchObject({ level: 'info', pattern: EXECUTION_EVENTS_PATTERN });
     expect(lines.some((l) => l.msg === 'queue handler failed')).toBe(false);
+  });
+
+  it('delivers each broadcast to every handler of the pattern, and unsubscribes on close', async () => {
+    const kill: BroadcastMessage = { type: 'killTaskRuns', executionId: 'exec-1', taskRunIds: ['tr-1'] };
+    await broadcast.publish(kill);
+    await until(() => heard.length === 2);
+    expect(heard.map((h) => h.by).sort()).toEqual(['first', 'second']);
+    expect(heard.every((h) => h.message === kill)).toBe(true);
+    expect(broadcast.subscribers).toBe(1);
+    await app!.close();
+    app = undefined;
+    expect(broadcast.subscribers).toBe(0);
   });
 
   it('refuses a pattern no handler takes, naming it', async () => {

@@ -1,5 +1,5 @@
 import type { LeasedJob } from '@osprey/queue';
-import { deferred, type Deferred, FakeBroadcast, FakeJobQueue, recordingLogger, until, workerJob } from '../testing/in-memory-queues.js';
+import { deferred, type Deferred, FakeJobQueue, recordingLogger, until, workerJob } from '../testing/in-memory-queues.js';
 import { JobHandedBackError, JobKilledError, LeaseLostError, isLeaseGone } from './abort-reasons.js';
 import type { QueueContext } from './queue-context.js';
 import { WORKER_JOB_PATTERN } from './queue-patterns.js';
@@ -19,10 +19,10 @@ describe('WorkerJobsConsumer', () => {
   });
 
   /** A consumer whose handler runs until the test opens its gate (or its signal aborts). */
-  const start = (jobs: FakeJobQueue, broadcast: FakeBroadcast, options: Partial<WorkerJobsConsumerOptions> = {}) => {
+  const start = (jobs: FakeJobQueue, options: Partial<WorkerJobsConsumerOptions> = {}) => {
     const { logger, lines } = recordingLogger();
     const deliveries: Delivery[] = [];
-    consumer = new WorkerJobsConsumer(jobs, broadcast, logger, { workerId: 'worker-1', concurrency: 2, leaseMs: 60_000, shutdownGraceMs: 0, ...options });
+    consumer = new WorkerJobsConsumer(jobs, logger, { workerId: 'worker-1', concurrency: 2, leaseMs: 60_000, shutdownGraceMs: 0, ...options });
     consumer.start(async (pattern, data, context) => {
       expect(pattern).toBe(WORKER_JOB_PATTERN);
       const lease = data as LeasedJob;
@@ -38,7 +38,7 @@ describe('WorkerJobsConsumer', () => {
   it('takes no more jobs than free slots and takes again as handlers end', async () => {
     const jobs = new FakeJobQueue();
     await jobs.publish(['a', 'b', 'c', 'd', 'e'].map(workerJob));
-    const { deliveries } = start(jobs, new FakeBroadcast());
+    const { deliveries } = start(jobs);
     await until(() => deliveries.length === 2);
     expect(jobs.takes[0]).toBe(2);
     expect(consumer!.activeJobs).toBe(2);
@@ -54,13 +54,12 @@ describe('WorkerJobsConsumer', () => {
     expect(deliveries.map((d) => d.context.getIds())).toContainEqual({ executionId: 'exec-c', taskRunId: 'c', taskId: 'task-c' });
   });
 
-  it('aborts the job a kill broadcast names, with JobKilledError, and no other', async () => {
+  it('aborts the job a kill names, with JobKilledError, and no other', async () => {
     const jobs = new FakeJobQueue();
-    const broadcast = new FakeBroadcast();
     await jobs.publish([workerJob('a'), workerJob('b')]);
-    const { deliveries } = start(jobs, broadcast);
+    const { deliveries } = start(jobs);
     await until(() => deliveries.length === 2);
-    await broadcast.publish({ type: 'killTaskRuns', executionId: 'exec-a', taskRunIds: ['a'] });
+    consumer!.kill(['a']);
     const a = deliveries.find((d) => d.lease.job.taskRun.id === 'a')!;
     const b = deliveries.find((d) => d.lease.job.taskRun.id === 'b')!;
     expect(a.context.getSignal().reason).toBeInstanceOf(JobKilledError);
@@ -74,7 +73,7 @@ describe('WorkerJobsConsumer', () => {
     await jobs.publish([workerJob('a'), workerJob('b')]);
     jobs.lost.add('a:1');
     // Renewals every 100 ms (leaseMs / 3, at least 100).
-    const { deliveries, lines } = start(jobs, new FakeBroadcast(), { leaseMs: 300 });
+    const { deliveries, lines } = start(jobs, { leaseMs: 300 });
     await until(() => deliveries.length === 2);
     const a = deliveries.find((d) => d.lease.job.id === 'a:1')!;
     await until(() => a.context.getSignal().aborted);
@@ -89,9 +88,8 @@ describe('WorkerJobsConsumer', () => {
 
   it('on stop takes nothing more, lets running jobs end within the grace period, and hands back the rest, once', async () => {
     const jobs = new FakeJobQueue();
-    const broadcast = new FakeBroadcast();
     await jobs.publish([workerJob('quick'), workerJob('slow'), workerJob('queued')]);
-    const { deliveries, lines } = start(jobs, broadcast, { shutdownGraceMs: 300 });
+    const { deliveries, lines } = start(jobs, { shutdownGraceMs: 300 });
     await until(() => deliveries.length === 2);
     const quick = deliveries.find((d) => d.lease.job.id === 'quick:1')!;
     const slow = deliveries.find((d) => d.lease.job.id === 'slow:1')!;
@@ -106,14 +104,13 @@ describe('WorkerJobsConsumer', () => {
     expect(jobs.givenBack).toEqual(['slow:1']);
     expect(jobs.pending.map((j) => j.id).sort()).toEqual(['queued:1', 'slow:1']);
     expect(deliveries).toHaveLength(2);
-    expect(broadcast.subscribers).toBe(0);
   });
 
   it('frees the slot of a failed handler and leaves its lease to expire (the job runs again as a new attempt)', async () => {
     const jobs = new FakeJobQueue();
     await jobs.publish([workerJob('a')]);
     const { logger, lines } = recordingLogger();
-    consumer = new WorkerJobsConsumer(jobs, new FakeBroadcast(), logger, { workerId: 'worker-1', concurrency: 1, leaseMs: 60_000, shutdownGraceMs: 0 });
+    consumer = new WorkerJobsConsumer(jobs, logger, { workerId: 'worker-1', concurrency: 1, leaseMs: 60_000, shutdownGraceMs: 0 });
     consumer.start(() => Promise.reject(new Error('the queue refused taskStarted')));
     const line = await until(() => lines.find((l) => l.msg.startsWith('worker job handler failed')));
     expect(line).toMatchObject({ level: 'warn', taskRunId: 'a', err: { message: 'the queue refused taskStarted' } });

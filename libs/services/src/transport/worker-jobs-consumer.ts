@@ -1,5 +1,5 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import type { BroadcastQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
+import type { LeasedJob, WorkerJobQueue } from '@osprey/queue';
 import type { Logger } from '@osprey/server';
 import { JobHandedBackError, JobKilledError, LeaseLostError } from './abort-reasons.js';
 import { ifAborted } from './in-parallel.js';
@@ -36,7 +36,7 @@ interface RunningJob {
 /**
  * Leases worker jobs up to the free slots and delivers each to the handler with an abort signal in its context; renews
  * the leases while handlers run and aborts a job whose lease was lost (LeaseLostError) or whose task run a kill
- * broadcast names (JobKilledError). On stop it takes nothing more, lets running jobs finish within the grace period
+ * names (JobKilledError, through `kill()`: the worker's broadcast handler). On stop it takes nothing more, lets running jobs finish within the grace period
  * and hands the rest back (JobHandedBackError). A handler that fails leaves its lease to expire: the job runs again.
  */
 export class WorkerJobsConsumer implements QueueConsumer {
@@ -44,13 +44,11 @@ export class WorkerJobsConsumer implements QueueConsumer {
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private renewTimer?: NodeJS.Timeout;
-  private unsubscribe?: () => void;
   private wake?: () => void;
   private stopping?: Promise<void>;
 
   constructor(
     private readonly jobs: WorkerJobQueue,
-    private readonly broadcast: BroadcastQueue,
     private readonly logger: Logger,
     private readonly options: WorkerJobsConsumerOptions,
   ) {}
@@ -62,14 +60,15 @@ export class WorkerJobsConsumer implements QueueConsumer {
 
   start(dispatch: QueueDispatch): void {
     if (this.loop) return;
-    this.unsubscribe = this.broadcast.subscribe((message) => {
-      if (message.type !== 'killTaskRuns') return;
-      for (const job of this.running.values()) {
-        if (message.taskRunIds.includes(job.lease.job.taskRun.id)) job.controller.abort(new JobKilledError());
-      }
-    });
     this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.options.leaseMs / 3)));
     this.loop = this.run(dispatch);
+  }
+
+  /** Aborts the running jobs of these task runs (JobKilledError); their handlers end the attempts KILLED. */
+  kill(taskRunIds: readonly string[]): void {
+    for (const job of this.running.values()) {
+      if (taskRunIds.includes(job.lease.job.taskRun.id)) job.controller.abort(new JobKilledError());
+    }
   }
 
   /** Takes nothing more, lets running jobs end within the grace period, hands back the rest; once, however often called. */
@@ -94,7 +93,6 @@ export class WorkerJobsConsumer implements QueueConsumer {
       this.logger.info({ executionId: job.lease.job.executionId, taskRunId: job.lease.job.taskRun.id }, 'job handed back at shutdown');
     }
     clearInterval(this.renewTimer);
-    this.unsubscribe?.();
     this.logger.info({ workerId: this.options.workerId }, 'worker stopped');
   }
 

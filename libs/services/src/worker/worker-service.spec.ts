@@ -57,11 +57,17 @@ describe('WorkerService under its queue consumer on the embedded backend', () =>
 
   const consumed = (jobs: WorkerJobQueue, logger: Logger, options: Partial<WorkerJobsConsumerOptions> = {}): TestWorker => {
     const service = new WorkerService(jobs, queue.events, repository, openLocalStorage(join(dir, 'storage')), createTaskRegistry(), logger);
-    const consumer = new WorkerJobsConsumer(jobs, queue.broadcast, logger, { concurrency: 4, leaseMs: 5000, shutdownGraceMs: 5000, ...options, workerId: service.id });
+    const consumer = new WorkerJobsConsumer(jobs, logger, { concurrency: 4, leaseMs: 5000, shutdownGraceMs: 5000, ...options, workerId: service.id });
+    // The worker's broadcast handler, as WorkerController routes it: a kill aborts the running jobs it names.
+    let unsubscribe = () => {};
     const w: TestWorker = {
-      start: () => consumer.start((_pattern, lease, context) => service.execute(lease as LeasedJob, context.getSignal())),
+      start: () => {
+        unsubscribe = queue.broadcast.subscribe((message) => message.type === 'killTaskRuns' && consumer.kill(message.taskRunIds));
+        consumer.start((_pattern, lease, context) => service.execute(lease as LeasedJob, context.getSignal()));
+      },
       stop: async () => {
         await consumer.stop();
+        unsubscribe();
         await service.close();
       },
     };

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Module } from '@nestjs/common';
 import type { RenderOptions } from '@osprey/flow-model';
 import { createTaskRegistry, type TaskRegistry } from '@osprey/plugins';
-import { BROADCAST_QUEUE, EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type BroadcastQueue, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
+import { EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import type { Logger, OspreyConfig } from '@osprey/server';
 import { STORAGE, type Storage } from '@osprey/storage';
@@ -36,12 +36,12 @@ import { WorkerService } from './worker-service.js';
     },
     {
       provide: WorkerJobsConsumer,
-      useFactory: (jobs: WorkerJobQueue, broadcast: BroadcastQueue, worker: WorkerService, config: OspreyConfig, logger: Logger, metrics: OspreyMetrics) => {
-        const consumer = new WorkerJobsConsumer(jobs, broadcast, logger.child({ component: 'worker' }), { ...config.worker, workerId: worker.id });
+      useFactory: (jobs: WorkerJobQueue, worker: WorkerService, config: OspreyConfig, logger: Logger, metrics: OspreyMetrics) => {
+        const consumer = new WorkerJobsConsumer(jobs, logger.child({ component: 'worker' }), { ...config.worker, workerId: worker.id });
         metrics.activeJobs = () => consumer.activeJobs;
         return consumer;
       },
-      inject: [WORKER_JOB_QUEUE, BROADCAST_QUEUE, WorkerService, OSPREY_CONFIG, OSPREY_LOGGER, OspreyMetrics],
+      inject: [WORKER_JOB_QUEUE, WorkerService, OSPREY_CONFIG, OSPREY_LOGGER, OspreyMetrics],
     },
   ],
   exports: [WorkerService, WorkerJobsConsumer],
