@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { BROADCAST_QUEUE, EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { openSqliteRepository } from '@osprey/repository/sql';
@@ -16,6 +17,7 @@ import { IndexerService } from '../indexer/indexer-service.js';
 import { SchedulerService } from '../scheduler/scheduler-service.js';
 import { WorkerService } from '../worker/worker-service.js';
 import { BroadcastConsumer } from '../transport/broadcast-consumer.js';
+import { BROADCAST_PATTERN, EXECUTION_EVENTS_PATTERN, WORKER_JOB_PATTERN } from '../transport/queue-patterns.js';
 import { QueueTransport } from '../transport/queue-transport.js';
 import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import { DeployFlow } from '../flows/deploy-flow.js';
@@ -70,6 +72,21 @@ describe('OspreyAppModule on the embedded backend', () => {
     const context = await compose(['webserver']);
     expect(context.get(BroadcastConsumer)).toBeNull();
     expect(field(context.get(QueueTransport), 'consumers')).toEqual([]);
+  });
+
+  it('connected as a microservice, delivers each pattern to the handlers of the composed roles', async () => {
+    const config = loadConfig({ env: {}, overrides: { dataDir: dir } });
+    const http = await NestFactory.create(OspreyAppModule.forRoot({ config, roles: ['executor', 'worker', 'scheduler', 'webserver'], logger: silent }), { logger: false, abortOnError: false });
+    app = http;
+    const transport = http.get(QueueTransport);
+    http.connectMicroservice<MicroserviceOptions>({ strategy: transport }, { inheritAppConfig: true });
+    await http.init();
+    await http.startAllMicroservices();
+    expect([...transport.getHandlers().keys()].sort()).toEqual([BROADCAST_PATTERN, EXECUTION_EVENTS_PATTERN, WORKER_JOB_PATTERN]);
+    // Three handlers hear the broadcasts: the executor's, the worker's and the scheduler's, chained on one pattern.
+    let handlers = 0;
+    for (let handler: { next?: unknown } | undefined = transport.getHandlers().get(BROADCAST_PATTERN); handler; handler = handler.next as typeof handler) handlers++;
+    expect(handlers).toBe(3);
   });
 
   it('starts the services with the application and records the instance, then stops them and closes the backend', async () => {
