@@ -40,6 +40,29 @@ describe('ExecutionEventsConsumer', () => {
     expect(events.claims[0]).toBe(3);
   });
 
+  it('claims again only after what the batch woke has run: an event reported a few dozen promise turns after a commit comes in the next claim, not after an empty claim and a wait', async () => {
+    const events = new FakeEventQueue();
+    await events.emit([{ executionId: 'a', event: { type: 'start' } }]);
+    // The worker that a commit wakes reports taskStarted from its handler, behind Nest's pipeline: many promise turns.
+    const reportLater = async () => {
+      for (let turn = 0; turn < 100; turn++) await Promise.resolve();
+      await events.emit([{ executionId: 'a', event: { type: 'taskStarted', taskRunId: 't1', attempt: 1, workerId: 'worker-1' } }]);
+    };
+    const delivered: string[] = [];
+    let waitsBeforeTaskStarted: number | undefined;
+    start(events, async (_pattern, data) => {
+      const message = data as ExecutionEventsMessage;
+      delivered.push(...message.events.map((e) => e.event.type));
+      if (message.events[0]!.event.type === 'taskStarted') waitsBeforeTaskStarted = events.idleWaits.length;
+      events.consume(message.executionId);
+      if (message.events[0]!.event.type === 'start') void reportLater();
+    });
+    await until(() => delivered.length === 2);
+    expect(delivered).toEqual(['start', 'taskStarted']);
+    expect(events.claims.slice(0, 2)).toEqual([1, 1]);
+    expect(waitsBeforeTaskStarted).toBe(0);
+  });
+
   it('runs at most inFlight executions of a batch at once', async () => {
     const events = new FakeEventQueue();
     await events.emit(['a', 'b', 'c', 'd', 'e'].map((executionId) => ({ executionId, event: { type: 'start' as const } })));

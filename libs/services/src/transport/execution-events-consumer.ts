@@ -1,4 +1,4 @@
-import { setTimeout as wait } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as wait } from 'node:timers/promises';
 import { ConditionWindowConflictError, VersionConflictError, type ClaimedEvent, type ExecutionEventQueue } from '@osprey/queue';
 import type { Logger } from '@osprey/server';
 import { ifAborted, inParallel } from './in-parallel.js';
@@ -103,6 +103,10 @@ export class ExecutionEventsConsumer implements QueueConsumer {
       }
     });
     if (failed) await wait(this.options.failedBatchPauseMs ?? FAILED_BATCH_PAUSE_MS, undefined, { signal }).catch(ifAborted);
+    // The batch's commits woke other consumers of this process (a worker taking the job just dispatched, whose handler
+    // reports taskStarted at once). Their handlers start behind Nest's pipeline, dozens of promise turns later: claiming
+    // before they ran finds nothing and pays an empty claim, a wait and a wake-up per task, so let them run first.
+    await nextTurn();
   }
 }
 
