@@ -16,6 +16,7 @@ export * from './worker/worker-service.js';
 export * from './worker/worker-run-context.js';
 export * from './scheduler/scheduler-service.js';
 export * from './indexer/indexer-service.js';
+export * from './transport/index.js';
 export * from './flow-test/run-flow-test.js';
 export * from './nest/bootstrap.js';
 export * from './nest/run-service.js';

@@ -16,6 +16,7 @@ export class OspreyMetrics {
   private readonly jobWait: Histogram<'type'>;
   private readonly jobRun: Histogram<'type' | 'state'>;
   private readonly indexed: Counter<'kind'>;
+  private readonly queueHandler: Histogram<'pattern' | 'outcome'>;
   /** Each sets a gauge from the backend, bounded by the collect timeout; run before each scrape is serialised. */
   private readonly backendReads: (() => Promise<void>)[] = [];
   /** Set by the worker module: jobs this process runs now. */
@@ -68,6 +69,13 @@ export class OspreyMetrics {
     const buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800];
     this.jobWait = new Histogram({ name: 'osprey_worker_job_wait_seconds', help: 'Time from the executor dispatching a job to a worker starting it.', labelNames: ['type'], buckets, registers: [this.registry] });
     this.jobRun = new Histogram({ name: 'osprey_worker_job_run_seconds', help: 'Time a worker spent running a job, by task type and result.', labelNames: ['type', 'state'], buckets, registers: [this.registry] });
+    this.queueHandler = new Histogram({
+      name: 'osprey_queue_handler_seconds',
+      help: 'Time a queue handler took for one message (one execution\'s claimed events, one worker job), by pattern and outcome (ok, failed).',
+      labelNames: ['pattern', 'outcome'],
+      buckets,
+      registers: [this.registry],
+    });
     this.ended = new Counter({ name: 'osprey_executions_ended_total', help: 'Executions ended, by final state.', labelNames: ['state', 'namespace'], registers: [this.registry] });
   }
 
@@ -83,6 +91,10 @@ export class OspreyMetrics {
   observeJob({ type, state, waitMs, runMs }: { type: string; state: string; waitMs: number; runMs: number }): void {
     this.jobWait.observe({ type }, waitMs / 1000);
     this.jobRun.observe({ type, state }, runMs / 1000);
+  }
+
+  observeQueueHandler(pattern: string, outcome: 'ok' | 'failed', seconds: number): void {
+    this.queueHandler.observe({ pattern, outcome }, seconds);
   }
 
   observeIndexed(executions: number, logs: number): void {

@@ -1,4 +1,4 @@
-import type { BroadcastQueue } from '@osprey/queue';
+import type { BroadcastMessage } from '@osprey/queue';
 import type { TriggerRepository } from '@osprey/repository';
 import type { Logger } from '@osprey/server';
 
@@ -19,18 +19,17 @@ export class DisabledTriggers {
   /** After a failed read, the next is tried no sooner than this (epoch ms), so that an outage does not slow decisions. */
   private retryAt = 0;
   private loading?: Promise<void>;
-  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly repository: TriggerRepository,
-    broadcast: BroadcastQueue,
     private readonly logger: Logger,
-  ) {
-    this.unsubscribe = broadcast.subscribe((message) => {
-      if (message.type === 'triggerChanged') void this.refresh(message.namespace, message.flowId, message.triggerId);
-      // A flow's new revision may drop or re-add a trigger; its stored state is read again with the whole set.
-      if (message.type === 'flowChanged') this.stale = true;
-    });
+  ) {}
+
+  /** Keeps the set current: a changed trigger is read again; a changed flow marks the whole set stale. */
+  async onBroadcast(message: BroadcastMessage): Promise<void> {
+    if (message.type === 'triggerChanged') await this.refresh(message.namespace, message.flowId, message.triggerId);
+    // A flow's new revision may drop or re-add a trigger; its stored state is read again with the whole set.
+    if (message.type === 'flowChanged') this.stale = true;
   }
 
   /** The current set; when it cannot be read, the last one known (empty before the first read), with a warning. */
@@ -41,10 +40,6 @@ export class DisabledTriggers {
     }
     const set = this.disabled;
     return (namespace, flowId, triggerId) => set.has(keyOf(namespace, flowId, triggerId));
-  }
-
-  close(): void {
-    this.unsubscribe();
   }
 
   private async load(): Promise<void> {

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseFlow, type Execution } from '@osprey/flow-model';
-import type { ExecutorStore } from '@osprey/queue';
+import type { ExecutionEventQueue, ExecutorStore } from '@osprey/queue';
 import { openSqliteQueue, type SqliteQueue } from '@osprey/queue/sql';
 import { openSqliteRepository, type SqliteRepository } from '@osprey/repository/sql';
-import { createLogger } from '@osprey/server';
+import { createLogger, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
-import { ExecutorService } from './executor-service.js';
+import { ExecutionEventsConsumer, type ExecutionEventsConsumerOptions, type ExecutionEventsMessage } from '../transport/execution-events-consumer.js';
+import { ExecutorService, type ExecutorOptions } from './executor-service.js';
 
 /** A logger whose lines the test reads. */
 function recordingLogger(): { logger: ReturnType<typeof createLogger>; lines: Array<{ level: string; msg: string; err?: { message: string } }> } {
@@ -61,11 +62,37 @@ function routingWindows(store: ExecutorStore, windowCommits: unknown[]): Executo
   };
 }
 
-describe('ExecutorService on the embedded backend', () => {
+/** An executor as the queue transport runs it, without Nest: the consumer delivers each execution's events to the service. */
+class TestExecutor {
+  readonly service: ExecutorService;
+  private readonly consumer: ExecutionEventsConsumer;
+
+  constructor(events: ExecutionEventQueue, store: ExecutorStore, queue: SqliteQueue, repository: SqliteRepository, logger: Logger, options: ExecutorOptions & Partial<ExecutionEventsConsumerOptions> = {}) {
+    this.service = new ExecutorService(store, queue.broadcast, repository, logger, options);
+    this.consumer = new ExecutionEventsConsumer(events, logger, { batchSize: 10, leaseMs: 30_000, ...options, consumerId: this.service.id });
+  }
+
+  get cachedExecutions(): number {
+    return this.service.cachedExecutions;
+  }
+
+  start(): void {
+    this.consumer.start(async (_pattern, data) => {
+      const message = data as ExecutionEventsMessage;
+      await this.service.process(message.executionId, message.events);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+  }
+}
+
+describe('ExecutorService under its queue consumer on the embedded backend', () => {
   let dir: string;
   let queue: SqliteQueue;
   let repository: SqliteRepository;
-  let executor: ExecutorService | undefined;
+  let executor: TestExecutor | undefined;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'osprey-executor-'));
@@ -122,7 +149,7 @@ outputs:
     const execution = newExecution({ flow, revision: stored.revision }, 'lookups-1', new Date());
     await repository.logs.append([{ namespace: 'io.osprey.tests', flowId: 'lookups', executionId: execution.id, timestamp: new Date().toISOString(), level: 'ERROR', message: 'boom' }]);
     const seen: Execution[] = [];
-    executor = new ExecutorService(queue.events, queue.store, queue.broadcast, repository, silent, { batchSize: 10, leaseMs: 30_000, onCommitted: (e: Execution) => void seen.push(e) });
+    executor = new TestExecutor(queue.events, queue.store, queue, repository, silent, { batchSize: 10, leaseMs: 30_000, onCommitted: (e: Execution) => void seen.push(e) });
     executor.start();
     const latest = () => seen.filter((e) => e.id === execution.id).at(-1);
     await queue.events.emit([{ executionId: execution.id, event: { type: 'start' }, execution }]);
@@ -141,7 +168,7 @@ outputs:
     const stored = await repository.flows.save(flow, SOURCE);
     const states = new Map<string, string>();
     let maxCached = 0;
-    const service = new ExecutorService(queue.events, queue.store, queue.broadcast, repository, silent, {
+    const service = new TestExecutor(queue.events, queue.store, queue, repository, silent, {
       batchSize: 200,
       leaseMs: 30_000,
       cachedExecutions: 50,
@@ -191,7 +218,7 @@ outputs:
     const committed: Execution[] = [];
     const windowCommits: unknown[] = [];
     const store = routed ? routingWindows(queue.store, windowCommits) : queue.store;
-    const service = new ExecutorService(queue.events, store, queue.broadcast, repository, silent, { batchSize: 100, leaseMs: 30_000, onCommitted: (e) => committed.push(e) });
+    const service = new TestExecutor(queue.events, store, queue, repository, silent, { batchSize: 100, leaseMs: 30_000, onCommitted: (e) => committed.push(e) });
     executor = service;
     service.start();
     const rounds = 4;
@@ -216,7 +243,7 @@ outputs:
     const { logger, lines } = recordingLogger();
     const store = overriding(queue.store, { commit: () => Promise.reject(new Error('the store refused the commit')) });
     const events = overriding(queue.events, { release: () => Promise.reject(new Error('the queue refused the release')) });
-    const service = new ExecutorService(events, store, queue.broadcast, repository, logger, { batchSize: 10, leaseMs: 30_000 });
+    const service = new TestExecutor(events, store, queue, repository, logger, { batchSize: 10, leaseMs: 30_000 });
     executor = service;
     service.start();
     const execution = newExecution({ flow, revision: stored.revision }, 'release-fails', new Date());
@@ -241,7 +268,7 @@ tasks:
     const logs = overriding(repository.logs, { append: () => Promise.reject(new Error('the log store is full')) });
     const failingLogs = overriding(repository, { logs });
     const committed: Execution[] = [];
-    const service = new ExecutorService(queue.events, queue.store, queue.broadcast, failingLogs, logger, { batchSize: 10, leaseMs: 30_000, onCommitted: (e) => committed.push(e) });
+    const service = new TestExecutor(queue.events, queue.store, queue, failingLogs, logger, { batchSize: 10, leaseMs: 30_000, onCommitted: (e) => committed.push(e) });
     executor = service;
     service.start();
     const execution = newExecution({ flow, revision: stored.revision }, 'subflow-missing', new Date());
@@ -256,7 +283,7 @@ tasks:
     const { logger, lines } = recordingLogger();
     const events = overriding(queue.events, { claim: () => Promise.reject(new Error('the queue is unreachable')) });
     // A retry wait no test outlasts: stop() returns only if it cuts the wait short.
-    const service = new ExecutorService(events, queue.store, queue.broadcast, repository, logger, { batchSize: 10, leaseMs: 30_000, retryMs: 3_600_000 });
+    const service = new TestExecutor(events, queue.store, queue, repository, logger, { batchSize: 10, leaseMs: 30_000, retryMs: 3_600_000 });
     service.start();
     await until(() => lines.find((l) => l.msg === 'claiming execution events failed; retrying'));
     await service.stop();

@@ -1,4 +1,3 @@
-import { setTimeout as wait } from 'node:timers/promises';
 import {
   conditionWindowInboxKey,
   conditionWindowKey,
@@ -25,7 +24,7 @@ import {
   type TaskRun,
   type WorkerJob,
 } from '@osprey/flow-model';
-import { ConditionWindowConflictError, VersionConflictError, type BroadcastQueue, type ClaimedEvent, type ExecutionEventQueue, type ExecutorStore } from '@osprey/queue';
+import type { BroadcastMessage, BroadcastQueue, ClaimedEvent, ExecutorStore } from '@osprey/queue';
 import type { Repository } from '@osprey/repository';
 import { newId, type FlowSource, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
@@ -37,12 +36,8 @@ import { LiveWorkerGroups } from './live-worker-groups.js';
 import { LruCache } from './lru-cache.js';
 
 export interface ExecutorOptions {
-  batchSize: number;
-  /** Executions of one claimed batch decided and committed at the same time (default 16; see EXECUTOR_IN_FLIGHT). */
-  inFlight?: number;
   /** The `envs` variable of expressions. */
   envs?: Record<string, string>;
-  leaseMs: number;
   render?: RenderOptions;
   /** Country of PublicHoliday conditions that name none (Kestra takes the server's locale). */
   defaultCountry?: string;
@@ -54,52 +49,31 @@ export interface ExecutorOptions {
   cachedExecutions?: number;
   /** A worker whose instance has not beaten for this long is not alive (instance.deadAfterMs; default 30 s). */
   deadAfterMs?: number;
-  /** Longest wait for new events before claiming again, should a wake-up be missed (executor.idleWaitMs). */
-  idleWaitMs?: number;
-  /** Wait after a failed claim before claiming again (executor.retryMs). */
-  retryMs?: number;
 }
 
 const CACHED_EXECUTIONS = 1000;
-const IDLE_WAIT_MS = 1000;
-const RETRY_MS = 1000;
-/** Pause after a batch in which an execution failed (not a conflict), so a failing store is not hammered. */
-const FAILED_BATCH_PAUSE_MS = 200;
 
 /**
- * The single writer of executions: claims events per execution, runs the pure decision function on
- * each, and commits the next execution with its jobs and events in one write.
+ * The single writer of executions: runs the pure decision function on the claimed events of one execution and
+ * commits the next execution with its jobs and events in one write. The queue transport claims the events and
+ * delivers them (ExecutorController), under `id`.
  */
-const EXECUTIONS_IN_FLIGHT = 16;
-
-/** Runs `task` over `items` with at most `limit` running at once. */
-async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await task(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
 export class ExecutorService {
   readonly id = `executor-${newId()}`;
   private readonly flows: FlowCache;
   private readonly disabledTriggers: DisabledTriggers;
-  private readonly abort = new AbortController();
-  private loop?: Promise<void>;
   private readonly hot: LruCache<string, Execution>;
   private readonly workerGroups: LiveWorkerGroups;
 
   constructor(
-    private readonly events: ExecutionEventQueue,
     private readonly store: ExecutorStore,
     private readonly broadcast: BroadcastQueue,
     private readonly repository: Repository,
     private readonly logger: Logger,
     private readonly options: ExecutorOptions,
   ) {
-    this.flows = new FlowCache(options.flows ?? repository.flows, broadcast);
-    this.disabledTriggers = new DisabledTriggers(repository.triggers, broadcast, logger);
+    this.flows = new FlowCache(options.flows ?? repository.flows);
+    this.disabledTriggers = new DisabledTriggers(repository.triggers, logger);
     this.hot = new LruCache(options.cachedExecutions ?? CACHED_EXECUTIONS);
     this.workerGroups = new LiveWorkerGroups(repository.instances, options.deadAfterMs ?? 30_000);
   }
@@ -109,71 +83,26 @@ export class ExecutorService {
     return this.hot.size;
   }
 
-  start(): void {
-    this.loop ??= this.run();
+  /** Flow and trigger changes (the transport's broadcasts): the caches of flows with Flow triggers and of disabled triggers. */
+  async onBroadcast(message: BroadcastMessage): Promise<void> {
+    this.flows.onBroadcast(message);
+    await this.disabledTriggers.onBroadcast(message);
   }
 
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
-    this.flows.close();
-    this.disabledTriggers.close();
-  }
-
-  private async run(): Promise<void> {
-    const signal = this.abort.signal;
-    this.logger.info({ executorId: this.id }, 'executor started');
+  /**
+   * Decides and commits the claimed events of one execution. A failure leaves the claims to the caller (the transport
+   * releases them) and forgets the cached execution, which the next attempt loads from the store.
+   */
+  async process(executionId: string, claimed: ClaimedEvent[]): Promise<void> {
     try {
-      while (!signal.aborted) await this.claimAndDecide(signal);
+      await this.processClaimed(executionId, claimed);
     } catch (error) {
-      // stop() aborts the waits between turns: that ends the loop; anything else is a fault of the loop itself.
-      if (!signal.aborted) throw error;
+      this.hot.delete(executionId);
+      throw error;
     }
-    this.logger.info({ executorId: this.id }, 'executor stopped');
   }
 
-  /** Claims one batch of events and decides each execution in it. */
-  private async claimAndDecide(signal: AbortSignal): Promise<void> {
-    let claimed: ClaimedEvent[];
-    try {
-      claimed = await this.events.claim(this.id, this.options.batchSize, this.options.leaseMs);
-    } catch (error) {
-      this.logger.error({ err: error }, 'claiming execution events failed; retrying');
-      await wait(this.options.retryMs ?? RETRY_MS, undefined, { signal });
-      return;
-    }
-    if (claimed.length === 0) {
-      await this.events.waitForEvents(this.options.idleWaitMs ?? IDLE_WAIT_MS, signal);
-      return;
-    }
-    const byExecution = new Map<string, ClaimedEvent[]>();
-    for (const event of claimed) {
-      const list = byExecution.get(event.executionId) ?? [];
-      list.push(event);
-      byExecution.set(event.executionId, list);
-    }
-    // Executions are independent (each one's events are claimed by this executor alone), so their decisions and
-    // commits overlap: a backend whose commit is a network round trip (a Kafka transaction, a SQL server) is
-    // not paid once per execution in a row.
-    let failed = false;
-    await inParallel([...byExecution], this.options.inFlight ?? EXECUTIONS_IN_FLIGHT, async ([executionId, events]) => {
-      try {
-        await this.process(executionId, events);
-      } catch (error) {
-        this.hot.delete(executionId);
-        const conflict = error instanceof VersionConflictError || error instanceof ConditionWindowConflictError;
-        this.logger[conflict ? 'warn' : 'error']({ err: error, executionId }, conflict ? 'execution changed elsewhere; reloading' : 'processing execution events failed');
-        // Unreleased, the events stay claimed by this executor until the lease ends: the execution waits that long.
-        await this.events.release(this.id, [executionId]).catch((releaseError: unknown) =>
-          this.logger.error({ err: releaseError, executionId, leaseMs: this.options.leaseMs }, 'releasing claimed events failed; they are claimed again when the lease ends'),
-        );
-        if (!conflict) failed = true;
-      }
-    });
-    if (failed) await wait(FAILED_BATCH_PAUSE_MS, undefined, { signal });
-  }
-
-  private async process(executionId: string, claimed: ClaimedEvent[]): Promise<void> {
+  private async processClaimed(executionId: string, claimed: ClaimedEvent[]): Promise<void> {
     const windowsOf = parseConditionWindowInboxKey(executionId);
     if (windowsOf) return this.processPreconditionResults(executionId, windowsOf, claimed);
     // The cached execution is used only if no other executor committed it since (multi-executor deployments).

@@ -7,28 +7,22 @@ import type { RenderOptions } from '@osprey/flow-model';
 import { localeCountry } from '../locale-country.js';
 import { OspreyMetrics } from '../metrics.js';
 import { OSPREY_CONFIG, OSPREY_LOGGER, RENDER_OPTIONS } from '../nest/tokens.js';
+import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.js';
+import { ExecutorController } from './executor.controller.js';
 import { ExecutorService } from './executor-service.js';
 
-/** The executor: claims execution events, decides, commits. Started and drained by the app's ServiceLifecycle. */
+/**
+ * The executor: the queue transport claims execution events (ExecutionEventsConsumer) and delivers them to
+ * ExecutorController, which decides and commits through ExecutorService. Drained by the app's ServiceLifecycle.
+ */
 @Module({
+  controllers: [ExecutorController],
   providers: [
     {
       provide: ExecutorService,
-      useFactory: (
-        events: ExecutionEventQueue,
-        store: ExecutorStore,
-        broadcast: BroadcastQueue,
-        repository: Repository,
-        flows: FlowSource,
-        inFlight: number | null,
-        config: OspreyConfig,
-        logger: Logger,
-        render: RenderOptions,
-        metrics: OspreyMetrics,
-      ) =>
-        new ExecutorService(events, store, broadcast, repository, logger.child({ component: 'executor' }), {
-          ...config.executor,
-          inFlight: inFlight ?? undefined,
+      useFactory: (store: ExecutorStore, broadcast: BroadcastQueue, repository: Repository, flows: FlowSource, config: OspreyConfig, logger: Logger, render: RenderOptions, metrics: OspreyMetrics) =>
+        new ExecutorService(store, broadcast, repository, logger.child({ component: 'executor' }), {
+          cachedExecutions: config.executor.cachedExecutions,
           flows,
           render,
           envs: envVariables(),
@@ -36,9 +30,22 @@ import { ExecutorService } from './executor-service.js';
           deadAfterMs: config.instance.deadAfterMs,
           onCommitted: (execution) => metrics.observeExecution(execution),
         }),
-      inject: [EXECUTION_EVENT_QUEUE, EXECUTOR_STORE, BROADCAST_QUEUE, REPOSITORY, EXECUTOR_FLOW_SOURCE, EXECUTOR_IN_FLIGHT, OSPREY_CONFIG, OSPREY_LOGGER, RENDER_OPTIONS, OspreyMetrics],
+      inject: [EXECUTOR_STORE, BROADCAST_QUEUE, REPOSITORY, EXECUTOR_FLOW_SOURCE, OSPREY_CONFIG, OSPREY_LOGGER, RENDER_OPTIONS, OspreyMetrics],
+    },
+    {
+      provide: ExecutionEventsConsumer,
+      useFactory: (events: ExecutionEventQueue, executor: ExecutorService, inFlight: number | null, config: OspreyConfig, logger: Logger) =>
+        new ExecutionEventsConsumer(events, logger.child({ component: 'executor' }), {
+          consumerId: executor.id,
+          batchSize: config.executor.batchSize,
+          leaseMs: config.executor.leaseMs,
+          inFlight: inFlight ?? undefined,
+          idleWaitMs: config.executor.idleWaitMs,
+          retryMs: config.executor.retryMs,
+        }),
+      inject: [EXECUTION_EVENT_QUEUE, ExecutorService, EXECUTOR_IN_FLIGHT, OSPREY_CONFIG, OSPREY_LOGGER],
     },
   ],
-  exports: [ExecutorService],
+  exports: [ExecutorService, ExecutionEventsConsumer],
 })
 export class ExecutorModule {}

@@ -1,5 +1,5 @@
 import { type Flow, isFlowTrigger, type StoredFlow } from '@osprey/flow-model';
-import type { BroadcastQueue } from '@osprey/queue';
+import type { BroadcastMessage } from '@osprey/queue';
 import type { FlowSource } from '@osprey/server';
 import { LruCache } from './lru-cache.js';
 
@@ -14,12 +14,12 @@ const CACHED_REVISIONS = 1000;
 export class FlowCache {
   private readonly revisions = new LruCache<string, StoredFlow>(CACHED_REVISIONS);
   private triggerFlows?: { at: number; version?: number; flows: StoredFlow[] };
-  private readonly unsubscribe: () => void;
 
-  constructor(private readonly repository: FlowSource, broadcast: BroadcastQueue) {
-    this.unsubscribe = broadcast.subscribe((message) => {
-      if (message.type === 'flowChanged') this.triggerFlows = undefined;
-    });
+  constructor(private readonly repository: FlowSource) {}
+
+  /** A changed flow may add or drop Flow triggers: the list is read again. */
+  onBroadcast(message: BroadcastMessage): void {
+    if (message.type === 'flowChanged') this.triggerFlows = undefined;
   }
 
   async get(namespace: string, id: string, revision?: number): Promise<Flow | undefined> {
@@ -46,10 +46,6 @@ export class FlowCache {
       cached = this.triggerFlows = { at: now, version, flows: all.filter((f) => !f.disabled && hasFlowTriggers(f.flow)) };
     }
     return cached.flows;
-  }
-
-  close(): void {
-    this.unsubscribe();
   }
 }
 

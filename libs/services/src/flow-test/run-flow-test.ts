@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { isTerminated, parseFlow, type Execution, type Flow } from '@osprey/flow-model';
 import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { loadConfig, type Logger } from '@osprey/server';
 import { TriggerExecution } from '../executions/trigger-execution.js';
 import { NestPinoLogger } from '../nest/nest-logger.js';
 import { OspreyAppModule } from '../nest/osprey-app.module.js';
+import { QueueTransport } from '../transport/queue-transport.js';
 import { FlowTestTimeoutError } from './flow-test-timeout-error.js';
 
 export { FlowTestTimeoutError } from './flow-test-timeout-error.js';
@@ -40,17 +42,20 @@ export async function runFlowTest(request: FlowTestRequest): Promise<FlowTestRes
 
   const dataDir = await mkdtemp(join(tmpdir(), 'osprey-flow-test-'));
   const config = loadConfig({ env: {}, overrides: { dataDir, 'worker.leaseMs': 15_000 } });
-  // An application context without HTTP: the executor and worker modules on a throw-away SQLite backend.
-  const app = await NestFactory.createApplicationContext(OspreyAppModule.forRoot({ config, roles: ['executor', 'worker'], logger: request.logger }), {
+  // The executor and worker modules on a throw-away SQLite backend, their queue transport connected as in a server;
+  // the application never listens on HTTP.
+  const app = await NestFactory.create(OspreyAppModule.forRoot({ config, roles: ['executor', 'worker'], logger: request.logger }), {
     logger: new NestPinoLogger(request.logger),
     abortOnError: false,
   });
+  app.connectMicroservice<MicroserviceOptions>({ strategy: app.get(QueueTransport) }, { inheritAppConfig: true });
   try {
     const repo = app.get<Repository>(REPOSITORY);
     for (const { flow, source } of others) await repo.flows.save(flow, source);
     await repo.flows.save(main, mainSource);
-    // The services start with the application's bootstrap hook, once the flows are there.
+    // The services start with the application's bootstrap hook and the transport, once the flows are there.
     await app.init();
+    await app.startAllMicroservices();
     const created = await app.get(TriggerExecution).execute({ namespace: main.namespace, flowId: main.id, inputs: request.inputs });
     const queues = { events: app.get<ExecutionEventQueue>(EXECUTION_EVENT_QUEUE), jobs: app.get<WorkerJobQueue>(WORKER_JOB_QUEUE) };
     const execution = await waitForEnd(repo, queues, created.id, request.timeoutMs ?? 120_000);

@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import type { Logger, Projection, ProjectionBatch, ProjectionFeed } from '@osprey/server';
+import type { Logger, Projection, ProjectionBatch } from '@osprey/server';
 
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 5_000;
@@ -18,22 +18,14 @@ export interface IndexerOptions {
   onWritten?: (batch: ProjectionBatch) => void;
 }
 
-export class IndexerStoppedError extends Error {
-  constructor() {
-    super('the indexer stopped before the batch was written');
-    this.name = 'IndexerStoppedError';
-  }
-}
-
 /**
- * Projects the queue's executions and logs into the search repository (Kafka deployments). A batch that fails
- * is retried with back-off, then handed back to the feed, which delivers it again from its committed offsets:
- * while the search server is down nothing is skipped, and a crash redelivers the batch to another replica. The
- * writes are idempotent, so redeliveries change nothing.
+ * Projects the queue's executions and logs into the search repository (Kafka deployments): the queue transport
+ * delivers the index feed's batches (IndexerController). A batch that fails is retried with back-off, then handed
+ * back to the feed, which delivers it again from its committed offsets: while the search server is down nothing is
+ * skipped, and a crash redelivers the batch to another replica. The writes are idempotent, so redeliveries change
+ * nothing.
  */
 export class IndexerService {
-  private feed?: ProjectionFeed;
-  private readonly wake = new AbortController();
   private failingSince?: number;
   written = 0;
 
@@ -43,31 +35,15 @@ export class IndexerService {
     private readonly options: IndexerOptions = {},
   ) {}
 
-  async start(): Promise<void> {
-    this.feed = await this.projection.openFeed((batch) => this.writeUntilDone(batch));
-    this.logger.info('indexer started');
-  }
-
-  /** Messages of the queue not projected yet. */
-  async lag(): Promise<number> {
-    return this.feed ? this.feed.lag() : 0;
-  }
-
-  async stop(): Promise<void> {
-    this.wake.abort(new IndexerStoppedError());
-    await this.feed?.close();
-    this.logger.info({ written: this.written }, 'indexer stopped');
-  }
-
-  private async writeUntilDone(batch: ProjectionBatch): Promise<void> {
+  /** Writes one batch, retrying until it succeeds, `retryForMs` passed or `signal` aborts (rejecting with its reason). */
+  async write(batch: ProjectionBatch, signal?: AbortSignal): Promise<void> {
     if (batch.executions.length === 0 && batch.logs.length === 0) return;
-    // stop() aborts with IndexerStoppedError: a wait in progress ends at once and the batch goes back to the feed.
     await pRetry(() => this.projection.write(batch), {
       retries: Infinity,
       minTimeout: this.options.minBackoffMs ?? MIN_BACKOFF_MS,
       maxTimeout: this.options.maxBackoffMs ?? MAX_BACKOFF_MS,
       maxRetryTime: this.options.retryForMs ?? RETRY_FOR_MS,
-      signal: this.wake.signal,
+      signal,
       onFailedAttempt: ({ error }) => {
         if (this.failingSince !== undefined) return;
         this.failingSince = Date.now();

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, type OspreyConfig } from '@osprey/server';
 import { NestPinoLogger } from './nest-logger.js';
@@ -12,6 +13,7 @@ import { apiAuthMiddleware } from '../webserver/auth/api-auth.middleware.js';
 import { staticUiMiddleware } from '../webserver/static-ui.js';
 import { OpenApiDocument } from '../webserver/openapi.js';
 import { DeclaredQueryGuard } from '../webserver/declared-query.guard.js';
+import { QueueTransport } from '../transport/queue-transport.js';
 import { chooseListenAddress, describeHost, localUrl } from './listen-address.js';
 
 export interface StartServerOptions {
@@ -78,8 +80,12 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
         });
     });
   }
+  // Queue consumers are Nest microservice handlers: the transport (one per process, from DI so that the lifecycle drains
+  // it in order) delivers to the @EventPattern handlers with the app's interceptors and filters.
+  app.connectMicroservice<MicroserviceOptions>({ strategy: app.get(QueueTransport) }, { inheritAppConfig: true });
   try {
     await app.listen(options.config.server.port, listen.host);
+    await app.startAllMicroservices();
   } catch (error) {
     // The services started with the application: stop them, or the process would run on without its port.
     await app.close().catch(() => undefined);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { BROADCAST_QUEUE, EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { openSqliteRepository } from '@osprey/repository/sql';
@@ -11,9 +12,14 @@ import { createLogger, loadConfig } from '@osprey/server';
 import { PROJECTION } from '@osprey/server/nest';
 import { STORAGE } from '@osprey/storage';
 import { ExecutorService } from '../executor/executor-service.js';
+import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.js';
 import { IndexerService } from '../indexer/indexer-service.js';
 import { SchedulerService } from '../scheduler/scheduler-service.js';
 import { WorkerService } from '../worker/worker-service.js';
+import { BroadcastConsumer } from '../transport/broadcast-consumer.js';
+import { BROADCAST_PATTERN, EXECUTION_EVENTS_PATTERN, WORKER_JOB_PATTERN } from '../transport/queue-patterns.js';
+import { QueueTransport } from '../transport/queue-transport.js';
+import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import { DeployFlow } from '../flows/deploy-flow.js';
 import { OspreyAppModule } from './osprey-app.module.js';
 import type { ServiceRole } from '../service-role.js';
@@ -50,11 +56,37 @@ describe('OspreyAppModule on the embedded backend', () => {
     expect(worker).toBeInstanceOf(WorkerService);
     expect(field(worker, 'jobs')).toBe(context.get(WORKER_JOB_QUEUE));
     expect(field(worker, 'events')).toBe(context.get(EXECUTION_EVENT_QUEUE));
-    expect(field(worker, 'broadcast')).toBe(context.get(BROADCAST_QUEUE));
+    // The transport's consumers lease the jobs and hear the broadcasts (kills).
+    const consumer = context.get(WorkerJobsConsumer);
+    expect(field(consumer, 'jobs')).toBe(context.get(WORKER_JOB_QUEUE));
+    const broadcasts = context.get(BroadcastConsumer);
+    expect(field(broadcasts, 'broadcast')).toBe(context.get(BROADCAST_QUEUE));
+    expect(field(context.get(QueueTransport), 'consumers')).toEqual([consumer, broadcasts]);
     expect(field(worker, 'repository')).toBe(context.get(REPOSITORY));
     expect(field(worker, 'storage')).toBe(context.get(STORAGE));
     // No module of another role is composed: their services are not providers at all.
-    for (const other of [ExecutorService, SchedulerService, IndexerService, DeployFlow]) expect(() => context.get(other)).toThrow(/Nest could not find/);
+    for (const other of [ExecutorService, ExecutionEventsConsumer, SchedulerService, IndexerService, DeployFlow]) expect(() => context.get(other)).toThrow(/Nest could not find/);
+  });
+
+  it('for roles [webserver] subscribes to no broadcast: the API only publishes, and no handler would take them', async () => {
+    const context = await compose(['webserver']);
+    expect(context.get(BroadcastConsumer)).toBeNull();
+    expect(field(context.get(QueueTransport), 'consumers')).toEqual([]);
+  });
+
+  it('connected as a microservice, delivers each pattern to the handlers of the composed roles', async () => {
+    const config = loadConfig({ env: {}, overrides: { dataDir: dir } });
+    const http = await NestFactory.create(OspreyAppModule.forRoot({ config, roles: ['executor', 'worker', 'scheduler', 'webserver'], logger: silent }), { logger: false, abortOnError: false });
+    app = http;
+    const transport = http.get(QueueTransport);
+    http.connectMicroservice<MicroserviceOptions>({ strategy: transport }, { inheritAppConfig: true });
+    await http.init();
+    await http.startAllMicroservices();
+    expect([...transport.getHandlers().keys()].sort()).toEqual([BROADCAST_PATTERN, EXECUTION_EVENTS_PATTERN, WORKER_JOB_PATTERN]);
+    // Three handlers hear the broadcasts: the executor's, the worker's and the scheduler's, chained on one pattern.
+    let handlers = 0;
+    for (let handler: { next?: unknown } | undefined = transport.getHandlers().get(BROADCAST_PATTERN); handler; handler = handler.next as typeof handler) handlers++;
+    expect(handlers).toBe(3);
   });
 
   it('starts the services with the application and records the instance, then stops them and closes the backend', async () => {

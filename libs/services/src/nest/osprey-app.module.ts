@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { BROADCAST_QUEUE, type BroadcastQueue } from '@osprey/queue';
 import type { ServiceInstance } from '@osprey/repository';
 import { newId, type Logger, type OspreyConfig } from '@osprey/server';
 import { BackendModule } from '@osprey/server/nest';
@@ -10,6 +11,11 @@ import { WorkerModule } from '../worker/worker.module.js';
 import { OspreyCoreModule } from './core.module.js';
 import { HealthController } from './health.controller.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
+import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.js';
+import { IndexFeedConsumer } from '../transport/index-feed-consumer.js';
+import { BroadcastConsumer } from '../transport/broadcast-consumer.js';
+import { QueueTransport } from '../transport/queue-transport.js';
+import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import type { ServiceRole } from '../service-role.js';
 
 export interface OspreyAppOptions {
@@ -19,6 +25,9 @@ export interface OspreyAppOptions {
   /** Type of the instance in heartbeats; default the role, or STANDALONE for several. */
   instanceType?: ServiceInstance['type'];
 }
+
+/** The roles whose modules have `BROADCAST_PATTERN` handlers. */
+const BROADCAST_ROLES: readonly ServiceRole[] = ['executor', 'worker', 'scheduler'];
 
 const ROLE_MODULES: Record<ServiceRole, Type> = {
   executor: ExecutorModule,
@@ -53,7 +62,28 @@ export class OspreyAppModule {
         ...[...new Set(roles)].map((role) => ROLE_MODULES[role]),
       ],
       controllers: [HealthController],
-      providers: [ServiceLifecycle],
+      providers: [
+        ServiceLifecycle,
+        {
+          provide: QueueTransport,
+          // The consumers of the roles this process runs, in the order the transport's own close() stops them.
+          useFactory: (executionEvents?: ExecutionEventsConsumer, workerJobs?: WorkerJobsConsumer, indexFeed?: IndexFeedConsumer | null, broadcasts?: BroadcastConsumer | null) =>
+            new QueueTransport([executionEvents, workerJobs, indexFeed ?? undefined, broadcasts ?? undefined].filter((c) => c !== undefined)),
+          inject: [
+            { token: ExecutionEventsConsumer, optional: true },
+            { token: WorkerJobsConsumer, optional: true },
+            { token: IndexFeedConsumer, optional: true },
+            { token: BroadcastConsumer, optional: true },
+          ],
+        },
+        {
+          provide: BroadcastConsumer,
+          // Only the roles with broadcast handlers subscribe (kills, flow and trigger changes); the API only publishes.
+          useFactory: (broadcast: BroadcastQueue) => (roles.some((role) => BROADCAST_ROLES.includes(role)) ? new BroadcastConsumer(broadcast, logger.child({ component: 'queue' })) : null),
+          inject: [BROADCAST_QUEUE],
+        },
+      ],
+      exports: [QueueTransport],
     };
   }
 }

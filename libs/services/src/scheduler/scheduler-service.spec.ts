@@ -43,7 +43,7 @@ describe('SchedulerService on the embedded backend', () => {
     return claimed.map((c) => c.execution?.scheduleDate ?? '?').sort();
   }
 
-  const scheduler = () => new SchedulerService(repository, queue.broadcast, trigger, silent, { tickMs: 1000, leaseMs: 30_000 });
+  const scheduler = () => new SchedulerService(repository, trigger, silent, { tickMs: 1000, leaseMs: 30_000 });
 
   it('fires a cron once per occurrence, from the first occurrence after it was deployed', async () => {
     await deploy(`  - id: every-minute\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "* * * * *"\n`);

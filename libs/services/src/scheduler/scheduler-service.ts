@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { isTooLate, nextScheduledDate, scheduleOccurrenceHolds, triggerLabels, type Flow, type Label, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
-import type { BroadcastQueue } from '@osprey/queue';
+import type { BroadcastMessage } from '@osprey/queue';
 import type { Repository, TriggerState } from '@osprey/repository';
 import { idFrom, newId, type Logger } from '@osprey/server';
 import type { TriggerExecution } from '../executions/trigger-execution.js';
@@ -37,22 +37,22 @@ export class SchedulerService {
   readonly id = `scheduler-${newId()}`;
   private timer?: NodeJS.Timeout;
   private flows?: { at: number; byKey: Map<string, Flow> };
-  private unsubscribe?: () => void;
   private ticking?: Promise<void>;
   private stopped = false;
 
   constructor(
     private readonly repository: Repository,
-    private readonly broadcast: BroadcastQueue,
     private readonly trigger: TriggerExecution,
     private readonly logger: Logger,
     private readonly options: SchedulerOptions,
   ) {}
 
+  /** A changed flow or trigger (the transport's broadcasts): the scheduled flows are listed again at the next tick. */
+  onBroadcast(message: BroadcastMessage): void {
+    if (message.type === 'flowChanged' || message.type === 'triggerChanged') this.flows = undefined;
+  }
+
   start(): void {
-    this.unsubscribe = this.broadcast.subscribe((m) => {
-      if (m.type === 'flowChanged' || m.type === 'triggerChanged') this.flows = undefined;
-    });
     const loop = async () => {
       if (this.stopped) return;
       this.ticking = this.tick(new Date()).catch((error) => this.logger.error({ err: error }, 'scheduler tick failed'));
@@ -67,7 +67,6 @@ export class SchedulerService {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.ticking;
-    this.unsubscribe?.();
   }
 
   async tick(now: Date): Promise<void> {

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { newState, type Task, type WorkerJob } from '@osprey/flow-model';
 import { createTaskRegistry } from '@osprey/plugins';
+import type { LeasedJob, WorkerJobQueue } from '@osprey/queue';
 import { openSqliteQueue, type SqliteQueue } from '@osprey/queue/sql';
 import { openSqliteRepository, type SqliteRepository } from '@osprey/repository/sql';
 import { openLocalStorage } from '@osprey/storage';
-import { createLogger } from '@osprey/server';
+import { createLogger, type Logger } from '@osprey/server';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
+import { WorkerJobsConsumer, type WorkerJobsConsumerOptions } from '../transport/worker-jobs-consumer.js';
 import { WorkerService } from './worker-service.js';
 
 const silent = createLogger({ service: 'test', instance: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
@@ -28,11 +30,17 @@ function job(task: Task, id = 'tr-1'): WorkerJob {
   };
 }
 
-describe('WorkerService on the embedded backend', () => {
+/** A worker as the queue transport runs it, without Nest: the consumer delivers each lease straight to the service. */
+interface TestWorker {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+describe('WorkerService under its queue consumer on the embedded backend', () => {
   let dir: string;
   let queue: SqliteQueue;
   let repository: SqliteRepository;
-  const workers: WorkerService[] = [];
+  const workers: TestWorker[] = [];
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'osprey-worker-'));
@@ -47,15 +55,26 @@ describe('WorkerService on the embedded backend', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const worker = (options: Partial<{ shutdownGraceMs: number; leaseMs: number }> = {}) => {
-    const w = new WorkerService(queue.jobs, queue.events, queue.broadcast, repository, openLocalStorage(join(dir, 'storage')), createTaskRegistry(), silent, {
-      concurrency: 4,
-      leaseMs: options.leaseMs ?? 5000,
-      shutdownGraceMs: options.shutdownGraceMs ?? 5000,
-    });
+  const consumed = (jobs: WorkerJobQueue, logger: Logger, options: Partial<WorkerJobsConsumerOptions> = {}): TestWorker => {
+    const service = new WorkerService(jobs, queue.events, repository, openLocalStorage(join(dir, 'storage')), createTaskRegistry(), logger);
+    const consumer = new WorkerJobsConsumer(jobs, logger, { concurrency: 4, leaseMs: 5000, shutdownGraceMs: 5000, ...options, workerId: service.id });
+    // The worker's broadcast handler, as WorkerController routes it: a kill aborts the running jobs it names.
+    let unsubscribe = () => {};
+    const w: TestWorker = {
+      start: () => {
+        unsubscribe = queue.broadcast.subscribe((message) => message.type === 'killTaskRuns' && consumer.kill(message.taskRunIds));
+        consumer.start((_pattern, lease, context) => service.execute(lease as LeasedJob, context.getSignal()));
+      },
+      stop: async () => {
+        await consumer.stop();
+        unsubscribe();
+        await service.close();
+      },
+    };
     workers.push(w);
     return w;
   };
+  const worker = (options: Partial<WorkerJobsConsumerOptions> = {}) => consumed(queue.jobs, silent, options);
 
   /** Results the workers reported, read from the execution event queue. */
   async function results(): Promise<{ type: string; state?: string; outputs?: Record<string, unknown>; attempt?: number; metrics?: unknown[] }[]> {
@@ -86,12 +105,7 @@ describe('WorkerService on the embedded backend', () => {
       get: (target, key) => (key === 'take' ? () => Promise.reject(new Error('the queue is unreachable')) : (Reflect.get(target, key, target) as () => unknown).bind?.(target)),
     });
     // A retry wait no test outlasts: stop() returns only if it cuts the wait short.
-    const w = new WorkerService(jobs, queue.events, queue.broadcast, repository, openLocalStorage(join(dir, 'storage')), createTaskRegistry(), createLogger({ service: 'test', instance: 'test', level: 'info', destination }), {
-      concurrency: 1,
-      leaseMs: 5000,
-      shutdownGraceMs: 0,
-      retryMs: 3_600_000,
-    });
+    const w = consumed(jobs, createLogger({ service: 'test', instance: 'test', level: 'info', destination }), { concurrency: 1, shutdownGraceMs: 0, retryMs: 3_600_000 });
     w.start();
     const failed = await until(async () => lines.find((l) => l.msg === 'taking jobs failed; retrying'));
     expect(failed).toMatchObject({ level: 'error', err: { message: 'the queue is unreachable' } });

@@ -1,174 +1,76 @@
 import { hostname } from 'node:os';
 import { rm } from 'node:fs/promises';
-import { setTimeout as wait } from 'node:timers/promises';
 import { type ChildTaskResult, flowableKind, isLogRecorded, type LogEntry, type LogLevel, type PropertiesOf, type RenderOptions, type Task, taskLogLevel, type TaskResultEvent, type WorkerJob, WORKING_DIRECTORY_TASK } from '@osprey/flow-model';
 import type { TaskRegistry } from '@osprey/plugins';
 import { copyNamespaceFiles, TaskFailure, TaskProperties, uploadOutputFiles, writeInputFiles } from '@osprey/plugins';
-import type { BroadcastQueue, ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
+import type { ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
 import type { Repository } from '@osprey/repository';
 import type { Storage } from '@osprey/storage';
 import { newId, type Logger } from '@osprey/server';
+import { isLeaseGone, JobKilledError } from '../transport/abort-reasons.js';
 import { LogBuffer } from './log-buffer.js';
 import { errorLogEntries } from '../executions/error-log-entries.js';
 import { WorkerRunContext } from './worker-run-context.js';
 
 export interface WorkerOptions {
-  concurrency: number;
-  leaseMs: number;
-  shutdownGraceMs: number;
-  /** The worker group this worker serves (`--worker-group`): it takes only that group's jobs; absent, only jobs of no group. */
-  group?: string;
   render?: RenderOptions;
   /** Called when a job ends: how long it waited in the queue and how long it ran (metrics). */
   onJobEnded?: (observation: { type: string; state: string; waitMs: number; runMs: number }) => void;
-  /** Longest wait for new jobs before taking again, should a wake-up be missed (worker.idleWaitMs). */
-  idleWaitMs?: number;
-  /** Wait after a failed take before taking again (worker.retryMs). */
-  retryMs?: number;
-}
-
-const IDLE_WAIT_MS = 1000;
-const RETRY_MS = 1000;
-/** With every slot busy, how often the loop looks again should a job's end not wake it. */
-const FULL_RECHECK_MS = 500;
-
-interface RunningJob {
-  lease: LeasedJob;
-  controller: AbortController;
-  done: Promise<void>;
-  /** Set when the lease went to another worker: the result must not be reported. */
-  lost?: boolean;
 }
 
 /**
- * Runs worker jobs: leases them, renews the leases while tasks run (a dead worker's leases expire and
- * its jobs run elsewhere), reports each result, and on stop finishes or hands back what it runs.
+ * Runs worker jobs: reports each start, runs its task (or a WorkingDirectory's children) and reports its result. The
+ * queue transport leases the jobs, renews the leases, and delivers each (WorkerController) with a signal that aborts
+ * on a kill, a lost lease or the end of the shutdown grace.
  */
 export class WorkerService {
   readonly id = `worker-${hostname()}-${process.pid}-${newId().slice(0, 6)}`;
-  private readonly running = new Map<string, RunningJob>();
-  private readonly abort = new AbortController();
-  private loop?: Promise<void>;
-  private renewTimer?: NodeJS.Timeout;
-  private unsubscribe?: () => void;
   private readonly logs: LogBuffer;
-  private wake?: () => void;
 
   constructor(
     private readonly jobs: WorkerJobQueue,
     private readonly events: ExecutionEventQueue,
-    private readonly broadcast: BroadcastQueue,
     private readonly repository: Repository,
     private readonly storage: Storage,
     private readonly registry: TaskRegistry,
     private readonly logger: Logger,
-    private readonly options: WorkerOptions,
+    private readonly options: WorkerOptions = {},
   ) {
     this.logs = new LogBuffer(repository.logs, logger);
   }
 
-  get activeJobs(): number {
-    return this.running.size;
-  }
-
-  start(): void {
-    if (this.loop) return;
-    this.unsubscribe = this.broadcast.subscribe((message) => {
-      if (message.type !== 'killTaskRuns') return;
-      for (const job of this.running.values()) {
-        if (message.taskRunIds.includes(job.lease.job.taskRun.id)) job.controller.abort(new KilledError());
-      }
-    });
-    this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(this.options.leaseMs / 3)));
-    this.loop = this.run();
-  }
-
-  /** Stops taking jobs, waits up to the grace period for running ones, then hands the rest back. */
-  async stop(): Promise<void> {
-    if (!this.loop) return;
-    this.abort.abort();
-    this.wake?.();
-    await this.loop;
-    const deadline = Date.now() + this.options.shutdownGraceMs;
-    while (this.running.size > 0 && Date.now() < deadline) {
-      const grace = new AbortController();
-      await Promise.race([Promise.all([...this.running.values()].map((r) => r.done)), wait(Math.max(0, deadline - Date.now()), undefined, { signal: grace.signal }).catch(ifAborted)]);
-      grace.abort();
-    }
-    for (const job of this.running.values()) {
-      job.lost = true;
-      job.controller.abort(new HandedBackError());
-      await this.jobs.giveBack(job.lease).catch((error) => this.logger.error({ err: error }, 'handing a job back failed'));
-      this.logger.info({ executionId: job.lease.job.executionId, taskRunId: job.lease.job.taskRun.id }, 'job handed back at shutdown');
-    }
-    clearInterval(this.renewTimer);
-    this.unsubscribe?.();
+  /** Stores the logs still buffered (after the transport drained the jobs). */
+  async close(): Promise<void> {
     await this.logs.close();
   }
 
-  private async run(): Promise<void> {
-    const signal = this.abort.signal;
-    this.logger.info({ workerId: this.id, concurrency: this.options.concurrency, workerGroup: this.options.group ?? null }, 'worker started');
-    try {
-      while (!signal.aborted) await this.takeAndLaunch(signal);
-    } catch (error) {
-      // stop() aborts the waits between takes: that ends the loop; anything else is a fault of the loop itself.
-      if (!signal.aborted) throw error;
-    }
-  }
-
-  private async takeAndLaunch(signal: AbortSignal): Promise<void> {
-    const free = this.options.concurrency - this.running.size;
-    if (free <= 0) {
-      await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), wait(FULL_RECHECK_MS, undefined, { signal })]);
-      return;
-    }
-    let leases: LeasedJob[];
-    try {
-      leases = await this.jobs.take(this.id, free, this.options.leaseMs, { workerGroup: this.options.group ?? null });
-    } catch (error) {
-      this.logger.error({ err: error }, 'taking jobs failed; retrying');
-      await wait(this.options.retryMs ?? RETRY_MS, undefined, { signal });
-      return;
-    }
-    if (leases.length === 0) {
-      await this.jobs.waitForJobs(this.options.idleWaitMs ?? IDLE_WAIT_MS, signal, { workerGroup: this.options.group ?? null });
-      return;
-    }
-    for (const lease of leases) this.launch(lease);
-  }
-
-  private launch(lease: LeasedJob): void {
-    const controller = new AbortController();
-    const entry: RunningJob = { lease, controller, done: Promise.resolve() };
-    entry.done = this.execute(entry).finally(() => {
-      this.running.delete(lease.job.id);
-      this.wake?.();
-    });
-    this.running.set(lease.job.id, entry);
-  }
-
-  private async execute(entry: RunningJob): Promise<void> {
-    const job = attemptOf(entry.lease);
+  /**
+   * Runs one leased job to its end and reports the result, unless `transport` aborted because the lease is gone (lost,
+   * handed back): another worker runs the job then. A kill ends the attempt KILLED; the task's timeout, FAILED.
+   */
+  async execute(lease: LeasedJob, transport: AbortSignal): Promise<void> {
+    const job = attemptOf(lease);
     const log = this.logger.child({ executionId: job.executionId, taskRunId: job.taskRun.id, taskId: job.task.id, attempt: job.attempt });
-    if (entry.lease.deliveries > 1) log.warn({ deliveries: entry.lease.deliveries }, 'running a job again as a new attempt: its previous worker stopped renewing the lease');
+    if (lease.deliveries > 1) log.warn({ deliveries: lease.deliveries }, 'running a job again as a new attempt: its previous worker stopped renewing the lease');
     const startedAt = Date.now();
     // The attempt was created when the executor dispatched the job: the wait is the queue's latency.
-    const dispatchedAt = Date.parse(job.taskRun.attempts[entry.lease.job.attempt - 1]?.state.startDate ?? '') || startedAt;
+    const dispatchedAt = Date.parse(job.taskRun.attempts[lease.job.attempt - 1]?.state.startDate ?? '') || startedAt;
     await this.events.emit([{ executionId: job.executionId, event: { type: 'taskStarted', taskRunId: job.taskRun.id, attempt: job.attempt, workerId: this.id } }]);
-    const timeout = job.timeoutMs ? setTimeout(() => entry.controller.abort(new TimeoutError(job.timeoutMs!)), job.timeoutMs) : undefined;
+    const timeout = job.timeoutMs ? new AbortController() : undefined;
+    const timer = timeout ? setTimeout(() => timeout.abort(new TimeoutError(job.timeoutMs!)), job.timeoutMs) : undefined;
+    const signal = timeout ? AbortSignal.any([transport, timeout.signal]) : transport;
     let result: TaskResultEvent;
     try {
-      result = flowableKind(job.task.type) === 'WorkingDirectory' ? await this.runWorkingDirectory(job, entry.controller.signal) : await this.runTask(job, job.task, job.variables, entry.controller.signal);
+      result = flowableKind(job.task.type) === 'WorkingDirectory' ? await this.runWorkingDirectory(job, signal) : await this.runTask(job, job.task, job.variables, signal);
     } finally {
-      clearTimeout(timeout);
+      clearTimeout(timer);
     }
     this.options.onJobEnded?.({ type: job.task.type, state: result.state, waitMs: Math.max(0, startedAt - dispatchedAt), runMs: Date.now() - startedAt });
-    if (entry.lost) return;
+    if (isLeaseGone(transport)) return;
     result.workerId = this.id;
     try {
       await this.logs.flush(); // a task's logs are stored before its end is known
-      await this.jobs.complete(entry.lease, result);
+      await this.jobs.complete(lease, result);
       log.debug({ state: result.state }, 'task run attempt ended');
     } catch (error) {
       log.error({ err: error }, 'reporting a task result failed; the job will run again when its lease expires');
@@ -213,7 +115,7 @@ export class WorkerService {
       return withMetrics({ ...base, state: outcome.state ?? 'SUCCESS', outputs: outcome.outputs, labels: outcome.labels });
     } catch (error) {
       if (signal.aborted) {
-        logEntry(signal.reason instanceof KilledError ? 'WARN' : 'ERROR', abortMessage(signal));
+        logEntry(signal.reason instanceof JobKilledError ? 'WARN' : 'ERROR', abortMessage(signal));
         return withMetrics({ ...base, state: abortState(signal), error: abortMessage(signal) });
       }
       const message = error instanceof Error ? error.message : String(error);
@@ -321,36 +223,8 @@ export class WorkerService {
     };
     this.logs.add(entry);
   }
-
-  private async renew(): Promise<void> {
-    if (this.running.size === 0) return;
-    const ids = [...this.running.keys()];
-    try {
-      const lost = await this.jobs.renew(this.id, ids, this.options.leaseMs);
-      for (const id of lost) {
-        const job = this.running.get(id);
-        if (!job) continue;
-        job.lost = true;
-        job.controller.abort(new HandedBackError());
-        this.logger.warn({ executionId: job.lease.job.executionId, taskRunId: job.lease.job.taskRun.id }, 'lease lost: another worker runs this job now');
-      }
-    } catch (error) {
-      this.logger.error({ err: error }, 'renewing job leases failed');
-    }
-  }
 }
 
-export class KilledError extends Error {
-  constructor() {
-    super('task run killed');
-    this.name = 'KilledError';
-  }
-}
-class HandedBackError extends Error {
-  constructor() {
-    super('job handed back');
-  }
-}
 class TimeoutError extends Error {
   constructor(ms: number) {
     super(`task timed out after ${ms} ms`);
@@ -359,14 +233,10 @@ class TimeoutError extends Error {
 }
 
 function abortState(signal: AbortSignal): 'KILLED' | 'FAILED' {
-  return signal.reason instanceof KilledError ? 'KILLED' : 'FAILED';
+  return signal.reason instanceof JobKilledError ? 'KILLED' : 'FAILED';
 }
 function abortMessage(signal: AbortSignal): string {
   return signal.reason instanceof Error ? signal.reason.message : 'aborted';
-}
-/** A wait cut short by its own AbortController is over, not failed. */
-function ifAborted(error: unknown): void {
-  if (!(error instanceof Error && error.name === 'AbortError')) throw error;
 }
 
 /**

@@ -2,16 +2,22 @@ import { resolve } from 'node:path';
 import { Module } from '@nestjs/common';
 import type { RenderOptions } from '@osprey/flow-model';
 import { createTaskRegistry, type TaskRegistry } from '@osprey/plugins';
-import { BROADCAST_QUEUE, EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type BroadcastQueue, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
+import { EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import type { Logger, OspreyConfig } from '@osprey/server';
 import { STORAGE, type Storage } from '@osprey/storage';
 import { OspreyMetrics } from '../metrics.js';
 import { OSPREY_CONFIG, OSPREY_LOGGER, RENDER_OPTIONS, TASK_REGISTRY } from '../nest/tokens.js';
+import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
+import { WorkerController } from './worker.controller.js';
 import { WorkerService } from './worker-service.js';
 
-/** The worker: leases jobs and runs their tasks. Started and drained by the app's ServiceLifecycle. */
+/**
+ * The worker: the queue transport leases jobs (WorkerJobsConsumer) and delivers them to WorkerController, which runs
+ * their tasks through WorkerService. Drained by the app's ServiceLifecycle.
+ */
 @Module({
+  controllers: [WorkerController],
   providers: [
     {
       provide: TASK_REGISTRY,
@@ -21,29 +27,23 @@ import { WorkerService } from './worker-service.js';
     },
     {
       provide: WorkerService,
-      useFactory: (
-        jobs: WorkerJobQueue,
-        events: ExecutionEventQueue,
-        broadcast: BroadcastQueue,
-        repository: Repository,
-        storage: Storage,
-        registry: TaskRegistry,
-        config: OspreyConfig,
-        logger: Logger,
-        render: RenderOptions,
-        metrics: OspreyMetrics,
-      ) => {
-        const worker = new WorkerService(jobs, events, broadcast, repository, storage, registry, logger.child({ component: 'worker' }), {
-          ...config.worker,
+      useFactory: (jobs: WorkerJobQueue, events: ExecutionEventQueue, repository: Repository, storage: Storage, registry: TaskRegistry, logger: Logger, render: RenderOptions, metrics: OspreyMetrics) =>
+        new WorkerService(jobs, events, repository, storage, registry, logger.child({ component: 'worker' }), {
           render,
           onJobEnded: (observation) => metrics.observeJob(observation),
-        });
-        metrics.activeJobs = () => worker.activeJobs;
-        return worker;
+        }),
+      inject: [WORKER_JOB_QUEUE, EXECUTION_EVENT_QUEUE, REPOSITORY, STORAGE, TASK_REGISTRY, OSPREY_LOGGER, RENDER_OPTIONS, OspreyMetrics],
+    },
+    {
+      provide: WorkerJobsConsumer,
+      useFactory: (jobs: WorkerJobQueue, worker: WorkerService, config: OspreyConfig, logger: Logger, metrics: OspreyMetrics) => {
+        const consumer = new WorkerJobsConsumer(jobs, logger.child({ component: 'worker' }), { ...config.worker, workerId: worker.id });
+        metrics.activeJobs = () => consumer.activeJobs;
+        return consumer;
       },
-      inject: [WORKER_JOB_QUEUE, EXECUTION_EVENT_QUEUE, BROADCAST_QUEUE, REPOSITORY, STORAGE, TASK_REGISTRY, OSPREY_CONFIG, OSPREY_LOGGER, RENDER_OPTIONS, OspreyMetrics],
+      inject: [WORKER_JOB_QUEUE, WorkerService, OSPREY_CONFIG, OSPREY_LOGGER, OspreyMetrics],
     },
   ],
-  exports: [WorkerService],
+  exports: [WorkerService, WorkerJobsConsumer],
 })
 export class WorkerModule {}

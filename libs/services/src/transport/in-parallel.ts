@@ -1,0 +1,13 @@
+/** Runs `task` over `items` with at most `limit` running at once. */
+export async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/** A wait cut short by its abort signal is over, not failed. */
+export function ifAborted(error: unknown): void {
+  if (!(error instanceof Error && error.name === 'AbortError')) throw error;
+}
