@@ -66,7 +66,7 @@ export const RESOURCE_FIELDS: Record<FilterResource, readonly FilterField[]> = {
   taskRun: ['q', 'scope', 'namespace', 'flowId', 'startDate', 'endDate', 'timeRange', 'state', 'executionId', 'labels', 'triggerExecutionId', 'childFilter'],
   log: ['q', 'scope', 'namespace', 'flowId', 'startDate', 'endDate', 'timeRange', 'triggerId', 'level', 'executionId'],
   trigger: ['q', 'scope', 'namespace', 'flowId', 'startDate', 'endDate', 'timeRange', 'triggerId', 'triggerState', 'workerId'],
-  kv: ['q', 'updated'],
+  kv: ['q', 'namespace', 'updated'],
 };
 
 /** Fields whose value is one of a fixed set (checked case-insensitively, stored upper-case but for triggerState). */
