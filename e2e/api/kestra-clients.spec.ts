@@ -35,6 +35,16 @@ describe(`Kestra's Python API clients (${Object.entries(KESTRA_CLIENTS).map(([n,
     const other = await httpJson<{ message: string; tenant: string }>(`${api}/acme/flows/search`);
     expect(other.status).toBe(404);
     expect(other.body).toEqual({ tenant: 'main', message: expect.stringContaining('tenant "acme" is not served') });
+    // Both path forms are in the OpenAPI document.
+    const document = await httpJson<{ paths: Record<string, unknown> }>(`${api}/openapi.json`);
+    expect(Object.keys(document.body.paths)).toEqual(expect.arrayContaining(['/api/v1/flows/search', '/api/v1/{tenant}/flows/search', '/api/v1/{tenant}/executions/{executionId}/actions/kill']));
+  });
+
+  it('answers pause and change-status with a 501 naming the feature, never as starting flow `{id}.pause`', async () => {
+    for (const path of ['executions/some-id/pause', 'executions/some-id/actions/pause', 'main/executions/some-id/change-status', 'main/executions/some-id/actions/change-status']) {
+      const answer = await httpJson<{ message: string }>(`${deployment.api}/api/v1/${path}`, { method: 'POST' });
+      expect({ path, status: answer.status, message: answer.body.message }).toEqual({ path, status: 501, message: expect.stringMatching(/^not supported by Osprey: (pausing|changing)/) });
+    }
   });
 
   it('runs the story through kestrapy: every call answers and is deserialized', async () => {

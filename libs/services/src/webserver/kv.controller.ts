@@ -136,8 +136,8 @@ function ttlMs(ttl: string | undefined): number | undefined {
 }
 
 /** The `filters[...]` of KV listings (`q` in the key, the namespace, `updated` bounds on the last write). */
-export function matchesKvFilters(filters: Parameters<typeof matchesFilters>[1], entry: KvEntry): boolean {
-  return matchesFilters('kv', filters, { text: { namespace: entry.namespace }, query: [entry.key], date: entry.updated });
+export function matchesKvFilters(filters: Parameters<typeof matchesFilters>[1], entry: KvEntry, resource: 'kv' | 'kvAll' = 'kv'): boolean {
+  return matchesFilters(resource, filters, { text: { namespace: entry.namespace }, query: [entry.key], date: entry.updated });
 }
 
 /**
