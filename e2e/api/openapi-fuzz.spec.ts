@@ -17,13 +17,16 @@ import { httpJson } from '../support/osprey-process.js';
 
 const NS = 'io.osprey.fuzz';
 const EXAMPLES = Number(process.env.OSPREY_FUZZ_EXAMPLES ?? 10);
-/** The run is killed past this, so the suite stays bounded on a loaded machine; it takes about 2 min on 2 cores. */
-const RUN_LIMIT_MS = 6 * 60_000;
+/** The run is killed past this, so the suite stays bounded on a loaded machine; it takes about 5 min on 2 cores (each operation is fuzzed under both path forms). */
+const RUN_LIMIT_MS = 10 * 60_000;
 
 // Left out, with the reason: a follow endpoint is a Server-Sent Events stream held open until its execution ends
 // (and waits 5 s for an unknown one to appear), which a request-per-example fuzzer can neither bound nor validate;
 // e2e/api/executions.spec.ts and logs.spec.ts cover their answers.
-const EXCLUDED_PATHS = ['/api/v1/executions/{executionId}/follow', '/api/v1/logs/{executionId}/follow'];
+const EXCLUDED_PATHS = ['/api/v1/executions/{executionId}/follow', '/api/v1/logs/{executionId}/follow'].flatMap((path) => [path, path.replace('/api/v1/', '/api/v1/{tenant}/')]);
+// Kestra endpoints for a feature Osprey does not have answer only 501 naming it, which the not_a_server_error check
+// refuses by design; e2e/api/kestra-clients.spec.ts covers those answers.
+const NOT_SUPPORTED_PATHS = '/executions/\\{executionId\\}/(actions/)?(pause|change-status)$';
 
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
 
@@ -100,6 +103,7 @@ describe('OpenAPI document against schemathesis', () => {
       '--report', 'json',
       '--report-json-path', reportPath,
       ...EXCLUDED_PATHS.flatMap((path) => ['--exclude-path', path]),
+      '--exclude-path-regex', NOT_SUPPORTED_PATHS,
       ...(process.env.OSPREY_FUZZ_SEED ? ['--seed', process.env.OSPREY_FUZZ_SEED] : []),
     ];
     const run = await runFor(schemathesis, args, workDir, RUN_LIMIT_MS);

@@ -66,7 +66,8 @@ describe.each(TOPOLOGIES)('OpenAPI document (%s)', (topology) => {
       if (!path.startsWith('/api/')) continue;
       for (const [method, operation] of Object.entries(operations)) {
         if (!METHODS.includes(method)) continue;
-        const success = Object.keys(operation.responses ?? {}).some((status) => /^2\d\d$/.test(status));
+        // A Kestra endpoint for a feature Osprey does not have answers only 501, naming it.
+        const success = Object.keys(operation.responses ?? {}).some((status) => /^2\d\d$|^501$/.test(status));
         if (!operation.summary || !success) undocumented.push(`${method.toUpperCase()} ${path}`);
         expect(ids.has(operation.operationId!)).toBe(false);
         ids.add(operation.operationId!);

@@ -53,7 +53,7 @@ export const FILTER_FIELDS = {
 } as const satisfies Record<string, readonly FilterOperation[]>;
 export type FilterField = keyof typeof FILTER_FIELDS;
 
-export type FilterResource = 'flow' | 'execution' | 'taskRun' | 'log' | 'trigger' | 'kv';
+export type FilterResource = 'flow' | 'execution' | 'taskRun' | 'log' | 'trigger' | 'kv' | 'kvAll';
 
 /**
  * The fields each resource's searches take. `timeRange` is turned into a `startDate` bound by the API (it needs the
@@ -67,6 +67,8 @@ export const RESOURCE_FIELDS: Record<FilterResource, readonly FilterField[]> = {
   log: ['q', 'scope', 'namespace', 'flowId', 'startDate', 'endDate', 'timeRange', 'triggerId', 'level', 'executionId'],
   trigger: ['q', 'scope', 'namespace', 'flowId', 'startDate', 'endDate', 'timeRange', 'triggerId', 'triggerState', 'workerId'],
   kv: ['q', 'updated'],
+  /** The keys of every namespace (`GET /kv`). */
+  kvAll: ['q', 'namespace', 'updated'],
 };
 
 /** Fields whose value is one of a fixed set (checked case-insensitively, stored upper-case but for triggerState). */

@@ -73,6 +73,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { OSPREY_SERVER_HOST: '::' } }).server.host).toBe('::');
   });
 
+  it('serves tenant main unless server.tenant names another tenant id', () => {
+    expect(loadConfig({ env: {} }).server.tenant).toBe('main');
+    expect(loadConfig({ env: { OSPREY_SERVER_TENANT: 'acme-prod' } }).server.tenant).toBe('acme-prod');
+    expect(() => loadConfig({ env: { OSPREY_SERVER_TENANT: 'a/b' } })).toThrow(/server\.tenant/);
+  });
+
   it('rejects unknown keys, a missing file and invalid YAML with a ConfigError', () => {
     expect(() => loadConfig({ file: file('d.yaml', 'sever:\n  port: 1\n'), env: {} })).toThrow(/sever/);
     expect(() => loadConfig({ file: file('g.yaml', 'server:\n  prot: 1\n'), env: {} })).toThrow(/prot/);

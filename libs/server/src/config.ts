@@ -188,9 +188,11 @@ export const configSchema = z
         port: z.coerce.number().int().min(0).max(65535).default(8080),
         /** Interface to listen on; absent: 127.0.0.1 for `server local`, every interface for the other commands. */
         host: z.string().min(1).optional(),
+        /** The one tenant the API serves under `/api/v1/{tenant}/...` (Kestra's path form), beside `/api/v1/...`. */
+        tenant: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'a tenant id: letters, digits, _ and -').default('main'),
       })
       .strict()
-      .default({ port: 8080 }),
+      .default({ port: 8080, tenant: 'main' }),
     queue: queueBackend.default({ type: 'sqlite', path: 'osprey.db' }),
     repository: repositoryBackend.default({ type: 'sqlite', path: 'osprey.db' }),
     workerQueue: workerQueue.default({ type: 'queue' }),
@@ -331,7 +333,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OspreyConfig {
 }
 
 const KNOWN_SECTIONS: Record<string, string[]> = {
-  server: ['port', 'host'],
+  server: ['port', 'host', 'tenant'],
   queue: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'brokers', 'topicPrefix', 'partitions', 'replicationFactor', 'clientId', 'ssl', 'saslMechanism', 'saslUsername', 'saslPassword', 'sessionTimeoutMs'],
   repository: ['type', 'path', 'url', 'poolSize', 'connectTimeoutMs', 'pollMs', 'indexPrefix', 'replicas', 'username', 'password', 'requestTimeoutMs', 'startWaitMs'],
   workerQueue: ['type', 'url', 'prefix'],

@@ -22,6 +22,8 @@ export interface Execution {
   version: number;
   scheduleDate?: string;
   deleted?: boolean;
+  /** Set on replays: the first execution of the chain it replays (absent: the execution is its own original). */
+  originalId?: string;
   /** Which try of a retry chain this is (retry behavior CREATE_NEW_EXECUTION, replays); absent means the first. */
   metadata?: ExecutionMetadata;
 }

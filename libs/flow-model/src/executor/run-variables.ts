@@ -93,7 +93,7 @@ export function runVariables({ flow, execution, task, taskRun, outputs, runsById
       id: execution.id,
       startDate: execution.state.startDate,
       state: execution.state.current,
-      originalId: execution.id,
+      originalId: execution.originalId ?? execution.id,
     },
     inputs: execution.inputs,
     outputs: outputs ?? outputsVariable(execution),

@@ -46,6 +46,7 @@ export class ReplayExecution {
       version: 0,
       // A replay is the next attempt of the original's chain, as in Kestra.
       metadata: nextAttemptMetadata(original),
+      originalId: original.originalId ?? original.id,
     };
     if (original.trigger) replay.trigger = original.trigger;
     if (original.scheduleDate) replay.scheduleDate = original.scheduleDate;

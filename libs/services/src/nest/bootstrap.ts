@@ -14,6 +14,8 @@ import { staticUiMiddleware } from '../webserver/static-ui.js';
 import { OpenApiDocument } from '../webserver/openapi.js';
 import { DeclaredQueryGuard } from '../webserver/declared-query.guard.js';
 import { QueueTransport } from '../transport/queue-transport.js';
+import { API_CONTROLLERS } from '../webserver/api-controllers.js';
+import { apiRoots, tenantPathsMiddleware } from '../webserver/tenant-paths.js';
 import { chooseListenAddress, describeHost, localUrl } from './listen-address.js';
 
 export interface StartServerOptions {
@@ -50,6 +52,8 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
   if (options.roles.includes('webserver')) app.use(staticUiMiddleware(options.uiDir));
   // Credentials are checked before any body is read.
   app.use(apiAuthMiddleware(credentials));
+  // `/api/v1/{tenant}/...` (the path form of Kestra's clients) reaches the same routes as `/api/v1/...`.
+  if (options.roles.includes('webserver')) app.use(tenantPathsMiddleware(options.config.server.tenant, apiRoots(API_CONTROLLERS)));
   // Flows travel as YAML text, as in Kestra's API; JSON bodies may be any JSON value (a KV value such as 42).
   app.useBodyParser('json', { strict: false, limit: options.config.maxUploadBytes });
   app.useBodyParser('urlencoded', { extended: true, limit: options.config.maxUploadBytes });
@@ -60,7 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
   // For every role (health and metrics are routes too): the guard checks each query string against the document,
   // built when first needed.
   const document = app.get(OpenApiDocument);
-  document.describe(app);
+  document.describe(app, options.roles.includes('webserver') ? options.config.server.tenant : undefined);
   app.useGlobalGuards(new DeclaredQueryGuard(document));
   // Graceful stop on SIGTERM/SIGINT: the workers drain, the backend closes, the process exits 0.
   // A second signal exits at once.

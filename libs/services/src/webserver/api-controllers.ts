@@ -2,6 +2,7 @@ import { ConfigsController } from './configs.controller.js';
 import { ExecutionsController } from './executions.controller.js';
 import { FlowsController } from './flows.controller.js';
 import { KvController } from './kv.controller.js';
+import { KvSearchController } from './kv-search.controller.js';
 import { LogsController } from './logs.controller.js';
 import { NamespacesController } from './namespaces.controller.js';
 import { OpenApiController } from './openapi.controller.js';
@@ -20,6 +21,7 @@ export const API_CONTROLLERS = [
   StatsController,
   NamespacesController,
   KvController,
+  KvSearchController,
   ConfigsController,
   OpenApiController,
   PluginsController,

@@ -29,6 +29,7 @@ export class FlowModel {
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) tasks!: unknown[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) triggers!: unknown[];
   @ApiProperty() disabled!: boolean;
+  @ApiProperty({ description: 'Always false: Osprey keeps no draft revisions.' }) draft!: boolean;
   @ApiProperty() deleted!: boolean;
   @ApiPropertyOptional({ description: 'The YAML source, when asked for (`source=true`) and on writes.' })
   source?: string;
@@ -86,8 +87,10 @@ export class FileAttributesModel {
 }
 
 export class KvEntryModel {
+  @ApiProperty() namespace!: string;
   @ApiProperty() key!: string;
-  @ApiPropertyOptional({ format: 'date-time' }) creationDate?: string;
+  @ApiProperty({ type: 'integer', description: 'Always 1: the store keeps no revisions of a key.' }) revision!: number;
+  @ApiProperty({ format: 'date-time', description: 'The last write (the store keeps one date per key).' }) creationDate!: string;
   @ApiProperty({ format: 'date-time' }) updateDate!: string;
   @ApiPropertyOptional({ format: 'date-time' }) expirationDate?: string;
 }
@@ -97,6 +100,13 @@ export class KvTypedValueModel {
   // Any JSON value, null included: a schema without `type` (the property's TypeScript type would make it an object).
   @ApiProperty({ description: 'The value, of any JSON type.', nullable: true, oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }] })
   value!: unknown;
+  @ApiProperty({ type: 'integer', description: 'Always 1: the store keeps no revisions of a key.' }) revision!: number;
+  @ApiProperty({ format: 'date-time', description: 'The last write.' }) updated!: string;
+}
+
+export class PagedKvEntries {
+  @ApiProperty({ type: [KvEntryModel] }) results!: KvEntryModel[];
+  @ApiProperty({ type: 'integer' }) total!: number;
 }
 
 export class KvDeleteBulkModel {
@@ -175,6 +185,7 @@ export class ExecutionModel {
   @ApiProperty({ type: [TaskRunModel] }) taskRunList!: TaskRunModel[];
   @ApiProperty({ type: 'integer', description: 'Incremented on every state change.' }) version!: number;
   @ApiPropertyOptional({ format: 'date-time' }) scheduleDate?: string;
-  @ApiPropertyOptional() deleted?: boolean;
-  @ApiPropertyOptional({ type: ExecutionMetadataModel }) metadata?: ExecutionMetadataModel;
+  @ApiProperty({ description: 'The execution this one replays (the first of its chain), else its own id.' }) originalId!: string;
+  @ApiProperty() deleted!: boolean;
+  @ApiProperty({ type: ExecutionMetadataModel }) metadata!: ExecutionMetadataModel;
 }

@@ -8,6 +8,7 @@ import { FlowDisabledError } from '../executions/trigger-execution.js';
 import { FlowConflictError } from '../flows/flow-conflict-error.js';
 import { FlowImportError } from '../flows/import-flows.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
+import { NotSupportedError } from '../not-supported-error.js';
 
 interface ErrorBody {
   message: string;
@@ -28,7 +29,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   private send(error: unknown, response: HttpResponse): void {
     const [status, body] = errorResponse(error);
-    if (status >= 500) this.logger.error({ err: error }, 'request failed');
+    if (status >= 500 && status !== 501) this.logger.error({ err: error }, 'request failed');
     if (response.headersSent) {
       // A streamed answer failed midway: the status is gone, so cut the connection rather than end it cleanly.
       response.destroy?.();
@@ -54,6 +55,7 @@ export function errorResponse(error: unknown): [number, ErrorBody] {
   if (error instanceof ExecutionConflictError) return [409, { message: error.message }];
   if (error instanceof FlowConflictError) return [409, { message: error.message }];
   if (error instanceof FlowImportError) return [422, { message: error.message, failures: error.failures }];
+  if (error instanceof NotSupportedError) return [501, { message: error.message, feature: error.feature }];
   if (error instanceof InvalidArgumentError) return [400, { message: error.message, field: error.field }];
   if (error instanceof InvalidQueryError) return [400, error.parameter ? { message: error.message, field: error.parameter } : { message: error.message }];
   if (error instanceof StoragePathError) return [400, { message: error.message }];

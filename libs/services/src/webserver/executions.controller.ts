@@ -37,7 +37,10 @@ import { TriggerExecution } from '../executions/trigger-execution.js';
 import { waitForExecutionEnd, whileClientConnected } from '../executions/wait-for-end.js';
 import { RENDER_OPTIONS } from '../nest/tokens.js';
 import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
-import { ExecutionModel } from './api-models.js';
+import { ErrorResponse, ExecutionModel } from './api-models.js';
+import { NotSupportedError } from '../not-supported-error.js';
+import { InvalidArgumentError } from '../invalid-argument-error.js';
+import { executionJson } from './execution-json.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, dateParam, intParam, labelsParam, oneParam, pageParams, statesParam } from './query-params.js';
 import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
@@ -89,6 +92,20 @@ const WEBHOOK_DOCS = applyDecorators(
   ApiResponse({ status: 409, description: 'The flow is disabled' }),
   ApiResponse({ status: 422, description: "The trigger's inputs do not fit the flow's declarations; the body names them" }),
 );
+const PAUSE = 'pausing a running execution from the API (a Pause task in the flow pauses it)';
+const PAUSE_DOCS = applyDecorators(
+  ApiOperation({ summary: 'Pause a running execution: not supported, answers 501' }),
+  ApiParam({ name: 'executionId' }),
+  ApiResponse({ status: 501, description: 'Osprey does not pause a running execution from the API', type: ErrorResponse }),
+);
+const CHANGE_STATUS = "changing an ended execution's status (POST /executions/{executionId}/state changes one of its task runs)";
+const CHANGE_STATUS_DOCS = applyDecorators(
+  ApiOperation({ summary: "Change an ended execution's status: not supported, answers 501" }),
+  ApiParam({ name: 'executionId' }),
+  ApiQuery({ name: 'status', required: false, description: 'The new status' }),
+  ApiResponse({ status: 501, description: "Osprey does not change an ended execution's status", type: ErrorResponse }),
+);
+const KILL_CASCADE = ApiQuery({ name: 'isOnKillCascade', required: false, type: Boolean, description: "Only true (Kestra's default) is taken; false is a 400." });
 const POLL_MS = 50;
 /** How long a follow waits for an execution that was just triggered to be written by the executor. */
 const APPEAR_MS = 5_000;
@@ -125,7 +142,7 @@ export class ExecutionsController {
   @BAD_REQUEST
   async search(@Query() raw: RawQuery) {
     const { filters, params } = readSearchQuery(raw, SEARCH);
-    return this.repository.executions.search({
+    const found = await this.repository.executions.search({
       namespace: oneParam(params.namespace, 'namespace'),
       flowId: oneParam(params.flowId, 'flowId'),
       state: statesParam(params.state),
@@ -135,6 +152,7 @@ export class ExecutionsController {
       filters,
       ...pageParams(params.page, params.size, params.sort),
     });
+    return { ...found, results: found.results.map(executionJson) };
   }
 
   /**
@@ -188,12 +206,12 @@ export class ExecutionsController {
       labels: triggerLabels(trigger, context, this.render),
       trigger: { id: trigger.id, type: trigger.type, variables },
     });
-    if (trigger.wait !== true) return execution;
+    if (trigger.wait !== true) return executionJson(execution);
     const ended = await waitForExecutionEnd(execution.id, (executionId) => this.repository.executions.get(executionId), whileClientConnected(request.res));
     // The client went away: nobody reads an answer.
     if (!ended) return undefined;
     response.status(ended.state.current === 'FAILED' ? 500 : 200);
-    return trigger.returnOutputs === true ? (ended.outputs ?? {}) : ended;
+    return trigger.returnOutputs === true ? (ended.outputs ?? {}) : executionJson(ended);
   }
 
   // The routes below come before `executions/:namespace/:id` so that `/{executionId}/restart` is never read as a flow.
@@ -221,7 +239,7 @@ export class ExecutionsController {
   @NOT_FOUND
   @HttpCode(200)
   async replay(@Param('executionId') executionId: string, @Query('taskRunId') taskRunId: Q, @Query('revision') revision: Q) {
-    return new ReplayExecution(this.commands).execute({ executionId, taskRunId: oneParam(taskRunId, 'taskRunId'), revision: intParam(revision, 'revision', 1) });
+    return executionJson(await new ReplayExecution(this.commands).execute({ executionId, taskRunId: oneParam(taskRunId, 'taskRunId'), revision: intParam(revision, 'revision', 1) }));
   }
 
   @Post('executions/:executionId/resume')
@@ -272,6 +290,111 @@ export class ExecutionsController {
     return this.changed(before);
   }
 
+  // Kestra's current paths of the same actions (`/executions/{id}/actions/...`), which its newer clients call.
+
+  @Post('executions/:executionId/actions/restart')
+  @ApiOperation({ summary: 'Restart a failed or killed execution (the path of current Kestra clients)' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 200, description: 'The execution, restarted', type: ExecutionModel })
+  @ApiResponse({ status: 409, description: 'The execution is not failed or killed' })
+  @NOT_FOUND
+  @HttpCode(200)
+  async restartAction(@Param('executionId') executionId: string) {
+    return this.restart(executionId);
+  }
+
+  @Post('executions/:executionId/actions/replay')
+  @ApiOperation({ summary: 'Replay an ended execution as a new one (the path of current Kestra clients)' })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'taskRunId', required: false, description: 'Keep what ended before this task run; run it and everything after again' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 }, description: 'Replay on this flow revision' })
+  @ApiResponse({ status: 200, description: 'The new execution', type: ExecutionModel })
+  @ApiResponse({ status: 409, description: 'The execution has not ended' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @HttpCode(200)
+  async replayAction(@Param('executionId') executionId: string, @Query('taskRunId') taskRunId: Q, @Query('revision') revision: Q) {
+    return this.replay(executionId, taskRunId, revision);
+  }
+
+  @Post('executions/:executionId/actions/resume')
+  @UseInterceptors(UploadInterceptor)
+  @ApiOperation({ summary: 'Resume a paused execution (the path of current Kestra clients)' })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 204, description: 'Resumed' })
+  @ApiResponse({ status: 409, description: 'The execution is not paused' })
+  @ApiResponse({ status: 422, description: 'An input does not fit its declaration; the body names it' })
+  @NOT_FOUND
+  @HttpCode(204)
+  async resumeAction(@Param('executionId') executionId: string, @Req() request: HttpRequest) {
+    await this.resume(executionId, request);
+  }
+
+  @Post('executions/:executionId/actions/state')
+  @ApiOperation({ summary: 'Change the state of a task run (the path of current Kestra clients)' })
+  @ApiParam({ name: 'executionId' })
+  @ApiBody({ schema: { type: 'object', required: ['taskRunId', 'state'], properties: { taskRunId: { type: 'string' }, state: { type: 'string', enum: ['SUCCESS', 'WARNING', 'FAILED'] } } } })
+  @ApiResponse({ status: 200, description: 'The execution', type: ExecutionModel })
+  @ApiResponse({ status: 409, description: 'The execution is running' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @HttpCode(200)
+  async changeTaskRunStateAction(@Param('executionId') executionId: string, @Body() body: unknown) {
+    return this.changeTaskRunState(executionId, body);
+  }
+
+  @Post('executions/:executionId/actions/labels')
+  @ApiOperation({ summary: "Set an execution's labels (the path of current Kestra clients)" })
+  @ApiParam({ name: 'executionId' })
+  @ApiBody({ schema: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, value: { type: 'string' } } } } })
+  @ApiResponse({ status: 200, description: 'The execution with its new labels', type: ExecutionModel })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @HttpCode(200)
+  async setLabelsAction(@Param('executionId') executionId: string, @Body() body: unknown) {
+    return this.setLabels(executionId, body);
+  }
+
+  @Delete('executions/:executionId/actions/kill')
+  @ApiOperation({ summary: 'Kill a running execution (the path of current Kestra clients): answers the execution' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 202, description: 'The kill was accepted: the execution as it was', type: ExecutionModel })
+  @ApiResponse({ status: 409, description: 'The execution already ended' })
+  @NOT_FOUND
+  @KILL_CASCADE
+  @HttpCode(202)
+  async killAction(@Param('executionId') executionId: string, @Query('isOnKillCascade') cascade: Q) {
+    await this.kill(executionId, cascade);
+    return executionJson(await this.commands.load(executionId));
+  }
+
+  // Before `executions/:namespace/:id`, which would read them as starting flow `{executionId}.pause`.
+
+  @Post('executions/:executionId/pause')
+  @PAUSE_DOCS
+  pause(): never {
+    throw new NotSupportedError(PAUSE);
+  }
+
+  @Post('executions/:executionId/actions/pause')
+  @PAUSE_DOCS
+  pauseAction(): never {
+    throw new NotSupportedError(PAUSE);
+  }
+
+  @Post('executions/:executionId/change-status')
+  @CHANGE_STATUS_DOCS
+  changeStatus(): never {
+    throw new NotSupportedError(CHANGE_STATUS);
+  }
+
+  @Post('executions/:executionId/actions/change-status')
+  @CHANGE_STATUS_DOCS
+  changeStatusAction(): never {
+    throw new NotSupportedError(CHANGE_STATUS);
+  }
+
   @Post('executions/:namespace/:id')
   @UseInterceptors(UploadInterceptor)
   @ApiOperation({ summary: 'Start an execution of a flow, with inputs and files as multipart/form-data (or JSON inputs)' })
@@ -311,8 +434,11 @@ export class ExecutionsController {
     } finally {
       await removeUploads(request.files);
     }
-    if (boolParam(wait, 'wait')) return waitForExecutionEnd(execution.id, (executionId) => this.repository.executions.get(executionId), whileClientConnected(request.res));
-    return execution;
+    if (boolParam(wait, 'wait')) {
+      const ended = await waitForExecutionEnd(execution.id, (executionId) => this.repository.executions.get(executionId), whileClientConnected(request.res));
+      return ended ? executionJson(ended) : undefined;
+    }
+    return executionJson(execution);
   }
 
   @Get('executions/:executionId')
@@ -321,7 +447,7 @@ export class ExecutionsController {
   @ApiResponse({ status: 200, description: 'The execution', type: ExecutionModel })
   @NOT_FOUND
   async getExecution(@Param('executionId') executionId: string) {
-    return this.commands.load(executionId);
+    return executionJson(await this.commands.load(executionId));
   }
 
   @Delete('executions/:executionId')
@@ -329,7 +455,7 @@ export class ExecutionsController {
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'deleteLogs', required: false, type: Boolean, description: 'default true' })
   @ApiQuery({ name: 'deleteStorage', required: false, type: Boolean, description: 'default true' })
-  @UnsupportedQuery({ deleteMetrics: 'Osprey stores no task metrics' })
+  @ApiQuery({ name: 'deleteMetrics', required: false, type: Boolean, description: 'Taken for Kestra clients, which always send it: Osprey keeps no metrics store beside the execution, so there is nothing else to delete.' })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 409, description: 'The execution is still running' })
   @BAD_REQUEST
@@ -348,8 +474,10 @@ export class ExecutionsController {
   @ApiResponse({ status: 202, description: 'The kill was accepted' })
   @ApiResponse({ status: 409, description: 'The execution already ended' })
   @NOT_FOUND
+  @KILL_CASCADE
   @HttpCode(202)
-  async kill(@Param('executionId') executionId: string) {
+  async kill(@Param('executionId') executionId: string, @Query('isOnKillCascade') cascade: Q) {
+    checkKillCascade(cascade);
     await new KillExecution(this.commands).execute(executionId);
   }
 
@@ -368,7 +496,7 @@ export class ExecutionsController {
       if (execution && execution.version !== version) {
         version = execution.version;
         const ended = isTerminated(execution.state.current);
-        stream.send(ended ? 'end' : 'progress', execution);
+        stream.send(ended ? 'end' : 'progress', executionJson(execution));
         if (ended) break;
       }
       await sleep(POLL_MS);
@@ -442,7 +570,7 @@ export class ExecutionsController {
     const deadline = Date.now() + 2_000;
     for (;;) {
       const now = await this.repository.executions.get(before.id);
-      if (!now || now.version !== before.version || Date.now() > deadline) return now ?? before;
+      if (!now || now.version !== before.version || Date.now() > deadline) return executionJson(now ?? before);
       await sleep(POLL_MS / 2);
     }
   }
@@ -468,6 +596,11 @@ function webhookConditionsHold(trigger: Trigger, variables: Record<string, unkno
   } catch (error) {
     throw new UnprocessableEntityException({ message: `webhook trigger ${trigger.id}: ${(error as Error).message}` });
   }
+}
+
+/** Kestra clients send `isOnKillCascade` on every kill: its default is taken, the other value refused by name. */
+function checkKillCascade(cascade: Q): void {
+  if (boolParam(cascade, 'isOnKillCascade') === false) throw new InvalidArgumentError('isOnKillCascade', 'isOnKillCascade=false is not supported: Osprey kills an execution one way only');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

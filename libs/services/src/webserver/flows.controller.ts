@@ -364,7 +364,7 @@ export class FlowsController {
 /** Kestra's Flow JSON: the parsed flow with its revision and state; the source only when asked for. */
 export function flowJson(stored: StoredFlow, withSource: boolean): Record<string, unknown> {
   const { source: _ignored, ...flow } = stored.flow;
-  const json: Record<string, unknown> = { ...flow, revision: stored.revision, disabled: stored.disabled, deleted: stored.deleted, updated: stored.updated };
+  const json: Record<string, unknown> = { ...flow, revision: stored.revision, disabled: stored.disabled, draft: false, deleted: stored.deleted, updated: stored.updated };
   if (withSource) json.source = stored.source;
   return json;
 }

@@ -4,7 +4,7 @@ import { DurationParseError, parseDuration } from '@osprey/flow-model';
 import { matchesFilters, NotFoundError, type KvEntry, REPOSITORY, type Repository } from '@osprey/repository';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { isKvKey, kvType, parseKvBody } from '../namespaces/kv-value.js';
-import { checkNamespace } from '../namespaces/namespace-name.js';
+import { checkNamespace, withParentNamespaces } from '../namespaces/namespace-name.js';
 import { ApiErrors, ApiFilters } from './api-docs.js';
 import { readSearchQuery, type RawQuery } from './filter-params.js';
 import { KvDeleteBulkModel, KvEntryModel, KvTypedValueModel } from './api-models.js';
@@ -25,7 +25,30 @@ export class KvController {
     const { filters } = readSearchQuery(raw, { resource: 'kv', params: [] });
     const entries = await this.repository.kv.list(checkNamespace(namespace));
     // A namespace's keys are listed whole (no paging), so filtering them here keeps the answer exact.
-    return entries.filter((e) => matchesFilters('kv', filters, { text: {}, query: [e.key], date: e.updated })).map(entryJson);
+    return entries.filter((e) => matchesKvFilters(filters, e)).map(kvEntryJson);
+  }
+
+  // Before `:key`: Kestra reads `inheritance` here as this listing, not as a key.
+  @Get('inheritance')
+  @ApiOperation({
+    summary: 'List the keys a namespace sees: its own and those of its parent namespaces',
+    description: 'A key of a nearer namespace hides the same key of a parent. Expired keys are not listed.',
+  })
+  @ApiParam({ name: 'namespace', description: 'The namespace.' })
+  @ApiOkResponse({ type: [KvEntryModel] })
+  @ApiErrors(400)
+  async inheritance(@Param('namespace') namespace: string) {
+    const chain = withParentNamespaces([checkNamespace(namespace)]).reverse();
+    const seen = new Set<string>();
+    const entries: KvEntry[] = [];
+    for (const ns of chain) {
+      for (const entry of await this.repository.kv.list(ns)) {
+        if (seen.has(entry.key)) continue;
+        seen.add(entry.key);
+        entries.push(entry);
+      }
+    }
+    return entries.map(kvEntryJson);
   }
 
   @Get(':key')
@@ -37,7 +60,7 @@ export class KvController {
   async get(@Param('namespace') namespace: string, @Param('key') key: string) {
     const entry = await this.repository.kv.get(checkNamespace(namespace), checkKey(key));
     if (!entry) throw new NotFoundError('key', `${key} in namespace ${namespace}`);
-    return { type: kvType(entry.value), value: entry.value };
+    return { type: kvType(entry.value), value: entry.value, revision: 1, updated: entry.updated };
   }
 
   @Put(':key')
@@ -112,7 +135,22 @@ function ttlMs(ttl: string | undefined): number | undefined {
   return ms;
 }
 
-/** Kestra's `KVEntry`. The store keeps one date per key: its last write. */
-function entryJson(entry: KvEntry) {
-  return { key: entry.key, updateDate: entry.updated, ...(entry.expiresAt ? { expirationDate: entry.expiresAt } : {}) };
+/** The `filters[...]` of KV listings (`q` in the key, the namespace, `updated` bounds on the last write). */
+export function matchesKvFilters(filters: Parameters<typeof matchesFilters>[1], entry: KvEntry, resource: 'kv' | 'kvAll' = 'kv'): boolean {
+  return matchesFilters(resource, filters, { text: { namespace: entry.namespace }, query: [entry.key], date: entry.updated });
+}
+
+/**
+ * Kestra's `KVEntry`. The store keeps one date per key, its last write, and no revisions: `creationDate` and
+ * `updateDate` are that date, `revision` is 1.
+ */
+export function kvEntryJson(entry: KvEntry) {
+  return {
+    namespace: entry.namespace,
+    key: entry.key,
+    revision: 1,
+    creationDate: entry.updated,
+    updateDate: entry.updated,
+    ...(entry.expiresAt ? { expirationDate: entry.expiresAt } : {}),
+  };
 }

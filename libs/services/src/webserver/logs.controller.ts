@@ -62,7 +62,8 @@ export class LogsController {
       filters,
       ...pageParams(params.page, params.size, params.sort, 10_000, 1000),
     });
-    return { total: found.total, results: found.results.map(withoutSeq) };
+    // Kestra's log search pages by offset or by cursor and says which: Osprey's by offset.
+    return { type: 'OFFSET', total: found.total, results: found.results.map(withoutSeq) };
   }
 
   @Get('logs/:executionId')
@@ -173,9 +174,13 @@ export class LogsController {
   }
 }
 
-function withoutSeq(entry: LogEntry & { seq?: number; id?: string }): LogEntry {
+/**
+ * Kestra's LogEntry JSON: without the store's own ids, with `deleted` and `thread` (which its clients require; empty
+ * when no task thread wrote the line).
+ */
+function withoutSeq(entry: LogEntry & { seq?: number; id?: string }): LogEntry & { deleted: boolean; thread: string } {
   const { seq: _seq, id: _id, ...rest } = entry;
-  return rest;
+  return { ...rest, thread: rest.thread ?? '', deleted: false };
 }
 
 function formatLine(entry: LogEntry): string {

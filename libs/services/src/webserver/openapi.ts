@@ -12,10 +12,10 @@ const OPEN_PATHS = ['/health/live', '/health/ready', '/metrics'];
  * The OpenAPI document of every controller the application serves (all of `API_CONTROLLERS` plus health), built
  * from their decorators once at start. Operation ids are `<controller>.<method>` (e.g. `flows.create`).
  */
-export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+export function createOpenApiDocument(app: INestApplication, tenant?: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Osprey API')
-    .setDescription("Kestra-compatible REST API of Osprey: Kestra's `/api/v1/...` paths without the tenant segment.")
+    .setDescription("Kestra-compatible REST API of Osprey: every operation under both `/api/v1/{tenant}/...` (Kestra's path form; one tenant is served) and `/api/v1/...`.")
     .setVersion(OSPREY_VERSION)
     .addBasicAuth({ type: 'http', scheme: 'basic' }, 'basicAuth')
     .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'bearerAuth')
@@ -48,7 +48,33 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       if (operation && typeof operation === 'object' && 'responses' in operation) (operation as { security?: unknown[] }).security = [];
     }
   }
+  if (tenant !== undefined) addTenantPaths(document, tenant);
   return document;
+}
+
+/**
+ * Each `/api/v1/x` operation again as `/api/v1/{tenant}/x` (see tenant-paths.ts), with its own operation id
+ * (`<id>_tenant`): the only tenant value served is in the parameter's enum, another is a 404 naming it.
+ */
+function addTenantPaths(document: OpenAPIObject, tenant: string): void {
+  const tenantParam = { name: 'tenant', in: 'path' as const, required: true, schema: { type: 'string', enum: [tenant] }, description: `The tenant: only \`${tenant}\` is served.` };
+  const notServed = { description: 'Unknown resource, or a tenant other than the one served (the body names it).', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } };
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/api/v1/')) continue;
+    const copy: Record<string, unknown> = {};
+    for (const [method, operation] of Object.entries(item as Record<string, unknown>)) {
+      if (!operation || typeof operation !== 'object' || !('responses' in operation)) {
+        copy[method] = operation;
+        continue;
+      }
+      const op = structuredClone(operation) as { operationId?: string; parameters?: unknown[]; responses: Record<string, unknown> };
+      if (op.operationId) op.operationId = `${op.operationId}_tenant`;
+      op.parameters = [tenantParam, ...(op.parameters ?? [])];
+      op.responses['404'] ??= notServed;
+      copy[method] = op;
+    }
+    document.paths[`/api/v1/{tenant}/${path.slice('/api/v1/'.length)}`] = copy;
+  }
 }
 
 /** `<controller>.<method>`, e.g. `flows.create`: also how the declared-query guard finds a handler's operation. */
@@ -67,15 +93,18 @@ function lowerFirst(text: string): string {
 export class OpenApiDocument {
   private app?: INestApplication;
   private built?: OpenAPIObject;
+  /** The tenant of `/api/v1/{tenant}/...` paths, when the API is served. */
+  private tenant?: string;
 
   /** The application whose routes the document describes; its routes are final once it is created. */
-  describe(app: INestApplication): void {
+  describe(app: INestApplication, tenant?: string): void {
     this.app = app;
+    this.tenant = tenant;
     this.built = undefined;
   }
 
   get document(): OpenAPIObject {
     if (!this.app) throw new Error('OpenApiDocument: describe(app) was not called');
-    return (this.built ??= createOpenApiDocument(this.app));
+    return (this.built ??= createOpenApiDocument(this.app, this.tenant));
   }
 }
