@@ -25,8 +25,17 @@ import {
   SLACK_EXECUTION_TASK,
   SLACK_INCOMING_WEBHOOK_TASK,
   SLEEP_TASK,
+  KV_GET_KEYS_TASK,
+  STATE_DELETE_TASK,
+  STATE_GET_TASK,
+  STATE_SET_TASK,
   STORAGE_CONCAT_TASK,
+  STORAGE_DEDUPLICATE_ITEMS_TASK,
   STORAGE_DELETE_TASK,
+  STORAGE_FILTER_ITEMS_TASK,
+  STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK,
+  STORAGE_REVERSE_TASK,
+  STORAGE_SPLIT_TASK,
   STORAGE_SIZE_TASK,
   STORAGE_WRITE_TASK,
   TEAMS_EXECUTION_TASK,
@@ -47,6 +56,15 @@ import { StorageWriteTask } from './core/storage-write.js';
 import { StorageDeleteTask } from './core/storage-delete.js';
 import { StorageSizeTask } from './core/storage-size.js';
 import { StorageConcatTask } from './core/storage-concat.js';
+import { StorageSplitTask } from './core/storage-split.js';
+import { StorageReverseTask } from './core/storage-reverse.js';
+import { StorageFilterItemsTask } from './core/storage-filter-items.js';
+import { StorageDeduplicateItemsTask } from './core/storage-deduplicate-items.js';
+import { StoragePurgeCurrentExecutionFilesTask } from './core/storage-purge-current-execution-files.js';
+import { KvGetKeysTask } from './core/kv-get-keys.js';
+import { StateSetTask } from './core/state-set.js';
+import { StateGetTask } from './core/state-get.js';
+import { StateDeleteTask } from './core/state-delete.js';
 import { LocalFilesTask } from './core/local-files.js';
 import { HttpRequestTask } from './core/http-request.js';
 import { HttpDownloadTask } from './core/http-download.js';
@@ -92,6 +110,15 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: STORAGE_DELETE_TASK.name, runner: new StorageDeleteTask() },
     { type: STORAGE_SIZE_TASK.name, runner: new StorageSizeTask() },
     { type: STORAGE_CONCAT_TASK.name, runner: new StorageConcatTask() },
+    { type: STORAGE_SPLIT_TASK.name, runner: new StorageSplitTask() },
+    { type: STORAGE_REVERSE_TASK.name, runner: new StorageReverseTask() },
+    { type: STORAGE_FILTER_ITEMS_TASK.name, runner: new StorageFilterItemsTask() },
+    { type: STORAGE_DEDUPLICATE_ITEMS_TASK.name, runner: new StorageDeduplicateItemsTask() },
+    { type: STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK.name, runner: new StoragePurgeCurrentExecutionFilesTask() },
+    { type: KV_GET_KEYS_TASK.name, runner: new KvGetKeysTask() },
+    { type: STATE_SET_TASK.name, runner: new StateSetTask() },
+    { type: STATE_GET_TASK.name, runner: new StateGetTask() },
+    { type: STATE_DELETE_TASK.name, runner: new StateDeleteTask() },
     { type: LOCAL_FILES_TASK.name, runner: new LocalFilesTask() },
     { type: HTTP_REQUEST_TASK.name, runner: new HttpRequestTask() },
     { type: HTTP_DOWNLOAD_TASK.name, runner: new HttpDownloadTask() },

@@ -53,6 +53,8 @@ export interface ExecutionStorage {
   get(uri: string): Promise<Readable>;
   size(uri: string): Promise<number>;
   delete(uri: string): Promise<boolean>;
+  /** Deletes every file of this execution (inputs, task outputs) and returns their URIs. */
+  deleteExecutionFiles(): Promise<string[]>;
 }
 
 export interface NamespaceFileSource {
@@ -65,6 +67,16 @@ export interface NamespaceKv {
   set(key: string, value: unknown, ttlMs?: number, overwrite?: boolean): Promise<void>;
   get(key: string): Promise<unknown | undefined>;
   delete(key: string): Promise<boolean>;
+  /** The namespace's live (not expired) keys, in key order. */
+  list(): Promise<NamespaceKvEntry[]>;
+}
+
+export interface NamespaceKvEntry {
+  key: string;
+  /** ISO instant the key expires at, when it has a TTL. */
+  expirationDate?: string;
+  /** ISO instant of the last write. */
+  updateDate: string;
 }
 
 export interface TaskRunnerResult {
