@@ -6,6 +6,7 @@ export { uploadOutputFiles, writeInputFiles } from './support/working-files.js';
 export { copyNamespaceFiles } from './support/namespace-file-copy.js';
 export * from './support/metric-collector.js';
 export * from './core/log.js';
+export * from './core/log-fetch.js';
 export * from './core/echo.js';
 export * from './core/return.js';
 export * from './core/output-values.js';

@@ -13,6 +13,7 @@ import {
   KV_SET_TASK,
   LABELS_TASK,
   LOCAL_FILES_TASK,
+  LOG_FETCH_TASK,
   LOG_TASK,
   OUTPUT_VALUES_TASK,
   RETURN_TASK,
@@ -43,6 +44,7 @@ import {
 } from '@osprey/flow-model';
 import type { TaskRunner } from './task-runner.js';
 import { LogTask } from './core/log.js';
+import { LogFetchTask } from './core/log-fetch.js';
 import { EchoTask } from './core/echo.js';
 import { ReturnTask } from './core/return.js';
 import { OutputValuesTask } from './core/output-values.js';
@@ -97,6 +99,7 @@ interface Entry {
 export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegistry {
   const entries: Entry[] = [
     { type: LOG_TASK.name, runner: new LogTask() },
+    { type: LOG_FETCH_TASK.name, runner: new LogFetchTask() },
     { type: ECHO_TASK.name, runner: new EchoTask() },
     { type: RETURN_TASK.name, runner: new ReturnTask() },
     { type: OUTPUT_VALUES_TASK.name, runner: new OutputValuesTask() },

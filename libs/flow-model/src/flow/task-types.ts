@@ -170,6 +170,13 @@ export const STATE_SET_TASK = task('runnable', `${CORE}.state.Set`, [`${LEGACY}.
 });
 export const STATE_GET_TASK = task('runnable', `${CORE}.state.Get`, [`${LEGACY}.states.Get`], { ...STATE_SHAPE, errorOnMissing: prop.boolean().optional() });
 export const STATE_DELETE_TASK = task('runnable', `${CORE}.state.Delete`, [`${LEGACY}.states.Delete`], { ...STATE_SHAPE, errorOnMissing: prop.boolean().optional() });
+export const LOG_FETCH_TASK = task('runnable', `${CORE}.log.Fetch`, [`${LEGACY}.log.Fetch`], {
+  namespace: prop.string().describe("The execution's namespace (default the flow's).").optional(),
+  flowId: prop.string().describe("The execution's flow (default the current flow).").optional(),
+  executionId: prop.string().describe('The execution whose logs are fetched (default the current one).').optional(),
+  tasksId: prop.list(undefined, { expressions: false }).describe('Only the logs of these task ids.').optional(),
+  level: prop.enumOf(LOG_LEVELS).describe('The lowest level fetched (default INFO).').optional(),
+});
 export const HTTP_REQUEST_TASK = task(
   'runnable',
   `${CORE}.http.Request`,
@@ -685,6 +692,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   STORAGE_DEDUPLICATE_ITEMS_TASK,
   STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK,
   KV_GET_KEYS_TASK,
+  LOG_FETCH_TASK,
   STATE_SET_TASK,
   STATE_GET_TASK,
   STATE_DELETE_TASK,

@@ -49,7 +49,7 @@ export function taskContexts(task: { id: string; type: string }, options: TaskCo
         variables,
         storageRoot,
         kvStore,
-        ...(repository ? { kv: repository.kv } : {}),
+        ...(repository ? { kv: repository.kv, repository } : {}),
         ...(options.expressions ? { expressions: options.expressions } : {}),
         ...overrides,
       });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderTemplate, renderValue, type Execution, type LogLevel, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
 import type { KvRepository } from '@osprey/repository';
+import type { TaskRepository } from '../task-runner.js';
 import { openLocalStorage } from '@osprey/storage';
 import type { ExecutionStorage, NamespaceFileSource, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
 import { MetricCollector } from '../support/metric-collector.js';
@@ -33,6 +34,8 @@ export interface TestRunContextOptions {
   executions?: Record<string, Execution | (() => Execution | null)>;
   /** A real key-value repository (e.g. SQLite) instead of the in-memory `kvStore`. */
   kv?: KvRepository;
+  /** The repository tasks read flows, executions and logs from; without it, reading one fails. */
+  repository?: TaskRepository;
   /** `pebble` renders with the flow model's expression engine instead of the trivial path substitution. */
   expressions?: 'paths' | 'pebble';
 }
@@ -202,6 +205,7 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
       const found = options.executions?.[id];
       return (typeof found === 'function' ? found() : found) ?? null;
     },
+    repository: options.repository ?? noRepository(),
     async workingDirectory() {
       workingDirectory ??= await mkdtemp(path.join(root, 'work-'));
       return workingDirectory;
@@ -227,4 +231,11 @@ function lookup(variables: Record<string, unknown>, expression: string): unknown
     current = (current as Record<string, unknown>)[part];
   }
   return current;
+}
+
+function noRepository(): TaskRepository {
+  const missing = () => {
+    throw new Error('this test context has no repository: pass one in the options');
+  };
+  return new Proxy({} as TaskRepository, { get: missing });
 }

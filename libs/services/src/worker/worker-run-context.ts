@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type Execution, type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
-import { MetricCollector, repositoryNamespaceKv, ScopedStorage, type NamespaceFileSource, type NamespaceKv, type RunContext, type TaskLogger } from '@osprey/plugins';
-import type { ExecutionRepository, KvRepository } from '@osprey/repository';
+import { MetricCollector, repositoryNamespaceKv, ScopedStorage, type NamespaceFileSource, type NamespaceKv, type RunContext, type TaskLogger, type TaskRepository } from '@osprey/plugins';
+import type { Repository } from '@osprey/repository';
 import { STORAGE_SCHEME, StorageNotFoundError, type Storage } from '@osprey/storage';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
 
@@ -19,8 +19,7 @@ export interface WorkerRunContextInit {
   render: RenderOptions;
   log: (level: LogLevel, message: string) => void;
   storage: Storage;
-  kv: KvRepository;
-  executions: Pick<ExecutionRepository, 'get'>;
+  repository: Repository;
   signal: AbortSignal;
   /** A WorkingDirectory shares one folder between its children. */
   sharedDirectory?: string;
@@ -41,6 +40,7 @@ export class WorkerRunContext implements RunContext {
   readonly logger: TaskLogger;
   readonly storage: ScopedStorage;
   readonly signal: AbortSignal;
+  readonly repository: TaskRepository;
   private directory?: string;
   private readonly metricCollector: MetricCollector;
   private readonly files = new Map<string, string>();
@@ -58,6 +58,7 @@ export class WorkerRunContext implements RunContext {
     this.flowId = init.flowId;
     this.variables = init.variables;
     this.signal = init.signal;
+    this.repository = init.repository;
     this.directory = init.sharedDirectory;
     const log = init.log;
     this.logger = {
@@ -108,7 +109,7 @@ export class WorkerRunContext implements RunContext {
           const ns = namespace ?? this.namespace;
           const id = `${ns}\u0000${key}`;
           if (this.kvValues.has(id)) return this.kvValues.get(id);
-          fetch = async () => void this.kvValues.set(id, (await this.init.kv.get(ns, key))?.value ?? null);
+          fetch = async () => void this.kvValues.set(id, (await this.init.repository.kv.get(ns, key))?.value ?? null);
           throw new Error(`key ${key} is being fetched`);
         },
       };
@@ -164,11 +165,11 @@ export class WorkerRunContext implements RunContext {
   }
 
   findExecution(id: string): Promise<Execution | null> {
-    return this.init.executions.get(id);
+    return this.init.repository.executions.get(id);
   }
 
   kv(namespace?: string): NamespaceKv {
-    return repositoryNamespaceKv(this.init.kv, namespace ?? this.namespace);
+    return repositoryNamespaceKv(this.init.repository.kv, namespace ?? this.namespace);
   }
 
   async workingDirectory(): Promise<string> {
