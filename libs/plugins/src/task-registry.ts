@@ -1,5 +1,6 @@
 import {
   ECHO_TASK,
+  EXECUTION_COUNT_TASK,
   FAIL_TASK,
   DISCORD_EXECUTION_TASK,
   DISCORD_INCOMING_WEBHOOK_TASK,
@@ -49,6 +50,7 @@ import { EchoTask } from './core/echo.js';
 import { ReturnTask } from './core/return.js';
 import { OutputValuesTask } from './core/output-values.js';
 import { FailTask } from './core/fail.js';
+import { ExecutionCountTask } from './core/execution-count.js';
 import { LabelsTask } from './core/labels.js';
 import { SleepTask } from './core/sleep.js';
 import { KvSetTask } from './core/kv-set.js';
@@ -104,6 +106,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: RETURN_TASK.name, runner: new ReturnTask() },
     { type: OUTPUT_VALUES_TASK.name, runner: new OutputValuesTask() },
     { type: FAIL_TASK.name, runner: new FailTask() },
+    { type: EXECUTION_COUNT_TASK.name, runner: new ExecutionCountTask() },
     { type: LABELS_TASK.name, runner: new LabelsTask() },
     { type: SLEEP_TASK.name, runner: new SleepTask() },
     { type: KV_SET_TASK.name, runner: new KvSetTask() },

@@ -177,6 +177,16 @@ export const LOG_FETCH_TASK = task('runnable', `${CORE}.log.Fetch`, [`${LEGACY}.
   tasksId: prop.list(undefined, { expressions: false }).describe('Only the logs of these task ids.').optional(),
   level: prop.enumOf(LOG_LEVELS).describe('The lowest level fetched (default INFO).').optional(),
 });
+/** Execution states, as execution.Count's `states` names them. */
+const EXECUTION_STATES = ['CREATED', 'QUEUED', 'RUNNING', 'PAUSED', 'RESTARTED', 'KILLING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRYING', 'RETRIED', 'BREAKPOINT'] as const;
+export const EXECUTION_COUNT_TASK = task('runnable', `${CORE}.execution.Count`, [`${LEGACY}.executions.Counts`], {
+  flows: prop.list(undefined, { expressions: false }).describe('Flows counted one by one: a list of {namespace, flowId}.').optional(),
+  namespaces: prop.list(undefined, { expressions: false }).describe('Namespaces counted as a whole (executions of this exact namespace).').optional(),
+  states: prop.list(prop.enumOf(EXECUTION_STATES), { expressions: false }).describe('Only executions in these states.').optional(),
+  startDate: prop.string().describe('Executions started at or after this ISO date-time.'),
+  endDate: prop.string().describe('Executions started at or before this ISO date-time (default now).').optional(),
+  expression: prop.string().describe('Rendered for each flow or namespace with its `count`: the results keep those that render `true`.'),
+});
 export const HTTP_REQUEST_TASK = task(
   'runnable',
   `${CORE}.http.Request`,
@@ -693,6 +703,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK,
   KV_GET_KEYS_TASK,
   LOG_FETCH_TASK,
+  EXECUTION_COUNT_TASK,
   STATE_SET_TASK,
   STATE_GET_TASK,
   STATE_DELETE_TASK,
