@@ -56,6 +56,16 @@ describe('worker core task types', () => {
     expect(violations(flow('type: io.kestra.plugin.core.state.Delete', 'data: {}'))).toMatchObject([{ path: 'tasks[0].data', line: 6, column: 5 }]);
   });
 
+  it('refuses what the log and execution tasks do not honour', () => {
+    expect(violations(flow('type: io.kestra.plugin.core.log.Fetch', 'level: LOUD'))).toMatchObject([{ path: 'tasks[0].level', line: 6, column: 12 }]);
+    expect(violations(flow('type: io.kestra.plugin.core.execution.Count', 'namespaces: [a]', 'startDate: x', 'expression: y', 'states: [DONE]'))).toMatchObject([
+      { path: 'tasks[0].states[0]' },
+    ]);
+    expect(violations(flow('type: io.kestra.plugin.core.execution.Count', 'namespaces: [a]', 'expression: y')).map((v) => v.message)).toEqual([
+      "missing required property 'startDate'",
+    ]);
+  });
+
   it('requires from, filterCondition and expr', () => {
     expect(violations(flow('type: io.kestra.plugin.core.storage.DeduplicateItems')).map((v) => v.message)).toEqual([
       "missing required property 'from'",
