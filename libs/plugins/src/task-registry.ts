@@ -1,5 +1,6 @@
 import {
   ECHO_TASK,
+  EXECUTION_COUNT_TASK,
   FAIL_TASK,
   DISCORD_EXECUTION_TASK,
   DISCORD_INCOMING_WEBHOOK_TASK,
@@ -13,6 +14,7 @@ import {
   KV_SET_TASK,
   LABELS_TASK,
   LOCAL_FILES_TASK,
+  LOG_FETCH_TASK,
   LOG_TASK,
   OUTPUT_VALUES_TASK,
   RETURN_TASK,
@@ -25,8 +27,17 @@ import {
   SLACK_EXECUTION_TASK,
   SLACK_INCOMING_WEBHOOK_TASK,
   SLEEP_TASK,
+  KV_GET_KEYS_TASK,
+  STATE_DELETE_TASK,
+  STATE_GET_TASK,
+  STATE_SET_TASK,
   STORAGE_CONCAT_TASK,
+  STORAGE_DEDUPLICATE_ITEMS_TASK,
   STORAGE_DELETE_TASK,
+  STORAGE_FILTER_ITEMS_TASK,
+  STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK,
+  STORAGE_REVERSE_TASK,
+  STORAGE_SPLIT_TASK,
   STORAGE_SIZE_TASK,
   STORAGE_WRITE_TASK,
   TEAMS_EXECUTION_TASK,
@@ -34,10 +45,12 @@ import {
 } from '@osprey/flow-model';
 import type { TaskRunner } from './task-runner.js';
 import { LogTask } from './core/log.js';
+import { LogFetchTask } from './core/log-fetch.js';
 import { EchoTask } from './core/echo.js';
 import { ReturnTask } from './core/return.js';
 import { OutputValuesTask } from './core/output-values.js';
 import { FailTask } from './core/fail.js';
+import { ExecutionCountTask } from './core/execution-count.js';
 import { LabelsTask } from './core/labels.js';
 import { SleepTask } from './core/sleep.js';
 import { KvSetTask } from './core/kv-set.js';
@@ -47,6 +60,15 @@ import { StorageWriteTask } from './core/storage-write.js';
 import { StorageDeleteTask } from './core/storage-delete.js';
 import { StorageSizeTask } from './core/storage-size.js';
 import { StorageConcatTask } from './core/storage-concat.js';
+import { StorageSplitTask } from './core/storage-split.js';
+import { StorageReverseTask } from './core/storage-reverse.js';
+import { StorageFilterItemsTask } from './core/storage-filter-items.js';
+import { StorageDeduplicateItemsTask } from './core/storage-deduplicate-items.js';
+import { StoragePurgeCurrentExecutionFilesTask } from './core/storage-purge-current-execution-files.js';
+import { KvGetKeysTask } from './core/kv-get-keys.js';
+import { StateSetTask } from './core/state-set.js';
+import { StateGetTask } from './core/state-get.js';
+import { StateDeleteTask } from './core/state-delete.js';
 import { LocalFilesTask } from './core/local-files.js';
 import { HttpRequestTask } from './core/http-request.js';
 import { HttpDownloadTask } from './core/http-download.js';
@@ -79,10 +101,12 @@ interface Entry {
 export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegistry {
   const entries: Entry[] = [
     { type: LOG_TASK.name, runner: new LogTask() },
+    { type: LOG_FETCH_TASK.name, runner: new LogFetchTask() },
     { type: ECHO_TASK.name, runner: new EchoTask() },
     { type: RETURN_TASK.name, runner: new ReturnTask() },
     { type: OUTPUT_VALUES_TASK.name, runner: new OutputValuesTask() },
     { type: FAIL_TASK.name, runner: new FailTask() },
+    { type: EXECUTION_COUNT_TASK.name, runner: new ExecutionCountTask() },
     { type: LABELS_TASK.name, runner: new LabelsTask() },
     { type: SLEEP_TASK.name, runner: new SleepTask() },
     { type: KV_SET_TASK.name, runner: new KvSetTask() },
@@ -92,6 +116,15 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: STORAGE_DELETE_TASK.name, runner: new StorageDeleteTask() },
     { type: STORAGE_SIZE_TASK.name, runner: new StorageSizeTask() },
     { type: STORAGE_CONCAT_TASK.name, runner: new StorageConcatTask() },
+    { type: STORAGE_SPLIT_TASK.name, runner: new StorageSplitTask() },
+    { type: STORAGE_REVERSE_TASK.name, runner: new StorageReverseTask() },
+    { type: STORAGE_FILTER_ITEMS_TASK.name, runner: new StorageFilterItemsTask() },
+    { type: STORAGE_DEDUPLICATE_ITEMS_TASK.name, runner: new StorageDeduplicateItemsTask() },
+    { type: STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK.name, runner: new StoragePurgeCurrentExecutionFilesTask() },
+    { type: KV_GET_KEYS_TASK.name, runner: new KvGetKeysTask() },
+    { type: STATE_SET_TASK.name, runner: new StateSetTask() },
+    { type: STATE_GET_TASK.name, runner: new StateGetTask() },
+    { type: STATE_DELETE_TASK.name, runner: new StateDeleteTask() },
     { type: LOCAL_FILES_TASK.name, runner: new LocalFilesTask() },
     { type: HTTP_REQUEST_TASK.name, runner: new HttpRequestTask() },
     { type: HTTP_DOWNLOAD_TASK.name, runner: new HttpDownloadTask() },

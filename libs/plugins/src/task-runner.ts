@@ -1,5 +1,5 @@
 import type { Execution, Label, LogLevel, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
-import type { KvRepository } from '@osprey/repository';
+import type { KvRepository, Repository } from '@osprey/repository';
 import type { Readable } from 'node:stream';
 
 /** What a runnable task sees while it runs on a worker. */
@@ -25,6 +25,8 @@ export interface RunContext {
   kv(namespace?: string): NamespaceKv;
   /** An execution with its task runs as the repository holds it now, or null (the execution notification tasks read it). */
   findExecution(id: string): Promise<Execution | null>;
+  /** The repository's flows, executions and logs, for the tasks that report on them (log.Fetch). */
+  readonly repository: TaskRepository;
   /** A temporary folder that lives as long as this task run (or its WorkingDirectory). */
   workingDirectory(): Promise<string>;
   /** Aborts when the task is killed or times out. */
@@ -53,6 +55,8 @@ export interface ExecutionStorage {
   get(uri: string): Promise<Readable>;
   size(uri: string): Promise<number>;
   delete(uri: string): Promise<boolean>;
+  /** Deletes every file of this execution (inputs, task outputs) and returns their URIs. */
+  deleteExecutionFiles(): Promise<string[]>;
 }
 
 export interface NamespaceFileSource {
@@ -65,6 +69,16 @@ export interface NamespaceKv {
   set(key: string, value: unknown, ttlMs?: number, overwrite?: boolean): Promise<void>;
   get(key: string): Promise<unknown | undefined>;
   delete(key: string): Promise<boolean>;
+  /** The namespace's live (not expired) keys, in key order. */
+  list(): Promise<NamespaceKvEntry[]>;
+}
+
+export interface NamespaceKvEntry {
+  key: string;
+  /** ISO instant the key expires at, when it has a TTL. */
+  expirationDate?: string;
+  /** ISO instant of the last write. */
+  updateDate: string;
 }
 
 export interface TaskRunnerResult {
@@ -89,3 +103,6 @@ export class TaskFailure extends Error {
 }
 
 export type KvRepositoryPort = KvRepository;
+
+/** What of the repository port a task may read. */
+export type TaskRepository = Pick<Repository, 'flows' | 'executions' | 'logs'>;

@@ -124,6 +124,69 @@ export const STORAGE_CONCAT_TASK = task('runnable', `${CORE}.storage.Concat`, [`
   extension: prop.string().optional(),
   separator: prop.string().optional(),
 });
+export const STORAGE_SPLIT_TASK = task('runnable', `${CORE}.storage.Split`, [`${LEGACY}.storages.Split`], {
+  from: prop.string().describe('The kestra:// URI of the file to split.'),
+  bytes: prop.string().describe('Largest size of a part, as a number of bytes or with a unit: 10MB, 200KB, 1GB.').optional(),
+  partitions: prop.integer().describe('Splits into this many parts, the lines dealt out in turn.').optional(),
+  rows: prop.integer().describe('Largest number of lines of a part.').optional(),
+  separator: prop.string().describe('Written after each line (default a newline).').optional(),
+});
+export const STORAGE_REVERSE_TASK = task('runnable', `${CORE}.storage.Reverse`, [`${LEGACY}.storages.Reverse`], {
+  from: prop.string().describe('The kestra:// URI of the file to reverse.'),
+  separator: prop.string().describe('Written after each line (default a newline).').optional(),
+  charset: prop.string().describe('UTF-8 (default), ISO-8859-1, US-ASCII or UTF-16LE.').optional(),
+});
+/** How FilterItems treats an item whose condition fails or renders nothing. */
+export const FILTER_ERROR_OR_NULL_BEHAVIORS = ['FAIL', 'INCLUDE', 'EXCLUDE'] as const;
+export const STORAGE_FILTER_ITEMS_TASK = task('runnable', `${CORE}.storage.FilterItems`, [`${LEGACY}.storages.FilterItems`], {
+  from: prop.string().describe('The kestra:// URI of an ION or JSON Lines file, one item a line.'),
+  filterCondition: prop.string().describe("Expression rendered for each item, with the item's fields as variables."),
+  filterType: prop.enumOf(['INCLUDE', 'EXCLUDE']).optional(),
+  errorOrNullBehavior: prop.enumOf(FILTER_ERROR_OR_NULL_BEHAVIORS).optional(),
+});
+export const STORAGE_DEDUPLICATE_ITEMS_TASK = task('runnable', `${CORE}.storage.DeduplicateItems`, [`${LEGACY}.storages.DeduplicateItems`], {
+  from: prop.string().describe('The kestra:// URI of an ION or JSON Lines file, one item a line.'),
+  expr: prop.string().describe("Expression rendered for each item, with the item's fields as variables: the deduplication key."),
+});
+export const STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK = task(
+  'runnable',
+  `${CORE}.storage.PurgeCurrentExecutionFiles`,
+  [`${LEGACY}.storages.PurgeExecution`, `${CORE}.storage.PurgeExecution`],
+  {},
+);
+export const KV_GET_KEYS_TASK = task('runnable', `${CORE}.kv.GetKeys`, [], {
+  prefix: prop.string().describe('Only keys starting with this text.').optional(),
+  namespace: prop.string().optional(),
+});
+// Shared by the state tasks (Kestra's AbstractState): a state is a map stored in the flow's namespace KV store.
+const STATE_SHAPE = {
+  name: prop.string().describe('Name of the state (default `default`).').optional(),
+  namespace: prop.boolean().describe('true shares the state between the flows of the namespace (default false: per flow).').optional(),
+  taskrunValue: prop.boolean().describe('false shares the state between the iterations of a loop (default true: one per `taskrun.value`).').optional(),
+};
+export const STATE_SET_TASK = task('runnable', `${CORE}.state.Set`, [`${LEGACY}.states.Set`], {
+  ...STATE_SHAPE,
+  data: prop.map().describe('Merged into the stored state.').optional(),
+});
+export const STATE_GET_TASK = task('runnable', `${CORE}.state.Get`, [`${LEGACY}.states.Get`], { ...STATE_SHAPE, errorOnMissing: prop.boolean().optional() });
+export const STATE_DELETE_TASK = task('runnable', `${CORE}.state.Delete`, [`${LEGACY}.states.Delete`], { ...STATE_SHAPE, errorOnMissing: prop.boolean().optional() });
+export const LOG_FETCH_TASK = task('runnable', `${CORE}.log.Fetch`, [`${LEGACY}.log.Fetch`], {
+  namespace: prop.string().describe("The execution's namespace (default the flow's).").optional(),
+  flowId: prop.string().describe("The execution's flow (default the current flow).").optional(),
+  executionId: prop.string().describe('The execution whose logs are fetched (default the current one).').optional(),
+  tasksId: prop.list(undefined, { expressions: false }).describe('Only the logs of these task ids.').optional(),
+  level: prop.enumOf(LOG_LEVELS).describe('The lowest level fetched (default INFO).').optional(),
+});
+/** Execution states, as execution.Count's `states` names them. */
+const EXECUTION_STATES = ['CREATED', 'QUEUED', 'RUNNING', 'PAUSED', 'RESTARTED', 'KILLING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRYING', 'RETRIED', 'BREAKPOINT'] as const;
+export const EXECUTION_COUNT_TASK = task('runnable', `${CORE}.execution.Count`, [`${LEGACY}.executions.Counts`], {
+  flows: prop.list(undefined, { expressions: false }).describe('Flows counted one by one: a list of {namespace, flowId}.').optional(),
+  namespaces: prop.list(undefined, { expressions: false }).describe('Namespaces counted as a whole (executions of this exact namespace).').optional(),
+  states: prop.list(prop.enumOf(EXECUTION_STATES), { expressions: false }).describe('Only executions in these states.').optional(),
+  startDate: prop.string().describe('Executions started at or after this ISO date-time.'),
+  endDate: prop.string().describe('Executions started at or before this ISO date-time (default now).').optional(),
+  expression: prop.string().describe('Rendered for each flow or namespace with its `count`: the results keep those that render `true`.'),
+});
 export const HTTP_REQUEST_TASK = task(
   'runnable',
   `${CORE}.http.Request`,
@@ -633,6 +696,17 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   STORAGE_DELETE_TASK,
   STORAGE_SIZE_TASK,
   STORAGE_CONCAT_TASK,
+  STORAGE_SPLIT_TASK,
+  STORAGE_REVERSE_TASK,
+  STORAGE_FILTER_ITEMS_TASK,
+  STORAGE_DEDUPLICATE_ITEMS_TASK,
+  STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK,
+  KV_GET_KEYS_TASK,
+  LOG_FETCH_TASK,
+  EXECUTION_COUNT_TASK,
+  STATE_SET_TASK,
+  STATE_GET_TASK,
+  STATE_DELETE_TASK,
   HTTP_REQUEST_TASK,
   HTTP_DOWNLOAD_TASK,
   SLACK_INCOMING_WEBHOOK_TASK,

@@ -64,6 +64,16 @@ export class TaskProperties<P extends object = Record<string, unknown>> {
     throw new TaskPropertyError(name, `expected true or false, got '${text}'`);
   }
 
+  /** An integer written literally or as an expression rendering to one. */
+  integer<K extends keyof P & string>(name: K): Promise<Rendered<P, K, number>>;
+  async integer(name: keyof P & string): Promise<number | undefined> {
+    const text = await this.toText(name, this.raw(name));
+    if (text === undefined) return undefined;
+    const value = Number(text.trim());
+    if (text.trim() === '' || !Number.isSafeInteger(value)) throw new TaskPropertyError(name, `expected an integer but got '${text}'`);
+    return value;
+  }
+
   /** An ISO-8601 duration in milliseconds; a bare number counts seconds, as Jackson reads a Duration. */
   duration<K extends keyof P & string>(name: K): Promise<Rendered<P, K, number>>;
   async duration(name: keyof P & string): Promise<number | undefined> {

@@ -1,12 +1,15 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { Execution, LogLevel, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
+import { renderTemplate, renderValue, type Execution, type LogLevel, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
+import type { KvRepository } from '@osprey/repository';
+import type { TaskRepository } from '../task-runner.js';
+import { openLocalStorage } from '@osprey/storage';
 import type { ExecutionStorage, NamespaceFileSource, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
 import { MetricCollector } from '../support/metric-collector.js';
+import { ScopedStorage } from '../support/scoped-storage.js';
+import { repositoryNamespaceKv } from '../support/repository-namespace-kv.js';
 
 export interface TestLogEntry {
   level: LogLevel;
@@ -21,12 +24,20 @@ export interface TestRunContextOptions {
   executionId?: string;
   taskRunId?: string;
   attempt?: number;
+  /** The loop value of the task run (`taskrun.value`). */
+  taskRunValue?: string;
   /** Shares a key-value store between contexts (the namespace is part of each key). */
   kvStore?: Map<string, TestKvEntry>;
   /** Shares internal storage between contexts: a folder the caller creates and removes. */
   storageRoot?: string;
   /** What `findExecution` answers, by id: a function gives a new answer on each call (an execution that ends later). */
   executions?: Record<string, Execution | (() => Execution | null)>;
+  /** A real key-value repository (e.g. SQLite) instead of the in-memory `kvStore`. */
+  kv?: KvRepository;
+  /** The repository tasks read flows, executions and logs from; without it, reading one fails. */
+  repository?: TaskRepository;
+  /** `pebble` renders with the flow model's expression engine instead of the trivial path substitution. */
+  expressions?: 'paths' | 'pebble';
 }
 
 export interface TestKvEntry {
@@ -61,7 +72,8 @@ export class TestRenderError extends Error {
 /**
  * An in-memory RunContext for unit tests of task logic. Rendering is a trivial `{{ a.b.c }}` path
  * substitution (no filters, no operators) — enough to show that a task renders a property; the real
- * expression engine lives in @osprey/flow-model. Storage is a temporary folder, KV a Map, logs a list.
+ * expression engine lives in @osprey/flow-model. Storage is the local storage adapter on a temporary folder, KV a Map (or a
+ * real repository), logs a list.
  */
 export async function createTestRunContext(options: TestRunContextOptions): Promise<TestRunContext> {
   const namespace = options.namespace ?? 'io.osprey.tests';
@@ -76,7 +88,7 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     flow: { id: flowId, namespace },
     execution: { id: executionId },
     task: { id: task.id, type: task.type },
-    taskrun: { id: taskRunId, attemptsCount: options.attempt ?? 0 },
+    taskrun: { id: taskRunId, attemptsCount: options.attempt ?? 0, ...(options.taskRunValue === undefined ? {} : { value: options.taskRunValue }) },
     ...options.variables,
   };
   const logs: TestLogEntry[] = [];
@@ -84,12 +96,14 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
   const controller = new AbortController();
   let workingDirectory: string | undefined;
 
+  const pebble = options.expressions === 'pebble';
   const renderString = async (template: string, extra?: Record<string, unknown>): Promise<string> =>
-    template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, expression: string) => {
+    pebble ? renderTemplate(template, { ...variables, ...extra }) : template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, expression: string) => {
       const value = lookup({ ...variables, ...extra }, expression);
       return typeof value === 'string' ? value : JSON.stringify(value);
     });
   const render = async <T>(value: T, extra?: Record<string, unknown>): Promise<T> => {
+    if (pebble) return renderValue(value, { ...variables, ...extra });
     if (typeof value === 'string') return (await renderString(value, extra)) as T;
     if (Array.isArray(value)) return (await Promise.all(value.map((item) => render(item, extra)))) as T;
     if (value !== null && typeof value === 'object') {
@@ -111,38 +125,8 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
 
   const metrics = new MetricCollector(logger);
 
-  const namespacePrefix = `kestra:///${namespace.replaceAll('.', '/')}/`;
-  const taskRunPrefix = `${namespacePrefix}${flowId}/executions/${executionId}/tasks/${task.id}/${taskRunId}/`;
-  const pathOf = (uri: string): string => {
-    if (!uri.startsWith(namespacePrefix) || uri.split('/').includes('..')) {
-      throw new Error(`storage URI ${uri} is outside ${namespacePrefix}`);
-    }
-    return path.join(storageRoot, uri.slice('kestra:///'.length));
-  };
-  const storage: ExecutionStorage = {
-    async putFile(name, content) {
-      const uri = `${taskRunPrefix}${name}`;
-      const target = pathOf(uri);
-      await mkdir(path.dirname(target), { recursive: true });
-      if (content instanceof Readable) await pipeline(content, createWriteStream(target));
-      else await writeFile(target, content);
-      return uri;
-    },
-    async get(uri) {
-      const file = pathOf(uri);
-      await stat(file);
-      return createReadStream(file);
-    },
-    async size(uri) {
-      return (await stat(pathOf(uri))).size;
-    },
-    async delete(uri) {
-      const file = pathOf(uri);
-      const existed = await stat(file).then(() => true, () => false);
-      await rm(file, { force: true });
-      return existed;
-    },
-  };
+  // The real local storage adapter, scoped as the worker scopes it.
+  const storage: ExecutionStorage = new ScopedStorage(openLocalStorage(storageRoot), namespace, flowId, executionId, { id: taskRunId, taskId: task.id });
 
   // Namespace files where the local storage keeps them: <storageRoot>/<namespace as folders>/_files/.
   const namespaceFilesRoot = path.join(storageRoot, ...namespace.split('.'), '_files');
@@ -157,6 +141,7 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
   };
 
   const kv = (kvNamespace?: string): NamespaceKv => {
+    if (options.kv) return repositoryNamespaceKv(options.kv, kvNamespace ?? namespace);
     const keyOf = (key: string) => `${kvNamespace ?? namespace}/${key}`;
     const live = (key: string) => {
       const entry = kvStore.get(keyOf(key));
@@ -179,6 +164,14 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
         kvStore.delete(keyOf(key));
         return existed;
       },
+      async list() {
+        const prefix = keyOf('');
+        const keys = [...kvStore.keys()].filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
+        return keys
+          .filter((key) => live(key) !== undefined)
+          .sort()
+          .map((key) => ({ key, updateDate: new Date().toISOString() }));
+      },
     };
   };
 
@@ -189,6 +182,7 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     namespace,
     flowId,
     taskId: task.id,
+    ...(options.taskRunValue === undefined ? {} : { value: options.taskRunValue }),
     attempts: [],
     state: { current: 'RUNNING', histories: [], startDate: now },
   };
@@ -211,6 +205,7 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
       const found = options.executions?.[id];
       return (typeof found === 'function' ? found() : found) ?? null;
     },
+    repository: options.repository ?? noRepository(),
     async workingDirectory() {
       workingDirectory ??= await mkdtemp(path.join(root, 'work-'));
       return workingDirectory;
@@ -236,4 +231,11 @@ function lookup(variables: Record<string, unknown>, expression: string): unknown
     current = (current as Record<string, unknown>)[part];
   }
   return current;
+}
+
+function noRepository(): TaskRepository {
+  const missing = () => {
+    throw new Error('this test context has no repository: pass one in the options');
+  };
+  return new Proxy({} as TaskRepository, { get: missing });
 }

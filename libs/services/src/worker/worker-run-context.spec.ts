@@ -42,8 +42,7 @@ describe('WorkerRunContext expressions over internal storage and namespace files
       render: {},
       log: () => undefined,
       storage,
-      kv: repository.kv,
-      executions: repository.executions,
+      repository,
       signal: new AbortController().signal,
     });
   }

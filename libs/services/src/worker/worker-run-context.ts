@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type Execution, type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
-import { MetricCollector, type ExecutionStorage, type NamespaceFileSource, type NamespaceKv, type RunContext, type TaskLogger } from '@osprey/plugins';
-import type { ExecutionRepository, KvRepository } from '@osprey/repository';
-import { STORAGE_SCHEME, StorageNotFoundError, StoragePathError, type Storage } from '@osprey/storage';
+import { MetricCollector, repositoryNamespaceKv, ScopedStorage, type NamespaceFileSource, type NamespaceKv, type RunContext, type TaskLogger, type TaskRepository } from '@osprey/plugins';
+import type { Repository } from '@osprey/repository';
+import { STORAGE_SCHEME, StorageNotFoundError, type Storage } from '@osprey/storage';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
 
 export interface WorkerRunContextInit {
@@ -19,8 +19,7 @@ export interface WorkerRunContextInit {
   render: RenderOptions;
   log: (level: LogLevel, message: string) => void;
   storage: Storage;
-  kv: KvRepository;
-  executions: Pick<ExecutionRepository, 'get'>;
+  repository: Repository;
   signal: AbortSignal;
   /** A WorkingDirectory shares one folder between its children. */
   sharedDirectory?: string;
@@ -41,6 +40,7 @@ export class WorkerRunContext implements RunContext {
   readonly logger: TaskLogger;
   readonly storage: ScopedStorage;
   readonly signal: AbortSignal;
+  readonly repository: TaskRepository;
   private directory?: string;
   private readonly metricCollector: MetricCollector;
   private readonly files = new Map<string, string>();
@@ -58,6 +58,7 @@ export class WorkerRunContext implements RunContext {
     this.flowId = init.flowId;
     this.variables = init.variables;
     this.signal = init.signal;
+    this.repository = init.repository;
     this.directory = init.sharedDirectory;
     const log = init.log;
     this.logger = {
@@ -108,7 +109,7 @@ export class WorkerRunContext implements RunContext {
           const ns = namespace ?? this.namespace;
           const id = `${ns}\u0000${key}`;
           if (this.kvValues.has(id)) return this.kvValues.get(id);
-          fetch = async () => void this.kvValues.set(id, (await this.init.kv.get(ns, key))?.value ?? null);
+          fetch = async () => void this.kvValues.set(id, (await this.init.repository.kv.get(ns, key))?.value ?? null);
           throw new Error(`key ${key} is being fetched`);
         },
       };
@@ -164,22 +165,11 @@ export class WorkerRunContext implements RunContext {
   }
 
   findExecution(id: string): Promise<Execution | null> {
-    return this.init.executions.get(id);
+    return this.init.repository.executions.get(id);
   }
 
   kv(namespace?: string): NamespaceKv {
-    const ns = namespace ?? this.namespace;
-    const kv = this.init.kv;
-    return {
-      async set(key, value, ttlMs, overwrite = true) {
-        if (!overwrite && (await kv.get(ns, key))) throw new Error(`key ${key} already exists in namespace ${ns}`);
-        await kv.set(ns, key, value, ttlMs);
-      },
-      async get(key) {
-        return (await kv.get(ns, key))?.value;
-      },
-      delete: (key) => kv.delete(ns, key),
-    };
+    return repositoryNamespaceKv(this.init.repository.kv, namespace ?? this.namespace);
   }
 
   async workingDirectory(): Promise<string> {
@@ -194,51 +184,5 @@ export class WorkerRunContext implements RunContext {
 
   private merged(extra?: Record<string, unknown>): Record<string, unknown> {
     return extra ? { ...this.variables, ...extra } : this.variables;
-  }
-}
-
-/** Files of one task run, under its execution's prefix; reads are confined to the flow's namespace. */
-class ScopedStorage implements ExecutionStorage {
-  private readonly executionPrefix: string;
-  private readonly namespacePrefix: string;
-
-  constructor(
-    private readonly storage: Storage,
-    namespace: string,
-    flowId: string,
-    executionId: string,
-    private readonly taskRun: TaskRun,
-  ) {
-    this.namespacePrefix = `kestra:///${namespace.replace(/\./g, '/')}/`;
-    this.executionPrefix = `${this.namespacePrefix}${flowId}/executions/${executionId}/`;
-  }
-
-  async putFile(name: string, content: Readable | Buffer | string): Promise<string> {
-    const safe = name.replace(/\\/g, '/');
-    if (safe.split('/').some((segment) => segment === '..') || safe.startsWith('/')) {
-      throw new StoragePathError(name, 'file names may not leave the task folder');
-    }
-    const uri = `${this.executionPrefix}tasks/${this.taskRun.taskId}/${this.taskRun.id}/${safe}`;
-    await this.storage.put(uri, content);
-    return uri;
-  }
-
-  get(uri: string): Promise<Readable> {
-    return this.storage.get(this.confined(uri));
-  }
-
-  async size(uri: string): Promise<number> {
-    const info = await this.storage.stat(this.confined(uri));
-    if (!info) throw new Error(`file ${uri} does not exist`);
-    return info.size;
-  }
-
-  delete(uri: string): Promise<boolean> {
-    return this.storage.delete(this.confined(uri));
-  }
-
-  confined(uri: string): string {
-    if (!uri.startsWith(this.namespacePrefix)) throw new StoragePathError(uri, `only files of namespace prefix ${this.namespacePrefix} can be read here`);
-    return uri;
   }
 }

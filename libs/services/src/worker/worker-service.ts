@@ -102,8 +102,7 @@ export class WorkerService {
       render,
       log: logEntry,
       storage: this.storage,
-      kv: this.repository.kv,
-      executions: this.repository.executions,
+      repository: this.repository,
       signal,
       sharedDirectory,
     });
@@ -135,7 +134,7 @@ export class WorkerService {
     const ctx = new WorkerRunContext({
       task: job.task, taskRun: job.taskRun, attempt: job.attempt, executionId: job.executionId, namespace: job.namespace, flowId: job.flowId,
       variables: job.variables, render: await this.renderOptionsFor(job, job.task), log: (level, message) => this.log(job, job.task.id, job.taskRun.id, level, message),
-      storage: this.storage, kv: this.repository.kv, executions: this.repository.executions, signal,
+      storage: this.storage, repository: this.repository, signal,
     });
     const folder = await ctx.workingDirectory();
     let properties: TaskProperties<PropertiesOf<typeof WORKING_DIRECTORY_TASK>>;
