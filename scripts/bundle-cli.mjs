@@ -11,9 +11,9 @@
 // - any import that is not installed (NestJS's optional peers such as @nestjs/websockets or class-validator): it
 //   stays a runtime import that fails as it would unbundled, where NestJS expects and handles that.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,7 +58,7 @@ const notInstalledExternal = {
 
 export async function bundleCli() {
   rmSync(outdir, { recursive: true, force: true });
-  await build({
+  const { metafile } = await build({
     entryPoints: { main: entry },
     outdir,
     bundle: true,
@@ -76,7 +76,27 @@ export async function bundleCli() {
     sourcesContent: false,
     legalComments: 'linked',
     logLevel: 'warning',
+    metafile: true,
   });
+  writeFileSync(join(outdir, 'bundle-packages.json'), `${JSON.stringify(packagesPerChunk(metafile), null, 1)}\n`);
+}
+
+/**
+ * Which npm packages each chunk holds (from esbuild's metafile), written beside the bundle as bundle-packages.json:
+ * what a command loads can still be told by package (e2e/cli/adapter-loading.spec.ts), and what the bundle ships.
+ */
+function packagesPerChunk(metafile) {
+  const chunks = {};
+  for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
+    if (!output.endsWith('.js')) continue;
+    const packages = new Set();
+    for (const input of Object.keys(inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (match) packages.add(match[1]);
+    }
+    chunks[basename(output)] = [...packages].sort();
+  }
+  return chunks;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await bundleCli();
