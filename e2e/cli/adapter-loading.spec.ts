@@ -50,7 +50,8 @@ async function packagesLoadedByCommand(args: (dir: string) => string[]): Promise
 describe('command loading', () => {
   it.each(['--help', '--version', 'server local --help'])('osprey %s loads commander and nothing else', async (command) => {
     const loaded = await packagesLoadedByCommand(() => command.split(' '));
-    expect([...loaded]).toEqual(['commander']);
+    // reflect-metadata (one small file) is imported first by every chunk of the bundle (scripts/bundle-cli.mjs).
+    expect([...loaded].sort()).toEqual(['commander', 'reflect-metadata']);
   });
 
   it('osprey flow validate loads the flow model, not NestJS or a database driver', async () => {

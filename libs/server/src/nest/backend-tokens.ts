@@ -1,3 +1,5 @@
+import type { OpenedAdapters } from './opened-adapters.js';
+
 /**
  * Injection tokens of what the backend modules provide beside the ports' own (EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE,
  * BROADCAST_QUEUE, EXECUTOR_STORE in @osprey/queue, REPOSITORY in @osprey/repository, STORAGE in @osprey/storage).
@@ -32,4 +34,6 @@ export interface BackendOptions {
   relayWorkerJobs: boolean;
   /** The process runs an executor: on Kafka, read the flows topic into memory (EXECUTOR_FLOW_SOURCE). */
   executorFlows: boolean;
+  /** Where each module records what it opened, closed again if the application's creation fails. */
+  opened: OpenedAdapters;
 }

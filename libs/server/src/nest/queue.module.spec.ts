@@ -1,9 +1,10 @@
 import { loadConfig } from '../config.js';
+import { OpenedAdapters } from './opened-adapters.js';
 import { kafkaClientOptions } from './queue.module.js';
 
 describe('kafkaClientOptions', () => {
   const kafka = { OSPREY_QUEUE_TYPE: 'kafka', OSPREY_QUEUE_BROKERS: 'kafka-0:9093', OSPREY_REPOSITORY_TYPE: 'opensearch', OSPREY_REPOSITORY_URL: 'http://opensearch:9200' };
-  const backend = { instanceId: 'i-1', onError: () => undefined, relayWorkerJobs: false, executorFlows: false };
+  const backend = { instanceId: 'i-1', onError: () => undefined, relayWorkerJobs: false, executorFlows: false, opened: new OpenedAdapters() };
 
   it('hands the TLS and SASL settings of the configuration to the Kafka client', () => {
     const config = loadConfig({

@@ -125,7 +125,7 @@ export class QueueModule implements OnApplicationShutdown {
       module: QueueModule,
       global: true,
       providers: [
-        { provide: QUEUE_CONNECTION, useFactory: (options: BackendOptions) => openQueue(config, options), inject: [BACKEND_OPTIONS, STORAGE] },
+        { provide: QUEUE_CONNECTION, useFactory: async (options: BackendOptions) => options.opened.add('queue', await openQueue(config, options)), inject: [BACKEND_OPTIONS, STORAGE] },
         { provide: EXECUTION_EVENT_QUEUE, useFactory: (queue: QueueConnection) => queue.events, inject: [QUEUE_CONNECTION] },
         { provide: WORKER_JOB_QUEUE, useFactory: (queue: QueueConnection) => queue.jobs, inject: [QUEUE_CONNECTION] },
         { provide: BROADCAST_QUEUE, useFactory: (queue: QueueConnection) => queue.broadcast, inject: [QUEUE_CONNECTION] },

@@ -58,7 +58,11 @@ export class RepositoryModule implements OnApplicationShutdown {
       providers: [
         {
           provide: REPOSITORY_CONNECTION,
-          useFactory: (options: BackendOptions, queue: QueueConnection) => openRepository(config, options, queue),
+          useFactory: async (options: BackendOptions, queue: QueueConnection) => {
+            const opened = await openRepository(config, options, queue);
+            options.opened.add('repository', opened.repository);
+            return opened;
+          },
           inject: [BACKEND_OPTIONS, QUEUE_CONNECTION],
         },
         { provide: REPOSITORY, useFactory: (opened: RepositoryConnection) => opened.repository, inject: [REPOSITORY_CONNECTION] },

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { openLocalStorage, STORAGE, type Storage } from '@osprey/storage';
 import { dataPath, type OspreyConfig } from '../config.js';
+import { BACKEND_OPTIONS, type BackendOptions } from './backend-tokens.js';
 
 /** A URI no task writes: checking it is a round trip to the storage (a HEAD on S3). */
 const READY_PROBE = 'kestra:///.osprey-ready-probe';
@@ -30,7 +31,7 @@ export class StorageModule implements OnApplicationShutdown {
     return {
       module: StorageModule,
       global: true,
-      providers: [{ provide: STORAGE, useFactory: () => openStorage(config) }],
+      providers: [{ provide: STORAGE, useFactory: async (options: BackendOptions) => options.opened.add('storage', await openStorage(config)), inject: [BACKEND_OPTIONS] }],
       exports: [STORAGE],
     };
   }

@@ -8,6 +8,7 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import { EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { loadConfig, type Logger } from '@osprey/server';
+import { createClosingOnFailure, OpenedAdapters } from '@osprey/server/nest';
 import { TriggerExecution } from '../executions/trigger-execution.js';
 import { NestPinoLogger } from '../nest/nest-logger.js';
 import { OspreyAppModule } from '../nest/osprey-app.module.js';
@@ -44,9 +45,18 @@ export async function runFlowTest(request: FlowTestRequest): Promise<FlowTestRes
   const config = loadConfig({ env: {}, overrides: { dataDir, 'worker.leaseMs': 15_000 } });
   // The executor and worker modules on a throw-away SQLite backend, their queue transport connected as in a server;
   // the application never listens on HTTP.
-  const app = await NestFactory.create(OspreyAppModule.forRoot({ config, roles: ['executor', 'worker'], logger: request.logger }), {
-    logger: new NestPinoLogger(request.logger),
-    abortOnError: false,
+  const opened = new OpenedAdapters();
+  const app = await createClosingOnFailure(
+    opened,
+    () =>
+      NestFactory.create(OspreyAppModule.forRoot({ config, roles: ['executor', 'worker'], logger: request.logger, opened }), {
+        logger: new NestPinoLogger(request.logger),
+        abortOnError: false,
+      }),
+    (error, adapter) => request.logger.warn({ err: error, adapter }, 'closing an adapter after the failed start failed'),
+  ).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
   });
   app.connectMicroservice<MicroserviceOptions>({ strategy: app.get(QueueTransport) }, { inheritAppConfig: true });
   try {

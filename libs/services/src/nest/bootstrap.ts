@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, type OspreyConfig } from '@osprey/server';
+import { createClosingOnFailure, OpenedAdapters } from '@osprey/server/nest';
 import { NestPinoLogger } from './nest-logger.js';
 import { OspreyAppModule } from './osprey-app.module.js';
 import type { ServiceRole } from '../service-role.js';
@@ -46,7 +47,17 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
     refuseOpenApi: options.listen?.refuseOpenApi ?? false,
   });
   if (listen.warning) logger.warn({ address: listen.host }, listen.warning);
-  const app = await NestFactory.create<NestExpressApplication>(OspreyAppModule.forRoot({ config: options.config, roles: options.roles, logger }), { logger: new NestPinoLogger(logger), bodyParser: true, abortOnError: false });
+  const opened = new OpenedAdapters();
+  const app = await createClosingOnFailure(
+    opened,
+    () =>
+      NestFactory.create<NestExpressApplication>(OspreyAppModule.forRoot({ config: options.config, roles: options.roles, logger, opened }), {
+        logger: new NestPinoLogger(logger),
+        bodyParser: true,
+        abortOnError: false,
+      }),
+    (error, adapter) => logger.warn({ err: error, adapter }, 'closing an adapter after the failed start failed'),
+  );
   const errors = new ErrorFilter(logger);
   // The UI's files are public (they hold no data); everything else is behind the credentials.
   if (options.roles.includes('webserver')) app.use(staticUiMiddleware(options.uiDir));

@@ -1,15 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { INestApplicationContext } from '@nestjs/common';
+import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { BROADCAST_QUEUE, EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { openSqliteRepository } from '@osprey/repository/sql';
 import { createLogger, loadConfig } from '@osprey/server';
-import { PROJECTION } from '@osprey/server/nest';
+import { createClosingOnFailure, OpenedAdapters, PROJECTION } from '@osprey/server/nest';
 import { STORAGE } from '@osprey/storage';
 import { ExecutorService } from '../executor/executor-service.js';
 import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.js';
@@ -112,5 +112,34 @@ describe('OspreyAppModule on the embedded backend', () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  /** Files of this process open under `folder` (Linux: the links of /proc/self/fd). */
+  function openFilesUnder(folder: string): string[] {
+    const files: string[] = [];
+    for (const fd of readdirSync('/proc/self/fd')) {
+      try {
+        const target = readlinkSync(`/proc/self/fd/${fd}`);
+        if (target.startsWith(folder)) files.push(target);
+      } catch {
+        // closed between the listing and the read
+      }
+    }
+    return files;
+  }
+
+  it('closes the queue and the repository it had opened when a later provider fails the creation', async () => {
+    const config = loadConfig({ env: {}, overrides: { dataDir: dir } });
+    const opened = new OpenedAdapters();
+    // A provider that fails once the repository is open, as a service's factory failing on its settings would.
+    @Module({ imports: [OspreyAppModule.forRoot({ config, roles: ['worker'], logger: silent, opened })], providers: [{ provide: 'FAILS', useFactory: () => { throw new Error('setting refused'); }, inject: [REPOSITORY] }] })
+    class FailingAppModule {}
+    const closeErrors: string[] = [];
+    await expect(
+      createClosingOnFailure(opened, () => NestFactory.createApplicationContext(FailingAppModule, { logger: false, abortOnError: false }), (_error, name) => closeErrors.push(name)),
+    ).rejects.toThrow('setting refused');
+    expect(closeErrors).toEqual([]);
+    // Nothing of the embedded database is held open any more (without the close, osprey.db and its WAL stay open).
+    expect(openFilesUnder(dir)).toEqual([]);
   });
 });

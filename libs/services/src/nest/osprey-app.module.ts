@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { BROADCAST_QUEUE, type BroadcastQueue } from '@osprey/queue';
 import type { ServiceInstance } from '@osprey/repository';
 import { newId, type Logger, type OspreyConfig } from '@osprey/server';
-import { BackendModule } from '@osprey/server/nest';
+import { BackendModule, OpenedAdapters } from '@osprey/server/nest';
 import { ExecutorModule } from '../executor/executor.module.js';
 import { IndexerModule } from '../indexer/indexer.module.js';
 import { SchedulerModule } from '../scheduler/scheduler.module.js';
@@ -24,6 +24,8 @@ export interface OspreyAppOptions {
   logger: Logger;
   /** Type of the instance in heartbeats; default the role, or STANDALONE for several. */
   instanceType?: ServiceInstance['type'];
+  /** Records what the backend modules open: give one to close them if the creation fails (createClosingOnFailure). */
+  opened?: OpenedAdapters;
 }
 
 /** The roles whose modules have `BROADCAST_PATTERN` handlers. */
@@ -55,6 +57,7 @@ export class OspreyAppModule {
           instanceId,
           relayWorkerJobs: roles.includes('executor'),
           executorFlows: roles.includes('executor'),
+          opened: options.opened ?? new OpenedAdapters(),
           // Adapters retry these themselves; operators see them, at most one line per failure.
           onError: (error, context) => backendLogger.warn({ err: error, adapter: context }, 'backend adapter reported an error'),
         }),

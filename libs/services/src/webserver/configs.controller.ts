@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { OspreyConfig } from '@osprey/server';
@@ -6,8 +8,19 @@ import { INSTANCE_ID, OSPREY_CONFIG } from '../nest/tokens.js';
 import { ApiCredentials } from './auth/api-credentials.js';
 import { ConfigsModel, VersionModel } from './api-models.js';
 
-/** This package's version (src/ and dist/ sit at the same depth below package.json). */
-export const OSPREY_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/**
+ * Osprey's version: that of the nearest package.json above this file (this lib's when run from its dist or src,
+ * the CLI's when bundled into apps/cli/dist; the workspace's packages share one version).
+ */
+export const OSPREY_VERSION: string = nearestPackageVersion(dirname(fileURLToPath(import.meta.url)));
+
+function nearestPackageVersion(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 /** What a client (Kestra's UI, scripts) asks the server about itself. */
 @ApiTags('Misc')
