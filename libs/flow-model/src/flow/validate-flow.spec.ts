@@ -666,6 +666,15 @@ describe('flow validation', () => {
     expect([found.path, found.line]).toEqual(['tasks[0].tasks[0].workerGroup', 10]);
   });
 
+  it('refuses a task the executor runs inside a WorkingDirectory, whose tasks all run on its worker', () => {
+    const inner = (...lines: string[]) => yaml(...HEADER, 'tasks:', '  - id: wd', '    type: io.kestra.plugin.core.flow.WorkingDirectory', '    tasks:', ...lines);
+    const found = only(inner('      - id: branch', '        type: io.kestra.plugin.core.flow.If', '        condition: "true"', '        then:', '          - id: hi', '            type: io.kestra.plugin.core.log.Log', '            message: hi'));
+    expect([found.path, found.line, found.column]).toEqual(['tasks[0].tasks[0].type', 8, 15]);
+    expect(found.message).toBe("task type 'io.kestra.plugin.core.flow.If' cannot run inside a WorkingDirectory: its tasks run on one worker, and the executor runs this one; only runnable tasks are allowed there");
+    expect(only(inner('      - id: stop', '        type: io.kestra.plugin.core.execution.Exit')).path).toBe('tasks[0].tasks[0].type');
+    expect(() => parseFlow(inner('      - id: hi', '        type: io.kestra.plugin.core.log.Log', '        message: hi'))).not.toThrow();
+  });
+
   it('refuses a container or a task runner other than Process on script tasks, and accepts Process', () => {
     const script = (...lines: string[]) =>
       yaml(...HEADER, 'tasks:', '  - id: s', '    type: io.kestra.plugin.scripts.shell.Commands', '    commands: [ls]', ...lines);

@@ -246,9 +246,16 @@ class FlowChecker {
     }
   }
 
-  /** The children of a WorkingDirectory run on its worker: a group of their own would not be honoured. */
+  /**
+   * The children of a WorkingDirectory run one after another on its worker: a group of their own would not be
+   * honoured, and a task the executor runs (a flowable, Exit, SetVariables...) cannot run there at all.
+   */
   private checkWorkingDirectoryChildren(task: Record<string, unknown>, path: FlowPath): void {
     asList(task.tasks).forEach((child, i) => {
+      const definition = isMap(child) && typeof child.type === 'string' ? resolveTaskType(child.type) : undefined;
+      if (definition && isExecutorResolved(definition.name)) {
+        this.report([...path, 'tasks', i, 'type'], `task type '${String((child as Record<string, unknown>).type)}' cannot run inside a WorkingDirectory: its tasks run on one worker, and the executor runs this one; only runnable tasks are allowed there`);
+      }
       if (isMap(child) && child.workerGroup !== undefined && child.workerGroup !== null) {
         this.report([...path, 'tasks', i, 'workerGroup'], "property 'workerGroup' is not supported on a task inside a WorkingDirectory: it runs on the WorkingDirectory's worker; set workerGroup on the WorkingDirectory", { atKey: true });
       }
