@@ -15,7 +15,7 @@ export function ensureDependencies() {
 export function build() {
   console.log('Building (tsc -b)...');
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
-  execFileSync(process.execPath, ['scripts/bundle-cli.mjs'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['apps/cli/bundle.mjs'], { stdio: 'inherit' });
   buildUi();
 }
 

@@ -50,7 +50,7 @@ async function packagesLoadedByCommand(args: (dir: string) => string[]): Promise
 describe('command loading', () => {
   it.each(['--help', '--version', 'server local --help'])('osprey %s loads commander and nothing else', async (command) => {
     const loaded = await packagesLoadedByCommand(() => command.split(' '));
-    // reflect-metadata (one small file) is imported first by every chunk of the bundle (scripts/bundle-cli.mjs).
+    // reflect-metadata (one small file) is imported first by every chunk of the bundle (apps/cli/bundle.mjs).
     expect([...loaded].sort()).toEqual(['commander', 'reflect-metadata']);
   });
 

@@ -1,7 +1,7 @@
 // Preloaded with `--import` into an `osprey` process by e2e tests: appends the name of every package that an ES
 // module import loads, one per line, to the file OSPREY_TEST_PACKAGES_FILE: the package under node_modules an
 // import resolves to, and for a chunk of the bundled CLI (apps/cli/dist), the packages the chunk holds, as listed
-// in the bundle-packages.json that scripts/bundle-cli.mjs writes beside it.
+// in the bundle-packages.json that apps/cli/bundle.mjs writes beside it.
 import { register } from 'node:module';
 
 register(

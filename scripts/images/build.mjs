@@ -40,7 +40,7 @@ export function inputsHash(baseImageId, nativeDir) {
   for (const group of ['apps', 'libs']) {
     for (const project of readdirSync(join(root, group))) {
       const dir = join(root, group, project);
-      for (const f of ['package.json', 'project.json', 'tsconfig.json', 'index.html', 'vite.config.ts']) if (existsSync(join(dir, f))) files.push(join(dir, f));
+      for (const f of ['package.json', 'project.json', 'tsconfig.json', 'index.html', 'vite.config.ts', 'bundle.mjs']) if (existsSync(join(dir, f))) files.push(join(dir, f));
       walk(join(dir, 'src'), files);
       walk(join(dir, 'bin'), files);
     }
