@@ -61,6 +61,9 @@ describe('query parameters API (local)', () => {
       ['GET', '/configs'],
       ['GET', '/plugins'],
       ['POST', `/executions/${executionId}/restart`],
+      // A route served at two paths checks its parameters at both, and under the tenant path too.
+      ['POST', `/executions/${executionId}/actions/restart`],
+      ['POST', `/main/executions/${executionId}/actions/replay`],
       ['DELETE', `/executions/${executionId}`],
       ['DELETE', '/flows/io.osprey.params/hello'],
     ] as const) {
