@@ -39,7 +39,6 @@ import { RENDER_OPTIONS } from '../nest/tokens.js';
 import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
 import { ErrorResponse, ExecutionModel } from './api-models.js';
 import { NotSupportedError } from '../not-supported-error.js';
-import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { executionJson } from './execution-json.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, dateParam, intParam, labelsParam, oneParam, pageParams, statesParam } from './query-params.js';
@@ -92,7 +91,7 @@ const WEBHOOK_DOCS = applyDecorators(
   ApiResponse({ status: 409, description: 'The flow is disabled' }),
   ApiResponse({ status: 422, description: "The trigger's inputs do not fit the flow's declarations; the body names them" }),
 );
-const KILL_CASCADE = ApiQuery({ name: 'isOnKillCascade', required: false, type: Boolean, description: "Only true (Kestra's default) is taken; false is a 400." });
+const KILL_CASCADE = ApiQuery({ name: 'isOnKillCascade', required: false, type: Boolean, description: 'Kill the executions its Subflow tasks started too (default true)' });
 const POLL_MS = 50;
 /** How long a follow waits for an execution that was just triggered to be written by the executor. */
 const APPEAR_MS = 5_000;
@@ -394,8 +393,7 @@ export class ExecutionsController {
   @KILL_CASCADE
   @HttpCode(202)
   async kill(@Param('executionId') executionId: string, @Query('isOnKillCascade') cascade: Q) {
-    checkKillCascade(cascade);
-    await new KillExecution(this.commands).execute(executionId);
+    await new KillExecution(this.commands).execute(executionId, boolParam(cascade, 'isOnKillCascade') ?? true);
   }
 
   @Get('executions/:executionId/follow')
@@ -513,11 +511,6 @@ function webhookConditionsHold(trigger: Trigger, variables: Record<string, unkno
   } catch (error) {
     throw new UnprocessableEntityException({ message: `webhook trigger ${trigger.id}: ${(error as Error).message}` });
   }
-}
-
-/** Kestra clients send `isOnKillCascade` on every kill: its default is taken, the other value refused by name. */
-function checkKillCascade(cascade: Q): void {
-  if (boolParam(cascade, 'isOnKillCascade') === false) throw new InvalidArgumentError('isOnKillCascade', 'isOnKillCascade=false is not supported: Osprey kills an execution one way only');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
