@@ -79,6 +79,7 @@ describe('query parameters API (local)', () => {
   });
 
   it("names the reason for a parameter of Kestra's API that Osprey does not honour", async () => {
+    expect400(await call('DELETE', `/executions/${executionId}?deleteMetrics=false`), 'deleteMetrics', /deleteMetrics=false is not supported: a task run's metrics are stored in the execution/);
     expect400(await call('POST', '/executions/io.osprey.params/hello?scheduleDate=2030-01-01T00:00:00Z'), 'scheduleDate', /not supported: executions start at once/);
     expect400(await call('GET', `/logs/${executionId}?filters[level][EQUALS]=INFO`), 'filters[level][EQUALS]', /not supported: this endpoint filters with minLevel/);
     expect400(await call('GET', '/namespaces/search?existing=true'), 'existing', /not supported/);

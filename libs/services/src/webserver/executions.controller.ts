@@ -39,6 +39,7 @@ import { RENDER_OPTIONS } from '../nest/tokens.js';
 import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
 import { ErrorResponse, ExecutionModel } from './api-models.js';
 import { NotSupportedError } from '../not-supported-error.js';
+import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { executionJson } from './execution-json.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, dateParam, intParam, labelsParam, oneParam, pageParams, statesParam } from './query-params.js';
@@ -371,13 +372,16 @@ export class ExecutionsController {
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'deleteLogs', required: false, type: Boolean, description: 'default true' })
   @ApiQuery({ name: 'deleteStorage', required: false, type: Boolean, description: 'default true' })
-  @ApiQuery({ name: 'deleteMetrics', required: false, type: Boolean, description: 'Taken for Kestra clients, which always send it: Osprey keeps no metrics store beside the execution, so there is nothing else to delete.' })
+  @ApiQuery({ name: 'deleteMetrics', required: false, type: Boolean, description: "Only true (the default): a task run's metrics are part of the execution and go with it; false is a 400." })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 409, description: 'The execution is still running' })
   @BAD_REQUEST
   @NOT_FOUND
   @HttpCode(204)
-  async delete(@Param('executionId') executionId: string, @Query('deleteLogs') deleteLogs: Q, @Query('deleteStorage') deleteStorage: Q) {
+  async delete(@Param('executionId') executionId: string, @Query('deleteLogs') deleteLogs: Q, @Query('deleteStorage') deleteStorage: Q, @Query('deleteMetrics') deleteMetrics: Q) {
+    if (boolParam(deleteMetrics, 'deleteMetrics') === false) {
+      throw new InvalidArgumentError('deleteMetrics', "deleteMetrics=false is not supported: a task run's metrics are stored in the execution and deleted with it");
+    }
     await new DeleteExecution(this.commands, this.files).execute(executionId, {
       deleteLogs: boolParam(deleteLogs, 'deleteLogs'),
       deleteStorage: boolParam(deleteStorage, 'deleteStorage'),
