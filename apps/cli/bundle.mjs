@@ -76,6 +76,9 @@ export async function bundleCli() {
     sourcesContent: false,
     legalComments: 'linked',
     logLevel: 'warning',
+    // Class names as in the sources: Nest and Swagger read them (default tags, `<controller>.<method>` operation
+    // ids, the declared-query guard's lookup), which a decorated class renamed `XController2` would change.
+    keepNames: true,
     metafile: true,
   });
   writeFileSync(join(outdir, 'bundle-packages.json'), `${JSON.stringify(packagesPerChunk(metafile), null, 1)}\n`);

@@ -353,6 +353,32 @@ describe.each(TOPOLOGIES)('executions API (%s)', (topology) => {
     expect((await fetch(v1(`/executions/${started.body.id}/kill`), { method: 'DELETE' })).status).toBe(409);
   });
 
+  it('a kill reaches the executions its Subflow tasks started (isOnKillCascade, default true); false kills the parent alone', async () => {
+    const child = `id: nap-${topology}\nnamespace: ${NS}\ntasks:\n  - id: nap\n    type: io.kestra.plugin.core.flow.Sleep\n    duration: PT5M\n`;
+    const parent = `id: nap-parent-${topology}\nnamespace: ${NS}\ntasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: ${NS}\n    flowId: nap-${topology}\n`;
+    for (const source of [child, parent]) expect((await httpJson(v1('/flows'), { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: source })).status).toBe(200);
+    const startChild = async () => {
+      const started = await httpJson<ExecutionView>(v1(`/executions/${NS}/nap-parent-${topology}`), json({}));
+      const childId = await eventually('the subflow execution to run', async () => {
+        const id = (await get<ExecutionView>(`/executions/${started.body.id}`)).body.taskRunList?.find((t) => t.taskId === 'sub')?.outputs?.executionId;
+        return typeof id === 'string' && (await get<ExecutionView>(`/executions/${id}`)).body.state?.current === 'RUNNING' ? id : undefined;
+      }, 15_000, 50);
+      return { parentId: started.body.id, childId: String(childId) };
+    };
+
+    const cascading = await startChild();
+    expect((await fetch(v1(`/executions/${cascading.parentId}/kill`), { method: 'DELETE' })).status).toBe(202);
+    expect((await ended(cascading.parentId)).state.current).toBe('KILLED');
+    expect((await ended(cascading.childId)).state.current).toBe('KILLED');
+
+    const alone = await startChild();
+    expect((await fetch(v1(`/executions/${alone.parentId}/kill?isOnKillCascade=false`), { method: 'DELETE' })).status).toBe(202);
+    expect((await ended(alone.parentId)).state.current).toBe('KILLED');
+    // The child still runs: a kill of its own is accepted (an ended one would answer 409).
+    expect((await fetch(v1(`/executions/${alone.childId}/kill`), { method: 'DELETE' })).status).toBe(202);
+    expect((await ended(alone.childId)).state.current).toBe('KILLED');
+  });
+
   it('restarts a failed execution, and forces a failed task run to SUCCESS so that the execution goes on', async () => {
     const failed = await httpJson<ExecutionView>(v1(`/executions/${NS}/failing?wait=true`), json({}));
     expect(failed.body.state.current).toBe('FAILED');

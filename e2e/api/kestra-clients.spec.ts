@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureKestraClients, KESTRA_CLIENTS } from '../../scripts/kestra-clients.mjs';
 import { startDeployment, type Deployment } from '../support/deployment.js';
 import { httpJson } from '../support/osprey-process.js';
-import { repoRoot } from '../support/osprey-cli.js';
+import { repoRoot, runBounded } from '../support/osprey-cli.js';
 
 /**
  * Kestra's own Python API clients, from PyPI, pinned in scripts/kestra-clients.mjs and not patched, drive
@@ -77,19 +76,9 @@ function steps(output: string): string[] {
   return output.split('\n').filter((line) => line.startsWith('ok ') || line.startsWith('upstream '));
 }
 
-/** Runs one story script to its end (bounded), stdout and stderr as one text. */
-function runStory(python: string, script: string, api: string, namespace: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-W', 'ignore', join(STORIES, script), api, 'main', namespace], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS - 10_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      process.stdout.write(`[${script}]\n${output}\n`);
-      resolve({ code, output });
-    });
-  });
+/** Runs one story script to its end (bounded), its output printed for the CI log. */
+async function runStory(python: string, script: string, api: string, namespace: string): Promise<{ code: number | null; output: string }> {
+  const run = await runBounded([python, '-W', 'ignore', join(STORIES, script), api, 'main', namespace], RUN_LIMIT_MS - 10_000);
+  process.stdout.write(`[${script}]\n${run.output}\n`);
+  return run;
 }

@@ -139,12 +139,12 @@ describe.each(TOPOLOGIES)('namespaces API (%s)', (topology) => {
     expect((await putKv(ns, 'when', '2024-05-01', 'text/plain')).status).toBe(200);
     expect((await putKv(ns, 'wait', 'PT5M', 'text/plain')).status).toBe(200);
 
-    expect((await get(`/namespaces/${ns}/kv/greeting`)).body).toEqual({ type: 'STRING', value: 'hello from the API', revision: 1, updated: expect.any(String) });
-    expect((await get(`/namespaces/${ns}/kv/count`)).body).toEqual({ type: 'NUMBER', value: 42, revision: 1, updated: expect.any(String) });
-    expect((await get(`/namespaces/${ns}/kv/config`)).body).toEqual({ type: 'JSON', value: { a: [1, 2] }, revision: 1, updated: expect.any(String) });
-    expect((await get(`/namespaces/${ns}/kv/plain`)).body).toEqual({ type: 'STRING', value: 'just text', revision: 1, updated: expect.any(String) });
-    expect((await get(`/namespaces/${ns}/kv/when`)).body).toEqual({ type: 'DATE', value: '2024-05-01', revision: 1, updated: expect.any(String) });
-    expect((await get(`/namespaces/${ns}/kv/wait`)).body).toEqual({ type: 'DURATION', value: 'PT5M', revision: 1, updated: expect.any(String) });
+    expect((await get(`/namespaces/${ns}/kv/greeting`)).body).toEqual({ type: 'STRING', value: 'hello from the API', updated: expect.any(String) });
+    expect((await get(`/namespaces/${ns}/kv/count`)).body).toEqual({ type: 'NUMBER', value: 42, updated: expect.any(String) });
+    expect((await get(`/namespaces/${ns}/kv/config`)).body).toEqual({ type: 'JSON', value: { a: [1, 2] }, updated: expect.any(String) });
+    expect((await get(`/namespaces/${ns}/kv/plain`)).body).toEqual({ type: 'STRING', value: 'just text', updated: expect.any(String) });
+    expect((await get(`/namespaces/${ns}/kv/when`)).body).toEqual({ type: 'DATE', value: '2024-05-01', updated: expect.any(String) });
+    expect((await get(`/namespaces/${ns}/kv/wait`)).body).toEqual({ type: 'DURATION', value: 'PT5M', updated: expect.any(String) });
 
     // The KV task of a flow reads what the API wrote: one store.
     const run = await httpJson<{ state: { current: string }; taskRunList: { outputs?: { value?: unknown } }[] }>(`${api}/api/v1/executions/${ns}/reader?wait=true`, { method: 'POST' });
@@ -155,7 +155,7 @@ describe.each(TOPOLOGIES)('namespaces API (%s)', (topology) => {
     expect(listed.body.map((e) => e.key)).toEqual(['config', 'count', 'greeting', 'plain', 'wait', 'when']);
     expect(Number.isNaN(Date.parse(listed.body[0]!.updateDate))).toBe(false);
     // Kestra's KVEntry fields; the store keeps one date per key, so creation and update date are the last write.
-    expect(listed.body[0]).toEqual({ namespace: ns, key: 'config', revision: 1, creationDate: listed.body[0]!.updateDate, updateDate: expect.any(String) });
+    expect(listed.body[0]).toEqual({ namespace: ns, key: 'config', creationDate: listed.body[0]!.updateDate, updateDate: expect.any(String) });
     // The keys of every namespace, and those a namespace sees from its parents.
     const all = await get<{ results: { namespace: string; key: string }[]; total: number }>(`/kv?filters[namespace][EQUALS]=${ns}&sort=key:desc`);
     expect(all.body.results.map((e) => `${e.namespace}/${e.key}`)).toEqual(['when', 'wait', 'plain', 'greeting', 'count', 'config'].map((k) => `${ns}/${k}`));

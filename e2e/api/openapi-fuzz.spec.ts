@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSchemathesis } from '../../scripts/schemathesis.mjs';
 import { startDeployment, type Deployment } from '../support/deployment.js';
+import { runBounded } from '../support/osprey-cli.js';
 import { httpJson } from '../support/osprey-process.js';
 
 /**
@@ -106,7 +106,7 @@ describe('OpenAPI document against schemathesis', () => {
       '--exclude-path-regex', NOT_SUPPORTED_PATHS,
       ...(process.env.OSPREY_FUZZ_SEED ? ['--seed', process.env.OSPREY_FUZZ_SEED] : []),
     ];
-    const run = await runFor(schemathesis, args, workDir, RUN_LIMIT_MS);
+    const run = await runBounded([...schemathesis, ...args], RUN_LIMIT_MS, workDir);
     if (run.timedOut) throw new Error(`schemathesis did not finish within ${RUN_LIMIT_MS / 1000} s; its output:\n${run.output.slice(-5000)}`);
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as RunReport;
     // From the text: the report's seed is a 128-bit integer, which JSON.parse would round.
@@ -126,23 +126,3 @@ describe('OpenAPI document against schemathesis', () => {
     expect(report.operations.selected).toBeGreaterThan(60);
   }, RUN_LIMIT_MS + 60_000);
 });
-
-/** Runs a command to its end or until `limitMs`, whichever comes first, with stdout and stderr as one text. */
-function runFor(command: string[], args: string[], cwd: string, limitMs: number): Promise<{ code: number | null; output: string; timedOut: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
-    let output = '';
-    let timedOut = false;
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output, timedOut });
-    });
-  });
-}

@@ -61,6 +61,9 @@ describe('query parameters API (local)', () => {
       ['GET', '/configs'],
       ['GET', '/plugins'],
       ['POST', `/executions/${executionId}/restart`],
+      // A route served at two paths checks its parameters at both, and under the tenant path too.
+      ['POST', `/executions/${executionId}/actions/restart`],
+      ['POST', `/main/executions/${executionId}/actions/replay`],
       ['DELETE', `/executions/${executionId}`],
       ['DELETE', '/flows/io.osprey.params/hello'],
     ] as const) {
@@ -76,7 +79,7 @@ describe('query parameters API (local)', () => {
   });
 
   it("names the reason for a parameter of Kestra's API that Osprey does not honour", async () => {
-    expect400(await call('DELETE', `/executions/${executionId}/kill?isOnKillCascade=false`), 'isOnKillCascade', /isOnKillCascade=false is not supported/);
+    expect400(await call('DELETE', `/executions/${executionId}?deleteMetrics=false`), 'deleteMetrics', /deleteMetrics=false is not supported: a task run's metrics are stored in the execution/);
     expect400(await call('POST', '/executions/io.osprey.params/hello?scheduleDate=2030-01-01T00:00:00Z'), 'scheduleDate', /not supported: executions start at once/);
     expect400(await call('GET', `/logs/${executionId}?filters[level][EQUALS]=INFO`), 'filters[level][EQUALS]', /not supported: this endpoint filters with minLevel/);
     expect400(await call('GET', '/namespaces/search?existing=true'), 'existing', /not supported/);

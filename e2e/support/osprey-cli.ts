@@ -36,6 +36,29 @@ export function runNode(main: string, args: string[], options: { env?: NodeJS.Pr
   });
 }
 
+/**
+ * Runs a command (a Python tool, a script) to its end or until `limitMs`, whichever comes first, with stdout and
+ * stderr as one text; unbuffered Python, so that the output of a killed run is whole up to its end.
+ */
+export function runBounded(command: string[], limitMs: number, cwd = repoRoot): Promise<{ code: number | null; output: string; timedOut: boolean }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command[0]!, command.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+    let output = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, limitMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, output, timedOut });
+    });
+  });
+}
+
 /** Runs `tasks` with at most `limit` at a time, keeping results in order. */
 export async function mapLimit<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);

@@ -104,5 +104,7 @@ assert [k.key for k in inherited] == ["greeting"], inherited
 assert call("kv.delete_key_value", client.kv, "delete_key_value", NS, "greeting", TENANT) is True
 
 call("executions.delete_execution", client.executions, "delete_execution", execution_id, True, True, True, TENANT)
+assert client.executions.get_execution_without_preload_content(execution_id, TENANT).status == 404, "the deleted execution is still served"
 call("flows.delete_flow", client.flows, "delete_flow", NS, "hello", TENANT)
+assert client.flows.get_flow_without_preload_content(NS, "hello", False, False, TENANT).status == 404, "the deleted flow is still served"
 print("story complete", flush=True)

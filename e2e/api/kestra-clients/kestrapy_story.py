@@ -7,6 +7,7 @@ import sys
 import time
 
 from kestrapy import KestraClient
+from kestrapy.exceptions import NotFoundException
 from kestrapy.models.query_filter import QueryFilter
 
 HOST, TENANT, NS = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -15,6 +16,15 @@ client = KestraClient(host=HOST, timeout=60)
 
 def step(name):
     print(f"ok {name}", flush=True)
+
+
+def gone(read):
+    """True when `read` answers 404 (what a delete must leave behind)."""
+    try:
+        read()
+    except NotFoundException:
+        return True
+    return False
 
 
 def wait_state(execution_id, states, timeout=120):
@@ -112,7 +122,8 @@ step("executions.search_executions")
 
 slow = client.executions.create_execution(TENANT, NS, "slow")
 wait_state(slow.id, {"RUNNING"})
-client.executions.kill_execution(slow.id, TENANT)
+killed = client.executions.kill_execution(slow.id, TENANT)
+assert killed.id == slow.id, killed
 wait_state(slow.id, {"KILLED"})
 step("executions.kill_execution")
 
@@ -141,8 +152,10 @@ assert client.kv.delete_key_value(NS, "mode", TENANT) is True
 step("kv.delete_key_value")
 
 client.executions.delete_execution(started.id, TENANT)
+assert gone(lambda: client.executions.execution(started.id, TENANT)), "the deleted execution is still served"
 step("executions.delete_execution")
 
 client.flows.delete_flow(NS, "hello", TENANT)
+assert gone(lambda: client.flows.flow(NS, "hello", TENANT)), "the deleted flow is still served"
 step("flows.delete_flow")
 print("story complete", flush=True)

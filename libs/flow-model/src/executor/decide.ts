@@ -8,7 +8,7 @@ import type { ExecutionEvent, TaskResultEvent } from './events.js';
 import { flowableOf } from './flowables/index.js';
 import { loopIterationDue } from './flowables/loop-until.js';
 import { pauseDelayReached, pauseTimedOut } from './flowables/pause.js';
-import { subflowEnded, subflowStarted } from './flowables/subflow.js';
+import { killChildExecutions, subflowEnded, subflowStarted } from './flowables/subflow.js';
 import { isTruthy } from './is-truthy.js';
 import { mergeLabelLists } from './label-lists.js';
 import { assertionViolations, hasLabels, hasSla, maxDurationViolation, slaDeadlines, type SlaViolation } from './sla.js';
@@ -90,6 +90,7 @@ class Decider {
         return;
       case 'kill':
         ctx.kill();
+        if (event.cascade !== false) killChildExecutions(ctx);
         return;
       case 'resume':
         ctx.resume(event.taskRunId, event.inputs);

@@ -8,7 +8,8 @@ export type ExecutionEvent =
   | { type: 'start' }
   | { type: 'taskStarted'; taskRunId: string; attempt: number; workerId: string }
   | TaskResultEvent
-  | { type: 'kill' }
+  /** `cascade` (Kestra's `isOnKillCascade`, true unless false): the child executions of its Subflow runs are killed too. */
+  | { type: 'kill'; cascade?: boolean }
   | { type: 'resume'; taskRunId?: string; inputs?: Record<string, unknown> }
   /** `slaId` names the MAX_DURATION SLA of an `sla` timer. */
   | { type: 'timer'; kind: TimerKind; taskRunId?: string; attempt?: number; slaId?: string }

@@ -89,7 +89,6 @@ export class FileAttributesModel {
 export class KvEntryModel {
   @ApiProperty() namespace!: string;
   @ApiProperty() key!: string;
-  @ApiProperty({ type: 'integer', description: 'Always 1: the store keeps no revisions of a key.' }) revision!: number;
   @ApiProperty({ format: 'date-time', description: 'The last write (the store keeps one date per key).' }) creationDate!: string;
   @ApiProperty({ format: 'date-time' }) updateDate!: string;
   @ApiPropertyOptional({ format: 'date-time' }) expirationDate?: string;
@@ -100,7 +99,6 @@ export class KvTypedValueModel {
   // Any JSON value, null included: a schema without `type` (the property's TypeScript type would make it an object).
   @ApiProperty({ description: 'The value, of any JSON type.', nullable: true, oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }] })
   value!: unknown;
-  @ApiProperty({ type: 'integer', description: 'Always 1: the store keeps no revisions of a key.' }) revision!: number;
   @ApiProperty({ format: 'date-time', description: 'The last write.' }) updated!: string;
 }
 

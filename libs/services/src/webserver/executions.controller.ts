@@ -92,20 +92,7 @@ const WEBHOOK_DOCS = applyDecorators(
   ApiResponse({ status: 409, description: 'The flow is disabled' }),
   ApiResponse({ status: 422, description: "The trigger's inputs do not fit the flow's declarations; the body names them" }),
 );
-const PAUSE = 'pausing a running execution from the API (a Pause task in the flow pauses it)';
-const PAUSE_DOCS = applyDecorators(
-  ApiOperation({ summary: 'Pause a running execution: not supported, answers 501' }),
-  ApiParam({ name: 'executionId' }),
-  ApiResponse({ status: 501, description: 'Osprey does not pause a running execution from the API', type: ErrorResponse }),
-);
-const CHANGE_STATUS = "changing an ended execution's status (POST /executions/{executionId}/state changes one of its task runs)";
-const CHANGE_STATUS_DOCS = applyDecorators(
-  ApiOperation({ summary: "Change an ended execution's status: not supported, answers 501" }),
-  ApiParam({ name: 'executionId' }),
-  ApiQuery({ name: 'status', required: false, description: 'The new status' }),
-  ApiResponse({ status: 501, description: "Osprey does not change an ended execution's status", type: ErrorResponse }),
-);
-const KILL_CASCADE = ApiQuery({ name: 'isOnKillCascade', required: false, type: Boolean, description: "Only true (Kestra's default) is taken; false is a 400." });
+const KILL_CASCADE = ApiQuery({ name: 'isOnKillCascade', required: false, type: Boolean, description: 'Kill the executions its Subflow tasks started too (default true)' });
 const POLL_MS = 50;
 /** How long a follow waits for an execution that was just triggered to be written by the executor. */
 const APPEAR_MS = 5_000;
@@ -215,8 +202,9 @@ export class ExecutionsController {
   }
 
   // The routes below come before `executions/:namespace/:id` so that `/{executionId}/restart` is never read as a flow.
+  // Each action is served at its older path and at Kestra's current one (`/executions/{id}/actions/...`).
 
-  @Post('executions/:executionId/restart')
+  @Post(['executions/:executionId/restart', 'executions/:executionId/actions/restart'])
   @ApiOperation({ summary: 'Restart a failed or killed execution: its failed task runs run again' })
   @ApiParam({ name: 'executionId' })
   @ApiResponse({ status: 200, description: 'The execution, restarted', type: ExecutionModel })
@@ -228,7 +216,7 @@ export class ExecutionsController {
     return this.changed(before);
   }
 
-  @Post('executions/:executionId/replay')
+  @Post(['executions/:executionId/replay', 'executions/:executionId/actions/replay'])
   @ApiOperation({ summary: 'Replay an ended execution as a new one, from a task run or from the start' })
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'taskRunId', required: false, description: 'Keep what ended before this task run; run it and everything after again' })
@@ -242,7 +230,7 @@ export class ExecutionsController {
     return executionJson(await new ReplayExecution(this.commands).execute({ executionId, taskRunId: oneParam(taskRunId, 'taskRunId'), revision: intParam(revision, 'revision', 1) }));
   }
 
-  @Post('executions/:executionId/resume')
+  @Post(['executions/:executionId/resume', 'executions/:executionId/actions/resume'])
   @UseInterceptors(UploadInterceptor)
   @ApiOperation({ summary: 'Resume a paused execution, with the inputs its Pause task declares (multipart or JSON)' })
   @ApiConsumes('multipart/form-data', 'application/json')
@@ -260,7 +248,7 @@ export class ExecutionsController {
     }
   }
 
-  @Post('executions/:executionId/state')
+  @Post(['executions/:executionId/state', 'executions/:executionId/actions/state'])
   @ApiOperation({ summary: 'Change the state of a task run of an ended or paused execution' })
   @ApiParam({ name: 'executionId' })
   @ApiBody({ schema: { type: 'object', required: ['taskRunId', 'state'], properties: { taskRunId: { type: 'string' }, state: { type: 'string', enum: ['SUCCESS', 'WARNING', 'FAILED'] } } } })
@@ -277,7 +265,7 @@ export class ExecutionsController {
     return this.changed(before);
   }
 
-  @Post('executions/:executionId/labels')
+  @Post(['executions/:executionId/labels', 'executions/:executionId/actions/labels'])
   @ApiOperation({ summary: "Set an execution's labels (system labels are kept)" })
   @ApiParam({ name: 'executionId' })
   @ApiBody({ schema: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, value: { type: 'string' } } } } })
@@ -290,71 +278,7 @@ export class ExecutionsController {
     return this.changed(before);
   }
 
-  // Kestra's current paths of the same actions (`/executions/{id}/actions/...`), which its newer clients call.
-
-  @Post('executions/:executionId/actions/restart')
-  @ApiOperation({ summary: 'Restart a failed or killed execution (the path of current Kestra clients)' })
-  @ApiParam({ name: 'executionId' })
-  @ApiResponse({ status: 200, description: 'The execution, restarted', type: ExecutionModel })
-  @ApiResponse({ status: 409, description: 'The execution is not failed or killed' })
-  @NOT_FOUND
-  @HttpCode(200)
-  async restartAction(@Param('executionId') executionId: string) {
-    return this.restart(executionId);
-  }
-
-  @Post('executions/:executionId/actions/replay')
-  @ApiOperation({ summary: 'Replay an ended execution as a new one (the path of current Kestra clients)' })
-  @ApiParam({ name: 'executionId' })
-  @ApiQuery({ name: 'taskRunId', required: false, description: 'Keep what ended before this task run; run it and everything after again' })
-  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 }, description: 'Replay on this flow revision' })
-  @ApiResponse({ status: 200, description: 'The new execution', type: ExecutionModel })
-  @ApiResponse({ status: 409, description: 'The execution has not ended' })
-  @BAD_REQUEST
-  @NOT_FOUND
-  @HttpCode(200)
-  async replayAction(@Param('executionId') executionId: string, @Query('taskRunId') taskRunId: Q, @Query('revision') revision: Q) {
-    return this.replay(executionId, taskRunId, revision);
-  }
-
-  @Post('executions/:executionId/actions/resume')
-  @UseInterceptors(UploadInterceptor)
-  @ApiOperation({ summary: 'Resume a paused execution (the path of current Kestra clients)' })
-  @ApiConsumes('multipart/form-data', 'application/json')
-  @ApiParam({ name: 'executionId' })
-  @ApiResponse({ status: 204, description: 'Resumed' })
-  @ApiResponse({ status: 409, description: 'The execution is not paused' })
-  @ApiResponse({ status: 422, description: 'An input does not fit its declaration; the body names it' })
-  @NOT_FOUND
-  @HttpCode(204)
-  async resumeAction(@Param('executionId') executionId: string, @Req() request: HttpRequest) {
-    await this.resume(executionId, request);
-  }
-
-  @Post('executions/:executionId/actions/state')
-  @ApiOperation({ summary: 'Change the state of a task run (the path of current Kestra clients)' })
-  @ApiParam({ name: 'executionId' })
-  @ApiBody({ schema: { type: 'object', required: ['taskRunId', 'state'], properties: { taskRunId: { type: 'string' }, state: { type: 'string', enum: ['SUCCESS', 'WARNING', 'FAILED'] } } } })
-  @ApiResponse({ status: 200, description: 'The execution', type: ExecutionModel })
-  @ApiResponse({ status: 409, description: 'The execution is running' })
-  @BAD_REQUEST
-  @NOT_FOUND
-  @HttpCode(200)
-  async changeTaskRunStateAction(@Param('executionId') executionId: string, @Body() body: unknown) {
-    return this.changeTaskRunState(executionId, body);
-  }
-
-  @Post('executions/:executionId/actions/labels')
-  @ApiOperation({ summary: "Set an execution's labels (the path of current Kestra clients)" })
-  @ApiParam({ name: 'executionId' })
-  @ApiBody({ schema: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, value: { type: 'string' } } } } })
-  @ApiResponse({ status: 200, description: 'The execution with its new labels', type: ExecutionModel })
-  @BAD_REQUEST
-  @NOT_FOUND
-  @HttpCode(200)
-  async setLabelsAction(@Param('executionId') executionId: string, @Body() body: unknown) {
-    return this.setLabels(executionId, body);
-  }
+  // Kestra's newer clients call `actions/kill`, which answers the execution (the older path answers nothing).
 
   @Delete('executions/:executionId/actions/kill')
   @ApiOperation({ summary: 'Kill a running execution (the path of current Kestra clients): answers the execution' })
@@ -371,28 +295,21 @@ export class ExecutionsController {
 
   // Before `executions/:namespace/:id`, which would read them as starting flow `{executionId}.pause`.
 
-  @Post('executions/:executionId/pause')
-  @PAUSE_DOCS
+  @Post(['executions/:executionId/pause', 'executions/:executionId/actions/pause'])
+  @ApiOperation({ summary: 'Pause a running execution: not supported, answers 501' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 501, description: 'Osprey does not pause a running execution from the API', type: ErrorResponse })
   pause(): never {
-    throw new NotSupportedError(PAUSE);
+    throw new NotSupportedError('pausing a running execution from the API (a Pause task in the flow pauses it)');
   }
 
-  @Post('executions/:executionId/actions/pause')
-  @PAUSE_DOCS
-  pauseAction(): never {
-    throw new NotSupportedError(PAUSE);
-  }
-
-  @Post('executions/:executionId/change-status')
-  @CHANGE_STATUS_DOCS
+  @Post(['executions/:executionId/change-status', 'executions/:executionId/actions/change-status'])
+  @ApiOperation({ summary: "Change an ended execution's status: not supported, answers 501" })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'status', required: false, description: 'The new status' })
+  @ApiResponse({ status: 501, description: "Osprey does not change an ended execution's status", type: ErrorResponse })
   changeStatus(): never {
-    throw new NotSupportedError(CHANGE_STATUS);
-  }
-
-  @Post('executions/:executionId/actions/change-status')
-  @CHANGE_STATUS_DOCS
-  changeStatusAction(): never {
-    throw new NotSupportedError(CHANGE_STATUS);
+    throw new NotSupportedError("changing an ended execution's status (POST /executions/{executionId}/state changes one of its task runs)");
   }
 
   @Post('executions/:namespace/:id')
@@ -455,13 +372,16 @@ export class ExecutionsController {
   @ApiParam({ name: 'executionId' })
   @ApiQuery({ name: 'deleteLogs', required: false, type: Boolean, description: 'default true' })
   @ApiQuery({ name: 'deleteStorage', required: false, type: Boolean, description: 'default true' })
-  @ApiQuery({ name: 'deleteMetrics', required: false, type: Boolean, description: 'Taken for Kestra clients, which always send it: Osprey keeps no metrics store beside the execution, so there is nothing else to delete.' })
+  @ApiQuery({ name: 'deleteMetrics', required: false, type: Boolean, description: "Only true (the default): a task run's metrics are part of the execution and go with it; false is a 400." })
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 409, description: 'The execution is still running' })
   @BAD_REQUEST
   @NOT_FOUND
   @HttpCode(204)
-  async delete(@Param('executionId') executionId: string, @Query('deleteLogs') deleteLogs: Q, @Query('deleteStorage') deleteStorage: Q) {
+  async delete(@Param('executionId') executionId: string, @Query('deleteLogs') deleteLogs: Q, @Query('deleteStorage') deleteStorage: Q, @Query('deleteMetrics') deleteMetrics: Q) {
+    if (boolParam(deleteMetrics, 'deleteMetrics') === false) {
+      throw new InvalidArgumentError('deleteMetrics', "deleteMetrics=false is not supported: a task run's metrics are stored in the execution and deleted with it");
+    }
     await new DeleteExecution(this.commands, this.files).execute(executionId, {
       deleteLogs: boolParam(deleteLogs, 'deleteLogs'),
       deleteStorage: boolParam(deleteStorage, 'deleteStorage'),
@@ -477,8 +397,7 @@ export class ExecutionsController {
   @KILL_CASCADE
   @HttpCode(202)
   async kill(@Param('executionId') executionId: string, @Query('isOnKillCascade') cascade: Q) {
-    checkKillCascade(cascade);
-    await new KillExecution(this.commands).execute(executionId);
+    await new KillExecution(this.commands).execute(executionId, boolParam(cascade, 'isOnKillCascade') ?? true);
   }
 
   @Get('executions/:executionId/follow')
@@ -596,11 +515,6 @@ function webhookConditionsHold(trigger: Trigger, variables: Record<string, unkno
   } catch (error) {
     throw new UnprocessableEntityException({ message: `webhook trigger ${trigger.id}: ${(error as Error).message}` });
   }
-}
-
-/** Kestra clients send `isOnKillCascade` on every kill: its default is taken, the other value refused by name. */
-function checkKillCascade(cascade: Q): void {
-  if (boolParam(cascade, 'isOnKillCascade') === false) throw new InvalidArgumentError('isOnKillCascade', 'isOnKillCascade=false is not supported: Osprey kills an execution one way only');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -60,7 +60,7 @@ export class KvController {
   async get(@Param('namespace') namespace: string, @Param('key') key: string) {
     const entry = await this.repository.kv.get(checkNamespace(namespace), checkKey(key));
     if (!entry) throw new NotFoundError('key', `${key} in namespace ${namespace}`);
-    return { type: kvType(entry.value), value: entry.value, revision: 1, updated: entry.updated };
+    return { type: kvType(entry.value), value: entry.value, updated: entry.updated };
   }
 
   @Put(':key')
@@ -142,13 +142,12 @@ export function matchesKvFilters(filters: Parameters<typeof matchesFilters>[1], 
 
 /**
  * Kestra's `KVEntry`. The store keeps one date per key, its last write, and no revisions: `creationDate` and
- * `updateDate` are that date, `revision` is 1.
+ * `updateDate` are that date, and no `revision` is given (a constant would not say whether the key was overwritten).
  */
 export function kvEntryJson(entry: KvEntry) {
   return {
     namespace: entry.namespace,
     key: entry.key,
-    revision: 1,
     creationDate: entry.updated,
     updateDate: entry.updated,
     ...(entry.expiresAt ? { expirationDate: entry.expiresAt } : {}),

@@ -77,9 +77,15 @@ function addTenantPaths(document: OpenAPIObject, tenant: string): void {
   }
 }
 
-/** `<controller>.<method>`, e.g. `flows.create`: also how the declared-query guard finds a handler's operation. */
+/**
+ * `<controller>.<method>`, e.g. `flows.create`: also how the declared-query guard finds a handler's operation. A
+ * handler served at several paths comes as `<method>[<index>]`: its first path keeps the plain id (the guard's, and
+ * every alias declares the same parameters), the others are `<method>_<index>`.
+ */
 export function operationId(controllerKey: string, methodKey: string): string {
-  return `${lowerFirst(controllerKey.replace(/Controller$/, ''))}.${methodKey}`;
+  const alias = /^(.+)\[(\d+)\]$/.exec(methodKey);
+  const method = alias ? (alias[2] === '0' ? alias[1]! : `${alias[1]}_${alias[2]}`) : methodKey;
+  return `${lowerFirst(controllerKey.replace(/Controller$/, ''))}.${method}`;
 }
 
 function lowerFirst(text: string): string {

@@ -21,6 +21,26 @@ describe('Subflow flowable', () => {
     expect(sim.run1('sub').state.current).toBe('SUCCESS');
   });
 
+  it('a kill is sent on to the child executions, waited for or not, unless it does not cascade', () => {
+    const yaml = `tasks:\n  - id: waited\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: a\n    flowId: b\n  - id: free\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: a\n    flowId: c\n    wait: false\n`;
+    const parallel = `tasks:\n  - id: both\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n${indent(yaml.slice('tasks:\n'.length), 4)}${log('held')}`;
+    const killed = (cascade?: boolean) => {
+      const sim = new Simulation(flow(parallel), { subflow: () => 'hold', answer: () => 'hold' }).run();
+      expect(sim.run1('free').state.current).toBe('SUCCESS');
+      const children = [sim.run1('waited'), sim.run1('free')].map((run) => run.outputs?.executionId);
+      const before = sim.actions.length;
+      sim.send(cascade === undefined ? { type: 'kill' } : { type: 'kill', cascade });
+      expect(sim.state).toBe('KILLED');
+      const sent = sim.actions.slice(before).flatMap((a) => (a.type === 'emit' && a.envelope.event.type === 'kill' ? [a.envelope.executionId] : []));
+      return { sent, children };
+    };
+    const byDefault = killed();
+    expect(byDefault.sent.sort()).toEqual([...byDefault.children].sort());
+    expect(byDefault.children).toEqual([expect.stringMatching(/^child-/), expect.stringMatching(/^child-/)]);
+    expect(killed(true).sent).toHaveLength(2);
+    expect(killed(false).sent).toEqual([]);
+  });
+
   it('a failed Subflow is retried by its retry policy, each attempt starting a new child', () => {
     const yaml = `retry:\n  type: constant\n  interval: PT1S\n  maxAttempt: 3\ntasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: io.osprey.child\n    flowId: child\n`;
     const sim = new Simulation(flow(yaml), { subflow: () => ({ state: 'FAILED' }) }).run();

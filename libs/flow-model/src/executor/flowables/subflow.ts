@@ -5,6 +5,7 @@ import { isFailed, isTerminated, newState, withState, type StateType } from '../
 import { renderTemplate, renderValue } from '../../expression/index.js';
 import { errorMessage } from '../error-message.js';
 import type { SubflowEndedEvent } from '../events.js';
+import { flowableKind } from '../flowable-kind.js';
 import { mergeLabelLists } from '../label-lists.js';
 import { tasksOf } from '../task-lists.js';
 import { RUNNING, childScope, type Flowable, type FlowableContext, type FlowableTask } from './flowable.js';
@@ -81,6 +82,19 @@ export function subflowEnded(event: SubflowEndedEvent, ctx: FlowableContext): vo
   if (event.flowOutputs) outputs.outputs = { ...(outputs.outputs as object | undefined), ...event.flowOutputs };
   if (state === 'FAILED' && ctx.retryLater({ ...run, outputs }, task, run.attempts.length)) return;
   endSubflowRun({ ...run, outputs }, task, state, ctx);
+}
+
+/**
+ * Sends a kill (cascading in turn) to every child execution the execution's Subflow runs started, waited for or not,
+ * as Kestra's kill with `isOnKillCascade`; a child that already ended ignores it.
+ */
+export function killChildExecutions(ctx: FlowableContext): void {
+  for (const run of ctx.execution.taskRunList) {
+    const child = run.outputs?.executionId;
+    const task = ctx.taskOf(run);
+    if (typeof child !== 'string' || !task || flowableKind(task.type) !== 'Subflow') continue;
+    ctx.act({ type: 'emit', envelope: { executionId: child, event: { type: 'kill' } } });
+  }
 }
 
 /** A Subflow run whose child ended (or started, without wait): its own errors and finally run before it ends. */
