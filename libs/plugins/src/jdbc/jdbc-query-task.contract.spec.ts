@@ -92,15 +92,13 @@ describe.each(['postgresql', 'mysql', 'sqlite'] as const)('io.kestra.plugin.jdbc
     expect((await new JdbcQueryTask(database, 'query').run(none)).outputs).toEqual({ row: null, size: 0 });
   }, SERVER_TIMEOUT);
 
-  it('STORE streams the rows to a .ion file in internal storage, one object a line', async () => {
+  it('STORE streams the rows to a .ion file in internal storage, one ION struct a line', async () => {
     const store = await query.context({ ...conn.properties, sql: `SELECT id, name FROM ${table} ORDER BY id`, fetchType: 'STORE' });
     const { outputs } = await new JdbcQueryTask(database, 'query').run(store);
     expect(outputs).toEqual({ uri: expect.stringMatching(/^kestra:\/\/\/.*\.ion$/), size: 2 });
     const content = await query.read(store, outputs!['uri'] as string);
-    expect(content.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([
-      { id: 1, name: "O'Brien" },
-      { id: 2, name: 'b; c' },
-    ]);
+    // ION as Kestra's file serializer writes it: symbol field names, one struct a line.
+    expect(content).toBe(`{id:1,name:"O'Brien"}\n{id:2,name:"b; c"}\n`);
   }, SERVER_TIMEOUT);
 
   it('Queries outputs one entry per statement that returns rows, NONE an empty one', async () => {
