@@ -93,8 +93,7 @@ async function list(ctx: RunContext, client: Client, bucket: string, properties:
     throw new TaskPropertyError('regexp', (error as Error).message);
   }
   const filter = (await properties.enumValue('filter', ['FILES', 'DIRECTORY', 'BOTH'] as const)) ?? 'BOTH';
-  const maxFilesText = family === 'aws' ? await properties.string('maxFiles') : undefined;
-  const maxFiles = maxFilesText !== undefined ? Number(maxFilesText) : family === 'aws' ? DEFAULT_MAX_FILES : Infinity;
+  const maxFiles = family === 'aws' ? ((await properties.integer('maxFiles')) ?? DEFAULT_MAX_FILES) : Infinity;
   const objects: Record<string, unknown>[] = [];
   let found = 0;
   for await (const object of listObjects(client, bucket, prefix)) {
