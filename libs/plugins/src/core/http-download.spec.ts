@@ -81,5 +81,7 @@ describe.each(['io.kestra.plugin.core.http.Download', 'io.kestra.plugin.fs.http.
   it('fails when the body exceeds an options.maxContentLength the flow sets', async () => {
     const ctx = await download.context({ uri: `${base}/big`, options: { maxContentLength: 1024 } });
     await expect(new HttpDownloadTask().run(ctx)).rejects.toThrow(/larger than options.maxContentLength \(1024 bytes\)/);
+    const unreadable = await download.context({ uri: `${base}/big`, options: { maxContentLength: '{{ inputs.max }}' } }, { inputs: { max: '1 KB' } });
+    await expect(new HttpDownloadTask().run(unreadable)).rejects.toThrow("Invalid property 'options.maxContentLength': expected an integer, got '1 KB'");
   });
 });

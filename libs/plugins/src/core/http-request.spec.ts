@@ -138,6 +138,17 @@ describe('HttpRequestTask', () => {
     );
   });
 
+  it('refuses a size limit or an allowed code rendered to no integer, naming the option, before sending', async () => {
+    const inputs = { inputs: { text: 'lots' } };
+    await expect(new HttpRequestTask().run(await context({ uri: `${base}/big`, options: { maxContentLength: '{{ inputs.text }}' } }, inputs))).rejects.toThrow(
+      "Invalid property 'options.maxContentLength': expected an integer, got 'lots'",
+    );
+    await expect(new HttpRequestTask().run(await context({ uri: `${base}/json`, options: { allowedResponseCodes: [200, '{{ inputs.text }}'] } }, inputs))).rejects.toThrow(
+      "Invalid property 'options.allowedResponseCodes[1]': expected an integer, got 'lots'",
+    );
+    expect(seen).toEqual([]);
+  });
+
   it('times out on options.readTimeout', async () => {
     const started = Date.now();
     await expect(new HttpRequestTask().run(await context({ uri: `${base}/slow`, options: { readTimeout: 'PT0.2S' } }))).rejects.toThrow(
