@@ -156,7 +156,8 @@ function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
 
-function durationOption(value: unknown, name: string): number | undefined {
+/** A duration option: ISO-8601 text, or a number of seconds as Jackson reads a Duration; refused by name otherwise. */
+export function durationOption(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number') return value * 1000;
   try {

@@ -62,6 +62,13 @@ describe('io.kestra.plugin.notifications.slack.SlackIncomingWebhook', () => {
     const error = await new IncomingWebhookTask('slack').run(ctx).catch((failure: Error) => failure);
     expect((error as Error).message).toBe(`Slack webhook ${base}/... gave no response within 300 ms`);
   }, 15_000);
+
+  it('gives up after options.readIdleTimeout when no readTimeout is set', async () => {
+    const ctx = await slack.context({ url: `${base}/slow`, payload: '{}', options: { readIdleTimeout: 'PT0.3S' } });
+    await expect(new IncomingWebhookTask('slack').run(ctx)).rejects.toThrow(`Slack webhook ${base}/... gave no response within 300 ms`);
+    const invalid = await slack.context({ url: `${base}/hook`, payload: '{}', options: { readIdleTimeout: 'soon' } });
+    await expect(new IncomingWebhookTask('slack').run(invalid)).rejects.toThrow("Invalid property 'options.readIdleTimeout'");
+  }, 15_000);
 });
 
 describe('Teams and Discord incoming webhooks', () => {
