@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { JdbcSession, SqlRow, SqlStatementResult } from './jdbc-session.js';
+import { exactNumber, type JdbcSession, type SqlRow, type SqlStatementResult } from './jdbc-session.js';
 import type { ServerAddress } from './jdbc-url.js';
 
 // Type OIDs (pg_type) whose text form pg would turn into lossy JavaScript values.
@@ -68,11 +68,6 @@ async function cancelBackend(config: pg.ClientConfig, pid: number | null): Promi
   } finally {
     await canceller.end().catch(() => undefined);
   }
-}
-
-function exactNumber(text: string): number | string {
-  const value = Number(text);
-  return Number.isFinite(value) && (Number.isSafeInteger(value) || !/^-?\d+$/.test(text)) ? value : text;
 }
 
 /** `2024-01-02 10:00:00.5+02` (PostgreSQL's form) as `2024-01-02T10:00:00.5+02:00`. */
