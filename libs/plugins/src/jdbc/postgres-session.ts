@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import { exactNumber, type JdbcSession, type SqlRow, type SqlStatementResult } from './jdbc-session.js';
 import type { ServerAddress } from './jdbc-url.js';
@@ -75,11 +76,14 @@ function isoOffset(text: string): string {
   return text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
 }
 
-function sslOption(mode: string): boolean | { rejectUnauthorized: boolean } {
+/** The `pg` TLS setting of a JDBC sslmode, as libpq reads it. */
+export function sslOption(mode: string): boolean | ConnectionOptions {
   switch (mode) {
     case 'disable':
       return false;
     case 'verify-ca':
+      // The certificate must come from a trusted authority; its host name is not checked (that is verify-full).
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
     case 'verify-full':
       return { rejectUnauthorized: true };
     default:
