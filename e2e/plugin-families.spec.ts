@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startRecordingHttpServer, type RecordingHttpServer } from '@osprey/plugins/testing';
 import { runCli } from './support/osprey-cli.js';
 
 interface TaskRunView {
@@ -18,30 +17,18 @@ interface TaskRunView {
  */
 describe('Kestra plugin families in one flow', () => {
   const dir = mkdtempSync(join(tmpdir(), 'osprey-plugin-families-'));
-  let server: Server;
+  let server: RecordingHttpServer;
   let base: string;
-  const posts: { path: string; body: Record<string, unknown> }[] = [];
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        if (req.url === '/prices.csv') {
-          res.writeHead(200, { 'content-type': 'text/csv' });
-          res.end('sku,price\na,1.5\nb,2\n');
-          return;
-        }
-        posts.push({ path: req.url!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-        res.end('ok');
-      });
+    server = await startRecordingHttpServer((request, res) => {
+      if (request.url === '/prices.csv') res.writeHead(200, { 'content-type': 'text/csv' }).end('sku,price\na,1.5\nb,2\n');
+      else res.end('ok');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = server.url;
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -99,8 +86,9 @@ describe('Kestra plugin families in one flow', () => {
     // The stored rows are Ion text that the expression language reads back.
     expect(run('first').outputs).toEqual({ value: 'a' });
     expect(run('prices').outputs).toMatchObject({ code: 200, length: 20, uri: expect.stringMatching(/\.csv$/) });
-    expect(posts.find((post) => post.path === '/hook')!.body).toEqual({ text: '*7* items, 2 orders, prices 20 bytes' });
-    const summary = posts.find((post) => post.path === '/summary')!.body as { text: string; blocks: unknown[] };
+    const posted = (path: string) => JSON.parse(server.requests.find((request) => request.url === path)!.body) as Record<string, unknown>;
+    expect(posted('/hook')).toEqual({ text: '*7* items, 2 orders, prices 20 bytes' });
+    const summary = posted('/summary') as { text: string; blocks: unknown[] };
     expect(summary.text).toMatch(/^\*\[io\.osprey\.tests\] plugin-families ➛ RUNNING\*\n> Succeeded after /);
     expect(summary.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: 'nightly' } });
   });

@@ -1,4 +1,4 @@
-import type { Execution, Label, LogLevel, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
+import type { Label, LogLevel, Task, TaskRun, TaskRunMetric } from '@osprey/flow-model';
 import type { KvRepository, Repository } from '@osprey/repository';
 import type { Readable } from 'node:stream';
 
@@ -23,9 +23,7 @@ export interface RunContext {
   readonly namespaceFiles: NamespaceFileSource;
   /** The namespace's key-value store. */
   kv(namespace?: string): NamespaceKv;
-  /** An execution with its task runs as the repository holds it now, or null (the execution notification tasks read it). */
-  findExecution(id: string): Promise<Execution | null>;
-  /** The repository's flows, executions and logs, for the tasks that report on them (log.Fetch). */
+  /** The repository's flows, executions and logs, for the tasks that report on them (log.Fetch, the execution notifications). */
   readonly repository: TaskRepository;
   /** A temporary folder that lives as long as this task run (or its WorkingDirectory). */
   workingDirectory(): Promise<string>;

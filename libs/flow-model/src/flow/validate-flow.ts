@@ -18,7 +18,7 @@ import {
   SLA_TYPES,
 } from './flow-properties.js';
 import { applyPluginDefaults } from './plugin-defaults.js';
-import { COMMON_TASK_PROPERTIES, COMMON_TASK_REFUSED, COMMON_TASK_SHAPE, PROCESS_TASK_RUNNER, resolveTaskType, type TaskTypeDefinition } from './task-types.js';
+import { COMMON_TASK_PROPERTIES, COMMON_TASK_REFUSED, COMMON_TASK_SHAPE, PROCESS_TASK_RUNNER, resolveTaskType, STORAGE_SPLIT_TASK, type TaskTypeDefinition } from './task-types.js';
 import { describeValue as describe, prop } from './property-schema.js';
 import { WORKER_GROUP_KEY, WORKER_GROUP_PROPERTIES } from './worker-group.js';
 import { zonedDateProblem } from './schedule-dates.js';
@@ -28,6 +28,9 @@ import { isTemplate } from './template-text.js';
 import { COMMON_TRIGGER_PROPERTIES, COMMON_TRIGGER_REFUSED, COMMON_TRIGGER_SHAPE, resolveTriggerType } from './trigger-types.js';
 import { resolveConditionType } from './condition-types.js';
 import { checkTriggerSemantics, type TriggerCheckOptions } from './trigger-checks.js';
+
+// storage.Split cuts a file by exactly one of these.
+const SPLIT_RULES = ['bytes', 'partitions', 'rows'] as const;
 
 export type { ViolationSink } from './check-properties.js';
 
@@ -205,7 +208,7 @@ class FlowChecker {
       const effective = applyPluginDefaults(task as Task, this.pluginDefaults);
       checkProperties(task, path, pluginCheck(definition, 'task', COMMON_TASK_SHAPE, COMMON_TASK_REFUSED), this.report, effective);
       this.checkChildren(task, path, { ...COMMON_TASK_PROPERTIES, ...definition.properties });
-      this.checkFlowableShape(task, path, definition.name);
+      this.checkTaskShape(task, effective, path, definition.name);
       if (definition.properties.taskRunner && isMap(task.taskRunner)) this.checkTaskRunner(task.taskRunner, [...path, 'taskRunner']);
       this.checkWorkerGroup(effective.workerGroup, task.workerGroup !== undefined, path, definition);
       if (flowableKind(definition.name) === 'WorkingDirectory') this.checkWorkingDirectoryChildren(task, path);
@@ -282,11 +285,21 @@ class FlowChecker {
     }
   }
 
-  private checkFlowableShape(task: Record<string, unknown>, path: FlowPath, type: string): void {
+  /** Rules that tie several properties of one task together (`effective`: the task with its plugin defaults). */
+  private checkTaskShape(task: Record<string, unknown>, effective: Task, path: FlowPath, type: string): void {
     if (type === 'io.kestra.plugin.core.flow.Switch') {
       const cases = isMap(task.cases) ? Object.keys(task.cases).length : 0;
       const defaults = Array.isArray(task.defaults) ? task.defaults.length : 0;
       if (cases === 0 && defaults === 0) this.report(path, 'a Switch needs at least one of cases or defaults');
+    }
+    if (type === STORAGE_SPLIT_TASK.name) {
+      const given = SPLIT_RULES.filter((name) => effective[name] !== undefined && effective[name] !== null);
+      if (given.length === 0) this.report(path, 'a Split needs one of bytes, partitions or rows');
+      if (given.length > 1) {
+        // Reported at a rule the task sets itself (the last one); at the task when its plugin defaults set them all.
+        const own = [...given].reverse().find((name) => task[name] !== undefined && task[name] !== null);
+        this.report(own ? [...path, own] : path, `only one of bytes, partitions or rows may be set, not ${given.join(' and ')}`, { atKey: own !== undefined });
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Execution, StateType } from '@osprey/flow-model';
 import { taskContexts } from '../testing/task-contexts.fixture.js';
 import { ExecutionCountTask } from './execution-count.js';
@@ -22,7 +22,8 @@ function testExecution(id: string, options: { namespace: string; flowId: string;
   };
 }
 
-async function seed() {
+// Seeded once for the file (after the fixture's hook opens the repository): each test reads the same executions.
+beforeAll(async () => {
   const executions = [
     testExecution('e1', { namespace: 'team.a', flowId: 'x', state: 'SUCCESS', startDate: '2026-01-01T10:00:00.000Z' }),
     testExecution('e2', { namespace: 'team.a', flowId: 'x', state: 'FAILED', startDate: '2026-01-02T10:00:00.000Z' }),
@@ -31,14 +32,13 @@ async function seed() {
     testExecution('e5', { namespace: 'team.a', flowId: 'x', state: 'SUCCESS', startDate: '2025-06-01T10:00:00.000Z' }),
   ];
   for (const execution of executions) await repository().writeExecution(execution, []);
-}
+});
 
 const count = async (properties: Record<string, unknown>) =>
   (await new ExecutionCountTask().run(await context({ startDate: '2026-01-01T00:00:00Z', endDate: '2026-01-31T00:00:00Z', expression: '{{ count >= 0 }}', ...properties }))).outputs;
 
 describe('ExecutionCountTask (SQLite repository)', () => {
   it('counts the executions of each flow in the date range, zero included, and of each exact namespace', async () => {
-    await seed();
     expect(await count({ flows: [{ namespace: 'team.a', flowId: 'x' }, { namespace: 'team.a', flowId: 'none' }] })).toEqual({
       results: [
         { namespace: 'team.a', flowId: 'x', count: 2 },

@@ -1,53 +1,44 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
+import { startRecordingHttpServer, type RecordedRequest, type RecordingHttpServer } from '../testing/index.js';
 import { taskContexts } from '../testing/task-contexts.fixture.js';
 import { HttpDownloadTask } from './http-download.js';
 
 // A local server: /data.csv a small file, /big 3 MiB sent in chunks, /named with a Content-Disposition, /empty nothing.
 const BIG = Buffer.alloc(3 * 1024 * 1024, 'abcdefgh');
-let server: Server;
+let server: RecordingHttpServer;
 let base: string;
-const seen: { method: string; url: string; body: string }[] = [];
+let seen: RecordedRequest[];
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, body: Buffer.concat(chunks).toString('utf8') });
-      const url = new URL(req.url!, 'http://localhost');
-      switch (url.pathname) {
-        case '/files/data.csv':
-          res.writeHead(200, { 'content-type': 'text/csv', 'content-length': '8' });
-          res.end('a,b\n1,2\n');
-          break;
-        case '/big':
-          res.writeHead(200, { 'content-type': 'application/octet-stream' });
-          for (let offset = 0; offset < BIG.length; offset += 65536) res.write(BIG.subarray(offset, offset + 65536));
-          res.end();
-          break;
-        case '/named':
-          res.writeHead(200, { 'content-disposition': `attachment; filename="../../etc/report 2024.txt"` });
-          res.end('report');
-          break;
-        case '/empty':
-          res.writeHead(200);
-          res.end();
-          break;
-        default:
-          res.writeHead(404, { 'content-type': 'text/plain', 'content-length': '9' });
-          res.end('not found');
-      }
-    });
+  server = await startRecordingHttpServer((request, res) => {
+    const url = new URL(request.url, 'http://localhost');
+    switch (url.pathname) {
+      case '/files/data.csv':
+        res.writeHead(200, { 'content-type': 'text/csv', 'content-length': '8' });
+        res.end('a,b\n1,2\n');
+        break;
+      case '/big':
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        for (let offset = 0; offset < BIG.length; offset += 65536) res.write(BIG.subarray(offset, offset + 65536));
+        res.end();
+        break;
+      case '/named':
+        res.writeHead(200, { 'content-disposition': `attachment; filename="../../etc/report 2024.txt"` });
+        res.end('report');
+        break;
+      case '/empty':
+        res.writeHead(200);
+        res.end();
+        break;
+      default:
+        res.writeHead(404, { 'content-type': 'text/plain', 'content-length': '9' });
+        res.end('not found');
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
+  seen = server.requests;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 beforeEach(() => void seen.splice(0));
 
 describe.each(['io.kestra.plugin.core.http.Download', 'io.kestra.plugin.fs.http.Download'])('%s', (type) => {
@@ -90,5 +81,7 @@ describe.each(['io.kestra.plugin.core.http.Download', 'io.kestra.plugin.fs.http.
   it('fails when the body exceeds an options.maxContentLength the flow sets', async () => {
     const ctx = await download.context({ uri: `${base}/big`, options: { maxContentLength: 1024 } });
     await expect(new HttpDownloadTask().run(ctx)).rejects.toThrow(/larger than options.maxContentLength \(1024 bytes\)/);
+    const unreadable = await download.context({ uri: `${base}/big`, options: { maxContentLength: '{{ inputs.max }}' } }, { inputs: { max: '1 KB' } });
+    await expect(new HttpDownloadTask().run(unreadable)).rejects.toThrow("Invalid property 'options.maxContentLength': expected an integer, got '1 KB'");
   });
 });

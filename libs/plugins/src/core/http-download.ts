@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { HTTP_DOWNLOAD_TASK } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
-import { isPlainObject, TaskProperties } from '../support/task-properties.js';
+import { TaskProperties } from '../support/task-properties.js';
 import { storageFileName } from '../support/storage-file-name.js';
 import { requestError, responseHeaders, sendHttpRequest } from './http-request.js';
 
@@ -20,10 +20,9 @@ export class HttpDownloadTask implements TaskRunner {
   async run(ctx: RunContext): Promise<TaskRunnerResult> {
     const properties = new TaskProperties(ctx, HTTP_DOWNLOAD_TASK);
     const failOnEmptyResponse = await properties.boolean('failOnEmptyResponse', true);
-    const rawOptions = await properties.map('options');
-    // Download streams any size unless the flow sets a limit (the Request task's 10 MiB default is for bodies kept in memory).
-    const limit = isPlainObject(rawOptions) && rawOptions['maxContentLength'] !== undefined ? Number(rawOptions['maxContentLength']) : undefined;
     const { uri, options, response, timeout } = await sendHttpRequest(ctx, properties);
+    // Download streams any size unless the flow sets a limit (the Request task's 10 MiB default is for bodies kept in memory).
+    const limit = options.maxContentLength;
     const code = response.status;
     const headers = responseHeaders(response.headers);
 

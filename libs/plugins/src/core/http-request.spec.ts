@@ -1,56 +1,38 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Task } from '@osprey/flow-model';
-import { createTestRunContext, type TestRunContext } from '../testing/index.js';
+import { createTestRunContext, startRecordingHttpServer, type RecordedRequest, type RecordingHttpServer, type TestRunContext } from '../testing/index.js';
 import { TaskAbortedError } from '../support/task-errors.js';
 import { HttpRequestTask } from './http-request.js';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-let server: Server;
+let server: RecordingHttpServer;
 let base: string;
-const seen: Seen[] = [];
-
+let seen: RecordedRequest[];
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const url = new URL(req.url!, 'http://localhost');
-      if (url.pathname === '/status') {
-        res.writeHead(Number(url.searchParams.get('code')), { 'content-type': 'text/plain' });
-        res.end(`status ${url.searchParams.get('code')}`);
-      } else if (url.pathname === '/slow') {
-        setTimeout(() => res.end('late'), 60_000).unref();
-      } else if (url.pathname === '/big') {
-        res.end(Buffer.alloc(2048, 'x'));
-      } else if (url.pathname === '/redirect') {
-        res.writeHead(302, { location: '/json' });
-        res.end();
-      } else if (url.pathname === '/empty') {
-        res.writeHead(204);
-        res.end();
-      } else {
-        res.setHeader('set-cookie', ['a=1', 'b=2']);
-        res.writeHead(200, { 'content-type': 'application/json', 'x-test': 'yes' });
-        res.end(JSON.stringify({ ok: true, path: url.pathname }));
-      }
-    });
+  server = await startRecordingHttpServer((request, res) => {
+    const url = new URL(request.url, 'http://localhost');
+    if (url.pathname === '/status') {
+      res.writeHead(Number(url.searchParams.get('code')), { 'content-type': 'text/plain' });
+      res.end(`status ${url.searchParams.get('code')}`);
+    } else if (url.pathname === '/slow') {
+      setTimeout(() => res.end('late'), 60_000).unref();
+    } else if (url.pathname === '/big') {
+      res.end(Buffer.alloc(2048, 'x'));
+    } else if (url.pathname === '/redirect') {
+      res.writeHead(302, { location: '/json' });
+      res.end();
+    } else if (url.pathname === '/empty') {
+      res.writeHead(204);
+      res.end();
+    } else {
+      res.setHeader('set-cookie', ['a=1', 'b=2']);
+      res.writeHead(200, { 'content-type': 'application/json', 'x-test': 'yes' });
+      res.end(JSON.stringify({ ok: true, path: url.pathname }));
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
+  seen = server.requests;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 const contexts: TestRunContext[] = [];
 async function context(properties: Record<string, unknown>, variables?: Record<string, unknown>) {
@@ -154,6 +136,17 @@ describe('HttpRequestTask', () => {
     await expect(new HttpRequestTask().run(await context({ uri: `${base}/big`, options: { maxContentLength: 1024 } }))).rejects.toThrow(
       'maxContentLength',
     );
+  });
+
+  it('refuses a size limit or an allowed code rendered to no integer, naming the option, before sending', async () => {
+    const inputs = { inputs: { text: 'lots' } };
+    await expect(new HttpRequestTask().run(await context({ uri: `${base}/big`, options: { maxContentLength: '{{ inputs.text }}' } }, inputs))).rejects.toThrow(
+      "Invalid property 'options.maxContentLength': expected an integer, got 'lots'",
+    );
+    await expect(new HttpRequestTask().run(await context({ uri: `${base}/json`, options: { allowedResponseCodes: [200, '{{ inputs.text }}'] } }, inputs))).rejects.toThrow(
+      "Invalid property 'options.allowedResponseCodes[1]': expected an integer, got 'lots'",
+    );
+    expect(seen).toEqual([]);
   });
 
   it('times out on options.readTimeout', async () => {

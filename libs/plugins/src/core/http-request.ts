@@ -19,7 +19,8 @@ export interface HttpOptions {
   followRedirects: boolean;
   allowFailed: boolean;
   allowedResponseCodes?: number[];
-  maxContentLength: number;
+  /** The flow's limit on the body, in bytes; each task applies its own default when it is not set. */
+  maxContentLength?: number;
   authorization?: string;
 }
 
@@ -35,7 +36,7 @@ export class HttpRequestTask implements TaskRunner {
 
     let text: string | undefined;
     try {
-      text = await readBody(response, options.maxContentLength);
+      text = await readBody(response, options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH);
     } catch (error) {
       if (error instanceof TaskFailure) throw error;
       throw requestError(ctx, timeout, uri, options, error);
@@ -145,9 +146,8 @@ async function readOptions(properties: TaskProperties<HttpProperties>): Promise<
     timeoutMs: (connectMs ?? 0) + (readMs ?? DEFAULT_READ_TIMEOUT_MS),
     followRedirects: booleanOption(options['followRedirects'], true, 'options.followRedirects'),
     allowFailed: booleanOption(options['allowFailed'], deprecatedAllowFailed, 'options.allowFailed'),
-    allowedResponseCodes: Array.isArray(allowed) ? allowed.map((code) => Number(code)) : undefined,
-    maxContentLength:
-      options['maxContentLength'] === undefined ? DEFAULT_MAX_CONTENT_LENGTH : Number(options['maxContentLength']),
+    allowedResponseCodes: Array.isArray(allowed) ? allowed.map((code, i) => integerOption(code, `options.allowedResponseCodes[${i}]`)) : undefined,
+    ...(options['maxContentLength'] === undefined || options['maxContentLength'] === null ? {} : { maxContentLength: integerOption(options['maxContentLength'], 'options.maxContentLength') }),
     authorization,
   };
 }
@@ -156,7 +156,8 @@ function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
 
-function durationOption(value: unknown, name: string): number | undefined {
+/** A duration option: ISO-8601 text, or a number of seconds as Jackson reads a Duration; refused by name otherwise. */
+export function durationOption(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'number') return value * 1000;
   try {
@@ -164,6 +165,14 @@ function durationOption(value: unknown, name: string): number | undefined {
   } catch (error) {
     throw new TaskPropertyError(name, (error as Error).message);
   }
+}
+
+/** A whole number written as one or rendered to its text; anything else is refused by name, never read as NaN. */
+function integerOption(value: unknown, name: string): number {
+  const text = value === undefined || value === null ? '' : String(value).trim();
+  const number = typeof value === 'number' ? value : Number(text);
+  if (text === '' || !Number.isSafeInteger(number)) throw new TaskPropertyError(name, `expected an integer, got '${text}'`);
+  return number;
 }
 
 function booleanOption(value: unknown, defaultValue: boolean, name: string): boolean {

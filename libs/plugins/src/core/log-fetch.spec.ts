@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { LogEntry, LogLevel } from '@osprey/flow-model';
+import { readIonValues, type LogEntry, type LogLevel } from '@osprey/flow-model';
 import { taskContexts } from '../testing/task-contexts.fixture.js';
 import { LogFetchTask } from './log-fetch.js';
 
@@ -20,8 +20,8 @@ const entry = (executionId: string, taskId: string, level: LogLevel, message: st
 async function fetchLogs(properties: Record<string, unknown>, executionId = 'exec-1') {
   const ctx = await context(properties, undefined, { executionId });
   const outputs = (await new LogFetchTask().run(ctx)).outputs!;
-  const lines = (await read(ctx, outputs['uri'] as string)).split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogEntry);
-  return { uri: outputs['uri'] as string, size: outputs['size'], lines };
+  const text = await read(ctx, outputs['uri'] as string);
+  return { uri: outputs['uri'] as string, size: outputs['size'], text, lines: readIonValues(text) as LogEntry[] };
 }
 
 describe('LogFetchTask (SQLite repository)', () => {
@@ -33,8 +33,9 @@ describe('LogFetchTask (SQLite repository)', () => {
       entry('exec-1', 'b', 'WARN', 'b warn', 4),
       entry('exec-2', 'a', 'INFO', 'other execution', 5),
     ]);
-    const { uri, size, lines } = await fetchLogs({});
+    const { uri, size, text, lines } = await fetchLogs({});
     expect(uri).toMatch(/\.ion$/);
+    expect(text.split('\n')[0]).toBe('{namespace:"io.osprey.tests",flowId:"test-flow",taskId:"a",executionId:"exec-1",taskRunId:"a-run",attemptNumber:0,timestamp:"2026-01-01T00:00:01.000Z",level:"INFO",message:"a info"}');
     expect(size).toBe(3);
     expect(lines.map((line) => line.message)).toEqual(['a info', 'b error', 'b warn']);
     expect(lines[0]).toEqual({ namespace: 'io.osprey.tests', flowId: 'test-flow', taskId: 'a', executionId: 'exec-1', taskRunId: 'a-run', attemptNumber: 0, timestamp: '2026-01-01T00:00:01.000Z', level: 'INFO', message: 'a info' });

@@ -1,4 +1,4 @@
-import { LOG_FETCH_TASK, type LogEntry } from '@osprey/flow-model';
+import { LOG_FETCH_TASK, toIonText, type LogEntry } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskProperties } from '../support/task-properties.js';
 import { TaskPropertyError } from '../support/task-errors.js';
@@ -35,7 +35,7 @@ export class LogFetchTask implements TaskRunner {
     for (const taskId of tasksId ?? [undefined]) {
       for (let page = 1; ; page++) {
         const { results } = await ctx.repository.logs.search({ namespace, flowId, executionId, ...(taskId === undefined ? {} : { taskId }), minLevel, page, size: PAGE_SIZE });
-        for (const entry of results) await writer.write(JSON.stringify(logLine(entry)));
+        for (const entry of results) await writer.write(toIonText(logLine(entry)));
         size += results.length;
         if (results.length < PAGE_SIZE) break;
       }

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { JDBC_FETCH_TYPES, JDBC_TASK_TYPES, type JdbcDatabase, type JdbcTaskProperties } from '@osprey/flow-model';
+import { JDBC_FETCH_TYPES, JDBC_TASK_TYPES, toIonText, type JdbcDatabase, type JdbcTaskProperties } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
 import { TaskProperties, type TaskSchema } from '../support/task-properties.js';
@@ -32,7 +32,7 @@ const DIALECTS: Record<JdbcDatabase, { placeholders: PlaceholderStyle; syntax: S
 /**
  * `io.kestra.plugin.jdbc.<database>.Query` (one statement, outputs `row`, `rows`, `uri`, `size`) and `.Queries`
  * (statements separated by semicolons, in one transaction unless `transaction: false`; outputs one such entry per
- * statement that returns rows, in `outputs`). STORE writes one JSON object a line (valid Ion text) to a `.ion` file.
+ * statement that returns rows, in `outputs`). STORE writes one ION struct a line to a `.ion` file.
  */
 export class JdbcQueryTask implements TaskRunner {
   constructor(
@@ -167,14 +167,14 @@ async function runStatement(ctx: RunContext, session: JdbcSession, sql: string, 
   }
 }
 
-/** Streams the rows to a file of the working directory, one JSON object a line, then into internal storage. */
+/** Streams the rows to a file of the working directory, one ION struct a line, then into internal storage. */
 async function storeRows(ctx: RunContext, session: JdbcSession, sql: string, values: unknown[]): Promise<StatementOutput | undefined> {
   const file = path.join(await ctx.workingDirectory(), `jdbc-${randomUUID()}.ion`);
   const stream = createWriteStream(file);
   let size = 0;
   try {
     const result = await session.run(sql, values, (row) => {
-      stream.write(`${JSON.stringify(outputRow(row))}\n`);
+      stream.write(`${toIonText(outputRow(row))}\n`);
       size++;
     });
     stream.end();

@@ -35,3 +35,26 @@ export function outputCell(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   return value;
 }
+
+/**
+ * A decimal or integer column's text as a number when the number keeps every digit of it; the text otherwise (a
+ * `bigint` past 2^53, a `numeric(30,10)`), as Kestra writes a BigDecimal's digits whole.
+ */
+export function exactNumber(text: string): number | string {
+  const value = Number(text);
+  return Number.isFinite(value) && decimalDigits(String(value)) === decimalDigits(text) ? value : text;
+}
+
+/** `-012.50` as `-12.5`, `1e-7` as `0.0000001`: the digits that count, to compare a text with a number's own text. */
+function decimalDigits(text: string): string {
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text.trim()) ?? [];
+  // Moves the decimal point by the exponent, so that a number JavaScript prints as 1e-7 or 1e+21 compares digit by digit.
+  const digits = `${whole}${fraction}`;
+  const point = whole.length + Number(exponent);
+  const padded = point <= 0 ? `${'0'.repeat(1 - point)}${digits}` : digits.padEnd(point, '0');
+  const at = Math.max(point, 1);
+  const integer = padded.slice(0, at).replace(/^0+(?=\d)/, '');
+  const decimals = padded.slice(at).replace(/0+$/, '');
+  const result = decimals ? `${integer}.${decimals}` : integer;
+  return sign === '-' && /[1-9]/.test(result) ? `-${result}` : result;
+}

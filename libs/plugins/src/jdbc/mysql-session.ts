@@ -1,11 +1,14 @@
 import mysql from 'mysql2';
-import type { JdbcSession, SqlRow, SqlStatementResult } from './jdbc-session.js';
+import { exactNumber, type JdbcSession, type SqlRow, type SqlStatementResult } from './jdbc-session.js';
 import type { ServerAddress } from './jdbc-url.js';
 
 type Field = Parameters<Extract<mysql.TypeCast, (...args: never[]) => unknown>>[0];
 type Next = Parameters<Extract<mysql.TypeCast, (...args: never[]) => unknown>>[1];
 
-/** TINYINT(1) is a boolean (as Connector/J reads it); dates stay the server's calendar date and local time, as ISO-8601 text. */
+/**
+ * TINYINT(1) is a boolean (as Connector/J reads it); DECIMAL a number when exact, else its text; dates stay the server's
+ * calendar date and local time, as ISO-8601 text.
+ */
 function typeCast(field: Field, next: Next): unknown {
   switch (field.type) {
     case 'TINY':
@@ -14,6 +17,11 @@ function typeCast(field: Field, next: Next): unknown {
         return text === null ? null : text !== '0';
       }
       return next();
+    case 'DECIMAL':
+    case 'NEWDECIMAL': {
+      const text = field.string();
+      return text === null ? null : exactNumber(text);
+    }
     case 'DATE':
     case 'NEWDATE':
       return field.string();
@@ -36,7 +44,7 @@ export async function openMysqlSession(address: ServerAddress): Promise<JdbcSess
     user: address.user,
     password: address.password,
   };
-  const connection = mysql.createConnection({ ...config, supportBigNumbers: true, decimalNumbers: true, typeCast });
+  const connection = mysql.createConnection({ ...config, supportBigNumbers: true, typeCast });
   await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
   // A network failure after connecting surfaces through the running query; this keeps it from crashing the worker.
   connection.on('error', () => undefined);

@@ -1,5 +1,6 @@
+import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
-import type { JdbcSession, SqlRow, SqlStatementResult } from './jdbc-session.js';
+import { exactNumber, type JdbcSession, type SqlRow, type SqlStatementResult } from './jdbc-session.js';
 import type { ServerAddress } from './jdbc-url.js';
 
 // Type OIDs (pg_type) whose text form pg would turn into lossy JavaScript values.
@@ -70,21 +71,19 @@ async function cancelBackend(config: pg.ClientConfig, pid: number | null): Promi
   }
 }
 
-function exactNumber(text: string): number | string {
-  const value = Number(text);
-  return Number.isFinite(value) && (Number.isSafeInteger(value) || !/^-?\d+$/.test(text)) ? value : text;
-}
-
 /** `2024-01-02 10:00:00.5+02` (PostgreSQL's form) as `2024-01-02T10:00:00.5+02:00`. */
 function isoOffset(text: string): string {
   return text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
 }
 
-function sslOption(mode: string): boolean | { rejectUnauthorized: boolean } {
+/** The `pg` TLS setting of a JDBC sslmode, as libpq reads it. */
+export function sslOption(mode: string): boolean | ConnectionOptions {
   switch (mode) {
     case 'disable':
       return false;
     case 'verify-ca':
+      // The certificate must come from a trusted authority; its host name is not checked (that is verify-full).
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
     case 'verify-full':
       return { rejectUnauthorized: true };
     default:

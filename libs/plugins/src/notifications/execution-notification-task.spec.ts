@@ -1,31 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Execution, StateType, TaskRun } from '@osprey/flow-model';
+import { startRecordingHttpServer, type RecordingHttpServer } from '../testing/index.js';
 import { taskContexts } from '../testing/task-contexts.fixture.js';
 import { ExecutionNotificationTask } from './execution-notification-task.js';
 
 // A local server standing in for the chat services' incoming webhooks: it records the JSON bodies posted to it.
-let server: Server;
+let server: RecordingHttpServer;
 let base: string;
-const bodies: unknown[] = [];
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startRecordingHttpServer();
+  base = server.url;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
-beforeEach(() => void bodies.splice(0));
+afterAll(() => server.close());
+const bodies = (): unknown[] => server.requests.map((request) => JSON.parse(request.body) as unknown);
+beforeEach(() => void server.requests.splice(0));
 
 function taskRun(taskId: string, state: StateType): TaskRun {
   return { id: `${taskId}-run`, executionId: 'upstream', namespace: 'company.team', flowId: 'etl', taskId, attempts: [], state: { current: state, histories: [], startDate: '2026-01-01T10:00:00.000Z' } } as TaskRun;
@@ -60,7 +48,7 @@ describe('io.kestra.plugin.notifications.slack.SlackExecution', () => {
     await new ExecutionNotificationTask('slack', { firstPollMs: 10, waitLimitMs: 5000 }).run(ctx);
     expect(polls).toBe(2);
     const text = '*[company.team] etl ➛ FAILED*\n> Failed on task `load` after 0:01:02.345';
-    expect(bodies).toEqual([
+    expect(bodies()).toEqual([
       {
         text,
         blocks: [
@@ -90,13 +78,13 @@ describe('io.kestra.plugin.notifications.slack.SlackExecution', () => {
     const running = { ...execution('RUNNING', [taskRun('first', 'SUCCESS'), taskRun('notify', 'RUNNING')], false), id: 'test-execution' };
     const ctx = await slack.context({ url: `${base}/slack` }, undefined, { executions: { 'test-execution': running } });
     await new ExecutionNotificationTask('slack', { firstPollMs: 10, waitLimitMs: 5000 }).run(ctx);
-    expect((bodies[0] as { text: string }).text).toMatch(/^\*\[company.team\] etl ➛ RUNNING\*\n> Succeeded after \d+:\d\d:\d\d\.\d{3}$/);
+    expect((bodies()[0] as { text: string }).text).toMatch(/^\*\[company.team\] etl ➛ RUNNING\*\n> Succeeded after \d+:\d\d:\d\d\.\d{3}$/);
   });
 
   it('fails naming the execution it could not find', async () => {
     const ctx = await slack.context({ url: `${base}/slack`, executionId: 'missing' });
     await expect(new ExecutionNotificationTask('slack', { firstPollMs: 10, waitLimitMs: 50 }).run(ctx)).rejects.toThrow("Unable to find execution 'missing'");
-    expect(bodies).toEqual([]);
+    expect(bodies()).toEqual([]);
   });
 });
 
@@ -108,7 +96,7 @@ describe('Teams and Discord execution notifications', () => {
   it('Teams posts a MessageCard with the facts of the execution', async () => {
     const ctx = await teams.context({ url: `${base}/teams`, executionId: 'upstream', activityTitle: 'ETL' }, undefined, { executions: { upstream: succeeded } });
     await new ExecutionNotificationTask('teams').run(ctx);
-    expect(bodies[0]).toEqual({
+    expect(bodies()[0]).toEqual({
       '@type': 'MessageCard',
       '@context': 'http://schema.org/extensions',
       themeColor: '0076D7',
@@ -134,7 +122,7 @@ describe('Teams and Discord execution notifications', () => {
       executions: { upstream: succeeded },
     });
     await new ExecutionNotificationTask('discord').run(ctx);
-    expect(bodies[0]).toEqual({
+    expect(bodies()[0]).toEqual({
       username: 'osprey',
       content: 'ETL done',
       tts: false,
@@ -146,6 +134,6 @@ describe('Teams and Discord execution notifications', () => {
       ],
     });
     await new ExecutionNotificationTask('discord').run(await discord.context({ url: `${base}/discord`, payload: '{"content": "custom"}' }));
-    expect(bodies[1]).toEqual({ content: 'custom' });
+    expect(bodies()[1]).toEqual({ content: 'custom' });
   });
 });

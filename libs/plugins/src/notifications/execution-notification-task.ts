@@ -101,7 +101,7 @@ export class ExecutionNotificationTask implements TaskRunner {
     const deadline = Date.now() + this.timing.waitLimitMs;
     let delay = this.timing.firstPollMs;
     for (;;) {
-      const execution = await ctx.findExecution(id);
+      const execution = await ctx.repository.executions.get(id);
       if (execution && isReportable(execution, current, triggerState)) return execution;
       if (Date.now() + delay > deadline) {
         throw new TaskFailure(execution ? `Execution '${id}' did not end within ${this.timing.waitLimitMs / 1000} s (it is ${execution.state.current})` : `Unable to find execution '${id}'`);

@@ -1,42 +1,27 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startRecordingHttpServer, type RecordedRequest, type RecordingHttpServer } from '../testing/index.js';
 import { taskContexts } from '../testing/task-contexts.fixture.js';
 import { IncomingWebhookTask } from './incoming-webhook-task.js';
 
-interface Received {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
 // A local server standing in for Slack, Teams and Discord: it records each post; /fail answers 404 like a revoked hook.
-let server: Server;
+let server: RecordingHttpServer;
 let base: string;
-const received: Received[] = [];
+let received: RecordedRequest[];
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ path: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      if (req.url === '/fail') {
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('no_service');
-      } else if (req.url === '/slow') {
-        setTimeout(() => res.end('late'), 30_000).unref();
-      } else {
-        res.end('ok');
-      }
-    });
+  server = await startRecordingHttpServer((request, res) => {
+    if (request.url === '/fail') {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('no_service');
+    } else if (request.url === '/slow') {
+      setTimeout(() => res.end('late'), 30_000).unref();
+    } else {
+      res.end('ok');
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
+  received = server.requests;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 beforeEach(() => void received.splice(0));
 
 describe('io.kestra.plugin.notifications.slack.SlackIncomingWebhook', () => {
@@ -48,7 +33,7 @@ describe('io.kestra.plugin.notifications.slack.SlackIncomingWebhook', () => {
     );
     expect(await new IncomingWebhookTask('slack').run(ctx)).toEqual({});
     expect(received).toHaveLength(1);
-    expect(received[0]!.path).toBe('/services/T0/B0/x');
+    expect(received[0]!.url).toBe('/services/T0/B0/x');
     expect(received[0]!.headers['content-type']).toBe('application/json');
     expect(received[0]!.headers['x-trace']).toBe('abc');
     expect(JSON.parse(received[0]!.body)).toEqual({ text: 'Flow test-flow done' });
@@ -69,13 +54,20 @@ describe('io.kestra.plugin.notifications.slack.SlackIncomingWebhook', () => {
       /Invalid property 'payload': is not valid JSON/,
     );
     await expect(new IncomingWebhookTask('slack').run(await slack.context({ url: `${base}/hook` }))).rejects.toThrow(/either 'messageText' or 'payload'/);
-    expect(received.map((r) => r.path)).toEqual(['/fail']);
+    expect(received.map((r) => r.url)).toEqual(['/fail']);
   });
 
   it('gives up after options.readTimeout without putting the webhook secret in the message', async () => {
     const ctx = await slack.context({ url: `${base}/slow`, payload: '{}', options: { readTimeout: 'PT0.3S' } });
     const error = await new IncomingWebhookTask('slack').run(ctx).catch((failure: Error) => failure);
     expect((error as Error).message).toBe(`Slack webhook ${base}/... gave no response within 300 ms`);
+  }, 15_000);
+
+  it('gives up after options.readIdleTimeout when no readTimeout is set', async () => {
+    const ctx = await slack.context({ url: `${base}/slow`, payload: '{}', options: { readIdleTimeout: 'PT0.3S' } });
+    await expect(new IncomingWebhookTask('slack').run(ctx)).rejects.toThrow(`Slack webhook ${base}/... gave no response within 300 ms`);
+    const invalid = await slack.context({ url: `${base}/hook`, payload: '{}', options: { readIdleTimeout: 'soon' } });
+    await expect(new IncomingWebhookTask('slack').run(invalid)).rejects.toThrow("Invalid property 'options.readIdleTimeout'");
   }, 15_000);
 });
 

@@ -1,8 +1,9 @@
-import { DISCORD_INCOMING_WEBHOOK_TASK, parseDuration, SLACK_INCOMING_WEBHOOK_TASK, TEAMS_INCOMING_WEBHOOK_TASK } from '@osprey/flow-model';
+import { DISCORD_INCOMING_WEBHOOK_TASK, SLACK_INCOMING_WEBHOOK_TASK, TEAMS_INCOMING_WEBHOOK_TASK } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
 import { isPlainObject, TaskProperties, toText, type TaskSchema } from '../support/task-properties.js';
 import { TaskAbortedError, TaskPropertyError } from '../support/task-errors.js';
+import { durationOption } from '../core/http-request.js';
 
 /** The chat services whose incoming webhooks Osprey posts to. */
 export type WebhookService = 'slack' | 'teams' | 'discord';
@@ -62,8 +63,10 @@ export async function postWebhook(ctx: RunContext, service: string, url: string,
   const extraHeaders = options?.['headers'];
   if (extraHeaders !== undefined && !isPlainObject(extraHeaders)) throw new TaskPropertyError('options.headers', 'expected a map');
   for (const [name, value] of Object.entries(extraHeaders ?? {})) headers.set(name, toText(value));
-  const connectMs = optionDuration(options, 'connectTimeout') ?? 0;
-  const readMs = optionDuration(options, 'readTimeout') ?? DEFAULT_READ_TIMEOUT_MS;
+  const connectMs = durationOption(options?.['connectTimeout'], 'options.connectTimeout') ?? 0;
+  // fetch has one deadline: readIdleTimeout bounds the reading when readTimeout is not set, as in the Request task.
+  const readKey = options?.['readTimeout'] === undefined || options['readTimeout'] === null ? 'readIdleTimeout' : 'readTimeout';
+  const readMs = durationOption(options?.[readKey], `options.${readKey}`) ?? DEFAULT_READ_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(connectMs + readMs);
   ctx.logger.debug(`Send ${service} webhook: ${body}`);
   let response: Response;
@@ -82,17 +85,6 @@ export async function postWebhook(ctx: RunContext, service: string, url: string,
     throw new TaskFailure(`${service} webhook answered ${response.status}: ${text.length > ERROR_BODY_LIMIT ? `${text.slice(0, ERROR_BODY_LIMIT)}...` : text}`);
   }
   ctx.logger.info('Request succeeded');
-}
-
-function optionDuration(options: Record<string, unknown> | undefined, key: string): number | undefined {
-  const value = options?.[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'number') return value * 1000;
-  try {
-    return parseDuration(String(value));
-  } catch (error) {
-    throw new TaskPropertyError(`options.${key}`, (error as Error).message);
-  }
 }
 
 /** Slack's mrkdwn for the Markdown people write: **bold**, __italic__ and [text](link). */

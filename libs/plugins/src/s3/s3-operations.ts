@@ -4,6 +4,7 @@ import type { Client } from 'minio';
 import type { RunContext, TaskRunnerResult } from '../task-runner.js';
 import { TaskProperties, toText } from '../support/task-properties.js';
 import { TaskPropertyError } from '../support/task-errors.js';
+import { storageExtension } from '../support/storage-extension.js';
 import { storageFileName } from '../support/storage-file-name.js';
 import { openS3Client } from './s3-connection.js';
 import type { S3TaskProperties } from './s3-task-properties.js';
@@ -60,11 +61,11 @@ async function download(ctx: RunContext, client: Client, bucket: string, propert
   const options = versionId !== undefined ? { versionId } : {};
   const stat = await client.statObject(bucket, key, options);
   const stream = await client.getObject(bucket, key, options);
-  const dot = key.split('/').pop()!.lastIndexOf('.');
   let name: string;
   try {
-    name = storageFileName(dot > 0 ? key.split('/').pop()!.slice(dot) : undefined);
+    name = storageFileName(storageExtension(key));
   } catch {
+    // An extension that cannot name a storage file (a backslash in it): the default one.
     name = storageFileName(undefined);
   }
   const uri = await ctx.storage.putFile(name, stream);
@@ -93,8 +94,7 @@ async function list(ctx: RunContext, client: Client, bucket: string, properties:
     throw new TaskPropertyError('regexp', (error as Error).message);
   }
   const filter = (await properties.enumValue('filter', ['FILES', 'DIRECTORY', 'BOTH'] as const)) ?? 'BOTH';
-  const maxFilesText = family === 'aws' ? await properties.string('maxFiles') : undefined;
-  const maxFiles = maxFilesText !== undefined ? Number(maxFilesText) : family === 'aws' ? DEFAULT_MAX_FILES : Infinity;
+  const maxFiles = family === 'aws' ? ((await properties.integer('maxFiles')) ?? DEFAULT_MAX_FILES) : Infinity;
   const objects: Record<string, unknown>[] = [];
   let found = 0;
   for await (const object of listObjects(client, bucket, prefix)) {

@@ -87,5 +87,7 @@ describe('aws.s3.List maxFiles', () => {
     expect(byDefault.messages('WARN')).toEqual([expect.stringMatching(/returned 27 files but maxFiles limit is 25/)]);
     const three = await list.context({ ...CONNECTION.aws, prefix: 'many/', maxFiles: 3 });
     expect(((await new S3Task('aws', 'list').run(three)).outputs!['objects'] as unknown[]).length).toBe(3);
+    // A value rendered to no integer fails the task rather than listing nothing.
+    await expect(new S3Task('aws', 'list').run(await list.context({ ...CONNECTION.aws, prefix: 'many/', maxFiles: '{{ inputs.n }}' }, { inputs: { n: 'three' } }))).rejects.toThrow("Invalid property 'maxFiles': expected an integer but got 'three'");
   }, SERVER_TIMEOUT);
 });

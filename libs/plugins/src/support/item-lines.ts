@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { load } from 'ion-js';
+import { readIonValues } from '@osprey/flow-model';
 import { TaskFailure } from '../task-runner.js';
 
 /**
@@ -19,17 +19,18 @@ export async function* readLines(stream: Readable, encoding: BufferEncoding = 'u
 }
 
 /**
- * One item of an ION file as Kestra writes them (one value a line; JSON Lines are ION too), as plain values:
- * timestamps become ISO texts, decimals and symbols numbers and texts, as Kestra's mapper turns them into a map.
+ * One item of an ION file as Kestra writes them (one value a line; JSON Lines are ION too), read as `fromIon()` reads
+ * ION: timestamps and symbols as texts, decimals and floats as numbers. An empty line is an empty item.
  */
 export function parseItem(line: string, lineNumber: number): Record<string, unknown> {
-  let value: unknown;
+  let values: unknown[];
   try {
-    const parsed = load(line);
-    value = parsed === null ? {} : JSON.parse(JSON.stringify(parsed));
+    values = readIonValues(line);
   } catch (error) {
     throw new TaskFailure(`line ${lineNumber} is not an ION or JSON item: ${(error as Error).message}`);
   }
+  if (values.length > 1) throw new TaskFailure(`line ${lineNumber} holds ${values.length} values, not one item: ${line}`);
+  const value = values.length === 0 ? {} : values[0];
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TaskFailure(`line ${lineNumber} is not a map item: ${line}`);
   return value as Record<string, unknown>;
 }

@@ -1,1 +1,2 @@
 export * from './test-run-context.js';
+export * from './recording-http-server.js';

@@ -30,11 +30,14 @@ export interface TestRunContextOptions {
   kvStore?: Map<string, TestKvEntry>;
   /** Shares internal storage between contexts: a folder the caller creates and removes. */
   storageRoot?: string;
-  /** What `findExecution` answers, by id: a function gives a new answer on each call (an execution that ends later). */
+  /**
+   * Without `repository`: what `repository.executions.get` answers, by id (a function gives a new answer on each call,
+   * an execution that ends later); an unknown id is null.
+   */
   executions?: Record<string, Execution | (() => Execution | null)>;
   /** A real key-value repository (e.g. SQLite) instead of the in-memory `kvStore`. */
   kv?: KvRepository;
-  /** The repository tasks read flows, executions and logs from; without it, reading one fails. */
+  /** The repository tasks read flows, executions and logs from; without it, only `executions.get` answers (`executions`). */
   repository?: TaskRepository;
   /** `pebble` renders with the flow model's expression engine instead of the trivial path substitution. */
   expressions?: 'paths' | 'pebble';
@@ -201,11 +204,7 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     storage,
     namespaceFiles,
     kv,
-    async findExecution(id) {
-      const found = options.executions?.[id];
-      return (typeof found === 'function' ? found() : found) ?? null;
-    },
-    repository: options.repository ?? noRepository(),
+    repository: options.repository ?? executionsOnlyRepository(options.executions ?? {}),
     async workingDirectory() {
       workingDirectory ??= await mkdtemp(path.join(root, 'work-'));
       return workingDirectory;
@@ -233,9 +232,15 @@ function lookup(variables: Record<string, unknown>, expression: string): unknown
   return current;
 }
 
-function noRepository(): TaskRepository {
-  const missing = () => {
-    throw new Error('this test context has no repository: pass one in the options');
+/** A repository that answers `executions.get` from the given executions; anything else fails the test. */
+function executionsOnlyRepository(executions: NonNullable<TestRunContextOptions['executions']>): TaskRepository {
+  const missing = (name: string | symbol) => {
+    throw new Error(`this test context has no repository (${String(name)}): pass one in the options`);
   };
-  return new Proxy({} as TaskRepository, { get: missing });
+  const get = async (id: string) => {
+    const found = executions[id];
+    return (typeof found === 'function' ? found() : found) ?? null;
+  };
+  const executionRepository = new Proxy({ get } as unknown as TaskRepository['executions'], { get: (target, name) => (name === 'get' ? target.get : missing(name)) });
+  return new Proxy({} as TaskRepository, { get: (_target, name) => (name === 'executions' ? executionRepository : missing(name)) });
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { type Execution, type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
+import { type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
 import { MetricCollector, repositoryNamespaceKv, ScopedStorage, type NamespaceFileSource, type NamespaceKv, type RunContext, type TaskLogger, type TaskRepository } from '@osprey/plugins';
 import type { Repository } from '@osprey/repository';
 import { STORAGE_SCHEME, StorageNotFoundError, type Storage } from '@osprey/storage';
@@ -162,10 +162,6 @@ export class WorkerRunContext implements RunContext {
   /** The valid metrics this attempt recorded, for its task result. */
   get metrics(): readonly TaskRunMetric[] {
     return this.metricCollector.metrics;
-  }
-
-  findExecution(id: string): Promise<Execution | null> {
-    return this.init.repository.executions.get(id);
   }
 
   kv(namespace?: string): NamespaceKv {
