@@ -4,7 +4,6 @@ import { EventPattern, Payload, type MicroserviceOptions } from '@nestjs/microse
 import type { INestMicroservice } from '@nestjs/common';
 import { VersionConflictError, type BroadcastMessage } from '@osprey/queue';
 import { OspreyMetrics } from '../metrics.js';
-import { OSPREY_LOGGER } from '../nest/tokens.js';
 import { ErrorFilter } from '../webserver/error.filter.js';
 import { FakeBroadcast, FakeEventQueue, FakeJobQueue, recordingLogger, until, type LogLine } from '../testing/in-memory-queues.js';
 import { QueueContext, type QueueConsumer, type QueueDispatch } from './queue-context.js';
@@ -43,6 +42,7 @@ class SecondBroadcastController {
   @EventPattern<QueuePattern>(BROADCAST_PATTERN)
   async hear(@Payload() message: BroadcastMessage): Promise<void> {
     heard.push({ by: 'second', message });
+    if (message.type === 'flowChanged' && message.flowId === 'refused') throw new Error('the cache refused the flow');
   }
 }
 
@@ -72,9 +72,9 @@ describe('QueueTransport as a Nest microservice', () => {
     consumer = new CapturingConsumer();
     broadcast = new FakeBroadcast();
     heard.length = 0;
-    @Module({ controllers: [TestController, FirstBroadcastController, SecondBroadcastController], providers: [{ provide: OSPREY_LOGGER, useValue: recording.logger }, { provide: OspreyMetrics, useValue: metrics }] })
+    @Module({ controllers: [TestController, FirstBroadcastController, SecondBroadcastController], providers: [{ provide: OspreyMetrics, useValue: metrics }] })
     class TestModule {}
-    app = await NestFactory.createMicroservice<MicroserviceOptions>(TestModule, { strategy: new QueueTransport([consumer, new BroadcastConsumer(broadcast, recording.logger)]), logger: false });
+    app = await NestFactory.createMicroservice<MicroserviceOptions>(TestModule, { strategy: new QueueTransport([consumer, new BroadcastConsumer(broadcast)], recording.logger), logger: false });
     // The server's HTTP filter is global there (inheritAppConfig): the queue handlers' own filter must come first.
     app.useGlobalFilters(new ErrorFilter(recording.logger));
     await app.listen();
@@ -104,6 +104,7 @@ describe('QueueTransport as a Nest microservice', () => {
     await expect(deliver('fail')).rejects.toThrow('the store refused the commit');
     const line = await until(() => lines.find((l) => l.msg === 'queue handler failed'));
     expect(line).toMatchObject({ level: 'error', pattern: EXECUTION_EVENTS_PATTERN, executionId: 'exec-1', events: 1, err: { message: 'the store refused the commit' } });
+    expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toHaveLength(1);
     expect(await metrics.registry.getSingleMetricAsString('osprey_queue_handler_seconds')).toContain(`osprey_queue_handler_seconds_count{pattern="${EXECUTION_EVENTS_PATTERN}",outcome="failed"} 1`);
   });
 
@@ -132,7 +133,19 @@ describe('QueueTransport as a Nest microservice', () => {
     expect(broadcast.subscribers).toBe(0);
   });
 
-  it('refuses a pattern no handler takes, naming it', async () => {
+  it('logs a failed broadcast handler once, with the broadcast\'s ids, and still delivers it to the other handlers', async () => {
+    await broadcast.publish({ type: 'flowChanged', namespace: 'company.team', flowId: 'refused' });
+    await until(() => heard.length === 2 && lines.some((l) => l.msg === 'queue handler failed'));
+    // The consumer's own catch must not tell it a second time (it runs before close() settles).
+    await app!.close();
+    app = undefined;
+    expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([
+      expect.objectContaining({ level: 'error', msg: 'queue handler failed', pattern: BROADCAST_PATTERN, type: 'flowChanged', flowId: 'refused', err: expect.objectContaining({ message: 'the cache refused the flow' }) }),
+    ]);
+  });
+
+  it('refuses a pattern no handler takes, naming it, and logs it', async () => {
     await expect(deliver('ok', WORKER_JOB_PATTERN)).rejects.toBeInstanceOf(NoQueueHandlerError);
+    expect(lines.find((l) => l.msg === 'queue handler failed')).toMatchObject({ level: 'error', pattern: WORKER_JOB_PATTERN, err: { message: `no @EventPattern handler for ${WORKER_JOB_PATTERN}` } });
   });
 });

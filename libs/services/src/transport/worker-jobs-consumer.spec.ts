@@ -109,12 +109,14 @@ describe('WorkerJobsConsumer', () => {
   it('frees the slot of a failed handler and leaves its lease to expire (the job runs again as a new attempt)', async () => {
     const jobs = new FakeJobQueue();
     await jobs.publish([workerJob('a')]);
-    const { logger, lines } = recordingLogger();
+    const { logger } = recordingLogger();
     consumer = new WorkerJobsConsumer(jobs, logger, { workerId: 'worker-1', concurrency: 1, leaseMs: 60_000, shutdownGraceMs: 0 });
-    consumer.start(() => Promise.reject(new Error('the queue refused taskStarted')));
-    const line = await until(() => lines.find((l) => l.msg.startsWith('worker job handler failed')));
-    expect(line).toMatchObject({ level: 'warn', taskRunId: 'a', err: { message: 'the queue refused taskStarted' } });
-    await until(() => consumer!.activeJobs === 0);
+    let failures = 0;
+    consumer.start(() => {
+      failures++;
+      return Promise.reject(new Error('the queue refused taskStarted'));
+    });
+    await until(() => failures === 1 && consumer!.activeJobs === 0);
     await consumer.stop();
     expect(jobs.givenBack).toEqual([]);
     expect(jobs.leased.has('a:1')).toBe(true);

@@ -135,9 +135,8 @@ export class WorkerJobsConsumer implements QueueConsumer {
     const context = new QueueContext(WORKER_JOB_PATTERN, { executionId, taskRunId: taskRun.id, taskId: lease.job.task.id }, controller.signal);
     const entry: RunningJob = { lease, controller, done: Promise.resolve() };
     entry.done = dispatch(WORKER_JOB_PATTERN, lease, context)
-      .catch((error: unknown) => {
-        this.logger.warn({ err: error, executionId, taskRunId: taskRun.id }, 'worker job handler failed: the job runs again once its lease expires');
-      })
+      // The transport logged the failure; the lease is left to expire, and the job runs again as a new attempt.
+      .catch(() => undefined)
       .finally(() => {
         this.running.delete(lease.job.id);
         this.wake?.();
