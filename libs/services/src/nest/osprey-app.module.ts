@@ -24,7 +24,7 @@ export interface OspreyAppOptions {
   logger: Logger;
   /** Type of the instance in heartbeats; default the role, or STANDALONE for several. */
   instanceType?: ServiceInstance['type'];
-  /** Records what the backend modules open: give one to close them if the creation fails (createClosingOnFailure). */
+  /** Records what the backend modules open, to close them if the creation fails (createOspreyApp gives one). */
   opened?: OpenedAdapters;
 }
 
