@@ -2,7 +2,7 @@
  * What the backend modules opened while Nest was creating the application. Nest runs no shutdown hook of an
  * application whose creation failed, so without this a provider failing after the queue or the repository opened
  * (an unreachable search server after Kafka, a bad setting of a service) would leave their connections, files and
- * background loops open in the process: see `createClosingOnFailure`.
+ * background loops open in the process: whoever calls NestFactory closes them (`createOspreyApp` in @osprey/services).
  */
 export class OpenedAdapters {
   private readonly adapters: { name: string; close: () => Promise<void> }[] = [];
@@ -22,15 +22,5 @@ export class OpenedAdapters {
         onError(error, name);
       }
     }
-  }
-}
-
-/** Runs `create` (a NestFactory call); if it fails, closes what `opened` recorded, then rethrows its error. */
-export async function createClosingOnFailure<T>(opened: OpenedAdapters, create: () => Promise<T>, onCloseError: (error: unknown, name: string) => void): Promise<T> {
-  try {
-    return await create();
-  } catch (error) {
-    await opened.closeAll(onCloseError);
-    throw error;
   }
 }

@@ -3,16 +3,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { isTerminated, parseFlow, type Execution, type Flow } from '@osprey/flow-model';
-import { NestFactory } from '@nestjs/core';
-import type { MicroserviceOptions } from '@nestjs/microservices';
 import { EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { loadConfig, type Logger } from '@osprey/server';
-import { createClosingOnFailure, OpenedAdapters } from '@osprey/server/nest';
 import { TriggerExecution } from '../executions/trigger-execution.js';
-import { NestPinoLogger } from '../nest/nest-logger.js';
-import { OspreyAppModule } from '../nest/osprey-app.module.js';
-import { QueueTransport } from '../transport/queue-transport.js';
+import { createOspreyApp } from '../nest/create-osprey-app.js';
 import { FlowTestTimeoutError } from './flow-test-timeout-error.js';
 
 export { FlowTestTimeoutError } from './flow-test-timeout-error.js';
@@ -45,20 +40,10 @@ export async function runFlowTest(request: FlowTestRequest): Promise<FlowTestRes
   const config = loadConfig({ env: {}, overrides: { dataDir, 'worker.leaseMs': 15_000 } });
   // The executor and worker modules on a throw-away SQLite backend, their queue transport connected as in a server;
   // the application never listens on HTTP.
-  const opened = new OpenedAdapters();
-  const app = await createClosingOnFailure(
-    opened,
-    () =>
-      NestFactory.create(OspreyAppModule.forRoot({ config, roles: ['executor', 'worker'], logger: request.logger, opened }), {
-        logger: new NestPinoLogger(request.logger),
-        abortOnError: false,
-      }),
-    (error, adapter) => request.logger.warn({ err: error, adapter }, 'closing an adapter after the failed start failed'),
-  ).catch(async (error: unknown) => {
+  const app = await createOspreyApp({ config, roles: ['executor', 'worker'], logger: request.logger }).catch(async (error: unknown) => {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   });
-  app.connectMicroservice<MicroserviceOptions>({ strategy: app.get(QueueTransport) }, { inheritAppConfig: true });
   try {
     const repo = app.get<Repository>(REPOSITORY);
     for (const { flow, source } of others) await repo.flows.save(flow, source);

@@ -1,12 +1,8 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLogger, type OspreyConfig } from '@osprey/server';
-import { createClosingOnFailure, OpenedAdapters } from '@osprey/server/nest';
-import { NestPinoLogger } from './nest-logger.js';
-import { OspreyAppModule } from './osprey-app.module.js';
+import { createOspreyApp } from './create-osprey-app.js';
 import type { ServiceRole } from '../service-role.js';
 import { ErrorFilter } from '../webserver/error.filter.js';
 import { ApiCredentials } from '../webserver/auth/api-credentials.js';
@@ -14,7 +10,6 @@ import { apiAuthMiddleware } from '../webserver/auth/api-auth.middleware.js';
 import { staticUiMiddleware } from '../webserver/static-ui.js';
 import { OpenApiDocument } from '../webserver/openapi.js';
 import { DeclaredQueryGuard } from '../webserver/declared-query.guard.js';
-import { QueueTransport } from '../transport/queue-transport.js';
 import { API_CONTROLLERS } from '../webserver/api-controllers.js';
 import { apiRoots, tenantPathsMiddleware } from '../webserver/tenant-paths.js';
 import { chooseListenAddress, describeHost, localUrl } from './listen-address.js';
@@ -47,17 +42,7 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
     refuseOpenApi: options.listen?.refuseOpenApi ?? false,
   });
   if (listen.warning) logger.warn({ address: listen.host }, listen.warning);
-  const opened = new OpenedAdapters();
-  const app = await createClosingOnFailure(
-    opened,
-    () =>
-      NestFactory.create<NestExpressApplication>(OspreyAppModule.forRoot({ config: options.config, roles: options.roles, logger, opened }), {
-        logger: new NestPinoLogger(logger),
-        bodyParser: true,
-        abortOnError: false,
-      }),
-    (error, adapter) => logger.warn({ err: error, adapter }, 'closing an adapter after the failed start failed'),
-  );
+  const app = await createOspreyApp<NestExpressApplication>({ config: options.config, roles: options.roles, logger }, { bodyParser: true });
   const errors = new ErrorFilter(logger);
   // The UI's files are public (they hold no data); everything else is behind the credentials.
   if (options.roles.includes('webserver')) app.use(staticUiMiddleware(options.uiDir));
@@ -95,9 +80,6 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
         });
     });
   }
-  // Queue consumers are Nest microservice handlers: the transport (one per process, from DI so that the lifecycle drains
-  // it in order) delivers to the @EventPattern handlers with the app's interceptors and filters.
-  app.connectMicroservice<MicroserviceOptions>({ strategy: app.get(QueueTransport) }, { inheritAppConfig: true });
   try {
     await app.listen(options.config.server.port, listen.host);
     await app.startAllMicroservices();

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { MicroserviceOptions } from '@nestjs/microservices';
 import { BROADCAST_QUEUE, EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { openSqliteRepository } from '@osprey/repository/sql';
 import { createLogger, loadConfig } from '@osprey/server';
-import { createClosingOnFailure, OpenedAdapters, PROJECTION } from '@osprey/server/nest';
+import { OpenedAdapters, PROJECTION } from '@osprey/server/nest';
 import { STORAGE } from '@osprey/storage';
 import { ExecutorService } from '../executor/executor-service.js';
 import { ExecutionEventsConsumer } from '../transport/execution-events-consumer.js';
@@ -21,6 +20,7 @@ import { BROADCAST_PATTERN, EXECUTION_EVENTS_PATTERN, WORKER_JOB_PATTERN } from 
 import { QueueTransport } from '../transport/queue-transport.js';
 import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import { DeployFlow } from '../flows/deploy-flow.js';
+import { createOspreyApp } from './create-osprey-app.js';
 import { OspreyAppModule } from './osprey-app.module.js';
 import type { ServiceRole } from '../service-role.js';
 
@@ -76,10 +76,9 @@ describe('OspreyAppModule on the embedded backend', () => {
 
   it('connected as a microservice, delivers each pattern to the handlers of the composed roles', async () => {
     const config = loadConfig({ env: {}, overrides: { dataDir: dir } });
-    const http = await NestFactory.create(OspreyAppModule.forRoot({ config, roles: ['executor', 'worker', 'scheduler', 'webserver'], logger: silent }), { logger: false, abortOnError: false });
+    const http = await createOspreyApp({ config, roles: ['executor', 'worker', 'scheduler', 'webserver'], logger: silent }, { logger: false });
     app = http;
     const transport = http.get(QueueTransport);
-    http.connectMicroservice<MicroserviceOptions>({ strategy: transport }, { inheritAppConfig: true });
     await http.init();
     await http.startAllMicroservices();
     expect([...transport.getHandlers().keys()].sort()).toEqual([BROADCAST_PATTERN, EXECUTION_EVENTS_PATTERN, WORKER_JOB_PATTERN]);
@@ -134,10 +133,10 @@ describe('OspreyAppModule on the embedded backend', () => {
     // A provider that fails once the repository is open, as a service's factory failing on its settings would.
     @Module({ imports: [OspreyAppModule.forRoot({ config, roles: ['worker'], logger: silent, opened })], providers: [{ provide: 'FAILS', useFactory: () => { throw new Error('setting refused'); }, inject: [REPOSITORY] }] })
     class FailingAppModule {}
+    await expect(NestFactory.createApplicationContext(FailingAppModule, { logger: false, abortOnError: false })).rejects.toThrow('setting refused');
+    // What createOspreyApp does when the creation fails.
     const closeErrors: string[] = [];
-    await expect(
-      createClosingOnFailure(opened, () => NestFactory.createApplicationContext(FailingAppModule, { logger: false, abortOnError: false }), (_error, name) => closeErrors.push(name)),
-    ).rejects.toThrow('setting refused');
+    await opened.closeAll((_error, name) => closeErrors.push(name));
     expect(closeErrors).toEqual([]);
     // Nothing of the embedded database is held open any more (without the close, osprey.db and its WAL stay open).
     expect(openFilesUnder(dir)).toEqual([]);

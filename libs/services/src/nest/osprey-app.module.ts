@@ -24,7 +24,7 @@ export interface OspreyAppOptions {
   logger: Logger;
   /** Type of the instance in heartbeats; default the role, or STANDALONE for several. */
   instanceType?: ServiceInstance['type'];
-  /** Records what the backend modules open: give one to close them if the creation fails (createClosingOnFailure). */
+  /** Records what the backend modules open, to close them if the creation fails (createOspreyApp gives one). */
   opened?: OpenedAdapters;
 }
 
@@ -71,7 +71,7 @@ export class OspreyAppModule {
           provide: QueueTransport,
           // The consumers of the roles this process runs, in the order the transport's own close() stops them.
           useFactory: (executionEvents?: ExecutionEventsConsumer, workerJobs?: WorkerJobsConsumer, indexFeed?: IndexFeedConsumer | null, broadcasts?: BroadcastConsumer | null) =>
-            new QueueTransport([executionEvents, workerJobs, indexFeed ?? undefined, broadcasts ?? undefined].filter((c) => c !== undefined)),
+            new QueueTransport([executionEvents, workerJobs, indexFeed ?? undefined, broadcasts ?? undefined].filter((c) => c !== undefined), logger),
           inject: [
             { token: ExecutionEventsConsumer, optional: true },
             { token: WorkerJobsConsumer, optional: true },
@@ -82,7 +82,7 @@ export class OspreyAppModule {
         {
           provide: BroadcastConsumer,
           // Only the roles with broadcast handlers subscribe (kills, flow and trigger changes); the API only publishes.
-          useFactory: (broadcast: BroadcastQueue) => (roles.some((role) => BROADCAST_ROLES.includes(role)) ? new BroadcastConsumer(broadcast, logger.child({ component: 'queue' })) : null),
+          useFactory: (broadcast: BroadcastQueue) => (roles.some((role) => BROADCAST_ROLES.includes(role)) ? new BroadcastConsumer(broadcast) : null),
           inject: [BROADCAST_QUEUE],
         },
       ],

@@ -1,26 +1,21 @@
 import type { BroadcastMessage, BroadcastQueue } from '@osprey/queue';
-import type { Logger } from '@osprey/server';
 import { QueueContext, type QueueConsumer, type QueueDispatch, type QueueMessageIds } from './queue-context.js';
 import { BROADCAST_PATTERN } from './queue-patterns.js';
 
 /**
  * The broadcasts: one subscription per process, each message delivered to every `BROADCAST_PATTERN` handler (the
  * worker's kills, the executor's and scheduler's flow and trigger caches). Broadcasts are fire-and-forget: a handler
- * that fails is logged and the message is not delivered again.
+ * that fails is logged (by the transport) and the message is not delivered again.
  */
 export class BroadcastConsumer implements QueueConsumer {
   private unsubscribe?: () => void;
 
-  constructor(
-    private readonly broadcast: BroadcastQueue,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly broadcast: BroadcastQueue) {}
 
   start(dispatch: QueueDispatch): void {
     this.unsubscribe ??= this.broadcast.subscribe((message) => {
-      dispatch(BROADCAST_PATTERN, message, new QueueContext(BROADCAST_PATTERN, idsOf(message))).catch((error: unknown) =>
-        this.logger.warn({ err: error, type: message.type }, 'a broadcast handler failed; broadcasts are not delivered again'),
-      );
+      // The transport logged a failure; a broadcast is not delivered again.
+      dispatch(BROADCAST_PATTERN, message, new QueueContext(BROADCAST_PATTERN, idsOf(message))).catch(() => undefined);
     });
   }
 

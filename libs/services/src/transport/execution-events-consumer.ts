@@ -1,7 +1,8 @@
 import { setImmediate as nextTurn, setTimeout as wait } from 'node:timers/promises';
 import { ConditionWindowConflictError, VersionConflictError, type ClaimedEvent, type ExecutionEventQueue } from '@osprey/queue';
 import type { Logger } from '@osprey/server';
-import { ifAborted, inParallel } from './in-parallel.js';
+import { ifAborted, runConsumerLoop } from './consumer-loop.js';
+import { inParallel } from './in-parallel.js';
 import { QueueContext, type QueueConsumer, type QueueDispatch } from './queue-context.js';
 import { EXECUTION_EVENTS_PATTERN } from './queue-patterns.js';
 
@@ -57,30 +58,20 @@ export class ExecutionEventsConsumer implements QueueConsumer {
 
   private async run(dispatch: QueueDispatch): Promise<void> {
     const signal = this.abort.signal;
-    this.logger.info({ executorId: this.options.consumerId }, 'executor started');
-    try {
-      while (!signal.aborted) await this.claimAndDispatch(dispatch, signal);
-    } catch (error) {
-      // stop() aborts the waits between turns: that ends the loop; anything else is a fault of the loop itself.
-      if (!signal.aborted) throw error;
-    }
-    this.logger.info({ executorId: this.options.consumerId }, 'executor stopped');
+    const { consumerId, batchSize, leaseMs } = this.options;
+    this.logger.info({ executorId: consumerId }, 'executor started');
+    await runConsumerLoop(signal, {
+      take: () => this.events.claim(consumerId, batchSize, leaseMs),
+      waitForMore: () => this.events.waitForEvents(this.options.idleWaitMs ?? IDLE_WAIT_MS, signal),
+      handle: (claimed) => this.dispatchBatch(dispatch, claimed, signal),
+      onTakeFailed: (error) => this.logger.error({ err: error }, 'claiming execution events failed; retrying'),
+      retryMs: this.options.retryMs ?? RETRY_MS,
+    });
+    this.logger.info({ executorId: consumerId }, 'executor stopped');
   }
 
-  private async claimAndDispatch(dispatch: QueueDispatch, signal: AbortSignal): Promise<void> {
-    const { consumerId, batchSize, leaseMs } = this.options;
-    let claimed: ClaimedEvent[];
-    try {
-      claimed = await this.events.claim(consumerId, batchSize, leaseMs);
-    } catch (error) {
-      this.logger.error({ err: error }, 'claiming execution events failed; retrying');
-      await wait(this.options.retryMs ?? RETRY_MS, undefined, { signal });
-      return;
-    }
-    if (claimed.length === 0) {
-      await this.events.waitForEvents(this.options.idleWaitMs ?? IDLE_WAIT_MS, signal);
-      return;
-    }
+  private async dispatchBatch(dispatch: QueueDispatch, claimed: ClaimedEvent[], signal: AbortSignal): Promise<void> {
+    const { consumerId, leaseMs } = this.options;
     const byExecution = new Map<string, ClaimedEvent[]>();
     for (const event of claimed) {
       const list = byExecution.get(event.executionId) ?? [];

@@ -6,8 +6,3 @@ export async function inParallel<T>(items: readonly T[], limit: number, task: (i
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
-
-/** A wait cut short by its abort signal is over, not failed. */
-export function ifAborted(error: unknown): void {
-  if (!(error instanceof Error && error.name === 'AbortError')) throw error;
-}

@@ -4,9 +4,9 @@ import { EventPattern, Payload, type MicroserviceOptions } from '@nestjs/microse
 import type { INestMicroservice } from '@nestjs/common';
 import { VersionConflictError, type BroadcastMessage } from '@osprey/queue';
 import { OspreyMetrics } from '../metrics.js';
-import { OSPREY_LOGGER } from '../nest/tokens.js';
 import { ErrorFilter } from '../webserver/error.filter.js';
-import { FakeBroadcast, FakeEventQueue, FakeJobQueue, recordingLogger, until, type LogLine } from '../testing/in-memory-queues.js';
+import { openRecordedQueue, type RecordedQueue } from '../testing/recorded-queues.js';
+import { recordingLogger, until, type LogLine } from '../testing/test-support.js';
 import { QueueContext, type QueueConsumer, type QueueDispatch } from './queue-context.js';
 import { QueueHandlers } from './queue-handlers.decorator.js';
 import { BroadcastConsumer } from './broadcast-consumer.js';
@@ -43,6 +43,7 @@ class SecondBroadcastController {
   @EventPattern<QueuePattern>(BROADCAST_PATTERN)
   async hear(@Payload() message: BroadcastMessage): Promise<void> {
     heard.push({ by: 'second', message });
+    if (message.type === 'flowChanged' && message.flowId === 'refused') throw new Error('the cache refused the flow');
   }
 }
 
@@ -63,18 +64,18 @@ describe('QueueTransport as a Nest microservice', () => {
   let lines: LogLine[];
   let metrics: OspreyMetrics;
   let consumer: CapturingConsumer;
-  let broadcast: FakeBroadcast;
+  let queue: RecordedQueue;
 
   beforeEach(async () => {
     const recording = recordingLogger();
     lines = recording.lines;
-    metrics = new OspreyMetrics(new FakeEventQueue(), new FakeJobQueue());
+    queue = await openRecordedQueue();
+    metrics = new OspreyMetrics(queue.events, queue.jobs);
     consumer = new CapturingConsumer();
-    broadcast = new FakeBroadcast();
     heard.length = 0;
-    @Module({ controllers: [TestController, FirstBroadcastController, SecondBroadcastController], providers: [{ provide: OSPREY_LOGGER, useValue: recording.logger }, { provide: OspreyMetrics, useValue: metrics }] })
+    @Module({ controllers: [TestController, FirstBroadcastController, SecondBroadcastController], providers: [{ provide: OspreyMetrics, useValue: metrics }] })
     class TestModule {}
-    app = await NestFactory.createMicroservice<MicroserviceOptions>(TestModule, { strategy: new QueueTransport([consumer, new BroadcastConsumer(broadcast, recording.logger)]), logger: false });
+    app = await NestFactory.createMicroservice<MicroserviceOptions>(TestModule, { strategy: new QueueTransport([consumer, new BroadcastConsumer(queue.broadcast)], recording.logger), logger: false });
     // The server's HTTP filter is global there (inheritAppConfig): the queue handlers' own filter must come first.
     app.useGlobalFilters(new ErrorFilter(recording.logger));
     await app.listen();
@@ -82,6 +83,7 @@ describe('QueueTransport as a Nest microservice', () => {
 
   afterEach(async () => {
     await app?.close();
+    await queue.close();
   });
 
   const deliver = (outcome: TestMessage['outcome'], pattern: QueuePattern = EXECUTION_EVENTS_PATTERN) =>
@@ -104,6 +106,7 @@ describe('QueueTransport as a Nest microservice', () => {
     await expect(deliver('fail')).rejects.toThrow('the store refused the commit');
     const line = await until(() => lines.find((l) => l.msg === 'queue handler failed'));
     expect(line).toMatchObject({ level: 'error', pattern: EXECUTION_EVENTS_PATTERN, executionId: 'exec-1', events: 1, err: { message: 'the store refused the commit' } });
+    expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toHaveLength(1);
     expect(await metrics.registry.getSingleMetricAsString('osprey_queue_handler_seconds')).toContain(`osprey_queue_handler_seconds_count{pattern="${EXECUTION_EVENTS_PATTERN}",outcome="failed"} 1`);
   });
 
@@ -122,17 +125,31 @@ describe('QueueTransport as a Nest microservice', () => {
 
   it('delivers each broadcast to every handler of the pattern, and unsubscribes on close', async () => {
     const kill: BroadcastMessage = { type: 'killTaskRuns', executionId: 'exec-1', taskRunIds: ['tr-1'] };
-    await broadcast.publish(kill);
+    await queue.broadcast.publish(kill);
     await until(() => heard.length === 2);
     expect(heard.map((h) => h.by).sort()).toEqual(['first', 'second']);
-    expect(heard.every((h) => h.message === kill)).toBe(true);
-    expect(broadcast.subscribers).toBe(1);
+    // One subscription per process: both handlers get the one message it read.
+    expect(heard[0]!.message).toEqual(kill);
+    expect(heard[1]!.message).toBe(heard[0]!.message);
+    expect(queue.broadcast.subscribers).toBe(1);
     await app!.close();
     app = undefined;
-    expect(broadcast.subscribers).toBe(0);
+    expect(queue.broadcast.subscribers).toBe(0);
   });
 
-  it('refuses a pattern no handler takes, naming it', async () => {
+  it('logs a failed broadcast handler once, with the broadcast\'s ids, and still delivers it to the other handlers', async () => {
+    await queue.broadcast.publish({ type: 'flowChanged', namespace: 'company.team', flowId: 'refused' });
+    await until(() => heard.length === 2 && lines.some((l) => l.msg === 'queue handler failed'));
+    // The consumer's own catch must not tell it a second time (it runs before close() settles).
+    await app!.close();
+    app = undefined;
+    expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([
+      expect.objectContaining({ level: 'error', msg: 'queue handler failed', pattern: BROADCAST_PATTERN, type: 'flowChanged', flowId: 'refused', err: expect.objectContaining({ message: 'the cache refused the flow' }) }),
+    ]);
+  });
+
+  it('refuses a pattern no handler takes, naming it, and logs it', async () => {
     await expect(deliver('ok', WORKER_JOB_PATTERN)).rejects.toBeInstanceOf(NoQueueHandlerError);
+    expect(lines.find((l) => l.msg === 'queue handler failed')).toMatchObject({ level: 'error', pattern: WORKER_JOB_PATTERN, err: { message: `no @EventPattern handler for ${WORKER_JOB_PATTERN}` } });
   });
 });

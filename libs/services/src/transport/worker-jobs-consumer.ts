@@ -2,7 +2,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import type { LeasedJob, WorkerJobQueue } from '@osprey/queue';
 import type { Logger } from '@osprey/server';
 import { JobHandedBackError, JobKilledError, LeaseLostError } from './abort-reasons.js';
-import { ifAborted } from './in-parallel.js';
+import { ifAborted, runConsumerLoop } from './consumer-loop.js';
 import { QueueContext, type QueueConsumer, type QueueDispatch } from './queue-context.js';
 import { WORKER_JOB_PATTERN } from './queue-patterns.js';
 
@@ -98,35 +98,27 @@ export class WorkerJobsConsumer implements QueueConsumer {
 
   private async run(dispatch: QueueDispatch): Promise<void> {
     const signal = this.abort.signal;
-    this.logger.info({ workerId: this.options.workerId, concurrency: this.options.concurrency, workerGroup: this.options.group ?? null }, 'worker started');
-    try {
-      while (!signal.aborted) await this.takeAndDispatch(dispatch, signal);
-    } catch (error) {
-      // stop() aborts the waits between takes: that ends the loop; anything else is a fault of the loop itself.
-      if (!signal.aborted) throw error;
-    }
+    const { workerId, concurrency, leaseMs } = this.options;
+    const take = { workerGroup: this.options.group ?? null };
+    this.logger.info({ workerId, concurrency, workerGroup: take.workerGroup }, 'worker started');
+    await runConsumerLoop(signal, {
+      // Only free slots are taken: the previous turn waited for one.
+      take: () => this.jobs.take(workerId, concurrency - this.running.size, leaseMs, take),
+      waitForMore: () => this.jobs.waitForJobs(this.options.idleWaitMs ?? IDLE_WAIT_MS, signal, take),
+      handle: async (leases) => {
+        for (const lease of leases) this.launch(dispatch, lease);
+        await this.slotFree(signal);
+      },
+      onTakeFailed: (error) => this.logger.error({ err: error }, 'taking jobs failed; retrying'),
+      retryMs: this.options.retryMs ?? RETRY_MS,
+    });
   }
 
-  private async takeAndDispatch(dispatch: QueueDispatch, signal: AbortSignal): Promise<void> {
-    const free = this.options.concurrency - this.running.size;
-    const take = { workerGroup: this.options.group ?? null };
-    if (free <= 0) {
+  /** Resolves once a slot is free: a job's end wakes it; it looks again every FULL_RECHECK_MS should that be missed. */
+  private async slotFree(signal: AbortSignal): Promise<void> {
+    while (this.running.size >= this.options.concurrency && !signal.aborted) {
       await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), wait(FULL_RECHECK_MS, undefined, { signal })]);
-      return;
     }
-    let leases: LeasedJob[];
-    try {
-      leases = await this.jobs.take(this.options.workerId, free, this.options.leaseMs, take);
-    } catch (error) {
-      this.logger.error({ err: error }, 'taking jobs failed; retrying');
-      await wait(this.options.retryMs ?? RETRY_MS, undefined, { signal });
-      return;
-    }
-    if (leases.length === 0) {
-      await this.jobs.waitForJobs(this.options.idleWaitMs ?? IDLE_WAIT_MS, signal, take);
-      return;
-    }
-    for (const lease of leases) this.launch(dispatch, lease);
   }
 
   private launch(dispatch: QueueDispatch, lease: LeasedJob): void {
@@ -135,9 +127,8 @@ export class WorkerJobsConsumer implements QueueConsumer {
     const context = new QueueContext(WORKER_JOB_PATTERN, { executionId, taskRunId: taskRun.id, taskId: lease.job.task.id }, controller.signal);
     const entry: RunningJob = { lease, controller, done: Promise.resolve() };
     entry.done = dispatch(WORKER_JOB_PATTERN, lease, context)
-      .catch((error: unknown) => {
-        this.logger.warn({ err: error, executionId, taskRunId: taskRun.id }, 'worker job handler failed: the job runs again once its lease expires');
-      })
+      // The transport logged the failure; the lease is left to expire, and the job runs again as a new attempt.
+      .catch(() => undefined)
       .finally(() => {
         this.running.delete(lease.job.id);
         this.wake?.();
