@@ -1,15 +1,10 @@
-import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { repoRoot, runCli } from '../support/osprey-cli.js';
+import { testOwnFlow } from '../support/osprey-cli.js';
 
 /**
  * The tasks the executor runs itself with timers and other executions involved, through the built `osprey flow
  * test`: LoopUntil's waits between iterations (a real timer each time), Exit ending an execution with a worker
  * job still running and a parent waiting on it, and SetVariables/UnsetVariables seen by tasks a worker runs.
  */
-const flowsDir = join(repoRoot, 'e2e/flows');
-
 interface Run {
   id: string;
   taskId: string;
@@ -23,17 +18,7 @@ interface Execution {
   variables?: Record<string, unknown>;
 }
 
-async function flowTest(flow: string, needs: string[] = []): Promise<{ execution: Execution; triggered: Execution[] }> {
-  const needsDir = mkdtempSync(join(tmpdir(), 'osprey-executor-tasks-'));
-  try {
-    for (const need of needs) copyFileSync(join(flowsDir, need), join(needsDir, need));
-    const result = await runCli(['flow', 'test', join(flowsDir, flow), '--flows', needsDir, '--timeout', '60'], { timeoutMs: 90_000 });
-    if (result.code !== 0) throw new Error(`${flow}: exit ${result.code}: ${result.stderr.trim()}`);
-    return JSON.parse(result.stdout) as { execution: Execution; triggered: Execution[] };
-  } finally {
-    rmSync(needsDir, { recursive: true, force: true });
-  }
-}
+const flowTest = (flow: string, needs: string[] = []) => testOwnFlow<Execution>(flow, { needs });
 
 const runsOf = (e: Execution, taskId: string) => e.taskRunList.filter((r) => r.taskId === taskId);
 const states = (histories: { state: string }[]) => histories.map((h) => h.state);
