@@ -634,12 +634,17 @@ export const PAUSE_TASK = task('flowable', `${CORE}.flow.Pause`, [`${LEGACY}.flo
   onResume: prop.inputs().optional(),
   tasks: prop.tasks({ allowEmpty: true }).describe('Deprecated: tasks run after the pause.').optional(),
 });
+/** LoopUntil's `checkFrequency`, each key with its own type (checked when the flow is loaded, again once rendered). */
+export const CHECK_FREQUENCY_PROPERTIES = declaredProperties({
+  interval: prop.duration().optional(),
+  maxIterations: prop.integer().optional(),
+  maxDuration: prop.duration().optional(),
+});
 export const LOOP_UNTIL_TASK = task('flowable', `${CORE}.flow.LoopUntil`, [`${CORE}.flow.WaitFor`], {
   condition: prop.string().describe('Rendered after each iteration: the loop ends once it is truthy.'),
   tasks: prop.tasks(),
-  // interval and maxDuration are durations, maxIterations an integer: the resolver checks each one as it reads it.
   checkFrequency: prop
-    .map(z.union([prop.integer(), prop.duration()]), { expressions: false, keys: ['interval', 'maxIterations', 'maxDuration'] })
+    .map(undefined, { expressions: false, keys: Object.keys(CHECK_FREQUENCY_PROPERTIES.shape) })
     .describe('interval between iterations (PT1S), maxIterations (100), maxDuration (PT1H).')
     .optional(),
   failOnMaxReached: prop.boolean().describe('The loop fails, instead of ending as its last iteration, once maxIterations or maxDuration is reached.').optional(),
