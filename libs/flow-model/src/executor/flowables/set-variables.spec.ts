@@ -39,4 +39,13 @@ describe('SetVariables', () => {
     expect(() => flow(`tasks:\n  - id: set\n    type: io.kestra.plugin.core.execution.SetVariables\n    variables: [a]\n`)).toThrow(/tasks\[0\]\.variables: expected a map/);
     expect(() => flow(`tasks:\n${set('      a: 1\n', '    scope: flow\n')}`)).toThrow(/tasks\[0\]\.scope/);
   });
+
+  it('a restart runs a failed SetVariables again as a new attempt, and the execution goes on when it succeeds', () => {
+    // overwrite renders false on the first attempt only.
+    const sim = new Simulation(flow(`variables:\n  name: World\ntasks:\n${set('      name: other\n', '    overwrite: "{{ taskrun.attemptsCount > 0 }}"\n')}${ret('after', '{{ vars.name }}')}`)).run();
+    expect([sim.run1('set').state.current, sim.state]).toEqual(['FAILED', 'FAILED']);
+    sim.send({ type: 'restart' });
+    expect([sim.run1('set').state.current, sim.run1('set').attempts.length, sim.state]).toEqual(['SUCCESS', 2, 'SUCCESS']);
+    expect(sim.run1('after').outputs).toEqual({ value: 'other' });
+  });
 });
