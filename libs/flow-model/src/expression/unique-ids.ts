@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** Seconds between the Unix epoch and the KSUID epoch (2014-05-13T16:53:20Z). */
@@ -13,6 +13,15 @@ function base62(bytes: Uint8Array, length: number): string {
     n /= 62n;
   }
   return out;
+}
+
+/** A version 4 UUID text made of the SHA-256 of `id`: the same id gives the same UUID (the executor's ids are base62). */
+export function uuidFrom(id: string): string {
+  const bytes = createHash('sha256').update(id).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** A 22-character base62 id made of 128 random bits (the shape of execution and task run ids). */
