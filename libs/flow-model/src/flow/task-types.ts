@@ -665,18 +665,37 @@ export const WORKING_DIRECTORY_TASK = task(
 
 // Tasks that change the execution itself, run by the executor
 
+// Exit, SetVariables and UnsetVariables do all their work the moment they start, in the executor: nothing to retry.
+const NOT_RETRIED: RefusedProperties = { retry: 'the executor runs this task at once when it starts: a failure is final (a restart of the execution runs it again)' };
+
 export const EXIT_STATES = ['SUCCESS', 'WARNING', 'KILLED', 'FAILED', 'CANCELLED'] as const;
-export const EXIT_TASK = task('execution', `${CORE}.execution.Exit`, [], {
-  state: prop.enumOf(EXIT_STATES).describe('The state the execution ends in (SUCCESS by default).').optional(),
-});
-export const SET_VARIABLES_TASK = task('execution', `${CORE}.execution.SetVariables`, [], {
-  variables: prop.map().describe('Merged into the execution variables that `vars` reads (nested maps merge).'),
-  overwrite: prop.boolean().describe('false fails the task when one of the variables exists already.').optional(),
-});
-export const UNSET_VARIABLES_TASK = task('execution', `${CORE}.execution.UnsetVariables`, [], {
-  variables: prop.list().describe('Names of the variables to remove; a dotted name removes a nested key.'),
-  ignoreMissing: prop.boolean().describe('true: a variable that does not exist is skipped instead of failing the task.').optional(),
-});
+export const EXIT_TASK = task(
+  'execution',
+  `${CORE}.execution.Exit`,
+  [],
+  { state: prop.enumOf(EXIT_STATES).describe('The state the execution ends in (SUCCESS by default).').optional() },
+  { refused: NOT_RETRIED },
+);
+export const SET_VARIABLES_TASK = task(
+  'execution',
+  `${CORE}.execution.SetVariables`,
+  [],
+  {
+    variables: prop.map().describe('Merged into the execution variables that `vars` reads (nested maps merge).'),
+    overwrite: prop.boolean().describe('false fails the task when one of the variables exists already.').optional(),
+  },
+  { refused: NOT_RETRIED },
+);
+export const UNSET_VARIABLES_TASK = task(
+  'execution',
+  `${CORE}.execution.UnsetVariables`,
+  [],
+  {
+    variables: prop.list().describe('Names of the variables to remove; a dotted name removes a nested key.'),
+    ignoreMissing: prop.boolean().describe('true: a variable that does not exist is skipped instead of failing the task.').optional(),
+  },
+  { refused: NOT_RETRIED },
+);
 
 export const RESUME_TASK = task('execution', `${CORE}.execution.Resume`, [], {
   executionId: prop.string().describe('The paused execution to resume; the current one by default.').optional(),

@@ -38,6 +38,12 @@ describe('SetVariables', () => {
   it('refuses a variables value that is not a map, and unknown properties, when the flow is loaded', () => {
     expect(() => flow(`tasks:\n  - id: set\n    type: io.kestra.plugin.core.execution.SetVariables\n    variables: [a]\n`)).toThrow(/tasks\[0\]\.variables: expected a map/);
     expect(() => flow(`tasks:\n${set('      a: 1\n', '    scope: flow\n')}`)).toThrow(/tasks\[0\]\.scope/);
+    // Its work is done the moment it starts: a retry policy would never apply, so it is refused by name.
+    for (const type of ['SetVariables\n    variables: {a: 1}', 'UnsetVariables\n    variables: [a]', 'Exit']) {
+      expect(() => flow(`tasks:\n  - id: t\n    type: io.kestra.plugin.core.execution.${type}\n    retry:\n      type: constant\n      interval: PT1S\n      maxAttempt: 2\n`)).toThrow(
+        /<flow>:\d+:5: tasks\[0\]\.retry: property 'retry' is not supported by Osprey: /,
+      );
+    }
   });
 
   it('a restart runs a failed SetVariables again as a new attempt, and the execution goes on when it succeeds', () => {
