@@ -285,15 +285,15 @@ describe('flow validation', () => {
 
   it('requires exactly one of bytes, partitions or rows on a storage.Split, its plugin defaults included', () => {
     const split = (...lines: string[]) => yaml(...HEADER, 'tasks:', '  - id: s', '    type: io.kestra.plugin.core.storage.Split', '    from: "{{ inputs.file }}"', ...lines);
-    expect(violations(split('    rows: 10', '    bytes: 1MB')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+    expect(flowViolations(split('    rows: 10', '    bytes: 1MB')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
       ['tasks[0].rows', 'only one of bytes, partitions or rows may be set, not bytes and rows', 7, 5],
     ]);
-    expect(violations(split()).map((v) => [v.path, v.message, v.line, v.column])).toEqual([['tasks[0]', 'a Split needs one of bytes, partitions or rows', 4, 5]]);
-    expect(violations(split('    rows: 10', 'pluginDefaults:', '  - type: io.kestra.plugin.core.storage.Split', '    values:', '      partitions: 2')).map((v) => [v.path, v.message])).toEqual([
+    expect(flowViolations(split()).map((v) => [v.path, v.message, v.line, v.column])).toEqual([['tasks[0]', 'a Split needs one of bytes, partitions or rows', 4, 5]]);
+    expect(flowViolations(split('    rows: 10', 'pluginDefaults:', '  - type: io.kestra.plugin.core.storage.Split', '    values:', '      partitions: 2')).map((v) => [v.path, v.message])).toEqual([
       ['tasks[0].rows', 'only one of bytes, partitions or rows may be set, not partitions and rows'],
     ]);
     const byDefaults = split('pluginDefaults:', '  - type: io.kestra.plugin.core.storage.Split', '    values:', '      rows: 2', '      bytes: 1MB');
-    expect(violations(byDefaults).map((v) => [v.path, v.message])).toEqual([['tasks[0]', 'only one of bytes, partitions or rows may be set, not bytes and rows']]);
+    expect(flowViolations(byDefaults).map((v) => [v.path, v.message])).toEqual([['tasks[0]', 'only one of bytes, partitions or rows may be set, not bytes and rows']]);
     expect(() => parseFlow(split('    partitions: "{{ inputs.n }}"'))).not.toThrow();
   });
 
