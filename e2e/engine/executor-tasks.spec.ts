@@ -1,15 +1,10 @@
-import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { repoRoot, runCli } from '../support/osprey-cli.js';
+import { testOwnFlow } from '../support/osprey-cli.js';
 
 /**
  * The tasks the executor runs itself with timers and other executions involved, through the built `osprey flow
  * test`: LoopUntil's waits between iterations (a real timer each time), Exit ending an execution with a worker
  * job still running and a parent waiting on it, and SetVariables/UnsetVariables seen by tasks a worker runs.
  */
-const flowsDir = join(repoRoot, 'e2e/flows');
-
 interface Run {
   id: string;
   taskId: string;
@@ -23,17 +18,7 @@ interface Execution {
   variables?: Record<string, unknown>;
 }
 
-async function flowTest(flow: string, needs: string[] = []): Promise<{ execution: Execution; triggered: Execution[] }> {
-  const needsDir = mkdtempSync(join(tmpdir(), 'osprey-executor-tasks-'));
-  try {
-    for (const need of needs) copyFileSync(join(flowsDir, need), join(needsDir, need));
-    const result = await runCli(['flow', 'test', join(flowsDir, flow), '--flows', needsDir, '--timeout', '60'], { timeoutMs: 90_000 });
-    if (result.code !== 0) throw new Error(`${flow}: exit ${result.code}: ${result.stderr.trim()}`);
-    return JSON.parse(result.stdout) as { execution: Execution; triggered: Execution[] };
-  } finally {
-    rmSync(needsDir, { recursive: true, force: true });
-  }
-}
+const flowTest = (flow: string, needs: string[] = []) => testOwnFlow<Execution>(flow, { needs });
 
 const runsOf = (e: Execution, taskId: string) => e.taskRunList.filter((r) => r.taskId === taskId);
 const states = (histories: { state: string }[]) => histories.map((h) => h.state);
@@ -66,13 +51,13 @@ describe('executor-run tasks through `osprey flow test`', () => {
   }, 120_000);
 
   it('Exit WARNING inside a Parallel ends the execution at once: the sleeping sibling is killed, nothing after starts', async () => {
-    const started = Date.now();
     const { execution } = await flowTest('exit-parallel.yaml');
     expect(execution.state.current).toBe('WARNING');
     const state = (id: string) => runsOf(execution, id).map((r) => r.state.current);
     expect([state('exit'), state('seq'), state('par'), state('slow'), state('never')]).toEqual([['WARNING'], ['WARNING'], ['WARNING'], ['KILLED'], []]);
-    // The 30 s Sleep did not hold the execution.
-    expect(Date.now() - started).toBeLessThan(30_000);
+    // The 30 s Sleep was cut short: it ended before its duration, by the run's own dates.
+    const [slow] = runsOf(execution, 'slow');
+    expect(Date.parse(slow!.state.endDate!) - Date.parse(slow!.state.startDate)).toBeLessThan(30_000);
   }, 120_000);
 
   it('an Exit FAILED in a subflow ends it FAILED and fails the Subflow task waiting on it', async () => {

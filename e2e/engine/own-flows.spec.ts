@@ -1,7 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { repoRoot, runCli } from '../support/osprey-cli.js';
+import { testOwnFlow } from '../support/osprey-cli.js';
 import { checkCase, type ExecutionLike } from '../conformance/check-case.js';
 
 /**
@@ -9,7 +6,6 @@ import { checkCase, type ExecutionLike } from '../conformance/check-case.js';
  * case per behaviour family of Kestra's corpus. `expect` uses the corpus format (checkCase);
  * `verify` adds what that format cannot say: timing, ordering, ids that are only known at run time.
  */
-const flowsDir = join(repoRoot, 'e2e/flows');
 const CONCURRENCY = 3;
 
 interface StateLike {
@@ -775,19 +771,11 @@ const cases: OwnCase[] = [
 // ---- running them ------------------------------------------------------------------------------
 
 async function runCase(c: OwnCase): Promise<Outcome> {
-  const needsDir = mkdtempSync(join(tmpdir(), 'osprey-own-flows-'));
   try {
-    for (const need of c.needs ?? []) copyFileSync(join(flowsDir, need), join(needsDir, need));
-    const args = ['flow', 'test', join(flowsDir, c.flow), '--flows', needsDir, '--timeout', '60'];
-    for (const [key, value] of Object.entries(c.inputs ?? {})) args.push('--input', `${key}=${value}`);
-    const result = await runCli(args, { timeoutMs: 90_000 });
-    if (result.code !== 0) return { ok: false, reason: `exit ${result.code}: ${result.stderr.trim()}` };
-    const { execution, triggered } = JSON.parse(result.stdout) as { execution: Execution; triggered: Execution[] };
+    const { execution, triggered } = await testOwnFlow<Execution>(c.flow, { needs: c.needs, inputs: c.inputs });
     return { ok: true, execution, triggered };
   } catch (error) {
-    return { ok: false, reason: String(error) };
-  } finally {
-    rmSync(needsDir, { recursive: true, force: true });
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
 }
 

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,6 +59,27 @@ export function runBounded(command: string[], limitMs: number, cwd = repoRoot): 
       resolvePromise({ code, output, timedOut });
     });
   });
+}
+
+/** Osprey's own test flows (namespace io.osprey.tests). */
+const ownFlowsDir = resolve(repoRoot, 'e2e/flows');
+
+/**
+ * Runs one of e2e/flows through the built `osprey flow test`, with the flows it calls (`needs`, from the same
+ * folder) and `--input`s; its JSON result. A non-zero exit throws with its stderr.
+ */
+export async function testOwnFlow<E>(flow: string, options: { needs?: readonly string[]; inputs?: Record<string, string> } = {}): Promise<{ execution: E; triggered: E[] }> {
+  const needsDir = mkdtempSync(join(tmpdir(), 'osprey-own-flow-'));
+  try {
+    for (const need of options.needs ?? []) copyFileSync(join(ownFlowsDir, need), join(needsDir, need));
+    const args = ['flow', 'test', join(ownFlowsDir, flow), '--flows', needsDir, '--timeout', '60'];
+    for (const [key, value] of Object.entries(options.inputs ?? {})) args.push('--input', `${key}=${value}`);
+    const result = await runCli(args, { timeoutMs: 90_000 });
+    if (result.code !== 0) throw new Error(`${flow}: exit ${result.code}: ${result.stderr.trim()}`);
+    return JSON.parse(result.stdout) as { execution: E; triggered: E[] };
+  } finally {
+    rmSync(needsDir, { recursive: true, force: true });
+  }
 }
 
 /** Runs `tasks` with at most `limit` at a time, keeping results in order. */

@@ -283,7 +283,7 @@ describe('decide: expressions use the clock and ids it is given', () => {
       return start?.type === 'startSubflow' ? start.request.inputs : undefined;
     };
     const first = inputsOf();
-    expect(first).toMatchObject({ at: expect.stringMatching(/^2020-05-06T07:08:09/), id: expect.stringMatching(/^id-\d+$/) });
+    expect(first).toMatchObject({ at: expect.stringMatching(/^2020-05-06T07:08:09/), id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/) });
     expect(Number(first?.jq)).toBe(Date.parse('2020-05-06T07:08:09.000Z') / 1000);
     expect(inputsOf()).toEqual(first);
   });

@@ -2,6 +2,7 @@ import type { Flow, Label, RetryPolicy, Task } from '../flow/flow.js';
 import type { Execution, TaskRun, TaskRunAttempt } from '../execution/execution.js';
 import { isFailed, isTerminated, newState, withState, type StateType } from '../execution/state.js';
 import { evaluateExpression, isTemplate, type RenderOptions } from '../expression/index.js';
+import { uuidFrom } from '../expression/unique-ids.js';
 import { applyPluginDefaults, parseDuration, workerGroupOf } from '../flow/index.js';
 import type { ExecutionEvent, ExecutorAction } from './events.js';
 import { errorMessage } from './error-message.js';
@@ -59,7 +60,8 @@ export class DecisionContext implements FlowableContext {
   constructor(readonly input: DecideInput) {
     this.flow = input.flow;
     this.now = input.now;
-    this.render = { ...input.render, now: () => input.now, uuid: input.newId, random: () => unitOf(input.newId()) };
+    // uuid() gives a UUID, as documented, made from the next injected id (the executor's ids are base62).
+    this.render = { ...input.render, now: () => input.now, uuid: () => uuidFrom(input.newId()), random: () => unitOf(input.newId()) };
     this.execution = { ...input.execution, taskRunList: [...input.execution.taskRunList] };
     this.idx = takeRunIndex(input.execution, this.execution.taskRunList);
     this.tasksById = tasksByIdOf(this.flow);

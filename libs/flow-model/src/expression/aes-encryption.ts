@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 
-const IV_LENGTH = 12;
+export const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
 
 function cipherFor(key: string): { algorithm: 'aes-128-gcm' | 'aes-192-gcm' | 'aes-256-gcm'; key: Buffer } {
@@ -13,8 +13,9 @@ function cipherFor(key: string): { algorithm: 'aes-128-gcm' | 'aes-192-gcm' | 'a
 /**
  * AES/GCM/NoPadding with a base64 key: base64 of the 12-byte IV, the cipher text and the 16-byte tag, the layout
  * Kestra's EncryptionService writes, so either side decrypts what the other encrypted. Empty text stays empty.
+ * The caller gives the random IV (`libs/flow-model` takes its randomness as an input).
  */
-export function encryptText(key: string, plaintext: string, iv: Buffer = randomBytes(IV_LENGTH)): string {
+export function encryptText(key: string, plaintext: string, iv: Buffer): string {
   if (plaintext === '') return plaintext;
   const { algorithm, key: bytes } = cipherFor(key);
   const cipher = createCipheriv(algorithm, bytes, iv, { authTagLength: TAG_LENGTH });

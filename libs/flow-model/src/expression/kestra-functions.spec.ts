@@ -36,21 +36,31 @@ describe('encrypt() and decrypt()', () => {
     expect(failure('{{ decrypt(other, e) }}', { other: Buffer.alloc(32, 1).toString('base64'), e: encrypted })).toMatch(/cannot be decrypted/);
     expect(failure("{{ encrypt('k') }}")).toMatch(/'encrypt' function expects two arguments 'key' and 'plaintext'/);
   });
+
+  it('takes its IV from the injected id source when there is one, a random one otherwise', () => {
+    const encrypt = (uuid?: () => string) => renderTemplate("{{ encrypt(key, 'abc') }}", { key: KEY }, uuid ? { uuid } : {});
+    expect(encrypt(() => 'tr-1')).toBe(encrypt(() => 'tr-1'));
+    expect(encrypt(() => 'tr-1')).not.toBe(encrypt(() => 'tr-2'));
+    expect(encrypt()).not.toBe(encrypt());
+  });
 });
 
 describe('ids', () => {
-  it('id() is a 22-character base62 id, taken from the injected id source when there is one', () => {
+  it('id() is a 22-character base62 id, derived from the injected id source when there is one', () => {
     expect(renderTemplate('{{ id() }}', {})).toMatch(/^[0-9A-Za-z]{22}$/);
-    const uuid = () => '00000000-0000-0000-0000-00000000003e';
-    expect(renderTemplate('{{ id() }}', {}, { uuid })).toBe('0000000000000000000010');
     expect(renderTemplate('{{ id() }}', {})).not.toBe(renderTemplate('{{ id() }}', {}));
+    // The executor's ids are not UUIDs: any id text will do.
+    const from = (id: string) => renderTemplate('{{ id() }}', {}, { uuid: () => id });
+    expect(from('tr-1')).toMatch(/^[0-9A-Za-z]{22}$/);
+    expect(from('tr-1')).toBe(from('tr-1'));
+    expect(from('tr-1')).not.toBe(from('tr-2'));
   });
 
   it('ksuid() starts with the seconds since the KSUID epoch and sorts by time', () => {
-    const uuid = () => '00000000-0000-0000-0000-000000000000';
-    const at = (iso: string) => renderTemplate('{{ ksuid() }}', {}, { uuid, now: () => new Date(iso) });
-    expect(at('2014-05-13T16:53:20Z')).toBe('0'.repeat(27));
+    const at = (iso: string) => renderTemplate('{{ ksuid() }}', {}, { uuid: () => 'same-id', now: () => new Date(iso) });
+    expect(at('2014-05-13T16:53:20Z').slice(0, 6)).toBe('000000');
     expect(at('2024-01-01T00:00:00Z') < at('2025-01-01T00:00:00Z')).toBe(true);
+    expect(at('2024-01-01T00:00:00Z')).toBe(at('2024-01-01T00:00:00Z'));
     expect(renderTemplate('{{ ksuid() }}', {})).toMatch(/^[0-9A-Za-z]{27}$/);
   });
 

@@ -1,12 +1,12 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import type { CallArguments, CallContext, PebbleFunction } from './evaluation-context.js';
-import { decryptText, encryptText } from './aes-encryption.js';
+import { decryptText, encryptText, IV_LENGTH } from './aes-encryption.js';
 import { fromIonText } from './ion-text.js';
 import { formatDate } from './java-date-format.js';
 import { compareValues, fromJsonText, isMap, toJson, toNumber, toText } from './pebble-values.js';
 import { range } from './pebble-range.js';
-import { ksuid, nanoId, shortId, uuidBytes } from './unique-ids.js';
+import { ksuid, nanoId, shortId } from './unique-ids.js';
 import { ZonedDateTime, zoneOf } from './zoned-date-time.js';
 
 function renderDeep(value: unknown, ctx: CallContext, recursive: boolean): unknown {
@@ -43,9 +43,12 @@ function minMax(args: CallArguments, sign: number): unknown {
   return best;
 }
 
-/** 16 random bytes: from the injected id source when there is one, so the executor stays deterministic. */
-function randomId(ctx: CallContext): Buffer {
-  return ctx.options.uuid ? uuidBytes(ctx.options.uuid()) : randomBytes(16);
+/**
+ * `length` (at most 32) random bytes: hashed from the injected id source when there is one (the executor's ids, of
+ * any shape), so that a decision depends on its inputs only; from the crypto generator otherwise.
+ */
+function randomBytesFor(ctx: CallContext, length: number): Buffer {
+  return ctx.options.uuid ? createHash('sha256').update(ctx.options.uuid()).digest().subarray(0, length) : randomBytes(length);
 }
 
 function stringArgument(args: CallArguments, ctx: CallContext, fn: string, index: number, name: string): string {
@@ -122,7 +125,7 @@ export const FUNCTIONS: Record<string, PebbleFunction> = {
     if (!args.has(0, 'key') || !args.has(1, 'plaintext')) return ctx.fail("The 'encrypt' function expects two arguments 'key' and 'plaintext'.");
     const plaintext = args.get(1, 'plaintext');
     if (plaintext === null || plaintext === undefined) return plaintext ?? null;
-    return encryptText(toText(args.get(0, 'key')), toText(plaintext));
+    return encryptText(toText(args.get(0, 'key')), toText(plaintext), randomBytesFor(ctx, IV_LENGTH));
   },
   decrypt: (args, ctx) => {
     if (!args.has(0, 'key') || !args.has(1, 'encrypted')) return ctx.fail("The 'decrypt' function expects two arguments 'key' and 'encrypted'.");
@@ -175,8 +178,8 @@ export const FUNCTIONS: Record<string, PebbleFunction> = {
     return value;
   },
   uuid: (_args, ctx) => (ctx.options.uuid ? ctx.options.uuid() : randomUUID()),
-  id: (_args, ctx) => shortId(randomId(ctx)),
-  ksuid: (_args, ctx) => ksuid(ctx.now(), randomId(ctx)),
+  id: (_args, ctx) => shortId(randomBytesFor(ctx, 16)),
+  ksuid: (_args, ctx) => ksuid(ctx.now(), randomBytesFor(ctx, 16)),
   nanoId: (args, ctx) => {
     const length = args.get(0, 'length');
     const alphabet = args.get(1, 'alphabet');

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** Seconds between the Unix epoch and the KSUID epoch (2014-05-13T16:53:20Z). */
@@ -15,20 +15,22 @@ function base62(bytes: Uint8Array, length: number): string {
   return out;
 }
 
-/** The 16 bytes of a UUID text (`xxxxxxxx-xxxx-...`). */
-export function uuidBytes(uuid: string): Buffer {
-  const hex = uuid.replace(/-/g, '');
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new TypeError(`'${uuid}' is not a UUID`);
-  return Buffer.from(hex, 'hex');
+/** A version 4 UUID text made of the SHA-256 of `id`: the same id gives the same UUID (the executor's ids are base62). */
+export function uuidFrom(id: string): string {
+  const bytes = createHash('sha256').update(id).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** A 22-character base62 id made of 128 random bits (the shape of execution and task run ids). */
-export function shortId(random: Buffer = randomBytes(16)): string {
+export function shortId(random: Buffer): string {
   return base62(random, 22);
 }
 
 /** A K-Sortable Unique Identifier: 4 bytes of seconds since the KSUID epoch then 16 random bytes, 27 base62 characters. */
-export function ksuid(now: Date, random: Buffer = randomBytes(16)): string {
+export function ksuid(now: Date, random: Buffer): string {
   const bytes = Buffer.alloc(20);
   bytes.writeUInt32BE(Math.max(0, Math.floor(now.getTime() / 1000) - KSUID_EPOCH) >>> 0, 0);
   random.copy(bytes, 4, 0, 16);

@@ -1,19 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseFlow } from './parse-flow.js';
-import { FlowValidationError, type Violation } from './violation.js';
+import { flowViolations } from '../testing/flow-violations.js';
 
 const yaml = (...lines: string[]) => lines.join('\n') + '\n';
 const HEADER = ['id: f', 'namespace: io.kestra.tests', 'tasks:'];
-
-function violations(source: string): Violation[] {
-  try {
-    parseFlow(source, { fileName: 'f.yaml' });
-  } catch (error) {
-    if (error instanceof FlowValidationError) return error.violations;
-    throw error;
-  }
-  throw new Error('expected the flow to be rejected');
-}
 
 describe('JDBC task types', () => {
   it('accepts a Kestra PostgreSQL Query, MySQL Queries and SQLite Query as written for Kestra', () => {
@@ -48,7 +38,7 @@ describe('JDBC task types', () => {
   });
 
   it('refuses the JDBC properties Osprey does not honour, at their key', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         '  - id: pg',
@@ -74,7 +64,7 @@ describe('JDBC task types', () => {
   });
 
   it('requires url and sql on a server database, and refuses an unknown fetchType', () => {
-    const found = violations(yaml(...HEADER, '  - id: my', '    type: io.kestra.plugin.jdbc.mysql.Query', '    fetchType: ALL'));
+    const found = flowViolations(yaml(...HEADER, '  - id: my', '    type: io.kestra.plugin.jdbc.mysql.Query', '    fetchType: ALL'));
     expect(found.map((v) => v.path).sort()).toEqual(['tasks[0].fetchType', 'tasks[0].sql', 'tasks[0].url']);
     expect(found.find((v) => v.path === 'tasks[0].fetchType')!.message).toMatch(/must be one of NONE, FETCH_ONE, FETCH, STORE/);
   });
@@ -109,7 +99,7 @@ describe('notification, HTTP download and S3 task types', () => {
   });
 
   it('refuses the options, template and S3 properties Osprey does not honour, at their key', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         '  - id: teams',

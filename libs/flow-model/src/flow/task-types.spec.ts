@@ -14,6 +14,16 @@ describe('task type registry', () => {
     ['io.kestra.core.tasks.executions.Fail', 'io.kestra.plugin.core.execution.Fail'],
     ['io.kestra.core.tasks.storages.LocalFiles', 'io.kestra.plugin.core.storage.LocalFiles'],
     ['io.kestra.plugin.core.kv.Set', 'io.kestra.plugin.core.kv.Set'],
+    ['io.kestra.core.tasks.storages.Split', 'io.kestra.plugin.core.storage.Split'],
+    ['io.kestra.core.tasks.storages.Reverse', 'io.kestra.plugin.core.storage.Reverse'],
+    ['io.kestra.core.tasks.storages.FilterItems', 'io.kestra.plugin.core.storage.FilterItems'],
+    ['io.kestra.core.tasks.storages.DeduplicateItems', 'io.kestra.plugin.core.storage.DeduplicateItems'],
+    ['io.kestra.core.tasks.storages.PurgeExecution', 'io.kestra.plugin.core.storage.PurgeCurrentExecutionFiles'],
+    ['io.kestra.plugin.core.storage.PurgeExecution', 'io.kestra.plugin.core.storage.PurgeCurrentExecutionFiles'],
+    ['io.kestra.core.tasks.states.Set', 'io.kestra.plugin.core.state.Set'],
+    ['io.kestra.core.tasks.states.Get', 'io.kestra.plugin.core.state.Get'],
+    ['io.kestra.core.tasks.states.Delete', 'io.kestra.plugin.core.state.Delete'],
+    ['io.kestra.plugin.core.kv.GetKeys', 'io.kestra.plugin.core.kv.GetKeys'],
   ])('resolves %s to %s', (alias, canonical) => {
     expect(resolveTaskType(alias)?.name).toBe(canonical);
   });

@@ -634,12 +634,17 @@ export const PAUSE_TASK = task('flowable', `${CORE}.flow.Pause`, [`${LEGACY}.flo
   onResume: prop.inputs().optional(),
   tasks: prop.tasks({ allowEmpty: true }).describe('Deprecated: tasks run after the pause.').optional(),
 });
+/** LoopUntil's `checkFrequency`, each key with its own type (checked when the flow is loaded, again once rendered). */
+export const CHECK_FREQUENCY_PROPERTIES = declaredProperties({
+  interval: prop.duration().optional(),
+  maxIterations: prop.integer().optional(),
+  maxDuration: prop.duration().optional(),
+});
 export const LOOP_UNTIL_TASK = task('flowable', `${CORE}.flow.LoopUntil`, [`${CORE}.flow.WaitFor`], {
   condition: prop.string().describe('Rendered after each iteration: the loop ends once it is truthy.'),
   tasks: prop.tasks(),
-  // interval and maxDuration are durations, maxIterations an integer: the resolver checks each one as it reads it.
   checkFrequency: prop
-    .map(z.union([prop.integer(), prop.duration()]), { expressions: false, keys: ['interval', 'maxIterations', 'maxDuration'] })
+    .map(undefined, { expressions: false, keys: Object.keys(CHECK_FREQUENCY_PROPERTIES.shape) })
     .describe('interval between iterations (PT1S), maxIterations (100), maxDuration (PT1H).')
     .optional(),
   failOnMaxReached: prop.boolean().describe('The loop fails, instead of ending as its last iteration, once maxIterations or maxDuration is reached.').optional(),
@@ -660,18 +665,37 @@ export const WORKING_DIRECTORY_TASK = task(
 
 // Tasks that change the execution itself, run by the executor
 
+// Exit, SetVariables and UnsetVariables do all their work the moment they start, in the executor: nothing to retry.
+const NOT_RETRIED: RefusedProperties = { retry: 'the executor runs this task at once when it starts: a failure is final (a restart of the execution runs it again)' };
+
 export const EXIT_STATES = ['SUCCESS', 'WARNING', 'KILLED', 'FAILED', 'CANCELLED'] as const;
-export const EXIT_TASK = task('execution', `${CORE}.execution.Exit`, [], {
-  state: prop.enumOf(EXIT_STATES).describe('The state the execution ends in (SUCCESS by default).').optional(),
-});
-export const SET_VARIABLES_TASK = task('execution', `${CORE}.execution.SetVariables`, [], {
-  variables: prop.map().describe('Merged into the execution variables that `vars` reads (nested maps merge).'),
-  overwrite: prop.boolean().describe('false fails the task when one of the variables exists already.').optional(),
-});
-export const UNSET_VARIABLES_TASK = task('execution', `${CORE}.execution.UnsetVariables`, [], {
-  variables: prop.list().describe('Names of the variables to remove; a dotted name removes a nested key.'),
-  ignoreMissing: prop.boolean().describe('true: a variable that does not exist is skipped instead of failing the task.').optional(),
-});
+export const EXIT_TASK = task(
+  'execution',
+  `${CORE}.execution.Exit`,
+  [],
+  { state: prop.enumOf(EXIT_STATES).describe('The state the execution ends in (SUCCESS by default).').optional() },
+  { refused: NOT_RETRIED },
+);
+export const SET_VARIABLES_TASK = task(
+  'execution',
+  `${CORE}.execution.SetVariables`,
+  [],
+  {
+    variables: prop.map().describe('Merged into the execution variables that `vars` reads (nested maps merge).'),
+    overwrite: prop.boolean().describe('false fails the task when one of the variables exists already.').optional(),
+  },
+  { refused: NOT_RETRIED },
+);
+export const UNSET_VARIABLES_TASK = task(
+  'execution',
+  `${CORE}.execution.UnsetVariables`,
+  [],
+  {
+    variables: prop.list().describe('Names of the variables to remove; a dotted name removes a nested key.'),
+    ignoreMissing: prop.boolean().describe('true: a variable that does not exist is skipped instead of failing the task.').optional(),
+  },
+  { refused: NOT_RETRIED },
+);
 
 export const RESUME_TASK = task('execution', `${CORE}.execution.Resume`, [], {
   executionId: prop.string().describe('The paused execution to resume; the current one by default.').optional(),

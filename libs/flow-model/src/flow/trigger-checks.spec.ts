@@ -1,22 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseFlow } from './parse-flow.js';
-import { FlowValidationError, type Violation } from './violation.js';
+import { flowViolations } from '../testing/flow-violations.js';
 
 const yaml = (...lines: string[]) => ['id: f', 'namespace: company.team', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.log.Log', '    message: hi', 'triggers:', ...lines].join('\n') + '\n';
 
-function violations(source: string): Violation[] {
-  try {
-    parseFlow(source, { fileName: 'f.yaml' });
-  } catch (error) {
-    if (error instanceof FlowValidationError) return error.violations;
-    throw error;
-  }
-  return [];
-}
-
 describe('trigger condition and precondition checks', () => {
   it('refuses a condition on an ended execution in a Schedule trigger, at its type', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml('  - id: daily', '    type: io.kestra.plugin.core.trigger.Schedule', '    cron: "0 9 * * *"', '    conditions:', '      - type: io.kestra.plugin.core.condition.ExecutionStatus', '        in: [SUCCESS]'),
     );
     expect(found).toHaveLength(1);
@@ -26,12 +16,12 @@ describe('trigger condition and precondition checks', () => {
 
   it('accepts time conditions on a Schedule trigger', () => {
     expect(
-      violations(yaml('  - id: daily', '    type: io.kestra.plugin.core.trigger.Schedule', '    cron: "0 9 * * *"', '    conditions:', '      - type: io.kestra.plugin.core.condition.Weekend')),
+      flowViolations(yaml('  - id: daily', '    type: io.kestra.plugin.core.trigger.Schedule', '    cron: "0 9 * * *"', '    conditions:', '      - type: io.kestra.plugin.core.condition.Weekend')),
     ).toEqual([]);
   });
 
   it('accepts preconditions on several flows and where filters', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         '  - id: both',
         '    type: io.kestra.plugin.core.trigger.Flow',
@@ -64,18 +54,13 @@ describe('trigger condition and precondition checks', () => {
       '        - namespace: company.team',
       '          flowId: b',
     );
-    let found: Violation[] = [];
-    try {
-      parseFlow(source, { storedPreconditions: false });
-    } catch (error) {
-      found = (error as FlowValidationError).violations;
-    }
+    const found = flowViolations(source, { storedPreconditions: false });
     expect(found.map((v) => [v.path, v.line])).toEqual([
       ['triggers[0].preconditions', 11],
       ['triggers[0].preconditions.resetOnSuccess', 12],
     ]);
     expect(found[0]!.message).toMatch(/2 conditions .* Kafka backend does not keep yet/);
-    expect(violations(source)).toEqual([]);
+    expect(flowViolations(source)).toEqual([]);
     const one = yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      flows:', '        - namespace: company.team');
     expect(() => parseFlow(one, { storedPreconditions: false })).not.toThrow();
   });
@@ -83,23 +68,23 @@ describe('trigger condition and precondition checks', () => {
   it('accepts preconditions on one flow with a daily window, and checks the window fields', () => {
     const pre = (...window: string[]) =>
       yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      flows:', '        - namespace: company.team', '          flowId: a', '      timeWindow:', ...window);
-    expect(violations(pre('        type: DAILY_TIME_WINDOW', '        startTime: "06:00:00"', '        endTime: "09:00:00"'))).toEqual([]);
-    expect(violations(pre('        type: DAILY_TIME_DEADLINE')).map((v) => [v.path, v.message])).toEqual([
+    expect(flowViolations(pre('        type: DAILY_TIME_WINDOW', '        startTime: "06:00:00"', '        endTime: "09:00:00"'))).toEqual([]);
+    expect(flowViolations(pre('        type: DAILY_TIME_DEADLINE')).map((v) => [v.path, v.message])).toEqual([
       ['triggers[0].preconditions.timeWindow.deadline', 'a time window of type DAILY_TIME_DEADLINE must have deadline'],
     ]);
-    expect(violations(pre('        type: SLIDING_WINDOW', '        deadline: "09:00:00"')).map((v) => v.path)).toEqual(['triggers[0].preconditions.timeWindow.deadline']);
+    expect(flowViolations(pre('        type: SLIDING_WINDOW', '        deadline: "09:00:00"')).map((v) => v.path)).toEqual(['triggers[0].preconditions.timeWindow.deadline']);
   });
 
   it('accepts resetOnSuccess: false and a MultipleCondition of several conditions, and refuses a resetOnSuccess that is no boolean', () => {
-    const reset = violations(
+    const reset = flowViolations(
       yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      resetOnSuccess: false', '      flows:', '        - namespace: company.team'),
     );
     expect(reset).toEqual([]);
-    const notBoolean = violations(
+    const notBoolean = flowViolations(
       yaml('  - id: one', '    type: io.kestra.plugin.core.trigger.Flow', '    preconditions:', '      id: one', '      resetOnSuccess: sometimes', '      flows:', '        - namespace: company.team'),
     );
     expect(notBoolean.map((v) => v.path)).toEqual(['triggers[0].preconditions.resetOnSuccess']);
-    const multiple = violations(
+    const multiple = flowViolations(
       yaml(
         '  - id: legacy',
         '    type: io.kestra.plugin.core.trigger.Flow',
@@ -115,7 +100,7 @@ describe('trigger condition and precondition checks', () => {
   });
 
   it('refuses the trigger properties it does not honour, by name', () => {
-    const found = violations(yaml('  - id: daily', '    type: io.kestra.plugin.core.trigger.Schedule', '    cron: "0 9 * * *"', '    stopAfter: [FAILED]', '    logLevel: WARN'));
+    const found = flowViolations(yaml('  - id: daily', '    type: io.kestra.plugin.core.trigger.Schedule', '    cron: "0 9 * * *"', '    stopAfter: [FAILED]', '    logLevel: WARN'));
     expect(found.map((v) => [v.path, v.line])).toEqual([
       ['triggers[0].stopAfter', 11],
       ['triggers[0].logLevel', 12],

@@ -47,7 +47,7 @@ export const SCHEDULE_TRIGGER = trigger(`${CORE}.Schedule`, [`${LEGACY}.Schedule
 export const SCHEDULE_ON_DATES_TRIGGER = trigger(`${CORE}.ScheduleOnDates`, [], {
   // Read by the scheduler as written: an expression in place of the list is refused.
   dates: prop.list(undefined, { expressions: false }).describe('The date-times to start an execution at, each with its offset (2026-01-31T09:00:00+01:00).'),
-  timezone: prop.string().describe('A time zone id; as in Kestra it changes no instant, the dates carry their offset.').optional(),
+  timezone: prop.string().describe('A time zone id: the zone in which conditions see each date; as in Kestra it changes no instant, the dates carry their offset.').optional(),
   inputs: prop.map().optional(),
   recoverMissedSchedules: prop.enumOf(['NONE', 'LAST', 'ALL']).optional(),
 });

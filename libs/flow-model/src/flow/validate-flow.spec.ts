@@ -1,22 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseFlow } from './parse-flow.js';
+import { flowViolations } from '../testing/flow-violations.js';
 import { FlowValidationError, type Violation } from './violation.js';
 
 const yaml = (...lines: string[]) => lines.join('\n') + '\n';
 const HEADER = ['id: f', 'namespace: io.kestra.tests'];
 
-function violations(source: string): Violation[] {
-  try {
-    parseFlow(source, { fileName: 'f.yaml' });
-  } catch (error) {
-    if (error instanceof FlowValidationError) return error.violations;
-    throw error;
-  }
-  throw new Error('expected the flow to be rejected');
-}
-
 function only(source: string): Violation {
-  const found = violations(source);
+  const found = flowViolations(source);
   expect(found).toHaveLength(1);
   return found[0]!;
 }
@@ -41,7 +32,7 @@ describe('flow validation', () => {
   });
 
   it('requires id and namespace, located at the document', () => {
-    const found = violations(yaml('tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
+    const found = flowViolations(yaml('tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
     expect(found).toEqual([
       { path: 'id', message: "missing required property 'id'", line: 1, column: 1 },
       { path: 'namespace', message: "missing required property 'namespace'", line: 1, column: 1 },
@@ -49,7 +40,7 @@ describe('flow validation', () => {
   });
 
   it('rejects an id or namespace outside Kestra charset', () => {
-    const found = violations(yaml('id: "-bad"', 'namespace: "io kestra"', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
+    const found = flowViolations(yaml('id: "-bad"', 'namespace: "io kestra"', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
     expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
       ['id', 1, 5],
       ['namespace', 2, 12],
@@ -68,7 +59,7 @@ describe('flow validation', () => {
   });
 
   it('still checks errors/finally children of a task of unknown type', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(...HEADER, 'tasks:', '  - id: t', '    type: com.example.Custom', '    errors:', '      - id: e', '        type: com.example.Other'),
     );
     expect(found.map((v) => v.path)).toEqual(['tasks[0].type', 'tasks[0].errors[0].type']);
@@ -119,7 +110,7 @@ describe('flow validation', () => {
   });
 
   it('type-checks property values but accepts {{ }} expressions', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         'tasks:',
@@ -148,9 +139,8 @@ describe('flow validation', () => {
     expect(found[1]!.message).toMatch(/must be one of TRACE, DEBUG, INFO, WARN, ERROR/);
   });
 
-
   it('names the expected shape when a text that is no expression stands for a map, a list or a boolean', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         'tasks:',
@@ -173,7 +163,7 @@ describe('flow validation', () => {
     ]);
   });
   it('refuses an expression in place of a property the executor reads as written', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         'tasks:',
@@ -215,7 +205,7 @@ describe('flow validation', () => {
     expect(found.message).toContain("unknown or unsupported option 'proxyAddress'");
   });
   it('reports duplicate task ids anywhere in the flow', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         'tasks:',
@@ -239,7 +229,7 @@ describe('flow validation', () => {
   });
 
   it('reports duplicate ids inside Switch cases and Dag entries', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         'tasks:',
@@ -264,7 +254,7 @@ describe('flow validation', () => {
   });
 
   it('checks Dag dependencies exist and have no cycle', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         'tasks:',
@@ -284,7 +274,7 @@ describe('flow validation', () => {
   });
 
   it('requires cases or defaults on a Switch and tasks on flowables', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(...HEADER, 'tasks:', '  - id: s', '    type: io.kestra.plugin.core.flow.Switch', '    value: x', '  - id: q', '    type: io.kestra.plugin.core.flow.Sequential', '    tasks: []'),
     );
     expect(found.map((v) => [v.path, v.message, v.line, v.column])).toEqual([
@@ -295,20 +285,20 @@ describe('flow validation', () => {
 
   it('requires exactly one of bytes, partitions or rows on a storage.Split, its plugin defaults included', () => {
     const split = (...lines: string[]) => yaml(...HEADER, 'tasks:', '  - id: s', '    type: io.kestra.plugin.core.storage.Split', '    from: "{{ inputs.file }}"', ...lines);
-    expect(violations(split('    rows: 10', '    bytes: 1MB')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+    expect(flowViolations(split('    rows: 10', '    bytes: 1MB')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
       ['tasks[0].rows', 'only one of bytes, partitions or rows may be set, not bytes and rows', 7, 5],
     ]);
-    expect(violations(split()).map((v) => [v.path, v.message, v.line, v.column])).toEqual([['tasks[0]', 'a Split needs one of bytes, partitions or rows', 4, 5]]);
-    expect(violations(split('    rows: 10', 'pluginDefaults:', '  - type: io.kestra.plugin.core.storage.Split', '    values:', '      partitions: 2')).map((v) => [v.path, v.message])).toEqual([
+    expect(flowViolations(split()).map((v) => [v.path, v.message, v.line, v.column])).toEqual([['tasks[0]', 'a Split needs one of bytes, partitions or rows', 4, 5]]);
+    expect(flowViolations(split('    rows: 10', 'pluginDefaults:', '  - type: io.kestra.plugin.core.storage.Split', '    values:', '      partitions: 2')).map((v) => [v.path, v.message])).toEqual([
       ['tasks[0].rows', 'only one of bytes, partitions or rows may be set, not partitions and rows'],
     ]);
     const byDefaults = split('pluginDefaults:', '  - type: io.kestra.plugin.core.storage.Split', '    values:', '      rows: 2', '      bytes: 1MB');
-    expect(violations(byDefaults).map((v) => [v.path, v.message])).toEqual([['tasks[0]', 'only one of bytes, partitions or rows may be set, not bytes and rows']]);
+    expect(flowViolations(byDefaults).map((v) => [v.path, v.message])).toEqual([['tasks[0]', 'only one of bytes, partitions or rows may be set, not bytes and rows']]);
     expect(() => parseFlow(split('    partitions: "{{ inputs.n }}"'))).not.toThrow();
   });
 
   it('reports duplicate input, output and trigger ids', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         'inputs:',
@@ -358,7 +348,7 @@ describe('flow validation', () => {
   });
 
   it('requires the Webhook key and rejects unknown trigger and condition types', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         'tasks:',
@@ -388,7 +378,7 @@ describe('flow validation', () => {
   });
 
   it('validates ISO-8601 durations', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(...HEADER, 'timeout: 5 minutes', 'tasks:', '  - id: s', '    type: io.kestra.plugin.core.flow.Sleep', '    duration: PT1X', '    timeout: PT1H30M'),
     );
     expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
@@ -410,7 +400,7 @@ describe('flow validation', () => {
       column: 7,
     });
     expect(only(task('type: linear', 'interval: PT1S'))).toMatchObject({ path: 'tasks[0].retry.type', line: 7, column: 13 });
-    expect(violations(task('type: exponential', 'interval: PT1S', 'maxAttempt: 0', 'minInterval: PT1S')).map((v) => v.path)).toEqual([
+    expect(flowViolations(task('type: exponential', 'interval: PT1S', 'maxAttempt: 0', 'minInterval: PT1S')).map((v) => v.path)).toEqual([
       'tasks[0].retry.maxInterval', // missing: located at the retry map, line 7
       'tasks[0].retry.maxAttempt',
       'tasks[0].retry.minInterval',
@@ -419,7 +409,7 @@ describe('flow validation', () => {
   });
 
   it('validates input declarations: type, properties and defaults', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         'inputs:',
@@ -519,7 +509,7 @@ describe('flow validation', () => {
 
   it('refuses SLAs of the wrong shape, naming the property with its line and column', () => {
     const tasks = ['tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'];
-    const sla = (...lines: string[]) => violations(yaml(...HEADER, 'sla:', ...lines, ...tasks)).map((v) => [v.path, v.message, v.line, v.column]);
+    const sla = (...lines: string[]) => flowViolations(yaml(...HEADER, 'sla:', ...lines, ...tasks)).map((v) => [v.path, v.message, v.line, v.column]);
     expect(sla('  - id: a', '    type: MIN_DURATION', '    behavior: FAIL', '    duration: PT1H')).toEqual([
       ['sla[0].type', "must be one of MAX_DURATION, EXECUTION_ASSERTION but got 'MIN_DURATION'", 5, 11],
     ]);
@@ -553,7 +543,7 @@ describe('flow validation', () => {
   });
 
   it('checks pluginDefaults entries have a type and values', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(...HEADER, 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return', 'pluginDefaults:', '  - values: { format: x }', '  - type: io.kestra.plugin.core.log.Log', '    value: {}'),
     );
     expect(found.map((v) => [v.path, v.message, v.line, v.column])).toEqual([
@@ -620,7 +610,7 @@ describe('flow validation', () => {
   });
 
   it('refuses the task properties Osprey does not honour, at their key', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(
         ...HEADER,
         'tasks:',
@@ -646,7 +636,7 @@ describe('flow validation', () => {
   });
 
   it('refuses a worker group without a key, with a malformed key, with fallback CANCEL or an unknown property, by path', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(...HEADER, 'tasks:',
         '  - id: a', '    type: io.kestra.plugin.core.log.Log', '    message: hi', '    workerGroup: { fallback: WAIT }',
         '  - id: b', '    type: io.kestra.plugin.core.log.Log', '    message: hi', '    workerGroup: { key: "gpu 1" }',
@@ -664,7 +654,7 @@ describe('flow validation', () => {
   });
 
   it('refuses a worker group on a flowable the executor resolves, on a flow and on a trigger', () => {
-    const found = violations(
+    const found = flowViolations(
       yaml(...HEADER, 'workerGroup: { key: gpu }', 'tasks:', '  - id: seq', '    type: io.kestra.plugin.core.flow.Sequential', '    workerGroup: { key: gpu }', '    tasks:',
         '      - id: inner', '        type: io.kestra.plugin.core.log.Log', '        message: hi',
         'triggers:', '  - id: hook', '    type: io.kestra.plugin.core.trigger.Webhook', '    key: k', '    workerGroup: { key: gpu }'),
@@ -692,7 +682,7 @@ describe('flow validation', () => {
   it('refuses a container or a task runner other than Process on script tasks, and accepts Process', () => {
     const script = (...lines: string[]) =>
       yaml(...HEADER, 'tasks:', '  - id: s', '    type: io.kestra.plugin.scripts.shell.Commands', '    commands: [ls]', ...lines);
-    const found = violations(script('    containerImage: ubuntu', '    runner: DOCKER', '    taskRunner:', '      type: io.kestra.plugin.scripts.runner.docker.Docker'));
+    const found = flowViolations(script('    containerImage: ubuntu', '    runner: DOCKER', '    taskRunner:', '      type: io.kestra.plugin.scripts.runner.docker.Docker'));
     expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
       ['tasks[0].containerImage', 7, 5],
       ['tasks[0].runner', 8, 13],
@@ -714,7 +704,7 @@ describe('flow validation', () => {
     for (const language of ['ruby', 'r', 'julia', 'powershell', 'go']) {
       expect(() => parseFlow(task(`io.kestra.plugin.scripts.${language}.Script`, '    script: x', '    executionContext: "{{ true }}"'))).not.toThrow();
     }
-    const found = violations(
+    const found = flowViolations(
       task('io.kestra.plugin.scripts.python.Commands', '    commands: [python main.py]', '    containerImage: python:3.12-slim', '    namespaceFiles: { enabled: true, folderPerNamespace: true }', '    uvAutoInstallEnabled: true'),
     );
     expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
@@ -724,11 +714,11 @@ describe('flow validation', () => {
     ]);
     expect(found[2]!.message).toMatch(/not supported by Osprey: Osprey never downloads uv/);
     // Only python and node tasks install dependencies.
-    expect(violations(task('io.kestra.plugin.scripts.ruby.Commands', '    commands: [ruby x.rb]', '    dependencies: [json]')).map((v) => v.path)).toEqual(['tasks[0].dependencies']);
+    expect(flowViolations(task('io.kestra.plugin.scripts.ruby.Commands', '    commands: [ruby x.rb]', '    dependencies: [json]')).map((v) => v.path)).toEqual(['tasks[0].dependencies']);
   });
 
   it('refuses flow-level properties Osprey does not honour', () => {
-    const found = violations(yaml(...HEADER, 'listeners: []', 'tenantId: main', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
+    const found = flowViolations(yaml(...HEADER, 'listeners: []', 'tenantId: main', 'tasks:', '  - id: t', '    type: io.kestra.plugin.core.debug.Return'));
     expect(found.map((v) => [v.path, v.line, v.column])).toEqual([
       ['listeners', 3, 1],
       ['tenantId', 4, 1],

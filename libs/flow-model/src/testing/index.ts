@@ -1,1 +1,2 @@
 export * from './decide-simulation.js';
+export * from './flow-violations.js';

@@ -30,7 +30,7 @@ import { newId, type FlowSource, type Logger } from '@osprey/server';
 import { newExecution } from '../executions/new-execution.js';
 import { resumeEvent } from '../executions/resume-event.js';
 import { DisabledTriggers } from './disabled-triggers.js';
-import { ExpressionLookups, MAX_LOOKUP_ROUNDS } from './expression-lookups.js';
+import { ExpressionLookups } from './expression-lookups.js';
 import { FlowCache } from './flow-cache.js';
 import { LiveWorkerGroups } from './live-worker-groups.js';
 import { LruCache } from './lru-cache.js';
@@ -137,24 +137,6 @@ export class ExecutorService {
 
   private readonly flowTurns = new Map<string, Promise<void>>();
 
-  /** decide(), taken again with the `kv()` values and error logs its expressions asked for (see ExpressionLookups). */
-  private async decideWithLookups(
-    flow: Flow,
-    execution: Execution,
-    event: ExecutionEvent,
-    runningOfFlow: Parameters<typeof decide>[0]['runningOfFlow'],
-    workerGroups: Parameters<typeof decide>[0]['workerGroups'],
-    unstoredLogs: readonly LogEntry[],
-  ): Promise<ReturnType<typeof decide>> {
-    const lookups = new ExpressionLookups(this.repository, execution.id, execution.namespace, unstoredLogs);
-    const render = lookups.renderOptions(this.options.render);
-    const now = new Date();
-    for (let round = 0; ; round++) {
-      const decision = decide({ flow, execution, event, now, newId, render, runningOfFlow, envs: this.options.envs, workerGroups });
-      if (round >= MAX_LOOKUP_ROUNDS || !(await lookups.fetchMissing())) return decision;
-    }
-  }
-
   /** Runs `task` after the previous task of the same key ended (a promise chain per key). */
   private async oneAtATime(key: string, task: () => Promise<void>): Promise<void> {
     const previous = this.flowTurns.get(key) ?? Promise.resolve();
@@ -186,7 +168,12 @@ export class ExecutorService {
       const event = queue[i]!;
       const runningOfFlow = event.type === 'start' && flow.concurrency ? await this.runningOf(current) : undefined;
       const workerGroups = await this.workerGroups.forFlow(flow);
-      const decision = await this.decideWithLookups(flow, current, event, runningOfFlow, workerGroups, logs);
+      // decide() is taken again with the kv() values and error logs its expressions asked for; `now` stays the same.
+      const lookups = new ExpressionLookups(this.repository, current.id, current.namespace, logs);
+      const now = new Date();
+      const decision = await lookups.settle(this.options.render, (render) =>
+        decide({ flow, execution: current, event, now, newId, render, runningOfFlow, envs: this.options.envs, workerGroups }),
+      );
       const transitions = decision.execution.state.histories.slice(current.state.histories.length);
       current = decision.execution;
       for (const run of decision.changedTaskRuns) changed.set(run.id, run);

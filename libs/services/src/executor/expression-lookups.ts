@@ -25,8 +25,23 @@ export class ExpressionLookups {
     private readonly unstoredLogs: readonly LogEntry[],
   ) {}
 
+  /**
+   * Takes a decision with render options over `base` that answer from what was fetched, and takes it again after
+   * each round of fetching what it asked for. The last decision is the one that stands: after MAX_LOOKUP_ROUNDS
+   * rounds, the expressions still asking for a value fail, saying so.
+   */
+  async settle<T>(base: RenderOptions | undefined, take: (render: RenderOptions) => T): Promise<T> {
+    const render = this.renderOptions(base);
+    for (let round = 0; ; round++) {
+      const result = take(render);
+      if (round >= MAX_LOOKUP_ROUNDS || !(await this.fetchMissing())) return result;
+    }
+  }
+
   /** Render options that answer from what was fetched, and record what was not. */
-  renderOptions(base: RenderOptions = {}): RenderOptions {
+  private renderOptions(base: RenderOptions = {}): RenderOptions {
+    // Dropped with its decision while rounds remain; only a decision taken after the last round keeps it.
+    const unfetched = (what: string) => new Error(`${what} was not fetched: the executor fetches what its expressions ask for in at most ${MAX_LOOKUP_ROUNDS} rounds`);
     return {
       ...base,
       kv: (key, namespace) => {
@@ -35,21 +50,21 @@ export class ExpressionLookups {
         // A missing key is null, as on the worker.
         if (this.kvValues.has(id)) return this.kvValues.get(id);
         this.pending.set(`kv:${id}`, async () => void this.kvValues.set(id, (await this.repository.kv.get(ns, key))?.value ?? null));
-        throw new Error(`key ${key} of namespace ${ns} is being fetched`);
+        throw unfetched(`key ${key} of namespace ${ns}`);
       },
       functions: {
         ...base.functions,
         errorLogs: () => {
           if (this.errorLogs) return this.errorLogs;
           this.pending.set('errorLogs', async () => void (this.errorLogs = await errorLogEntries(this.repository.logs, this.executionId, this.unstoredLogs)));
-          throw new Error('the error logs are being fetched');
+          throw unfetched('errorLogs()');
         },
       },
     };
   }
 
   /** Fetches what the last decision asked for; false when it asked for nothing new (its result stands). */
-  async fetchMissing(): Promise<boolean> {
+  private async fetchMissing(): Promise<boolean> {
     if (this.pending.size === 0) return false;
     const fetches = [...this.pending.values()];
     this.pending.clear();

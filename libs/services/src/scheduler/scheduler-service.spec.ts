@@ -76,6 +76,18 @@ describe('SchedulerService on the embedded backend', () => {
     expect((await repository.triggers.get('io.osprey.tests', 'scheduled', 'dates'))?.nextDate).toBeUndefined();
   });
 
+  it("a ScheduleOnDates' conditions see each date in its timezone", async () => {
+    // 23:30 UTC on Monday 2 March is 00:30 on Tuesday in Paris.
+    const dates = (id: string, zone: string) =>
+      `  - id: ${id}\n    type: io.kestra.plugin.core.trigger.ScheduleOnDates\n${zone}    conditions:\n      - type: io.kestra.plugin.core.condition.DayWeek\n        dayOfWeek: TUESDAY\n    dates: [2026-03-02T23:30:00Z]\n`;
+    await deploy(dates('paris', '    timezone: Europe/Paris\n') + dates('utc', ''));
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T23:00:00Z'));
+    await s.tick(new Date('2026-03-02T23:30:00.200Z'));
+    const claimed = await queue.events.claim('probe', 10_000, 1);
+    expect(claimed.map((c) => c.execution?.trigger?.id)).toEqual(['paris']);
+  });
+
   it('never fires twice when two scheduler replicas tick together', async () => {
     await deploy(`  - id: every-minute\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "* * * * *"\n`);
     const [a, b] = [scheduler(), scheduler()];

@@ -35,6 +35,9 @@ describe('Exit', () => {
     expect(() => flow(`tasks:\n${exit('DONE')}`)).toThrow(/tasks\[0\]\.state: must be one of SUCCESS, WARNING, KILLED, FAILED, CANCELLED but got 'DONE'/);
     const sim = new Simulation(flow(`tasks:\n${exit('"{{ \'DONE\' }}"')}${log('after')}`)).run();
     expect([sim.run1('exit').state.current, sim.state, sim.runs('after').length]).toEqual(['FAILED', 'FAILED', 0]);
+    // A restart runs it again as a new attempt, which fails the same way rather than staying RUNNING.
+    sim.send({ type: 'restart' });
+    expect([sim.run1('exit').state.current, sim.run1('exit').attempts.length, sim.state, sim.runs('after').length]).toEqual(['FAILED', 2, 'FAILED', 0]);
   });
 
   it('in a subflow, the parent learns the state the Exit gave', () => {

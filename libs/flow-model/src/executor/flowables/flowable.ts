@@ -1,7 +1,7 @@
 import type { Flow, Task } from '../../flow/flow.js';
 import type { PluginDefinition, PropertiesOf } from '../../flow/plugin-definition.js';
 import type { Execution, TaskRun, TaskRunAttempt } from '../../execution/execution.js';
-import type { StateType } from '../../execution/state.js';
+import { newState, withState, type StateType } from '../../execution/state.js';
 import type { RenderOptions } from '../../expression/index.js';
 import type { ExecutionEvent, ExecutorAction } from '../events.js';
 import type { LoopProgress } from '../run-index.js';
@@ -56,6 +56,8 @@ export interface FlowableContext {
   replace(run: TaskRun): TaskRun;
   /** Ends a run in `state`, applying the task's allowFailure and allowWarning. */
   finishRun(run: TaskRun, state: StateType): TaskRun;
+  /** Ends a run FAILED, its error logged. */
+  failRun(run: TaskRun, error: unknown): TaskRun;
   /** The run's attempts with the current one ended in `state`. */
   endAttempt(run: TaskRun, state: StateType): TaskRunAttempt[];
   /** Schedules the next attempt of a failed run when its retry policy allows one. */
@@ -113,4 +115,24 @@ export interface Flowable<T extends Task = Task> {
 /** The scope of a flowable's own children: its errors and finally, under its run, in its loop iteration. */
 export function childScope(run: TaskRun, task: Task, tasks: Task[]): Scope {
   return { parent: run, value: run.value, iteration: run.iteration, tasks, errors: tasksOf(task.errors), finally: tasksOf(task.finally) };
+}
+
+/** The run RUNNING again with a new attempt: the retry or restart of a task the executor runs when it starts. */
+export function newAttempt(run: TaskRun, ctx: FlowableContext): TaskRun {
+  return ctx.replace({ ...run, attempts: [...run.attempts, { state: withState(newState(ctx.now), 'RUNNING', ctx.now) }], state: withState(run.state, 'RUNNING', ctx.now) });
+}
+
+/**
+ * The `retry` of a task whose work is all done in `start` (SetVariables, UnsetVariables, Exit): a new attempt runs
+ * `start` again, a failure failing the run as on its first attempt. Without it a restart would leave the run RUNNING.
+ */
+export function startAgain<T extends Task>(start: (run: TaskRun, task: T, ctx: FlowableContext) => TaskRun): (run: TaskRun, task: T, ctx: FlowableContext) => void {
+  return (run, task, ctx) => {
+    const again = newAttempt(run, ctx);
+    try {
+      start(again, task, ctx);
+    } catch (error) {
+      ctx.failRun(ctx.runOf(again.id) ?? again, error);
+    }
+  };
 }

@@ -96,12 +96,16 @@ describe('LoopUntil flowable', () => {
       /<flow>:8:\d+: tasks\[0\]\.checkFrequency\.every: unknown or unsupported option 'every'/,
     );
     expect(() => loop(`    condition: "false"\n    checkFrequency:\n      interval: soon\n`, log('echo'))).toThrow(/tasks\[0\]\.checkFrequency\.interval/);
+    // Each key has its own type: an integer interval or a duration as maxIterations is refused at its line and column.
+    expect(() => loop(`    condition: "false"\n    checkFrequency:\n      interval: 5\n`, log('echo'))).toThrow(/<flow>:8:17: tasks\[0\]\.checkFrequency\.interval: .*duration/);
+    expect(() => loop(`    condition: "false"\n    checkFrequency:\n      maxIterations: PT1S\n`, log('echo'))).toThrow(/<flow>:8:22: tasks\[0\]\.checkFrequency\.maxIterations: expected an integer/);
+    expect(() => loop(`    condition: "false"\n    checkFrequency:\n      maxDuration: 10\n`, log('echo'))).toThrow(/tasks\[0\]\.checkFrequency\.maxDuration: .*duration/);
     expect(() => loop(`    condition: "false"\n    failOnMaxReached: maybe\n`, log('echo'))).toThrow(/tasks\[0\]\.failOnMaxReached: expected a boolean/);
     expect(() => loop('', log('echo'))).toThrow(/tasks\[0\]\.condition/);
   });
 
-  it('a checkFrequency value of the wrong kind for its key fails the loop when it is read', () => {
-    const sim = new Simulation(loop(`    condition: "false"\n    checkFrequency:\n      maxIterations: PT1S\n`, log('echo')), { answer }).run();
+  it('a checkFrequency expression rendering to the wrong kind for its key fails the loop when it is read', () => {
+    const sim = new Simulation(loop(`    condition: "false"\n    checkFrequency:\n      maxIterations: "{{ 'PT1S' }}"\n`, log('echo')), { answer }).run();
     expect([sim.run1('loop').state.current, sim.state]).toEqual(['FAILED', 'FAILED']);
     expect(sim.actions.some((a) => a.type === 'log' && a.level === 'ERROR' && /checkFrequency.maxIterations must be an integer/.test(a.message))).toBe(true);
   });

@@ -104,7 +104,7 @@ function maxReached(run: TaskRun, count: number, limits: Limits, ctx: FlowableCo
   return undefined;
 }
 
-/** checkFrequency's values, each checked for its own type (the flow's validation accepts an integer or a duration for any). */
+/** checkFrequency's values, each checked for its own type once rendered (an expression may give any value). */
 function limitsOf(task: LoopUntilTask, run: TaskRun, ctx: FlowableContext): Limits {
   const frequency = (task.checkFrequency ?? {}) as Record<string, unknown>;
   const duration = (key: string, fallback: string): number => {

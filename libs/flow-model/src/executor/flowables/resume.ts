@@ -1,8 +1,7 @@
 import { RESUME_TASK } from '../../flow/task-types.js';
 import type { TaskRun } from '../../execution/execution.js';
-import { newState, withState } from '../../execution/state.js';
 import { renderValue } from '../../expression/index.js';
-import { RUNNING, type Flowable, type FlowableContext, type FlowableTask } from './flowable.js';
+import { RUNNING, newAttempt, type Flowable, type FlowableContext, type FlowableTask } from './flowable.js';
 
 type ResumeTask = FlowableTask<typeof RESUME_TASK>;
 
@@ -19,8 +18,7 @@ export const resumeFlowable: Flowable<ResumeTask> = {
   // The run waits for the executor service's answer (a taskResult).
   resolveNexts: () => RUNNING,
   retry(run, task, ctx) {
-    const retried = ctx.replace({ ...run, attempts: [...run.attempts, { state: withState(newState(ctx.now), 'RUNNING', ctx.now) }], state: withState(run.state, 'RUNNING', ctx.now) });
-    requestResume(retried, task, ctx);
+    requestResume(newAttempt(run, ctx), task, ctx);
   },
 };
 

@@ -31,4 +31,12 @@ describe('UnsetVariables', () => {
     expect(sim.execution.variables).toEqual({ b: 2 });
     expect(sim.run1('after').outputs).toEqual({ value: '2' });
   });
+
+  it('a restart runs the failed task again as a new attempt: it fails again, or succeeds once the variable exists', () => {
+    const yaml = `inputs:\n  - id: name\n    type: STRING\ntasks:\n${unset('["{{ inputs.name }}"]')}${ret('after', 'done')}`;
+    const sim = new Simulation(flow(yaml), { inputs: { name: 'nope' } }).run();
+    expect([sim.run1('unset').state.current, sim.state]).toEqual(['FAILED', 'FAILED']);
+    sim.send({ type: 'restart' });
+    expect([sim.run1('unset').state.current, sim.run1('unset').attempts.length, sim.state, sim.runs('after').length]).toEqual(['FAILED', 2, 'FAILED', 0]);
+  });
 });
