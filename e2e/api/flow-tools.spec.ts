@@ -1,0 +1,166 @@
+import { startDeployment, type Deployment } from '../support/deployment.js';
+import { httpJson } from '../support/osprey-process.js';
+
+/**
+ * Kestra's flow endpoints beyond create/read/update (namespace update, task and trigger validation, a flow's task),
+ * on `osprey server local` (embedded SQLite), under `/api/v1/...` and the tenant form `/api/v1/main/...`.
+ */
+
+const NS = 'io.osprey.tools';
+
+interface FlowView {
+  id: string;
+  namespace: string;
+  revision: number;
+  deleted: boolean;
+  source?: string;
+}
+interface ErrorView {
+  message: string;
+  field?: string;
+  failures?: { file: string; violations: { path: string; message: string }[] }[];
+}
+
+function flowSource(id: string, namespace = NS, message = 'hello'): string {
+  return `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: answer\n    type: io.kestra.plugin.core.debug.Return\n    format: "${message}"\n`;
+}
+
+describe('flow tool endpoints (local)', () => {
+  let deployment: Deployment;
+  let api: string;
+
+  const send = <T>(method: string, path: string, body: string | undefined, contentType = 'application/x-yaml') =>
+    httpJson<T>(`${api}${path}`, { method, headers: body === undefined ? {} : { 'content-type': contentType }, body });
+  const get = <T>(path: string) => httpJson<T>(`${api}${path}`);
+
+  beforeAll(async () => {
+    deployment = await startDeployment('local');
+    api = deployment.api;
+  }, 120_000);
+  afterAll(async () => {
+    await deployment?.stop();
+  });
+
+  describe('POST /flows/{namespace}', () => {
+    it('creates and revises the flows sent, deletes the others of exactly that namespace, and lists deleted then stored', async () => {
+      const ns = `${NS}.update`;
+      await send('POST', '/api/v1/flows', flowSource('stale', ns));
+      await send('POST', '/api/v1/flows', flowSource('kept', ns));
+      await send('POST', '/api/v1/flows', flowSource('child', `${ns}.child`));
+
+      const body = `${flowSource('kept', ns, 'changed')}---\n${flowSource('added', ns)}`;
+      const updated = await send<FlowView[]>('POST', `/api/v1/main/flows/${ns}`, body);
+      expect(updated.status).toBe(200);
+      expect(updated.body.map((f) => [f.id, f.revision, f.deleted])).toEqual([['stale', 1, true], ['kept', 2, false], ['added', 1, false]]);
+      expect(updated.body[1]!.source).toContain('changed');
+
+      const listed = await get<FlowView[]>(`/api/v1/flows/${ns}`);
+      expect(listed.body.map((f) => f.id).sort()).toEqual(['added', 'kept']);
+      expect((await get<FlowView[]>(`/api/v1/flows/${ns}.child`)).body.map((f) => f.id)).toEqual(['child']);
+    }, 60_000);
+
+    it('keeps the flows missing from the body with delete=false, and takes Kestra\'s JSON array of flows', async () => {
+      const ns = `${NS}.keep`;
+      await send('POST', '/api/v1/flows', flowSource('old', ns));
+      const flows = [{ id: 'from-json', namespace: ns, tasks: [{ id: 'answer', type: 'io.kestra.plugin.core.debug.Return', format: 'json' }] }];
+      const updated = await send<FlowView[]>('POST', `/api/v1/flows/${ns}?delete=false`, JSON.stringify(flows), 'application/json');
+      expect(updated.status).toBe(200);
+      expect(updated.body.map((f) => f.id)).toEqual(['from-json']);
+      expect((await get<FlowView[]>(`/api/v1/flows/${ns}`)).body.map((f) => f.id).sort()).toEqual(['from-json', 'old']);
+
+      // An empty body with delete=true empties the namespace, as Kestra does.
+      const emptied = await send<FlowView[]>('POST', `/api/v1/flows/${ns}`, '');
+      expect(emptied.status).toBe(200);
+      expect(emptied.body.map((f) => [f.id, f.deleted]).sort()).toEqual([['from-json', true], ['old', true]]);
+      expect((await get<FlowView[]>(`/api/v1/flows/${ns}`)).body).toEqual([]);
+    }, 60_000);
+
+    it('refuses a flow of another namespace or an invalid one with 422, writing nothing, and names unsupported parameters', async () => {
+      const ns = `${NS}.refused`;
+      await send('POST', '/api/v1/flows', flowSource('present', ns));
+      const elsewhere = await send<ErrorView>('POST', `/api/v1/flows/${ns}`, flowSource('intruder', 'somewhere.else'));
+      expect(elsewhere.status).toBe(422);
+      expect(elsewhere.body.failures![0]!.violations[0]).toMatchObject({ path: 'namespace', message: expect.stringContaining(ns) });
+      const invalid = await send<ErrorView>('POST', `/api/v1/flows/${ns}`, `id: broken\nnamespace: ${ns}\ntasks: []\n`);
+      expect(invalid.status).toBe(422);
+      expect((await get<FlowView[]>(`/api/v1/flows/${ns}`)).body.map((f) => f.id)).toEqual(['present']);
+
+      const override = await send<ErrorView>('POST', `/api/v1/flows/${ns}?override=true`, flowSource('present', ns));
+      expect(override.status).toBe(400);
+      expect(override.body).toMatchObject({ field: 'override' });
+      const badDelete = await send<ErrorView>('POST', `/api/v1/flows/${ns}?delete=maybe`, flowSource('present', ns));
+      expect(badDelete.status).toBe(400);
+      expect(badDelete.body.message).toContain('delete');
+    }, 60_000);
+
+    it('leaves the literal POST routes (validate, bulk, import) to their own handlers', async () => {
+      const validated = await send<{ index: number }[]>('POST', '/api/v1/flows/validate', flowSource('v'));
+      expect(validated.status).toBe(200);
+      expect(validated.body).toEqual([expect.objectContaining({ index: 0, flow: 'v' })]);
+      const bulk = await send<FlowView[]>('POST', `/api/v1/main/flows/bulk?namespace=${NS}.bulk`, flowSource('b', `${NS}.bulk`));
+      expect(bulk.status).toBe(200);
+      expect(bulk.body.map((f) => f.id)).toEqual(['b']);
+      expect(bulk.body[0]!.source).toBeUndefined();
+    }, 60_000);
+  });
+
+  describe('POST /flows/validate/task and /flows/validate/trigger', () => {
+    interface Violation {
+      constraints?: string;
+      outdated: boolean;
+      deprecationPaths: string[];
+      warnings: string[];
+      infos: string[];
+      violations: { path: string; line?: number }[];
+    }
+
+    it('answers Kestra\'s ValidateConstraintViolation for a task as YAML or JSON, naming an unknown property', async () => {
+      const valid = await send<Violation>('POST', '/api/v1/flows/validate/task', 'id: hello\ntype: io.kestra.plugin.core.log.Log\nmessage: hi\n');
+      expect(valid.status).toBe(200);
+      expect(valid.body).toEqual({ index: 0, outdated: false, deprecationPaths: [], warnings: [], infos: [], violations: [] });
+
+      const bogus = await send<Violation>('POST', '/api/v1/main/flows/validate/task', JSON.stringify({ id: 'hello', type: 'io.kestra.plugin.core.log.Log', message: 'hi', bogus: 1 }), 'application/json');
+      expect(bogus.status).toBe(200);
+      expect(bogus.body.violations).toEqual([expect.objectContaining({ path: 'bogus' })]);
+      expect(bogus.body.constraints).toContain('bogus');
+    }, 60_000);
+
+    it('validates a trigger at /validate/trigger and at /validate/task?section=TRIGGERS, and refuses another section', async () => {
+      const trigger = 'id: daily\ntype: io.kestra.plugin.core.trigger.Schedule\ncron: "not a cron"\n';
+      for (const path of ['/api/v1/flows/validate/trigger', '/api/v1/main/flows/validate/task?section=TRIGGERS']) {
+        const answer = await send<Violation>('POST', path, trigger);
+        expect(answer.status).toBe(200);
+        expect(answer.body.violations).toEqual([expect.objectContaining({ path: 'cron', line: 3 })]);
+      }
+      const section = await send<ErrorView>('POST', '/api/v1/flows/validate/task?section=INPUTS', trigger);
+      expect(section.status).toBe(400);
+      expect(section.body.message).toContain('section');
+      const empty = await send<ErrorView>('POST', '/api/v1/flows/validate/task', '');
+      expect(empty.status).toBe(400);
+      expect(empty.body.field).toBe('body');
+    }, 60_000);
+  });
+
+  describe('GET /flows/{namespace}/{id}/tasks/{taskId}', () => {
+    it('answers a nested task of the latest or a given revision, and 404s naming a missing task or flow', async () => {
+      const ns = `${NS}.task`;
+      const nested = (message: string) =>
+        `id: nested\nnamespace: ${ns}\ntasks:\n  - id: outer\n    type: io.kestra.plugin.core.flow.Sequential\n    tasks:\n      - id: inner\n        type: io.kestra.plugin.core.log.Log\n        message: ${message}\n`;
+      await send('POST', '/api/v1/flows', nested('first'));
+      await send('PUT', `/api/v1/flows/${ns}/nested`, nested('second'));
+
+      const latest = await get<Record<string, unknown>>(`/api/v1/main/flows/${ns}/nested/tasks/inner`);
+      expect(latest.status).toBe(200);
+      expect(latest.body).toEqual({ id: 'inner', type: 'io.kestra.plugin.core.log.Log', message: 'second' });
+      const first = await get<Record<string, unknown>>(`/api/v1/flows/${ns}/nested/tasks/inner?revision=1`);
+      expect(first.body).toMatchObject({ message: 'first' });
+
+      const missing = await get<ErrorView>(`/api/v1/flows/${ns}/nested/tasks/nope`);
+      expect(missing.status).toBe(404);
+      expect(missing.body.message).toContain('nope');
+      expect((await get<ErrorView>(`/api/v1/flows/${ns}/absent/tasks/inner`)).status).toBe(404);
+      // The literal `revisions` path and the task path do not swallow each other.
+      expect((await get<FlowView[]>(`/api/v1/flows/${ns}/nested/revisions`)).body.map((f) => f.revision)).toEqual([1, 2]);
+    }, 60_000);
+  });
+});
