@@ -163,4 +163,45 @@ describe('flow tool endpoints (local)', () => {
       expect((await get<FlowView[]>(`/api/v1/flows/${ns}/nested/revisions`)).body.map((f) => f.revision)).toEqual([1, 2]);
     }, 60_000);
   });
+
+  describe('flow graphs', () => {
+    interface Graph {
+      nodes: { uid: string; type: string; task?: { id: string } }[];
+      edges: { source: string; target: string; relation: { relationType?: string; value?: string } }[];
+      clusters: { cluster: { uid: string }; start: string; end: string; parents: string[] }[];
+    }
+    const ns = `${NS}.graph`;
+    const parallel = (last: string) =>
+      `id: fan\nnamespace: ${ns}\ntasks:\n  - id: parent\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n      - id: a\n        type: io.kestra.plugin.core.log.Log\n        message: a\n      - id: b\n        type: io.kestra.plugin.core.log.Log\n        message: b\n  - id: ${last}\n    type: io.kestra.plugin.core.log.Log\n    message: done\n`;
+
+    it('answers the FlowGraph of a stored flow, of a given revision, and of a posted source', async () => {
+      await send('POST', '/api/v1/flows', parallel('last'));
+      await send('PUT', `/api/v1/flows/${ns}/fan`, parallel('final'));
+
+      const latest = await get<Graph>(`/api/v1/main/flows/${ns}/fan/graph`);
+      expect(latest.status).toBe(200);
+      expect(latest.body.clusters).toEqual([expect.objectContaining({ cluster: expect.objectContaining({ uid: 'cluster_root.parent' }), parents: [], start: 'root.parent._start', end: 'root.parent._end' })]);
+      expect(latest.body.edges).toContainEqual({ source: 'root.parent', target: 'root.parent.a', relation: { relationType: 'PARALLEL' } });
+      expect(latest.body.edges).toContainEqual({ source: 'root.parent._end', target: 'root.final', relation: { relationType: 'SEQUENTIAL' } });
+      expect(latest.body.nodes.map((n) => n.uid)).toContain('root.final');
+
+      const first = await get<Graph>(`/api/v1/flows/${ns}/fan/graph?revision=1`);
+      expect(first.body.nodes.map((n) => n.uid)).toContain('root.last');
+
+      const posted = await send<Graph>('POST', '/api/v1/main/flows/graph', parallel('other'));
+      expect(posted.status).toBe(200);
+      expect(posted.body.nodes.map((n) => n.uid)).toContain('root.other');
+      // The literal POST /flows/graph is not read as a namespace update of namespace "graph".
+      expect((await get<FlowView[]>('/api/v1/flows/graph')).body).toEqual([]);
+    }, 60_000);
+
+    it('answers 404 for an unknown flow, 422 for an invalid source, 400 naming subflows', async () => {
+      expect((await get<ErrorView>(`/api/v1/flows/${ns}/absent/graph`)).status).toBe(404);
+      const invalid = await send<ErrorView>('POST', '/api/v1/flows/graph', `id: bad\nnamespace: ${ns}\ntasks: []\n`);
+      expect(invalid.status).toBe(422);
+      const subflows = await get<ErrorView>(`/api/v1/flows/${ns}/fan/graph?subflows=root.parent`);
+      expect(subflows.status).toBe(400);
+      expect(subflows.body.field).toBe('subflows');
+    }, 60_000);
+  });
 });

@@ -17,11 +17,11 @@ import { EXECUTOR_STORE, type ExecutorStore } from '@osprey/queue';
 import type { OspreyConfig } from '@osprey/server';
 import { OSPREY_CONFIG } from '../nest/tokens.js';
 import { ApiErrors, ApiFileResponse, ApiFileUpload, ApiFilters, ApiFlowFilters, ApiPaging, ApiYamlBody } from './api-docs.js';
-import { BulkResponseModel, FlowModel, IdWithNamespaceModel, PagedFlows, ValidateConstraintViolationModel } from './api-models.js';
+import { BulkResponseModel, FlowGraphModel, FlowModel, IdWithNamespaceModel, PagedFlows, ValidateConstraintViolationModel } from './api-models.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
-import { allTasks, type StoredFlow } from '@osprey/flow-model';
+import { allTasks, flowGraph, parseFlow, type StoredFlow } from '@osprey/flow-model';
 import { UnsupportedQuery } from './query-declarations.js';
 
 type Param = string | string[] | undefined;
@@ -32,6 +32,13 @@ const BY_QUERY: SearchQuerySpec = { resource: 'flow', params: FILTER_PARAMS };
 /** Flows come back whole (parsed flow and all): pages stay smaller than other searches'. */
 const MAX_FLOW_PAGE = 1000;
 const FLOW_PAGE = 10;
+const SUBFLOWS_QUERY = {
+  name: 'subflows',
+  required: false,
+  type: String,
+  isArray: true,
+  description: 'Subflow tasks to expand into their flow\'s graph: not supported, a value is a 400 (the Subflow task is one node).',
+} as const;
 
 /**
  * Kestra's flow endpoints (`/api/v1/flows`, no tenant segment). Writes go through the flow use cases
@@ -100,6 +107,18 @@ export class FlowsController {
   @ApiErrors(400, 413)
   validateTrigger(@Body() body: unknown) {
     return validateTask(elementBody(body), 'trigger');
+  }
+
+  @Post('graph')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Generate the graph of a flow source', description: 'The flow is validated first (422 with violations when invalid); nothing is stored.' })
+  @ApiQuery(SUBFLOWS_QUERY)
+  @ApiYamlBody('The flow source.')
+  @ApiOkResponse({ type: FlowGraphModel })
+  @ApiErrors(400, 413, 422)
+  graphOfSource(@Body() body: unknown, @Query('subflows') subflows?: Param) {
+    refuseSubflows(subflows);
+    return flowGraph(parseFlow(yamlBody(body), { storedPreconditions: this.store.keepsConditionWindows }));
   }
 
   @Post('import')
@@ -285,6 +304,22 @@ export class FlowsController {
     return revisions.map((f) => flowJson(f, true));
   }
 
+  @Get(':namespace/:id/graph')
+  @ApiOperation({ summary: 'Generate the graph of a flow', description: 'Kestra\'s FlowGraph: nodes (tasks, triggers, the start and end of each cluster), edges with their relation, clusters (flowable tasks, triggers).' })
+  @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
+  @ApiParam({ name: 'id', description: 'The flow id.' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 }, description: 'A revision; the latest by default.' })
+  @ApiQuery(SUBFLOWS_QUERY)
+  @ApiOkResponse({ type: FlowGraphModel })
+  @ApiErrors(400, 404)
+  async graph(@Param('namespace') namespace: string, @Param('id') id: string, @Query('revision') revision?: Param, @Query('subflows') subflows?: Param) {
+    refuseSubflows(subflows);
+    const wanted = intParam(revision, 'revision', 1);
+    const stored = await this.repository.flows.get(namespace, id, wanted);
+    if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}${wanted === undefined ? '' : ` revision ${wanted}`}`);
+    return flowGraph(stored.flow);
+  }
+
   @Get(':namespace/:id/tasks/:taskId')
   @ApiOperation({ summary: 'Get one task of a flow', description: 'Any task of the flow, nested ones included, as written in the flow.' })
   @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
@@ -459,6 +494,11 @@ function elementBody(body: unknown): string {
     throw new InvalidArgumentError('body', 'send one task or trigger as YAML (Content-Type: application/x-yaml) or as a JSON object');
   }
   return body;
+}
+
+function refuseSubflows(subflows: Param): void {
+  const values = (Array.isArray(subflows) ? subflows : subflows === undefined ? [] : [subflows]).filter((v) => v !== '');
+  if (values.length > 0) throw new InvalidArgumentError('subflows', `expanding subflow tasks in a graph is not supported (asked for ${values.join(', ')}): each Subflow task is drawn as one node`);
 }
 
 function yamlDocuments(source: string): FlowSourceFile[] {
