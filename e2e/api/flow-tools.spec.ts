@@ -204,4 +204,43 @@ describe('flow tool endpoints (local)', () => {
       expect(subflows.body.field).toBe('subflows');
     }, 60_000);
   });
+
+  describe('plugin endpoints', () => {
+    interface Documentation {
+      schema: { properties: { properties: Record<string, { enum?: string[] }>; required: string[]; additionalProperties: boolean }; definitions: Record<string, unknown> };
+    }
+
+    it('answers the JSON Schema of a task, trigger or condition type by name or alias, and 404s naming an unknown one', async () => {
+      const log = await get<Documentation>('/api/v1/main/plugins/io.kestra.plugin.core.log.Log');
+      expect(log.status).toBe(200);
+      expect(log.body.schema.properties).toMatchObject({ additionalProperties: false, required: expect.arrayContaining(['id', 'type', 'message']) });
+      expect(Object.keys(log.body.schema.properties.properties)).toEqual(expect.arrayContaining(['id', 'type', 'message', 'level']));
+      // The flow schema the editor uses holds the same definition.
+      const flowSchema = await get<{ definitions: Record<string, unknown> }>('/api/v1/plugins/schemas/flow');
+      expect(log.body.schema.properties).toEqual(flowSchema.body.definitions['io.kestra.plugin.core.log.Log']);
+
+      const alias = await get<Documentation>('/api/v1/plugins/io.kestra.core.tasks.log.Log?all=true');
+      expect(alias.body.schema.properties).toEqual(log.body.schema.properties);
+      const trigger = await get<Documentation>('/api/v1/plugins/io.kestra.plugin.core.trigger.Schedule');
+      expect(Object.keys(trigger.body.schema.properties.properties)).toContain('cron');
+
+      const unknown = await get<ErrorView>('/api/v1/plugins/io.example.Nope');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.message).toContain('io.example.Nope');
+    }, 60_000);
+
+    it('lists input types and icons, and answers an input type\'s schema; the literal paths win over {cls}', async () => {
+      const inputs = await get<{ type: string; cls: string }[]>('/api/v1/plugins/inputs');
+      expect(inputs.status).toBe(200);
+      expect(inputs.body).toEqual(expect.arrayContaining([{ type: 'STRING', cls: 'io.kestra.core.models.flows.input.StringInput' }, { type: 'DATETIME', cls: 'io.kestra.core.models.flows.input.DateTimeInput' }]));
+      const select = await get<Documentation>('/api/v1/main/plugins/inputs/SELECT');
+      expect(select.status).toBe(200);
+      expect(Object.keys(select.body.schema.properties.properties)).toContain('values');
+      expect((await get<ErrorView>('/api/v1/plugins/inputs/NOPE')).status).toBe(404);
+
+      const icons = await get<Record<string, { name: string; flowable: boolean }>>('/api/v1/plugins/icons');
+      expect(icons.body['io.kestra.plugin.core.flow.Parallel']).toEqual({ name: 'Parallel', flowable: true });
+      expect(icons.body['io.kestra.core.tasks.log.Log']).toEqual({ name: 'Log', flowable: false });
+    }, 60_000);
+  });
 });
