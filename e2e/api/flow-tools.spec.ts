@@ -166,7 +166,7 @@ describe('flow tool endpoints (local)', () => {
 
   describe('flow graphs', () => {
     interface Graph {
-      nodes: { uid: string; type: string; task?: { id: string } }[];
+      nodes: { uid: string; type: string; task?: { id: string }; taskRun?: { id: string; value?: string } }[];
       edges: { source: string; target: string; relation: { relationType?: string; value?: string } }[];
       clusters: { cluster: { uid: string }; start: string; end: string; parents: string[] }[];
     }
@@ -193,6 +193,20 @@ describe('flow tool endpoints (local)', () => {
       expect(posted.body.nodes.map((n) => n.uid)).toContain('root.other');
       // The literal POST /flows/graph is not read as a namespace update of namespace "graph".
       expect((await get<FlowView[]>('/api/v1/flows/graph')).body).toEqual([]);
+    }, 60_000);
+
+    it('answers the graph of an execution with one node per task run, suffixed with the loop values', async () => {
+      const source = `id: loop\nnamespace: ${ns}\ntasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: [x, y]\n    tasks:\n      - id: inner\n        type: io.kestra.plugin.core.debug.Return\n        format: "{{ taskrun.value }}"\n`;
+      expect((await send('POST', '/api/v1/flows', source)).status).toBe(200);
+      const run = await httpJson<{ id: string; state: { current: string } }>(`${api}/api/v1/executions/${ns}/loop?wait=true`, { method: 'POST' });
+      expect(run.body.state.current).toBe('SUCCESS');
+
+      const graph = await get<Graph>(`/api/v1/main/executions/${run.body.id}/graph`);
+      expect(graph.status).toBe(200);
+      const inner = graph.body.nodes.filter((n) => n.task?.id === 'inner');
+      expect(inner.map((n) => n.uid).sort()).toEqual(['root.each.inner_x', 'root.each.inner_y']);
+      expect(inner.map((n) => n.taskRun?.value).sort()).toEqual(['x', 'y']);
+      expect((await get<ErrorView>('/api/v1/executions/nope/graph')).status).toBe(404);
     }, 60_000);
 
     it('answers 404 for an unknown flow, 422 for an invalid source, 400 naming subflows', async () => {

@@ -1,3 +1,4 @@
+import type { TaskRun } from '../execution/execution.js';
 import { flowGraph, type FlowGraph } from './flow-graph.js';
 import { parseFlow } from './parse-flow.js';
 
@@ -86,5 +87,22 @@ ${log('default', '      ')}triggers:
     expect(edge(graph, /dag$/, /dag\.a$/).relation).toEqual({ relationType: 'PARALLEL' });
     expect(edge(graph, /dag\.b$/, /dag\.d$/).relation).toEqual({ relationType: 'PARALLEL' });
     expect(graph.edges.filter((e) => e.target === 'root.dag._end').map((e) => e.source)).toEqual(['root.dag.d']);
+  });
+
+  it('draws one node per task run of an execution, suffixed with the loop values, carrying the run', () => {
+    const flow = parseFlow(`id: graph\nnamespace: io.osprey.graph\ntasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEach\n    values: [a, b]\n    tasks:\n${log('inner', '      ')}${log('after', '  ')}`);
+    const run = (id: string, taskId: string, extra: Partial<TaskRun> = {}): TaskRun =>
+      ({ id, executionId: 'e', namespace: 'io.osprey.graph', flowId: 'graph', taskId, attempts: [], state: { current: 'SUCCESS', histories: [] }, ...extra }) as TaskRun;
+    const runs = [run('r1', 'each'), run('r2', 'inner', { parentTaskRunId: 'r1', value: 'a' }), run('r3', 'inner', { parentTaskRunId: 'r1', value: 'b' }), run('r4', 'after')];
+    const graph = flowGraph(flow, runs);
+    expect(graph.nodes.filter((n) => n.task?.id === 'inner').map((n) => [n.uid, n.values, n.taskRun?.id])).toEqual([
+      ['root.each.inner_a', ['a'], 'r2'],
+      ['root.each.inner_b', ['b'], 'r3'],
+    ]);
+    expect(edge(graph, /^root\.each$/, /inner_b$/).relation).toEqual({ relationType: 'DYNAMIC', value: 'b' });
+    expect(graph.edges.filter((e) => e.target === 'root.each._end').map((e) => e.source)).toEqual(['root.each.inner_a', 'root.each.inner_b']);
+    expect(graph.nodes.find((n) => n.uid === 'root.after')).toMatchObject({ taskRun: { id: 'r4' }, values: [] });
+    // Without runs, the same flow draws each task once.
+    expect(flowGraph(flow).nodes.filter((n) => n.task?.id === 'inner').map((n) => n.uid)).toEqual(['root.each.inner']);
   });
 });

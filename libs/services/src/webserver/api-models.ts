@@ -69,6 +69,8 @@ export class GraphNodeModel {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The task, as in the flow.' }) task?: Record<string, unknown>;
   @ApiPropertyOptional({ enum: RELATION_TYPES }) relationType?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The trigger, as in the flow.' }) triggerDeclaration?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Execution graphs: the task run this node draws.' }) taskRun?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [String], description: 'Execution graphs: the loop values of the run and its parents, outermost first.' }) values?: string[];
 }
 
 export class GraphRelationModel {

@@ -23,6 +23,7 @@ import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
 import { allTasks, flowGraph, parseFlow, type StoredFlow } from '@osprey/flow-model';
 import { UnsupportedQuery } from './query-declarations.js';
+import { refuseSubflows, SUBFLOWS_QUERY } from './graph-params.js';
 
 type Param = string | string[] | undefined;
 
@@ -32,13 +33,6 @@ const BY_QUERY: SearchQuerySpec = { resource: 'flow', params: FILTER_PARAMS };
 /** Flows come back whole (parsed flow and all): pages stay smaller than other searches'. */
 const MAX_FLOW_PAGE = 1000;
 const FLOW_PAGE = 10;
-const SUBFLOWS_QUERY = {
-  name: 'subflows',
-  required: false,
-  type: String,
-  isArray: true,
-  description: 'Subflow tasks to expand into their flow\'s graph: not supported, a value is a 400 (the Subflow task is one node).',
-} as const;
 
 /**
  * Kestra's flow endpoints (`/api/v1/flows`, no tenant segment). Writes go through the flow use cases
@@ -494,11 +488,6 @@ function elementBody(body: unknown): string {
     throw new InvalidArgumentError('body', 'send one task or trigger as YAML (Content-Type: application/x-yaml) or as a JSON object');
   }
   return body;
-}
-
-function refuseSubflows(subflows: Param): void {
-  const values = (Array.isArray(subflows) ? subflows : subflows === undefined ? [] : [subflows]).filter((v) => v !== '');
-  if (values.length > 0) throw new InvalidArgumentError('subflows', `expanding subflow tasks in a graph is not supported (asked for ${values.join(', ')}): each Subflow task is drawn as one node`);
 }
 
 function yamlDocuments(source: string): FlowSourceFile[] {
