@@ -11,6 +11,7 @@ import { DeployFlow } from './deploy-flow.js';
 import { FlowConflictError } from './flow-conflict-error.js';
 import { FlowImportError, ImportFlows } from './import-flows.js';
 import { SetFlowDisabled } from './set-flow-disabled.js';
+import { SyncNamespaceFlows } from './sync-namespace-flows.js';
 
 const flow = (id: string, extra = '') => `# kept comment\nid: ${id}\nnamespace: io.osprey.unit\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.debug.Return\n    format: ok${extra}\n`;
 
@@ -107,6 +108,30 @@ describe('flow use cases on the embedded backend', () => {
 
     const stored = await importFlows.execute([{ name: 'a.yml', source: flow('a') }, { name: 'b.yml', source: flow('b') }]);
     expect(stored.map((f) => f.id)).toEqual(['a', 'b']);
+  });
+
+  it('SyncNamespaceFlows stores the given flows and deletes the namespace\'s others only when asked, never a child namespace\'s', async () => {
+    const importFlows = new ImportFlows(deploy);
+    const sync = new SyncNamespaceFlows(repository.flows, importFlows, new DeleteFlow(repository.flows, deploy));
+    await deploy.execute({ source: flow('stale'), mode: 'create' });
+    await deploy.execute({ source: flow('child').replace('io.osprey.unit', 'io.osprey.unit.child'), mode: 'create' });
+
+    const kept = await sync.execute('io.osprey.unit', [{ name: 'a.yml', source: flow('a') }], { deleteMissing: false });
+    expect(kept).toEqual({ stored: [expect.objectContaining({ id: 'a' })], deleted: [] });
+    expect(await repository.flows.get('io.osprey.unit', 'stale')).not.toBeNull();
+
+    const broken = await sync.execute('io.osprey.unit', [{ name: 'x.yml', source: 'id: x\nnamespace: io.osprey.unit\ntasks: []\n' }], { deleteMissing: true }).catch((e: unknown) => e);
+    expect(broken).toBeInstanceOf(FlowImportError);
+    expect(await repository.flows.get('io.osprey.unit', 'stale')).not.toBeNull();
+
+    const synced = await sync.execute('io.osprey.unit', [{ name: 'a.yml', source: flow('a', ' v2') }], { deleteMissing: true });
+    expect(synced.stored.map((f) => [f.id, f.revision])).toEqual([['a', 2]]);
+    expect(synced.deleted.map((f) => [f.id, f.deleted])).toEqual([['stale', true]]);
+    expect(await repository.flows.get('io.osprey.unit', 'stale')).toBeNull();
+    expect(await repository.flows.get('io.osprey.unit.child', 'child')).not.toBeNull();
+
+    const emptied = await sync.execute('io.osprey.unit', [], { deleteMissing: true });
+    expect(emptied.deleted.map((f) => f.id)).toEqual(['a']);
   });
 
   it('surfaces YAML errors as FlowValidationError with a line', async () => {

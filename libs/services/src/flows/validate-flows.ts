@@ -28,7 +28,7 @@ export function validateFlows(text: string, options: Pick<ParseFlowOptions, 'sto
     } catch (error) {
       if (!(error instanceof FlowValidationError)) throw error;
       result.violations = shiftViolations(error.violations, firstLine - 1);
-      result.constraints = result.violations.map((v) => `${v.line === undefined ? '' : `line ${v.line}, column ${v.column ?? 1}: `}${v.path || '<root>'}: ${v.message}`).join('\n');
+      result.constraints = constraintsText(result.violations);
       // What can be read of a broken flow still identifies it.
       const identity = /^id:\s*(\S+)\s*$/m.exec(source);
       const namespace = /^namespace:\s*(\S+)\s*$/m.exec(source);
@@ -37,6 +37,11 @@ export function validateFlows(text: string, options: Pick<ParseFlowOptions, 'sto
     }
     return result;
   });
+}
+
+/** Kestra's `constraints` field: every violation on its own line, with its position and path. */
+export function constraintsText(violations: Violation[]): string {
+  return violations.map((v) => `${v.line === undefined ? '' : `line ${v.line}, column ${v.column ?? 1}: `}${v.path || '<root>'}: ${v.message}`).join('\n');
 }
 
 export function shiftViolations(violations: Violation[], lines: number): Violation[] {

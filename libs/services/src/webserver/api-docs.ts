@@ -80,8 +80,8 @@ export function ApiFileResponse(mediaType: string, description: string, status =
 }
 
 /** A YAML text body (a flow, or flows separated by `---`). */
-export function ApiYamlBody(description: string): MethodDecorator {
-  return applyDecorators(ApiConsumes('application/x-yaml'), ApiBody({ description, required: true, schema: { type: 'string' } }));
+export function ApiYamlBody(description: string, required = true): MethodDecorator {
+  return applyDecorators(ApiConsumes('application/x-yaml'), ApiBody({ description, required, schema: { type: 'string' } }));
 }
 
 /** A multipart body with one file field. */

@@ -59,6 +59,53 @@ export class ValidateConstraintViolationModel {
   @ApiProperty({ type: [FlowViolationModel] }) violations!: FlowViolationModel[];
 }
 
+const RELATION_TYPES = ['SEQUENTIAL', 'CHOICE', 'ERROR', 'PARALLEL', 'DYNAMIC'];
+
+export class GraphNodeModel {
+  @ApiProperty({ description: 'Unique in the graph: task ids joined by dots from `root`.' }) uid!: string;
+  @ApiProperty({ description: 'Kestra\'s node class: io.kestra.core.models.hierarchies.GraphTask, SubflowGraphTask, GraphTrigger, GraphClusterRoot or GraphClusterEnd.' })
+  type!: string;
+  @ApiProperty({ description: 'On an error branch.' }) error!: boolean;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The task, as in the flow.' }) task?: Record<string, unknown>;
+  @ApiPropertyOptional({ enum: RELATION_TYPES }) relationType?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The trigger, as in the flow.' }) triggerDeclaration?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Execution graphs: the task run this node draws.' }) taskRun?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [String], description: 'Execution graphs: the loop values of the run and its parents, outermost first.' }) values?: string[];
+}
+
+export class GraphRelationModel {
+  @ApiPropertyOptional({ enum: RELATION_TYPES }) relationType?: string;
+  @ApiPropertyOptional({ description: 'The Switch case or If branch (then, else) the edge leads into.' }) value?: string;
+}
+
+export class GraphEdgeModel {
+  @ApiProperty() source!: string;
+  @ApiProperty() target!: string;
+  @ApiProperty({ type: GraphRelationModel }) relation!: GraphRelationModel;
+}
+
+export class GraphClusterNodeModel {
+  @ApiProperty({ description: '`cluster_` and the uid of its task (or `cluster_root.Triggers`).' }) uid!: string;
+  @ApiProperty({ description: 'io.kestra.core.models.hierarchies.GraphCluster' }) type!: string;
+  @ApiProperty() error!: boolean;
+  @ApiPropertyOptional({ enum: RELATION_TYPES }) relationType?: string;
+  @ApiPropertyOptional({ type: GraphNodeModel, description: 'The flowable task the cluster draws.' }) taskNode?: GraphNodeModel;
+}
+
+export class GraphClusterModel {
+  @ApiProperty({ type: GraphClusterNodeModel }) cluster!: GraphClusterNodeModel;
+  @ApiProperty({ type: [String], description: 'Uids of the nodes and clusters directly inside.' }) nodes!: string[];
+  @ApiProperty({ type: [String], description: 'Uids of the enclosing clusters, outermost first.' }) parents!: string[];
+  @ApiProperty({ description: 'Uid of the cluster\'s start node.' }) start!: string;
+  @ApiProperty({ description: 'Uid of the cluster\'s end node.' }) end!: string;
+}
+
+export class FlowGraphModel {
+  @ApiProperty({ type: [GraphNodeModel] }) nodes!: GraphNodeModel[];
+  @ApiProperty({ type: [GraphEdgeModel] }) edges!: GraphEdgeModel[];
+  @ApiProperty({ type: [GraphClusterModel] }) clusters!: GraphClusterModel[];
+}
+
 export class IdWithNamespaceModel {
   @ApiProperty() namespace!: string;
   @ApiProperty() id!: string;

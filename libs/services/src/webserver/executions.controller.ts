@@ -19,8 +19,8 @@ import {
   UnprocessableEntityException,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { conditionHolds, isTerminated, renderValue, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { conditionHolds, flowGraph, isTerminated, renderValue, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
 import { NotFoundError, REPOSITORY, type Repository } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
 import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
@@ -36,8 +36,9 @@ import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/s
 import { TriggerExecution } from '../executions/trigger-execution.js';
 import { waitForExecutionEnd, whileClientConnected } from '../executions/wait-for-end.js';
 import { RENDER_OPTIONS } from '../nest/tokens.js';
-import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
-import { ErrorResponse, ExecutionModel } from './api-models.js';
+import { ApiErrors, ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
+import { refuseSubflows, SUBFLOWS_QUERY } from './graph-params.js';
+import { ErrorResponse, ExecutionModel, FlowGraphModel } from './api-models.js';
 import { NotSupportedError } from '../not-supported-error.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { executionJson } from './execution-json.js';
@@ -365,6 +366,21 @@ export class ExecutionsController {
   @NOT_FOUND
   async getExecution(@Param('executionId') executionId: string) {
     return executionJson(await this.commands.load(executionId));
+  }
+
+  @Get('executions/:executionId/graph')
+  @ApiOperation({
+    summary: 'Generate the graph of an execution',
+    description: 'The FlowGraph of the flow revision it ran, with one node per task run (a loop\'s children once per value, uids suffixed with the values), each carrying its run.',
+  })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery(SUBFLOWS_QUERY)
+  @ApiOkResponse({ type: FlowGraphModel })
+  @ApiErrors(400, 404)
+  async executionGraph(@Param('executionId') executionId: string, @Query('subflows') subflows?: string | string[]) {
+    refuseSubflows(subflows);
+    const execution = await this.commands.load(executionId);
+    return flowGraph(await this.commands.flowOf(execution), execution.taskRunList);
   }
 
   @Delete('executions/:executionId')

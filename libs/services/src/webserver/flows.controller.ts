@@ -7,7 +7,9 @@ import { DeployFlow } from '../flows/deploy-flow.js';
 import { readFlowArchive, writeFlowArchive, type FlowSourceFile } from '../flows/flow-archive.js';
 import { ImportFlows } from '../flows/import-flows.js';
 import { SetFlowDisabled } from '../flows/set-flow-disabled.js';
+import { SyncNamespaceFlows } from '../flows/sync-namespace-flows.js';
 import { validateFlows } from '../flows/validate-flows.js';
+import { validateTask, type TaskSection } from '../flows/validate-task.js';
 import { splitYamlDocuments } from '../flows/yaml-documents.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { checkNamespace } from '../namespaces/namespace-name.js';
@@ -15,12 +17,13 @@ import { EXECUTOR_STORE, type ExecutorStore } from '@osprey/queue';
 import type { OspreyConfig } from '@osprey/server';
 import { OSPREY_CONFIG } from '../nest/tokens.js';
 import { ApiErrors, ApiFileResponse, ApiFileUpload, ApiFilters, ApiFlowFilters, ApiPaging, ApiYamlBody } from './api-docs.js';
-import { BulkResponseModel, FlowModel, IdWithNamespaceModel, PagedFlows, ValidateConstraintViolationModel } from './api-models.js';
+import { BulkResponseModel, FlowGraphModel, FlowModel, IdWithNamespaceModel, PagedFlows, ValidateConstraintViolationModel } from './api-models.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
-import type { StoredFlow } from '@osprey/flow-model';
+import { allTasks, flowGraph, parseFlow, type StoredFlow } from '@osprey/flow-model';
 import { UnsupportedQuery } from './query-declarations.js';
+import { refuseSubflows, SUBFLOWS_QUERY } from './graph-params.js';
 
 type Param = string | string[] | undefined;
 
@@ -47,6 +50,7 @@ export class FlowsController {
     @Inject(DeleteFlow) private readonly remove: DeleteFlow,
     @Inject(SetFlowDisabled) private readonly setDisabled: SetFlowDisabled,
     @Inject(ImportFlows) private readonly importFlows: ImportFlows,
+    @Inject(SyncNamespaceFlows) private readonly syncNamespace: SyncNamespaceFlows,
   ) {}
 
   @Post()
@@ -69,6 +73,46 @@ export class FlowsController {
   @ApiErrors(400, 413)
   validate(@Body() body: unknown) {
     return validateFlows(yamlBody(body), { storedPreconditions: this.store.keepsConditionWindows });
+  }
+
+  @Post('validate/task')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Validate one task (or, with section=TRIGGERS, one trigger)',
+    description: 'The body is one task as YAML or JSON; it is checked as it would be inside a flow. Paths, lines and columns are those of the body.',
+  })
+  @ApiQuery({ name: 'section', required: false, enum: ['TASKS', 'TRIGGERS'], description: 'What the body is (default TASKS).' })
+  @ApiYamlBody('One task as YAML (a JSON object is accepted too, with Content-Type: application/json).')
+  @ApiOkResponse({ type: ValidateConstraintViolationModel })
+  @ApiErrors(400, 413)
+  validateTask(@Body() body: unknown, @Query('section') sectionParam?: Param) {
+    const section = oneParam(sectionParam, 'section') ?? 'TASKS';
+    const kinds: Record<string, TaskSection> = { TASKS: 'task', TRIGGERS: 'trigger' };
+    const kind = kinds[section];
+    if (!kind) throw new InvalidArgumentError('section', `must be TASKS or TRIGGERS, is ${JSON.stringify(section)}`);
+    return validateTask(elementBody(body), kind);
+  }
+
+  @Post('validate/trigger')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Validate one trigger', description: 'The body is one trigger as YAML or JSON; it is checked as it would be inside a flow.' })
+  @ApiYamlBody('One trigger as YAML (a JSON object is accepted too, with Content-Type: application/json).')
+  @ApiOkResponse({ type: ValidateConstraintViolationModel })
+  @ApiErrors(400, 413)
+  validateTrigger(@Body() body: unknown) {
+    return validateTask(elementBody(body), 'trigger');
+  }
+
+  @Post('graph')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Generate the graph of a flow source', description: 'The flow is validated first (422 with violations when invalid); nothing is stored.' })
+  @ApiQuery(SUBFLOWS_QUERY)
+  @ApiYamlBody('The flow source.')
+  @ApiOkResponse({ type: FlowGraphModel })
+  @ApiErrors(400, 413, 422)
+  graphOfSource(@Body() body: unknown, @Query('subflows') subflows?: Param) {
+    refuseSubflows(subflows);
+    return flowGraph(parseFlow(yamlBody(body), { storedPreconditions: this.store.keepsConditionWindows }));
   }
 
   @Post('import')
@@ -118,14 +162,12 @@ export class FlowsController {
     const namespace = oneParam(namespaceParam, 'namespace');
     if (namespace) checkNamespace(namespace);
     const deleteMissing = boolParam(deleteParam, 'delete') ?? true;
-    const documents = splitYamlDocuments(yamlBody(body)).map((d) => ({ name: `document ${d.index}`, source: d.source, firstLine: d.firstLine }));
-    const stored = await this.importFlows.execute(documents, { namespace });
-    if (namespace && deleteMissing) {
-      const kept = new Set(stored.map((f) => f.id));
-      for (const flow of await this.repository.flows.list(namespace)) {
-        if (flow.namespace === namespace && !kept.has(flow.id)) await this.remove.execute(flow.namespace, flow.id);
-      }
+    const documents = yamlDocuments(yamlBody(body));
+    if (namespace) {
+      const { stored } = await this.syncNamespace.execute(namespace, documents, { deleteMissing });
+      return stored.map((f) => flowJson(f, false));
     }
+    const stored = await this.importFlows.execute(documents);
     return stored.map((f) => flowJson(f, false));
   }
 
@@ -256,6 +298,40 @@ export class FlowsController {
     return revisions.map((f) => flowJson(f, true));
   }
 
+  @Get(':namespace/:id/graph')
+  @ApiOperation({ summary: 'Generate the graph of a flow', description: 'Kestra\'s FlowGraph: nodes (tasks, triggers, the start and end of each cluster), edges with their relation, clusters (flowable tasks, triggers).' })
+  @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
+  @ApiParam({ name: 'id', description: 'The flow id.' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 }, description: 'A revision; the latest by default.' })
+  @ApiQuery(SUBFLOWS_QUERY)
+  @ApiOkResponse({ type: FlowGraphModel })
+  @ApiErrors(400, 404)
+  async graph(@Param('namespace') namespace: string, @Param('id') id: string, @Query('revision') revision?: Param, @Query('subflows') subflows?: Param) {
+    refuseSubflows(subflows);
+    const wanted = intParam(revision, 'revision', 1);
+    const stored = await this.repository.flows.get(namespace, id, wanted);
+    if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}${wanted === undefined ? '' : ` revision ${wanted}`}`);
+    return flowGraph(stored.flow);
+  }
+
+  @Get(':namespace/:id/tasks/:taskId')
+  @ApiOperation({ summary: 'Get one task of a flow', description: 'Any task of the flow, nested ones included, as written in the flow.' })
+  @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
+  @ApiParam({ name: 'id', description: 'The flow id.' })
+  @ApiParam({ name: 'taskId', description: 'The task id.' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 }, description: 'A revision; the latest by default.' })
+  @ApiOkResponse({ description: 'The task, as in the flow.', schema: { type: 'object', required: ['id', 'type'], properties: { id: { type: 'string' }, type: { type: 'string' } }, additionalProperties: true } })
+  @ApiErrors(400, 404)
+  async flowTask(@Param('namespace') namespace: string, @Param('id') id: string, @Param('taskId') taskId: string, @Query('revision') revision?: Param) {
+    const wanted = intParam(revision, 'revision', 1);
+    const stored = await this.repository.flows.get(namespace, id, wanted);
+    const name = `${namespace}.${id}${wanted === undefined ? '' : ` revision ${wanted}`}`;
+    if (!stored || stored.deleted) throw new NotFoundError('flow', name);
+    const task = allTasks(stored.flow).find((t) => t.id === taskId);
+    if (!task) throw new NotFoundError('task', `${taskId} in flow ${name}`);
+    return task;
+  }
+
   @Get(':namespace/:id')
   @ApiOperation({ summary: 'Get a flow (its latest revision, or the one asked for)' })
   @ApiParam({ name: 'namespace', description: 'The flow namespace.' })
@@ -318,6 +394,31 @@ export class FlowsController {
     return flows.filter((f) => f.namespace === namespace).map((f) => flowJson(f, false));
   }
 
+  @Post(':namespace')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Update a complete namespace from YAML sources',
+    description:
+      'Kestra\'s namespace update (`kestra flow namespace update`, CI deploy actions): every flow of the body (separated by `---`) must be in `namespace` and is created or revised; ' +
+      'with `delete=true` (the default) the namespace\'s flows missing from the body are deleted, an empty body deleting them all. All flows are validated first: nothing is written when one is invalid. ' +
+      'The answer lists the deleted flows, then the stored ones, with their sources. A JSON array of flow objects is also accepted (Kestra\'s older form).',
+  })
+  @ApiParam({ name: 'namespace', description: 'The namespace to update.' })
+  @ApiQuery({ name: 'delete', required: false, type: Boolean, description: 'Delete the flows of the namespace missing from the body (default true).' })
+  @ApiQuery({ name: 'override', required: false, type: Boolean, description: 'Only `false` (the default): Osprey does not rewrite the namespace of the flows sent; a flow of another namespace is a 422.' })
+  @ApiYamlBody('Flow sources separated by `---` lines (may be empty).', false)
+  @ApiOkResponse({ type: [FlowModel] })
+  @ApiErrors(400, 413, 422)
+  async updateNamespace(@Param('namespace') namespace: string, @Body() body: unknown, @Query('delete') deleteParam?: Param, @Query('override') overrideParam?: Param) {
+    checkNamespace(namespace);
+    const deleteMissing = boolParam(deleteParam, 'delete') ?? true;
+    if (boolParam(overrideParam, 'override') === true) {
+      throw new InvalidArgumentError('override', 'override=true (rewriting the namespace of the flows sent) is not supported: send flows of this namespace');
+    }
+    const { stored, deleted } = await this.syncNamespace.execute(namespace, namespaceBody(body), { deleteMissing });
+    return [...deleted, ...stored].map((f) => flowJson(f, true));
+  }
+
   private async setAll(flows: StoredFlow[], disabled: boolean): Promise<{ count: number }> {
     let count = 0;
     for (const flow of flows) {
@@ -378,6 +479,32 @@ function yamlBody(body: unknown): string {
     throw new InvalidArgumentError('body', 'send YAML text with Content-Type: application/x-yaml');
   }
   return body;
+}
+
+/** One task or trigger: YAML text, or a JSON object (JSON is YAML, so it is validated from its own text). */
+function elementBody(body: unknown): string {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0) return JSON.stringify(body, null, 2);
+  if (typeof body !== 'string' || body.trim() === '') {
+    throw new InvalidArgumentError('body', 'send one task or trigger as YAML (Content-Type: application/x-yaml) or as a JSON object');
+  }
+  return body;
+}
+
+function yamlDocuments(source: string): FlowSourceFile[] {
+  return splitYamlDocuments(source).map((d) => ({ name: `document ${d.index}`, source: d.source, firstLine: d.firstLine }));
+}
+
+/** A namespace update's flows: YAML documents, or a JSON array of flow objects (JSON is YAML, so each is its own source). */
+function namespaceBody(body: unknown): FlowSourceFile[] {
+  if (Array.isArray(body)) {
+    return body.map((flow, i) => {
+      if (flow === null || typeof flow !== 'object' || Array.isArray(flow)) throw new InvalidArgumentError(`body[${i}]`, 'must be a flow object');
+      return { name: `body[${i}]`, source: JSON.stringify(flow, null, 2) };
+    });
+  }
+  if (body === undefined || (typeof body === 'object' && body !== null && Object.keys(body).length === 0)) return [];
+  if (typeof body !== 'string') throw new InvalidArgumentError('body', 'send YAML flow sources with Content-Type: application/x-yaml');
+  return body.trim() === '' ? [] : yamlDocuments(body);
 }
 
 function zipFile(flows: StoredFlow[]): StreamableFile {

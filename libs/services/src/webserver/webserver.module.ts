@@ -10,6 +10,7 @@ import { DeleteFlow } from '../flows/delete-flow.js';
 import { DeployFlow } from '../flows/deploy-flow.js';
 import { ImportFlows } from '../flows/import-flows.js';
 import { SetFlowDisabled } from '../flows/set-flow-disabled.js';
+import { SyncNamespaceFlows } from '../flows/sync-namespace-flows.js';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
 import { TriggerCommands } from '../triggers/trigger-commands.js';
 import { API_CONTROLLERS } from './api-controllers.js';
@@ -41,6 +42,11 @@ import { API_CONTROLLERS } from './api-controllers.js';
     { provide: DeleteFlow, useFactory: (repository: Repository, deploy: DeployFlow) => new DeleteFlow(repository.flows, deploy), inject: [REPOSITORY, DeployFlow] },
     { provide: SetFlowDisabled, useFactory: (repository: Repository, deploy: DeployFlow) => new SetFlowDisabled(repository.flows, deploy), inject: [REPOSITORY, DeployFlow] },
     { provide: ImportFlows, useFactory: (deploy: DeployFlow) => new ImportFlows(deploy), inject: [DeployFlow] },
+    {
+      provide: SyncNamespaceFlows,
+      useFactory: (repository: Repository, importFlows: ImportFlows, remove: DeleteFlow) => new SyncNamespaceFlows(repository.flows, importFlows, remove),
+      inject: [REPOSITORY, ImportFlows, DeleteFlow],
+    },
     {
       provide: TriggerCommands,
       useFactory: (repository: Repository, broadcast: BroadcastQueue) => new TriggerCommands(repository, broadcast),
