@@ -36,13 +36,14 @@ import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/s
 import { TriggerExecution } from '../executions/trigger-execution.js';
 import { waitForExecutionEnd, whileClientConnected } from '../executions/wait-for-end.js';
 import { RENDER_OPTIONS } from '../nest/tokens.js';
-import { ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
+import { ApiFileResponse, ApiPaging } from './api-docs.js';
 import { ErrorResponse, ExecutionModel } from './api-models.js';
 import { NotSupportedError } from '../not-supported-error.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { executionJson } from './execution-json.js';
-import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
-import { boolParam, dateParam, intParam, labelsParam, oneParam, pageParams, statesParam } from './query-params.js';
+import type { RawQuery } from './filter-params.js';
+import { ApiExecutionFilters, readExecutionQuery } from './execution-query.js';
+import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
 import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
 import { FreeQuery, UnsupportedQuery } from './query-declarations.js';
@@ -70,16 +71,6 @@ interface FileResponse extends SseResponse {
 
 const BAD_REQUEST = ApiResponse({ status: 400, description: 'A parameter or body field is malformed; the body names it' });
 const NOT_FOUND = ApiResponse({ status: 404, description: 'Unknown execution, flow or task run' });
-const SEARCH: SearchQuerySpec = {
-  resource: 'execution',
-  params: ['namespace', 'flowId', 'state', 'labels', 'startDate', 'endDate', 'page', 'size', 'sort'],
-  legacy: {
-    q: { field: 'q', operation: 'EQUALS' },
-    timeRange: { field: 'timeRange', operation: 'EQUALS' },
-    triggerExecutionId: { field: 'triggerExecutionId', operation: 'EQUALS' },
-    childFilter: { field: 'childFilter', operation: 'EQUALS' },
-  },
-};
 const WEBHOOK_DOCS = applyDecorators(
   ApiOperation({ summary: 'Start an execution from a Webhook trigger (GET, POST or PUT)' }),
   ApiParam({ name: 'namespace' }),
@@ -112,33 +103,14 @@ export class ExecutionsController {
 
   @Get('executions/search')
   @ApiOperation({ summary: 'Search for executions' })
-  @ApiQuery({ name: 'namespace', required: false, description: 'Namespace, children included' })
-  @ApiQuery({ name: 'flowId', required: false })
-  @ApiQuery({ name: 'state', required: false, isArray: true, description: 'States, repeated or comma-separated' })
-  @ApiQuery({ name: 'labels', required: false, isArray: true, description: 'Labels as key:value' })
-  @ApiQuery({ name: 'startDate', required: false, description: 'ISO-8601, executions started at or after' })
-  @ApiQuery({ name: 'endDate', required: false, description: 'ISO-8601, executions started at or before' })
-  @ApiQuery({ name: 'q', required: false, description: 'Text in the id, namespace or flow id (as filters[q][EQUALS])' })
-  @ApiQuery({ name: 'timeRange', required: false, description: 'ISO-8601 duration: executions started within it (as filters[timeRange][EQUALS])' })
-  @ApiQuery({ name: 'triggerExecutionId', required: false, description: 'The parent execution (as filters[triggerExecutionId][EQUALS])' })
-  @ApiQuery({ name: 'childFilter', required: false, enum: ['CHILD', 'MAIN'], description: 'Subflow executions or the others (as filters[childFilter][EQUALS])' })
+  @ApiExecutionFilters()
   @UnsupportedQuery({ dateFilter: 'dates always apply to the start date' })
   @ApiPaging(10_000, 25, 'id, namespace, flowId, state.current, state.startDate, state.endDate')
-  @ApiFilters('execution')
   @ApiResponse({ status: 200, description: '{results, total}' })
   @BAD_REQUEST
   async search(@Query() raw: RawQuery) {
-    const { filters, params } = readSearchQuery(raw, SEARCH);
-    const found = await this.repository.executions.search({
-      namespace: oneParam(params.namespace, 'namespace'),
-      flowId: oneParam(params.flowId, 'flowId'),
-      state: statesParam(params.state),
-      labels: labelsParam(params.labels),
-      startDate: dateParam(params.startDate, 'startDate'),
-      endDate: dateParam(params.endDate, 'endDate'),
-      filters,
-      ...pageParams(params.page, params.size, params.sort),
-    });
+    const { query, params } = readExecutionQuery(raw, ['page', 'size', 'sort']);
+    const found = await this.repository.executions.search({ ...query, ...pageParams(params.page, params.size, params.sort) });
     return { ...found, results: found.results.map(executionJson) };
   }
 
