@@ -77,6 +77,11 @@ describe('bulk execution actions (local)', () => {
     expect(killed).toEqual({ status: 200, body: { count: 2 } });
     for (const id of ids) await inState(id, ['KILLED']);
 
+    // Filters sent as a JSON body (as some clients do) are refused by name, never ignored; an empty one is no filter.
+    const inBody = await httpJson<BulkError>(v1('/executions/kill/by-query?flowId=nap'), json({ filters: [{ field: 'state', operation: 'EQUALS', value: 'RUNNING' }] }, 'DELETE'));
+    expect({ status: inBody.status, field: inBody.body.field }).toEqual({ status: 400, field: 'body' });
+    expect((await httpJson(v1('/executions/kill/by-query?flowId=nope'), json({ filters: [] }, 'DELETE'))).body).toEqual({ count: 0 });
+
     const empty = await httpJson<BulkError>(v1('/executions/by-query'), { method: 'DELETE' });
     expect(empty.status).toBe(400);
     expect(empty.body.field).toBe('filters');

@@ -71,7 +71,8 @@ export class ExecutionBulkController {
   @ApiExecutionFilters()
   @DELETE_QUERY
   @BULK_ANSWERS
-  async deleteByQuery(@Query() raw: RawQuery) {
+  async deleteByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    noBodyFilters(body);
     const { ids, params } = await this.matching(raw, 'delete', DELETE_OPTIONS);
     return this.bulk.execute('delete', ids, this.deleteAction(readDeleteOptions(params)));
   }
@@ -88,7 +89,8 @@ export class ExecutionBulkController {
   @ApiOperation({ summary: 'Kill the running executions matching filters (at least one filter is required)' })
   @ApiExecutionFilters()
   @BULK_ANSWERS
-  async killByQuery(@Query() raw: RawQuery) {
+  async killByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    noBodyFilters(body);
     return this.bulk.execute('kill', (await this.matching(raw, 'kill')).ids, this.killAction());
   }
 
@@ -106,7 +108,8 @@ export class ExecutionBulkController {
   @ApiOperation({ summary: 'Restart the failed or killed executions matching filters (at least one filter is required)' })
   @ApiExecutionFilters()
   @BULK_ANSWERS
-  async restartByQuery(@Query() raw: RawQuery) {
+  async restartByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    noBodyFilters(body);
     return this.bulk.execute('restart', (await this.matching(raw, 'restart')).ids, new RestartExecution(this.commands));
   }
 
@@ -126,7 +129,8 @@ export class ExecutionBulkController {
   @ApiExecutionFilters()
   @LATEST_REVISION
   @BULK_ANSWERS
-  async replayByQuery(@Query() raw: RawQuery) {
+  async replayByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    noBodyFilters(body);
     const { ids, params } = await this.matching(raw, 'replay', ['latestRevision']);
     return this.bulk.execute('replay', ids, this.replayAction(boolParam(params.latestRevision, 'latestRevision')));
   }
@@ -145,7 +149,8 @@ export class ExecutionBulkController {
   @ApiOperation({ summary: 'Resume the paused executions matching filters, without inputs (at least one filter is required)' })
   @ApiExecutionFilters()
   @BULK_ANSWERS
-  async resumeByQuery(@Query() raw: RawQuery) {
+  async resumeByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    noBodyFilters(body);
     return this.bulk.execute('resume', (await this.matching(raw, 'resume')).ids, this.resumeAction());
   }
 
@@ -239,6 +244,19 @@ function idsBody(body: unknown, field = 'body'): string[] {
     throw new InvalidArgumentError(field, `${field} must be a JSON list of execution ids`);
   }
   return body as string[];
+}
+
+/**
+ * Some Kestra clients send a by-query's filters as a JSON body (`{"filters": [...]}`): an empty one is the same as
+ * none, any other is refused by name rather than ignored, since the filters are read from the query string.
+ */
+function noBodyFilters(body: unknown): void {
+  if (body === undefined || body === null) return;
+  if (isObject(body)) {
+    const { filters, ...rest } = body;
+    if (Object.keys(rest).length === 0 && (filters === undefined || filters === null || (Array.isArray(filters) && filters.length === 0))) return;
+  }
+  throw new InvalidArgumentError('body', 'a by-query action takes no body: send its filters as query parameters, filters[field][OPERATION]=value');
 }
 
 /** The single delete's options, with the values it cannot honour refused by name. */
