@@ -202,7 +202,9 @@ export class ExecutionsController {
     return executionJson(await new ReplayExecution(this.commands).execute({ executionId, taskRunId: oneParam(taskRunId, 'taskRunId'), revision: intParam(revision, 'revision', 1) }));
   }
 
-  @Post(['executions/:executionId/resume', 'executions/:executionId/actions/resume'])
+  // The older path answers 204 (Kestra before `/actions/`); the current one answers the execution, as Kestra's does.
+
+  @Post('executions/:executionId/resume')
   @UseInterceptors(UploadInterceptor)
   @ApiOperation({ summary: 'Resume a paused execution, with the inputs its Pause task declares (multipart or JSON)' })
   @ApiConsumes('multipart/form-data', 'application/json')
@@ -212,12 +214,22 @@ export class ExecutionsController {
   @ApiResponse({ status: 422, description: 'An input does not fit its declaration; the body names it' })
   @NOT_FOUND
   @HttpCode(204)
-  async resume(@Param('executionId') executionId: string, @Req() request: HttpRequest) {
-    try {
-      await new ResumeExecution(this.commands).execute(executionId, formInputs(request));
-    } finally {
-      await removeUploads(request.files);
-    }
+  async resume(@Param('executionId') executionId: string, @Req() request: HttpRequest): Promise<void> {
+    await this.resumed(executionId, request);
+  }
+
+  @Post('executions/:executionId/actions/resume')
+  @UseInterceptors(UploadInterceptor)
+  @ApiOperation({ summary: 'Resume a paused execution (the path of current Kestra clients): answers the execution, resumed' })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 200, description: 'The execution once the executor resumed it', type: ExecutionModel })
+  @ApiResponse({ status: 409, description: 'The execution is not paused' })
+  @ApiResponse({ status: 422, description: 'An input does not fit its declaration; the body names it' })
+  @NOT_FOUND
+  @HttpCode(200)
+  async resumeAction(@Param('executionId') executionId: string, @Req() request: HttpRequest) {
+    return this.changed(await this.resumed(executionId, request));
   }
 
   @Post(['executions/:executionId/state', 'executions/:executionId/actions/state'])
@@ -447,6 +459,14 @@ export class ExecutionsController {
     if (!(await this.files.stat(execution, uri))) throw new StorageNotFoundError(uri);
     const content = await readLines(await this.files.read(execution, uri), rows, 1024 * 1024);
     return { extension: extname(uri).replace(/^\./, ''), type: 'TEXT', content };
+  }
+
+  private async resumed(executionId: string, request: HttpRequest): Promise<Execution> {
+    try {
+      return await new ResumeExecution(this.commands).execute(executionId, formInputs(request));
+    } finally {
+      await removeUploads(request.files);
+    }
   }
 
   private async fileOf(executionId: string, path: Q): Promise<{ execution: Execution; uri: string }> {
