@@ -25,6 +25,7 @@ const NAP = flow('nap', '  - id: nap\n    type: io.kestra.plugin.core.flow.Sleep
 const QUICK = flow('quick', '  - id: hi\n    type: io.kestra.plugin.core.debug.Return\n    format: hi\n');
 const FAILING = flow('failing', '  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\n    errorMessage: on purpose\n');
 const WAITING = flow('waiting', '  - id: wait\n    type: io.kestra.plugin.core.flow.Pause\n  - id: after\n    type: io.kestra.plugin.core.debug.Return\n    format: after\n');
+const LIMITED = `id: limited\nnamespace: ${NS}\nconcurrency:\n  limit: 1\n  behavior: QUEUE\ntasks:\n  - id: nap\n    type: io.kestra.plugin.core.flow.Sleep\n    duration: PT5M\n`;
 const json = (body: unknown, method = 'POST'): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('bulk execution actions (local)', () => {
@@ -44,7 +45,7 @@ describe('bulk execution actions (local)', () => {
 
   beforeAll(async () => {
     deployment = await startDeployment('local');
-    for (const source of [NAP, QUICK, FAILING, WAITING]) {
+    for (const source of [NAP, QUICK, FAILING, WAITING, LIMITED]) {
       expect((await httpJson(v1('/flows'), { method: 'POST', headers: { 'content-type': 'application/x-yaml' }, body: source })).status).toBe(200);
     }
   }, 60_000);
@@ -145,6 +146,39 @@ describe('bulk execution actions (local)', () => {
     await eventually('the new labels', async () => ((await httpJson<{ total: number }>(v1('/executions/search?labels=team:data'))).body.total === 2 ? true : undefined), 15_000, 50);
     const badLabels = await httpJson<BulkError>(v1('/executions/labels/by-ids'), json({ executionsId: paused, executionLabels: [{ key: 'system.x', value: 'y' }] }));
     expect({ status: badLabels.status, field: badLabels.body.field }).toEqual({ status: 400, field: 'labels' });
+  });
+
+  it("force-runs and unqueues executions held by the flow's concurrency limit, singly and in bulk", async () => {
+    const first = await running('limited');
+    const queued = async () => (await inState((await start('limited')).id, ['QUEUED'])).id;
+    const forced = await queued();
+    const answer = await httpJson<ExecutionView>(v1(`/main/executions/${forced}/actions/force-run`), { method: 'POST' });
+    expect({ status: answer.status, id: answer.body.id }).toEqual({ status: 200, id: forced });
+    await inState(forced, ['RUNNING']);
+    const refused = await httpJson<BulkError>(v1(`/executions/${forced}/force-run`), { method: 'POST' });
+    expect(refused.status).toBe(409);
+
+    const cancelled = await queued();
+    const unqueued = await httpJson<ExecutionView>(v1(`/executions/${cancelled}/unqueue?state=CANCELLED`), { method: 'POST' });
+    expect(unqueued.status).toBe(200);
+    expect((await inState(cancelled, ['CANCELLED'])).state.current).toBe('CANCELLED');
+    const badState = await httpJson<BulkError>(v1(`/executions/${await queued()}/actions/unqueue?state=SUCCESS`), { method: 'POST' });
+    expect({ status: badState.status, field: badState.body.field }).toEqual({ status: 400, field: 'state' });
+
+    const more = [await queued(), await queued()];
+    const notQueued = await httpJson<BulkError>(v1('/executions/unqueue/by-ids?state=FAILED'), json([...more, first]));
+    expect(notQueued.status).toBe(400);
+    expect(notQueued.body.invalids?.map((i) => i.invalidValue)).toEqual([first]);
+    expect((await httpJson(v1('/executions/unqueue/by-ids?state=FAILED'), json([more[0]]))).body).toEqual({ count: 1 });
+    await inState(more[0]!, ['FAILED']);
+    // What is still queued: the one the bad state left, and more[1].
+    const byQuery = await httpJson<{ count: number }>(v1('/executions/force-run/by-query?filters[flowId][EQUALS]=limited&filters[state][EQUALS]=QUEUED'), { method: 'POST' });
+    expect(byQuery).toEqual({ status: 200, body: { count: 2 } });
+    await inState(more[1]!, ['RUNNING']);
+    const left = await queued();
+    expect((await httpJson(v1('/executions/unqueue/by-query?filters[flowId][EQUALS]=limited&filters[state][EQUALS]=QUEUED&newState=CANCELLED'), { method: 'POST' })).body).toEqual({ count: 1 });
+    await inState(left, ['CANCELLED']);
+    expect((await httpJson(v1('/executions/kill/by-query?filters[flowId][EQUALS]=limited&filters[state][EQUALS]=RUNNING'), { method: 'DELETE' })).status).toBe(200);
   });
 
   it('answers bulk pause and change-status with a 501 naming the feature', async () => {

@@ -1,21 +1,24 @@
 import { applyDecorators, Body, Controller, Delete, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { UnqueueState } from '@osprey/flow-model';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { BulkExecutionAction, type ExecutionAction } from '../executions/bulk-execution-action.js';
 import { DeleteExecution } from '../executions/delete-execution.js';
 import { ExecutionCommands } from '../executions/execution-commands.js';
 import { ExecutionFiles } from '../executions/execution-files.js';
+import { ForceRunExecution } from '../executions/force-run-execution.js';
 import { KillExecution } from '../executions/kill-execution.js';
 import { ReplayExecution } from '../executions/replay-execution.js';
 import { RestartExecution } from '../executions/restart-execution.js';
 import { ResumeExecution } from '../executions/resume-execution.js';
 import { checkLabels, SetExecutionLabels } from '../executions/set-execution-labels.js';
+import { UnqueueExecution, unqueueState } from '../executions/unqueue-execution.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { NotSupportedError } from '../not-supported-error.js';
 import { BulkErrorResponseModel, BulkResponseModel, ErrorResponse, LabelModel, SetLabelsByIdsModel } from './api-models.js';
 import { ApiExecutionFilters, isFiltered, readExecutionQuery } from './execution-query.js';
 import type { RawQuery } from './filter-params.js';
-import { boolParam } from './query-params.js';
+import { boolParam, oneParam } from './query-params.js';
 
 const PAGE = 500;
 const DELETE_OPTIONS = ['includeNonTerminated', 'deleteLogs', 'deleteMetrics', 'deleteStorage'] as const;
@@ -176,6 +179,47 @@ export class ExecutionBulkController {
     return this.bulk.execute('set labels', (await this.matching(raw, 'set labels on')).ids, this.labelsAction(body));
   }
 
+  @Post('unqueue/by-ids')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Take queued executions named by id out of their flow's concurrency queue" })
+  @IDS_BODY
+  @ApiQuery({ name: 'state', required: false, enum: ['RUNNING', 'CANCELLED', 'FAILED'], description: 'The state to take them to (default RUNNING)' })
+  @BULK_ANSWERS
+  async unqueueByIds(@Body() body: unknown, @Query('state') state: string | string[] | undefined) {
+    return this.bulk.execute('unqueue', idsBody(body), this.unqueueAction(unqueueState(oneParam(state, 'state'), 'state')));
+  }
+
+  @Post('unqueue/by-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Take the queued executions matching filters out of their flow's concurrency queue (at least one filter is required)" })
+  @ApiExecutionFilters()
+  @ApiQuery({ name: 'newState', required: false, enum: ['RUNNING', 'CANCELLED', 'FAILED'], description: 'The state to take them to (default RUNNING)' })
+  @BULK_ANSWERS
+  async unqueueByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    noBodyFilters(body);
+    const { ids, params } = await this.matching(raw, 'unqueue', ['newState']);
+    return this.bulk.execute('unqueue', ids, this.unqueueAction(unqueueState(oneParam(params.newState, 'newState'), 'newState')));
+  }
+
+  @Post('force-run/by-ids')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Force queued executions named by id to run past their concurrency limit, or paused ones to resume' })
+  @IDS_BODY
+  @BULK_ANSWERS
+  async forceRunByIds(@Body() body: unknown) {
+    return this.bulk.execute('force run', idsBody(body), new ForceRunExecution(this.commands));
+  }
+
+  @Post('force-run/by-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Force the queued or paused executions matching filters to run (at least one filter is required)' })
+  @ApiExecutionFilters()
+  @BULK_ANSWERS
+  async forceRunByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    noBodyFilters(body);
+    return this.bulk.execute('force run', (await this.matching(raw, 'force-run')).ids, new ForceRunExecution(this.commands));
+  }
+
   @Post(['pause/by-ids', 'pause/by-query'])
   @ApiOperation({ summary: 'Pause running executions: not supported, answers 501' })
   @ApiQuery({ name: 'filters', required: false, style: 'deepObject', explode: true, schema: { type: 'object', additionalProperties: true }, description: 'Read by Kestra; Osprey refuses the request whole' })
@@ -212,6 +256,11 @@ export class ExecutionBulkController {
   private resumeAction(): ExecutionAction {
     const resume = new ResumeExecution(this.commands);
     return { check: (e) => resume.check(e), apply: (e) => resume.apply(e) };
+  }
+
+  private unqueueAction(state: UnqueueState): ExecutionAction {
+    const unqueue = new UnqueueExecution(this.commands);
+    return { check: (e) => unqueue.check(e), apply: (e) => unqueue.apply(e, state) };
   }
 
   private labelsAction(labels: unknown): ExecutionAction {

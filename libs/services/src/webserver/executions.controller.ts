@@ -27,6 +27,7 @@ import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
 import { DeleteExecution } from '../executions/delete-execution.js';
 import { ExecutionCommands } from '../executions/execution-commands.js';
 import { ExecutionFiles } from '../executions/execution-files.js';
+import { ForceRunExecution } from '../executions/force-run-execution.js';
 import { KillExecution } from '../executions/kill-execution.js';
 import { ReplayExecution } from '../executions/replay-execution.js';
 import { RestartExecution } from '../executions/restart-execution.js';
@@ -34,6 +35,7 @@ import { ResumeExecution } from '../executions/resume-execution.js';
 import { SetExecutionLabels } from '../executions/set-execution-labels.js';
 import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/start-execution-with-files.js';
 import { TriggerExecution } from '../executions/trigger-execution.js';
+import { UnqueueExecution, unqueueState } from '../executions/unqueue-execution.js';
 import { waitForExecutionEnd, whileClientConnected } from '../executions/wait-for-end.js';
 import { RENDER_OPTIONS } from '../nest/tokens.js';
 import { ApiFileResponse, ApiPaging } from './api-docs.js';
@@ -260,6 +262,31 @@ export class ExecutionsController {
   async setLabels(@Param('executionId') executionId: string, @Body() body: unknown) {
     const before = await new SetExecutionLabels(this.commands).execute(executionId, body);
     return this.changed(before);
+  }
+
+  @Post(['executions/:executionId/unqueue', 'executions/:executionId/actions/unqueue'])
+  @ApiOperation({ summary: "Take a queued execution out of its flow's concurrency queue: started past the limit, cancelled or failed" })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'state', required: false, enum: ['RUNNING', 'CANCELLED', 'FAILED'], description: 'The state to take it to (default RUNNING)' })
+  @ApiResponse({ status: 200, description: 'The execution once the executor applied it', type: ExecutionModel })
+  @ApiResponse({ status: 409, description: 'The execution is not QUEUED' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @HttpCode(200)
+  async unqueue(@Param('executionId') executionId: string, @Query('state') state: Q) {
+    return this.changed(await new UnqueueExecution(this.commands).execute(executionId, unqueueState(oneParam(state, 'state'), 'state')));
+  }
+
+  @Post(['executions/:executionId/force-run', 'executions/:executionId/actions/force-run'])
+  @ApiOperation({ summary: 'Force a queued execution to run past its concurrency limit, or a paused one to resume' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 200, description: 'The execution once the executor applied it', type: ExecutionModel })
+  @ApiResponse({ status: 409, description: 'The execution is neither QUEUED nor PAUSED' })
+  @ApiResponse({ status: 422, description: "The paused execution's Pause task requires resume inputs; the body names them" })
+  @NOT_FOUND
+  @HttpCode(200)
+  async forceRun(@Param('executionId') executionId: string) {
+    return this.changed(await new ForceRunExecution(this.commands).execute(executionId));
   }
 
   // Kestra's newer clients call `actions/kill`, which answers the execution (the older path answers nothing).
