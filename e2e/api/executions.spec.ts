@@ -335,6 +335,19 @@ describe.each(TOPOLOGIES)('executions API (%s)', (topology) => {
     expect((await httpJson<ErrorBody>(v1(`/executions/${paused.body.id}/resume`), json({}))).status).toBe(409);
   });
 
+  it('answers the resumed execution at /actions/resume (204 stays on the older /resume path)', async () => {
+    const paused = await httpJson<ExecutionView>(v1(`/executions/${NS}/approval?wait=true`), json({}));
+    expect(paused.body.state.current).toBe('PAUSED');
+    const form = new FormData();
+    form.append('approver', 'carol');
+    const resumed = await httpJson<ExecutionView>(v1(`/main/executions/${paused.body.id}/actions/resume`), { method: 'POST', body: form });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.id).toBe(paused.body.id);
+    const done = await ended(paused.body.id);
+    expect(done.taskRunList.find((t) => t.taskId === 'after')?.outputs).toEqual({ value: 'approved by carol' });
+    expect((await httpJson<ErrorBody>(v1(`/executions/${paused.body.id}/actions/resume`), json({}))).status).toBe(409);
+  });
+
   it('kills a long shell task promptly: the process really stops', async () => {
     const marker = topology === 'local' ? '60.371' : '60.372';
     const source = `id: long-${topology}\nnamespace: ${NS}\ntasks:\n  - id: sleep\n    type: io.kestra.plugin.scripts.shell.Commands\n    taskRunner:\n      type: io.kestra.plugin.core.runner.Process\n    commands:\n      - sleep ${marker}\n`;

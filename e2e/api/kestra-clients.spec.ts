@@ -8,7 +8,8 @@ import { repoRoot, runBounded } from '../support/osprey-cli.js';
  * Kestra's own Python API clients, from PyPI, pinned in scripts/kestra-clients.mjs and not patched, drive
  * `osprey server local` through a user story (e2e/api/kestra-clients/*_story.py): flows from YAML, a search by
  * namespace, an execution with inputs and labels followed to its end, its logs and outputs, a kill, a restart, KV
- * set/get/list, deletes. Both build every path as `/api/v1/{tenant}/...`. A call stopped by the client's own bug is
+ * set/get/list, deletes, a replay, the resume of a paused execution, bulk kills and deletes by ids and by query.
+ * Both build every path as `/api/v1/{tenant}/...`. A call stopped by the client's own bug is
  * printed `upstream <issue>` by the story, after the same request answered 2xx; the set of them is pinned here.
  */
 
@@ -51,7 +52,18 @@ describe(`Kestra's Python API clients (${Object.entries(KESTRA_CLIENTS).map(([n,
     expect({ code: run.code, output: run.output }).toEqual({ code: 0, output: expect.stringContaining('story complete') });
     expect(steps(run.output).filter((s) => s.startsWith('upstream'))).toEqual([]);
     expect(steps(run.output)).toEqual(
-      expect.arrayContaining(['ok executions.kill_execution', 'ok executions.restart_execution', 'ok kv.list_all_keys', 'ok kv.list_keys_with_inheritance']),
+      expect.arrayContaining([
+        'ok executions.kill_execution',
+        'ok executions.restart_execution',
+        'ok executions.replay_execution',
+        'ok executions.resume_execution',
+        'ok executions.kill_executions_by_ids',
+        'ok executions.kill_executions_by_query',
+        'ok executions.delete_executions_by_ids',
+        'ok executions.delete_executions_by_query',
+        'ok kv.list_all_keys',
+        'ok kv.list_keys_with_inheritance',
+      ]),
     );
   }, RUN_LIMIT_MS);
 
@@ -66,9 +78,24 @@ describe(`Kestra's Python API clients (${Object.entries(KESTRA_CLIENTS).map(([n,
       'upstream executions.create_execution with inputs and labels: https://github.com/kestra-io/client-sdk/issues/80',
       'upstream executions.execution: https://github.com/kestra-io/client-sdk/issues/60',
       'upstream executions.create_execution (slow): https://github.com/kestra-io/client-sdk/issues/80',
+      'upstream executions.replay_execution: https://github.com/kestra-io/client-sdk/issues/60',
+      'upstream executions.create_execution (pausing): https://github.com/kestra-io/client-sdk/issues/80',
+      ...Array<string>(4).fill('upstream executions.create_execution (slow): https://github.com/kestra-io/client-sdk/issues/80'),
       'upstream kv.get_key_value: https://github.com/kestra-io/client-sdk/issues/60 (KVControllerTypedValue.value)',
     ]);
-    expect(steps(run.output)).toEqual(expect.arrayContaining(['ok executions.kill_execution', 'ok kv.list_keys', 'ok kv.list_keys_with_inheritence', 'ok flows.delete_flow']));
+    expect(steps(run.output)).toEqual(
+      expect.arrayContaining([
+        'ok executions.kill_execution',
+        'ok executions.resume_execution',
+        'ok executions.kill_executions_by_ids',
+        'ok executions.kill_executions_by_query',
+        'ok executions.delete_executions_by_ids',
+        'ok executions.delete_executions_by_query',
+        'ok kv.list_keys',
+        'ok kv.list_keys_with_inheritence',
+        'ok flows.delete_flow',
+      ]),
+    );
   }, RUN_LIMIT_MS);
 });
 

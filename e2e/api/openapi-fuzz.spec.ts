@@ -26,7 +26,7 @@ const RUN_LIMIT_MS = 10 * 60_000;
 const EXCLUDED_PATHS = ['/api/v1/executions/{executionId}/follow', '/api/v1/logs/{executionId}/follow'].flatMap((path) => [path, path.replace('/api/v1/', '/api/v1/{tenant}/')]);
 // Kestra endpoints for a feature Osprey does not have answer only 501 naming it, which the not_a_server_error check
 // refuses by design; e2e/api/kestra-clients.spec.ts covers those answers.
-const NOT_SUPPORTED_PATHS = '/executions/\\{executionId\\}/(actions/)?(pause|change-status)$';
+const NOT_SUPPORTED_PATHS = '/executions/(\\{executionId\\}/(actions/)?)?(pause|change-status)(/by-ids|/by-query)?$';
 
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
 

@@ -74,6 +74,29 @@ tasks:
     condition: "{{{{ kv('mode') != 'pass' }}}}"
 """
 
+APPROVAL = f"""id: approval
+namespace: {NS}
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.Pause
+    onResume:
+      - id: approver
+        type: STRING
+  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: "approved by {{{{ outputs.wait.onResume.approver }}}}"
+"""
+
+ENDED = {"SUCCESS", "FAILED", "WARNING", "KILLED"}
+SLOW_FILTERS = [QueryFilter(field="namespace", operation="EQUALS", value=NS), QueryFilter(field="flowId", operation="EQUALS", value="slow")]
+
+
+def running_slow():
+    execution = client.executions.create_execution(TENANT, NS, "slow")
+    wait_state(execution.id, {"RUNNING"})
+    return execution.id
+
+
 created = client.flows.create_flow(TENANT, HELLO)
 assert created.id == "hello" and created.revision == 1 and created.draft is False, created
 step("flows.create_flow")
@@ -88,8 +111,9 @@ step("flows.flow")
 
 client.flows.create_flow(TENANT, SLOW)
 client.flows.create_flow(TENANT, FAILING)
+client.flows.create_flow(TENANT, APPROVAL)
 found = client.flows.search_flows(TENANT, filters=[QueryFilter(field="namespace", operation="EQUALS", value=NS)])
-assert sorted(f.id for f in found.results) == ["failing", "hello", "slow"], [f.id for f in found.results]
+assert sorted(f.id for f in found.results) == ["approval", "failing", "hello", "slow"], [f.id for f in found.results]
 step("flows.search_flows by namespace filter")
 
 started = client.executions.create_execution(TENANT, NS, "hello", labels=["team:clients"], inputs={"name": "kestrapy"})
@@ -135,6 +159,43 @@ restarted = client.executions.restart_execution(failing.id, TENANT)
 assert restarted.id == failing.id
 assert wait_state(failing.id, {"SUCCESS", "FAILED"}).state.current.value == "SUCCESS"
 step("executions.restart_execution")
+
+replayed = client.executions.replay_execution(started.id, TENANT)
+assert replayed.id != started.id and replayed.original_id == started.id, replayed
+assert wait_state(replayed.id, ENDED).state.current.value == "SUCCESS"
+step("executions.replay_execution")
+
+paused = client.executions.create_execution(TENANT, NS, "approval")
+wait_state(paused.id, {"PAUSED"})
+resumed = client.executions.resume_execution(paused.id, TENANT, inputs={"approver": "kestrapy"})
+assert resumed.id == paused.id, resumed
+approved = wait_state(paused.id, ENDED)
+assert next(t for t in approved.task_run_list if t.task_id == "after").to_dict().get("outputs") == {"value": "approved by kestrapy"}
+step("executions.resume_execution")
+
+by_ids = [running_slow(), running_slow()]
+assert client.executions.kill_executions_by_ids(TENANT, by_ids) == {"count": 2}
+for execution_id in by_ids:
+    wait_state(execution_id, {"KILLED"})
+step("executions.kill_executions_by_ids")
+
+by_query = [running_slow(), running_slow()]
+killed_by_query = client.executions.kill_executions_by_query(TENANT, filters=SLOW_FILTERS + [QueryFilter(field="state", operation="EQUALS", value="RUNNING")])
+assert killed_by_query == {"count": 2}, killed_by_query
+for execution_id in by_query:
+    wait_state(execution_id, {"KILLED"})
+step("executions.kill_executions_by_query")
+
+deleted = client.executions.delete_executions_by_ids(TENANT, by_ids)
+assert deleted.count == 2, deleted
+assert all(gone(lambda i=i: client.executions.execution(i, TENANT)) for i in by_ids), "a deleted execution is still served"
+step("executions.delete_executions_by_ids")
+
+# What is left of `slow`: the execution the single kill killed and the two killed by query.
+deleted = client.executions.delete_executions_by_query(TENANT, filters=SLOW_FILTERS)
+assert deleted == {"count": 3}, deleted
+assert all(gone(lambda i=i: client.executions.execution(i, TENANT)) for i in by_query + [slow.id]), "a deleted execution is still served"
+step("executions.delete_executions_by_query")
 
 detail = client.kv.key_value(NS, "mode", TENANT)
 assert detail.value == "pass", detail

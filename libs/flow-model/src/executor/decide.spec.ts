@@ -181,6 +181,27 @@ describe('decide: retries, pauses, kills and duplicates', () => {
     expect(free.actions.some((a) => a.type === 'dispatch')).toBe(true);
   });
 
+  it('unqueue starts a queued execution past the concurrency limit, or ends it; it leaves any other execution alone', () => {
+    const limited = flow(`concurrency:\n  limit: 1\n  behavior: QUEUE\ntasks:\n${log('a')}`);
+    const fresh: Execution = { id: 'e', namespace: limited.namespace, flowId: limited.id, flowRevision: 1, state: newState(new Date(0)), labels: [], inputs: {}, taskRunList: [], version: 0 };
+    const queued = decide({ flow: limited, execution: fresh, event: { type: 'start' }, now: new Date(1000), newId: () => 'x', runningOfFlow: 1 }).execution;
+    expect(queued.state.current).toBe('QUEUED');
+    const unqueue = (state: 'RUNNING' | 'CANCELLED' | 'FAILED', execution = queued) =>
+      decide({ flow: limited, execution, event: { type: 'unqueue', state }, now: new Date(1500), newId: () => 'y', runningOfFlow: 1 });
+    const forced = unqueue('RUNNING');
+    expect(forced.execution.state.current).toBe('RUNNING');
+    expect(forced.actions.some((a) => a.type === 'dispatch')).toBe(true);
+    // The recheck scheduled while it was queued finds it started: no second start, no queueing again.
+    const recheck = decide({ flow: limited, execution: forced.execution, event: { type: 'start' }, now: new Date(2000), newId: () => 'z', runningOfFlow: 2 });
+    expect(recheck.execution.state.current).toBe('RUNNING');
+    expect(recheck.actions.filter((a) => a.type === 'dispatch')).toEqual([]);
+    expect(unqueue('CANCELLED').execution.state.current).toBe('CANCELLED');
+    expect(unqueue('FAILED').execution.state.current).toBe('FAILED');
+    const running = unqueue('CANCELLED', forced.execution);
+    expect(running.execution.state.current).toBe('RUNNING');
+    expect(running.actions).toEqual([]);
+  });
+
   it('setLabels replaces the labels of an ended execution, keeps system labels and bumps the version', () => {
     const sim = new Simulation(flow(`tasks:\n${log('a')}`)).run();
     sim.execution = { ...sim.execution, labels: [{ key: 'system.correlationId', value: 'exec-1' }, { key: 'team', value: 'a' }] };

@@ -73,6 +73,12 @@ class Decider {
         }
         if (ctx.execution.state.current === 'CREATED' || ctx.execution.state.current === 'QUEUED') this.start();
         return;
+      case 'unqueue':
+        // Only a queued execution: one that started or ended meanwhile is not taken out of a queue it left.
+        if (ctx.execution.state.current !== 'QUEUED') return;
+        if (event.state === 'RUNNING') this.running();
+        else ctx.endExecution(event.state);
+        return;
       case 'taskStarted': {
         const run = this.redeliveredAttempt(event.taskRunId, event.attempt, event.workerId);
         if (!run || isTerminated(run.state.current) || run.attempts.length !== event.attempt) return;
@@ -145,6 +151,11 @@ class Decider {
           return;
       }
     }
+    this.running();
+  }
+
+  private running(): void {
+    const ctx = this.ctx;
     ctx.setExecutionState('RUNNING');
     if (ctx.flow.timeout) ctx.schedule(ctx.after(ctx.flow.timeout), { type: 'timer', kind: 'executionTimeout' });
   }

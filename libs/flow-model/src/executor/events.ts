@@ -6,6 +6,11 @@ import type { TaskRunMetric } from '../execution/task-run-metric.js';
 /** Everything that changes an execution arrives at its executor as one of these, keyed by execution id. */
 export type ExecutionEvent =
   | { type: 'start' }
+  /**
+   * Takes a QUEUED execution out of its flow's concurrency queue (Kestra's unqueue and force-run): RUNNING starts
+   * it past the limit, CANCELLED or FAILED ends it. A later recheck `start` finds it started or ended and does nothing.
+   */
+  | { type: 'unqueue'; state: UnqueueState }
   | { type: 'taskStarted'; taskRunId: string; attempt: number; workerId: string }
   | TaskResultEvent
   /** `cascade` (Kestra's `isOnKillCascade`, true unless false): the child executions of its Subflow runs are killed too. */
@@ -20,6 +25,10 @@ export type ExecutionEvent =
   /** Replaces the execution's labels (system labels stay); allowed on ended executions too. */
   | { type: 'setLabels'; labels: Label[] }
   | PreconditionResultEvent;
+
+/** The states a queued execution can be taken out of the queue to. */
+export const UNQUEUE_STATES = ['RUNNING', 'CANCELLED', 'FAILED'] as const;
+export type UnqueueState = (typeof UNQUEUE_STATES)[number];
 
 /**
  * A state an upstream execution went through, sent to the inbox key of a triggered flow's precondition windows

@@ -1,4 +1,4 @@
-import { isTerminated } from '@osprey/flow-model';
+import { isTerminated, type Execution } from '@osprey/flow-model';
 import { ExecutionConflictError } from './execution-conflict-error.js';
 import type { ExecutionCommands } from './execution-commands.js';
 import type { ExecutionFiles } from './execution-files.js';
@@ -19,13 +19,21 @@ export class DeleteExecution {
   ) {}
 
   async execute(executionId: string, options: DeleteExecutionOptions = {}): Promise<void> {
-    const execution = await this.commands.load(executionId);
+    await this.apply(await this.commands.load(executionId), options);
+  }
+
+  /** Throws when the execution cannot be deleted (the bulk delete checks every execution before deleting any). */
+  check(execution: Execution): void {
     if (!isTerminated(execution.state.current)) {
-      throw new ExecutionConflictError(`execution ${executionId} is ${execution.state.current}: kill it before deleting it`);
+      throw new ExecutionConflictError(`execution ${execution.id} is ${execution.state.current}: kill it before deleting it`);
     }
+  }
+
+  async apply(execution: Execution, options: DeleteExecutionOptions = {}): Promise<void> {
+    this.check(execution);
     // Files and logs first: if one of these fails, the execution is still there to retry the delete.
     if (options.deleteStorage !== false) await this.files.deleteAll(execution);
-    if (options.deleteLogs !== false) await this.commands.repository.logs.deleteByExecution(executionId);
-    await this.commands.repository.executions.delete(executionId);
+    if (options.deleteLogs !== false) await this.commands.repository.logs.deleteByExecution(execution.id);
+    await this.commands.repository.executions.delete(execution.id);
   }
 }

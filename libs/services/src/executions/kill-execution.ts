@@ -10,11 +10,19 @@ export class KillExecution {
   constructor(private readonly commands: ExecutionCommands) {}
 
   async execute(executionId: string, cascade = true): Promise<Execution> {
-    const execution = await this.commands.load(executionId);
+    return this.apply(await this.commands.load(executionId), cascade);
+  }
+
+  /** Throws when the execution cannot be killed (the bulk kill checks every execution before killing any). */
+  check(execution: Execution): void {
     if (isTerminated(execution.state.current)) {
-      throw new ExecutionConflictError(`execution ${executionId} already ended ${execution.state.current}`);
+      throw new ExecutionConflictError(`execution ${execution.id} already ended ${execution.state.current}`);
     }
-    await this.commands.send(executionId, { type: 'kill', cascade });
+  }
+
+  async apply(execution: Execution, cascade = true): Promise<Execution> {
+    this.check(execution);
+    await this.commands.send(execution.id, { type: 'kill', cascade });
     return execution;
   }
 }

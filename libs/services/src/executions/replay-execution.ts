@@ -23,13 +23,22 @@ export class ReplayExecution {
   ) {}
 
   async execute(command: ReplayExecutionCommand): Promise<Execution> {
-    const original = await this.commands.load(command.executionId);
+    return this.apply(await this.commands.load(command.executionId), command);
+  }
+
+  /** Throws when the execution cannot be replayed (the bulk replay checks every execution before replaying any). */
+  check(original: Execution): void {
     if (!isTerminated(original.state.current)) {
       throw new ExecutionConflictError(`execution ${original.id} is ${original.state.current}: only ended executions can be replayed`);
     }
-    const revision = command.revision ?? original.flowRevision;
+  }
+
+  /** `latestRevision` replays on the flow's latest revision (Kestra's bulk replay option) rather than the original's. */
+  async apply(original: Execution, command: Omit<ReplayExecutionCommand, 'executionId'> & { latestRevision?: boolean } = {}): Promise<Execution> {
+    this.check(original);
+    const revision = command.latestRevision ? undefined : (command.revision ?? original.flowRevision);
     const stored = await this.commands.repository.flows.get(original.namespace, original.flowId, revision);
-    if (!stored) throw new NotFoundError('flow', `${original.namespace}.${original.flowId} revision ${revision}`);
+    if (!stored) throw new NotFoundError('flow', `${original.namespace}.${original.flowId}${revision === undefined ? '' : ` revision ${revision}`}`);
     const id = newId();
     const now = this.clock();
     const taskRunList = command.taskRunId ? keptRuns(original, this.commands.taskRun(original, command.taskRunId), id, now) : [];

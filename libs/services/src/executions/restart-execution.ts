@@ -7,11 +7,19 @@ export class RestartExecution {
   constructor(private readonly commands: ExecutionCommands) {}
 
   async execute(executionId: string): Promise<Execution> {
-    const execution = await this.commands.load(executionId);
+    return this.apply(await this.commands.load(executionId));
+  }
+
+  /** Throws when the execution cannot be restarted (the bulk restart checks every execution before restarting any). */
+  check(execution: Execution): void {
     if (!isFailed(execution.state.current)) {
-      throw new ExecutionConflictError(`execution ${executionId} is ${execution.state.current}: only failed or killed executions restart`);
+      throw new ExecutionConflictError(`execution ${execution.id} is ${execution.state.current}: only failed or killed executions restart`);
     }
-    await this.commands.send(executionId, { type: 'restart' });
+  }
+
+  async apply(execution: Execution): Promise<Execution> {
+    this.check(execution);
+    await this.commands.send(execution.id, { type: 'restart' });
     return execution;
   }
 }

@@ -9,8 +9,11 @@ export class SetExecutionLabels {
 
   async execute(executionId: string, labels: unknown): Promise<Execution> {
     const checked = checkLabels(labels);
-    const execution = await this.commands.load(executionId);
-    await this.commands.send(executionId, { type: 'setLabels', labels: checked });
+    return this.apply(await this.commands.load(executionId), checked);
+  }
+
+  async apply(execution: Execution, labels: unknown): Promise<Execution> {
+    await this.commands.send(execution.id, { type: 'setLabels', labels: checkLabels(labels) });
     return execution;
   }
 }

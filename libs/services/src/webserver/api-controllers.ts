@@ -1,4 +1,5 @@
 import { ConfigsController } from './configs.controller.js';
+import { ExecutionBulkController } from './execution-bulk.controller.js';
 import { ExecutionsController } from './executions.controller.js';
 import { FlowsController } from './flows.controller.js';
 import { KvController } from './kv.controller.js';
@@ -14,6 +15,8 @@ import { TriggersController } from './triggers.controller.js';
 /** The REST API's controllers, served by the webserver role. Add new ones here. */
 export const API_CONTROLLERS = [
   FlowsController,
+  // Before ExecutionsController: its static paths (`kill/by-ids`) must not be read as execution ids.
+  ExecutionBulkController,
   ExecutionsController,
   LogsController,
   TaskRunsController,

@@ -115,6 +115,23 @@ export class BulkResponseModel {
   @ApiProperty({ description: 'How many items the operation changed.' }) count!: number;
 }
 
+export class BulkInvalidModel {
+  @ApiProperty({ description: 'Why this execution cannot take the action.' }) message!: string;
+  @ApiProperty({ description: 'The execution id.' }) invalidValue!: string;
+}
+
+/** Kestra's BulkErrorResponse: a bulk refused whole, each refused item listed. */
+export class BulkErrorResponseModel {
+  @ApiProperty({ example: 'invalid bulk kill' }) message!: string;
+  @ApiProperty({ type: [BulkInvalidModel] }) invalids!: BulkInvalidModel[];
+}
+
+/** The body of `POST /executions/labels/by-ids`, as Kestra's SetLabelsByIdsRequest. */
+export class SetLabelsByIdsModel {
+  @ApiProperty({ type: [String] }) executionsId!: string[];
+  @ApiProperty({ type: [LabelModel] }) executionLabels!: LabelModel[];
+}
+
 export class NamespaceModel {
   @ApiProperty() id!: string;
   @ApiProperty() deleted!: boolean;

@@ -1,5 +1,6 @@
 import { InvalidQueryError, NotFoundError, RepositoryUnavailableError } from '@osprey/repository';
 import { SearchUnavailableError } from '@osprey/repository/search';
+import { BulkActionError } from '../executions/bulk-action-error.js';
 import { errorResponse } from './error.filter.js';
 
 describe('errorResponse', () => {
@@ -12,5 +13,12 @@ describe('errorResponse', () => {
     expect(errorResponse(new NotFoundError('flow', 'ns.f'))).toEqual([404, { message: 'flow ns.f not found' }]);
     expect(errorResponse(new InvalidQueryError('unknown sort field x'))).toEqual([400, { message: 'unknown sort field x' }]);
     expect(errorResponse(new Error('secret detail'))).toEqual([500, { message: 'internal error' }]);
+  });
+
+  it("answers a refused bulk as Kestra's BulkErrorResponse, with its 400", () => {
+    expect(errorResponse(new BulkActionError('kill', [{ message: 'execution not found', invalidValue: 'x' }]))).toEqual([
+      400,
+      { message: 'invalid bulk kill', invalids: [{ message: 'execution not found', invalidValue: 'x' }] },
+    ]);
   });
 });

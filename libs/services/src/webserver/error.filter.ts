@@ -3,6 +3,7 @@ import { BackendUnavailableError, FlowValidationError, InputValidationError, Exp
 import { InvalidQueryError, NotFoundError } from '@osprey/repository';
 import type { Logger } from '@osprey/server';
 import { StorageNotFoundError, StoragePathError } from '@osprey/storage';
+import { BulkActionError } from '../executions/bulk-action-error.js';
 import { ExecutionConflictError } from '../executions/execution-conflict-error.js';
 import { FlowDisabledError } from '../executions/trigger-execution.js';
 import { FlowConflictError } from '../flows/flow-conflict-error.js';
@@ -55,6 +56,8 @@ export function errorResponse(error: unknown): [number, ErrorBody] {
   if (error instanceof ExecutionConflictError) return [409, { message: error.message }];
   if (error instanceof FlowConflictError) return [409, { message: error.message }];
   if (error instanceof FlowImportError) return [422, { message: error.message, failures: error.failures }];
+  // Kestra's BulkErrorResponse, with its status (400).
+  if (error instanceof BulkActionError) return [400, { message: error.message, invalids: error.invalids }];
   if (error instanceof NotSupportedError) return [501, { message: error.message, feature: error.feature }];
   if (error instanceof InvalidArgumentError) return [400, { message: error.message, field: error.field }];
   if (error instanceof InvalidQueryError) return [400, error.parameter ? { message: error.message, field: error.parameter } : { message: error.message }];

@@ -27,6 +27,7 @@ import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
 import { DeleteExecution } from '../executions/delete-execution.js';
 import { ExecutionCommands } from '../executions/execution-commands.js';
 import { ExecutionFiles } from '../executions/execution-files.js';
+import { ForceRunExecution } from '../executions/force-run-execution.js';
 import { KillExecution } from '../executions/kill-execution.js';
 import { ReplayExecution } from '../executions/replay-execution.js';
 import { RestartExecution } from '../executions/restart-execution.js';
@@ -34,16 +35,18 @@ import { ResumeExecution } from '../executions/resume-execution.js';
 import { SetExecutionLabels } from '../executions/set-execution-labels.js';
 import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/start-execution-with-files.js';
 import { TriggerExecution } from '../executions/trigger-execution.js';
+import { UnqueueExecution, unqueueState } from '../executions/unqueue-execution.js';
 import { waitForExecutionEnd, whileClientConnected } from '../executions/wait-for-end.js';
 import { RENDER_OPTIONS } from '../nest/tokens.js';
-import { ApiErrors, ApiFileResponse, ApiFilters, ApiPaging } from './api-docs.js';
+import { ApiErrors, ApiFileResponse, ApiPaging } from './api-docs.js';
 import { refuseSubflows, SUBFLOWS_QUERY } from './graph-params.js';
 import { ErrorResponse, ExecutionModel, FlowGraphModel } from './api-models.js';
 import { NotSupportedError } from '../not-supported-error.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { executionJson } from './execution-json.js';
-import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
-import { boolParam, dateParam, intParam, labelsParam, oneParam, pageParams, statesParam } from './query-params.js';
+import type { RawQuery } from './filter-params.js';
+import { ApiExecutionFilters, readExecutionQuery } from './execution-query.js';
+import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
 import { ServerSentEvents, sleep, type SseResponse } from './server-sent-events.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
 import { FreeQuery, UnsupportedQuery } from './query-declarations.js';
@@ -71,16 +74,6 @@ interface FileResponse extends SseResponse {
 
 const BAD_REQUEST = ApiResponse({ status: 400, description: 'A parameter or body field is malformed; the body names it' });
 const NOT_FOUND = ApiResponse({ status: 404, description: 'Unknown execution, flow or task run' });
-const SEARCH: SearchQuerySpec = {
-  resource: 'execution',
-  params: ['namespace', 'flowId', 'state', 'labels', 'startDate', 'endDate', 'page', 'size', 'sort'],
-  legacy: {
-    q: { field: 'q', operation: 'EQUALS' },
-    timeRange: { field: 'timeRange', operation: 'EQUALS' },
-    triggerExecutionId: { field: 'triggerExecutionId', operation: 'EQUALS' },
-    childFilter: { field: 'childFilter', operation: 'EQUALS' },
-  },
-};
 const WEBHOOK_DOCS = applyDecorators(
   ApiOperation({ summary: 'Start an execution from a Webhook trigger (GET, POST or PUT)' }),
   ApiParam({ name: 'namespace' }),
@@ -113,33 +106,14 @@ export class ExecutionsController {
 
   @Get('executions/search')
   @ApiOperation({ summary: 'Search for executions' })
-  @ApiQuery({ name: 'namespace', required: false, description: 'Namespace, children included' })
-  @ApiQuery({ name: 'flowId', required: false })
-  @ApiQuery({ name: 'state', required: false, isArray: true, description: 'States, repeated or comma-separated' })
-  @ApiQuery({ name: 'labels', required: false, isArray: true, description: 'Labels as key:value' })
-  @ApiQuery({ name: 'startDate', required: false, description: 'ISO-8601, executions started at or after' })
-  @ApiQuery({ name: 'endDate', required: false, description: 'ISO-8601, executions started at or before' })
-  @ApiQuery({ name: 'q', required: false, description: 'Text in the id, namespace or flow id (as filters[q][EQUALS])' })
-  @ApiQuery({ name: 'timeRange', required: false, description: 'ISO-8601 duration: executions started within it (as filters[timeRange][EQUALS])' })
-  @ApiQuery({ name: 'triggerExecutionId', required: false, description: 'The parent execution (as filters[triggerExecutionId][EQUALS])' })
-  @ApiQuery({ name: 'childFilter', required: false, enum: ['CHILD', 'MAIN'], description: 'Subflow executions or the others (as filters[childFilter][EQUALS])' })
+  @ApiExecutionFilters()
   @UnsupportedQuery({ dateFilter: 'dates always apply to the start date' })
   @ApiPaging(10_000, 25, 'id, namespace, flowId, state.current, state.startDate, state.endDate')
-  @ApiFilters('execution')
   @ApiResponse({ status: 200, description: '{results, total}' })
   @BAD_REQUEST
   async search(@Query() raw: RawQuery) {
-    const { filters, params } = readSearchQuery(raw, SEARCH);
-    const found = await this.repository.executions.search({
-      namespace: oneParam(params.namespace, 'namespace'),
-      flowId: oneParam(params.flowId, 'flowId'),
-      state: statesParam(params.state),
-      labels: labelsParam(params.labels),
-      startDate: dateParam(params.startDate, 'startDate'),
-      endDate: dateParam(params.endDate, 'endDate'),
-      filters,
-      ...pageParams(params.page, params.size, params.sort),
-    });
+    const { query, params } = readExecutionQuery(raw, ['page', 'size', 'sort']);
+    const found = await this.repository.executions.search({ ...query, ...pageParams(params.page, params.size, params.sort) });
     return { ...found, results: found.results.map(executionJson) };
   }
 
@@ -231,7 +205,9 @@ export class ExecutionsController {
     return executionJson(await new ReplayExecution(this.commands).execute({ executionId, taskRunId: oneParam(taskRunId, 'taskRunId'), revision: intParam(revision, 'revision', 1) }));
   }
 
-  @Post(['executions/:executionId/resume', 'executions/:executionId/actions/resume'])
+  // The older path answers 204 (Kestra before `/actions/`); the current one answers the execution, as Kestra's does.
+
+  @Post('executions/:executionId/resume')
   @UseInterceptors(UploadInterceptor)
   @ApiOperation({ summary: 'Resume a paused execution, with the inputs its Pause task declares (multipart or JSON)' })
   @ApiConsumes('multipart/form-data', 'application/json')
@@ -241,12 +217,22 @@ export class ExecutionsController {
   @ApiResponse({ status: 422, description: 'An input does not fit its declaration; the body names it' })
   @NOT_FOUND
   @HttpCode(204)
-  async resume(@Param('executionId') executionId: string, @Req() request: HttpRequest) {
-    try {
-      await new ResumeExecution(this.commands).execute(executionId, formInputs(request));
-    } finally {
-      await removeUploads(request.files);
-    }
+  async resume(@Param('executionId') executionId: string, @Req() request: HttpRequest): Promise<void> {
+    await this.resumed(executionId, request);
+  }
+
+  @Post('executions/:executionId/actions/resume')
+  @UseInterceptors(UploadInterceptor)
+  @ApiOperation({ summary: 'Resume a paused execution (the path of current Kestra clients): answers the execution, resumed' })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 200, description: 'The execution once the executor resumed it', type: ExecutionModel })
+  @ApiResponse({ status: 409, description: 'The execution is not paused' })
+  @ApiResponse({ status: 422, description: 'An input does not fit its declaration; the body names it' })
+  @NOT_FOUND
+  @HttpCode(200)
+  async resumeAction(@Param('executionId') executionId: string, @Req() request: HttpRequest) {
+    return this.changed(await this.resumed(executionId, request));
   }
 
   @Post(['executions/:executionId/state', 'executions/:executionId/actions/state'])
@@ -277,6 +263,31 @@ export class ExecutionsController {
   async setLabels(@Param('executionId') executionId: string, @Body() body: unknown) {
     const before = await new SetExecutionLabels(this.commands).execute(executionId, body);
     return this.changed(before);
+  }
+
+  @Post(['executions/:executionId/unqueue', 'executions/:executionId/actions/unqueue'])
+  @ApiOperation({ summary: "Take a queued execution out of its flow's concurrency queue: started past the limit, cancelled or failed" })
+  @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'state', required: false, enum: ['RUNNING', 'CANCELLED', 'FAILED'], description: 'The state to take it to (default RUNNING)' })
+  @ApiResponse({ status: 200, description: 'The execution once the executor applied it', type: ExecutionModel })
+  @ApiResponse({ status: 409, description: 'The execution is not QUEUED' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @HttpCode(200)
+  async unqueue(@Param('executionId') executionId: string, @Query('state') state: Q) {
+    return this.changed(await new UnqueueExecution(this.commands).execute(executionId, unqueueState(oneParam(state, 'state'), 'state')));
+  }
+
+  @Post(['executions/:executionId/force-run', 'executions/:executionId/actions/force-run'])
+  @ApiOperation({ summary: 'Force a queued execution to run past its concurrency limit, or a paused one to resume' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 200, description: 'The execution once the executor applied it', type: ExecutionModel })
+  @ApiResponse({ status: 409, description: 'The execution is neither QUEUED nor PAUSED' })
+  @ApiResponse({ status: 422, description: "The paused execution's Pause task requires resume inputs; the body names them" })
+  @NOT_FOUND
+  @HttpCode(200)
+  async forceRun(@Param('executionId') executionId: string) {
+    return this.changed(await new ForceRunExecution(this.commands).execute(executionId));
   }
 
   // Kestra's newer clients call `actions/kill`, which answers the execution (the older path answers nothing).
@@ -491,6 +502,14 @@ export class ExecutionsController {
     if (!(await this.files.stat(execution, uri))) throw new StorageNotFoundError(uri);
     const content = await readLines(await this.files.read(execution, uri), rows, 1024 * 1024);
     return { extension: extname(uri).replace(/^\./, ''), type: 'TEXT', content };
+  }
+
+  private async resumed(executionId: string, request: HttpRequest): Promise<Execution> {
+    try {
+      return await new ResumeExecution(this.commands).execute(executionId, formInputs(request));
+    } finally {
+      await removeUploads(request.files);
+    }
   }
 
   private async fileOf(executionId: string, path: Q): Promise<{ execution: Execution; uri: string }> {
