@@ -28,6 +28,9 @@ import {
   SLACK_INCOMING_WEBHOOK_TASK,
   SLEEP_TASK,
   KV_GET_KEYS_TASK,
+  NAMESPACE_DELETE_FILES_TASK,
+  NAMESPACE_DOWNLOAD_FILES_TASK,
+  NAMESPACE_UPLOAD_FILES_TASK,
   STATE_DELETE_TASK,
   STATE_GET_TASK,
   STATE_SET_TASK,
@@ -66,6 +69,9 @@ import { StorageFilterItemsTask } from './core/storage-filter-items.js';
 import { StorageDeduplicateItemsTask } from './core/storage-deduplicate-items.js';
 import { StoragePurgeCurrentExecutionFilesTask } from './core/storage-purge-current-execution-files.js';
 import { KvGetKeysTask } from './core/kv-get-keys.js';
+import { NamespaceUploadFilesTask } from './core/namespace-upload-files.js';
+import { NamespaceDownloadFilesTask } from './core/namespace-download-files.js';
+import { NamespaceDeleteFilesTask } from './core/namespace-delete-files.js';
 import { StateSetTask } from './core/state-set.js';
 import { StateGetTask } from './core/state-get.js';
 import { StateDeleteTask } from './core/state-delete.js';
@@ -122,6 +128,9 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: STORAGE_DEDUPLICATE_ITEMS_TASK.name, runner: new StorageDeduplicateItemsTask() },
     { type: STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK.name, runner: new StoragePurgeCurrentExecutionFilesTask() },
     { type: KV_GET_KEYS_TASK.name, runner: new KvGetKeysTask() },
+    { type: NAMESPACE_UPLOAD_FILES_TASK.name, runner: new NamespaceUploadFilesTask() },
+    { type: NAMESPACE_DOWNLOAD_FILES_TASK.name, runner: new NamespaceDownloadFilesTask() },
+    { type: NAMESPACE_DELETE_FILES_TASK.name, runner: new NamespaceDeleteFilesTask() },
     { type: STATE_SET_TASK.name, runner: new StateSetTask() },
     { type: STATE_GET_TASK.name, runner: new StateGetTask() },
     { type: STATE_DELETE_TASK.name, runner: new StateDeleteTask() },
