@@ -1,4 +1,5 @@
 import {
+  ASSERT_TASK,
   ECHO_TASK,
   EXECUTION_COUNT_TASK,
   FAIL_TASK,
@@ -53,6 +54,7 @@ import { EchoTask } from './core/echo.js';
 import { ReturnTask } from './core/return.js';
 import { OutputValuesTask } from './core/output-values.js';
 import { FailTask } from './core/fail.js';
+import { AssertTask } from './core/assert.js';
 import { ExecutionCountTask } from './core/execution-count.js';
 import { LabelsTask } from './core/labels.js';
 import { SleepTask } from './core/sleep.js';
@@ -112,6 +114,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: RETURN_TASK.name, runner: new ReturnTask() },
     { type: OUTPUT_VALUES_TASK.name, runner: new OutputValuesTask() },
     { type: FAIL_TASK.name, runner: new FailTask() },
+    { type: ASSERT_TASK.name, runner: new AssertTask() },
     { type: EXECUTION_COUNT_TASK.name, runner: new ExecutionCountTask() },
     { type: LABELS_TASK.name, runner: new LabelsTask() },
     { type: SLEEP_TASK.name, runner: new SleepTask() },

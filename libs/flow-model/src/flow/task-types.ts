@@ -87,6 +87,10 @@ export const FAIL_TASK = task('runnable', `${CORE}.execution.Fail`, [`${LEGACY}.
   condition: prop.string().optional(),
   errorMessage: prop.string().optional(),
 });
+export const ASSERT_TASK = task('runnable', `${CORE}.execution.Assert`, [], {
+  conditions: prop.list(prop.string(), { expressions: false }).describe('Expressions, each rendered; one that renders false, 0, -0 or an empty text fails.'),
+  errorMessage: prop.string().describe('Added to the failure message.').optional(),
+});
 export const LABELS_TASK = task('runnable', `${CORE}.execution.Labels`, [`${LEGACY}.executions.Labels`], { labels: prop.any() });
 export const LOCAL_FILES_TASK = task(
   'runnable',
@@ -733,6 +737,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   ECHO_TASK,
   OUTPUT_VALUES_TASK,
   FAIL_TASK,
+  ASSERT_TASK,
   LABELS_TASK,
   LOCAL_FILES_TASK,
   KV_SET_TASK,

@@ -20,6 +20,12 @@ describe('worker core task types', () => {
     expect(flowViolations(flow('type: io.kestra.plugin.core.namespace.DeleteFiles', 'namespace: a.b', 'files: ["**.upl"]', 'deleteParentFolder: true'))).toEqual([]);
   });
 
+  it('checks execution.Assert: conditions is a required list, written as a list', () => {
+    expect(flowViolations(flow('type: io.kestra.plugin.core.execution.Assert', 'conditions:', '  - "{{ 1 == 1 }}"', 'errorMessage: nope'))).toEqual([]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.execution.Assert')).map((v) => v.message)).toEqual(["missing required property 'conditions'"]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.execution.Assert', 'conditions: "{{ [true] }}"'))).toMatchObject([{ path: 'tasks[0].conditions', line: 6, column: 17 }]);
+  });
+
   it('refuses what the namespace file tasks do not take, with path, line and column', () => {
     expect(flowViolations(flow('type: io.kestra.plugin.core.namespace.UploadFiles', 'namespace: a', 'files: [x]', 'conflict: REPLACE'))).toEqual([
       { path: 'tasks[0].conflict', message: "must be one of OVERWRITE, ERROR, SKIP but got 'REPLACE'", line: 8, column: 15 },
