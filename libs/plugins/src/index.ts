@@ -12,6 +12,7 @@ export * from './core/return.js';
 export * from './core/output-values.js';
 export * from './core/fail.js';
 export * from './core/assert.js';
+export * from './core/templated-task.js';
 export * from './core/execution-count.js';
 export * from './core/labels.js';
 export * from './core/sleep.js';

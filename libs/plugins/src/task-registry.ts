@@ -1,5 +1,6 @@
 import {
   ASSERT_TASK,
+  TEMPLATED_TASK,
   ECHO_TASK,
   EXECUTION_COUNT_TASK,
   FAIL_TASK,
@@ -55,6 +56,7 @@ import { ReturnTask } from './core/return.js';
 import { OutputValuesTask } from './core/output-values.js';
 import { FailTask } from './core/fail.js';
 import { AssertTask } from './core/assert.js';
+import { TemplatedTaskRunner } from './core/templated-task.js';
 import { ExecutionCountTask } from './core/execution-count.js';
 import { LabelsTask } from './core/labels.js';
 import { SleepTask } from './core/sleep.js';
@@ -115,6 +117,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: OUTPUT_VALUES_TASK.name, runner: new OutputValuesTask() },
     { type: FAIL_TASK.name, runner: new FailTask() },
     { type: ASSERT_TASK.name, runner: new AssertTask() },
+    { type: TEMPLATED_TASK.name, runner: new TemplatedTaskRunner((type) => registry.get(type)) },
     { type: EXECUTION_COUNT_TASK.name, runner: new ExecutionCountTask() },
     { type: LABELS_TASK.name, runner: new LabelsTask() },
     { type: SLEEP_TASK.name, runner: new SleepTask() },
@@ -162,9 +165,10 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
   const byType = new Map<string, TaskRunner>();
   for (const entry of entries) byType.set(entry.type, entry.runner);
   const canonical = (type: string) => resolveTaskType(type)?.name ?? type;
-  return {
+  const registry: TaskRegistry = {
     get: (type) => byType.get(canonical(type)),
     has: (type) => byType.has(canonical(type)),
     types: () => [...byType.keys()].flatMap((type) => [type, ...(resolveTaskType(type)?.aliases ?? [])]),
   };
+  return registry;
 }

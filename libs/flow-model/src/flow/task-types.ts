@@ -91,6 +91,9 @@ export const ASSERT_TASK = task('runnable', `${CORE}.execution.Assert`, [], {
   conditions: prop.list(prop.string(), { expressions: false }).describe('Expressions, each rendered; one that renders false, 0, -0 or an empty text fails.'),
   errorMessage: prop.string().describe('Added to the failure message.').optional(),
 });
+export const TEMPLATED_TASK = task('runnable', `${CORE}.templating.TemplatedTask`, [], {
+  spec: prop.string().describe('A task definition in YAML, rendered, then run in place of this task; it must be a runnable type other than TemplatedTask.'),
+});
 export const LABELS_TASK = task('runnable', `${CORE}.execution.Labels`, [`${LEGACY}.executions.Labels`], { labels: prop.any() });
 export const LOCAL_FILES_TASK = task(
   'runnable',
@@ -738,6 +741,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   OUTPUT_VALUES_TASK,
   FAIL_TASK,
   ASSERT_TASK,
+  TEMPLATED_TASK,
   LABELS_TASK,
   LOCAL_FILES_TASK,
   KV_SET_TASK,

@@ -26,6 +26,11 @@ describe('worker core task types', () => {
     expect(flowViolations(flow('type: io.kestra.plugin.core.execution.Assert', 'conditions: "{{ [true] }}"'))).toMatchObject([{ path: 'tasks[0].conditions', line: 6, column: 17 }]);
   });
 
+  it('checks templating.TemplatedTask: spec is a required text', () => {
+    expect(flowViolations(flow('type: io.kestra.plugin.core.templating.TemplatedTask', 'spec: |', '  type: io.kestra.plugin.core.debug.Return', '  format: "{{ 1 }}"'))).toEqual([]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.templating.TemplatedTask', 'spec:', '  type: x'))).toMatchObject([{ path: 'tasks[0].spec', line: 7, column: 7 }]);
+  });
+
   it('refuses what the namespace file tasks do not take, with path, line and column', () => {
     expect(flowViolations(flow('type: io.kestra.plugin.core.namespace.UploadFiles', 'namespace: a', 'files: [x]', 'conflict: REPLACE'))).toEqual([
       { path: 'tasks[0].conflict', message: "must be one of OVERWRITE, ERROR, SKIP but got 'REPLACE'", line: 8, column: 15 },
