@@ -657,6 +657,20 @@ const cases: OwnCase[] = [
     verify: (e) => same('read-again outputs', JSON.stringify(runsOf(e, 'read-again')[0]?.outputs ?? {}), '{}'),
   },
   {
+    name: 'namespace.UploadFiles, DownloadFiles and DeleteFiles round-trip the files of another namespace',
+    flow: 'namespace-files-roundtrip.yaml',
+    expect: {
+      state: 'SUCCESS',
+      taskRunCount: 11,
+      outputs: {
+        check: { value: 'select 1|from storage|/data/copied.txt,/data/sql/deep/r.sql,/data/sql/q.sql' },
+        after: { value: '/data/copied.txt' },
+      },
+      outputsMatch: { 'download-after': { files: { '/data/copied.txt': '^kestra:///io/osprey/tests/namespace-files-roundtrip/executions/.+/data/copied\\.txt$' } } },
+    },
+    verify: (e) => same('metrics of delete', runsOf(e, 'delete')[0]?.attempts?.[0]?.metrics, [{ name: 'deleted', type: 'counter', value: 2 }]),
+  },
+  {
     name: 'storage.Write stores a file whose size storage.Size reports',
     flow: 'storage-write-size.yaml',
     expect: {

@@ -1,4 +1,6 @@
 import {
+  ASSERT_TASK,
+  TEMPLATED_TASK,
   ECHO_TASK,
   EXECUTION_COUNT_TASK,
   FAIL_TASK,
@@ -28,6 +30,9 @@ import {
   SLACK_INCOMING_WEBHOOK_TASK,
   SLEEP_TASK,
   KV_GET_KEYS_TASK,
+  NAMESPACE_DELETE_FILES_TASK,
+  NAMESPACE_DOWNLOAD_FILES_TASK,
+  NAMESPACE_UPLOAD_FILES_TASK,
   STATE_DELETE_TASK,
   STATE_GET_TASK,
   STATE_SET_TASK,
@@ -50,6 +55,8 @@ import { EchoTask } from './core/echo.js';
 import { ReturnTask } from './core/return.js';
 import { OutputValuesTask } from './core/output-values.js';
 import { FailTask } from './core/fail.js';
+import { AssertTask } from './core/assert.js';
+import { TemplatedTaskRunner } from './core/templated-task.js';
 import { ExecutionCountTask } from './core/execution-count.js';
 import { LabelsTask } from './core/labels.js';
 import { SleepTask } from './core/sleep.js';
@@ -66,6 +73,9 @@ import { StorageFilterItemsTask } from './core/storage-filter-items.js';
 import { StorageDeduplicateItemsTask } from './core/storage-deduplicate-items.js';
 import { StoragePurgeCurrentExecutionFilesTask } from './core/storage-purge-current-execution-files.js';
 import { KvGetKeysTask } from './core/kv-get-keys.js';
+import { NamespaceUploadFilesTask } from './core/namespace-upload-files.js';
+import { NamespaceDownloadFilesTask } from './core/namespace-download-files.js';
+import { NamespaceDeleteFilesTask } from './core/namespace-delete-files.js';
 import { StateSetTask } from './core/state-set.js';
 import { StateGetTask } from './core/state-get.js';
 import { StateDeleteTask } from './core/state-delete.js';
@@ -106,6 +116,8 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: RETURN_TASK.name, runner: new ReturnTask() },
     { type: OUTPUT_VALUES_TASK.name, runner: new OutputValuesTask() },
     { type: FAIL_TASK.name, runner: new FailTask() },
+    { type: ASSERT_TASK.name, runner: new AssertTask() },
+    { type: TEMPLATED_TASK.name, runner: new TemplatedTaskRunner((type) => registry.get(type)) },
     { type: EXECUTION_COUNT_TASK.name, runner: new ExecutionCountTask() },
     { type: LABELS_TASK.name, runner: new LabelsTask() },
     { type: SLEEP_TASK.name, runner: new SleepTask() },
@@ -122,6 +134,9 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: STORAGE_DEDUPLICATE_ITEMS_TASK.name, runner: new StorageDeduplicateItemsTask() },
     { type: STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK.name, runner: new StoragePurgeCurrentExecutionFilesTask() },
     { type: KV_GET_KEYS_TASK.name, runner: new KvGetKeysTask() },
+    { type: NAMESPACE_UPLOAD_FILES_TASK.name, runner: new NamespaceUploadFilesTask() },
+    { type: NAMESPACE_DOWNLOAD_FILES_TASK.name, runner: new NamespaceDownloadFilesTask() },
+    { type: NAMESPACE_DELETE_FILES_TASK.name, runner: new NamespaceDeleteFilesTask() },
     { type: STATE_SET_TASK.name, runner: new StateSetTask() },
     { type: STATE_GET_TASK.name, runner: new StateGetTask() },
     { type: STATE_DELETE_TASK.name, runner: new StateDeleteTask() },
@@ -150,9 +165,10 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
   const byType = new Map<string, TaskRunner>();
   for (const entry of entries) byType.set(entry.type, entry.runner);
   const canonical = (type: string) => resolveTaskType(type)?.name ?? type;
-  return {
+  const registry: TaskRegistry = {
     get: (type) => byType.get(canonical(type)),
     has: (type) => byType.has(canonical(type)),
     types: () => [...byType.keys()].flatMap((type) => [type, ...(resolveTaskType(type)?.aliases ?? [])]),
   };
+  return registry;
 }

@@ -21,6 +21,8 @@ export interface RunContext {
   readonly storage: ExecutionStorage;
   /** The files of the flow's namespace (paths relative to the namespace's root, `/`-separated). */
   readonly namespaceFiles: NamespaceFileSource;
+  /** The files of the namespace named, read and written: this namespace only, never its parents or children. */
+  namespaceFilesOf(namespace: string): NamespaceFileStore;
   /** The namespace's key-value store. */
   kv(namespace?: string): NamespaceKv;
   /** The repository's flows, executions and logs, for the tasks that report on them (log.Fetch, the execution notifications). */
@@ -61,6 +63,14 @@ export interface NamespaceFileSource {
   /** Every file of the namespace, at any depth. */
   list(): Promise<string[]>;
   get(path: string): Promise<Readable>;
+}
+
+/** One namespace's files, paths relative to its root (`/` or no leading slash). */
+export interface NamespaceFileStore extends NamespaceFileSource {
+  exists(path: string): Promise<boolean>;
+  put(path: string, content: Readable): Promise<void>;
+  /** Deletes one file; false when there was none. */
+  delete(path: string): Promise<boolean>;
 }
 
 export interface NamespaceKv {

@@ -87,6 +87,13 @@ export const FAIL_TASK = task('runnable', `${CORE}.execution.Fail`, [`${LEGACY}.
   condition: prop.string().optional(),
   errorMessage: prop.string().optional(),
 });
+export const ASSERT_TASK = task('runnable', `${CORE}.execution.Assert`, [], {
+  conditions: prop.list(prop.string(), { expressions: false }).describe('Expressions, each rendered; one that renders false, 0, -0 or an empty text fails.'),
+  errorMessage: prop.string().describe('Added to the failure message.').optional(),
+});
+export const TEMPLATED_TASK = task('runnable', `${CORE}.templating.TemplatedTask`, [], {
+  spec: prop.string().describe('A task definition in YAML, rendered, then run in place of this task; it must be a runnable type other than TemplatedTask.'),
+});
 export const LABELS_TASK = task('runnable', `${CORE}.execution.Labels`, [`${LEGACY}.executions.Labels`], { labels: prop.any() });
 export const LOCAL_FILES_TASK = task(
   'runnable',
@@ -157,6 +164,28 @@ export const STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK = task(
 export const KV_GET_KEYS_TASK = task('runnable', `${CORE}.kv.GetKeys`, [], {
   prefix: prop.string().describe('Only keys starting with this text.').optional(),
   namespace: prop.string().optional(),
+});
+/** What namespace.UploadFiles does with a file that already exists (Kestra's Namespace.Conflicts). */
+export const NAMESPACE_FILE_CONFLICTS = ['OVERWRITE', 'ERROR', 'SKIP'] as const;
+export const NAMESPACE_UPLOAD_FILES_TASK = task('runnable', `${CORE}.namespace.UploadFiles`, [], {
+  namespace: prop.string().describe('The namespace the files are uploaded to.'),
+  files: prop
+    .any()
+    .describe('A list of globs matching files of the working directory (or kestra:// URIs), uploaded under `destination`; or a map of target path to kestra:// URI.')
+    .optional(),
+  filesMap: prop.any().describe('A map of target path (under `destination`) to kestra:// URI, or an expression rendering to one.').optional(),
+  destination: prop.string().describe('The folder the files go to (default `/`).').optional(),
+  conflict: prop.enumOf(NAMESPACE_FILE_CONFLICTS).describe('When the file exists: OVERWRITE (default), ERROR or SKIP.').optional(),
+});
+export const NAMESPACE_DOWNLOAD_FILES_TASK = task('runnable', `${CORE}.namespace.DownloadFiles`, [], {
+  namespace: prop.string().describe('The namespace the files are read from.'),
+  files: prop.stringOrList().describe('A glob or a list of globs (`glob:` and `regex:` prefixes too) matching the namespace\'s file paths.'),
+  destination: prop.string().describe('A folder prefix for the stored files (default none).').optional(),
+});
+export const NAMESPACE_DELETE_FILES_TASK = task('runnable', `${CORE}.namespace.DeleteFiles`, [], {
+  namespace: prop.string().describe('The namespace the files are deleted from.'),
+  files: prop.stringOrList().describe('A glob or a list of globs (`glob:` and `regex:` prefixes too) matching the namespace\'s file paths.'),
+  deleteParentFolder: prop.boolean().describe('Kestra removes folders left empty; in Osprey a folder exists only while it holds files, so they go either way.').optional(),
 });
 // Shared by the state tasks (Kestra's AbstractState): a state is a map stored in the flow's namespace KV store.
 const STATE_SHAPE = {
@@ -711,6 +740,8 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   ECHO_TASK,
   OUTPUT_VALUES_TASK,
   FAIL_TASK,
+  ASSERT_TASK,
+  TEMPLATED_TASK,
   LABELS_TASK,
   LOCAL_FILES_TASK,
   KV_SET_TASK,
@@ -726,6 +757,9 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   STORAGE_DEDUPLICATE_ITEMS_TASK,
   STORAGE_PURGE_CURRENT_EXECUTION_FILES_TASK,
   KV_GET_KEYS_TASK,
+  NAMESPACE_UPLOAD_FILES_TASK,
+  NAMESPACE_DOWNLOAD_FILES_TASK,
+  NAMESPACE_DELETE_FILES_TASK,
   LOG_FETCH_TASK,
   EXECUTION_COUNT_TASK,
   STATE_SET_TASK,

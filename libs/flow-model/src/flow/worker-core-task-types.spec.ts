@@ -14,6 +14,31 @@ describe('worker core task types', () => {
     expect(flowViolations(flow('type: io.kestra.plugin.core.kv.GetKeys', 'prefix: a', 'namespace: other'))).toEqual([]);
     expect(flowViolations(flow('type: io.kestra.plugin.core.state.Set', 'name: s', 'namespace: true', 'taskrunValue: false', 'data:', '  a: 1'))).toEqual([]);
     expect(flowViolations(flow('type: io.kestra.plugin.core.state.Get', 'errorOnMissing: true'))).toEqual([]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.namespace.UploadFiles', 'namespace: a.b', 'files: ["**.sql"]', 'destination: /x', 'conflict: skip'))).toEqual([]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.namespace.UploadFiles', 'namespace: a.b', 'filesMap: "{{ outputs.x.files }}"'))).toEqual([]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.namespace.DownloadFiles', 'namespace: a.b', 'files: "**"', 'destination: d'))).toEqual([]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.namespace.DeleteFiles', 'namespace: a.b', 'files: ["**.upl"]', 'deleteParentFolder: true'))).toEqual([]);
+  });
+
+  it('checks execution.Assert: conditions is a required list, written as a list', () => {
+    expect(flowViolations(flow('type: io.kestra.plugin.core.execution.Assert', 'conditions:', '  - "{{ 1 == 1 }}"', 'errorMessage: nope'))).toEqual([]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.execution.Assert')).map((v) => v.message)).toEqual(["missing required property 'conditions'"]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.execution.Assert', 'conditions: "{{ [true] }}"'))).toMatchObject([{ path: 'tasks[0].conditions', line: 6, column: 17 }]);
+  });
+
+  it('checks templating.TemplatedTask: spec is a required text', () => {
+    expect(flowViolations(flow('type: io.kestra.plugin.core.templating.TemplatedTask', 'spec: |', '  type: io.kestra.plugin.core.debug.Return', '  format: "{{ 1 }}"'))).toEqual([]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.templating.TemplatedTask', 'spec:', '  type: x'))).toMatchObject([{ path: 'tasks[0].spec', line: 7, column: 7 }]);
+  });
+
+  it('refuses what the namespace file tasks do not take, with path, line and column', () => {
+    expect(flowViolations(flow('type: io.kestra.plugin.core.namespace.UploadFiles', 'namespace: a', 'files: [x]', 'conflict: REPLACE'))).toEqual([
+      { path: 'tasks[0].conflict', message: "must be one of OVERWRITE, ERROR, SKIP but got 'REPLACE'", line: 8, column: 15 },
+    ]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.namespace.DownloadFiles', 'files: "**"')).map((v) => v.message)).toEqual(["missing required property 'namespace'"]);
+    expect(flowViolations(flow('type: io.kestra.plugin.core.namespace.DeleteFiles', 'namespace: a', 'files: x', 'recursive: true'))).toEqual([
+      { path: 'tasks[0].recursive', message: "unknown property 'recursive' for task type io.kestra.plugin.core.namespace.DeleteFiles", line: 8, column: 5 },
+    ]);
   });
 
   it('refuses an unknown property and a wrong value, with path, line and column', () => {

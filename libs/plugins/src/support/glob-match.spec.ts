@@ -1,4 +1,4 @@
-import { globRegExp, pathFilter } from './glob-match.js';
+import { globRegExp, pathFilter, pathMatcher } from './glob-match.js';
 
 describe('globs of namespaceFiles', () => {
   it('reads * and ? within a segment, ** across segments, {a,b} and [abc]', () => {
@@ -16,5 +16,14 @@ describe('globs of namespaceFiles', () => {
     expect(['x.py', 'a/x.py'].filter(pathFilter(['*.py'], []))).toEqual([]);
     expect(['x', 'y/z'].filter(pathFilter(undefined, undefined))).toEqual(['x', 'y/z']);
     expect(['/a/b.sql', 'b.sql'].filter(pathFilter(['/a/**'], []))).toEqual(['/a/b.sql']);
+  });
+
+  it('reads glob: and regex: prefixed patterns as written, and roots plain globs at a folder when asked', () => {
+    expect(['a/x.py', 'b/y.py', 'c.txt'].filter(pathMatcher(['regex:/b/.*\\.py', 'glob:/a/*']))).toEqual(['a/x.py', 'b/y.py']);
+    // Without a prefix, 'x.py' matches at any depth among namespace files, only at the top of a folder otherwise.
+    expect(['x.py', 'a/x.py'].filter(pathMatcher(['x.py']))).toEqual(['x.py', 'a/x.py']);
+    expect(['x.py', 'a/x.py'].filter(pathMatcher(['x.py'], 'root'))).toEqual(['x.py']);
+    expect(['x.py', 'a/x.py'].filter(pathMatcher(['**/*.py'], 'root'))).toEqual(['a/x.py']);
+    expect(() => pathMatcher(['regex:(a'])).toThrow(SyntaxError);
   });
 });

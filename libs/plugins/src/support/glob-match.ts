@@ -33,15 +33,26 @@ export function globRegExp(glob: string): RegExp {
 }
 
 /**
- * Matches namespace file paths (`/a/b.py`) against include/exclude globs the way Kestra does: a glob that starts with
- * a word character matches at any depth (`*.py` is `**\/*.py`).
+ * Kestra's `PathMatcherPredicate` over `/`-rooted paths: a pattern written `glob:...` or `regex:...` is read as that
+ * syntax, as written. Any other pattern is a glob: for namespace files (`at: 'any depth'`) one that starts with a word
+ * character matches at any depth (`*.py` is `**\/*.py`); inside a folder (`at: 'root'`) it is rooted at the folder.
  */
-export function pathFilter(include: readonly string[] | undefined, exclude: readonly string[] | undefined): (path: string) => boolean {
-  const compile = (globs: readonly string[]) => globs.map((g) => globRegExp(/^\w/.test(g) ? `**/${g}` : g));
-  const includes = include && include.length > 0 ? compile(include) : undefined;
-  const excludes = compile(exclude ?? []);
+export function pathMatcher(patterns: readonly string[], at: 'any depth' | 'root' = 'any depth'): (path: string) => boolean {
+  const compiled = patterns.map((pattern) => {
+    if (pattern.startsWith('regex:')) return new RegExp(`^(?:${pattern.slice('regex:'.length)})$`);
+    if (pattern.startsWith('glob:')) return globRegExp(pattern.slice('glob:'.length));
+    if (at === 'root') return globRegExp(pattern.startsWith('/') ? pattern : `/${pattern}`);
+    return globRegExp(/^\w/.test(pattern) ? `**/${pattern}` : pattern);
+  });
   return (path) => {
     const rooted = path.startsWith('/') ? path : `/${path}`;
-    return (!includes || includes.some((r) => r.test(rooted))) && !excludes.some((r) => r.test(rooted));
+    return compiled.some((r) => r.test(rooted));
   };
+}
+
+/** Matches namespace file paths (`/a/b.py`) against include/exclude patterns ({@link pathMatcher}); exclude wins. */
+export function pathFilter(include: readonly string[] | undefined, exclude: readonly string[] | undefined): (path: string) => boolean {
+  const includes = include && include.length > 0 ? pathMatcher(include) : undefined;
+  const excludes = pathMatcher(exclude ?? []);
+  return (path) => (!includes || includes(path)) && !excludes(path);
 }

@@ -6,7 +6,7 @@ import { renderTemplate, renderValue, type Execution, type LogLevel, type Task, 
 import type { KvRepository } from '@osprey/repository';
 import type { TaskRepository } from '../task-runner.js';
 import { openLocalStorage } from '@osprey/storage';
-import type { ExecutionStorage, NamespaceFileSource, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
+import type { ExecutionStorage, NamespaceFileSource, NamespaceFileStore, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
 import { MetricCollector } from '../support/metric-collector.js';
 import { ScopedStorage } from '../support/scoped-storage.js';
 import { repositoryNamespaceKv } from '../support/repository-namespace-kv.js';
@@ -39,6 +39,8 @@ export interface TestRunContextOptions {
   kv?: KvRepository;
   /** The repository tasks read flows, executions and logs from; without it, only `executions.get` answers (`executions`). */
   repository?: TaskRepository;
+  /** Any namespace's files (the worker's store); without it, `namespaceFilesOf` fails the test. */
+  namespaceFilesOf?: (namespace: string) => NamespaceFileStore;
   /** `pebble` renders with the flow model's expression engine instead of the trivial path substitution. */
   expressions?: 'paths' | 'pebble';
 }
@@ -203,6 +205,11 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     logger,
     storage,
     namespaceFiles,
+    namespaceFilesOf:
+      options.namespaceFilesOf ??
+      (() => {
+        throw new Error('this test context has no namespace file store: pass namespaceFilesOf in the options');
+      }),
     kv,
     repository: options.repository ?? executionsOnlyRepository(options.executions ?? {}),
     async workingDirectory() {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
-import { MetricCollector, repositoryNamespaceKv, ScopedStorage, type NamespaceFileSource, type NamespaceKv, type RunContext, type TaskLogger, type TaskRepository } from '@osprey/plugins';
+import { MetricCollector, repositoryNamespaceKv, ScopedStorage, type NamespaceFileSource, type NamespaceFileStore, type NamespaceKv, type RunContext, type TaskLogger, type TaskRepository } from '@osprey/plugins';
 import type { Repository } from '@osprey/repository';
 import { STORAGE_SCHEME, StorageNotFoundError, type Storage } from '@osprey/storage';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
@@ -162,6 +162,24 @@ export class WorkerRunContext implements RunContext {
   /** The valid metrics this attempt recorded, for its task result. */
   get metrics(): readonly TaskRunMetric[] {
     return this.metricCollector.metrics;
+  }
+
+  namespaceFilesOf(namespace: string): NamespaceFileStore {
+    const files = this.namespaceFileStore;
+    return {
+      list: () => files.listAll(namespace),
+      get: (path) => files.get(namespace, path),
+      exists: async (path) => {
+        try {
+          return (await files.stats(namespace, path)).type === 'File';
+        } catch (error) {
+          if (error instanceof StorageNotFoundError) return false;
+          throw error;
+        }
+      },
+      put: async (path, content) => void (await files.put(namespace, path, content)),
+      delete: (path) => files.delete(namespace, path),
+    };
   }
 
   kv(namespace?: string): NamespaceKv {
