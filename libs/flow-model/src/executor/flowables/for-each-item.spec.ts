@@ -103,6 +103,18 @@ describe('ForEachItem flowable', () => {
     expect(sim.state).toBe('FAILED');
   });
 
+  it('fails its items run, naming read(), when the inputs read the batch file: the executor reads no file', () => {
+    const f = flow(
+      `tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEachItem\n    items: "{{ inputs.file }}"\n    namespace: a\n    flowId: b\n    inputs:\n      json: "{{ json(read(taskrun.items)) }}"\n`,
+    );
+    const sim = new Simulation(f, { answer: workers(2) }).run();
+    expect(starts(sim)).toEqual([]);
+    expect(sim.run1('each_items').state.current).toBe('FAILED');
+    const logged = sim.actions.flatMap((a) => (a.type === 'log' && a.taskId === 'each_items' ? [a.message] : []));
+    expect(logged).toEqual([expect.stringContaining("Cannot read 'kestra:///batch-1.txt': no file reader is available here")]);
+    expect(sim.state).toBe('FAILED');
+  });
+
   it('a kill cascades to every child started, waited for or not, unless it does not cascade', () => {
     // Without wait the ForEachItem is done once its children exist: the task after it holds the execution open.
     const holdAfter = (job: WorkerJob) => (job.task.id === 'after' ? ('hold' as const) : workers(2)(job));
