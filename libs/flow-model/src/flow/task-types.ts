@@ -657,7 +657,12 @@ export const SUBFLOW_TASK = task(
   },
 );
 /** How ForEachItem splits its items: Kestra's Batch (bytes, then partitions, then rows, which defaults to 1). */
-export const FOR_EACH_ITEM_BATCH_KEYS = ['rows', 'bytes', 'partitions', 'separator'] as const;
+export const FOR_EACH_ITEM_BATCH_PROPERTIES = declaredProperties({
+  rows: prop.integer().optional(),
+  bytes: prop.string().optional(),
+  partitions: prop.integer().optional(),
+  separator: prop.string().optional(),
+});
 export const FOR_EACH_ITEM_TASK = task(
   'flowable',
   `${CORE}.flow.ForEachItem`,
@@ -665,7 +670,7 @@ export const FOR_EACH_ITEM_TASK = task(
   {
     items: prop.string().describe('The kestra:// URI of a file of items, one a line (ION, JSON Lines, headerless CSV).'),
     batch: prop
-      .map(undefined, { expressions: false, keys: FOR_EACH_ITEM_BATCH_KEYS })
+      .map(undefined, { expressions: false, keys: Object.keys(FOR_EACH_ITEM_BATCH_PROPERTIES.shape) })
       .describe('rows (default 1), bytes (10MB), partitions or separator (default a newline); bytes wins over partitions, partitions over rows.')
       .optional(),
     namespace: prop.string(),

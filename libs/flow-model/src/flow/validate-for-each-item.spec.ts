@@ -32,9 +32,12 @@ describe('ForEachItem validation', () => {
     expect(found[0]!.message).toMatch(/^property 'scheduleDate' is not supported by Osprey: /);
   });
 
-  it('refuses a batch option it does not know, and a missing items or flowId', () => {
+  it('refuses a batch option it does not know or of the wrong type, and a missing items or flowId', () => {
     const unknown = flowViolations(flow().replace('      rows: 1', '      lines: 1'));
     expect(unknown.map((v) => [v.path, v.line])).toEqual([['tasks[0].batch.lines', 8]]);
+    const typed = flowViolations(flow().replace('      rows: 1', '      rows: many'));
+    expect(typed.map((v) => [v.path, v.line, v.message])).toEqual([['tasks[0].batch.rows', 8, "expected an integer but got 'many'"]]);
+    expect(flowViolations(flow().replace('      rows: 1', '      rows: "{{ inputs.size }}"\n      separator: ";"'))).toEqual([]);
     const missing = flowViolations(flow().replace('    items: "{{ outputs.extract.uri }}"\n', '').replace('    flowId: orders\n', ''));
     expect(missing.map((v) => v.path)).toEqual(['tasks[0].items', 'tasks[0].flowId']);
   });
