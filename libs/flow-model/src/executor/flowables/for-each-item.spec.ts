@@ -115,6 +115,21 @@ describe('ForEachItem flowable', () => {
     expect(sim.state).toBe('FAILED');
   });
 
+  it('inside a ForEach, each value splits its own file and starts its own batches', () => {
+    const f = flow(
+      `tasks:\n  - id: files\n    type: io.kestra.plugin.core.flow.ForEach\n    values: ["a", "b"]\n    tasks:\n      - id: each\n        type: io.kestra.plugin.core.flow.ForEachItem\n        items: "kestra:///{{ taskrun.value }}.ion"\n        namespace: n\n        flowId: child\n        inputs:\n          part: "{{ taskrun.items }}"\n`,
+    );
+    // The split of value v yields batches v-1 and v-2.
+    const answer = (job: WorkerJob) => (job.task.type === SPLIT ? { outputs: { uris: [1, 2].map((i) => `kestra:///${job.taskRun.value}-${i}`) } } : {});
+    const sim = new Simulation(f, { answer }).run();
+    expect(starts(sim).map((r) => r.inputs.part).sort()).toEqual(['kestra:///a-1', 'kestra:///a-2', 'kestra:///b-1', 'kestra:///b-2']);
+    expect(sim.runs('each_items').map((r) => [r.value, r.state.current, r.outputs?.numberOfBatches])).toEqual([
+      ['a', 'SUCCESS', 2],
+      ['b', 'SUCCESS', 2],
+    ]);
+    expect(sim.state).toBe('SUCCESS');
+  });
+
   it('a kill cascades to every child started, waited for or not, unless it does not cascade', () => {
     // Without wait the ForEachItem is done once its children exist: the task after it holds the execution open.
     const holdAfter = (job: WorkerJob) => (job.task.id === 'after' ? ('hold' as const) : workers(2)(job));
