@@ -4,6 +4,8 @@ import {
   ECHO_TASK,
   EXECUTION_COUNT_TASK,
   FAIL_TASK,
+  FOR_EACH_ITEM_MERGE_TASK,
+  FOR_EACH_ITEM_SPLIT_TASK,
   DISCORD_EXECUTION_TASK,
   DISCORD_INCOMING_WEBHOOK_TASK,
   GIT_CLONE_TASK,
@@ -68,6 +70,8 @@ import { StorageDeleteTask } from './core/storage-delete.js';
 import { StorageSizeTask } from './core/storage-size.js';
 import { StorageConcatTask } from './core/storage-concat.js';
 import { StorageSplitTask } from './core/storage-split.js';
+import { ForEachItemSplitTask } from './core/for-each-item-split.js';
+import { ForEachItemMergeTask } from './core/for-each-item-merge.js';
 import { StorageReverseTask } from './core/storage-reverse.js';
 import { StorageFilterItemsTask } from './core/storage-filter-items.js';
 import { StorageDeduplicateItemsTask } from './core/storage-deduplicate-items.js';
@@ -129,6 +133,9 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: STORAGE_SIZE_TASK.name, runner: new StorageSizeTask() },
     { type: STORAGE_CONCAT_TASK.name, runner: new StorageConcatTask() },
     { type: STORAGE_SPLIT_TASK.name, runner: new StorageSplitTask() },
+    // The worker parts of a ForEachItem (its subflows are started by the executor).
+    { type: FOR_EACH_ITEM_SPLIT_TASK.name, runner: new ForEachItemSplitTask() },
+    { type: FOR_EACH_ITEM_MERGE_TASK.name, runner: new ForEachItemMergeTask() },
     { type: STORAGE_REVERSE_TASK.name, runner: new StorageReverseTask() },
     { type: STORAGE_FILTER_ITEMS_TASK.name, runner: new StorageFilterItemsTask() },
     { type: STORAGE_DEDUPLICATE_ITEMS_TASK.name, runner: new StorageDeduplicateItemsTask() },

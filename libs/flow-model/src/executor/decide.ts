@@ -9,6 +9,10 @@ import { flowableOf } from './flowables/index.js';
 import { loopIterationDue } from './flowables/loop-until.js';
 import { pauseDelayReached, pauseTimedOut } from './flowables/pause.js';
 import { killChildExecutions, subflowEnded, subflowStarted } from './flowables/subflow.js';
+import { forEachItemChildEnded, forEachItemChildStarted } from './flowables/for-each-item-executable.js';
+import type { FlowableTask } from './flowables/flowable.js';
+import { flowableKind } from './flowable-kind.js';
+import type { FOR_EACH_ITEM_EXECUTABLE_TASK } from '../flow/task-types.js';
 import { isTruthy } from './is-truthy.js';
 import { mergeLabelLists } from './label-lists.js';
 import { assertionViolations, hasLabels, hasSla, maxDurationViolation, slaDeadlines, type SlaViolation } from './sla.js';
@@ -105,12 +109,18 @@ class Decider {
         if (event.kind === 'sla') this.slaDeadline(event.slaId);
         else this.applyTimer(event.kind, event.taskRunId, event.attempt);
         return;
-      case 'subflowStarted':
-        subflowStarted(event.taskRunId, event.childExecutionId, ctx);
+      case 'subflowStarted': {
+        const items = this.forEachItemRun(event.taskRunId);
+        if (items) forEachItemChildStarted(items.run, items.task, event.childExecutionId, event.iteration, ctx);
+        else subflowStarted(event.taskRunId, event.childExecutionId, ctx);
         return;
-      case 'subflowEnded':
-        subflowEnded(event, ctx);
+      }
+      case 'subflowEnded': {
+        const items = this.forEachItemRun(event.taskRunId);
+        if (items) forEachItemChildEnded(event, items.run, items.task, ctx);
+        else subflowEnded(event, ctx);
         return;
+      }
       case 'changeTaskRunState': {
         const run = ctx.runOf(event.taskRunId);
         if (!run) return;
@@ -130,6 +140,14 @@ class Decider {
         return;
       }
     }
+  }
+
+  /** The unended `<id>_items` run of a ForEachItem the event is for: it counts many children where a Subflow has one. */
+  private forEachItemRun(taskRunId: string): { run: TaskRun; task: FlowableTask<typeof FOR_EACH_ITEM_EXECUTABLE_TASK> } | undefined {
+    const run = this.ctx.runOf(taskRunId);
+    const task = run && this.ctx.taskOf(run);
+    if (!run || !task || isTerminated(run.state.current) || flowableKind(task.type) !== 'ForEachItemExecutable') return undefined;
+    return { run, task: task as FlowableTask<typeof FOR_EACH_ITEM_EXECUTABLE_TASK> };
   }
 
   /** Starts the execution, unless the flow's concurrency limit holds it back (QUEUE), cancels or fails it. */

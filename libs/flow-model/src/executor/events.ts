@@ -19,7 +19,8 @@ export type ExecutionEvent =
   /** `slaId` names the MAX_DURATION SLA of an `sla` timer. */
   | { type: 'timer'; kind: TimerKind; taskRunId?: string; attempt?: number; slaId?: string }
   | SubflowEndedEvent
-  | { type: 'subflowStarted'; taskRunId: string; childExecutionId: string }
+  /** `iteration`: the ForEachItem batch the child runs, echoed from its SubflowRequest. */
+  | { type: 'subflowStarted'; taskRunId: string; childExecutionId: string; iteration?: number }
   | { type: 'changeTaskRunState'; taskRunId: string; state: StateType }
   | { type: 'restart' }
   /** Replaces the execution's labels (system labels stay); allowed on ended executions too. */
@@ -154,4 +155,6 @@ export interface SubflowRequest {
   transmitFailed: boolean;
   /** Trigger variables the child sees as `trigger.*`. */
   triggerVariables: Record<string, unknown>;
+  /** The ForEachItem batch (from 1) this child runs; its `subflowStarted` event carries it back. */
+  iteration?: number;
 }

@@ -16,7 +16,9 @@ export type FlowableKind =
   | 'Exit'
   | 'SetVariables'
   | 'UnsetVariables'
-  | 'Resume';
+  | 'Resume'
+  | 'ForEachItem'
+  | 'ForEachItemExecutable';
 
 const FLOWABLE_PACKAGES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
 const KINDS: Record<string, FlowableKind> = {
@@ -36,6 +38,9 @@ const KINDS: Record<string, FlowableKind> = {
   Worker: 'WorkingDirectory',
   LoopUntil: 'LoopUntil',
   WaitFor: 'LoopUntil',
+  ForEachItem: 'ForEachItem',
+  // The run of a ForEachItem that starts its subflows (its split and merge runs go to workers).
+  'ForEachItem$ForEachItemExecutable': 'ForEachItemExecutable',
 };
 
 /** Tasks that change the execution itself (Kestra's ExecutionUpdatableTask), by their full name. */

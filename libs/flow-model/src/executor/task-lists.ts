@@ -1,4 +1,6 @@
 import type { Flow, Task } from '../flow/flow.js';
+import { flowableKind } from './flowable-kind.js';
+import { forEachItemSubtasks } from './for-each-item-subtasks.js';
 
 const taskIndexes = new WeakMap<Flow, Map<string, Task>>();
 
@@ -24,6 +26,7 @@ function indexTasks(flow: Flow, into: Map<string, Task>): void {
       visit(task.else);
       visit(task.defaults);
       if (task.cases && typeof task.cases === 'object') for (const list of Object.values(task.cases)) visit(list);
+      if (flowableKind(task.type) === 'ForEachItem') visit(forEachItemSubtasks(task));
     }
   };
   visit(flow.tasks);

@@ -80,6 +80,20 @@ ${log('default', '      ')}triggers:
     expect(clusterOf(graph, 'cluster_root.p4').cluster.error).toBe(true);
   });
 
+  it('draws a ForEachItem as a cluster of its split, items (a subflow node) and merge runs', () => {
+    const graph = graphOf(
+      `tasks:\n  - id: each\n    type: io.kestra.plugin.core.flow.ForEachItem\n    items: "{{ inputs.file }}"\n    namespace: a\n    flowId: b\n${log('after', '  ')}`,
+    );
+    expect(clusterOf(graph, 'cluster_root.each').cluster).toMatchObject({ relationType: 'SEQUENTIAL', taskNode: { uid: 'root.each' } });
+    expect(graph.nodes.filter((n) => /each_/.test(n.uid)).map((n) => [n.uid, n.type.split('.').pop()])).toEqual([
+      ['root.each.each_split', 'GraphTask'],
+      ['root.each.each_items', 'SubflowGraphTask'],
+      ['root.each.each_merge', 'GraphTask'],
+    ]);
+    expect(edge(graph, /each_split$/, /each_items$/).relation).toEqual({ relationType: 'SEQUENTIAL' });
+    expect(edge(graph, /each\._end$/, /root\.after$/).relation).toEqual({ relationType: 'SEQUENTIAL' });
+  });
+
   it('links Dag tasks after their dependencies, and the ones nothing depends on to the end', () => {
     const dagTask = (id: string, dependsOn?: string[]) =>
       `      - task:\n          id: ${id}\n          type: io.kestra.plugin.core.log.Log\n          message: hi\n${dependsOn ? `        dependsOn: [${dependsOn.join(', ')}]\n` : ''}`;

@@ -1,6 +1,7 @@
 import type { TaskRun } from '../execution/execution.js';
 import type { Flow, Task, Trigger } from './flow.js';
-import { resolveTaskType } from './task-types.js';
+import { FOR_EACH_ITEM_EXECUTABLE_TASK, FOR_EACH_ITEM_TASK, resolveTaskType } from './task-types.js';
+import { forEachItemSubtasks } from '../executor/for-each-item-subtasks.js';
 
 /**
  * A flow as Kestra's FlowGraph (`GET /flows/{namespace}/{id}/graph`, the UI's topology): task nodes, the start and
@@ -151,7 +152,8 @@ function taskItem(runs: Runs, path: string, task: Task, relationType: RelationTy
   const definition = resolveTaskType(task.type);
   const run = runFields(path, runs, taskRun);
   if (definition?.kind !== 'flowable') {
-    const type = definition?.name === SUBFLOW_TYPE ? GRAPH_NODE_TYPES.subflow : GRAPH_NODE_TYPES.task;
+    // A ForEachItem's `_items` run starts subflows: Kestra draws it as one (an ExecutableTask).
+    const type = definition?.name === SUBFLOW_TYPE || task.type === FOR_EACH_ITEM_EXECUTABLE_TASK.name ? GRAPH_NODE_TYPES.subflow : GRAPH_NODE_TYPES.task;
     return item({ ...run, type, error: false, task, relationType });
   }
   const fill = (graph: Cluster, tasks: Task[], relationType: RelationType, value?: string) => fillList(runs, graph, tasks, relationType, value, taskRun);
@@ -184,6 +186,12 @@ function taskItem(runs: Runs, path: string, task: Task, relationType: RelationTy
       const graph = cluster('CHOICE');
       fill(graph, list(task.then), 'SEQUENTIAL', 'then');
       if (Array.isArray(task.else)) fill(graph, list(task.else), 'SEQUENTIAL', 'else');
+      return withErrors(graph);
+    }
+    case FOR_EACH_ITEM_TASK.name: {
+      // Its split, items and merge runs, in sequence (Kestra's ForEachItem.tasksTree).
+      const graph = cluster('SEQUENTIAL');
+      fill(graph, forEachItemSubtasks(task), 'SEQUENTIAL');
       return withErrors(graph);
     }
     case 'io.kestra.plugin.core.flow.Dag': {

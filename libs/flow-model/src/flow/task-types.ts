@@ -656,6 +656,60 @@ export const SUBFLOW_TASK = task(
     },
   },
 );
+/** How ForEachItem splits its items: Kestra's Batch (bytes, then partitions, then rows, which defaults to 1). */
+export const FOR_EACH_ITEM_BATCH_PROPERTIES = declaredProperties({
+  rows: prop.integer().optional(),
+  bytes: prop.string().optional(),
+  partitions: prop.integer().optional(),
+  separator: prop.string().optional(),
+});
+export const FOR_EACH_ITEM_TASK = task(
+  'flowable',
+  `${CORE}.flow.ForEachItem`,
+  [`${LEGACY}.flows.ForEachItem`],
+  {
+    items: prop.string().describe('The kestra:// URI of a file of items, one a line (ION, JSON Lines, headerless CSV).'),
+    batch: prop
+      .map(undefined, { expressions: false, keys: Object.keys(FOR_EACH_ITEM_BATCH_PROPERTIES.shape) })
+      .describe('rows (default 1), bytes (10MB), partitions or separator (default a newline); bytes wins over partitions, partitions over rows.')
+      .optional(),
+    namespace: prop.string(),
+    flowId: prop.string(),
+    revision: prop.integer().optional(),
+    // Rendered once per batch, with `taskrun.items` (the batch file's URI) and `taskrun.iteration` (from 1).
+    inputs: prop.map(undefined, { expressions: false }).optional(),
+    labels: prop.any().optional(),
+    wait: prop.boolean().optional(),
+    transmitFailed: prop.boolean().optional(),
+    inheritLabels: prop.boolean().optional(),
+  },
+  {
+    refused: {
+      scheduleDate: 'a subflow execution always starts at once',
+      scheduleOnDate: 'a subflow execution always starts at once',
+    },
+  },
+);
+/**
+ * The three runs a ForEachItem creates, as in Kestra (`<id>_split`, `<id>_items`, `<id>_merge`): internal types that
+ * no flow names itself, so they are not in TASK_TYPES. Split and merge run on a worker; the executor starts the
+ * subflows of `_items`.
+ */
+export const FOR_EACH_ITEM_SPLIT_TASK = task('runnable', `${CORE}.flow.ForEachItem$ForEachItemSplit`, [], {
+  items: prop.string(),
+  batch: prop.map().optional(),
+});
+export const FOR_EACH_ITEM_EXECUTABLE_TASK = task('flowable', `${CORE}.flow.ForEachItem$ForEachItemExecutable`, [], {
+  namespace: prop.string(),
+  flowId: prop.string(),
+  revision: prop.integer().optional(),
+  inputs: prop.map(undefined, { expressions: false }).optional(),
+  labels: prop.any().optional(),
+  wait: prop.boolean().optional(),
+  transmitFailed: prop.boolean().optional(),
+  inheritLabels: prop.boolean().optional(),
+});
+export const FOR_EACH_ITEM_MERGE_TASK = task('runnable', `${CORE}.flow.ForEachItem$ForEachItemMergeOutputs`, [], {});
 export const PAUSE_TASK = task('flowable', `${CORE}.flow.Pause`, [`${LEGACY}.flows.Pause`], {
   delay: prop.duration().optional(),
   pauseDuration: prop.duration().optional(),
@@ -787,6 +841,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   IF_TASK,
   ALLOW_FAILURE_TASK,
   SUBFLOW_TASK,
+  FOR_EACH_ITEM_TASK,
   PAUSE_TASK,
   DAG_TASK,
   WORKING_DIRECTORY_TASK,

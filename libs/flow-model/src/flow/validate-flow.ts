@@ -18,7 +18,7 @@ import {
   SLA_TYPES,
 } from './flow-properties.js';
 import { applyPluginDefaults } from './plugin-defaults.js';
-import { CHECK_FREQUENCY_PROPERTIES, COMMON_TASK_PROPERTIES, COMMON_TASK_REFUSED, COMMON_TASK_SHAPE, PROCESS_TASK_RUNNER, resolveTaskType, STORAGE_SPLIT_TASK, type TaskTypeDefinition } from './task-types.js';
+import { CHECK_FREQUENCY_PROPERTIES, COMMON_TASK_PROPERTIES, FOR_EACH_ITEM_BATCH_PROPERTIES, COMMON_TASK_REFUSED, COMMON_TASK_SHAPE, PROCESS_TASK_RUNNER, resolveTaskType, STORAGE_SPLIT_TASK, type TaskTypeDefinition } from './task-types.js';
 import { describeValue as describe, prop } from './property-schema.js';
 import { WORKER_GROUP_KEY, WORKER_GROUP_PROPERTIES } from './worker-group.js';
 import { zonedDateProblem } from './schedule-dates.js';
@@ -52,6 +52,7 @@ const FLOW_CHECK = strictCheck('flow', FLOW_PROPERTIES);
 const CONCURRENCY_CHECK = strictCheck('concurrency', CONCURRENCY_PROPERTIES);
 // Not strict: the task's own check already refuses an unknown key of checkFrequency by name.
 const CHECK_FREQUENCY_CHECK: PropertyCheck = { schema: CHECK_FREQUENCY_PROPERTIES.schema, refused: {}, what: 'checkFrequency' };
+const FOR_EACH_ITEM_BATCH_CHECK: PropertyCheck = { schema: FOR_EACH_ITEM_BATCH_PROPERTIES.schema, refused: {}, what: 'batch' };
 const OUTPUT_CHECK = strictCheck('an output', OUTPUT_PROPERTIES);
 const PLUGIN_DEFAULT_CHECK = strictCheck('a plugin default', PLUGIN_DEFAULT_PROPERTIES);
 const LABEL_CHECK = strictCheck('label', declaredProperties({ key: prop.string(), value: prop.string() }));
@@ -215,6 +216,7 @@ class FlowChecker {
       this.checkWorkerGroup(effective.workerGroup, task.workerGroup !== undefined, path, definition);
       if (flowableKind(definition.name) === 'WorkingDirectory') this.checkWorkingDirectoryChildren(task, path);
       if (flowableKind(definition.name) === 'LoopUntil' && isMap(task.checkFrequency)) checkProperties(task.checkFrequency, [...path, 'checkFrequency'], CHECK_FREQUENCY_CHECK, this.report);
+      if (flowableKind(definition.name) === 'ForEachItem' && isMap(task.batch)) checkProperties(task.batch, [...path, 'batch'], FOR_EACH_ITEM_BATCH_CHECK, this.report);
     } else {
       // Unknown type: only what every task has can be checked, including its errors/finally children.
       checkProperties(task, path, UNKNOWN_TYPE_TASK, this.report);

@@ -17,7 +17,7 @@ export interface SimOptions {
   /** How workers answer a job; by default a Return renders its format and everything succeeds. */
   answer?: (job: WorkerJob) => JobAnswer;
   /** How subflows end; by default SUCCESS. */
-  subflow?: (request: Extract<ExecutorAction, { type: 'startSubflow' }>['request']) => { state: 'SUCCESS' | 'FAILED' | 'WARNING'; taskOutputs?: Record<string, unknown> } | 'hold';
+  subflow?: (request: Extract<ExecutorAction, { type: 'startSubflow' }>['request']) => { state: 'SUCCESS' | 'FAILED' | 'WARNING' | 'KILLED'; taskOutputs?: Record<string, unknown>; flowOutputs?: Record<string, unknown> } | 'hold';
   maxSteps?: number;
 }
 
@@ -102,8 +102,9 @@ export class Simulation {
           this.timers.push({ at: Date.parse(action.at), event: action.event });
           break;
         case 'startSubflow': {
-          const id = `child-${action.request.parentTaskRunId}`;
-          this.queue.push({ type: 'subflowStarted', taskRunId: action.request.parentTaskRunId, childExecutionId: id });
+          const { iteration } = action.request;
+          const id = `child-${action.request.parentTaskRunId}${iteration === undefined ? '' : `-${iteration}`}`;
+          this.queue.push({ type: 'subflowStarted', taskRunId: action.request.parentTaskRunId, childExecutionId: id, ...(iteration === undefined ? {} : { iteration }) });
           const end = this.options.subflow?.(action.request) ?? { state: 'SUCCESS' as const };
           if (end !== 'hold' && action.request.wait) {
             this.queue.push({ type: 'subflowEnded', taskRunId: action.request.parentTaskRunId, childExecutionId: id, ...end });

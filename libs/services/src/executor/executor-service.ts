@@ -290,7 +290,7 @@ export class ExecutorService {
         new Date(),
       );
       outbound.push({ executionId: child.id, event: { type: 'start' }, execution: child });
-      return { type: 'subflowStarted', taskRunId: request.parentTaskRunId, childExecutionId: child.id };
+      return { type: 'subflowStarted', taskRunId: request.parentTaskRunId, childExecutionId: child.id, ...(request.iteration === undefined ? {} : { iteration: request.iteration }) };
     } catch (error) {
       this.logger.warn({ err: error, executionId: parent.id, taskRunId: request.parentTaskRunId }, 'subflow could not start');
       await this.repository.logs

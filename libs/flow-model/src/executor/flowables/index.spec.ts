@@ -10,10 +10,12 @@ describe('flowable registry', () => {
   it('finds the resolver of each flowable kind by its current and its legacy type name', () => {
     for (const kind of kinds.filter((k) => !executionKinds.includes(k))) {
       const resolver = flowables[kind as keyof typeof flowables];
-      expect(flowableOf(`io.kestra.plugin.core.flow.${kind}`)).toBe(resolver);
-      expect(flowableOf(`io.kestra.core.tasks.flows.${kind}`)).toBe(resolver);
+      // The run of a ForEachItem that starts its subflows has Kestra's inner class name.
+      const name = kind === 'ForEachItemExecutable' ? 'ForEachItem$ForEachItemExecutable' : kind;
+      expect(flowableOf(`io.kestra.plugin.core.flow.${name}`)).toBe(resolver);
+      expect(flowableOf(`io.kestra.core.tasks.flows.${name}`)).toBe(resolver);
     }
-    expect(kinds).toHaveLength(17);
+    expect(kinds).toHaveLength(19);
     expect(flowableOf('io.kestra.plugin.core.flow.WaitFor')).toBe(flowables.LoopUntil);
   });
 
@@ -29,6 +31,11 @@ describe('flowable registry', () => {
 
   it('resolves the older Flow task as a Subflow', () => {
     expect(flowableOf('io.kestra.core.tasks.flows.Flow')).toBe(subflowFlowable);
+  });
+
+  it("leaves a ForEachItem's split and merge runs to the workers", () => {
+    expect(flowableOf('io.kestra.plugin.core.flow.ForEachItem$ForEachItemSplit')).toBeUndefined();
+    expect(flowableOf('io.kestra.plugin.core.flow.ForEachItem$ForEachItemMergeOutputs')).toBeUndefined();
   });
 
   it('has no resolver for runnable tasks, which go to the workers', () => {

@@ -6,6 +6,8 @@ import { eachSequentialFlowable } from './each-sequential.js';
 import { exitFlowable } from './exit.js';
 import type { Flowable } from './flowable.js';
 import { forEachFlowable } from './for-each.js';
+import { forEachItemFlowable } from './for-each-item.js';
+import { forEachItemExecutableFlowable } from './for-each-item-executable.js';
 import { ifFlowable } from './if.js';
 import { loopUntilFlowable } from './loop-until.js';
 import { parallelFlowable } from './parallel.js';
@@ -37,6 +39,8 @@ export const flowables: Readonly<Record<FlowableKind, Flowable>> = {
   SetVariables: setVariablesFlowable,
   UnsetVariables: unsetVariablesFlowable,
   Resume: resumeFlowable,
+  ForEachItem: forEachItemFlowable,
+  ForEachItemExecutable: forEachItemExecutableFlowable,
 };
 
 /** The flowable that resolves a task type (current or legacy name); undefined for a runnable task. */

@@ -85,15 +85,16 @@ export function subflowEnded(event: SubflowEndedEvent, ctx: FlowableContext): vo
 }
 
 /**
- * Sends a kill (cascading in turn) to every child execution the execution's Subflow runs started, waited for or not,
+ * Sends a kill (cascading in turn) to every child execution the execution's Subflow and ForEachItem runs started, waited for or not,
  * as Kestra's kill with `isOnKillCascade`; a child that already ended ignores it.
  */
 export function killChildExecutions(ctx: FlowableContext): void {
   for (const run of ctx.execution.taskRunList) {
-    const child = run.outputs?.executionId;
     const task = ctx.taskOf(run);
-    if (typeof child !== 'string' || !task || flowableKind(task.type) !== 'Subflow') continue;
-    ctx.act({ type: 'emit', envelope: { executionId: child, event: { type: 'kill' } } });
+    const kind = task && flowableKind(task.type);
+    const child = run.outputs?.executionId;
+    const children = kind === 'ForEachItemExecutable' ? Object.keys((run.flowable?.children ?? {}) as object) : kind === 'Subflow' && typeof child === 'string' ? [child] : [];
+    for (const executionId of children) ctx.act({ type: 'emit', envelope: { executionId, event: { type: 'kill' } } });
   }
 }
 
@@ -106,11 +107,17 @@ function endSubflowRun(run: TaskRun, task: Task, state: StateType, ctx: Flowable
   ctx.replace({ ...run, attempts: ctx.endAttempt(run, state), flowable: { ...(run.flowable ?? {}), jobState: state } });
 }
 
-function startChild(run: TaskRun, task: Task, ctx: FlowableContext): void {
+/**
+ * Asks for a child execution of the task's flow, its inputs and labels rendered for `run`; a ForEachItem batch adds
+ * `taskrun.items` and `taskrun.iteration` to what its inputs are rendered with.
+ */
+export function startChild(run: TaskRun, task: Task, ctx: FlowableContext, batch?: { items: string; iteration: number }): void {
   const execution = ctx.execution;
-  const vars = ctx.variablesFor(task, run);
+  const runVars = ctx.variablesFor(task, run);
+  const vars = batch ? { ...runVars, taskrun: { ...(runVars.taskrun as object), ...batch } } : runVars;
   const inputs = renderValue((task.inputs ?? {}) as Record<string, unknown>, vars, ctx.render);
-  const ownLabels = toLabels(renderValue(task.labels ?? [], vars, ctx.render));
+  // Labels are rendered for the run, without the batch variables (as Kestra renders them).
+  const ownLabels = toLabels(renderValue(task.labels ?? [], runVars, ctx.render));
   const inherited = task.inheritLabels === true ? execution.labels.filter((l) => !l.key.startsWith('system.')) : [];
   const correlation = execution.labels.find((l) => l.key === 'system.correlationId')?.value ?? execution.id;
   const labels = mergeLabelLists(mergeLabelLists(inherited, ownLabels), [{ key: 'system.correlationId', value: correlation }]);
@@ -133,6 +140,7 @@ function startChild(run: TaskRun, task: Task, ctx: FlowableContext): void {
         flowId: execution.flowId,
         flowRevision: execution.flowRevision,
       },
+      ...(batch ? { iteration: batch.iteration } : {}),
     },
   });
 }
