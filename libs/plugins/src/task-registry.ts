@@ -35,6 +35,7 @@ import {
   NAMESPACE_DELETE_FILES_TASK,
   NAMESPACE_DOWNLOAD_FILES_TASK,
   NAMESPACE_UPLOAD_FILES_TASK,
+  KV_PURGE_TASK,
   STATE_DELETE_TASK,
   STATE_GET_TASK,
   STATE_SET_TASK,
@@ -80,6 +81,7 @@ import { KvGetKeysTask } from './core/kv-get-keys.js';
 import { NamespaceUploadFilesTask } from './core/namespace-upload-files.js';
 import { NamespaceDownloadFilesTask } from './core/namespace-download-files.js';
 import { NamespaceDeleteFilesTask } from './core/namespace-delete-files.js';
+import { KvPurgeTask } from './core/kv-purge.js';
 import { StateSetTask } from './core/state-set.js';
 import { StateGetTask } from './core/state-get.js';
 import { StateDeleteTask } from './core/state-delete.js';
@@ -144,6 +146,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: NAMESPACE_UPLOAD_FILES_TASK.name, runner: new NamespaceUploadFilesTask() },
     { type: NAMESPACE_DOWNLOAD_FILES_TASK.name, runner: new NamespaceDownloadFilesTask() },
     { type: NAMESPACE_DELETE_FILES_TASK.name, runner: new NamespaceDeleteFilesTask() },
+    { type: KV_PURGE_TASK.name, runner: new KvPurgeTask() },
     { type: STATE_SET_TASK.name, runner: new StateSetTask() },
     { type: STATE_GET_TASK.name, runner: new StateGetTask() },
     { type: STATE_DELETE_TASK.name, runner: new StateDeleteTask() },

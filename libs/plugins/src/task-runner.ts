@@ -25,7 +25,7 @@ export interface RunContext {
   namespaceFilesOf(namespace: string): NamespaceFileStore;
   /** The namespace's key-value store. */
   kv(namespace?: string): NamespaceKv;
-  /** The repository's flows, executions and logs, for the tasks that report on them (log.Fetch, the execution notifications). */
+  /** The repository's flows, executions, logs and KV store, for the tasks that report on them or purge them (log.Fetch, PurgeKV, ...). */
   readonly repository: TaskRepository;
   /** A temporary folder that lives as long as this task run (or its WorkingDirectory). */
   workingDirectory(): Promise<string>;
@@ -112,5 +112,5 @@ export class TaskFailure extends Error {
 
 export type KvRepositoryPort = KvRepository;
 
-/** What of the repository port a task may read. */
-export type TaskRepository = Pick<Repository, 'flows' | 'executions' | 'logs'>;
+/** What of the repository port a task may use (the purge tasks delete through it too). */
+export type TaskRepository = Pick<Repository, 'flows' | 'executions' | 'logs' | 'kv'>;

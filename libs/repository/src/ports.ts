@@ -153,6 +153,15 @@ export interface KvRepository {
   get(namespace: string, key: string): Promise<KvEntry | null>;
   list(namespace: string): Promise<KvEntry[]>;
   delete(namespace: string, key: string): Promise<boolean>;
+  /** The namespaces holding at least one entry, expired ones included, in order (what a purge walks). */
+  namespaces(): Promise<string[]>;
+  /** Every entry of a namespace, expired ones included, in key order (live ones are what `list` gives). */
+  listAll(namespace: string): Promise<KvEntry[]>;
+  /**
+   * Deletes these keys of a namespace and returns how many it deleted; with `expiredAt`, only those expired at that
+   * instant, so a key set again since it was listed stays.
+   */
+  purge(namespace: string, keys: readonly string[], expiredAt?: Date): Promise<number>;
 }
 
 export interface ServiceInstance {

@@ -187,6 +187,25 @@ export const NAMESPACE_DELETE_FILES_TASK = task('runnable', `${CORE}.namespace.D
   files: prop.stringOrList().describe('A glob or a list of globs (`glob:` and `regex:` prefixes too) matching the namespace\'s file paths.'),
   deleteParentFolder: prop.boolean().describe('Kestra removes folders left empty; in Osprey a folder exists only while it holds files, so they go either way.').optional(),
 });
+/** kv.PurgeKV's `behavior`: which entries of the chosen keys are purged. */
+export const KV_PURGE_BEHAVIOR_PROPERTIES = declaredProperties(
+  {
+    type: prop.enumOf(['key', 'version'], { version: "Osprey's KV store keeps one version of each key: there are no old versions to purge" }).describe('`key`: purge whole keys.'),
+    expiredOnly: prop.boolean().describe('Only keys whose TTL has passed (default true).').optional(),
+  },
+  {
+    before: "a version purge is not supported: Osprey's KV store keeps one version of each key",
+    keepAmount: "a version purge is not supported: Osprey's KV store keeps one version of each key",
+  },
+);
+export const KV_PURGE_TASK = task('runnable', `${CORE}.kv.PurgeKV`, [], {
+  namespaces: prop.list().describe('Namespaces purged (with their children unless `includeChildNamespaces` is false); not with `namespacePattern`.').optional(),
+  namespacePattern: prop.string().describe('A glob (`company.*`) the purged namespaces match; not with `namespaces`.').optional(),
+  includeChildNamespaces: prop.boolean().describe('With `namespaces`, purge their child namespaces too (default true).').optional(),
+  keyPattern: prop.string().describe('A glob (`AI_*`): only keys matching it are purged.').optional(),
+  behavior: prop.map().describe('`{type: key, expiredOnly: true}` (the default): purge only expired keys, or every key with `expiredOnly: false`.').optional(),
+  expiredOnly: prop.boolean().describe('Deprecated form of `behavior.expiredOnly`; overrides `behavior` when set.').optional(),
+});
 // Shared by the state tasks (Kestra's AbstractState): a state is a map stored in the flow's namespace KV store.
 const STATE_SHAPE = {
   name: prop.string().describe('Name of the state (default `default`).').optional(),
@@ -814,6 +833,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   NAMESPACE_UPLOAD_FILES_TASK,
   NAMESPACE_DOWNLOAD_FILES_TASK,
   NAMESPACE_DELETE_FILES_TASK,
+  KV_PURGE_TASK,
   LOG_FETCH_TASK,
   EXECUTION_COUNT_TASK,
   STATE_SET_TASK,

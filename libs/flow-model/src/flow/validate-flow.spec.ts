@@ -297,6 +297,18 @@ describe('flow validation', () => {
     expect(() => parseFlow(split('    partitions: "{{ inputs.n }}"'))).not.toThrow();
   });
 
+  it('refuses a version purge and namespaces with namespacePattern on a kv.PurgeKV, by name', () => {
+    const purge = (...lines: string[]) => yaml(...HEADER, 'tasks:', '  - id: p', '    type: io.kestra.plugin.core.kv.PurgeKV', ...lines);
+    expect(flowViolations(purge('    behavior:', '      type: version', '      keepAmount: 2')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['tasks[0].behavior.type', expect.stringContaining("Osprey's KV store keeps one version of each key"), 7, 13],
+      ['tasks[0].behavior.keepAmount', expect.stringContaining('a version purge is not supported'), 8, 7],
+    ]);
+    expect(flowViolations(purge('    namespaces: [company]', '    namespacePattern: "company*"')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['tasks[0].namespacePattern', 'namespaces and namespacePattern cannot be used together: use one or the other', 7, 5],
+    ]);
+    expect(() => parseFlow(purge('    behavior:', '      type: key', '      expiredOnly: false', '    namespaces: [company]', '    keyPattern: "AI_*"'))).not.toThrow();
+  });
+
   it('reports duplicate input, output and trigger ids', () => {
     const found = flowViolations(
       yaml(

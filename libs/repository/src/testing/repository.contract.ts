@@ -624,6 +624,23 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         expect(await repo.kv.get('ns', 'short')).toBeNull();
         expect((await repo.kv.list('ns')).map((e) => e.key)).toEqual(['long']);
       });
+
+      it('purges named keys of one namespace, expired ones only when asked, and lists every namespace and entry', async () => {
+        await repo.kv.set('company.team', 'gone', 1, 1);
+        await repo.kv.set('company.team', 'live', 2, 60_000);
+        await repo.kv.set('company.team', 'forever', 3);
+        await repo.kv.set('other', 'gone', 4, 1);
+        const expiredAt = new Date(Date.parse((await repo.kv.listAll('company.team')).find((e) => e.key === 'gone')!.expiresAt!) + 1);
+        while (Date.now() <= expiredAt.getTime()) await sleep(5);
+        expect(await repo.kv.namespaces()).toEqual(['company.team', 'other']);
+        expect((await repo.kv.listAll('company.team')).map((e) => e.key)).toEqual(['forever', 'gone', 'live']);
+        expect(await repo.kv.purge('company.team', ['gone', 'live', 'forever'], expiredAt)).toBe(1);
+        expect((await repo.kv.listAll('company.team')).map((e) => e.key)).toEqual(['forever', 'live']);
+        expect((await repo.kv.listAll('other')).map((e) => e.key)).toEqual(['gone']);
+        expect(await repo.kv.purge('company.team', ['live', 'missing'])).toBe(1);
+        expect(await repo.kv.purge('company.team', [])).toBe(0);
+        expect((await repo.kv.listAll('company.team')).map((e) => e.key)).toEqual(['forever']);
+      });
     });
 
     describe('service instances', () => {
