@@ -19,6 +19,7 @@ import {
   LABELS_TASK,
   LOCAL_FILES_TASK,
   LOG_FETCH_TASK,
+  LOG_PURGE_TASK,
   LOG_TASK,
   OUTPUT_VALUES_TASK,
   RETURN_TASK,
@@ -82,6 +83,7 @@ import { NamespaceUploadFilesTask } from './core/namespace-upload-files.js';
 import { NamespaceDownloadFilesTask } from './core/namespace-download-files.js';
 import { NamespaceDeleteFilesTask } from './core/namespace-delete-files.js';
 import { KvPurgeTask } from './core/kv-purge.js';
+import { LogPurgeTask } from './core/log-purge.js';
 import { StateSetTask } from './core/state-set.js';
 import { StateGetTask } from './core/state-get.js';
 import { StateDeleteTask } from './core/state-delete.js';
@@ -118,6 +120,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
   const entries: Entry[] = [
     { type: LOG_TASK.name, runner: new LogTask() },
     { type: LOG_FETCH_TASK.name, runner: new LogFetchTask() },
+    { type: LOG_PURGE_TASK.name, runner: new LogPurgeTask() },
     { type: ECHO_TASK.name, runner: new EchoTask() },
     { type: RETURN_TASK.name, runner: new ReturnTask() },
     { type: OUTPUT_VALUES_TASK.name, runner: new OutputValuesTask() },

@@ -225,6 +225,22 @@ export const LOG_FETCH_TASK = task('runnable', `${CORE}.log.Fetch`, [`${LEGACY}.
   tasksId: prop.list(undefined, { expressions: false }).describe('Only the logs of these task ids.').optional(),
   level: prop.enumOf(LOG_LEVELS).describe('The lowest level fetched (default INFO).').optional(),
 });
+export const LOG_PURGE_TASK = task(
+  'runnable',
+  `${CORE}.log.PurgeLogs`,
+  [],
+  {
+    namespace: prop.string().describe('With `flowId`, the namespace of the flow; without, this namespace and its children.').optional(),
+    flowId: prop.string().describe('Only the logs of this flow (needs `namespace`).').optional(),
+    executionId: prop.string().describe('Only the logs of this execution.').optional(),
+    logLevels: prop.list(prop.enumOf(LOG_LEVELS), { expressions: false }).describe('Only logs at these levels (default every level).').optional(),
+    startDate: prop.string().describe('Only logs stamped at or after this ISO date-time.').optional(),
+    endDate: prop.string().describe('Only logs stamped at or before this ISO date-time.'),
+    purgeExecutionLogs: prop.boolean().describe('Purge the logs of executions (default true).').optional(),
+    purgeNonExecutionLogs: prop.boolean().describe('Purge logs outside executions (default true); Osprey keeps none, so there is nothing to purge.').optional(),
+  },
+  { refused: { batchSize: 'the matching logs are deleted with one statement (or one delete-by-query); there is no batch size to set' } },
+);
 /** Execution states, as execution.Count's `states` names them. */
 const EXECUTION_STATES = ['CREATED', 'QUEUED', 'RUNNING', 'PAUSED', 'RESTARTED', 'KILLING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRYING', 'RETRIED', 'BREAKPOINT'] as const;
 export const EXECUTION_COUNT_TASK = task('runnable', `${CORE}.execution.Count`, [`${LEGACY}.executions.Counts`], {
@@ -835,6 +851,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   NAMESPACE_DELETE_FILES_TASK,
   KV_PURGE_TASK,
   LOG_FETCH_TASK,
+  LOG_PURGE_TASK,
   EXECUTION_COUNT_TASK,
   STATE_SET_TASK,
   STATE_GET_TASK,

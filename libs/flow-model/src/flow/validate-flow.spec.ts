@@ -309,6 +309,15 @@ describe('flow validation', () => {
     expect(() => parseFlow(purge('    behavior:', '      type: key', '      expiredOnly: false', '    namespaces: [company]', '    keyPattern: "AI_*"'))).not.toThrow();
   });
 
+  it('refuses flowId without namespace and batchSize on a log.PurgeLogs, by name', () => {
+    const purge = (...lines: string[]) => yaml(...HEADER, 'tasks:', '  - id: p', '    type: io.kestra.plugin.core.log.PurgeLogs', '    endDate: "2026-01-01T00:00:00Z"', ...lines);
+    expect(flowViolations(purge('    flowId: hello', '    batchSize: 100')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['tasks[0].flowId', 'flowId needs namespace: name the namespace of the flow whose data is purged', 7, 5],
+      ['tasks[0].batchSize', expect.stringContaining('not supported by Osprey'), 8, 5],
+    ]);
+    expect(() => parseFlow(purge('    namespace: company', '    flowId: hello', '    logLevels: [INFO, DEBUG]'))).not.toThrow();
+  });
+
   it('reports duplicate input, output and trigger ids', () => {
     const found = flowViolations(
       yaml(
