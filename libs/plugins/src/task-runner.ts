@@ -19,6 +19,8 @@ export interface RunContext {
   readonly logger: TaskLogger;
   /** Internal storage confined to this execution's prefix. */
   readonly storage: ExecutionStorage;
+  /** Files of any execution, for the tasks that purge them (PurgeExecutions); `storage` stays confined to this one. */
+  readonly executionFiles: ExecutionFileStore;
   /** The files of the flow's namespace (paths relative to the namespace's root, `/`-separated). */
   readonly namespaceFiles: NamespaceFileSource;
   /** The files of the namespace named, read and written: this namespace only, never its parents or children. */
@@ -57,6 +59,11 @@ export interface ExecutionStorage {
   delete(uri: string): Promise<boolean>;
   /** Deletes every file of this execution (inputs, task outputs) and returns their URIs. */
   deleteExecutionFiles(): Promise<string[]>;
+}
+
+export interface ExecutionFileStore {
+  /** Deletes every file of an execution (inputs, task outputs) and returns how many. */
+  deleteAll(execution: { namespace: string; flowId: string; id: string }): Promise<number>;
 }
 
 export interface NamespaceFileSource {

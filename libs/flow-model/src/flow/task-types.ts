@@ -251,6 +251,25 @@ export const EXECUTION_COUNT_TASK = task('runnable', `${CORE}.execution.Count`, 
   endDate: prop.string().describe('Executions started at or before this ISO date-time (default now).').optional(),
   expression: prop.string().describe('Rendered for each flow or namespace with its `count`: the results keep those that render `true`.'),
 });
+const UNFINISHED = 'an execution that has not ended is never purged: the executor still writes it (kill it first)';
+export const EXECUTION_PURGE_TASK = task('runnable', `${CORE}.execution.PurgeExecutions`, [`${LEGACY}.storages.Purge`, `${CORE}.storage.Purge`], {
+  namespace: prop.string().describe('With `flowId`, the namespace of the flow; without, this namespace and its children.').optional(),
+  flowId: prop.string().describe('Only the executions of this flow (needs `namespace`).').optional(),
+  startDate: prop.string().describe('Only executions started at or after this ISO date-time.').optional(),
+  endDate: prop.string().describe('Only executions ended at or before this ISO date-time.'),
+  states: prop
+    .list(
+      prop.enumOf(EXECUTION_STATES, { CREATED: UNFINISHED, QUEUED: UNFINISHED, RUNNING: UNFINISHED, PAUSED: UNFINISHED, RESTARTED: UNFINISHED, KILLING: UNFINISHED, RETRYING: UNFINISHED, BREAKPOINT: UNFINISHED }),
+      { expressions: false },
+    )
+    .describe('Only executions in these (ended) states (default every ended state).')
+    .optional(),
+  purgeExecution: prop.boolean().describe('Delete the executions with their task runs (default true).').optional(),
+  purgeLog: prop.boolean().describe("Delete the executions' logs (default true).").optional(),
+  purgeMetric: prop.boolean().describe('Metrics live on the task runs: purged with the executions, and only with them.').optional(),
+  purgeStorage: prop.boolean().describe("Delete the executions' files from internal storage (default true).").optional(),
+  batchSize: prop.integer().describe('Executions read and purged per batch (default 100).').optional(),
+});
 export const HTTP_REQUEST_TASK = task(
   'runnable',
   `${CORE}.http.Request`,
@@ -853,6 +872,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   LOG_FETCH_TASK,
   LOG_PURGE_TASK,
   EXECUTION_COUNT_TASK,
+  EXECUTION_PURGE_TASK,
   STATE_SET_TASK,
   STATE_GET_TASK,
   STATE_DELETE_TASK,

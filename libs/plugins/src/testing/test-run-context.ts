@@ -5,8 +5,8 @@ import path from 'node:path';
 import { renderTemplate, renderValue, type Execution, type LogLevel, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
 import type { KvRepository } from '@osprey/repository';
 import type { TaskRepository } from '../task-runner.js';
-import { openLocalStorage } from '@osprey/storage';
-import type { ExecutionStorage, NamespaceFileSource, NamespaceFileStore, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
+import { executionStoragePrefix, openLocalStorage } from '@osprey/storage';
+import type { ExecutionFileStore, ExecutionStorage, NamespaceFileSource, NamespaceFileStore, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
 import { MetricCollector } from '../support/metric-collector.js';
 import { ScopedStorage } from '../support/scoped-storage.js';
 import { repositoryNamespaceKv } from '../support/repository-namespace-kv.js';
@@ -131,7 +131,9 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
   const metrics = new MetricCollector(logger);
 
   // The real local storage adapter, scoped as the worker scopes it.
-  const storage: ExecutionStorage = new ScopedStorage(openLocalStorage(storageRoot), namespace, flowId, executionId, { id: taskRunId, taskId: task.id });
+  const localStorage = openLocalStorage(storageRoot);
+  const storage: ExecutionStorage = new ScopedStorage(localStorage, namespace, flowId, executionId, { id: taskRunId, taskId: task.id });
+  const executionFiles: ExecutionFileStore = { deleteAll: (execution) => localStorage.deletePrefix(executionStoragePrefix(execution)) };
 
   // Namespace files where the local storage keeps them: <storageRoot>/<namespace as folders>/_files/.
   const namespaceFilesRoot = path.join(storageRoot, ...namespace.split('.'), '_files');
@@ -204,6 +206,7 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     renderString,
     logger,
     storage,
+    executionFiles,
     namespaceFiles,
     namespaceFilesOf:
       options.namespaceFilesOf ??
