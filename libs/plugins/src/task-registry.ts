@@ -4,6 +4,7 @@ import {
   ECHO_TASK,
   EXECUTION_COUNT_TASK,
   EXECUTION_PURGE_TASK,
+  TRIGGER_TOGGLE_TASK,
   FAIL_TASK,
   FOR_EACH_ITEM_MERGE_TASK,
   FOR_EACH_ITEM_SPLIT_TASK,
@@ -86,6 +87,7 @@ import { NamespaceDeleteFilesTask } from './core/namespace-delete-files.js';
 import { KvPurgeTask } from './core/kv-purge.js';
 import { LogPurgeTask } from './core/log-purge.js';
 import { ExecutionPurgeTask } from './core/execution-purge.js';
+import { TriggerToggleTask } from './core/trigger-toggle.js';
 import { StateSetTask } from './core/state-set.js';
 import { StateGetTask } from './core/state-get.js';
 import { StateDeleteTask } from './core/state-delete.js';
@@ -131,6 +133,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: TEMPLATED_TASK.name, runner: new TemplatedTaskRunner((type) => registry.get(type)) },
     { type: EXECUTION_COUNT_TASK.name, runner: new ExecutionCountTask() },
     { type: EXECUTION_PURGE_TASK.name, runner: new ExecutionPurgeTask() },
+    { type: TRIGGER_TOGGLE_TASK.name, runner: new TriggerToggleTask() },
     { type: LABELS_TASK.name, runner: new LabelsTask() },
     { type: SLEEP_TASK.name, runner: new SleepTask() },
     { type: KV_SET_TASK.name, runner: new KvSetTask() },

@@ -21,6 +21,8 @@ export interface RunContext {
   readonly storage: ExecutionStorage;
   /** Files of any execution, for the tasks that purge them (PurgeExecutions); `storage` stays confined to this one. */
   readonly executionFiles: ExecutionFileStore;
+  /** Enables and disables triggers the way the API does, so schedulers honour it at once (trigger.Toggle). */
+  readonly triggers: TriggerSwitch;
   /** The files of the flow's namespace (paths relative to the namespace's root, `/`-separated). */
   readonly namespaceFiles: NamespaceFileSource;
   /** The files of the namespace named, read and written: this namespace only, never its parents or children. */
@@ -64,6 +66,11 @@ export interface ExecutionStorage {
 export interface ExecutionFileStore {
   /** Deletes every file of an execution (inputs, task outputs) and returns how many. */
   deleteAll(execution: { namespace: string; flowId: string; id: string }): Promise<number>;
+}
+
+export interface TriggerSwitch {
+  /** Enables or disables a trigger of a stored flow; fails when the flow or the trigger does not exist. */
+  setEnabled(key: { namespace: string; flowId: string; triggerId: string }, enabled: boolean): Promise<void>;
 }
 
 export interface NamespaceFileSource {

@@ -241,6 +241,12 @@ export const LOG_PURGE_TASK = task(
   },
   { refused: { batchSize: 'the matching logs are deleted with one statement (or one delete-by-query); there is no batch size to set' } },
 );
+export const TRIGGER_TOGGLE_TASK = task('runnable', `${CORE}.trigger.Toggle`, [`${LEGACY}.trigger.Toggle`], {
+  namespace: prop.string().describe("The namespace of the trigger's flow (default the current flow's).").optional(),
+  flowId: prop.string().describe("The trigger's flow (default the current flow).").optional(),
+  trigger: prop.string().describe('The id of the trigger to enable or disable.'),
+  enabled: prop.boolean().describe('true enables the trigger, false (the default) disables it.').optional(),
+});
 /** Execution states, as execution.Count's `states` names them. */
 const EXECUTION_STATES = ['CREATED', 'QUEUED', 'RUNNING', 'PAUSED', 'RESTARTED', 'KILLING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRYING', 'RETRIED', 'BREAKPOINT'] as const;
 export const EXECUTION_COUNT_TASK = task('runnable', `${CORE}.execution.Count`, [`${LEGACY}.executions.Counts`], {
@@ -873,6 +879,7 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   LOG_PURGE_TASK,
   EXECUTION_COUNT_TASK,
   EXECUTION_PURGE_TASK,
+  TRIGGER_TOGGLE_TASK,
   STATE_SET_TASK,
   STATE_GET_TASK,
   STATE_DELETE_TASK,

@@ -6,7 +6,7 @@ import { renderTemplate, renderValue, type Execution, type LogLevel, type Task, 
 import type { KvRepository } from '@osprey/repository';
 import type { TaskRepository } from '../task-runner.js';
 import { executionStoragePrefix, openLocalStorage } from '@osprey/storage';
-import type { ExecutionFileStore, ExecutionStorage, NamespaceFileSource, NamespaceFileStore, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
+import type { ExecutionFileStore, ExecutionStorage, NamespaceFileSource, NamespaceFileStore, NamespaceKv, RunContext, TaskLogger, TriggerSwitch } from '../task-runner.js';
 import { MetricCollector } from '../support/metric-collector.js';
 import { ScopedStorage } from '../support/scoped-storage.js';
 import { repositoryNamespaceKv } from '../support/repository-namespace-kv.js';
@@ -41,6 +41,8 @@ export interface TestRunContextOptions {
   repository?: TaskRepository;
   /** Any namespace's files (the worker's store); without it, `namespaceFilesOf` fails the test. */
   namespaceFilesOf?: (namespace: string) => NamespaceFileStore;
+  /** What enables and disables triggers (services give the API's); without it, a Toggle fails the test. */
+  triggers?: TriggerSwitch;
   /** `pebble` renders with the flow model's expression engine instead of the trivial path substitution. */
   expressions?: 'paths' | 'pebble';
 }
@@ -207,6 +209,9 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     logger,
     storage,
     executionFiles,
+    triggers: options.triggers ?? {
+      setEnabled: () => Promise.reject(new Error('this test context has no trigger switch: pass `triggers` in the options')),
+    },
     namespaceFiles,
     namespaceFilesOf:
       options.namespaceFilesOf ??
