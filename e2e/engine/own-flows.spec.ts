@@ -642,6 +642,30 @@ const cases: OwnCase[] = [
     },
   },
   {
+    name: 'PurgeKV, PurgeLogs and PurgeExecutions purge only what they name; Toggle disables a trigger of the flow',
+    flow: 'purge-housekeeping.yaml',
+    needs: ['purge-target.yaml'],
+    expect: {
+      state: 'SUCCESS',
+      taskRunCount: 9,
+      outputs: {
+        'purge-kv': { size: 1 },
+        keys: { keys: ['kept'] },
+        'purge-executions': { executionsCount: 1, taskOutputsCount: 1 },
+      },
+    },
+    verify: (e, triggered) => {
+      const logs = runsOf(e, 'purge-logs')[0]?.outputs ?? {};
+      return [
+        ...same('purge-logs nonExecutionLogsCount', logs.nonExecutionLogsCount, 0),
+        ...same('purge-logs count is a number', typeof logs.count, 'number'),
+        // The child ran (child is SUCCESS), then was purged: no execution of it is left to find.
+        ...same('child state', runsOf(e, 'child')[0]?.state.current, 'SUCCESS'),
+        ...same('executions left of purge-target', triggered.filter((t) => t.flowId === 'purge-target').length, 0),
+      ];
+    },
+  },
+  {
     name: 'kv.Set, kv.Get and kv.Delete round-trip a value',
     flow: 'kv-roundtrip.yaml',
     expect: {

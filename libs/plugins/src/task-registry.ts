@@ -3,6 +3,8 @@ import {
   TEMPLATED_TASK,
   ECHO_TASK,
   EXECUTION_COUNT_TASK,
+  EXECUTION_PURGE_TASK,
+  TRIGGER_TOGGLE_TASK,
   FAIL_TASK,
   FOR_EACH_ITEM_MERGE_TASK,
   FOR_EACH_ITEM_SPLIT_TASK,
@@ -19,6 +21,7 @@ import {
   LABELS_TASK,
   LOCAL_FILES_TASK,
   LOG_FETCH_TASK,
+  LOG_PURGE_TASK,
   LOG_TASK,
   OUTPUT_VALUES_TASK,
   RETURN_TASK,
@@ -35,6 +38,7 @@ import {
   NAMESPACE_DELETE_FILES_TASK,
   NAMESPACE_DOWNLOAD_FILES_TASK,
   NAMESPACE_UPLOAD_FILES_TASK,
+  KV_PURGE_TASK,
   STATE_DELETE_TASK,
   STATE_GET_TASK,
   STATE_SET_TASK,
@@ -80,6 +84,10 @@ import { KvGetKeysTask } from './core/kv-get-keys.js';
 import { NamespaceUploadFilesTask } from './core/namespace-upload-files.js';
 import { NamespaceDownloadFilesTask } from './core/namespace-download-files.js';
 import { NamespaceDeleteFilesTask } from './core/namespace-delete-files.js';
+import { KvPurgeTask } from './core/kv-purge.js';
+import { LogPurgeTask } from './core/log-purge.js';
+import { ExecutionPurgeTask } from './core/execution-purge.js';
+import { TriggerToggleTask } from './core/trigger-toggle.js';
 import { StateSetTask } from './core/state-set.js';
 import { StateGetTask } from './core/state-get.js';
 import { StateDeleteTask } from './core/state-delete.js';
@@ -116,6 +124,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
   const entries: Entry[] = [
     { type: LOG_TASK.name, runner: new LogTask() },
     { type: LOG_FETCH_TASK.name, runner: new LogFetchTask() },
+    { type: LOG_PURGE_TASK.name, runner: new LogPurgeTask() },
     { type: ECHO_TASK.name, runner: new EchoTask() },
     { type: RETURN_TASK.name, runner: new ReturnTask() },
     { type: OUTPUT_VALUES_TASK.name, runner: new OutputValuesTask() },
@@ -123,6 +132,8 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: ASSERT_TASK.name, runner: new AssertTask() },
     { type: TEMPLATED_TASK.name, runner: new TemplatedTaskRunner((type) => registry.get(type)) },
     { type: EXECUTION_COUNT_TASK.name, runner: new ExecutionCountTask() },
+    { type: EXECUTION_PURGE_TASK.name, runner: new ExecutionPurgeTask() },
+    { type: TRIGGER_TOGGLE_TASK.name, runner: new TriggerToggleTask() },
     { type: LABELS_TASK.name, runner: new LabelsTask() },
     { type: SLEEP_TASK.name, runner: new SleepTask() },
     { type: KV_SET_TASK.name, runner: new KvSetTask() },
@@ -144,6 +155,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
     { type: NAMESPACE_UPLOAD_FILES_TASK.name, runner: new NamespaceUploadFilesTask() },
     { type: NAMESPACE_DOWNLOAD_FILES_TASK.name, runner: new NamespaceDownloadFilesTask() },
     { type: NAMESPACE_DELETE_FILES_TASK.name, runner: new NamespaceDeleteFilesTask() },
+    { type: KV_PURGE_TASK.name, runner: new KvPurgeTask() },
     { type: STATE_SET_TASK.name, runner: new StateSetTask() },
     { type: STATE_GET_TASK.name, runner: new StateGetTask() },
     { type: STATE_DELETE_TASK.name, runner: new StateDeleteTask() },

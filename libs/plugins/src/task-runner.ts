@@ -19,13 +19,17 @@ export interface RunContext {
   readonly logger: TaskLogger;
   /** Internal storage confined to this execution's prefix. */
   readonly storage: ExecutionStorage;
+  /** Files of any execution, for the tasks that purge them (PurgeExecutions); `storage` stays confined to this one. */
+  readonly executionFiles: ExecutionFileStore;
+  /** Enables and disables triggers the way the API does, so schedulers honour it at once (trigger.Toggle). */
+  readonly triggers: TriggerSwitch;
   /** The files of the flow's namespace (paths relative to the namespace's root, `/`-separated). */
   readonly namespaceFiles: NamespaceFileSource;
   /** The files of the namespace named, read and written: this namespace only, never its parents or children. */
   namespaceFilesOf(namespace: string): NamespaceFileStore;
   /** The namespace's key-value store. */
   kv(namespace?: string): NamespaceKv;
-  /** The repository's flows, executions and logs, for the tasks that report on them (log.Fetch, the execution notifications). */
+  /** The repository's flows, executions, logs and KV store, for the tasks that report on them or purge them (log.Fetch, PurgeKV, ...). */
   readonly repository: TaskRepository;
   /** A temporary folder that lives as long as this task run (or its WorkingDirectory). */
   workingDirectory(): Promise<string>;
@@ -57,6 +61,16 @@ export interface ExecutionStorage {
   delete(uri: string): Promise<boolean>;
   /** Deletes every file of this execution (inputs, task outputs) and returns their URIs. */
   deleteExecutionFiles(): Promise<string[]>;
+}
+
+export interface ExecutionFileStore {
+  /** Deletes every file of an execution (inputs, task outputs) and returns how many. */
+  deleteAll(execution: { namespace: string; flowId: string; id: string }): Promise<number>;
+}
+
+export interface TriggerSwitch {
+  /** Enables or disables a trigger of a stored flow; fails when the flow or the trigger does not exist. */
+  setEnabled(key: { namespace: string; flowId: string; triggerId: string }, enabled: boolean): Promise<void>;
 }
 
 export interface NamespaceFileSource {
@@ -112,5 +126,5 @@ export class TaskFailure extends Error {
 
 export type KvRepositoryPort = KvRepository;
 
-/** What of the repository port a task may read. */
-export type TaskRepository = Pick<Repository, 'flows' | 'executions' | 'logs'>;
+/** What of the repository port a task may use (the purge tasks delete through it too). */
+export type TaskRepository = Pick<Repository, 'flows' | 'executions' | 'logs' | 'kv'>;

@@ -88,6 +88,20 @@ export interface LogQuery extends PageRequest, FilteredQuery {
 /** A log entry as stored: `seq` orders it (and is the `afterSeq` cursor), `id` tells it apart from every other. */
 export type StoredLogEntry = LogEntry & { seq: number; id: string };
 
+/** Which logs a purge deletes: every given criterion holds. */
+export interface LogPurgeCriteria {
+  /** With `flowId`, exactly this namespace; without, this namespace and its children (`ns.*`). */
+  namespace?: string;
+  flowId?: string;
+  executionId?: string;
+  /** Only entries at one of these levels. */
+  levels?: readonly LogLevel[];
+  /** Entries stamped at or after this ISO instant. */
+  startDate?: string;
+  /** Entries stamped at or before this ISO instant. */
+  endDate: string;
+}
+
 export interface LogRepository {
   append(entries: LogEntry[]): Promise<void>;
   search(query: LogQuery): Promise<Page<StoredLogEntry>>;
@@ -97,6 +111,8 @@ export interface LogRepository {
    */
   readonly lateSeqWindow: number;
   deleteByExecution(executionId: string): Promise<number>;
+  /** Deletes the entries matching every criterion and returns how many. */
+  purge(criteria: LogPurgeCriteria): Promise<number>;
 }
 
 /** State of one trigger of one flow, owned by one scheduler replica at a time. */
@@ -153,6 +169,15 @@ export interface KvRepository {
   get(namespace: string, key: string): Promise<KvEntry | null>;
   list(namespace: string): Promise<KvEntry[]>;
   delete(namespace: string, key: string): Promise<boolean>;
+  /** The namespaces holding at least one entry, expired ones included, in order (what a purge walks). */
+  namespaces(): Promise<string[]>;
+  /** Every entry of a namespace, expired ones included, in key order (live ones are what `list` gives). */
+  listAll(namespace: string): Promise<KvEntry[]>;
+  /**
+   * Deletes these keys of a namespace and returns how many it deleted; with `expiredAt`, only those expired at that
+   * instant, so a key set again since it was listed stays.
+   */
+  purge(namespace: string, keys: readonly string[], expiredAt?: Date): Promise<number>;
 }
 
 export interface ServiceInstance {

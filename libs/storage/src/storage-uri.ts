@@ -28,3 +28,8 @@ export function storageSegments(uri: string, options: { allowRoot?: boolean } = 
 export function storageUri(segments: readonly string[]): string {
   return STORAGE_SCHEME + segments.join('/');
 }
+
+/** The prefix of an execution's files: `kestra:///<namespace as path>/<flow>/executions/<id>/`. */
+export function executionStoragePrefix(execution: { namespace: string; flowId: string; id: string }): string {
+  return `${STORAGE_SCHEME}${execution.namespace.replace(/\./g, '/')}/${execution.flowId}/executions/${execution.id}/`;
+}

@@ -187,6 +187,25 @@ export const NAMESPACE_DELETE_FILES_TASK = task('runnable', `${CORE}.namespace.D
   files: prop.stringOrList().describe('A glob or a list of globs (`glob:` and `regex:` prefixes too) matching the namespace\'s file paths.'),
   deleteParentFolder: prop.boolean().describe('Kestra removes folders left empty; in Osprey a folder exists only while it holds files, so they go either way.').optional(),
 });
+/** kv.PurgeKV's `behavior`: which entries of the chosen keys are purged. */
+export const KV_PURGE_BEHAVIOR_PROPERTIES = declaredProperties(
+  {
+    type: prop.enumOf(['key', 'version'], { version: "Osprey's KV store keeps one version of each key: there are no old versions to purge" }).describe('`key`: purge whole keys.'),
+    expiredOnly: prop.boolean().describe('Only keys whose TTL has passed (default true).').optional(),
+  },
+  {
+    before: "a version purge is not supported: Osprey's KV store keeps one version of each key",
+    keepAmount: "a version purge is not supported: Osprey's KV store keeps one version of each key",
+  },
+);
+export const KV_PURGE_TASK = task('runnable', `${CORE}.kv.PurgeKV`, [], {
+  namespaces: prop.list().describe('Namespaces purged (with their children unless `includeChildNamespaces` is false); not with `namespacePattern`.').optional(),
+  namespacePattern: prop.string().describe('A glob (`company.*`) the purged namespaces match; not with `namespaces`.').optional(),
+  includeChildNamespaces: prop.boolean().describe('With `namespaces`, purge their child namespaces too (default true).').optional(),
+  keyPattern: prop.string().describe('A glob (`AI_*`): only keys matching it are purged.').optional(),
+  behavior: prop.map().describe('`{type: key, expiredOnly: true}` (the default): purge only expired keys, or every key with `expiredOnly: false`.').optional(),
+  expiredOnly: prop.boolean().describe('Deprecated form of `behavior.expiredOnly`; overrides `behavior` when set.').optional(),
+});
 // Shared by the state tasks (Kestra's AbstractState): a state is a map stored in the flow's namespace KV store.
 const STATE_SHAPE = {
   name: prop.string().describe('Name of the state (default `default`).').optional(),
@@ -206,6 +225,28 @@ export const LOG_FETCH_TASK = task('runnable', `${CORE}.log.Fetch`, [`${LEGACY}.
   tasksId: prop.list(undefined, { expressions: false }).describe('Only the logs of these task ids.').optional(),
   level: prop.enumOf(LOG_LEVELS).describe('The lowest level fetched (default INFO).').optional(),
 });
+export const LOG_PURGE_TASK = task(
+  'runnable',
+  `${CORE}.log.PurgeLogs`,
+  [],
+  {
+    namespace: prop.string().describe('With `flowId`, the namespace of the flow; without, this namespace and its children.').optional(),
+    flowId: prop.string().describe('Only the logs of this flow (needs `namespace`).').optional(),
+    executionId: prop.string().describe('Only the logs of this execution.').optional(),
+    logLevels: prop.list(prop.enumOf(LOG_LEVELS), { expressions: false }).describe('Only logs at these levels (default every level).').optional(),
+    startDate: prop.string().describe('Only logs stamped at or after this ISO date-time.').optional(),
+    endDate: prop.string().describe('Only logs stamped at or before this ISO date-time.'),
+    purgeExecutionLogs: prop.boolean().describe('Purge the logs of executions (default true).').optional(),
+    purgeNonExecutionLogs: prop.boolean().describe('Purge logs outside executions (default true); Osprey keeps none, so there is nothing to purge.').optional(),
+  },
+  { refused: { batchSize: 'the matching logs are deleted with one statement (or one delete-by-query); there is no batch size to set' } },
+);
+export const TRIGGER_TOGGLE_TASK = task('runnable', `${CORE}.trigger.Toggle`, [`${LEGACY}.trigger.Toggle`], {
+  namespace: prop.string().describe("The namespace of the trigger's flow (default the current flow's).").optional(),
+  flowId: prop.string().describe("The trigger's flow (default the current flow).").optional(),
+  trigger: prop.string().describe('The id of the trigger to enable or disable.'),
+  enabled: prop.boolean().describe('true enables the trigger, false (the default) disables it.').optional(),
+});
 /** Execution states, as execution.Count's `states` names them. */
 const EXECUTION_STATES = ['CREATED', 'QUEUED', 'RUNNING', 'PAUSED', 'RESTARTED', 'KILLING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRYING', 'RETRIED', 'BREAKPOINT'] as const;
 export const EXECUTION_COUNT_TASK = task('runnable', `${CORE}.execution.Count`, [`${LEGACY}.executions.Counts`], {
@@ -215,6 +256,25 @@ export const EXECUTION_COUNT_TASK = task('runnable', `${CORE}.execution.Count`, 
   startDate: prop.string().describe('Executions started at or after this ISO date-time.'),
   endDate: prop.string().describe('Executions started at or before this ISO date-time (default now).').optional(),
   expression: prop.string().describe('Rendered for each flow or namespace with its `count`: the results keep those that render `true`.'),
+});
+const UNFINISHED = 'an execution that has not ended is never purged: the executor still writes it (kill it first)';
+export const EXECUTION_PURGE_TASK = task('runnable', `${CORE}.execution.PurgeExecutions`, [`${LEGACY}.storages.Purge`, `${CORE}.storage.Purge`], {
+  namespace: prop.string().describe('With `flowId`, the namespace of the flow; without, this namespace and its children.').optional(),
+  flowId: prop.string().describe('Only the executions of this flow (needs `namespace`).').optional(),
+  startDate: prop.string().describe('Only executions started at or after this ISO date-time.').optional(),
+  endDate: prop.string().describe('Only executions ended at or before this ISO date-time.'),
+  states: prop
+    .list(
+      prop.enumOf(EXECUTION_STATES, { CREATED: UNFINISHED, QUEUED: UNFINISHED, RUNNING: UNFINISHED, PAUSED: UNFINISHED, RESTARTED: UNFINISHED, KILLING: UNFINISHED, RETRYING: UNFINISHED, BREAKPOINT: UNFINISHED }),
+      { expressions: false },
+    )
+    .describe('Only executions in these (ended) states (default every ended state).')
+    .optional(),
+  purgeExecution: prop.boolean().describe('Delete the executions with their task runs (default true).').optional(),
+  purgeLog: prop.boolean().describe("Delete the executions' logs (default true).").optional(),
+  purgeMetric: prop.boolean().describe('Metrics live on the task runs: purged with the executions, and only with them.').optional(),
+  purgeStorage: prop.boolean().describe("Delete the executions' files from internal storage (default true).").optional(),
+  batchSize: prop.integer().describe('Executions read and purged per batch (default 100).').optional(),
 });
 export const HTTP_REQUEST_TASK = task(
   'runnable',
@@ -814,8 +874,12 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
   NAMESPACE_UPLOAD_FILES_TASK,
   NAMESPACE_DOWNLOAD_FILES_TASK,
   NAMESPACE_DELETE_FILES_TASK,
+  KV_PURGE_TASK,
   LOG_FETCH_TASK,
+  LOG_PURGE_TASK,
   EXECUTION_COUNT_TASK,
+  EXECUTION_PURGE_TASK,
+  TRIGGER_TOGGLE_TASK,
   STATE_SET_TASK,
   STATE_GET_TASK,
   STATE_DELETE_TASK,

@@ -297,6 +297,38 @@ describe('flow validation', () => {
     expect(() => parseFlow(split('    partitions: "{{ inputs.n }}"'))).not.toThrow();
   });
 
+  it('refuses a version purge and namespaces with namespacePattern on a kv.PurgeKV, by name', () => {
+    const purge = (...lines: string[]) => yaml(...HEADER, 'tasks:', '  - id: p', '    type: io.kestra.plugin.core.kv.PurgeKV', ...lines);
+    expect(flowViolations(purge('    behavior:', '      type: version', '      keepAmount: 2')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['tasks[0].behavior.type', expect.stringContaining("Osprey's KV store keeps one version of each key"), 7, 13],
+      ['tasks[0].behavior.keepAmount', expect.stringContaining('a version purge is not supported'), 8, 7],
+    ]);
+    expect(flowViolations(purge('    namespaces: [company]', '    namespacePattern: "company*"')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['tasks[0].namespacePattern', 'namespaces and namespacePattern cannot be used together: use one or the other', 7, 5],
+    ]);
+    expect(() => parseFlow(purge('    behavior:', '      type: key', '      expiredOnly: false', '    namespaces: [company]', '    keyPattern: "AI_*"'))).not.toThrow();
+  });
+
+  it('refuses flowId without namespace and batchSize on a log.PurgeLogs, by name', () => {
+    const purge = (...lines: string[]) => yaml(...HEADER, 'tasks:', '  - id: p', '    type: io.kestra.plugin.core.log.PurgeLogs', '    endDate: "2026-01-01T00:00:00Z"', ...lines);
+    expect(flowViolations(purge('    flowId: hello', '    batchSize: 100')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['tasks[0].flowId', 'flowId needs namespace: name the namespace of the flow whose data is purged', 7, 5],
+      ['tasks[0].batchSize', expect.stringContaining('not supported by Osprey'), 8, 5],
+    ]);
+    expect(() => parseFlow(purge('    namespace: company', '    flowId: hello', '    logLevels: [INFO, DEBUG]'))).not.toThrow();
+  });
+
+  it('refuses flowId without namespace, unfinished states and purgeMetric unlike purgeExecution on an execution.PurgeExecutions, by name', () => {
+    const purge = (...lines: string[]) => yaml(...HEADER, 'tasks:', '  - id: p', '    type: io.kestra.plugin.core.execution.PurgeExecutions', '    endDate: "2026-01-01T00:00:00Z"', ...lines);
+    expect(flowViolations(purge('    flowId: hello', '    states: [SUCCESS, RUNNING]', '    purgeMetric: false')).map((v) => [v.path, v.message, v.line, v.column])).toEqual([
+      ['tasks[0].flowId', 'flowId needs namespace: name the namespace of the flow whose data is purged', 7, 5],
+      ['tasks[0].states[1]', expect.stringContaining("value 'RUNNING' is not supported by Osprey: an execution that has not ended is never purged"), 8, 23],
+      ['tasks[0].purgeMetric', expect.stringContaining('purgeMetric must equal purgeExecution'), 9, 5],
+    ]);
+    expect(() => parseFlow(purge('    namespace: company', '    flowId: hello', '    states: [SUCCESS, FAILED]', '    purgeExecution: false', '    purgeMetric: false'))).not.toThrow();
+    expect(() => parseFlow(purge().replace('PurgeExecutions', 'Purge').replace('plugin.core.execution', 'plugin.core.storage'))).not.toThrow();
+  });
+
   it('reports duplicate input, output and trigger ids', () => {
     const found = flowViolations(
       yaml(

@@ -18,7 +18,7 @@ import {
   SLA_TYPES,
 } from './flow-properties.js';
 import { applyPluginDefaults } from './plugin-defaults.js';
-import { CHECK_FREQUENCY_PROPERTIES, COMMON_TASK_PROPERTIES, FOR_EACH_ITEM_BATCH_PROPERTIES, COMMON_TASK_REFUSED, COMMON_TASK_SHAPE, PROCESS_TASK_RUNNER, resolveTaskType, STORAGE_SPLIT_TASK, type TaskTypeDefinition } from './task-types.js';
+import { CHECK_FREQUENCY_PROPERTIES, COMMON_TASK_PROPERTIES, FOR_EACH_ITEM_BATCH_PROPERTIES, COMMON_TASK_REFUSED, COMMON_TASK_SHAPE, EXECUTION_PURGE_TASK, KV_PURGE_BEHAVIOR_PROPERTIES, KV_PURGE_TASK, LOG_PURGE_TASK, PROCESS_TASK_RUNNER, resolveTaskType, STORAGE_SPLIT_TASK, type TaskTypeDefinition } from './task-types.js';
 import { describeValue as describe, prop } from './property-schema.js';
 import { WORKER_GROUP_KEY, WORKER_GROUP_PROPERTIES } from './worker-group.js';
 import { zonedDateProblem } from './schedule-dates.js';
@@ -57,6 +57,8 @@ const OUTPUT_CHECK = strictCheck('an output', OUTPUT_PROPERTIES);
 const PLUGIN_DEFAULT_CHECK = strictCheck('a plugin default', PLUGIN_DEFAULT_PROPERTIES);
 const LABEL_CHECK = strictCheck('label', declaredProperties({ key: prop.string(), value: prop.string() }));
 const WORKER_GROUP_CHECK = strictCheck('workerGroup', WORKER_GROUP_PROPERTIES);
+const PURGE_BY_FLOW_TASKS = new Set([LOG_PURGE_TASK.name, EXECUTION_PURGE_TASK.name]);
+const KV_PURGE_BEHAVIOR_CHECK = strictCheck('behavior', KV_PURGE_BEHAVIOR_PROPERTIES);
 const TASK_RUNNER_CHECK = strictCheck('a task runner', declaredProperties({ type: prop.string() }));
 const DAG_ENTRY_CHECK = strictCheck('Dag entry', declaredProperties({ task: prop.map(), dependsOn: prop.list().optional() }));
 const BACKFILL_CHECK = strictCheck(
@@ -296,6 +298,23 @@ class FlowChecker {
       const cases = isMap(task.cases) ? Object.keys(task.cases).length : 0;
       const defaults = Array.isArray(task.defaults) ? task.defaults.length : 0;
       if (cases === 0 && defaults === 0) this.report(path, 'a Switch needs at least one of cases or defaults');
+    }
+    if (type === KV_PURGE_TASK.name) {
+      if (isMap(effective.behavior)) checkProperties(effective.behavior, [...path, 'behavior'], KV_PURGE_BEHAVIOR_CHECK, this.report);
+      if (isSet(effective.namespaces) && isSet(effective.namespacePattern)) {
+        const own = task.namespacePattern !== undefined ? 'namespacePattern' : task.namespaces !== undefined ? 'namespaces' : undefined;
+        this.report(own ? [...path, own] : path, 'namespaces and namespacePattern cannot be used together: use one or the other', { atKey: own !== undefined });
+      }
+    }
+    // A flow id is only unique within its namespace: purging `flowId` alone would reach every namespace's flow of that id.
+    if (PURGE_BY_FLOW_TASKS.has(type) && isSet(effective.flowId) && !isSet(effective.namespace)) {
+      this.report(task.flowId !== undefined ? [...path, 'flowId'] : path, 'flowId needs namespace: name the namespace of the flow whose data is purged', { atKey: task.flowId !== undefined });
+    }
+    // Osprey keeps metrics on task runs: they cannot outlive their execution, nor go without it.
+    const purgeExecution = effective.purgeExecution ?? true;
+    if (type === EXECUTION_PURGE_TASK.name && typeof effective.purgeMetric === 'boolean' && typeof purgeExecution === 'boolean' && effective.purgeMetric !== purgeExecution) {
+      const own = task.purgeMetric !== undefined;
+      this.report(own ? [...path, 'purgeMetric'] : path, 'purgeMetric must equal purgeExecution: Osprey keeps metrics on the task runs of their execution, deleted with it and only with it', { atKey: own });
     }
     if (type === STORAGE_SPLIT_TASK.name) {
       const given = SPLIT_RULES.filter((name) => effective[name] !== undefined && effective[name] !== null);
@@ -556,6 +575,10 @@ function findCycle(graph: Map<string, string[]>): string[] | undefined {
     if (cycle) return cycle;
   }
   return undefined;
+}
+
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {

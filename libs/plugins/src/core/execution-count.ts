@@ -2,6 +2,7 @@ import { EXECUTION_COUNT_TASK, type StateType } from '@osprey/flow-model';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskProperties, isPlainObject } from '../support/task-properties.js';
 import { TaskPropertyError } from '../support/task-errors.js';
+import { isoDate } from '../support/iso-date.js';
 
 interface CountResult {
   namespace: string;
@@ -55,10 +56,4 @@ export class ExecutionCountTask implements TaskRunner {
     ctx.logger.debug(`${results.length} flows matching the expression`);
     return { outputs: { results, total: results.reduce((sum, result) => sum + result.count, 0) } };
   }
-}
-
-function isoDate(name: string, text: string): string {
-  const time = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || isNaN(time)) throw new TaskPropertyError(name, `expected an ISO date-time with an offset (2024-01-31T10:00:00Z) but got '${text}'`);
-  return new Date(time).toISOString();
 }

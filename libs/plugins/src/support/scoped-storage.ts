@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { TaskRun } from '@osprey/flow-model';
-import { StoragePathError, type Storage } from '@osprey/storage';
+import { executionStoragePrefix, StoragePathError, type Storage } from '@osprey/storage';
 import type { ExecutionStorage } from '../task-runner.js';
 
 /** Files of one task run, under its execution's prefix; reads are confined to the flow's namespace. */
@@ -16,7 +16,7 @@ export class ScopedStorage implements ExecutionStorage {
     private readonly taskRun: Pick<TaskRun, 'id' | 'taskId'>,
   ) {
     this.namespacePrefix = `kestra:///${namespace.replace(/\./g, '/')}/`;
-    this.executionPrefix = `${this.namespacePrefix}${flowId}/executions/${executionId}/`;
+    this.executionPrefix = executionStoragePrefix({ namespace, flowId, id: executionId });
   }
 
   async putFile(name: string, content: Readable | Buffer | string): Promise<string> {

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { renderTemplate, renderValue, type Execution, type LogLevel, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
 import type { KvRepository } from '@osprey/repository';
 import type { TaskRepository } from '../task-runner.js';
-import { openLocalStorage } from '@osprey/storage';
-import type { ExecutionStorage, NamespaceFileSource, NamespaceFileStore, NamespaceKv, RunContext, TaskLogger } from '../task-runner.js';
+import { executionStoragePrefix, openLocalStorage } from '@osprey/storage';
+import type { ExecutionFileStore, ExecutionStorage, NamespaceFileSource, NamespaceFileStore, NamespaceKv, RunContext, TaskLogger, TriggerSwitch } from '../task-runner.js';
 import { MetricCollector } from '../support/metric-collector.js';
 import { ScopedStorage } from '../support/scoped-storage.js';
 import { repositoryNamespaceKv } from '../support/repository-namespace-kv.js';
@@ -41,6 +41,8 @@ export interface TestRunContextOptions {
   repository?: TaskRepository;
   /** Any namespace's files (the worker's store); without it, `namespaceFilesOf` fails the test. */
   namespaceFilesOf?: (namespace: string) => NamespaceFileStore;
+  /** What enables and disables triggers (services give the API's); without it, a Toggle fails the test. */
+  triggers?: TriggerSwitch;
   /** `pebble` renders with the flow model's expression engine instead of the trivial path substitution. */
   expressions?: 'paths' | 'pebble';
 }
@@ -131,7 +133,9 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
   const metrics = new MetricCollector(logger);
 
   // The real local storage adapter, scoped as the worker scopes it.
-  const storage: ExecutionStorage = new ScopedStorage(openLocalStorage(storageRoot), namespace, flowId, executionId, { id: taskRunId, taskId: task.id });
+  const localStorage = openLocalStorage(storageRoot);
+  const storage: ExecutionStorage = new ScopedStorage(localStorage, namespace, flowId, executionId, { id: taskRunId, taskId: task.id });
+  const executionFiles: ExecutionFileStore = { deleteAll: (execution) => localStorage.deletePrefix(executionStoragePrefix(execution)) };
 
   // Namespace files where the local storage keeps them: <storageRoot>/<namespace as folders>/_files/.
   const namespaceFilesRoot = path.join(storageRoot, ...namespace.split('.'), '_files');
@@ -204,6 +208,10 @@ export async function createTestRunContext(options: TestRunContextOptions): Prom
     renderString,
     logger,
     storage,
+    executionFiles,
+    triggers: options.triggers ?? {
+      setEnabled: () => Promise.reject(new Error('this test context has no trigger switch: pass `triggers` in the options')),
+    },
     namespaceFiles,
     namespaceFilesOf:
       options.namespaceFilesOf ??

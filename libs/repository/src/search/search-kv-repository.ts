@@ -10,6 +10,9 @@ interface KvDocument {
   updated: string;
 }
 
+// Keys per delete-by-query: well under the terms query's limit.
+const PURGE_CHUNK = 1000;
+
 function toEntry(doc: KvDocument): KvEntry {
   const entry: KvEntry = { namespace: doc.namespace, key: doc.key, value: doc.value, updated: doc.updated };
   if (doc.expiresAtMs !== undefined) entry.expiresAt = new Date(doc.expiresAtMs).toISOString();
@@ -61,5 +64,38 @@ export class SearchKvRepository implements KvRepository {
     if (!stored) return false;
     const removed = await client.delete(indices.kv, id, refresh, { ifSeqNo: stored.seqNo, ifPrimaryTerm: stored.primaryTerm });
     return removed && !expired(stored.source, Date.now());
+  }
+
+  async namespaces(): Promise<string[]> {
+    const namespaces: string[] = [];
+    let after: unknown;
+    for (;;) {
+      const result = await this.ctx.client.search<never>(this.ctx.indices.kv, {
+        size: 0,
+        aggs: { namespaces: { composite: { size: 1000, sources: [{ namespace: { terms: { field: 'namespace' } } }], ...(after ? { after } : {}) } } },
+      });
+      const agg = result.aggregations?.namespaces as { buckets: { key: { namespace: string } }[]; after_key?: unknown } | undefined;
+      const buckets = agg?.buckets ?? [];
+      namespaces.push(...buckets.map((bucket) => bucket.key.namespace));
+      if (buckets.length < 1000 || !agg?.after_key) return namespaces;
+      after = agg.after_key;
+    }
+  }
+
+  async listAll(namespace: string): Promise<KvEntry[]> {
+    const { client, indices } = this.ctx;
+    await client.refreshIndex(indices.kv);
+    return (await client.searchAll<KvDocument>(indices.kv, new SearchFilter().equals('namespace', namespace).toQuery(), [{ key: { order: 'asc' } }])).map((hit) => toEntry(hit._source));
+  }
+
+  async purge(namespace: string, keys: readonly string[], expiredAt?: Date): Promise<number> {
+    const { client, indices, refresh } = this.ctx;
+    let deleted = 0;
+    for (let start = 0; start < keys.length; start += PURGE_CHUNK) {
+      const filter = new SearchFilter().equals('namespace', namespace).oneOf('key', keys.slice(start, start + PURGE_CHUNK));
+      if (expiredAt !== undefined) filter.range('expiresAtMs', { lte: expiredAt.getTime() });
+      deleted += await client.deleteByQuery(indices.kv, filter.toQuery(), refresh !== false);
+    }
+    return deleted;
   }
 }

@@ -1,4 +1,4 @@
-import type { LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
+import type { LogPurgeCriteria, LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
 import type { SearchRefresh } from './search-client.js';
 import type { SearchContext } from './search-context.js';
 import { SearchBulkError } from './search-bulk-error.js';
@@ -101,5 +101,16 @@ export class SearchLogRepository implements LogRepository {
 
   async deleteByExecution(executionId: string): Promise<number> {
     return this.ctx.client.deleteByQuery(this.ctx.indices.logs, { term: { executionId } }, this.ctx.refresh !== false);
+  }
+
+  async purge(criteria: LogPurgeCriteria): Promise<number> {
+    const filter = new SearchFilter()
+      .equals('flowId', criteria.flowId)
+      .equals('executionId', criteria.executionId)
+      .range('timestamp', { gte: criteria.startDate, lte: criteria.endDate });
+    if (criteria.flowId === undefined) filter.namespace('namespace', criteria.namespace);
+    else filter.equals('namespace', criteria.namespace);
+    if (criteria.levels !== undefined && criteria.levels.length > 0) filter.add({ terms: { levelValue: criteria.levels.map((level) => LEVELS[level]) } });
+    return this.ctx.client.deleteByQuery(this.ctx.indices.logs, filter.toQuery(), this.ctx.refresh !== false);
   }
 }

@@ -1,4 +1,4 @@
-import type { LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
+import type { LogPurgeCriteria, LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
 import { normalizeDate, paging } from './sql-paging.js';
 import { addSqlFilters, refusingInvalidRegex } from './sql-filters.js';
 import { chunks, type SqlDatabase, SqlWhere, toNumber, valuesList } from '@osprey/sql';
@@ -74,5 +74,18 @@ export class SqlLogRepository implements LogRepository {
 
   async deleteByExecution(executionId: string): Promise<number> {
     return this.db.run('DELETE FROM logs WHERE execution_id = ?', [executionId]);
+  }
+
+  async purge(criteria: LogPurgeCriteria): Promise<number> {
+    const where = new SqlWhere(this.db.dialect).equals('flow_id', criteria.flowId).equals('execution_id', criteria.executionId);
+    if (criteria.flowId === undefined) where.namespace('namespace', criteria.namespace);
+    else where.equals('namespace', criteria.namespace);
+    if (criteria.levels !== undefined && criteria.levels.length > 0) {
+      const levels = this.db.dialect.in('level', criteria.levels.map((level) => LEVELS[level]));
+      where.add(levels.sql, ...levels.params);
+    }
+    if (criteria.startDate !== undefined) where.add('timestamp >= ?', normalizeDate(criteria.startDate));
+    where.add('timestamp <= ?', normalizeDate(criteria.endDate));
+    return this.db.run(`DELETE FROM logs ${where.toSql()}`, where.params);
   }
 }

@@ -298,6 +298,25 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         expect(await repo.logs.deleteByExecution('e1')).toBe(2);
         expect((await repo.logs.search({})).results.map((l) => l.message)).toEqual(['c']);
       });
+
+      it('purges the logs matching every criterion: namespace with children, or exactly with a flow, execution, levels and dates', async () => {
+        const at = (second: number) => `2024-05-01T10:00:${String(second).padStart(2, '0')}.000Z`;
+        await repo.logs.append([
+          log('old info', 'INFO', { timestamp: at(1) }),
+          log('old error', 'ERROR', { timestamp: at(2) }),
+          log('child flow', 'INFO', { timestamp: at(3), namespace: 'company.team.sub', flowId: 'f2', executionId: 'e2' }),
+          log('sibling', 'INFO', { timestamp: at(4), namespace: 'company.teamx', executionId: 'e3' }),
+          log('recent', 'INFO', { timestamp: at(30) }),
+          log('other flow', 'DEBUG', { timestamp: at(5), flowId: 'f3', executionId: 'e4' }),
+        ]);
+        const messages = async () => (await repo.logs.search({})).results.map((l) => l.message).sort();
+        expect(await repo.logs.purge({ namespace: 'company.team', flowId: 'f3', endDate: at(20) })).toBe(1);
+        expect(await repo.logs.purge({ namespace: 'company.team', levels: ['INFO', 'WARN'], startDate: at(2), endDate: at(20) })).toBe(1);
+        expect(await messages()).toEqual(['old error', 'old info', 'recent', 'sibling']);
+        expect(await repo.logs.purge({ executionId: 'e1', levels: ['ERROR'], endDate: at(20) })).toBe(1);
+        expect(await repo.logs.purge({ namespace: 'company.team', endDate: at(20) })).toBe(1);
+        expect(await messages()).toEqual(['recent', 'sibling']);
+      });
     });
 
     describe('search filters (filters[field][OPERATION]=value)', () => {
@@ -623,6 +642,23 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         await sleep(expiresAt - Date.now() + 100);
         expect(await repo.kv.get('ns', 'short')).toBeNull();
         expect((await repo.kv.list('ns')).map((e) => e.key)).toEqual(['long']);
+      });
+
+      it('purges named keys of one namespace, expired ones only when asked, and lists every namespace and entry', async () => {
+        await repo.kv.set('company.team', 'gone', 1, 1);
+        await repo.kv.set('company.team', 'live', 2, 60_000);
+        await repo.kv.set('company.team', 'forever', 3);
+        await repo.kv.set('other', 'gone', 4, 1);
+        const expiredAt = new Date(Date.parse((await repo.kv.listAll('company.team')).find((e) => e.key === 'gone')!.expiresAt!) + 1);
+        while (Date.now() <= expiredAt.getTime()) await sleep(5);
+        expect(await repo.kv.namespaces()).toEqual(['company.team', 'other']);
+        expect((await repo.kv.listAll('company.team')).map((e) => e.key)).toEqual(['forever', 'gone', 'live']);
+        expect(await repo.kv.purge('company.team', ['gone', 'live', 'forever'], expiredAt)).toBe(1);
+        expect((await repo.kv.listAll('company.team')).map((e) => e.key)).toEqual(['forever', 'live']);
+        expect((await repo.kv.listAll('other')).map((e) => e.key)).toEqual(['gone']);
+        expect(await repo.kv.purge('company.team', ['live', 'missing'])).toBe(1);
+        expect(await repo.kv.purge('company.team', [])).toBe(0);
+        expect((await repo.kv.listAll('company.team')).map((e) => e.key)).toEqual(['forever']);
       });
     });
 

@@ -41,6 +41,8 @@ export async function openKafkaSearchRepository(config: OspreyConfig, options: B
     append: (entries) => kafka.logs.append(entries),
     search: (query) => search.logs.search(query),
     deleteByExecution: (executionId) => search.logs.deleteByExecution(executionId),
+    // The projection is what the API reads: an entry still on its way from Kafka is indexed after the purge.
+    purge: (criteria) => search.logs.purge(criteria),
     lateSeqWindow: search.logs.lateSeqWindow,
   };
   let executorFlows: FlowSource = search.flows;

@@ -1,11 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Execution } from '@osprey/flow-model';
-import { storageSegments, StoragePathError, type Storage, type StorageObjectInfo } from '@osprey/storage';
-
-/** The internal-storage prefix of an execution's files: `kestra:///<namespace as path>/<flow>/executions/<id>/`. */
-export function executionStoragePrefix(execution: Pick<Execution, 'namespace' | 'flowId' | 'id'>): string {
-  return `kestra:///${execution.namespace.replace(/\./g, '/')}/${execution.flowId}/executions/${execution.id}/`;
-}
+import { executionStoragePrefix, storageSegments, StoragePathError, type Storage, type StorageObjectInfo } from '@osprey/storage';
 
 /** Files of one execution in internal storage; every path is checked to stay inside the execution's prefix. */
 export class ExecutionFiles {

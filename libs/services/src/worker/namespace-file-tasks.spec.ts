@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newState, type Task } from '@osprey/flow-model';
 import { NamespaceDeleteFilesTask, NamespaceDownloadFilesTask, NamespaceUploadFilesTask, TaskFailure, TaskPropertyError } from '@osprey/plugins';
+import { openSqliteQueue, type SqliteQueue } from '@osprey/queue/sql';
 import { openSqliteRepository, type SqliteRepository } from '@osprey/repository/sql';
 import { openLocalStorage, type Storage } from '@osprey/storage';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
+import { TriggerCommands } from '../triggers/trigger-commands.js';
 import { WorkerRunContext } from './worker-run-context.js';
 
 // The namespace file tasks on the worker's own run context: local storage, SQLite repository, the real NamespaceFiles.
@@ -14,6 +16,7 @@ describe('namespace file tasks (local storage, SQLite)', () => {
   let dir: string;
   let storage: Storage;
   let repository: SqliteRepository;
+  let queue: SqliteQueue;
   let files: NamespaceFiles;
   let contexts: WorkerRunContext[];
 
@@ -21,12 +24,14 @@ describe('namespace file tasks (local storage, SQLite)', () => {
     dir = mkdtempSync(join(tmpdir(), 'osprey-ns-tasks-'));
     storage = openLocalStorage(join(dir, 'storage'));
     repository = await openSqliteRepository(join(dir, 'osprey.db'));
+    queue = await openSqliteQueue(join(dir, 'osprey.db'));
     files = new NamespaceFiles(storage);
     contexts = [];
   });
 
   afterEach(async () => {
     await Promise.all(contexts.map((ctx) => ctx.cleanup()));
+    await queue.close();
     await repository.close();
     await storage.close();
     rmSync(dir, { recursive: true, force: true });
@@ -46,6 +51,7 @@ describe('namespace file tasks (local storage, SQLite)', () => {
       log: (level, message) => void logs.push(`${level} ${message}`),
       storage,
       repository,
+      triggers: new TriggerCommands(repository, queue.broadcast),
       signal: new AbortController().signal,
     });
     contexts.push(ctx);

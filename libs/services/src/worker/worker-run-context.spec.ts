@@ -2,20 +2,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newState, type Task } from '@osprey/flow-model';
+import { openSqliteQueue, type SqliteQueue } from '@osprey/queue/sql';
 import { openSqliteRepository, type SqliteRepository } from '@osprey/repository/sql';
 import { openLocalStorage, type Storage } from '@osprey/storage';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
+import { TriggerCommands } from '../triggers/trigger-commands.js';
 import { WorkerRunContext } from './worker-run-context.js';
 
 describe('WorkerRunContext expressions over internal storage and namespace files', () => {
   let dir: string;
   let storage: Storage;
   let repository: SqliteRepository;
+  let queue: SqliteQueue;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'osprey-run-context-'));
     storage = openLocalStorage(join(dir, 'storage'));
     repository = await openSqliteRepository(join(dir, 'osprey.db'));
+    queue = await openSqliteQueue(join(dir, 'osprey.db'));
     const files = new NamespaceFiles(storage);
     await files.put('company.team', 'data/a.txt', 'hello');
     await files.put('company.team', 'empty.txt', '');
@@ -23,6 +27,7 @@ describe('WorkerRunContext expressions over internal storage and namespace files
   });
 
   afterEach(async () => {
+    await queue.close();
     await repository.close();
     await storage.close();
     rmSync(dir, { recursive: true, force: true });
@@ -43,6 +48,7 @@ describe('WorkerRunContext expressions over internal storage and namespace files
       log: () => undefined,
       storage,
       repository,
+      triggers: new TriggerCommands(repository, queue.broadcast),
       signal: new AbortController().signal,
     });
   }

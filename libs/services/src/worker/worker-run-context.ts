@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type LogLevel, type RenderOptions, renderTemplate, renderValue, type Task, type TaskRun, type TaskRunMetric } from '@osprey/flow-model';
-import { MetricCollector, repositoryNamespaceKv, ScopedStorage, type NamespaceFileSource, type NamespaceFileStore, type NamespaceKv, type RunContext, type TaskLogger, type TaskRepository } from '@osprey/plugins';
+import { MetricCollector, repositoryNamespaceKv, ScopedStorage, type ExecutionFileStore, type NamespaceFileSource, type NamespaceFileStore, type NamespaceKv, type RunContext, type TaskLogger, type TaskRepository, type TriggerSwitch } from '@osprey/plugins';
 import type { Repository } from '@osprey/repository';
 import { STORAGE_SCHEME, StorageNotFoundError, type Storage } from '@osprey/storage';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
+import { ExecutionFiles } from '../executions/execution-files.js';
+import type { TriggerCommands } from '../triggers/trigger-commands.js';
 
 export interface WorkerRunContextInit {
   task: Task;
@@ -21,6 +23,8 @@ export interface WorkerRunContextInit {
   storage: Storage;
   repository: Repository;
   signal: AbortSignal;
+  /** The API's trigger commands, for trigger.Toggle. */
+  triggers: TriggerCommands;
   /** A WorkingDirectory shares one folder between its children. */
   sharedDirectory?: string;
 }
@@ -48,6 +52,8 @@ export class WorkerRunContext implements RunContext {
   private readonly stats = new Map<string, { size: number } | null>();
   private readonly namespaceFileStore: NamespaceFiles;
   readonly namespaceFiles: NamespaceFileSource;
+  readonly executionFiles: ExecutionFileStore;
+  readonly triggers: TriggerSwitch;
 
   constructor(private readonly init: WorkerRunContextInit) {
     this.task = init.task;
@@ -74,6 +80,8 @@ export class WorkerRunContext implements RunContext {
     const files = new NamespaceFiles(init.storage);
     this.namespaceFileStore = files;
     this.namespaceFiles = { list: () => files.listAll(this.namespace), get: (path) => files.get(this.namespace, path) };
+    this.executionFiles = new ExecutionFiles(init.storage);
+    this.triggers = { setEnabled: async (key, enabled) => void (await init.triggers.setDisabled(key, !enabled)) };
   }
 
   async render<T = unknown>(value: T, extraVariables?: Record<string, unknown>): Promise<T> {

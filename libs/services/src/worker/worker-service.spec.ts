@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '@osprey/server';
 import { NamespaceFiles } from '../namespaces/namespace-files.js';
 import { WorkerJobsConsumer, type WorkerJobsConsumerOptions } from '../transport/worker-jobs-consumer.js';
 import { WorkerService } from './worker-service.js';
+import { TriggerCommands } from '../triggers/trigger-commands.js';
 
 const silent = createLogger({ service: 'test', instance: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
@@ -56,7 +57,7 @@ describe('WorkerService under its queue consumer on the embedded backend', () =>
   });
 
   const consumed = (jobs: WorkerJobQueue, logger: Logger, options: Partial<WorkerJobsConsumerOptions> = {}): TestWorker => {
-    const service = new WorkerService(jobs, queue.events, repository, openLocalStorage(join(dir, 'storage')), createTaskRegistry(), logger);
+    const service = new WorkerService(jobs, queue.events, repository, openLocalStorage(join(dir, 'storage')), createTaskRegistry(), logger, new TriggerCommands(repository, queue.broadcast));
     const consumer = new WorkerJobsConsumer(jobs, logger, { concurrency: 4, leaseMs: 5000, shutdownGraceMs: 5000, ...options, workerId: service.id });
     // The worker's broadcast handler, as WorkerController routes it: a kill aborts the running jobs it names.
     let unsubscribe = () => {};

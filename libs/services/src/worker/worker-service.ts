@@ -11,6 +11,7 @@ import { isLeaseGone, JobKilledError } from '../transport/abort-reasons.js';
 import { LogBuffer } from './log-buffer.js';
 import { errorLogEntries } from '../executions/error-log-entries.js';
 import { WorkerRunContext } from './worker-run-context.js';
+import type { TriggerCommands } from '../triggers/trigger-commands.js';
 
 export interface WorkerOptions {
   render?: RenderOptions;
@@ -34,6 +35,7 @@ export class WorkerService {
     private readonly storage: Storage,
     private readonly registry: TaskRegistry,
     private readonly logger: Logger,
+    private readonly triggers: TriggerCommands,
     private readonly options: WorkerOptions = {},
   ) {
     this.logs = new LogBuffer(repository.logs, logger);
@@ -103,6 +105,7 @@ export class WorkerService {
       log: logEntry,
       storage: this.storage,
       repository: this.repository,
+      triggers: this.triggers,
       signal,
       sharedDirectory,
     });
@@ -134,7 +137,7 @@ export class WorkerService {
     const ctx = new WorkerRunContext({
       task: job.task, taskRun: job.taskRun, attempt: job.attempt, executionId: job.executionId, namespace: job.namespace, flowId: job.flowId,
       variables: job.variables, render: await this.renderOptionsFor(job, job.task), log: (level, message) => this.log(job, job.task.id, job.taskRun.id, level, message),
-      storage: this.storage, repository: this.repository, signal,
+      storage: this.storage, repository: this.repository, triggers: this.triggers, signal,
     });
     const folder = await ctx.workingDirectory();
     let properties: TaskProperties<PropertiesOf<typeof WORKING_DIRECTORY_TASK>>;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Module } from '@nestjs/common';
 import type { RenderOptions } from '@osprey/flow-model';
 import { createTaskRegistry, type TaskRegistry } from '@osprey/plugins';
-import { EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
+import { BROADCAST_QUEUE, EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type BroadcastQueue, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import type { Logger, OspreyConfig } from '@osprey/server';
 import { STORAGE, type Storage } from '@osprey/storage';
@@ -11,6 +11,7 @@ import { OSPREY_CONFIG, OSPREY_LOGGER, RENDER_OPTIONS, TASK_REGISTRY } from '../
 import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import { WorkerController } from './worker.controller.js';
 import { WorkerService } from './worker-service.js';
+import { TriggerCommands } from '../triggers/trigger-commands.js';
 
 /**
  * The worker: the queue transport leases jobs (WorkerJobsConsumer) and delivers them to WorkerController, which runs
@@ -27,12 +28,23 @@ import { WorkerService } from './worker-service.js';
     },
     {
       provide: WorkerService,
-      useFactory: (jobs: WorkerJobQueue, events: ExecutionEventQueue, repository: Repository, storage: Storage, registry: TaskRegistry, logger: Logger, render: RenderOptions, metrics: OspreyMetrics) =>
-        new WorkerService(jobs, events, repository, storage, registry, logger.child({ component: 'worker' }), {
+      useFactory: (
+        jobs: WorkerJobQueue,
+        events: ExecutionEventQueue,
+        repository: Repository,
+        storage: Storage,
+        registry: TaskRegistry,
+        logger: Logger,
+        render: RenderOptions,
+        metrics: OspreyMetrics,
+        broadcast: BroadcastQueue,
+      ) =>
+        // trigger.Toggle goes through the API's trigger commands, so schedulers see the change as they see the API's.
+        new WorkerService(jobs, events, repository, storage, registry, logger.child({ component: 'worker' }), new TriggerCommands(repository, broadcast), {
           render,
           onJobEnded: (observation) => metrics.observeJob(observation),
         }),
-      inject: [WORKER_JOB_QUEUE, EXECUTION_EVENT_QUEUE, REPOSITORY, STORAGE, TASK_REGISTRY, OSPREY_LOGGER, RENDER_OPTIONS, OspreyMetrics],
+      inject: [WORKER_JOB_QUEUE, EXECUTION_EVENT_QUEUE, REPOSITORY, STORAGE, TASK_REGISTRY, OSPREY_LOGGER, RENDER_OPTIONS, OspreyMetrics, BROADCAST_QUEUE],
     },
     {
       provide: WorkerJobsConsumer,
