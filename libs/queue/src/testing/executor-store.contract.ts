@@ -73,11 +73,13 @@ export function executorStoreContract(name: string, open: () => Promise<Pick<Que
       await queue.events.emit([resumeEvent('e1', 'arrived-meanwhile')]);
       const execution = queueTestExecution('e1', ['tr1']);
       const job = queueTestJob('e1', 'tr1');
+      // Far enough ahead that a loaded machine does not reach it before the first claim below.
+      const retryAt = Date.now() + 3000;
       await queue.store.commit(
         'x',
         decision(execution, 0, {
           jobs: [job],
-          events: [resumeEvent('child', 'started'), resumeEvent('e1', 'retry', new Date(Date.now() + 300).toISOString())],
+          events: [resumeEvent('child', 'started'), resumeEvent('e1', 'retry', new Date(retryAt).toISOString())],
           consumed: claimed.map((c) => c.seq),
         }),
       );
@@ -86,8 +88,8 @@ export function executorStoreContract(name: string, open: () => Promise<Pick<Que
       expect(lease.job).toEqual(job);
       const next = await queue.events.claim('y', 10, 10_000);
       expect(next.map(markerOf).sort()).toEqual(['arrived-meanwhile', 'started']);
-      await sleep(350);
       await queue.events.release('y', ['e1']);
+      await sleep(Math.max(0, retryAt + 50 - Date.now()));
       expect((await queue.events.claim('z', 10, 10_000)).map(markerOf)).toEqual(['arrived-meanwhile', 'retry']);
     });
 
