@@ -5,6 +5,7 @@ import { evaluateExpression, renderTemplate, type RenderOptions } from '../expre
 import { isTruthy } from './is-truthy.js';
 import { isPublicHoliday } from './public-holiday.js';
 import { labelsMap } from './run-variables.js';
+import { flag } from '../flow/flag.js';
 
 /** What a condition is evaluated against: the ended execution of a Flow trigger, or a Schedule's dates in `variables.trigger`. */
 export interface ConditionContext {
@@ -76,7 +77,7 @@ function evaluate(condition: Condition, ctx: ConditionContext): boolean {
     case 'ExecutionNamespace': {
       const namespace = requireExecution(name, ended).namespace;
       const ns = String(condition.namespace ?? '');
-      const comparison = String(condition.comparison ?? (condition.prefix === true ? 'PREFIX' : 'EQUALS')).toUpperCase();
+      const comparison = String(condition.comparison ?? (flag(condition.prefix, false) ? 'PREFIX' : 'EQUALS')).toUpperCase();
       if (comparison === 'PREFIX') return namespace.startsWith(ns);
       if (comparison === 'SUFFIX') return namespace.endsWith(ns);
       return namespace === ns;
