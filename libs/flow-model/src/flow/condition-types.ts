@@ -28,7 +28,7 @@ export const EXECUTION_FLOW_CONDITION = condition('ExecutionFlow', 'ExecutionFlo
 export const EXECUTION_NAMESPACE_CONDITION = condition('ExecutionNamespace', 'ExecutionNamespaceCondition', {
   namespace: prop.string(),
   comparison: prop.enumOf(['EQUALS', 'PREFIX', 'SUFFIX']).optional(),
-  prefix: prop.boolean({ expressions: false }).optional(),
+  prefix: prop.boolean().optional(),
 });
 export const EXECUTION_LABELS_CONDITION = condition('ExecutionLabels', 'ExecutionLabelsCondition', { labels: prop.any() });
 export const EXECUTION_OUTPUTS_CONDITION = condition('ExecutionOutputs', 'ExecutionOutputsCondition', { expression: prop.string() });
