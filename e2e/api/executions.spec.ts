@@ -69,8 +69,9 @@ triggers:
   - id: hook-outputs
     type: io.kestra.plugin.core.trigger.Webhook
     key: hook-outputs
-    wait: true
-    returnOutputs: true
+    # The texts, as Kestra reads them too: the webhook reads both as written.
+    wait: "true"
+    returnOutputs: "true"
     inputs:
       name: "{{ trigger.body.who }}"
   - id: hook-if

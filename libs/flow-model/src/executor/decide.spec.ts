@@ -81,6 +81,20 @@ describe('decide: task end states', () => {
     expect(warn.run1('boom').state.current).toBe('WARNING');
     expect(warn.state).toBe('WARNING');
   });
+
+  it('reads allowFailure, allowWarning and disabled given as the texts "true"/"false", as Kestra does', () => {
+    const warn = new Simulation(flow(`tasks:\n  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\n    allowFailure: "true"\n${log('next')}`)).run();
+    expect(warn.run1('boom').state.current).toBe('WARNING');
+    expect(warn.order()).toEqual(['boom', 'next']);
+    const ok = new Simulation(flow(`tasks:\n  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\n    allowFailure: "true"\n    allowWarning: "true"\n`)).run();
+    expect(ok.run1('boom').state.current).toBe('SUCCESS');
+    const failed = new Simulation(flow(`tasks:\n  - id: boom\n    type: io.kestra.plugin.core.execution.Fail\n    allowFailure: "false"\n`)).run();
+    expect(failed.state).toBe('FAILED');
+    const skipped = new Simulation(flow(`tasks:\n${log('a')}  - id: off\n    type: io.kestra.plugin.core.log.Log\n    message: x\n    disabled: "true"\n${log('b')}`)).run();
+    expect(skipped.runs('off')).toHaveLength(0);
+    const kept = new Simulation(flow(`tasks:\n  - id: on\n    type: io.kestra.plugin.core.log.Log\n    message: x\n    disabled: "false"\n`)).run();
+    expect(kept.order()).toEqual(['on']);
+  });
 });
 
 describe('decide: retries, pauses, kills and duplicates', () => {
@@ -103,6 +117,13 @@ describe('decide: retries, pauses, kills and duplicates', () => {
     expect(sim.run1('flaky').attempts).toHaveLength(2);
     expect(sim.run1('flaky').state.current).toBe('WARNING');
     expect(sim.state).toBe('WARNING');
+  });
+
+  it('warningOnRetry given as the text "false" leaves a success after retries SUCCESS', () => {
+    let calls = 0;
+    const sim = new Simulation(retrying('      warningOnRetry: "false"\n'), { answer: () => ({ state: ++calls < 2 ? 'FAILED' : 'SUCCESS' }) }).run();
+    expect(sim.run1('flaky').attempts).toHaveLength(2);
+    expect(sim.run1('flaky').state.current).toBe('SUCCESS');
   });
 
   it('records the metrics of each result on the attempt it ends, attempt by attempt', () => {

@@ -17,6 +17,7 @@ import { isTruthy } from './is-truthy.js';
 import { mergeLabelLists } from './label-lists.js';
 import { assertionViolations, hasLabels, hasSla, maxDurationViolation, slaDeadlines, type SlaViolation } from './sla.js';
 import { enabled, tasksOf } from './task-lists.js';
+import { flag } from '../flow/flag.js';
 
 export type { DecideInput, Decision } from './decision-context.js';
 
@@ -218,7 +219,7 @@ class Decider {
       return;
     }
     let final: StateType = event.state;
-    if (final === 'SUCCESS' && event.attempt > 1 && task && ctx.retryPolicy(task, run)?.warningOnRetry) final = 'WARNING';
+    if (final === 'SUCCESS' && event.attempt > 1 && task && flag(ctx.retryPolicy(task, run)?.warningOnRetry, false)) final = 'WARNING';
     ctx.finishRun(next, final);
   }
 

@@ -16,6 +16,7 @@ import { executionMetadata, retryExecutionOf } from './retry-execution.js';
 import { indexRun, keepRunIndex, runKey, takeRunIndex, type LoopProgress, type RunIndex } from './run-index.js';
 import { outputsVariable, runVariables } from './run-variables.js';
 import { enabled, tasksByIdOf } from './task-lists.js';
+import { flag } from '../flow/flag.js';
 
 export interface DecideInput {
   flow: Flow;
@@ -287,8 +288,8 @@ export class DecisionContext implements FlowableContext {
   finishRun(run: TaskRun, state: StateType): TaskRun {
     const task = this.taskOf(run);
     let final = state;
-    if (final === 'FAILED' && task?.allowFailure === true) final = 'WARNING';
-    if (final === 'WARNING' && task?.allowWarning === true) final = 'SUCCESS';
+    if (final === 'FAILED' && flag(task?.allowFailure, false)) final = 'WARNING';
+    if (final === 'WARNING' && flag(task?.allowWarning, false)) final = 'SUCCESS';
     const attempts = run.attempts.map((a, i) =>
       i === run.attempts.length - 1 && !isTerminated(a.state.current) ? { ...a, state: withState(a.state, final === 'SKIPPED' ? 'SKIPPED' : stateForAttempt(state), this.now) } : a,
     );

@@ -35,6 +35,11 @@ describe('matchFlowTriggers', () => {
     expect(result.failures[0]!.error.message).toMatch(/DayWeek/);
   });
 
+  it('does not fire a trigger disabled as the text "true", and fires one with "false"', () => {
+    expect(fired(downstream({ disabled: 'true' }), ended('upstream')).matches).toEqual([]);
+    expect(fired(downstream({ disabled: 'false' }), ended('upstream')).matches).toHaveLength(1);
+  });
+
   it('does not fire a trigger disabled through the API', () => {
     const flow = downstream({});
     expect(fired(flow, ended('upstream')).matches).toHaveLength(1);

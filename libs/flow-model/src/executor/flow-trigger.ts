@@ -8,6 +8,7 @@ import { conditionWindowAt, isWindowOpen, type TimeWindowSpec } from './precondi
 import { labelsMap } from './run-variables.js';
 import { triggerLabels } from './trigger-labels.js';
 import { conditionHolds, isMultipleCondition, type ConditionContext } from './trigger-condition.js';
+import { flag } from '../flow/flag.js';
 
 const FLOW_TRIGGER_TYPES = new Set(['io.kestra.plugin.core.trigger.Flow', 'io.kestra.core.models.triggers.types.Flow']);
 
@@ -68,7 +69,7 @@ export function matchFlowTriggers(candidates: Flow[], ended: Execution, endedVar
   for (const flow of candidates) {
     if (flow.disabled || (flow.namespace === ended.namespace && flow.id === ended.flowId)) continue;
     for (const trigger of flow.triggers) {
-      if (!isFlowTrigger(trigger) || trigger.disabled || options.isDisabled?.(flow, trigger)) continue;
+      if (!isFlowTrigger(trigger) || flag(trigger.disabled, false) || options.isDisabled?.(flow, trigger)) continue;
       try {
         if (!triggerHolds(flow, trigger, ctx, options, result.conditionWindows)) continue;
       } catch (error) {

@@ -1,6 +1,7 @@
 import type { Flow, Task } from '../flow/flow.js';
 import { flowableKind } from './flowable-kind.js';
 import { forEachItemSubtasks } from './for-each-item-subtasks.js';
+import { flag } from '../flow/flag.js';
 
 const taskIndexes = new WeakMap<Flow, Map<string, Task>>();
 
@@ -52,7 +53,7 @@ const enabledLists = new WeakMap<Task[], Task[]>();
 export function enabled(tasks: Task[]): Task[] {
   let list = enabledLists.get(tasks);
   if (!list) {
-    list = tasks.filter((t) => t.disabled !== true);
+    list = tasks.filter((t) => !flag(t.disabled, false));
     enabledLists.set(tasks, list);
   }
   return list;

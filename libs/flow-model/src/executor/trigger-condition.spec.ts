@@ -20,6 +20,19 @@ function holds(condition: Condition, ctx: ConditionContext): boolean {
 }
 
 describe('trigger conditions', () => {
+  it('ExecutionNamespace reads prefix given as the text "true" or "false", as Kestra does', () => {
+    const ctx = { execution: execution({ namespace: 'company.team.sales' }), variables: {} };
+    expect(holds({ type: `${CORE}.ExecutionNamespace`, namespace: 'company', prefix: 'true' }, ctx)).toBe(true);
+    expect(holds({ type: `${CORE}.ExecutionNamespace`, namespace: 'company', prefix: 'false' }, ctx)).toBe(false);
+  });
+
+  it('ExecutionNamespace renders prefix, a property Kestra renders, and refuses what is not true or false', () => {
+    const ctx = { execution: execution({ namespace: 'company.team.sales' }), variables: { vars: { byPrefix: true } } };
+    expect(holds({ type: `${CORE}.ExecutionNamespace`, namespace: 'company', prefix: '{{ vars.byPrefix }}' }, ctx)).toBe(true);
+    expect(holds({ type: `${CORE}.ExecutionNamespace`, namespace: 'company', prefix: '{{ not vars.byPrefix }}' }, ctx)).toBe(false);
+    expect(() => holds({ type: `${CORE}.ExecutionNamespace`, namespace: 'company', prefix: '{{ "yes" }}' }, ctx)).toThrow(/prefix must be true or false but rendered 'yes'/);
+  });
+
   it('DayWeek compares the day of the date in the offset it is written with', () => {
     const monday = { type: `${CORE}.DayWeek`, dayOfWeek: 'MONDAY' };
     expect(holds(monday, scheduled('2026-03-02T10:00:00Z'))).toBe(true);

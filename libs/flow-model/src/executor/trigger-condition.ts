@@ -5,6 +5,7 @@ import { evaluateExpression, renderTemplate, type RenderOptions } from '../expre
 import { isTruthy } from './is-truthy.js';
 import { isPublicHoliday } from './public-holiday.js';
 import { labelsMap } from './run-variables.js';
+import { flag } from '../flow/flag.js';
 
 /** What a condition is evaluated against: the ended execution of a Flow trigger, or a Schedule's dates in `variables.trigger`. */
 export interface ConditionContext {
@@ -76,7 +77,7 @@ function evaluate(condition: Condition, ctx: ConditionContext): boolean {
     case 'ExecutionNamespace': {
       const namespace = requireExecution(name, ended).namespace;
       const ns = String(condition.namespace ?? '');
-      const comparison = String(condition.comparison ?? (condition.prefix === true ? 'PREFIX' : 'EQUALS')).toUpperCase();
+      const comparison = String(condition.comparison ?? (renderedFlag(name, 'prefix', condition.prefix, ctx) ? 'PREFIX' : 'EQUALS')).toUpperCase();
       if (comparison === 'PREFIX') return namespace.startsWith(ns);
       if (comparison === 'SUFFIX') return namespace.endsWith(ns);
       return namespace === ns;
@@ -136,6 +137,15 @@ function evaluate(condition: Condition, ctx: ConditionContext): boolean {
     default:
       throw new ConditionEvaluationError(name, 'is not evaluated on its own');
   }
+}
+
+/** A Property<Boolean> in Kestra (ExecutionNamespace.prefix): rendered, then true/false or refused by name. */
+function renderedFlag(name: string, property: string, value: unknown, ctx: ConditionContext): boolean {
+  const text = typeof value === 'string' ? renderTemplate(value, ctx.variables, ctx.render).trim() : value;
+  if (text !== undefined && text !== null && text !== true && text !== false && text !== 'true' && text !== 'false') {
+    throw new ConditionEvaluationError(name, `${property} must be true or false but rendered '${String(text)}'`);
+  }
+  return flag(text, false);
 }
 
 function requireExecution(name: string, execution: Execution | undefined): Execution {

@@ -13,6 +13,8 @@ interface Row {
   property: string;
   value?: string;
   status: 'supported' | 'refused';
+  /** The status cell starts `supported, no expression`: the property is read as written. */
+  literal: boolean;
 }
 
 function tableRows(): Row[] {
@@ -29,7 +31,7 @@ function tableRows(): Row[] {
       const [scope, property, status] = line.split('|').slice(1).map((cell) => cell.trim());
       const [name, value] = property!.replace(/`/g, '').split(': ');
       if (!status!.startsWith('supported') && status !== 'refused') throw new Error(`unknown status '${status}' in row: ${line}`);
-      return { scope: scope!, property: name!, value, status: status!.startsWith('supported') ? 'supported' : 'refused' };
+      return { scope: scope!, property: name!, value, status: status!.startsWith('supported') ? 'supported' : 'refused', literal: status!.startsWith('supported, no expression') };
     });
 }
 
@@ -91,6 +93,14 @@ describe('the property table of docs/flows.md', () => {
     const known = new Set(propertyCatalog().flatMap(({ scope, properties }) => Object.keys(properties).map((name) => `${scope} ${name}`)));
     expect([...known].filter((key) => !documented.has(key))).toEqual([]);
     expect([...documented].filter((key) => !known.has(key))).toEqual([]);
+  });
+
+  it('says which properties take no expression, and no other', () => {
+    const documented = rows.filter((row) => !row.value && row.literal).map((row) => `${row.scope} ${row.property}`);
+    const known = propertyCatalog().flatMap(({ scope, properties }) =>
+      Object.entries(properties).flatMap(([name, spec]) => (spec.expressions === false ? [`${scope} ${name}`] : [])),
+    );
+    expect(documented.sort()).toEqual(known.sort());
   });
 
   it('lists every refused value', () => {

@@ -21,7 +21,7 @@ export const FLOW_PROPERTIES = declaredProperties(
     taskDefaults: prop.list().describe("Kestra's older name for pluginDefaults.").optional(),
     retry: prop.map().optional(),
     timeout: prop.duration().optional(),
-    disabled: prop.boolean().optional(),
+    disabled: prop.boolean({ expressions: false }).optional(),
     concurrency: prop.map().optional(),
     sla: prop.list().optional(),
   },
@@ -43,7 +43,7 @@ export const COMMON_RETRY_PROPERTIES = declaredProperties({
   type: prop.string(),
   maxAttempt: prop.integer().optional(),
   maxDuration: prop.duration().optional(),
-  warningOnRetry: prop.boolean().optional(),
+  warningOnRetry: prop.boolean({ expressions: false }).optional(),
   behavior: prop.enumOf(['RETRY_FAILED_TASK', 'CREATE_NEW_EXECUTION']).optional(),
 });
 export const OUTPUT_PROPERTIES = declaredProperties({
@@ -52,9 +52,9 @@ export const OUTPUT_PROPERTIES = declaredProperties({
   value: prop.any(),
   description: prop.string().optional(),
   displayName: prop.string().optional(),
-  required: prop.boolean().optional(),
+  required: prop.boolean({ expressions: false }).optional(),
 });
-export const PLUGIN_DEFAULT_PROPERTIES = declaredProperties({ type: prop.string(), forced: prop.boolean().optional(), values: prop.map() });
+export const PLUGIN_DEFAULT_PROPERTIES = declaredProperties({ type: prop.string(), forced: prop.boolean({ expressions: false }).optional(), values: prop.map() });
 export const CONCURRENCY_PROPERTIES = declaredProperties({
   limit: prop.integer(),
   behavior: prop.enumOf(['QUEUE', 'CANCEL', 'FAIL']).optional(),

@@ -44,17 +44,20 @@ export interface Label {
   value: string;
 }
 
+/** A boolean as the source wrote it (Kestra's Jackson reads the texts too): read it with `flag()`. */
+export type Flag = boolean | 'true' | 'false';
+
 /** Any task: `id`, `type` and the type's own properties, which stay unrendered until run time. */
 export interface Task {
   id: string;
   type: string;
   description?: string;
-  disabled?: boolean;
+  disabled?: Flag;
   retry?: RetryPolicy;
   timeout?: string;
   runIf?: string;
-  allowFailure?: boolean;
-  allowWarning?: boolean;
+  allowFailure?: Flag;
+  allowWarning?: Flag;
   errors?: Task[];
   finally?: Task[];
   /** Child tasks of flowable tasks (Sequential, Parallel, ForEach, If.then, ...) are typed by their task definition. */
@@ -85,7 +88,7 @@ export interface FlowOutput {
 export interface Trigger {
   id: string;
   type: string;
-  disabled?: boolean;
+  disabled?: Flag;
   conditions?: Condition[];
   inputs?: Record<string, unknown>;
   [property: string]: unknown;
@@ -98,7 +101,7 @@ export interface Condition {
 
 export interface PluginDefault {
   type: string;
-  forced?: boolean;
+  forced?: Flag;
   values: Record<string, unknown>;
 }
 
@@ -106,7 +109,7 @@ export interface RetryPolicy {
   type: 'constant' | 'exponential' | 'random';
   maxAttempt?: number;
   maxDuration?: string;
-  warningOnRetry?: boolean;
+  warningOnRetry?: Flag;
   behavior?: 'RETRY_FAILED_TASK' | 'CREATE_NEW_EXECUTION';
   /** constant and exponential */
   interval?: string;

@@ -6,6 +6,7 @@ export { nextScheduledDate, zonedDateProblem } from './schedule-dates.js';
 export { formatPath, type FlowPath, type PathSegment } from './flow-path.js';
 export { acceptedProperties, type PluginDefinition, type PropertiesOf, type PropertySpec, type PropertyType } from './plugin-definition.js';
 export { prop, propertyKind, type Present, type PropertyKind } from './property-schema.js';
+export { flag } from './flag.js';
 export * from './task-types.js';
 export * from './trigger-types.js';
 export * from './condition-types.js';

@@ -10,7 +10,7 @@ export const COMMON_INPUT_PROPERTIES = declaredProperties({
   description: prop.string().optional(),
   displayName: prop.string().optional(),
   dependsOn: prop.map().optional(),
-  required: prop.boolean().optional(),
+  required: prop.boolean({ expressions: false }).optional(),
   defaults: prop.any().optional(),
   prefill: prop.any().optional(),
 });
@@ -37,7 +37,7 @@ export const INPUT_TYPE_PROPERTIES: Readonly<Record<InputType, Pick<PluginDefini
   SELECT: declaredProperties({
     values: prop.list().optional(),
     expression: prop.string().optional(),
-    allowCustomValue: prop.boolean().optional(),
+    allowCustomValue: prop.boolean({ expressions: false }).optional(),
     isRadio: prop.boolean().optional(),
     autoSelectFirst: prop.boolean().optional(),
   }),
@@ -46,7 +46,7 @@ export const INPUT_TYPE_PROPERTIES: Readonly<Record<InputType, Pick<PluginDefini
     options: prop.list().optional(),
     expression: prop.string().optional(),
     itemType: prop.string().optional(),
-    allowCustomValue: prop.boolean().optional(),
+    allowCustomValue: prop.boolean({ expressions: false }).optional(),
     autoSelectFirst: prop.boolean().optional(),
   }),
   ARRAY: declaredProperties({ itemType: prop.string() }),

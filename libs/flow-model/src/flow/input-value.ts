@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseDuration, isDuration } from './duration.js';
 import type { FlowInput, InputType } from './flow.js';
 import { isInputType } from './input-types.js';
+import { flag } from './flag.js';
 
 /** Why one input value was refused; the caller adds which input it was. */
 export class InputValueError extends Error {
@@ -177,7 +178,7 @@ function checkRange<T, K extends number | string>(
 
 function checkAllowed(input: FlowInput, values: unknown[]): void {
   const allowed = Array.isArray(input.values) ? input.values : Array.isArray(input.options) ? input.options : undefined;
-  if (!allowed || input.allowCustomValue === true) return;
+  if (!allowed || flag(input.allowCustomValue, false)) return;
   const allowedText = allowed.map(String);
   for (const value of values) {
     if (!allowedText.includes(String(value))) {

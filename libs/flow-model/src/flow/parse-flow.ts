@@ -4,6 +4,7 @@ import { formatPath } from './flow-path.js';
 import { collectFlowViolations } from './validate-flow.js';
 import { FlowValidationError, type Violation } from './violation.js';
 import { YamlPositions } from './yaml-positions.js';
+import { flag } from './flag.js';
 
 export interface ParseFlowOptions {
   /** Shown in violation messages (`<file>:<line>:<column>: ...`). */
@@ -72,7 +73,7 @@ export function toFlow(raw: Record<string, unknown>, source?: string): Flow {
     outputs: list<FlowOutput>(raw.outputs),
     triggers: list<Trigger>(raw.triggers),
     pluginDefaults: [...list<PluginDefault>(raw.pluginDefaults), ...list<PluginDefault>(raw.taskDefaults)],
-    disabled: raw.disabled === true || raw.disabled === 'true',
+    disabled: flag(raw.disabled, false),
   };
   if (raw.revision != null) flow.revision = Number(raw.revision);
   if (typeof raw.description === 'string') flow.description = raw.description;
@@ -121,7 +122,7 @@ function toInput(raw: Record<string, unknown>): FlowInput {
     id: String(raw.id ?? name),
     type: raw.type as FlowInput['type'],
     // Kestra: every input is required unless it says otherwise; a default satisfies it.
-    required: raw.required === undefined || raw.required === null ? true : raw.required === true || raw.required === 'true',
+    required: flag(raw.required, true),
   };
 }
 

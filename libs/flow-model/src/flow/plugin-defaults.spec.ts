@@ -15,6 +15,11 @@ describe('applyPluginDefaults', () => {
     expect(task.message).toBe('forced');
   });
 
+  it('reads forced given as the text "true" or "false", as Kestra does', () => {
+    expect(applyPluginDefaults(log, [{ type: 'io.kestra.plugin.core.log.Log', forced: 'true', values: { message: 'forced' } }]).message).toBe('forced');
+    expect(applyPluginDefaults(log, [{ type: 'io.kestra.plugin.core.log.Log', forced: 'false', values: { message: 'default' } }]).message).toBe('mine');
+  });
+
   it('matches by package prefix but not by a partial segment', () => {
     expect(applyPluginDefaults(log, [{ type: 'io.kestra.plugin.core.log', values: { level: 'DEBUG' } }]).level).toBe('DEBUG');
     expect(applyPluginDefaults(log, [{ type: 'io.kestra.plugin.core.lo', values: { level: 'DEBUG' } }]).level).toBeUndefined();

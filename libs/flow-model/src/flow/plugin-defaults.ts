@@ -1,5 +1,6 @@
 import type { PluginDefault, Task } from './flow.js';
 import { resolveTaskType } from './task-types.js';
+import { flag } from './flag.js';
 
 /**
  * Returns the task with the matching plugin defaults merged in (the task itself is not changed).
@@ -13,8 +14,8 @@ export function applyPluginDefaults(task: Task, defaults: readonly PluginDefault
   const matching = defaults.filter((d) => matches(d.type, task.type));
   if (matching.length === 0) return task;
   let result: Record<string, unknown> = { ...task };
-  for (const d of matching.filter((d) => !d.forced)) result = deepMerge(d.values ?? {}, result);
-  for (const d of matching.filter((d) => d.forced)) result = deepMerge(result, d.values ?? {});
+  for (const d of matching.filter((d) => !flag(d.forced, false))) result = deepMerge(d.values ?? {}, result);
+  for (const d of matching.filter((d) => flag(d.forced, false))) result = deepMerge(result, d.values ?? {});
   return { ...result, id: task.id, type: task.type } as Task;
 }
 

@@ -16,6 +16,8 @@ export interface PropertySpec {
   refused?: string;
   /** Values of a `string` property that Osprey refuses although Kestra allows them, each with why. */
   refusedValues?: Readonly<Record<string, string>>;
+  /** Set on a property read as written: it takes no expression. */
+  expressions?: false;
 }
 
 /** Properties Kestra defines that Osprey refuses, each with why: they are in no schema, so validation names them. */
@@ -56,8 +58,14 @@ export function declaredProperties<S extends z.ZodRawShape>(
 export function propertySpecs(shape: z.ZodRawShape, refused: RefusedProperties = {}): Record<string, PropertySpec> {
   const result: Record<string, PropertySpec> = {};
   for (const [name, schema] of Object.entries(shape)) {
-    const { type, required, values, refusedValues } = propertyKind(schema as z.ZodType);
-    result[name] = { type, ...(required ? { required } : {}), ...(values ? { values } : {}), ...(refusedValues ? { refusedValues } : {}) };
+    const { type, required, values, refusedValues, expressions } = propertyKind(schema as z.ZodType);
+    result[name] = {
+      type,
+      ...(required ? { required } : {}),
+      ...(values ? { values } : {}),
+      ...(refusedValues ? { refusedValues } : {}),
+      ...(expressions === false ? { expressions } : {}),
+    };
   }
   for (const [name, reason] of Object.entries(refused)) result[name] = refusedProperty(reason);
   return result;

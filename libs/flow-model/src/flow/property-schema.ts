@@ -32,6 +32,8 @@ export interface PropertyKind {
   values?: readonly string[];
   /** Values Kestra allows that Osprey refuses, each with why. */
   refusedValues?: Readonly<Record<string, string>>;
+  /** Set on a boolean Osprey reads as written (never rendered): an expression in its place is refused. */
+  expressions?: false;
 }
 
 /** The kind of each property schema, inherited by the clones `.describe()` and `.meta()` make. */
@@ -139,10 +141,21 @@ function integer() {
   return kind(z.union([z.number({ error }).int({ error }), integral, expression(error)], { error }), { type: 'integer' });
 }
 
-function boolean() {
+/** true or false, or the texts 'true'/'false' (read with {@link flag}); an expression too unless it is read as written. */
+function boolean(rule: ExpressionRule = {}) {
   const error = expected('a boolean');
+  if (rule.expressions === false) {
+    const literal: ErrorMessage = (issue) =>
+      typeof issue.input === 'string' && EXPRESSION_PATTERN.test(issue.input)
+        ? `expected true or false but got ${describeValue(issue.input)}: Osprey reads this property as written, so it takes no expression`
+        : error(issue);
+    return kind(z.union([z.boolean({ error: literal }), z.enum(['true', 'false'], { error: literal })], { error: literal }), { type: 'boolean', expressions: false }, LITERAL_BOOLEAN);
+  }
   return kind(z.union([z.boolean({ error }), z.enum(['true', 'false'], { error }), expression(error)], { error }), { type: 'boolean' });
 }
+
+/** The description of a boolean read as written: the docs tables show it. */
+export const LITERAL_BOOLEAN = 'true or false (no expression).';
 
 /** An ISO-8601 duration such as PT30S (Java's Duration.parse grammar), or an expression. */
 function duration() {

@@ -215,6 +215,11 @@ describe('resolveInputs', () => {
     ]);
   });
 
+  it('reads allowCustomValue given as the text "true", as Kestra does', () => {
+    const flow = flowWith({ id: 'custom', type: 'SELECT', values: ['A'], allowCustomValue: 'true' });
+    expect(resolveInputs(flow, { custom: 'Z' })).toEqual({ custom: 'Z' });
+  });
+
   it('parses ARRAY items with their itemType', () => {
     const flow = flowWith({ id: 'a', type: 'ARRAY', itemType: 'INT' });
     expect(resolveInputs(flow, { a: '[1, "2"]' }).a).toEqual([1, 2]);

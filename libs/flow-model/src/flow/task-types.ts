@@ -18,12 +18,12 @@ export const COMMON_TASK_SHAPE = {
   id: prop.string().describe('Identifier, unique in the flow.'),
   type: prop.string().describe('The plugin type, e.g. io.kestra.plugin.core.log.Log.'),
   description: prop.string().describe('Free text; Markdown in the UI.').optional(),
-  disabled: prop.boolean().describe('A disabled task does not run.').optional(),
+  disabled: prop.boolean({ expressions: false }).describe('A disabled task does not run.').optional(),
   retry: prop.map().describe('Retry policy: type constant, exponential or random, with maxAttempt or maxDuration.').optional(),
   timeout: prop.duration().describe('Longest run time, as an ISO-8601 duration (PT30S, PT5M).').optional(),
   runIf: prop.string().describe('Expression; the task runs only when it is true.').optional(),
-  allowFailure: prop.boolean().describe('A failure of this task does not fail the execution (WARNING instead).').optional(),
-  allowWarning: prop.boolean().describe('A WARNING of this task counts as SUCCESS.').optional(),
+  allowFailure: prop.boolean({ expressions: false }).describe('A failure of this task does not fail the execution (WARNING instead).').optional(),
+  allowWarning: prop.boolean({ expressions: false }).describe('A WARNING of this task counts as SUCCESS.').optional(),
   errors: prop.tasks({ allowEmpty: true }).describe('Tasks run when a task of this scope fails.').optional(),
   finally: prop.tasks({ allowEmpty: true }).describe('Tasks run at the end of this scope, whatever its state.').optional(),
   logLevel: prop.enumOf(LOG_LEVELS).describe('Lowest level of the logs kept.').optional(),
@@ -703,9 +703,9 @@ export const SUBFLOW_TASK = task(
     // Each input value is rendered, the map itself is not: an expression in place of the map is refused.
     inputs: prop.map(undefined, { expressions: false }).optional(),
     labels: prop.any().optional(),
-    wait: prop.boolean().optional(),
-    transmitFailed: prop.boolean().optional(),
-    inheritLabels: prop.boolean().optional(),
+    wait: prop.boolean({ expressions: false }).optional(),
+    transmitFailed: prop.boolean({ expressions: false }).optional(),
+    inheritLabels: prop.boolean({ expressions: false }).optional(),
     outputs: prop.map().optional(),
     restartBehavior: prop.enumOf(['NEW_EXECUTION', 'RETRY_FAILED'], { RETRY_FAILED: 'a restarted Subflow task always starts a new execution of the subflow' }).optional(),
   },
@@ -739,9 +739,9 @@ export const FOR_EACH_ITEM_TASK = task(
     // Rendered once per batch, with `taskrun.items` (the batch file's URI) and `taskrun.iteration` (from 1).
     inputs: prop.map(undefined, { expressions: false }).optional(),
     labels: prop.any().optional(),
-    wait: prop.boolean().optional(),
-    transmitFailed: prop.boolean().optional(),
-    inheritLabels: prop.boolean().optional(),
+    wait: prop.boolean({ expressions: false }).optional(),
+    transmitFailed: prop.boolean({ expressions: false }).optional(),
+    inheritLabels: prop.boolean({ expressions: false }).optional(),
   },
   {
     refused: {
@@ -765,9 +765,9 @@ export const FOR_EACH_ITEM_EXECUTABLE_TASK = task('flowable', `${CORE}.flow.ForE
   revision: prop.integer().optional(),
   inputs: prop.map(undefined, { expressions: false }).optional(),
   labels: prop.any().optional(),
-  wait: prop.boolean().optional(),
-  transmitFailed: prop.boolean().optional(),
-  inheritLabels: prop.boolean().optional(),
+  wait: prop.boolean({ expressions: false }).optional(),
+  transmitFailed: prop.boolean({ expressions: false }).optional(),
+  inheritLabels: prop.boolean({ expressions: false }).optional(),
 });
 export const FOR_EACH_ITEM_MERGE_TASK = task('runnable', `${CORE}.flow.ForEachItem$ForEachItemMergeOutputs`, [], {});
 export const PAUSE_TASK = task('flowable', `${CORE}.flow.Pause`, [`${LEGACY}.flows.Pause`], {

@@ -9,7 +9,7 @@ export const COMMON_TRIGGER_SHAPE = {
   id: prop.string().describe('Identifier, unique among the flow\'s triggers.'),
   type: prop.string().describe('The plugin type, e.g. io.kestra.plugin.core.trigger.Schedule.'),
   description: prop.string().describe('Free text; Markdown in the UI.').optional(),
-  disabled: prop.boolean().describe('A disabled trigger does not fire.').optional(),
+  disabled: prop.boolean({ expressions: false }).describe('A disabled trigger does not fire.').optional(),
   conditions: prop.conditions().describe('Conditions that must all be true for the trigger to fire.').optional(),
   labels: prop.any().describe('Labels added to the executions it starts.').optional(),
 };
@@ -35,7 +35,7 @@ const LEGACY = 'io.kestra.core.models.triggers.types';
 
 export const SCHEDULE_TRIGGER = trigger(`${CORE}.Schedule`, [`${LEGACY}.Schedule`], {
   cron: prop.string().describe('Cron expression (5 fields, 6 with withSeconds) or a nickname such as @daily.'),
-  withSeconds: prop.boolean().optional(),
+  withSeconds: prop.boolean({ expressions: false }).optional(),
   timezone: prop.string().optional(),
   backfill: prop.map().optional(),
   inputs: prop.map().optional(),
@@ -59,8 +59,8 @@ export const FLOW_TRIGGER = trigger(`${CORE}.Flow`, [`${LEGACY}.Flow`], {
 export const WEBHOOK_TRIGGER = trigger(`${CORE}.Webhook`, [`${LEGACY}.Webhook`], {
   key: prop.string(),
   inputs: prop.map().optional(),
-  wait: prop.boolean().optional(),
-  returnOutputs: prop.boolean().optional(),
+  wait: prop.boolean({ expressions: false }).optional(),
+  returnOutputs: prop.boolean({ expressions: false }).optional(),
 });
 
 /** Every trigger type Osprey supports, by canonical name. */

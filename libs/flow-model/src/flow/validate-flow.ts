@@ -28,6 +28,7 @@ import { isTemplate } from './template-text.js';
 import { COMMON_TRIGGER_PROPERTIES, COMMON_TRIGGER_REFUSED, COMMON_TRIGGER_SHAPE, resolveTriggerType } from './trigger-types.js';
 import { resolveConditionType } from './condition-types.js';
 import { checkTriggerSemantics, type TriggerCheckOptions } from './trigger-checks.js';
+import { flag } from './flag.js';
 
 // storage.Split cuts a file by exactly one of these.
 const SPLIT_RULES = ['bytes', 'partitions', 'rows'] as const;
@@ -495,7 +496,7 @@ class FlowChecker {
     this.checkTimezone(trigger, path);
     const cron = trigger.cron;
     if (typeof cron === 'string') {
-      const problem = cronProblem(cron, trigger.withSeconds === true || trigger.withSeconds === 'true');
+      const problem = cronProblem(cron, flag(trigger.withSeconds, false));
       if (problem) this.report([...path, 'cron'], problem);
     }
     if (isMap(trigger.backfill)) {

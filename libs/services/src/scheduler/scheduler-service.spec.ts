@@ -226,6 +226,14 @@ describe('SchedulerService on the embedded backend', () => {
     expect(await fired()).toEqual([]);
   });
 
+  it('fires a trigger whose disabled is the text "false", as Kestra reads it', async () => {
+    await deploy(`  - id: on\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "* * * * *"\n    disabled: "false"\n`);
+    const s = scheduler();
+    await s.tick(new Date('2026-03-02T10:00:30Z'));
+    await s.tick(new Date('2026-03-02T10:01:00.200Z'));
+    expect(await fired()).toEqual(['2026-03-02T10:01:00.000Z']);
+  });
+
   it('honours a disable from the API, and skips what it missed once enabled again', async () => {
     await deploy(`  - id: hourly\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "0 * * * *"\n`);
     const s = scheduler();

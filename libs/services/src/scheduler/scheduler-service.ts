@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { isTooLate, nextScheduledDate, scheduleOccurrenceHolds, triggerLabels, type Flow, type Label, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
+import { flag, isTooLate, nextScheduledDate, scheduleOccurrenceHolds, triggerLabels, type Flow, type Label, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
 import type { BroadcastMessage } from '@osprey/queue';
 import type { Repository, TriggerState } from '@osprey/repository';
 import { idFrom, newId, type Logger } from '@osprey/server';
@@ -106,7 +106,7 @@ export class SchedulerService {
       backfill = at && at.getTime() <= end ? { ...backfill, current: at.toISOString() } : undefined;
     }
     next = this.skipMissed(trigger, next, now);
-    while (next && next.getTime() <= now.getTime() && fired < MAX_FIRES_PER_TICK && !state.disabled && !trigger.disabled) {
+    while (next && next.getTime() <= now.getTime() && fired < MAX_FIRES_PER_TICK && !state.disabled && !flag(trigger.disabled, false)) {
       const following = nextFireDate(trigger, next);
       if (isTooLate(trigger, next, now)) {
         this.logger.info({ namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id, date: next.toISOString() }, 'schedule skipped: later than its lateMaximumDelay');
@@ -231,7 +231,7 @@ export class SchedulerService {
           flowId: flow.id,
           triggerId: trigger.id,
           ...initialSchedule(trigger, now),
-          disabled: trigger.disabled === true,
+          disabled: flag(trigger.disabled, false),
           updated: now.toISOString(),
         });
       }

@@ -1,4 +1,4 @@
-import type { Label, Trigger } from '@osprey/flow-model';
+import { flag, type Label, type Trigger } from '@osprey/flow-model';
 import type { BroadcastQueue } from '@osprey/queue';
 import { NotFoundError, type Repository, type TriggerState } from '@osprey/repository';
 import { ExecutionConflictError } from '../executions/execution-conflict-error.js';
@@ -100,7 +100,7 @@ export class TriggerCommands {
   }
 
   private initial(key: TriggerKey, trigger: Trigger, now: Date): TriggerState {
-    const state: TriggerState = { ...key, disabled: trigger.disabled === true, updated: now.toISOString() };
+    const state: TriggerState = { ...key, disabled: flag(trigger.disabled, false), updated: now.toISOString() };
     if (isScheduleTrigger(trigger)) state.nextDate = nextFireDate(trigger, now)?.toISOString();
     return state;
   }

@@ -20,7 +20,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { conditionHolds, flowGraph, isTerminated, renderValue, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
+import { conditionHolds, flag, flowGraph, isTerminated, renderValue, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
 import { NotFoundError, REPOSITORY, type Repository } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
 import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
@@ -148,7 +148,7 @@ export class ExecutionsController {
   private async webhook(namespace: string, id: string, key: string, request: HttpRequest, response: StatusResponse) {
     const stored = await this.repository.flows.get(namespace, id);
     if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}`);
-    const trigger = stored.flow.triggers.find((t) => WEBHOOK_TYPES.has(t.type) && !t.disabled && String(t.key) === key);
+    const trigger = stored.flow.triggers.find((t) => WEBHOOK_TYPES.has(t.type) && !flag(t.disabled, false) && String(t.key) === key);
     // A trigger disabled through the triggers API stays disabled here too.
     const state = trigger ? await this.repository.triggers.get(namespace, id, trigger.id) : null;
     if (!trigger || state?.disabled) throw new NotFoundException({ message: `flow ${namespace}.${id} has no enabled webhook trigger with this key` });
@@ -168,12 +168,12 @@ export class ExecutionsController {
       labels: triggerLabels(trigger, context, this.render),
       trigger: { id: trigger.id, type: trigger.type, variables },
     });
-    if (trigger.wait !== true) return executionJson(execution);
+    if (!flag(trigger.wait, false)) return executionJson(execution);
     const ended = await waitForExecutionEnd(execution.id, (executionId) => this.repository.executions.get(executionId), whileClientConnected(request.res));
     // The client went away: nobody reads an answer.
     if (!ended) return undefined;
     response.status(ended.state.current === 'FAILED' ? 500 : 200);
-    return trigger.returnOutputs === true ? (ended.outputs ?? {}) : executionJson(ended);
+    return flag(trigger.returnOutputs, false) ? (ended.outputs ?? {}) : executionJson(ended);
   }
 
   // The routes below come before `executions/:namespace/:id` so that `/{executionId}/restart` is never read as a flow.

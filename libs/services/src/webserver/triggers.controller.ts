@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Trigger } from '@osprey/flow-model';
+import { flag, type Trigger } from '@osprey/flow-model';
 import { matchesFilters, type QueryFilter, type TriggerState, REPOSITORY, type Repository } from '@osprey/repository';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { TriggerCommands, type BackfillRequest, type TriggerKey } from '../triggers/trigger-commands.js';
@@ -161,7 +161,7 @@ export class TriggersController {
     return flows.flatMap((f) =>
       f.flow.triggers.map((trigger) => {
         const state = byKey.get(`${f.namespace}\u0000${f.id}\u0000${trigger.id}`);
-        const context = state ? toContext(state) : { namespace: f.namespace, flowId: f.id, triggerId: trigger.id, disabled: trigger.disabled === true };
+        const context = state ? toContext(state) : { namespace: f.namespace, flowId: f.id, triggerId: trigger.id, disabled: flag(trigger.disabled, false) };
         return { abstractTrigger: trigger, triggerContext: context };
       }),
     );

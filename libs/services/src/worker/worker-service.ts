@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { rm } from 'node:fs/promises';
-import { type ChildTaskResult, flowableKind, isLogRecorded, type LogEntry, type LogLevel, type PropertiesOf, type RenderOptions, type Task, taskLogLevel, type TaskResultEvent, type WorkerJob, WORKING_DIRECTORY_TASK } from '@osprey/flow-model';
+import { type ChildTaskResult, flag, flowableKind, isLogRecorded, type LogEntry, type LogLevel, type PropertiesOf, type RenderOptions, type Task, taskLogLevel, type TaskResultEvent, type WorkerJob, WORKING_DIRECTORY_TASK } from '@osprey/flow-model';
 import type { TaskRegistry } from '@osprey/plugins';
 import { copyNamespaceFiles, TaskFailure, TaskProperties, uploadOutputFiles, writeInputFiles } from '@osprey/plugins';
 import type { ExecutionEventQueue, LeasedJob, WorkerJobQueue } from '@osprey/queue';
@@ -163,7 +163,7 @@ export class WorkerService {
     }
     try {
       for (const child of properties.raw('tasks')) {
-        if (child.disabled) continue;
+        if (flag(child.disabled, false)) continue;
         const startDate = new Date().toISOString();
         const childRunId = newId();
         const variables = {
@@ -177,7 +177,7 @@ export class WorkerService {
           workingDir: folder,
         };
         const result = await this.runTask(job, child, variables, signal, folder, childRunId);
-        const childState = result.state === 'WARNING' && child.allowWarning ? 'SUCCESS' : result.state === 'FAILED' && child.allowFailure ? 'WARNING' : result.state;
+        const childState = result.state === 'WARNING' && flag(child.allowWarning, false) ? 'SUCCESS' : result.state === 'FAILED' && flag(child.allowFailure, false) ? 'WARNING' : result.state;
         children.push({ taskId: child.id, state: childState, outputs: result.outputs, startDate, endDate: new Date().toISOString() });
         if (result.outputs) outputs[child.id] = result.outputs;
         if (childState === 'FAILED' || childState === 'KILLED') {

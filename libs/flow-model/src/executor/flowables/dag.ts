@@ -2,6 +2,7 @@ import { isFailed, isTerminated, type StateType } from '../../execution/state.js
 import { DAG_TASK } from '../../flow/task-types.js';
 import { RUNNING, childScope, type Flowable, type FlowableTask } from './flowable.js';
 import { numberOr } from './task-values.js';
+import { flag } from '../../flow/flag.js';
 
 /**
  * Dag: starts each task once every task it `dependsOn` ended without failure, at most `concurrent` at a time
@@ -24,7 +25,7 @@ export const dagFlowable: Flowable<FlowableTask<typeof DAG_TASK>> = {
       let waiting = false;
       let created = false;
       for (const node of nodes) {
-        if (node.task.disabled) continue;
+        if (flag(node.task.disabled, false)) continue;
         let child = ctx.findRun(node.task.id, scope);
         if (!child) {
           if (failed || active >= limit || isTerminated(ctx.execution.state.current) || !(node.dependsOn ?? []).every(ended)) {

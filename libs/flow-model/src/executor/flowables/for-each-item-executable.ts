@@ -4,6 +4,7 @@ import type { StateType } from '../../execution/state.js';
 import type { SubflowEndedEvent } from '../events.js';
 import { RUNNING, startAgain, type Flowable, type FlowableContext, type FlowableTask } from './flowable.js';
 import { startChild } from './subflow.js';
+import { flag } from '../../flow/flag.js';
 
 type ItemsTask = FlowableTask<typeof FOR_EACH_ITEM_EXECUTABLE_TASK>;
 /** Subflow executions counted by state, as Kestra's `iterations` output. */
@@ -37,7 +38,7 @@ function startBatches(run: TaskRun, task: ItemsTask, ctx: FlowableContext): Task
   // No item, no subflow and no outputs (as Kestra).
   if (batches.length === 0) return ctx.finishRun({ ...run, outputs: undefined, flowable: undefined }, 'SUCCESS');
   const count = batches.length;
-  const iterations: Iterations = task.wait === false ? { RUNNING: count } : { CREATED: count, RUNNING: 0 };
+  const iterations: Iterations = !flag(task.wait, true) ? { RUNNING: count } : { CREATED: count, RUNNING: 0 };
   const progress: Progress = { children: {}, flowOutputs: [] };
   const started = ctx.replace({ ...run, outputs: { numberOfBatches: count, iterations }, flowable: { ...progress } });
   batches.forEach((items, i) => startChild(started, task, ctx, { items: String(items), iteration: i + 1 }));
@@ -47,7 +48,7 @@ function startBatches(run: TaskRun, task: ItemsTask, ctx: FlowableContext): Task
 /** A child exists: it counts as RUNNING (CREATED before); without `wait` it counts as done, and the last one ends the run. */
 export function forEachItemChildStarted(run: TaskRun, task: ItemsTask, childExecutionId: string, iteration: number | undefined, ctx: FlowableContext): void {
   const progress = progressOf(run);
-  const wait = task.wait !== false;
+  const wait = flag(task.wait, true);
   const iterations = moved(iterationsOf(run), wait ? 'CREATED' : 'RUNNING', wait ? 'RUNNING' : 'SUCCESS');
   const next = ctx.replace({
     ...run,
@@ -68,7 +69,7 @@ export function forEachItemChildEnded(event: SubflowEndedEvent, run: TaskRun, ta
   const outputs: Record<string, unknown> = { numberOfBatches: numberOfBatches(next), iterations };
   // The merge run writes them to one file, one line a child in batch order (Kestra keeps them as files per batch).
   if (flowOutputs.length > 0) outputs.flowOutputs = [...flowOutputs].sort((a, b) => a[0] - b[0]).map(([, values]) => values);
-  ctx.finishRun({ ...next, outputs }, task.transmitFailed === false ? 'SUCCESS' : worstOf(iterations));
+  ctx.finishRun({ ...next, outputs }, flag(task.transmitFailed, true) ? worstOf(iterations) : 'SUCCESS');
 }
 
 function progressOf(run: TaskRun): Progress {

@@ -85,6 +85,15 @@ describe('ForEachItem flowable', () => {
     expect(sim.state).toBe('SUCCESS');
   });
 
+  it('reads wait and transmitFailed given as the texts "true"/"false", as Kestra does', () => {
+    const free = new Simulation(parent('    wait: "false"\n'), { answer: workers(3), subflow: () => 'hold' }).run();
+    expect(starts(free).every((r) => r.wait === false)).toBe(true);
+    expect(free.run1('each_items').outputs).toEqual({ numberOfBatches: 3, iterations: { RUNNING: 0, SUCCESS: 3 } });
+    expect(free.state).toBe('SUCCESS');
+    const tolerant = new Simulation(parent('    transmitFailed: "false"\n'), { answer: workers(2), subflow: () => ({ state: 'FAILED' }) }).run();
+    expect(tolerant.run1('each_items').state.current).toBe('SUCCESS');
+  });
+
   it('an empty file starts no subflow and ends with no outputs', () => {
     const sim = new Simulation(parent(), { answer: workers(0) }).run();
     expect(starts(sim)).toEqual([]);

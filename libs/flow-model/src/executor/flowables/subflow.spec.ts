@@ -21,6 +21,22 @@ describe('Subflow flowable', () => {
     expect(sim.run1('sub').state.current).toBe('SUCCESS');
   });
 
+  it('reads wait, transmitFailed and inheritLabels given as the texts "true"/"false", as Kestra does', () => {
+    const task = (extra: string) => `tasks:\n  - id: sub\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: a\n    flowId: b\n${extra}`;
+    const free = new Simulation(flow(task('    wait: "false"\n')), { subflow: () => 'hold' }).run();
+    expect(free.run1('sub').state.current).toBe('SUCCESS');
+    expect(free.state).toBe('SUCCESS');
+    const start = free.actions.find((a) => a.type === 'startSubflow');
+    expect(start?.type === 'startSubflow' && start.request.wait).toBe(false);
+    const tolerant = new Simulation(flow(task('    transmitFailed: "false"\n')), { subflow: () => ({ state: 'FAILED' }) }).run();
+    expect(tolerant.run1('sub').state.current).toBe('SUCCESS');
+    const inherits = new Simulation(flow(task('    inheritLabels: "true"\n')));
+    inherits.execution.labels = [{ key: 'team', value: 'data' }];
+    inherits.run();
+    const child = inherits.actions.find((a) => a.type === 'startSubflow');
+    expect(child?.type === 'startSubflow' && child.request.labels).toEqual(expect.arrayContaining([{ key: 'team', value: 'data' }]));
+  });
+
   it('a kill is sent on to the child executions, waited for or not, unless it does not cascade', () => {
     const yaml = `tasks:\n  - id: waited\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: a\n    flowId: b\n  - id: free\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: a\n    flowId: c\n    wait: false\n`;
     const parallel = `tasks:\n  - id: both\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n${indent(yaml.slice('tasks:\n'.length), 4)}${log('held')}`;

@@ -10,6 +10,7 @@ import { mergeLabelLists } from '../label-lists.js';
 import { tasksOf } from '../task-lists.js';
 import { RUNNING, childScope, type Flowable, type FlowableContext, type FlowableTask } from './flowable.js';
 import { stringify } from './task-values.js';
+import { flag } from '../../flow/flag.js';
 
 /**
  * Subflow (and the older Flow): starts a child execution with rendered inputs and labels, and ends as the child
@@ -49,7 +50,7 @@ export function subflowStarted(taskRunId: string, childExecutionId: string, ctx:
   if (!run || isTerminated(run.state.current)) return;
   const task = ctx.taskOf(run);
   const outputs = { ...(run.outputs ?? {}), executionId: childExecutionId };
-  if (task && task.wait === false) {
+  if (task && !flag(task.wait, true)) {
     endSubflowRun({ ...run, outputs }, task, 'SUCCESS', ctx);
   } else {
     ctx.replace({ ...run, outputs });
@@ -68,7 +69,7 @@ export function subflowEnded(event: SubflowEndedEvent, ctx: FlowableContext): vo
   const outputs: Record<string, unknown> = { ...(run.outputs ?? {}), executionId: event.childExecutionId, state: event.state };
   let state: StateType = 'SUCCESS';
   if (event.state === 'KILLED') state = 'KILLED';
-  else if (isFailed(event.state)) state = task.transmitFailed === false ? 'SUCCESS' : 'FAILED';
+  else if (isFailed(event.state)) state = flag(task.transmitFailed, true) ? 'FAILED' : 'SUCCESS';
   else if (event.state === 'WARNING') state = 'WARNING';
   if (task.outputs && typeof task.outputs === 'object') {
     try {
@@ -118,7 +119,7 @@ export function startChild(run: TaskRun, task: Task, ctx: FlowableContext, batch
   const inputs = renderValue((task.inputs ?? {}) as Record<string, unknown>, vars, ctx.render);
   // Labels are rendered for the run, without the batch variables (as Kestra renders them).
   const ownLabels = toLabels(renderValue(task.labels ?? [], runVars, ctx.render));
-  const inherited = task.inheritLabels === true ? execution.labels.filter((l) => !l.key.startsWith('system.')) : [];
+  const inherited = flag(task.inheritLabels, false) ? execution.labels.filter((l) => !l.key.startsWith('system.')) : [];
   const correlation = execution.labels.find((l) => l.key === 'system.correlationId')?.value ?? execution.id;
   const labels = mergeLabelLists(mergeLabelLists(inherited, ownLabels), [{ key: 'system.correlationId', value: correlation }]);
   ctx.act({
@@ -132,8 +133,8 @@ export function startChild(run: TaskRun, task: Task, ctx: FlowableContext, batch
       revision: typeof task.revision === 'number' ? task.revision : undefined,
       inputs,
       labels,
-      wait: task.wait !== false,
-      transmitFailed: task.transmitFailed !== false,
+      wait: flag(task.wait, true),
+      transmitFailed: flag(task.transmitFailed, true),
       triggerVariables: {
         executionId: execution.id,
         namespace: execution.namespace,
