@@ -79,6 +79,21 @@ describe('NamespaceFiles on local storage', () => {
     expect(await files.listAll('n')).toEqual(['b/kept.txt', 'b/moved/one.txt', 'b/moved/sub/two.txt']);
   });
 
+  it('refuses a file under a file, a file over a folder, reading a folder, and a folder or move target under a file, naming the field', async () => {
+    await files.put('n', 'a.txt', 'a');
+    await files.put('n', 'dir/x.txt', 'x');
+    await expect(files.put('n', 'a.txt/b.txt', 'b')).rejects.toThrow(expect.objectContaining({ field: 'path', message: expect.stringMatching(/a\.txt is a file/) }));
+    await expect(files.put('n', 'dir', 'd')).rejects.toThrow(expect.objectContaining({ field: 'path', message: expect.stringMatching(/is a folder/) }));
+    await expect(files.createDirectory('n', 'a.txt/sub')).rejects.toThrow(expect.objectContaining({ field: 'path' }));
+    await files.createDirectory('n', 'empty');
+    await expect(files.get('n', 'empty')).rejects.toThrow(expect.objectContaining({ field: 'path', message: expect.stringMatching(/is a folder/) }));
+    await expect(files.get('n', 'dir')).rejects.toThrow(expect.objectContaining({ field: 'path' }));
+    await expect(files.move('n', 'dir/x.txt', 'a.txt/x.txt')).rejects.toThrow(expect.objectContaining({ field: 'to' }));
+    expect(await files.listAll('n')).toEqual(['a.txt', 'dir/x.txt']);
+    await files.put('n', 'a.txt', 'replaced');
+    expect(Buffer.concat(await (await files.get('n', 'a.txt')).toArray()).toString()).toBe('replaced');
+  });
+
   it('searches file paths containing a text and refuses the reserved _flows folder', async () => {
     await files.put('n', 'scripts/main.py', 'x');
     await files.put('n', 'scripts/util.py', 'x');

@@ -29,7 +29,11 @@ export class NamespaceFiles {
   async put(namespace: string, path: string, content: Readable | Buffer | string): Promise<NamespaceFileAttributes> {
     const segments = this.segments(namespace, path);
     if (segments.length === 0) throw new InvalidArgumentError('path', 'must name a file');
-    const info = await this.storage.put(this.uri(namespace, segments), content);
+    await this.checkParents(namespace, segments, 'path');
+    const uri = this.uri(namespace, segments);
+    // Listing a file answers the file itself: anything else under the uri makes it a folder.
+    if ((await this.storage.list(uri)).some((object) => object.uri !== uri)) throw new InvalidArgumentError('path', `${path} is a folder`);
+    const info = await this.storage.put(uri, content);
     return toAttributes(segments[segments.length - 1]!, info);
   }
 
@@ -39,6 +43,7 @@ export class NamespaceFiles {
     if (segments.length === 0) return;
     const uri = this.uri(namespace, segments);
     if (await this.storage.stat(uri)) throw new InvalidArgumentError('path', `${path} is a file`);
+    await this.checkParents(namespace, segments, 'path');
     await this.storage.put(this.uri(namespace, [...segments, FOLDER_MARKER]), '');
   }
 
@@ -59,6 +64,7 @@ export class NamespaceFiles {
     if ((await this.storage.stat(targetUri)) || (await this.storage.list(targetUri)).length > 0) {
       throw new InvalidArgumentError('to', `${to} already exists`);
     }
+    await this.checkParents(namespace, target, 'to');
     for (const object of objects) await this.storage.put(targetUri + object.uri.slice(sourceUri.length), await this.storage.get(object.uri));
     if (file) await this.storage.delete(sourceUri);
     else await this.storage.deletePrefix(sourceUri);
@@ -73,7 +79,10 @@ export class NamespaceFiles {
   async get(namespace: string, path: string): Promise<Readable> {
     const segments = this.segments(namespace, path);
     if (segments.length === 0) throw new InvalidArgumentError('path', 'must name a file');
-    return this.storage.get(this.uri(namespace, segments));
+    const uri = this.uri(namespace, segments);
+    // A folder is listed, not read (storage would fail reading it).
+    if ((await this.storage.list(uri)).some((object) => object.uri !== uri)) throw new InvalidArgumentError('path', `${path} is a folder`);
+    return this.storage.get(uri);
   }
 
   async stats(namespace: string, path: string): Promise<NamespaceFileAttributes> {
@@ -137,6 +146,15 @@ export class NamespaceFiles {
       const inside = await this.storage.list(folder);
       if (inside.length !== 1 || inside[0]!.uri !== `${folder}/${FOLDER_MARKER}`) return;
       await this.storage.delete(inside[0]!.uri);
+    }
+  }
+
+  /** A file cannot hold files: every folder above `segments` must not be a file (storage would fail on it). */
+  private async checkParents(namespace: string, segments: string[], field: string): Promise<void> {
+    for (let depth = 1; depth < segments.length; depth++) {
+      if (await this.storage.stat(this.uri(namespace, segments.slice(0, depth)))) {
+        throw new InvalidArgumentError(field, `/${segments.slice(0, depth).join('/')} is a file, not a folder`);
+      }
     }
   }
 
