@@ -62,13 +62,15 @@ export function notServedOperation(method: string, path: string, served: Map<str
  */
 export function notServedMiddleware(document: { readonly document: OpenAPIObject }) {
   let served: Map<string, Template[]> | undefined;
+  const kestra = KESTRA_OPERATIONS.map((o) => ({ method: o.method, template: template(o.path) }));
   return (request: Request, _response: unknown, next: (error?: unknown) => void): void => {
     const url = request.url.split('?', 1)[0]!;
     if (!url.startsWith(`${API_PREFIX}/`)) return next();
     const path = url.slice(API_PREFIX.length);
     const method = request.method.toUpperCase();
     // A request no Kestra operation matches needs no document.
-    if (!KESTRA_OPERATIONS.some((o) => o.method === method && matches(template(o.path), path.split('/').filter((s) => s !== '')))) return next();
+    const segments = path.split('/').filter((s) => s !== '');
+    if (!kestra.some((o) => o.method === method && matches(o.template, segments))) return next();
     served ??= servedTemplates(document.document);
     const operation = notServedOperation(method, path, served);
     if (!operation) return next();

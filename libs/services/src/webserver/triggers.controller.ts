@@ -30,7 +30,7 @@ const TRIGGER_BODY = {
 };
 const TRIGGER_LIST_BODY = { schema: { type: 'array', items: TRIGGER_BODY.schema } };
 // Kestra's clients send a `{filters}` body with the by-query actions; its server reads the query string only.
-const BY_QUERY_BODY = { required: false, schema: { type: 'object', properties: { filters: { type: 'array', maxItems: 0, items: {} } } } };
+const BY_QUERY_BODY = { required: false, description: '`filters` must be empty or absent: give filters as query parameters.', schema: { type: 'object', properties: { filters: { type: 'array', items: {} } } } };
 const COUNT = ApiResponse({ status: 200, description: '{count}: the triggers acted on', schema: { type: 'object', properties: { count: { type: 'integer' } }, required: ['count'] } });
 const BAD_REQUEST = ApiResponse({ status: 400, description: 'A field is malformed; the body names it' });
 const NOT_FOUND = ApiResponse({ status: 404, description: 'Unknown flow or trigger' });
