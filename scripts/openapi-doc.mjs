@@ -110,6 +110,43 @@ function renderSchema(name, schema) {
   return lines.join('\n');
 }
 
+/** Kestra's operations as scripts/kestra-operations.mjs lists them (read from its generated TypeScript module). */
+function kestraOperations() {
+  const source = readFileSync(join(root, 'libs/services/src/webserver/kestra-operations.ts'), 'utf8');
+  return [...source.matchAll(/\{ tag: '([^']*)', operation: '([^']*)', method: '([^']*)', path: '([^']*)' \}/g)].map(([, tag, operation, method, path]) => ({ tag, operation, method, path }));
+}
+
+/** One row per operation of Kestra's API: served (the document declares it) or 501 (answered naming it). */
+function renderKestraTable(document) {
+  const normalize = (path) => path.replace(/\{[^}]+\}/g, '{}');
+  const served = new Map();
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/api/v1/') || path.startsWith('/api/v1/{tenant}/')) continue;
+    for (const method of METHODS) {
+      // A documented route whose only success is none (a feature refused by name) still answers 501.
+      if (item[method]) served.set(`${method.toUpperCase()} ${normalize(path.slice('/api/v1'.length))}`, Object.keys(item[method].responses ?? {}).some((s) => s.startsWith('2')));
+    }
+  }
+  const operations = kestraOperations();
+  const rows = operations.map((o) => {
+    const answer = served.get(`${o.method} ${normalize(o.path)}`);
+    return { ...o, answer: answer === true ? 'served' : '501' };
+  });
+  const count = rows.filter((r) => r.answer === 'served').length;
+  const lines = [
+    "## Kestra's operations",
+    '',
+    `${operations.length} operations of Kestra's API (from its generated client, listed by \`scripts/kestra-operations.mjs\`): ${count} served, ` +
+      `${operations.length - count} answered 501 with a JSON body naming the operation (\`feature\`). Each is served under \`/api/v1\` and \`/api/v1/{tenant}\`.`,
+    '',
+    '| Kestra API | operation | method | path | Osprey |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.tag.replace(/_/g, ' ')} | \`${r.operation}\` | ${r.method} | \`${cell(r.path)}\` | ${r.answer} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
 export function renderReference(document) {
   const byTag = new Map();
   for (const [path, item] of Object.entries(document.paths)) {
@@ -126,8 +163,9 @@ export function renderReference(document) {
   const count = [...byTag.values()].reduce((n, ops) => n + ops.length, 0);
   const parts = [MARKER, '', `## Endpoints`, '', `${count} operations, from the OpenAPI document of Osprey ${document.info.version}.`, ''];
   for (const tag of [...byTag.keys()].sort()) parts.push(`- [${tag}](#${tag.toLowerCase().replace(/[^a-z0-9]+/g, '-')})`);
-  parts.push('');
+  parts.push("- [Kestra's operations](#kestras-operations): served or 501, one row each", '');
   for (const tag of [...byTag.keys()].sort()) parts.push(`## ${tag}`, '', ...byTag.get(tag));
+  parts.push(renderKestraTable(document));
   const schemas = Object.entries(document.components?.schemas ?? {}).sort(([a], [b]) => a.localeCompare(b));
   if (schemas.length > 0) {
     parts.push('## Schemas', '');

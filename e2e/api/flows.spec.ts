@@ -1,6 +1,6 @@
-import yauzl from 'yauzl';
 import { startDeployment, TOPOLOGIES, type Deployment } from '../support/deployment.js';
 import { httpJson } from '../support/osprey-process.js';
+import { zipEntries } from '../support/zip-entries.js';
 
 /** The flow endpoints over HTTP, against `osprey server local` and against webserver + executor + worker processes. */
 
@@ -42,28 +42,6 @@ tasks:
 function expectCleanError(body: unknown): void {
   expect(body).toEqual(expect.objectContaining({ message: expect.any(String) }));
   expect(JSON.stringify(body)).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
-}
-
-async function zipEntries(bytes: Buffer): Promise<Record<string, string>> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.fromBuffer(bytes, { lazyEntries: true }, (e, z) => (e ? reject(e) : resolve(z))));
-  const entries: Record<string, string> = {};
-  await new Promise<void>((resolve, reject) => {
-    zip.on('end', resolve);
-    zip.on('error', reject);
-    zip.on('entry', (entry: yauzl.Entry) =>
-      zip.openReadStream(entry, (error, stream) => {
-        if (error) return reject(error);
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          entries[entry.fileName] = Buffer.concat(chunks).toString('utf8');
-          zip.readEntry();
-        });
-      }),
-    );
-    zip.readEntry();
-  });
-  return entries;
 }
 
 describe.each(TOPOLOGIES)('flows API (%s)', (topology) => {

@@ -98,8 +98,17 @@ describe.each(TOPOLOGIES)('logs API (%s)', (topology) => {
     expect((await fetch(v1(`/logs/no-such-execution/download`))).status).toBe(404);
   });
 
-  it("deletes an execution's logs", async () => {
-    expect((await fetch(v1(`/logs/${run.id}`), { method: 'DELETE' })).status).toBe(204);
+  it("deletes an execution's logs from a level up or of one task, then all of a flow's", async () => {
+    const messages = async () => (await get<LogView[]>(`/logs/${run.id}`)).body.map((l) => l.message).sort();
+    expect((await fetch(v1(`/logs/${run.id}?minLevel=ERROR`), { method: 'DELETE' })).status).toBe(204);
+    expect(await messages()).toEqual(['a warning', `info ${run.id}`]);
+    expect((await fetch(v1(`/main/logs/${run.id}?taskId=warn`), { method: 'DELETE' })).status).toBe(204);
+    expect(await messages()).toEqual([`info ${run.id}`]);
+    const bad = await httpJson<{ field: string }>(v1(`/logs/${run.id}?attempt=zero`), { method: 'DELETE' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('attempt');
+    // Two segments are a flow, not an execution's download or follow route.
+    expect((await fetch(v1(`/main/logs/${NS}/chatty`), { method: 'DELETE' })).status).toBe(204);
     expect((await get<LogView[]>(`/logs/${run.id}`)).body).toEqual([]);
   });
 });

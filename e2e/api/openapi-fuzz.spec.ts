@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSchemathesis } from '../../scripts/schemathesis.mjs';
@@ -71,6 +71,9 @@ describe('OpenAPI document against schemathesis', () => {
   beforeAll(async () => {
     schemathesis = ensureSchemathesis({ log: (message) => process.stdout.write(`[schemathesis] ${message}\n`) });
     workDir = mkdtempSync(join(tmpdir(), 'osprey-fuzz-'));
+    // A Kestra operation Osprey does not serve answers 501 naming it by design (docs/api.md), also when the fuzzer sends
+    // another method to a documented path that is such an operation (PATCH /flows/{namespace}/{id}/{taskId}).
+    writeFileSync(join(workDir, 'schemathesis.toml'), '[checks.not_a_server_error]\nexpected-statuses = ["2xx", "3xx", "4xx", "501"]\n');
     deployment = await startDeployment('local');
     // A little of everything, so that operations reach past their 404s.
     const api = `${deployment.api}/api/v1`;

@@ -49,6 +49,20 @@ describe.each(TOPOLOGIES)('stats API (%s)', (topology) => {
     expect(oneFlow.body[oneFlow.body.length - 1]!.executionCounts).toMatchObject({ SUCCESS: 0, FAILED: 1 });
   });
 
+  it('counts flows and their triggers, and gives the latest execution of each flow', async () => {
+    const post = <T>(path: string, body: unknown) => httpJson<T>(v1(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/main/stats/summary', { namespace: NS })).body).toEqual({ flows: 2, triggers: 0 });
+    expect((await post('/stats/summary', { namespace: 'io.osprey.nothing' })).body).toEqual({ flows: 0, triggers: 0 });
+    const newest = await httpJson<{ results: { id: string }[] }>(v1(`/executions/search?namespace=${NS}&flowId=good&sort=state.startDate:desc`));
+    const latest = await post<{ id: string; flowId: string; state: { current: string } }[]>('/main/stats/executions/latest/group-by-flow', { flows: [{ namespace: NS, id: 'good' }, { namespace: NS, id: 'bad' }, { namespace: NS, id: 'never' }] });
+    expect(latest.status).toBe(200);
+    expect(latest.body.map((e) => [e.flowId, e.state.current])).toEqual([['good', 'SUCCESS'], ['bad', 'FAILED']]);
+    expect(latest.body[0]!.id).toBe(newest.body.results[0]!.id);
+    const bad = await post<{ field: string }>('/stats/executions/latest/group-by-flow', { flows: [{ namespace: NS }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('flows[0]');
+  });
+
   it('refuses bad ranges with 400 naming the field', async () => {
     const post = (body: unknown) => httpJson<{ field: string }>(v1('/stats/executions/daily'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post({ startDate: 'yesterday' })).body.field).toBe('startDate');

@@ -138,4 +138,44 @@ describe.each(TOPOLOGIES)('triggers API (%s)', (topology) => {
     expect((await send<ErrorBody>('POST', `/triggers/${NS}/nightly/daily/unlock`, {})).status).toBe(409);
     expect((await send<ErrorBody>('POST', `/triggers/${NS}/nightly/nope/unlock`, {})).status).toBe(404);
   });
+
+  it('restarts a trigger and acts on several by list or by query (also under the tenant path), counting those acted on', async () => {
+    const restarted = await send<Context>('POST', `/main/triggers/${NS}/nightly/daily/restart`, {});
+    expect(restarted.status).toBe(200);
+    expect(restarted.body).toMatchObject(daily);
+    expect(restarted.body.executionId).toBeUndefined();
+    expect((await send<ErrorBody>('POST', `/triggers/${NS}/nightly/nope/restart`, {})).status).toBe(404);
+
+    // Not locked: passed over, not counted; an unknown trigger fails the request.
+    expect((await send('POST', '/triggers/unlock/by-triggers', [daily])).body).toEqual({ count: 0 });
+    expect((await send('POST', '/triggers/unlock/by-triggers', [{ ...daily, triggerId: 'nope' }])).status).toBe(404);
+    expect((await send<ErrorBody>('POST', '/triggers/unlock/by-triggers', daily)).body.field).toBe('body');
+    expect((await send('POST', `/main/triggers/unlock/by-query?namespace=${NS}`, {})).body).toEqual({ count: 0 });
+    const unfiltered = await send<ErrorBody>('POST', '/main/triggers/unlock/by-query', {});
+    expect(unfiltered.status).toBe(400);
+    expect(unfiltered.body.field).toBe('filters');
+    const bodyFilters = await send<ErrorBody>('POST', `/triggers/unlock/by-query?namespace=${NS}`, { filters: [{ field: 'NAMESPACE', operation: 'EQUALS', value: NS }] });
+    expect(bodyFilters.status).toBe(400);
+    expect(bodyFilters.body.field).toBe('filters');
+
+    const contexts = async () => (await get<{ results: Context[] }>(`/triggers/${NS}/nightly`)).body.results;
+    expect((await send('POST', `/main/triggers/set-disabled/by-query?namespace=${NS}&disabled=true`, {})).body).toEqual({ count: 2 });
+    expect((await contexts()).map((c) => c.disabled)).toEqual([true, true]);
+    expect((await send('POST', `/triggers/set-disabled/by-query?q=hook&disabled=false`, {})).body).toEqual({ count: 1 });
+    expect((await contexts()).map((c) => [c.triggerId, c.disabled])).toEqual([['daily', true], ['hook', false]]);
+    expect((await send<ErrorBody>('POST', `/triggers/set-disabled/by-query?q=hook`, {})).body.field).toBe('disabled');
+
+    // A backfill on the disabled trigger runs nothing while the bulk actions move it.
+    expect((await send('PUT', '/triggers', { ...daily, backfill: { start: '2024-01-01T00:00:00Z', end: '2024-01-03T00:00:00Z' } })).status).toBe(200);
+    const hook = { ...daily, triggerId: 'hook' };
+    expect((await send('POST', '/triggers/backfill/pause/by-triggers', [daily, hook])).body).toEqual({ count: 1 });
+    expect((await contexts()).find((c) => c.triggerId === 'daily')!.backfill!.paused).toBe(true);
+    expect((await send('POST', `/main/triggers/backfill/unpause/by-query?filters[triggerId][EQUALS]=daily`, {})).body).toEqual({ count: 1 });
+    expect((await contexts()).find((c) => c.triggerId === 'daily')!.backfill!.paused).toBe(false);
+    expect((await send('POST', `/triggers/backfill/pause/by-query?namespace=${NS}`, {})).body).toEqual({ count: 1 });
+    expect((await send('POST', `/triggers/backfill/unpause/by-triggers`, [daily])).body).toEqual({ count: 1 });
+    expect((await send('POST', `/triggers/backfill/delete/by-query?namespace=${NS}`, {})).body).toEqual({ count: 1 });
+    expect((await contexts()).find((c) => c.triggerId === 'daily')!.backfill).toBeUndefined();
+    expect((await send('POST', '/triggers/backfill/delete/by-triggers', [daily])).body).toEqual({ count: 0 });
+  });
 });

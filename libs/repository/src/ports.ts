@@ -102,6 +102,14 @@ export interface LogPurgeCriteria {
   endDate: string;
 }
 
+/**
+ * The logs a deletion names (Kestra's log deletions): an execution's (narrowed to a task, task run, attempt or levels
+ * from `minLevel` up), or a flow's (narrowed to the entries one trigger wrote).
+ */
+export type LogDeletion =
+  | { executionId: string; taskId?: string; taskRunId?: string; attempt?: number; minLevel?: LogLevel }
+  | { namespace: string; flowId: string; triggerId?: string };
+
 export interface LogRepository {
   append(entries: LogEntry[]): Promise<void>;
   search(query: LogQuery): Promise<Page<StoredLogEntry>>;
@@ -113,6 +121,8 @@ export interface LogRepository {
   deleteByExecution(executionId: string): Promise<number>;
   /** Deletes the entries matching every criterion and returns how many. */
   purge(criteria: LogPurgeCriteria): Promise<number>;
+  /** Deletes the entries the deletion names; returns how many went. */
+  deleteByQuery(deletion: LogDeletion): Promise<number>;
 }
 
 /** State of one trigger of one flow, owned by one scheduler replica at a time. */

@@ -1,4 +1,4 @@
-import type { LogPurgeCriteria, LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
+import type { LogDeletion, LogPurgeCriteria, LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
 import type { SearchRefresh } from './search-client.js';
 import type { SearchContext } from './search-context.js';
 import { SearchBulkError } from './search-bulk-error.js';
@@ -111,6 +111,19 @@ export class SearchLogRepository implements LogRepository {
     if (criteria.flowId === undefined) filter.namespace('namespace', criteria.namespace);
     else filter.equals('namespace', criteria.namespace);
     if (criteria.levels !== undefined && criteria.levels.length > 0) filter.add({ terms: { levelValue: criteria.levels.map((level) => LEVELS[level]) } });
+    return this.ctx.client.deleteByQuery(this.ctx.indices.logs, filter.toQuery(), this.ctx.refresh !== false);
+  }
+
+  async deleteByQuery(deletion: LogDeletion): Promise<number> {
+    const filter =
+      'executionId' in deletion
+        ? new SearchFilter()
+            .equals('executionId', deletion.executionId)
+            .equals('taskId', deletion.taskId)
+            .equals('taskRunId', deletion.taskRunId)
+            .equals('attemptNumber', deletion.attempt)
+            .range('levelValue', { gte: deletion.minLevel ? LEVELS[deletion.minLevel] : undefined })
+        : new SearchFilter().equals('namespace', deletion.namespace).equals('flowId', deletion.flowId).equals('triggerId', deletion.triggerId);
     return this.ctx.client.deleteByQuery(this.ctx.indices.logs, filter.toQuery(), this.ctx.refresh !== false);
   }
 }

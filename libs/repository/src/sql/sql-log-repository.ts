@@ -1,4 +1,4 @@
-import type { LogPurgeCriteria, LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
+import type { LogDeletion, LogPurgeCriteria, LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
 import { normalizeDate, paging } from './sql-paging.js';
 import { addSqlFilters, refusingInvalidRegex } from './sql-filters.js';
 import { chunks, type SqlDatabase, SqlWhere, toNumber, valuesList } from '@osprey/sql';
@@ -86,6 +86,20 @@ export class SqlLogRepository implements LogRepository {
     }
     if (criteria.startDate !== undefined) where.add('timestamp >= ?', normalizeDate(criteria.startDate));
     where.add('timestamp <= ?', normalizeDate(criteria.endDate));
+    return this.db.run(`DELETE FROM logs ${where.toSql()}`, where.params);
+  }
+
+  async deleteByQuery(deletion: LogDeletion): Promise<number> {
+    const where = new SqlWhere(this.db.dialect);
+    if ('executionId' in deletion) {
+      where.add('execution_id = ?', deletion.executionId).equals('task_id', deletion.taskId).equals('task_run_id', deletion.taskRunId);
+      if (deletion.minLevel) where.add('level >= ?', LEVELS[deletion.minLevel]);
+      // A number parameter compares equal to the attempt in every dialect's JSON text (PostgreSQL and MySQL cast it).
+      if (deletion.attempt !== undefined) where.add(`${this.db.dialect.jsonText('json', 'attemptNumber')} = ?`, deletion.attempt);
+    } else {
+      where.add('namespace = ?', deletion.namespace).add('flow_id = ?', deletion.flowId);
+      if (deletion.triggerId !== undefined) where.add(`${this.db.dialect.jsonText('json', 'triggerId')} = ?`, deletion.triggerId);
+    }
     return this.db.run(`DELETE FROM logs ${where.toSql()}`, where.params);
   }
 }

@@ -317,6 +317,31 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         expect(await repo.logs.purge({ namespace: 'company.team', endDate: at(20) })).toBe(1);
         expect(await messages()).toEqual(['recent', 'sibling']);
       });
+
+      it("deletes an execution's logs narrowed to a task, task run, attempt or levels, and a flow's or one trigger's", async () => {
+        await repo.logs.append([
+          log('t1 info', 'INFO'),
+          log('t1 error', 'ERROR'),
+          log('t1 attempt 2', 'INFO', { attemptNumber: 2 }),
+          log('t2 warn', 'WARN', { taskId: 't2', taskRunId: 'tr2' }),
+          log('e2', 'ERROR', { executionId: 'e2' }),
+          log('trigger a', 'INFO', { executionId: 'e3', triggerId: 'a' }),
+          log('trigger b', 'INFO', { executionId: 'e3', triggerId: 'b' }),
+          log('other flow', 'INFO', { executionId: 'e4', flowId: 'other' }),
+        ]);
+        const left = async () => (await repo.logs.search({})).results.map((l) => l.message).sort();
+        expect(await repo.logs.deleteByQuery({ executionId: 'e1', minLevel: 'WARN' })).toBe(2);
+        expect(await left()).not.toContain('t1 error');
+        expect(await left()).not.toContain('t2 warn');
+        expect(await repo.logs.deleteByQuery({ executionId: 'e1', taskId: 't1', attempt: 2 })).toBe(1);
+        expect(await repo.logs.deleteByQuery({ executionId: 'e1', taskRunId: 'nope' })).toBe(0);
+        expect(await repo.logs.deleteByQuery({ namespace: 'company.team', flowId: 'hello', triggerId: 'a' })).toBe(1);
+        expect(await left()).toEqual(['e2', 'other flow', 't1 info', 'trigger b']);
+        // A namespace is matched exactly: a flow of a child namespace with the same id keeps its logs.
+        expect(await repo.logs.deleteByQuery({ namespace: 'company', flowId: 'hello' })).toBe(0);
+        expect(await repo.logs.deleteByQuery({ namespace: 'company.team', flowId: 'hello' })).toBe(3);
+        expect(await left()).toEqual(['other flow']);
+      });
     });
 
     describe('search filters (filters[field][OPERATION]=value)', () => {

@@ -43,6 +43,7 @@ export async function openKafkaSearchRepository(config: OspreyConfig, options: B
     deleteByExecution: (executionId) => search.logs.deleteByExecution(executionId),
     // The projection is what the API reads: an entry still on its way from Kafka is indexed after the purge.
     purge: (criteria) => search.logs.purge(criteria),
+    deleteByQuery: (deletion) => search.logs.deleteByQuery(deletion),
     lateSeqWindow: search.logs.lateSeqWindow,
   };
   let executorFlows: FlowSource = search.flows;

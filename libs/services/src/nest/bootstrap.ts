@@ -11,6 +11,7 @@ import { staticUiMiddleware } from '../webserver/static-ui.js';
 import { OpenApiDocument } from '../webserver/openapi.js';
 import { DeclaredQueryGuard } from '../webserver/declared-query.guard.js';
 import { API_CONTROLLERS } from '../webserver/api-controllers.js';
+import { kestraRoots, notServedMiddleware } from '../webserver/not-served.js';
 import { apiRoots, tenantPathsMiddleware } from '../webserver/tenant-paths.js';
 import { chooseListenAddress, describeHost, localUrl } from './listen-address.js';
 
@@ -49,17 +50,19 @@ export async function startServer(options: StartServerOptions): Promise<{ app: I
   // Credentials are checked before any body is read.
   app.use(apiAuthMiddleware(credentials));
   // `/api/v1/{tenant}/...` (the path form of Kestra's clients) reaches the same routes as `/api/v1/...`.
-  if (options.roles.includes('webserver')) app.use(tenantPathsMiddleware(options.config.server.tenant, apiRoots(API_CONTROLLERS)));
+  if (options.roles.includes('webserver')) app.use(tenantPathsMiddleware(options.config.server.tenant, new Set([...apiRoots(API_CONTROLLERS), ...kestraRoots()])));
   // Flows travel as YAML text, as in Kestra's API; JSON bodies may be any JSON value (a KV value such as 42).
   app.useBodyParser('json', { strict: false, limit: options.config.maxUploadBytes });
   app.useBodyParser('urlencoded', { extended: true, limit: options.config.maxUploadBytes });
   app.useBodyParser('text', { type: ['application/x-yaml', 'application/yaml', 'text/yaml', 'text/plain'], limit: options.config.maxUploadBytes });
+  const document = app.get(OpenApiDocument);
+  // Kestra's operations that Osprey does not serve answer 501 naming them, before a route pattern can take them.
+  if (options.roles.includes('webserver')) app.use(notServedMiddleware(document));
   // Body parser errors (malformed JSON, too large) happen before routing: same JSON answers as the filter's.
   app.use(errors.middleware);
   app.useGlobalFilters(errors);
   // For every role (health and metrics are routes too): the guard checks each query string against the document,
   // built when first needed.
-  const document = app.get(OpenApiDocument);
   document.describe(app, options.roles.includes('webserver') ? options.config.server.tenant : undefined);
   app.useGlobalGuards(new DeclaredQueryGuard(document));
   // Graceful stop on SIGTERM/SIGINT: the workers drain, the backend closes, the process exits 0.

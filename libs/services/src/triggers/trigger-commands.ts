@@ -48,6 +48,17 @@ export class TriggerCommands {
     return (await this.repository.triggers.get(key.namespace, key.flowId, key.triggerId))!;
   }
 
+  /**
+   * Kestra's restart: the trigger is evaluated afresh by whichever scheduler takes it next. Osprey drops the
+   * scheduler's lease and the execution the trigger waits on (as unlock does), locked or not.
+   */
+  async restart(key: TriggerKey): Promise<TriggerState> {
+    await this.stateOf(key);
+    await this.repository.triggers.unlock(key.namespace, key.flowId, key.triggerId);
+    await this.changed(key);
+    return (await this.repository.triggers.get(key.namespace, key.flowId, key.triggerId))!;
+  }
+
   async startBackfill(key: TriggerKey, request: BackfillRequest): Promise<TriggerState> {
     const trigger = await this.triggerOf(key);
     if (!isScheduleTrigger(trigger)) throw new InvalidArgumentError('triggerId', `trigger ${describe(key)} is a ${trigger.type}: only Schedule triggers have backfills`);

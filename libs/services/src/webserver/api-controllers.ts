@@ -5,6 +5,7 @@ import { FlowsController } from './flows.controller.js';
 import { KvController } from './kv.controller.js';
 import { KvSearchController } from './kv-search.controller.js';
 import { LogsController } from './logs.controller.js';
+import { MetricsController } from './metrics.controller.js';
 import { NamespacesController } from './namespaces.controller.js';
 import { OpenApiController } from './openapi.controller.js';
 import { PluginsController } from './plugins.controller.js';
@@ -22,6 +23,7 @@ export const API_CONTROLLERS = [
   TaskRunsController,
   TriggersController,
   StatsController,
+  MetricsController,
   NamespacesController,
   KvController,
   KvSearchController,

@@ -16,6 +16,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflicts with the current state.',
   413: 'Larger than maxUploadBytes.',
   422: 'Invalid flow or inputs: violations with line and column.',
+  501: 'A Kestra feature Osprey does not have: the body names it (`feature`).',
 };
 
 /** The error answers a handler can give, each a JSON `ErrorResponse`. */

@@ -132,13 +132,29 @@ export class LogsController {
   }
 
   @Delete('logs/:executionId')
-  @ApiOperation({ summary: 'Delete the logs of an execution' })
-  @UnsupportedQuery(Object.fromEntries(['minLevel', 'taskRunId', 'taskId', 'attempt'].map((name) => [name, "Osprey deletes all of an execution's logs at once"])))
+  @ApiOperation({ summary: 'Delete the logs of an execution, or of one of its tasks, task runs or attempts', description: 'With minLevel, only the entries at that level or above go.' })
   @ApiParam({ name: 'executionId' })
+  @ApiQuery({ name: 'minLevel', required: false, enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] })
+  @ApiQuery({ name: 'taskRunId', required: false })
+  @ApiQuery({ name: 'taskId', required: false })
+  @ApiQuery({ name: 'attempt', required: false, schema: { type: 'integer', minimum: 1 } })
   @ApiResponse({ status: 204, description: 'Deleted' })
+  @BAD_REQUEST
   @HttpCode(204)
-  async delete(@Param('executionId') executionId: string) {
-    await this.repository.logs.deleteByExecution(executionId);
+  async delete(@Param('executionId') executionId: string, @Query('minLevel') minLevel: Q, @Query('taskRunId') taskRunId: Q, @Query('taskId') taskId: Q, @Query('attempt') attempt: Q) {
+    await this.repository.logs.deleteByQuery({ executionId, ...this.filters(minLevel, taskRunId, taskId), attempt: intParam(attempt, 'attempt', 1) });
+  }
+
+  @Delete('logs/:namespace/:flowId')
+  @ApiOperation({ summary: 'Delete the logs of a flow (all its executions and trigger evaluations), or those one trigger wrote', description: 'The namespace is matched exactly.' })
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'flowId' })
+  @ApiQuery({ name: 'triggerId', required: false, description: 'Only the entries this trigger wrote.' })
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @BAD_REQUEST
+  @HttpCode(204)
+  async deleteFromFlow(@Param('namespace') namespace: string, @Param('flowId') flowId: string, @Query('triggerId') triggerId: Q) {
+    await this.repository.logs.deleteByQuery({ namespace, flowId, triggerId: oneParam(triggerId, 'triggerId') });
   }
 
   private filters(minLevel: Q, taskRunId: Q, taskId: Q): Pick<LogQuery, 'minLevel' | 'taskRunId' | 'taskId'> {

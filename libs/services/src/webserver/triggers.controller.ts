@@ -1,15 +1,18 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { flag, type Trigger } from '@osprey/flow-model';
 import { matchesFilters, type QueryFilter, type TriggerState, REPOSITORY, type Repository } from '@osprey/repository';
+import { ExecutionConflictError } from '../executions/execution-conflict-error.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { TriggerCommands, type BackfillRequest, type TriggerKey } from '../triggers/trigger-commands.js';
 import { ApiFilters, ApiPaging } from './api-docs.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
-import { oneParam, pageParams } from './query-params.js';
+import { boolParam, oneParam, pageParams } from './query-params.js';
 import { UnsupportedQuery } from './query-declarations.js';
 
 const SEARCH: SearchQuerySpec = { resource: 'trigger', params: ['q', 'namespace', 'flowId', 'page', 'size', 'sort'] };
+const BY_QUERY: SearchQuerySpec = { resource: 'trigger', params: ['q', 'namespace'] };
+const SET_DISABLED_BY_QUERY: SearchQuerySpec = { resource: 'trigger', params: ['q', 'namespace', 'disabled'] };
 const SORTABLE_TEXT = 'triggerId, flowId, namespace, nextExecutionDate';
 
 const TRIGGER_BODY = {
@@ -25,6 +28,10 @@ const TRIGGER_BODY = {
     },
   },
 };
+const TRIGGER_LIST_BODY = { schema: { type: 'array', items: TRIGGER_BODY.schema } };
+// Kestra's clients send a `{filters}` body with the by-query actions; its server reads the query string only.
+const BY_QUERY_BODY = { required: false, description: '`filters` must be empty or absent: give filters as query parameters.', schema: { type: 'object', properties: { filters: { type: 'array', items: {} } } } };
+const COUNT = ApiResponse({ status: 200, description: '{count}: the triggers acted on', schema: { type: 'object', properties: { count: { type: 'integer' } }, required: ['count'] } });
 const BAD_REQUEST = ApiResponse({ status: 400, description: 'A field is malformed; the body names it' });
 const NOT_FOUND = ApiResponse({ status: 404, description: 'Unknown flow or trigger' });
 const CONFLICT = ApiResponse({ status: 409, description: 'The trigger is not in a state that allows this' });
@@ -86,6 +93,117 @@ export class TriggersController {
   @CONFLICT
   async unlock(@Param('namespace') namespace: string, @Param('flowId') flowId: string, @Param('triggerId') triggerId: string) {
     return toContext(await this.commands.unlock({ namespace, flowId, triggerId }));
+  }
+
+  @Post('triggers/:namespace/:flowId/:triggerId/restart')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Restart a trigger: drop the lease of the scheduler evaluating it and the execution it waits on, so it is evaluated afresh' })
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'flowId' })
+  @ApiParam({ name: 'triggerId' })
+  @ApiResponse({ status: 200, description: 'The trigger context' })
+  @NOT_FOUND
+  async restart(@Param('namespace') namespace: string, @Param('flowId') flowId: string, @Param('triggerId') triggerId: string) {
+    return toContext(await this.commands.restart({ namespace, flowId, triggerId }));
+  }
+
+  @Post('triggers/unlock/by-triggers')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Unlock several triggers', description: 'Those that are not locked are passed over and not counted; an unknown one is a 404.' })
+  @ApiBody(TRIGGER_LIST_BODY)
+  @COUNT
+  @BAD_REQUEST
+  @NOT_FOUND
+  async unlockByTriggers(@Body() body: unknown) {
+    return this.each(triggerKeys(body), (key) => this.commands.unlock(key));
+  }
+
+  @Post('triggers/unlock/by-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Unlock the locked triggers matching a query', description: 'At least one of q, namespace or filters[...] is required.' })
+  @ApiByQuery()
+  @COUNT
+  @BAD_REQUEST
+  async unlockByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    const locked = (await this.matching(raw, body, BY_QUERY, 'unlock')).filter((t) => t.triggerContext.workerId || t.triggerContext.executionId);
+    return this.each(locked.map((t) => t.triggerContext), (key) => this.commands.unlock(key));
+  }
+
+  @Post('triggers/set-disabled/by-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enable or disable the triggers matching a query', description: 'At least one of q, namespace or filters[...] is required.' })
+  @ApiByQuery()
+  @ApiQuery({ name: 'disabled', required: true, type: Boolean, description: 'true disables, false enables.' })
+  @COUNT
+  @BAD_REQUEST
+  async setDisabledByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    const disabled = boolParam(raw.disabled as string | string[] | undefined, 'disabled');
+    if (disabled === undefined) throw new InvalidArgumentError('disabled', 'is required: true or false');
+    const triggers = await this.matching(raw, body, SET_DISABLED_BY_QUERY, 'enable or disable');
+    return this.each(triggers.map((t) => t.triggerContext), (key) => this.commands.setDisabled(key, disabled));
+  }
+
+  @Post('triggers/backfill/pause/by-triggers')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause the backfills of several triggers', description: 'Triggers without a backfill are passed over and not counted.' })
+  @ApiBody(TRIGGER_LIST_BODY)
+  @COUNT
+  @BAD_REQUEST
+  @NOT_FOUND
+  async pauseBackfillByTriggers(@Body() body: unknown) {
+    return this.each(triggerKeys(body), (key) => this.commands.setBackfillPaused(key, true));
+  }
+
+  @Post('triggers/backfill/pause/by-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause the backfills of the triggers matching a query', description: 'At least one of q, namespace or filters[...] is required; triggers without a backfill are not counted.' })
+  @ApiByQuery()
+  @COUNT
+  @BAD_REQUEST
+  async pauseBackfillByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    return this.each(await this.withBackfill(raw, body, 'pause the backfills of'), (key) => this.commands.setBackfillPaused(key, true));
+  }
+
+  @Post('triggers/backfill/unpause/by-triggers')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume the paused backfills of several triggers', description: 'Triggers without a backfill are passed over and not counted.' })
+  @ApiBody(TRIGGER_LIST_BODY)
+  @COUNT
+  @BAD_REQUEST
+  @NOT_FOUND
+  async unpauseBackfillByTriggers(@Body() body: unknown) {
+    return this.each(triggerKeys(body), (key) => this.commands.setBackfillPaused(key, false));
+  }
+
+  @Post('triggers/backfill/unpause/by-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume the backfills of the triggers matching a query', description: 'At least one of q, namespace or filters[...] is required; triggers without a backfill are not counted.' })
+  @ApiByQuery()
+  @COUNT
+  @BAD_REQUEST
+  async unpauseBackfillByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    return this.each(await this.withBackfill(raw, body, 'resume the backfills of'), (key) => this.commands.setBackfillPaused(key, false));
+  }
+
+  @Post('triggers/backfill/delete/by-triggers')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete the backfills of several triggers', description: 'Triggers without a backfill are passed over and not counted.' })
+  @ApiBody(TRIGGER_LIST_BODY)
+  @COUNT
+  @BAD_REQUEST
+  @NOT_FOUND
+  async deleteBackfillByTriggers(@Body() body: unknown) {
+    return this.each(triggerKeys(body), (key) => this.commands.deleteBackfill(key));
+  }
+
+  @Post('triggers/backfill/delete/by-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete the backfills of the triggers matching a query', description: 'At least one of q, namespace or filters[...] is required; triggers without a backfill are not counted.' })
+  @ApiByQuery()
+  @COUNT
+  @BAD_REQUEST
+  async deleteBackfillByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
+    return this.each(await this.withBackfill(raw, body, 'delete the backfills of'), (key) => this.commands.deleteBackfill(key));
   }
 
   @Put('triggers')
@@ -153,6 +271,41 @@ export class TriggersController {
     return toContext(await this.commands.deleteBackfill(triggerKey(body)));
   }
 
+  /**
+   * Applies an action to each trigger and counts those it applied to; one refused for its state (no lock, no backfill)
+   * is passed over, as Kestra's bulk actions do. An unknown trigger still fails the request.
+   */
+  private async each(keys: readonly TriggerKey[], action: (key: TriggerKey) => Promise<unknown>): Promise<{ count: number }> {
+    let count = 0;
+    for (const key of keys) {
+      try {
+        await action({ namespace: key.namespace, flowId: key.flowId, triggerId: key.triggerId });
+        count++;
+      } catch (error) {
+        if (!(error instanceof ExecutionConflictError)) throw error;
+      }
+    }
+    return { count };
+  }
+
+  /** The triggers a by-query action names: q, namespace (and its children) and filters[...], at least one given. */
+  private async matching(raw: RawQuery, body: unknown, spec: SearchQuerySpec, action: string) {
+    checkByQueryBody(body);
+    const { filters, params } = readSearchQuery(raw, spec);
+    const text = oneParam(params.q, 'q')?.toLowerCase();
+    const namespace = oneParam(params.namespace, 'namespace');
+    if (!text && !namespace && filters.length === 0) {
+      throw new InvalidArgumentError('filters', `give q, namespace or filters[field][OPERATION]=value: to ${action} every trigger takes an explicit filter`);
+    }
+    return (await this.listAll(namespace)).filter(
+      (t) => (!text || t.triggerContext.triggerId.toLowerCase().includes(text) || t.triggerContext.flowId.toLowerCase().includes(text)) && matchesTrigger(filters, t.triggerContext),
+    );
+  }
+
+  private async withBackfill(raw: RawQuery, body: unknown, action: string): Promise<TriggerContext[]> {
+    return (await this.matching(raw, body, BY_QUERY, action)).filter((t) => t.triggerContext.backfill).map((t) => t.triggerContext);
+  }
+
   /** Every trigger of every (filtered) flow, with its stored state or the state it would start with. */
   private async listAll(namespace?: string, flowId?: string): Promise<{ abstractTrigger: Trigger; triggerContext: TriggerContext }[]> {
     const flows = (await this.repository.flows.list(namespace)).filter((f) => !flowId || f.id === flowId);
@@ -204,6 +357,37 @@ function triggerKey(body: unknown): TriggerKey {
     if (typeof b[field] !== 'string' || b[field] === '') throw new InvalidArgumentError(field, 'is required');
   }
   return { namespace: b.namespace as string, flowId: b.flowId as string, triggerId: b.triggerId as string };
+}
+
+function triggerKeys(body: unknown): TriggerKey[] {
+  if (!Array.isArray(body)) throw new InvalidArgumentError('body', 'send a JSON array of {"namespace", "flowId", "triggerId"}');
+  return body.map((item, i) => {
+    try {
+      return triggerKey(item);
+    } catch (error) {
+      if (error instanceof InvalidArgumentError) throw new InvalidArgumentError(`body[${i}].${error.field}`, 'is required');
+      throw error;
+    }
+  });
+}
+
+/** Kestra's by-query actions read the query string; a body with filters would be ignored there, so it is refused here. */
+function checkByQueryBody(body: unknown): void {
+  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) return;
+  const filters = (body as { filters?: unknown }).filters;
+  const keys = typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : ['body'];
+  if (keys.every((k) => k === 'filters') && (filters === null || (Array.isArray(filters) && filters.length === 0))) return;
+  throw new InvalidArgumentError('filters', 'give the filters as query parameters filters[field][OPERATION]=value; the body may only hold an empty "filters"');
+}
+
+/** The query parameters of a by-query action: those of the trigger search that select, and its filters. */
+function ApiByQuery(): MethodDecorator {
+  return applyDecorators(
+    ApiQuery({ name: 'q', required: false, description: 'Text the flow or trigger id contains' }),
+    ApiQuery({ name: 'namespace', required: false, description: 'The namespace and its children' }),
+    ApiFilters('trigger'),
+    ApiBody(BY_QUERY_BODY),
+  );
 }
 
 function backfillRequest(value: unknown): BackfillRequest {
