@@ -1,7 +1,7 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { flag, type Trigger } from '@osprey/flow-model';
-import { matchesFilters, type QueryFilter, type TriggerState, REPOSITORY, type Repository } from '@osprey/repository';
+import { matchesFilters, NotFoundError, type QueryFilter, type TriggerState, REPOSITORY, type Repository } from '@osprey/repository';
 import { ExecutionConflictError } from '../executions/execution-conflict-error.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { TriggerCommands, type BackfillRequest, type TriggerKey } from '../triggers/trigger-commands.js';
@@ -126,7 +126,7 @@ export class TriggersController {
   @BAD_REQUEST
   async unlockByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
     const locked = (await this.matching(raw, body, BY_QUERY, 'unlock')).filter((t) => t.triggerContext.workerId || t.triggerContext.executionId);
-    return this.each(locked.map((t) => t.triggerContext), (key) => this.commands.unlock(key));
+    return this.each(locked.map((t) => t.triggerContext), (key) => this.commands.unlock(key), true);
   }
 
   @Post('triggers/set-disabled/by-query')
@@ -140,7 +140,7 @@ export class TriggersController {
     const disabled = boolParam(raw.disabled as string | string[] | undefined, 'disabled');
     if (disabled === undefined) throw new InvalidArgumentError('disabled', 'is required: true or false');
     const triggers = await this.matching(raw, body, SET_DISABLED_BY_QUERY, 'enable or disable');
-    return this.each(triggers.map((t) => t.triggerContext), (key) => this.commands.setDisabled(key, disabled));
+    return this.each(triggers.map((t) => t.triggerContext), (key) => this.commands.setDisabled(key, disabled), true);
   }
 
   @Post('triggers/backfill/pause/by-triggers')
@@ -161,7 +161,7 @@ export class TriggersController {
   @COUNT
   @BAD_REQUEST
   async pauseBackfillByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
-    return this.each(await this.withBackfill(raw, body, 'pause the backfills of'), (key) => this.commands.setBackfillPaused(key, true));
+    return this.each(await this.withBackfill(raw, body, 'pause the backfills of'), (key) => this.commands.setBackfillPaused(key, true), true);
   }
 
   @Post('triggers/backfill/unpause/by-triggers')
@@ -182,7 +182,7 @@ export class TriggersController {
   @COUNT
   @BAD_REQUEST
   async unpauseBackfillByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
-    return this.each(await this.withBackfill(raw, body, 'resume the backfills of'), (key) => this.commands.setBackfillPaused(key, false));
+    return this.each(await this.withBackfill(raw, body, 'resume the backfills of'), (key) => this.commands.setBackfillPaused(key, false), true);
   }
 
   @Post('triggers/backfill/delete/by-triggers')
@@ -203,7 +203,7 @@ export class TriggersController {
   @COUNT
   @BAD_REQUEST
   async deleteBackfillByQuery(@Query() raw: RawQuery, @Body() body: unknown) {
-    return this.each(await this.withBackfill(raw, body, 'delete the backfills of'), (key) => this.commands.deleteBackfill(key));
+    return this.each(await this.withBackfill(raw, body, 'delete the backfills of'), (key) => this.commands.deleteBackfill(key), true);
   }
 
   @Put('triggers')
@@ -275,14 +275,16 @@ export class TriggersController {
    * Applies an action to each trigger and counts those it applied to; one refused for its state (no lock, no backfill)
    * is passed over, as Kestra's bulk actions do. An unknown trigger still fails the request.
    */
-  private async each(keys: readonly TriggerKey[], action: (key: TriggerKey) => Promise<unknown>): Promise<{ count: number }> {
+  private async each(keys: readonly TriggerKey[], action: (key: TriggerKey) => Promise<unknown>, matched = false): Promise<{ count: number }> {
     let count = 0;
     for (const key of keys) {
       try {
         await action({ namespace: key.namespace, flowId: key.flowId, triggerId: key.triggerId });
         count++;
       } catch (error) {
-        if (!(error instanceof ExecutionConflictError)) throw error;
+        // A trigger a query matched may be gone by the time its turn comes (its flow deleted meanwhile): passed over,
+        // as one the action does not apply to; a trigger the caller named stays a 404.
+        if (!(error instanceof ExecutionConflictError) && !(matched && error instanceof NotFoundError)) throw error;
       }
     }
     return { count };
