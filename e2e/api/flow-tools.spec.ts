@@ -235,6 +235,10 @@ describe('flow tool endpoints (local)', () => {
 
       const alias = await get<Documentation>('/api/v1/plugins/io.kestra.core.tasks.log.Log?all=true');
       expect(alias.body.schema.properties).toEqual(log.body.schema.properties);
+      // A narrower schema is not something Osprey gives: refused by name rather than answered in full.
+      const narrower = await get<ErrorView>('/api/v1/plugins/io.kestra.plugin.core.log.Log?all=false');
+      expect(narrower.status).toBe(400);
+      expect(narrower.body.message).toContain('all');
       const trigger = await get<Documentation>('/api/v1/plugins/io.kestra.plugin.core.trigger.Schedule');
       expect(Object.keys(trigger.body.schema.properties.properties)).toContain('cron');
 

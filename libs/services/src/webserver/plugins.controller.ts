@@ -17,6 +17,7 @@ import {
 import { NotFoundError } from '@osprey/repository';
 import { ApiErrors } from './api-docs.js';
 import { boolParam } from './query-params.js';
+import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { UnsupportedQuery } from './query-declarations.js';
 
 class PluginPropertyModel {
@@ -136,11 +137,12 @@ export class PluginsController {
     description: 'Kestra\'s plugin documentation shape, `{schema: {properties, definitions}}`: the type\'s JSON Schema as the flow schema holds it (an alias answers its canonical type). An unknown type is a 404 naming it.',
   })
   @ApiParam({ name: 'cls', description: 'The type name, e.g. io.kestra.plugin.core.log.Log.' })
-  @ApiQuery({ name: 'all', required: false, type: Boolean, description: 'Accepted for Kestra\'s clients: every property a flow may use is always included.' })
+  @ApiQuery({ name: 'all', required: false, type: Boolean, description: 'true (Kestra\'s clients send it): every property a flow may use, which Osprey always answers; false, a narrower schema, is refused (400).' })
   @ApiOkResponse({ type: DocumentationWithSchemaModel })
   @ApiErrors(400, 404)
   pluginSchema(@Param('cls') cls: string, @Query('all') all?: string | string[]): DocumentationWithSchemaModel {
-    boolParam(all, 'all');
+    // Osprey always answers every property a flow may use: all=false asks for a narrower schema it does not give.
+    if (boolParam(all, 'all') === false) throw new InvalidArgumentError('all', 'false is not supported: the schema always holds every property a flow may use (omit it or send true)');
     const definition = resolveTaskType(cls) ?? resolveTriggerType(cls) ?? resolveConditionType(cls);
     if (!definition) throw new NotFoundError('plugin type', cls);
     return this.documentation(definition.name);
