@@ -3,6 +3,7 @@ import type { FlowQuery, FlowRepository, Page } from '../ports.js';
 import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
 import type { VersionedDocument } from './search-client.js';
 import { MAX_CONFLICT_RETRIES, type SearchContext } from './search-context.js';
+import { distinctValues } from './search-distinct.js';
 import { labelTerm, SearchFilter, searchPaging } from './search-query.js';
 
 /** A stored flow, with its labels as searchable terms. */
@@ -109,19 +110,7 @@ export class SearchFlowRepository implements FlowRepository {
   }
 
   async namespaces(): Promise<string[]> {
-    const namespaces: string[] = [];
-    let after: unknown;
-    for (;;) {
-      const result = await this.ctx.client.search<never>(this.ctx.indices.flows, {
-        size: 0,
-        query: new SearchFilter().equals('deleted', false).toQuery(),
-        aggs: { namespaces: { composite: { size: 1000, sources: [{ namespace: { terms: { field: 'namespace' } } }], ...(after ? { after } : {}) } } },
-      });
-      const agg = result.aggregations?.namespaces as { buckets: { key: { namespace: string } }[]; after_key?: unknown } | undefined;
-      const buckets = agg?.buckets ?? [];
-      namespaces.push(...buckets.map((bucket) => bucket.key.namespace));
-      if (buckets.length < 1000 || !agg?.after_key) return namespaces;
-      after = agg.after_key;
-    }
+    return distinctValues(this.ctx, this.ctx.indices.flows, 'namespace', new SearchFilter().equals('deleted', false).toQuery());
   }
+
 }

@@ -1,5 +1,6 @@
 import type { KvEntry, KvRepository } from '../ports.js';
 import type { SearchContext } from './search-context.js';
+import { distinctValues } from './search-distinct.js';
 import { SearchFilter } from './search-query.js';
 
 interface KvDocument {
@@ -67,20 +68,9 @@ export class SearchKvRepository implements KvRepository {
   }
 
   async namespaces(): Promise<string[]> {
-    const namespaces: string[] = [];
-    let after: unknown;
-    for (;;) {
-      const result = await this.ctx.client.search<never>(this.ctx.indices.kv, {
-        size: 0,
-        aggs: { namespaces: { composite: { size: 1000, sources: [{ namespace: { terms: { field: 'namespace' } } }], ...(after ? { after } : {}) } } },
-      });
-      const agg = result.aggregations?.namespaces as { buckets: { key: { namespace: string } }[]; after_key?: unknown } | undefined;
-      const buckets = agg?.buckets ?? [];
-      namespaces.push(...buckets.map((bucket) => bucket.key.namespace));
-      if (buckets.length < 1000 || !agg?.after_key) return namespaces;
-      after = agg.after_key;
-    }
+    return distinctValues(this.ctx, this.ctx.indices.kv, 'namespace');
   }
+
 
   async listAll(namespace: string): Promise<KvEntry[]> {
     const { client, indices } = this.ctx;
