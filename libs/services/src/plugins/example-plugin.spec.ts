@@ -14,6 +14,7 @@ import { createLogger, loadConfig } from '@osprey/server';
 import { STORAGE, type Storage } from '@osprey/storage';
 import { TriggerExecution } from '../executions/trigger-execution.js';
 import { createOspreyApp } from '../nest/create-osprey-app.js';
+import { PluginsController } from '../webserver/plugins.controller.js';
 
 // The example plugin is built with its own tsc configuration and loaded through the `plugins` key, as a user's would be.
 const root = resolve(import.meta.dirname, '../../../..');
@@ -113,12 +114,15 @@ tasks:
     );
   }, 60_000);
 
-  it("puts its type in the flow JSON Schema the editor and /plugins/{cls} serve, with the plugin's package named on the type", async () => {
+  it("puts its type in the flow JSON Schema the editor uses, in /plugins and /plugins/{cls}, with the plugin's package named on the type", async () => {
     await createOspreyApp({ config: await configWith(dataDir, [example]), roles: ['executor'], logger: silent }).then((app) => app.close());
     expect(resolveTaskType('com.example.hello.Hello')?.plugin).toBe('osprey-plugin-hello');
     const definition = (flowJsonSchema().definitions as Record<string, JsonSchema>)['com.example.hello.Hello'];
     expect(Object.keys(definition?.properties as object)).toEqual(expect.arrayContaining(['id', 'type', 'name', 'times', 'shout', 'style']));
     expect(definition?.required).toEqual(expect.arrayContaining(['name']));
+    const api = new PluginsController();
+    expect(api.pluginSchema('com.example.hello.Hello').schema.properties).toEqual(definition);
+    expect(api.plugins().find((plugin) => plugin.type === 'com.example.hello.Hello')).toMatchObject({ category: 'task', aliases: [] });
   }, 60_000);
 
   it('stops the start when a plugin cannot be loaded, naming it and why', async () => {
