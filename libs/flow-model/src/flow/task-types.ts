@@ -937,12 +937,13 @@ export class TaskTypeRegistrationError extends Error {
  * same definition again is a no-op, so a process that builds several apps loads a plugin once.
  */
 export function registerTaskTypes(definitions: readonly TaskTypeDefinition[]): void {
+  const batch = new Map<string, TaskTypeDefinition>();
   for (const definition of definitions) {
     if (definition.kind !== 'runnable') throw new TaskTypeRegistrationError(`task type ${definition.name}: a plugin declares runnable tasks only`);
     for (const name of [definition.name, ...definition.aliases]) {
-      const taken = BY_NAME.get(name) ?? pluginByName.get(name);
-      if (taken === definition) continue;
-      if (taken) throw new TaskTypeRegistrationError(`task type ${name} of ${definition.plugin ?? 'a plugin'} is already declared by ${taken.plugin ?? 'Osprey'}`);
+      const taken = BY_NAME.get(name) ?? pluginByName.get(name) ?? batch.get(name);
+      if (taken && taken !== definition) throw new TaskTypeRegistrationError(`task type ${name} of ${definition.plugin ?? 'a plugin'} is already declared by ${taken.plugin ?? 'Osprey'}`);
+      batch.set(name, definition);
     }
   }
   for (const definition of definitions) {

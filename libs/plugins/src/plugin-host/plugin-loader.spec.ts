@@ -86,6 +86,8 @@ describe('loadPlugins', () => {
     await pluginPackage(dir, 'first', plugin(task('com.example.same.Task')));
     await pluginPackage(dir, 'second', plugin(task('com.example.same.Task')));
     expect(await loadError(['first', 'second'])).toBe('plugin second cannot be loaded: task type com.example.same.Task of second is already declared by first');
+    await pluginPackage(dir, 'self', plugin(task('com.example.self.Task'), task('com.example.self.Task')));
+    expect(await loadError(['self'])).toBe('plugin self cannot be loaded: task type com.example.self.Task of self is already declared by self');
   });
 
   it('refuses a plugin listed twice under two names', async () => {
