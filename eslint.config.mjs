@@ -104,9 +104,11 @@ export default defineConfig(
             // Layers (docs/architecture.md): the SQL lib serves the ports; ports never import each other.
             { sourceTag: 'layer:sql', onlyDependOnLibsWithTags: ['layer:core'] },
             { sourceTag: 'layer:port', onlyDependOnLibsWithTags: ['layer:core', 'layer:sql'] },
-            { sourceTag: 'layer:tasks', onlyDependOnLibsWithTags: ['layer:core', 'layer:port'] },
+            // The plugin SDK is what third-party plugins import: the flow model's property kinds only, never a port or adapter.
+            { sourceTag: 'layer:sdk', onlyDependOnLibsWithTags: ['layer:core'] },
+            { sourceTag: 'layer:tasks', onlyDependOnLibsWithTags: ['layer:core', 'layer:port', 'layer:sdk'] },
             { sourceTag: 'layer:backend', onlyDependOnLibsWithTags: ['layer:core', 'layer:sql', 'layer:port'] },
-            { sourceTag: 'layer:service', onlyDependOnLibsWithTags: ['layer:core', 'layer:port', 'layer:tasks', 'layer:backend'] },
+            { sourceTag: 'layer:service', onlyDependOnLibsWithTags: ['layer:core', 'layer:port', 'layer:tasks', 'layer:backend', 'layer:sdk'] },
           ],
         },
       ],

@@ -86,12 +86,26 @@ program
     process.stdout.write(applied.length > 0 ? `applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}`).join('\n')}\n` : 'schema up to date\n');
   });
 
+/**
+ * Loads the plugins of the configuration, when one is named (`--config`, OSPREY_CONFIG) or OSPREY_PLUGINS is set: their
+ * task types then validate as Osprey's own. Without either, nothing but the flow model is loaded.
+ */
+async function loadConfiguredPlugins(flags: { config?: string }) {
+  if (!flags.config && !process.env.OSPREY_CONFIG && !process.env.OSPREY_PLUGINS) return [];
+  const config = await configFromFlags(flags);
+  if (config.plugins.length === 0) return [];
+  const { loadPlugins } = await import('@osprey/plugins');
+  return loadPlugins(config.plugins);
+}
+
 const flow = program.command('flow').description('work with flow files');
 flow
   .command('validate')
   .description('validate flow files; prints each problem with its line and column, exits 1 if any')
   .argument('<files...>', 'flow YAML files')
-  .action(async (files: string[]) => {
+  .addOption(new Option('-c, --config <file>', 'YAML configuration file whose plugins flows may use (default: $OSPREY_CONFIG)'))
+  .action(async (files: string[], flags: { config?: string }) => {
+    await loadConfiguredPlugins(flags);
     const { FlowValidationError, parseFlow } = await import('@osprey/flow-model');
     let bad = 0;
     for (const file of files) {
@@ -123,7 +137,8 @@ flow
   .option('-i, --input <key=value...>', 'an input value, as text (repeatable)', collect, [])
   .addOption(new Option('-t, --timeout <seconds>', 'give up after this many seconds').default(300).argParser(positiveSeconds))
   .addOption(new Option('--log-level <level>', 'service log level on stderr').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'))
-  .action(async (file: string, flags: { flows?: string; input: string[]; timeout: number; logLevel: string }) => {
+  .addOption(new Option('-c, --config <file>', 'YAML configuration file whose plugins the flow may use (default: $OSPREY_CONFIG); its backend is not used'))
+  .action(async (file: string, flags: { flows?: string; input: string[]; timeout: number; logLevel: string; config?: string }) => {
     const inputs: Record<string, string> = {};
     for (const pair of flags.input) {
       const at = pair.indexOf('=');
@@ -133,8 +148,38 @@ flow
     const { createLogger } = await import('@osprey/server');
     const { runFlowTest } = await import('@osprey/services');
     const logger = createLogger({ service: 'flow-test', instance: `pid-${process.pid}`, level: flags.logLevel, destination: process.stderr });
-    const result = await runFlowTest({ flowFile: file, flowsDir: flags.flows, inputs, timeoutMs: flags.timeout * 1000, logger });
+    const plugins = (await loadConfiguredPlugins(flags)).map((plugin) => plugin.spec);
+    const result = await runFlowTest({ flowFile: file, flowsDir: flags.flows, inputs, timeoutMs: flags.timeout * 1000, logger, plugins });
     process.stdout.write(`${JSON.stringify(result)}\n`);
+  });
+
+const plugins = program.command('plugins').description('the plugins the configuration lists');
+plugins
+  .command('list')
+  .description('load the configured plugins (configuration key plugins) and print each with its task types; exits 2 if one fails to load')
+  .addOption(configOption())
+  .option('--json', 'print the list as JSON')
+  .action(async (flags: { config?: string; json?: boolean }) => {
+    const loaded = await loadConfiguredPlugins(flags);
+    const list = loaded.map((plugin) => ({
+      name: plugin.name,
+      ...(plugin.version ? { version: plugin.version } : {}),
+      spec: plugin.spec,
+      entry: plugin.entry,
+      taskTypes: plugin.tasks.map((task) => ({ type: task.definition.name, aliases: [...task.definition.aliases], ...(task.description ? { description: task.description } : {}) })),
+    }));
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      return;
+    }
+    if (list.length === 0) {
+      process.stdout.write('no plugins configured (configuration key plugins, OSPREY_PLUGINS)\n');
+      return;
+    }
+    for (const plugin of list) {
+      process.stdout.write(`${plugin.name}${plugin.version ? ` ${plugin.version}` : ''} (${plugin.spec})\n`);
+      for (const task of plugin.taskTypes) process.stdout.write(`  ${task.type}${task.description ? `  ${task.description}` : ''}\n`);
+    }
   });
 
 program
@@ -179,7 +224,9 @@ async function report(error: unknown): Promise<number> {
   // Imported here rather than at start (--help needs neither); the action that threw one of them has loaded it already.
   const { ExpressionError, FlowValidationError, InputValidationError } = await import('@osprey/flow-model');
   const { ConfigError } = await import('@osprey/server');
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof InsecureListenError) {
+  // The plugins lib is loaded only when its error is the one to report (flow validate must stay light).
+  const pluginLoadError = error instanceof Error && error.name === 'PluginLoadError' && error instanceof (await import('@osprey/plugins')).PluginLoadError;
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof InsecureListenError || pluginLoadError) {
     process.stderr.write(`osprey: ${error.message}\n`);
     return 2;
   }

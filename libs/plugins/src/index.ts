@@ -1,5 +1,6 @@
 export * from './task-runner.js';
 export * from './task-registry.js';
+export * from './plugin-host/plugin-loader.js';
 export * from './support/task-errors.js';
 export * from './support/task-properties.js';
 export { uploadOutputFiles, writeInputFiles } from './support/working-files.js';

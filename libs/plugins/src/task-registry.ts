@@ -55,6 +55,7 @@ import {
   TEAMS_INCOMING_WEBHOOK_TASK,
 } from '@osprey/flow-model';
 import type { TaskRunner } from './task-runner.js';
+import type { LoadedPlugin } from './plugin-host/plugin-loader.js';
 import { LogTask } from './core/log.js';
 import { LogFetchTask } from './core/log-fetch.js';
 import { EchoTask } from './core/echo.js';
@@ -112,6 +113,8 @@ export interface TaskRegistry {
 export interface TaskRegistryOptions {
   /** Options of every script task (io.kestra.plugin.scripts.*): kill grace, base environment, dependency cache folder. */
   scripts?: ScriptTaskOptions;
+  /** The plugins the configuration lists, loaded at start (loadPlugins): their task types join Osprey's own. */
+  plugins?: readonly LoadedPlugin[];
 }
 
 interface Entry {
@@ -119,7 +122,7 @@ interface Entry {
   runner: TaskRunner;
 }
 
-/** The registry of Osprey's runnable tasks, keyed by Kestra's `io.kestra.plugin.core.*` names and old aliases. */
+/** The registry of Osprey's runnable tasks, keyed by Kestra's `io.kestra.plugin.core.*` names and old aliases, and of the loaded plugins' tasks. */
 export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegistry {
   const entries: Entry[] = [
     { type: LOG_TASK.name, runner: new LogTask() },
@@ -178,6 +181,7 @@ export function createTaskRegistry(options: TaskRegistryOptions = {}): TaskRegis
       { type: SCRIPT_TASK_TYPES[language].commands.name, runner: new ScriptTask(language, 'commands', options.scripts) },
       { type: SCRIPT_TASK_TYPES[language].script.name, runner: new ScriptTask(language, 'script', options.scripts) },
     ]),
+    ...(options.plugins ?? []).flatMap((plugin) => plugin.tasks.map((task) => ({ type: task.definition.name, runner: task.runner }))),
   ];
 
   // Legacy names (io.kestra.core.tasks.*) resolve through the flow model's registry of task types, the one list of aliases.

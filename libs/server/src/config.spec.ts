@@ -12,6 +12,15 @@ describe('loadConfig', () => {
     return path;
   };
 
+  it('reads plugins as a list from the file or comma-separated from OSPREY_PLUGINS, and refuses one listed twice or an empty name', () => {
+    expect(loadConfig({ env: {} }).plugins).toEqual([]);
+    expect(loadConfig({ file: file('plugins.yaml', 'plugins:\n  - osprey-plugin-hello\n  - ./local/plugin\n'), env: {} }).plugins).toEqual(['osprey-plugin-hello', './local/plugin']);
+    expect(loadConfig({ env: { OSPREY_PLUGINS: 'a, ./b' } }).plugins).toEqual(['a', './b']);
+    expect(() => loadConfig({ file: file('twice.yaml', 'plugins: [a, a]\n'), env: {} })).toThrow(/plugins: a plugin is listed twice/);
+    expect(() => loadConfig({ file: file('empty.yaml', 'plugins: [" "]\n'), env: {} })).toThrow(/plugins\.0: a package name or a path/);
+    expect(() => loadConfig({ file: file('map.yaml', 'plugins: {a: 1}\n'), env: {} })).toThrow(/plugins:/);
+  });
+
   it('has defaults for the embedded deployment', () => {
     const config = loadConfig({ env: {} });
     expect(config.server.port).toBe(8080);

@@ -253,6 +253,18 @@ export const configSchema = z
     /** Maximum size of a file upload or input file, in bytes. */
     maxUploadBytes: z.coerce.number().int().positive().default(100 * 1024 * 1024),
     auth: auth.default({ basic: [], tokens: [] }),
+    /**
+     * Plugins whose task types flows may use (docs/plugins.md): npm package names, looked up in the node_modules of the
+     * current folder and its parents, or paths (`./x`, `/x`) of a package folder or module; one string (OSPREY_PLUGINS)
+     * separates them with commas.
+     */
+    plugins: z
+      .preprocess(
+        (value) => (typeof value === 'string' ? value.split(',').map((p) => p.trim()).filter((p) => p !== '') : value),
+        z.array(z.string().trim().min(1, 'a package name or a path')),
+      )
+      .refine((plugins) => new Set(plugins).size === plugins.length, 'a plugin is listed twice')
+      .default([]),
   })
   .strict()
   .superRefine((config, context) => {
@@ -344,7 +356,7 @@ const KNOWN_SECTIONS: Record<string, string[]> = {
   instance: ['heartbeatMs', 'deadAfterMs'],
   logging: ['level'],
 };
-const TOP_LEVEL = ['dataDir', 'maxUploadBytes'];
+const TOP_LEVEL = ['dataDir', 'maxUploadBytes', 'plugins'];
 
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   applyAuthEnv(raw, env);

@@ -13,7 +13,7 @@ import {
 import { COMMON_INPUT_PROPERTIES, INPUT_TYPE_PROPERTIES, INPUT_TYPES } from './input-types.js';
 import type { PluginDefinition } from './plugin-definition.js';
 import { acceptedEnumValues, schemaReference } from './property-schema.js';
-import { COMMON_TASK_SHAPE, TASK_TYPES } from './task-types.js';
+import { COMMON_TASK_SHAPE, taskTypes } from './task-types.js';
 import { COMMON_TRIGGER_SHAPE, TRIGGER_TYPES } from './trigger-types.js';
 import { WORKER_GROUP_KEY, WORKER_GROUP_PROPERTIES } from './worker-group.js';
 
@@ -209,7 +209,7 @@ function anyOfRefs(names: readonly string[]): JsonSchema {
  * flags no valid flow; the API's validation (`POST /api/v1/flows/validate`) remains the full check.
  */
 export function flowJsonSchema(): JsonSchema {
-  const tasks = byType(TASK_TYPES, COMMON_TASK_SHAPE, TASK_ID);
+  const tasks = byType(taskTypes(), COMMON_TASK_SHAPE, TASK_ID);
   const triggers = byType(TRIGGER_TYPES, COMMON_TRIGGER_SHAPE, TASK_ID);
   const conditions = byType(CONDITION_TYPES, {});
   const inputs = inputSchemas();

@@ -11,6 +11,8 @@ export interface TaskTypeDefinition<S extends z.ZodRawShape = z.ZodRawShape> ext
   kind: 'runnable' | 'flowable' | 'execution';
   /** Properties holding child tasks (`tasks`, `then`, `cases`, ...), besides `errors` and `finally`. */
   childTaskProperties: readonly string[];
+  /** The npm package (or path) of the plugin that declared it; absent on Osprey's own types. */
+  plugin?: string;
 }
 
 /** Properties every task accepts, whatever its type. */
@@ -917,8 +919,63 @@ export const TASK_TYPES: readonly TaskTypeDefinition[] = [
 ];
 
 const BY_NAME = indexByName(TASK_TYPES);
+/** Task types of the plugins the configuration lists, registered once at start (see registerTaskTypes). */
+const pluginTypes: TaskTypeDefinition[] = [];
+const pluginByName = new Map<string, TaskTypeDefinition>();
+
+/** Raised when a plugin's task type cannot join the registry (its name is taken, or it is malformed). */
+export class TaskTypeRegistrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskTypeRegistrationError';
+  }
+}
+
+/**
+ * Adds the runnable task types of a plugin to the one registry that validation, the JSON Schema, the plugins API and
+ * the worker read. A name or alias already taken (by Osprey or another plugin) is refused naming both; registering the
+ * same definition again is a no-op, so a process that builds several apps loads a plugin once.
+ */
+export function registerTaskTypes(definitions: readonly TaskTypeDefinition[]): void {
+  const batch = new Map<string, TaskTypeDefinition>();
+  for (const definition of definitions) {
+    if (definition.kind !== 'runnable') throw new TaskTypeRegistrationError(`task type ${definition.name}: a plugin declares runnable tasks only`);
+    for (const name of [definition.name, ...definition.aliases]) {
+      const taken = BY_NAME.get(name) ?? pluginByName.get(name) ?? batch.get(name);
+      if (taken && taken !== definition) throw new TaskTypeRegistrationError(`task type ${name} of ${definition.plugin ?? 'a plugin'} is already declared by ${taken.plugin ?? 'Osprey'}`);
+      batch.set(name, definition);
+    }
+  }
+  for (const definition of definitions) {
+    if (pluginByName.get(definition.name) === definition) continue;
+    pluginTypes.push(definition);
+    for (const name of [definition.name, ...definition.aliases]) pluginByName.set(name, definition);
+  }
+}
+
+/** Forgets the plugins' task types (tests that load plugins restore the registry with it). */
+export function unregisterPluginTaskTypes(): void {
+  pluginTypes.length = 0;
+  pluginByName.clear();
+}
+
+/** Every task type a flow may use: Osprey's own, then those of the loaded plugins. */
+export function taskTypes(): readonly TaskTypeDefinition[] {
+  return pluginTypes.length === 0 ? TASK_TYPES : [...TASK_TYPES, ...pluginTypes];
+}
 
 /** Finds a task type by its canonical name or a legacy alias; `definition.name` is the canonical name. */
 export function resolveTaskType(type: string): TaskTypeDefinition | undefined {
-  return BY_NAME.get(type);
+  return BY_NAME.get(type) ?? pluginByName.get(type);
+}
+
+/** A runnable task type declared by a plugin: its own properties, checked and documented as Osprey's own are. */
+export function pluginTaskType(plugin: string, name: string, shape: z.ZodRawShape, extra: { aliases?: string[]; deprecated?: boolean } = {}): TaskTypeDefinition {
+  const common = Object.keys(shape).filter((key) => key in COMMON_TASK_SHAPE || key in COMMON_TASK_REFUSED);
+  if (common.length > 0) throw new TaskTypeRegistrationError(`task type ${name} of ${plugin}: ${common.map((key) => `'${key}'`).join(', ')} is a property every task has, declared by Osprey`);
+  const definition = { ...task('runnable', name, extra.aliases ?? [], shape, { deprecated: extra.deprecated }), plugin };
+  if (definition.childTaskProperties.length > 0) {
+    throw new TaskTypeRegistrationError(`task type ${name} of ${plugin}: property '${definition.childTaskProperties[0]}' holds tasks, which only flowable types run (the executor's)`);
+  }
+  return definition;
 }

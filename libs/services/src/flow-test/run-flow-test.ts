@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { isTerminated, parseFlow, type Execution, type Flow } from '@osprey/flow-model';
+import { loadPlugins } from '@osprey/plugins';
 import { EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { loadConfig, type Logger } from '@osprey/server';
@@ -19,6 +20,8 @@ export interface FlowTestRequest {
   inputs: Record<string, unknown>;
   timeoutMs?: number;
   logger: Logger;
+  /** Plugins whose task types the flows use (the configuration's `plugins`), loaded before the flows are read. */
+  plugins?: readonly string[];
 }
 
 export interface FlowTestResult {
@@ -32,12 +35,14 @@ export interface FlowTestResult {
  * process: what `osprey flow test` prints. Invalid flows and inputs throw before anything runs.
  */
 export async function runFlowTest(request: FlowTestRequest): Promise<FlowTestResult> {
+  const plugins = [...(request.plugins ?? [])];
+  if (plugins.length > 0) await loadPlugins(plugins);
   const mainSource = await readFile(request.flowFile, 'utf8');
   const main = parseFlow(mainSource, { fileName: request.flowFile });
   const others = request.flowsDir ? await readFlows(request.flowsDir, resolve(request.flowFile), request.logger) : [];
 
   const dataDir = await mkdtemp(join(tmpdir(), 'osprey-flow-test-'));
-  const config = loadConfig({ env: {}, overrides: { dataDir, 'worker.leaseMs': 15_000 } });
+  const config = loadConfig({ env: {}, overrides: { dataDir, 'worker.leaseMs': 15_000, plugins } });
   // The executor and worker modules on a throw-away SQLite backend, their queue transport connected as in a server;
   // the application never listens on HTTP.
   const app = await createOspreyApp({ config, roles: ['executor', 'worker'], logger: request.logger }).catch(async (error: unknown) => {

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { loadPlugins } from '@osprey/plugins';
 import { EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
 import { REPOSITORY, type Repository, type ServiceInstance } from '@osprey/repository';
 import { envSecrets, type Logger, type OspreyConfig } from '@osprey/server';
@@ -8,7 +9,7 @@ import { OpenApiDocument } from '../webserver/openapi.js';
 import { InstanceHeartbeat } from './instance-heartbeat.js';
 import type { ServiceRole } from '../service-role.js';
 import { instanceTypeOf } from './instance-type.js';
-import { INSTANCE_ID, OSPREY_CONFIG, OSPREY_LOGGER, OSPREY_ROLES, RENDER_OPTIONS } from './tokens.js';
+import { INSTANCE_ID, LOADED_PLUGINS, OSPREY_CONFIG, OSPREY_LOGGER, OSPREY_ROLES, RENDER_OPTIONS } from './tokens.js';
 
 export interface OspreyCoreOptions {
   config: OspreyConfig;
@@ -36,6 +37,16 @@ export class OspreyCoreModule {
         { provide: OSPREY_ROLES, useValue: roles },
         { provide: INSTANCE_ID, useValue: instanceId },
         { provide: RENDER_OPTIONS, useFactory: () => ({ secret: envSecrets() }) },
+        {
+          // Every role loads them: the worker runs their tasks, the others validate flows with their schemas. A plugin
+          // that fails to load fails the start (PluginLoadError names it and why).
+          provide: LOADED_PLUGINS,
+          useFactory: async () => {
+            const plugins = await loadPlugins(config.plugins);
+            for (const plugin of plugins) logger.info({ plugin: plugin.name, version: plugin.version, taskTypes: plugin.tasks.map((task) => task.definition.name) }, 'plugin loaded');
+            return plugins;
+          },
+        },
         // Every role checks query strings against it (health and metrics are routes too); the webserver also serves it.
         OpenApiDocument,
         {
@@ -60,7 +71,7 @@ export class OspreyCoreModule {
           inject: [REPOSITORY],
         },
       ],
-      exports: [OSPREY_CONFIG, OSPREY_LOGGER, OSPREY_ROLES, INSTANCE_ID, RENDER_OPTIONS, OpenApiDocument, OspreyMetrics, TriggerExecution, InstanceHeartbeat],
+      exports: [OSPREY_CONFIG, OSPREY_LOGGER, OSPREY_ROLES, INSTANCE_ID, RENDER_OPTIONS, LOADED_PLUGINS, OpenApiDocument, OspreyMetrics, TriggerExecution, InstanceHeartbeat],
     };
   }
 }

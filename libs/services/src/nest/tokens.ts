@@ -12,3 +12,5 @@ export const INSTANCE_ID = Symbol('InstanceId');
 export const RENDER_OPTIONS = Symbol('RenderOptions');
 /** The worker's `TaskRegistry`. */
 export const TASK_REGISTRY = Symbol('TaskRegistry');
+/** The `LoadedPlugin[]` of the configuration's `plugins`, loaded (and their task types registered) at start. */
+export const LOADED_PLUGINS = Symbol('LoadedPlugins');

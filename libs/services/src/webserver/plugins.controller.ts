@@ -9,7 +9,7 @@ import {
   resolveConditionType,
   resolveTaskType,
   resolveTriggerType,
-  TASK_TYPES,
+  taskTypes,
   TRIGGER_TYPES,
   type JsonSchema,
   type PluginDefinition,
@@ -68,7 +68,7 @@ const inputClass = (type: string) => `io.kestra.core.models.flows.input.${INPUT_
 @ApiTags('Plugins')
 @Controller('api/v1/plugins')
 export class PluginsController {
-  // Built once: the registries are constants of this build.
+  // Built once: the registries are fixed once the configured plugins are loaded, before the API serves.
   private schema: JsonSchema | undefined;
   private list: PluginModel[] | undefined;
 
@@ -78,7 +78,7 @@ export class PluginsController {
   @UnsupportedQuery(Object.fromEntries(['page', 'size', 'sort', 'filters'].map((name) => [name, 'the plugin list is answered whole'])))
   plugins(): PluginModel[] {
     this.list ??= [
-      ...TASK_TYPES.map((t) => pluginJson(t, 'task', t.kind === 'flowable')),
+      ...taskTypes().map((t) => pluginJson(t, 'task', t.kind === 'flowable')),
       ...TRIGGER_TYPES.map((t) => pluginJson(t, 'trigger')),
       ...CONDITION_TYPES.map((t) => pluginJson(t, 'condition')),
     ];
@@ -109,7 +109,7 @@ export class PluginsController {
     const add = (definition: PluginDefinition, flowable: boolean) => {
       for (const name of [definition.name, ...definition.aliases]) icons[name] = { name: name.split('.').pop()!, flowable };
     };
-    for (const t of TASK_TYPES) add(t, t.kind === 'flowable');
+    for (const t of taskTypes()) add(t, t.kind === 'flowable');
     for (const t of [...TRIGGER_TYPES, ...CONDITION_TYPES]) add(t, false);
     return icons;
   }

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { Module } from '@nestjs/common';
 import type { RenderOptions } from '@osprey/flow-model';
-import { createTaskRegistry, type TaskRegistry } from '@osprey/plugins';
+import { createTaskRegistry, type LoadedPlugin, type TaskRegistry } from '@osprey/plugins';
 import { BROADCAST_QUEUE, EXECUTION_EVENT_QUEUE, WORKER_JOB_QUEUE, type BroadcastQueue, type ExecutionEventQueue, type WorkerJobQueue } from '@osprey/queue';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import type { Logger, OspreyConfig } from '@osprey/server';
 import { STORAGE, type Storage } from '@osprey/storage';
 import { OspreyMetrics } from '../metrics.js';
-import { OSPREY_CONFIG, OSPREY_LOGGER, RENDER_OPTIONS, TASK_REGISTRY } from '../nest/tokens.js';
+import { LOADED_PLUGINS, OSPREY_CONFIG, OSPREY_LOGGER, RENDER_OPTIONS, TASK_REGISTRY } from '../nest/tokens.js';
 import { WorkerJobsConsumer } from '../transport/worker-jobs-consumer.js';
 import { WorkerController } from './worker.controller.js';
 import { WorkerService } from './worker-service.js';
@@ -23,8 +23,9 @@ import { TriggerCommands } from '../triggers/trigger-commands.js';
     {
       provide: TASK_REGISTRY,
       // Python and Node.js dependencies of script tasks are installed once per set of packages, next to the worker's data.
-      useFactory: (config: OspreyConfig) => createTaskRegistry({ scripts: { dependencyCache: resolve(config.dataDir, 'script-dependencies') } }),
-      inject: [OSPREY_CONFIG],
+      useFactory: (config: OspreyConfig, plugins: LoadedPlugin[]) =>
+        createTaskRegistry({ scripts: { dependencyCache: resolve(config.dataDir, 'script-dependencies') }, plugins }),
+      inject: [OSPREY_CONFIG, LOADED_PLUGINS],
     },
     {
       provide: WorkerService,
