@@ -63,6 +63,47 @@ describe.each(TOPOLOGIES)('stats API (%s)', (topology) => {
     expect(bad.body.field).toBe('flows[0]');
   });
 
+  it('counts task runs per day, executions per day of each flow and namespace, and logs per day and level', async () => {
+    const post = <T>(path: string, body: unknown) => httpJson<T>(v1(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const today = new Date().toISOString().slice(0, 10);
+    const range = { startDate: new Date(Date.now() - 86_400_000).toISOString(), endDate: new Date().toISOString() };
+
+    const taskRuns = await post<Day[]>('/stats/taskruns/daily', { namespace: NS, ...range });
+    expect(taskRuns.status).toBe(200);
+    expect(taskRuns.body.at(-1)).toMatchObject({ startDate: today, executionCounts: { SUCCESS: 2, FAILED: 1 }, total: 3 });
+    const failedRuns = await post<Day[]>('/main/stats/taskruns/daily', { namespace: NS, flowId: 'bad', state: ['FAILED'], ...range });
+    expect(failedRuns.body.at(-1)!.total).toBe(1);
+
+    const byFlow = await post<Record<string, Record<string, Day[]>>>('/stats/executions/daily/group-by-flow', { namespace: NS, ...range });
+    expect(byFlow.status).toBe(200);
+    expect(Object.keys(byFlow.body)).toEqual([NS]);
+    expect(Object.keys(byFlow.body[NS]!).sort()).toEqual(['bad', 'good']);
+    expect(byFlow.body[NS]!.good!.at(-1)).toMatchObject({ startDate: today, executionCounts: { SUCCESS: 2, FAILED: 0 }, total: 2 });
+    const named = await post<Record<string, Record<string, Day[]>>>('/stats/executions/daily/group-by-flow', { flows: [{ namespace: NS, id: 'bad' }], namespaceOnly: true, ...range });
+    expect(named.body[NS]!['*']!.at(-1)).toMatchObject({ executionCounts: { FAILED: 1 }, total: 1 });
+
+    const byNamespace = await post<Record<string, { counts: Record<string, number>; total: number }>>('/stats/executions/daily/group-by-namespace', { namespace: NS, ...range });
+    expect(byNamespace.status).toBe(200);
+    expect(byNamespace.body).toEqual({ [NS]: { counts: expect.objectContaining({ SUCCESS: 2, FAILED: 1, RUNNING: 0 }), total: 3 } });
+
+    type LogDay = { timestamp: string; counts: Record<string, number> };
+    const logs = await post<LogDay[]>('/stats/logs/daily', { namespace: NS, flowId: 'good', ...range });
+    expect(logs.status).toBe(200);
+    expect(logs.body).toHaveLength(2);
+    expect(logs.body[1]!.timestamp).toBe(today);
+    expect(logs.body[1]!.counts.INFO).toBeGreaterThanOrEqual(2);
+    const errorsOnly = await post<LogDay[]>('/stats/logs/daily', { namespace: NS, flowId: 'good', logLevel: 'ERROR', ...range });
+    expect(errorsOnly.body[1]!.counts).toMatchObject({ INFO: 0, DEBUG: 0 });
+  });
+
+  it('refuses what Kestra takes and Osprey does not honour with 400 naming the field', async () => {
+    const post = (path: string, body: unknown) => httpJson<{ field: string }>(v1(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('/stats/taskruns/daily', { q: 'hello' })).body.field).toBe('q');
+    expect((await post('/stats/executions/daily', { scope: ['USER'] })).body.field).toBe('scope');
+    expect((await post('/stats/logs/daily', { logLevel: 'warning' })).body.field).toBe('logLevel');
+    expect((await post('/stats/executions/daily/group-by-namespace', { flowId: 'good' })).body.field).toBe('flowId');
+  });
+
   it('refuses bad ranges with 400 naming the field', async () => {
     const post = (body: unknown) => httpJson<{ field: string }>(v1('/stats/executions/daily'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post({ startDate: 'yesterday' })).body.field).toBe('startDate');

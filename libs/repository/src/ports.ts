@@ -46,14 +46,39 @@ export interface ExecutionQuery extends PageRequest, FilteredQuery {
   parentExecutionId?: string;
 }
 
+/**
+ * What a daily count covers: rows started (logs stamped) in [startDate, endDate]; `namespace` with `flowId` exactly,
+ * without it that namespace and its children (`ns.*`).
+ */
+export interface DailyStatsQuery {
+  namespace?: string;
+  flowId?: string;
+  /** Only these flows (each its exact namespace and id), when not empty. */
+  flows?: readonly { namespace: string; id: string }[];
+  state?: readonly StateType[];
+  startDate: string;
+  endDate: string;
+}
+
+/** How many executions or task runs of a UTC day (`YYYY-MM-DD`) are in one state. */
+export interface DailyStateCount {
+  date: string;
+  state: StateType;
+  count: number;
+  /** Set when grouped by namespace or by flow. */
+  namespace?: string;
+  /** Set when grouped by flow. */
+  flowId?: string;
+}
+
 export interface ExecutionRepository {
   /** The execution with its task runs, or null. */
   get(id: string): Promise<Execution | null>;
   /** Executions without task runs, newest first unless sorted otherwise. */
   search(query: ExecutionQuery): Promise<Page<Execution>>;
   delete(id: string): Promise<boolean>;
-  /** Counts per day and state in a time range. */
-  dailyStats(query: { namespace?: string; flowId?: string; startDate: string; endDate: string }): Promise<{ date: string; state: StateType; count: number }[]>;
+  /** Counts per day and state (and namespace, or namespace and flow), computed by the database, in date order. */
+  dailyStats(query: DailyStatsQuery & { groupBy?: 'namespace' | 'flow' }): Promise<DailyStateCount[]>;
 }
 
 export interface TaskRunQuery extends PageRequest, FilteredQuery {
@@ -68,6 +93,8 @@ export interface TaskRunQuery extends PageRequest, FilteredQuery {
 
 export interface TaskRunRepository {
   search(query: TaskRunQuery): Promise<Page<TaskRun>>;
+  /** Task runs counted per day of their start and current state, computed by the database, in date order. */
+  dailyStats(query: DailyStatsQuery): Promise<DailyStateCount[]>;
 }
 
 
@@ -110,8 +137,19 @@ export type LogDeletion =
   | { executionId: string; taskId?: string; taskRunId?: string; attempt?: number; minLevel?: LogLevel }
   | { namespace: string; flowId: string; triggerId?: string };
 
+/** What a daily count of logs covers (see DailyStatsQuery), from `minLevel` up. */
+export interface LogStatsQuery {
+  namespace?: string;
+  flowId?: string;
+  minLevel?: LogLevel;
+  startDate: string;
+  endDate: string;
+}
+
 export interface LogRepository {
   append(entries: LogEntry[]): Promise<void>;
+  /** Entries counted per UTC day (`YYYY-MM-DD`) and level, computed by the database, in date order. */
+  dailyStats(query: LogStatsQuery): Promise<{ date: string; level: LogLevel; count: number }[]>;
   search(query: LogQuery): Promise<Page<StoredLogEntry>>;
   /**
    * How far below the highest `seq` a reader has seen an entry may still appear (an entry written late gets a `seq`

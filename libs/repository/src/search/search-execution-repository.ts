@@ -1,5 +1,6 @@
-import type { Execution, StateType, TaskRun } from '@osprey/flow-model';
-import type { ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
+import type { Execution, TaskRun } from '@osprey/flow-model';
+import type { DailyStateCount, DailyStatsQuery, ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
+import { searchDailyStateCounts } from './search-daily-stats.js';
 import type { SearchContext } from './search-context.js';
 import { NOT_DELETED, tombstoneOperations, type DeletedDocument, type ExecutionDocument, type TaskRunDocument } from './search-execution-documents.js';
 import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
@@ -73,36 +74,7 @@ export class SearchExecutionRepository implements ExecutionRepository {
     return true;
   }
 
-  async dailyStats(query: { namespace?: string; flowId?: string; startDate: string; endDate: string }): Promise<{ date: string; state: StateType; count: number }[]> {
-    const filter = new SearchFilter()
-      .add(NOT_DELETED)
-      .namespace('namespace', query.namespace)
-      .equals('flowId', query.flowId)
-      .range('startDate', { gte: query.startDate, lte: query.endDate });
-    const stats: { date: string; state: StateType; count: number }[] = [];
-    let after: unknown;
-    for (;;) {
-      const result = await this.ctx.client.search<never>(this.ctx.indices.executions, {
-        size: 0,
-        query: filter.toQuery(),
-        aggs: {
-          days: {
-            composite: {
-              size: 1000,
-              sources: [
-                { date: { date_histogram: { field: 'startDate', calendar_interval: '1d', format: 'yyyy-MM-dd', time_zone: 'UTC' } } },
-                { state: { terms: { field: 'state' } } },
-              ],
-              ...(after ? { after } : {}),
-            },
-          },
-        },
-      });
-      const agg = result.aggregations?.days as { buckets: { key: { date: string; state: StateType }; doc_count: number }[]; after_key?: unknown } | undefined;
-      const buckets = agg?.buckets ?? [];
-      stats.push(...buckets.map((bucket) => ({ date: bucket.key.date, state: bucket.key.state, count: bucket.doc_count })));
-      if (buckets.length < 1000 || !agg?.after_key) return stats;
-      after = agg.after_key;
-    }
+  async dailyStats(query: DailyStatsQuery & { groupBy?: 'namespace' | 'flow' }): Promise<DailyStateCount[]> {
+    return searchDailyStateCounts(this.ctx, this.ctx.indices.executions, query, query.groupBy);
   }
 }

@@ -1,4 +1,5 @@
-import type { LogDeletion, LogPurgeCriteria, LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
+import type { LogDeletion, LogPurgeCriteria, LogQuery, LogRepository, LogStatsQuery, Page, StoredLogEntry } from '../ports.js';
+import { compositeBuckets, daySource } from './search-daily-stats.js';
 import type { SearchRefresh } from './search-client.js';
 import type { SearchContext } from './search-context.js';
 import { SearchBulkError } from './search-bulk-error.js';
@@ -7,6 +8,7 @@ import { SearchFilter, searchPaging } from './search-query.js';
 import type { LogEntry, LogLevel } from '@osprey/flow-model';
 
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
+const LEVEL_NAMES = Object.keys(LEVELS) as LogLevel[];
 const SORTABLE: Record<string, string> = { seq: 'seq', timestamp: 'timestamp', level: 'levelValue' };
 /**
  * How late an entry may be indexed behind entries with later timestamps (another Kafka partition the indexer reads
@@ -68,6 +70,19 @@ export class SearchLogRepository implements LogRepository {
     );
     const failures = items.filter((item) => item.error).map((item) => ({ index, id: item.id, status: item.status, type: item.error!.type, reason: item.error!.reason }));
     if (failures.length > 0) throw new SearchBulkError(failures);
+  }
+
+  /** Entries counted per UTC day and level by a composite aggregation: the server counts, no entry is read. */
+  async dailyStats(query: LogStatsQuery): Promise<{ date: string; level: LogLevel; count: number }[]> {
+    const filter = new SearchFilter();
+    // With a flow, its namespace is matched exactly, as for executions (see DailyStatsQuery).
+    if (query.flowId !== undefined) filter.equals('namespace', query.namespace);
+    else filter.namespace('namespace', query.namespace);
+    filter.equals('flowId', query.flowId).range('timestamp', { gte: query.startDate, lte: query.endDate });
+    if (query.minLevel) filter.range('levelValue', { gte: LEVELS[query.minLevel] });
+    const buckets = await compositeBuckets<{ date: string; level: number }>(this.ctx, this.ctx.indices.logs, filter.toQuery(), [daySource('timestamp'), { level: { terms: { field: 'levelValue' } } }]);
+    // Grouped on the level's value so that levels come in their order, as on SQL.
+    return buckets.map(({ key, doc_count }) => ({ date: key.date, level: LEVEL_NAMES[key.level]!, count: doc_count }));
   }
 
   /** Oldest first unless sorted otherwise; pages default to 1000 entries because logs are read in bulk. */

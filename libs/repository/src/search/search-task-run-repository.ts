@@ -1,5 +1,6 @@
 import type { TaskRun } from '@osprey/flow-model';
-import type { Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
+import type { DailyStateCount, DailyStatsQuery, Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
+import { searchDailyStateCounts } from './search-daily-stats.js';
 import type { SearchContext } from './search-context.js';
 import { NOT_DELETED, type TaskRunDocument } from './search-execution-documents.js';
 import { addSearchFilters, refusingInvalidRegex } from './search-filters.js';
@@ -43,5 +44,9 @@ export class SearchTaskRunRepository implements TaskRunRepository {
     const page = searchPaging(query, SORTABLE, [['startDate', 'desc'], ['id', 'desc']], 'id');
     const result = await refusingInvalidRegex(query.filters, () => this.ctx.client.search<TaskRunDocument>(this.ctx.indices.taskRuns, { query: filter.toQuery(), ...page, track_total_hits: true }));
     return { total: result.total, results: result.hits.map((hit) => hit._source.taskRun) };
+  }
+
+  async dailyStats(query: DailyStatsQuery): Promise<DailyStateCount[]> {
+    return searchDailyStateCounts(this.ctx, this.ctx.indices.taskRuns, query);
   }
 }

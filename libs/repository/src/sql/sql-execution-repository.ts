@@ -1,5 +1,6 @@
-import type { Execution, StateType } from '@osprey/flow-model';
-import type { ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
+import type { Execution } from '@osprey/flow-model';
+import type { DailyStateCount, DailyStatsQuery, ExecutionQuery, ExecutionRepository, Page } from '../ports.js';
+import { sqlDailyStateCounts } from './sql-daily-stats.js';
 import { normalizeDate, paging } from './sql-paging.js';
 import { addSqlFilters, refusingInvalidRegex, type SqlFilterColumns } from './sql-filters.js';
 import { type SqlDatabase, type SqlExecutionRows, SqlWhere, toNumber } from '@osprey/sql';
@@ -59,17 +60,7 @@ export class SqlExecutionRepository implements ExecutionRepository {
     return this.db.transaction((tx) => this.rows.delete(tx, id));
   }
 
-  async dailyStats(query: { namespace?: string; flowId?: string; startDate: string; endDate: string }): Promise<{ date: string; state: StateType; count: number }[]> {
-    const where = new SqlWhere(this.db.dialect)
-      .namespace('namespace', query.namespace)
-      .equals('flow_id', query.flowId)
-      .add('start_date >= ?', normalizeDate(query.startDate))
-      .add('start_date <= ?', normalizeDate(query.endDate));
-    const rows = await this.db.query<{ date: string; state: StateType; count: unknown }>(
-      `SELECT substr(start_date, 1, 10) AS date, state, count(*) AS count FROM executions ${where.toSql()}
-       GROUP BY substr(start_date, 1, 10), state ORDER BY date, state`,
-      where.params,
-    );
-    return rows.map((row) => ({ date: row.date, state: row.state, count: toNumber(row.count) }));
+  async dailyStats(query: DailyStatsQuery & { groupBy?: 'namespace' | 'flow' }): Promise<DailyStateCount[]> {
+    return sqlDailyStateCounts(this.db, 'executions', query, query.groupBy);
   }
 }

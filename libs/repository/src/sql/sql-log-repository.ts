@@ -1,10 +1,11 @@
-import type { LogDeletion, LogPurgeCriteria, LogQuery, LogRepository, Page, StoredLogEntry } from '../ports.js';
+import type { LogDeletion, LogPurgeCriteria, LogQuery, LogRepository, LogStatsQuery, Page, StoredLogEntry } from '../ports.js';
 import { normalizeDate, paging } from './sql-paging.js';
 import { addSqlFilters, refusingInvalidRegex } from './sql-filters.js';
 import { chunks, type SqlDatabase, SqlWhere, toNumber, valuesList } from '@osprey/sql';
 import type { LogEntry, LogLevel } from '@osprey/flow-model';
 
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
+const LEVEL_NAMES = Object.keys(LEVELS) as LogLevel[];
 const SORTABLE: Record<string, string> = { seq: 'seq', timestamp: 'timestamp', level: 'level' };
 const COLUMNS = ['namespace', 'flow_id', 'execution_id', 'task_id', 'task_run_id', 'level', 'timestamp', 'message', 'json'];
 
@@ -70,6 +71,21 @@ export class SqlLogRepository implements LogRepository {
       page.offset,
     ]);
     return { total: toNumber(count?.total ?? 0), results: rows.map((row) => ({ ...(JSON.parse(row.json) as LogEntry), seq: toNumber(row.seq), id: String(toNumber(row.seq)) })) };
+  }
+
+  async dailyStats(query: LogStatsQuery): Promise<{ date: string; level: LogLevel; count: number }[]> {
+    const where = new SqlWhere(this.db.dialect);
+    // With a flow, its namespace is matched exactly, as for executions (see DailyStatsQuery).
+    if (query.flowId !== undefined) where.equals('namespace', query.namespace);
+    else where.namespace('namespace', query.namespace);
+    where.equals('flow_id', query.flowId).add('timestamp >= ?', normalizeDate(query.startDate)).add('timestamp <= ?', normalizeDate(query.endDate));
+    if (query.minLevel) where.add('level >= ?', LEVELS[query.minLevel]);
+    const rows = await this.db.query<{ day: string; level: unknown; count: unknown }>(
+      `SELECT substr(timestamp, 1, 10) AS day, level, count(*) AS count FROM logs ${where.toSql()}
+       GROUP BY substr(timestamp, 1, 10), level ORDER BY substr(timestamp, 1, 10), level`,
+      where.params,
+    );
+    return rows.map((row) => ({ date: row.day, level: LEVEL_NAMES[toNumber(row.level)]!, count: toNumber(row.count) }));
   }
 
   async deleteByExecution(executionId: string): Promise<number> {

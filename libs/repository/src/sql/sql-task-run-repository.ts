@@ -1,5 +1,6 @@
 import type { TaskRun } from '@osprey/flow-model';
-import type { Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
+import type { DailyStateCount, DailyStatsQuery, Page, TaskRunQuery, TaskRunRepository } from '../ports.js';
+import { sqlDailyStateCounts } from './sql-daily-stats.js';
 import { normalizeDate, paging } from './sql-paging.js';
 import { addSqlFilters, refusingInvalidRegex, type SqlFilterColumns } from './sql-filters.js';
 import { type SqlDatabase, SqlWhere, toNumber } from '@osprey/sql';
@@ -60,5 +61,9 @@ export class SqlTaskRunRepository implements TaskRunRepository {
       page.offset,
     ]);
     return { total: toNumber(count?.total ?? 0), results: rows.map((row) => JSON.parse(row.json) as TaskRun) };
+  }
+
+  async dailyStats(query: DailyStatsQuery): Promise<DailyStateCount[]> {
+    return sqlDailyStateCounts(this.db, 'task_runs', query);
   }
 }

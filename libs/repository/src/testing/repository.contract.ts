@@ -168,9 +168,65 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         const oneFlow = await repo.executions.dailyStats({ flowId: 'other', startDate: '2024-05-01T00:00:00.000Z', endDate: '2024-05-31T00:00:00.000Z' });
         expect(oneFlow).toEqual([{ date: '2024-05-02', state: 'SUCCESS', count: 1 }]);
       });
+
+      it('counts executions per day and state grouped by namespace or flow, filtered by flows, states and namespace', async () => {
+        const range = { startDate: '2024-05-01T00:00:00.000Z', endDate: '2024-05-31T00:00:00.000Z' };
+        await subject.writeExecution(testExecution('a', { namespace: 'company.team', flowId: 'f1', state: 'SUCCESS', startDate: '2024-05-01T10:00:00.000Z' }));
+        await subject.writeExecution(testExecution('b', { namespace: 'company.team', flowId: 'f1', state: 'SUCCESS', startDate: '2024-05-01T23:59:59.000Z' }));
+        await subject.writeExecution(testExecution('c', { namespace: 'company.team', flowId: 'f2', state: 'FAILED', startDate: '2024-05-01T12:00:00.000Z' }));
+        await subject.writeExecution(testExecution('d', { namespace: 'company.team.sub', flowId: 'f1', state: 'SUCCESS', startDate: '2024-05-02T00:00:00.000Z' }));
+        await subject.writeExecution(testExecution('e', { namespace: 'other', flowId: 'f1', state: 'RUNNING', startDate: '2024-05-02T10:00:00.000Z' }));
+        await subject.writeExecution(testExecution('f', { namespace: 'company.team', flowId: 'f1', state: 'SUCCESS', startDate: '2024-06-01T10:00:00.000Z' }));
+
+        expect(await repo.executions.dailyStats({ ...range, groupBy: 'flow' })).toEqual([
+          { date: '2024-05-01', namespace: 'company.team', flowId: 'f1', state: 'SUCCESS', count: 2 },
+          { date: '2024-05-01', namespace: 'company.team', flowId: 'f2', state: 'FAILED', count: 1 },
+          { date: '2024-05-02', namespace: 'company.team.sub', flowId: 'f1', state: 'SUCCESS', count: 1 },
+          { date: '2024-05-02', namespace: 'other', flowId: 'f1', state: 'RUNNING', count: 1 },
+        ]);
+        expect(await repo.executions.dailyStats({ ...range, namespace: 'company', groupBy: 'namespace' })).toEqual([
+          { date: '2024-05-01', namespace: 'company.team', state: 'FAILED', count: 1 },
+          { date: '2024-05-01', namespace: 'company.team', state: 'SUCCESS', count: 2 },
+          { date: '2024-05-02', namespace: 'company.team.sub', state: 'SUCCESS', count: 1 },
+        ]);
+        // With a flow id the namespace is exact: company.team.sub's f1 is another flow.
+        expect(await repo.executions.dailyStats({ ...range, namespace: 'company.team', flowId: 'f1' })).toEqual([{ date: '2024-05-01', state: 'SUCCESS', count: 2 }]);
+        expect(await repo.executions.dailyStats({ ...range, state: ['FAILED', 'RUNNING'] })).toEqual([
+          { date: '2024-05-01', state: 'FAILED', count: 1 },
+          { date: '2024-05-02', state: 'RUNNING', count: 1 },
+        ]);
+        const flows = [
+          { namespace: 'company.team', id: 'f2' },
+          { namespace: 'other', id: 'f1' },
+        ];
+        expect(await repo.executions.dailyStats({ ...range, flows, groupBy: 'flow' })).toEqual([
+          { date: '2024-05-01', namespace: 'company.team', flowId: 'f2', state: 'FAILED', count: 1 },
+          { date: '2024-05-02', namespace: 'other', flowId: 'f1', state: 'RUNNING', count: 1 },
+        ]);
+      });
     });
 
     describe('task runs', () => {
+      it('counts task runs per day of their start and state, filtered like executions', async () => {
+        const a = testExecution('a', { namespace: 'company.team', flowId: 'f1', taskRuns: 2, startDate: '2024-05-01T10:00:00.000Z' });
+        a.taskRunList[1] = { ...a.taskRunList[1], state: { ...a.taskRunList[1].state, current: 'FAILED', startDate: '2024-05-02T00:00:01.000Z' } };
+        await subject.writeExecution(a);
+        await subject.writeExecution(testExecution('b', { namespace: 'other', flowId: 'f1', taskRuns: 3, startDate: '2024-05-01T11:00:00.000Z' }));
+        await subject.writeExecution(testExecution('c', { namespace: 'company.team', flowId: 'f1', taskRuns: 1, startDate: '2024-06-01T10:00:00.000Z' }));
+        const range = { startDate: '2024-05-01T00:00:00.000Z', endDate: '2024-05-31T00:00:00.000Z' };
+
+        expect(await repo.taskRuns.dailyStats(range)).toEqual([
+          { date: '2024-05-01', state: 'SUCCESS', count: 4 },
+          { date: '2024-05-02', state: 'FAILED', count: 1 },
+        ]);
+        expect(await repo.taskRuns.dailyStats({ ...range, namespace: 'company' })).toEqual([
+          { date: '2024-05-01', state: 'SUCCESS', count: 1 },
+          { date: '2024-05-02', state: 'FAILED', count: 1 },
+        ]);
+        expect(await repo.taskRuns.dailyStats({ ...range, namespace: 'other', flowId: 'f1', state: ['SUCCESS'] })).toEqual([{ date: '2024-05-01', state: 'SUCCESS', count: 3 }]);
+        expect(await repo.taskRuns.dailyStats({ ...range, flows: [{ namespace: 'company.team', id: 'f1' }], state: ['FAILED'] })).toEqual([{ date: '2024-05-02', state: 'FAILED', count: 1 }]);
+      });
+
       it('searches task runs across executions by namespace, flow, execution, task, state and dates', async () => {
         const a = testExecution('a', { namespace: 'company.team', flowId: 'f1', taskRuns: 2, startDate: '2024-05-01T10:00:00.000Z' });
         a.taskRunList[1] = { ...a.taskRunList[1], state: { ...a.taskRunList[1].state, current: 'FAILED' } };
@@ -269,6 +325,32 @@ export function repositoryContract(name: string, open: () => Promise<RepositoryU
         expect((await repo.logs.search({ q: 'world' })).results.map((l) => l.message)).toEqual(['hello world']);
         expect((await repo.logs.search({ taskRunId: 'tr2' })).results.map((l) => l.message)).toEqual(['careful']);
         expect((await repo.logs.search({ taskId: 't2' })).results.map((l) => l.message)).toEqual(['careful']);
+      });
+
+      it('counts logs per day and level from a minimum level', async () => {
+        await repo.logs.append([
+          log('a', 'DEBUG'),
+          log('b', 'INFO'),
+          log('c', 'INFO', { timestamp: '2024-05-01T23:59:59.999Z' }),
+          log('d', 'ERROR', { timestamp: '2024-05-02T00:00:00.000Z' }),
+          log('e', 'WARN', { namespace: 'company.team.sub', timestamp: '2024-05-02T10:00:00.000Z' }),
+          log('f', 'INFO', { namespace: 'other', timestamp: '2024-05-02T10:00:00.000Z' }),
+          log('g', 'INFO', { timestamp: '2024-06-01T10:00:00.000Z' }),
+        ]);
+        const range = { startDate: '2024-05-01T00:00:00.000Z', endDate: '2024-05-31T00:00:00.000Z' };
+        expect(await repo.logs.dailyStats(range)).toEqual([
+          { date: '2024-05-01', level: 'DEBUG', count: 1 },
+          { date: '2024-05-01', level: 'INFO', count: 2 },
+          { date: '2024-05-02', level: 'INFO', count: 1 },
+          { date: '2024-05-02', level: 'WARN', count: 1 },
+          { date: '2024-05-02', level: 'ERROR', count: 1 },
+        ]);
+        expect(await repo.logs.dailyStats({ ...range, namespace: 'company', minLevel: 'INFO' })).toEqual([
+          { date: '2024-05-01', level: 'INFO', count: 2 },
+          { date: '2024-05-02', level: 'WARN', count: 1 },
+          { date: '2024-05-02', level: 'ERROR', count: 1 },
+        ]);
+        expect(await repo.logs.dailyStats({ ...range, namespace: 'company.team', flowId: 'hello', minLevel: 'WARN' })).toEqual([{ date: '2024-05-02', level: 'ERROR', count: 1 }]);
       });
 
       it('follows with an afterSeq cursor', async () => {

@@ -40,6 +40,7 @@ export async function openKafkaSearchRepository(config: OspreyConfig, options: B
   const logs: LogRepository = {
     append: (entries) => kafka.logs.append(entries),
     search: (query) => search.logs.search(query),
+    dailyStats: (query) => search.logs.dailyStats(query),
     deleteByExecution: (executionId) => search.logs.deleteByExecution(executionId),
     // The projection is what the API reads: an entry still on its way from Kafka is indexed after the purge.
     purge: (criteria) => search.logs.purge(criteria),
