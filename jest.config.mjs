@@ -2,7 +2,8 @@
 //   unit      libs/ and apps/ specs that need no server and start no JVM (seconds; `nx test <lib>`)
 //   contract  `*.contract.spec.ts`: each port's contract suite and adapter tests against real backends
 //             (SQLite files, and the servers scripts/servers/ starts; `nx run <lib>:contract`), and the tests
-//             that install from the package registries (script task dependencies from PyPI and npm)
+//             that install from the package registries (script task dependencies from PyPI and npm) or compile
+//             with tsc (the example plugin, loaded into a running app)
 //   ui        the web UI's specs (apps/ui)
 //   e2e       the built `osprey` command run as real processes (e2e/)
 // `npm test` runs all four; `--selectProjects unit` runs one kind.
