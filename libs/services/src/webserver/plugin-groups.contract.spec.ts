@@ -9,7 +9,8 @@ import { loadConfig } from '@osprey/server';
 import { startServer } from '../nest/bootstrap.js';
 import type { PluginGroup } from './plugin-groups.js';
 
-// The real HTTP app (tenant paths, query guard, 501 middleware) of a webserver with the example plugin configured.
+// The real HTTP app (tenant paths, query guard, 501 middleware) of a webserver with the example plugin configured
+// (compiled with tsc, hence a contract spec).
 const root = resolve(import.meta.dirname, '../../../..');
 const example = join(root, 'examples/plugin-hello');
 
