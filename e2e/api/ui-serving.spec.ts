@@ -91,11 +91,11 @@ describe.each(TOPOLOGIES)('web UI served by the webserver (%s)', (topology) => {
     expect(schema.status).toBe(200);
     expect(schema.body.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(schema.body.definitions['io.kestra.plugin.core.log.Log']).toBeDefined();
-    const plugins = await httpJson<{ type: string; category: string; properties: { name: string; required: boolean }[] }[]>(`${api}/api/v1/plugins`, { headers: AUTH });
+    const plugins = await httpJson<{ name: string; tasks: { cls: string }[]; triggers: { cls: string }[] }[]>(`${api}/api/v1/plugins`, { headers: AUTH });
     expect(plugins.status).toBe(200);
-    const log = plugins.body.find((p) => p.type === 'io.kestra.plugin.core.log.Log');
-    expect(log).toMatchObject({ category: 'task', properties: expect.arrayContaining([{ name: 'message', required: true, kind: 'any' }]) });
-    expect(plugins.body.filter((p) => p.category === 'trigger').map((p) => p.type)).toContain('io.kestra.plugin.core.trigger.Schedule');
+    const core = plugins.body.find((p) => p.name === 'core');
+    expect(core?.tasks).toContainEqual({ cls: 'io.kestra.plugin.core.log.Log' });
+    expect(core?.triggers).toContainEqual({ cls: 'io.kestra.plugin.core.trigger.Schedule' });
   });
 });
 

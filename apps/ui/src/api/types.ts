@@ -147,20 +147,3 @@ export interface Configs {
   maxUploadBytes: number;
 }
 
-/** One property of a plugin type, from GET /api/v1/plugins. */
-export interface PluginProperty {
-  name: string;
-  required: boolean;
-  kind: string;
-  description?: string;
-}
-
-/** A task, trigger or condition type, from GET /api/v1/plugins. */
-export interface PluginType {
-  type: string;
-  category: 'task' | 'trigger' | 'condition';
-  aliases: string[];
-  flowable?: boolean;
-  description?: string;
-  properties: PluginProperty[];
-}

@@ -119,4 +119,38 @@ ${log('default', '      ')}triggers:
     // Without runs, the same flow draws each task once.
     expect(flowGraph(flow).nodes.filter((n) => n.task?.id === 'inner').map((n) => n.uid)).toEqual(['root.each.inner']);
   });
+
+  describe('Subflow tasks', () => {
+    const subflow = (id: string, indent: string, flowId = 'child') => `${indent}- id: ${id}\n${indent}  type: io.kestra.plugin.core.flow.Subflow\n${indent}  namespace: io.osprey.graph\n${indent}  flowId: ${flowId}\n`;
+    const parent = `tasks:\n${log('before', '  ')}${subflow('call', '  ')}${log('after', '  ')}`;
+    const child = parseFlow(`id: child\nnamespace: io.osprey.graph\ntasks:\n${log('x', '  ')}${subflow('deeper', '  ', 'leaf')}`);
+    const leaf = parseFlow(`id: leaf\nnamespace: io.osprey.graph\ntasks:\n${log('y', '  ')}`);
+
+    it('draws a Subflow task as one SubflowGraphTask node, as Kestra draws an ExecutableTask', () => {
+      const graph = graphOf(parent);
+      expect(graph.clusters).toEqual([]);
+      expect(graph.nodes.find((n) => n.uid === 'root.call')).toMatchObject({ type: 'io.kestra.core.models.hierarchies.SubflowGraphTask', relationType: 'SEQUENTIAL' });
+      expect(edge(graph, /^root\.call$/, /^root\.after$/).relation).toEqual({ relationType: 'SEQUENTIAL' });
+    });
+
+    it("expands a listed Subflow node into a SubflowGraphCluster of its flow's graph, the child's uids under it", () => {
+      const graph = flowGraph(parseFlow(`id: graph\nnamespace: io.osprey.graph\n${parent}`), [], new Map([['root.call', child]]));
+      const cluster = clusterOf(graph, 'cluster_root.call');
+      expect(cluster).toMatchObject({
+        parents: [],
+        start: 'root.call._start',
+        end: 'root.call._end',
+        cluster: { type: 'io.kestra.core.models.hierarchies.SubflowGraphCluster', relationType: 'SEQUENTIAL', taskNode: { uid: 'root.call', type: 'io.kestra.core.models.hierarchies.SubflowGraphTask' } },
+      });
+      expect(cluster.nodes.sort()).toEqual(['root.call', 'root.call._end', 'root.call._start', 'root.call.deeper', 'root.call.x']);
+      expect(edge(graph, /^root\.before$/, /^root\.call\._start$/).relation).toEqual({ relationType: 'SEQUENTIAL' });
+      expect(edge(graph, /^root\.call$/, /^root\.call\.x$/).relation).toEqual({ relationType: 'SEQUENTIAL' });
+      expect(edge(graph, /^root\.call\.deeper$/, /^root\.call\._end$/).relation).toEqual({});
+      expect(edge(graph, /^root\.call\._end$/, /^root\.after$/).relation).toEqual({ relationType: 'SEQUENTIAL' });
+      // A Subflow of the child stays one node unless its own uid is listed too.
+      expect(graph.nodes.find((n) => n.uid === 'root.call.deeper')?.type).toBe('io.kestra.core.models.hierarchies.SubflowGraphTask');
+      const nested = flowGraph(parseFlow(`id: graph\nnamespace: io.osprey.graph\n${parent}`), [], new Map([['root.call', child], ['root.call.deeper', leaf]]));
+      expect(clusterOf(nested, 'cluster_root.call.deeper')).toMatchObject({ parents: ['cluster_root.call'], nodes: expect.arrayContaining(['root.call.deeper.y']) });
+    });
+  });
 });

@@ -21,6 +21,7 @@ export const GRAPH_NODE_TYPES = {
   subflow: `${HIERARCHIES}.SubflowGraphTask`,
   trigger: `${HIERARCHIES}.GraphTrigger`,
   cluster: `${HIERARCHIES}.GraphCluster`,
+  subflowCluster: `${HIERARCHIES}.SubflowGraphCluster`,
   start: `${HIERARCHIES}.GraphClusterRoot`,
   end: `${HIERARCHIES}.GraphClusterEnd`,
 } as const;
@@ -58,6 +59,7 @@ export interface FlowGraph {
 interface Cluster {
   kind: 'cluster';
   path: string;
+  type?: string;
   error: boolean;
   relationType?: RelationType;
   taskNode?: NodeItem;
@@ -97,12 +99,29 @@ class Runs {
   }
 }
 
-/** Kestra's GraphUtils.of: the flow's triggers, tasks and error tasks; with an execution's task runs, one node per run. */
-export function flowGraph(flow: Pick<Flow, 'tasks' | 'errors' | 'triggers'>, taskRuns: readonly TaskRun[] = []): FlowGraph {
-  const runs = new Runs(taskRuns);
+export type GraphFlow = Pick<Flow, 'tasks' | 'errors' | 'triggers'>;
+
+/** Subflow task nodes to draw as their flow's graph: by node uid, the flow it starts (read by the caller). */
+export type ExpandedSubflows = ReadonlyMap<string, GraphFlow>;
+
+/**
+ * Kestra's GraphUtils.of: the flow's triggers, tasks and error tasks; with an execution's task runs, one node per run.
+ * A Subflow node whose uid `expanded` holds becomes a SubflowGraphCluster holding its flow's graph (drawn without
+ * runs, as Kestra does), the child's uids under the Subflow task's.
+ */
+export function flowGraph(flow: GraphFlow, taskRuns: readonly TaskRun[] = [], expanded: ExpandedSubflows = new Map()): FlowGraph {
   const root = newCluster('root');
+  fillFlow(new Runs(taskRuns), root, flow, expanded);
+  return {
+    nodes: nodesOf(root),
+    edges: edgesOf(root),
+    clusters: clustersOf(root, []),
+  };
+}
+
+function fillFlow(runs: Runs, root: Cluster, flow: GraphFlow, expanded: ExpandedSubflows): void {
   if (flow.triggers.length > 0) {
-    const triggers = newCluster('root.Triggers');
+    const triggers = newCluster(`${root.path}.Triggers`);
     for (const trigger of flow.triggers) {
       const node = item({ uid: `${triggers.path}.${trigger.id}`, type: GRAPH_NODE_TYPES.trigger, error: false, triggerDeclaration: trigger });
       triggers.items.push(node);
@@ -111,13 +130,8 @@ export function flowGraph(flow: Pick<Flow, 'tasks' | 'errors' | 'triggers'>, tas
     root.items.push(triggers);
     root.edges.push({ source: triggers.end, target: root.start, relation: {} });
   }
-  fillList(runs, root, flow.tasks, 'SEQUENTIAL');
-  if (flow.errors.length > 0) fillList(runs, root, flow.errors, 'ERROR');
-  return {
-    nodes: nodesOf(root),
-    edges: edgesOf(root),
-    clusters: clustersOf(root, []),
-  };
+  fillList(runs, root, flow.tasks, 'SEQUENTIAL', undefined, undefined, expanded);
+  if (flow.errors.length > 0) fillList(runs, root, flow.errors, 'ERROR', undefined, undefined, expanded);
 }
 
 function item(node: GraphNode): NodeItem {
@@ -131,7 +145,7 @@ function runFields(path: string, runs: Runs, run: TaskRun | undefined): Pick<Gra
   return { uid: [path, ...values].join('_'), taskRun: run, values };
 }
 
-function newCluster(path: string, task?: Task, relationType?: RelationType, run?: Pick<GraphNode, 'uid' | 'taskRun' | 'values'>): Cluster {
+function newCluster(path: string, task?: Task, relationType?: RelationType, run?: Pick<GraphNode, 'uid' | 'taskRun' | 'values'>, taskNodeType: string = GRAPH_NODE_TYPES.task): Cluster {
   // Every run of a flowable in a loop is its own cluster: the run's values keep their start and end apart.
   const suffix = run && run.uid !== path ? run.uid.slice(path.length) : '';
   const start = item({ uid: `${path}._start${suffix}`, type: GRAPH_NODE_TYPES.start, error: false });
@@ -139,7 +153,7 @@ function newCluster(path: string, task?: Task, relationType?: RelationType, run?
   const result: Cluster = { kind: 'cluster', path, error: false, start, end, items: [start, end], edges: [] };
   if (relationType) result.relationType = relationType;
   if (task) {
-    const taskNode = item({ ...(run ?? { uid: path }), type: GRAPH_NODE_TYPES.task, error: false, task, ...(relationType ? { relationType } : {}) });
+    const taskNode = item({ ...(run ?? { uid: path }), type: taskNodeType, error: false, task, ...(relationType ? { relationType } : {}) });
     result.taskNode = taskNode;
     result.items.push(taskNode);
     result.edges.push({ source: start, target: taskNode, relation: {} });
@@ -148,15 +162,26 @@ function newCluster(path: string, task?: Task, relationType?: RelationType, run?
 }
 
 /** Kestra's flowable tasksTree: the cluster's relation type and how its child lists are laid out. */
-function taskItem(runs: Runs, path: string, task: Task, relationType: RelationType, taskRun: TaskRun | undefined): Item {
+function taskItem(runs: Runs, path: string, task: Task, relationType: RelationType, taskRun: TaskRun | undefined, expanded: ExpandedSubflows): Item {
   const definition = resolveTaskType(task.type);
   const run = runFields(path, runs, taskRun);
-  if (definition?.kind !== 'flowable') {
-    // A ForEachItem's `_items` run starts subflows: Kestra draws it as one (an ExecutableTask).
+  const child = definition?.name === SUBFLOW_TYPE ? expanded.get(run.uid) : undefined;
+  if (child) {
+    // Kestra's SubflowGraphCluster: the Subflow task node, then the child flow, with no runs (another execution's).
+    const graph = newCluster(run.uid, task, 'SEQUENTIAL', undefined, GRAPH_NODE_TYPES.subflow);
+    graph.type = GRAPH_NODE_TYPES.subflowCluster;
+    if (run.taskRun) Object.assign(graph.taskNode!, { taskRun: run.taskRun, values: run.values });
+    const nested = new Map([...expanded].filter(([uid]) => uid.startsWith(`${run.uid}.`)));
+    fillFlow(new Runs([]), graph, child, nested);
+    return graph;
+  }
+  // A Subflow task (flowable here, resolved by the executor) is Kestra's ExecutableTask: one node, as a ForEachItem's
+  // `_items` run that starts subflows.
+  if (definition?.kind !== 'flowable' || definition.name === SUBFLOW_TYPE) {
     const type = definition?.name === SUBFLOW_TYPE || task.type === FOR_EACH_ITEM_EXECUTABLE_TASK.name ? GRAPH_NODE_TYPES.subflow : GRAPH_NODE_TYPES.task;
     return item({ ...run, type, error: false, task, relationType });
   }
-  const fill = (graph: Cluster, tasks: Task[], relationType: RelationType, value?: string) => fillList(runs, graph, tasks, relationType, value, taskRun);
+  const fill = (graph: Cluster, tasks: Task[], relationType: RelationType, value?: string) => fillList(runs, graph, tasks, relationType, value, taskRun, expanded);
   const cluster = (relationType: RelationType) => newCluster(path, task, relationType, run);
   const list = (value: unknown): Task[] => (Array.isArray(value) ? (value as Task[]) : []);
   const errors = list(task.errors);
@@ -196,7 +221,7 @@ function taskItem(runs: Runs, path: string, task: Task, relationType: RelationTy
     }
     case 'io.kestra.plugin.core.flow.Dag': {
       const graph = cluster('DYNAMIC');
-      fillDag(runs, graph, list(task.tasks) as unknown as { task: Task; dependsOn?: string[] }[], taskRun);
+      fillDag(runs, graph, list(task.tasks) as unknown as { task: Task; dependsOn?: string[] }[], taskRun, expanded);
       return withErrors(graph);
     }
     default: {
@@ -212,7 +237,7 @@ const exit = (node: Item): Item => (node.kind === 'cluster' ? (node.end) : node)
 const entry = (node: Item): Item => (node.kind === 'cluster' ? (node.start) : node);
 
 /** Kestra's GraphUtils.fillGraph: links the tasks of one list inside `graph`, PARALLEL and CHOICE lists each to the end. */
-function fillList(runs: Runs, graph: Cluster, tasks: Task[], relationType: RelationType, value?: string, parent?: TaskRun): void {
+function fillList(runs: Runs, graph: Cluster, tasks: Task[], relationType: RelationType, value: string | undefined, parent: TaskRun | undefined, expanded: ExpandedSubflows): void {
   let previous: Item = graph.taskNode ?? graph.start;
   let isFirst = true;
   tasks.forEach((task, index) => {
@@ -222,7 +247,7 @@ function fillList(runs: Runs, graph: Cluster, tasks: Task[], relationType: Relat
       else if (!isFirst && relationType !== 'PARALLEL' && graph.relationType !== 'DYNAMIC') linkType = relationType;
       const linkValue = run ? (run.value ?? undefined) : value;
       const relation: GraphRelation = { ...(linkType ? { relationType: linkType } : {}), ...(linkValue !== undefined ? { value: linkValue } : {}) };
-      const current = taskItem(runs, `${graph.path}.${task.id}`, task, relationType, run);
+      const current = taskItem(runs, `${graph.path}.${task.id}`, task, relationType, run, expanded);
       graph.items.push(current);
       if (relationType === 'ERROR') {
         markError(current);
@@ -238,7 +263,7 @@ function fillList(runs: Runs, graph: Cluster, tasks: Task[], relationType: Relat
 }
 
 /** Kestra's GraphUtils.fillGraphDag: each task after the tasks it depends on, the ones nothing depends on to the end. */
-function fillDag(runs: Runs, graph: Cluster, entries: { task: Task; dependsOn?: string[] }[], parent?: TaskRun): void {
+function fillDag(runs: Runs, graph: Cluster, entries: { task: Task; dependsOn?: string[] }[], parent: TaskRun | undefined, expanded: ExpandedSubflows): void {
   const created = new Map<string, Item>();
   const dependencies = new Set(entries.flatMap((e) => e.dependsOn ?? []));
   const start = graph.taskNode ?? graph.start;
@@ -248,7 +273,7 @@ function fillDag(runs: Runs, graph: Cluster, entries: { task: Task; dependsOn?: 
     if (ready.length === 0) return;
     for (const { task, dependsOn } of ready) {
       for (const run of runs.of(task, parent)) {
-        const current = taskItem(runs, `${graph.path}.${task.id}`, task, 'SEQUENTIAL', run);
+        const current = taskItem(runs, `${graph.path}.${task.id}`, task, 'SEQUENTIAL', run, expanded);
         graph.items.push(current);
         const relation: GraphRelation = { relationType: 'PARALLEL', ...(run?.value != null ? { value: run.value } : {}) };
         if (!dependsOn || dependsOn.length === 0) graph.edges.push({ source: start, target: entry(current), relation });
@@ -278,7 +303,7 @@ function nodeJson(node: Item | GraphNode): GraphNode {
 function clusterJson(graph: Cluster): GraphCluster {
   return {
     uid: `cluster_${graph.path}`,
-    type: GRAPH_NODE_TYPES.cluster,
+    type: graph.type ?? GRAPH_NODE_TYPES.cluster,
     error: graph.error,
     ...(graph.relationType ? { relationType: graph.relationType } : {}),
     ...(graph.taskNode ? { taskNode: nodeJson(graph.taskNode) } : {}),

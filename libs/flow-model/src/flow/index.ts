@@ -20,4 +20,4 @@ export { cronProblem } from './validate-flow.js';
 export { flowJsonSchema, FLOW_JSON_SCHEMA_ID, type JsonSchema } from './flow-json-schema.js';
 export { propertyCatalog, type PropertyScope } from './property-catalog.js';
 export { WORKER_GROUP_KEY, workerGroupOf, type WorkerGroup, type WorkerGroupFallback } from './worker-group.js';
-export { flowGraph, GRAPH_NODE_TYPES, type FlowGraph, type GraphNode, type GraphCluster, type GraphRelation, type RelationType } from './flow-graph.js';
+export { flowGraph, GRAPH_NODE_TYPES, type ExpandedSubflows, type FlowGraph, type GraphFlow, type GraphNode, type GraphCluster, type GraphRelation, type RelationType } from './flow-graph.js';

@@ -8,12 +8,13 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import { flowJsonSchema, FlowValidationError, isTerminated, parseFlow, resolveTaskType, unregisterPluginTaskTypes, type Execution, type JsonSchema } from '@osprey/flow-model';
-import { PluginLoadError } from '@osprey/plugins';
+import { PluginLoadError, type LoadedPlugin } from '@osprey/plugins';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { createLogger, loadConfig } from '@osprey/server';
 import { STORAGE, type Storage } from '@osprey/storage';
 import { TriggerExecution } from '../executions/trigger-execution.js';
 import { createOspreyApp } from '../nest/create-osprey-app.js';
+import { LOADED_PLUGINS } from '../nest/tokens.js';
 import { PluginsController } from '../webserver/plugins.controller.js';
 
 // The example plugin is built with its own tsc configuration and loaded through the `plugins` key, as a user's would be.
@@ -115,14 +116,16 @@ tasks:
   }, 60_000);
 
   it("puts its type in the flow JSON Schema the editor uses, in /plugins and /plugins/{cls}, with the plugin's package named on the type", async () => {
-    await createOspreyApp({ config: await configWith(dataDir, [example]), roles: ['executor'], logger: silent }).then((app) => app.close());
+    const app = await createOspreyApp({ config: await configWith(dataDir, [example]), roles: ['executor'], logger: silent });
+    const loaded = app.get<LoadedPlugin[]>(LOADED_PLUGINS);
+    await app.close();
     expect(resolveTaskType('com.example.hello.Hello')?.plugin).toBe('osprey-plugin-hello');
     const definition = (flowJsonSchema().definitions as Record<string, JsonSchema>)['com.example.hello.Hello'];
     expect(Object.keys(definition?.properties as object)).toEqual(expect.arrayContaining(['id', 'type', 'name', 'times', 'shout', 'style']));
     expect(definition?.required).toEqual(expect.arrayContaining(['name']));
-    const api = new PluginsController();
+    const api = new PluginsController(loaded);
     expect(api.pluginSchema('com.example.hello.Hello').schema.properties).toEqual(definition);
-    expect(api.plugins().find((plugin) => plugin.type === 'com.example.hello.Hello')).toMatchObject({ category: 'task', aliases: [] });
+    expect(api.plugins().find((plugin) => plugin.name === 'osprey-plugin-hello')).toMatchObject({ group: 'com.example.hello', tasks: [expect.objectContaining({ cls: 'com.example.hello.Hello' })], aliases: [] });
   }, 60_000);
 
   it('stops the start when a plugin cannot be loaded, naming it and why', async () => {

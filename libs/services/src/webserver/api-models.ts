@@ -86,7 +86,7 @@ export class GraphEdgeModel {
 
 export class GraphClusterNodeModel {
   @ApiProperty({ description: '`cluster_` and the uid of its task (or `cluster_root.Triggers`).' }) uid!: string;
-  @ApiProperty({ description: 'io.kestra.core.models.hierarchies.GraphCluster' }) type!: string;
+  @ApiProperty({ description: 'io.kestra.core.models.hierarchies.GraphCluster, or SubflowGraphCluster for an expanded Subflow task.' }) type!: string;
   @ApiProperty() error!: boolean;
   @ApiPropertyOptional({ enum: RELATION_TYPES }) relationType?: string;
   @ApiPropertyOptional({ type: GraphNodeModel, description: 'The flowable task the cluster draws.' }) taskNode?: GraphNodeModel;

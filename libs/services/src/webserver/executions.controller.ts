@@ -39,7 +39,7 @@ import { UnqueueExecution, unqueueState } from '../executions/unqueue-execution.
 import { waitForExecutionEnd, whileClientConnected } from '../executions/wait-for-end.js';
 import { RENDER_OPTIONS } from '../nest/tokens.js';
 import { ApiErrors, ApiFileResponse, ApiPaging } from './api-docs.js';
-import { refuseSubflows, SUBFLOWS_QUERY } from './graph-params.js';
+import { subflowsToExpand, SUBFLOWS_QUERY } from './graph-params.js';
 import { ErrorResponse, ExecutionModel, FlowGraphModel } from './api-models.js';
 import { NotSupportedError } from '../not-supported-error.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
@@ -389,9 +389,9 @@ export class ExecutionsController {
   @ApiOkResponse({ type: FlowGraphModel })
   @ApiErrors(400, 404)
   async executionGraph(@Param('executionId') executionId: string, @Query('subflows') subflows?: string | string[]) {
-    refuseSubflows(subflows);
     const execution = await this.commands.load(executionId);
-    return flowGraph(await this.commands.flowOf(execution), execution.taskRunList);
+    const flow = await this.commands.flowOf(execution);
+    return flowGraph(flow, execution.taskRunList, await subflowsToExpand(subflows, flow, this.repository.flows, execution.taskRunList));
   }
 
   @Delete('executions/:executionId')

@@ -23,7 +23,7 @@ import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
 import { allTasks, flowGraph, parseFlow, type StoredFlow } from '@osprey/flow-model';
 import { UnsupportedQuery } from './query-declarations.js';
-import { refuseSubflows, SUBFLOWS_QUERY } from './graph-params.js';
+import { subflowsToExpand, SUBFLOWS_QUERY } from './graph-params.js';
 
 type Param = string | string[] | undefined;
 
@@ -110,9 +110,9 @@ export class FlowsController {
   @ApiYamlBody('The flow source.')
   @ApiOkResponse({ type: FlowGraphModel })
   @ApiErrors(400, 413, 422)
-  graphOfSource(@Body() body: unknown, @Query('subflows') subflows?: Param) {
-    refuseSubflows(subflows);
-    return flowGraph(parseFlow(yamlBody(body), { storedPreconditions: this.store.keepsConditionWindows }));
+  async graphOfSource(@Body() body: unknown, @Query('subflows') subflows?: Param) {
+    const flow = parseFlow(yamlBody(body), { storedPreconditions: this.store.keepsConditionWindows });
+    return flowGraph(flow, [], await subflowsToExpand(subflows, flow, this.repository.flows));
   }
 
   @Post('import')
@@ -307,11 +307,10 @@ export class FlowsController {
   @ApiOkResponse({ type: FlowGraphModel })
   @ApiErrors(400, 404)
   async graph(@Param('namespace') namespace: string, @Param('id') id: string, @Query('revision') revision?: Param, @Query('subflows') subflows?: Param) {
-    refuseSubflows(subflows);
     const wanted = intParam(revision, 'revision', 1);
     const stored = await this.repository.flows.get(namespace, id, wanted);
     if (!stored || stored.deleted) throw new NotFoundError('flow', `${namespace}.${id}${wanted === undefined ? '' : ` revision ${wanted}`}`);
-    return flowGraph(stored.flow);
+    return flowGraph(stored.flow, [], await subflowsToExpand(subflows, stored.flow, this.repository.flows));
   }
 
   @Get(':namespace/:id/tasks/:taskId')

@@ -1,7 +1,6 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
-  acceptedProperties,
   CONDITION_TYPES,
   flowJsonSchema,
   INPUT_TYPES,
@@ -14,29 +13,45 @@ import {
   type JsonSchema,
   type PluginDefinition,
 } from '@osprey/flow-model';
+import type { LoadedPlugin } from '@osprey/plugins';
 import { NotFoundError } from '@osprey/repository';
 import { ApiErrors } from './api-docs.js';
 import { boolParam } from './query-params.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
+import { LOADED_PLUGINS } from '../nest/tokens.js';
 import { UnsupportedQuery } from './query-declarations.js';
+import { pluginGroups, type PluginGroup } from './plugin-groups.js';
 
-class PluginPropertyModel {
-  @ApiProperty() name!: string;
-  @ApiProperty() required!: boolean;
-  @ApiProperty({ description: 'string, number, integer, boolean, duration, map, list, stringOrList, tasks, taskCases, dagTasks, conditions, conditionMap, inputs or any' })
-  kind!: string;
-  @ApiPropertyOptional({ type: [String], description: 'Allowed values of an enum property.' })
-  values?: string[];
+class PluginElementModel {
+  @ApiProperty({ description: 'The type name, e.g. io.kestra.plugin.core.log.Log.' }) cls!: string;
+  @ApiPropertyOptional({ description: 'Present (true) only on a deprecated type.' }) deprecated?: boolean;
+  @ApiPropertyOptional({ description: 'What the plugin declared of the type (types of the `plugins` key).' }) description?: string;
 }
 
-class PluginModel {
-  @ApiProperty({ description: 'Canonical type name, e.g. io.kestra.plugin.core.log.Log' }) type!: string;
-  @ApiProperty({ enum: ['task', 'trigger', 'condition'] }) category!: string;
-  @ApiProperty({ type: [String], description: 'Older names accepted for the same type.' }) aliases!: string[];
-  @ApiPropertyOptional({ description: 'Tasks only: resolved by the executor (true) or run by a worker (false).' }) flowable?: boolean;
-  @ApiProperty() deprecated!: boolean;
-  @ApiProperty({ type: [PluginPropertyModel], description: 'Properties of this type besides the common ones (id, type, ...).' })
-  properties!: PluginPropertyModel[];
+class PluginGroupModel {
+  @ApiProperty({ description: 'The plugin: `core`, `plugin-aws`, ..., or the package name of a plugin of the `plugins` key.' }) name!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ description: 'The package prefix of its types, e.g. io.kestra.plugin.core.' }) group!: string;
+  @ApiPropertyOptional({ description: 'The package version of a plugin of the `plugins` key.' }) version?: string;
+  @ApiProperty({ type: [String] }) guides!: string[];
+  @ApiProperty({ type: [String], description: 'Older names of its types.' }) aliases!: string[];
+  @ApiProperty({ type: [PluginElementModel] }) tasks!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) triggers!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) conditions!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel], description: 'Always empty, as are storages, secrets, taskRunners, apps, appBlocks, charts, dataFilters, dataFiltersKPI, logExporters and additionalPlugins: Osprey has no plugins of those kinds.' })
+  controllers!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) storages!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) secrets!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) taskRunners!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) apps!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) appBlocks!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) charts!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) dataFilters!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) dataFiltersKPI!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) logExporters!: PluginElementModel[];
+  @ApiProperty({ type: [PluginElementModel] }) additionalPlugins!: PluginElementModel[];
+  @ApiProperty({ type: [String], description: 'Kestra\'s plugin categories: CORE, SCRIPT, DATABASE, ...' }) categories!: string[];
+  @ApiPropertyOptional({ description: 'The subgroup package (in /plugins/groups/subgroups only).' }) subGroup?: string;
 }
 
 class PluginSchemaModel {
@@ -70,19 +85,38 @@ const inputClass = (type: string) => `io.kestra.core.models.flows.input.${INPUT_
 export class PluginsController {
   // Built once: the registries are fixed once the configured plugins are loaded, before the API serves.
   private schema: JsonSchema | undefined;
-  private list: PluginModel[] | undefined;
+  private groups: PluginGroup[] | undefined;
+
+  constructor(@Inject(LOADED_PLUGINS) private readonly loaded: readonly LoadedPlugin[]) {}
 
   @Get()
-  @ApiOperation({ summary: 'List the task, trigger and condition types', description: 'Each type with its aliases and specific properties.' })
-  @ApiOkResponse({ type: [PluginModel] })
+  @ApiOperation({
+    summary: 'List the plugins',
+    description: 'Kestra\'s plugin list: one entry per plugin (`core`, `plugin-aws`, ..., then each plugin of the `plugins` configuration key) with the class names of its tasks, triggers and conditions.',
+  })
+  @ApiOkResponse({ type: [PluginGroupModel] })
   @UnsupportedQuery(Object.fromEntries(['page', 'size', 'sort', 'filters'].map((name) => [name, 'the plugin list is answered whole'])))
-  plugins(): PluginModel[] {
-    this.list ??= [
-      ...taskTypes().map((t) => pluginJson(t, 'task', t.kind === 'flowable')),
-      ...TRIGGER_TYPES.map((t) => pluginJson(t, 'trigger')),
-      ...CONDITION_TYPES.map((t) => pluginJson(t, 'condition')),
-    ];
-    return this.list;
+  plugins(): PluginGroup[] {
+    return this.allGroups().filter((group) => group.subGroup === undefined);
+  }
+
+  @Get('groups/subgroups')
+  @ApiOperation({ summary: 'List the plugins and their subgroups', description: 'The plugin list, then one entry per package below a plugin\'s group (its `subGroup`) listing only that package\'s types.' })
+  @ApiOkResponse({ type: [PluginGroupModel] })
+  subgroups(): PluginGroup[] {
+    return this.allGroups();
+  }
+
+  @Get('icons/groups')
+  @ApiOperation({ summary: 'List the icon entry of every plugin group and subgroup', description: 'Keyed by group and subgroup package, as Kestra answers; Osprey ships no icon images, so entries carry no `icon`.' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      additionalProperties: { type: 'object', required: ['name', 'flowable'], properties: { name: { type: 'string', description: 'Always plugin-icon.' }, flowable: { type: 'boolean', description: 'Always false.' } } },
+    },
+  })
+  groupIcons(): Record<string, PluginIcon> {
+    return Object.fromEntries(this.allGroups().map((group) => [group.subGroup ?? group.group, { name: 'plugin-icon', flowable: false }]));
   }
 
   @Get('schemas/flow')
@@ -148,28 +182,14 @@ export class PluginsController {
     return this.documentation(definition.name);
   }
 
+  private allGroups(): PluginGroup[] {
+    this.groups ??= pluginGroups({ tasks: taskTypes(), triggers: TRIGGER_TYPES, conditions: CONDITION_TYPES }, this.loaded, { subgroups: true });
+    return this.groups;
+  }
+
   private documentation(definitionName: string): DocumentationWithSchemaModel {
     this.schema ??= flowJsonSchema();
     const definitions = this.schema.definitions as Record<string, JsonSchema>;
     return { schema: { properties: definitions[definitionName]!, definitions } };
   }
-}
-
-function pluginJson(definition: PluginDefinition, category: 'task' | 'trigger' | 'condition', flowable?: boolean): PluginModel {
-  return {
-    type: definition.name,
-    category,
-    aliases: [...definition.aliases],
-    ...(flowable === undefined ? {} : { flowable }),
-    deprecated: definition.deprecated ?? false,
-    // Only what a flow may use: refused properties and values are left out.
-    properties: Object.entries(acceptedProperties(definition.properties))
-      .filter(([name]) => name !== 'type')
-      .map(([name, spec]) => ({
-        name,
-        required: spec.required ?? false,
-        kind: spec.type,
-        ...(spec.values ? { values: spec.values.filter((value) => !spec.refusedValues?.[value]) } : {}),
-      })),
-  };
 }
