@@ -1,9 +1,12 @@
 import { Cron } from 'croner';
-import { flag, isTooLate, nextScheduledDate, scheduleOccurrenceHolds, triggerLabels, type Flow, type Label, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
+import { flag, isTooLate, nextScheduledDate, scheduleOccurrenceHolds, triggerLabels, type Flow, type Label, type RenderOptions, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
 import type { BroadcastMessage } from '@osprey/queue';
 import type { Repository, TriggerState } from '@osprey/repository';
 import { idFrom, newId, type Logger } from '@osprey/server';
 import type { TriggerExecution } from '../executions/trigger-execution.js';
+import { initialPollingState, pollingStep, polledState } from './polling-state.js';
+import type { PollingTriggerType } from './polling-trigger.js';
+import { pollingTypeOf } from './polling-trigger-types.js';
 
 const ON_DATES = 'io.kestra.plugin.core.trigger.ScheduleOnDates';
 const SCHEDULE_TYPES = new Set(['io.kestra.plugin.core.trigger.Schedule', 'io.kestra.core.models.triggers.types.Schedule', ON_DATES]);
@@ -16,10 +19,17 @@ export interface SchedulerOptions {
   leaseMs: number;
   /** Country of PublicHoliday conditions that name none (Kestra takes the server's locale). */
   defaultCountry?: string;
+  /** Renderer of polling triggers' properties (secrets). */
+  render?: RenderOptions;
 }
 
 export function isScheduleTrigger(trigger: Trigger): boolean {
   return SCHEDULE_TYPES.has(trigger.type);
+}
+
+/** A trigger the scheduler owns: a Schedule or a polling trigger. */
+function isScheduledTrigger(trigger: Trigger): boolean {
+  return isScheduleTrigger(trigger) || pollingTypeOf(trigger) !== undefined;
 }
 
 /** Next fire time of a Schedule trigger strictly after `after`, in its time zone; a ScheduleOnDates' next date. */
@@ -30,7 +40,7 @@ export function nextFireDate(trigger: Trigger, after: Date): Date | undefined {
 }
 
 /**
- * Fires Schedule triggers. Each trigger is leased by one scheduler replica at a time through the
+ * Fires Schedule triggers and evaluates polling triggers. Each trigger is leased by one scheduler replica at a time through the
  * trigger repository, and its next date is stored with the release, so replicas never fire twice.
  */
 export class SchedulerService {
@@ -39,6 +49,7 @@ export class SchedulerService {
   private flows?: { at: number; byKey: Map<string, Flow> };
   private ticking?: Promise<void>;
   private stopped = false;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly repository: Repository,
@@ -65,6 +76,7 @@ export class SchedulerService {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort(new Error('the scheduler stopped'));
     clearTimeout(this.timer);
     await this.ticking;
   }
@@ -73,14 +85,69 @@ export class SchedulerService {
     const flows = await this.scheduledFlows();
     await this.register(flows, now);
     const due = await this.repository.triggers.acquire(this.id, 100, this.options.leaseMs, now);
+    const polls: Promise<void>[] = [];
     for (const state of due) {
       const flow = flows.get(`${state.namespace}\u0000${state.flowId}`);
-      const trigger = flow?.triggers.find((t) => t.id === state.triggerId && isScheduleTrigger(t));
+      const trigger = flow?.triggers.find((t) => t.id === state.triggerId && isScheduledTrigger(t));
+      const polling = trigger && pollingTypeOf(trigger);
       if (!flow || !trigger) {
         await this.repository.triggers.release(this.id, { ...state, owner: undefined, ownerUntil: undefined }, state);
-        continue;
+      } else if (polling) {
+        // Polls are I/O: they run side by side, each within the lease, so a slow endpoint holds up no other trigger.
+        polls.push(this.poll(flow, trigger, polling, state, now));
+      } else {
+        await this.fire(flow, trigger, state, now);
       }
-      await this.fire(flow, trigger, state, now);
+    }
+    await Promise.all(polls);
+  }
+
+  /**
+   * Evaluates one due polling trigger and starts an execution when it returns variables; its next evaluation date is
+   * stored with the release. A failed evaluation is logged with the trigger's ids and polled again one interval later.
+   */
+  private async poll(flow: Flow, trigger: Trigger, type: PollingTriggerType, state: TriggerState, now: Date): Promise<void> {
+    const ids = { namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id };
+    let evaluated: TriggerState | undefined;
+    try {
+      const intervalMs = type.intervalMs(trigger);
+      const running = state.executionId ? await this.repository.executions.get(state.executionId) : null;
+      const stopAfter = Array.isArray(trigger.stopAfter) ? trigger.stopAfter.map(String) : [];
+      const step = pollingStep(state, running?.state.current, stopAfter, now, intervalMs);
+      if (step.kind === 'wait' || flag(trigger.disabled, false)) {
+        if (step.state.disabled && !state.disabled) this.logger.info({ ...ids, executionId: state.executionId }, 'polling trigger disabled: its execution ended in a stopAfter state');
+        evaluated = polledState(step.state, now, intervalMs, undefined);
+        return;
+      }
+      evaluated = polledState(step.state, now, intervalMs, undefined);
+      // The lease bounds the evaluation, so that no other replica takes the trigger over while it still polls.
+      const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(Math.max(1000, this.options.leaseMs - 1000))]);
+      const variables = await type.evaluate({ flow, trigger, now, render: this.options.render ?? {}, signal });
+      if (!variables) {
+        this.logger.debug(ids, 'polling trigger evaluated: no execution');
+        return;
+      }
+      if (!scheduleOccurrenceHolds(trigger, { date: now }, { defaultCountry: this.options.defaultCountry, render: this.options.render })) {
+        this.logger.debug(ids, 'polling trigger skipped: conditions not met');
+        return;
+      }
+      const execution = await this.trigger.execute({
+        executionId: idFrom(`${flow.namespace}\u0000${flow.id}\u0000${trigger.id}\u0000${now.toISOString()}\u0000poll`),
+        namespace: flow.namespace,
+        flowId: flow.id,
+        labels: triggerLabels(trigger, { flow: { id: flow.id, namespace: flow.namespace }, trigger: variables }, this.options.render),
+        trigger: { id: trigger.id, type: trigger.type, variables },
+      });
+      evaluated = polledState(step.state, now, intervalMs, execution.id);
+      this.logger.info({ ...ids, executionId: execution.id }, 'polling trigger fired');
+    } catch (error) {
+      this.logger.error({ err: error, ...ids }, 'polling trigger evaluation failed; it polls again at its next interval');
+    } finally {
+      // An interval that cannot be read (a stored flow older than its check) retries at the scheduler's pace.
+      const released = evaluated ?? polledState(state, now, this.options.tickMs, undefined);
+      await this.repository.triggers
+        .release(this.id, { ...released, owner: undefined, ownerUntil: undefined }, state)
+        .catch((error) => this.logger.error({ err: error, ...ids }, 'releasing the polling trigger failed'));
     }
   }
 
@@ -223,9 +290,14 @@ export class SchedulerService {
   private async register(flows: Map<string, Flow>, now: Date): Promise<void> {
     for (const flow of flows.values()) {
       for (const trigger of flow.triggers) {
-        if (!isScheduleTrigger(trigger)) continue;
+        if (!isScheduledTrigger(trigger)) continue;
         const existing = await this.repository.triggers.get(flow.namespace, flow.id, trigger.id);
         if (existing) continue;
+        const polling = pollingTypeOf(trigger);
+        if (polling) {
+          await this.repository.triggers.create(initialPollingState(flow.namespace, flow.id, trigger.id, flag(trigger.disabled, false), now, polling.intervalMs(trigger)));
+          continue;
+        }
         await this.repository.triggers.create({
           namespace: flow.namespace,
           flowId: flow.id,
@@ -244,7 +316,7 @@ export class SchedulerService {
       const stored = await this.repository.flows.list();
       const byKey = new Map<string, Flow>();
       for (const s of stored) {
-        if (s.disabled || s.flow.disabled || !s.flow.triggers.some(isScheduleTrigger)) continue;
+        if (s.disabled || s.flow.disabled || !s.flow.triggers.some(isScheduledTrigger)) continue;
         byKey.set(`${s.namespace}\u0000${s.id}`, s.flow);
       }
       this.flows = { at: now, byKey };
