@@ -9,6 +9,7 @@ import { openSqliteQueue, type SqliteQueue } from '@osprey/queue/sql';
 import { openSqliteRepository, type SqliteRepository } from '@osprey/repository/sql';
 import { createLogger } from '@osprey/server';
 import { TriggerExecution } from '../executions/trigger-execution.js';
+import { TriggerCommands } from '../triggers/trigger-commands.js';
 import { SchedulerService } from './scheduler-service.js';
 
 const LONG = 60_000;
@@ -145,6 +146,14 @@ describe('SchedulerService polling an io.kestra.plugin.core.http.Trigger (embedd
     expect(requests).toHaveLength(2);
     expect(await repository.triggers.get('io.osprey.tests', 'stop', 'ready')).toMatchObject({ disabled: true });
     expect((await repository.triggers.get('io.osprey.tests', 'stop', 'ready'))!.executionId).toBeUndefined();
+
+    // Enabled again through the triggers API: it polls one interval later.
+    await new TriggerCommands(repository, queue.broadcast, () => at(8)).setDisabled({ namespace: 'io.osprey.tests', flowId: 'stop', triggerId: 'ready' }, false);
+    expect(await repository.triggers.get('io.osprey.tests', 'stop', 'ready')).toMatchObject({ disabled: false, nextDate: at(9).toISOString() });
+    await s.tick(at(8.5));
+    expect(requests).toHaveLength(2);
+    await s.tick(at(9));
+    expect(requests).toHaveLength(3);
   }, LONG);
 
   it('logs a failed poll on the trigger and goes on with the other triggers and the next interval', async () => {
