@@ -123,6 +123,7 @@ describe('trigger condition and precondition checks', () => {
         '    stopAfter: [RUNNING]',
         '    allowConcurrent: true',
         '    interval: every minute',
+        '    options: { allowFailed: false }',
         '    conditions:',
         '      - type: io.kestra.plugin.core.condition.ExecutionStatus',
         '        in: [SUCCESS]',
@@ -135,7 +136,8 @@ describe('trigger condition and precondition checks', () => {
         ['triggers[0].stopAfter', 13],
         ['triggers[0].allowConcurrent', 14],
         ['triggers[0].interval', 15],
-        ['triggers[0].conditions[0].type', 17],
+        ['triggers[0].options.allowFailed', 16],
+        ['triggers[0].conditions[0].type', 18],
       ]),
     );
   });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { declaredProperties, indexByName, propertySpecs, type PluginDefinition, type PropertySpec, type RefusedProperties } from './plugin-definition.js';
 import { prop } from './property-schema.js';
-import { HTTP_REQUEST_TASK } from './task-types.js';
 
 export type TriggerTypeDefinition<S extends z.ZodRawShape = z.ZodRawShape> = PluginDefinition<S>;
 
@@ -77,7 +76,11 @@ export const HTTP_TRIGGER = trigger(
     body: prop.any().describe('Request body, rendered.').optional(),
     contentType: prop.string().describe('Content type of the body; application/json by default.').optional(),
     headers: prop.map().describe('Request headers, rendered.').optional(),
-    options: HTTP_REQUEST_TASK.shape.options.describe('Timeouts, redirects, allowed response codes, body size and authentication, as the http.Request task reads them.'),
+    // The Request task's options but the response-code ones: on the trigger the responseCondition decides.
+    options: prop
+      .map(undefined, { keys: ['timeout', 'connectTimeout', 'readTimeout', 'readIdleTimeout', 'followRedirects', 'maxContentLength', 'auth', 'basicAuthUser', 'basicAuthPassword'] })
+      .describe('Timeouts, redirects, body size and authentication, as the http.Request task reads them.')
+      .optional(),
     interval: prop.duration().describe('Time between two polls; PT1M by default.').optional(),
     responseCondition: prop
       .string()
