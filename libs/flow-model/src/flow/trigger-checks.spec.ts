@@ -113,6 +113,8 @@ describe('trigger condition and precondition checks', () => {
       yaml('  - id: poll', '    type: io.kestra.plugin.core.http.Trigger', '    uri: https://example.com/health', '    interval: PT30S', '    stopAfter: [SUCCESS, FAILED]', '    responseCondition: "{{ response.statusCode == 200 }}"'),
     );
     expect(accepted).toEqual([]);
+    const templated = flowViolations(yaml('  - id: poll', '    type: io.kestra.plugin.core.http.Trigger', '    uri: https://example.com/health', '    interval: "{{ vars.every }}"'));
+    expect(templated.map((v) => [v.path, v.line])).toEqual([['triggers[0].interval', 11]]);
     const found = flowViolations(
       yaml(
         '  - id: poll',

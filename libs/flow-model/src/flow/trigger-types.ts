@@ -81,7 +81,8 @@ export const HTTP_TRIGGER = trigger(
       .map(undefined, { keys: ['timeout', 'connectTimeout', 'readTimeout', 'readIdleTimeout', 'followRedirects', 'maxContentLength', 'auth', 'basicAuthUser', 'basicAuthPassword'] })
       .describe('Timeouts, redirects, body size and authentication, as the http.Request task reads them.')
       .optional(),
-    interval: prop.duration().describe('Time between two polls; PT1M by default.').optional(),
+    // Read by the scheduler as written (Kestra's interval is no dynamic property either).
+    interval: prop.duration({ expressions: false }).describe('Time between two polls; PT1M by default.').optional(),
     responseCondition: prop
       .string()
       .describe('Expression on `response.statusCode`, `response.body` and `response.headers`; a truthy result starts an execution. Default `{{ response.statusCode < 400 }}`.')

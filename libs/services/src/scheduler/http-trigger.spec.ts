@@ -183,4 +183,31 @@ describe('SchedulerService polling an io.kestra.plugin.core.http.Trigger (embedd
     expect(failure).toMatchObject({ namespace: 'io.osprey.tests', flowId: 'errors', triggerId: 'down' });
     expect((await repository.triggers.get('io.osprey.tests', 'errors', 'down'))!.nextDate).toBe(at(2).toISOString());
   }, LONG);
+
+  it('keeps polling the other triggers when a stored trigger has an interval it cannot read', async () => {
+    // Written as a flow stored before intervals were checked: validation refuses it today.
+    await deploy(
+      'unreadable',
+      [
+        '  - id: templated',
+        '    type: io.kestra.plugin.core.http.Trigger',
+        `    uri: ${base}/ready`,
+        '    interval: PT2S',
+        '  - id: ready',
+        '    type: io.kestra.plugin.core.http.Trigger',
+        `    uri: ${base}/ready`,
+        '    interval: PT1S',
+        '',
+      ].join('\n'),
+    );
+    const stored = (await repository.flows.get('io.osprey.tests', 'unreadable'))!;
+    stored.flow.triggers[0]!.interval = '{{ vars.every }}';
+    await repository.flows.save(stored.flow, `${stored.source}# an older revision\n`);
+    const s = scheduler();
+    await s.tick(at(0));
+    await s.tick(at(1));
+    expect((await started()).map((e) => e.trigger?.id)).toEqual(['ready']);
+    expect(logs.find((l) => l['msg'] === 'polling trigger interval unreadable')).toMatchObject({ triggerId: 'templated' });
+    expect((await repository.triggers.get('io.osprey.tests', 'unreadable', 'templated'))!.nextDate).toBe(at(60).toISOString());
+  }, LONG);
 });

@@ -13,6 +13,8 @@ const SCHEDULE_TYPES = new Set(['io.kestra.plugin.core.trigger.Schedule', 'io.ke
 const FLOW_REFRESH_MS = 10_000;
 /** Missed schedules fired at most per trigger and tick, so that a long outage drains gradually. */
 const MAX_FIRES_PER_TICK = 50;
+/** When a polling trigger's interval cannot be read, the wait before it is tried (and logged) again. */
+const UNREADABLE_RETRY_MS = 60_000;
 
 export interface SchedulerOptions {
   tickMs: number;
@@ -143,8 +145,8 @@ export class SchedulerService {
     } catch (error) {
       this.logger.error({ err: error, ...ids }, 'polling trigger evaluation failed; it polls again at its next interval');
     } finally {
-      // An interval that cannot be read (a stored flow older than its check) retries at the scheduler's pace.
-      const released = evaluated ?? polledState(state, now, this.options.tickMs, undefined);
+      // An interval that cannot be read (a flow stored before its check) is read again, and logged, a minute later.
+      const released = evaluated ?? polledState(state, now, UNREADABLE_RETRY_MS, undefined);
       await this.repository.triggers
         .release(this.id, { ...released, owner: undefined, ownerUntil: undefined }, state)
         .catch((error) => this.logger.error({ err: error, ...ids }, 'releasing the polling trigger failed'));
@@ -295,7 +297,14 @@ export class SchedulerService {
         if (existing) continue;
         const polling = pollingTypeOf(trigger);
         if (polling) {
-          await this.repository.triggers.create(initialPollingState(flow.namespace, flow.id, trigger.id, flag(trigger.disabled, false), now, polling.intervalMs(trigger)));
+          // A flow stored before its interval was checked must not stop the registration of the others.
+          let intervalMs = UNREADABLE_RETRY_MS;
+          try {
+            intervalMs = polling.intervalMs(trigger);
+          } catch (error) {
+            this.logger.error({ err: error, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id }, 'polling trigger interval unreadable');
+          }
+          await this.repository.triggers.create(initialPollingState(flow.namespace, flow.id, trigger.id, flag(trigger.disabled, false), now, intervalMs));
           continue;
         }
         await this.repository.triggers.create({
