@@ -111,8 +111,9 @@ export class SchedulerService {
   private async poll(flow: Flow, trigger: Trigger, type: PollingTriggerType, state: TriggerState, now: Date): Promise<void> {
     const ids = { namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id };
     let evaluated: TriggerState | undefined;
+    let intervalMs = UNREADABLE_RETRY_MS;
     try {
-      const intervalMs = type.intervalMs(trigger);
+      intervalMs = type.intervalMs(trigger);
       const running = state.executionId ? await this.repository.executions.get(state.executionId) : null;
       const stopAfter = Array.isArray(trigger.stopAfter) ? trigger.stopAfter.map(String) : [];
       const step = pollingStep(state, running?.state.current, stopAfter, now, intervalMs);
@@ -145,8 +146,9 @@ export class SchedulerService {
     } catch (error) {
       this.logger.error({ err: error, ...ids }, 'polling trigger evaluation failed; it polls again at its next interval');
     } finally {
-      // An interval that cannot be read (a flow stored before its check) is read again, and logged, a minute later.
-      const released = evaluated ?? polledState(state, now, UNREADABLE_RETRY_MS, undefined);
+      // Failed before it was evaluated (the repository unavailable): tried again one interval later, or a minute later
+      // when the interval itself cannot be read (a flow stored before its check).
+      const released = evaluated ?? polledState(state, now, intervalMs, undefined);
       await this.repository.triggers
         .release(this.id, { ...released, owner: undefined, ownerUntil: undefined }, state)
         .catch((error) => this.logger.error({ err: error, ...ids }, 'releasing the polling trigger failed'));
