@@ -157,12 +157,12 @@ function boolean(rule: ExpressionRule = {}) {
 /** The description of a boolean read as written: the docs tables show it. */
 export const LITERAL_BOOLEAN = 'true or false (no expression).';
 
-/** An ISO-8601 duration such as PT30S (Java's Duration.parse grammar), or an expression. */
-function duration() {
+/** An ISO-8601 duration such as PT30S (Java's Duration.parse grammar), or an expression unless `expressions: false`. */
+function duration(rule: ExpressionRule = {}) {
   const error: ErrorMessage = (issue) =>
     issue.input === undefined ? undefined : `invalid ISO-8601 duration ${describeValue(issue.input)}: expected a form like PT5S, PT0.25S, PT1H30M or P1D`;
   const iso = z.string({ error }).refine(isDuration, { error }).meta({ examples: ['PT30S', 'PT5M', 'PT1H', 'P1D'] });
-  return kind(z.union([iso, expression(error)], { error }), { type: 'duration' });
+  return kind(rule.expressions === false ? iso : z.union([iso, expression(error)], { error }), { type: 'duration' });
 }
 
 /** Where the executor reads a property as written, `{ expressions: false }` refuses an expression in its place. */

@@ -107,4 +107,40 @@ describe('trigger condition and precondition checks', () => {
     ]);
     expect(found[0]!.message).toMatch(/property 'stopAfter' is not supported by Osprey/);
   });
+
+  it('accepts an HTTP polling trigger with stopAfter, and refuses what it cannot honour by path and line', () => {
+    const accepted = flowViolations(
+      yaml('  - id: poll', '    type: io.kestra.plugin.core.http.Trigger', '    uri: https://example.com/health', '    interval: PT30S', '    stopAfter: [SUCCESS, FAILED]', '    responseCondition: "{{ response.statusCode == 200 }}"'),
+    );
+    expect(accepted).toEqual([]);
+    const templated = flowViolations(yaml('  - id: poll', '    type: io.kestra.plugin.core.http.Trigger', '    uri: https://example.com/health', '    interval: "{{ vars.every }}"'));
+    expect(templated.map((v) => [v.path, v.line])).toEqual([['triggers[0].interval', 11]]);
+    const found = flowViolations(
+      yaml(
+        '  - id: poll',
+        '    type: io.kestra.plugin.core.http.Trigger',
+        '    uri: https://example.com/health',
+        '    encryptBody: true',
+        '    formData: { a: b }',
+        '    stopAfter: [RUNNING]',
+        '    allowConcurrent: true',
+        '    interval: every minute',
+        '    options: { allowFailed: false }',
+        '    conditions:',
+        '      - type: io.kestra.plugin.core.condition.ExecutionStatus',
+        '        in: [SUCCESS]',
+      ),
+    );
+    expect(found.map((v) => [v.path, v.line])).toEqual(
+      expect.arrayContaining([
+        ['triggers[0].encryptBody', 11],
+        ['triggers[0].formData', 12],
+        ['triggers[0].stopAfter', 13],
+        ['triggers[0].allowConcurrent', 14],
+        ['triggers[0].interval', 15],
+        ['triggers[0].options.allowFailed', 16],
+        ['triggers[0].conditions[0].type', 18],
+      ]),
+    );
+  });
 });

@@ -14,6 +14,7 @@ const SCHEDULE = 'io.kestra.plugin.core.trigger.Schedule';
 const SCHEDULE_ON_DATES = 'io.kestra.plugin.core.trigger.ScheduleOnDates';
 const FLOW = 'io.kestra.plugin.core.trigger.Flow';
 const WEBHOOK = 'io.kestra.plugin.core.trigger.Webhook';
+const HTTP = 'io.kestra.plugin.core.http.Trigger';
 const MULTIPLE = 'io.kestra.plugin.core.condition.MultipleCondition';
 const TIME_WINDOW_KEYS: Record<string, { required: string[]; allowed: string[] }> = {
   DURATION_WINDOW: { required: [], allowed: ['window', 'windowAdvance'] },
@@ -31,8 +32,8 @@ const FILTER_TYPES = ['EQUAL_TO', 'NOT_EQUAL_TO', 'IN', 'NOT_IN', 'IS_TRUE', 'IS
 export function checkTriggerSemantics(trigger: Record<string, unknown>, canonicalType: string, path: FlowPath, report: Report, options: TriggerCheckOptions = {}): void {
   const stored = options.storedPreconditions !== false;
   const listed = (key: string) => (Array.isArray(trigger[key]) ? (trigger[key] as unknown[]) : []);
-  if (canonicalType === SCHEDULE || canonicalType === SCHEDULE_ON_DATES || canonicalType === WEBHOOK) {
-    const what = canonicalType === SCHEDULE ? 'a Schedule' : canonicalType === WEBHOOK ? 'a Webhook' : 'a ScheduleOnDates';
+  if (canonicalType === SCHEDULE || canonicalType === SCHEDULE_ON_DATES || canonicalType === WEBHOOK || canonicalType === HTTP) {
+    const what = canonicalType === SCHEDULE ? 'a Schedule' : canonicalType === WEBHOOK ? 'a Webhook' : canonicalType === HTTP ? 'an HTTP' : 'a ScheduleOnDates';
     for (const key of ['conditions', 'scheduleConditions']) {
       listed(key).forEach((condition, i) => {
         const type = isMap(condition) && typeof condition.type === 'string' ? condition.type : undefined;

@@ -90,7 +90,9 @@ function pluginCheck(definition: PluginDefinition, category: string, common: z.Z
   let check = pluginChecks.get(definition);
   if (!check) {
     const schema = z.strictObject({ ...common, ...definition.shape });
-    check = { schema, refused: { ...commonRefused, ...definition.refused }, what: `${category} type ${definition.name}` };
+    // A common property the type declares itself (stopAfter on a polling trigger) is the type's to accept.
+    const inherited = Object.fromEntries(Object.entries(commonRefused).filter(([name]) => !(name in definition.shape)));
+    check = { schema, refused: { ...inherited, ...definition.refused }, what: `${category} type ${definition.name}` };
     pluginChecks.set(definition, check);
   }
   return check;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { RunContext, TaskRunner, TaskRunnerResult } from '../task-runner.js';
 import { TaskFailure } from '../task-runner.js';
-import { isPlainObject, TaskProperties, toText } from '../support/task-properties.js';
+import { isPlainObject, TaskProperties, toText, type PropertyContext } from '../support/task-properties.js';
 import { TaskAbortedError, TaskPropertyError } from '../support/task-errors.js';
 import { HTTP_REQUEST_TASK, parseDuration, type PropertiesOf } from '@osprey/flow-model';
 
@@ -58,8 +58,12 @@ export class HttpRequestTask implements TaskRunner {
   }
 }
 
-/** The properties Request and Download share (Kestra's AbstractHttp). */
-export type HttpProperties = Pick<PropertiesOf<typeof HTTP_REQUEST_TASK>, 'uri' | 'method' | 'body' | 'formData' | 'contentType' | 'headers' | 'params' | 'options' | 'allowFailed'>;
+/** The properties Request, Download and the HTTP trigger share (Kestra's AbstractHttp); the trigger has no form data, params or allowFailed. */
+export type HttpProperties = Pick<PropertiesOf<typeof HTTP_REQUEST_TASK>, 'uri' | 'method' | 'body' | 'contentType' | 'headers' | 'options'> &
+  Partial<Pick<PropertiesOf<typeof HTTP_REQUEST_TASK>, 'formData' | 'params' | 'allowFailed'>>;
+
+/** What sending a request needs of its run: properties, a kill signal and, for multipart files, storage (tasks only). */
+export type HttpContext = PropertyContext & Pick<RunContext, 'signal'> & Partial<Pick<RunContext, 'storage' | 'workingDirectory'>>;
 
 /** A sent request: the final URI, the options read, the response (its body unread) and the deadline's signal. */
 export interface SentHttpRequest {
@@ -70,7 +74,7 @@ export interface SentHttpRequest {
 }
 
 /** Builds the request of an HTTP task from its properties and sends it with global fetch. */
-export async function sendHttpRequest(ctx: RunContext, properties: TaskProperties<HttpProperties>): Promise<SentHttpRequest> {
+export async function sendHttpRequest(ctx: HttpContext, properties: TaskProperties<HttpProperties>): Promise<SentHttpRequest> {
   // Kestra encodes spaces, the one character users commonly leave in a templated URI.
   let uri = (await properties.string('uri')).replaceAll(' ', '%20');
   let url: URL;
@@ -184,7 +188,7 @@ function booleanOption(value: unknown, defaultValue: boolean, name: string): boo
 }
 
 /** Multipart form: `kestra://` values and `{name, content}` maps become file parts, read from disk lazily. */
-async function multipart(ctx: RunContext, formData: Record<string, unknown>): Promise<FormData> {
+async function multipart(ctx: HttpContext, formData: Record<string, unknown>): Promise<FormData> {
   const form = new FormData();
   for (const [key, value] of Object.entries(formData)) {
     if (typeof value === 'string' && value.startsWith('kestra://')) {
@@ -199,13 +203,14 @@ async function multipart(ctx: RunContext, formData: Record<string, unknown>): Pr
 }
 
 /** Copies a storage file into the working directory and opens it as a file-backed Blob (not loaded whole). */
-async function storageFile(ctx: RunContext, uri: string): Promise<Blob> {
+async function storageFile(ctx: HttpContext, uri: string): Promise<Blob> {
+  if (!ctx.storage || !ctx.workingDirectory) throw new TaskPropertyError('formData', 'files can only be sent by a task');
   const target = path.join(await ctx.workingDirectory(), `http-upload-${randomUUID()}`);
   await pipeline(await ctx.storage.get(uri), createWriteStream(target), { signal: ctx.signal });
   return openAsBlob(target);
 }
 
-async function readBody(response: Response, maxContentLength: number): Promise<string | undefined> {
+export async function readBody(response: Response, maxContentLength: number): Promise<string | undefined> {
   if (!response.body) return undefined;
   const chunks: Uint8Array[] = [];
   let length = 0;
@@ -234,7 +239,7 @@ export function responseHeaders(headers: Headers): Record<string, string[]> {
   return result;
 }
 
-export function requestError(ctx: RunContext, timeout: AbortSignal, uri: string, options: HttpOptions, error: unknown): Error {
+export function requestError(ctx: Pick<RunContext, 'signal'>, timeout: AbortSignal, uri: string, options: HttpOptions, error: unknown): Error {
   if (ctx.signal.aborted) return new TaskAbortedError(ctx.signal.reason);
   if (timeout.aborted) return new TaskFailure(`HTTP request to ${uri} timed out after ${options.timeoutMs} ms`);
   const cause = (error as { cause?: unknown })?.cause;

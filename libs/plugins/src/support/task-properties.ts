@@ -3,6 +3,9 @@ import { LOG_LEVELS, type LogLevel, parseDuration, type PluginDefinition } from 
 import type { z } from 'zod';
 import { TaskPropertyError } from './task-errors.js';
 
+/** What reading properties needs of a run: the plugin's own map and the renderer (a task run, or a polling trigger). */
+export type PropertyContext = Pick<RunContext, 'task' | 'render' | 'renderString'>;
+
 /** What a property renders to: `T`, or `T | undefined` when the property is optional. */
 type Rendered<P, K extends keyof P, T> = undefined extends P[K] ? T | undefined : T;
 
@@ -19,7 +22,7 @@ export class TaskProperties<P extends object = Record<string, unknown>> {
   private readonly values: P;
 
   constructor(
-    private readonly ctx: RunContext,
+    private readonly ctx: PropertyContext,
     type: TaskSchema<P>,
     private readonly extraVariables?: Record<string, unknown>,
   ) {

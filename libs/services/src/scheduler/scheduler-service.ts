@@ -1,25 +1,37 @@
 import { Cron } from 'croner';
-import { flag, isTooLate, nextScheduledDate, scheduleOccurrenceHolds, triggerLabels, type Flow, type Label, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
+import { flag, isTooLate, nextScheduledDate, scheduleOccurrenceHolds, triggerLabels, type Flow, type Label, type RenderOptions, type ScheduleOccurrence, type Trigger } from '@osprey/flow-model';
 import type { BroadcastMessage } from '@osprey/queue';
 import type { Repository, TriggerState } from '@osprey/repository';
 import { idFrom, newId, type Logger } from '@osprey/server';
 import type { TriggerExecution } from '../executions/trigger-execution.js';
+import { initialPollingState, pollingStep, polledState } from './polling-state.js';
+import type { PollingTriggerType } from './polling-trigger.js';
+import { pollingTypeOf } from './polling-trigger-types.js';
 
 const ON_DATES = 'io.kestra.plugin.core.trigger.ScheduleOnDates';
 const SCHEDULE_TYPES = new Set(['io.kestra.plugin.core.trigger.Schedule', 'io.kestra.core.models.triggers.types.Schedule', ON_DATES]);
 const FLOW_REFRESH_MS = 10_000;
 /** Missed schedules fired at most per trigger and tick, so that a long outage drains gradually. */
 const MAX_FIRES_PER_TICK = 50;
+/** When a polling trigger's interval cannot be read, the wait before it is tried (and logged) again. */
+const UNREADABLE_RETRY_MS = 60_000;
 
 export interface SchedulerOptions {
   tickMs: number;
   leaseMs: number;
   /** Country of PublicHoliday conditions that name none (Kestra takes the server's locale). */
   defaultCountry?: string;
+  /** Renderer of polling triggers' properties (secrets). */
+  render?: RenderOptions;
 }
 
 export function isScheduleTrigger(trigger: Trigger): boolean {
   return SCHEDULE_TYPES.has(trigger.type);
+}
+
+/** A trigger the scheduler owns: a Schedule or a polling trigger. */
+function isScheduledTrigger(trigger: Trigger): boolean {
+  return isScheduleTrigger(trigger) || pollingTypeOf(trigger) !== undefined;
 }
 
 /** Next fire time of a Schedule trigger strictly after `after`, in its time zone; a ScheduleOnDates' next date. */
@@ -30,7 +42,7 @@ export function nextFireDate(trigger: Trigger, after: Date): Date | undefined {
 }
 
 /**
- * Fires Schedule triggers. Each trigger is leased by one scheduler replica at a time through the
+ * Fires Schedule triggers and evaluates polling triggers. Each trigger is leased by one scheduler replica at a time through the
  * trigger repository, and its next date is stored with the release, so replicas never fire twice.
  */
 export class SchedulerService {
@@ -39,6 +51,7 @@ export class SchedulerService {
   private flows?: { at: number; byKey: Map<string, Flow> };
   private ticking?: Promise<void>;
   private stopped = false;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly repository: Repository,
@@ -65,6 +78,7 @@ export class SchedulerService {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort(new Error('the scheduler stopped'));
     clearTimeout(this.timer);
     await this.ticking;
   }
@@ -73,14 +87,71 @@ export class SchedulerService {
     const flows = await this.scheduledFlows();
     await this.register(flows, now);
     const due = await this.repository.triggers.acquire(this.id, 100, this.options.leaseMs, now);
+    const polls: Promise<void>[] = [];
     for (const state of due) {
       const flow = flows.get(`${state.namespace}\u0000${state.flowId}`);
-      const trigger = flow?.triggers.find((t) => t.id === state.triggerId && isScheduleTrigger(t));
+      const trigger = flow?.triggers.find((t) => t.id === state.triggerId && isScheduledTrigger(t));
+      const polling = trigger && pollingTypeOf(trigger);
       if (!flow || !trigger) {
         await this.repository.triggers.release(this.id, { ...state, owner: undefined, ownerUntil: undefined }, state);
-        continue;
+      } else if (polling) {
+        // Polls are I/O: they run side by side, each within the lease, so a slow endpoint holds up no other trigger.
+        polls.push(this.poll(flow, trigger, polling, state, now));
+      } else {
+        await this.fire(flow, trigger, state, now);
       }
-      await this.fire(flow, trigger, state, now);
+    }
+    await Promise.all(polls);
+  }
+
+  /**
+   * Evaluates one due polling trigger and starts an execution when it returns variables; its next evaluation date is
+   * stored with the release. A failed evaluation is logged with the trigger's ids and polled again one interval later.
+   */
+  private async poll(flow: Flow, trigger: Trigger, type: PollingTriggerType, state: TriggerState, now: Date): Promise<void> {
+    const ids = { namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id };
+    let evaluated: TriggerState | undefined;
+    let intervalMs = UNREADABLE_RETRY_MS;
+    try {
+      intervalMs = type.intervalMs(trigger);
+      const running = state.executionId ? await this.repository.executions.get(state.executionId) : null;
+      const stopAfter = Array.isArray(trigger.stopAfter) ? trigger.stopAfter.map(String) : [];
+      const step = pollingStep(state, running?.state.current, stopAfter, now, intervalMs);
+      if (step.kind === 'wait' || flag(trigger.disabled, false)) {
+        if (step.state.disabled && !state.disabled) this.logger.info({ ...ids, executionId: state.executionId }, 'polling trigger disabled: its execution ended in a stopAfter state');
+        evaluated = polledState(step.state, now, intervalMs, undefined);
+        return;
+      }
+      evaluated = polledState(step.state, now, intervalMs, undefined);
+      // The lease bounds the evaluation, so that no other replica takes the trigger over while it still polls.
+      const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(Math.max(1000, this.options.leaseMs - 1000))]);
+      const variables = await type.evaluate({ flow, trigger, now, render: this.options.render ?? {}, signal });
+      if (!variables) {
+        this.logger.debug(ids, 'polling trigger evaluated: no execution');
+        return;
+      }
+      if (!scheduleOccurrenceHolds(trigger, { date: now }, { defaultCountry: this.options.defaultCountry, render: this.options.render })) {
+        this.logger.debug(ids, 'polling trigger skipped: conditions not met');
+        return;
+      }
+      const execution = await this.trigger.execute({
+        executionId: idFrom(`${flow.namespace}\u0000${flow.id}\u0000${trigger.id}\u0000${now.toISOString()}\u0000poll`),
+        namespace: flow.namespace,
+        flowId: flow.id,
+        labels: triggerLabels(trigger, { flow: { id: flow.id, namespace: flow.namespace }, trigger: variables }, this.options.render),
+        trigger: { id: trigger.id, type: trigger.type, variables },
+      });
+      evaluated = polledState(step.state, now, intervalMs, execution.id);
+      this.logger.info({ ...ids, executionId: execution.id }, 'polling trigger fired');
+    } catch (error) {
+      this.logger.error({ err: error, ...ids }, 'polling trigger evaluation failed; it polls again at its next interval');
+    } finally {
+      // Failed before it was evaluated (the repository unavailable): tried again one interval later, or a minute later
+      // when the interval itself cannot be read (a flow stored before its check).
+      const released = evaluated ?? polledState(state, now, intervalMs, undefined);
+      await this.repository.triggers
+        .release(this.id, { ...released, owner: undefined, ownerUntil: undefined }, state)
+        .catch((error) => this.logger.error({ err: error, ...ids }, 'releasing the polling trigger failed'));
     }
   }
 
@@ -223,9 +294,21 @@ export class SchedulerService {
   private async register(flows: Map<string, Flow>, now: Date): Promise<void> {
     for (const flow of flows.values()) {
       for (const trigger of flow.triggers) {
-        if (!isScheduleTrigger(trigger)) continue;
+        if (!isScheduledTrigger(trigger)) continue;
         const existing = await this.repository.triggers.get(flow.namespace, flow.id, trigger.id);
         if (existing) continue;
+        const polling = pollingTypeOf(trigger);
+        if (polling) {
+          // A flow stored before its interval was checked must not stop the registration of the others.
+          let intervalMs = UNREADABLE_RETRY_MS;
+          try {
+            intervalMs = polling.intervalMs(trigger);
+          } catch (error) {
+            this.logger.error({ err: error, namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id }, 'polling trigger interval unreadable');
+          }
+          await this.repository.triggers.create(initialPollingState(flow.namespace, flow.id, trigger.id, flag(trigger.disabled, false), now, intervalMs));
+          continue;
+        }
         await this.repository.triggers.create({
           namespace: flow.namespace,
           flowId: flow.id,
@@ -244,7 +327,7 @@ export class SchedulerService {
       const stored = await this.repository.flows.list();
       const byKey = new Map<string, Flow>();
       for (const s of stored) {
-        if (s.disabled || s.flow.disabled || !s.flow.triggers.some(isScheduleTrigger)) continue;
+        if (s.disabled || s.flow.disabled || !s.flow.triggers.some(isScheduledTrigger)) continue;
         byKey.set(`${s.namespace}\u0000${s.id}`, s.flow);
       }
       this.flows = { at: now, byKey };

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import type { RenderOptions } from '@osprey/flow-model';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import type { Logger, OspreyConfig } from '@osprey/server';
 import { TriggerExecution } from '../executions/trigger-execution.js';
 import { localeCountry } from '../locale-country.js';
-import { OSPREY_CONFIG, OSPREY_LOGGER } from '../nest/tokens.js';
+import { OSPREY_CONFIG, OSPREY_LOGGER, RENDER_OPTIONS } from '../nest/tokens.js';
 import { SchedulerController } from './scheduler.controller.js';
 import { SchedulerService } from './scheduler-service.js';
 
@@ -16,9 +17,9 @@ import { SchedulerService } from './scheduler-service.js';
   providers: [
     {
       provide: SchedulerService,
-      useFactory: (repository: Repository, trigger: TriggerExecution, config: OspreyConfig, logger: Logger) =>
-        new SchedulerService(repository, trigger, logger.child({ component: 'scheduler' }), { ...config.scheduler, defaultCountry: localeCountry() }),
-      inject: [REPOSITORY, TriggerExecution, OSPREY_CONFIG, OSPREY_LOGGER],
+      useFactory: (repository: Repository, trigger: TriggerExecution, config: OspreyConfig, logger: Logger, render: RenderOptions) =>
+        new SchedulerService(repository, trigger, logger.child({ component: 'scheduler' }), { ...config.scheduler, defaultCountry: localeCountry(), render }),
+      inject: [REPOSITORY, TriggerExecution, OSPREY_CONFIG, OSPREY_LOGGER, RENDER_OPTIONS],
     },
   ],
   exports: [SchedulerService],

@@ -3,6 +3,8 @@ import type { BroadcastQueue } from '@osprey/queue';
 import { NotFoundError, type Repository, type TriggerState } from '@osprey/repository';
 import { ExecutionConflictError } from '../executions/execution-conflict-error.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
+import { nextPollDate } from '../scheduler/polling-state.js';
+import { pollingTypeOf } from '../scheduler/polling-trigger-types.js';
 import { isScheduleTrigger, nextFireDate } from '../scheduler/scheduler-service.js';
 
 export interface TriggerKey {
@@ -36,7 +38,7 @@ export class TriggerCommands {
     const state = (await this.repository.triggers.get(key.namespace, key.flowId, key.triggerId)) ?? this.initial(key, trigger, now);
     const next: TriggerState = { ...state, disabled, updated: now.toISOString() };
     // Occurrences missed while disabled are skipped, as in Kestra: the schedule goes on from now.
-    if (!disabled && isScheduleTrigger(trigger)) next.nextDate = nextFireDate(trigger, now)?.toISOString();
+    if (!disabled && (isScheduleTrigger(trigger) || pollingTypeOf(trigger))) next.nextDate = firstDate(trigger, now);
     return this.store(next);
   }
 
@@ -112,7 +114,8 @@ export class TriggerCommands {
 
   private initial(key: TriggerKey, trigger: Trigger, now: Date): TriggerState {
     const state: TriggerState = { ...key, disabled: flag(trigger.disabled, false), updated: now.toISOString() };
-    if (isScheduleTrigger(trigger)) state.nextDate = nextFireDate(trigger, now)?.toISOString();
+    const nextDate = firstDate(trigger, now);
+    if (nextDate) state.nextDate = nextDate;
     return state;
   }
 
@@ -140,4 +143,11 @@ function parseDate(value: unknown, field: string): Date {
 /** The scheduler acquires a trigger when its next date is due; the regular schedule resumes at its first occurrence from there. */
 function dueNow(nextDate: string | undefined, now: Date): string {
   return nextDate && Date.parse(nextDate) < now.getTime() ? nextDate : now.toISOString();
+}
+
+/** When an enabled Schedule next fires, or an enabled polling trigger next polls (one interval from now); undefined for other triggers. */
+function firstDate(trigger: Trigger, now: Date): string | undefined {
+  if (isScheduleTrigger(trigger)) return nextFireDate(trigger, now)?.toISOString();
+  const polling = pollingTypeOf(trigger);
+  return polling ? nextPollDate(now, polling.intervalMs(trigger)) : undefined;
 }
