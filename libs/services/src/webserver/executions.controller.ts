@@ -44,6 +44,7 @@ import { ErrorResponse, ExecutionModel, FlowGraphModel } from './api-models.js';
 import { NotSupportedError } from '../not-supported-error.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { executionJson } from './execution-json.js';
+import { flowForExecution } from './flow-for-execution.js';
 import type { RawQuery } from './filter-params.js';
 import { ApiExecutionFilters, readExecutionQuery } from './execution-query.js';
 import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
@@ -115,6 +116,55 @@ export class ExecutionsController {
     const { query, params } = readExecutionQuery(raw, ['page', 'size', 'sort']);
     const found = await this.repository.executions.search({ ...query, ...pageParams(params.page, params.size, params.sort) });
     return { ...found, results: found.results.map(executionJson) };
+  }
+
+  @Get('executions')
+  @ApiOperation({ summary: "Search for a flow's executions", description: 'The executions of the flow with exactly this namespace and id (child namespaces excluded), latest started first.' })
+  @ApiQuery({ name: 'namespace', required: true, type: String })
+  @ApiQuery({ name: 'flowId', required: true, type: String })
+  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1 }, description: 'Page number, from 1 (default 1)' })
+  @ApiQuery({ name: 'size', required: false, schema: { type: 'integer', minimum: 1, maximum: 10_000 }, description: 'Page size (default 10)' })
+  @ApiResponse({ status: 200, description: '{results, total}' })
+  @BAD_REQUEST
+  async searchByFlow(@Query('namespace') namespace: Q, @Query('flowId') flowId: Q, @Query('page') page: Q, @Query('size') size: Q) {
+    const ns = requiredParam(namespace, 'namespace');
+    const id = requiredParam(flowId, 'flowId');
+    // `namespace` of the search takes child namespaces too: Kestra's operation matches the flow's own exactly.
+    const exact = { field: 'namespace', operation: 'EQUALS', values: [ns] } as const;
+    const found = await this.repository.executions.search({ flowId: id, filters: [exact], sort: 'state.startDate:desc', size: 10, ...pageParams(page, size, undefined, 10_000, 10) });
+    return { ...found, results: found.results.map(executionJson) };
+  }
+
+  @Get('executions/namespaces')
+  @ApiOperation({ summary: 'The namespaces that hold a flow that can be executed (not deleted), sorted' })
+  @ApiOkResponse({ type: [String] })
+  async executableNamespaces(): Promise<string[]> {
+    const flows = await this.repository.flows.list();
+    return [...new Set(flows.filter((f) => !f.deleted).map((f) => f.namespace))].sort();
+  }
+
+  @Get('executions/namespaces/:namespace/flows')
+  @ApiOperation({ summary: "The flows of a namespace that can be executed (not deleted), each as a FlowForExecution of its latest revision", description: 'Child namespaces are not included; an unknown namespace answers an empty list.' })
+  @ApiParam({ name: 'namespace' })
+  @ApiResponse({ status: 200, description: 'A list of FlowForExecution: id, namespace, revision, inputs, tasks (id, type, tasks, inputs, subflowId), triggers (id, type), disabled, deleted' })
+  async executableFlows(@Param('namespace') namespace: string) {
+    const flows = await this.repository.flows.list(namespace);
+    return flows.filter((f) => f.namespace === namespace && !f.deleted).map(flowForExecution);
+  }
+
+  @Get('executions/flows/:namespace/:flowId')
+  @ApiOperation({ summary: 'A flow as a FlowForExecution: its latest revision, or the one asked for (deleted flows too, as executions ran them)' })
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'flowId' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 } })
+  @ApiResponse({ status: 200, description: 'The FlowForExecution' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  async flowRevisionForExecution(@Param('namespace') namespace: string, @Param('flowId') flowId: string, @Query('revision') revision: Q) {
+    const wanted = intParam(revision, 'revision', 1);
+    const stored = await this.repository.flows.get(namespace, flowId, wanted);
+    if (!stored) throw new NotFoundError('flow', `${namespace}.${flowId}${wanted === undefined ? '' : ` revision ${wanted}`}`);
+    return flowForExecution(stored);
   }
 
   /**
@@ -379,6 +429,18 @@ export class ExecutionsController {
     return executionJson(await this.commands.load(executionId));
   }
 
+  @Get('executions/:executionId/flow')
+  @ApiOperation({ summary: 'The flow revision the execution ran, as a FlowForExecution' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 200, description: 'The FlowForExecution of the revision the execution ran' })
+  @NOT_FOUND
+  async executionFlow(@Param('executionId') executionId: string) {
+    const execution = await this.commands.load(executionId);
+    const stored = await this.repository.flows.get(execution.namespace, execution.flowId, execution.flowRevision);
+    if (!stored) throw new NotFoundError('flow', `${execution.namespace}.${execution.flowId} revision ${execution.flowRevision}`);
+    return flowForExecution(stored);
+  }
+
   @Get('executions/:executionId/graph')
   @ApiOperation({
     summary: 'Generate the graph of an execution',
@@ -550,6 +612,13 @@ function webhookConditionsHold(trigger: Trigger, variables: Record<string, unkno
   } catch (error) {
     throw new UnprocessableEntityException({ message: `webhook trigger ${trigger.id}: ${(error as Error).message}` });
   }
+}
+
+/** A query parameter the operation cannot go without: its absence is a 400 naming it. */
+function requiredParam(value: Q, name: string): string {
+  const text = oneParam(value, name);
+  if (text === undefined || text === '') throw new InvalidArgumentError(name, `${name} is required`);
+  return text;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
