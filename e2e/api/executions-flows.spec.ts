@@ -78,6 +78,23 @@ triggers:
 `;
 const LEAF = `id: leaf\nnamespace: ${NS}.child\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: leaf\n`;
 const GONE = `id: gone\nnamespace: ${NS}.deleted\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: gone\n`;
+const CHECKED = `id: checked
+namespace: ${NS}
+inputs:
+  - id: count
+    type: INT
+  - id: level
+    type: ENUM
+    values: [LOW, HIGH]
+    defaults: LOW
+  - id: doc
+    type: FILE
+    required: false
+tasks:
+  - id: t
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ inputs.count }}"
+`;
 const OTHER = `id: other\nnamespace: ${NS}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: other\n`;
 
 describe.each(TOPOLOGIES)('execution flow reads (%s)', (topology) => {
@@ -90,7 +107,7 @@ describe.each(TOPOLOGIES)('execution flow reads (%s)', (topology) => {
   beforeAll(async () => {
     deployment = await startDeployment(topology);
     api = deployment.api;
-    for (const source of [MAIN('hello'), LEAF, GONE, OTHER]) {
+    for (const source of [MAIN('hello'), LEAF, GONE, OTHER, CHECKED]) {
       expect((await httpJson(v1('/flows'), { method: 'POST', headers: yaml, body: source })).status).toBe(200);
     }
     expect((await httpJson(v1(`/flows/${NS}.deleted/gone`), { method: 'DELETE' })).status).toBe(204);
@@ -169,7 +186,7 @@ describe.each(TOPOLOGIES)('execution flow reads (%s)', (topology) => {
     expect(namespaces.body).toEqual([...namespaces.body].sort());
     const flows = await get<FlowForExecution[]>(`/executions/namespaces/${NS}/flows`);
     expect(flows.status).toBe(200);
-    expect(flows.body.map((f) => [f.id, f.revision]).sort()).toEqual([['main', 2], ['other', 1]]);
+    expect(flows.body.map((f) => [f.id, f.revision]).sort()).toEqual([['checked', 1], ['main', 2], ['other', 1]]);
     expect((await get<FlowForExecution[]>(`/executions/namespaces/${NS}.deleted/flows`)).body).toEqual([]);
   });
 
@@ -179,5 +196,33 @@ describe.each(TOPOLOGIES)('execution flow reads (%s)', (topology) => {
     expect(max.body).toBe(10_000);
     expect((await get<ErrorBody>(`/taskruns/search?size=${max.body}`)).status).toBe(200);
     expect((await get<ErrorBody>(`/taskruns/search?size=${max.body + 1}`)).status).toBe(400);
+  });
+
+  it('validates the inputs of a new execution without starting one: each input with its value and errors', async () => {
+    interface Validation {
+      id: string;
+      namespace: string;
+      inputs: { input: { id: string; type: string }; value: unknown; enabled: boolean; errors: { message: string }[] }[];
+    }
+    const before = (await get<{ total: number }>(`/executions?namespace=${NS}&flowId=checked`)).body.total;
+    const form = new FormData();
+    form.append('level', 'MEDIUM');
+    form.append('doc', new Blob(['x']), 'notes.txt');
+    const refused = await httpJson<Validation>(v1(`/executions/${NS}/checked/validate?labels=team:data`), { method: 'POST', body: form });
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ id: 'checked', namespace: NS });
+    const byId = Object.fromEntries(refused.body.inputs.map((i) => [i.input.id, i]));
+    expect(Object.keys(byId)).toEqual(['count', 'level', 'doc']);
+    expect(byId.count).toMatchObject({ value: null, enabled: true, errors: [{ message: expect.stringMatching(/required/) }] });
+    expect(byId.level).toMatchObject({ value: 'MEDIUM', errors: [{ message: expect.stringContaining('MEDIUM') }] });
+    expect(byId.doc).toMatchObject({ value: 'notes.txt', errors: [] });
+    const accepted = await httpJson<Validation>(v1(`/executions/${NS}/checked/validate`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: '7' }) });
+    expect(accepted.body.inputs.map((i) => [i.input.id, i.value, i.errors])).toEqual([['count', 7, []], ['level', 'LOW', []], ['doc', null, []]]);
+    // Nothing was started.
+    expect((await get<{ total: number }>(`/executions?namespace=${NS}&flowId=checked`)).body.total).toBe(before);
+    expect((await httpJson<ErrorBody>(v1(`/executions/${NS}/nosuchflow/validate`), { method: 'POST' })).status).toBe(404);
+    const unknown = await httpJson<ErrorBody>(v1(`/executions/${NS}/checked/validate?wait=true`), { method: 'POST' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toMatch(/wait/);
   });
 });

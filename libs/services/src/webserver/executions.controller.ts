@@ -36,6 +36,7 @@ import { SetExecutionLabels } from '../executions/set-execution-labels.js';
 import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/start-execution-with-files.js';
 import { TriggerExecution } from '../executions/trigger-execution.js';
 import { UnqueueExecution, unqueueState } from '../executions/unqueue-execution.js';
+import { ValidateExecutionInputs } from '../executions/validate-execution-inputs.js';
 import { waitForExecutionEnd, whileClientConnected } from '../executions/wait-for-end.js';
 import { RENDER_OPTIONS } from '../nest/tokens.js';
 import { ApiErrors, ApiFileResponse, ApiPaging } from './api-docs.js';
@@ -103,6 +104,7 @@ export class ExecutionsController {
     @Inject(ExecutionCommands) private readonly commands: ExecutionCommands,
     @Inject(ExecutionFiles) private readonly files: ExecutionFiles,
     @Inject(StartExecutionWithFiles) private readonly startWithFiles: StartExecutionWithFiles,
+    @Inject(ValidateExecutionInputs) private readonly validate: ValidateExecutionInputs,
   ) {}
 
   @Get('executions/search')
@@ -372,6 +374,33 @@ export class ExecutionsController {
   @ApiResponse({ status: 501, description: "Osprey does not change an ended execution's status", type: ErrorResponse })
   changeStatus(): never {
     throw new NotSupportedError("changing an ended execution's status (POST /executions/{executionId}/state changes one of its task runs)");
+  }
+
+  @Post('executions/:namespace/:id/validate')
+  @UseInterceptors(UploadInterceptor)
+  @ApiOperation({
+    summary: "Check a new execution's inputs without starting it: each declared input with its value and errors",
+    description: 'The inputs are read and converted as starting the flow would; an uploaded file counts as given (its name is the value) and is not kept. Nothing is created.',
+  })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'id', description: 'The flow id' })
+  @ApiQuery({ name: 'labels', required: false, isArray: true, description: 'Labels as key:value' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 } })
+  @ApiResponse({ status: 200, description: '{id, namespace, inputs: [{input, value, enabled, errors: [{message}]}]}, one entry per declared input' })
+  @ApiResponse({ status: 409, description: 'The flow is disabled' })
+  @ApiResponse({ status: 413, description: 'A file is larger than maxUploadBytes' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @HttpCode(200)
+  async validateInputs(@Param('namespace') namespace: string, @Param('id') id: string, @Req() request: HttpRequest, @Query('labels') labels: Q, @Query('revision') revision: Q) {
+    try {
+      const inputs = formInputs(request);
+      for (const file of request.files ?? []) inputs[file.fieldname] = file.originalname;
+      return await this.validate.execute({ namespace, flowId: id, inputs, labels: labelsParam(labels), revision: intParam(revision, 'revision', 1) });
+    } finally {
+      await removeUploads(request.files);
+    }
   }
 
   @Post('executions/:namespace/:id')
