@@ -225,4 +225,41 @@ describe.each(TOPOLOGIES)('execution flow reads (%s)', (topology) => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toMatch(/wait/);
   });
+
+  it('answers the latest ended execution of each flow named, flows without one left out', async () => {
+    const latest = await httpJson<{ id: string; namespace: string; flowId: string; startDate: string; status: string }[]>(v1('/executions/latest'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ namespace: NS, id: 'main' }, { namespace: NS, id: 'checked' }, { namespace: NS, id: 'other' }]),
+    });
+    expect(latest.status).toBe(200);
+    expect(latest.body.map((e) => e.flowId)).toEqual(['main', 'other']);
+    expect(latest.body[0]).toEqual({ id: runs[2]!.id, namespace: NS, flowId: 'main', startDate: expect.any(String), status: 'SUCCESS' });
+    const bad = await httpJson<ErrorBody & { field: string }>(v1('/executions/latest'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ namespace: NS }]) });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('body[0]');
+  });
+
+  it("searches flow sources with Kestra's SearchResult: the flow and the lines around the match, marked", async () => {
+    interface SourceHit {
+      model: { id: string; namespace: string; revision: number; source?: string };
+      fragments: string[];
+    }
+    const found = await get<{ results: SourceHit[]; total: number }>(`/flows/source?q=SUBFLOW&namespace=${NS}`);
+    expect(found.status).toBe(200);
+    expect(found.body.total).toBe(1);
+    expect(found.body.results[0]!.model).toMatchObject({ id: 'main', namespace: NS, revision: 2 });
+    expect(found.body.results[0]!.model.source).toBeUndefined();
+    expect(found.body.results[0]!.fragments).toEqual([
+      ['  - id: call', '    type: io.kestra.plugin.core.flow.[mark]Subflow[/mark]', `    namespace: ${NS}.child`, '    flowId: leaf'].join('\n'),
+    ]);
+    // Child namespaces count; deleted flows do not.
+    const leaf = await get<{ results: SourceHit[]; total: number }>(`/flows/source?q=leaf&namespace=${NS}&size=1&page=2`);
+    expect(leaf.body.total).toBe(2);
+    expect(leaf.body.results.map((r) => r.model.id)).toEqual(['leaf']);
+    expect((await get<{ total: number }>('/flows/source?q=message: gone')).body.total).toBe(0);
+    const sorted = await get<ErrorBody>('/flows/source?q=x&sort=id:asc');
+    expect(sorted.status).toBe(400);
+    expect(sorted.body.message).toMatch(/sort/);
+  });
 });

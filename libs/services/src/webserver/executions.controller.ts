@@ -20,7 +20,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { conditionHolds, flag, flowGraph, isTerminated, renderValue, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
+import { conditionHolds, flag, flowGraph, isTerminated, renderValue, TERMINATED_STATES, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
 import { NotFoundError, REPOSITORY, type Repository } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
 import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
@@ -45,6 +45,7 @@ import { ErrorResponse, ExecutionModel, FlowGraphModel } from './api-models.js';
 import { NotSupportedError } from '../not-supported-error.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { executionJson } from './execution-json.js';
+import { flowsField } from './stats-request.js';
 import { flowForExecution } from './flow-for-execution.js';
 import type { RawQuery } from './filter-params.js';
 import { ApiExecutionFilters, readExecutionQuery } from './execution-query.js';
@@ -135,6 +136,35 @@ export class ExecutionsController {
     const exact = { field: 'namespace', operation: 'EQUALS', values: [ns] } as const;
     const found = await this.repository.executions.search({ flowId: id, filters: [exact], sort: 'state.startDate:desc', size: 10, ...pageParams(page, size, undefined, 10_000, 10) });
     return { ...found, results: found.results.map(executionJson) };
+  }
+
+  @Post('executions/latest')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The latest ended execution of each flow named',
+    description: 'Among the ended executions of each flow (its namespace exactly), the one that ended last; flows without one are left out. The answer keeps the order of the body.',
+  })
+  @ApiBody({ schema: { type: 'array', items: { type: 'object', required: ['namespace', 'id'], properties: { namespace: { type: 'string' }, id: { type: 'string', description: 'The flow id' } } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'One entry per flow with an ended execution',
+    schema: {
+      type: 'array',
+      items: { type: 'object', properties: { id: { type: 'string' }, namespace: { type: 'string' }, flowId: { type: 'string' }, startDate: { type: 'string', format: 'date-time' }, status: { type: 'string' } } },
+    },
+  })
+  @BAD_REQUEST
+  async latestByFlow(@Body() body: unknown) {
+    if (!Array.isArray(body)) throw new InvalidArgumentError('body', 'must be a list of {"namespace": string, "id": string}');
+    const latest = [];
+    for (const flow of flowsField({ body }, 'body') ?? []) {
+      // The search's `namespace` takes child namespaces too: the flow's own is matched exactly with a filter.
+      const exact = { field: 'namespace', operation: 'EQUALS', values: [flow.namespace] } as const;
+      const found = await this.repository.executions.search({ flowId: flow.id, filters: [exact], state: [...TERMINATED_STATES], sort: 'state.endDate:desc', page: 1, size: 1 });
+      const execution = found.results[0];
+      if (execution) latest.push({ id: execution.id, namespace: execution.namespace, flowId: execution.flowId, startDate: execution.state.startDate, status: execution.state.current });
+    }
+    return latest;
   }
 
   @Get('executions/namespaces')
