@@ -3,9 +3,9 @@ export type StateType =
   | 'CREATED' | 'QUEUED' | 'RUNNING' | 'PAUSED' | 'RESTARTED' | 'KILLING' | 'SUCCESS' | 'WARNING'
   | 'FAILED' | 'KILLED' | 'CANCELLED' | 'SKIPPED' | 'RETRYING' | 'RETRIED' | 'BREAKPOINT';
 
-const TERMINATED: ReadonlySet<StateType> = new Set<StateType>([
-  'SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRIED',
-]);
+/** The states an execution or task run ends in. */
+export const TERMINATED_STATES: readonly StateType[] = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRIED'];
+const TERMINATED: ReadonlySet<StateType> = new Set<StateType>(TERMINATED_STATES);
 const FAILED_LIKE: ReadonlySet<StateType> = new Set<StateType>(['FAILED', 'KILLED', 'CANCELLED']);
 
 export function isTerminated(state: StateType): boolean {

@@ -20,7 +20,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { conditionHolds, flag, flowGraph, isTerminated, renderValue, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
+import { conditionHolds, flag, flowGraph, isTerminated, renderValue, TERMINATED_STATES, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
 import { NotFoundError, REPOSITORY, type Repository } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
 import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
@@ -36,6 +36,7 @@ import { SetExecutionLabels } from '../executions/set-execution-labels.js';
 import { StartExecutionWithFiles, type UploadedInputFile } from '../executions/start-execution-with-files.js';
 import { TriggerExecution } from '../executions/trigger-execution.js';
 import { UnqueueExecution, unqueueState } from '../executions/unqueue-execution.js';
+import { ValidateExecutionInputs } from '../executions/validate-execution-inputs.js';
 import { waitForExecutionEnd, whileClientConnected } from '../executions/wait-for-end.js';
 import { RENDER_OPTIONS } from '../nest/tokens.js';
 import { ApiErrors, ApiFileResponse, ApiPaging } from './api-docs.js';
@@ -44,6 +45,8 @@ import { ErrorResponse, ExecutionModel, FlowGraphModel } from './api-models.js';
 import { NotSupportedError } from '../not-supported-error.js';
 import { InvalidArgumentError } from '../invalid-argument-error.js';
 import { executionJson } from './execution-json.js';
+import { flowsField } from './stats-request.js';
+import { flowForExecution } from './flow-for-execution.js';
 import type { RawQuery } from './filter-params.js';
 import { ApiExecutionFilters, readExecutionQuery } from './execution-query.js';
 import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
@@ -102,6 +105,7 @@ export class ExecutionsController {
     @Inject(ExecutionCommands) private readonly commands: ExecutionCommands,
     @Inject(ExecutionFiles) private readonly files: ExecutionFiles,
     @Inject(StartExecutionWithFiles) private readonly startWithFiles: StartExecutionWithFiles,
+    @Inject(ValidateExecutionInputs) private readonly validate: ValidateExecutionInputs,
   ) {}
 
   @Get('executions/search')
@@ -115,6 +119,84 @@ export class ExecutionsController {
     const { query, params } = readExecutionQuery(raw, ['page', 'size', 'sort']);
     const found = await this.repository.executions.search({ ...query, ...pageParams(params.page, params.size, params.sort) });
     return { ...found, results: found.results.map(executionJson) };
+  }
+
+  @Get('executions')
+  @ApiOperation({ summary: "Search for a flow's executions", description: 'The executions of the flow with exactly this namespace and id (child namespaces excluded), latest started first.' })
+  @ApiQuery({ name: 'namespace', required: true, type: String })
+  @ApiQuery({ name: 'flowId', required: true, type: String })
+  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1 }, description: 'Page number, from 1 (default 1)' })
+  @ApiQuery({ name: 'size', required: false, schema: { type: 'integer', minimum: 1, maximum: 10_000 }, description: 'Page size (default 10)' })
+  @ApiResponse({ status: 200, description: '{results, total}' })
+  @BAD_REQUEST
+  async searchByFlow(@Query('namespace') namespace: Q, @Query('flowId') flowId: Q, @Query('page') page: Q, @Query('size') size: Q) {
+    const ns = requiredParam(namespace, 'namespace');
+    const id = requiredParam(flowId, 'flowId');
+    // `namespace` of the search takes child namespaces too: Kestra's operation matches the flow's own exactly.
+    const exact = { field: 'namespace', operation: 'EQUALS', values: [ns] } as const;
+    const found = await this.repository.executions.search({ flowId: id, filters: [exact], sort: 'state.startDate:desc', size: 10, ...pageParams(page, size, undefined, 10_000, 10) });
+    return { ...found, results: found.results.map(executionJson) };
+  }
+
+  @Post('executions/latest')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The latest ended execution of each flow named',
+    description: 'Among the ended executions of each flow (its namespace exactly), the one that ended last; flows without one are left out. The answer keeps the order of the body.',
+  })
+  @ApiBody({ schema: { type: 'array', items: { type: 'object', required: ['namespace', 'id'], properties: { namespace: { type: 'string' }, id: { type: 'string', description: 'The flow id' } } } } })
+  @ApiResponse({
+    status: 200,
+    description: 'One entry per flow with an ended execution',
+    schema: {
+      type: 'array',
+      items: { type: 'object', properties: { id: { type: 'string' }, namespace: { type: 'string' }, flowId: { type: 'string' }, startDate: { type: 'string', format: 'date-time' }, status: { type: 'string' } } },
+    },
+  })
+  @BAD_REQUEST
+  async latestByFlow(@Body() body: unknown) {
+    if (!Array.isArray(body)) throw new InvalidArgumentError('body', 'must be a list of {"namespace": string, "id": string}');
+    const latest = [];
+    for (const flow of flowsField({ body }, 'body') ?? []) {
+      // The search's `namespace` takes child namespaces too: the flow's own is matched exactly with a filter.
+      const exact = { field: 'namespace', operation: 'EQUALS', values: [flow.namespace] } as const;
+      const found = await this.repository.executions.search({ flowId: flow.id, filters: [exact], state: [...TERMINATED_STATES], sort: 'state.endDate:desc', page: 1, size: 1 });
+      const execution = found.results[0];
+      if (execution) latest.push({ id: execution.id, namespace: execution.namespace, flowId: execution.flowId, startDate: execution.state.startDate, status: execution.state.current });
+    }
+    return latest;
+  }
+
+  @Get('executions/namespaces')
+  @ApiOperation({ summary: 'The namespaces that hold a flow that can be executed (not deleted), sorted' })
+  @ApiOkResponse({ type: [String] })
+  async executableNamespaces(): Promise<string[]> {
+    const flows = await this.repository.flows.list();
+    return [...new Set(flows.filter((f) => !f.deleted).map((f) => f.namespace))].sort();
+  }
+
+  @Get('executions/namespaces/:namespace/flows')
+  @ApiOperation({ summary: "The flows of a namespace that can be executed (not deleted), each as a FlowForExecution of its latest revision", description: 'Child namespaces are not included; an unknown namespace answers an empty list.' })
+  @ApiParam({ name: 'namespace' })
+  @ApiResponse({ status: 200, description: 'A list of FlowForExecution: id, namespace, revision, inputs, tasks (id, type, tasks, inputs, subflowId), triggers (id, type), disabled, deleted' })
+  async executableFlows(@Param('namespace') namespace: string) {
+    const flows = await this.repository.flows.list(namespace);
+    return flows.filter((f) => f.namespace === namespace && !f.deleted).map(flowForExecution);
+  }
+
+  @Get('executions/flows/:namespace/:flowId')
+  @ApiOperation({ summary: 'A flow as a FlowForExecution: its latest revision, or the one asked for (deleted flows too, as executions ran them)' })
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'flowId' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 } })
+  @ApiResponse({ status: 200, description: 'The FlowForExecution' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  async flowRevisionForExecution(@Param('namespace') namespace: string, @Param('flowId') flowId: string, @Query('revision') revision: Q) {
+    const wanted = intParam(revision, 'revision', 1);
+    const stored = await this.repository.flows.get(namespace, flowId, wanted);
+    if (!stored) throw new NotFoundError('flow', `${namespace}.${flowId}${wanted === undefined ? '' : ` revision ${wanted}`}`);
+    return flowForExecution(stored);
   }
 
   /**
@@ -324,6 +406,33 @@ export class ExecutionsController {
     throw new NotSupportedError("changing an ended execution's status (POST /executions/{executionId}/state changes one of its task runs)");
   }
 
+  @Post('executions/:namespace/:id/validate')
+  @UseInterceptors(UploadInterceptor)
+  @ApiOperation({
+    summary: "Check a new execution's inputs without starting it: each declared input with its value and errors",
+    description: 'The inputs are read and converted as starting the flow would; an uploaded file counts as given (its name is the value) and is not kept. Nothing is created.',
+  })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'id', description: 'The flow id' })
+  @ApiQuery({ name: 'labels', required: false, isArray: true, description: 'Labels as key:value' })
+  @ApiQuery({ name: 'revision', required: false, schema: { type: 'integer', minimum: 1 } })
+  @ApiResponse({ status: 200, description: '{id, namespace, inputs: [{input, value, enabled, errors: [{message}]}]}, one entry per declared input' })
+  @ApiResponse({ status: 409, description: 'The flow is disabled' })
+  @ApiResponse({ status: 413, description: 'A file is larger than maxUploadBytes' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @HttpCode(200)
+  async validateInputs(@Param('namespace') namespace: string, @Param('id') id: string, @Req() request: HttpRequest, @Query('labels') labels: Q, @Query('revision') revision: Q) {
+    try {
+      const inputs = formInputs(request);
+      for (const file of request.files ?? []) inputs[file.fieldname] = file.originalname;
+      return await this.validate.execute({ namespace, flowId: id, inputs, labels: labelsParam(labels), revision: intParam(revision, 'revision', 1) });
+    } finally {
+      await removeUploads(request.files);
+    }
+  }
+
   @Post('executions/:namespace/:id')
   @UseInterceptors(UploadInterceptor)
   @ApiOperation({ summary: 'Start an execution of a flow, with inputs and files as multipart/form-data (or JSON inputs)' })
@@ -377,6 +486,18 @@ export class ExecutionsController {
   @NOT_FOUND
   async getExecution(@Param('executionId') executionId: string) {
     return executionJson(await this.commands.load(executionId));
+  }
+
+  @Get('executions/:executionId/flow')
+  @ApiOperation({ summary: 'The flow revision the execution ran, as a FlowForExecution' })
+  @ApiParam({ name: 'executionId' })
+  @ApiResponse({ status: 200, description: 'The FlowForExecution of the revision the execution ran' })
+  @NOT_FOUND
+  async executionFlow(@Param('executionId') executionId: string) {
+    const execution = await this.commands.load(executionId);
+    const stored = await this.repository.flows.get(execution.namespace, execution.flowId, execution.flowRevision);
+    if (!stored) throw new NotFoundError('flow', `${execution.namespace}.${execution.flowId} revision ${execution.flowRevision}`);
+    return flowForExecution(stored);
   }
 
   @Get('executions/:executionId/graph')
@@ -550,6 +671,13 @@ function webhookConditionsHold(trigger: Trigger, variables: Record<string, unkno
   } catch (error) {
     throw new UnprocessableEntityException({ message: `webhook trigger ${trigger.id}: ${(error as Error).message}` });
   }
+}
+
+/** A query parameter the operation cannot go without: its absence is a 400 naming it. */
+function requiredParam(value: Q, name: string): string {
+  const text = oneParam(value, name);
+  if (text === undefined || text === '') throw new InvalidArgumentError(name, `${name} is required`);
+  return text;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

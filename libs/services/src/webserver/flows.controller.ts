@@ -20,6 +20,7 @@ import { ApiErrors, ApiFileResponse, ApiFileUpload, ApiFilters, ApiFlowFilters, 
 import { BulkResponseModel, FlowGraphModel, FlowModel, IdWithNamespaceModel, PagedFlows, ValidateConstraintViolationModel } from './api-models.js';
 import { readSearchQuery, type RawQuery, type SearchQuerySpec } from './filter-params.js';
 import { boolParam, intParam, labelsParam, oneParam, pageParams } from './query-params.js';
+import { sourceFragments, sourceMatches } from './source-fragments.js';
 import { UploadInterceptor, type UploadedFile } from './upload.interceptor.js';
 import { allTasks, flowGraph, parseFlow, type StoredFlow } from '@osprey/flow-model';
 import { UnsupportedQuery } from './query-declarations.js';
@@ -183,6 +184,31 @@ export class FlowsController {
     const paging = pageParams(params.page, params.size, params.sort, MAX_FLOW_PAGE, FLOW_PAGE);
     const page = await this.repository.flows.search({ ...flowFilters(params), filters, size: FLOW_PAGE, ...paging });
     return { results: page.results.map((f) => flowJson(f, false)), total: page.total };
+  }
+
+  @Get('source')
+  @ApiOperation({
+    summary: 'Search in flow sources',
+    description:
+      "Latest revision of each flow whose YAML source contains q (case-insensitive), ordered by namespace then id, as Kestra's SearchResult: the flow as `model` and one `fragment`, the lines around the first match with each line's first occurrence in [mark]…[/mark].",
+  })
+  @ApiQuery({ name: 'q', required: false, type: String, description: 'Text the source contains; without it every flow matches.' })
+  @ApiQuery({ name: 'namespace', required: false, type: String, description: 'The namespace, its children included.' })
+  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1 }, description: 'Page number, from 1 (default 1).' })
+  @ApiQuery({ name: 'size', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_FLOW_PAGE }, description: `Page size, 1 to ${MAX_FLOW_PAGE} (default ${FLOW_PAGE}).` })
+  @UnsupportedQuery({ sort: 'results are ordered by namespace then id' })
+  @ApiOkResponse({ description: '{results: [{model: Flow, fragments: [string]}], total}' })
+  @ApiErrors(400)
+  async searchSource(@Query('q') q?: Param, @Query('namespace') namespace?: Param, @Query('page') page?: Param, @Query('size') size?: Param) {
+    const text = oneParam(q, 'q') || undefined;
+    const paging = pageParams(page, size, undefined, MAX_FLOW_PAGE, FLOW_PAGE);
+    const pageSize = paging.size ?? FLOW_PAGE;
+    const offset = ((paging.page ?? 1) - 1) * pageSize;
+    const matching = (await this.repository.flows.list(oneParam(namespace, 'namespace')))
+      .filter((f) => text === undefined || sourceMatches(text, f.source))
+      .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.id, b.id));
+    const results = matching.slice(offset, offset + pageSize).map((f) => ({ model: flowJson(f, false), fragments: sourceFragments(text, f.source) }));
+    return { results, total: matching.length };
   }
 
   @Get('distinct-namespaces')
@@ -467,6 +493,10 @@ export function flowJson(stored: StoredFlow, withSource: boolean): Record<string
   const json: Record<string, unknown> = { ...flow, revision: stored.revision, disabled: stored.disabled, draft: false, deleted: stored.deleted, updated: stored.updated };
   if (withSource) json.source = stored.source;
   return json;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function flowFilters(params: Record<string, Param>): Pick<FlowQuery, 'q' | 'namespace' | 'labels'> {

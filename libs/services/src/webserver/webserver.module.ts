@@ -6,6 +6,7 @@ import { ExecutionCommands } from '../executions/execution-commands.js';
 import { ExecutionFiles } from '../executions/execution-files.js';
 import { StartExecutionWithFiles } from '../executions/start-execution-with-files.js';
 import { TriggerExecution } from '../executions/trigger-execution.js';
+import { ValidateExecutionInputs } from '../executions/validate-execution-inputs.js';
 import { DeleteFlow } from '../flows/delete-flow.js';
 import { DeployFlow } from '../flows/deploy-flow.js';
 import { ImportFlows } from '../flows/import-flows.js';
@@ -33,6 +34,7 @@ import { API_CONTROLLERS } from './api-controllers.js';
       useFactory: (trigger: TriggerExecution, files: ExecutionFiles) => new StartExecutionWithFiles(trigger, files),
       inject: [TriggerExecution, ExecutionFiles],
     },
+    { provide: ValidateExecutionInputs, useFactory: (repository: Repository) => new ValidateExecutionInputs(repository.flows), inject: [REPOSITORY] },
     {
       provide: DeployFlow,
       useFactory: (repository: Repository, broadcast: BroadcastQueue, store: ExecutorStore) =>
