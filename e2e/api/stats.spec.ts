@@ -53,7 +53,7 @@ describe.each(TOPOLOGIES)('stats API (%s)', (topology) => {
     const post = <T>(path: string, body: unknown) => httpJson<T>(v1(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post('/main/stats/summary', { namespace: NS })).body).toEqual({ flows: 2, triggers: 0 });
     expect((await post('/stats/summary', { namespace: 'io.osprey.nothing' })).body).toEqual({ flows: 0, triggers: 0 });
-    const newest = await httpJson<{ results: { id: string }[] }>(v1(`/executions/search?namespace=${NS}&flowId=good&sort=state.startDate:desc`));
+    const newest = await httpJson<{ results: { id: string }[] }>(v1(`/executions/search?namespace=${NS}&flowId=good&sort=state.endDate:desc`));
     const latest = await post<{ id: string; flowId: string; state: { current: string } }[]>('/main/stats/executions/latest/group-by-flow', { flows: [{ namespace: NS, id: 'good' }, { namespace: NS, id: 'bad' }, { namespace: NS, id: 'never' }] });
     expect(latest.status).toBe(200);
     expect(latest.body.map((e) => [e.flowId, e.state.current])).toEqual([['good', 'SUCCESS'], ['bad', 'FAILED']]);

@@ -20,11 +20,12 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { conditionHolds, flag, flowGraph, isTerminated, renderValue, TERMINATED_STATES, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
+import { conditionHolds, flag, flowGraph, isTerminated, renderValue, triggerLabels, type Condition, type Execution, type RenderOptions, type Trigger } from '@osprey/flow-model';
 import { NotFoundError, REPOSITORY, type Repository } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
 import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
 import { DeleteExecution } from '../executions/delete-execution.js';
+import { latestEndedExecution } from '../executions/latest-ended-execution.js';
 import { ExecutionCommands } from '../executions/execution-commands.js';
 import { ExecutionFiles } from '../executions/execution-files.js';
 import { ForceRunExecution } from '../executions/force-run-execution.js';
@@ -158,10 +159,7 @@ export class ExecutionsController {
     if (!Array.isArray(body)) throw new InvalidArgumentError('body', 'must be a list of {"namespace": string, "id": string}');
     const latest = [];
     for (const flow of flowsField({ body }, 'body') ?? []) {
-      // The search's `namespace` takes child namespaces too: the flow's own is matched exactly with a filter.
-      const exact = { field: 'namespace', operation: 'EQUALS', values: [flow.namespace] } as const;
-      const found = await this.repository.executions.search({ flowId: flow.id, filters: [exact], state: [...TERMINATED_STATES], sort: 'state.endDate:desc', page: 1, size: 1 });
-      const execution = found.results[0];
+      const execution = await latestEndedExecution(this.repository.executions, flow);
       if (execution) latest.push({ id: execution.id, namespace: execution.namespace, flowId: execution.flowId, startDate: execution.state.startDate, status: execution.state.current });
     }
     return latest;

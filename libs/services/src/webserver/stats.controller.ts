@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/s
 import { LOG_LEVELS, type LogLevel, type StateType } from '@osprey/flow-model';
 import { REPOSITORY, type DailyStateCount, type Repository } from '@osprey/repository';
 import { ApiErrors } from './api-docs.js';
+import { latestEndedExecution } from '../executions/latest-ended-execution.js';
 import { executionJson } from './execution-json.js';
 import { dateParam, oneParam, STATE_TYPES } from './query-params.js';
 import { booleanField, flowsField, levelField, MAX_STATS_DAYS, statesField, statsBody, statsDays, statsRange, textField } from './stats-request.js';
@@ -154,7 +155,7 @@ export class StatsController {
 
   @Post('stats/executions/latest/group-by-flow')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The latest execution of each flow named (of every flow when none is named); flows never run are left out' })
+  @ApiOperation({ summary: 'The execution that ended last of each flow named (of every flow when none is named); running executions do not count, flows without an ended one are left out' })
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: false, properties: { flows: FLOWS } } })
   @ApiResponse({ status: 200, description: 'A list of executions' })
   @ApiErrors(400)
@@ -163,10 +164,8 @@ export class StatsController {
     const flows = named ?? (await this.repository.flows.list()).map((f) => ({ namespace: f.namespace, id: f.id }));
     const latest = [];
     for (const flow of flows) {
-      // `namespace` takes children too: the flow's own namespace is matched exactly with a filter.
-      const exact = { field: 'namespace', operation: 'EQUALS', values: [flow.namespace] } as const;
-      const found = await this.repository.executions.search({ flowId: flow.id, filters: [exact], sort: 'state.startDate:desc', page: 1, size: 1 });
-      if (found.results[0]) latest.push(executionJson(found.results[0]));
+      const execution = await latestEndedExecution(this.repository.executions, flow);
+      if (execution) latest.push(executionJson(execution));
     }
     return latest;
   }
