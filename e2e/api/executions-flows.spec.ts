@@ -194,6 +194,8 @@ describe.each(TOPOLOGIES)('execution flow reads (%s)', (topology) => {
     const max = await get<number>('/taskruns/maxTaskRunSetting');
     expect(max.status).toBe(200);
     expect(max.body).toBe(10_000);
+    // A bare number is JSON, as Kestra answers it (clients parse it as such).
+    expect((await fetch(v1('/taskruns/maxTaskRunSetting'))).headers.get('content-type')).toMatch(/^application\/json/);
     expect((await get<ErrorBody>(`/taskruns/search?size=${max.body}`)).status).toBe(200);
     expect((await get<ErrorBody>(`/taskruns/search?size=${max.body + 1}`)).status).toBe(400);
   });

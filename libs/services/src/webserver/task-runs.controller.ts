@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { REPOSITORY, type Repository } from '@osprey/repository';
 import { ApiFilters, ApiPaging } from './api-docs.js';
@@ -46,6 +46,7 @@ export class TaskRunsController {
   @Get('taskruns/maxTaskRunSetting')
   @ApiOperation({ summary: 'The largest page size the task runs search answers', description: 'Kestra clients read it to size their task run pages.' })
   @ApiOkResponse({ schema: { type: 'integer', example: MAX_TASK_RUN_PAGE } })
+  @Header('Content-Type', 'application/json') // a bare number would go out as text/html
   maxTaskRunSetting(): number {
     return MAX_TASK_RUN_PAGE;
   }
