@@ -25,7 +25,7 @@ import { NotFoundError, REPOSITORY, type Repository } from '@osprey/repository';
 import { StorageNotFoundError } from '@osprey/storage';
 import { ChangeTaskRunState } from '../executions/change-task-run-state.js';
 import { DeleteExecution } from '../executions/delete-execution.js';
-import { latestEndedExecution } from '../executions/latest-ended-execution.js';
+import { inNamespaceExactly, latestEndedExecution } from '../executions/flow-executions.js';
 import { ExecutionCommands } from '../executions/execution-commands.js';
 import { ExecutionFiles } from '../executions/execution-files.js';
 import { ForceRunExecution } from '../executions/force-run-execution.js';
@@ -133,9 +133,7 @@ export class ExecutionsController {
   async searchByFlow(@Query('namespace') namespace: Q, @Query('flowId') flowId: Q, @Query('page') page: Q, @Query('size') size: Q) {
     const ns = requiredParam(namespace, 'namespace');
     const id = requiredParam(flowId, 'flowId');
-    // `namespace` of the search takes child namespaces too: Kestra's operation matches the flow's own exactly.
-    const exact = { field: 'namespace', operation: 'EQUALS', values: [ns] } as const;
-    const found = await this.repository.executions.search({ flowId: id, filters: [exact], sort: 'state.startDate:desc', size: 10, ...pageParams(page, size, undefined, 10_000, 10) });
+    const found = await this.repository.executions.search({ flowId: id, filters: [inNamespaceExactly(ns)], sort: 'state.startDate:desc', size: 10, ...pageParams(page, size, undefined, 10_000, 10) });
     return { ...found, results: found.results.map(executionJson) };
   }
 

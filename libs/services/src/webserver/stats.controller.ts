@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/s
 import { LOG_LEVELS, type LogLevel, type StateType } from '@osprey/flow-model';
 import { REPOSITORY, type DailyStateCount, type Repository } from '@osprey/repository';
 import { ApiErrors } from './api-docs.js';
-import { latestEndedExecution } from '../executions/latest-ended-execution.js';
+import { latestEndedExecution } from '../executions/flow-executions.js';
 import { executionJson } from './execution-json.js';
 import { dateParam, oneParam, STATE_TYPES } from './query-params.js';
 import { booleanField, flowsField, levelField, MAX_STATS_DAYS, statesField, statsBody, statsDays, statsRange, textField } from './stats-request.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { StateType } from '@osprey/flow-model';
 import { openSqliteRepository, type SqliteRepository } from '@osprey/repository/sql';
 import { testExecution, testState } from '@osprey/repository/testing';
-import { latestEndedExecution } from './latest-ended-execution.js';
+import { latestEndedExecution } from './flow-executions.js';
 
 describe('latestEndedExecution', () => {
   let dir: string;
