@@ -31,7 +31,9 @@ describe('SchedulerService polling an io.kestra.plugin.core.http.Trigger (embedd
     logs = [];
     server = createServer((req: IncomingMessage, res) => {
       requests.push({ url: req.url ?? '', method: req.method ?? '', authorization: req.headers.authorization, token: req.headers['x-token'] as string | undefined });
-      if (req.url === '/ready') {
+      if (req.url === '/slow') {
+        setTimeout(() => res.writeHead(200).end('late'), 3_000).unref();
+      } else if (req.url === '/ready') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready","price":99}');
       } else {
         res.writeHead(404).end('not here');
@@ -48,7 +50,7 @@ describe('SchedulerService polling an io.kestra.plugin.core.http.Trigger (embedd
     rmSync(dir, { recursive: true, force: true });
   }, LONG);
 
-  function scheduler(): SchedulerService {
+  function scheduler(leaseMs = 30_000): SchedulerService {
     const destination = new Writable({
       write: (chunk, _e, cb) => {
         for (const line of String(chunk).split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
@@ -57,7 +59,7 @@ describe('SchedulerService polling an io.kestra.plugin.core.http.Trigger (embedd
     });
     const logger = createLogger({ service: 'test', instance: 'test', level: 'debug', destination });
     const render = { secret: (key: string) => (key === 'API_TOKEN' ? 'sesame' : undefined) };
-    return new SchedulerService(repository, new TriggerExecution(repository.flows, queue.events), logger, { tickMs: 1000, leaseMs: 30_000, render });
+    return new SchedulerService(repository, new TriggerExecution(repository.flows, queue.events), logger, { tickMs: 1000, leaseMs, render });
   }
 
   async function deploy(id: string, triggerYaml: string): Promise<void> {
@@ -182,6 +184,17 @@ describe('SchedulerService polling an io.kestra.plugin.core.http.Trigger (embedd
     const failure = logs.find((l) => l['msg'] === 'polling trigger evaluation failed; it polls again at its next interval');
     expect(failure).toMatchObject({ namespace: 'io.osprey.tests', flowId: 'errors', triggerId: 'down' });
     expect((await repository.triggers.get('io.osprey.tests', 'errors', 'down'))!.nextDate).toBe(at(2).toISOString());
+  }, LONG);
+
+  it('fails a poll that outlasts its lease, naming scheduler.leaseMs, and starts nothing', async () => {
+    await deploy('slow', ['  - id: slow', '    type: io.kestra.plugin.core.http.Trigger', `    uri: ${base}/slow`, '    interval: PT1S', '    options:', '      timeout: { readTimeout: PT30S }', ''].join('\n'));
+    const s = scheduler(1_500);
+    await s.tick(at(0));
+    await s.tick(at(1));
+    expect(await started()).toHaveLength(0);
+    const failure = logs.find((l) => l['msg'] === 'polling trigger evaluation failed; it polls again at its next interval');
+    expect(failure).toMatchObject({ flowId: 'slow', triggerId: 'slow' });
+    expect(JSON.stringify(failure)).toContain('scheduler.leaseMs - 1 s (1000 ms)');
   }, LONG);
 
   it('keeps polling the other triggers when a stored trigger has an interval it cannot read', async () => {

@@ -112,6 +112,7 @@ export class SchedulerService {
     const ids = { namespace: flow.namespace, flowId: flow.id, triggerId: trigger.id };
     let evaluated: TriggerState | undefined;
     let intervalMs = UNREADABLE_RETRY_MS;
+    let budgetTimer: NodeJS.Timeout | undefined;
     try {
       intervalMs = type.intervalMs(trigger);
       const running = state.executionId ? await this.repository.executions.get(state.executionId) : null;
@@ -123,8 +124,15 @@ export class SchedulerService {
         return;
       }
       evaluated = polledState(step.state, now, intervalMs, undefined);
-      // The lease bounds the evaluation, so that no other replica takes the trigger over while it still polls.
-      const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(Math.max(1000, this.options.leaseMs - 1000))]);
+      // The lease bounds the evaluation, so that no other replica takes the trigger over while it still polls; a poll
+      // cut by it fails naming the setting (an options.timeout beyond it cannot be honoured).
+      const budgetMs = Math.max(1000, this.options.leaseMs - 1000);
+      const budget = new AbortController();
+      budgetTimer = setTimeout(
+        () => budget.abort(new Error(`the poll ran longer than its lease allows: polls end within scheduler.leaseMs - 1 s (${budgetMs} ms), so a longer options.timeout is not waited for`)),
+        budgetMs,
+      );
+      const signal = AbortSignal.any([this.stopping.signal, budget.signal]);
       const variables = await type.evaluate({ flow, trigger, now, render: this.options.render ?? {}, signal });
       if (!variables) {
         this.logger.debug(ids, 'polling trigger evaluated: no execution');
@@ -146,6 +154,7 @@ export class SchedulerService {
     } catch (error) {
       this.logger.error({ err: error, ...ids }, 'polling trigger evaluation failed; it polls again at its next interval');
     } finally {
+      clearTimeout(budgetTimer);
       // Failed before it was evaluated (the repository unavailable): tried again one interval later, or a minute later
       // when the interval itself cannot be read (a flow stored before its check).
       const released = evaluated ?? polledState(state, now, intervalMs, undefined);
